@@ -1,0 +1,490 @@
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use super::registry::{AgencyKind, Registry, Target};
+use crate::text::{clean_cell, name_key};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefKind {
+    /// One registry record.
+    Agency,
+    /// A collective ("Các bộ, ngành, địa phương"), expanded to its members when stored.
+    Group,
+    /// Text the resolver could not tie to a record; kept as written, never guessed.
+    Unresolved,
+}
+
+/// What the resolver made of one piece of an agency cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyRef {
+    pub raw: String,
+    pub kind: RefKind,
+    /// Official name (agency), the group's label (group) or the cleaned text (unresolved).
+    pub name: String,
+    /// Registry code of the agency or group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// A sub-unit written in parentheses: "Bộ Công an (C06)".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// How the match was made when it was not exact (a typo corrected, a former agency).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl AgencyRef {
+    fn unresolved(raw: &str) -> Self {
+        let name = raw.trim_matches(|c: char| c == ',' || c == ';' || c == '.' || c.is_whitespace()).to_string();
+        Self { raw: name.clone(), kind: RefKind::Unresolved, name, code: None, unit: None, note: None }
+    }
+}
+
+/// A piece of the cell between separators: byte range in the cleaned text.
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    start: usize,
+    end: usize,
+}
+
+/// Longest run of segments tried as one name ("Bộ Văn hóa, Thể thao và Du lịch" is three).
+const MAX_RUN: usize = 8;
+
+impl Registry {
+    /// Reads an agency cell into agencies, groups and unresolved text. `on` is the date the
+    /// document speaks of, used to say when a named agency no longer exists.
+    pub fn resolve(&self, cell: &str, on: Option<Date>) -> Vec<AgencyRef> {
+        let text = clean_cell(cell).replace('\n', "; ");
+        let text = text.trim();
+        if text.is_empty() {
+            return Vec::new();
+        }
+        // "Các bộ: Y tế, Nội vụ" — a shared prefix before a colon.
+        if let Some(colon) = top_level_find(text, ':') {
+            let prefix = name_key(&text[..colon]);
+            if is_list_prefix(&prefix) {
+                let rest = &text[colon + 1..];
+                let out = self.resolve_run(rest, on, true);
+                if out.iter().any(|r| r.kind != RefKind::Unresolved) {
+                    return out;
+                }
+            }
+        }
+        self.resolve_run(text, on, false)
+    }
+
+    fn resolve_run(&self, text: &str, on: Option<Date>, prefixed: bool) -> Vec<AgencyRef> {
+        let segs = segments(text);
+        let mut out = Vec::new();
+        let mut pending: Option<(usize, usize)> = None;
+        let mut i = 0;
+        while i < segs.len() {
+            let mut matched = None;
+            let max_k = (i + MAX_RUN).min(segs.len());
+            for k in (i + 1..=max_k).rev() {
+                let cand = &text[segs[i].start..segs[k - 1].end];
+                if let Some(r) = self.lookup(cand, on, prefixed) {
+                    matched = Some((k, r));
+                    break;
+                }
+            }
+            if matched.is_none() {
+                for k in (i + 1..=(i + 3).min(segs.len())).rev() {
+                    let cand = &text[segs[i].start..segs[k - 1].end];
+                    if let Some(r) = self.lookup_fuzzy(cand) {
+                        matched = Some((k, r));
+                        break;
+                    }
+                }
+            }
+            match matched {
+                Some((k, r)) => {
+                    if let Some((s, e)) = pending.take() {
+                        out.push(AgencyRef::unresolved(&text[s..e]));
+                    }
+                    if !out.iter().any(|o: &AgencyRef| o.kind != RefKind::Unresolved && o.code == r.code) {
+                        out.push(r);
+                    }
+                    i = k;
+                }
+                None => {
+                    pending = Some(match pending {
+                        Some((s, _)) => (s, segs[i].end),
+                        None => (segs[i].start, segs[i].end),
+                    });
+                    i += 1;
+                }
+            }
+        }
+        if let Some((s, e)) = pending {
+            out.push(AgencyRef::unresolved(&text[s..e]));
+        }
+        merge_qualified_groups(out)
+    }
+
+    fn lookup(&self, cand: &str, on: Option<Date>, prefixed: bool) -> Option<AgencyRef> {
+        let raw = cand.trim();
+        // "Bộ Quốc phòng (Ban Cơ yếu Chính phủ)": the agency, with its sub-unit noted.
+        let (base, unit) = split_parenthesis(raw);
+        let key = name_key(base);
+        let key = key.strip_prefix("va ").unwrap_or(&key);
+        if key.is_empty() {
+            return None;
+        }
+        let mut targets: Vec<Target> = self.index.get(key).cloned().unwrap_or_default();
+        if prefixed && targets.is_empty() {
+            if let Some(v) = self.short_index.get(key) {
+                targets.extend(v.iter().map(|&i| Target::Agency(i)));
+            }
+            for p in ["bo ", "tinh ", "thanh pho "] {
+                if let Some(v) = self.index.get(&format!("{p}{key}")) {
+                    targets.extend(v.iter().copied());
+                }
+            }
+        }
+        let target = self.pick(&targets, on)?;
+        let mut r = self.make_ref(target, raw, on);
+        if let Some(u) = unit {
+            r.unit = Some(u.to_string());
+        }
+        Some(r)
+    }
+
+    /// Prefers the record in force on the date, then one of the national registry.
+    fn pick(&self, targets: &[Target], on: Option<Date>) -> Option<Target> {
+        if targets.len() <= 1 {
+            return targets.first().copied();
+        }
+        let valid = |t: &Target| match (t, on) {
+            (Target::Agency(i), Some(d)) => self.agency_at(*i).valid_on(d),
+            _ => true,
+        };
+        targets.iter().find(|t| valid(t)).or(targets.first()).copied()
+    }
+
+    fn make_ref(&self, target: Target, raw: &str, on: Option<Date>) -> AgencyRef {
+        match target {
+            Target::Agency(i) => {
+                let a = self.agency_at(i);
+                let note = match on {
+                    Some(d) if !a.valid_on(d) => Some(match a.successor.as_deref().and_then(|s| self.agency(s)) {
+                        Some(s) => format!("không còn hiệu lực vào ngày này; kế thừa: {}", s.name),
+                        None => "không còn hiệu lực vào ngày này".to_string(),
+                    }),
+                    _ => None,
+                };
+                AgencyRef { raw: raw.to_string(), kind: RefKind::Agency, name: a.name.clone(), code: Some(a.code.clone()), unit: None, note }
+            }
+            Target::Group(i) => {
+                let g = self.group_at(i);
+                AgencyRef { raw: raw.to_string(), kind: RefKind::Group, name: g.name.clone(), code: Some(g.code.clone()), unit: None, note: None }
+            }
+        }
+    }
+
+    /// One-letter typos in long names ("Bộ Khoa hoc và Cong nghe" is exact after folding; "Bộ Tư phap"
+    /// too; "Bộ Nôi vụ" → "bo noi vu"). Only agencies, only a unique candidate, only long keys.
+    fn lookup_fuzzy(&self, cand: &str) -> Option<AgencyRef> {
+        let (base, unit) = split_parenthesis(cand.trim());
+        let key = name_key(base);
+        if key.chars().count() < 10 || key.contains("lien quan") {
+            return None;
+        }
+        let mut found: Option<usize> = None;
+        for (k, targets) in &self.index {
+            if k.len().abs_diff(key.len()) > 1 || !within_one_edit(k, &key) {
+                continue;
+            }
+            for t in targets {
+                if let Target::Agency(i) = t {
+                    match found {
+                        None => found = Some(*i),
+                        Some(j) if j == *i => {}
+                        Some(_) => return None,
+                    }
+                }
+            }
+        }
+        let i = found?;
+        let mut r = self.make_ref(Target::Agency(i), cand.trim(), None);
+        r.note = Some(format!("sửa lỗi chính tả: \"{}\"", cand.trim()));
+        r.unit = unit.map(str::to_string);
+        Some(r)
+    }
+
+    /// Agencies of given kinds named in a cell, for tests and tools.
+    pub fn resolve_codes(&self, cell: &str) -> Vec<String> {
+        self.resolve(cell, None).into_iter().filter_map(|r| r.code).collect()
+    }
+
+    pub fn kind_of(&self, code: &str) -> Option<AgencyKind> {
+        self.agency(code).map(|a| a.kind)
+    }
+}
+
+/// "Bộ, ngành, địa phương liên quan" names only the relevant ones: a group followed by a
+/// "… liên quan" piece that continues its list (no "các" of its own) is vague as a whole.
+fn merge_qualified_groups(refs: Vec<AgencyRef>) -> Vec<AgencyRef> {
+    let mut out: Vec<AgencyRef> = Vec::with_capacity(refs.len());
+    for r in refs {
+        if r.kind == RefKind::Unresolved
+            && let Some(prev) = out.last()
+            && prev.kind == RefKind::Group
+        {
+            let key = name_key(&r.raw);
+            let continues = ["bo", "nganh", "dia phuong", "co quan", "don vi", "to chuc", "doanh nghiep"]
+                .iter()
+                .any(|w| key.starts_with(w));
+            if continues && key.contains("lien quan") {
+                let joined = format!("{}, {}", prev.raw, r.raw);
+                out.pop();
+                out.push(AgencyRef::unresolved(&joined));
+                continue;
+            }
+        }
+        out.push(r);
+    }
+    out
+}
+
+fn is_list_prefix(key: &str) -> bool {
+    let key = key.strip_prefix("cac ").unwrap_or(key);
+    matches!(
+        key,
+        "bo" | "bo co quan" | "bo nganh" | "co quan" | "bo co quan ngang bo" | "tinh" | "tinh thanh pho"
+            | "dia phuong" | "thanh pho" | "ubnd cac tinh" | "ubnd tinh" | "uy ban nhan dan cac tinh"
+            | "ubnd cac tinh thanh pho" | "tap doan" | "bo nganh dia phuong"
+    )
+}
+
+fn split_parenthesis(s: &str) -> (&str, Option<&str>) {
+    if s.ends_with(')')
+        && let Some(open) = s.find('(')
+        && open > 0
+    {
+        let inner = s[open + 1..s.len() - 1].trim();
+        return (s[..open].trim(), if inner.is_empty() { None } else { Some(inner) });
+    }
+    (s, None)
+}
+
+fn top_level_find(s: &str, needle: char) -> Option<usize> {
+    let mut depth = 0i32;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            c if c == needle && depth <= 0 => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Splits on "," ";" and the word "và" outside parentheses.
+fn segments(text: &str) -> Vec<Segment> {
+    let mut segs = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0usize;
+    let bytes = text.as_bytes();
+    let mut i = 0usize;
+    let push = |segs: &mut Vec<Segment>, s: usize, e: usize| {
+        let piece = &text[s..e];
+        let lead = piece.len() - piece.trim_start().len();
+        let trail = piece.len() - piece.trim_end().len();
+        if e - trail > s + lead {
+            segs.push(Segment { start: s + lead, end: e - trail });
+        }
+    };
+    while i < text.len() {
+        let c = bytes[i];
+        match c {
+            b'(' => depth += 1,
+            b')' => depth -= 1,
+            b',' | b';' if depth <= 0 => {
+                push(&mut segs, start, i);
+                start = i + 1;
+            }
+            b' ' if depth <= 0 => {
+                // " và " (NFC: 'v', 'à' = U+00E0, two bytes) or " va "
+                let rest = &text[i + 1..];
+                for w in ["và ", "va "] {
+                    if rest.starts_with(w) {
+                        push(&mut segs, start, i);
+                        start = i + 1 + w.len();
+                        i = start - 1;
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    push(&mut segs, start, text.len());
+    segs
+}
+
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a == b {
+        return true;
+    }
+    let (s, l) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    if l.len() - s.len() > 1 {
+        return false;
+    }
+    let mut i = 0;
+    while i < s.len() && s[i] == l[i] {
+        i += 1;
+    }
+    if s.len() == l.len() { s[i + 1..] == l[i + 1..] } else { s[i..] == l[i + 1..] }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn reg() -> Registry {
+        Registry::default_registry().expect("registry")
+    }
+
+    fn names(cell: &str) -> Vec<(RefKind, String)> {
+        reg().resolve(cell, Some(date!(2026 - 02 - 01))).into_iter().map(|r| (r.kind, r.name)).collect()
+    }
+
+    fn agency(n: &str) -> (RefKind, String) {
+        (RefKind::Agency, n.to_string())
+    }
+
+    #[test]
+    fn single_names_and_spellings() {
+        assert_eq!(names("Bộ Công an"), vec![agency("Bộ Công an")]);
+        assert_eq!(names("Bộ Công thương"), vec![agency("Bộ Công Thương")]);
+        assert_eq!(names("Bộ KH&CN"), vec![agency("Bộ Khoa học và Công nghệ")]);
+        assert_eq!(names("BKHCN"), vec![agency("Bộ Khoa học và Công nghệ")]);
+        assert_eq!(names("Bộ KHCN"), vec![agency("Bộ Khoa học và Công nghệ")]);
+        assert_eq!(names("NHNN"), vec![agency("Ngân hàng Nhà nước Việt Nam")]);
+        assert_eq!(names("Ngân hàng Nhà nước"), vec![agency("Ngân hàng Nhà nước Việt Nam")]);
+        assert_eq!(names("EVN"), vec![agency("Tập đoàn Điện lực Việt Nam")]);
+        assert_eq!(names("Bộ Văn hóa Thể thao và Du lịch"), vec![agency("Bộ Văn hóa, Thể thao và Du lịch")]);
+        assert_eq!(names("Bộ Văn hoá, Thể thao và Du lịch"), vec![agency("Bộ Văn hóa, Thể thao và Du lịch")]);
+    }
+
+    #[test]
+    fn provinces_in_all_forms() {
+        for s in ["Thành phố Hà Nội", "Hà Nội", "TP Hà Nội", "UBND thành phố Hà Nội", "TP. Hà Nội"] {
+            assert_eq!(names(s), vec![agency("Thành phố Hà Nội")], "{s}");
+        }
+        assert_eq!(names("TP.HCM"), vec![agency("Thành phố Hồ Chí Minh")]);
+        assert_eq!(names("Hung Yên"), vec![agency("Tỉnh Hưng Yên")]);
+        assert_eq!(names("Thanh Hoá"), vec![agency("Tỉnh Thanh Hóa")]);
+    }
+
+    #[test]
+    fn decomposed_unicode_resolves() {
+        use unicode_normalization::UnicodeNormalization;
+        let nfd: String = "Bộ Tư pháp".nfd().collect();
+        assert_eq!(names(&nfd), vec![agency("Bộ Tư pháp")]);
+    }
+
+    #[test]
+    fn lists_keep_names_with_commas_and_va() {
+        assert_eq!(names("Bộ Quốc phòng, Bộ Công an"), vec![agency("Bộ Quốc phòng"), agency("Bộ Công an")]);
+        assert_eq!(
+            names("Bộ Khoa học và Công nghệ; Bộ Tài chính"),
+            vec![agency("Bộ Khoa học và Công nghệ"), agency("Bộ Tài chính")]
+        );
+        assert_eq!(
+            names("Bộ Văn hóa, Thể thao và Du lịch, Bộ Y tế và Bộ Nội vụ"),
+            vec![agency("Bộ Văn hóa, Thể thao và Du lịch"), agency("Bộ Y tế"), agency("Bộ Nội vụ")]
+        );
+        assert_eq!(
+            names("Đài Truyền hình Việt Nam, Đài Tiếng nói Việt Nam, Thông tấn xã Việt Nam"),
+            vec![agency("Đài Truyền hình Việt Nam"), agency("Đài Tiếng nói Việt Nam"), agency("Thông tấn xã Việt Nam")]
+        );
+    }
+
+    #[test]
+    fn shared_prefix_lists() {
+        assert_eq!(
+            names("Các bộ: Y tế, Giáo dục và Đào tạo, Văn hóa, Thể thao và Du lịch, Nội vụ"),
+            vec![agency("Bộ Y tế"), agency("Bộ Giáo dục và Đào tạo"), agency("Bộ Văn hóa, Thể thao và Du lịch"), agency("Bộ Nội vụ")]
+        );
+        assert_eq!(
+            names("Các bộ, cơ quan: Tư pháp, Công an, Nội vụ, Khoa học và Công nghệ, Văn phòng Chính phủ"),
+            vec![agency("Bộ Tư pháp"), agency("Bộ Công an"), agency("Bộ Nội vụ"), agency("Bộ Khoa học và Công nghệ"), agency("Văn phòng Chính phủ")]
+        );
+    }
+
+    #[test]
+    fn sub_units_in_parentheses() {
+        let r = reg().resolve("Bộ Quốc phòng (Ban Cơ yếu Chính phủ)", None);
+        assert_eq!(r.len(), 1);
+        assert_eq!((r[0].name.as_str(), r[0].unit.as_deref()), ("Bộ Quốc phòng", Some("Ban Cơ yếu Chính phủ")));
+        let r = reg().resolve("Bộ Công an (C06)", None);
+        assert_eq!((r[0].name.as_str(), r[0].unit.as_deref()), ("Bộ Công an", Some("C06")));
+    }
+
+    #[test]
+    fn groups() {
+        for (s, g) in [
+            ("Các bộ, ngành", "Các bộ, ngành"),
+            ("Các Bộ, ngành", "Các bộ, ngành"),
+            ("Các bộ, ngành, địa phương", "Các bộ, ngành, địa phương"),
+            ("Các địa phương", "Các địa phương"),
+            ("Các tỉnh, thành phố", "Các địa phương"),
+            ("Ủy ban nhân dân các tỉnh, thành phố", "Các địa phương"),
+            ("Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ", "Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"),
+            ("Các Bộ, cơ quan ngang Bộ", "Các bộ, cơ quan ngang bộ"),
+            ("Các bộ, ngành, UBND các tỉnh/ thành phố", "Các bộ, ngành, địa phương"),
+        ] {
+            assert_eq!(names(s), vec![(RefKind::Group, g.to_string())], "{s}");
+        }
+    }
+
+    #[test]
+    fn vague_text_stays_unresolved_whole() {
+        assert_eq!(names("Cơ quan, đơn vị liên quan"), vec![(RefKind::Unresolved, "Cơ quan, đơn vị liên quan".into())]);
+        assert_eq!(names("Các hãng hàng không"), vec![(RefKind::Unresolved, "Các hãng hàng không".into())]);
+        assert_eq!(
+            names("Bộ Tư pháp, Bộ Công an và các cơ quan, đơn vị có liên quan"),
+            vec![agency("Bộ Tư pháp"), agency("Bộ Công an"), (RefKind::Unresolved, "các cơ quan, đơn vị có liên quan".into())]
+        );
+        assert_eq!(
+            names("Bộ, ngành, địa phương liên quan"),
+            vec![(RefKind::Unresolved, "Bộ, ngành, địa phương liên quan".into())]
+        );
+        assert_eq!(
+            names("Bộ Khoa học và Công nghệ, Ban Cơ yếu Chính phủ, bộ, ngành, địa phương liên quan"),
+            vec![agency("Bộ Khoa học và Công nghệ"), agency("Ban Cơ yếu Chính phủ"), (RefKind::Unresolved, "bộ, ngành, địa phương liên quan".into())]
+        );
+    }
+
+    #[test]
+    fn typos_are_corrected_with_a_note() {
+        let r = reg().resolve("Bộ Tài chinh", None);
+        assert_eq!(r[0].name, "Bộ Tài chính");
+        let r = reg().resolve("Bộ Ngoai giáo", None);
+        assert_eq!(r[0].name, "Bộ Ngoại giao");
+        let r = reg().resolve("Bộ Ngọai gaio", None);
+        assert_eq!(r[0].kind, RefKind::Unresolved);
+        let r = reg().resolve("Bộ Tư phap x", None);
+        assert!(r[0].note.is_some() || r[0].kind == RefKind::Unresolved);
+    }
+
+    #[test]
+    fn former_agencies_are_named_with_their_successor() {
+        let r = reg().resolve("Bộ Thông tin và Truyền thông", Some(date!(2026 - 01 - 01)));
+        assert_eq!(r[0].name, "Bộ Thông tin và Truyền thông");
+        assert!(r[0].note.as_deref().is_some_and(|n| n.contains("Bộ Khoa học và Công nghệ")));
+    }
+
+    #[test]
+    fn empty_and_markup() {
+        assert!(names("").is_empty());
+        assert_eq!(names("<p>Bộ Khoa học và Công nghệ</p>"), vec![agency("Bộ Khoa học và Công nghệ")]);
+    }
+}

@@ -1,0 +1,464 @@
+//! Deadlines as the documents write them, turned into a due date. The raw text is always kept.
+//!
+//! | written | kind | due |
+//! |---|---|---|
+//! | `30/6/2026`, `Trước ngày 31/3/2026`, `ngày 25 tháng 11 năm 2025` | date | that day |
+//! | `Trong tháng 6/2026`, `tháng 11 năm 2025` | month | last day of the month |
+//! | `Trước tháng 6/2025` | date | last day before that month |
+//! | `Quý I/2026`, `Trong Quý III/2026` | quarter | last day of the quarter |
+//! | `Trong năm 2026`, `Năm 2026`, `6 tháng cuối năm` | year | 31 December (30 June for "6 tháng đầu năm") |
+//! | `Thường xuyên`, `Hằng năm` | recurring | none |
+//! | `Theo tiến độ …`, `Thời hạn trình theo văn bản giao …` | conditional | none |
+//! | anything else (or nothing) | unknown | none |
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use time::{Date, Month};
+
+use crate::text::{clean, fold};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineKind {
+    Date,
+    Month,
+    Quarter,
+    Year,
+    Recurring,
+    Conditional,
+    Unknown,
+}
+
+impl DeadlineKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadlineKind::Date => "date",
+            DeadlineKind::Month => "month",
+            DeadlineKind::Quarter => "quarter",
+            DeadlineKind::Year => "year",
+            DeadlineKind::Recurring => "recurring",
+            DeadlineKind::Conditional => "conditional",
+            DeadlineKind::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "date" => Self::Date,
+            "month" => Self::Month,
+            "quarter" => Self::Quarter,
+            "year" => Self::Year,
+            "recurring" => Self::Recurring,
+            "conditional" => Self::Conditional,
+            "unknown" => Self::Unknown,
+            _ => return None,
+        })
+    }
+}
+
+/// A deadline as written, with what it means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    pub raw: String,
+    pub kind: DeadlineKind,
+    #[serde(with = "opt_iso_date")]
+    pub due: Option<Date>,
+    /// The text said "trước …" (before): kept so the wording can be reproduced.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub before: bool,
+    /// Why the text could not be read exactly, or what was ambiguous about it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Deadline {
+    /// True when the deadline names a date that can be late ("6 rõ" on time).
+    pub fn has_due(&self) -> bool {
+        self.due.is_some()
+    }
+}
+
+/// What the parser may know about the document the deadline comes from.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeadlineContext {
+    /// The year of the document, for relative forms such as "6 tháng cuối năm".
+    pub document_year: Option<i32>,
+}
+
+struct Found {
+    start: usize,
+    kind: DeadlineKind,
+    due: Date,
+    before: bool,
+}
+
+static DATE_NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:(truoc|den)\s+(?:ngay\s+)?)?(?:ngay\s+)?\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\b")
+        .expect("static regex")
+});
+static DATE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:(truoc|den)\s+)?ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b").expect("static regex")
+});
+static MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:(truoc)\s+)?thang\s+(\d{1,2})\s*(?:/|\s+nam\s+|\s*-\s*)(\d{4})\b").expect("static regex")
+});
+static QUARTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:(truoc)\s+)?quy\s+(iv|iii|ii|i|[1-4])\s*(?:/|\s+nam\s+|\s*-\s*)(\d{4})\b").expect("static regex")
+});
+static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bnam\s+(\d{4})\b").expect("static regex"));
+static HALF_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b6\s+thang\s+(cuoi|dau)\s+nam(?:\s+(\d{4}))?").expect("static regex")
+});
+
+const MIN_YEAR: i32 = 1990;
+const MAX_YEAR: i32 = 2100;
+
+/// Parses a deadline cell. Never fails: what cannot be read is `unknown` with a note.
+pub fn parse_deadline(raw: &str, ctx: DeadlineContext) -> Deadline {
+    let raw_clean = clean(raw);
+    let f = fold(&raw_clean);
+    let mut deadline = Deadline { raw: raw_clean, kind: DeadlineKind::Unknown, due: None, before: false, note: None };
+    if f.is_empty() {
+        deadline.note = Some("không có thời hạn".into());
+        return deadline;
+    }
+    if f.contains("thuong xuyen") || f.starts_with("hang nam") || f.starts_with("hang thang")
+        || f.starts_with("hang quy") || f.starts_with("dinh ky") || f.starts_with("hang tuan")
+    {
+        deadline.kind = DeadlineKind::Recurring;
+        return deadline;
+    }
+
+    let mut found: Vec<Found> = Vec::new();
+    let mut invalid: Vec<String> = Vec::new();
+    let mut taken: Vec<(usize, usize)> = Vec::new();
+    let overlaps = |taken: &[(usize, usize)], s: usize, e: usize| taken.iter().any(|&(a, b)| s < b && a < e);
+
+    for re in [&*DATE_NUMERIC, &*DATE_WORDS] {
+        for c in re.captures_iter(&f) {
+            let m = c.get(0).map(|m| (m.start(), m.end())).unwrap_or((0, 0));
+            if overlaps(&taken, m.0, m.1) {
+                continue;
+            }
+            taken.push(m);
+            let before = c.get(1).is_some_and(|b| b.as_str() == "truoc");
+            match (num(&c, 2), num(&c, 3), num(&c, 4)) {
+                (Some(d), Some(mo), Some(y)) => match make_date(y, mo, d) {
+                    Some(due) => found.push(Found { start: m.0, kind: DeadlineKind::Date, due, before }),
+                    None => invalid.push(format!("ngày không hợp lệ: {d}/{mo}/{y}")),
+                },
+                _ => invalid.push("ngày không đọc được".into()),
+            }
+        }
+    }
+    for c in MONTH.captures_iter(&f) {
+        let m = c.get(0).map(|m| (m.start(), m.end())).unwrap_or((0, 0));
+        if overlaps(&taken, m.0, m.1) {
+            continue;
+        }
+        taken.push(m);
+        let before = c.get(1).is_some();
+        match (num(&c, 2), num(&c, 3)) {
+            (Some(mo), Some(y)) if (1..=12).contains(&mo) && (MIN_YEAR..=MAX_YEAR).contains(&y) => {
+                let due = if before { first_of_month(y, mo).and_then(|d| d.previous_day()) } else { last_of_month(y, mo) };
+                if let Some(due) = due {
+                    let kind = if before { DeadlineKind::Date } else { DeadlineKind::Month };
+                    found.push(Found { start: m.0, kind, due, before });
+                }
+            }
+            (mo, y) => invalid.push(format!("tháng không hợp lệ: {}/{}", opt(mo), opt(y))),
+        }
+    }
+    for c in QUARTER.captures_iter(&f) {
+        let m = c.get(0).map(|m| (m.start(), m.end())).unwrap_or((0, 0));
+        if overlaps(&taken, m.0, m.1) {
+            continue;
+        }
+        taken.push(m);
+        let before = c.get(1).is_some();
+        let q = match c.get(2).map(|x| x.as_str()) {
+            Some("i") | Some("1") => 1,
+            Some("ii") | Some("2") => 2,
+            Some("iii") | Some("3") => 3,
+            Some("iv") | Some("4") => 4,
+            _ => 0,
+        };
+        match num(&c, 3) {
+            Some(y) if (MIN_YEAR..=MAX_YEAR).contains(&y) && q > 0 => {
+                let due = if before {
+                    first_of_month(y, (q - 1) * 3 + 1).and_then(|d| d.previous_day())
+                } else {
+                    last_of_month(y, q * 3)
+                };
+                if let Some(due) = due {
+                    let kind = if before { DeadlineKind::Date } else { DeadlineKind::Quarter };
+                    found.push(Found { start: m.0, kind, due, before });
+                }
+            }
+            y => invalid.push(format!("quý không hợp lệ: {}", opt(y))),
+        }
+    }
+    for c in HALF_YEAR.captures_iter(&f) {
+        let m = c.get(0).map(|m| (m.start(), m.end())).unwrap_or((0, 0));
+        if overlaps(&taken, m.0, m.1) {
+            continue;
+        }
+        taken.push(m);
+        let year = num(&c, 2).or(ctx.document_year);
+        let end = c.get(1).map(|x| x.as_str()) == Some("cuoi");
+        match year {
+            Some(y) if (MIN_YEAR..=MAX_YEAR).contains(&y) => {
+                let due = if end { make_date(y, 12, 31) } else { make_date(y, 6, 30) };
+                if let Some(due) = due {
+                    found.push(Found { start: m.0, kind: if end { DeadlineKind::Year } else { DeadlineKind::Month }, due, before: false });
+                }
+            }
+            _ => invalid.push("không rõ năm của \"6 tháng\"".into()),
+        }
+    }
+    for c in YEAR.captures_iter(&f) {
+        let m = c.get(0).map(|m| (m.start(), m.end())).unwrap_or((0, 0));
+        if overlaps(&taken, m.0, m.1) {
+            continue;
+        }
+        taken.push(m);
+        match num(&c, 1) {
+            Some(y) if (MIN_YEAR..=MAX_YEAR).contains(&y) => {
+                if let Some(due) = make_date(y, 12, 31) {
+                    found.push(Found { start: m.0, kind: DeadlineKind::Year, due, before: false });
+                }
+            }
+            y => invalid.push(format!("năm không hợp lệ: {}", opt(y))),
+        }
+    }
+
+    let conditional = f.starts_with("theo ") || f.contains(" theo ") || f.starts_with("khi ") || f.contains("sau khi");
+    if found.is_empty() {
+        if conditional && invalid.is_empty() {
+            deadline.kind = DeadlineKind::Conditional;
+        } else if !invalid.is_empty() {
+            deadline.note = Some(invalid.join("; "));
+        } else {
+            deadline.note = Some("không đọc được thời hạn".into());
+        }
+        return deadline;
+    }
+    found.sort_by_key(|x| x.start);
+    let first_due = found.iter().map(|x| x.due).min();
+    let chosen = found.iter().find(|x| Some(x.due) == first_due).unwrap_or(&found[0]);
+    deadline.kind = chosen.kind;
+    deadline.due = Some(chosen.due);
+    deadline.before = chosen.before;
+    let mut notes = invalid;
+    if found.len() > 1 {
+        notes.push(format!("có {} mốc thời hạn; lấy mốc sớm nhất", found.len()));
+    }
+    if !notes.is_empty() {
+        deadline.note = Some(notes.join("; "));
+    }
+    deadline
+}
+
+fn num(c: &regex::Captures<'_>, i: usize) -> Option<i32> {
+    c.get(i).and_then(|m| m.as_str().parse().ok())
+}
+
+fn opt(v: Option<i32>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_else(|| "?".into())
+}
+
+fn make_date(y: i32, m: i32, d: i32) -> Option<Date> {
+    if !(MIN_YEAR..=MAX_YEAR).contains(&y) {
+        return None;
+    }
+    let month = Month::try_from(u8::try_from(m).ok()?).ok()?;
+    Date::from_calendar_date(y, month, u8::try_from(d).ok()?).ok()
+}
+
+fn first_of_month(y: i32, m: i32) -> Option<Date> {
+    make_date(y, m, 1)
+}
+
+fn last_of_month(y: i32, m: i32) -> Option<Date> {
+    let month = Month::try_from(u8::try_from(m).ok()?).ok()?;
+    make_date(y, m, i32::from(month.length(y)))
+}
+
+/// Parses a plain date as a user types it: `YYYY-MM-DD` or `d/m/yyyy`. Absurd dates are refused.
+pub fn parse_user_date(s: &str) -> Option<Date> {
+    let s = s.trim();
+    let parts: Vec<&str> = if s.contains('-') { s.split('-').collect() } else { s.split('/').collect() };
+    if parts.len() != 3 {
+        return None;
+    }
+    let nums: Vec<i32> = parts.iter().map(|p| p.trim().parse::<i32>()).collect::<Result<_, _>>().ok()?;
+    if s.contains('-') { make_date(nums[0], nums[1], nums[2]) } else { make_date(nums[2], nums[1], nums[0]) }
+}
+
+/// `YYYY-MM-DD`.
+pub fn iso(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// `dd/mm/yyyy`, as Vietnamese documents print dates.
+pub fn vn(d: Date) -> String {
+    format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
+}
+
+pub mod opt_iso_date {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    pub fn serialize<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_str(&super::iso(*d)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        let v: Option<String> = Option::deserialize(d)?;
+        match v {
+            None => Ok(None),
+            Some(s) => super::parse_user_date(&s)
+                .map(Some)
+                .ok_or_else(|| serde::de::Error::custom(format!("invalid date {s}"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use time::macros::date;
+
+    fn p(s: &str) -> Deadline {
+        parse_deadline(s, DeadlineContext::default())
+    }
+
+    #[test]
+    fn plain_dates() {
+        let d = p("30/6/2026");
+        assert_eq!((d.kind, d.due, d.raw.as_str()), (DeadlineKind::Date, Some(date!(2026 - 06 - 30)), "30/6/2026"));
+        assert_eq!(p("31/12/2025").due, Some(date!(2025 - 12 - 31)));
+        assert_eq!(p("01/3/2026").due, Some(date!(2026 - 03 - 01)));
+    }
+
+    #[test]
+    fn before_dates_keep_wording() {
+        for (s, due) in [
+            ("Trước ngày 31/3/2026", date!(2026 - 03 - 31)),
+            ("Hoàn thành trước ngày 01/3/2026", date!(2026 - 03 - 01)),
+            ("trước ngày 25 tháng 11 năm 2025", date!(2025 - 11 - 25)),
+        ] {
+            let d = p(s);
+            assert_eq!((d.kind, d.due, d.before), (DeadlineKind::Date, Some(due), true), "{s}");
+            assert_eq!(d.raw, s);
+        }
+        let d = p("trước tháng 6/2025");
+        assert_eq!((d.kind, d.due), (DeadlineKind::Date, Some(date!(2025 - 05 - 31))));
+    }
+
+    #[test]
+    fn months_end_on_their_last_day() {
+        for (s, due) in [
+            ("Trong tháng 6/2026", date!(2026 - 06 - 30)),
+            ("Tháng 12/2026", date!(2026 - 12 - 31)),
+            ("Trong tháng 02/2026", date!(2026 - 02 - 28)),
+            ("trong tháng 11 năm 2025", date!(2025 - 11 - 30)),
+            ("Trong tháng 2/2028", date!(2028 - 02 - 29)),
+        ] {
+            let d = p(s);
+            assert_eq!((d.kind, d.due), (DeadlineKind::Month, Some(due)), "{s}");
+        }
+    }
+
+    #[test]
+    fn quarters_end_on_their_last_day() {
+        for (s, due) in [
+            ("Quý I/2026", date!(2026 - 03 - 31)),
+            ("Trong Quý III/2026", date!(2026 - 09 - 30)),
+            ("Quý II/2026", date!(2026 - 06 - 30)),
+            ("Quý IV/2025", date!(2025 - 12 - 31)),
+            ("quý 2 năm 2026", date!(2026 - 06 - 30)),
+        ] {
+            let d = p(s);
+            assert_eq!((d.kind, d.due), (DeadlineKind::Quarter, Some(due)), "{s}");
+        }
+    }
+
+    #[test]
+    fn years_end_on_31_december() {
+        for s in ["Trong năm 2026", "Năm 2026", "năm 2026"] {
+            let d = p(s);
+            assert_eq!((d.kind, d.due), (DeadlineKind::Year, Some(date!(2026 - 12 - 31))), "{s}");
+        }
+        let d = parse_deadline("6 tháng cuối năm", DeadlineContext { document_year: Some(2025) });
+        assert_eq!((d.kind, d.due), (DeadlineKind::Year, Some(date!(2025 - 12 - 31))));
+        let d = parse_deadline("6 tháng cuối năm", DeadlineContext::default());
+        assert_eq!((d.kind, d.due), (DeadlineKind::Unknown, None));
+        assert!(d.note.is_some());
+    }
+
+    #[test]
+    fn recurring_and_conditional() {
+        for s in ["Thường xuyên", "Nhiệm vụ thường xuyên", "thuong xuyen"] {
+            assert_eq!(p(s).kind, DeadlineKind::Recurring, "{s}");
+        }
+        for s in [
+            "Theo tiến độ hoàn thành các cơ sở dữ liệu",
+            "Theo mức độ hoàn thiện CSDL",
+            "Theo kế hoạch năm hoặc đột xuất",
+            "Thời hạn trình theo văn bản giao nhiệm vụ, các chỉ đạo của Chính phủ, Lãnh đạo Chính phủ; thời hạn ban hành, có hiệu lực đồng bộ với Luật",
+        ] {
+            let d = p(s);
+            assert_eq!((d.kind, d.due), (DeadlineKind::Conditional, None), "{s}");
+            assert_eq!(d.raw, s);
+        }
+    }
+
+    #[test]
+    fn absurd_and_unreadable_are_unknown_with_a_note() {
+        for s in ["31/2/2026", "1/1/1900", "sớm", "", "Quý V/2026"] {
+            let d = p(s);
+            assert_eq!((d.kind, d.due), (DeadlineKind::Unknown, None), "{s}");
+            assert!(d.note.is_some(), "{s}");
+        }
+    }
+
+    #[test]
+    fn several_milestones_take_the_earliest_and_say_so() {
+        let d = p("Quý IV/2026 (ban hành); Quý II/2026 (trình)");
+        assert_eq!((d.kind, d.due), (DeadlineKind::Quarter, Some(date!(2026 - 06 - 30))));
+        assert!(d.note.is_some());
+    }
+
+    #[test]
+    fn user_dates() {
+        assert_eq!(parse_user_date("2026-05-20"), Some(date!(2026 - 05 - 20)));
+        assert_eq!(parse_user_date("20/5/2026"), Some(date!(2026 - 05 - 20)));
+        assert_eq!(parse_user_date("2026-02-30"), None);
+        assert_eq!(parse_user_date("1900-01-01"), None);
+        assert_eq!(parse_user_date("x"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn any_written_date_round_trips(days in 0i32..40000, pad in any::<bool>()) {
+            let d = date!(1990 - 01 - 01) + time::Duration::days(i64::from(days));
+            prop_assume!(d.year() <= MAX_YEAR);
+            let s = if pad { vn(d) } else { format!("{}/{}/{}", d.day(), u8::from(d.month()), d.year()) };
+            let parsed = p(&s);
+            prop_assert_eq!(parsed.kind, DeadlineKind::Date);
+            prop_assert_eq!(parsed.due, Some(d));
+        }
+
+        #[test]
+        fn never_panics(s in "\\PC{0,60}") {
+            let _ = p(&s);
+        }
+    }
+}

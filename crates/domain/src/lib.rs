@@ -1,0 +1,13 @@
+//! The domain core of Tiến Độ. Nothing here touches SQL, HTTP or file formats.
+//!
+//! - [`text`]: one folding function for comparing and searching Vietnamese text.
+//! - [`deadline`]: Vietnamese deadline wording ("Quý I/2026", "Thường xuyên"…) to a due date.
+//! - [`agency`]: the agency registry (data) and the resolver for agency cells.
+//! - [`status`]: the status of assignments and tasks as of any date.
+//! - [`model`]: shared value types (roles, reported statuses, parsed task rows).
+
+pub mod agency;
+pub mod deadline;
+pub mod model;
+pub mod status;
+pub mod text;

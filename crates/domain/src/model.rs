@@ -1,0 +1,138 @@
+//! Value types shared by the importer, the store and the reports.
+
+use serde::{Deserialize, Serialize};
+
+use crate::agency::AgencyRef;
+use crate::deadline::Deadline;
+
+/// The role of an agency in a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Lead,
+    Coordinator,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Lead => "lead",
+            Role::Coordinator => "coordinator",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "lead" => Some(Role::Lead),
+            "coordinator" => Some(Role::Coordinator),
+            _ => None,
+        }
+    }
+}
+
+/// A status as a document or an agency reports it ("Tiến độ").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportedStatus {
+    Done,
+    DoneLate,
+    InProgress,
+    NotDone,
+}
+
+impl ReportedStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportedStatus::Done => "done",
+            ReportedStatus::DoneLate => "done_late",
+            ReportedStatus::InProgress => "in_progress",
+            ReportedStatus::NotDone => "not_done",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "done" => Some(Self::Done),
+            "done_late" => Some(Self::DoneLate),
+            "in_progress" => Some(Self::InProgress),
+            "not_done" => Some(Self::NotDone),
+            _ => None,
+        }
+    }
+
+    pub fn is_done(self) -> bool {
+        matches!(self, Self::Done | Self::DoneLate)
+    }
+
+    /// The words the documents use.
+    pub fn vietnamese(self) -> &'static str {
+        match self {
+            Self::Done => "Đã hoàn thành",
+            Self::DoneLate => "Đã hoàn thành quá hạn",
+            Self::InProgress => "Đang thực hiện",
+            Self::NotDone => "Chưa hoàn thành",
+        }
+    }
+
+    /// Reads a "Tiến độ" cell. Unknown wording gives `None` (the caller keeps the raw text).
+    pub fn from_text(text: &str) -> Option<Self> {
+        let f = crate::text::name_key(text);
+        if f.is_empty() {
+            return None;
+        }
+        if f.contains("chua hoan thanh") || f.contains("khong hoan thanh") || f == "chua thuc hien" {
+            return Some(Self::NotDone);
+        }
+        if f.contains("hoan thanh qua han") || f.contains("hoan thanh cham") || f.contains("hoan thanh tre") {
+            return Some(Self::DoneLate);
+        }
+        if f.starts_with("da hoan thanh") || f == "hoan thanh" {
+            return Some(Self::Done);
+        }
+        if f.contains("dang thuc hien") || f.contains("dang hoan thanh") || f.contains("dang trien khai") {
+            return Some(Self::InProgress);
+        }
+        None
+    }
+}
+
+/// One task as read from a document, before it is stored. The shape of the import preview
+/// (docs/contracts.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParsedTask {
+    pub number: String,
+    pub headings: Vec<String>,
+    pub name: String,
+    pub lead: Vec<AgencyRef>,
+    pub coordinators: Vec<AgencyRef>,
+    pub expected_result: Option<String>,
+    pub deadline: Deadline,
+    pub basis: Option<String>,
+    pub progress_report: Option<String>,
+    pub status: Option<ReportedStatus>,
+    /// The "Tiến độ" cell as written, when there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_raw: Option<String>,
+    pub incomplete_units: Vec<AgencyRef>,
+    /// Where the task was read: "bảng 3, dòng 12" / "sheet Sheet1, row 12" / "line 40".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Columns found that have no field of their own, kept as they were.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<(String, String)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reported_status_words() {
+        assert_eq!(ReportedStatus::from_text("Đã hoàn thành"), Some(ReportedStatus::Done));
+        assert_eq!(ReportedStatus::from_text("Đã hoàn thành quá hạn"), Some(ReportedStatus::DoneLate));
+        assert_eq!(ReportedStatus::from_text("Đang thực hiện"), Some(ReportedStatus::InProgress));
+        assert_eq!(ReportedStatus::from_text("Đang hoàn thành"), Some(ReportedStatus::InProgress));
+        assert_eq!(ReportedStatus::from_text("Chưa hoàn thành"), Some(ReportedStatus::NotDone));
+        assert_eq!(ReportedStatus::from_text("da hoan thanh"), Some(ReportedStatus::Done));
+        assert_eq!(ReportedStatus::from_text("xem xét"), None);
+    }
+}

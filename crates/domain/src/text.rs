@@ -1,0 +1,162 @@
+//! Text normalisation. Every comparison or search of Vietnamese text goes through [`fold`].
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Canonical stored form: NFC, whitespace runs collapsed to one space, trimmed.
+pub fn clean(text: &str) -> String {
+    let nfc: String = text.nfc().collect();
+    let mut out = String::with_capacity(nfc.len());
+    let mut pending_space = false;
+    for ch in nfc.chars() {
+        if ch.is_whitespace() || ch == '\u{a0}' || ch == '\u{200b}' || ch == '\u{feff}' {
+            pending_space = !out.is_empty();
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// Folds text for comparison: lower case, no diacritics (đ → d), so that old and new tone-mark
+/// placement ("hoá"/"hóa"), composed and decomposed Unicode, and missing accents all compare equal.
+/// Whitespace is collapsed; punctuation is kept.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for ch in text.nfd() {
+        if is_combining_mark(ch) {
+            continue;
+        }
+        if ch.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        match ch {
+            'đ' | 'Đ' => out.push('d'),
+            _ => out.extend(ch.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// A key for matching names: [`fold`] with punctuation turned into spaces, so "Các bộ, ngành" and
+/// "các bộ ngành" give the same key.
+pub fn name_key(text: &str) -> String {
+    let folded = fold(text);
+    let replaced: String = folded
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    replaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Removes HTML markup found in pasted cells (`<p>`, `<i>`, `<ul><li>`, `<br>`) and decodes the
+/// common entities. Block elements become line breaks; the text itself is kept whole.
+pub fn strip_markup(text: &str) -> String {
+    if !text.contains('<') && !text.contains('&') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        match after.find('>') {
+            Some(end) if looks_like_tag(&after[1..end]) => {
+                let tag = after[1..end].trim_start_matches('/').to_ascii_lowercase();
+                let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+                if matches!(name.as_str(), "p" | "br" | "li" | "div" | "tr") {
+                    out.push('\n');
+                }
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push('<');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    decode_entities(&out)
+}
+
+fn looks_like_tag(inner: &str) -> bool {
+    let inner = inner.trim_start_matches('/');
+    let name: String = inner.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "p" | "i" | "b" | "u" | "em" | "strong" | "br" | "ul" | "ol" | "li" | "span" | "div"
+            | "sup" | "sub" | "font" | "a" | "table" | "tr" | "td" | "th" | "tbody"
+    )
+}
+
+fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    text.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Joins the paragraphs of a cell: paragraphs and list items separated by a line break, each cleaned,
+/// empty ones dropped.
+pub fn join_paragraphs<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    parts
+        .into_iter()
+        .map(clean)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Cleans a cell's text: markup removed, each line cleaned, empty lines dropped, lines joined by "\n".
+pub fn clean_cell(text: &str) -> String {
+    let stripped = strip_markup(text);
+    join_paragraphs(stripped.split(['\n', '\r']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_equates_tone_placement_and_unicode_forms() {
+        assert_eq!(fold("Thanh Hoá"), fold("Thanh Hóa"));
+        assert_eq!(fold("Thuỷ"), fold("Thủy"));
+        let decomposed: String = "Đất đai".nfd().collect();
+        assert_eq!(fold(&decomposed), "dat dai");
+        assert_eq!(fold("CHUYỂN  ĐỔI SỐ"), "chuyen doi so");
+    }
+
+    #[test]
+    fn name_key_ignores_punctuation() {
+        assert_eq!(name_key("Các bộ, ngành"), name_key("các bộ ngành"));
+        assert_eq!(name_key("Bộ Văn hóa, Thể thao và Du lịch"), name_key("Bộ Văn hoá Thể thao và Du lịch"));
+    }
+
+    #[test]
+    fn strip_markup_keeps_text_and_literal_angles() {
+        assert_eq!(clean_cell("<p>Một</p><p>Hai <i>ba</i></p>"), "Một\nHai ba");
+        assert_eq!(clean_cell("<ul><li>a</li><li>b</li></ul>"), "a\nb");
+        assert_eq!(clean_cell("tỷ lệ < 5% và > 2%"), "tỷ lệ < 5% và > 2%");
+        assert_eq!(clean_cell("“ <i>Xây dựng</i> ”"), "“ Xây dựng ”");
+    }
+
+    #[test]
+    fn clean_collapses_whitespace() {
+        assert_eq!(clean("  a \t b\u{a0}c  "), "a b c");
+    }
+}
