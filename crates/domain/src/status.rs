@@ -1,1 +1,518 @@
-//! placeholder
+//! Status as of any date D, from the deadline and the reports in force on D.
+//!
+//! Per assignment (one agency on one task): done on time, done late, open in time, open overdue,
+//! recurring (never overdue as a whole) or conditional (no date: not "6 rõ"). Per task and per
+//! agency: the VPCP four-way counts (done on time / done late / open in time / open overdue), where
+//! recurring and conditional open assignments count as open in time.
+//!
+//! Rules:
+//! - the due date in force on D is the last deadline change effective on or before D, else the
+//!   original deadline (the assignment's own override, else the task's);
+//! - an assignment is done on D when its latest report dated on or before D says done; it was
+//!   completed on the report's completion date (or the report's date);
+//! - done late = reported "Đã hoàn thành quá hạn", or completed after the due date in force on D;
+//! - open overdue = not done and the due date in force is before D (due on D itself is not late).
+//!
+//! [`StatusBook`] keeps these facts for a whole installation in flat arrays, so the overdue list and
+//! the per-agency counts at national scale (500,000 assignments) take milliseconds.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use time::Date;
+
+use crate::deadline::DeadlineKind;
+use crate::model::{ReportedStatus, Role};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignmentState {
+    DoneOnTime,
+    DoneLate,
+    OpenInTime,
+    OpenOverdue,
+    Recurring,
+    Conditional,
+}
+
+impl AssignmentState {
+    pub fn is_done(self) -> bool {
+        matches!(self, Self::DoneOnTime | Self::DoneLate)
+    }
+
+    pub fn vietnamese(self) -> &'static str {
+        match self {
+            Self::DoneOnTime => "Đã hoàn thành đúng hạn",
+            Self::DoneLate => "Đã hoàn thành quá hạn",
+            Self::OpenInTime => "Đang thực hiện trong hạn",
+            Self::OpenOverdue => "Quá hạn chưa hoàn thành",
+            Self::Recurring => "Thường xuyên",
+            Self::Conditional => "Chưa xác định thời hạn",
+        }
+    }
+}
+
+/// A deadline change (extension approved, correction) taking effect on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeadlineChange {
+    pub effective_on: Date,
+    pub kind: DeadlineKind,
+    pub due: Option<Date>,
+}
+
+/// A report's effect on status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusEvent {
+    pub on: Date,
+    pub status: ReportedStatus,
+    pub completed_on: Option<Date>,
+}
+
+/// Everything needed to know one assignment's state on any date. Changes and events in any order.
+#[derive(Debug, Clone, Copy)]
+pub struct AssignmentFacts<'a> {
+    pub kind: DeadlineKind,
+    pub due: Option<Date>,
+    pub changes: &'a [DeadlineChange],
+    pub events: &'a [StatusEvent],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Evaluation {
+    pub state: AssignmentState,
+    /// Due date in force on the date asked.
+    pub due: Option<Date>,
+    pub completed_on: Option<Date>,
+    /// Days past the due date: until completion when done late, until D when open overdue.
+    pub days_late: i64,
+}
+
+/// The deadline in force on `as_of`.
+pub fn deadline_in_force(f: &AssignmentFacts<'_>, as_of: Date) -> (DeadlineKind, Option<Date>) {
+    let mut best: Option<&DeadlineChange> = None;
+    for c in f.changes {
+        if c.effective_on <= as_of && best.is_none_or(|b| c.effective_on >= b.effective_on) {
+            best = Some(c);
+        }
+    }
+    match best {
+        Some(c) => (c.kind, c.due),
+        None => (f.kind, f.due),
+    }
+}
+
+/// The latest report on or before `as_of`.
+pub fn report_in_force(events: &[StatusEvent], as_of: Date) -> Option<StatusEvent> {
+    let mut best: Option<&StatusEvent> = None;
+    for e in events {
+        if e.on <= as_of && best.is_none_or(|b| e.on >= b.on) {
+            best = Some(e);
+        }
+    }
+    best.copied()
+}
+
+pub fn evaluate(f: &AssignmentFacts<'_>, as_of: Date) -> Evaluation {
+    let (kind, due) = deadline_in_force(f, as_of);
+    let report = report_in_force(f.events, as_of);
+    if let Some(r) = report.filter(|r| r.status.is_done()) {
+        let completed = r.completed_on.unwrap_or(r.on);
+        let late_by = due.map(|d| (completed - d).whole_days()).unwrap_or(0);
+        let late = r.status == ReportedStatus::DoneLate || late_by > 0;
+        return Evaluation {
+            state: if late { AssignmentState::DoneLate } else { AssignmentState::DoneOnTime },
+            due,
+            completed_on: Some(completed),
+            days_late: late_by.max(0),
+        };
+    }
+    let state = match (kind, due) {
+        (DeadlineKind::Recurring, _) => AssignmentState::Recurring,
+        (_, None) => AssignmentState::Conditional,
+        (_, Some(d)) if d < as_of => AssignmentState::OpenOverdue,
+        _ => AssignmentState::OpenInTime,
+    };
+    let days_late = match (state, due) {
+        (AssignmentState::OpenOverdue, Some(d)) => (as_of - d).whole_days(),
+        _ => 0,
+    };
+    Evaluation { state, due, completed_on: None, days_late }
+}
+
+/// The VPCP four-way counts, with the recurring and conditional ones shown apart too.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FourWay {
+    pub done_on_time: u64,
+    pub done_late: u64,
+    pub open_in_time: u64,
+    pub open_overdue: u64,
+    /// Of `open_in_time`: recurring ones.
+    pub recurring: u64,
+    /// Of `open_in_time`: ones without a date.
+    pub conditional: u64,
+}
+
+impl FourWay {
+    pub fn add(&mut self, s: AssignmentState) {
+        match s {
+            AssignmentState::DoneOnTime => self.done_on_time += 1,
+            AssignmentState::DoneLate => self.done_late += 1,
+            AssignmentState::OpenInTime => self.open_in_time += 1,
+            AssignmentState::OpenOverdue => self.open_overdue += 1,
+            AssignmentState::Recurring => {
+                self.open_in_time += 1;
+                self.recurring += 1
+            }
+            AssignmentState::Conditional => {
+                self.open_in_time += 1;
+                self.conditional += 1
+            }
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.done_on_time + self.done_late + self.open_in_time + self.open_overdue
+    }
+}
+
+/// One assignment for the [`StatusBook`].
+#[derive(Debug, Clone)]
+pub struct AssignmentInput {
+    pub id: i64,
+    pub task: i64,
+    pub agency: i64,
+    pub role: Role,
+    pub kind: DeadlineKind,
+    pub due: Option<Date>,
+    pub changes: Vec<DeadlineChange>,
+    pub events: Vec<StatusEvent>,
+}
+
+/// A task late on a date, with its late agencies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OverdueTask {
+    pub task: i64,
+    /// The earliest due date in force among its late assignments.
+    pub due: Date,
+    /// Late agencies (lead role), in the order they were assigned.
+    pub late_agencies: Vec<i64>,
+    pub max_days_late: i64,
+}
+
+/// A due-soon assignment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DueSoon {
+    pub assignment: i64,
+    pub task: i64,
+    pub agency: i64,
+    pub due: Date,
+}
+
+/// The status facts of every assignment, in flat arrays. Lateness is the lead agencies': a
+/// coordinating agency supports the lead and is not itself counted late.
+#[derive(Debug, Default, Clone)]
+pub struct StatusBook {
+    ids: Vec<i64>,
+    tasks: Vec<i64>,
+    agencies: Vec<i64>,
+    roles: Vec<Role>,
+    kinds: Vec<DeadlineKind>,
+    dues: Vec<Option<Date>>,
+    change_ranges: Vec<(u32, u32)>,
+    event_ranges: Vec<(u32, u32)>,
+    changes: Vec<DeadlineChange>,
+    events: Vec<StatusEvent>,
+    position: HashMap<i64, usize>,
+}
+
+impl StatusBook {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Adds an assignment, or replaces it when its id is already in the book.
+    pub fn upsert(&mut self, a: AssignmentInput) {
+        let c0 = self.changes.len() as u32;
+        self.changes.extend_from_slice(&a.changes);
+        let e0 = self.events.len() as u32;
+        self.events.extend_from_slice(&a.events);
+        let cr = (c0, self.changes.len() as u32);
+        let er = (e0, self.events.len() as u32);
+        if let Some(&i) = self.position.get(&a.id) {
+            self.tasks[i] = a.task;
+            self.agencies[i] = a.agency;
+            self.roles[i] = a.role;
+            self.kinds[i] = a.kind;
+            self.dues[i] = a.due;
+            self.change_ranges[i] = cr;
+            self.event_ranges[i] = er;
+        } else {
+            self.position.insert(a.id, self.ids.len());
+            self.ids.push(a.id);
+            self.tasks.push(a.task);
+            self.agencies.push(a.agency);
+            self.roles.push(a.role);
+            self.kinds.push(a.kind);
+            self.dues.push(a.due);
+            self.change_ranges.push(cr);
+            self.event_ranges.push(er);
+        }
+    }
+
+    /// Adds a report to an assignment already in the book (the book stays in step with the store).
+    pub fn add_event(&mut self, assignment: i64, e: StatusEvent) -> bool {
+        let Some(&i) = self.position.get(&assignment) else { return false };
+        let (s, end) = self.event_ranges[i];
+        if end as usize == self.events.len() {
+            self.events.push(e);
+            self.event_ranges[i] = (s, end + 1);
+        } else {
+            let start = self.events.len() as u32;
+            let old: Vec<StatusEvent> = self.events[s as usize..end as usize].to_vec();
+            self.events.extend(old);
+            self.events.push(e);
+            self.event_ranges[i] = (start, self.events.len() as u32);
+        }
+        true
+    }
+
+    fn facts(&self, i: usize) -> AssignmentFacts<'_> {
+        let (cs, ce) = self.change_ranges[i];
+        let (es, ee) = self.event_ranges[i];
+        AssignmentFacts {
+            kind: self.kinds[i],
+            due: self.dues[i],
+            changes: &self.changes[cs as usize..ce as usize],
+            events: &self.events[es as usize..ee as usize],
+        }
+    }
+
+    pub fn evaluate_assignment(&self, id: i64, as_of: Date) -> Option<Evaluation> {
+        self.position.get(&id).map(|&i| evaluate(&self.facts(i), as_of))
+    }
+
+    /// Tasks late on `as_of`, in the order their first assignment entered the book.
+    pub fn overdue(&self, as_of: Date) -> Vec<OverdueTask> {
+        let mut out: Vec<OverdueTask> = Vec::new();
+        let mut at: HashMap<i64, usize> = HashMap::new();
+        for i in 0..self.ids.len() {
+            if self.roles[i] != Role::Lead {
+                continue;
+            }
+            let ev = evaluate(&self.facts(i), as_of);
+            if ev.state != AssignmentState::OpenOverdue {
+                continue;
+            }
+            let Some(due) = ev.due else { continue };
+            let task = self.tasks[i];
+            match at.get(&task) {
+                Some(&k) => {
+                    let t = &mut out[k];
+                    if due < t.due {
+                        t.due = due;
+                    }
+                    t.max_days_late = t.max_days_late.max(ev.days_late);
+                    if !t.late_agencies.contains(&self.agencies[i]) {
+                        t.late_agencies.push(self.agencies[i]);
+                    }
+                }
+                None => {
+                    at.insert(task, out.len());
+                    out.push(OverdueTask { task, due, late_agencies: vec![self.agencies[i]], max_days_late: ev.days_late });
+                }
+            }
+        }
+        out
+    }
+
+    /// Per agency, the four-way counts of its lead assignments on `as_of`.
+    pub fn agency_counts(&self, as_of: Date) -> HashMap<i64, FourWay> {
+        let mut m: HashMap<i64, FourWay> = HashMap::new();
+        for i in 0..self.ids.len() {
+            if self.roles[i] != Role::Lead {
+                continue;
+            }
+            let ev = evaluate(&self.facts(i), as_of);
+            m.entry(self.agencies[i]).or_default().add(ev.state);
+        }
+        m
+    }
+
+    /// The four-way counts over all lead assignments.
+    pub fn totals(&self, as_of: Date) -> FourWay {
+        let mut t = FourWay::default();
+        for c in self.agency_counts(as_of).values() {
+            t.done_on_time += c.done_on_time;
+            t.done_late += c.done_late;
+            t.open_in_time += c.open_in_time;
+            t.open_overdue += c.open_overdue;
+            t.recurring += c.recurring;
+            t.conditional += c.conditional;
+        }
+        t
+    }
+
+    /// Per task, the state of the task as a whole: overdue if a lead is late, done when every lead
+    /// is done (late if any was late), otherwise open in time.
+    pub fn task_states(&self, as_of: Date) -> HashMap<i64, AssignmentState> {
+        let mut m: HashMap<i64, AssignmentState> = HashMap::new();
+        for i in 0..self.ids.len() {
+            if self.roles[i] != Role::Lead {
+                continue;
+            }
+            let s = evaluate(&self.facts(i), as_of).state;
+            m.entry(self.tasks[i]).and_modify(|cur| *cur = combine(*cur, s)).or_insert(s);
+        }
+        m
+    }
+
+    /// Open lead assignments whose due date falls within `days` days from `as_of` (inclusive).
+    pub fn due_soon(&self, as_of: Date, days: i64) -> Vec<DueSoon> {
+        let limit = as_of + time::Duration::days(days);
+        let mut out = Vec::new();
+        for i in 0..self.ids.len() {
+            if self.roles[i] != Role::Lead {
+                continue;
+            }
+            let ev = evaluate(&self.facts(i), as_of);
+            if ev.state == AssignmentState::OpenInTime
+                && let Some(d) = ev.due
+                && d >= as_of
+                && d <= limit
+            {
+                out.push(DueSoon { assignment: self.ids[i], task: self.tasks[i], agency: self.agencies[i], due: d });
+            }
+        }
+        out.sort_by_key(|d| (d.due, d.task, d.agency));
+        out
+    }
+}
+
+fn combine(a: AssignmentState, b: AssignmentState) -> AssignmentState {
+    use AssignmentState::*;
+    let rank = |s: AssignmentState| match s {
+        OpenOverdue => 5,
+        OpenInTime => 4,
+        Conditional => 3,
+        Recurring => 2,
+        DoneLate => 1,
+        DoneOnTime => 0,
+    };
+    if rank(a) >= rank(b) { a } else { b }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn facts<'a>(due: Date, changes: &'a [DeadlineChange], events: &'a [StatusEvent]) -> AssignmentFacts<'a> {
+        AssignmentFacts { kind: DeadlineKind::Date, due: Some(due), changes, events }
+    }
+
+    fn done(on: Date) -> StatusEvent {
+        StatusEvent { on, status: ReportedStatus::Done, completed_on: None }
+    }
+
+    #[test]
+    fn open_assignment_over_time() {
+        let f = facts(date!(2026 - 03 - 31), &[], &[]);
+        assert_eq!(evaluate(&f, date!(2026 - 03 - 30)).state, AssignmentState::OpenInTime);
+        assert_eq!(evaluate(&f, date!(2026 - 03 - 31)).state, AssignmentState::OpenInTime, "due today is not late");
+        let e = evaluate(&f, date!(2026 - 04 - 10));
+        assert_eq!((e.state, e.days_late), (AssignmentState::OpenOverdue, 10));
+    }
+
+    #[test]
+    fn done_on_time_and_late_depend_on_the_report_date() {
+        let ev = [done(date!(2026 - 03 - 15))];
+        let f = facts(date!(2026 - 03 - 31), &[], &ev);
+        assert_eq!(evaluate(&f, date!(2026 - 03 - 14)).state, AssignmentState::OpenInTime, "before the report");
+        assert_eq!(evaluate(&f, date!(2026 - 05 - 01)).state, AssignmentState::DoneOnTime);
+        let ev = [done(date!(2026 - 04 - 05))];
+        let f = facts(date!(2026 - 03 - 31), &[], &ev);
+        assert_eq!(evaluate(&f, date!(2026 - 04 - 02)).state, AssignmentState::OpenOverdue);
+        let e = evaluate(&f, date!(2026 - 05 - 01));
+        assert_eq!((e.state, e.days_late), (AssignmentState::DoneLate, 5));
+    }
+
+    #[test]
+    fn reported_done_late_stays_late() {
+        let ev = [StatusEvent { on: date!(2026 - 02 - 01), status: ReportedStatus::DoneLate, completed_on: None }];
+        let f = facts(date!(2026 - 03 - 31), &[], &ev);
+        assert_eq!(evaluate(&f, date!(2026 - 02 - 02)).state, AssignmentState::DoneLate);
+    }
+
+    #[test]
+    fn extension_counts_only_from_its_approval() {
+        // due 31/3, extended on 25/3 to 30/6
+        let ch = [DeadlineChange { effective_on: date!(2026 - 03 - 25), kind: DeadlineKind::Date, due: Some(date!(2026 - 06 - 30)) }];
+        let f = facts(date!(2026 - 03 - 31), &ch, &[]);
+        assert_eq!(deadline_in_force(&f, date!(2026 - 03 - 24)).1, Some(date!(2026 - 03 - 31)));
+        assert_eq!(evaluate(&f, date!(2026 - 04 - 15)).state, AssignmentState::OpenInTime);
+        assert_eq!(evaluate(&f, date!(2026 - 07 - 01)).state, AssignmentState::OpenOverdue);
+        // extension approved after the original deadline had passed: late between the two dates
+        let ch = [DeadlineChange { effective_on: date!(2026 - 04 - 20), kind: DeadlineKind::Date, due: Some(date!(2026 - 06 - 30)) }];
+        let f = facts(date!(2026 - 03 - 31), &ch, &[]);
+        assert_eq!(evaluate(&f, date!(2026 - 04 - 10)).state, AssignmentState::OpenOverdue);
+        assert_eq!(evaluate(&f, date!(2026 - 04 - 21)).state, AssignmentState::OpenInTime);
+        // a completion in May is on time once the extension is in force
+        let ev = [done(date!(2026 - 05 - 10))];
+        let f = facts(date!(2026 - 03 - 31), &ch, &ev);
+        assert_eq!(evaluate(&f, date!(2026 - 05 - 11)).state, AssignmentState::DoneOnTime);
+    }
+
+    #[test]
+    fn later_report_reopens() {
+        let ev = [done(date!(2026 - 03 - 01)), StatusEvent { on: date!(2026 - 03 - 10), status: ReportedStatus::NotDone, completed_on: None }];
+        let f = facts(date!(2026 - 03 - 05), &[], &ev);
+        assert_eq!(evaluate(&f, date!(2026 - 03 - 06)).state, AssignmentState::DoneOnTime);
+        assert_eq!(evaluate(&f, date!(2026 - 03 - 11)).state, AssignmentState::OpenOverdue);
+    }
+
+    #[test]
+    fn recurring_and_conditional_are_never_overdue() {
+        let f = AssignmentFacts { kind: DeadlineKind::Recurring, due: None, changes: &[], events: &[] };
+        assert_eq!(evaluate(&f, date!(2030 - 01 - 01)).state, AssignmentState::Recurring);
+        let f = AssignmentFacts { kind: DeadlineKind::Conditional, due: None, changes: &[], events: &[] };
+        assert_eq!(evaluate(&f, date!(2030 - 01 - 01)).state, AssignmentState::Conditional);
+    }
+
+    fn input(id: i64, task: i64, agency: i64, role: Role, due: Date, events: Vec<StatusEvent>) -> AssignmentInput {
+        AssignmentInput { id, task, agency, role, kind: DeadlineKind::Date, due: Some(due), changes: vec![], events }
+    }
+
+    #[test]
+    fn book_overdue_counts_and_due_soon() {
+        let mut b = StatusBook::new();
+        let d = date!(2026 - 03 - 31);
+        b.upsert(input(1, 10, 100, Role::Lead, d, vec![]));
+        b.upsert(input(2, 10, 101, Role::Lead, d, vec![done(date!(2026 - 03 - 01))]));
+        b.upsert(input(3, 10, 102, Role::Coordinator, d, vec![]));
+        b.upsert(input(4, 11, 100, Role::Lead, date!(2026 - 06 - 30), vec![]));
+        b.upsert(input(5, 12, 101, Role::Lead, date!(2026 - 04 - 05), vec![]));
+        let o = b.overdue(date!(2026 - 04 - 01));
+        assert_eq!(o.len(), 1);
+        assert_eq!((o[0].task, o[0].due, o[0].late_agencies.clone()), (10, d, vec![100]));
+        let c = b.agency_counts(date!(2026 - 04 - 01));
+        assert_eq!(c[&100], FourWay { open_overdue: 1, open_in_time: 1, ..Default::default() });
+        assert_eq!(c[&101], FourWay { done_on_time: 1, open_in_time: 1, ..Default::default() });
+        assert!(!c.contains_key(&102), "coordinators are not counted");
+        let soon = b.due_soon(date!(2026 - 04 - 01), 7);
+        assert_eq!(soon.iter().map(|s| s.assignment).collect::<Vec<_>>(), vec![5]);
+        // the book follows a new report
+        assert!(b.add_event(1, done(date!(2026 - 04 - 02))));
+        assert!(b.overdue(date!(2026 - 04 - 03)).is_empty());
+        assert_eq!(b.overdue(date!(2026 - 04 - 01)).len(), 1, "the past is unchanged");
+        let states = b.task_states(date!(2026 - 04 - 03));
+        assert_eq!(states[&10], AssignmentState::DoneLate);
+    }
+}
