@@ -1,0 +1,286 @@
+//! Word (.docx): `word/document.xml` read with quick-xml. Paragraphs outside tables, tables with
+//! horizontal (gridSpan) and vertical (vMerge) merges; nested tables are flattened into their cell.
+
+use std::io::{Cursor, Read};
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+use crate::blocks::{Block, Cell};
+use crate::error::ImportError;
+use crate::{MAX_EXPANDED_BYTES, MAX_FILE_BYTES};
+
+/// Opens an Office archive, checking its declared expanded size, and returns one part's bytes.
+pub(crate) fn read_zip_part(bytes: &[u8], part: &str) -> Result<Vec<u8>, ImportError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| ImportError::Corrupt(format!("tệp nén hỏng hoặc không đầy đủ ({e})")))?;
+    check_expanded_size(&mut zip)?;
+    let mut f = match zip.by_name(part) {
+        Ok(f) => f,
+        Err(zip::result::ZipError::FileNotFound) => {
+            return Err(ImportError::Corrupt(format!("thiếu phần {part} — không phải tài liệu Word")));
+        }
+        Err(e) => return Err(ImportError::Corrupt(format!("không mở được {part} ({e})"))),
+    };
+    if f.encrypted() {
+        return Err(ImportError::Protected);
+    }
+    let mut out = Vec::new();
+    // Never trust the declared size: read at most the cap, plus one byte to notice overflow.
+    let n = (&mut f)
+        .take(MAX_EXPANDED_BYTES + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| ImportError::Corrupt(format!("không giải nén được {part} ({e})")))?;
+    if n as u64 > MAX_EXPANDED_BYTES {
+        return Err(ImportError::ZipBomb);
+    }
+    Ok(out)
+}
+
+pub(crate) fn check_expanded_size<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>) -> Result<(), ImportError> {
+    if zip.len() > 10_000 {
+        return Err(ImportError::ZipBomb);
+    }
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let f = zip.by_index_raw(i).map_err(|e| ImportError::Corrupt(format!("mục nén hỏng ({e})")))?;
+        total = total.saturating_add(f.size());
+        // A compression ratio beyond 1000:1 on a large entry is a bomb, not a document.
+        if f.size() > MAX_FILE_BYTES && f.compressed_size() > 0 && f.size() / f.compressed_size() > 1000 {
+            return Err(ImportError::ZipBomb);
+        }
+    }
+    if total > MAX_EXPANDED_BYTES {
+        return Err(ImportError::ZipBomb);
+    }
+    Ok(())
+}
+
+pub fn read_docx(bytes: &[u8]) -> Result<Vec<Block>, ImportError> {
+    let xml = read_zip_part(bytes, "word/document.xml")?;
+    parse_document_xml(&xml)
+}
+
+#[derive(Default)]
+struct TableState {
+    rows: Vec<Vec<Cell>>,
+    row: Vec<Cell>,
+    /// For each cell of the current row: does it continue a vertical merge?
+    row_vmerge: Vec<bool>,
+    cell_paragraphs: Vec<String>,
+    span: usize,
+    vmerge_continue: bool,
+}
+
+/// Parses `word/document.xml` into blocks.
+pub fn parse_document_xml(xml: &[u8]) -> Result<Vec<Block>, ImportError> {
+    let mut reader = Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    let mut blocks = Vec::new();
+    let mut tables: Vec<TableState> = Vec::new();
+    let mut para = String::new();
+    let mut in_text = false;
+    let mut in_deleted = 0usize;
+    let mut table_count = 0usize;
+    loop {
+        let ev = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| ImportError::Corrupt(format!("XML của tài liệu hỏng ({e})")))?;
+        match ev {
+            Event::Eof => break,
+            Event::Start(e) => match e.local_name().into_inner() {
+                "tbl" => tables.push(TableState::default()),
+                "tr" => {
+                    if let Some(t) = tables.last_mut() {
+                        t.row.clear();
+                        t.row_vmerge.clear();
+                    }
+                }
+                "tc" => {
+                    if let Some(t) = tables.last_mut() {
+                        t.cell_paragraphs.clear();
+                        t.span = 1;
+                        t.vmerge_continue = false;
+                    }
+                }
+                "p" => para.clear(),
+                "t" => in_text = true,
+                "del" => in_deleted += 1,
+                "vMerge" => {
+                    if let Some(t) = tables.last_mut() {
+                        t.vmerge_continue = !has_val(&e, "restart");
+                    }
+                }
+                _ => {}
+            },
+            Event::Empty(e) => match e.local_name().into_inner() {
+                "gridSpan" => {
+                    if let Some(t) = tables.last_mut() {
+                        t.span = attr_val(&e).and_then(|v| v.parse().ok()).unwrap_or(1).clamp(1, 64);
+                    }
+                }
+                "vMerge" => {
+                    if let Some(t) = tables.last_mut() {
+                        t.vmerge_continue = !has_val(&e, "restart");
+                    }
+                }
+                "tab" if in_deleted == 0 => para.push(' '),
+                "br" | "cr" if in_deleted == 0 => para.push('\n'),
+                "p" => {
+                    // an empty paragraph
+                    if let Some(t) = tables.last_mut() {
+                        t.cell_paragraphs.push(String::new());
+                    }
+                }
+                _ => {}
+            },
+            Event::Text(t) if in_text && in_deleted == 0 => {
+                para.push_str(&t.xml10_content());
+            }
+            Event::GeneralRef(r) if in_text && in_deleted == 0 => {
+                if let Ok(Some(c)) = r.resolve_char_ref() {
+                    para.push(c);
+                } else {
+                    let name = r.xml10_content();
+                    match quick_xml::escape::resolve_predefined_entity(&name) {
+                        Some(v) => para.push_str(v),
+                        None => {
+                            para.push('&');
+                            para.push_str(&name);
+                            para.push(';');
+                        }
+                    }
+                }
+            }
+            Event::End(e) => match e.local_name().into_inner() {
+                "t" => in_text = false,
+                "del" => in_deleted = in_deleted.saturating_sub(1),
+                "p" => {
+                    let text = std::mem::take(&mut para);
+                    match tables.last_mut() {
+                        Some(t) => t.cell_paragraphs.push(text),
+                        None => {
+                            let cleaned = tiendo_domain::text::clean_cell(&text);
+                            if !cleaned.is_empty() {
+                                blocks.push(Block::Paragraph(cleaned));
+                            }
+                        }
+                    }
+                }
+                "tc" => {
+                    if let Some(t) = tables.last_mut() {
+                        let text = tiendo_domain::text::join_paragraphs(t.cell_paragraphs.iter().map(String::as_str));
+                        t.row.push(Cell { text, span: t.span });
+                        t.row_vmerge.push(t.vmerge_continue);
+                    }
+                }
+                "tr" => {
+                    if let Some(t) = tables.last_mut() {
+                        let mut row = std::mem::take(&mut t.row);
+                        let vm = std::mem::take(&mut t.row_vmerge);
+                        fill_vertical_merges(&mut row, &vm, t.rows.last());
+                        t.rows.push(row);
+                    }
+                }
+                "tbl" => {
+                    if let Some(done) = tables.pop() {
+                        match tables.last_mut() {
+                            // A nested table: its text goes into the enclosing cell.
+                            Some(outer) => {
+                                for r in done.rows {
+                                    let line: Vec<String> = r.into_iter().map(|c| c.text).filter(|t| !t.is_empty()).collect();
+                                    if !line.is_empty() {
+                                        outer.cell_paragraphs.push(line.join(" | "));
+                                    }
+                                }
+                            }
+                            None => {
+                                table_count += 1;
+                                blocks.push(Block::Table { origin: format!("bảng {table_count}"), rows: done.rows });
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(blocks)
+}
+
+/// A cell continuing a vertical merge takes the text of the cell above in the same grid column.
+fn fill_vertical_merges(row: &mut [Cell], vmerge: &[bool], above: Option<&Vec<Cell>>) {
+    let Some(above) = above else { return };
+    let mut above_cols: Vec<(usize, &str)> = Vec::new();
+    let mut col = 0;
+    for c in above {
+        above_cols.push((col, c.text.as_str()));
+        col += c.span.max(1);
+    }
+    let mut col = 0;
+    for (c, &cont) in row.iter_mut().zip(vmerge) {
+        if cont
+            && c.text.is_empty()
+            && let Some((_, t)) = above_cols.iter().find(|(k, _)| *k == col)
+        {
+            c.text = (*t).to_string();
+        }
+        col += c.span.max(1);
+    }
+}
+
+fn attr_val(e: &quick_xml::events::BytesStart<'_>) -> Option<String> {
+    for a in e.attributes().flatten() {
+        if a.key.local_name().into_inner() == "val" {
+            return Some(a.value.to_string());
+        }
+    }
+    None
+}
+
+fn has_val(e: &quick_xml::events::BytesStart<'_>, v: &str) -> bool {
+    attr_val(e).is_some_and(|x| x == v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(t: &str) -> String {
+        format!("<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>")
+    }
+
+    #[test]
+    fn paragraphs_tables_spans_and_merges() {
+        let xml = format!(
+            r#"<w:document xmlns:w="x"><w:body><w:p><w:r><w:t>Phụ lục &amp; A</w:t></w:r></w:p>
+            <w:tbl><w:tr>{}{}</w:tr>
+            <w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>I. MỤC</w:t></w:r></w:p></w:tc></w:tr>
+            <w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>Bộ Y tế</w:t></w:r></w:p></w:tc>{}</w:tr>
+            <w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>{}</w:tr>
+            </w:tbl></w:body></w:document>"#,
+            cell("A"),
+            cell("B"),
+            cell("x"),
+            "<w:tc><w:p><w:r><w:t>dòng 1</w:t></w:r></w:p><w:p><w:r><w:t>dòng 2</w:t></w:r><w:r><w:delText>xoá</w:delText></w:r></w:p></w:tc>"
+        );
+        let blocks = parse_document_xml(xml.as_bytes()).expect("parses");
+        assert_eq!(blocks[0], Block::Paragraph("Phụ lục & A".into()));
+        let Block::Table { rows, .. } = &blocks[1] else { panic!("table expected") };
+        assert_eq!(rows[1][0].span, 2);
+        assert_eq!(rows[3][0].text, "Bộ Y tế", "vertical merge copies the text down");
+        assert_eq!(rows[3][1].text, "dòng 1\ndòng 2", "paragraphs joined, deletions dropped");
+    }
+
+    #[test]
+    fn broken_xml_is_an_error() {
+        assert!(parse_document_xml(b"<w:document><w:body><w:p></w:body>").is_err());
+    }
+
+    #[test]
+    fn not_a_zip_is_corrupt() {
+        assert!(matches!(read_docx(b"PK\x03\x04garbage"), Err(ImportError::Corrupt(_))));
+    }
+}

@@ -1,0 +1,116 @@
+//! Import readers: a file (Word, Excel, CSV, tab-separated text) becomes [`blocks::Block`]s
+//! (paragraphs and tables of cells), and [`table`] reads the task tables among them into
+//! [`tiendo_domain::model::ParsedTask`]s with the column synonyms of [`columns`].
+
+pub mod blocks;
+pub mod columns;
+pub mod delimited;
+pub mod docx;
+pub mod error;
+pub mod spreadsheet;
+pub mod table;
+
+use std::path::Path;
+
+use serde::Serialize;
+use time::Date;
+use tiendo_domain::agency::Registry;
+use tiendo_domain::model::ParsedTask;
+
+pub use error::ImportError;
+
+/// Files larger than this are refused before reading.
+pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
+/// The expanded size an Office archive may reach (zip bombs).
+pub const MAX_EXPANDED_BYTES: u64 = 300 * 1024 * 1024;
+
+/// What a file held: its tasks and everything worth a warning.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentPreview {
+    pub file: String,
+    /// Title lines found before the first table ("Phụ lục II", "(Kèm theo …)").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub title: Vec<String>,
+    pub tasks: Vec<ParsedTask>,
+    pub warnings: Vec<String>,
+}
+
+/// How to read.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions<'a> {
+    pub registry: &'a Registry,
+    /// The date the file's status columns describe; also the date agency names are resolved on.
+    pub reported_on: Date,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Docx,
+    Spreadsheet,
+    Csv,
+    Text,
+}
+
+/// Decides the format from the name and the first bytes.
+pub fn detect_format(name: &str, bytes: &[u8]) -> Result<Format, ImportError> {
+    let lower = name.to_lowercase();
+    let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    let is_zip = bytes.starts_with(b"PK\x03\x04");
+    let is_cfb = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    if bytes.is_empty() {
+        return Err(ImportError::Empty);
+    }
+    match ext {
+        "docx" | "docm" => {
+            if is_cfb {
+                Err(ImportError::Protected)
+            } else if is_zip {
+                Ok(Format::Docx)
+            } else {
+                Err(ImportError::Corrupt("không phải tệp Word .docx hợp lệ (không phải định dạng ZIP)".into()))
+            }
+        }
+        "doc" => Err(ImportError::LegacyDoc),
+        "xlsx" | "xlsm" | "xlsb" | "ods" => {
+            if is_cfb {
+                Err(ImportError::Protected)
+            } else if is_zip {
+                Ok(Format::Spreadsheet)
+            } else {
+                Err(ImportError::Corrupt("không phải bảng tính hợp lệ (không phải định dạng ZIP)".into()))
+            }
+        }
+        "xls" => Ok(Format::Spreadsheet),
+        "csv" => Ok(Format::Csv),
+        "txt" | "tsv" | "tab" => Ok(Format::Text),
+        _ if is_zip => Err(ImportError::Unsupported(format!("không rõ loại tệp .{ext} (tệp nén ZIP)"))),
+        _ if is_cfb => Err(ImportError::LegacyDoc),
+        _ => Ok(Format::Text),
+    }
+}
+
+/// Reads one file into its preview. Nothing is stored.
+pub fn read_path(path: &Path, opts: ReadOptions<'_>) -> Result<DocumentPreview, ImportError> {
+    let meta = std::fs::metadata(path).map_err(|e| ImportError::Io(e.to_string()))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ImportError::TooLarge(meta.len()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| ImportError::Io(e.to_string()))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    read_bytes(&name, &bytes, opts)
+}
+
+/// Reads a file's bytes (an upload) into its preview.
+pub fn read_bytes(name: &str, bytes: &[u8], opts: ReadOptions<'_>) -> Result<DocumentPreview, ImportError> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ImportError::TooLarge(bytes.len() as u64));
+    }
+    let blocks = match detect_format(name, bytes)? {
+        Format::Docx => docx::read_docx(bytes)?,
+        Format::Spreadsheet => spreadsheet::read_spreadsheet(bytes)?,
+        Format::Csv => delimited::read_delimited(bytes, None)?,
+        Format::Text => delimited::read_delimited(bytes, Some(b'\t'))?,
+    };
+    let read = table::read_tasks(&blocks, opts)?;
+    Ok(DocumentPreview { file: name.to_string(), title: read.title, tasks: read.tasks, warnings: read.warnings })
+}

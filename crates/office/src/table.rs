@@ -1,0 +1,469 @@
+//! Reads task tables out of blocks: finds the header row by its Vietnamese column names, follows
+//! tables split by page breaks (repeated header, continuation rows whose first cell is empty),
+//! keeps heading rows and heading paragraphs as the tasks' headings, and checks "(N nhiệm vụ)".
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use tiendo_domain::deadline::{DeadlineContext, DeadlineKind, parse_deadline};
+use tiendo_domain::model::{ParsedTask, ReportedStatus};
+use tiendo_domain::text::{clean, fold, name_key};
+
+use crate::ReadOptions;
+use crate::blocks::{Block, expand_row};
+use crate::columns::{Column, classify};
+use crate::error::ImportError;
+
+pub struct ReadResult {
+    pub title: Vec<String>,
+    pub tasks: Vec<ParsedTask>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct ColumnMap {
+    columns: Vec<Option<Column>>,
+    headers: Vec<String>,
+}
+
+impl ColumnMap {
+    fn index(&self, c: Column) -> Option<usize> {
+        self.columns.iter().position(|x| *x == Some(c))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HeadingKind {
+    Roman,
+    UpperLetter,
+    Arabic,
+    Group,
+    LowerLetter,
+    Other,
+}
+
+#[derive(Debug, Clone)]
+struct Heading {
+    kind: HeadingKind,
+    text: String,
+    id: usize,
+}
+
+#[derive(Debug)]
+struct RawTask {
+    number: String,
+    cells: HashMap<Column, String>,
+    extra: Vec<(String, String)>,
+    headings: Vec<Heading>,
+    source: String,
+}
+
+static ROMAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i)(M{0,3})(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})[.)]?$").expect("static regex"));
+static ROMAN_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:[IVXL]{1,6})[.)]?\s+\S").expect("static regex"));
+static ARABIC_PREFIX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,3}(?:\.\d{1,3})*[.)]\s+\S").expect("static regex"));
+static UPPER_LETTER_PREFIX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-ZĐ][.)]\s+\S").expect("static regex"));
+static LOWER_LETTER_PREFIX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-zđ]\)\s+\S").expect("static regex"));
+static COUNT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\((\d+)\s+nhiem vu\)").expect("static regex"));
+static NUMBERING_CELL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\(?\d{1,2}\)?$").expect("static regex"));
+static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(20\d\d|19\d\d)\b").expect("static regex"));
+
+fn is_roman(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 7 && ROMAN.is_match(s) && s.chars().any(|c| c.is_alphabetic())
+}
+
+fn heading_kind(text: &str) -> Option<HeadingKind> {
+    let t = text.trim();
+    if t.is_empty() || t.chars().count() > 400 {
+        return None;
+    }
+    let f = fold(t);
+    if f.starts_with("nhom ") {
+        return Some(HeadingKind::Group);
+    }
+    if ROMAN_PREFIX.is_match(t) {
+        return Some(HeadingKind::Roman);
+    }
+    if ARABIC_PREFIX.is_match(t) {
+        return Some(HeadingKind::Arabic);
+    }
+    if UPPER_LETTER_PREFIX.is_match(t) {
+        return Some(HeadingKind::UpperLetter);
+    }
+    if LOWER_LETTER_PREFIX.is_match(t) {
+        return Some(HeadingKind::LowerLetter);
+    }
+    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase()) {
+        return Some(HeadingKind::Other);
+    }
+    if f.starts_with("nhiem vu giao") || f.starts_with("cac nhiem vu") || f.starts_with("nhiem vu do") {
+        return Some(HeadingKind::Other);
+    }
+    None
+}
+
+struct State<'o> {
+    opts: ReadOptions<'o>,
+    map: Option<ColumnMap>,
+    headings: Vec<Heading>,
+    heading_ids: usize,
+    heading_counts: Vec<(usize, String, usize)>,
+    tasks: Vec<RawTask>,
+    title: Vec<String>,
+    warnings: Vec<String>,
+    seen_task_table: bool,
+    after_header: bool,
+    missing_name: Option<String>,
+    unrecognised: Vec<String>,
+}
+
+impl State<'_> {
+    fn push_heading(&mut self, kind: HeadingKind, text: String) {
+        if let Some(pos) = self.headings.iter().position(|h| h.kind == kind) {
+            self.headings.truncate(pos);
+        }
+        self.heading_ids += 1;
+        let id = self.heading_ids;
+        if let Some(c) = COUNT.captures(&fold(&text)).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse().ok()) {
+            self.heading_counts.push((id, text.clone(), c));
+        }
+        self.headings.push(Heading { kind, text, id });
+    }
+
+    fn paragraph(&mut self, text: &str) {
+        let text = clean(text);
+        if text.is_empty() {
+            return;
+        }
+        match heading_kind(&text) {
+            Some(kind) if self.seen_task_table || kind != HeadingKind::Other => {
+                // A heading paragraph between tables (or a numbered one before the first).
+                if self.seen_task_table || matches!(kind, HeadingKind::Arabic | HeadingKind::Roman | HeadingKind::Group) {
+                    self.push_heading(kind, text);
+                    self.after_header = false;
+                    return;
+                }
+                self.title.push(text);
+            }
+            _ if !self.seen_task_table => self.title.push(text),
+            _ => {}
+        }
+    }
+
+    fn find_header(&self, rows: &[Vec<String>]) -> Option<(usize, ColumnMap)> {
+        for (i, row) in rows.iter().take(8).enumerate() {
+            let columns: Vec<Option<Column>> = row.iter().map(|h| classify(h)).collect();
+            let distinct: std::collections::HashSet<Column> = columns.iter().flatten().copied().collect();
+            if distinct.len() >= 2 {
+                return Some((i, ColumnMap { columns, headers: row.clone() }));
+            }
+        }
+        None
+    }
+
+    fn is_repeated_header(&self, row: &[String]) -> bool {
+        let Some(map) = &self.map else { return false };
+        let mut same = 0;
+        for (i, cell) in row.iter().enumerate() {
+            if cell.is_empty() {
+                continue;
+            }
+            match classify(cell) {
+                Some(c) if map.columns.get(i).copied().flatten() == Some(c) => same += 1,
+                _ => return false,
+            }
+        }
+        same >= 2
+    }
+
+    fn table(&mut self, origin: &str, raw_rows: &[Vec<crate::blocks::Cell>]) {
+        let expanded: Vec<(Vec<String>, bool)> = raw_rows.iter().map(|r| expand_row(r)).collect();
+        let rows: Vec<Vec<String>> = expanded.iter().map(|(r, _)| r.clone()).collect();
+        let start = match self.find_header(&rows) {
+            Some((i, map)) => {
+                if map.index(Column::Name).is_none() {
+                    let found: Vec<String> = map.headers.iter().filter(|h| !h.is_empty()).cloned().collect();
+                    self.missing_name.get_or_insert(found.join(" | "));
+                    return;
+                }
+                // Rows above the header inside the table are titles.
+                if !self.seen_task_table {
+                    for r in &rows[..i] {
+                        let t: Vec<&str> = r.iter().map(String::as_str).filter(|s| !s.is_empty()).collect();
+                        if !t.is_empty() {
+                            self.title.push(t.join(" "));
+                        }
+                    }
+                }
+                let mut map = map;
+                let mut next = i + 1;
+                // A second header row (merged "Kết quả" over "Sản phẩm" | "Tiến độ").
+                if let Some(sub) = rows.get(i + 1) {
+                    let sub_cols: Vec<Option<Column>> = sub.iter().map(|h| classify(h)).collect();
+                    if sub_cols.iter().flatten().count() >= 2 && !sub.iter().any(|c| ROMAN.is_match(c) || c.ends_with('.')) {
+                        for (k, c) in sub_cols.into_iter().enumerate() {
+                            if c.is_some() && k < map.columns.len() {
+                                map.columns[k] = c;
+                                map.headers[k] = sub[k].clone();
+                            }
+                        }
+                        next += 1;
+                    }
+                }
+                self.map = Some(map);
+                self.seen_task_table = true;
+                self.after_header = true;
+                next
+            }
+            None => {
+                let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+                match &self.map {
+                    Some(map) if width == map.columns.len() => {
+                        // The same table continued on the next page without its header.
+                        self.after_header = true;
+                        0
+                    }
+                    _ => {
+                        if rows.len() >= 2 && width >= 3 {
+                            let first: Vec<String> = rows[0].iter().filter(|h| !h.is_empty()).cloned().collect();
+                            self.unrecognised.push(format!("{origin}: {}", first.join(" | ")));
+                        }
+                        return;
+                    }
+                }
+            }
+        };
+        for (k, (row, merged)) in expanded.iter().enumerate().skip(start) {
+            self.row(row, *merged, &format!("{origin}, dòng {}", k + 1));
+        }
+    }
+
+    fn row(&mut self, row: &[String], merged: bool, source: &str) {
+        let Some(map) = self.map.clone() else { return };
+        let non_empty: Vec<(usize, &String)> = row.iter().enumerate().filter(|(_, t)| !t.trim().is_empty()).collect();
+        if non_empty.is_empty() {
+            return;
+        }
+        if self.is_repeated_header(row) {
+            self.after_header = true;
+            return;
+        }
+        // "(1) (2) (3) …" numbering rows under the header.
+        if non_empty.len() >= 3 && non_empty.iter().all(|(_, t)| NUMBERING_CELL.is_match(t.trim())) {
+            return;
+        }
+        let cell = |c: Column| map.index(c).and_then(|i| row.get(i)).map(|s| s.trim()).unwrap_or("");
+        let number = cell(Column::Number).to_string();
+        let name_idx = map.index(Column::Name);
+        let number_idx = map.index(Column::Number);
+
+        // Heading rows: merged across the table, the same text in every non-empty cell, or a
+        // Roman/letter number with only the name cell filled.
+        let all_same = non_empty.len() > 1 && non_empty.iter().all(|(_, t)| *t == non_empty[0].1);
+        if merged || all_same || (non_empty.len() == 1 && number_idx.is_none_or(|n| non_empty[0].0 != n) && !self.after_header && heading_kind(non_empty[0].1).is_some()) {
+            let text = clean(non_empty[0].1);
+            let kind = heading_kind(&text).unwrap_or(HeadingKind::Other);
+            self.push_heading(kind, text);
+            self.after_header = false;
+            return;
+        }
+        let only_number_and_name = non_empty.iter().all(|(i, _)| Some(*i) == number_idx || Some(*i) == name_idx);
+        if !number.is_empty() && only_number_and_name && cell(Column::Name).len() > 0 {
+            let roman = is_roman(&number);
+            let upper_letter = number.chars().count() <= 2 && number.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+            if roman || upper_letter || fold(&number).starts_with("nhom") {
+                let kind = if roman { HeadingKind::Roman } else if upper_letter { HeadingKind::UpperLetter } else { HeadingKind::Group };
+                self.push_heading(kind, clean(cell(Column::Name)));
+                self.after_header = false;
+                return;
+            }
+        }
+        if number.is_empty() && self.after_header && !self.tasks.is_empty() {
+            // A row split by a page break: its cells continue the previous task's cells.
+            self.append_to_last(row, &map);
+            self.after_header = false;
+            return;
+        }
+        self.after_header = false;
+        if number.is_empty() {
+            let has_fields = !cell(Column::Lead).is_empty() || !cell(Column::Deadline).is_empty();
+            if has_fields || self.tasks.is_empty() {
+                self.warnings.push(format!("{source}: nhiệm vụ không có số thứ tự"));
+            } else {
+                let last = self.tasks.last().map(|t| t.number.clone()).unwrap_or_default();
+                self.warnings.push(format!("{source}: dòng không có số thứ tự, đã ghép vào nhiệm vụ {last}"));
+                self.append_to_last(row, &map);
+                return;
+            }
+        }
+        let mut cells = HashMap::new();
+        let mut extra = Vec::new();
+        for (i, text) in row.iter().enumerate() {
+            let text = text.trim();
+            if text.is_empty() {
+                continue;
+            }
+            match map.columns.get(i).copied().flatten() {
+                Some(Column::Overseer | Column::Notes) | None => {
+                    let header = map.headers.get(i).cloned().filter(|h| !h.is_empty()).unwrap_or_else(|| format!("cột {}", i + 1));
+                    extra.push((header, text.to_string()));
+                }
+                Some(c) => {
+                    cells
+                        .entry(c)
+                        .and_modify(|v: &mut String| {
+                            v.push('\n');
+                            v.push_str(text)
+                        })
+                        .or_insert_with(|| text.to_string());
+                }
+            }
+        }
+        self.tasks.push(RawTask {
+            number: normalise_number(&number),
+            cells,
+            extra,
+            headings: self.headings.clone(),
+            source: source.to_string(),
+        });
+    }
+
+    fn append_to_last(&mut self, row: &[String], map: &ColumnMap) {
+        let Some(last) = self.tasks.last_mut() else { return };
+        for (i, text) in row.iter().enumerate() {
+            let text = text.trim();
+            if text.is_empty() {
+                continue;
+            }
+            match map.columns.get(i).copied().flatten() {
+                Some(Column::Number) => {}
+                Some(Column::Overseer | Column::Notes) | None => {
+                    let header = map.headers.get(i).cloned().filter(|h| !h.is_empty()).unwrap_or_else(|| format!("cột {}", i + 1));
+                    match last.extra.iter_mut().find(|(h, _)| *h == header) {
+                        Some((_, v)) => join_continued(v, text),
+                        None => last.extra.push((header, text.to_string())),
+                    }
+                }
+                Some(c) => match last.cells.get_mut(&c) {
+                    Some(v) => join_continued(v, text),
+                    None => {
+                        last.cells.insert(c, text.to_string());
+                    }
+                },
+            }
+        }
+    }
+}
+
+/// A cell continued on the next page: the two halves of a sentence, joined by one space.
+fn join_continued(v: &mut String, more: &str) {
+    if !v.is_empty() {
+        v.push(' ');
+    }
+    v.push_str(more);
+}
+
+fn normalise_number(s: &str) -> String {
+    s.trim().trim_end_matches(['.', ')']).trim().to_string()
+}
+
+pub fn read_tasks(blocks: &[Block], opts: ReadOptions<'_>) -> Result<ReadResult, ImportError> {
+    let mut st = State {
+        opts,
+        map: None,
+        headings: Vec::new(),
+        heading_ids: 0,
+        heading_counts: Vec::new(),
+        tasks: Vec::new(),
+        title: Vec::new(),
+        warnings: Vec::new(),
+        seen_task_table: false,
+        after_header: false,
+        missing_name: None,
+        unrecognised: Vec::new(),
+    };
+    for b in blocks {
+        match b {
+            Block::Paragraph(t) => st.paragraph(t),
+            Block::Table { origin, rows } => st.table(origin, rows),
+        }
+    }
+    if !st.seen_task_table {
+        if let Some(found) = st.missing_name {
+            return Err(ImportError::MissingNameColumn(found));
+        }
+        let detail = if st.unrecognised.is_empty() {
+            String::new()
+        } else {
+            format!(" (tiêu đề các bảng tìm thấy: {})", st.unrecognised.join("; "))
+        };
+        return Err(ImportError::NoTaskTable(detail));
+    }
+    for u in &st.unrecognised {
+        st.warnings.push(format!("bỏ qua bảng không phải bảng nhiệm vụ — {u}"));
+    }
+    // "(6 nhiệm vụ)": a free checksum.
+    for (id, text, expected) in &st.heading_counts {
+        let found = st.tasks.iter().filter(|t| t.headings.iter().any(|h| h.id == *id)).count();
+        if found != *expected {
+            st.warnings.push(format!("mục \"{text}\" ghi {expected} nhiệm vụ nhưng đọc được {found}"));
+        }
+    }
+    let year = st.title.iter().find_map(|t| YEAR.captures(t).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse().ok()));
+    let ctx = DeadlineContext { document_year: year };
+    let registry = st.opts.registry;
+    let on = Some(st.opts.reported_on);
+    let mut warnings = st.warnings;
+    let mut tasks = Vec::with_capacity(st.tasks.len());
+    for raw in st.tasks {
+        let get = |c: Column| raw.cells.get(&c).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let name = get(Column::Name).unwrap_or_default();
+        let label = if raw.number.is_empty() { raw.source.clone() } else { format!("nhiệm vụ {}", raw.number) };
+        if name.is_empty() {
+            warnings.push(format!("{}: {label} không có tên nhiệm vụ", raw.source));
+        }
+        let deadline = parse_deadline(&get(Column::Deadline).unwrap_or_default(), ctx);
+        match deadline.kind {
+            DeadlineKind::Unknown => warnings.push(format!(
+                "{}: {label}: thời hạn \"{}\" không đọc được{}",
+                raw.source,
+                deadline.raw,
+                deadline.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()
+            )),
+            DeadlineKind::Conditional => warnings.push(format!(
+                "{}: {label}: thời hạn \"{}\" không phải một ngày cụ thể (chưa đạt \"6 rõ\")",
+                raw.source, deadline.raw
+            )),
+            _ => {}
+        }
+        let status_raw = get(Column::Status);
+        let status = status_raw.as_deref().and_then(ReportedStatus::from_text);
+        if let (Some(s), None) = (&status_raw, status) {
+            warnings.push(format!("{}: {label}: tiến độ \"{s}\" không rõ nghĩa, giữ nguyên văn", raw.source));
+        }
+        let lead = registry.resolve(&get(Column::Lead).unwrap_or_default(), on);
+        if lead.is_empty() {
+            warnings.push(format!("{}: {label} không có cơ quan chủ trì", raw.source));
+        }
+        tasks.push(ParsedTask {
+            number: raw.number.clone(),
+            headings: raw.headings.iter().map(|h| h.text.clone()).collect(),
+            name,
+            lead,
+            coordinators: registry.resolve(&get(Column::Coordinators).unwrap_or_default(), on),
+            expected_result: get(Column::ExpectedResult),
+            deadline,
+            basis: get(Column::Basis),
+            progress_report: get(Column::ProgressReport),
+            status,
+            status_raw,
+            incomplete_units: registry.resolve(&get(Column::IncompleteUnits).unwrap_or_default(), on),
+            source: Some(raw.source.clone()),
+            extra: raw.extra.clone(),
+        });
+    }
+    let _ = name_key;
+    Ok(ReadResult { title: st.title, tasks, warnings })
+}
