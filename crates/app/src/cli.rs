@@ -1,0 +1,472 @@
+//! The command line (docs/contracts.md fixes `import`, `report overdue` and `serve`).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use time::Date;
+use tiendo_domain::agency::{AgencyKind, RefKind, Registry};
+use tiendo_domain::deadline::{iso, parse_user_date, vn};
+use tiendo_office::{DocumentPreview, ReadOptions};
+use tiendo_store::Db;
+use tiendo_store::facts::{agency_counts, overdue_report};
+use tiendo_store::import::{ImportInput, ImportSummary};
+
+#[derive(Parser)]
+#[command(name = "tiendo", version, about = "Tiến Độ — theo dõi nhiệm vụ Ban Chỉ đạo giao đến khi từng cơ quan hoàn thành")]
+pub struct Cli {
+    /// sqlite://PATH (default: tiendo.db in the working directory) or postgres://…
+    #[arg(long, env = "TIENDO_DATABASE_URL", default_value = "sqlite://tiendo.db", global = true)]
+    pub database_url: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Read Word (.docx), Excel (.xlsx/.xls/.ods), CSV or tab-separated text task tables; store them
+    /// unless --dry-run.
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Show what would be stored; store nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// The date the files' status columns describe (YYYY-MM-DD; default: today).
+        #[arg(long)]
+        reported_on: Option<String>,
+        /// Key that identifies the appendix across versions (default: the file name without extension).
+        #[arg(long)]
+        document: Option<String>,
+    },
+    /// Reports built from the data.
+    Report {
+        #[command(subcommand)]
+        report: ReportCommand,
+    },
+    /// The agency registry.
+    Agencies {
+        #[command(subcommand)]
+        command: AgencyCommand,
+    },
+    /// Generate a synthetic, realistic data set (up to national scale) into the database.
+    Generate {
+        #[arg(long, default_value_t = 1000)]
+        tasks: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Average number of progress reports per assignment.
+        #[arg(long, default_value_t = 4.0)]
+        reports_per_assignment: f64,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ReportCommand {
+    /// Tasks late on a date: due date in force before --as-of and a lead agency not done by then.
+    Overdue {
+        #[arg(long)]
+        as_of: String,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Per agency, the four-way counts of its lead assignments on a date.
+    Agencies {
+        #[arg(long)]
+        as_of: String,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AgencyCommand {
+    /// List agencies (in force on --on, default today) and groups.
+    List {
+        #[arg(long)]
+        on: Option<String>,
+        /// Only this kind (ministry, province, city, corporation, …).
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Show what the resolver makes of an agency cell.
+    Resolve {
+        text: String,
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Add another spelling of an agency.
+    AddAlias { code: String, alias: String },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum Format {
+    Json,
+    Text,
+}
+
+fn parse_date_arg(name: &str, s: &str) -> anyhow::Result<Date> {
+    parse_user_date(s).ok_or_else(|| anyhow!("{name}: ngày không hợp lệ \"{s}\" (dùng YYYY-MM-DD)"))
+}
+
+fn today() -> Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// The registry to read with: the database's when it exists, else the shipped one (a dry run on a
+/// new machine creates no database).
+async fn registry_for_reading(url: &str, dry_run: bool) -> anyhow::Result<(Registry, Option<Db>)> {
+    if dry_run
+        && let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))
+        && !path.contains("memory")
+        && !Path::new(path.split('?').next().unwrap_or(path)).exists()
+    {
+        return Ok((Registry::default_registry()?, None));
+    }
+    let db = Db::connect(url).await?;
+    let reg = db.load_registry().await?.registry;
+    Ok((reg, Some(db)))
+}
+
+fn emit(output: &Option<PathBuf>, text: &str) -> anyhow::Result<()> {
+    match output {
+        Some(p) => std::fs::write(p, text).with_context(|| format!("không ghi được {}", p.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.write_all(b"\n")?;
+            Ok(())
+        }
+    }
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Import { files, dry_run, format, reported_on, document } => {
+            let reported_on = match reported_on {
+                Some(s) => parse_date_arg("--reported-on", &s)?,
+                None => today(),
+            };
+            if document.is_some() && files.len() > 1 {
+                bail!("--document chỉ dùng khi nhập một tệp");
+            }
+            let (registry, db) = registry_for_reading(&cli.database_url, dry_run).await?;
+            let mut previews: Vec<DocumentPreview> = Vec::new();
+            for f in &files {
+                eprintln!("Đang đọc {} …", f.display());
+                match tiendo_office::read_path(f, ReadOptions { registry: &registry, reported_on }) {
+                    Ok(p) => previews.push(p),
+                    Err(e) => {
+                        eprintln!("{}: {e}", f.display());
+                        if files.len() > 1 {
+                            eprintln!("Không lưu tệp nào.");
+                        }
+                        return Ok(ExitCode::FAILURE);
+                    }
+                }
+            }
+            let mut stored: Vec<Option<ImportSummary>> = Vec::new();
+            if !dry_run {
+                let db = match db {
+                    Some(db) => db,
+                    None => Db::connect(&cli.database_url).await?,
+                };
+                for (p, f) in previews.iter().zip(&files) {
+                    let key = document.clone().unwrap_or_else(|| {
+                        f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| p.file.clone())
+                    });
+                    if p.tasks.len() > 200 {
+                        eprintln!("Đang lưu {} nhiệm vụ của {} …", p.tasks.len(), p.file);
+                    }
+                    let s = db
+                        .import_document(ImportInput {
+                            doc_key: &key,
+                            file_name: &p.file,
+                            title: if p.title.is_empty() { None } else { Some(p.title.join(" — ")) },
+                            tasks: &p.tasks,
+                            warnings: &p.warnings,
+                            reported_on,
+                            actor: "cli",
+                        })
+                        .await
+                        .with_context(|| format!("{}: không lưu được", p.file))?;
+                    stored.push(Some(s));
+                }
+            } else {
+                stored = previews.iter().map(|_| None).collect();
+            }
+            match format {
+                Format::Json => {
+                    let docs: Vec<serde_json::Value> = previews
+                        .iter()
+                        .zip(&stored)
+                        .map(|(p, s)| {
+                            let mut v = serde_json::to_value(p).unwrap_or_default();
+                            if let (Some(s), Some(obj)) = (s, v.as_object_mut()) {
+                                obj.insert("stored".into(), serde_json::to_value(s).unwrap_or_default());
+                            }
+                            v
+                        })
+                        .collect();
+                    println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "documents": docs }))?);
+                }
+                Format::Text => {
+                    for (p, s) in previews.iter().zip(&stored) {
+                        print!("{}", preview_text(p));
+                        if let Some(s) = s {
+                            println!(
+                                "Đã lưu: {} nhiệm vụ mới, {} cập nhật, {} không đổi; {} phân công; {} báo cáo.",
+                                s.tasks_created, s.tasks_updated, s.tasks_unchanged, s.assignments, s.reports
+                            );
+                            for c in &s.changes {
+                                println!("  thay đổi: {c}");
+                            }
+                        }
+                    }
+                }
+            }
+            for (p, s) in previews.iter().zip(&stored) {
+                let unresolved: usize = p
+                    .tasks
+                    .iter()
+                    .flat_map(|t| t.lead.iter().chain(&t.coordinators).chain(&t.incomplete_units))
+                    .filter(|r| r.kind == RefKind::Unresolved)
+                    .count();
+                let assignments: Option<u64> = s.as_ref().map(|s| s.assignments);
+                eprintln!(
+                    "{}: {} nhiệm vụ, {} phân công, {} cảnh báo, {} cơ quan chưa xác định{}",
+                    p.file,
+                    p.tasks.len(),
+                    assignments.map(|a| a.to_string()).unwrap_or_else(|| "—".into()),
+                    p.warnings.len(),
+                    unresolved,
+                    if dry_run { " (chạy thử, không lưu)" } else { "" }
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report { report } => {
+            let db = Db::connect(&cli.database_url).await?;
+            match report {
+                ReportCommand::Overdue { as_of, format, output } => {
+                    let as_of = parse_date_arg("--as-of", &as_of)?;
+                    let book = db.load_status_book().await?;
+                    let tasks = db.task_infos().await?;
+                    let agencies = db.agency_names().await?;
+                    let r = overdue_report(&book, &tasks, &agencies, as_of);
+                    let text = match format {
+                        Format::Json => serde_json::to_string_pretty(&r)?,
+                        Format::Text => {
+                            let mut s = format!("DANH SÁCH NHIỆM VỤ QUÁ HẠN\nDữ liệu tính đến ngày {}\n\n", vn(as_of));
+                            for (i, it) in r.items.iter().enumerate() {
+                                let late: Vec<&str> = it.late_agencies.iter().map(|a| a.name.as_str()).collect();
+                                s.push_str(&format!(
+                                    "{}. [{}] {}\n   Thời hạn: {} ({})\n   Đơn vị chưa hoàn thành: {}\n",
+                                    i + 1,
+                                    it.number,
+                                    it.name,
+                                    it.deadline_raw,
+                                    it.due.map(vn).unwrap_or_default(),
+                                    late.join("; ")
+                                ));
+                            }
+                            s.push_str(&format!("\nTổng số: {} nhiệm vụ quá hạn", r.items.len()));
+                            s
+                        }
+                    };
+                    emit(&output, &text)?;
+                }
+                ReportCommand::Agencies { as_of, format, output } => {
+                    let as_of = parse_date_arg("--as-of", &as_of)?;
+                    let book = db.load_status_book().await?;
+                    let agencies = db.agency_names().await?;
+                    let rows = agency_counts(&book, &agencies, as_of);
+                    let text = match format {
+                        Format::Json => serde_json::to_string_pretty(&serde_json::json!({ "as_of": iso(as_of), "agencies": rows }))?,
+                        Format::Text => {
+                            let mut s = format!(
+                                "Dữ liệu tính đến ngày {}\n{:<50} {:>8} {:>8} {:>8} {:>8}\n",
+                                vn(as_of),
+                                "Cơ quan",
+                                "Đúng hạn",
+                                "Quá hạn",
+                                "Trong hạn",
+                                "Trễ hạn"
+                            );
+                            for r in &rows {
+                                s.push_str(&format!(
+                                    "{:<50} {:>8} {:>8} {:>8} {:>8}\n",
+                                    r.name, r.counts.done_on_time, r.counts.done_late, r.counts.open_in_time, r.counts.open_overdue
+                                ));
+                            }
+                            s
+                        }
+                    };
+                    emit(&output, &text)?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Agencies { command } => {
+            match command {
+                AgencyCommand::List { on, kind, format } => {
+                    let on = match on {
+                        Some(s) => parse_date_arg("--on", &s)?,
+                        None => today(),
+                    };
+                    let kind = match kind {
+                        Some(k) => Some(AgencyKind::parse(&k).ok_or_else(|| anyhow!("--kind: không có loại \"{k}\""))?),
+                        None => None,
+                    };
+                    let (reg, _) = registry_for_reading(&cli.database_url, false).await?;
+                    let list: Vec<_> = reg.agencies().iter().filter(|a| a.valid_on(on) && kind.is_none_or(|k| a.kind == k)).collect();
+                    match format {
+                        Format::Json => println!(
+                            "{}",
+                            serde_json::to_string_pretty(&serde_json::json!({ "on": iso(on), "agencies": list, "groups": reg.groups() }))?
+                        ),
+                        Format::Text => {
+                            for a in &list {
+                                println!("{:<12} {:<18} {}{}", a.code, a.kind.as_str(), a.name, if a.aliases.is_empty() { String::new() } else { format!("  ({})", a.aliases.join(", ")) });
+                            }
+                            println!("\nNhóm:");
+                            for g in reg.groups() {
+                                println!("{:<16} {} → {} thành viên", g.code, g.name, reg.members(&g.code, on).len());
+                            }
+                            println!("\n{} cơ quan có hiệu lực ngày {}", list.len(), vn(on));
+                        }
+                    }
+                }
+                AgencyCommand::Resolve { text, on, format } => {
+                    let on = match on {
+                        Some(s) => Some(parse_date_arg("--on", &s)?),
+                        None => Some(today()),
+                    };
+                    let (reg, _) = registry_for_reading(&cli.database_url, true).await?;
+                    let refs = reg.resolve(&text, on);
+                    match format {
+                        Format::Json => println!("{}", serde_json::to_string_pretty(&refs)?),
+                        Format::Text => {
+                            for r in &refs {
+                                let kind = match r.kind {
+                                    RefKind::Agency => "agency",
+                                    RefKind::Group => "group",
+                                    RefKind::Unresolved => "unresolved",
+                                };
+                                let mut line = format!("{kind:<10} {}", r.name);
+                                if let Some(c) = &r.code {
+                                    line.push_str(&format!(" [{c}]"));
+                                }
+                                if r.raw != r.name {
+                                    line.push_str(&format!("  ← \"{}\"", r.raw));
+                                }
+                                if let Some(u) = &r.unit {
+                                    line.push_str(&format!("  đơn vị: {u}"));
+                                }
+                                if let Some(n) = &r.note {
+                                    line.push_str(&format!("  ({n})"));
+                                }
+                                if r.kind == RefKind::Group
+                                    && let (Some(code), Some(d)) = (&r.code, on)
+                                {
+                                    line.push_str(&format!("  → {} cơ quan", reg.members(code, d).len()));
+                                }
+                                println!("{line}");
+                            }
+                        }
+                    }
+                }
+                AgencyCommand::AddAlias { code, alias } => {
+                    let db = Db::connect(&cli.database_url).await?;
+                    db.add_alias(&code, &alias, "cli").await?;
+                    println!("Đã thêm tên gọi \"{alias}\" cho {code}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate { tasks, seed, reports_per_assignment } => {
+            if tasks == 0 || tasks > 1_000_000 {
+                bail!("--tasks phải từ 1 đến 1.000.000");
+            }
+            if !(0.0..=50.0).contains(&reports_per_assignment) {
+                bail!("--reports-per-assignment phải từ 0 đến 50");
+            }
+            let db = Db::connect(&cli.database_url).await?;
+            let reg = db.load_registry().await?.registry;
+            let g = crate::generate::generate(&reg, tasks, seed, reports_per_assignment);
+            eprintln!(
+                "Sinh {} nhiệm vụ, {} phân công, {} báo cáo, {} lần gia hạn …",
+                g.tasks.len(),
+                g.assignments.len(),
+                g.reports.len(),
+                g.changes.len()
+            );
+            let mut last = std::time::Instant::now();
+            let s = db
+                .bulk_insert(&g, &mut |label, done, total| {
+                    if last.elapsed().as_secs() >= 2 || done == total {
+                        eprintln!("  {label}: {done}/{total}");
+                        last = std::time::Instant::now();
+                    }
+                })
+                .await?;
+            println!("{}", serde_json::to_string(&s)?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn short(s: &str, n: usize) -> String {
+    if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n).collect::<String>()) }
+}
+
+/// A readable preview: one line per task, then the warnings.
+pub fn preview_text(p: &DocumentPreview) -> String {
+    let mut s = format!("{} — {} nhiệm vụ\n", p.file, p.tasks.len());
+    let mut last_heading: Vec<String> = Vec::new();
+    for t in &p.tasks {
+        if t.headings != last_heading {
+            for h in &t.headings {
+                if !last_heading.contains(h) {
+                    s.push_str(&format!("\n  {h}\n"));
+                }
+            }
+            last_heading = t.headings.clone();
+        }
+        let lead: Vec<String> = t
+            .lead
+            .iter()
+            .map(|r| match r.kind {
+                RefKind::Unresolved => format!("?{}", r.name),
+                _ => r.name.clone(),
+            })
+            .collect();
+        s.push_str(&format!(
+            "  {:>4}  {:<60}  {:<40}  {} → {}\n",
+            t.number,
+            short(&t.name, 60),
+            short(&lead.join("; "), 40),
+            short(&t.deadline.raw, 30),
+            t.deadline.due.map(vn).unwrap_or_else(|| t.deadline.kind.as_str().to_string())
+        ));
+    }
+    if !p.warnings.is_empty() {
+        s.push_str(&format!("\nCảnh báo ({}):\n", p.warnings.len()));
+        for w in &p.warnings {
+            s.push_str(&format!("  - {w}\n"));
+        }
+    }
+    s
+}

@@ -1,0 +1,4 @@
+//! The `tiendo` application: command line, data generator. The web application lives in `web`.
+
+pub mod cli;
+pub mod generate;

@@ -1,0 +1,209 @@
+//! Loads the status facts into the domain's [`StatusBook`] and assembles the reports built on it.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use time::Date;
+use tiendo_domain::deadline::{DeadlineKind, iso, opt_iso_date, parse_user_date};
+use tiendo_domain::model::{ReportedStatus, Role};
+use tiendo_domain::status::{AssignmentInput, DeadlineChange, FourWay, StatusBook, StatusEvent};
+
+use crate::{Db, Result};
+
+/// What the reports show of a task.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskInfo {
+    pub id: i64,
+    pub number: String,
+    pub name: String,
+    pub headings: Vec<String>,
+    pub document: Option<String>,
+    pub deadline_raw: String,
+    pub basis: Option<String>,
+    pub lead: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LateAgency {
+    pub name: String,
+    pub code: String,
+    pub days_late: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OverdueItem {
+    pub task_id: String,
+    pub number: String,
+    pub name: String,
+    #[serde(with = "opt_iso_date")]
+    pub due: Option<Date>,
+    pub late_agencies: Vec<LateAgency>,
+    pub headings: Vec<String>,
+    pub document: Option<String>,
+    pub deadline_raw: String,
+    pub basis: Option<String>,
+    pub lead: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OverdueReport {
+    #[serde(serialize_with = "ser_date")]
+    pub as_of: Date,
+    pub items: Vec<OverdueItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencyCounts {
+    pub code: String,
+    pub name: String,
+    #[serde(flatten)]
+    pub counts: FourWay,
+}
+
+fn ser_date<S: serde::Serializer>(d: &Date, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&iso(*d))
+}
+
+fn date(s: Option<String>) -> Option<Date> {
+    s.as_deref().and_then(parse_user_date)
+}
+
+impl Db {
+    /// Every active assignment with its deadline history and reports, in the order of the source
+    /// plans (document, then row).
+    pub async fn load_status_book(&self) -> Result<StatusBook> {
+        let assignments: Vec<(i64, i64, i64, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT a.id, a.task_id, a.agency_id, a.role, t.deadline_kind, t.due_on
+             FROM assignments a JOIN tasks t ON t.id = a.task_id
+             WHERE a.active = 1
+             ORDER BY t.document_id, t.position, t.id, a.id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let changes: Vec<(i64, Option<i64>, String, String, Option<String>)> =
+            sqlx::query_as("SELECT task_id, assignment_id, effective_on, kind, due_on FROM deadline_changes WHERE state = 'approved' ORDER BY id")
+                .fetch_all(self.pool())
+                .await?;
+        let mut task_changes: HashMap<i64, Vec<DeadlineChange>> = HashMap::new();
+        let mut own_changes: HashMap<i64, Vec<DeadlineChange>> = HashMap::new();
+        for (task, assignment, eff, kind, due) in changes {
+            let Some(effective_on) = parse_user_date(&eff) else { continue };
+            let c = DeadlineChange { effective_on, kind: DeadlineKind::parse(&kind).unwrap_or(DeadlineKind::Unknown), due: date(due) };
+            match assignment {
+                Some(a) => own_changes.entry(a).or_default().push(c),
+                None => task_changes.entry(task).or_default().push(c),
+            }
+        }
+        let reports: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT assignment_id, reported_on, status, completed_on FROM progress_reports WHERE status IS NOT NULL",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut events: HashMap<i64, Vec<StatusEvent>> = HashMap::new();
+        for (a, on, status, completed) in reports {
+            let (Some(on), Some(status)) = (parse_user_date(&on), ReportedStatus::parse(&status)) else { continue };
+            events.entry(a).or_default().push(StatusEvent { on, status, completed_on: date(completed) });
+        }
+        let mut book = StatusBook::new();
+        for (id, task, agency, role, kind, due) in assignments {
+            let mut ch = task_changes.get(&task).cloned().unwrap_or_default();
+            if let Some(own) = own_changes.remove(&id) {
+                ch.extend(own);
+            }
+            book.upsert(AssignmentInput {
+                id,
+                task,
+                agency,
+                role: Role::parse(&role).unwrap_or(Role::Coordinator),
+                kind: DeadlineKind::parse(&kind).unwrap_or(DeadlineKind::Unknown),
+                due: date(due),
+                changes: ch,
+                events: events.remove(&id).unwrap_or_default(),
+            });
+        }
+        Ok(book)
+    }
+
+    /// Display fields of every task.
+    pub async fn task_infos(&self) -> Result<HashMap<i64, TaskInfo>> {
+        let rows: Vec<(i64, String, String, String, Option<String>, Option<String>, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT t.id, t.number, t.name, t.headings, d.title, d.doc_key, t.deadline_raw, t.basis, t.lead_raw
+             FROM tasks t LEFT JOIN documents d ON d.id = t.document_id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, number, name, headings, title, key, deadline_raw, basis, lead)| {
+                let info = TaskInfo {
+                    id,
+                    number,
+                    name,
+                    headings: serde_json::from_str(&headings).unwrap_or_default(),
+                    document: title.or(key),
+                    deadline_raw,
+                    basis,
+                    lead,
+                };
+                (id, info)
+            })
+            .collect())
+    }
+
+    /// Agencies by id: (code, name).
+    pub async fn agency_names(&self) -> Result<HashMap<i64, (String, String)>> {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as("SELECT id, code, name FROM agencies").fetch_all(self.pool()).await?;
+        Ok(rows.into_iter().map(|(id, c, n)| (id, (c, n))).collect())
+    }
+}
+
+/// The overdue list as of a date, from a loaded book.
+pub fn overdue_report(
+    book: &StatusBook,
+    tasks: &HashMap<i64, TaskInfo>,
+    agencies: &HashMap<i64, (String, String)>,
+    as_of: Date,
+) -> OverdueReport {
+    let items = book
+        .overdue(as_of)
+        .into_iter()
+        .map(|o| {
+            let info = tasks.get(&o.task);
+            let late_agencies = o
+                .late_agencies
+                .iter()
+                .map(|a| {
+                    let (code, name) = agencies.get(a).cloned().unwrap_or_default();
+                    LateAgency { name, code, days_late: (as_of - o.due).whole_days() }
+                })
+                .collect();
+            OverdueItem {
+                task_id: o.task.to_string(),
+                number: info.map(|i| i.number.clone()).unwrap_or_default(),
+                name: info.map(|i| i.name.clone()).unwrap_or_default(),
+                due: Some(o.due),
+                late_agencies,
+                headings: info.map(|i| i.headings.clone()).unwrap_or_default(),
+                document: info.and_then(|i| i.document.clone()),
+                deadline_raw: info.map(|i| i.deadline_raw.clone()).unwrap_or_default(),
+                basis: info.and_then(|i| i.basis.clone()),
+                lead: info.and_then(|i| i.lead.clone()),
+            }
+        })
+        .collect();
+    OverdueReport { as_of, items }
+}
+
+/// Per-agency four-way counts, sorted by most overdue first, then name.
+pub fn agency_counts(book: &StatusBook, agencies: &HashMap<i64, (String, String)>, as_of: Date) -> Vec<AgencyCounts> {
+    let mut v: Vec<AgencyCounts> = book
+        .agency_counts(as_of)
+        .into_iter()
+        .map(|(id, counts)| {
+            let (code, name) = agencies.get(&id).cloned().unwrap_or_default();
+            AgencyCounts { code, name, counts }
+        })
+        .collect();
+    v.sort_by(|a, b| b.counts.open_overdue.cmp(&a.counts.open_overdue).then_with(|| a.name.cmp(&b.name)));
+    v
+}

@@ -1,0 +1,204 @@
+//! Storage for Tiến Độ. One implementation over sqlx's `Any` driver serves SQLite (the embedded
+//! default) and PostgreSQL; the SQL keeps to types both read the same way (BIGINT, TEXT).
+
+pub mod bulk;
+pub mod facts;
+pub mod import;
+pub mod registry;
+pub mod schema;
+pub mod seed;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use time::OffsetDateTime;
+
+pub use sqlx;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("lỗi cơ sở dữ liệu: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("không tìm thấy {0}")]
+    NotFound(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database: a pool and which backend it is.
+#[derive(Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("backend", &self.backend).finish()
+    }
+}
+
+/// A database URL with its password hidden, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+pub(crate) fn now() -> String {
+    let t = OffsetDateTime::now_utc();
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| t.unix_timestamp().to_string())
+}
+
+impl Db {
+    /// Connects and migrates. `sqlite://PATH` creates the file if needed; `postgres://…` needs the
+    /// database to exist.
+    pub async fn connect(url: &str) -> Result<Db> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = if let Some(rest) = url.strip_prefix("sqlite:") {
+            let mut u = format!("sqlite:{rest}");
+            if !rest.contains("memory") && !u.contains("mode=") {
+                u.push_str(if u.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
+            }
+            (Backend::Sqlite, u)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Backend::Postgres, url.to_string())
+        } else {
+            return Err(StoreError::Invalid(format!(
+                "địa chỉ cơ sở dữ liệu không hợp lệ \"{}\": phải bắt đầu bằng sqlite:// hoặc postgres://",
+                redact_url(url)
+            )));
+        };
+        let opts = AnyConnectOptions::from_str(&url).map_err(|e| {
+            StoreError::Invalid(format!("địa chỉ cơ sở dữ liệu không hợp lệ \"{}\": {e}", redact_url(&url)))
+        })?;
+        // One direct connection first: a wrong host, user or database is reported at once with
+        // the server's own reason, rather than as a pool time-out.
+        {
+            use sqlx::Connection;
+            let conn = sqlx::AnyConnection::connect_with(&opts)
+                .await
+                .map_err(|e| StoreError::Invalid(format!("không kết nối được cơ sở dữ liệu \"{}\": {e}", redact_url(&url))))?;
+            conn.close().await.ok();
+        }
+        let memory = url.contains(":memory:") || url.contains("mode=memory");
+        let pool = AnyPoolOptions::new()
+            .max_connections(if memory { 1 } else if backend == Backend::Sqlite { 4 } else { 8 })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(opts)
+            .await
+            .map_err(|e| StoreError::Invalid(format!("không kết nối được cơ sở dữ liệu \"{}\": {e}", redact_url(&url))))?;
+        let db = Db { pool, backend };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies the migrations not yet applied, each in its own transaction, then seeds the
+    /// default committee and the shipped agency registry into an empty database.
+    pub async fn migrate(&self) -> Result<()> {
+        self.pool
+            .execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+            .await?;
+        let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations").fetch_all(&self.pool).await?;
+        let pk = match self.backend {
+            Backend::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
+            Backend::Postgres => "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+        };
+        for (version, name, sql) in schema::MIGRATIONS {
+            if applied.contains(version) {
+                continue;
+            }
+            let mut tx = self.pool.begin().await?;
+            let ddl = sql.replace("{pk}", pk);
+            for stmt in ddl.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(stmt.to_string())).execute(&mut *tx).await?;
+            }
+            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                .bind(*version)
+                .bind(*name)
+                .bind(now())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+        seed::seed_defaults(self).await
+    }
+
+    /// Writes one audit row in the given transaction.
+    pub(crate) async fn audit(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        actor: &str,
+        action: &str,
+        entity: &str,
+        entity_id: Option<i64>,
+        before: Option<&serde_json::Value>,
+        after: Option<&serde_json::Value>,
+    ) -> Result<()> {
+        sqlx::query("INSERT INTO audit_log (at, actor, action, entity, entity_id, before_value, after_value) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(now())
+            .bind(actor)
+            .bind(action)
+            .bind(entity)
+            .bind(entity_id)
+            .bind(before.map(|v| v.to_string()))
+            .bind(after.map(|v| v.to_string()))
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Audit rows for one entity, oldest first: (at, actor, action, before, after).
+    pub async fn history(&self, entity: &str, entity_id: i64) -> Result<Vec<(String, String, String, Option<String>, Option<String>)>> {
+        Ok(sqlx::query_as(
+            "SELECT at, actor, action, before_value, after_value FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY id",
+        )
+        .bind(entity)
+        .bind(entity_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
+    }
+}

@@ -1,0 +1,72 @@
+//! First-start data: the Government steering committee and the shipped agency registry.
+
+use tiendo_domain::agency::Registry;
+
+use crate::{Db, Result, StoreError, now};
+
+/// Code of the committee created at first start.
+pub const DEFAULT_COMMITTEE: &str = "BCDCP";
+
+pub async fn seed_defaults(db: &Db) -> Result<()> {
+    let mut tx = db.pool().begin().await?;
+    let committees: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM committees").fetch_one(&mut *tx).await?;
+    if committees == 0 {
+        sqlx::query("INSERT INTO committees (code, name, level, province_code, created_at) VALUES ($1, $2, $3, NULL, $4)")
+            .bind(DEFAULT_COMMITTEE)
+            .bind("Ban Chỉ đạo của Chính phủ về phát triển khoa học, công nghệ, đổi mới sáng tạo, chuyển đổi số và Đề án 06")
+            .bind("national")
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+    }
+    let agencies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies").fetch_one(&mut *tx).await?;
+    if agencies == 0 {
+        let reg = Registry::default_registry().map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let ts = now();
+        for a in reg.agencies() {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO agencies (code, name, kind, short_name, parent_code, valid_from, valid_to, successor_code, committee_id, created_at, updated_at, updated_by)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $9, 'system') RETURNING id",
+            )
+            .bind(&a.code)
+            .bind(&a.name)
+            .bind(a.kind.as_str())
+            .bind(a.short.clone())
+            .bind(a.parent.clone())
+            .bind(a.valid_from.map(tiendo_domain::deadline::iso))
+            .bind(a.valid_to.map(tiendo_domain::deadline::iso))
+            .bind(a.successor.clone())
+            .bind(&ts)
+            .fetch_one(&mut *tx)
+            .await?;
+            for al in &a.aliases {
+                sqlx::query("INSERT INTO agency_aliases (agency_id, alias, created_at, created_by) VALUES ($1, $2, $3, 'system')")
+                    .bind(id)
+                    .bind(al)
+                    .bind(&ts)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        for g in reg.groups() {
+            let kinds: Vec<&str> = g.member_kinds.iter().map(|k| k.as_str()).collect();
+            sqlx::query("INSERT INTO agency_groups (code, name, member_kinds, aliases) VALUES ($1, $2, $3, $4)")
+                .bind(&g.code)
+                .bind(&g.name)
+                .bind(kinds.join(","))
+                .bind(serde_json::to_string(&g.aliases).unwrap_or_else(|_| "[]".into()))
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn default_committee_id(db: &Db) -> Result<i64> {
+    sqlx::query_scalar("SELECT id FROM committees WHERE code = $1")
+        .bind(DEFAULT_COMMITTEE)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or_else(|| StoreError::NotFound("ban chỉ đạo mặc định".into()))
+}
