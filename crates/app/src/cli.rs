@@ -6,19 +6,28 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow, bail};
 use clap::{Parser, Subcommand, ValueEnum};
-use time::Date;
 use tiendo_domain::agency::{AgencyKind, RefKind, Registry};
 use tiendo_domain::deadline::{iso, parse_user_date, vn};
 use tiendo_office::{DocumentPreview, ReadOptions};
 use tiendo_store::Db;
 use tiendo_store::facts::{agency_counts, overdue_report};
 use tiendo_store::import::{ImportInput, ImportSummary};
+use time::Date;
 
 #[derive(Parser)]
-#[command(name = "tiendo", version, about = "Tiến Độ — theo dõi nhiệm vụ Ban Chỉ đạo giao đến khi từng cơ quan hoàn thành")]
+#[command(
+    name = "tiendo",
+    version,
+    about = "Tiến Độ — theo dõi nhiệm vụ Ban Chỉ đạo giao đến khi từng cơ quan hoàn thành"
+)]
 pub struct Cli {
     /// sqlite://PATH (default: tiendo.db in the working directory) or postgres://…
-    #[arg(long, env = "TIENDO_DATABASE_URL", default_value = "sqlite://tiendo.db", global = true)]
+    #[arg(
+        long,
+        env = "TIENDO_DATABASE_URL",
+        default_value = "sqlite://tiendo.db",
+        global = true
+    )]
     pub database_url: String,
     #[command(subcommand)]
     pub command: Command,
@@ -129,7 +138,9 @@ fn today() -> Date {
 /// new machine creates no database).
 async fn registry_for_reading(url: &str, dry_run: bool) -> anyhow::Result<(Registry, Option<Db>)> {
     if dry_run
-        && let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))
+        && let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
         && !path.contains("memory")
         && !Path::new(path.split('?').next().unwrap_or(path)).exists()
     {
@@ -142,7 +153,9 @@ async fn registry_for_reading(url: &str, dry_run: bool) -> anyhow::Result<(Regis
 
 fn emit(output: &Option<PathBuf>, text: &str) -> anyhow::Result<()> {
     match output {
-        Some(p) => std::fs::write(p, text).with_context(|| format!("không ghi được {}", p.display())),
+        Some(p) => {
+            std::fs::write(p, text).with_context(|| format!("không ghi được {}", p.display()))
+        }
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes())?;
@@ -154,7 +167,13 @@ fn emit(output: &Option<PathBuf>, text: &str) -> anyhow::Result<()> {
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Import { files, dry_run, format, reported_on, document } => {
+        Command::Import {
+            files,
+            dry_run,
+            format,
+            reported_on,
+            document,
+        } => {
             let reported_on = match reported_on {
                 Some(s) => parse_date_arg("--reported-on", &s)?,
                 None => today(),
@@ -166,7 +185,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut previews: Vec<DocumentPreview> = Vec::new();
             for f in &files {
                 eprintln!("Đang đọc {} …", f.display());
-                match tiendo_office::read_path(f, ReadOptions { registry: &registry, reported_on }) {
+                match tiendo_office::read_path(
+                    f,
+                    ReadOptions {
+                        registry: &registry,
+                        reported_on,
+                    },
+                ) {
                     Ok(p) => previews.push(p),
                     Err(e) => {
                         eprintln!("{}: {e}", f.display());
@@ -185,7 +210,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 };
                 for (p, f) in previews.iter().zip(&files) {
                     let key = document.clone().unwrap_or_else(|| {
-                        f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| p.file.clone())
+                        f.file_stem()
+                            .map(|s| s.to_string_lossy().into_owned())
+                            .unwrap_or_else(|| p.file.clone())
                     });
                     if p.tasks.len() > 200 {
                         eprintln!("Đang lưu {} nhiệm vụ của {} …", p.tasks.len(), p.file);
@@ -194,7 +221,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         .import_document(ImportInput {
                             doc_key: &key,
                             file_name: &p.file,
-                            title: if p.title.is_empty() { None } else { Some(p.title.join(" — ")) },
+                            title: if p.title.is_empty() {
+                                None
+                            } else {
+                                Some(p.title.join(" — "))
+                            },
                             tasks: &p.tasks,
                             warnings: &p.warnings,
                             reported_on,
@@ -215,12 +246,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         .map(|(p, s)| {
                             let mut v = serde_json::to_value(p).unwrap_or_default();
                             if let (Some(s), Some(obj)) = (s, v.as_object_mut()) {
-                                obj.insert("stored".into(), serde_json::to_value(s).unwrap_or_default());
+                                obj.insert(
+                                    "stored".into(),
+                                    serde_json::to_value(s).unwrap_or_default(),
+                                );
                             }
                             v
                         })
                         .collect();
-                    println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "documents": docs }))?);
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&serde_json::json!({ "documents": docs }))?
+                    );
                 }
                 Format::Text => {
                     for (p, s) in previews.iter().zip(&stored) {
@@ -228,7 +265,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         if let Some(s) = s {
                             println!(
                                 "Đã lưu: {} nhiệm vụ mới, {} cập nhật, {} không đổi; {} phân công; {} báo cáo.",
-                                s.tasks_created, s.tasks_updated, s.tasks_unchanged, s.assignments, s.reports
+                                s.tasks_created,
+                                s.tasks_updated,
+                                s.tasks_unchanged,
+                                s.assignments,
+                                s.reports
                             );
                             for c in &s.changes {
                                 println!("  thay đổi: {c}");
@@ -241,7 +282,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let unresolved: usize = p
                     .tasks
                     .iter()
-                    .flat_map(|t| t.lead.iter().chain(&t.coordinators).chain(&t.incomplete_units))
+                    .flat_map(|t| {
+                        t.lead
+                            .iter()
+                            .chain(&t.coordinators)
+                            .chain(&t.incomplete_units)
+                    })
                     .filter(|r| r.kind == RefKind::Unresolved)
                     .count();
                 let assignments: Option<u64> = s.as_ref().map(|s| s.assignments);
@@ -249,10 +295,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     "{}: {} nhiệm vụ, {} phân công, {} cảnh báo, {} cơ quan chưa xác định{}",
                     p.file,
                     p.tasks.len(),
-                    assignments.map(|a| a.to_string()).unwrap_or_else(|| "—".into()),
+                    assignments
+                        .map(|a| a.to_string())
+                        .unwrap_or_else(|| "—".into()),
                     p.warnings.len(),
                     unresolved,
-                    if dry_run { " (chạy thử, không lưu)" } else { "" }
+                    if dry_run {
+                        " (chạy thử, không lưu)"
+                    } else {
+                        ""
+                    }
                 );
             }
             Ok(ExitCode::SUCCESS)
@@ -260,7 +312,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report { report } => {
             let db = Db::connect(&cli.database_url).await?;
             match report {
-                ReportCommand::Overdue { as_of, format, output } => {
+                ReportCommand::Overdue {
+                    as_of,
+                    format,
+                    output,
+                } => {
                     let as_of = parse_date_arg("--as-of", &as_of)?;
                     let book = db.load_status_book().await?;
                     let tasks = db.task_infos().await?;
@@ -269,9 +325,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let text = match format {
                         Format::Json => serde_json::to_string_pretty(&r)?,
                         Format::Text => {
-                            let mut s = format!("DANH SÁCH NHIỆM VỤ QUÁ HẠN\nDữ liệu tính đến ngày {}\n\n", vn(as_of));
+                            let mut s = format!(
+                                "DANH SÁCH NHIỆM VỤ QUÁ HẠN\nDữ liệu tính đến ngày {}\n\n",
+                                vn(as_of)
+                            );
                             for (i, it) in r.items.iter().enumerate() {
-                                let late: Vec<&str> = it.late_agencies.iter().map(|a| a.name.as_str()).collect();
+                                let late: Vec<&str> =
+                                    it.late_agencies.iter().map(|a| a.name.as_str()).collect();
                                 s.push_str(&format!(
                                     "{}. [{}] {}\n   Thời hạn: {} ({})\n   Đơn vị chưa hoàn thành: {}\n",
                                     i + 1,
@@ -288,13 +348,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     };
                     emit(&output, &text)?;
                 }
-                ReportCommand::Agencies { as_of, format, output } => {
+                ReportCommand::Agencies {
+                    as_of,
+                    format,
+                    output,
+                } => {
                     let as_of = parse_date_arg("--as-of", &as_of)?;
                     let book = db.load_status_book().await?;
                     let agencies = db.agency_names().await?;
                     let rows = agency_counts(&book, &agencies, as_of);
                     let text = match format {
-                        Format::Json => serde_json::to_string_pretty(&serde_json::json!({ "as_of": iso(as_of), "agencies": rows }))?,
+                        Format::Json => serde_json::to_string_pretty(
+                            &serde_json::json!({ "as_of": iso(as_of), "agencies": rows }),
+                        )?,
                         Format::Text => {
                             let mut s = format!(
                                 "Dữ liệu tính đến ngày {}\n{:<50} {:>8} {:>8} {:>8} {:>8}\n",
@@ -308,7 +374,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             for r in &rows {
                                 s.push_str(&format!(
                                     "{:<50} {:>8} {:>8} {:>8} {:>8}\n",
-                                    r.name, r.counts.done_on_time, r.counts.done_late, r.counts.open_in_time, r.counts.open_overdue
+                                    r.name,
+                                    r.counts.done_on_time,
+                                    r.counts.done_late,
+                                    r.counts.open_in_time,
+                                    r.counts.open_overdue
                                 ));
                             }
                             s
@@ -327,23 +397,47 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         None => today(),
                     };
                     let kind = match kind {
-                        Some(k) => Some(AgencyKind::parse(&k).ok_or_else(|| anyhow!("--kind: không có loại \"{k}\""))?),
+                        Some(k) => Some(
+                            AgencyKind::parse(&k)
+                                .ok_or_else(|| anyhow!("--kind: không có loại \"{k}\""))?,
+                        ),
                         None => None,
                     };
                     let (reg, _) = registry_for_reading(&cli.database_url, false).await?;
-                    let list: Vec<_> = reg.agencies().iter().filter(|a| a.valid_on(on) && kind.is_none_or(|k| a.kind == k)).collect();
+                    let list: Vec<_> = reg
+                        .agencies()
+                        .iter()
+                        .filter(|a| a.valid_on(on) && kind.is_none_or(|k| a.kind == k))
+                        .collect();
                     match format {
                         Format::Json => println!(
                             "{}",
-                            serde_json::to_string_pretty(&serde_json::json!({ "on": iso(on), "agencies": list, "groups": reg.groups() }))?
+                            serde_json::to_string_pretty(
+                                &serde_json::json!({ "on": iso(on), "agencies": list, "groups": reg.groups() })
+                            )?
                         ),
                         Format::Text => {
                             for a in &list {
-                                println!("{:<12} {:<18} {}{}", a.code, a.kind.as_str(), a.name, if a.aliases.is_empty() { String::new() } else { format!("  ({})", a.aliases.join(", ")) });
+                                println!(
+                                    "{:<12} {:<18} {}{}",
+                                    a.code,
+                                    a.kind.as_str(),
+                                    a.name,
+                                    if a.aliases.is_empty() {
+                                        String::new()
+                                    } else {
+                                        format!("  ({})", a.aliases.join(", "))
+                                    }
+                                );
                             }
                             println!("\nNhóm:");
                             for g in reg.groups() {
-                                println!("{:<16} {} → {} thành viên", g.code, g.name, reg.members(&g.code, on).len());
+                                println!(
+                                    "{:<16} {} → {} thành viên",
+                                    g.code,
+                                    g.name,
+                                    reg.members(&g.code, on).len()
+                                );
                             }
                             println!("\n{} cơ quan có hiệu lực ngày {}", list.len(), vn(on));
                         }
@@ -381,7 +475,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                                 if r.kind == RefKind::Group
                                     && let (Some(code), Some(d)) = (&r.code, on)
                                 {
-                                    line.push_str(&format!("  → {} cơ quan", reg.members(code, d).len()));
+                                    line.push_str(&format!(
+                                        "  → {} cơ quan",
+                                        reg.members(code, d).len()
+                                    ));
                                 }
                                 println!("{line}");
                             }
@@ -396,7 +493,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Generate { tasks, seed, reports_per_assignment } => {
+        Command::Generate {
+            tasks,
+            seed,
+            reports_per_assignment,
+        } => {
             if tasks == 0 || tasks > 1_000_000 {
                 bail!("--tasks phải từ 1 đến 1.000.000");
             }
@@ -429,7 +530,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn short(s: &str, n: usize) -> String {
-    if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n).collect::<String>()) }
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n).collect::<String>())
+    }
 }
 
 /// A readable preview: one line per task, then the warnings.
@@ -459,7 +564,10 @@ pub fn preview_text(p: &DocumentPreview) -> String {
             short(&t.name, 60),
             short(&lead.join("; "), 40),
             short(&t.deadline.raw, 30),
-            t.deadline.due.map(vn).unwrap_or_else(|| t.deadline.kind.as_str().to_string())
+            t.deadline
+                .due
+                .map(vn)
+                .unwrap_or_else(|| t.deadline.kind.as_str().to_string())
         ));
     }
     if !p.warnings.is_empty() {

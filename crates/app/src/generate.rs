@@ -3,11 +3,11 @@
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-use time::{Date, Duration, Month};
 use tiendo_domain::agency::{AgencyKind, Registry};
 use tiendo_domain::deadline::{DeadlineContext, DeadlineKind, parse_deadline};
 use tiendo_domain::model::{ReportedStatus, Role};
 use tiendo_store::bulk::{GenAssignment, GenChange, GenReport, GenTask, Generated};
+use time::{Date, Duration, Month};
 
 const SECTIONS: &[&str] = &[
     "HOÀN THIỆN THỂ CHẾ, PHÁP LUẬT, CƠ CHẾ CHÍNH SÁCH",
@@ -19,12 +19,45 @@ const SECTIONS: &[&str] = &[
     "ĐÀO TẠO BỒI DƯỠNG, PHÁT TRIỂN NHÂN LỰC, KỸ NĂNG SỐ",
     "TRUYỀN THÔNG, TUYÊN TRUYỀN, TẠO ĐỒNG THUẬN XÃ HỘI",
 ];
-const VERBS: &[&str] = &["Xây dựng, trình Thủ tướng Chính phủ", "Hoàn thành", "Triển khai", "Nghiên cứu, đề xuất", "Rà soát, sửa đổi, bổ sung", "Đôn đốc, hướng dẫn", "Tổ chức đánh giá", "Kết nối, chia sẻ"];
-const OBJECTS: &[&str] = &["Đề án", "Nghị định", "cơ sở dữ liệu quốc gia", "nền tảng số dùng chung", "hệ thống thông tin", "Kế hoạch", "bộ chỉ số", "quy chuẩn kỹ thuật", "dịch vụ công trực tuyến toàn trình"];
-const TOPICS: &[&str] = &["về chuyển đổi số", "về đất đai", "về dân cư", "về y tế", "về giáo dục", "về an ninh mạng", "về dữ liệu", "về trí tuệ nhân tạo", "về thủ tục hành chính", "về hạ tầng số", "về tài sản công", "về VNeID"];
+const VERBS: &[&str] = &[
+    "Xây dựng, trình Thủ tướng Chính phủ",
+    "Hoàn thành",
+    "Triển khai",
+    "Nghiên cứu, đề xuất",
+    "Rà soát, sửa đổi, bổ sung",
+    "Đôn đốc, hướng dẫn",
+    "Tổ chức đánh giá",
+    "Kết nối, chia sẻ",
+];
+const OBJECTS: &[&str] = &[
+    "Đề án",
+    "Nghị định",
+    "cơ sở dữ liệu quốc gia",
+    "nền tảng số dùng chung",
+    "hệ thống thông tin",
+    "Kế hoạch",
+    "bộ chỉ số",
+    "quy chuẩn kỹ thuật",
+    "dịch vụ công trực tuyến toàn trình",
+];
+const TOPICS: &[&str] = &[
+    "về chuyển đổi số",
+    "về đất đai",
+    "về dân cư",
+    "về y tế",
+    "về giáo dục",
+    "về an ninh mạng",
+    "về dữ liệu",
+    "về trí tuệ nhân tạo",
+    "về thủ tục hành chính",
+    "về hạ tầng số",
+    "về tài sản công",
+    "về VNeID",
+];
 
 fn day(y: i32, m: u8, d: u8) -> Date {
-    Date::from_calendar_date(y, Month::try_from(m).unwrap_or(Month::January), d).unwrap_or(Date::MIN)
+    Date::from_calendar_date(y, Month::try_from(m).unwrap_or(Month::January), d)
+        .unwrap_or(Date::MIN)
 }
 
 fn pick<'a, T>(rng: &mut StdRng, v: &'a [T]) -> &'a T {
@@ -40,7 +73,10 @@ fn written_deadline(rng: &mut StdRng) -> String {
         0..35 => format!("{d}/{m}/{y}"),
         35..45 => format!("Trong tháng {m}/{y}"),
         45..50 => format!("Tháng {m:02}/{y}"),
-        50..68 => format!("Quý {}/{y}", ["I", "II", "III", "IV"][rng.random_range(0..4)]),
+        50..68 => format!(
+            "Quý {}/{y}",
+            ["I", "II", "III", "IV"][rng.random_range(0..4)]
+        ),
         68..76 => format!("Trong năm {y}"),
         76..88 => "Thường xuyên".to_string(),
         88..93 => "Theo tiến độ hoàn thành các cơ sở dữ liệu".to_string(),
@@ -55,12 +91,32 @@ pub fn generate(reg: &Registry, tasks: usize, seed: u64, reports_per_assignment:
     let ministries: Vec<String> = reg
         .agencies()
         .iter()
-        .filter(|a| a.valid_on(on) && matches!(a.kind, AgencyKind::Ministry | AgencyKind::MinistryLevel | AgencyKind::GovernmentAgency))
+        .filter(|a| {
+            a.valid_on(on)
+                && matches!(
+                    a.kind,
+                    AgencyKind::Ministry | AgencyKind::MinistryLevel | AgencyKind::GovernmentAgency
+                )
+        })
         .map(|a| a.code.clone())
         .collect();
-    let provinces: Vec<String> = reg.agencies().iter().filter(|a| a.valid_on(on) && a.kind.is_local()).map(|a| a.code.clone()).collect();
-    let corporations: Vec<String> = reg.agencies().iter().filter(|a| a.kind == AgencyKind::Corporation).map(|a| a.code.clone()).collect();
-    let groups = [("G_DIA_PHUONG", "Các địa phương"), ("G_BO_NGANH_DP", "Các bộ, ngành, địa phương"), ("G_BO_NGANH", "Các bộ, ngành")];
+    let provinces: Vec<String> = reg
+        .agencies()
+        .iter()
+        .filter(|a| a.valid_on(on) && a.kind.is_local())
+        .map(|a| a.code.clone())
+        .collect();
+    let corporations: Vec<String> = reg
+        .agencies()
+        .iter()
+        .filter(|a| a.kind == AgencyKind::Corporation)
+        .map(|a| a.code.clone())
+        .collect();
+    let groups = [
+        ("G_DIA_PHUONG", "Các địa phương"),
+        ("G_BO_NGANH_DP", "Các bộ, ngành, địa phương"),
+        ("G_BO_NGANH", "Các bộ, ngành"),
+    ];
     let name_of = |code: &str| reg.agency(code).map(|a| a.name.clone()).unwrap_or_default();
     let today = day(2026, 11, 20);
     let start = day(2025, 1, 1);
@@ -76,7 +132,13 @@ pub fn generate(reg: &Registry, tasks: usize, seed: u64, reports_per_assignment:
     };
     for i in 0..tasks {
         let section = SECTIONS[(i * SECTIONS.len()) / tasks.max(1)];
-        let name = format!("{} {} {} (số {})", pick(&mut rng, VERBS), pick(&mut rng, OBJECTS), pick(&mut rng, TOPICS), i + 1);
+        let name = format!(
+            "{} {} {} (số {})",
+            pick(&mut rng, VERBS),
+            pick(&mut rng, OBJECTS),
+            pick(&mut rng, TOPICS),
+            i + 1
+        );
         let written = written_deadline(&mut rng);
         let deadline = parse_deadline(&written, DeadlineContext::default());
         let assigned_on = start + Duration::days(rng.random_range(0..span.max(1) / 2));
@@ -97,7 +159,9 @@ pub fn generate(reg: &Registry, tasks: usize, seed: u64, reports_per_assignment:
                 let a = pick(&mut rng, &ministries).clone();
                 let mut b = pick(&mut rng, &ministries).clone();
                 if b == a {
-                    b = ministries[(ministries.iter().position(|x| *x == a).unwrap_or(0) + 1) % ministries.len()].clone();
+                    b = ministries[(ministries.iter().position(|x| *x == a).unwrap_or(0) + 1)
+                        % ministries.len()]
+                    .clone();
                 }
                 lead_raw = format!("{}, {}", name_of(&a), name_of(&b));
                 leads.push((a, None));
@@ -147,12 +211,25 @@ pub fn generate(reg: &Registry, tasks: usize, seed: u64, reports_per_assignment:
             });
             effective_due = Some(new_due);
         }
-        let roles = leads.into_iter().map(|(c, via)| (c, Role::Lead, via)).chain(coordinators.into_iter().map(|c| (c, Role::Coordinator, None)));
+        let roles = leads
+            .into_iter()
+            .map(|(c, via)| (c, Role::Lead, via))
+            .chain(
+                coordinators
+                    .into_iter()
+                    .map(|c| (c, Role::Coordinator, None)),
+            );
         for (code, role, via) in roles {
             let a = g.assignments.len();
-            g.assignments.push(GenAssignment { task: i, agency_code: code, role, via_group: via });
+            g.assignments.push(GenAssignment {
+                task: i,
+                agency_code: code,
+                role,
+                via_group: via,
+            });
             // Reports: progress along the way, and for most a completion around the due date.
-            let n = reports_per_assignment.floor() as usize + usize::from(rng.random_bool(reports_per_assignment.fract().clamp(0.0, 1.0)));
+            let n = reports_per_assignment.floor() as usize
+                + usize::from(rng.random_bool(reports_per_assignment.fract().clamp(0.0, 1.0)));
             if n == 0 {
                 continue;
             }
@@ -161,7 +238,11 @@ pub fn generate(reg: &Registry, tasks: usize, seed: u64, reports_per_assignment:
                 Some(d) => d + Duration::days(rng.random_range(-60..45)),
                 None => assigned_on + Duration::days(rng.random_range(30..400)),
             };
-            let last = if finish < assigned_on { assigned_on + Duration::days(1) } else { finish };
+            let last = if finish < assigned_on {
+                assigned_on + Duration::days(1)
+            } else {
+                finish
+            };
             let window = (last - assigned_on).whole_days().max(n as i64);
             for k in 0..n {
                 let on_day = assigned_on + Duration::days(window * (k as i64 + 1) / n as i64);
@@ -173,7 +254,12 @@ pub fn generate(reg: &Registry, tasks: usize, seed: u64, reports_per_assignment:
                 } else {
                     ReportedStatus::InProgress
                 };
-                g.reports.push(GenReport { assignment: a, on: on_day, status, text: format!("Báo cáo tiến độ lần {}", k + 1) });
+                g.reports.push(GenReport {
+                    assignment: a,
+                    on: on_day,
+                    status,
+                    text: format!("Báo cáo tiến độ lần {}", k + 1),
+                });
             }
         }
     }
@@ -191,13 +277,35 @@ mod tests {
         let b = generate(&reg, 300, 7, 2.0);
         assert_eq!(a.tasks.len(), 300);
         assert_eq!(a.assignments.len(), b.assignments.len());
-        assert_eq!(a.tasks.iter().map(|t| t.deadline_raw.clone()).collect::<Vec<_>>(), b.tasks.iter().map(|t| t.deadline_raw.clone()).collect::<Vec<_>>());
-        for k in [DeadlineKind::Date, DeadlineKind::Month, DeadlineKind::Quarter, DeadlineKind::Year, DeadlineKind::Recurring, DeadlineKind::Conditional] {
+        assert_eq!(
+            a.tasks
+                .iter()
+                .map(|t| t.deadline_raw.clone())
+                .collect::<Vec<_>>(),
+            b.tasks
+                .iter()
+                .map(|t| t.deadline_raw.clone())
+                .collect::<Vec<_>>()
+        );
+        for k in [
+            DeadlineKind::Date,
+            DeadlineKind::Month,
+            DeadlineKind::Quarter,
+            DeadlineKind::Year,
+            DeadlineKind::Recurring,
+            DeadlineKind::Conditional,
+        ] {
             assert!(a.tasks.iter().any(|t| t.kind == k), "{k:?} generated");
         }
-        assert!(a.assignments.iter().any(|x| x.via_group.is_some()), "group assignments");
+        assert!(
+            a.assignments.iter().any(|x| x.via_group.is_some()),
+            "group assignments"
+        );
         let ratio = a.assignments.len() as f64 / 300.0;
-        assert!((6.0..16.0).contains(&ratio), "about ten assignments per task, got {ratio}");
+        assert!(
+            (6.0..16.0).contains(&ratio),
+            "about ten assignments per task, got {ratio}"
+        );
         assert!(a.reports.iter().all(|r| r.assignment < a.assignments.len()));
     }
 }

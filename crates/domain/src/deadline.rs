@@ -99,15 +99,19 @@ static DATE_NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static DATE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:(truoc|den)\s+)?ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b").expect("static regex")
+    Regex::new(r"(?:(truoc|den)\s+)?ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b")
+        .expect("static regex")
 });
 static MONTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:(truoc)\s+)?thang\s+(\d{1,2})\s*(?:/|\s+nam\s+|\s*-\s*)(\d{4})\b").expect("static regex")
+    Regex::new(r"(?:(truoc)\s+)?thang\s+(\d{1,2})\s*(?:/|\s+nam\s+|\s*-\s*)(\d{4})\b")
+        .expect("static regex")
 });
 static QUARTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:(truoc)\s+)?quy\s+(iv|iii|ii|i|[1-4])\s*(?:/|\s+nam\s+|\s*-\s*)(\d{4})\b").expect("static regex")
+    Regex::new(r"(?:(truoc)\s+)?quy\s+(iv|iii|ii|i|[1-4])\s*(?:/|\s+nam\s+|\s*-\s*)(\d{4})\b")
+        .expect("static regex")
 });
-static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bnam\s+(\d{4})\b").expect("static regex"));
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bnam\s+(\d{4})\b").expect("static regex"));
 static HALF_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b6\s+thang\s+(cuoi|dau)\s+nam(?:\s+(\d{4}))?").expect("static regex")
 });
@@ -119,13 +123,23 @@ const MAX_YEAR: i32 = 2100;
 pub fn parse_deadline(raw: &str, ctx: DeadlineContext) -> Deadline {
     let raw_clean = clean(raw);
     let f = fold(&raw_clean);
-    let mut deadline = Deadline { raw: raw_clean, kind: DeadlineKind::Unknown, due: None, before: false, note: None };
+    let mut deadline = Deadline {
+        raw: raw_clean,
+        kind: DeadlineKind::Unknown,
+        due: None,
+        before: false,
+        note: None,
+    };
     if f.is_empty() {
         deadline.note = Some("không có thời hạn".into());
         return deadline;
     }
-    if f.contains("thuong xuyen") || f.starts_with("hang nam") || f.starts_with("hang thang")
-        || f.starts_with("hang quy") || f.starts_with("dinh ky") || f.starts_with("hang tuan")
+    if f.contains("thuong xuyen")
+        || f.starts_with("hang nam")
+        || f.starts_with("hang thang")
+        || f.starts_with("hang quy")
+        || f.starts_with("dinh ky")
+        || f.starts_with("hang tuan")
     {
         deadline.kind = DeadlineKind::Recurring;
         return deadline;
@@ -134,7 +148,8 @@ pub fn parse_deadline(raw: &str, ctx: DeadlineContext) -> Deadline {
     let mut found: Vec<Found> = Vec::new();
     let mut invalid: Vec<String> = Vec::new();
     let mut taken: Vec<(usize, usize)> = Vec::new();
-    let overlaps = |taken: &[(usize, usize)], s: usize, e: usize| taken.iter().any(|&(a, b)| s < b && a < e);
+    let overlaps =
+        |taken: &[(usize, usize)], s: usize, e: usize| taken.iter().any(|&(a, b)| s < b && a < e);
 
     for re in [&*DATE_NUMERIC, &*DATE_WORDS] {
         for c in re.captures_iter(&f) {
@@ -146,7 +161,12 @@ pub fn parse_deadline(raw: &str, ctx: DeadlineContext) -> Deadline {
             let before = c.get(1).is_some_and(|b| b.as_str() == "truoc");
             match (num(&c, 2), num(&c, 3), num(&c, 4)) {
                 (Some(d), Some(mo), Some(y)) => match make_date(y, mo, d) {
-                    Some(due) => found.push(Found { start: m.0, kind: DeadlineKind::Date, due, before }),
+                    Some(due) => found.push(Found {
+                        start: m.0,
+                        kind: DeadlineKind::Date,
+                        due,
+                        before,
+                    }),
                     None => invalid.push(format!("ngày không hợp lệ: {d}/{mo}/{y}")),
                 },
                 _ => invalid.push("ngày không đọc được".into()),
@@ -162,10 +182,23 @@ pub fn parse_deadline(raw: &str, ctx: DeadlineContext) -> Deadline {
         let before = c.get(1).is_some();
         match (num(&c, 2), num(&c, 3)) {
             (Some(mo), Some(y)) if (1..=12).contains(&mo) && (MIN_YEAR..=MAX_YEAR).contains(&y) => {
-                let due = if before { first_of_month(y, mo).and_then(|d| d.previous_day()) } else { last_of_month(y, mo) };
+                let due = if before {
+                    first_of_month(y, mo).and_then(|d| d.previous_day())
+                } else {
+                    last_of_month(y, mo)
+                };
                 if let Some(due) = due {
-                    let kind = if before { DeadlineKind::Date } else { DeadlineKind::Month };
-                    found.push(Found { start: m.0, kind, due, before });
+                    let kind = if before {
+                        DeadlineKind::Date
+                    } else {
+                        DeadlineKind::Month
+                    };
+                    found.push(Found {
+                        start: m.0,
+                        kind,
+                        due,
+                        before,
+                    });
                 }
             }
             (mo, y) => invalid.push(format!("tháng không hợp lệ: {}/{}", opt(mo), opt(y))),
@@ -193,8 +226,17 @@ pub fn parse_deadline(raw: &str, ctx: DeadlineContext) -> Deadline {
                     last_of_month(y, q * 3)
                 };
                 if let Some(due) = due {
-                    let kind = if before { DeadlineKind::Date } else { DeadlineKind::Quarter };
-                    found.push(Found { start: m.0, kind, due, before });
+                    let kind = if before {
+                        DeadlineKind::Date
+                    } else {
+                        DeadlineKind::Quarter
+                    };
+                    found.push(Found {
+                        start: m.0,
+                        kind,
+                        due,
+                        before,
+                    });
                 }
             }
             y => invalid.push(format!("quý không hợp lệ: {}", opt(y))),
@@ -210,9 +252,22 @@ pub fn parse_deadline(raw: &str, ctx: DeadlineContext) -> Deadline {
         let end = c.get(1).map(|x| x.as_str()) == Some("cuoi");
         match year {
             Some(y) if (MIN_YEAR..=MAX_YEAR).contains(&y) => {
-                let due = if end { make_date(y, 12, 31) } else { make_date(y, 6, 30) };
+                let due = if end {
+                    make_date(y, 12, 31)
+                } else {
+                    make_date(y, 6, 30)
+                };
                 if let Some(due) = due {
-                    found.push(Found { start: m.0, kind: if end { DeadlineKind::Year } else { DeadlineKind::Month }, due, before: false });
+                    found.push(Found {
+                        start: m.0,
+                        kind: if end {
+                            DeadlineKind::Year
+                        } else {
+                            DeadlineKind::Month
+                        },
+                        due,
+                        before: false,
+                    });
                 }
             }
             _ => invalid.push("không rõ năm của \"6 tháng\"".into()),
@@ -227,14 +282,22 @@ pub fn parse_deadline(raw: &str, ctx: DeadlineContext) -> Deadline {
         match num(&c, 1) {
             Some(y) if (MIN_YEAR..=MAX_YEAR).contains(&y) => {
                 if let Some(due) = make_date(y, 12, 31) {
-                    found.push(Found { start: m.0, kind: DeadlineKind::Year, due, before: false });
+                    found.push(Found {
+                        start: m.0,
+                        kind: DeadlineKind::Year,
+                        due,
+                        before: false,
+                    });
                 }
             }
             y => invalid.push(format!("năm không hợp lệ: {}", opt(y))),
         }
     }
 
-    let conditional = f.starts_with("theo ") || f.contains(" theo ") || f.starts_with("khi ") || f.contains("sau khi");
+    let conditional = f.starts_with("theo ")
+        || f.contains(" theo ")
+        || f.starts_with("khi ")
+        || f.contains("sau khi");
     if found.is_empty() {
         if conditional && invalid.is_empty() {
             deadline.kind = DeadlineKind::Conditional;
@@ -247,7 +310,10 @@ pub fn parse_deadline(raw: &str, ctx: DeadlineContext) -> Deadline {
     }
     found.sort_by_key(|x| x.start);
     let first_due = found.iter().map(|x| x.due).min();
-    let chosen = found.iter().find(|x| Some(x.due) == first_due).unwrap_or(&found[0]);
+    let chosen = found
+        .iter()
+        .find(|x| Some(x.due) == first_due)
+        .unwrap_or(&found[0]);
     deadline.kind = chosen.kind;
     deadline.due = Some(chosen.due);
     deadline.before = chosen.before;
@@ -289,12 +355,24 @@ fn last_of_month(y: i32, m: i32) -> Option<Date> {
 /// Parses a plain date as a user types it: `YYYY-MM-DD` or `d/m/yyyy`. Absurd dates are refused.
 pub fn parse_user_date(s: &str) -> Option<Date> {
     let s = s.trim();
-    let parts: Vec<&str> = if s.contains('-') { s.split('-').collect() } else { s.split('/').collect() };
+    let parts: Vec<&str> = if s.contains('-') {
+        s.split('-').collect()
+    } else {
+        s.split('/').collect()
+    };
     if parts.len() != 3 {
         return None;
     }
-    let nums: Vec<i32> = parts.iter().map(|p| p.trim().parse::<i32>()).collect::<Result<_, _>>().ok()?;
-    if s.contains('-') { make_date(nums[0], nums[1], nums[2]) } else { make_date(nums[2], nums[1], nums[0]) }
+    let nums: Vec<i32> = parts
+        .iter()
+        .map(|p| p.trim().parse::<i32>())
+        .collect::<Result<_, _>>()
+        .ok()?;
+    if s.contains('-') {
+        make_date(nums[0], nums[1], nums[2])
+    } else {
+        make_date(nums[2], nums[1], nums[0])
+    }
 }
 
 /// `YYYY-MM-DD`.
@@ -342,7 +420,10 @@ mod tests {
     #[test]
     fn plain_dates() {
         let d = p("30/6/2026");
-        assert_eq!((d.kind, d.due, d.raw.as_str()), (DeadlineKind::Date, Some(date!(2026 - 06 - 30)), "30/6/2026"));
+        assert_eq!(
+            (d.kind, d.due, d.raw.as_str()),
+            (DeadlineKind::Date, Some(date!(2026 - 06 - 30)), "30/6/2026")
+        );
         assert_eq!(p("31/12/2025").due, Some(date!(2025 - 12 - 31)));
         assert_eq!(p("01/3/2026").due, Some(date!(2026 - 03 - 01)));
     }
@@ -355,11 +436,18 @@ mod tests {
             ("trước ngày 25 tháng 11 năm 2025", date!(2025 - 11 - 25)),
         ] {
             let d = p(s);
-            assert_eq!((d.kind, d.due, d.before), (DeadlineKind::Date, Some(due), true), "{s}");
+            assert_eq!(
+                (d.kind, d.due, d.before),
+                (DeadlineKind::Date, Some(due), true),
+                "{s}"
+            );
             assert_eq!(d.raw, s);
         }
         let d = p("trước tháng 6/2025");
-        assert_eq!((d.kind, d.due), (DeadlineKind::Date, Some(date!(2025 - 05 - 31))));
+        assert_eq!(
+            (d.kind, d.due),
+            (DeadlineKind::Date, Some(date!(2025 - 05 - 31)))
+        );
     }
 
     #[test]
@@ -394,10 +482,22 @@ mod tests {
     fn years_end_on_31_december() {
         for s in ["Trong năm 2026", "Năm 2026", "năm 2026"] {
             let d = p(s);
-            assert_eq!((d.kind, d.due), (DeadlineKind::Year, Some(date!(2026 - 12 - 31))), "{s}");
+            assert_eq!(
+                (d.kind, d.due),
+                (DeadlineKind::Year, Some(date!(2026 - 12 - 31))),
+                "{s}"
+            );
         }
-        let d = parse_deadline("6 tháng cuối năm", DeadlineContext { document_year: Some(2025) });
-        assert_eq!((d.kind, d.due), (DeadlineKind::Year, Some(date!(2025 - 12 - 31))));
+        let d = parse_deadline(
+            "6 tháng cuối năm",
+            DeadlineContext {
+                document_year: Some(2025),
+            },
+        );
+        assert_eq!(
+            (d.kind, d.due),
+            (DeadlineKind::Year, Some(date!(2025 - 12 - 31)))
+        );
         let d = parse_deadline("6 tháng cuối năm", DeadlineContext::default());
         assert_eq!((d.kind, d.due), (DeadlineKind::Unknown, None));
         assert!(d.note.is_some());
@@ -432,7 +532,10 @@ mod tests {
     #[test]
     fn several_milestones_take_the_earliest_and_say_so() {
         let d = p("Quý IV/2026 (ban hành); Quý II/2026 (trình)");
-        assert_eq!((d.kind, d.due), (DeadlineKind::Quarter, Some(date!(2026 - 06 - 30))));
+        assert_eq!(
+            (d.kind, d.due),
+            (DeadlineKind::Quarter, Some(date!(2026 - 06 - 30)))
+        );
         assert!(d.note.is_some());
     }
 

@@ -79,16 +79,23 @@ impl ReportedStatus {
         if f.is_empty() {
             return None;
         }
-        if f.contains("chua hoan thanh") || f.contains("khong hoan thanh") || f == "chua thuc hien" {
+        if f.contains("chua hoan thanh") || f.contains("khong hoan thanh") || f == "chua thuc hien"
+        {
             return Some(Self::NotDone);
         }
-        if f.contains("hoan thanh qua han") || f.contains("hoan thanh cham") || f.contains("hoan thanh tre") {
+        if f.contains("hoan thanh qua han")
+            || f.contains("hoan thanh cham")
+            || f.contains("hoan thanh tre")
+        {
             return Some(Self::DoneLate);
         }
         if f.starts_with("da hoan thanh") || f == "hoan thanh" {
             return Some(Self::Done);
         }
-        if f.contains("dang thuc hien") || f.contains("dang hoan thanh") || f.contains("dang trien khai") {
+        if f.contains("dang thuc hien")
+            || f.contains("dang hoan thanh")
+            || f.contains("dang trien khai")
+        {
             return Some(Self::InProgress);
         }
         None
@@ -127,12 +134,30 @@ mod tests {
 
     #[test]
     fn reported_status_words() {
-        assert_eq!(ReportedStatus::from_text("Đã hoàn thành"), Some(ReportedStatus::Done));
-        assert_eq!(ReportedStatus::from_text("Đã hoàn thành quá hạn"), Some(ReportedStatus::DoneLate));
-        assert_eq!(ReportedStatus::from_text("Đang thực hiện"), Some(ReportedStatus::InProgress));
-        assert_eq!(ReportedStatus::from_text("Đang hoàn thành"), Some(ReportedStatus::InProgress));
-        assert_eq!(ReportedStatus::from_text("Chưa hoàn thành"), Some(ReportedStatus::NotDone));
-        assert_eq!(ReportedStatus::from_text("da hoan thanh"), Some(ReportedStatus::Done));
+        assert_eq!(
+            ReportedStatus::from_text("Đã hoàn thành"),
+            Some(ReportedStatus::Done)
+        );
+        assert_eq!(
+            ReportedStatus::from_text("Đã hoàn thành quá hạn"),
+            Some(ReportedStatus::DoneLate)
+        );
+        assert_eq!(
+            ReportedStatus::from_text("Đang thực hiện"),
+            Some(ReportedStatus::InProgress)
+        );
+        assert_eq!(
+            ReportedStatus::from_text("Đang hoàn thành"),
+            Some(ReportedStatus::InProgress)
+        );
+        assert_eq!(
+            ReportedStatus::from_text("Chưa hoàn thành"),
+            Some(ReportedStatus::NotDone)
+        );
+        assert_eq!(
+            ReportedStatus::from_text("da hoan thanh"),
+            Some(ReportedStatus::Done)
+        );
         assert_eq!(ReportedStatus::from_text("xem xét"), None);
     }
 }

@@ -120,7 +120,11 @@ pub fn evaluate(f: &AssignmentFacts<'_>, as_of: Date) -> Evaluation {
         let late_by = due.map(|d| (completed - d).whole_days()).unwrap_or(0);
         let late = r.status == ReportedStatus::DoneLate || late_by > 0;
         return Evaluation {
-            state: if late { AssignmentState::DoneLate } else { AssignmentState::DoneOnTime },
+            state: if late {
+                AssignmentState::DoneLate
+            } else {
+                AssignmentState::DoneOnTime
+            },
             due,
             completed_on: Some(completed),
             days_late: late_by.max(0),
@@ -136,7 +140,12 @@ pub fn evaluate(f: &AssignmentFacts<'_>, as_of: Date) -> Evaluation {
         (AssignmentState::OpenOverdue, Some(d)) => (as_of - d).whole_days(),
         _ => 0,
     };
-    Evaluation { state, due, completed_on: None, days_late }
+    Evaluation {
+        state,
+        due,
+        completed_on: None,
+        days_late,
+    }
 }
 
 /// The VPCP four-way counts, with the recurring and conditional ones shown apart too.
@@ -269,7 +278,9 @@ impl StatusBook {
 
     /// Adds a report to an assignment already in the book (the book stays in step with the store).
     pub fn add_event(&mut self, assignment: i64, e: StatusEvent) -> bool {
-        let Some(&i) = self.position.get(&assignment) else { return false };
+        let Some(&i) = self.position.get(&assignment) else {
+            return false;
+        };
         let (s, end) = self.event_ranges[i];
         if end as usize == self.events.len() {
             self.events.push(e);
@@ -296,7 +307,9 @@ impl StatusBook {
     }
 
     pub fn evaluate_assignment(&self, id: i64, as_of: Date) -> Option<Evaluation> {
-        self.position.get(&id).map(|&i| evaluate(&self.facts(i), as_of))
+        self.position
+            .get(&id)
+            .map(|&i| evaluate(&self.facts(i), as_of))
     }
 
     /// Tasks late on `as_of`, in the order their first assignment entered the book.
@@ -326,7 +339,12 @@ impl StatusBook {
                 }
                 None => {
                     at.insert(task, out.len());
-                    out.push(OverdueTask { task, due, late_agencies: vec![self.agencies[i]], max_days_late: ev.days_late });
+                    out.push(OverdueTask {
+                        task,
+                        due,
+                        late_agencies: vec![self.agencies[i]],
+                        max_days_late: ev.days_late,
+                    });
                 }
             }
         }
@@ -369,7 +387,9 @@ impl StatusBook {
                 continue;
             }
             let s = evaluate(&self.facts(i), as_of).state;
-            m.entry(self.tasks[i]).and_modify(|cur| *cur = combine(*cur, s)).or_insert(s);
+            m.entry(self.tasks[i])
+                .and_modify(|cur| *cur = combine(*cur, s))
+                .or_insert(s);
         }
         m
     }
@@ -388,7 +408,12 @@ impl StatusBook {
                 && d >= as_of
                 && d <= limit
             {
-                out.push(DueSoon { assignment: self.ids[i], task: self.tasks[i], agency: self.agencies[i], due: d });
+                out.push(DueSoon {
+                    assignment: self.ids[i],
+                    task: self.tasks[i],
+                    agency: self.agencies[i],
+                    due: d,
+                });
             }
         }
         out.sort_by_key(|d| (d.due, d.task, d.agency));
@@ -414,19 +439,39 @@ mod tests {
     use super::*;
     use time::macros::date;
 
-    fn facts<'a>(due: Date, changes: &'a [DeadlineChange], events: &'a [StatusEvent]) -> AssignmentFacts<'a> {
-        AssignmentFacts { kind: DeadlineKind::Date, due: Some(due), changes, events }
+    fn facts<'a>(
+        due: Date,
+        changes: &'a [DeadlineChange],
+        events: &'a [StatusEvent],
+    ) -> AssignmentFacts<'a> {
+        AssignmentFacts {
+            kind: DeadlineKind::Date,
+            due: Some(due),
+            changes,
+            events,
+        }
     }
 
     fn done(on: Date) -> StatusEvent {
-        StatusEvent { on, status: ReportedStatus::Done, completed_on: None }
+        StatusEvent {
+            on,
+            status: ReportedStatus::Done,
+            completed_on: None,
+        }
     }
 
     #[test]
     fn open_assignment_over_time() {
         let f = facts(date!(2026 - 03 - 31), &[], &[]);
-        assert_eq!(evaluate(&f, date!(2026 - 03 - 30)).state, AssignmentState::OpenInTime);
-        assert_eq!(evaluate(&f, date!(2026 - 03 - 31)).state, AssignmentState::OpenInTime, "due today is not late");
+        assert_eq!(
+            evaluate(&f, date!(2026 - 03 - 30)).state,
+            AssignmentState::OpenInTime
+        );
+        assert_eq!(
+            evaluate(&f, date!(2026 - 03 - 31)).state,
+            AssignmentState::OpenInTime,
+            "due today is not late"
+        );
         let e = evaluate(&f, date!(2026 - 04 - 10));
         assert_eq!((e.state, e.days_late), (AssignmentState::OpenOverdue, 10));
     }
@@ -435,59 +480,147 @@ mod tests {
     fn done_on_time_and_late_depend_on_the_report_date() {
         let ev = [done(date!(2026 - 03 - 15))];
         let f = facts(date!(2026 - 03 - 31), &[], &ev);
-        assert_eq!(evaluate(&f, date!(2026 - 03 - 14)).state, AssignmentState::OpenInTime, "before the report");
-        assert_eq!(evaluate(&f, date!(2026 - 05 - 01)).state, AssignmentState::DoneOnTime);
+        assert_eq!(
+            evaluate(&f, date!(2026 - 03 - 14)).state,
+            AssignmentState::OpenInTime,
+            "before the report"
+        );
+        assert_eq!(
+            evaluate(&f, date!(2026 - 05 - 01)).state,
+            AssignmentState::DoneOnTime
+        );
         let ev = [done(date!(2026 - 04 - 05))];
         let f = facts(date!(2026 - 03 - 31), &[], &ev);
-        assert_eq!(evaluate(&f, date!(2026 - 04 - 02)).state, AssignmentState::OpenOverdue);
+        assert_eq!(
+            evaluate(&f, date!(2026 - 04 - 02)).state,
+            AssignmentState::OpenOverdue
+        );
         let e = evaluate(&f, date!(2026 - 05 - 01));
         assert_eq!((e.state, e.days_late), (AssignmentState::DoneLate, 5));
     }
 
     #[test]
     fn reported_done_late_stays_late() {
-        let ev = [StatusEvent { on: date!(2026 - 02 - 01), status: ReportedStatus::DoneLate, completed_on: None }];
+        let ev = [StatusEvent {
+            on: date!(2026 - 02 - 01),
+            status: ReportedStatus::DoneLate,
+            completed_on: None,
+        }];
         let f = facts(date!(2026 - 03 - 31), &[], &ev);
-        assert_eq!(evaluate(&f, date!(2026 - 02 - 02)).state, AssignmentState::DoneLate);
+        assert_eq!(
+            evaluate(&f, date!(2026 - 02 - 02)).state,
+            AssignmentState::DoneLate
+        );
     }
 
     #[test]
     fn extension_counts_only_from_its_approval() {
         // due 31/3, extended on 25/3 to 30/6
-        let ch = [DeadlineChange { effective_on: date!(2026 - 03 - 25), kind: DeadlineKind::Date, due: Some(date!(2026 - 06 - 30)) }];
+        let ch = [DeadlineChange {
+            effective_on: date!(2026 - 03 - 25),
+            kind: DeadlineKind::Date,
+            due: Some(date!(2026 - 06 - 30)),
+        }];
         let f = facts(date!(2026 - 03 - 31), &ch, &[]);
-        assert_eq!(deadline_in_force(&f, date!(2026 - 03 - 24)).1, Some(date!(2026 - 03 - 31)));
-        assert_eq!(evaluate(&f, date!(2026 - 04 - 15)).state, AssignmentState::OpenInTime);
-        assert_eq!(evaluate(&f, date!(2026 - 07 - 01)).state, AssignmentState::OpenOverdue);
+        assert_eq!(
+            deadline_in_force(&f, date!(2026 - 03 - 24)).1,
+            Some(date!(2026 - 03 - 31))
+        );
+        assert_eq!(
+            evaluate(&f, date!(2026 - 04 - 15)).state,
+            AssignmentState::OpenInTime
+        );
+        assert_eq!(
+            evaluate(&f, date!(2026 - 07 - 01)).state,
+            AssignmentState::OpenOverdue
+        );
         // extension approved after the original deadline had passed: late between the two dates
-        let ch = [DeadlineChange { effective_on: date!(2026 - 04 - 20), kind: DeadlineKind::Date, due: Some(date!(2026 - 06 - 30)) }];
+        let ch = [DeadlineChange {
+            effective_on: date!(2026 - 04 - 20),
+            kind: DeadlineKind::Date,
+            due: Some(date!(2026 - 06 - 30)),
+        }];
         let f = facts(date!(2026 - 03 - 31), &ch, &[]);
-        assert_eq!(evaluate(&f, date!(2026 - 04 - 10)).state, AssignmentState::OpenOverdue);
-        assert_eq!(evaluate(&f, date!(2026 - 04 - 21)).state, AssignmentState::OpenInTime);
+        assert_eq!(
+            evaluate(&f, date!(2026 - 04 - 10)).state,
+            AssignmentState::OpenOverdue
+        );
+        assert_eq!(
+            evaluate(&f, date!(2026 - 04 - 21)).state,
+            AssignmentState::OpenInTime
+        );
         // a completion in May is on time once the extension is in force
         let ev = [done(date!(2026 - 05 - 10))];
         let f = facts(date!(2026 - 03 - 31), &ch, &ev);
-        assert_eq!(evaluate(&f, date!(2026 - 05 - 11)).state, AssignmentState::DoneOnTime);
+        assert_eq!(
+            evaluate(&f, date!(2026 - 05 - 11)).state,
+            AssignmentState::DoneOnTime
+        );
     }
 
     #[test]
     fn later_report_reopens() {
-        let ev = [done(date!(2026 - 03 - 01)), StatusEvent { on: date!(2026 - 03 - 10), status: ReportedStatus::NotDone, completed_on: None }];
+        let ev = [
+            done(date!(2026 - 03 - 01)),
+            StatusEvent {
+                on: date!(2026 - 03 - 10),
+                status: ReportedStatus::NotDone,
+                completed_on: None,
+            },
+        ];
         let f = facts(date!(2026 - 03 - 05), &[], &ev);
-        assert_eq!(evaluate(&f, date!(2026 - 03 - 06)).state, AssignmentState::DoneOnTime);
-        assert_eq!(evaluate(&f, date!(2026 - 03 - 11)).state, AssignmentState::OpenOverdue);
+        assert_eq!(
+            evaluate(&f, date!(2026 - 03 - 06)).state,
+            AssignmentState::DoneOnTime
+        );
+        assert_eq!(
+            evaluate(&f, date!(2026 - 03 - 11)).state,
+            AssignmentState::OpenOverdue
+        );
     }
 
     #[test]
     fn recurring_and_conditional_are_never_overdue() {
-        let f = AssignmentFacts { kind: DeadlineKind::Recurring, due: None, changes: &[], events: &[] };
-        assert_eq!(evaluate(&f, date!(2030 - 01 - 01)).state, AssignmentState::Recurring);
-        let f = AssignmentFacts { kind: DeadlineKind::Conditional, due: None, changes: &[], events: &[] };
-        assert_eq!(evaluate(&f, date!(2030 - 01 - 01)).state, AssignmentState::Conditional);
+        let f = AssignmentFacts {
+            kind: DeadlineKind::Recurring,
+            due: None,
+            changes: &[],
+            events: &[],
+        };
+        assert_eq!(
+            evaluate(&f, date!(2030 - 01 - 01)).state,
+            AssignmentState::Recurring
+        );
+        let f = AssignmentFacts {
+            kind: DeadlineKind::Conditional,
+            due: None,
+            changes: &[],
+            events: &[],
+        };
+        assert_eq!(
+            evaluate(&f, date!(2030 - 01 - 01)).state,
+            AssignmentState::Conditional
+        );
     }
 
-    fn input(id: i64, task: i64, agency: i64, role: Role, due: Date, events: Vec<StatusEvent>) -> AssignmentInput {
-        AssignmentInput { id, task, agency, role, kind: DeadlineKind::Date, due: Some(due), changes: vec![], events }
+    fn input(
+        id: i64,
+        task: i64,
+        agency: i64,
+        role: Role,
+        due: Date,
+        events: Vec<StatusEvent>,
+    ) -> AssignmentInput {
+        AssignmentInput {
+            id,
+            task,
+            agency,
+            role,
+            kind: DeadlineKind::Date,
+            due: Some(due),
+            changes: vec![],
+            events,
+        }
     }
 
     #[test]
@@ -495,23 +628,54 @@ mod tests {
         let mut b = StatusBook::new();
         let d = date!(2026 - 03 - 31);
         b.upsert(input(1, 10, 100, Role::Lead, d, vec![]));
-        b.upsert(input(2, 10, 101, Role::Lead, d, vec![done(date!(2026 - 03 - 01))]));
+        b.upsert(input(
+            2,
+            10,
+            101,
+            Role::Lead,
+            d,
+            vec![done(date!(2026 - 03 - 01))],
+        ));
         b.upsert(input(3, 10, 102, Role::Coordinator, d, vec![]));
         b.upsert(input(4, 11, 100, Role::Lead, date!(2026 - 06 - 30), vec![]));
         b.upsert(input(5, 12, 101, Role::Lead, date!(2026 - 04 - 05), vec![]));
         let o = b.overdue(date!(2026 - 04 - 01));
         assert_eq!(o.len(), 1);
-        assert_eq!((o[0].task, o[0].due, o[0].late_agencies.clone()), (10, d, vec![100]));
+        assert_eq!(
+            (o[0].task, o[0].due, o[0].late_agencies.clone()),
+            (10, d, vec![100])
+        );
         let c = b.agency_counts(date!(2026 - 04 - 01));
-        assert_eq!(c[&100], FourWay { open_overdue: 1, open_in_time: 1, ..Default::default() });
-        assert_eq!(c[&101], FourWay { done_on_time: 1, open_in_time: 1, ..Default::default() });
+        assert_eq!(
+            c[&100],
+            FourWay {
+                open_overdue: 1,
+                open_in_time: 1,
+                ..Default::default()
+            }
+        );
+        assert_eq!(
+            c[&101],
+            FourWay {
+                done_on_time: 1,
+                open_in_time: 1,
+                ..Default::default()
+            }
+        );
         assert!(!c.contains_key(&102), "coordinators are not counted");
         let soon = b.due_soon(date!(2026 - 04 - 01), 7);
-        assert_eq!(soon.iter().map(|s| s.assignment).collect::<Vec<_>>(), vec![5]);
+        assert_eq!(
+            soon.iter().map(|s| s.assignment).collect::<Vec<_>>(),
+            vec![5]
+        );
         // the book follows a new report
         assert!(b.add_event(1, done(date!(2026 - 04 - 02))));
         assert!(b.overdue(date!(2026 - 04 - 03)).is_empty());
-        assert_eq!(b.overdue(date!(2026 - 04 - 01)).len(), 1, "the past is unchanged");
+        assert_eq!(
+            b.overdue(date!(2026 - 04 - 01)).len(),
+            1,
+            "the past is unchanged"
+        );
         let states = b.task_states(date!(2026 - 04 - 03));
         assert_eq!(states[&10], AssignmentState::DoneLate);
     }

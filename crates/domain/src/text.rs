@@ -73,7 +73,10 @@ pub fn strip_markup(text: &str) -> String {
         match after.find('>') {
             Some(end) if looks_like_tag(&after[1..end]) => {
                 let tag = after[1..end].trim_start_matches('/').to_ascii_lowercase();
-                let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+                let name: String = tag
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
                 if matches!(name.as_str(), "p" | "br" | "li" | "div" | "tr") {
                     out.push('\n');
                 }
@@ -91,11 +94,32 @@ pub fn strip_markup(text: &str) -> String {
 
 fn looks_like_tag(inner: &str) -> bool {
     let inner = inner.trim_start_matches('/');
-    let name: String = inner.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    let name: String = inner
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
     matches!(
         name.to_ascii_lowercase().as_str(),
-        "p" | "i" | "b" | "u" | "em" | "strong" | "br" | "ul" | "ol" | "li" | "span" | "div"
-            | "sup" | "sub" | "font" | "a" | "table" | "tr" | "td" | "th" | "tbody"
+        "p" | "i"
+            | "b"
+            | "u"
+            | "em"
+            | "strong"
+            | "br"
+            | "ul"
+            | "ol"
+            | "li"
+            | "span"
+            | "div"
+            | "sup"
+            | "sub"
+            | "font"
+            | "a"
+            | "table"
+            | "tr"
+            | "td"
+            | "th"
+            | "tbody"
     )
 }
 
@@ -144,7 +168,10 @@ mod tests {
     #[test]
     fn name_key_ignores_punctuation() {
         assert_eq!(name_key("Các bộ, ngành"), name_key("các bộ ngành"));
-        assert_eq!(name_key("Bộ Văn hóa, Thể thao và Du lịch"), name_key("Bộ Văn hoá Thể thao và Du lịch"));
+        assert_eq!(
+            name_key("Bộ Văn hóa, Thể thao và Du lịch"),
+            name_key("Bộ Văn hoá Thể thao và Du lịch")
+        );
     }
 
     #[test]

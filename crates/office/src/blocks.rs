@@ -9,7 +9,10 @@ pub struct Cell {
 
 impl Cell {
     pub fn new(text: impl Into<String>) -> Self {
-        Self { text: text.into(), span: 1 }
+        Self {
+            text: text.into(),
+            span: 1,
+        }
     }
 }
 
@@ -17,7 +20,10 @@ impl Cell {
 pub enum Block {
     Paragraph(String),
     /// Rows of cells; `origin` says where the table was ("bảng 3", "trang tính Sheet1").
-    Table { origin: String, rows: Vec<Vec<Cell>> },
+    Table {
+        origin: String,
+        rows: Vec<Vec<Cell>>,
+    },
 }
 
 /// Expands spans so every row has one entry per grid column; the spanned columns are empty and a

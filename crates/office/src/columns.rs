@@ -129,9 +129,15 @@ mod tests {
         assert_eq!(classify("co quan chu tri"), Some(Column::Lead));
         assert_eq!(classify("Kết quả"), Some(Column::ExpectedResult));
         assert_eq!(classify("Kết quả thực hiện"), Some(Column::ProgressReport));
-        assert_eq!(classify("Thời hạn hoàn thành (dự kiến)"), Some(Column::Deadline));
+        assert_eq!(
+            classify("Thời hạn hoàn thành (dự kiến)"),
+            Some(Column::Deadline)
+        );
         assert_eq!(classify("Văn bản giao nhiệm vụ"), Some(Column::Basis));
-        assert_eq!(classify("Đơn vị chưa hoàn thành"), Some(Column::IncompleteUnits));
+        assert_eq!(
+            classify("Đơn vị chưa hoàn thành"),
+            Some(Column::IncompleteUnits)
+        );
         assert_eq!(classify("Tiến độ"), Some(Column::Status));
         assert_eq!(classify("STT"), Some(Column::Number));
         assert_eq!(classify("Bộ Công an"), None);

@@ -18,7 +18,9 @@ pub(crate) fn read_zip_part(bytes: &[u8], part: &str) -> Result<Vec<u8>, ImportE
     let mut f = match zip.by_name(part) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => {
-            return Err(ImportError::Corrupt(format!("thiếu phần {part} — không phải tài liệu Word")));
+            return Err(ImportError::Corrupt(format!(
+                "thiếu phần {part} — không phải tài liệu Word"
+            )));
         }
         Err(e) => return Err(ImportError::Corrupt(format!("không mở được {part} ({e})"))),
     };
@@ -37,16 +39,23 @@ pub(crate) fn read_zip_part(bytes: &[u8], part: &str) -> Result<Vec<u8>, ImportE
     Ok(out)
 }
 
-pub(crate) fn check_expanded_size<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>) -> Result<(), ImportError> {
+pub(crate) fn check_expanded_size<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+) -> Result<(), ImportError> {
     if zip.len() > 10_000 {
         return Err(ImportError::ZipBomb);
     }
     let mut total: u64 = 0;
     for i in 0..zip.len() {
-        let f = zip.by_index_raw(i).map_err(|e| ImportError::Corrupt(format!("mục nén hỏng ({e})")))?;
+        let f = zip
+            .by_index_raw(i)
+            .map_err(|e| ImportError::Corrupt(format!("mục nén hỏng ({e})")))?;
         total = total.saturating_add(f.size());
         // A compression ratio beyond 1000:1 on a large entry is a bomb, not a document.
-        if f.size() > MAX_FILE_BYTES && f.compressed_size() > 0 && f.size() / f.compressed_size() > 1000 {
+        if f.size() > MAX_FILE_BYTES
+            && f.compressed_size() > 0
+            && f.size() / f.compressed_size() > 1000
+        {
             return Err(ImportError::ZipBomb);
         }
     }
@@ -116,7 +125,10 @@ pub fn parse_document_xml(xml: &[u8]) -> Result<Vec<Block>, ImportError> {
             Event::Empty(e) => match e.local_name().into_inner() {
                 "gridSpan" => {
                     if let Some(t) = tables.last_mut() {
-                        t.span = attr_val(&e).and_then(|v| v.parse().ok()).unwrap_or(1).clamp(1, 64);
+                        t.span = attr_val(&e)
+                            .and_then(|v| v.parse().ok())
+                            .unwrap_or(1)
+                            .clamp(1, 64);
                     }
                 }
                 "vMerge" => {
@@ -169,7 +181,9 @@ pub fn parse_document_xml(xml: &[u8]) -> Result<Vec<Block>, ImportError> {
                 }
                 "tc" => {
                     if let Some(t) = tables.last_mut() {
-                        let text = tiendo_domain::text::join_paragraphs(t.cell_paragraphs.iter().map(String::as_str));
+                        let text = tiendo_domain::text::join_paragraphs(
+                            t.cell_paragraphs.iter().map(String::as_str),
+                        );
                         t.row.push(Cell { text, span: t.span });
                         t.row_vmerge.push(t.vmerge_continue);
                     }
@@ -188,7 +202,11 @@ pub fn parse_document_xml(xml: &[u8]) -> Result<Vec<Block>, ImportError> {
                             // A nested table: its text goes into the enclosing cell.
                             Some(outer) => {
                                 for r in done.rows {
-                                    let line: Vec<String> = r.into_iter().map(|c| c.text).filter(|t| !t.is_empty()).collect();
+                                    let line: Vec<String> = r
+                                        .into_iter()
+                                        .map(|c| c.text)
+                                        .filter(|t| !t.is_empty())
+                                        .collect();
                                     if !line.is_empty() {
                                         outer.cell_paragraphs.push(line.join(" | "));
                                     }
@@ -196,7 +214,10 @@ pub fn parse_document_xml(xml: &[u8]) -> Result<Vec<Block>, ImportError> {
                             }
                             None => {
                                 table_count += 1;
-                                blocks.push(Block::Table { origin: format!("bảng {table_count}"), rows: done.rows });
+                                blocks.push(Block::Table {
+                                    origin: format!("bảng {table_count}"),
+                                    rows: done.rows,
+                                });
                             }
                         }
                     }
@@ -268,10 +289,18 @@ mod tests {
         );
         let blocks = parse_document_xml(xml.as_bytes()).expect("parses");
         assert_eq!(blocks[0], Block::Paragraph("Phụ lục & A".into()));
-        let Block::Table { rows, .. } = &blocks[1] else { panic!("table expected") };
+        let Block::Table { rows, .. } = &blocks[1] else {
+            panic!("table expected")
+        };
         assert_eq!(rows[1][0].span, 2);
-        assert_eq!(rows[3][0].text, "Bộ Y tế", "vertical merge copies the text down");
-        assert_eq!(rows[3][1].text, "dòng 1\ndòng 2", "paragraphs joined, deletions dropped");
+        assert_eq!(
+            rows[3][0].text, "Bộ Y tế",
+            "vertical merge copies the text down"
+        );
+        assert_eq!(
+            rows[3][1].text, "dòng 1\ndòng 2",
+            "paragraphs joined, deletions dropped"
+        );
     }
 
     #[test]
@@ -281,6 +310,9 @@ mod tests {
 
     #[test]
     fn not_a_zip_is_corrupt() {
-        assert!(matches!(read_docx(b"PK\x03\x04garbage"), Err(ImportError::Corrupt(_))));
+        assert!(matches!(
+            read_docx(b"PK\x03\x04garbage"),
+            Err(ImportError::Corrupt(_))
+        ));
     }
 }

@@ -13,9 +13,9 @@ pub mod table;
 use std::path::Path;
 
 use serde::Serialize;
-use time::Date;
 use tiendo_domain::agency::Registry;
 use tiendo_domain::model::ParsedTask;
+use time::Date;
 
 pub use error::ImportError;
 
@@ -67,7 +67,9 @@ pub fn detect_format(name: &str, bytes: &[u8]) -> Result<Format, ImportError> {
             } else if is_zip {
                 Ok(Format::Docx)
             } else {
-                Err(ImportError::Corrupt("không phải tệp Word .docx hợp lệ (không phải định dạng ZIP)".into()))
+                Err(ImportError::Corrupt(
+                    "không phải tệp Word .docx hợp lệ (không phải định dạng ZIP)".into(),
+                ))
             }
         }
         "doc" => Err(ImportError::LegacyDoc),
@@ -77,13 +79,17 @@ pub fn detect_format(name: &str, bytes: &[u8]) -> Result<Format, ImportError> {
             } else if is_zip {
                 Ok(Format::Spreadsheet)
             } else {
-                Err(ImportError::Corrupt("không phải bảng tính hợp lệ (không phải định dạng ZIP)".into()))
+                Err(ImportError::Corrupt(
+                    "không phải bảng tính hợp lệ (không phải định dạng ZIP)".into(),
+                ))
             }
         }
         "xls" => Ok(Format::Spreadsheet),
         "csv" => Ok(Format::Csv),
         "txt" | "tsv" | "tab" => Ok(Format::Text),
-        _ if is_zip => Err(ImportError::Unsupported(format!("không rõ loại tệp .{ext} (tệp nén ZIP)"))),
+        _ if is_zip => Err(ImportError::Unsupported(format!(
+            "không rõ loại tệp .{ext} (tệp nén ZIP)"
+        ))),
         _ if is_cfb => Err(ImportError::LegacyDoc),
         _ => Ok(Format::Text),
     }
@@ -96,12 +102,19 @@ pub fn read_path(path: &Path, opts: ReadOptions<'_>) -> Result<DocumentPreview, 
         return Err(ImportError::TooLarge(meta.len()));
     }
     let bytes = std::fs::read(path).map_err(|e| ImportError::Io(e.to_string()))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     read_bytes(&name, &bytes, opts)
 }
 
 /// Reads a file's bytes (an upload) into its preview.
-pub fn read_bytes(name: &str, bytes: &[u8], opts: ReadOptions<'_>) -> Result<DocumentPreview, ImportError> {
+pub fn read_bytes(
+    name: &str,
+    bytes: &[u8],
+    opts: ReadOptions<'_>,
+) -> Result<DocumentPreview, ImportError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(ImportError::TooLarge(bytes.len() as u64));
     }
@@ -112,5 +125,10 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: ReadOptions<'_>) -> Result<Doc
         Format::Text => delimited::read_delimited(bytes, Some(b'\t'))?,
     };
     let read = table::read_tasks(&blocks, opts)?;
-    Ok(DocumentPreview { file: name.to_string(), title: read.title, tasks: read.tasks, warnings: read.warnings })
+    Ok(DocumentPreview {
+        file: name.to_string(),
+        title: read.title,
+        tasks: read.tasks,
+        warnings: read.warnings,
+    })
 }

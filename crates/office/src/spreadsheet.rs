@@ -36,8 +36,14 @@ pub fn read_spreadsheet(bytes: &[u8]) -> Result<Vec<Block>, ImportError> {
         let mut spans: Vec<(usize, usize, usize)> = Vec::new();
         if let Sheets::Xlsx(x) = &mut wb {
             for d in x.merge_cells_by_sheet_name(&name).unwrap_or_default() {
-                let (sr, sc) = (d.start.0.saturating_sub(r0) as usize, d.start.1.saturating_sub(c0) as usize);
-                let (er, ec) = (d.end.0.saturating_sub(r0) as usize, d.end.1.saturating_sub(c0) as usize);
+                let (sr, sc) = (
+                    d.start.0.saturating_sub(r0) as usize,
+                    d.start.1.saturating_sub(c0) as usize,
+                );
+                let (er, ec) = (
+                    d.end.0.saturating_sub(r0) as usize,
+                    d.end.1.saturating_sub(c0) as usize,
+                );
                 if sr >= h || sc >= w {
                     continue;
                 }
@@ -58,14 +64,24 @@ pub fn read_spreadsheet(bytes: &[u8]) -> Result<Vec<Block>, ImportError> {
                 let mut cells = Vec::new();
                 let mut c = 0;
                 while c < row.len() {
-                    let span = spans.iter().find(|(sr, sc, _)| *sr == r && *sc == c).map(|s| s.2).unwrap_or(1);
-                    cells.push(Cell { text: row[c].clone(), span });
+                    let span = spans
+                        .iter()
+                        .find(|(sr, sc, _)| *sr == r && *sc == c)
+                        .map(|s| s.2)
+                        .unwrap_or(1);
+                    cells.push(Cell {
+                        text: row[c].clone(),
+                        span,
+                    });
                     c += span.max(1);
                 }
                 cells
             })
             .collect();
-        blocks.push(Block::Table { origin: format!("trang tính \"{name}\""), rows });
+        blocks.push(Block::Table {
+            origin: format!("trang tính \"{name}\""),
+            rows,
+        });
     }
     Ok(blocks)
 }

@@ -59,15 +59,24 @@ struct RawTask {
     source: String,
 }
 
-static ROMAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i)(M{0,3})(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})[.)]?$").expect("static regex"));
+static ROMAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i)(M{0,3})(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})[.)]?$")
+        .expect("static regex")
+});
 static ROMAN_PREFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[IVXL]{1,6})[.)]?\s+\S").expect("static regex"));
-static ARABIC_PREFIX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,3}(?:\.\d{1,3})*[.)]\s+\S").expect("static regex"));
-static UPPER_LETTER_PREFIX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-ZĐ][.)]\s+\S").expect("static regex"));
-static LOWER_LETTER_PREFIX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-zđ]\)\s+\S").expect("static regex"));
-static COUNT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\((\d+)\s+nhiem vu\)").expect("static regex"));
-static NUMBERING_CELL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\(?\d{1,2}\)?$").expect("static regex"));
-static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(20\d\d|19\d\d)\b").expect("static regex"));
+static ARABIC_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{1,3}(?:\.\d{1,3})*[.)]\s+\S").expect("static regex"));
+static UPPER_LETTER_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-ZĐ][.)]\s+\S").expect("static regex"));
+static LOWER_LETTER_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[a-zđ]\)\s+\S").expect("static regex"));
+static COUNT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\((\d+)\s+nhiem vu\)").expect("static regex"));
+static NUMBERING_CELL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\(?\d{1,2}\)?$").expect("static regex"));
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(20\d\d|19\d\d)\b").expect("static regex"));
 
 fn is_roman(s: &str) -> bool {
     !s.is_empty() && s.len() <= 7 && ROMAN.is_match(s) && s.chars().any(|c| c.is_alphabetic())
@@ -98,7 +107,10 @@ fn heading_kind(text: &str) -> Option<HeadingKind> {
     if letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase()) {
         return Some(HeadingKind::Other);
     }
-    if f.starts_with("nhiem vu giao") || f.starts_with("cac nhiem vu") || f.starts_with("nhiem vu do") {
+    if f.starts_with("nhiem vu giao")
+        || f.starts_with("cac nhiem vu")
+        || f.starts_with("nhiem vu do")
+    {
         return Some(HeadingKind::Other);
     }
     None
@@ -126,7 +138,11 @@ impl State<'_> {
         }
         self.heading_ids += 1;
         let id = self.heading_ids;
-        if let Some(c) = COUNT.captures(&fold(&text)).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse().ok()) {
+        if let Some(c) = COUNT
+            .captures(&fold(&text))
+            .and_then(|c| c.get(1))
+            .and_then(|m| m.as_str().parse().ok())
+        {
             self.heading_counts.push((id, text.clone(), c));
         }
         self.headings.push(Heading { kind, text, id });
@@ -140,7 +156,12 @@ impl State<'_> {
         match heading_kind(&text) {
             Some(kind) if self.seen_task_table || kind != HeadingKind::Other => {
                 // A heading paragraph between tables (or a numbered one before the first).
-                if self.seen_task_table || matches!(kind, HeadingKind::Arabic | HeadingKind::Roman | HeadingKind::Group) {
+                if self.seen_task_table
+                    || matches!(
+                        kind,
+                        HeadingKind::Arabic | HeadingKind::Roman | HeadingKind::Group
+                    )
+                {
                     self.push_heading(kind, text);
                     self.after_header = false;
                     return;
@@ -155,9 +176,16 @@ impl State<'_> {
     fn find_header(&self, rows: &[Vec<String>]) -> Option<(usize, ColumnMap)> {
         for (i, row) in rows.iter().take(8).enumerate() {
             let columns: Vec<Option<Column>> = row.iter().map(|h| classify(h)).collect();
-            let distinct: std::collections::HashSet<Column> = columns.iter().flatten().copied().collect();
+            let distinct: std::collections::HashSet<Column> =
+                columns.iter().flatten().copied().collect();
             if distinct.len() >= 2 {
-                return Some((i, ColumnMap { columns, headers: row.clone() }));
+                return Some((
+                    i,
+                    ColumnMap {
+                        columns,
+                        headers: row.clone(),
+                    },
+                ));
             }
         }
         None
@@ -184,14 +212,23 @@ impl State<'_> {
         let start = match self.find_header(&rows) {
             Some((i, map)) => {
                 if map.index(Column::Name).is_none() {
-                    let found: Vec<String> = map.headers.iter().filter(|h| !h.is_empty()).cloned().collect();
+                    let found: Vec<String> = map
+                        .headers
+                        .iter()
+                        .filter(|h| !h.is_empty())
+                        .cloned()
+                        .collect();
                     self.missing_name.get_or_insert(found.join(" | "));
                     return;
                 }
                 // Rows above the header inside the table are titles.
                 if !self.seen_task_table {
                     for r in &rows[..i] {
-                        let t: Vec<&str> = r.iter().map(String::as_str).filter(|s| !s.is_empty()).collect();
+                        let t: Vec<&str> = r
+                            .iter()
+                            .map(String::as_str)
+                            .filter(|s| !s.is_empty())
+                            .collect();
                         if !t.is_empty() {
                             self.title.push(t.join(" "));
                         }
@@ -202,7 +239,9 @@ impl State<'_> {
                 // A second header row (merged "Kết quả" over "Sản phẩm" | "Tiến độ").
                 if let Some(sub) = rows.get(i + 1) {
                     let sub_cols: Vec<Option<Column>> = sub.iter().map(|h| classify(h)).collect();
-                    if sub_cols.iter().flatten().count() >= 2 && !sub.iter().any(|c| ROMAN.is_match(c) || c.ends_with('.')) {
+                    if sub_cols.iter().flatten().count() >= 2
+                        && !sub.iter().any(|c| ROMAN.is_match(c) || c.ends_with('.'))
+                    {
                         for (k, c) in sub_cols.into_iter().enumerate() {
                             if c.is_some() && k < map.columns.len() {
                                 map.columns[k] = c;
@@ -227,8 +266,10 @@ impl State<'_> {
                     }
                     _ => {
                         if rows.len() >= 2 && width >= 3 {
-                            let first: Vec<String> = rows[0].iter().filter(|h| !h.is_empty()).cloned().collect();
-                            self.unrecognised.push(format!("{origin}: {}", first.join(" | ")));
+                            let first: Vec<String> =
+                                rows[0].iter().filter(|h| !h.is_empty()).cloned().collect();
+                            self.unrecognised
+                                .push(format!("{origin}: {}", first.join(" | ")));
                         }
                         return;
                     }
@@ -242,7 +283,11 @@ impl State<'_> {
 
     fn row(&mut self, row: &[String], merged: bool, source: &str) {
         let Some(map) = self.map.clone() else { return };
-        let non_empty: Vec<(usize, &String)> = row.iter().enumerate().filter(|(_, t)| !t.trim().is_empty()).collect();
+        let non_empty: Vec<(usize, &String)> = row
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !t.trim().is_empty())
+            .collect();
         if non_empty.is_empty() {
             return;
         }
@@ -251,10 +296,19 @@ impl State<'_> {
             return;
         }
         // "(1) (2) (3) …" numbering rows under the header.
-        if non_empty.len() >= 3 && non_empty.iter().all(|(_, t)| NUMBERING_CELL.is_match(t.trim())) {
+        if non_empty.len() >= 3
+            && non_empty
+                .iter()
+                .all(|(_, t)| NUMBERING_CELL.is_match(t.trim()))
+        {
             return;
         }
-        let cell = |c: Column| map.index(c).and_then(|i| row.get(i)).map(|s| s.trim()).unwrap_or("");
+        let cell = |c: Column| {
+            map.index(c)
+                .and_then(|i| row.get(i))
+                .map(|s| s.trim())
+                .unwrap_or("")
+        };
         let number = cell(Column::Number).to_string();
         let name_idx = map.index(Column::Name);
         let number_idx = map.index(Column::Number);
@@ -262,19 +316,37 @@ impl State<'_> {
         // Heading rows: merged across the table, the same text in every non-empty cell, or a
         // Roman/letter number with only the name cell filled.
         let all_same = non_empty.len() > 1 && non_empty.iter().all(|(_, t)| *t == non_empty[0].1);
-        if merged || all_same || (non_empty.len() == 1 && number_idx.is_none_or(|n| non_empty[0].0 != n) && !self.after_header && heading_kind(non_empty[0].1).is_some()) {
+        if merged
+            || all_same
+            || (non_empty.len() == 1
+                && number_idx.is_none_or(|n| non_empty[0].0 != n)
+                && !self.after_header
+                && heading_kind(non_empty[0].1).is_some())
+        {
             let text = clean(non_empty[0].1);
             let kind = heading_kind(&text).unwrap_or(HeadingKind::Other);
             self.push_heading(kind, text);
             self.after_header = false;
             return;
         }
-        let only_number_and_name = non_empty.iter().all(|(i, _)| Some(*i) == number_idx || Some(*i) == name_idx);
+        let only_number_and_name = non_empty
+            .iter()
+            .all(|(i, _)| Some(*i) == number_idx || Some(*i) == name_idx);
         if !number.is_empty() && only_number_and_name && cell(Column::Name).len() > 0 {
             let roman = is_roman(&number);
-            let upper_letter = number.chars().count() <= 2 && number.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+            let upper_letter = number.chars().count() <= 2
+                && number
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_uppercase());
             if roman || upper_letter || fold(&number).starts_with("nhom") {
-                let kind = if roman { HeadingKind::Roman } else if upper_letter { HeadingKind::UpperLetter } else { HeadingKind::Group };
+                let kind = if roman {
+                    HeadingKind::Roman
+                } else if upper_letter {
+                    HeadingKind::UpperLetter
+                } else {
+                    HeadingKind::Group
+                };
                 self.push_heading(kind, clean(cell(Column::Name)));
                 self.after_header = false;
                 return;
@@ -290,10 +362,17 @@ impl State<'_> {
         if number.is_empty() {
             let has_fields = !cell(Column::Lead).is_empty() || !cell(Column::Deadline).is_empty();
             if has_fields || self.tasks.is_empty() {
-                self.warnings.push(format!("{source}: nhiệm vụ không có số thứ tự"));
+                self.warnings
+                    .push(format!("{source}: nhiệm vụ không có số thứ tự"));
             } else {
-                let last = self.tasks.last().map(|t| t.number.clone()).unwrap_or_default();
-                self.warnings.push(format!("{source}: dòng không có số thứ tự, đã ghép vào nhiệm vụ {last}"));
+                let last = self
+                    .tasks
+                    .last()
+                    .map(|t| t.number.clone())
+                    .unwrap_or_default();
+                self.warnings.push(format!(
+                    "{source}: dòng không có số thứ tự, đã ghép vào nhiệm vụ {last}"
+                ));
                 self.append_to_last(row, &map);
                 return;
             }
@@ -307,7 +386,12 @@ impl State<'_> {
             }
             match map.columns.get(i).copied().flatten() {
                 Some(Column::Overseer | Column::Notes) | None => {
-                    let header = map.headers.get(i).cloned().filter(|h| !h.is_empty()).unwrap_or_else(|| format!("cột {}", i + 1));
+                    let header = map
+                        .headers
+                        .get(i)
+                        .cloned()
+                        .filter(|h| !h.is_empty())
+                        .unwrap_or_else(|| format!("cột {}", i + 1));
                     extra.push((header, text.to_string()));
                 }
                 Some(c) => {
@@ -331,7 +415,9 @@ impl State<'_> {
     }
 
     fn append_to_last(&mut self, row: &[String], map: &ColumnMap) {
-        let Some(last) = self.tasks.last_mut() else { return };
+        let Some(last) = self.tasks.last_mut() else {
+            return;
+        };
         for (i, text) in row.iter().enumerate() {
             let text = text.trim();
             if text.is_empty() {
@@ -340,7 +426,12 @@ impl State<'_> {
             match map.columns.get(i).copied().flatten() {
                 Some(Column::Number) => {}
                 Some(Column::Overseer | Column::Notes) | None => {
-                    let header = map.headers.get(i).cloned().filter(|h| !h.is_empty()).unwrap_or_else(|| format!("cột {}", i + 1));
+                    let header = map
+                        .headers
+                        .get(i)
+                        .cloned()
+                        .filter(|h| !h.is_empty())
+                        .unwrap_or_else(|| format!("cột {}", i + 1));
                     match last.extra.iter_mut().find(|(h, _)| *h == header) {
                         Some((_, v)) => join_continued(v, text),
                         None => last.extra.push((header, text.to_string())),
@@ -397,30 +488,55 @@ pub fn read_tasks(blocks: &[Block], opts: ReadOptions<'_>) -> Result<ReadResult,
         let detail = if st.unrecognised.is_empty() {
             String::new()
         } else {
-            format!(" (tiêu đề các bảng tìm thấy: {})", st.unrecognised.join("; "))
+            format!(
+                " (tiêu đề các bảng tìm thấy: {})",
+                st.unrecognised.join("; ")
+            )
         };
         return Err(ImportError::NoTaskTable(detail));
     }
     for u in &st.unrecognised {
-        st.warnings.push(format!("bỏ qua bảng không phải bảng nhiệm vụ — {u}"));
+        st.warnings
+            .push(format!("bỏ qua bảng không phải bảng nhiệm vụ — {u}"));
     }
     // "(6 nhiệm vụ)": a free checksum.
     for (id, text, expected) in &st.heading_counts {
-        let found = st.tasks.iter().filter(|t| t.headings.iter().any(|h| h.id == *id)).count();
+        let found = st
+            .tasks
+            .iter()
+            .filter(|t| t.headings.iter().any(|h| h.id == *id))
+            .count();
         if found != *expected {
-            st.warnings.push(format!("mục \"{text}\" ghi {expected} nhiệm vụ nhưng đọc được {found}"));
+            st.warnings.push(format!(
+                "mục \"{text}\" ghi {expected} nhiệm vụ nhưng đọc được {found}"
+            ));
         }
     }
-    let year = st.title.iter().find_map(|t| YEAR.captures(t).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse().ok()));
-    let ctx = DeadlineContext { document_year: year };
+    let year = st.title.iter().find_map(|t| {
+        YEAR.captures(t)
+            .and_then(|c| c.get(1))
+            .and_then(|m| m.as_str().parse().ok())
+    });
+    let ctx = DeadlineContext {
+        document_year: year,
+    };
     let registry = st.opts.registry;
     let on = Some(st.opts.reported_on);
     let mut warnings = st.warnings;
     let mut tasks = Vec::with_capacity(st.tasks.len());
     for raw in st.tasks {
-        let get = |c: Column| raw.cells.get(&c).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let get = |c: Column| {
+            raw.cells
+                .get(&c)
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
         let name = get(Column::Name).unwrap_or_default();
-        let label = if raw.number.is_empty() { raw.source.clone() } else { format!("nhiệm vụ {}", raw.number) };
+        let label = if raw.number.is_empty() {
+            raw.source.clone()
+        } else {
+            format!("nhiệm vụ {}", raw.number)
+        };
         if name.is_empty() {
             warnings.push(format!("{}: {label} không có tên nhiệm vụ", raw.source));
         }
@@ -430,7 +546,11 @@ pub fn read_tasks(blocks: &[Block], opts: ReadOptions<'_>) -> Result<ReadResult,
                 "{}: {label}: thời hạn \"{}\" không đọc được{}",
                 raw.source,
                 deadline.raw,
-                deadline.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()
+                deadline
+                    .note
+                    .as_deref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default()
             )),
             DeadlineKind::Conditional => warnings.push(format!(
                 "{}: {label}: thời hạn \"{}\" không phải một ngày cụ thể (chưa đạt \"6 rõ\")",
@@ -441,7 +561,10 @@ pub fn read_tasks(blocks: &[Block], opts: ReadOptions<'_>) -> Result<ReadResult,
         let status_raw = get(Column::Status);
         let status = status_raw.as_deref().and_then(ReportedStatus::from_text);
         if let (Some(s), None) = (&status_raw, status) {
-            warnings.push(format!("{}: {label}: tiến độ \"{s}\" không rõ nghĩa, giữ nguyên văn", raw.source));
+            warnings.push(format!(
+                "{}: {label}: tiến độ \"{s}\" không rõ nghĩa, giữ nguyên văn",
+                raw.source
+            ));
         }
         let lead = registry.resolve(&get(Column::Lead).unwrap_or_default(), on);
         if lead.is_empty() {
@@ -459,11 +582,16 @@ pub fn read_tasks(blocks: &[Block], opts: ReadOptions<'_>) -> Result<ReadResult,
             progress_report: get(Column::ProgressReport),
             status,
             status_raw,
-            incomplete_units: registry.resolve(&get(Column::IncompleteUnits).unwrap_or_default(), on),
+            incomplete_units: registry
+                .resolve(&get(Column::IncompleteUnits).unwrap_or_default(), on),
             source: Some(raw.source.clone()),
             extra: raw.extra.clone(),
         });
     }
     let _ = name_key;
-    Ok(ReadResult { title: st.title, tasks, warnings })
+    Ok(ReadResult {
+        title: st.title,
+        tasks,
+        warnings,
+    })
 }

@@ -2,11 +2,11 @@
 //! 2,000,000 reports) with multi-row INSERTs in one transaction, on both backends.
 
 use sqlx::Any;
-use sqlx::query::Query;
 use sqlx::any::AnyArguments;
-use time::Date;
+use sqlx::query::Query;
 use tiendo_domain::deadline::{DeadlineKind, iso};
 use tiendo_domain::model::{ReportedStatus, Role};
+use time::Date;
 
 use crate::seed::default_committee_id;
 use crate::{Backend, Db, Result, StoreError, now};
@@ -107,7 +107,11 @@ async fn insert_rows<T>(
 }
 
 impl Db {
-    pub async fn bulk_insert(&self, g: &Generated, progress: &mut dyn FnMut(&str, usize, usize)) -> Result<BulkSummary> {
+    pub async fn bulk_insert(
+        &self,
+        g: &Generated,
+        progress: &mut dyn FnMut(&str, usize, usize),
+    ) -> Result<BulkSummary> {
         let reg = self.load_registry().await?;
         let committee = default_committee_id(self).await?;
         let ts = now();
@@ -164,8 +168,17 @@ impl Db {
 
         let mut rows = Vec::with_capacity(g.assignments.len());
         for (i, a) in g.assignments.iter().enumerate() {
-            let agency = *reg.ids.get(&a.agency_code).ok_or_else(|| StoreError::NotFound(format!("cơ quan {}", a.agency_code)))?;
-            rows.push((asg0 + i as i64, task0 + a.task as i64, agency, a.role, a.via_group.clone()));
+            let agency = *reg
+                .ids
+                .get(&a.agency_code)
+                .ok_or_else(|| StoreError::NotFound(format!("cơ quan {}", a.agency_code)))?;
+            rows.push((
+                asg0 + i as i64,
+                task0 + a.task as i64,
+                agency,
+                a.role,
+                a.via_group.clone(),
+            ));
         }
         insert_rows(
             &mut tx,
@@ -221,11 +234,24 @@ impl Db {
 
         if self.backend() == Backend::Postgres {
             for t in ["tasks", "assignments"] {
-                let sql = format!("SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT MAX(id) FROM {t}))");
-                sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
+                let sql = format!(
+                    "SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT MAX(id) FROM {t}))"
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut *tx)
+                    .await?;
             }
         }
-        Db::audit(&mut tx, "generate", "document.generated", "document", Some(doc_id), None, Some(&serde_json::json!({ "tasks": g.tasks.len() }))).await?;
+        Db::audit(
+            &mut tx,
+            "generate",
+            "document.generated",
+            "document",
+            Some(doc_id),
+            None,
+            Some(&serde_json::json!({ "tasks": g.tasks.len() })),
+        )
+        .await?;
         tx.commit().await?;
         Ok(BulkSummary {
             tasks: g.tasks.len() as u64,

@@ -3,10 +3,10 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use time::Date;
 use tiendo_domain::deadline::{DeadlineKind, iso, opt_iso_date, parse_user_date};
 use tiendo_domain::model::{ReportedStatus, Role};
 use tiendo_domain::status::{AssignmentInput, DeadlineChange, FourWay, StatusBook, StatusEvent};
+use time::Date;
 
 use crate::{Db, Result};
 
@@ -80,36 +80,53 @@ impl Db {
         )
         .fetch_all(self.pool())
         .await?;
-        let changes: Vec<(i64, Option<i64>, String, String, Option<String>)> =
-            sqlx::query_as("SELECT task_id, assignment_id, effective_on, kind, due_on FROM deadline_changes WHERE state = 'approved' ORDER BY id")
-                .fetch_all(self.pool())
-                .await?;
-        let mut task_changes: HashMap<i64, Vec<DeadlineChange>> = HashMap::new();
-        let mut own_changes: HashMap<i64, Vec<DeadlineChange>> = HashMap::new();
-        for (task, assignment, eff, kind, due) in changes {
-            let Some(effective_on) = parse_user_date(&eff) else { continue };
-            let c = DeadlineChange { effective_on, kind: DeadlineKind::parse(&kind).unwrap_or(DeadlineKind::Unknown), due: date(due) };
+        let changes: Vec<(i64, i64, Option<i64>, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT id, task_id, assignment_id, effective_on, kind, due_on FROM deadline_changes WHERE state = 'approved' ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        // Kept with their ids: among changes effective the same day, the later one wins.
+        let mut task_changes: HashMap<i64, Vec<(i64, DeadlineChange)>> = HashMap::new();
+        let mut own_changes: HashMap<i64, Vec<(i64, DeadlineChange)>> = HashMap::new();
+        for (id, task, assignment, eff, kind, due) in changes {
+            let Some(effective_on) = parse_user_date(&eff) else {
+                continue;
+            };
+            let c = DeadlineChange {
+                effective_on,
+                kind: DeadlineKind::parse(&kind).unwrap_or(DeadlineKind::Unknown),
+                due: date(due),
+            };
             match assignment {
-                Some(a) => own_changes.entry(a).or_default().push(c),
-                None => task_changes.entry(task).or_default().push(c),
+                Some(a) => own_changes.entry(a).or_default().push((id, c)),
+                None => task_changes.entry(task).or_default().push((id, c)),
             }
         }
         let reports: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
-            "SELECT assignment_id, reported_on, status, completed_on FROM progress_reports WHERE status IS NOT NULL",
+            "SELECT assignment_id, reported_on, status, completed_on FROM progress_reports WHERE status IS NOT NULL ORDER BY id",
         )
         .fetch_all(self.pool())
         .await?;
         let mut events: HashMap<i64, Vec<StatusEvent>> = HashMap::new();
         for (a, on, status, completed) in reports {
-            let (Some(on), Some(status)) = (parse_user_date(&on), ReportedStatus::parse(&status)) else { continue };
-            events.entry(a).or_default().push(StatusEvent { on, status, completed_on: date(completed) });
+            let (Some(on), Some(status)) = (parse_user_date(&on), ReportedStatus::parse(&status))
+            else {
+                continue;
+            };
+            events.entry(a).or_default().push(StatusEvent {
+                on,
+                status,
+                completed_on: date(completed),
+            });
         }
         let mut book = StatusBook::new();
         for (id, task, agency, role, kind, due) in assignments {
             let mut ch = task_changes.get(&task).cloned().unwrap_or_default();
             if let Some(own) = own_changes.remove(&id) {
                 ch.extend(own);
+                ch.sort_by_key(|(id, _)| *id);
             }
+            let ch: Vec<DeadlineChange> = ch.into_iter().map(|(_, c)| c).collect();
             book.upsert(AssignmentInput {
                 id,
                 task,
@@ -134,25 +151,30 @@ impl Db {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, number, name, headings, title, key, deadline_raw, basis, lead)| {
-                let info = TaskInfo {
-                    id,
-                    number,
-                    name,
-                    headings: serde_json::from_str(&headings).unwrap_or_default(),
-                    document: title.or(key),
-                    deadline_raw,
-                    basis,
-                    lead,
-                };
-                (id, info)
-            })
+            .map(
+                |(id, number, name, headings, title, key, deadline_raw, basis, lead)| {
+                    let info = TaskInfo {
+                        id,
+                        number,
+                        name,
+                        headings: serde_json::from_str(&headings).unwrap_or_default(),
+                        document: title.or(key),
+                        deadline_raw,
+                        basis,
+                        lead,
+                    };
+                    (id, info)
+                },
+            )
             .collect())
     }
 
     /// Agencies by id: (code, name).
     pub async fn agency_names(&self) -> Result<HashMap<i64, (String, String)>> {
-        let rows: Vec<(i64, String, String)> = sqlx::query_as("SELECT id, code, name FROM agencies").fetch_all(self.pool()).await?;
+        let rows: Vec<(i64, String, String)> =
+            sqlx::query_as("SELECT id, code, name FROM agencies")
+                .fetch_all(self.pool())
+                .await?;
         Ok(rows.into_iter().map(|(id, c, n)| (id, (c, n))).collect())
     }
 }
@@ -174,7 +196,11 @@ pub fn overdue_report(
                 .iter()
                 .map(|a| {
                     let (code, name) = agencies.get(a).cloned().unwrap_or_default();
-                    LateAgency { name, code, days_late: (as_of - o.due).whole_days() }
+                    LateAgency {
+                        name,
+                        code,
+                        days_late: (as_of - o.due).whole_days(),
+                    }
                 })
                 .collect();
             OverdueItem {
@@ -195,7 +221,11 @@ pub fn overdue_report(
 }
 
 /// Per-agency four-way counts, sorted by most overdue first, then name.
-pub fn agency_counts(book: &StatusBook, agencies: &HashMap<i64, (String, String)>, as_of: Date) -> Vec<AgencyCounts> {
+pub fn agency_counts(
+    book: &StatusBook,
+    agencies: &HashMap<i64, (String, String)>,
+    as_of: Date,
+) -> Vec<AgencyCounts> {
     let mut v: Vec<AgencyCounts> = book
         .agency_counts(as_of)
         .into_iter()
@@ -204,6 +234,11 @@ pub fn agency_counts(book: &StatusBook, agencies: &HashMap<i64, (String, String)
             AgencyCounts { code, name, counts }
         })
         .collect();
-    v.sort_by(|a, b| b.counts.open_overdue.cmp(&a.counts.open_overdue).then_with(|| a.name.cmp(&b.name)));
+    v.sort_by(|a, b| {
+        b.counts
+            .open_overdue
+            .cmp(&a.counts.open_overdue)
+            .then_with(|| a.name.cmp(&b.name))
+    });
     v
 }

@@ -8,11 +8,11 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 use serde_json::json;
-use time::Date;
 use tiendo_domain::agency::{AgencyRef, RefKind};
 use tiendo_domain::deadline::iso;
 use tiendo_domain::model::{ParsedTask, ReportedStatus, Role};
 use tiendo_domain::text::name_key;
+use time::Date;
 
 use crate::registry::StoredRegistry;
 use crate::seed::default_committee_id;
@@ -60,12 +60,16 @@ static DOC_SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
 pub fn basis_documents(basis: &str) -> Vec<(String, Option<String>, Option<Date>)> {
     let mut out: Vec<(String, Option<String>, Option<Date>)> = Vec::new();
     for c in DOC_SYMBOL.captures_iter(basis) {
-        let Some(sym) = c.get(2).map(|m| m.as_str().to_string()) else { continue };
+        let Some(sym) = c.get(2).map(|m| m.as_str().to_string()) else {
+            continue;
+        };
         if !sym.contains('/') && !sym.contains('-') {
             continue;
         }
         let kind = c.get(1).map(|m| tiendo_domain::text::clean(m.as_str()));
-        let date = c.get(3).and_then(|m| tiendo_domain::deadline::parse_user_date(m.as_str()));
+        let date = c
+            .get(3)
+            .and_then(|m| tiendo_domain::deadline::parse_user_date(m.as_str()));
         if !out.iter().any(|(s, _, _)| *s == sym) {
             out.push((sym, kind, date));
         }
@@ -96,7 +100,19 @@ impl Db {
         .await?;
         summary.document_id = doc_id;
 
-        type ExistingRow = (i64, String, String, String, String, Option<String>, Option<String>, Option<String>, String, Option<String>, Option<String>);
+        type ExistingRow = (
+            i64,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            String,
+            Option<String>,
+            Option<String>,
+        );
         let existing: Vec<ExistingRow> = sqlx::query_as(
             "SELECT id, number, name, name_key, deadline_raw, expected_result, basis, due_on, headings, lead_raw, coordinators_raw FROM tasks WHERE document_id = $1 ORDER BY id",
         )
@@ -120,8 +136,14 @@ impl Db {
             let lead_raw = join_raw(&t.lead);
             let coord_raw = join_raw(&t.coordinators);
             // Same number and same text first, then same number, then same text.
-            let pick = |cands: Option<&Vec<usize>>, used: &HashSet<usize>, want_name: bool| -> Option<usize> {
-                cands?.iter().copied().find(|i| !used.contains(i) && (!want_name || existing[*i].3 == key))
+            let pick = |cands: Option<&Vec<usize>>,
+                        used: &HashSet<usize>,
+                        want_name: bool|
+             -> Option<usize> {
+                cands?
+                    .iter()
+                    .copied()
+                    .find(|i| !used.contains(i) && (!want_name || existing[*i].3 == key))
             };
             let matched = if t.number.is_empty() {
                 pick(by_name.get(&key), &used, false)
@@ -185,8 +207,21 @@ impl Db {
                         summary.tasks_unchanged += 1;
                     } else {
                         summary.tasks_updated += 1;
-                        summary.changes.push(format!("nhiệm vụ {}: thay đổi {}", t.number, changed.join(", ")));
-                        Db::audit(&mut tx, input.actor, "task.updated", "task", Some(e.0), Some(&before), Some(&after)).await?;
+                        summary.changes.push(format!(
+                            "nhiệm vụ {}: thay đổi {}",
+                            t.number,
+                            changed.join(", ")
+                        ));
+                        Db::audit(
+                            &mut tx,
+                            input.actor,
+                            "task.updated",
+                            "task",
+                            Some(e.0),
+                            Some(&before),
+                            Some(&after),
+                        )
+                        .await?;
                     }
                     e.0
                 }
@@ -218,7 +253,18 @@ impl Db {
                     .fetch_one(&mut *tx)
                     .await?;
                     summary.tasks_created += 1;
-                    Db::audit(&mut tx, input.actor, "task.created", "task", Some(id), None, Some(&json!({ "number": t.number, "name": t.name, "file": input.file_name }))).await?;
+                    Db::audit(
+                        &mut tx,
+                        input.actor,
+                        "task.created",
+                        "task",
+                        Some(id),
+                        None,
+                        Some(
+                            &json!({ "number": t.number, "name": t.name, "file": input.file_name }),
+                        ),
+                    )
+                    .await?;
                     id
                 }
             };
@@ -249,7 +295,10 @@ impl Db {
             }
 
             // Agencies the registry could not name: kept as written.
-            sqlx::query("DELETE FROM task_unresolved_agencies WHERE task_id = $1").bind(task_id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM task_unresolved_agencies WHERE task_id = $1")
+                .bind(task_id)
+                .execute(&mut *tx)
+                .await?;
             for (role, refs) in [(Role::Lead, &t.lead), (Role::Coordinator, &t.coordinators)] {
                 for r in refs.iter().filter(|r| r.kind == RefKind::Unresolved) {
                     summary.unresolved_agencies += 1;
@@ -264,10 +313,18 @@ impl Db {
 
             // One assignment per agency and role; groups expanded to their members on the date.
             let mut wanted = expand(&reg, &t.lead, Role::Lead, input.reported_on);
-            wanted.extend(expand(&reg, &t.coordinators, Role::Coordinator, input.reported_on));
+            wanted.extend(expand(
+                &reg,
+                &t.coordinators,
+                Role::Coordinator,
+                input.reported_on,
+            ));
             let incomplete = expand(&reg, &t.incomplete_units, Role::Lead, input.reported_on);
             for w in &incomplete {
-                if !wanted.iter().any(|x| x.agency_id == w.agency_id && x.role == Role::Lead) {
+                if !wanted
+                    .iter()
+                    .any(|x| x.agency_id == w.agency_id && x.role == Role::Lead)
+                {
                     wanted.push(w.clone());
                 }
             }
@@ -294,15 +351,32 @@ impl Db {
             }
             summary.assignments += assignment_ids.len() as u64;
             let keep: Vec<i64> = assignment_ids.iter().map(|a| a.0).collect();
-            let active: Vec<(i64, i64, String)> = sqlx::query_as("SELECT id, agency_id, role FROM assignments WHERE task_id = $1 AND active = 1")
-                .bind(task_id)
-                .fetch_all(&mut *tx)
-                .await?;
+            let active: Vec<(i64, i64, String)> = sqlx::query_as(
+                "SELECT id, agency_id, role FROM assignments WHERE task_id = $1 AND active = 1",
+            )
+            .bind(task_id)
+            .fetch_all(&mut *tx)
+            .await?;
             for (aid, agency, role) in active.into_iter().filter(|a| !keep.contains(&a.0)) {
-                sqlx::query("UPDATE assignments SET active = 0, updated_at = $1 WHERE id = $2").bind(&ts).bind(aid).execute(&mut *tx).await?;
+                sqlx::query("UPDATE assignments SET active = 0, updated_at = $1 WHERE id = $2")
+                    .bind(&ts)
+                    .bind(aid)
+                    .execute(&mut *tx)
+                    .await?;
                 let name = reg.names.get(&agency).cloned().unwrap_or_default();
-                summary.changes.push(format!("nhiệm vụ {}: bỏ {} ({role})", t.number, name));
-                Db::audit(&mut tx, input.actor, "assignment.removed", "task", Some(task_id), Some(&json!({ "agency": name, "role": role })), None).await?;
+                summary
+                    .changes
+                    .push(format!("nhiệm vụ {}: bỏ {} ({role})", t.number, name));
+                Db::audit(
+                    &mut tx,
+                    input.actor,
+                    "assignment.removed",
+                    "task",
+                    Some(task_id),
+                    Some(&json!({ "agency": name, "role": role })),
+                    None,
+                )
+                .await?;
             }
 
             // Status columns become reports dated --reported-on.
@@ -347,14 +421,26 @@ impl Db {
         .bind(input.actor)
         .execute(&mut *tx)
         .await?;
-        Db::audit(&mut tx, input.actor, "document.imported", "document", Some(doc_id), None, Some(&json!({ "file": input.file_name, "tasks": input.tasks.len() }))).await?;
+        Db::audit(
+            &mut tx,
+            input.actor,
+            "document.imported",
+            "document",
+            Some(doc_id),
+            None,
+            Some(&json!({ "file": input.file_name, "tasks": input.tasks.len() })),
+        )
+        .await?;
         tx.commit().await?;
         Ok(summary)
     }
 }
 
 fn join_raw(refs: &[AgencyRef]) -> String {
-    refs.iter().map(|r| r.raw.as_str()).collect::<Vec<_>>().join("; ")
+    refs.iter()
+        .map(|r| r.raw.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Agencies to assign for resolved references: an agency (its successor when it no longer exists
@@ -369,18 +455,32 @@ fn expand(reg: &StoredRegistry, refs: &[AgencyRef], role: Role, on: Date) -> Vec
                 // Follow successors (a ministry merged in 2025, a province merged on 1 July 2025).
                 for _ in 0..4 {
                     match reg.registry.agency(&code) {
-                        Some(a) if !a.valid_on(on) && a.successor.is_some() => code = a.successor.clone().unwrap_or_default(),
+                        Some(a) if !a.valid_on(on) && a.successor.is_some() => {
+                            code = a.successor.clone().unwrap_or_default()
+                        }
                         _ => break,
                     }
                 }
                 if let Some(&id) = reg.ids.get(&code) {
-                    out.push(Wanted { agency_id: id, role, via_group: None, unit: r.unit.clone(), raw: r.raw.clone() });
+                    out.push(Wanted {
+                        agency_id: id,
+                        role,
+                        via_group: None,
+                        unit: r.unit.clone(),
+                        raw: r.raw.clone(),
+                    });
                 }
             }
             RefKind::Group => {
                 for m in reg.registry.members(code, on) {
                     if let Some(&id) = reg.ids.get(&m.code) {
-                        out.push(Wanted { agency_id: id, role, via_group: Some(code.clone()), unit: None, raw: r.raw.clone() });
+                        out.push(Wanted {
+                            agency_id: id,
+                            role,
+                            via_group: Some(code.clone()),
+                            unit: None,
+                            raw: r.raw.clone(),
+                        });
                     }
                 }
             }
@@ -393,15 +493,27 @@ fn expand(reg: &StoredRegistry, refs: &[AgencyRef], role: Role, on: Date) -> Vec
 /// The reports a row's status columns stand for: "Đơn vị chưa hoàn thành" marks those agencies not
 /// done and the other leads done; otherwise a "Tiến độ" status and a "Kết quả thực hiện" text apply
 /// to every lead.
-fn status_reports(t: &ParsedTask, assignments: &[(i64, i64, Role)], incomplete: &[Wanted]) -> Vec<(i64, Option<ReportedStatus>, Option<String>)> {
+fn status_reports(
+    t: &ParsedTask,
+    assignments: &[(i64, i64, Role)],
+    incomplete: &[Wanted],
+) -> Vec<(i64, Option<ReportedStatus>, Option<String>)> {
     let leads = assignments.iter().filter(|a| a.2 == Role::Lead);
     if !incomplete.is_empty() {
         let late: HashSet<i64> = incomplete.iter().map(|w| w.agency_id).collect();
-        let done = if t.status == Some(ReportedStatus::DoneLate) { ReportedStatus::DoneLate } else { ReportedStatus::Done };
+        let done = if t.status == Some(ReportedStatus::DoneLate) {
+            ReportedStatus::DoneLate
+        } else {
+            ReportedStatus::Done
+        };
         return leads
             .map(|a| {
                 let s = if late.contains(&a.1) {
-                    if t.status == Some(ReportedStatus::InProgress) { ReportedStatus::InProgress } else { ReportedStatus::NotDone }
+                    if t.status == Some(ReportedStatus::InProgress) {
+                        ReportedStatus::InProgress
+                    } else {
+                        ReportedStatus::NotDone
+                    }
                 } else {
                     done
                 };
@@ -412,7 +524,9 @@ fn status_reports(t: &ParsedTask, assignments: &[(i64, i64, Role)], incomplete: 
     if t.status.is_none() && t.progress_report.is_none() {
         return Vec::new();
     }
-    leads.map(|a| (a.0, t.status, t.progress_report.clone())).collect()
+    leads
+        .map(|a| (a.0, t.status, t.progress_report.clone()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -421,9 +535,21 @@ mod tests {
 
     #[test]
     fn basis_symbols() {
-        let b = basis_documents("Quyết định số 125/QĐ-TTg ngày 16/01/2026; Quyết định 2835/QĐ-TTg ngày 31/12/2025, Nghị quyết số 71/NQ-CP, Các Thông báo: số 30-TB/TGV, số 53-TB/TGV; Nghị quyết 66.7/2025/NQ-CP");
+        let b = basis_documents(
+            "Quyết định số 125/QĐ-TTg ngày 16/01/2026; Quyết định 2835/QĐ-TTg ngày 31/12/2025, Nghị quyết số 71/NQ-CP, Các Thông báo: số 30-TB/TGV, số 53-TB/TGV; Nghị quyết 66.7/2025/NQ-CP",
+        );
         let syms: Vec<&str> = b.iter().map(|x| x.0.as_str()).collect();
-        assert_eq!(syms, vec!["125/QĐ-TTg", "2835/QĐ-TTg", "71/NQ-CP", "30-TB/TGV", "53-TB/TGV", "66.7/2025/NQ-CP"]);
+        assert_eq!(
+            syms,
+            vec![
+                "125/QĐ-TTg",
+                "2835/QĐ-TTg",
+                "71/NQ-CP",
+                "30-TB/TGV",
+                "53-TB/TGV",
+                "66.7/2025/NQ-CP"
+            ]
+        );
         assert_eq!(b[0].1.as_deref(), Some("Quyết định"));
         assert_eq!(b[0].2.map(iso).as_deref(), Some("2026-01-16"));
     }

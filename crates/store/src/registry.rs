@@ -14,7 +14,18 @@ pub struct StoredRegistry {
     pub names: HashMap<i64, String>,
 }
 
-type AgencyRow = (i64, String, String, String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+type AgencyRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 impl Db {
     pub async fn load_registry(&self) -> Result<StoredRegistry> {
@@ -24,7 +35,10 @@ impl Db {
         )
         .fetch_all(self.pool())
         .await?;
-        let aliases: Vec<(i64, String)> = sqlx::query_as("SELECT agency_id, alias FROM agency_aliases ORDER BY id").fetch_all(self.pool()).await?;
+        let aliases: Vec<(i64, String)> =
+            sqlx::query_as("SELECT agency_id, alias FROM agency_aliases ORDER BY id")
+                .fetch_all(self.pool())
+                .await?;
         let mut by_agency: HashMap<i64, Vec<String>> = HashMap::new();
         for (id, al) in aliases {
             by_agency.entry(id).or_default().push(al);
@@ -48,8 +62,11 @@ impl Db {
                 committee,
             });
         }
-        let groups: Vec<(String, String, String, String)> =
-            sqlx::query_as("SELECT code, name, member_kinds, aliases FROM agency_groups ORDER BY id").fetch_all(self.pool()).await?;
+        let groups: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT code, name, member_kinds, aliases FROM agency_groups ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?;
         let groups = groups
             .into_iter()
             .map(|(code, name, kinds, aliases)| GroupRecord {
@@ -59,22 +76,37 @@ impl Db {
                 aliases: serde_json::from_str(&aliases).unwrap_or_default(),
             })
             .collect();
-        let registry = Registry::new(records, groups).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        Ok(StoredRegistry { registry, ids, names })
+        let registry =
+            Registry::new(records, groups).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        Ok(StoredRegistry {
+            registry,
+            ids,
+            names,
+        })
     }
 
     /// Adds a spelling to an agency; refused when it already names another agency.
     pub async fn add_alias(&self, code: &str, alias: &str, actor: &str) -> Result<()> {
         let alias = tiendo_domain::text::clean(alias);
         if alias.is_empty() || alias.chars().count() > 300 {
-            return Err(StoreError::Invalid("tên gọi khác phải có từ 1 đến 300 ký tự".into()));
+            return Err(StoreError::Invalid(
+                "tên gọi khác phải có từ 1 đến 300 ký tự".into(),
+            ));
         }
         let reg = self.load_registry().await?;
         let Some(&id) = reg.ids.get(code) else {
             return Err(StoreError::NotFound(format!("cơ quan mã {code}")));
         };
-        if let Some(other) = reg.registry.resolve(&alias, None).into_iter().find(|r| r.code.as_deref().is_some_and(|c| c != code) && r.raw == alias) {
-            return Err(StoreError::Invalid(format!("\"{alias}\" đã là tên của {}", other.name)));
+        if let Some(other) = reg
+            .registry
+            .resolve(&alias, None)
+            .into_iter()
+            .find(|r| r.code.as_deref().is_some_and(|c| c != code) && r.raw == alias)
+        {
+            return Err(StoreError::Invalid(format!(
+                "\"{alias}\" đã là tên của {}",
+                other.name
+            )));
         }
         let mut tx = self.pool().begin().await?;
         sqlx::query("INSERT INTO agency_aliases (agency_id, alias, created_at, created_by) VALUES ($1, $2, $3, $4)")
@@ -84,7 +116,16 @@ impl Db {
             .bind(actor)
             .execute(&mut *tx)
             .await?;
-        Db::audit(&mut tx, actor, "agency.alias_added", "agency", Some(id), None, Some(&serde_json::json!({ "alias": alias }))).await?;
+        Db::audit(
+            &mut tx,
+            actor,
+            "agency.alias_added",
+            "agency",
+            Some(id),
+            None,
+            Some(&serde_json::json!({ "alias": alias })),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -9,7 +9,9 @@ pub const DEFAULT_COMMITTEE: &str = "BCDCP";
 
 pub async fn seed_defaults(db: &Db) -> Result<()> {
     let mut tx = db.pool().begin().await?;
-    let committees: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM committees").fetch_one(&mut *tx).await?;
+    let committees: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM committees")
+        .fetch_one(&mut *tx)
+        .await?;
     if committees == 0 {
         sqlx::query("INSERT INTO committees (code, name, level, province_code, created_at) VALUES ($1, $2, $3, NULL, $4)")
             .bind(DEFAULT_COMMITTEE)
@@ -19,7 +21,9 @@ pub async fn seed_defaults(db: &Db) -> Result<()> {
             .execute(&mut *tx)
             .await?;
     }
-    let agencies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies").fetch_one(&mut *tx).await?;
+    let agencies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies")
+        .fetch_one(&mut *tx)
+        .await?;
     if agencies == 0 {
         let reg = Registry::default_registry().map_err(|e| StoreError::Invalid(e.to_string()))?;
         let ts = now();

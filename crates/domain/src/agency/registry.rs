@@ -68,9 +68,17 @@ pub struct AgencyRecord {
     pub aliases: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
-    #[serde(default, with = "opt_iso_date", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "opt_iso_date",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub valid_from: Option<Date>,
-    #[serde(default, with = "opt_iso_date", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "opt_iso_date",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub valid_to: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub successor: Option<String>,
@@ -92,7 +100,15 @@ impl AgencyRecord {
         if let Some(short) = &self.short {
             match self.kind {
                 AgencyKind::City => {
-                    for p in ["", "Thành phố ", "TP ", "TP. ", "UBND thành phố ", "UBND TP ", "Ủy ban nhân dân thành phố "] {
+                    for p in [
+                        "",
+                        "Thành phố ",
+                        "TP ",
+                        "TP. ",
+                        "UBND thành phố ",
+                        "UBND TP ",
+                        "Ủy ban nhân dân thành phố ",
+                    ] {
                         v.push(format!("{p}{short}"));
                     }
                 }
@@ -158,11 +174,15 @@ impl Registry {
     }
 
     pub fn from_toml(text: &str) -> Result<Self, RegistryError> {
-        let file: RegistryFile = toml::from_str(text).map_err(|e| RegistryError::Toml(e.to_string()))?;
+        let file: RegistryFile =
+            toml::from_str(text).map_err(|e| RegistryError::Toml(e.to_string()))?;
         Self::new(file.agency, file.group)
     }
 
-    pub fn new(agencies: Vec<AgencyRecord>, groups: Vec<GroupRecord>) -> Result<Self, RegistryError> {
+    pub fn new(
+        agencies: Vec<AgencyRecord>,
+        groups: Vec<GroupRecord>,
+    ) -> Result<Self, RegistryError> {
         let mut by_code = HashMap::new();
         for (i, a) in agencies.iter().enumerate() {
             if by_code.insert(a.code.clone(), i).is_some() {
@@ -174,7 +194,11 @@ impl Registry {
                 if let Some(code) = r
                     && !by_code.contains_key(code)
                 {
-                    return Err(RegistryError::UnknownReference(a.code.clone(), what, code.clone()));
+                    return Err(RegistryError::UnknownReference(
+                        a.code.clone(),
+                        what,
+                        code.clone(),
+                    ));
                 }
             }
         }
@@ -203,7 +227,13 @@ impl Registry {
                 index.entry(name_key(s)).or_default().push(Target::Group(i));
             }
         }
-        Ok(Self { agencies, groups, by_code, index, short_index })
+        Ok(Self {
+            agencies,
+            groups,
+            by_code,
+            index,
+            short_index,
+        })
     }
 
     pub fn agencies(&self) -> &[AgencyRecord] {
@@ -232,7 +262,9 @@ impl Registry {
 
     /// The members of a group in force on a date (national registry only).
     pub fn members(&self, group_code: &str, on: Date) -> Vec<&AgencyRecord> {
-        let Some(g) = self.group(group_code) else { return Vec::new() };
+        let Some(g) = self.group(group_code) else {
+            return Vec::new();
+        };
         self.agencies
             .iter()
             .filter(|a| a.committee.is_none() && g.member_kinds.contains(&a.kind) && a.valid_on(on))
@@ -241,7 +273,9 @@ impl Registry {
 
     /// Adds a spelling to an agency (run-time edit of the registry).
     pub fn add_alias(&mut self, code: &str, alias: &str) -> bool {
-        let Some(&i) = self.by_code.get(code) else { return false };
+        let Some(&i) = self.by_code.get(code) else {
+            return false;
+        };
         self.agencies[i].aliases.push(alias.to_string());
         let e = self.index.entry(name_key(alias)).or_default();
         if !e.contains(&Target::Agency(i)) {
@@ -260,13 +294,29 @@ mod tests {
     fn shipped_registry_has_the_structure_in_force() {
         let r = Registry::default_registry().expect("shipped registry loads");
         let on = date!(2026 - 01 - 01);
-        let provinces = r.agencies().iter().filter(|a| a.kind.is_local() && a.valid_on(on)).count();
+        let provinces = r
+            .agencies()
+            .iter()
+            .filter(|a| a.kind.is_local() && a.valid_on(on))
+            .count();
         assert_eq!(provinces, 34);
-        let before = r.agencies().iter().filter(|a| a.kind.is_local() && a.valid_on(date!(2025 - 06 - 30))).count();
+        let before = r
+            .agencies()
+            .iter()
+            .filter(|a| a.kind.is_local() && a.valid_on(date!(2025 - 06 - 30)))
+            .count();
         assert_eq!(before, 63);
-        let ministries = r.agencies().iter().filter(|a| a.kind == AgencyKind::Ministry && a.valid_on(on)).count();
+        let ministries = r
+            .agencies()
+            .iter()
+            .filter(|a| a.kind == AgencyKind::Ministry && a.valid_on(on))
+            .count();
         assert_eq!(ministries, 14);
-        let level = r.agencies().iter().filter(|a| a.kind == AgencyKind::MinistryLevel && a.valid_on(on)).count();
+        let level = r
+            .agencies()
+            .iter()
+            .filter(|a| a.kind == AgencyKind::MinistryLevel && a.valid_on(on))
+            .count();
         assert_eq!(level, 3);
         assert_eq!(r.members("G_DIA_PHUONG", on).len(), 34);
         assert_eq!(r.members("G_BO_CQNB", on).len(), 17);
@@ -275,6 +325,9 @@ mod tests {
     #[test]
     fn duplicate_codes_are_refused() {
         let text = "[[agency]]\ncode='A'\nname='x'\nkind='ministry'\n[[agency]]\ncode='A'\nname='y'\nkind='ministry'\n";
-        assert!(matches!(Registry::from_toml(text), Err(RegistryError::DuplicateCode(_))));
+        assert!(matches!(
+            Registry::from_toml(text),
+            Err(RegistryError::DuplicateCode(_))
+        ));
     }
 }

@@ -35,8 +35,17 @@ pub struct AgencyRef {
 
 impl AgencyRef {
     fn unresolved(raw: &str) -> Self {
-        let name = raw.trim_matches(|c: char| c == ',' || c == ';' || c == '.' || c.is_whitespace()).to_string();
-        Self { raw: name.clone(), kind: RefKind::Unresolved, name, code: None, unit: None, note: None }
+        let name = raw
+            .trim_matches(|c: char| c == ',' || c == ';' || c == '.' || c.is_whitespace())
+            .to_string();
+        Self {
+            raw: name.clone(),
+            kind: RefKind::Unresolved,
+            name,
+            code: None,
+            unit: None,
+            note: None,
+        }
     }
 }
 
@@ -102,7 +111,10 @@ impl Registry {
                     if let Some((s, e)) = pending.take() {
                         out.push(AgencyRef::unresolved(&text[s..e]));
                     }
-                    if !out.iter().any(|o: &AgencyRef| o.kind != RefKind::Unresolved && o.code == r.code) {
+                    if !out
+                        .iter()
+                        .any(|o: &AgencyRef| o.kind != RefKind::Unresolved && o.code == r.code)
+                    {
                         out.push(r);
                     }
                     i = k;
@@ -159,7 +171,11 @@ impl Registry {
             (Target::Agency(i), Some(d)) => self.agency_at(*i).valid_on(d),
             _ => true,
         };
-        targets.iter().find(|t| valid(t)).or(targets.first()).copied()
+        targets
+            .iter()
+            .find(|t| valid(t))
+            .or(targets.first())
+            .copied()
     }
 
     fn make_ref(&self, target: Target, raw: &str, on: Option<Date>) -> AgencyRef {
@@ -167,17 +183,35 @@ impl Registry {
             Target::Agency(i) => {
                 let a = self.agency_at(i);
                 let note = match on {
-                    Some(d) if !a.valid_on(d) => Some(match a.successor.as_deref().and_then(|s| self.agency(s)) {
-                        Some(s) => format!("không còn hiệu lực vào ngày này; kế thừa: {}", s.name),
-                        None => "không còn hiệu lực vào ngày này".to_string(),
-                    }),
+                    Some(d) if !a.valid_on(d) => {
+                        Some(match a.successor.as_deref().and_then(|s| self.agency(s)) {
+                            Some(s) => {
+                                format!("không còn hiệu lực vào ngày này; kế thừa: {}", s.name)
+                            }
+                            None => "không còn hiệu lực vào ngày này".to_string(),
+                        })
+                    }
                     _ => None,
                 };
-                AgencyRef { raw: raw.to_string(), kind: RefKind::Agency, name: a.name.clone(), code: Some(a.code.clone()), unit: None, note }
+                AgencyRef {
+                    raw: raw.to_string(),
+                    kind: RefKind::Agency,
+                    name: a.name.clone(),
+                    code: Some(a.code.clone()),
+                    unit: None,
+                    note,
+                }
             }
             Target::Group(i) => {
                 let g = self.group_at(i);
-                AgencyRef { raw: raw.to_string(), kind: RefKind::Group, name: g.name.clone(), code: Some(g.code.clone()), unit: None, note: None }
+                AgencyRef {
+                    raw: raw.to_string(),
+                    kind: RefKind::Group,
+                    name: g.name.clone(),
+                    code: Some(g.code.clone()),
+                    unit: None,
+                    note: None,
+                }
             }
         }
     }
@@ -214,7 +248,10 @@ impl Registry {
 
     /// Agencies of given kinds named in a cell, for tests and tools.
     pub fn resolve_codes(&self, cell: &str) -> Vec<String> {
-        self.resolve(cell, None).into_iter().filter_map(|r| r.code).collect()
+        self.resolve(cell, None)
+            .into_iter()
+            .filter_map(|r| r.code)
+            .collect()
     }
 
     pub fn kind_of(&self, code: &str) -> Option<AgencyKind> {
@@ -232,9 +269,17 @@ fn merge_qualified_groups(refs: Vec<AgencyRef>) -> Vec<AgencyRef> {
             && prev.kind == RefKind::Group
         {
             let key = name_key(&r.raw);
-            let continues = ["bo", "nganh", "dia phuong", "co quan", "don vi", "to chuc", "doanh nghiep"]
-                .iter()
-                .any(|w| key.starts_with(w));
+            let continues = [
+                "bo",
+                "nganh",
+                "dia phuong",
+                "co quan",
+                "don vi",
+                "to chuc",
+                "doanh nghiep",
+            ]
+            .iter()
+            .any(|w| key.starts_with(w));
             if continues && key.contains("lien quan") {
                 let joined = format!("{}, {}", prev.raw, r.raw);
                 out.pop();
@@ -251,9 +296,20 @@ fn is_list_prefix(key: &str) -> bool {
     let key = key.strip_prefix("cac ").unwrap_or(key);
     matches!(
         key,
-        "bo" | "bo co quan" | "bo nganh" | "co quan" | "bo co quan ngang bo" | "tinh" | "tinh thanh pho"
-            | "dia phuong" | "thanh pho" | "ubnd cac tinh" | "ubnd tinh" | "uy ban nhan dan cac tinh"
-            | "ubnd cac tinh thanh pho" | "tap doan" | "bo nganh dia phuong"
+        "bo" | "bo co quan"
+            | "bo nganh"
+            | "co quan"
+            | "bo co quan ngang bo"
+            | "tinh"
+            | "tinh thanh pho"
+            | "dia phuong"
+            | "thanh pho"
+            | "ubnd cac tinh"
+            | "ubnd tinh"
+            | "uy ban nhan dan cac tinh"
+            | "ubnd cac tinh thanh pho"
+            | "tap doan"
+            | "bo nganh dia phuong"
     )
 }
 
@@ -263,7 +319,10 @@ fn split_parenthesis(s: &str) -> (&str, Option<&str>) {
         && open > 0
     {
         let inner = s[open + 1..s.len() - 1].trim();
-        return (s[..open].trim(), if inner.is_empty() { None } else { Some(inner) });
+        return (
+            s[..open].trim(),
+            if inner.is_empty() { None } else { Some(inner) },
+        );
     }
     (s, None)
 }
@@ -293,7 +352,10 @@ fn segments(text: &str) -> Vec<Segment> {
         let lead = piece.len() - piece.trim_start().len();
         let trail = piece.len() - piece.trim_end().len();
         if e - trail > s + lead {
-            segs.push(Segment { start: s + lead, end: e - trail });
+            segs.push(Segment {
+                start: s + lead,
+                end: e - trail,
+            });
         }
     };
     while i < text.len() {
@@ -331,7 +393,11 @@ fn within_one_edit(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
-    let (s, l) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    let (s, l) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
     if l.len() - s.len() > 1 {
         return false;
     }
@@ -339,7 +405,11 @@ fn within_one_edit(a: &str, b: &str) -> bool {
     while i < s.len() && s[i] == l[i] {
         i += 1;
     }
-    if s.len() == l.len() { s[i + 1..] == l[i + 1..] } else { s[i..] == l[i + 1..] }
+    if s.len() == l.len() {
+        s[i + 1..] == l[i + 1..]
+    } else {
+        s[i..] == l[i + 1..]
+    }
 }
 
 #[cfg(test)]
@@ -352,7 +422,11 @@ mod tests {
     }
 
     fn names(cell: &str) -> Vec<(RefKind, String)> {
-        reg().resolve(cell, Some(date!(2026 - 02 - 01))).into_iter().map(|r| (r.kind, r.name)).collect()
+        reg()
+            .resolve(cell, Some(date!(2026 - 02 - 01)))
+            .into_iter()
+            .map(|r| (r.kind, r.name))
+            .collect()
     }
 
     fn agency(n: &str) -> (RefKind, String) {
@@ -367,15 +441,30 @@ mod tests {
         assert_eq!(names("BKHCN"), vec![agency("Bộ Khoa học và Công nghệ")]);
         assert_eq!(names("Bộ KHCN"), vec![agency("Bộ Khoa học và Công nghệ")]);
         assert_eq!(names("NHNN"), vec![agency("Ngân hàng Nhà nước Việt Nam")]);
-        assert_eq!(names("Ngân hàng Nhà nước"), vec![agency("Ngân hàng Nhà nước Việt Nam")]);
+        assert_eq!(
+            names("Ngân hàng Nhà nước"),
+            vec![agency("Ngân hàng Nhà nước Việt Nam")]
+        );
         assert_eq!(names("EVN"), vec![agency("Tập đoàn Điện lực Việt Nam")]);
-        assert_eq!(names("Bộ Văn hóa Thể thao và Du lịch"), vec![agency("Bộ Văn hóa, Thể thao và Du lịch")]);
-        assert_eq!(names("Bộ Văn hoá, Thể thao và Du lịch"), vec![agency("Bộ Văn hóa, Thể thao và Du lịch")]);
+        assert_eq!(
+            names("Bộ Văn hóa Thể thao và Du lịch"),
+            vec![agency("Bộ Văn hóa, Thể thao và Du lịch")]
+        );
+        assert_eq!(
+            names("Bộ Văn hoá, Thể thao và Du lịch"),
+            vec![agency("Bộ Văn hóa, Thể thao và Du lịch")]
+        );
     }
 
     #[test]
     fn provinces_in_all_forms() {
-        for s in ["Thành phố Hà Nội", "Hà Nội", "TP Hà Nội", "UBND thành phố Hà Nội", "TP. Hà Nội"] {
+        for s in [
+            "Thành phố Hà Nội",
+            "Hà Nội",
+            "TP Hà Nội",
+            "UBND thành phố Hà Nội",
+            "TP. Hà Nội",
+        ] {
             assert_eq!(names(s), vec![agency("Thành phố Hà Nội")], "{s}");
         }
         assert_eq!(names("TP.HCM"), vec![agency("Thành phố Hồ Chí Minh")]);
@@ -392,18 +481,29 @@ mod tests {
 
     #[test]
     fn lists_keep_names_with_commas_and_va() {
-        assert_eq!(names("Bộ Quốc phòng, Bộ Công an"), vec![agency("Bộ Quốc phòng"), agency("Bộ Công an")]);
+        assert_eq!(
+            names("Bộ Quốc phòng, Bộ Công an"),
+            vec![agency("Bộ Quốc phòng"), agency("Bộ Công an")]
+        );
         assert_eq!(
             names("Bộ Khoa học và Công nghệ; Bộ Tài chính"),
             vec![agency("Bộ Khoa học và Công nghệ"), agency("Bộ Tài chính")]
         );
         assert_eq!(
             names("Bộ Văn hóa, Thể thao và Du lịch, Bộ Y tế và Bộ Nội vụ"),
-            vec![agency("Bộ Văn hóa, Thể thao và Du lịch"), agency("Bộ Y tế"), agency("Bộ Nội vụ")]
+            vec![
+                agency("Bộ Văn hóa, Thể thao và Du lịch"),
+                agency("Bộ Y tế"),
+                agency("Bộ Nội vụ")
+            ]
         );
         assert_eq!(
             names("Đài Truyền hình Việt Nam, Đài Tiếng nói Việt Nam, Thông tấn xã Việt Nam"),
-            vec![agency("Đài Truyền hình Việt Nam"), agency("Đài Tiếng nói Việt Nam"), agency("Thông tấn xã Việt Nam")]
+            vec![
+                agency("Đài Truyền hình Việt Nam"),
+                agency("Đài Tiếng nói Việt Nam"),
+                agency("Thông tấn xã Việt Nam")
+            ]
         );
     }
 
@@ -411,11 +511,24 @@ mod tests {
     fn shared_prefix_lists() {
         assert_eq!(
             names("Các bộ: Y tế, Giáo dục và Đào tạo, Văn hóa, Thể thao và Du lịch, Nội vụ"),
-            vec![agency("Bộ Y tế"), agency("Bộ Giáo dục và Đào tạo"), agency("Bộ Văn hóa, Thể thao và Du lịch"), agency("Bộ Nội vụ")]
+            vec![
+                agency("Bộ Y tế"),
+                agency("Bộ Giáo dục và Đào tạo"),
+                agency("Bộ Văn hóa, Thể thao và Du lịch"),
+                agency("Bộ Nội vụ")
+            ]
         );
         assert_eq!(
-            names("Các bộ, cơ quan: Tư pháp, Công an, Nội vụ, Khoa học và Công nghệ, Văn phòng Chính phủ"),
-            vec![agency("Bộ Tư pháp"), agency("Bộ Công an"), agency("Bộ Nội vụ"), agency("Bộ Khoa học và Công nghệ"), agency("Văn phòng Chính phủ")]
+            names(
+                "Các bộ, cơ quan: Tư pháp, Công an, Nội vụ, Khoa học và Công nghệ, Văn phòng Chính phủ"
+            ),
+            vec![
+                agency("Bộ Tư pháp"),
+                agency("Bộ Công an"),
+                agency("Bộ Nội vụ"),
+                agency("Bộ Khoa học và Công nghệ"),
+                agency("Văn phòng Chính phủ")
+            ]
         );
     }
 
@@ -423,9 +536,15 @@ mod tests {
     fn sub_units_in_parentheses() {
         let r = reg().resolve("Bộ Quốc phòng (Ban Cơ yếu Chính phủ)", None);
         assert_eq!(r.len(), 1);
-        assert_eq!((r[0].name.as_str(), r[0].unit.as_deref()), ("Bộ Quốc phòng", Some("Ban Cơ yếu Chính phủ")));
+        assert_eq!(
+            (r[0].name.as_str(), r[0].unit.as_deref()),
+            ("Bộ Quốc phòng", Some("Ban Cơ yếu Chính phủ"))
+        );
         let r = reg().resolve("Bộ Công an (C06)", None);
-        assert_eq!((r[0].name.as_str(), r[0].unit.as_deref()), ("Bộ Công an", Some("C06")));
+        assert_eq!(
+            (r[0].name.as_str(), r[0].unit.as_deref()),
+            ("Bộ Công an", Some("C06"))
+        );
     }
 
     #[test]
@@ -437,9 +556,15 @@ mod tests {
             ("Các địa phương", "Các địa phương"),
             ("Các tỉnh, thành phố", "Các địa phương"),
             ("Ủy ban nhân dân các tỉnh, thành phố", "Các địa phương"),
-            ("Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ", "Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"),
+            (
+                "Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ",
+                "Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ",
+            ),
             ("Các Bộ, cơ quan ngang Bộ", "Các bộ, cơ quan ngang bộ"),
-            ("Các bộ, ngành, UBND các tỉnh/ thành phố", "Các bộ, ngành, địa phương"),
+            (
+                "Các bộ, ngành, UBND các tỉnh/ thành phố",
+                "Các bộ, ngành, địa phương",
+            ),
         ] {
             assert_eq!(names(s), vec![(RefKind::Group, g.to_string())], "{s}");
         }
@@ -447,19 +572,44 @@ mod tests {
 
     #[test]
     fn vague_text_stays_unresolved_whole() {
-        assert_eq!(names("Cơ quan, đơn vị liên quan"), vec![(RefKind::Unresolved, "Cơ quan, đơn vị liên quan".into())]);
-        assert_eq!(names("Các hãng hàng không"), vec![(RefKind::Unresolved, "Các hãng hàng không".into())]);
+        assert_eq!(
+            names("Cơ quan, đơn vị liên quan"),
+            vec![(RefKind::Unresolved, "Cơ quan, đơn vị liên quan".into())]
+        );
+        assert_eq!(
+            names("Các hãng hàng không"),
+            vec![(RefKind::Unresolved, "Các hãng hàng không".into())]
+        );
         assert_eq!(
             names("Bộ Tư pháp, Bộ Công an và các cơ quan, đơn vị có liên quan"),
-            vec![agency("Bộ Tư pháp"), agency("Bộ Công an"), (RefKind::Unresolved, "các cơ quan, đơn vị có liên quan".into())]
+            vec![
+                agency("Bộ Tư pháp"),
+                agency("Bộ Công an"),
+                (
+                    RefKind::Unresolved,
+                    "các cơ quan, đơn vị có liên quan".into()
+                )
+            ]
         );
         assert_eq!(
             names("Bộ, ngành, địa phương liên quan"),
-            vec![(RefKind::Unresolved, "Bộ, ngành, địa phương liên quan".into())]
+            vec![(
+                RefKind::Unresolved,
+                "Bộ, ngành, địa phương liên quan".into()
+            )]
         );
         assert_eq!(
-            names("Bộ Khoa học và Công nghệ, Ban Cơ yếu Chính phủ, bộ, ngành, địa phương liên quan"),
-            vec![agency("Bộ Khoa học và Công nghệ"), agency("Ban Cơ yếu Chính phủ"), (RefKind::Unresolved, "bộ, ngành, địa phương liên quan".into())]
+            names(
+                "Bộ Khoa học và Công nghệ, Ban Cơ yếu Chính phủ, bộ, ngành, địa phương liên quan"
+            ),
+            vec![
+                agency("Bộ Khoa học và Công nghệ"),
+                agency("Ban Cơ yếu Chính phủ"),
+                (
+                    RefKind::Unresolved,
+                    "bộ, ngành, địa phương liên quan".into()
+                )
+            ]
         );
     }
 
@@ -479,12 +629,19 @@ mod tests {
     fn former_agencies_are_named_with_their_successor() {
         let r = reg().resolve("Bộ Thông tin và Truyền thông", Some(date!(2026 - 01 - 01)));
         assert_eq!(r[0].name, "Bộ Thông tin và Truyền thông");
-        assert!(r[0].note.as_deref().is_some_and(|n| n.contains("Bộ Khoa học và Công nghệ")));
+        assert!(
+            r[0].note
+                .as_deref()
+                .is_some_and(|n| n.contains("Bộ Khoa học và Công nghệ"))
+        );
     }
 
     #[test]
     fn empty_and_markup() {
         assert!(names("").is_empty());
-        assert_eq!(names("<p>Bộ Khoa học và Công nghệ</p>"), vec![agency("Bộ Khoa học và Công nghệ")]);
+        assert_eq!(
+            names("<p>Bộ Khoa học và Công nghệ</p>"),
+            vec![agency("Bộ Khoa học và Công nghệ")]
+        );
     }
 }

@@ -1,0 +1,90 @@
+//! The same questions answered in plain SQL, straight from the tables. Used as the benchmark's
+//! baseline and, in the tests, as an independent check of the status engine.
+
+use std::collections::BTreeMap;
+
+use tiendo_domain::deadline::iso;
+use tiendo_domain::status::FourWay;
+use time::Date;
+
+use crate::{Db, Result};
+
+/// Every active lead assignment with the deadline and the last report in force on $1.
+const IN_FORCE: &str = "
+SELECT a.task_id AS task_id, a.agency_id AS agency_id,
+       CASE WHEN c.id IS NULL THEN t.deadline_kind ELSE c.kind END AS kind,
+       CASE WHEN c.id IS NULL THEN t.due_on ELSE c.due_on END AS due,
+       r.status AS status, COALESCE(r.completed_on, r.reported_on) AS completed
+FROM assignments a
+JOIN tasks t ON t.id = a.task_id
+LEFT JOIN deadline_changes c ON c.id = (
+    SELECT dc.id FROM deadline_changes dc
+    WHERE dc.task_id = a.task_id AND (dc.assignment_id IS NULL OR dc.assignment_id = a.id)
+      AND dc.state = 'approved' AND dc.effective_on <= $1
+    ORDER BY dc.effective_on DESC, dc.id DESC LIMIT 1)
+LEFT JOIN progress_reports r ON r.id = (
+    SELECT pr.id FROM progress_reports pr
+    WHERE pr.assignment_id = a.id AND pr.status IS NOT NULL AND pr.reported_on <= $1
+    ORDER BY pr.reported_on DESC, pr.id DESC LIMIT 1)
+WHERE a.active = 1 AND a.role = 'lead'";
+
+impl Db {
+    /// (task id, agency id) of every late lead assignment on `as_of`, sorted.
+    pub async fn overdue_plain_sql(&self, as_of: Date) -> Result<Vec<(i64, i64)>> {
+        let sql = format!(
+            "SELECT x.task_id, x.agency_id FROM ({IN_FORCE}) x
+             WHERE x.kind <> 'recurring' AND x.due IS NOT NULL AND x.due < $1
+               AND (x.status IS NULL OR x.status NOT IN ('done', 'done_late'))
+             ORDER BY x.task_id, x.agency_id"
+        );
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(iso(as_of))
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// Per agency id, the four-way counts on `as_of`, computed by GROUP BY.
+    pub async fn agency_counts_plain_sql(&self, as_of: Date) -> Result<BTreeMap<i64, FourWay>> {
+        let sql = format!(
+            "SELECT y.agency_id,
+                CAST(SUM(CASE WHEN y.state = 'done_on_time' THEN 1 ELSE 0 END) AS BIGINT),
+                CAST(SUM(CASE WHEN y.state = 'done_late' THEN 1 ELSE 0 END) AS BIGINT),
+                CAST(SUM(CASE WHEN y.state IN ('open_in_time', 'recurring', 'conditional') THEN 1 ELSE 0 END) AS BIGINT),
+                CAST(SUM(CASE WHEN y.state = 'open_overdue' THEN 1 ELSE 0 END) AS BIGINT),
+                CAST(SUM(CASE WHEN y.state = 'recurring' THEN 1 ELSE 0 END) AS BIGINT),
+                CAST(SUM(CASE WHEN y.state = 'conditional' THEN 1 ELSE 0 END) AS BIGINT)
+             FROM (
+                SELECT x.agency_id,
+                  CASE
+                    WHEN x.status IN ('done', 'done_late') THEN
+                      CASE WHEN x.status = 'done_late' OR (x.due IS NOT NULL AND x.completed > x.due) THEN 'done_late' ELSE 'done_on_time' END
+                    WHEN x.kind = 'recurring' THEN 'recurring'
+                    WHEN x.due IS NULL THEN 'conditional'
+                    WHEN x.due < $1 THEN 'open_overdue'
+                    ELSE 'open_in_time'
+                  END AS state
+                FROM ({IN_FORCE}) x
+             ) y
+             GROUP BY y.agency_id"
+        );
+        let rows: Vec<(i64, i64, i64, i64, i64, i64, i64)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(iso(as_of))
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(a, dot, dl, oit, oo, rec, cond)| {
+                let c = FourWay {
+                    done_on_time: dot as u64,
+                    done_late: dl as u64,
+                    open_in_time: oit as u64,
+                    open_overdue: oo as u64,
+                    recurring: rec as u64,
+                    conditional: cond as u64,
+                };
+                (a, c)
+            })
+            .collect())
+    }
+}
