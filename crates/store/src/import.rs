@@ -381,8 +381,15 @@ impl Db {
 
             // Status columns become reports dated --reported-on.
             let reports = status_reports(t, &assignment_ids, &incomplete);
+            // "Đã hoàn thành" without "quá hạn": the document says it was done in time, so it was
+            // done by the due date at the latest; when exactly is unknown.
+            let completed_on = match t.deadline.due {
+                Some(due) if due < input.reported_on => due,
+                _ => input.reported_on,
+            };
             let source_key = format!("{}#{}", input.doc_key, iso(input.reported_on));
             for (aid, status, text) in reports {
+                let completed = (status == Some(ReportedStatus::Done)).then(|| iso(completed_on));
                 sqlx::query("DELETE FROM progress_reports WHERE assignment_id = $1 AND reported_on = $2 AND source = 'import' AND source_key = $3")
                     .bind(aid)
                     .bind(iso(input.reported_on))
@@ -391,11 +398,12 @@ impl Db {
                     .await?;
                 sqlx::query(
                     "INSERT INTO progress_reports (assignment_id, reported_on, status, completed_on, text, source, source_key, created_at, created_by)
-                     VALUES ($1, $2, $3, NULL, $4, 'import', $5, $6, $7)",
+                     VALUES ($1, $2, $3, $4, $5, 'import', $6, $7, $8)",
                 )
                 .bind(aid)
                 .bind(iso(input.reported_on))
                 .bind(status.map(|s| s.as_str()))
+                .bind(completed)
                 .bind(text)
                 .bind(&source_key)
                 .bind(&ts)

@@ -8,6 +8,7 @@ pub mod import;
 pub mod registry;
 pub mod schema;
 pub mod seed;
+pub mod tasks;
 
 use std::str::FromStr;
 use std::time::Duration;

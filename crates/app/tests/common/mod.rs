@@ -1,0 +1,112 @@
+//! Test databases: a fresh SQLite file, and a fresh PostgreSQL database when
+//! TIENDO_TEST_POSTGRES_URL names a server (CI sets it; the suite then fails if it cannot connect).
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tiendo_store::Db;
+use tiendo_store::sqlx::{self, Connection};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+pub struct TestDb {
+    pub label: &'static str,
+    pub url: String,
+    pub db: Db,
+    dir: Option<PathBuf>,
+    pg: Option<(String, String)>,
+}
+
+pub fn temp_dir() -> PathBuf {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let d = std::env::temp_dir().join(format!("tiendo-test-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+pub fn sample(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/samples")
+        .join(name)
+}
+
+fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let root = match base.rfind('/') {
+        Some(i) if i > base.find("://").map(|s| s + 2).unwrap_or(0) => &base[..i],
+        _ => base,
+    };
+    match query {
+        Some(q) => format!("{root}/{db}?{q}"),
+        None => format!("{root}/{db}"),
+    }
+}
+
+/// One fresh database per backend.
+pub async fn backends() -> Vec<TestDb> {
+    let mut out = Vec::new();
+    let dir = temp_dir();
+    let url = format!("sqlite://{}", dir.join("t.db").display());
+    let db = Db::connect(&url).await.expect("sqlite");
+    out.push(TestDb {
+        label: "sqlite",
+        url,
+        db,
+        dir: Some(dir),
+        pg: None,
+    });
+    if let Ok(admin) = std::env::var("TIENDO_TEST_POSTGRES_URL") {
+        if admin.is_empty() {
+            return out;
+        }
+        sqlx::any::install_default_drivers();
+        let name = format!(
+            "tiendo_t_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut conn = sqlx::AnyConnection::connect(&admin)
+            .await
+            .expect("TIENDO_TEST_POSTGRES_URL must connect");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .expect("create database");
+        conn.close().await.ok();
+        let url = with_database(&admin, &name);
+        let db = Db::connect(&url).await.expect("postgres");
+        out.push(TestDb {
+            label: "postgres",
+            url,
+            db,
+            dir: None,
+            pg: Some((admin, name)),
+        });
+    }
+    out
+}
+
+impl TestDb {
+    pub async fn cleanup(self) {
+        self.db.pool().close().await;
+        if let Some(d) = self.dir {
+            std::fs::remove_dir_all(d).ok();
+        }
+        if let Some((admin, name)) = self.pg
+            && let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await
+        {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut conn)
+            .await
+            .ok();
+            conn.close().await.ok();
+        }
+    }
+}

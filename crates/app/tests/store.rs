@@ -1,0 +1,430 @@
+//! The model on real databases: every scenario runs on SQLite and on PostgreSQL.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{backends, sample};
+use tiendo_domain::model::ReportedStatus;
+use tiendo_office::{ReadOptions, read_bytes, read_path};
+use tiendo_store::Db;
+use tiendo_store::facts::{OverdueReport, overdue_report};
+use tiendo_store::import::{ImportInput, ImportSummary};
+use tiendo_store::tasks::DeadlineChangeInput;
+use time::Date;
+use time::macros::date;
+
+async fn import_file(
+    db: &Db,
+    path: &std::path::Path,
+    key: &str,
+    reported_on: Date,
+) -> ImportSummary {
+    let reg = db.load_registry().await.expect("registry").registry;
+    let p = read_path(
+        path,
+        ReadOptions {
+            registry: &reg,
+            reported_on,
+        },
+    )
+    .expect("reads");
+    db.import_document(ImportInput {
+        doc_key: key,
+        file_name: &p.file,
+        title: None,
+        tasks: &p.tasks,
+        warnings: &p.warnings,
+        reported_on,
+        actor: "test",
+    })
+    .await
+    .expect("imports")
+}
+
+async fn import_text(
+    db: &Db,
+    name: &str,
+    text: &str,
+    key: &str,
+    reported_on: Date,
+) -> ImportSummary {
+    let reg = db.load_registry().await.expect("registry").registry;
+    let p = read_bytes(
+        name,
+        text.as_bytes(),
+        ReadOptions {
+            registry: &reg,
+            reported_on,
+        },
+    )
+    .expect("reads");
+    db.import_document(ImportInput {
+        doc_key: key,
+        file_name: name,
+        title: None,
+        tasks: &p.tasks,
+        warnings: &p.warnings,
+        reported_on,
+        actor: "test",
+    })
+    .await
+    .expect("imports")
+}
+
+async fn overdue(db: &Db, as_of: Date) -> OverdueReport {
+    let book = db.load_status_book().await.expect("book");
+    overdue_report(
+        &book,
+        &db.task_infos().await.expect("tasks"),
+        &db.agency_names().await.expect("agencies"),
+        as_of,
+    )
+}
+
+fn late_of(r: &OverdueReport, number: &str) -> Option<Vec<String>> {
+    r.items
+        .iter()
+        .find(|i| i.number == number)
+        .map(|i| i.late_agencies.iter().map(|a| a.name.clone()).collect())
+}
+
+#[tokio::test]
+async fn imported_plan_gives_the_overdue_list_a_clerk_would_write() {
+    for t in backends().await {
+        let s = import_file(
+            &t.db,
+            &sample("plan-2026-appendix-2.txt"),
+            "plan",
+            date!(2026 - 02 - 15),
+        )
+        .await;
+        assert_eq!(s.tasks_created, 98, "{}", t.label);
+        // By hand from the appendix: due before 20/5/2026 are task 4 (Trong tháng 02/2026), the twelve
+        // "Quý I/2026" ones, "Trong tháng 3/2026" (2), "Trước ngày 31/3/2026", "Hoàn thành trước ngày
+        // 01/3/2026", "31/3/2026" and "30/4/2026" (2): 20 tasks, none reported done.
+        let r = overdue(&t.db, date!(2026 - 05 - 20)).await;
+        assert_eq!(r.items.len(), 20, "{}", t.label);
+        assert_eq!(late_of(&r, "4"), Some(vec!["Bộ Tài chính".to_string()]));
+        let t4 = r.items.iter().find(|i| i.number == "4").expect("task 4");
+        assert_eq!(t4.due, Some(date!(2026 - 02 - 28)));
+        assert_eq!(t4.late_agencies[0].days_late, 81);
+        // Not late on its due date, late the day after.
+        assert_eq!(
+            late_of(&overdue(&t.db, date!(2026 - 02 - 28)).await, "4"),
+            None
+        );
+        assert!(late_of(&overdue(&t.db, date!(2026 - 03 - 01)).await, "4").is_some());
+        // A task given to "Các bộ, ngành" is late for every ministry-level body in force.
+        let n = r
+            .items
+            .iter()
+            .find(|i| i.number == "97")
+            .map(|i| i.late_agencies.len());
+        assert_eq!(
+            n,
+            Some(24),
+            "{}: 14 ministries + 3 ministry-level + 7 government agencies",
+            t.label
+        );
+        // Recurring and conditional tasks are never in the list.
+        for i in &r.items {
+            assert!(
+                !i.deadline_raw.contains("Thường xuyên") && !i.deadline_raw.starts_with("Theo"),
+                "{}",
+                i.deadline_raw
+            );
+        }
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn reimport_updates_never_duplicates() {
+    for t in backends().await {
+        import_file(
+            &t.db,
+            &sample("plan-2026-appendix-2.txt"),
+            "plan",
+            date!(2026 - 02 - 15),
+        )
+        .await;
+        let before = t.db.counts().await.expect("counts");
+        for f in [
+            "plan-2026-appendix-2.docx",
+            "plan-2026-appendix-2.xlsx",
+            "plan-2026-appendix-2.txt",
+        ] {
+            let s = import_file(&t.db, &sample(f), "plan", date!(2026 - 02 - 15)).await;
+            assert_eq!(
+                (s.tasks_created, s.tasks_updated, s.tasks_unchanged),
+                (0, 0, 98),
+                "{} {f}",
+                t.label
+            );
+        }
+        let after = t.db.counts().await.expect("counts");
+        assert_eq!(before, after, "{}", t.label);
+        t.cleanup().await;
+    }
+}
+
+const V1: &str = "TT\tTên nhiệm vụ\tChủ trì\tThời hạn\n1.\tBan hành Nghị định về dữ liệu\tBộ Công an\tQuý I/2026\n2.\tKết nối cơ sở dữ liệu đất đai\tBộ Nông nghiệp và Môi trường\t30/4/2026\n";
+const V2: &str = "TT\tTên nhiệm vụ\tChủ trì\tThời hạn\n1.\tBan hành Nghị định về dữ liệu\tBộ Công an\tQuý II/2026\n2.\tKết nối cơ sở dữ liệu đất đai\tBộ Nông nghiệp và Môi trường, Bộ Tài chính\t30/4/2026\n3.\tNhiệm vụ mới\tBộ Y tế\t30/9/2026\n";
+
+#[tokio::test]
+async fn a_later_version_updates_the_same_tasks_and_records_what_changed() {
+    for t in backends().await {
+        import_text(&t.db, "ke-hoach.txt", V1, "ke-hoach", date!(2026 - 01 - 10)).await;
+        let s = import_text(
+            &t.db,
+            "ke-hoach-v2.txt",
+            V2,
+            "ke-hoach",
+            date!(2026 - 04 - 01),
+        )
+        .await;
+        assert_eq!(
+            (s.tasks_created, s.tasks_updated),
+            (1, 2),
+            "{}: {:?}",
+            t.label,
+            s.changes
+        );
+        assert_eq!(t.db.counts().await.expect("counts").tasks, 3);
+        // The new deadline of task 1 is in force from the version's date; before, the old one was.
+        let task1 =
+            t.db.task_by_number("ke-hoach", "1")
+                .await
+                .expect("q")
+                .expect("task 1");
+        assert_eq!(
+            late_of(&overdue(&t.db, date!(2026 - 03 - 31)).await, "1"),
+            None
+        );
+        assert!(
+            late_of(&overdue(&t.db, date!(2026 - 04 - 01)).await, "1").is_none(),
+            "extended on 1/4"
+        );
+        let history = t.db.history("task", task1).await.expect("history");
+        assert!(
+            history.iter().any(|h| h.2 == "task.updated"
+                && h.4.as_deref().is_some_and(|a| a.contains("Quý II/2026"))),
+            "{}",
+            t.label
+        );
+        // Task 2 gained a lead agency.
+        let task2 =
+            t.db.task_by_number("ke-hoach", "2")
+                .await
+                .expect("q")
+                .expect("task 2");
+        let codes: Vec<String> =
+            t.db.assignments_of(task2)
+                .await
+                .expect("a")
+                .into_iter()
+                .map(|a| a.1)
+                .collect();
+        assert_eq!(codes, vec!["BNNMT", "BTC"]);
+        let r = overdue(&t.db, date!(2026 - 05 - 01)).await;
+        assert_eq!(
+            late_of(&r, "2"),
+            Some(vec![
+                "Bộ Nông nghiệp và Môi trường".to_string(),
+                "Bộ Tài chính".to_string()
+            ])
+        );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn status_columns_mark_who_is_still_late() {
+    let csv = "STT;Nhiệm vụ;Cơ quan chủ trì;Thời hạn;Tiến độ;Đơn vị chưa hoàn thành;Kết quả thực hiện\n\
+               1;Cập nhật dữ liệu dân cư;Các địa phương;30/9/2025;Chưa hoàn thành;Lạng Sơn, Cao Bằng;Đã cập nhật 32/34 tỉnh\n\
+               2;Ban hành quy chế;Bộ Y tế;31/10/2025;Đã hoàn thành;;Ban hành ngày 20/10/2025\n\
+               3;Số hóa hồ sơ;Bộ Tư pháp;30/6/2025;Đã hoàn thành quá hạn;;\n";
+    for t in backends().await {
+        let s = import_text(&t.db, "bao-cao.csv", csv, "bao-cao", date!(2025 - 11 - 07)).await;
+        assert_eq!(s.assignments, 36, "{}: 34 provinces + 2", t.label);
+        let r = overdue(&t.db, date!(2025 - 11 - 07)).await;
+        assert_eq!(r.items.len(), 1, "{}", t.label);
+        assert_eq!(
+            late_of(&r, "1"),
+            Some(vec![
+                "Tỉnh Lạng Sơn".to_string(),
+                "Tỉnh Cao Bằng".to_string()
+            ])
+        );
+        let book = t.db.load_status_book().await.expect("book");
+        let names = t.db.agency_names().await.expect("names");
+        let counts = tiendo_store::facts::agency_counts(&book, &names, date!(2025 - 11 - 07));
+        let of = |n: &str| {
+            counts
+                .iter()
+                .find(|c| c.name == n)
+                .map(|c| c.counts)
+                .expect(n)
+        };
+        assert_eq!(of("Tỉnh Lạng Sơn").open_overdue, 1);
+        assert_eq!(of("Thành phố Hà Nội").done_on_time, 1);
+        assert_eq!(of("Bộ Y tế").done_on_time, 1);
+        assert_eq!(of("Bộ Tư pháp").done_late, 1);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn deadline_extended_before_and_after_the_date_asked() {
+    for t in backends().await {
+        import_text(&t.db, "a.txt", V1, "a", date!(2026 - 01 - 10)).await;
+        let task =
+            t.db.task_by_number("a", "1")
+                .await
+                .expect("q")
+                .expect("task"); // Quý I/2026
+        // Approved on 10/4/2026, after the 31/3 deadline had passed.
+        t.db.change_deadline(DeadlineChangeInput {
+            task_id: task,
+            assignment_id: None,
+            new_deadline: "30/6/2026",
+            effective_on: date!(2026 - 04 - 10),
+            reason: "Chờ ý kiến thẩm định",
+            approved_by: "Phó Thủ tướng",
+            actor: "test",
+        })
+        .await
+        .expect("change");
+        assert!(
+            late_of(&overdue(&t.db, date!(2026 - 04 - 05)).await, "1").is_some(),
+            "{}: late before the approval",
+            t.label
+        );
+        assert!(
+            late_of(&overdue(&t.db, date!(2026 - 04 - 15)).await, "1").is_none(),
+            "{}: in time after it",
+            t.label
+        );
+        assert!(
+            late_of(&overdue(&t.db, date!(2026 - 07 - 01)).await, "1").is_some(),
+            "{}: late after the new date",
+            t.label
+        );
+        // Done on 20/6: on time under the extension.
+        let (aid, _, _) = t.db.assignments_of(task).await.expect("a")[0].clone();
+        t.db.add_report(
+            aid,
+            date!(2026 - 06 - 20),
+            Some(ReportedStatus::Done),
+            None,
+            Some("Đã trình"),
+            "test",
+        )
+        .await
+        .expect("report");
+        assert!(late_of(&overdue(&t.db, date!(2026 - 07 - 01)).await, "1").is_none());
+        let book = t.db.load_status_book().await.expect("book");
+        let ev = book
+            .evaluate_assignment(aid, date!(2026 - 07 - 01))
+            .expect("eval");
+        assert_eq!(ev.state, tiendo_domain::status::AssignmentState::DoneOnTime);
+        // Bad changes are refused and store nothing.
+        let before = t.db.counts().await.expect("c");
+        let bad =
+            t.db.change_deadline(DeadlineChangeInput {
+                task_id: task,
+                assignment_id: None,
+                new_deadline: "31/2/1900",
+                effective_on: date!(2026 - 04 - 10),
+                reason: "x",
+                approved_by: "y",
+                actor: "test",
+            })
+            .await;
+        assert!(bad.is_err());
+        assert!(
+            t.db.add_report(999_999, date!(2026 - 06 - 20), None, None, None, "test")
+                .await
+                .is_err()
+        );
+        assert_eq!(before, t.db.counts().await.expect("c"));
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn an_import_that_fails_stores_nothing() {
+    for t in backends().await {
+        // Break the last table the import writes to: the whole file must roll back.
+        tiendo_store::sqlx::query("DROP TABLE imports")
+            .execute(t.db.pool())
+            .await
+            .expect("drop");
+        let reg = t.db.load_registry().await.expect("registry").registry;
+        let p = read_path(
+            &sample("plan-2026-appendix-2.txt"),
+            ReadOptions {
+                registry: &reg,
+                reported_on: date!(2026 - 02 - 15),
+            },
+        )
+        .expect("reads");
+        let r =
+            t.db.import_document(ImportInput {
+                doc_key: "x",
+                file_name: "x",
+                title: None,
+                tasks: &p.tasks,
+                warnings: &p.warnings,
+                reported_on: date!(2026 - 02 - 15),
+                actor: "t",
+            })
+            .await;
+        assert!(r.is_err(), "{}", t.label);
+        let c = t.db.counts().await.expect("counts");
+        assert_eq!(
+            (c.tasks, c.assignments, c.documents),
+            (0, 0, 0),
+            "{}",
+            t.label
+        );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn generated_data_engine_agrees_with_plain_sql() {
+    for t in backends().await {
+        let reg = t.db.load_registry().await.expect("registry").registry;
+        let g = tiendo_app::generate::generate(&reg, 400, 11, 3.0);
+        t.db.bulk_insert(&g, &mut |_, _, _| {}).await.expect("bulk");
+        let book = t.db.load_status_book().await.expect("book");
+        assert!(book.len() > 2000, "{}", t.label);
+        for d in [
+            date!(2025 - 03 - 01),
+            date!(2025 - 12 - 31),
+            date!(2026 - 06 - 15),
+            date!(2027 - 01 - 01),
+            date!(2028 - 01 - 01),
+        ] {
+            let mut engine: Vec<(i64, i64)> = book
+                .overdue(d)
+                .into_iter()
+                .flat_map(|o| o.late_agencies.into_iter().map(move |a| (o.task, a)))
+                .collect();
+            engine.sort();
+            let sql = t.db.overdue_plain_sql(d).await.expect("sql");
+            assert_eq!(engine, sql, "{} overdue on {d}", t.label);
+            assert!(!sql.is_empty() || d == date!(2025 - 03 - 01));
+            let engine_counts: BTreeMap<i64, _> = book.agency_counts(d).into_iter().collect();
+            assert_eq!(
+                engine_counts,
+                t.db.agency_counts_plain_sql(d).await.expect("sql"),
+                "{} counts on {d}",
+                t.label
+            );
+        }
+        t.cleanup().await;
+    }
+}
