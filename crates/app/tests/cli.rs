@@ -14,13 +14,26 @@ fn tiendo(dir: &std::path::Path) -> Command {
 
 fn run(c: &mut Command) -> (i32, String, String) {
     let o = c.output().expect("runs");
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 #[test]
 fn dry_run_prints_the_contract_preview_and_stores_nothing() {
     let dir = temp_dir();
-    let (code, out, err) = run(tiendo(&dir).args(["import", "--dry-run", "--format", "json", "--reported-on", "2026-02-15"]).arg(sample("plan-2026-appendix-2.docx")));
+    let (code, out, err) = run(tiendo(&dir)
+        .args([
+            "import",
+            "--dry-run",
+            "--format",
+            "json",
+            "--reported-on",
+            "2026-02-15",
+        ])
+        .arg(sample("plan-2026-appendix-2.docx")));
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     let doc = &v["documents"][0];
@@ -28,10 +41,25 @@ fn dry_run_prints_the_contract_preview_and_stores_nothing() {
     let tasks = doc["tasks"].as_array().expect("tasks");
     assert_eq!(tasks.len(), 98);
     let t14 = tasks.iter().find(|t| t["number"] == "14").expect("14");
-    for key in ["number", "headings", "name", "lead", "coordinators", "expected_result", "deadline", "basis", "progress_report", "status", "incomplete_units"] {
+    for key in [
+        "number",
+        "headings",
+        "name",
+        "lead",
+        "coordinators",
+        "expected_result",
+        "deadline",
+        "basis",
+        "progress_report",
+        "status",
+        "incomplete_units",
+    ] {
         assert!(t14.get(key).is_some(), "field {key}");
     }
-    assert_eq!(t14["headings"][0], "HOÀN THIỆN THỂ CHẾ, PHÁP LUẬT, CƠ CHẾ CHÍNH SÁCH");
+    assert_eq!(
+        t14["headings"][0],
+        "HOÀN THIỆN THỂ CHẾ, PHÁP LUẬT, CƠ CHẾ CHÍNH SÁCH"
+    );
     assert_eq!(t14["lead"][0]["kind"], "agency");
     assert_eq!(t14["lead"][0]["name"], "Bộ Công an");
     assert_eq!(t14["coordinators"][0]["name"], "Bộ Công Thương");
@@ -41,14 +69,19 @@ fn dry_run_prints_the_contract_preview_and_stores_nothing() {
     assert!(t14["progress_report"].is_null() && t14["status"].is_null());
     assert_eq!(t14["incomplete_units"], serde_json::json!([]));
     assert!(doc["warnings"].as_array().is_some());
-    assert!(!dir.join("tiendo.db").exists(), "a dry run creates no database");
+    assert!(
+        !dir.join("tiendo.db").exists(),
+        "a dry run creates no database"
+    );
     assert!(err.contains("98 nhiệm vụ"), "summary line: {err}");
 }
 
 #[test]
 fn text_preview_is_readable() {
     let dir = temp_dir();
-    let (code, out, _) = run(tiendo(&dir).args(["import", "--dry-run", "--reported-on", "2026-02-15"]).arg(sample("plan-2026-appendix-2.txt")));
+    let (code, out, _) = run(tiendo(&dir)
+        .args(["import", "--dry-run", "--reported-on", "2026-02-15"])
+        .arg(sample("plan-2026-appendix-2.txt")));
     assert_eq!(code, 0);
     assert!(out.contains("HOÀN THIỆN THỂ CHẾ"));
     assert!(out.contains("Quý I/2026 → 31/03/2026"));
@@ -60,22 +93,41 @@ fn a_bad_file_is_one_line_a_failure_and_nothing_stored() {
     let dir = temp_dir();
     let bad = dir.join("hong.docx");
     std::fs::write(&bad, b"PK\x03\x04 broken").expect("write");
-    let (code, out, err) = run(tiendo(&dir).args(["import", "--format", "json"]).arg(sample("plan-2026-appendix-2.txt")).arg(&bad));
+    let (code, out, err) = run(tiendo(&dir)
+        .args(["import", "--format", "json"])
+        .arg(sample("plan-2026-appendix-2.txt"))
+        .arg(&bad));
     assert_ne!(code, 0);
     assert!(out.is_empty());
-    let lines: Vec<&str> = err.lines().filter(|l| l.contains("hong.docx") && l.contains("tệp hỏng")).collect();
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("hong.docx") && l.contains("tệp hỏng"))
+        .collect();
     assert_eq!(lines.len(), 1, "{err}");
     let (_, out, _) = run(tiendo(&dir).args(["report", "overdue", "--as-of", "2027-01-01"]));
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    assert_eq!(v["items"], serde_json::json!([]), "the good file was not stored either");
+    assert_eq!(
+        v["items"],
+        serde_json::json!([]),
+        "the good file was not stored either"
+    );
 }
 
 #[test]
 fn import_then_overdue_json_as_the_contract_says() {
     let dir = temp_dir();
-    let (code, _, err) = run(tiendo(&dir).args(["import", "--reported-on", "2026-02-15"]).arg(sample("plan-2026-appendix-2.xlsx")));
+    let (code, _, err) = run(tiendo(&dir)
+        .args(["import", "--reported-on", "2026-02-15"])
+        .arg(sample("plan-2026-appendix-2.xlsx")));
     assert_eq!(code, 0, "{err}");
-    let (code, out, _) = run(tiendo(&dir).args(["report", "overdue", "--as-of", "2026-03-01", "--format", "json"]));
+    let (code, out, _) = run(tiendo(&dir).args([
+        "report",
+        "overdue",
+        "--as-of",
+        "2026-03-01",
+        "--format",
+        "json",
+    ]));
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(v["as_of"], "2026-03-01");
@@ -85,11 +137,19 @@ fn import_then_overdue_json_as_the_contract_says() {
     assert_eq!(items[0]["number"], "4");
     assert!(items[0]["task_id"].is_string());
     assert_eq!(items[0]["due"], "2026-02-28");
-    assert_eq!(items[0]["late_agencies"], serde_json::json!([{"name": "Bộ Tài chính", "code": "BTC", "days_late": 1}]));
+    assert_eq!(
+        items[0]["late_agencies"],
+        serde_json::json!([{"name": "Bộ Tài chính", "code": "BTC", "days_late": 1}])
+    );
     // The same database through --database-url and the environment.
     let url = format!("sqlite://{}", dir.join("tiendo.db").display());
     let other = temp_dir();
-    let (_, out2, _) = run(tiendo(&other).env("TIENDO_DATABASE_URL", &url).args(["report", "overdue", "--as-of", "2026-03-01"]));
+    let (_, out2, _) = run(tiendo(&other).env("TIENDO_DATABASE_URL", &url).args([
+        "report",
+        "overdue",
+        "--as-of",
+        "2026-03-01",
+    ]));
     assert_eq!(out, out2);
 }
 
@@ -98,8 +158,22 @@ fn bad_arguments_and_databases_fail_with_one_line() {
     let dir = temp_dir();
     for args in [
         vec!["report", "overdue", "--as-of", "2026-02-30"],
-        vec!["--database-url", "mysql://x/y", "report", "overdue", "--as-of", "2026-01-01"],
-        vec!["--database-url", "postgres://nobody@127.0.0.1:1/none", "report", "overdue", "--as-of", "2026-01-01"],
+        vec![
+            "--database-url",
+            "mysql://x/y",
+            "report",
+            "overdue",
+            "--as-of",
+            "2026-01-01",
+        ],
+        vec![
+            "--database-url",
+            "postgres://nobody@127.0.0.1:1/none",
+            "report",
+            "overdue",
+            "--as-of",
+            "2026-01-01",
+        ],
         vec!["import", "--reported-on", "hôm qua", "x.txt"],
     ] {
         let (code, out, err) = run(tiendo(&dir).args(&args));
@@ -112,7 +186,11 @@ fn bad_arguments_and_databases_fail_with_one_line() {
 #[test]
 fn agencies_resolve_and_list() {
     let dir = temp_dir();
-    let (code, out, _) = run(tiendo(&dir).args(["agencies", "resolve", "Các bộ: Y tế, Văn hóa, Thể thao và Du lịch; TP.HCM và Cơ quan, đơn vị liên quan"]));
+    let (code, out, _) = run(tiendo(&dir).args([
+        "agencies",
+        "resolve",
+        "Các bộ: Y tế, Văn hóa, Thể thao và Du lịch; TP.HCM và Cơ quan, đơn vị liên quan",
+    ]));
     assert_eq!(code, 0);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 4, "{out}");
@@ -120,13 +198,34 @@ fn agencies_resolve_and_list() {
     assert!(lines[1].contains("Bộ Văn hóa, Thể thao và Du lịch"));
     assert!(lines[2].contains("Thành phố Hồ Chí Minh"));
     assert!(lines[3].starts_with("unresolved") && lines[3].contains("Cơ quan, đơn vị liên quan"));
-    let (code, out, _) = run(tiendo(&dir).args(["agencies", "list", "--kind", "province", "--on", "2026-01-01", "--format", "json"]));
+    let (code, out, _) = run(tiendo(&dir).args([
+        "agencies",
+        "list",
+        "--kind",
+        "province",
+        "--on",
+        "2026-01-01",
+        "--format",
+        "json",
+    ]));
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    assert_eq!(v["agencies"].as_array().map(Vec::len), Some(28), "28 provinces + 6 cities");
-    let (_, out, _) = run(tiendo(&dir).args(["agencies", "list", "--on", "2025-06-30", "--format", "json"]));
+    assert_eq!(
+        v["agencies"].as_array().map(Vec::len),
+        Some(28),
+        "28 provinces + 6 cities"
+    );
+    let (_, out, _) =
+        run(tiendo(&dir).args(["agencies", "list", "--on", "2025-06-30", "--format", "json"]));
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    let local = v["agencies"].as_array().expect("a").iter().filter(|a| ["province", "city", "former_province"].contains(&a["kind"].as_str().unwrap_or(""))).count();
+    let local = v["agencies"]
+        .as_array()
+        .expect("a")
+        .iter()
+        .filter(|a| {
+            ["province", "city", "former_province"].contains(&a["kind"].as_str().unwrap_or(""))
+        })
+        .count();
     assert_eq!(local, 63, "63 provinces before 1 July 2025");
     // A run-time alias, then the resolver knows it.
     let (code, _, err) = run(tiendo(&dir).args(["agencies", "add-alias", "BCA", "Công an Bộ"]));
@@ -151,10 +250,28 @@ fn generate_then_report() {
         assert!(i["due"].as_str().is_some_and(|d| d < "2026-06-30"));
         assert!(!i["late_agencies"].as_array().expect("late").is_empty());
     }
-    let (code, out, _) = run(tiendo(&dir).args(["report", "agencies", "--as-of", "2026-06-30", "--format", "json"]));
+    let (code, out, _) = run(tiendo(&dir).args([
+        "report",
+        "agencies",
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "json",
+    ]));
     assert_eq!(code, 0);
     let a: serde_json::Value = serde_json::from_str(&out).expect("json");
-    let overdue_total: u64 = a["agencies"].as_array().expect("a").iter().map(|x| x["open_overdue"].as_u64().unwrap_or(0)).sum();
-    let late_total: usize = items.iter().map(|i| i["late_agencies"].as_array().map(Vec::len).unwrap_or(0)).sum();
-    assert_eq!(overdue_total as usize, late_total, "per-agency overdue counts add up to the overdue list");
+    let overdue_total: u64 = a["agencies"]
+        .as_array()
+        .expect("a")
+        .iter()
+        .map(|x| x["open_overdue"].as_u64().unwrap_or(0))
+        .sum();
+    let late_total: usize = items
+        .iter()
+        .map(|i| i["late_agencies"].as_array().map(Vec::len).unwrap_or(0))
+        .sum();
+    assert_eq!(
+        overdue_total as usize, late_total,
+        "per-agency overdue counts add up to the overdue list"
+    );
 }

@@ -9,6 +9,7 @@ pub mod docx;
 pub mod error;
 pub mod spreadsheet;
 pub mod table;
+pub mod writer;
 
 use std::path::Path;
 

@@ -332,7 +332,7 @@ impl State<'_> {
         let only_number_and_name = non_empty
             .iter()
             .all(|(i, _)| Some(*i) == number_idx || Some(*i) == name_idx);
-        if !number.is_empty() && only_number_and_name && cell(Column::Name).len() > 0 {
+        if !number.is_empty() && only_number_and_name && !cell(Column::Name).is_empty() {
             let roman = is_roman(&number);
             let upper_letter = number.chars().count() <= 2
                 && number

@@ -430,7 +430,8 @@ fn csv_with_semicolons_and_quotes() {
 
 #[test]
 fn bad_files_get_one_clear_error() {
-    let cases: Vec<(&str, Vec<u8>, fn(&ImportError) -> bool)> = vec![
+    type Check = fn(&ImportError) -> bool;
+    let cases: Vec<(&str, Vec<u8>, Check)> = vec![
         ("empty.docx", vec![], |e| matches!(e, ImportError::Empty)),
         (
             "corrupt.docx",

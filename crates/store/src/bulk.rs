@@ -60,8 +60,10 @@ pub struct BulkSummary {
     pub deadline_changes: u64,
 }
 
-/// Placeholder list "($1, $2, …), (…)" for `rows` rows of `cols` values.
-fn values_sql(rows: usize, cols: usize) -> String {
+/// Placeholder list "($1, $2, …), (…)" for `rows` rows of `cols` values. SQLite gets anonymous
+/// "?" placeholders: it looks each named one up in a list, which is quadratic in a statement with
+/// thousands of them.
+fn values_sql(backend: Backend, rows: usize, cols: usize) -> String {
     let mut s = String::with_capacity(rows * cols * 5);
     for r in 0..rows {
         if r > 0 {
@@ -72,8 +74,13 @@ fn values_sql(rows: usize, cols: usize) -> String {
             if c > 0 {
                 s.push_str(", ");
             }
-            s.push('$');
-            s.push_str(&(r * cols + c + 1).to_string());
+            match backend {
+                Backend::Sqlite => s.push('?'),
+                Backend::Postgres => {
+                    s.push('$');
+                    s.push_str(&(r * cols + c + 1).to_string());
+                }
+            }
         }
         s.push(')');
     }
@@ -82,7 +89,9 @@ fn values_sql(rows: usize, cols: usize) -> String {
 
 const MAX_PARAMS: usize = 30_000;
 
+#[allow(clippy::too_many_arguments)]
 async fn insert_rows<T>(
+    backend: Backend,
     tx: &mut sqlx::Transaction<'_, Any>,
     head: &str,
     cols: usize,
@@ -94,7 +103,7 @@ async fn insert_rows<T>(
     let per = (MAX_PARAMS / cols).max(1);
     let mut done = 0;
     for chunk in rows.chunks(per) {
-        let sql = format!("{head} VALUES {}", values_sql(chunk.len(), cols));
+        let sql = format!("{head} VALUES {}", values_sql(backend, chunk.len(), cols));
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for r in chunk {
             q = bind(q, r);
@@ -140,6 +149,7 @@ impl Db {
         let asg0: i64 = max("assignments").await.fetch_one(&mut *tx).await? + 1;
 
         insert_rows(
+            self.backend(),
             &mut tx,
             "INSERT INTO tasks (id, committee_id, document_id, number, name, name_key, headings, deadline_raw, deadline_kind, due_on, lead_raw, position, created_at, updated_at, updated_by)",
             15,
@@ -181,6 +191,7 @@ impl Db {
             ));
         }
         insert_rows(
+            self.backend(),
             &mut tx,
             "INSERT INTO assignments (id, task_id, agency_id, role, via_group, active, created_at, updated_at)",
             8,
@@ -192,6 +203,7 @@ impl Db {
         .await?;
 
         insert_rows(
+            self.backend(),
             &mut tx,
             "INSERT INTO progress_reports (assignment_id, reported_on, status, text, source, created_at, created_by)",
             7,
@@ -211,6 +223,7 @@ impl Db {
         .await?;
 
         insert_rows(
+            self.backend(),
             &mut tx,
             "INSERT INTO deadline_changes (task_id, effective_on, kind, due_on, raw, reason, approved_by, state, created_at, created_by)",
             10,

@@ -1,6 +1,9 @@
 //! Storage for Tiến Độ. One implementation over sqlx's `Any` driver serves SQLite (the embedded
 //! default) and PostgreSQL; the SQL keeps to types both read the same way (BIGINT, TEXT).
 
+// Rows come back as tuples, one type per query.
+#![allow(clippy::type_complexity)]
+
 pub mod baseline;
 pub mod bulk;
 pub mod facts;
