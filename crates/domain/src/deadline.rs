@@ -375,6 +375,20 @@ pub fn parse_user_date(s: &str) -> Option<Date> {
     }
 }
 
+/// Reads a stored `YYYY-MM-DD` quickly (no allocation); anything else gives `None`.
+pub fn iso_date(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| -> Option<i32> {
+        b[r].iter().try_fold(0i32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + i32::from(c - b'0'))
+        })
+    };
+    make_date(n(0..4)?, n(5..7)?, n(8..10)?)
+}
+
 /// `YYYY-MM-DD`.
 pub fn iso(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
@@ -537,6 +551,18 @@ mod tests {
             (DeadlineKind::Quarter, Some(date!(2026 - 06 - 30)))
         );
         assert!(d.note.is_some());
+    }
+
+    #[test]
+    fn stored_dates() {
+        assert_eq!(iso_date("2026-05-20"), Some(date!(2026 - 05 - 20)));
+        assert_eq!(iso_date("2026-02-30"), None);
+        assert_eq!(iso_date("2026-5-20"), None);
+        assert_eq!(iso_date("abcd-ef-gh"), None);
+        assert_eq!(
+            iso_date(&iso(date!(2027 - 12 - 31))),
+            Some(date!(2027 - 12 - 31))
+        );
     }
 
     #[test]

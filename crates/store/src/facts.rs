@@ -2,13 +2,14 @@
 
 use std::collections::HashMap;
 
+use futures_util::TryStreamExt;
 use serde::Serialize;
-use tiendo_domain::deadline::{DeadlineKind, iso, opt_iso_date, parse_user_date};
+use tiendo_domain::deadline::{DeadlineKind, iso, iso_date, opt_iso_date, parse_user_date};
 use tiendo_domain::model::{ReportedStatus, Role};
 use tiendo_domain::status::{AssignmentInput, DeadlineChange, FourWay, StatusBook, StatusEvent};
 use time::Date;
 
-use crate::{Db, Result};
+use crate::{Backend, Db, Result};
 
 /// What the reports show of a task.
 #[derive(Debug, Clone, Serialize)]
@@ -60,8 +61,37 @@ pub struct AgencyCounts {
     pub counts: FourWay,
 }
 
+/// (assignment, task, agency, role, deadline kind, due, folded reports).
+type BookRow = (
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
 fn ser_date<S: serde::Serializer>(d: &Date, s: S) -> std::result::Result<S::Ok, S::Error> {
     s.serialize_str(&iso(*d))
+}
+
+/// "2026-01-02 done 2026-01-01,2026-02-03 in_progress -" → events. Unreadable entries are skipped
+/// (they cannot come from this program's own writes).
+fn parse_events(s: &str) -> Vec<StatusEvent> {
+    s.split(',')
+        .filter_map(|e| {
+            let mut it = e.split(' ');
+            let on = iso_date(it.next()?)?;
+            let status = ReportedStatus::parse(it.next()?)?;
+            let completed_on = it.next().and_then(iso_date);
+            Some(StatusEvent {
+                on,
+                status,
+                completed_on,
+            })
+        })
+        .collect()
 }
 
 fn date(s: Option<String>) -> Option<Date> {
@@ -70,16 +100,8 @@ fn date(s: Option<String>) -> Option<Date> {
 
 impl Db {
     /// Every active assignment with its deadline history and reports, in the order of the source
-    /// plans (document, then row).
+    /// plans (document, then row). Rows are folded into the book as they stream in.
     pub async fn load_status_book(&self) -> Result<StatusBook> {
-        let assignments: Vec<(i64, i64, i64, String, String, Option<String>)> = sqlx::query_as(
-            "SELECT a.id, a.task_id, a.agency_id, a.role, t.deadline_kind, t.due_on
-             FROM assignments a JOIN tasks t ON t.id = a.task_id
-             WHERE a.active = 1
-             ORDER BY t.document_id, t.position, t.id, a.id",
-        )
-        .fetch_all(self.pool())
-        .await?;
         let changes: Vec<(i64, i64, Option<i64>, String, String, Option<String>)> = sqlx::query_as(
             "SELECT id, task_id, assignment_id, effective_on, kind, due_on FROM deadline_changes WHERE state = 'approved' ORDER BY id",
         )
@@ -102,40 +124,40 @@ impl Db {
                 None => task_changes.entry(task).or_default().push((id, c)),
             }
         }
-        let reports: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
-            "SELECT assignment_id, reported_on, status, completed_on FROM progress_reports WHERE status IS NOT NULL ORDER BY id",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        let mut events: HashMap<i64, Vec<StatusEvent>> = HashMap::new();
-        for (a, on, status, completed) in reports {
-            let (Some(on), Some(status)) = (parse_user_date(&on), ReportedStatus::parse(&status))
-            else {
-                continue;
-            };
-            events.entry(a).or_default().push(StatusEvent {
-                on,
-                status,
-                completed_on: date(completed),
-            });
-        }
+        // One row per assignment, its reports folded into one text ("date status completed,…"):
+        // five times fewer rows to carry out of the database than one per report.
+        let agg = match self.backend() {
+            Backend::Sqlite => "group_concat",
+            Backend::Postgres => "string_agg",
+        };
+        let sql = format!(
+            "SELECT a.id, a.task_id, a.agency_id, a.role, t.deadline_kind, t.due_on, r.events
+             FROM assignments a
+             JOIN tasks t ON t.id = a.task_id
+             LEFT JOIN (
+                SELECT assignment_id, {agg}(reported_on || ' ' || status || ' ' || COALESCE(completed_on, '-'), ',' ORDER BY id) AS events
+                FROM progress_reports WHERE status IS NOT NULL GROUP BY assignment_id
+             ) r ON r.assignment_id = a.id
+             WHERE a.active = 1
+             ORDER BY t.document_id, t.position, t.id, a.id"
+        );
         let mut book = StatusBook::new();
-        for (id, task, agency, role, kind, due) in assignments {
+        let mut rows = sqlx::query_as::<_, BookRow>(sqlx::AssertSqlSafe(sql)).fetch(self.pool());
+        while let Some((id, task, agency, role, kind, due, events)) = rows.try_next().await? {
             let mut ch = task_changes.get(&task).cloned().unwrap_or_default();
             if let Some(own) = own_changes.remove(&id) {
                 ch.extend(own);
                 ch.sort_by_key(|(id, _)| *id);
             }
-            let ch: Vec<DeadlineChange> = ch.into_iter().map(|(_, c)| c).collect();
             book.upsert(AssignmentInput {
                 id,
                 task,
                 agency,
                 role: Role::parse(&role).unwrap_or(Role::Coordinator),
                 kind: DeadlineKind::parse(&kind).unwrap_or(DeadlineKind::Unknown),
-                due: date(due),
-                changes: ch,
-                events: events.remove(&id).unwrap_or_default(),
+                due: due.as_deref().and_then(iso_date),
+                changes: ch.into_iter().map(|(_, c)| c).collect(),
+                events: events.as_deref().map(parse_events).unwrap_or_default(),
             });
         }
         Ok(book)
