@@ -10,7 +10,7 @@ use tiendo_domain::agency::{AgencyKind, RefKind, Registry};
 use tiendo_domain::deadline::{iso, parse_user_date, vn};
 use tiendo_office::{DocumentPreview, ReadOptions};
 use tiendo_store::Db;
-use tiendo_store::facts::{agency_counts, overdue_report};
+use tiendo_store::facts::{agency_counts, overdue_report_of};
 use tiendo_store::import::{ImportInput, ImportSummary};
 use time::Date;
 
@@ -51,6 +51,14 @@ pub enum Command {
         /// Key that identifies the appendix across versions (default: the file name without extension).
         #[arg(long)]
         document: Option<String>,
+        /// The committee assigning these tasks (default: the Government steering committee).
+        #[arg(long)]
+        committee: Option<String>,
+    },
+    /// Steering committees: the Government's and each province's.
+    Committees {
+        #[command(subcommand)]
+        command: CommitteeCommand,
     },
     /// Reports built from the data.
     Report {
@@ -75,15 +83,42 @@ pub enum Command {
 }
 
 #[derive(Subcommand)]
+pub enum CommitteeCommand {
+    /// List the committees.
+    List,
+    /// Add a committee, e.g. a province's: `tiendo committees add BCD_HANOI --name "…" --province P_HANOI`.
+    Add {
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// Registry code of the province or city whose committee it is.
+        #[arg(long)]
+        province: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum ReportCommand {
     /// Tasks late on a date: due date in force before --as-of and a lead agency not done by then.
     Overdue {
         #[arg(long)]
         as_of: String,
+        /// Only this committee's tasks (default: all).
+        #[arg(long)]
+        committee: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
         #[arg(long)]
         output: Option<PathBuf>,
+    },
+    /// Open lead assignments due within --days days of --as-of.
+    DueSoon {
+        #[arg(long)]
+        as_of: String,
+        #[arg(long, default_value_t = 7)]
+        days: i64,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
     },
     /// Per agency, the four-way counts of its lead assignments on a date.
     Agencies {
@@ -118,6 +153,29 @@ pub enum AgencyCommand {
     },
     /// Add another spelling of an agency.
     AddAlias { code: String, alias: String },
+    /// Add an agency: a department or commune of a provincial committee, a new body, …
+    Add {
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// ministry, ministry_level, government_agency, province, city, corporation, department, commune, …
+        #[arg(long)]
+        kind: String,
+        /// The provincial committee whose own agency it is.
+        #[arg(long)]
+        committee: Option<String>,
+        #[arg(long)]
+        parent: Option<String>,
+        /// Name used after a shared prefix ("Các sở: Tài chính, Xây dựng").
+        #[arg(long)]
+        short: Option<String>,
+        #[arg(long = "alias")]
+        aliases: Vec<String>,
+        #[arg(long)]
+        valid_from: Option<String>,
+        #[arg(long)]
+        valid_to: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
@@ -136,8 +194,13 @@ fn today() -> Date {
 
 /// The registry to read with: the database's when it exists, else the shipped one (a dry run on a
 /// new machine creates no database).
-async fn registry_for_reading(url: &str, dry_run: bool) -> anyhow::Result<(Registry, Option<Db>)> {
+async fn registry_for_reading(
+    url: &str,
+    dry_run: bool,
+    committee: Option<&str>,
+) -> anyhow::Result<(Registry, Option<Db>)> {
     if dry_run
+        && committee.is_none()
         && let Some(path) = url
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
@@ -147,7 +210,12 @@ async fn registry_for_reading(url: &str, dry_run: bool) -> anyhow::Result<(Regis
         return Ok((Registry::default_registry()?, None));
     }
     let db = Db::connect(url).await?;
-    let reg = db.load_registry().await?.registry;
+    if let Some(c) = committee
+        && !db.committees().await?.iter().any(|x| x.0 == c)
+    {
+        bail!("không có ban chỉ đạo mã {c} (xem: tiendo committees list)");
+    }
+    let reg = db.load_registry_for(committee).await?.registry;
     Ok((reg, Some(db)))
 }
 
@@ -173,6 +241,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             reported_on,
             document,
+            committee,
         } => {
             let reported_on = match reported_on {
                 Some(s) => parse_date_arg("--reported-on", &s)?,
@@ -181,7 +250,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if document.is_some() && files.len() > 1 {
                 bail!("--document chỉ dùng khi nhập một tệp");
             }
-            let (registry, db) = registry_for_reading(&cli.database_url, dry_run).await?;
+            let (registry, db) =
+                registry_for_reading(&cli.database_url, dry_run, committee.as_deref()).await?;
             let mut previews: Vec<DocumentPreview> = Vec::new();
             for f in &files {
                 eprintln!("Đang đọc {} …", f.display());
@@ -219,6 +289,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                     let s = db
                         .import_document(ImportInput {
+                            committee: committee.as_deref(),
                             doc_key: &key,
                             file_name: &p.file,
                             title: if p.title.is_empty() {
@@ -314,14 +385,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match report {
                 ReportCommand::Overdue {
                     as_of,
+                    committee,
                     format,
                     output,
                 } => {
                     let as_of = parse_date_arg("--as-of", &as_of)?;
+                    if let Some(c) = &committee
+                        && !db.committees().await?.iter().any(|x| &x.0 == c)
+                    {
+                        bail!("không có ban chỉ đạo mã {c} (xem: tiendo committees list)");
+                    }
                     let book = db.load_status_book().await?;
                     let tasks = db.task_infos().await?;
                     let agencies = db.agency_names().await?;
-                    let r = overdue_report(&book, &tasks, &agencies, as_of);
+                    let r =
+                        overdue_report_of(&book, &tasks, &agencies, as_of, committee.as_deref());
                     let text = match format {
                         Format::Json => serde_json::to_string_pretty(&r)?,
                         Format::Text => {
@@ -347,6 +425,59 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         }
                     };
                     emit(&output, &text)?;
+                }
+                ReportCommand::DueSoon {
+                    as_of,
+                    days,
+                    format,
+                } => {
+                    let as_of = parse_date_arg("--as-of", &as_of)?;
+                    if !(0..=366).contains(&days) {
+                        bail!("--days phải từ 0 đến 366");
+                    }
+                    let book = db.load_status_book().await?;
+                    let tasks = db.task_infos().await?;
+                    let agencies = db.agency_names().await?;
+                    let items: Vec<serde_json::Value> = book
+                        .due_soon(as_of, days)
+                        .into_iter()
+                        .map(|d| {
+                            let t = tasks.get(&d.task);
+                            serde_json::json!({
+                                "task_id": d.task.to_string(),
+                                "number": t.map(|t| t.number.clone()),
+                                "name": t.map(|t| t.name.clone()),
+                                "agency": agencies.get(&d.agency).map(|a| a.1.clone()),
+                                "due": iso(d.due),
+                                "days_left": (d.due - as_of).whole_days(),
+                            })
+                        })
+                        .collect();
+                    match format {
+                        Format::Json => println!(
+                            "{}",
+                            serde_json::to_string_pretty(
+                                &serde_json::json!({ "as_of": iso(as_of), "days": days, "items": items })
+                            )?
+                        ),
+                        Format::Text => {
+                            println!("Sắp đến hạn trong {days} ngày kể từ {}", vn(as_of));
+                            for i in &items {
+                                println!(
+                                    "  [{}] {} — {} — hạn {} (còn {} ngày)",
+                                    i["number"].as_str().unwrap_or(""),
+                                    short(i["name"].as_str().unwrap_or(""), 70),
+                                    i["agency"].as_str().unwrap_or(""),
+                                    i["due"]
+                                        .as_str()
+                                        .and_then(parse_user_date)
+                                        .map(vn)
+                                        .unwrap_or_default(),
+                                    i["days_left"]
+                                );
+                            }
+                        }
+                    }
                 }
                 ReportCommand::Agencies {
                     as_of,
@@ -403,7 +534,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         ),
                         None => None,
                     };
-                    let (reg, _) = registry_for_reading(&cli.database_url, false).await?;
+                    let (reg, _) = registry_for_reading(&cli.database_url, false, None).await?;
                     let list: Vec<_> = reg
                         .agencies()
                         .iter()
@@ -448,7 +579,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         Some(s) => Some(parse_date_arg("--on", &s)?),
                         None => Some(today()),
                     };
-                    let (reg, _) = registry_for_reading(&cli.database_url, true).await?;
+                    let (reg, _) = registry_for_reading(&cli.database_url, true, None).await?;
                     let refs = reg.resolve(&text, on);
                     match format {
                         Format::Json => println!("{}", serde_json::to_string_pretty(&refs)?),
@@ -485,10 +616,66 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         }
                     }
                 }
+                AgencyCommand::Add {
+                    code,
+                    name,
+                    kind,
+                    committee,
+                    parent,
+                    short,
+                    aliases,
+                    valid_from,
+                    valid_to,
+                } => {
+                    let kind = AgencyKind::parse(&kind)
+                        .ok_or_else(|| anyhow!("--kind: không có loại \"{kind}\""))?;
+                    let record = tiendo_domain::agency::AgencyRecord {
+                        code: code.clone(),
+                        name,
+                        kind,
+                        short,
+                        aliases,
+                        parent,
+                        valid_from: valid_from
+                            .map(|d| parse_date_arg("--valid-from", &d))
+                            .transpose()?,
+                        valid_to: valid_to
+                            .map(|d| parse_date_arg("--valid-to", &d))
+                            .transpose()?,
+                        successor: None,
+                        committee,
+                    };
+                    let db = Db::connect(&cli.database_url).await?;
+                    db.add_agency(&record, "cli").await?;
+                    println!("Đã thêm cơ quan {code}: {}", record.name);
+                }
                 AgencyCommand::AddAlias { code, alias } => {
                     let db = Db::connect(&cli.database_url).await?;
                     db.add_alias(&code, &alias, "cli").await?;
                     println!("Đã thêm tên gọi \"{alias}\" cho {code}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Committees { command } => {
+            let db = Db::connect(&cli.database_url).await?;
+            match command {
+                CommitteeCommand::List => {
+                    for (code, name, level, province) in db.committees().await? {
+                        println!(
+                            "{code:<16} {level:<9} {name}{}",
+                            province.map(|p| format!(" ({p})")).unwrap_or_default()
+                        );
+                    }
+                }
+                CommitteeCommand::Add {
+                    code,
+                    name,
+                    province,
+                } => {
+                    db.add_committee(&code, &name, province.as_deref(), "cli")
+                        .await?;
+                    println!("Đã thêm ban chỉ đạo {code}");
                 }
             }
             Ok(ExitCode::SUCCESS)

@@ -275,3 +275,120 @@ fn generate_then_report() {
         "per-agency overdue counts add up to the overdue list"
     );
 }
+
+#[test]
+fn a_provincial_committee_assigns_to_its_own_departments() {
+    let dir = temp_dir();
+    let ok = |args: &[&str]| {
+        let (code, out, err) = run(tiendo(&dir).args(args));
+        assert_eq!(code, 0, "{args:?}: {err}");
+        out
+    };
+    ok(&[
+        "committees",
+        "add",
+        "BCD_HANOI",
+        "--name",
+        "Ban Chỉ đạo thành phố Hà Nội",
+        "--province",
+        "P_HANOI",
+    ]);
+    ok(&[
+        "agencies",
+        "add",
+        "HN_STC",
+        "--name",
+        "Sở Tài chính",
+        "--kind",
+        "department",
+        "--committee",
+        "BCD_HANOI",
+        "--short",
+        "Tài chính",
+    ]);
+    ok(&[
+        "agencies",
+        "add",
+        "HN_SKHCN",
+        "--name",
+        "Sở Khoa học và Công nghệ",
+        "--kind",
+        "department",
+        "--committee",
+        "BCD_HANOI",
+        "--alias",
+        "Sở KH&CN",
+    ]);
+    ok(&[
+        "agencies",
+        "add",
+        "HUE_STC",
+        "--name",
+        "Sở Tài chính",
+        "--kind",
+        "department",
+        "--committee",
+        "BCDCP",
+    ]);
+    let csv = dir.join("ke-hoach-ha-noi.csv");
+    std::fs::write(&csv, "STT,Nhiệm vụ,Chủ trì,Thời hạn\n1,Số hóa hồ sơ đất đai,\"Các sở, ban, ngành\",30/6/2026\n2,Cấp chữ ký số,Sở KH&CN,Quý I/2026\n").expect("write");
+    let out = ok(&[
+        "import",
+        "--committee",
+        "BCD_HANOI",
+        "--format",
+        "json",
+        "--reported-on",
+        "2026-01-05",
+        csv.to_str().expect("path"),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(
+        v["documents"][0]["stored"]["assignments"], 3,
+        "two Hà Nội departments + one"
+    );
+    let (_, out, _) = run(tiendo(&dir).args([
+        "report",
+        "overdue",
+        "--as-of",
+        "2026-07-01",
+        "--committee",
+        "BCD_HANOI",
+    ]));
+    let r: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let late: Vec<String> = r["items"][0]["late_agencies"]
+        .as_array()
+        .expect("late")
+        .iter()
+        .map(|a| a["name"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(r["items"].as_array().map(Vec::len), Some(2));
+    assert_eq!(late.len(), 2, "the Huế department is not Hà Nội's");
+    let (_, out, _) = run(tiendo(&dir).args([
+        "report",
+        "overdue",
+        "--as-of",
+        "2026-07-01",
+        "--committee",
+        "BCDCP",
+    ]));
+    let r: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(r["items"], serde_json::json!([]));
+    let (code, _, err) = run(tiendo(&dir).args([
+        "report",
+        "overdue",
+        "--as-of",
+        "2026-07-01",
+        "--committee",
+        "KHONG_CO",
+    ]));
+    assert_ne!(code, 0);
+    assert!(err.contains("KHONG_CO"));
+    // Due soon: on 25/3/2026 task 2 (Quý I/2026) is due within 7 days, task 1 is not.
+    let (_, out, _) =
+        run(tiendo(&dir).args(["report", "due-soon", "--as-of", "2026-03-25", "--days", "7"]));
+    let d: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(d["items"].as_array().map(Vec::len), Some(1), "{out}");
+    assert_eq!(d["items"][0]["number"], "2");
+    assert_eq!(d["items"][0]["days_left"], 6);
+}

@@ -30,6 +30,7 @@ async fn import_file(
     )
     .expect("reads");
     db.import_document(ImportInput {
+        committee: None,
         doc_key: key,
         file_name: &p.file,
         title: None,
@@ -60,6 +61,7 @@ async fn import_text(
     )
     .expect("reads");
     db.import_document(ImportInput {
+        committee: None,
         doc_key: key,
         file_name: name,
         title: None,
@@ -372,6 +374,7 @@ async fn an_import_that_fails_stores_nothing() {
         .expect("reads");
         let r =
             t.db.import_document(ImportInput {
+                committee: None,
                 doc_key: "x",
                 file_name: "x",
                 title: None,

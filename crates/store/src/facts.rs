@@ -15,6 +15,8 @@ use crate::{Backend, Db, Result};
 #[derive(Debug, Clone, Serialize)]
 pub struct TaskInfo {
     pub id: i64,
+    /// Code of the committee that assigned it.
+    pub committee: String,
     pub number: String,
     pub name: String,
     pub headings: Vec<String>,
@@ -165,18 +167,19 @@ impl Db {
 
     /// Display fields of every task.
     pub async fn task_infos(&self) -> Result<HashMap<i64, TaskInfo>> {
-        let rows: Vec<(i64, String, String, String, Option<String>, Option<String>, String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT t.id, t.number, t.name, t.headings, d.title, d.doc_key, t.deadline_raw, t.basis, t.lead_raw
-             FROM tasks t LEFT JOIN documents d ON d.id = t.document_id",
+        let rows: Vec<(i64, String, String, String, String, Option<String>, Option<String>, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT t.id, c.code, t.number, t.name, t.headings, d.title, d.doc_key, t.deadline_raw, t.basis, t.lead_raw
+             FROM tasks t JOIN committees c ON c.id = t.committee_id LEFT JOIN documents d ON d.id = t.document_id",
         )
         .fetch_all(self.pool())
         .await?;
         Ok(rows
             .into_iter()
             .map(
-                |(id, number, name, headings, title, key, deadline_raw, basis, lead)| {
+                |(id, committee, number, name, headings, title, key, deadline_raw, basis, lead)| {
                     let info = TaskInfo {
                         id,
+                        committee,
                         number,
                         name,
                         headings: serde_json::from_str(&headings).unwrap_or_default(),
@@ -208,9 +211,21 @@ pub fn overdue_report(
     agencies: &HashMap<i64, (String, String)>,
     as_of: Date,
 ) -> OverdueReport {
+    overdue_report_of(book, tasks, agencies, as_of, None)
+}
+
+/// The overdue list of one committee's tasks (all committees when `None`).
+pub fn overdue_report_of(
+    book: &StatusBook,
+    tasks: &HashMap<i64, TaskInfo>,
+    agencies: &HashMap<i64, (String, String)>,
+    as_of: Date,
+    committee: Option<&str>,
+) -> OverdueReport {
     let items = book
         .overdue(as_of)
         .into_iter()
+        .filter(|o| committee.is_none_or(|c| tasks.get(&o.task).is_some_and(|t| t.committee == c)))
         .map(|o| {
             let info = tasks.get(&o.task);
             let late_agencies = o

@@ -16,9 +16,11 @@ use time::Date;
 
 use crate::registry::StoredRegistry;
 use crate::seed::default_committee_id;
-use crate::{Db, Result, now};
+use crate::{Db, Result, StoreError, now};
 
 pub struct ImportInput<'a> {
+    /// The committee assigning the tasks (default: the Government steering committee).
+    pub committee: Option<&'a str>,
     /// Identifies the appendix across versions (default: the file name without extension).
     pub doc_key: &'a str,
     pub file_name: &'a str,
@@ -79,8 +81,15 @@ pub fn basis_documents(basis: &str) -> Vec<(String, Option<String>, Option<Date>
 
 impl Db {
     pub async fn import_document(&self, input: ImportInput<'_>) -> Result<ImportSummary> {
-        let reg = self.load_registry().await?;
-        let committee = default_committee_id(self).await?;
+        let reg = self.load_registry_for(input.committee).await?;
+        let committee = match input.committee {
+            Some(code) => sqlx::query_scalar("SELECT id FROM committees WHERE code = $1")
+                .bind(code)
+                .fetch_optional(self.pool())
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("ban chỉ đạo mã {code}")))?,
+            None => default_committee_id(self).await?,
+        };
         let mut tx = self.pool().begin().await?;
         let ts = now();
         let mut summary = ImportSummary::default();

@@ -28,11 +28,20 @@ type AgencyRow = (
 );
 
 impl Db {
+    /// The national registry.
     pub async fn load_registry(&self) -> Result<StoredRegistry> {
+        self.load_registry_for(None).await
+    }
+
+    /// The registry a committee reads with: the national agencies and, for a provincial committee,
+    /// its own departments and communes.
+    pub async fn load_registry_for(&self, committee: Option<&str>) -> Result<StoredRegistry> {
         let rows: Vec<AgencyRow> = sqlx::query_as(
             "SELECT a.id, a.code, a.name, a.kind, a.short_name, a.parent_code, a.valid_from, a.valid_to, a.successor_code, c.code
-             FROM agencies a LEFT JOIN committees c ON c.id = a.committee_id ORDER BY a.id",
+             FROM agencies a LEFT JOIN committees c ON c.id = a.committee_id
+             WHERE a.committee_id IS NULL OR c.code = $1 ORDER BY a.id",
         )
+        .bind(committee)
         .fetch_all(self.pool())
         .await?;
         let aliases: Vec<(i64, String)> =
@@ -76,13 +85,163 @@ impl Db {
                 aliases: serde_json::from_str(&aliases).unwrap_or_default(),
             })
             .collect();
-        let registry =
-            Registry::new(records, groups).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let registry = Registry::new(records, groups)
+            .map_err(|e| StoreError::Invalid(e.to_string()))?
+            .with_scope(committee.map(str::to_string));
         Ok(StoredRegistry {
             registry,
             ids,
             names,
         })
+    }
+
+    /// Adds an agency to the registry (national, or of a provincial committee).
+    pub async fn add_agency(&self, a: &AgencyRecord, actor: &str) -> Result<i64> {
+        let code = a.code.trim();
+        let name = tiendo_domain::text::clean(&a.name);
+        if code.is_empty()
+            || code.len() > 40
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(StoreError::Invalid(
+                "mã cơ quan chỉ gồm chữ không dấu, số, \"_\" hoặc \"-\" (tối đa 40 ký tự)".into(),
+            ));
+        }
+        if name.is_empty() || name.chars().count() > 300 {
+            return Err(StoreError::Invalid(
+                "tên cơ quan phải có từ 1 đến 300 ký tự".into(),
+            ));
+        }
+        if let (Some(f), Some(t)) = (a.valid_from, a.valid_to)
+            && f > t
+        {
+            return Err(StoreError::Invalid(
+                "ngày hết hiệu lực trước ngày có hiệu lực".into(),
+            ));
+        }
+        let committee_id: Option<i64> = match &a.committee {
+            Some(c) => Some(
+                sqlx::query_scalar("SELECT id FROM committees WHERE code = $1")
+                    .bind(c)
+                    .fetch_optional(self.pool())
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound(format!("ban chỉ đạo mã {c}")))?,
+            ),
+            None => None,
+        };
+        let reg = self.load_registry_for(a.committee.as_deref()).await?;
+        for r in [&a.parent, &a.successor].into_iter().flatten() {
+            if !reg.ids.contains_key(r) {
+                return Err(StoreError::NotFound(format!("cơ quan mã {r}")));
+            }
+        }
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM agencies WHERE code = $1")
+            .bind(code)
+            .fetch_optional(self.pool())
+            .await?;
+        if exists.is_some() {
+            return Err(StoreError::Invalid(format!("mã cơ quan {code} đã có")));
+        }
+        let mut tx = self.pool().begin().await?;
+        let ts = now();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO agencies (code, name, kind, short_name, parent_code, valid_from, valid_to, successor_code, committee_id, created_at, updated_at, updated_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id",
+        )
+        .bind(code)
+        .bind(&name)
+        .bind(a.kind.as_str())
+        .bind(a.short.clone())
+        .bind(a.parent.clone())
+        .bind(a.valid_from.map(tiendo_domain::deadline::iso))
+        .bind(a.valid_to.map(tiendo_domain::deadline::iso))
+        .bind(a.successor.clone())
+        .bind(committee_id)
+        .bind(&ts)
+        .bind(actor)
+        .fetch_one(&mut *tx)
+        .await?;
+        for al in &a.aliases {
+            sqlx::query("INSERT INTO agency_aliases (agency_id, alias, created_at, created_by) VALUES ($1, $2, $3, $4)")
+                .bind(id)
+                .bind(tiendo_domain::text::clean(al))
+                .bind(&ts)
+                .bind(actor)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Db::audit(
+            &mut tx,
+            actor,
+            "agency.added",
+            "agency",
+            Some(id),
+            None,
+            Some(&serde_json::to_value(a).unwrap_or_default()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Adds a committee (a province's own steering committee, for instance).
+    pub async fn add_committee(
+        &self,
+        code: &str,
+        name: &str,
+        province_code: Option<&str>,
+        actor: &str,
+    ) -> Result<i64> {
+        if code.trim().is_empty() || name.trim().is_empty() {
+            return Err(StoreError::Invalid("cần mã và tên ban chỉ đạo".into()));
+        }
+        if let Some(p) = province_code {
+            let reg = self.load_registry().await?;
+            match reg.registry.agency(p) {
+                Some(a) if a.kind.is_local() => {}
+                _ => {
+                    return Err(StoreError::Invalid(format!(
+                        "{p} không phải mã một tỉnh, thành phố"
+                    )));
+                }
+            }
+        }
+        let mut tx = self.pool().begin().await?;
+        let id: i64 = sqlx::query_scalar("INSERT INTO committees (code, name, level, province_code, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+            .bind(code.trim())
+            .bind(tiendo_domain::text::clean(name))
+            .bind(if province_code.is_some() { "province" } else { "national" })
+            .bind(province_code)
+            .bind(now())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| match e {
+                sqlx::Error::Database(d) if d.message().to_lowercase().contains("unique") => StoreError::Invalid(format!("mã ban chỉ đạo {code} đã có")),
+                e => StoreError::Database(e),
+            })?;
+        Db::audit(
+            &mut tx,
+            actor,
+            "committee.added",
+            "committee",
+            Some(id),
+            None,
+            Some(&serde_json::json!({ "code": code, "name": name })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Committees: (code, name, level, province code).
+    pub async fn committees(&self) -> Result<Vec<(String, String, String, Option<String>)>> {
+        Ok(
+            sqlx::query_as("SELECT code, name, level, province_code FROM committees ORDER BY id")
+                .fetch_all(self.pool())
+                .await?,
+        )
     }
 
     /// Adds a spelling to an agency; refused when it already names another agency.

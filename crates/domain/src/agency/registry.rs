@@ -165,6 +165,9 @@ pub struct Registry {
     by_code: HashMap<String, usize>,
     pub(crate) index: HashMap<String, Vec<Target>>,
     pub(crate) short_index: HashMap<String, Vec<usize>>,
+    /// The committee this registry serves: `None` for the national one. Groups expand to the
+    /// agencies of this scope ("Các sở, ban, ngành" of a province).
+    scope: Option<String>,
 }
 
 impl Registry {
@@ -233,6 +236,7 @@ impl Registry {
             by_code,
             index,
             short_index,
+            scope: None,
         })
     }
 
@@ -260,14 +264,33 @@ impl Registry {
         self.groups.iter().find(|g| g.code == code)
     }
 
-    /// The members of a group in force on a date (national registry only).
+    /// Serves one committee: its own agencies join the national ones, and groups expand within it.
+    pub fn with_scope(mut self, committee: Option<String>) -> Self {
+        self.scope = committee;
+        self
+    }
+
+    pub fn scope(&self) -> Option<&str> {
+        self.scope.as_deref()
+    }
+
+    /// The members of a group in force on a date: national agencies of the group's kinds, or for a
+    /// provincial committee's own kinds (departments, communes), that committee's.
     pub fn members(&self, group_code: &str, on: Date) -> Vec<&AgencyRecord> {
         let Some(g) = self.group(group_code) else {
             return Vec::new();
         };
         self.agencies
             .iter()
-            .filter(|a| a.committee.is_none() && g.member_kinds.contains(&a.kind) && a.valid_on(on))
+            .filter(|a| {
+                let in_scope = match a.kind {
+                    AgencyKind::Department | AgencyKind::Commune => {
+                        a.committee.is_some() && a.committee == self.scope
+                    }
+                    _ => a.committee.is_none(),
+                };
+                in_scope && g.member_kinds.contains(&a.kind) && a.valid_on(on)
+            })
             .collect()
     }
 
@@ -320,6 +343,44 @@ mod tests {
         assert_eq!(level, 3);
         assert_eq!(r.members("G_DIA_PHUONG", on).len(), 34);
         assert_eq!(r.members("G_BO_CQNB", on).len(), 17);
+    }
+
+    #[test]
+    fn provincial_groups_expand_within_their_committee() {
+        let mut text = String::from(DEFAULT_REGISTRY_TOML);
+        for (code, name, kind, committee) in [
+            (
+                "HN_SKHCN",
+                "Sở Khoa học và Công nghệ Hà Nội",
+                "department",
+                "UB_HANOI",
+            ),
+            ("HN_STC", "Sở Tài chính Hà Nội", "department", "UB_HANOI"),
+            ("HN_XA1", "UBND phường Ba Đình", "commune", "UB_HANOI"),
+            ("HUE_STC", "Sở Tài chính Huế", "department", "UB_HUE"),
+        ] {
+            text.push_str(&format!("\n[[agency]]\ncode = \"{code}\"\nname = \"{name}\"\nkind = \"{kind}\"\ncommittee = \"{committee}\"\n"));
+        }
+        let on = date!(2026 - 01 - 01);
+        let national = Registry::from_toml(&text).expect("loads");
+        assert!(national.members("G_SO_NGANH", on).is_empty());
+        let hanoi = Registry::from_toml(&text)
+            .expect("loads")
+            .with_scope(Some("UB_HANOI".into()));
+        let codes: Vec<&str> = hanoi
+            .members("G_SO_NGANH", on)
+            .iter()
+            .map(|a| a.code.as_str())
+            .collect();
+        assert_eq!(codes, vec!["HN_SKHCN", "HN_STC"]);
+        assert_eq!(hanoi.members("G_XA", on).len(), 1);
+        assert_eq!(
+            hanoi.members("G_DIA_PHUONG", on).len(),
+            34,
+            "national groups stay national"
+        );
+        let r = hanoi.resolve("Các sở, ban, ngành", Some(on));
+        assert_eq!(r[0].code.as_deref(), Some("G_SO_NGANH"));
     }
 
     #[test]
