@@ -106,8 +106,8 @@ pub enum ReportCommand {
         /// Only this committee's tasks (default: all).
         #[arg(long)]
         committee: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Json)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        format: ReportFormat,
         #[arg(long)]
         output: Option<PathBuf>,
     },
@@ -124,8 +124,8 @@ pub enum ReportCommand {
     Agencies {
         #[arg(long)]
         as_of: String,
-        #[arg(long, value_enum, default_value_t = Format::Json)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        format: ReportFormat,
         #[arg(long)]
         output: Option<PathBuf>,
     },
@@ -184,6 +184,15 @@ pub enum Format {
     Text,
 }
 
+/// Report formats: the two official ones write a file (--output, or a default name).
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum ReportFormat {
+    Json,
+    Text,
+    Docx,
+    Xlsx,
+}
+
 fn parse_date_arg(name: &str, s: &str) -> anyhow::Result<Date> {
     parse_user_date(s).ok_or_else(|| anyhow!("{name}: ngày không hợp lệ \"{s}\" (dùng YYYY-MM-DD)"))
 }
@@ -217,6 +226,24 @@ async fn registry_for_reading(
     }
     let reg = db.load_registry_for(committee).await?.registry;
     Ok((reg, Some(db)))
+}
+
+/// Writes a Word or Excel report to --output (or a default name in the working directory) and
+/// says where.
+fn write_official(
+    doc: &tiendo_office::official::OfficialDoc,
+    format: ReportFormat,
+    output: Option<PathBuf>,
+    default_stem: &str,
+) -> anyhow::Result<ExitCode> {
+    let (bytes, ext) = match format {
+        ReportFormat::Docx => (doc.to_docx()?, "docx"),
+        _ => (doc.to_xlsx()?, "xlsx"),
+    };
+    let path = output.unwrap_or_else(|| PathBuf::from(format!("{default_stem}.{ext}")));
+    std::fs::write(&path, bytes).with_context(|| format!("không ghi được {}", path.display()))?;
+    eprintln!("Đã ghi {}", path.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn emit(output: &Option<PathBuf>, text: &str) -> anyhow::Result<()> {
@@ -401,8 +428,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let r =
                         overdue_report_of(&book, &tasks, &agencies, as_of, committee.as_deref());
                     let text = match format {
-                        Format::Json => serde_json::to_string_pretty(&r)?,
-                        Format::Text => {
+                        ReportFormat::Docx | ReportFormat::Xlsx => {
+                            let doc = crate::reports::overdue_doc(&r);
+                            return write_official(
+                                &doc,
+                                format,
+                                output,
+                                &format!("nhiem-vu-qua-han-{}", iso(as_of)),
+                            );
+                        }
+                        ReportFormat::Json => serde_json::to_string_pretty(&r)?,
+                        ReportFormat::Text => {
                             let mut s = format!(
                                 "DANH SÁCH NHIỆM VỤ QUÁ HẠN\nDữ liệu tính đến ngày {}\n\n",
                                 vn(as_of)
@@ -489,10 +525,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let agencies = db.agency_names().await?;
                     let rows = agency_counts(&book, &agencies, as_of);
                     let text = match format {
-                        Format::Json => serde_json::to_string_pretty(
+                        ReportFormat::Docx | ReportFormat::Xlsx => {
+                            let doc = crate::reports::agencies_doc(&rows, as_of);
+                            return write_official(
+                                &doc,
+                                format,
+                                output,
+                                &format!("tinh-hinh-theo-co-quan-{}", iso(as_of)),
+                            );
+                        }
+                        ReportFormat::Json => serde_json::to_string_pretty(
                             &serde_json::json!({ "as_of": iso(as_of), "agencies": rows }),
                         )?,
-                        Format::Text => {
+                        ReportFormat::Text => {
                             let mut s = format!(
                                 "Dữ liệu tính đến ngày {}\n{:<50} {:>8} {:>8} {:>8} {:>8}\n",
                                 vn(as_of),

@@ -7,6 +7,7 @@ pub mod columns;
 pub mod delimited;
 pub mod docx;
 pub mod error;
+pub mod official;
 pub mod spreadsheet;
 pub mod table;
 pub mod writer;

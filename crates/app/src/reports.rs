@@ -1,0 +1,128 @@
+//! The committee's reports as official documents: built from the status book, written by
+//! `tiendo_office::official` as Word or Excel.
+
+use tiendo_domain::deadline::vn;
+use tiendo_office::official::{Column, OfficialDoc, TableRow, Value};
+use tiendo_store::facts::{AgencyCounts, OverdueReport};
+use time::Date;
+
+fn col(header: &str, width: u32) -> Column {
+    Column {
+        header: header.to_string(),
+        width,
+    }
+}
+
+/// The overdue list, grouped like the source plans (document, then its headings).
+pub fn overdue_doc(r: &OverdueReport) -> OfficialDoc {
+    let documents: std::collections::BTreeSet<&str> = r
+        .items
+        .iter()
+        .filter_map(|i| i.document.as_deref())
+        .collect();
+    let mut rows = Vec::new();
+    let mut last_doc: Option<&str> = None;
+    let mut last_headings: Vec<String> = Vec::new();
+    for (n, it) in r.items.iter().enumerate() {
+        if documents.len() > 1 && it.document.as_deref() != last_doc {
+            last_doc = it.document.as_deref();
+            rows.push(TableRow::Heading(last_doc.unwrap_or("").to_string()));
+            last_headings.clear();
+        }
+        for (level, h) in it.headings.iter().enumerate() {
+            if last_headings.get(level) != Some(h) {
+                rows.push(TableRow::Heading(h.clone()));
+            }
+        }
+        last_headings = it.headings.clone();
+        let late: Vec<&str> = it.late_agencies.iter().map(|a| a.name.as_str()).collect();
+        let days = it
+            .late_agencies
+            .iter()
+            .map(|a| a.days_late)
+            .max()
+            .unwrap_or(0);
+        rows.push(TableRow::Cells(vec![
+            Value::Number(n as i64 + 1),
+            Value::Text(it.name.clone()),
+            Value::Text(it.basis.clone().unwrap_or_default()),
+            Value::Text(it.lead.clone().unwrap_or_default()),
+            Value::Text(it.deadline_raw.clone()),
+            it.due.map(Value::Date).unwrap_or(Value::Empty),
+            Value::Text(late.join("; ")),
+            Value::Number(days),
+        ]));
+    }
+    let agencies: usize = r.items.iter().map(|i| i.late_agencies.len()).sum();
+    OfficialDoc {
+        issuer: vec![],
+        place_date: None,
+        title: "PHỤ LỤC".into(),
+        subtitle: vec![
+            "DANH SÁCH NHIỆM VỤ QUÁ HẠN, CHƯA HOÀN THÀNH".into(),
+            format!("(Dữ liệu tính đến ngày {})", vn(r.as_of)),
+        ],
+        columns: vec![
+            col("TT", 4),
+            col("Nhiệm vụ", 32),
+            col("Văn bản giao", 18),
+            col("Cơ quan chủ trì", 15),
+            col("Thời hạn", 11),
+            col("Hạn hoàn thành", 12),
+            col("Đơn vị chưa hoàn thành", 22),
+            col("Số ngày quá hạn", 8),
+        ],
+        rows,
+        notes: vec![format!(
+            "Tổng số: {} nhiệm vụ quá hạn; {} lượt cơ quan chưa hoàn thành.",
+            r.items.len(),
+            agencies
+        )],
+        landscape: true,
+        sheet: "Nhiệm vụ quá hạn".into(),
+    }
+}
+
+/// Per-agency four-way counts with the on-time rate.
+pub fn agencies_doc(rows: &[AgencyCounts], as_of: Date) -> OfficialDoc {
+    let mut table = Vec::new();
+    for (n, r) in rows.iter().enumerate() {
+        let c = &r.counts;
+        let done = c.done_on_time + c.done_late;
+        let rate = if done == 0 {
+            String::new()
+        } else {
+            format!("{:.1}%", c.done_on_time as f64 * 100.0 / done as f64).replace('.', ",")
+        };
+        table.push(TableRow::Cells(vec![
+            Value::Number(n as i64 + 1),
+            Value::Text(r.name.clone()),
+            Value::Number(c.done_on_time as i64),
+            Value::Number(c.done_late as i64),
+            Value::Number(c.open_in_time as i64),
+            Value::Number(c.open_overdue as i64),
+            Value::Number(c.total() as i64),
+            Value::Text(rate),
+        ]));
+    }
+    OfficialDoc {
+        issuer: vec![],
+        place_date: None,
+        title: "PHỤ LỤC".into(),
+        subtitle: vec!["TÌNH HÌNH THỰC HIỆN NHIỆM VỤ THEO CƠ QUAN".into(), format!("(Dữ liệu tính đến ngày {})", vn(as_of))],
+        columns: vec![
+            col("TT", 5),
+            col("Cơ quan", 40),
+            col("Hoàn thành đúng hạn", 12),
+            col("Hoàn thành quá hạn", 12),
+            col("Đang thực hiện trong hạn", 12),
+            col("Quá hạn chưa hoàn thành", 12),
+            col("Tổng số", 9),
+            col("Tỷ lệ hoàn thành đúng hạn", 12),
+        ],
+        rows: table,
+        notes: vec!["Tính theo các nhiệm vụ cơ quan chủ trì; nhiệm vụ thường xuyên và chưa có thời hạn cụ thể tính là đang thực hiện trong hạn.".into()],
+        landscape: true,
+        sheet: "Theo cơ quan".into(),
+    }
+}

@@ -1,0 +1,504 @@
+//! Official documents in the layout of Decree 30/2020/NĐ-CP: A4, Times New Roman, the national
+//! motto heading where the output is a document, "PHỤ LỤC" title and "(Kèm theo …)" line for
+//! appendices, a table whose header row repeats on every page, landscape for wide tables. The same
+//! content becomes a .docx or an .xlsx (frozen header, filters, widths, wrapped text, real dates).
+
+use std::io::Write;
+
+use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
+use time::Date;
+
+use crate::error::ImportError;
+
+/// One cell of an official table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Number(i64),
+    /// A date: written dd/mm/yyyy in Word, a real date in Excel.
+    Date(Date),
+    Empty,
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::Text(s.to_string())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::Text(s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TableRow {
+    /// A heading across the whole table ("I. HOÀN THIỆN THỂ CHẾ…").
+    Heading(String),
+    Cells(Vec<Value>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub header: String,
+    /// Relative width (Word: twentieths of a point; Excel: scaled to characters).
+    pub width: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OfficialDoc {
+    /// Issuing body, upper case, left of the national heading; no national heading when empty.
+    pub issuer: Vec<String>,
+    /// "Hà Nội, ngày … tháng … năm …" under the motto, when the output is a document.
+    pub place_date: Option<String>,
+    /// "PHỤ LỤC" or the document's title.
+    pub title: String,
+    /// Lines under the title: the name of the list, "(Kèm theo …)", "Dữ liệu tính đến ngày …".
+    pub subtitle: Vec<String>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<TableRow>,
+    /// Lines after the table (totals, notes).
+    pub notes: Vec<String>,
+    pub landscape: bool,
+    /// Sheet name in Excel.
+    pub sheet: String,
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn vn_date(d: Date) -> String {
+    format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::Text(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Date(d) => vn_date(*d),
+        Value::Empty => String::new(),
+    }
+}
+
+/// A paragraph; `style` is "center", "bold", "italic", "underline" flags joined.
+fn p(text: &str, center: bool, bold: bool, italic: bool, size_half_points: u32) -> String {
+    let mut ppr = String::from("<w:pPr><w:spacing w:before=\"0\" w:after=\"60\"/>");
+    if center {
+        ppr.push_str("<w:jc w:val=\"center\"/>");
+    }
+    ppr.push_str("</w:pPr>");
+    let mut runs = String::new();
+    for (i, line) in text.split('\n').enumerate() {
+        let mut rpr = String::from("<w:rPr>");
+        if bold {
+            rpr.push_str("<w:b/>");
+        }
+        if italic {
+            rpr.push_str("<w:i/>");
+        }
+        rpr.push_str(&format!(
+            "<w:sz w:val=\"{size_half_points}\"/><w:szCs w:val=\"{size_half_points}\"/></w:rPr>"
+        ));
+        if i > 0 {
+            runs.push_str("<w:r><w:br/></w:r>");
+        }
+        runs.push_str(&format!(
+            "<w:r>{rpr}<w:t xml:space=\"preserve\">{}</w:t></w:r>",
+            esc(line)
+        ));
+    }
+    format!("<w:p>{ppr}{runs}</w:p>")
+}
+
+fn tc(content: &str, width: u32, span: usize, shade: bool) -> String {
+    let mut pr = format!("<w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>");
+    if span > 1 {
+        pr.push_str(&format!("<w:gridSpan w:val=\"{span}\"/>"));
+    }
+    if shade {
+        pr.push_str("<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"E7E6E6\"/>");
+    }
+    pr.push_str("<w:vAlign w:val=\"center\"/></w:tcPr>");
+    format!("<w:tc>{pr}{content}</w:tc>")
+}
+
+const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="Times New Roman" w:cs="Times New Roman"/><w:sz w:val="26"/><w:szCs w:val="26"/><w:lang w:val="vi-VN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style><w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders><w:tblCellMar><w:left w:w="80" w:type="dxa"/><w:right w:w="80" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style></w:styles>"#;
+
+impl OfficialDoc {
+    /// Page width available for the table, in twentieths of a point.
+    fn text_width(&self) -> u32 {
+        // A4 (11906 × 16838); margins: left 30 mm, right 15 mm.
+        if self.landscape {
+            16838 - 1701 - 850
+        } else {
+            11906 - 1701 - 850
+        }
+    }
+
+    fn column_widths(&self) -> Vec<u32> {
+        let total: u32 = self
+            .columns
+            .iter()
+            .map(|c| c.width.max(1))
+            .sum::<u32>()
+            .max(1);
+        let w = self.text_width();
+        self.columns
+            .iter()
+            .map(|c| c.width.max(1) * w / total)
+            .collect()
+    }
+
+    pub fn to_docx(&self) -> Result<Vec<u8>, ImportError> {
+        let mut body = String::new();
+        if !self.issuer.is_empty() {
+            // The national heading: issuer on the left, motto on the right, no borders.
+            let half = self.text_width() / 2;
+            let left = p(&self.issuer.join("\n"), true, true, false, 26);
+            let mut right = p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", true, true, false, 26);
+            right.push_str(
+                &p("Độc lập - Tự do - Hạnh phúc", true, true, false, 28)
+                    .replace("<w:b/>", "<w:b/><w:u w:val=\"single\"/>"),
+            );
+            if let Some(pd) = &self.place_date {
+                right.push_str(&p(pd, true, false, true, 28));
+            }
+            body.push_str(&format!(
+                "<w:tbl><w:tblPr><w:tblW w:w=\"{}\" w:type=\"dxa\"/><w:tblBorders><w:top w:val=\"nil\"/><w:left w:val=\"nil\"/><w:bottom w:val=\"nil\"/><w:right w:val=\"nil\"/><w:insideH w:val=\"nil\"/><w:insideV w:val=\"nil\"/></w:tblBorders></w:tblPr><w:tblGrid><w:gridCol w:w=\"{half}\"/><w:gridCol w:w=\"{half}\"/></w:tblGrid><w:tr>{}{}</w:tr></w:tbl>",
+                half * 2,
+                tc(&left, half, 1, false),
+                tc(&right, half, 1, false)
+            ));
+            body.push_str(&p("", false, false, false, 26));
+        }
+        body.push_str(&p(&self.title, true, true, false, 28));
+        for (i, s) in self.subtitle.iter().enumerate() {
+            let italic = s.starts_with('(') || s.starts_with("Dữ liệu");
+            body.push_str(&p(s, true, i == 0 && !italic, italic, 28));
+        }
+        body.push_str(&p("", false, false, false, 26));
+        let widths = self.column_widths();
+        let total: u32 = widths.iter().sum();
+        body.push_str(&format!(
+            "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"{total}\" w:type=\"dxa\"/><w:tblLayout w:type=\"fixed\"/></w:tblPr><w:tblGrid>"
+        ));
+        for w in &widths {
+            body.push_str(&format!("<w:gridCol w:w=\"{w}\"/>"));
+        }
+        body.push_str("</w:tblGrid><w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>");
+        for (c, w) in self.columns.iter().zip(&widths) {
+            body.push_str(&tc(&p(&c.header, true, true, false, 24), *w, 1, true));
+        }
+        body.push_str("</w:tr>");
+        for r in &self.rows {
+            match r {
+                TableRow::Heading(h) => {
+                    body.push_str(&format!(
+                        "<w:tr><w:trPr><w:cantSplit/></w:trPr>{}</w:tr>",
+                        tc(&p(h, false, true, false, 24), total, widths.len(), false)
+                    ));
+                }
+                TableRow::Cells(cells) => {
+                    body.push_str("<w:tr>");
+                    for (i, w) in widths.iter().enumerate() {
+                        let v = cells.get(i).unwrap_or(&Value::Empty);
+                        let center = matches!(v, Value::Number(_) | Value::Date(_));
+                        body.push_str(&tc(
+                            &p(&value_text(v), center, false, false, 24),
+                            *w,
+                            1,
+                            false,
+                        ));
+                    }
+                    body.push_str("</w:tr>");
+                }
+            }
+        }
+        body.push_str("</w:tbl>");
+        for n in &self.notes {
+            body.push_str(&p(n, false, false, true, 26));
+        }
+        let (w, h, orient) = if self.landscape {
+            (16838, 11906, " w:orient=\"landscape\"")
+        } else {
+            (11906, 16838, "")
+        };
+        body.push_str(&format!(
+            "<w:sectPr><w:pgSz w:w=\"{w}\" w:h=\"{h}\"{orient}/><w:pgMar w:top=\"1134\" w:right=\"850\" w:bottom=\"1134\" w:left=\"1701\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/></w:sectPr>"
+        ));
+        let document = format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>{body}</w:body></w:document>"#
+        );
+        let io = |e: std::io::Error| ImportError::Io(e.to_string());
+        let zerr = |e: zip::result::ZipError| ImportError::Io(e.to_string());
+        let mut buf = Vec::new();
+        {
+            let mut z = zip::ZipWriter::new(std::io::Cursor::new(&mut buf));
+            let o = zip::write::SimpleFileOptions::default();
+            for (name, content) in [
+                (
+                    "[Content_Types].xml",
+                    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>"#,
+                ),
+                (
+                    "_rels/.rels",
+                    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#,
+                ),
+                (
+                    "word/_rels/document.xml.rels",
+                    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#,
+                ),
+                ("word/styles.xml", STYLES),
+            ] {
+                z.start_file(name, o).map_err(zerr)?;
+                z.write_all(content.as_bytes()).map_err(io)?;
+            }
+            z.start_file("word/document.xml", o).map_err(zerr)?;
+            z.write_all(document.as_bytes()).map_err(io)?;
+            z.finish().map_err(zerr)?;
+        }
+        Ok(buf)
+    }
+
+    pub fn to_xlsx(&self) -> Result<Vec<u8>, ImportError> {
+        let xerr = |e: rust_xlsxwriter::XlsxError| ImportError::Io(e.to_string());
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        let name: String = self
+            .sheet
+            .chars()
+            .filter(|c| !"[]:*?/\\".contains(*c))
+            .take(31)
+            .collect();
+        ws.set_name(if name.is_empty() { "Báo cáo" } else { &name })
+            .map_err(xerr)?;
+        let base = Format::new()
+            .set_font_name("Times New Roman")
+            .set_font_size(12)
+            .set_text_wrap()
+            .set_align(FormatAlign::Top);
+        let title = base
+            .clone()
+            .set_bold()
+            .set_font_size(14)
+            .set_align(FormatAlign::Center);
+        let sub = base.clone().set_italic().set_align(FormatAlign::Center);
+        let header = base
+            .clone()
+            .set_bold()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter)
+            .set_border(FormatBorder::Thin)
+            .set_background_color(Color::RGB(0xE7E6E6));
+        let cell = base.clone().set_border(FormatBorder::Thin);
+        let centered = cell.clone().set_align(FormatAlign::Center);
+        let date = centered.clone().set_num_format("dd/mm/yyyy");
+        let heading = cell.clone().set_bold();
+        let last_col = self.columns.len().saturating_sub(1) as u16;
+        let mut row: u32 = 0;
+        for (i, line) in std::iter::once(&self.title)
+            .chain(self.subtitle.iter())
+            .enumerate()
+        {
+            let f = if i == 0 { &title } else { &sub };
+            if last_col > 0 {
+                ws.merge_range(row, 0, row, last_col, line, f)
+                    .map_err(xerr)?;
+            } else {
+                ws.write_with_format(row, 0, line.as_str(), f)
+                    .map_err(xerr)?;
+            }
+            row += 1;
+        }
+        row += 1;
+        let header_row = row;
+        let total: u32 = self
+            .columns
+            .iter()
+            .map(|c| c.width.max(1))
+            .sum::<u32>()
+            .max(1);
+        let widths: Vec<f64> = self
+            .columns
+            .iter()
+            .map(|c| (f64::from(c.width.max(1)) / f64::from(total) * 160.0).clamp(6.0, 70.0))
+            .collect();
+        // Wrapped text needs its row height set: not every spreadsheet program fits it on open.
+        let height = |texts: &[String]| -> f64 {
+            let lines = texts
+                .iter()
+                .zip(&widths)
+                .map(|(t, w)| {
+                    t.split('\n')
+                        .map(|l| (l.chars().count() as f64 / (w * 1.05)).ceil().max(1.0))
+                        .sum::<f64>()
+                })
+                .fold(1.0, f64::max);
+            (lines * 15.6 + 3.0).min(409.0)
+        };
+        for (i, c) in self.columns.iter().enumerate() {
+            ws.write_with_format(row, i as u16, c.header.as_str(), &header)
+                .map_err(xerr)?;
+            ws.set_column_width(i as u16, widths[i]).map_err(xerr)?;
+        }
+        let headers: Vec<String> = self.columns.iter().map(|c| c.header.clone()).collect();
+        ws.set_row_height(row, height(&headers)).map_err(xerr)?;
+        row += 1;
+        for r in &self.rows {
+            match r {
+                TableRow::Heading(h) => {
+                    if last_col > 0 {
+                        ws.merge_range(row, 0, row, last_col, h, &heading)
+                            .map_err(xerr)?;
+                    } else {
+                        ws.write_with_format(row, 0, h.as_str(), &heading)
+                            .map_err(xerr)?;
+                    }
+                }
+                TableRow::Cells(cells) => {
+                    let texts: Vec<String> = (0..self.columns.len())
+                        .map(|i| value_text(cells.get(i).unwrap_or(&Value::Empty)))
+                        .collect();
+                    ws.set_row_height(row, height(&texts)).map_err(xerr)?;
+                    for i in 0..self.columns.len() {
+                        let col = i as u16;
+                        match cells.get(i).unwrap_or(&Value::Empty) {
+                            Value::Text(s) => ws
+                                .write_with_format(row, col, s.as_str(), &cell)
+                                .map(|_| ()),
+                            Value::Number(n) => ws
+                                .write_with_format(row, col, *n as f64, &centered)
+                                .map(|_| ()),
+                            Value::Date(d) => {
+                                let x = ExcelDateTime::from_ymd(
+                                    d.year() as u16,
+                                    u8::from(d.month()),
+                                    d.day(),
+                                )
+                                .map_err(xerr)?;
+                                ws.write_datetime_with_format(row, col, &x, &date)
+                                    .map(|_| ())
+                            }
+                            Value::Empty => ws.write_blank(row, col, &cell).map(|_| ()),
+                        }
+                        .map_err(xerr)?;
+                    }
+                }
+            }
+            row += 1;
+        }
+        for n in &self.notes {
+            ws.write_with_format(row + 1, 0, n.as_str(), &base.clone().set_italic())
+                .map_err(xerr)?;
+            row += 1;
+        }
+        ws.set_freeze_panes(header_row + 1, 0).map_err(xerr)?;
+        if row > header_row + 1 {
+            ws.autofilter(
+                header_row,
+                0,
+                row.saturating_sub(1 + self.notes.len() as u32)
+                    .max(header_row + 1),
+                last_col,
+            )
+            .map_err(xerr)?;
+        }
+        ws.set_repeat_rows(header_row, header_row).map_err(xerr)?;
+        if self.landscape {
+            ws.set_landscape();
+        }
+        ws.set_paper_size(9);
+        ws.set_print_fit_to_pages(1, 0);
+        wb.save_to_buffer().map_err(xerr)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn doc() -> OfficialDoc {
+        OfficialDoc {
+            issuer: vec![],
+            place_date: None,
+            title: "PHỤ LỤC".into(),
+            subtitle: vec![
+                "DANH SÁCH NHIỆM VỤ QUÁ HẠN".into(),
+                "Dữ liệu tính đến ngày 20/05/2026".into(),
+            ],
+            columns: vec![
+                Column {
+                    header: "TT".into(),
+                    width: 5,
+                },
+                Column {
+                    header: "Tên nhiệm vụ".into(),
+                    width: 40,
+                },
+                Column {
+                    header: "Thời hạn".into(),
+                    width: 12,
+                },
+            ],
+            rows: vec![
+                TableRow::Heading("I. THỂ CHẾ".into()),
+                TableRow::Cells(vec![
+                    Value::Number(1),
+                    "A & <b>".into(),
+                    Value::Date(date!(2026 - 03 - 31)),
+                ]),
+            ],
+            notes: vec!["Tổng số: 1".into()],
+            landscape: true,
+            sheet: "Quá hạn".into(),
+        }
+    }
+
+    #[test]
+    fn word_reads_back_with_its_table() {
+        let bytes = doc().to_docx().expect("docx");
+        let blocks = crate::docx::read_docx(&bytes).expect("reads back");
+        let crate::blocks::Block::Table { rows, .. } = blocks
+            .iter()
+            .find(|b| matches!(b, crate::blocks::Block::Table { .. }))
+            .expect("table")
+        else {
+            unreachable!()
+        };
+        assert_eq!(rows.len(), 3);
+        assert_eq!(
+            rows[0].iter().map(|c| c.text.as_str()).collect::<Vec<_>>(),
+            vec!["TT", "Tên nhiệm vụ", "Thời hạn"]
+        );
+        assert_eq!(rows[1][0].span, 3);
+        assert_eq!(rows[2][1].text, "A & <b>");
+        assert_eq!(rows[2][2].text, "31/03/2026");
+    }
+
+    #[test]
+    fn excel_has_real_dates() {
+        let bytes = doc().to_xlsx().expect("xlsx");
+        use calamine::{Data, Reader};
+        let mut wb =
+            calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).expect("opens");
+        let r = wb.worksheet_range("Quá hạn").expect("sheet");
+        let rows: Vec<Vec<Data>> = r.rows().map(|r| r.to_vec()).collect();
+        let due = rows.iter().find_map(|r| {
+            r.get(2).and_then(|d| {
+                if let Data::DateTime(x) = d {
+                    Some(x.as_f64())
+                } else {
+                    None
+                }
+            })
+        });
+        assert_eq!(due, Some(46112.0), "31/03/2026 as an Excel date serial");
+    }
+}
