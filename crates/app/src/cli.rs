@@ -111,6 +111,12 @@ pub enum ReportCommand {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Totals on a date: tasks by state (a task is late when a lead agency is late, done when every
+    /// lead is done) and the four-way counts of all lead assignments.
+    Summary {
+        #[arg(long)]
+        as_of: String,
+    },
     /// Open lead assignments due within --days days of --as-of.
     DueSoon {
         #[arg(long)]
@@ -328,6 +334,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             warnings: &p.warnings,
                             reported_on,
                             actor: "cli",
+                            progress: Some(&|done, total| {
+                                eprintln!("  đã lưu {done}/{total} nhiệm vụ …")
+                            }),
                         })
                         .await
                         .with_context(|| format!("{}: không lưu được", p.file))?;
@@ -461,6 +470,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         }
                     };
                     emit(&output, &text)?;
+                }
+                ReportCommand::Summary { as_of } => {
+                    let as_of = parse_date_arg("--as-of", &as_of)?;
+                    let book = db.load_status_book().await?;
+                    let mut tasks = tiendo_domain::status::FourWay::default();
+                    for s in book.task_states(as_of).into_values() {
+                        tasks.add(s);
+                    }
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&serde_json::json!({
+                            "as_of": iso(as_of),
+                            "tasks": tasks,
+                            "lead_assignments": book.totals(as_of),
+                        }))?
+                    );
                 }
                 ReportCommand::DueSoon {
                     as_of,

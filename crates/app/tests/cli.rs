@@ -85,7 +85,11 @@ fn text_preview_is_readable() {
     assert_eq!(code, 0);
     assert!(out.contains("HOÀN THIỆN THỂ CHẾ"));
     assert!(out.contains("Quý I/2026 → 31/03/2026"));
-    assert!(out.contains("Cảnh báo (4)"));
+    assert!(
+        out.contains("Cảnh báo (5)"),
+        "four undated deadlines and one vague lead"
+    );
+    assert!(out.contains("chưa xác định được cơ quan chủ trì \"Cơ quan tài chính các cấp\""));
 }
 
 #[test]
@@ -397,39 +401,107 @@ fn a_provincial_committee_assigns_to_its_own_departments() {
 fn overdue_list_as_official_word_and_excel() {
     use calamine::{Data, Reader};
     let dir = temp_dir();
-    let (code, _, err) = run(tiendo(&dir).args(["import", "--reported-on", "2026-02-15"]).arg(sample("plan-2026-appendix-2.docx")));
+    let (code, _, err) = run(tiendo(&dir)
+        .args(["import", "--reported-on", "2026-02-15"])
+        .arg(sample("plan-2026-appendix-2.docx")));
     assert_eq!(code, 0, "{err}");
-    let (code, _, err) = run(tiendo(&dir).args(["report", "overdue", "--as-of", "2026-05-20", "--format", "docx", "--output", "qua-han.docx"]));
+    let (code, _, err) = run(tiendo(&dir).args([
+        "report",
+        "overdue",
+        "--as-of",
+        "2026-05-20",
+        "--format",
+        "docx",
+        "--output",
+        "qua-han.docx",
+    ]));
     assert_eq!(code, 0, "{err}");
-    let blocks = tiendo_office::docx::read_docx(&std::fs::read(dir.join("qua-han.docx")).expect("written")).expect("reads back");
-    let paragraphs: Vec<&str> = blocks.iter().filter_map(|b| if let tiendo_office::blocks::Block::Paragraph(p) = b { Some(p.as_str()) } else { None }).collect();
+    let blocks =
+        tiendo_office::docx::read_docx(&std::fs::read(dir.join("qua-han.docx")).expect("written"))
+            .expect("reads back");
+    let paragraphs: Vec<&str> = blocks
+        .iter()
+        .filter_map(|b| {
+            if let tiendo_office::blocks::Block::Paragraph(p) = b {
+                Some(p.as_str())
+            } else {
+                None
+            }
+        })
+        .collect();
     assert!(paragraphs.contains(&"PHỤ LỤC"));
     assert!(paragraphs.contains(&"(Dữ liệu tính đến ngày 20/05/2026)"));
     let rows = blocks
         .iter()
-        .find_map(|b| if let tiendo_office::blocks::Block::Table { rows, .. } = b { Some(rows) } else { None })
+        .find_map(|b| {
+            if let tiendo_office::blocks::Block::Table { rows, .. } = b {
+                Some(rows)
+            } else {
+                None
+            }
+        })
         .expect("a table");
     assert_eq!(rows[0][1].text, "Nhiệm vụ");
     assert_eq!(rows[0][6].text, "Đơn vị chưa hoàn thành");
-    let items: Vec<&Vec<tiendo_office::blocks::Cell>> = rows.iter().skip(1).filter(|r| r.len() == 8).collect();
+    let items: Vec<&Vec<tiendo_office::blocks::Cell>> =
+        rows.iter().skip(1).filter(|r| r.len() == 8).collect();
     assert_eq!(items.len(), 20, "the 20 overdue tasks");
-    assert_eq!(items[0][1].text, "Nghiên cứu, tham mưu Chính phủ các cơ chế giao dịch chứng khoán chuyên biệt cho doanh nghiệp khởi nghiệp sáng tạo");
+    assert_eq!(
+        items[0][1].text,
+        "Nghiên cứu, tham mưu Chính phủ các cơ chế giao dịch chứng khoán chuyên biệt cho doanh nghiệp khởi nghiệp sáng tạo"
+    );
     assert_eq!(items[0][5].text, "28/02/2026");
     assert_eq!(items[0][7].text, "81");
-    let headings: Vec<&str> = rows.iter().filter(|r| r.len() == 1).map(|r| r[0].text.as_str()).collect();
-    assert_eq!(headings.first(), Some(&"HOÀN THIỆN THỂ CHẾ, PHÁP LUẬT, CƠ CHẾ CHÍNH SÁCH"), "grouped like the plan");
+    let headings: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.len() == 1)
+        .map(|r| r[0].text.as_str())
+        .collect();
+    assert_eq!(
+        headings.first(),
+        Some(&"HOÀN THIỆN THỂ CHẾ, PHÁP LUẬT, CƠ CHẾ CHÍNH SÁCH"),
+        "grouped like the plan"
+    );
 
-    let (code, _, err) = run(tiendo(&dir).args(["report", "overdue", "--as-of", "2026-05-20", "--format", "xlsx", "--output", "qua-han.xlsx"]));
+    let (code, _, err) = run(tiendo(&dir).args([
+        "report",
+        "overdue",
+        "--as-of",
+        "2026-05-20",
+        "--format",
+        "xlsx",
+        "--output",
+        "qua-han.xlsx",
+    ]));
     assert_eq!(code, 0, "{err}");
     let mut wb = calamine::open_workbook_auto(dir.join("qua-han.xlsx")).expect("opens");
     let range = wb.worksheet_range("Nhiệm vụ quá hạn").expect("sheet");
     let data: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
-    let header = data.iter().position(|r| r.first().is_some_and(|c| c.to_string() == "TT")).expect("header row");
-    let task_rows: Vec<&Vec<Data>> = data[header + 1..].iter().filter(|r| matches!(r.first(), Some(Data::Float(_)) | Some(Data::Int(_)))).collect();
+    let header = data
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c.to_string() == "TT"))
+        .expect("header row");
+    let task_rows: Vec<&Vec<Data>> = data[header + 1..]
+        .iter()
+        .filter(|r| matches!(r.first(), Some(Data::Float(_)) | Some(Data::Int(_))))
+        .collect();
     assert_eq!(task_rows.len(), 20);
-    assert!(task_rows.iter().all(|r| matches!(r[5], Data::DateTime(_))), "due dates are dates");
+    assert!(
+        task_rows.iter().all(|r| matches!(r[5], Data::DateTime(_))),
+        "due dates are dates"
+    );
 
-    let (code, _, err) = run(tiendo(&dir).args(["report", "agencies", "--as-of", "2026-05-20", "--format", "xlsx"]));
+    let (code, _, err) = run(tiendo(&dir).args([
+        "report",
+        "agencies",
+        "--as-of",
+        "2026-05-20",
+        "--format",
+        "xlsx",
+    ]));
     assert_eq!(code, 0, "{err}");
-    assert!(dir.join("tinh-hinh-theo-co-quan-2026-05-20.xlsx").exists(), "default file name");
+    assert!(
+        dir.join("tinh-hinh-theo-co-quan-2026-05-20.xlsx").exists(),
+        "default file name"
+    );
 }

@@ -38,6 +38,7 @@ async fn import_file(
         warnings: &p.warnings,
         reported_on,
         actor: "test",
+        progress: None,
     })
     .await
     .expect("imports")
@@ -69,6 +70,7 @@ async fn import_text(
         warnings: &p.warnings,
         reported_on,
         actor: "test",
+        progress: None,
     })
     .await
     .expect("imports")
@@ -382,6 +384,7 @@ async fn an_import_that_fails_stores_nothing() {
                 warnings: &p.warnings,
                 reported_on: date!(2026 - 02 - 15),
                 actor: "t",
+                progress: None,
             })
             .await;
         assert!(r.is_err(), "{}", t.label);

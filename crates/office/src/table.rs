@@ -569,6 +569,16 @@ pub fn read_tasks(blocks: &[Block], opts: ReadOptions<'_>) -> Result<ReadResult,
         let lead = registry.resolve(&get(Column::Lead).unwrap_or_default(), on);
         if lead.is_empty() {
             warnings.push(format!("{}: {label} không có cơ quan chủ trì", raw.source));
+        } else if lead
+            .iter()
+            .all(|r| r.kind == tiendo_domain::agency::RefKind::Unresolved)
+        {
+            let text: Vec<&str> = lead.iter().map(|r| r.name.as_str()).collect();
+            warnings.push(format!(
+                "{}: {label}: chưa xác định được cơ quan chủ trì \"{}\" — nhiệm vụ chưa giao cho cơ quan nào (thêm tên gọi vào danh mục hoặc sửa tệp)",
+                raw.source,
+                text.join("; ")
+            ));
         }
         tasks.push(ParsedTask {
             number: raw.number.clone(),

@@ -29,6 +29,8 @@ pub struct ImportInput<'a> {
     pub warnings: &'a [String],
     pub reported_on: Date,
     pub actor: &'a str,
+    /// Called every few hundred tasks with (stored, total), for a progress indicator.
+    pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -139,6 +141,12 @@ impl Db {
         let mut used: HashSet<usize> = HashSet::new();
 
         for (pos, t) in input.tasks.iter().enumerate() {
+            if let Some(p) = input.progress
+                && pos > 0
+                && pos % 250 == 0
+            {
+                p(pos, input.tasks.len());
+            }
             let key = name_key(&t.name);
             let headings = serde_json::to_string(&t.headings).unwrap_or_else(|_| "[]".into());
             let extra = serde_json::to_string(&t.extra).unwrap_or_else(|_| "[]".into());
