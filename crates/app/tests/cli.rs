@@ -479,7 +479,7 @@ fn overdue_list_as_official_word_and_excel() {
     let data: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
     let header = data
         .iter()
-        .position(|r| r.first().is_some_and(|c| c.to_string() == "TT"))
+        .position(|r| r.first().is_some_and(|c| *c == "TT"))
         .expect("header row");
     let task_rows: Vec<&Vec<Data>> = data[header + 1..]
         .iter()
