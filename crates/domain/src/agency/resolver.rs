@@ -310,6 +310,11 @@ fn is_list_prefix(key: &str) -> bool {
             | "ubnd cac tinh thanh pho"
             | "tap doan"
             | "bo nganh dia phuong"
+            | "uy ban nhan dan cac thanh pho"
+            | "ubnd cac thanh pho"
+            | "uy ban nhan dan cac tinh thanh pho"
+            | "so"
+            | "so nganh"
     )
 }
 
@@ -633,6 +638,58 @@ mod tests {
             r[0].note
                 .as_deref()
                 .is_some_and(|n| n.contains("Bộ Khoa học và Công nghệ"))
+        );
+    }
+
+    /// Forms from the narrative samples (conclusion notices 292 and 624, the Đề án 06 review).
+    #[test]
+    fn narrative_sample_forms() {
+        assert_eq!(
+            names("Ủy ban nhân dân các thành phố: Hà Nội, Cần Thơ"),
+            vec![agency("Thành phố Hà Nội"), agency("Thành phố Cần Thơ")]
+        );
+        assert_eq!(
+            names(
+                "Bộ Quốc phòng, Bộ Công an, Bộ Nội vụ, Văn phòng Chính phủ, các cơ quan liên quan"
+            ),
+            vec![
+                agency("Bộ Quốc phòng"),
+                agency("Bộ Công an"),
+                agency("Bộ Nội vụ"),
+                agency("Văn phòng Chính phủ"),
+                (RefKind::Unresolved, "các cơ quan liên quan".into())
+            ]
+        );
+        assert_eq!(
+            names("Ngân hàng Nhà nước Việt Nam và các ngân hàng thương mại cổ phần"),
+            vec![
+                agency("Ngân hàng Nhà nước Việt Nam"),
+                (
+                    RefKind::Unresolved,
+                    "các ngân hàng thương mại cổ phần".into()
+                )
+            ]
+        );
+        assert_eq!(
+            names("Ủy ban nhân dân Thành phố Hồ Chí Minh"),
+            vec![agency("Thành phố Hồ Chí Minh")]
+        );
+        assert_eq!(
+            names("Tổng công ty Đường sắt Việt Nam"),
+            vec![agency("Tổng công ty Đường sắt Việt Nam")]
+        );
+        assert_eq!(
+            names("Văn phòng Trung ương Đảng"),
+            vec![agency("Văn phòng Trung ương Đảng")]
+        );
+        assert_eq!(
+            names("UBND các tỉnh, thành phố"),
+            vec![(RefKind::Group, "Các địa phương".into())]
+        );
+        assert_eq!(
+            names("Tập đoàn FPT"),
+            vec![(RefKind::Unresolved, "Tập đoàn FPT".into())],
+            "a private company is not guessed"
         );
     }
 
