@@ -111,6 +111,19 @@ pub enum ReportCommand {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Results of the tasks of one document (a conclusion notice "552/TB-VPCP", or an imported
+    /// appendix's key): lead, deadline, latest reported result, status in the documents' words.
+    Results {
+        #[arg(long)]
+        document: String,
+        /// Default: today.
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        format: ReportFormat,
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Totals on a date: tasks by state (a task is late when a lead agency is late, done when every
     /// lead is done) and the four-way counts of all lead assignments.
     Summary {
@@ -470,6 +483,66 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         }
                     };
                     emit(&output, &text)?;
+                }
+                ReportCommand::Results {
+                    document,
+                    as_of,
+                    format,
+                    output,
+                } => {
+                    let as_of = match as_of {
+                        Some(s) => parse_date_arg("--as-of", &s)?,
+                        None => today(),
+                    };
+                    let Some(ids) = db.tasks_of_document(&document).await? else {
+                        bail!(
+                            "không có văn bản \"{document}\" (số ký hiệu trong cột căn cứ giao, hoặc khóa của tệp đã nhập)"
+                        );
+                    };
+                    let book = db.load_status_book().await?;
+                    let states = book.task_states(as_of);
+                    let infos = db.task_infos().await?;
+                    let results = db.latest_results(as_of).await?;
+                    let items: Vec<crate::reports::ResultItem> = ids
+                        .iter()
+                        .filter_map(|id| infos.get(id))
+                        .map(|t| crate::reports::ResultItem {
+                            task_id: t.id.to_string(),
+                            number: t.number.clone(),
+                            name: t.name.clone(),
+                            headings: t.headings.clone(),
+                            lead: t.lead.clone(),
+                            deadline_raw: t.deadline_raw.clone(),
+                            result: results.get(&t.id).map(|r| r.1.clone()),
+                            result_date: results.get(&t.id).map(|r| r.0.clone()),
+                            status: states
+                                .get(&t.id)
+                                .map(|s| crate::reports::status_words(*s))
+                                .unwrap_or("Chưa giao cơ quan chủ trì")
+                                .to_string(),
+                        })
+                        .collect();
+                    match format {
+                        ReportFormat::Docx | ReportFormat::Xlsx => {
+                            let doc = crate::reports::results_doc(&document, &items, as_of);
+                            let stem: String = document
+                                .chars()
+                                .map(|c| if c.is_alphanumeric() { c } else { '-' })
+                                .collect();
+                            return write_official(
+                                &doc,
+                                format,
+                                output,
+                                &format!("ket-qua-{stem}-{}", iso(as_of)),
+                            );
+                        }
+                        ReportFormat::Json | ReportFormat::Text => {
+                            let text = serde_json::to_string_pretty(
+                                &serde_json::json!({ "document": document, "as_of": iso(as_of), "items": items }),
+                            )?;
+                            emit(&output, &text)?;
+                        }
+                    }
                 }
                 ReportCommand::Summary { as_of } => {
                     let as_of = parse_date_arg("--as-of", &as_of)?;

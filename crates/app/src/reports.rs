@@ -126,3 +126,81 @@ pub fn agencies_doc(rows: &[AgencyCounts], as_of: Date) -> OfficialDoc {
         sheet: "Theo cơ quan".into(),
     }
 }
+
+/// One task of a conclusion notice with its result.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ResultItem {
+    pub task_id: String,
+    pub number: String,
+    pub name: String,
+    pub headings: Vec<String>,
+    pub lead: Option<String>,
+    pub deadline_raw: String,
+    pub result: Option<String>,
+    pub result_date: Option<String>,
+    /// The words the documents use: "Đã hoàn thành", "Đã hoàn thành quá hạn", "Đang thực hiện",
+    /// "Chưa hoàn thành".
+    pub status: String,
+}
+
+/// The status of a task in the documents' words.
+pub fn status_words(s: tiendo_domain::status::AssignmentState) -> &'static str {
+    use tiendo_domain::status::AssignmentState::*;
+    match s {
+        DoneOnTime => "Đã hoàn thành",
+        DoneLate => "Đã hoàn thành quá hạn",
+        OpenInTime | Recurring | Conditional => "Đang thực hiện",
+        OpenOverdue => "Chưa hoàn thành",
+    }
+}
+
+/// The results table of the tasks of one document, grouped by their headings.
+pub fn results_doc(document: &str, items: &[ResultItem], as_of: Date) -> OfficialDoc {
+    let mut rows = Vec::new();
+    let mut last: Vec<String> = Vec::new();
+    for (n, it) in items.iter().enumerate() {
+        for (level, h) in it.headings.iter().enumerate() {
+            if last.get(level) != Some(h) {
+                rows.push(TableRow::Heading(h.clone()));
+            }
+        }
+        last = it.headings.clone();
+        rows.push(TableRow::Cells(vec![
+            Value::Number(n as i64 + 1),
+            Value::Text(it.name.clone()),
+            Value::Text(it.lead.clone().unwrap_or_default()),
+            Value::Text(it.deadline_raw.clone()),
+            Value::Text(it.result.clone().unwrap_or_default()),
+            Value::Text(it.status.clone()),
+        ]));
+    }
+    let count = |w: &str| items.iter().filter(|i| i.status == w).count();
+    OfficialDoc {
+        issuer: vec![],
+        place_date: None,
+        title: "PHỤ LỤC".into(),
+        subtitle: vec![
+            format!("KẾT QUẢ THỰC HIỆN NHIỆM VỤ GIAO TẠI VĂN BẢN {document}"),
+            format!("(Dữ liệu tính đến ngày {})", vn(as_of)),
+        ],
+        columns: vec![
+            col("TT", 4),
+            col("Nhiệm vụ", 34),
+            col("Cơ quan chủ trì", 16),
+            col("Thời hạn", 11),
+            col("Kết quả thực hiện", 34),
+            col("Tiến độ", 12),
+        ],
+        rows,
+        notes: vec![format!(
+            "Tổng số: {} nhiệm vụ; đã hoàn thành {}; hoàn thành quá hạn {}; đang thực hiện {}; chưa hoàn thành (quá hạn) {}.",
+            items.len(),
+            count("Đã hoàn thành"),
+            count("Đã hoàn thành quá hạn"),
+            count("Đang thực hiện"),
+            count("Chưa hoàn thành")
+        )],
+        landscape: true,
+        sheet: "Kết quả thực hiện".into(),
+    }
+}

@@ -505,3 +505,94 @@ fn overdue_list_as_official_word_and_excel() {
         "default file name"
     );
 }
+
+#[test]
+fn results_of_a_conclusion_notice_in_the_documents_words() {
+    let dir = temp_dir();
+    let csv = dir.join("ket-qua-552.csv");
+    std::fs::write(
+        &csv,
+        "TT;Nhiệm vụ;Cơ quan chủ trì;Thời hạn;Căn cứ giao;Kết quả thực hiện;Tiến độ\n\
+         ;Nhiệm vụ giao Bộ trưởng Bộ Y tế chỉ đạo;;;;;\n\
+         1;Kết nối sổ sức khỏe điện tử;Bộ Y tế;30/6/2025;Thông báo số 552/TB-VPCP ngày 10/5/2025;Đã kết nối 63/63 tỉnh;Đã hoàn thành\n\
+         2;Giấy chuyển tuyến điện tử;Bộ Y tế;31/3/2025;Thông báo số 552/TB-VPCP ngày 10/5/2025;Hoàn thành ngày 15/6/2025;Đã hoàn thành quá hạn\n\
+         ;Nhiệm vụ giao Bộ trưởng Bộ Công an chỉ đạo;;;;;\n\
+         3;Định danh tổ chức;Bộ Công an;30/9/2025;Thông báo số 552/TB-VPCP;Đang thử nghiệm;Đang thực hiện\n\
+         4;Sàn dữ liệu;Bộ Công an;31/7/2025;Thông báo số 552/TB-VPCP;Chưa triển khai;Chưa hoàn thành\n\
+         5;Nhiệm vụ của văn bản khác;Bộ Tài chính;31/7/2025;Nghị quyết số 71/NQ-CP;;\n",
+    )
+    .expect("write");
+    let (code, _, err) = run(tiendo(&dir)
+        .args(["import", "--reported-on", "2025-08-15"])
+        .arg(&csv));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(tiendo(&dir).args([
+        "report",
+        "results",
+        "--document",
+        "552/TB-VPCP",
+        "--as-of",
+        "2025-08-15",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let items = v["items"].as_array().expect("items");
+    let got: Vec<(&str, &str, &str)> = items
+        .iter()
+        .map(|i| {
+            (
+                i["number"].as_str().unwrap_or(""),
+                i["status"].as_str().unwrap_or(""),
+                i["result"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("1", "Đã hoàn thành", "Đã kết nối 63/63 tỉnh"),
+            ("2", "Đã hoàn thành quá hạn", "Hoàn thành ngày 15/6/2025"),
+            ("3", "Đang thực hiện", "Đang thử nghiệm"),
+            ("4", "Chưa hoàn thành", "Chưa triển khai"),
+        ]
+    );
+    assert_eq!(
+        items[0]["headings"][0],
+        "Nhiệm vụ giao Bộ trưởng Bộ Y tế chỉ đạo"
+    );
+    assert_eq!(
+        items[2]["headings"][0],
+        "Nhiệm vụ giao Bộ trưởng Bộ Công an chỉ đạo"
+    );
+    let (code, _, err) = run(tiendo(&dir).args([
+        "report",
+        "results",
+        "--document",
+        "552/TB-VPCP",
+        "--as-of",
+        "2025-08-15",
+        "--format",
+        "docx",
+        "--output",
+        "kq.docx",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let blocks =
+        tiendo_office::docx::read_docx(&std::fs::read(dir.join("kq.docx")).expect("written"))
+            .expect("reads back");
+    let rows = blocks
+        .iter()
+        .find_map(|b| {
+            if let tiendo_office::blocks::Block::Table { rows, .. } = b {
+                Some(rows)
+            } else {
+                None
+            }
+        })
+        .expect("table");
+    assert_eq!(rows.len(), 1 + 2 + 4, "header, two groups, four tasks");
+    let (code, _, err) =
+        run(tiendo(&dir).args(["report", "results", "--document", "999/KHONG-CO"]));
+    assert_ne!(code, 0);
+    assert!(err.contains("999/KHONG-CO"));
+}

@@ -316,12 +316,20 @@ impl State<'_> {
         // Heading rows: merged across the table, the same text in every non-empty cell, or a
         // Roman/letter number with only the name cell filled.
         let all_same = non_empty.len() > 1 && non_empty.iter().all(|(_, t)| *t == non_empty[0].1);
+        // A lone text in a heading form is a heading — even right after a repeated header, unless
+        // it reads as the rest of a sentence cut by the page break (a lower-case start).
+        let lone = non_empty.len() == 1 && number_idx.is_none_or(|n| non_empty[0].0 != n);
+        let continues_sentence = non_empty[0]
+            .1
+            .trim_start()
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase);
         if merged
             || all_same
-            || (non_empty.len() == 1
-                && number_idx.is_none_or(|n| non_empty[0].0 != n)
-                && !self.after_header
-                && heading_kind(non_empty[0].1).is_some())
+            || (lone
+                && heading_kind(non_empty[0].1).is_some()
+                && (!self.after_header || self.tasks.is_empty() || !continues_sentence))
         {
             let text = clean(non_empty[0].1);
             let kind = heading_kind(&text).unwrap_or(HeadingKind::Other);
@@ -361,7 +369,16 @@ impl State<'_> {
         self.after_header = false;
         if number.is_empty() {
             let has_fields = !cell(Column::Lead).is_empty() || !cell(Column::Deadline).is_empty();
-            if has_fields || self.tasks.is_empty() {
+            if !has_fields && self.tasks.is_empty() {
+                // Above the first task, a row without number or fields is a heading.
+                let text: Vec<&str> = non_empty.iter().map(|(_, t)| t.trim()).collect();
+                self.warnings.push(format!(
+                    "{source}: dòng không có số thứ tự trước nhiệm vụ đầu tiên, đọc là tiêu đề mục"
+                ));
+                self.push_heading(HeadingKind::Other, clean(&text.join(" ")));
+                return;
+            }
+            if has_fields {
                 self.warnings
                     .push(format!("{source}: nhiệm vụ không có số thứ tự"));
             } else {

@@ -558,3 +558,44 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&d).expect("tempdir");
     d
 }
+
+#[test]
+fn a_heading_can_open_a_page_and_a_cut_sentence_continues() {
+    let body = [
+        table(&[
+            row(&HEADER),
+            row(&["1", "Nhiệm vụ một", "Bộ Y tế", "", "", "Quý I/2026", ""]),
+        ]),
+        table(&[
+            row(&HEADER),
+            row(&["", "Nhóm 2 - Dữ liệu (1 nhiệm vụ)", "", "", "", "", ""]),
+            row(&[
+                "2",
+                "Nhiệm vụ hai về",
+                "Bộ Công an",
+                "",
+                "",
+                "Quý II/2026",
+                "",
+            ]),
+        ]),
+        table(&[
+            row(&HEADER),
+            row(&["", "dữ liệu dân cư", "", "", "", "", ""]),
+            row(&["3", "Nhiệm vụ ba", "Bộ Tư pháp", "", "", "Quý III/2026", ""]),
+        ]),
+    ]
+    .concat();
+    let p = read("j.docx", &docx(&body)).expect("reads");
+    assert_eq!(p.tasks.len(), 3);
+    assert!(p.tasks[0].headings.is_empty());
+    assert_eq!(p.tasks[1].headings, vec!["Nhóm 2 - Dữ liệu (1 nhiệm vụ)"]);
+    assert_eq!(p.tasks[1].name, "Nhiệm vụ hai về dữ liệu dân cư");
+    assert!(
+        p.warnings
+            .iter()
+            .all(|w| !w.contains("ghi 1 nhiệm vụ nhưng")),
+        "{:?}",
+        p.warnings
+    );
+}

@@ -182,3 +182,44 @@ pub struct Counts {
     pub documents: i64,
     pub deadline_changes: i64,
 }
+
+impl Db {
+    /// Tasks assigned by a document — an imported appendix (its key) or a document named in the
+    /// tasks' basis ("552/TB-VPCP") — in the order of their source rows. `None` when no document
+    /// has that symbol or key.
+    pub async fn tasks_of_document(&self, symbol_or_key: &str) -> Result<Option<Vec<i64>>> {
+        let doc: Option<i64> = sqlx::query_scalar("SELECT id FROM documents WHERE symbol = $1 OR doc_key = $1 OR doc_key = $2 ORDER BY id")
+            .bind(symbol_or_key.trim())
+            .bind(format!("symbol:{}", symbol_or_key.trim()))
+            .fetch_optional(self.pool())
+            .await?;
+        let Some(_) = doc else { return Ok(None) };
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT t.id, t.document_id, t.position FROM tasks t
+             LEFT JOIN task_documents td ON td.task_id = t.id
+             JOIN documents d ON d.id = td.document_id OR d.id = t.document_id
+             WHERE d.symbol = $1 OR d.doc_key = $1 OR d.doc_key = $2
+             ORDER BY t.document_id, t.position, t.id",
+        )
+        .bind(symbol_or_key.trim())
+        .bind(format!("symbol:{}", symbol_or_key.trim()))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(Some(ids))
+    }
+
+    /// The latest progress text reported on or before `as_of` for each task: task → (date, text).
+    pub async fn latest_results(
+        &self,
+        as_of: Date,
+    ) -> Result<std::collections::HashMap<i64, (String, String)>> {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT a.task_id, r.reported_on, r.text FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id
+             WHERE r.text IS NOT NULL AND r.reported_on <= $1 ORDER BY r.reported_on, r.id",
+        )
+        .bind(iso(as_of))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.into_iter().map(|(t, d, x)| (t, (d, x))).collect())
+    }
+}
