@@ -568,7 +568,7 @@ fn a_heading_can_open_a_page_and_a_cut_sentence_continues() {
         ]),
         table(&[
             row(&HEADER),
-            row(&["", "Nhóm 2 - Dữ liệu (1 nhiệm vụ)", "", "", "", "", ""]),
+            row(&["", "Nhóm 2 - Dữ liệu (2 nhiệm vụ)", "", "", "", "", ""]),
             row(&[
                 "2",
                 "Nhiệm vụ hai về",
@@ -589,12 +589,12 @@ fn a_heading_can_open_a_page_and_a_cut_sentence_continues() {
     let p = read("j.docx", &docx(&body)).expect("reads");
     assert_eq!(p.tasks.len(), 3);
     assert!(p.tasks[0].headings.is_empty());
-    assert_eq!(p.tasks[1].headings, vec!["Nhóm 2 - Dữ liệu (1 nhiệm vụ)"]);
+    assert_eq!(p.tasks[1].headings, vec!["Nhóm 2 - Dữ liệu (2 nhiệm vụ)"]);
     assert_eq!(p.tasks[1].name, "Nhiệm vụ hai về dữ liệu dân cư");
     assert!(
         p.warnings
             .iter()
-            .all(|w| !w.contains("ghi 1 nhiệm vụ nhưng")),
+            .all(|w| !w.contains("ghi 2 nhiệm vụ nhưng")),
         "{:?}",
         p.warnings
     );
