@@ -70,6 +70,16 @@ pub enum Command {
         #[command(subcommand)]
         command: AgencyCommand,
     },
+    /// Start the web application and the JSON API (OpenAPI at /api/openapi.json).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// Accounts of the web application.
+    Users {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Generate a synthetic, realistic data set (up to national scale) into the database.
     Generate {
         #[arg(long, default_value_t = 1000)]
@@ -79,6 +89,28 @@ pub enum Command {
         /// Average number of progress reports per assignment.
         #[arg(long, default_value_t = 4.0)]
         reports_per_assignment: f64,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create an account; prints a one-time password to change at first log-in.
+    Add {
+        username: String,
+        /// admin, standing (standing-agency officer), leader, focal (agency focal point), viewer
+        #[arg(long)]
+        role: String,
+        /// Registry code of the agency (required for focal points).
+        #[arg(long)]
+        agency: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Create an API token for another system, acting as this account.
+    Token {
+        username: String,
+        #[arg(long)]
+        name: String,
     },
 }
 
@@ -796,6 +828,54 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let db = Db::connect(&cli.database_url).await?;
                     db.add_alias(&code, &alias, "cli").await?;
                     println!("Đã thêm tên gọi \"{alias}\" cho {code}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { bind } => {
+            let db = Db::connect(&cli.database_url).await?;
+            crate::web::serve(db, &bind).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Users { command } => {
+            let db = Db::connect(&cli.database_url).await?;
+            match command {
+                UserCommand::Add {
+                    username,
+                    role,
+                    agency,
+                    name,
+                } => {
+                    let password = crate::web::auth::new_password()?;
+                    let hash = crate::web::auth::hash_password(password.clone()).await?;
+                    db.create_user(
+                        &username,
+                        name.as_deref().unwrap_or(&username),
+                        &hash,
+                        &role,
+                        agency.as_deref(),
+                        true,
+                        "cli",
+                    )
+                    .await?;
+                    println!("Đã tạo tài khoản {username}; mật khẩu dùng một lần: {password}");
+                }
+                UserCommand::Token { username, name } => {
+                    let Some(user) = db.user_by_username(&username).await? else {
+                        bail!("không có tài khoản {username}");
+                    };
+                    let token = crate::web::auth::new_token()?;
+                    db.create_api_token(
+                        &crate::web::auth::sha256_hex(&token),
+                        &name,
+                        user.id,
+                        "cli",
+                    )
+                    .await?;
+                    println!("{token}");
+                    eprintln!(
+                        "Mã truy cập API \"{name}\" cho {username} (chỉ hiện một lần): dùng trong tiêu đề Authorization: Bearer …"
+                    );
                 }
             }
             Ok(ExitCode::SUCCESS)

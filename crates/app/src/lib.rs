@@ -3,3 +3,4 @@
 pub mod cli;
 pub mod generate;
 pub mod reports;
+pub mod web;

@@ -12,6 +12,7 @@ pub mod registry;
 pub mod schema;
 pub mod seed;
 pub mod tasks;
+pub mod users;
 
 use std::str::FromStr;
 use std::time::Duration;

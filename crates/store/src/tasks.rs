@@ -223,3 +223,245 @@ impl Db {
         Ok(rows.into_iter().map(|(t, d, x)| (t, (d, x))).collect())
     }
 }
+
+/// Filters of the task list. Text filters compare folded (no diacritics, any case).
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    pub q: Option<String>,
+    /// Registry code of an assigned agency.
+    pub agency: Option<String>,
+    pub heading: Option<String>,
+    /// Document key or symbol (the appendix imported, or a basis document).
+    pub document: Option<String>,
+    pub due_from: Option<Date>,
+    pub due_to: Option<Date>,
+    /// Only tasks where this agency is assigned (an agency focal point's view).
+    pub only_agency_id: Option<i64>,
+    /// Secret tasks are shown only to the standing agency and to the agencies assigned.
+    pub see_all_secret: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TaskRow {
+    pub id: i64,
+    pub number: String,
+    pub name: String,
+    pub deadline_raw: String,
+    pub due_on: Option<String>,
+    pub lead: Option<String>,
+    pub headings: Vec<String>,
+    pub document: Option<String>,
+    pub secret: bool,
+}
+
+enum Bind {
+    S(String),
+    I(i64),
+}
+
+impl Db {
+    /// Tasks matching the filter, in the order of their source documents and rows.
+    pub async fn list_tasks(&self, f: &TaskFilter) -> Result<Vec<TaskRow>> {
+        let mut sql = String::from(
+            "SELECT t.id, t.number, t.name, t.deadline_raw, t.due_on, t.lead_raw, t.headings, COALESCE(d.title, d.doc_key), t.secret
+             FROM tasks t LEFT JOIN documents d ON d.id = t.document_id WHERE 1 = 1",
+        );
+        let mut binds: Vec<Bind> = Vec::new();
+        let next = |b: Bind, binds: &mut Vec<Bind>| {
+            binds.push(b);
+            format!("${}", binds.len())
+        };
+        if let Some(q) =
+            f.q.as_deref()
+                .map(tiendo_domain::text::name_key)
+                .filter(|q| !q.is_empty())
+        {
+            let p = next(Bind::S(format!("%{q}%")), &mut binds);
+            sql.push_str(&format!(" AND t.name_key LIKE {p}"));
+        }
+        if let Some(code) = f.agency.as_deref().filter(|s| !s.is_empty()) {
+            let p = next(Bind::S(code.to_string()), &mut binds);
+            sql.push_str(&format!(" AND EXISTS (SELECT 1 FROM assignments a JOIN agencies g ON g.id = a.agency_id WHERE a.task_id = t.id AND a.active = 1 AND g.code = {p})"));
+        }
+        if let Some(h) = f.heading.as_deref().filter(|s| !s.is_empty()) {
+            let p = next(Bind::S(format!("%{}%", h.replace('%', ""))), &mut binds);
+            sql.push_str(&format!(" AND t.headings LIKE {p}"));
+        }
+        if let Some(doc) = f.document.as_deref().filter(|s| !s.is_empty()) {
+            let p1 = next(Bind::S(doc.to_string()), &mut binds);
+            let p2 = next(Bind::S(format!("symbol:{doc}")), &mut binds);
+            sql.push_str(&format!(
+                " AND (d.doc_key = {p1} OR EXISTS (SELECT 1 FROM task_documents td JOIN documents bd ON bd.id = td.document_id WHERE td.task_id = t.id AND (bd.symbol = {p1} OR bd.doc_key = {p2})))"
+            ));
+        }
+        if let Some(d) = f.due_from {
+            let p = next(Bind::S(iso(d)), &mut binds);
+            sql.push_str(&format!(" AND t.due_on >= {p}"));
+        }
+        if let Some(d) = f.due_to {
+            let p = next(Bind::S(iso(d)), &mut binds);
+            sql.push_str(&format!(" AND t.due_on <= {p}"));
+        }
+        if let Some(a) = f.only_agency_id {
+            let p = next(Bind::I(a), &mut binds);
+            sql.push_str(&format!(" AND EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.active = 1 AND a.agency_id = {p})"));
+        } else if !f.see_all_secret {
+            sql.push_str(" AND t.secret = 0");
+        }
+        sql.push_str(" ORDER BY t.document_id, t.position, t.id");
+        let mut q = sqlx::query_as::<
+            _,
+            (
+                i64,
+                String,
+                String,
+                String,
+                Option<String>,
+                Option<String>,
+                String,
+                Option<String>,
+                i64,
+            ),
+        >(sqlx::AssertSqlSafe(sql));
+        for b in binds {
+            q = match b {
+                Bind::S(s) => q.bind(s),
+                Bind::I(i) => q.bind(i),
+            };
+        }
+        Ok(q.fetch_all(self.pool())
+            .await?
+            .into_iter()
+            .map(|r| TaskRow {
+                id: r.0,
+                number: r.1,
+                name: r.2,
+                deadline_raw: r.3,
+                due_on: r.4,
+                lead: r.5,
+                headings: serde_json::from_str(&r.6).unwrap_or_default(),
+                document: r.7,
+                secret: r.8 != 0,
+            })
+            .collect())
+    }
+
+    /// Everything about one task for its page.
+    pub async fn task_detail(&self, id: i64) -> Result<Option<TaskDetail>> {
+        let row: Option<(i64, String, String, String, Option<String>, String, Option<String>, Option<String>, Option<String>, String, Option<String>, Option<String>, i64, String, Option<String>)> = sqlx::query_as(
+            "SELECT t.id, t.number, t.name, t.headings, t.expected_result, t.deadline_raw, t.due_on, t.deadline_note, t.basis, t.extra, t.source, COALESCE(d.title, d.doc_key), t.secret, c.name, t.lead_raw
+             FROM tasks t JOIN committees c ON c.id = t.committee_id LEFT JOIN documents d ON d.id = t.document_id WHERE t.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let assignments: Vec<(i64, i64, String, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT a.id, a.agency_id, g.name, a.role, a.via_group, a.unit FROM assignments a JOIN agencies g ON g.id = a.agency_id
+             WHERE a.task_id = $1 AND a.active = 1 ORDER BY a.role DESC, a.id",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        let changes: Vec<(String, Option<String>, String, String, Option<String>, String, String)> = sqlx::query_as(
+            "SELECT dc.effective_on, g.name, dc.raw, dc.reason, dc.approved_by, dc.state, dc.created_by FROM deadline_changes dc
+             LEFT JOIN assignments a ON a.id = dc.assignment_id LEFT JOIN agencies g ON g.id = a.agency_id
+             WHERE dc.task_id = $1 ORDER BY dc.effective_on, dc.id",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        let reports: Vec<(String, String, Option<String>, Option<String>, String)> = sqlx::query_as(
+            "SELECT r.reported_on, g.name, r.status, r.text, r.created_by FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id
+             JOIN agencies g ON g.id = a.agency_id WHERE a.task_id = $1 ORDER BY r.reported_on DESC, r.id DESC LIMIT 200",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        let unresolved: Vec<(String, String)> = sqlx::query_as(
+            "SELECT role, text FROM task_unresolved_agencies WHERE task_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(Some(TaskDetail {
+            id: r.0,
+            number: r.1,
+            name: r.2,
+            headings: serde_json::from_str(&r.3).unwrap_or_default(),
+            expected_result: r.4,
+            deadline_raw: r.5,
+            due_on: r.6,
+            deadline_note: r.7,
+            basis: r.8,
+            extra: serde_json::from_str(&r.9).unwrap_or_default(),
+            source: r.10,
+            document: r.11,
+            secret: r.12 != 0,
+            committee: r.13,
+            lead_raw: r.14,
+            assignments,
+            changes,
+            reports,
+            unresolved,
+            history: self.history("task", id).await?,
+        }))
+    }
+
+    /// Number and name of some tasks.
+    pub async fn task_names(
+        &self,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, (String, String)>> {
+        let mut out = std::collections::HashMap::new();
+        for chunk in ids.chunks(500) {
+            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+            let sql = format!(
+                "SELECT id, number, name FROM tasks WHERE id IN ({})",
+                list.join(",")
+            );
+            let rows: Vec<(i64, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(self.pool())
+                .await?;
+            out.extend(rows.into_iter().map(|(i, n, m)| (i, (n, m))));
+        }
+        Ok(out)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct TaskDetail {
+    pub id: i64,
+    pub number: String,
+    pub name: String,
+    pub headings: Vec<String>,
+    pub expected_result: Option<String>,
+    pub deadline_raw: String,
+    pub due_on: Option<String>,
+    pub deadline_note: Option<String>,
+    pub basis: Option<String>,
+    pub extra: Vec<(String, String)>,
+    pub source: Option<String>,
+    pub document: Option<String>,
+    pub secret: bool,
+    pub committee: String,
+    pub lead_raw: Option<String>,
+    /// (assignment id, agency id, agency name, role, via group, unit)
+    pub assignments: Vec<(i64, i64, String, String, Option<String>, Option<String>)>,
+    /// (effective on, agency or whole task, new deadline, reason, approved by, state, by)
+    pub changes: Vec<(
+        String,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+    )>,
+    /// (date, agency, status, text, by)
+    pub reports: Vec<(String, String, Option<String>, Option<String>, String)>,
+    /// (role, text)
+    pub unresolved: Vec<(String, String)>,
+    /// (at, actor, action, before, after)
+    pub history: Vec<(String, String, String, Option<String>, Option<String>)>,
+}

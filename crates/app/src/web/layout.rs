@@ -1,0 +1,62 @@
+//! The page shell and the embedded stylesheet.
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use maud::{DOCTYPE, Markup, html};
+
+use super::auth::CurrentUser;
+
+pub async fn css() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("app.css"),
+    )
+}
+
+pub fn role_name(role: &str) -> &'static str {
+    match role {
+        "admin" => "Quản trị",
+        "standing" => "Cơ quan thường trực",
+        "leader" => "Lãnh đạo",
+        "focal" => "Đầu mối cơ quan",
+        _ => "Xem",
+    }
+}
+
+pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="vi" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " — Tiến Độ" }
+                link rel="stylesheet" href="/static/app.css";
+            }
+            body {
+                a.skip href="#noi-dung" { "Bỏ qua điều hướng" }
+                header.top {
+                    a.brand href="/" { "Tiến Độ" }
+                    @if let Some(u) = user {
+                        nav aria-label="Chính" {
+                            a href="/" { "Tổng quan" }
+                            a href="/nhiem-vu" { "Nhiệm vụ" }
+                        }
+                        div.who {
+                            span { (u.user.full_name) " · " (role_name(&u.user.role)) }
+                            a href="/tai-khoan/mat-khau" { "Đổi mật khẩu" }
+                            form method="post" action="/dang-xuat" {
+                                input type="hidden" name="csrf" value=(u.csrf);
+                                button type="submit" { "Đăng xuất" }
+                            }
+                        }
+                    }
+                }
+                main id="noi-dung" { (body) }
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! `tiendo serve`: the web application and the JSON API (issue 4, first slice: accounts and
+//! sessions, the dashboard, the task list and the task page, read-only API with OpenAPI).
+//!
+//! Server-rendered HTML (maud escapes every value: nothing from a document or a user is rendered
+//! as markup), assets embedded in the binary, no build step.
+
+pub mod api;
+pub mod auth;
+pub mod layout;
+pub mod pages;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+use tiendo_domain::status::StatusBook;
+use tiendo_store::Db;
+use tokio::sync::RwLock;
+
+/// What the pages read from memory: the status book and the agency names, with the audit position
+/// they reflect; a background task reloads them when the data changes.
+pub struct Snapshot {
+    pub book: StatusBook,
+    pub agencies: HashMap<i64, (String, String)>,
+    pub version: i64,
+}
+
+pub struct App {
+    pub db: Db,
+    pub snapshot: RwLock<Arc<Snapshot>>,
+    /// Cookies marked Secure (turn off only for plain-HTTP tests).
+    pub secure_cookies: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState(pub Arc<App>);
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+async fn data_version(db: &Db) -> anyhow::Result<i64> {
+    Ok(
+        tiendo_store::sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(id), 0) FROM audit_log")
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
+
+pub async fn load_snapshot(db: &Db) -> anyhow::Result<Snapshot> {
+    let version = data_version(db).await?;
+    Ok(Snapshot {
+        book: db.load_status_book().await?,
+        agencies: db.agency_names().await?,
+        version,
+    })
+}
+
+impl AppState {
+    pub async fn new(db: Db, secure_cookies: bool) -> anyhow::Result<Self> {
+        let snap = load_snapshot(&db).await?;
+        Ok(AppState(Arc::new(App {
+            db,
+            snapshot: RwLock::new(Arc::new(snap)),
+            secure_cookies,
+        })))
+    }
+
+    pub async fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot.read().await.clone()
+    }
+
+    /// Reloads the snapshot when the data changed since it was taken.
+    pub async fn refresh(&self) -> anyhow::Result<bool> {
+        let current = self.snapshot().await.version;
+        if data_version(&self.db).await? == current {
+            return Ok(false);
+        }
+        let snap = load_snapshot(&self.db).await?;
+        *self.snapshot.write().await = Arc::new(snap);
+        Ok(true)
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::dashboard))
+        .route("/nhiem-vu", get(pages::tasks))
+        .route("/nhiem-vu/{id}", get(pages::task))
+        .route("/dang-nhap", get(auth::login_page).post(auth::login))
+        .route("/dang-xuat", post(auth::logout))
+        .route(
+            "/tai-khoan/mat-khau",
+            get(auth::password_page).post(auth::change_password),
+        )
+        .route("/static/app.css", get(layout::css))
+        .merge(api::router())
+        .with_state(state)
+}
+
+/// Runs the server until the process is stopped; the snapshot follows changes every few seconds.
+pub async fn serve(db: Db, bind: &str) -> anyhow::Result<()> {
+    if let Some((user, password)) = auth::ensure_first_admin(&db).await? {
+        eprintln!("Tài khoản quản trị đầu tiên: {user} / mật khẩu dùng một lần: {password}");
+        eprintln!("(Đổi mật khẩu ngay sau lần đăng nhập đầu tiên.)");
+    }
+    let state = AppState::new(db, true).await?;
+    let refresher = state.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            if let Err(e) = refresher.refresh().await {
+                eprintln!("tiendo serve: không cập nhật được dữ liệu: {e:#}");
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|e| anyhow::anyhow!("không mở được {bind}: {e}"))?;
+    eprintln!("Tiến Độ đang chạy tại http://{}", listener.local_addr()?);
+    axum::serve(listener, router(state)).await?;
+    Ok(())
+}

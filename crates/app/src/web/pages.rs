@@ -1,0 +1,432 @@
+//! Pages: Tổng quan (dashboard), Nhiệm vụ (task list with filters and diacritics-free search),
+//! the task page. Dates are shown dd/mm/yyyy; "as of" is chosen with `?ngay=`.
+
+use std::collections::HashSet;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use tiendo_domain::deadline::{iso, parse_user_date, vn};
+use tiendo_domain::status::{AssignmentState, FourWay};
+use tiendo_store::tasks::TaskFilter;
+use time::Date;
+
+use super::AppState;
+use super::auth::{CurrentUser, PageUser};
+use super::layout::page;
+
+fn today() -> Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+fn date_or_today(s: Option<&str>) -> Date {
+    s.and_then(parse_user_date).unwrap_or_else(today)
+}
+
+fn show_iso(s: Option<&str>) -> String {
+    s.and_then(parse_user_date).map(vn).unwrap_or_default()
+}
+
+fn state_key(s: AssignmentState) -> &'static str {
+    match s {
+        AssignmentState::DoneOnTime => "done_on_time",
+        AssignmentState::DoneLate => "done_late",
+        AssignmentState::OpenInTime => "open_in_time",
+        AssignmentState::OpenOverdue => "open_overdue",
+        AssignmentState::Recurring => "recurring",
+        AssignmentState::Conditional => "conditional",
+    }
+}
+
+fn badge(s: AssignmentState) -> Markup {
+    html! { span class={"badge s-" (state_key(s))} { (s.vietnamese()) } }
+}
+
+fn status_word(s: Option<&str>) -> &'static str {
+    match s {
+        Some("done") => "Đã hoàn thành",
+        Some("done_late") => "Đã hoàn thành quá hạn",
+        Some("in_progress") => "Đang thực hiện",
+        Some("not_done") => "Chưa hoàn thành",
+        _ => "",
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct DashboardQuery {
+    ngay: Option<String>,
+    han: Option<i64>,
+}
+
+/// Bars of late assignments per agency, as inline SVG (no script, readable without colour).
+fn chart(rows: &[(String, u64)]) -> Markup {
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1);
+    let bar_h = 22;
+    let label_w = 330;
+    let width = 900;
+    let height = rows.len() * bar_h + 10;
+    html! {
+        svg.chart role="img" aria-label="Số nhiệm vụ quá hạn theo cơ quan" width=(width) height=(height) viewBox={"0 0 " (width) " " (height)} {
+            @for (i, (name, n)) in rows.iter().enumerate() {
+                @let y = i * bar_h + 4;
+                @let w = (*n as f64 / max as f64 * (width - label_w - 60) as f64).round() as u64;
+                text x="0" y=(y + 15) { (name) }
+                rect x=(label_w) y=(y + 3) width=(w.max(1)) height="15" fill="#b3261e" {}
+                text x=(label_w as u64 + w + 6) y=(y + 15) { (n) }
+            }
+        }
+    }
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Query(q): Query<DashboardQuery>,
+) -> Response {
+    let as_of = date_or_today(q.ngay.as_deref());
+    let window = q.han.unwrap_or(14).clamp(1, 120);
+    let snap = state.snapshot().await;
+    let own = if u.user.role == "focal" {
+        u.user.agency_id
+    } else {
+        None
+    };
+    let per_agency = snap.book.agency_counts(as_of);
+    let totals = match own {
+        Some(a) => per_agency.get(&a).copied().unwrap_or_default(),
+        None => per_agency.values().fold(FourWay::default(), |mut t, c| {
+            t.done_on_time += c.done_on_time;
+            t.done_late += c.done_late;
+            t.open_in_time += c.open_in_time;
+            t.open_overdue += c.open_overdue;
+            t.recurring += c.recurring;
+            t.conditional += c.conditional;
+            t
+        }),
+    };
+    let mut late: Vec<(String, u64)> = per_agency
+        .iter()
+        .filter(|(a, c)| c.open_overdue > 0 && own.is_none_or(|o| o == **a))
+        .map(|(a, c)| {
+            (
+                snap.agencies
+                    .get(a)
+                    .map(|x| x.1.clone())
+                    .unwrap_or_default(),
+                c.open_overdue,
+            )
+        })
+        .collect();
+    late.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    late.truncate(15);
+    let soon: Vec<_> = snap
+        .book
+        .due_soon(as_of, window)
+        .into_iter()
+        .filter(|d| own.is_none_or(|o| o == d.agency))
+        .take(25)
+        .collect();
+    let ids: Vec<i64> = soon.iter().map(|d| d.task).collect();
+    let names = state.db.task_names(&ids).await.unwrap_or_default();
+    let difficulties: Vec<(String, String, String, String)> = tiendo_store::sqlx::query_as(
+        "SELECT df.created_at, g.name, df.text, df.state FROM difficulties df JOIN agencies g ON g.id = df.raising_agency_id ORDER BY df.id DESC LIMIT 10",
+    )
+    .fetch_all(state.db.pool())
+    .await
+    .unwrap_or_default();
+    page(
+        "Tổng quan",
+        Some(&u),
+        html! {
+            h1 { "Tổng quan" }
+            form.filters method="get" action="/" {
+                label { "Dữ liệu tính đến ngày" input type="date" name="ngay" value=(iso(as_of)); }
+                label { "Sắp đến hạn trong (ngày)" input type="number" name="han" min="1" max="120" value=(window); }
+                button.primary type="submit" { "Xem" }
+            }
+            p.muted { "Dữ liệu tính đến ngày " (vn(as_of)) ". Số phân công chủ trì"
+                @if own.is_some() { " của cơ quan bạn" } "." }
+            div.cards {
+                div.card.ok { div.n { (totals.done_on_time) } div.l { "Hoàn thành đúng hạn" } }
+                div.card.warn { div.n { (totals.done_late) } div.l { "Hoàn thành quá hạn" } }
+                div.card { div.n { (totals.open_in_time) } div.l { "Đang thực hiện trong hạn" } }
+                div.card.late { div.n { (totals.open_overdue) } div.l { "Quá hạn chưa hoàn thành" } }
+            }
+            h2 { "Nhiệm vụ quá hạn theo cơ quan" }
+            @if late.is_empty() { p.muted { "Không có nhiệm vụ quá hạn." } } @else { (chart(&late)) }
+            h2 { "Sắp đến hạn trong " (window) " ngày" }
+            @if soon.is_empty() { p.muted { "Không có nhiệm vụ sắp đến hạn." } } @else {
+                table {
+                    thead { tr { th { "Hạn" } th { "Nhiệm vụ" } th { "Cơ quan" } } }
+                    tbody {
+                        @for d in &soon {
+                            tr {
+                                td { (vn(d.due)) }
+                                td { a href={"/nhiem-vu/" (d.task)} { @if let Some((n, m)) = names.get(&d.task) { "[" (n) "] " (m) } } }
+                                td { (snap.agencies.get(&d.agency).map(|a| a.1.as_str()).unwrap_or("")) }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 { "Khó khăn, vướng mắc mới nhất" }
+            @if difficulties.is_empty() { p.muted { "Chưa có khó khăn, vướng mắc nào được báo cáo." } } @else {
+                table {
+                    thead { tr { th { "Ngày" } th { "Cơ quan" } th { "Nội dung" } th { "Tình trạng" } } }
+                    tbody { @for d in &difficulties { tr { td { (show_iso(d.0.get(..10))) } td { (d.1) } td { (d.2) } td { (d.3) } } } }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+#[derive(Deserialize, Default)]
+pub struct TasksQuery {
+    q: Option<String>,
+    co_quan: Option<String>,
+    trang_thai: Option<String>,
+    muc: Option<String>,
+    van_ban: Option<String>,
+    tu: Option<String>,
+    den: Option<String>,
+    ngay: Option<String>,
+    trang: Option<usize>,
+}
+
+const PAGE_SIZE: usize = 50;
+
+fn visible_filter(u: &CurrentUser) -> (Option<i64>, bool) {
+    match u.user.role.as_str() {
+        "admin" | "standing" => (None, true),
+        "focal" => (u.user.agency_id.or(Some(-1)), false),
+        _ => (None, false),
+    }
+}
+
+pub async fn tasks(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Query(q): Query<TasksQuery>,
+) -> Response {
+    let as_of = date_or_today(q.ngay.as_deref());
+    let (only_agency, see_all_secret) = visible_filter(&u);
+    let filter = TaskFilter {
+        q: q.q.clone(),
+        agency: q.co_quan.clone(),
+        heading: q.muc.clone(),
+        document: q.van_ban.clone(),
+        due_from: q.tu.as_deref().and_then(parse_user_date),
+        due_to: q.den.as_deref().and_then(parse_user_date),
+        only_agency_id: only_agency,
+        see_all_secret,
+    };
+    let rows = match state.db.list_tasks(&filter).await {
+        Ok(r) => r,
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")).into_response(),
+    };
+    let snap = state.snapshot().await;
+    let states = snap.book.task_states(as_of);
+    let wanted: Option<HashSet<&str>> = match q.trang_thai.as_deref() {
+        Some("qua_han") => Some(["open_overdue"].into()),
+        Some("dung_han") => Some(["done_on_time"].into()),
+        Some("tre_han") => Some(["done_late"].into()),
+        Some("dang_thuc_hien") => Some(["open_in_time", "recurring", "conditional"].into()),
+        _ => None,
+    };
+    let rows: Vec<_> = rows
+        .into_iter()
+        .filter(|r| {
+            wanted
+                .as_ref()
+                .is_none_or(|w| states.get(&r.id).is_some_and(|s| w.contains(state_key(*s))))
+        })
+        .collect();
+    let total = rows.len();
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let current = q.trang.unwrap_or(1).clamp(1, pages);
+    let shown = &rows[(current - 1) * PAGE_SIZE..(current * PAGE_SIZE).min(total)];
+    let mut agencies: Vec<(&String, &String)> =
+        snap.agencies.values().map(|(c, n)| (c, n)).collect();
+    agencies.sort_by(|a, b| a.1.cmp(b.1));
+    let link = |p: usize| -> String {
+        let mut parts = vec![];
+        for (k, v) in [
+            ("q", &q.q),
+            ("co_quan", &q.co_quan),
+            ("trang_thai", &q.trang_thai),
+            ("muc", &q.muc),
+            ("van_ban", &q.van_ban),
+            ("tu", &q.tu),
+            ("den", &q.den),
+            ("ngay", &q.ngay),
+        ] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                parts.push(format!("{k}={}", enc(v)));
+            }
+        }
+        parts.push(format!("trang={p}"));
+        format!("/nhiem-vu?{}", parts.join("&"))
+    };
+    page(
+        "Nhiệm vụ",
+        Some(&u),
+        html! {
+            h1 { "Nhiệm vụ" }
+            form.filters method="get" action="/nhiem-vu" {
+                label { "Tìm (không cần dấu)" input type="search" name="q" value=(q.q.as_deref().unwrap_or("")) placeholder="vd: chuyen doi so"; }
+                label { "Cơ quan"
+                    select name="co_quan" {
+                        option value="" { "Tất cả" }
+                        @for (code, name) in &agencies { option value=(code) selected[q.co_quan.as_deref() == Some(code.as_str())] { (name) } }
+                    }
+                }
+                label { "Tình trạng"
+                    select name="trang_thai" {
+                        @for (v, l) in [("", "Tất cả"), ("qua_han", "Quá hạn"), ("dang_thuc_hien", "Đang thực hiện"), ("dung_han", "Hoàn thành đúng hạn"), ("tre_han", "Hoàn thành quá hạn")] {
+                            option value=(v) selected[q.trang_thai.as_deref().unwrap_or("") == v] { (l) }
+                        }
+                    }
+                }
+                label { "Mục" input name="muc" value=(q.muc.as_deref().unwrap_or("")); }
+                label { "Văn bản giao" input name="van_ban" value=(q.van_ban.as_deref().unwrap_or("")) placeholder="vd: 71/NQ-CP"; }
+                label { "Hạn từ" input type="date" name="tu" value=(q.tu.as_deref().unwrap_or("")); }
+                label { "đến" input type="date" name="den" value=(q.den.as_deref().unwrap_or("")); }
+                label { "Tính đến ngày" input type="date" name="ngay" value=(iso(as_of)); }
+                button.primary type="submit" { "Lọc" }
+            }
+            p.muted { (total) " nhiệm vụ · trang " (current) "/" (pages) " · tình trạng tính đến ngày " (vn(as_of)) }
+            table {
+                thead { tr { th { "TT" } th { "Nhiệm vụ" } th { "Chủ trì" } th { "Thời hạn" } th { "Tình trạng" } } }
+                tbody {
+                    @for r in shown {
+                        tr {
+                            td { (r.number) }
+                            td {
+                                a href={"/nhiem-vu/" (r.id)} { (r.name) }
+                                @if !r.headings.is_empty() { br; span.muted { (r.headings.join(" › ")) } }
+                            }
+                            td { (r.lead.as_deref().unwrap_or("")) }
+                            td { (r.deadline_raw) @if let Some(d) = r.due_on.as_deref() { br; span.muted { (show_iso(Some(d))) } } }
+                            td { @if let Some(s) = states.get(&r.id) { (badge(*s)) } @else { span.muted { "Chưa giao" } } }
+                        }
+                    }
+                }
+            }
+            nav.pager aria-label="Trang" {
+                @if current > 1 { a href=(link(current - 1)) { "‹ Trang trước" } }
+                @if current < pages { a href=(link(current + 1)) { "Trang sau ›" } }
+            }
+        },
+    )
+    .into_response()
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[derive(Deserialize, Default)]
+pub struct TaskQuery {
+    ngay: Option<String>,
+}
+
+pub async fn task(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<String>,
+    Query(q): Query<TaskQuery>,
+) -> Response {
+    let not_found = || {
+        (StatusCode::NOT_FOUND, page("Không tìm thấy", Some(&u), html! { h1 { "Không tìm thấy nhiệm vụ" } p { a href="/nhiem-vu" { "Về danh sách nhiệm vụ" } } })).into_response()
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return not_found();
+    };
+    let Ok(Some(t)) = state.db.task_detail(id).await else {
+        return not_found();
+    };
+    // Who may see it: a focal point only the tasks of its agency; secret ones only the standing
+    // agency and the agencies assigned. Otherwise it does not exist for them.
+    let assigned = |a: Option<i64>| a.is_some_and(|a| t.assignments.iter().any(|x| x.1 == a));
+    let visible = match u.user.role.as_str() {
+        "admin" | "standing" => true,
+        "focal" => assigned(u.user.agency_id),
+        _ => !t.secret,
+    };
+    if !visible {
+        return not_found();
+    }
+    let as_of = date_or_today(q.ngay.as_deref());
+    let snap = state.snapshot().await;
+    page(
+        &format!("Nhiệm vụ {}", t.number),
+        Some(&u),
+        html! {
+            p { a href="/nhiem-vu" { "‹ Danh sách nhiệm vụ" } }
+            h1 { (t.name) }
+            dl.fields {
+                dt { "Số thứ tự" } dd { (t.number) }
+                dt { "Văn bản, phụ lục" } dd { (t.document.as_deref().unwrap_or("")) }
+                dt { "Mục" } dd { (t.headings.join(" › ")) }
+                dt { "Cơ quan chủ trì (như văn bản)" } dd { (t.lead_raw.as_deref().unwrap_or("")) }
+                dt { "Kết quả, sản phẩm" } dd { (t.expected_result.as_deref().unwrap_or("")) }
+                dt { "Thời hạn" } dd { (t.deadline_raw) @if let Some(d) = t.due_on.as_deref() { " (" (show_iso(Some(d))) ")" } @if let Some(n) = &t.deadline_note { br; span.muted { (n) } } }
+                dt { "Căn cứ giao" } dd { (t.basis.as_deref().unwrap_or("")) }
+                dt { "Ban chỉ đạo" } dd { (t.committee) }
+                @if t.secret { dt { "Độ mật" } dd { "Mật" } }
+                @for (k, v) in &t.extra { dt { (k) } dd { (v) } }
+                @if !t.unresolved.is_empty() {
+                    dt { "Chưa xác định được cơ quan" }
+                    dd { @for (role, text) in &t.unresolved { (if role == "lead" { "Chủ trì: " } else { "Phối hợp: " }) (text) br; } }
+                }
+            }
+            h2 { "Phân công, tình trạng tính đến ngày " (vn(as_of)) }
+            table {
+                thead { tr { th { "Cơ quan" } th { "Vai trò" } th { "Hạn đang áp dụng" } th { "Tình trạng" } th { "Ghi chú" } } }
+                tbody {
+                    @for (aid, _, name, role, via, unit) in &t.assignments {
+                        @let ev = snap.book.evaluate_assignment(*aid, as_of);
+                        tr {
+                            td { (name) }
+                            td { (if role == "lead" { "Chủ trì" } else { "Phối hợp" }) }
+                            td { @if let Some(d) = ev.and_then(|e| e.due) { (vn(d)) } }
+                            td { @if let Some(e) = ev { (badge(e.state)) @if e.days_late > 0 { " " span.muted { (e.days_late) " ngày" } } } }
+                            td.muted { @if let Some(v) = via { "theo nhóm " (v) } @if let Some(x) = unit { " (" (x) ")" } }
+                        }
+                    }
+                }
+            }
+            h2 { "Lịch sử thời hạn" }
+            @if t.changes.is_empty() { p.muted { "Chưa điều chỉnh thời hạn." } } @else {
+                table {
+                    thead { tr { th { "Hiệu lực từ" } th { "Áp dụng cho" } th { "Thời hạn mới" } th { "Lý do" } th { "Người duyệt" } th { "Kết quả" } } }
+                    tbody { @for c in &t.changes { tr { td { (show_iso(Some(&c.0))) } td { (c.1.as_deref().unwrap_or("Toàn bộ nhiệm vụ")) } td { (c.2) } td { (c.3) } td { (c.4.as_deref().unwrap_or("")) } td { (if c.5 == "approved" { "Đã duyệt" } else { "Từ chối" }) } } } }
+                }
+            }
+            h2 { "Báo cáo tiến độ" }
+            @if t.reports.is_empty() { p.muted { "Chưa có báo cáo." } } @else {
+                table {
+                    thead { tr { th { "Ngày" } th { "Cơ quan" } th { "Tình trạng báo cáo" } th { "Nội dung" } } }
+                    tbody { @for r in &t.reports { tr { td { (show_iso(Some(&r.0))) } td { (r.1) } td { (status_word(r.2.as_deref())) } td { (r.3.as_deref().unwrap_or("")) } } } }
+                }
+            }
+            h2 { "Lịch sử thay đổi" }
+            table {
+                thead { tr { th { "Thời điểm" } th { "Người thực hiện" } th { "Việc" } } }
+                tbody { @for h in &t.history { tr { td { (h.0.replace('T', " ").chars().take(19).collect::<String>()) } td { (h.1) } td { (h.2) } } } }
+            }
+        },
+    )
+    .into_response()
+}

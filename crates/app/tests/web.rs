@@ -1,0 +1,534 @@
+//! The web application through its router (no network): accounts, sessions, CSRF, throttling,
+//! who sees what, search without diacritics, escaping, the API with tokens.
+
+mod common;
+
+use std::collections::HashMap;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{backends, sample};
+use http_body_util::BodyExt;
+use tiendo_app::web::{AppState, auth, router};
+use tiendo_office::{ReadOptions, read_bytes, read_path};
+use tiendo_store::Db;
+use tiendo_store::import::ImportInput;
+use time::macros::date;
+use tower::ServiceExt;
+
+/// A browser: keeps cookies, follows nothing by itself.
+struct Browser {
+    state: AppState,
+    cookies: HashMap<String, String>,
+}
+
+struct Page {
+    status: StatusCode,
+    location: Option<String>,
+    body: String,
+}
+
+impl Browser {
+    fn new(state: AppState) -> Self {
+        Self {
+            state,
+            cookies: HashMap::new(),
+        }
+    }
+
+    async fn send(&mut self, req: Request<Body>) -> Page {
+        let resp = router(self.state.clone())
+            .oneshot(req)
+            .await
+            .expect("response");
+        for v in resp.headers().get_all(header::SET_COOKIE) {
+            let v = v.to_str().unwrap_or("");
+            if let Some((kv, _)) = v.split_once(';').or(Some((v, "")))
+                && let Some((k, val)) = kv.split_once('=')
+            {
+                if val.is_empty() {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.to_string(), val.to_string());
+                }
+            }
+        }
+        let status = resp.status();
+        let location = resp
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .map(str::to_string);
+        let body =
+            String::from_utf8_lossy(&resp.into_body().collect().await.expect("body").to_bytes())
+                .into_owned();
+        Page {
+            status,
+            location,
+            body,
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn get(&mut self, uri: &str) -> Page {
+        let req = Request::get(uri)
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .expect("request");
+        self.send(req).await
+    }
+
+    async fn post(&mut self, uri: &str, form: &[(&str, &str)]) -> Page {
+        let body: Vec<String> = form
+            .iter()
+            .map(|(k, v)| format!("{k}={}", enc(v)))
+            .collect();
+        let req = Request::post(uri)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.join("&")))
+            .expect("request");
+        self.send(req).await
+    }
+
+    async fn login(&mut self, user: &str, password: &str) -> Page {
+        let form = self.get("/dang-nhap").await;
+        let csrf = hidden(&form.body, "csrf");
+        self.post(
+            "/dang-nhap",
+            &[
+                ("username", user),
+                ("password", password),
+                ("csrf", &csrf),
+                ("next", "/"),
+            ],
+        )
+        .await
+    }
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    html.split(&marker)
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or("")
+        .to_string()
+}
+
+async fn import_text(db: &Db, name: &str, text: &str) {
+    let reg = db.load_registry().await.expect("registry").registry;
+    let p = read_bytes(
+        name,
+        text.as_bytes(),
+        ReadOptions {
+            registry: &reg,
+            reported_on: date!(2026 - 02 - 15),
+        },
+    )
+    .expect("reads");
+    db.import_document(ImportInput {
+        committee: None,
+        doc_key: name,
+        file_name: name,
+        title: None,
+        tasks: &p.tasks,
+        warnings: &p.warnings,
+        reported_on: date!(2026 - 02 - 15),
+        actor: "test",
+        progress: None,
+    })
+    .await
+    .expect("imports");
+}
+
+async fn user(db: &Db, name: &str, role: &str, agency: Option<&str>, password: &str) {
+    let hash = auth::hash_password(password.to_string())
+        .await
+        .expect("hash");
+    db.create_user(name, name, &hash, role, agency, false, "test")
+        .await
+        .expect("user");
+}
+
+#[tokio::test]
+async fn first_admin_logs_in_changes_password_and_logs_out() {
+    for t in backends().await {
+        let (name, once) = auth::ensure_first_admin(&t.db)
+            .await
+            .expect("admin")
+            .expect("created");
+        assert!(
+            auth::ensure_first_admin(&t.db)
+                .await
+                .expect("again")
+                .is_none(),
+            "only once"
+        );
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let mut b = Browser::new(state);
+        let p = b.get("/").await;
+        assert_eq!(
+            (p.status, p.location.as_deref()),
+            (StatusCode::SEE_OTHER, Some("/dang-nhap?next=/"))
+        );
+        let p = b.login(&name, &once).await;
+        assert_eq!(
+            p.location.as_deref(),
+            Some("/tai-khoan/mat-khau"),
+            "{}: a one-time password must be changed",
+            t.label
+        );
+        let p = b.get("/").await;
+        assert_eq!(p.location.as_deref(), Some("/tai-khoan/mat-khau"));
+        let form = b.get("/tai-khoan/mat-khau").await;
+        let csrf = hidden(&form.body, "csrf");
+        let p = b
+            .post(
+                "/tai-khoan/mat-khau",
+                &[
+                    ("csrf", &csrf),
+                    ("current", &once),
+                    ("new", "ngan"),
+                    ("again", "ngan"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::BAD_REQUEST);
+        assert!(p.body.contains("từ 10 đến 200 ký tự"));
+        let p = b
+            .post(
+                "/tai-khoan/mat-khau",
+                &[
+                    ("csrf", "sai"),
+                    ("current", &once),
+                    ("new", "mat-khau-moi-2026"),
+                    ("again", "mat-khau-moi-2026"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN, "a forged form is refused");
+        let p = b
+            .post(
+                "/tai-khoan/mat-khau",
+                &[
+                    ("csrf", &csrf),
+                    ("current", &once),
+                    ("new", "mat-khau-moi-2026"),
+                    ("again", "mat-khau-moi-2026"),
+                ],
+            )
+            .await;
+        assert_eq!(p.location.as_deref(), Some("/dang-nhap"));
+        assert_eq!(
+            b.get("/").await.status,
+            StatusCode::SEE_OTHER,
+            "sessions end with the change"
+        );
+        let p = b.login(&name, &once).await;
+        assert_eq!(
+            p.status,
+            StatusCode::UNAUTHORIZED,
+            "the old password no longer works"
+        );
+        let p = b.login(&name, "mat-khau-moi-2026").await;
+        assert_eq!(p.location.as_deref(), Some("/"));
+        let home = b.get("/").await;
+        assert_eq!(home.status, StatusCode::OK);
+        assert!(home.body.contains("Tổng quan") && home.body.contains("Quá hạn chưa hoàn thành"));
+        let csrf = hidden(&home.body, "csrf");
+        assert_eq!(
+            b.post("/dang-xuat", &[("csrf", "sai")]).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let p = b.post("/dang-xuat", &[("csrf", &csrf)]).await;
+        assert_eq!(p.location.as_deref(), Some("/dang-nhap"));
+        assert_eq!(b.get("/").await.status, StatusCode::SEE_OTHER);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn failed_logins_are_throttled_and_login_needs_its_csrf() {
+    for t in backends().await {
+        user(&t.db, "canbo", "standing", None, "dung-mat-khau-1").await;
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let mut b = Browser::new(state);
+        let p = b
+            .post(
+                "/dang-nhap",
+                &[
+                    ("username", "canbo"),
+                    ("password", "dung-mat-khau-1"),
+                    ("csrf", "x"),
+                    ("next", "/"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN, "no log-in form, no log-in");
+        for _ in 0..5 {
+            assert_eq!(
+                b.login("canbo", "sai").await.status,
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        let p = b.login("canbo", "dung-mat-khau-1").await;
+        assert_eq!(p.status, StatusCode::TOO_MANY_REQUESTS, "{}", t.label);
+        assert!(p.body.contains("thử lại sau 15 phút"));
+        let p = b.login("khong-co", "x").await;
+        assert_eq!(p.status, StatusCode::UNAUTHORIZED);
+        assert!(p.body.contains("Tên đăng nhập hoặc mật khẩu không đúng."));
+        // An external "next" is never followed.
+        let form = b.get("/dang-nhap?next=//evil.example/").await;
+        assert!(form.body.contains("name=\"next\" value=\"/\""));
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn who_sees_what_search_and_escaping() {
+    let csv = "STT;Tên nhiệm vụ;Chủ trì;Thời hạn\n\
+               1;Chuyển đổi số hồ sơ đất đai;Bộ Tài chính;31/3/2026\n\
+               2;Kết nối dữ liệu dân cư;Bộ Công an;30/6/2026\n\
+               3;<script>alert('x')</script> & <b>đậm</b>;Bộ Tư pháp;30/6/2026\n\
+               4;Nhiệm vụ mật về an ninh;Bộ Công an;30/6/2026\n";
+    for t in backends().await {
+        import_text(&t.db, "ds.csv", csv).await;
+        tiendo_store::sqlx::query("UPDATE tasks SET secret = 1 WHERE number = '4'")
+            .execute(t.db.pool())
+            .await
+            .expect("secret");
+        let id = |n: &'static str| {
+            let db = t.db.clone();
+            async move {
+                db.task_by_number("ds.csv", n)
+                    .await
+                    .expect("q")
+                    .expect("task")
+            }
+        };
+        let (t1, t2, t3, t4) = (id("1").await, id("2").await, id("3").await, id("4").await);
+        user(&t.db, "btc", "focal", Some("BTC"), "mat-khau-btc-1").await;
+        user(&t.db, "bca", "focal", Some("BCA"), "mat-khau-bca-1").await;
+        user(&t.db, "lanhdao", "leader", None, "mat-khau-ld-01").await;
+        user(&t.db, "thuongtruc", "standing", None, "mat-khau-tt-01").await;
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+
+        // route × role: 200 or 404 (a task that is not theirs does not exist for them).
+        let matrix: [(&str, [(i64, StatusCode); 4]); 4] = [
+            (
+                "btc",
+                [
+                    (t1, StatusCode::OK),
+                    (t2, StatusCode::NOT_FOUND),
+                    (t3, StatusCode::NOT_FOUND),
+                    (t4, StatusCode::NOT_FOUND),
+                ],
+            ),
+            (
+                "bca",
+                [
+                    (t1, StatusCode::NOT_FOUND),
+                    (t2, StatusCode::OK),
+                    (t3, StatusCode::NOT_FOUND),
+                    (t4, StatusCode::OK),
+                ],
+            ),
+            (
+                "lanhdao",
+                [
+                    (t1, StatusCode::OK),
+                    (t2, StatusCode::OK),
+                    (t3, StatusCode::OK),
+                    (t4, StatusCode::NOT_FOUND),
+                ],
+            ),
+            (
+                "thuongtruc",
+                [
+                    (t1, StatusCode::OK),
+                    (t2, StatusCode::OK),
+                    (t3, StatusCode::OK),
+                    (t4, StatusCode::OK),
+                ],
+            ),
+        ];
+        let passwords = HashMap::from([
+            ("btc", "mat-khau-btc-1"),
+            ("bca", "mat-khau-bca-1"),
+            ("lanhdao", "mat-khau-ld-01"),
+            ("thuongtruc", "mat-khau-tt-01"),
+        ]);
+        for (who, expect) in matrix {
+            let mut b = Browser::new(state.clone());
+            assert_eq!(
+                b.login(who, passwords[who]).await.location.as_deref(),
+                Some("/"),
+                "{who}"
+            );
+            for (task, status) in expect {
+                assert_eq!(
+                    b.get(&format!("/nhiem-vu/{task}")).await.status,
+                    status,
+                    "{} {who} task {task}",
+                    t.label
+                );
+            }
+            let list = b.get("/nhiem-vu").await;
+            let listed = |task: i64| list.body.contains(&format!("href=\"/nhiem-vu/{task}\""));
+            let expected_listed: Vec<bool> =
+                expect.iter().map(|(_, s)| *s == StatusCode::OK).collect();
+            assert_eq!(
+                vec![listed(t1), listed(t2), listed(t3), listed(t4)],
+                expected_listed,
+                "{who} list"
+            );
+        }
+
+        let mut b = Browser::new(state.clone());
+        b.login("thuongtruc", "mat-khau-tt-01").await;
+        // Search ignores diacritics; the filter is a shareable link.
+        for (q, hit) in [("chuyen doi so", t1), ("dat dai", t1), ("DÂN CƯ", t2)] {
+            let p = b.get(&format!("/nhiem-vu?q={}", enc(q))).await;
+            assert!(p.body.contains(&format!("/nhiem-vu/{hit}\"")), "{q}");
+            assert!(p.body.contains("1 nhiệm vụ"), "{q}: {}", p.body.len());
+        }
+        let p = b.get("/nhiem-vu?trang_thai=qua_han&ngay=2026-04-01").await;
+        assert!(
+            p.body.contains(&format!("/nhiem-vu/{t1}\"")) && p.body.contains("1 nhiệm vụ"),
+            "only task 1 is late on 1/4/2026"
+        );
+        let p = b.get("/nhiem-vu?co_quan=BCA").await;
+        assert!(p.body.contains("2 nhiệm vụ"));
+        // Markup typed into a document is shown as text.
+        let p = b.get(&format!("/nhiem-vu/{t3}")).await;
+        assert!(
+            !p.body.contains("<script>alert"),
+            "never rendered as markup"
+        );
+        assert!(
+            p.body
+                .contains("&lt;script&gt;alert('x')&lt;/script&gt; &amp; đậm"),
+            "the importer strips formatting tags and keeps the rest as text"
+        );
+        let p = b.get("/nhiem-vu/abc").await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_api_answers_sessions_and_tokens_and_documents_itself() {
+    for t in backends().await {
+        let reg = t.db.load_registry().await.expect("registry").registry;
+        let p = read_path(
+            &sample("plan-2026-appendix-2.txt"),
+            ReadOptions {
+                registry: &reg,
+                reported_on: date!(2026 - 02 - 15),
+            },
+        )
+        .expect("reads");
+        t.db.import_document(ImportInput {
+            committee: None,
+            doc_key: "plan",
+            file_name: "plan",
+            title: None,
+            tasks: &p.tasks,
+            warnings: &p.warnings,
+            reported_on: date!(2026 - 02 - 15),
+            actor: "t",
+            progress: None,
+        })
+        .await
+        .expect("imports");
+        user(&t.db, "hethong", "viewer", None, "mat-khau-ht-01").await;
+        let u =
+            t.db.user_by_username("hethong")
+                .await
+                .expect("q")
+                .expect("user");
+        let token = auth::new_token().expect("token");
+        t.db.create_api_token(&auth::sha256_hex(&token), "Hệ thống giám sát", u.id, "test")
+            .await
+            .expect("token");
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let call = |auth: Option<String>, uri: &str| {
+            let mut r = Request::get(uri);
+            if let Some(a) = auth {
+                r = r.header(header::AUTHORIZATION, a);
+            }
+            let req = r.body(Body::empty()).expect("request");
+            let st = state.clone();
+            async move {
+                let resp = router(st).oneshot(req).await.expect("response");
+                let status = resp.status();
+                let body = resp.into_body().collect().await.expect("body").to_bytes();
+                (
+                    status,
+                    serde_json::from_slice::<serde_json::Value>(&body).unwrap_or_default(),
+                )
+            }
+        };
+        assert_eq!(
+            call(None, "/api/overdue?as_of=2026-05-20").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            call(Some("Bearer sai".into()), "/api/overdue?as_of=2026-05-20")
+                .await
+                .0,
+            StatusCode::UNAUTHORIZED
+        );
+        let (s, v) = call(
+            Some(format!("Bearer {token}")),
+            "/api/overdue?as_of=2026-05-20",
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(
+            v["items"].as_array().map(Vec::len),
+            Some(20),
+            "{}: the same list as the CLI",
+            t.label
+        );
+        let (s, _) = call(
+            Some(format!("Bearer {token}")),
+            "/api/overdue?as_of=2026-02-30",
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        let (s, v) = call(
+            Some(format!("Bearer {token}")),
+            "/api/summary?as_of=2026-05-20",
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(v["lead_assignments"]["open_overdue"], 180);
+        let (s, v) = call(None, "/api/openapi.json").await;
+        assert_eq!(s, StatusCode::OK);
+        for path in ["/api/overdue", "/api/summary", "/api/openapi.json"] {
+            assert!(v["paths"].get(path).is_some(), "{path} documented");
+        }
+        t.cleanup().await;
+    }
+}

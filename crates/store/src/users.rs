@@ -1,0 +1,272 @@
+//! Accounts, sessions, failed log-ins and API tokens. Secrets arrive here already hashed.
+
+use serde_json::json;
+
+use crate::{Db, Result, StoreError, now};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub password_hash: String,
+    /// admin, standing, leader, focal, viewer
+    pub role: String,
+    pub agency_id: Option<i64>,
+    pub must_change_password: bool,
+}
+
+type UserRow = (i64, String, String, String, String, Option<i64>, i64);
+
+fn user(r: UserRow) -> User {
+    User {
+        id: r.0,
+        username: r.1,
+        full_name: r.2,
+        password_hash: r.3,
+        role: r.4,
+        agency_id: r.5,
+        must_change_password: r.6 != 0,
+    }
+}
+
+const USER_COLUMNS: &str =
+    "u.id, u.username, u.full_name, u.password_hash, u.role, u.agency_id, u.must_change_password";
+
+pub const ROLES: &[&str] = &["admin", "standing", "leader", "focal", "viewer"];
+
+impl Db {
+    pub async fn user_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(self.pool())
+            .await?)
+    }
+
+    /// Creates an account. A focal point is bound to one agency (by registry code).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_user(
+        &self,
+        username: &str,
+        full_name: &str,
+        password_hash: &str,
+        role: &str,
+        agency_code: Option<&str>,
+        must_change_password: bool,
+        actor: &str,
+    ) -> Result<i64> {
+        let username = username.trim().to_lowercase();
+        if username.is_empty()
+            || username.len() > 64
+            || !username
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        {
+            return Err(StoreError::Invalid(
+                "tên đăng nhập chỉ gồm chữ không dấu, số, \".\", \"_\", \"-\" (tối đa 64 ký tự)"
+                    .into(),
+            ));
+        }
+        if !ROLES.contains(&role) {
+            return Err(StoreError::Invalid(format!(
+                "vai trò không hợp lệ: {role} (admin, standing, leader, focal, viewer)"
+            )));
+        }
+        let agency_id: Option<i64> = match agency_code {
+            Some(code) => Some(
+                sqlx::query_scalar("SELECT id FROM agencies WHERE code = $1")
+                    .bind(code)
+                    .fetch_optional(self.pool())
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound(format!("cơ quan mã {code}")))?,
+            ),
+            None => None,
+        };
+        if role == "focal" && agency_id.is_none() {
+            return Err(StoreError::Invalid(
+                "đầu mối phải gắn với một cơ quan (--agency)".into(),
+            ));
+        }
+        let mut tx = self.pool().begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, full_name, password_hash, role, agency_id, committee_id, must_change_password, active, created_at, created_by)
+             VALUES ($1, $2, $3, $4, $5, NULL, $6, 1, $7, $8) RETURNING id",
+        )
+        .bind(&username)
+        .bind(tiendo_domain::text::clean(full_name))
+        .bind(password_hash)
+        .bind(role)
+        .bind(agency_id)
+        .bind(i64::from(must_change_password))
+        .bind(now())
+        .bind(actor)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(d) if d.message().to_lowercase().contains("unique") => StoreError::Invalid(format!("tên đăng nhập {username} đã có")),
+            e => StoreError::Database(e),
+        })?;
+        Db::audit(
+            &mut tx,
+            actor,
+            "user.created",
+            "user",
+            Some(id),
+            None,
+            Some(&json!({ "username": username, "role": role, "agency": agency_code })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
+        let sql =
+            format!("SELECT {USER_COLUMNS} FROM users u WHERE u.username = $1 AND u.active = 1");
+        let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(username.trim().to_lowercase())
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.map(user))
+    }
+
+    pub async fn set_password(&self, user_id: i64, password_hash: &str, actor: &str) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        Db::audit(
+            &mut tx,
+            actor,
+            "user.password_changed",
+            "user",
+            Some(user_id),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf: &str,
+        expires_at: &str,
+    ) -> Result<()> {
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(csrf)
+            .bind(now())
+            .bind(expires_at)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The user of a live session, with its CSRF token.
+    pub async fn session_user(&self, token_hash: &str) -> Result<Option<(User, String)>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1"
+        );
+        let row: Option<(
+            i64,
+            String,
+            String,
+            String,
+            String,
+            Option<i64>,
+            i64,
+            String,
+        )> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(token_hash)
+            .bind(now())
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.map(|r| (user((r.0, r.1, r.2, r.3, r.4, r.5, r.6)), r.7)))
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn record_login_failure(&self, username: &str) -> Result<()> {
+        sqlx::query("INSERT INTO login_failures (username, at) VALUES ($1, $2)")
+            .bind(username.trim().to_lowercase())
+            .bind(now())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Failed log-ins for a user name since a time (RFC 3339).
+    pub async fn login_failures_since(&self, username: &str, since: &str) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2",
+        )
+        .bind(username.trim().to_lowercase())
+        .bind(since)
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    pub async fn clear_login_failures(&self, username: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_failures WHERE username = $1")
+            .bind(username.trim().to_lowercase())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn create_api_token(
+        &self,
+        token_hash: &str,
+        name: &str,
+        user_id: i64,
+        actor: &str,
+    ) -> Result<i64> {
+        let mut tx = self.pool().begin().await?;
+        let id: i64 = sqlx::query_scalar("INSERT INTO api_tokens (token_hash, name, user_id, created_at, revoked_at) VALUES ($1, $2, $3, $4, NULL) RETURNING id")
+            .bind(token_hash)
+            .bind(name)
+            .bind(user_id)
+            .bind(now())
+            .fetch_one(&mut *tx)
+            .await?;
+        Db::audit(
+            &mut tx,
+            actor,
+            "api_token.created",
+            "user",
+            Some(user_id),
+            None,
+            Some(&json!({ "name": name })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn api_token_user(&self, token_hash: &str) -> Result<Option<User>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1"
+        );
+        let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(token_hash)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.map(user))
+    }
+}
