@@ -111,8 +111,24 @@ pub fn read_path(path: &Path, opts: ReadOptions<'_>) -> Result<DocumentPreview, 
     read_bytes(&name, &bytes, opts)
 }
 
-/// Reads a file's bytes (an upload) into its preview.
+/// Reads a file's bytes (an upload) into its preview. A panic inside a third-party reader (the
+/// fuzzer found one in calamine's cell-reference parser) is reported as a corrupt file.
 pub fn read_bytes(
+    name: &str,
+    bytes: &[u8],
+    opts: ReadOptions<'_>,
+) -> Result<DocumentPreview, ImportError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_bytes_inner(name, bytes, opts)
+    }))
+    .unwrap_or_else(|_| {
+        Err(ImportError::Corrupt(
+            "trình đọc gặp dữ liệu bất thường trong tệp".into(),
+        ))
+    })
+}
+
+fn read_bytes_inner(
     name: &str,
     bytes: &[u8],
     opts: ReadOptions<'_>,

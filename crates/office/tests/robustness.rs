@@ -115,3 +115,20 @@ fn odd_cells_never_panic() {
         let _ = tiendo_domain::text::clean_cell(s);
     }
 }
+
+/// Found by `cargo fuzz run read_spreadsheet`: a cell reference whose column overflows calamine's
+/// parser (a panic in debug builds). One clear error, no panic.
+#[test]
+fn fuzzer_findings_are_errors() {
+    let reg = Registry::default_registry().expect("registry");
+    let opts = ReadOptions {
+        registry: &reg,
+        reported_on: date!(2026 - 01 - 01),
+    };
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/calamine-overflow.xlsx");
+    let bytes = std::fs::read(path).expect("finding kept");
+    assert!(matches!(
+        read_bytes("x.xlsx", &bytes, opts),
+        Err(tiendo_office::ImportError::Corrupt(_))
+    ));
+}

@@ -179,7 +179,11 @@ impl FromRequestParts<AppState> for PageUser {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         match current_user(parts, state).await {
-            Some(u) if u.user.must_change_password && parts.uri.path() != "/tai-khoan/mat-khau" => {
+            // A one-time password leads to the password page first (log-out still works).
+            Some(u)
+                if u.user.must_change_password
+                    && !["/tai-khoan/mat-khau", "/dang-xuat"].contains(&parts.uri.path()) =>
+            {
                 Err(Redirect::to("/tai-khoan/mat-khau").into_response())
             }
             Some(u) => Ok(PageUser(u)),

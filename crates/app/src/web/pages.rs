@@ -44,6 +44,18 @@ fn badge(s: AssignmentState) -> Markup {
     html! { span class={"badge s-" (state_key(s))} { (s.vietnamese()) } }
 }
 
+/// The audit log's actions in words.
+fn action_words(a: &str) -> &str {
+    match a {
+        "task.created" => "Tạo nhiệm vụ",
+        "task.updated" => "Cập nhật nhiệm vụ",
+        "deadline.changed" => "Điều chỉnh thời hạn",
+        "report.added" => "Báo cáo tiến độ",
+        "assignment.removed" => "Bỏ phân công",
+        other => other,
+    }
+}
+
 fn status_word(s: Option<&str>) -> &'static str {
     match s {
         Some("done") => "Đã hoàn thành",
@@ -310,7 +322,7 @@ pub async fn tasks(
                             }
                             td { (r.lead.as_deref().unwrap_or("")) }
                             td { (r.deadline_raw) @if let Some(d) = r.due_on.as_deref() { br; span.muted { (show_iso(Some(d))) } } }
-                            td { @if let Some(s) = states.get(&r.id) { (badge(*s)) } @else { span.muted { "Chưa giao" } } }
+                            td { @if let Some(s) = states.get(&r.id) { (badge(*s)) } @else { span.muted { "Chưa có cơ quan chủ trì" } } }
                         }
                     }
                 }
@@ -424,7 +436,7 @@ pub async fn task(
             h2 { "Lịch sử thay đổi" }
             table {
                 thead { tr { th { "Thời điểm" } th { "Người thực hiện" } th { "Việc" } } }
-                tbody { @for h in &t.history { tr { td { (h.0.replace('T', " ").chars().take(19).collect::<String>()) } td { (h.1) } td { (h.2) } } } }
+                tbody { @for h in &t.history { tr { td { (h.0.replace('T', " ").chars().take(19).collect::<String>()) } td { (h.1) } td { (action_words(&h.2)) } } } }
             }
         },
     )
