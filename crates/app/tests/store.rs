@@ -4,77 +4,15 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{backends, sample};
+use common::{backends, import_file, import_text, sample};
 use tiendo_domain::model::ReportedStatus;
-use tiendo_office::{ReadOptions, read_bytes, read_path};
+use tiendo_office::{ReadOptions, read_path};
 use tiendo_store::Db;
 use tiendo_store::facts::{OverdueReport, overdue_report};
-use tiendo_store::import::{ImportInput, ImportSummary};
+use tiendo_store::import::ImportInput;
 use tiendo_store::tasks::DeadlineChangeInput;
 use time::Date;
 use time::macros::date;
-
-async fn import_file(
-    db: &Db,
-    path: &std::path::Path,
-    key: &str,
-    reported_on: Date,
-) -> ImportSummary {
-    let reg = db.load_registry().await.expect("registry").registry;
-    let p = read_path(
-        path,
-        ReadOptions {
-            registry: &reg,
-            reported_on,
-        },
-    )
-    .expect("reads");
-    db.import_document(ImportInput {
-        committee: None,
-        doc_key: key,
-        file_name: &p.file,
-        title: None,
-        tasks: &p.tasks,
-        warnings: &p.warnings,
-        reported_on,
-        actor: "test",
-        progress: None,
-    })
-    .await
-    .expect("imports")
-}
-
-async fn import_text(
-    db: &Db,
-    name: &str,
-    text: &str,
-    key: &str,
-    reported_on: Date,
-) -> ImportSummary {
-    let reg = db.load_registry().await.expect("registry").registry;
-    let p = read_bytes(
-        name,
-        text.as_bytes(),
-        ReadOptions {
-            registry: &reg,
-            reported_on,
-        },
-    )
-    .expect("reads");
-    db.import_document(ImportInput {
-        committee: None,
-        doc_key: key,
-        file_name: name,
-        title: None,
-        tasks: &p.tasks,
-        warnings: &p.warnings,
-        reported_on,
-        actor: "test",
-        progress: None,
-    })
-    .await
-    .expect("imports")
-}
 
 async fn overdue(db: &Db, as_of: Date) -> OverdueReport {
     let book = db.load_status_book().await.expect("book");

@@ -7,12 +7,10 @@ use std::collections::HashMap;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{backends, sample};
+use common::{backends, import_file, import_text, sample};
 use http_body_util::BodyExt;
 use tiendo_app::web::{AppState, auth, router};
-use tiendo_office::{ReadOptions, read_bytes, read_path};
 use tiendo_store::Db;
-use tiendo_store::import::ImportInput;
 use time::macros::date;
 use tower::ServiceExt;
 
@@ -133,32 +131,6 @@ fn hidden(html: &str, name: &str) -> String {
         .and_then(|r| r.split('"').next())
         .unwrap_or("")
         .to_string()
-}
-
-async fn import_text(db: &Db, name: &str, text: &str) {
-    let reg = db.load_registry().await.expect("registry").registry;
-    let p = read_bytes(
-        name,
-        text.as_bytes(),
-        ReadOptions {
-            registry: &reg,
-            reported_on: date!(2026 - 02 - 15),
-        },
-    )
-    .expect("reads");
-    db.import_document(ImportInput {
-        committee: None,
-        doc_key: name,
-        file_name: name,
-        title: None,
-        tasks: &p.tasks,
-        warnings: &p.warnings,
-        reported_on: date!(2026 - 02 - 15),
-        actor: "test",
-        progress: None,
-    })
-    .await
-    .expect("imports");
 }
 
 async fn user(db: &Db, name: &str, role: &str, agency: Option<&str>, password: &str) {
@@ -312,7 +284,7 @@ async fn who_sees_what_search_and_escaping() {
                3;<script>alert('x')</script> & <b>đậm</b>;Bộ Tư pháp;30/6/2026\n\
                4;Nhiệm vụ mật về an ninh;Bộ Công an;30/6/2026\n";
     for t in backends().await {
-        import_text(&t.db, "ds.csv", csv).await;
+        import_text(&t.db, "ds.csv", csv, "ds.csv", date!(2026 - 02 - 15)).await;
         tiendo_store::sqlx::query("UPDATE tasks SET secret = 1 WHERE number = '4'")
             .execute(t.db.pool())
             .await
@@ -439,28 +411,13 @@ async fn who_sees_what_search_and_escaping() {
 #[tokio::test]
 async fn the_api_answers_sessions_and_tokens_and_documents_itself() {
     for t in backends().await {
-        let reg = t.db.load_registry().await.expect("registry").registry;
-        let p = read_path(
+        import_file(
+            &t.db,
             &sample("plan-2026-appendix-2.txt"),
-            ReadOptions {
-                registry: &reg,
-                reported_on: date!(2026 - 02 - 15),
-            },
+            "plan",
+            date!(2026 - 02 - 15),
         )
-        .expect("reads");
-        t.db.import_document(ImportInput {
-            committee: None,
-            doc_key: "plan",
-            file_name: "plan",
-            title: None,
-            tasks: &p.tasks,
-            warnings: &p.warnings,
-            reported_on: date!(2026 - 02 - 15),
-            actor: "t",
-            progress: None,
-        })
-        .await
-        .expect("imports");
+        .await;
         user(&t.db, "hethong", "viewer", None, "mat-khau-ht-01").await;
         let u =
             t.db.user_by_username("hethong")

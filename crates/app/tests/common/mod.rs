@@ -6,8 +6,11 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use tiendo_office::{ReadOptions, read_bytes, read_path};
 use tiendo_store::Db;
+use tiendo_store::import::{ImportInput, ImportSummary};
 use tiendo_store::sqlx::{self, Connection};
+use time::Date;
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
@@ -109,4 +112,67 @@ impl TestDb {
             conn.close().await.ok();
         }
     }
+}
+
+/// Reads a file and stores it under a document key, as `tiendo import` does.
+pub async fn import_file(
+    db: &Db,
+    path: &std::path::Path,
+    key: &str,
+    reported_on: Date,
+) -> ImportSummary {
+    let reg = db.load_registry().await.expect("registry").registry;
+    let p = read_path(
+        path,
+        ReadOptions {
+            registry: &reg,
+            reported_on,
+        },
+    )
+    .expect("reads");
+    db.import_document(ImportInput {
+        committee: None,
+        doc_key: key,
+        file_name: &p.file,
+        title: None,
+        tasks: &p.tasks,
+        warnings: &p.warnings,
+        reported_on,
+        actor: "test",
+        progress: None,
+    })
+    .await
+    .expect("imports")
+}
+
+pub async fn import_text(
+    db: &Db,
+    name: &str,
+    text: &str,
+    key: &str,
+    reported_on: Date,
+) -> ImportSummary {
+    let reg = db.load_registry().await.expect("registry").registry;
+    let p = read_bytes(
+        name,
+        text.as_bytes(),
+        ReadOptions {
+            registry: &reg,
+            reported_on,
+        },
+    )
+    .expect("reads");
+    db.import_document(ImportInput {
+        committee: None,
+        doc_key: key,
+        file_name: name,
+        title: None,
+        tasks: &p.tasks,
+        warnings: &p.warnings,
+        reported_on,
+        actor: "test",
+        progress: None,
+    })
+    .await
+    .expect("imports")
 }
