@@ -176,7 +176,7 @@ pub async fn dashboard(
                         @for d in &soon {
                             tr {
                                 td { (vn(d.due)) }
-                                td { a href={"/nhiem-vu/" (d.task)} { @if let Some((n, m)) = names.get(&d.task) { "[" (n) "] " (m) } } }
+                                td { a href={"/nhiem-vu/" (d.task) "?ngay=" (iso(as_of))} { @if let Some((n, m)) = names.get(&d.task) { "[" (n) "] " (m) } } }
                                 td { (snap.agencies.get(&d.agency).map(|a| a.1.as_str()).unwrap_or("")) }
                             }
                         }
@@ -317,7 +317,7 @@ pub async fn tasks(
                         tr {
                             td { (r.number) }
                             td {
-                                a href={"/nhiem-vu/" (r.id)} { (r.name) }
+                                a href={"/nhiem-vu/" (r.id) "?ngay=" (iso(as_of))} { (r.name) }
                                 @if !r.headings.is_empty() { br; span.muted { (r.headings.join(" › ")) } }
                             }
                             td { (r.lead.as_deref().unwrap_or("")) }

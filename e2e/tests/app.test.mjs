@@ -1,0 +1,98 @@
+// The web application in a real browser: log-in with the first administrator's one-time password,
+// the forced password change, the dashboard and its chart, diacritics-free search, a task page,
+// keyboard access. Screenshots go to e2e/screenshots/ (not committed).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const bin = join(root, 'target', 'release', 'tiendo');
+const sample = join(root, '..', 'shared', 'samples', 'plan-2026-appendix-2.docx');
+const shots = join(root, 'e2e', 'screenshots');
+let dir, server, base, adminPassword, browser;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tiendo-e2e-'));
+  mkdirSync(shots, { recursive: true });
+  execFileSync(bin, ['import', sample, '--reported-on', '2026-02-15'], { cwd: dir, stdio: 'ignore' });
+  server = spawn(bin, ['serve', '--bind', '127.0.0.1:0'], { cwd: dir });
+  let log = '';
+  await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('server did not start: ' + log)), 30000);
+    server.stderr.on('data', (d) => {
+      log += d.toString();
+      const addr = log.match(/http:\/\/(127\.0\.0\.1:\d+)/);
+      const pw = log.match(/mật khẩu dùng một lần: (\S+)/);
+      if (addr && pw) { base = 'http://' + addr[1]; adminPassword = pw[1]; clearTimeout(timer); ok(); }
+    });
+    server.on('exit', (c) => fail(new Error('server exited ' + c + ': ' + log)));
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('the first administrator logs in, changes the one-time password and sees the dashboard', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(base + '/');
+  assert.match(page.url(), /\/dang-nhap/);
+  await page.screenshot({ path: join(shots, '01-dang-nhap.png') });
+  await page.fill('#username', 'admin');
+  await page.fill('#password', 'sai-mat-khau');
+  await Promise.all([page.waitForNavigation(), page.click('form.login button[type=submit]')]);
+  assert.match(await page.textContent('.error'), /không đúng/);
+  await page.fill('#password', adminPassword);
+  await Promise.all([page.waitForNavigation(), page.click('form.login button[type=submit]')]);
+  assert.match(page.url(), /\/tai-khoan\/mat-khau/);
+  await page.screenshot({ path: join(shots, '02-doi-mat-khau.png') });
+  await page.fill('#current', adminPassword);
+  await page.fill('#new', 'mat-khau-e2e-2026');
+  await page.fill('#again', 'mat-khau-e2e-2026');
+  await Promise.all([page.waitForNavigation(), page.click('form.login button[type=submit]')]);
+  await page.fill('#username', 'admin');
+  await page.fill('#password', 'mat-khau-e2e-2026');
+  await Promise.all([page.waitForNavigation(), page.click('form.login button[type=submit]')]);
+  await page.goto(base + '/?ngay=2026-05-20&han=30');
+  assert.equal(await page.textContent('h1'), 'Tổng quan');
+  const cards = await page.$$eval('.card .n', (els) => els.map((e) => Number(e.textContent)));
+  assert.deepEqual(cards.length, 4);
+  assert.equal(cards[3], 180, 'lead assignments overdue on 20/05/2026');
+  const bars = await page.$$eval('svg.chart rect', (els) => els.length);
+  assert.ok(bars > 0 && bars <= 15, 'the chart of late tasks by agency');
+  assert.match(await page.textContent('svg.chart'), /Bộ Công an/);
+  await page.screenshot({ path: join(shots, '03-tong-quan.png'), fullPage: true });
+
+  // Search without diacritics, then open a task.
+  await page.goto(base + '/nhiem-vu?ngay=2026-05-20');
+  await page.fill('input[name=q]', 'chuyen doi so');
+  await Promise.all([page.waitForNavigation(), page.click('form.filters button[type=submit]')]);
+  assert.match(page.url(), /q=chuyen\+doi\+so/, 'the filter is a link that can be shared');
+  const rows = await page.$$eval('tbody tr', (els) => els.length);
+  assert.ok(rows > 0);
+  for (const name of await page.$$eval('tbody tr td:nth-child(2) a', (els) => els.map((e) => e.textContent))) {
+    assert.match(name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').toLowerCase(), /chuyen doi so/);
+  }
+  await page.screenshot({ path: join(shots, '04-tim-kiem.png'), fullPage: true });
+  await page.goto(base + '/nhiem-vu?trang_thai=qua_han&ngay=2026-05-20');
+  assert.match(await page.textContent('p.muted'), /^20 nhiệm vụ/);
+  await Promise.all([page.waitForNavigation(), page.click('tbody tr:first-child td:nth-child(2) a')]);
+  assert.match(await page.textContent('main'), /Quá hạn chưa hoàn thành/);
+  await page.screenshot({ path: join(shots, '05-nhiem-vu.png'), fullPage: true });
+
+  // The keyboard reaches the skip link first.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Bỏ qua điều hướng');
+  await ctx.close();
+});
