@@ -394,6 +394,14 @@ impl StatusBook {
         m
     }
 
+    /// The tasks where an agency has an assignment (any role).
+    pub fn tasks_of_agency(&self, agency: i64) -> std::collections::HashSet<i64> {
+        (0..self.ids.len())
+            .filter(|&i| self.agencies[i] == agency)
+            .map(|i| self.tasks[i])
+            .collect()
+    }
+
     /// Open lead assignments whose due date falls within `days` days from `as_of` (inclusive).
     pub fn due_soon(&self, as_of: Date, days: i64) -> Vec<DueSoon> {
         let limit = as_of + time::Duration::days(days);

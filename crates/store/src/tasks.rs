@@ -260,11 +260,10 @@ enum Bind {
 }
 
 impl Db {
-    /// Tasks matching the filter, in the order of their source documents and rows.
-    pub async fn list_tasks(&self, f: &TaskFilter) -> Result<Vec<TaskRow>> {
+    /// Ids of the tasks matching the filter, in the order of their source documents and rows.
+    pub async fn list_task_ids(&self, f: &TaskFilter) -> Result<Vec<i64>> {
         let mut sql = String::from(
-            "SELECT t.id, t.number, t.name, t.deadline_raw, t.due_on, t.lead_raw, t.headings, COALESCE(d.title, d.doc_key), t.secret
-             FROM tasks t LEFT JOIN documents d ON d.id = t.document_id WHERE 1 = 1",
+            "SELECT t.id FROM tasks t LEFT JOIN documents d ON d.id = t.document_id WHERE 1 = 1",
         );
         let mut binds: Vec<Bind> = Vec::new();
         let next = |b: Bind, binds: &mut Vec<Bind>| {
@@ -309,41 +308,66 @@ impl Db {
             sql.push_str(" AND t.secret = 0");
         }
         sql.push_str(" ORDER BY t.document_id, t.position, t.id");
-        let mut q = sqlx::query_as::<
-            _,
-            (
-                i64,
-                String,
-                String,
-                String,
-                Option<String>,
-                Option<String>,
-                String,
-                Option<String>,
-                i64,
-            ),
-        >(sqlx::AssertSqlSafe(sql));
+        let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql));
         for b in binds {
             q = match b {
                 Bind::S(s) => q.bind(s),
                 Bind::I(i) => q.bind(i),
             };
         }
-        Ok(q.fetch_all(self.pool())
-            .await?
-            .into_iter()
-            .map(|r| TaskRow {
-                id: r.0,
-                number: r.1,
-                name: r.2,
-                deadline_raw: r.3,
-                due_on: r.4,
-                lead: r.5,
-                headings: serde_json::from_str(&r.6).unwrap_or_default(),
-                document: r.7,
-                secret: r.8 != 0,
-            })
-            .collect())
+        Ok(q.fetch_all(self.pool()).await?)
+    }
+
+    /// The list rows of some tasks, in the order given.
+    pub async fn tasks_by_ids(&self, ids: &[i64]) -> Result<Vec<TaskRow>> {
+        let mut rows: std::collections::HashMap<i64, TaskRow> = std::collections::HashMap::new();
+        for chunk in ids.chunks(500) {
+            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+            let sql = format!(
+                "SELECT t.id, t.number, t.name, t.deadline_raw, t.due_on, t.lead_raw, t.headings, COALESCE(d.title, d.doc_key), t.secret
+                 FROM tasks t LEFT JOIN documents d ON d.id = t.document_id WHERE t.id IN ({})",
+                list.join(",")
+            );
+            let fetched: Vec<(
+                i64,
+                String,
+                String,
+                String,
+                Option<String>,
+                Option<String>,
+                String,
+                Option<String>,
+                i64,
+            )> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(self.pool())
+                .await?;
+            for r in fetched {
+                rows.insert(
+                    r.0,
+                    TaskRow {
+                        id: r.0,
+                        number: r.1,
+                        name: r.2,
+                        deadline_raw: r.3,
+                        due_on: r.4,
+                        lead: r.5,
+                        headings: serde_json::from_str(&r.6).unwrap_or_default(),
+                        document: r.7,
+                        secret: r.8 != 0,
+                    },
+                );
+            }
+        }
+        Ok(ids.iter().filter_map(|i| rows.remove(i)).collect())
+    }
+
+    /// Every task's id and secrecy flag, in plan order (for filtering in memory).
+    pub async fn task_order(&self) -> Result<Vec<(i64, bool)>> {
+        let rows: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT id, secret FROM tasks ORDER BY document_id, position, id")
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows.into_iter().map(|(i, s)| (i, s != 0)).collect())
     }
 
     /// Everything about one task for its page.

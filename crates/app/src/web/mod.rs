@@ -24,6 +24,8 @@ use tokio::sync::RwLock;
 pub struct Snapshot {
     pub book: StatusBook,
     pub agencies: HashMap<i64, (String, String)>,
+    /// Every task id with its secrecy flag, in plan order.
+    pub tasks: Vec<(i64, bool)>,
     pub version: i64,
 }
 
@@ -57,6 +59,7 @@ pub async fn load_snapshot(db: &Db) -> anyhow::Result<Snapshot> {
     Ok(Snapshot {
         book: db.load_status_book().await?,
         agencies: db.agency_names().await?,
+        tasks: db.task_order().await?,
         version,
     })
 }

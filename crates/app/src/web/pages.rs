@@ -235,10 +235,6 @@ pub async fn tasks(
         only_agency_id: only_agency,
         see_all_secret,
     };
-    let rows = match state.db.list_tasks(&filter).await {
-        Ok(r) => r,
-        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")).into_response(),
-    };
     let snap = state.snapshot().await;
     let states = snap.book.task_states(as_of);
     let wanted: Option<HashSet<&str>> = match q.trang_thai.as_deref() {
@@ -248,18 +244,47 @@ pub async fn tasks(
         Some("dang_thuc_hien") => Some(["open_in_time", "recurring", "conditional"].into()),
         _ => None,
     };
-    let rows: Vec<_> = rows
+    let has = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
+    let sql_filters = has(&q.q)
+        || has(&q.co_quan)
+        || has(&q.muc)
+        || has(&q.van_ban)
+        || filter.due_from.is_some()
+        || filter.due_to.is_some();
+    // Without text or date filters the list comes from memory (plan order, visibility, status);
+    // otherwise the database narrows it first.
+    let ids: Vec<i64> = if sql_filters {
+        match state.db.list_task_ids(&filter).await {
+            Ok(ids) => ids,
+            Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")).into_response(),
+        }
+    } else {
+        let own = only_agency.map(|a| snap.book.tasks_of_agency(a));
+        snap.tasks
+            .iter()
+            .filter(|(id, secret)| match &own {
+                Some(own) => own.contains(id),
+                None => see_all_secret || !*secret,
+            })
+            .map(|(id, _)| *id)
+            .collect()
+    };
+    let ids: Vec<i64> = ids
         .into_iter()
-        .filter(|r| {
+        .filter(|id| {
             wanted
                 .as_ref()
-                .is_none_or(|w| states.get(&r.id).is_some_and(|s| w.contains(state_key(*s))))
+                .is_none_or(|w| states.get(id).is_some_and(|s| w.contains(state_key(*s))))
         })
         .collect();
-    let total = rows.len();
+    let total = ids.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let current = q.trang.unwrap_or(1).clamp(1, pages);
-    let shown = &rows[(current - 1) * PAGE_SIZE..(current * PAGE_SIZE).min(total)];
+    let page_ids = &ids[((current - 1) * PAGE_SIZE).min(total)..(current * PAGE_SIZE).min(total)];
+    let shown = match state.db.tasks_by_ids(page_ids).await {
+        Ok(r) => r,
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")).into_response(),
+    };
     let mut agencies: Vec<(&String, &String)> =
         snap.agencies.values().map(|(c, n)| (c, n)).collect();
     agencies.sort_by(|a, b| a.1.cmp(b.1));
@@ -313,7 +338,7 @@ pub async fn tasks(
             table {
                 thead { tr { th { "TT" } th { "Nhiệm vụ" } th { "Chủ trì" } th { "Thời hạn" } th { "Tình trạng" } } }
                 tbody {
-                    @for r in shown {
+                    @for r in &shown {
                         tr {
                             td { (r.number) }
                             td {
