@@ -489,3 +489,314 @@ async fn the_api_answers_sessions_and_tokens_and_documents_itself() {
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn an_agency_reports_asks_for_time_and_the_standing_agency_decides() {
+    let csv = "STT;Tên nhiệm vụ;Chủ trì;Phối hợp;Thời hạn\n1;Ban hành quy chế chia sẻ dữ liệu;Bộ Tài chính;Bộ Công an;31/3/2026\n";
+    let today = time::OffsetDateTime::now_utc().date();
+    for t in backends().await {
+        import_text(&t.db, "qc.csv", csv, "qc.csv", date!(2026 - 02 - 15)).await;
+        let task =
+            t.db.task_by_number("qc.csv", "1")
+                .await
+                .expect("q")
+                .expect("task");
+        let a = t.db.assignments_of(task).await.expect("a");
+        let btc_a = a.iter().find(|x| x.1 == "BTC").expect("BTC").0;
+        let bca_a = a.iter().find(|x| x.1 == "BCA").expect("BCA").0;
+        user(&t.db, "btc", "focal", Some("BTC"), "mat-khau-btc-1").await;
+        user(&t.db, "bca", "focal", Some("BCA"), "mat-khau-bca-1").await;
+        user(&t.db, "thuongtruc", "standing", None, "mat-khau-tt-01").await;
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let overdue_today = |st: AppState| async move {
+            st.snapshot()
+                .await
+                .book
+                .overdue(today)
+                .iter()
+                .any(|o| o.task == task)
+        };
+        assert!(
+            overdue_today(state.clone()).await,
+            "{}: late since 31/3/2026",
+            t.label
+        );
+
+        let mut btc = Browser::new(state.clone());
+        btc.login("btc", "mat-khau-btc-1").await;
+        let page = btc.get(&format!("/nhiem-vu/{task}")).await;
+        assert!(page.body.contains("Gửi báo cáo") && page.body.contains("Báo khó khăn, vướng mắc"));
+        let csrf = hidden(&page.body, "csrf");
+        let url = format!("/nhiem-vu/{task}/bao-cao");
+        let before = t.db.counts().await.expect("counts");
+        for (form, code) in [
+            (
+                vec![
+                    ("csrf", csrf.as_str()),
+                    ("assignment", &bca_a.to_string()),
+                    ("status", "done"),
+                    ("text", "x"),
+                ],
+                "quyen",
+            ),
+            (
+                vec![
+                    ("csrf", "gia-mao"),
+                    ("assignment", &btc_a.to_string()),
+                    ("status", "done"),
+                    ("text", "x"),
+                ],
+                "csrf",
+            ),
+            (
+                vec![
+                    ("csrf", csrf.as_str()),
+                    ("assignment", &btc_a.to_string()),
+                    ("status", "xong"),
+                    ("text", "x"),
+                ],
+                "trang-thai",
+            ),
+            (
+                vec![
+                    ("csrf", csrf.as_str()),
+                    ("assignment", &btc_a.to_string()),
+                    ("status", "done"),
+                    ("text", "  "),
+                ],
+                "noi-dung",
+            ),
+            (
+                vec![
+                    ("csrf", csrf.as_str()),
+                    ("assignment", &btc_a.to_string()),
+                    ("status", "done"),
+                    ("text", "x"),
+                    ("completed_on", "1900-01-01"),
+                ],
+                "ngay",
+            ),
+            (
+                vec![
+                    ("csrf", csrf.as_str()),
+                    ("assignment", "abc"),
+                    ("status", "done"),
+                    ("text", "x"),
+                ],
+                "quyen",
+            ),
+        ] {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, *v)).collect();
+            let r = btc.post(&url, &form).await;
+            assert_eq!(
+                r.location.as_deref(),
+                Some(format!("/nhiem-vu/{task}?tb={code}").as_str()),
+                "{}",
+                t.label
+            );
+        }
+        assert_eq!(
+            before,
+            t.db.counts().await.expect("counts"),
+            "{}: nothing stored by a refused form",
+            t.label
+        );
+        let r = btc
+            .post(
+                &url,
+                &[
+                    ("csrf", &csrf),
+                    ("assignment", &btc_a.to_string()),
+                    ("status", "in_progress"),
+                    ("text", "Đang lấy ý kiến <b>các bộ</b>"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("/nhiem-vu/{task}?tb=bao-cao").as_str())
+        );
+        let page = btc.get(&format!("/nhiem-vu/{task}?tb=bao-cao")).await;
+        assert!(
+            page.body.contains("Đã ghi báo cáo tiến độ.")
+                && page
+                    .body
+                    .contains("Đang lấy ý kiến &lt;b&gt;các bộ&lt;/b&gt;")
+        );
+
+        // A request for more time is not in force until approved.
+        let gh = format!("/nhiem-vu/{task}/gia-han");
+        assert_eq!(
+            btc.post(
+                &gh,
+                &[
+                    ("csrf", &csrf),
+                    ("assignment", &btc_a.to_string()),
+                    ("deadline", "31/12/1999"),
+                    ("reason", "x")
+                ]
+            )
+            .await
+            .location
+            .as_deref(),
+            Some(format!("/nhiem-vu/{task}?tb=thoi-han").as_str())
+        );
+        let r = btc
+            .post(
+                &gh,
+                &[
+                    ("csrf", &csrf),
+                    ("assignment", &btc_a.to_string()),
+                    ("deadline", "31/12/2099"),
+                    ("reason", "Chờ ý kiến thẩm định của Bộ Tư pháp"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("/nhiem-vu/{task}?tb=gia-han").as_str())
+        );
+        let mut bca = Browser::new(state.clone());
+        bca.login("bca", "mat-khau-bca-1").await;
+        let bca_csrf = hidden(&bca.get(&format!("/nhiem-vu/{task}")).await.body, "csrf");
+        let r = bca
+            .post(
+                &gh,
+                &[
+                    ("csrf", &bca_csrf),
+                    ("assignment", &btc_a.to_string()),
+                    ("deadline", "31/12/2099"),
+                    ("reason", "x"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("/nhiem-vu/{task}?tb=quyen").as_str()),
+            "another agency's assignment"
+        );
+        state.refresh().await.expect("refresh");
+        assert!(
+            overdue_today(state.clone()).await,
+            "a request changes nothing"
+        );
+
+        let mut tt = Browser::new(state.clone());
+        tt.login("thuongtruc", "mat-khau-tt-01").await;
+        let page = tt.get(&format!("/nhiem-vu/{task}")).await;
+        assert!(
+            page.body.contains("chờ duyệt")
+                && page.body.contains("Chờ ý kiến thẩm định của Bộ Tư pháp")
+        );
+        let change = page
+            .body
+            .split("/gia-han/")
+            .nth(1)
+            .and_then(|r| r.split('/').next())
+            .and_then(|x| x.parse::<i64>().ok())
+            .expect("change id");
+        let tt_csrf = hidden(&page.body, "csrf");
+        // A focal point cannot decide.
+        let r = btc
+            .post(
+                &format!("/gia-han/{change}/duyet"),
+                &[("csrf", &csrf), ("task", &task.to_string())],
+            )
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("/nhiem-vu/{task}?tb=quyen").as_str())
+        );
+        let r = tt
+            .post(
+                &format!("/gia-han/{change}/duyet"),
+                &[("csrf", &tt_csrf), ("task", &task.to_string())],
+            )
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("/nhiem-vu/{task}?tb=duyet").as_str())
+        );
+        assert!(
+            !overdue_today(state.clone()).await,
+            "{}: in force from today",
+            t.label
+        );
+        let r = tt
+            .post(
+                &format!("/gia-han/{change}/tu-choi"),
+                &[("csrf", &tt_csrf), ("task", &task.to_string())],
+            )
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("/nhiem-vu/{task}?tb=da-xu-ly").as_str())
+        );
+        let history = t.db.history("task", task).await.expect("history");
+        let actions: Vec<&str> = history.iter().map(|h| h.2.as_str()).collect();
+        for a in ["report.added", "deadline.requested", "deadline.approved"] {
+            assert!(actions.contains(&a), "{a} in the history");
+        }
+
+        // A difficulty, and its answer.
+        let kk = format!("/nhiem-vu/{task}/kho-khan");
+        assert_eq!(
+            btc.post(
+                &kk,
+                &[
+                    ("csrf", &csrf),
+                    ("text", "Thiếu hướng dẫn"),
+                    ("handler", "KHONG_CO")
+                ]
+            )
+            .await
+            .location
+            .as_deref(),
+            Some(format!("/nhiem-vu/{task}?tb=co-quan").as_str())
+        );
+        assert_eq!(
+            tt.post(&kk, &[("csrf", &tt_csrf), ("text", "x")])
+                .await
+                .location
+                .as_deref(),
+            Some(format!("/nhiem-vu/{task}?tb=quyen").as_str()),
+            "raised by an agency"
+        );
+        let r = btc
+            .post(
+                &kk,
+                &[
+                    ("csrf", &csrf),
+                    ("text", "Thiếu hướng dẫn về định dạng dữ liệu"),
+                    ("handler", "BTP"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("/nhiem-vu/{task}?tb=kho-khan").as_str())
+        );
+        let d = t.db.difficulties(Some(task)).await.expect("d");
+        assert_eq!((d.len(), d[0].4.as_deref()), (1, Some("Bộ Tư pháp")));
+        let r = tt
+            .post(
+                &format!("/kho-khan/{}/tra-loi", d[0].0),
+                &[
+                    ("csrf", &tt_csrf),
+                    ("task", &task.to_string()),
+                    ("answer", "Áp dụng Quyết định 2439/QĐ-TTg"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("/nhiem-vu/{task}?tb=tra-loi").as_str())
+        );
+        let home = tt.get("/").await;
+        assert!(
+            home.body.contains("Thiếu hướng dẫn về định dạng dữ liệu"),
+            "the dashboard shows the newest difficulties"
+        );
+        t.cleanup().await;
+    }
+}

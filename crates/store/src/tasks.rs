@@ -489,3 +489,265 @@ pub struct TaskDetail {
     /// (at, actor, action, before, after)
     pub history: Vec<(String, String, String, Option<String>, Option<String>)>,
 }
+
+impl Db {
+    /// An agency asks for a new deadline on its assignment; not in force until approved.
+    pub async fn request_deadline_change(
+        &self,
+        task_id: i64,
+        assignment_id: i64,
+        new_deadline: &str,
+        reason: &str,
+        actor: &str,
+    ) -> Result<i64> {
+        let d = parse_deadline(new_deadline, DeadlineContext::default());
+        if d.kind == DeadlineKind::Unknown || d.kind == DeadlineKind::Conditional {
+            return Err(StoreError::Invalid(format!(
+                "thời hạn đề nghị không đọc được: \"{}\" (ví dụ: 30/6/2026, Quý III/2026)",
+                new_deadline.trim()
+            )));
+        }
+        if reason.trim().is_empty() || reason.chars().count() > 5000 {
+            return Err(StoreError::Invalid(
+                "cần nêu lý do (tối đa 5.000 ký tự)".into(),
+            ));
+        }
+        let mut tx = self.pool().begin().await?;
+        let ok: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM assignments WHERE id = $1 AND task_id = $2 AND active = 1",
+        )
+        .bind(assignment_id)
+        .bind(task_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if ok.is_none() {
+            return Err(StoreError::Invalid(
+                "phân công không thuộc nhiệm vụ này".into(),
+            ));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO deadline_changes (task_id, assignment_id, effective_on, kind, due_on, raw, reason, approved_by, state, created_at, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, 'requested', $8, $9) RETURNING id",
+        )
+        .bind(task_id)
+        .bind(assignment_id)
+        .bind(iso(time::OffsetDateTime::now_utc().date()))
+        .bind(d.kind.as_str())
+        .bind(d.due.map(iso))
+        .bind(&d.raw)
+        .bind(reason.trim())
+        .bind(now())
+        .bind(actor)
+        .fetch_one(&mut *tx)
+        .await?;
+        Db::audit(
+            &mut tx,
+            actor,
+            "deadline.requested",
+            "task",
+            Some(task_id),
+            None,
+            Some(
+                &json!({ "assignment": assignment_id, "deadline": d.raw, "reason": reason.trim() }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The standing agency approves (in force from `on`) or refuses a requested change.
+    pub async fn decide_deadline_change(
+        &self,
+        change_id: i64,
+        approve: bool,
+        on: Date,
+        actor: &str,
+    ) -> Result<i64> {
+        let mut tx = self.pool().begin().await?;
+        let row: Option<(i64, String)> =
+            sqlx::query_as("SELECT task_id, state FROM deadline_changes WHERE id = $1")
+                .bind(change_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((task_id, state)) = row else {
+            return Err(StoreError::NotFound(format!(
+                "đề nghị điều chỉnh {change_id}"
+            )));
+        };
+        if state != "requested" {
+            return Err(StoreError::Invalid("đề nghị này đã được xử lý".into()));
+        }
+        sqlx::query("UPDATE deadline_changes SET state = $1, effective_on = $2, approved_by = $3 WHERE id = $4")
+            .bind(if approve { "approved" } else { "refused" })
+            .bind(iso(on))
+            .bind(actor)
+            .bind(change_id)
+            .execute(&mut *tx)
+            .await?;
+        Db::audit(&mut tx, actor, if approve { "deadline.approved" } else { "deadline.refused" }, "task", Some(task_id), Some(&json!({ "change": change_id, "state": "requested" })), Some(&json!({ "change": change_id, "state": if approve { "approved" } else { "refused" } }))).await?;
+        tx.commit().await?;
+        Ok(task_id)
+    }
+
+    /// An agency raises a difficulty on a task, naming the agency that should resolve it.
+    pub async fn raise_difficulty(
+        &self,
+        task_id: i64,
+        raising_agency: i64,
+        text: &str,
+        handler_code: Option<&str>,
+        actor: &str,
+    ) -> Result<i64> {
+        let text = tiendo_domain::text::clean_cell(text);
+        if text.is_empty() || text.chars().count() > 5000 {
+            return Err(StoreError::Invalid(
+                "cần nội dung khó khăn, vướng mắc (tối đa 5.000 ký tự)".into(),
+            ));
+        }
+        let handler: Option<i64> = match handler_code.filter(|c| !c.is_empty()) {
+            Some(c) => Some(
+                sqlx::query_scalar("SELECT id FROM agencies WHERE code = $1")
+                    .bind(c)
+                    .fetch_optional(self.pool())
+                    .await?
+                    .ok_or_else(|| StoreError::Invalid(format!("không có cơ quan mã {c}")))?,
+            ),
+            None => None,
+        };
+        let mut tx = self.pool().begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO difficulties (task_id, raising_agency_id, text, state, answer, answer_due, answered_on, created_at, created_by) VALUES ($1, $2, $3, 'open', NULL, NULL, NULL, $4, $5) RETURNING id",
+        )
+        .bind(task_id)
+        .bind(raising_agency)
+        .bind(&text)
+        .bind(now())
+        .bind(actor)
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Some(h) = handler {
+            sqlx::query(
+                "INSERT INTO difficulty_handlers (difficulty_id, agency_id) VALUES ($1, $2)",
+            )
+            .bind(id)
+            .bind(h)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Db::audit(
+            &mut tx,
+            actor,
+            "difficulty.raised",
+            "task",
+            Some(task_id),
+            None,
+            Some(&json!({ "difficulty": id, "text": text })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The standing agency answers a difficulty.
+    pub async fn answer_difficulty(
+        &self,
+        id: i64,
+        answer: &str,
+        on: Date,
+        actor: &str,
+    ) -> Result<()> {
+        let answer = tiendo_domain::text::clean_cell(answer);
+        if answer.is_empty() || answer.chars().count() > 5000 {
+            return Err(StoreError::Invalid(
+                "cần nội dung trả lời (tối đa 5.000 ký tự)".into(),
+            ));
+        }
+        let mut tx = self.pool().begin().await?;
+        let task: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT task_id FROM difficulties WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(task) = task else {
+            return Err(StoreError::NotFound(format!("khó khăn {id}")));
+        };
+        sqlx::query("UPDATE difficulties SET answer = $1, answered_on = $2, state = 'answered' WHERE id = $3").bind(&answer).bind(iso(on)).bind(id).execute(&mut *tx).await?;
+        Db::audit(
+            &mut tx,
+            actor,
+            "difficulty.answered",
+            "task",
+            task,
+            None,
+            Some(&json!({ "difficulty": id, "answer": answer })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Difficulties of a task, or all (newest first): (id, date, raising agency, text, handlers, state, answer).
+    pub async fn difficulties(
+        &self,
+        task_id: Option<i64>,
+    ) -> Result<
+        Vec<(
+            i64,
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+            Option<String>,
+            Option<i64>,
+        )>,
+    > {
+        let rows: Vec<(i64, String, String, String, String, Option<String>, Option<i64>)> = sqlx::query_as(
+            "SELECT df.id, df.created_at, g.name, df.text, df.state, df.answer, df.task_id FROM difficulties df JOIN agencies g ON g.id = df.raising_agency_id
+             WHERE $1 IS NULL OR df.task_id = $1 ORDER BY df.id DESC LIMIT 500",
+        )
+        .bind(task_id)
+        .fetch_all(self.pool())
+        .await?;
+        let handlers: Vec<(i64, String)> = sqlx::query_as("SELECT h.difficulty_id, g.name FROM difficulty_handlers h JOIN agencies g ON g.id = h.agency_id").fetch_all(self.pool()).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let h: Vec<&str> = handlers
+                    .iter()
+                    .filter(|x| x.0 == r.0)
+                    .map(|x| x.1.as_str())
+                    .collect();
+                (
+                    r.0,
+                    r.1,
+                    r.2,
+                    r.3,
+                    if h.is_empty() {
+                        None
+                    } else {
+                        Some(h.join("; "))
+                    },
+                    r.4,
+                    r.5,
+                    r.6,
+                )
+            })
+            .collect())
+    }
+
+    /// Pending deadline requests of a task: (change id, agency, new deadline, reason, by).
+    pub async fn pending_deadline_requests(
+        &self,
+        task_id: i64,
+    ) -> Result<Vec<(i64, String, String, String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT dc.id, g.name, dc.raw, dc.reason, dc.created_by FROM deadline_changes dc JOIN assignments a ON a.id = dc.assignment_id
+             JOIN agencies g ON g.id = a.agency_id WHERE dc.task_id = $1 AND dc.state = 'requested' ORDER BY dc.id",
+        )
+        .bind(task_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}

@@ -4,6 +4,7 @@
 //! Server-rendered HTML (maud escapes every value: nothing from a document or a user is rendered
 //! as markup), assets embedded in the binary, no build step.
 
+pub mod actions;
 pub mod api;
 pub mod auth;
 pub mod layout;
@@ -95,6 +96,12 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::dashboard))
         .route("/nhiem-vu", get(pages::tasks))
         .route("/nhiem-vu/{id}", get(pages::task))
+        .route("/nhiem-vu/{id}/bao-cao", post(actions::report))
+        .route("/nhiem-vu/{id}/gia-han", post(actions::request_deadline))
+        .route("/nhiem-vu/{id}/kho-khan", post(actions::raise_difficulty))
+        .route("/gia-han/{id}/duyet", post(actions::approve_deadline))
+        .route("/gia-han/{id}/tu-choi", post(actions::refuse_deadline))
+        .route("/kho-khan/{id}/tra-loi", post(actions::answer_difficulty))
         .route("/dang-nhap", get(auth::login_page).post(auth::login))
         .route("/dang-xuat", post(auth::logout))
         .route(

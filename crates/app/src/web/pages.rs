@@ -376,6 +376,8 @@ fn enc(s: &str) -> String {
 #[derive(Deserialize, Default)]
 pub struct TaskQuery {
     ngay: Option<String>,
+    /// A message code after a form ("bao-cao", "quyen", …).
+    tb: Option<String>,
 }
 
 pub async fn task(
@@ -406,11 +408,28 @@ pub async fn task(
     }
     let as_of = date_or_today(q.ngay.as_deref());
     let snap = state.snapshot().await;
+    // Assignments this user may report on: all for the standing agency, its own for a focal point.
+    let actable: Vec<_> = t
+        .assignments
+        .iter()
+        .filter(|a| u.is_standing() || (u.user.role == "focal" && Some(a.1) == u.user.agency_id))
+        .collect();
+    let pending = state
+        .db
+        .pending_deadline_requests(id)
+        .await
+        .unwrap_or_default();
+    let difficulties = state.db.difficulties(Some(id)).await.unwrap_or_default();
+    let flash = q.tb.as_deref().and_then(super::actions::message);
+    let mut all_agencies: Vec<(&String, &String)> =
+        snap.agencies.values().map(|(c, n)| (c, n)).collect();
+    all_agencies.sort_by(|a, b| a.1.cmp(b.1));
     page(
         &format!("Nhiệm vụ {}", t.number),
         Some(&u),
         html! {
             p { a href="/nhiem-vu" { "‹ Danh sách nhiệm vụ" } }
+            @if let Some((msg, ok)) = flash { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
             h1 { (t.name) }
             dl.fields {
                 dt { "Số thứ tự" } dd { (t.number) }
@@ -444,11 +463,102 @@ pub async fn task(
                     }
                 }
             }
+            @if !actable.is_empty() {
+                h2 { "Báo cáo tiến độ" }
+                form.box method="post" action={"/nhiem-vu/" (t.id) "/bao-cao"} {
+                    input type="hidden" name="csrf" value=(u.csrf);
+                    label { "Phân công"
+                        select name="assignment" { @for a in &actable { option value=(a.0) { (a.2) " — " (if a.3 == "lead" { "chủ trì" } else { "phối hợp" }) } } }
+                    }
+                    label { "Tình trạng"
+                        select name="status" {
+                            option value="in_progress" { "Đang thực hiện" }
+                            option value="done" { "Đã hoàn thành" }
+                            option value="done_late" { "Đã hoàn thành quá hạn" }
+                            option value="not_done" { "Chưa hoàn thành" }
+                            option value="" { "Chỉ báo cáo nội dung" }
+                        }
+                    }
+                    label { "Ngày hoàn thành (nếu đã hoàn thành)" input type="date" name="completed_on"; }
+                    label.wide { "Kết quả thực hiện" textarea name="text" rows="3" required maxlength="5000" {} }
+                    button.primary type="submit" { "Gửi báo cáo" }
+                }
+                h2 { "Đề nghị điều chỉnh thời hạn" }
+                form.box method="post" action={"/nhiem-vu/" (t.id) "/gia-han"} {
+                    input type="hidden" name="csrf" value=(u.csrf);
+                    label { "Phân công"
+                        select name="assignment" { @for a in &actable { option value=(a.0) { (a.2) } } }
+                    }
+                    label { "Thời hạn đề nghị" input name="deadline" required placeholder="vd: 30/9/2026 hoặc Quý III/2026"; }
+                    label.wide { "Lý do" textarea name="reason" rows="2" required maxlength="5000" {} }
+                    button.primary type="submit" { "Gửi đề nghị" }
+                }
+            }
+            @if u.is_standing() && !pending.is_empty() {
+                h2 { "Đề nghị điều chỉnh thời hạn chờ duyệt" }
+                table {
+                    thead { tr { th { "Cơ quan" } th { "Thời hạn đề nghị" } th { "Lý do" } th { "Người gửi" } th { "Quyết định" } } }
+                    tbody {
+                        @for (cid, agency, raw, reason, by) in &pending {
+                            tr {
+                                td { (agency) } td { (raw) } td { (reason) } td { (by) }
+                                td {
+                                    form.inline method="post" action={"/gia-han/" (cid) "/duyet"} {
+                                        input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
+                                        button.primary type="submit" { "Duyệt" }
+                                    }
+                                    form.inline method="post" action={"/gia-han/" (cid) "/tu-choi"} {
+                                        input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
+                                        button type="submit" { "Từ chối" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 { "Khó khăn, vướng mắc" }
+            @if difficulties.is_empty() { p.muted { "Chưa có khó khăn, vướng mắc." } } @else {
+                table {
+                    thead { tr { th { "Ngày" } th { "Cơ quan nêu" } th { "Nội dung" } th { "Cơ quan xử lý" } th { "Trả lời" } } }
+                    tbody {
+                        @for d in &difficulties {
+                            tr {
+                                td { (show_iso(d.1.get(..10))) } td { (d.2) } td { (d.3) } td { (d.4.as_deref().unwrap_or("")) }
+                                td {
+                                    @if let Some(a) = &d.6 { (a) }
+                                    @else if u.is_standing() {
+                                        form method="post" action={"/kho-khan/" (d.0) "/tra-loi"} {
+                                            input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
+                                            textarea name="answer" rows="2" required maxlength="5000" aria-label="Nội dung trả lời" {}
+                                            button.primary type="submit" { "Trả lời" }
+                                        }
+                                    } @else { span.muted { "Chờ trả lời" } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if u.user.role == "focal" && !actable.is_empty() {
+                h2 { "Báo khó khăn, vướng mắc" }
+                form.box method="post" action={"/nhiem-vu/" (t.id) "/kho-khan"} {
+                    input type="hidden" name="csrf" value=(u.csrf);
+                    label.wide { "Nội dung" textarea name="text" rows="3" required maxlength="5000" {} }
+                    label { "Đề nghị cơ quan xử lý"
+                        select name="handler" {
+                            option value="" { "Cơ quan thường trực" }
+                            @for (code, name) in &all_agencies { option value=(code) { (name) } }
+                        }
+                    }
+                    button.primary type="submit" { "Gửi" }
+                }
+            }
             h2 { "Lịch sử thời hạn" }
             @if t.changes.is_empty() { p.muted { "Chưa điều chỉnh thời hạn." } } @else {
                 table {
                     thead { tr { th { "Hiệu lực từ" } th { "Áp dụng cho" } th { "Thời hạn mới" } th { "Lý do" } th { "Người duyệt" } th { "Kết quả" } } }
-                    tbody { @for c in &t.changes { tr { td { (show_iso(Some(&c.0))) } td { (c.1.as_deref().unwrap_or("Toàn bộ nhiệm vụ")) } td { (c.2) } td { (c.3) } td { (c.4.as_deref().unwrap_or("")) } td { (if c.5 == "approved" { "Đã duyệt" } else { "Từ chối" }) } } } }
+                    tbody { @for c in &t.changes { tr { td { (show_iso(Some(&c.0))) } td { (c.1.as_deref().unwrap_or("Toàn bộ nhiệm vụ")) } td { (c.2) } td { (c.3) } td { (c.4.as_deref().unwrap_or("")) } td { (match c.5.as_str() { "approved" => "Đã duyệt", "requested" => "Chờ duyệt", _ => "Từ chối" }) } } } }
                 }
             }
             h2 { "Báo cáo tiến độ" }

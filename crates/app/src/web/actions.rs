@@ -1,0 +1,333 @@
+//! The forms that change data: an agency's progress report, deadline-change request and
+//! difficulty; the standing agency's decision on a request and answer to a difficulty. Every form
+//! carries the session's CSRF token; every value is checked on the server (a forged assignment id
+//! or an absurd date stores nothing) and every change is audited.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tiendo_domain::deadline::parse_user_date;
+use tiendo_domain::model::ReportedStatus;
+
+use super::AppState;
+use super::auth::{CurrentUser, PageUser};
+
+/// Messages shown back on the task page, by code (no user text is echoed through the URL).
+pub fn message(code: &str) -> Option<(&'static str, bool)> {
+    Some(match code {
+        "bao-cao" => ("Đã ghi báo cáo tiến độ.", true),
+        "gia-han" => (
+            "Đã gửi đề nghị điều chỉnh thời hạn; chờ cơ quan thường trực xem xét.",
+            true,
+        ),
+        "duyet" => ("Đã duyệt điều chỉnh thời hạn.", true),
+        "tu-choi" => ("Đã từ chối đề nghị điều chỉnh thời hạn.", true),
+        "kho-khan" => ("Đã gửi khó khăn, vướng mắc.", true),
+        "tra-loi" => ("Đã trả lời khó khăn, vướng mắc.", true),
+        "csrf" => (
+            "Biểu mẫu đã hết hạn hoặc không hợp lệ; hãy tải lại trang rồi gửi lại.",
+            false,
+        ),
+        "quyen" => (
+            "Bạn không có quyền thực hiện việc này trên nhiệm vụ này.",
+            false,
+        ),
+        "trang-thai" => ("Tình trạng báo cáo không hợp lệ.", false),
+        "noi-dung" => ("Cần nội dung (tối đa 5.000 ký tự).", false),
+        "ngay" => (
+            "Ngày hoàn thành không hợp lệ (không trước năm 2000, không sau hôm nay).",
+            false,
+        ),
+        "thoi-han" => (
+            "Thời hạn đề nghị không đọc được (ví dụ: 30/6/2026, Quý III/2026) hoặc đã qua.",
+            false,
+        ),
+        "ly-do" => ("Cần nêu lý do (tối đa 5.000 ký tự).", false),
+        "co-quan" => ("Cơ quan xử lý không có trong danh mục.", false),
+        "da-xu-ly" => ("Đề nghị này đã được xử lý.", false),
+        "loi" => ("Không lưu được; hãy thử lại.", false),
+        _ => return None,
+    })
+}
+
+fn back(task: i64, code: &str) -> Response {
+    Redirect::to(&format!("/nhiem-vu/{task}?tb={code}")).into_response()
+}
+
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// May this user act on this assignment of this task? The standing agency on any; a focal point
+/// on its own agency's only.
+async fn may_act(state: &AppState, u: &CurrentUser, task: i64, assignment: i64) -> bool {
+    let Ok(list) = state.db.assignments_of(task).await else {
+        return false;
+    };
+    let Some(_) = list.iter().find(|a| a.0 == assignment) else {
+        return false;
+    };
+    if u.is_standing() {
+        return true;
+    }
+    if u.user.role != "focal" {
+        return false;
+    }
+    let snap = state.snapshot().await;
+    let own = u
+        .user
+        .agency_id
+        .and_then(|a| snap.agencies.get(&a))
+        .map(|a| a.0.clone());
+    list.iter()
+        .any(|a| a.0 == assignment && Some(&a.1) == own.as_ref())
+}
+
+fn valid_text(s: &str) -> bool {
+    let n = s.trim().chars().count();
+    n > 0 && n <= 5000
+}
+
+#[derive(Deserialize)]
+pub struct ReportForm {
+    csrf: String,
+    assignment: String,
+    status: String,
+    text: String,
+    #[serde(default)]
+    completed_on: String,
+}
+
+pub async fn report(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(task): Path<i64>,
+    Form(f): Form<ReportForm>,
+) -> Response {
+    if !u.check_csrf(&f.csrf) {
+        return back(task, "csrf");
+    }
+    let Ok(assignment) = f.assignment.parse::<i64>() else {
+        return back(task, "quyen");
+    };
+    if !may_act(&state, &u, task, assignment).await {
+        return back(task, "quyen");
+    }
+    let status = match f.status.as_str() {
+        "" => None,
+        s => match ReportedStatus::parse(s) {
+            Some(s) => Some(s),
+            None => return back(task, "trang-thai"),
+        },
+    };
+    if !valid_text(&f.text) {
+        return back(task, "noi-dung");
+    }
+    let completed = match f.completed_on.trim() {
+        "" => None,
+        s => match parse_user_date(s) {
+            Some(d) if d.year() >= 2000 && d <= today() => Some(d),
+            _ => return back(task, "ngay"),
+        },
+    };
+    let completed = if status.is_some_and(|s| s.is_done()) {
+        completed
+    } else {
+        None
+    };
+    match state
+        .db
+        .add_report(
+            assignment,
+            today(),
+            status,
+            completed,
+            Some(f.text.trim()),
+            &u.user.username,
+        )
+        .await
+    {
+        Ok(_) => {
+            let _ = state.refresh().await;
+            back(task, "bao-cao")
+        }
+        Err(_) => back(task, "loi"),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DeadlineRequestForm {
+    csrf: String,
+    assignment: String,
+    deadline: String,
+    reason: String,
+}
+
+pub async fn request_deadline(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(task): Path<i64>,
+    Form(f): Form<DeadlineRequestForm>,
+) -> Response {
+    if !u.check_csrf(&f.csrf) {
+        return back(task, "csrf");
+    }
+    let Ok(assignment) = f.assignment.parse::<i64>() else {
+        return back(task, "quyen");
+    };
+    if !may_act(&state, &u, task, assignment).await {
+        return back(task, "quyen");
+    }
+    if !valid_text(&f.reason) {
+        return back(task, "ly-do");
+    }
+    let d = tiendo_domain::deadline::parse_deadline(&f.deadline, Default::default());
+    if d.due.is_none_or(|due| due < today()) {
+        return back(task, "thoi-han");
+    }
+    match state
+        .db
+        .request_deadline_change(task, assignment, &f.deadline, &f.reason, &u.user.username)
+        .await
+    {
+        Ok(_) => back(task, "gia-han"),
+        Err(_) => back(task, "thoi-han"),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    csrf: String,
+    task: i64,
+}
+
+async fn decide(
+    state: AppState,
+    u: CurrentUser,
+    change: i64,
+    f: CsrfOnly,
+    approve: bool,
+) -> Response {
+    if !u.check_csrf(&f.csrf) {
+        return back(f.task, "csrf");
+    }
+    if !u.is_standing() {
+        return back(f.task, "quyen");
+    }
+    match state
+        .db
+        .decide_deadline_change(change, approve, today(), &u.user.username)
+        .await
+    {
+        Ok(task) => {
+            let _ = state.refresh().await;
+            back(task, if approve { "duyet" } else { "tu-choi" })
+        }
+        Err(tiendo_store::StoreError::Invalid(_)) => back(f.task, "da-xu-ly"),
+        Err(_) => back(f.task, "loi"),
+    }
+}
+
+pub async fn approve_deadline(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(change): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> Response {
+    decide(state, u, change, f, true).await
+}
+
+pub async fn refuse_deadline(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(change): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> Response {
+    decide(state, u, change, f, false).await
+}
+
+#[derive(Deserialize)]
+pub struct DifficultyForm {
+    csrf: String,
+    text: String,
+    #[serde(default)]
+    handler: String,
+}
+
+pub async fn raise_difficulty(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(task): Path<i64>,
+    Form(f): Form<DifficultyForm>,
+) -> Response {
+    if !u.check_csrf(&f.csrf) {
+        return back(task, "csrf");
+    }
+    // Raised by an agency assigned to the task, through its focal point.
+    let Some(agency) = u.user.agency_id.filter(|_| u.user.role == "focal") else {
+        return back(task, "quyen");
+    };
+    let assigned = state
+        .db
+        .assignments_of(task)
+        .await
+        .map(|l| !l.is_empty())
+        .unwrap_or(false);
+    let snap = state.snapshot().await;
+    if !assigned || !snap.book.tasks_of_agency(agency).contains(&task) {
+        return back(task, "quyen");
+    }
+    if !valid_text(&f.text) {
+        return back(task, "noi-dung");
+    }
+    match state
+        .db
+        .raise_difficulty(
+            task,
+            agency,
+            &f.text,
+            Some(f.handler.trim()),
+            &u.user.username,
+        )
+        .await
+    {
+        Ok(_) => back(task, "kho-khan"),
+        Err(tiendo_store::StoreError::Invalid(m)) if m.contains("cơ quan") => {
+            back(task, "co-quan")
+        }
+        Err(_) => back(task, "loi"),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AnswerForm {
+    csrf: String,
+    task: i64,
+    answer: String,
+}
+
+pub async fn answer_difficulty(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<AnswerForm>,
+) -> Response {
+    if !u.check_csrf(&f.csrf) {
+        return back(f.task, "csrf");
+    }
+    if !u.is_standing() {
+        return back(f.task, "quyen");
+    }
+    if !valid_text(&f.answer) {
+        return back(f.task, "noi-dung");
+    }
+    match state
+        .db
+        .answer_difficulty(id, &f.answer, today(), &u.user.username)
+        .await
+    {
+        Ok(()) => back(f.task, "tra-loi"),
+        Err(_) => back(f.task, "loi"),
+    }
+}
