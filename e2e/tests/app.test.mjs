@@ -96,3 +96,59 @@ test('the first administrator logs in, changes the one-time password and sees th
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Bỏ qua điều hướng');
   await ctx.close();
 });
+
+function addUser(name, role, agency) {
+  const args = ['users', 'add', name, '--role', role];
+  if (agency) args.push('--agency', agency);
+  const out = execFileSync(bin, args, { cwd: dir }).toString();
+  return out.trim().split(': ').pop();
+}
+
+async function signIn(user, oneTime, newPassword) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(base + '/dang-nhap');
+  await page.fill('#username', user);
+  await page.fill('#password', oneTime);
+  await Promise.all([page.waitForNavigation(), page.click('form.login button[type=submit]')]);
+  await page.fill('#current', oneTime);
+  await page.fill('#new', newPassword);
+  await page.fill('#again', newPassword);
+  await Promise.all([page.waitForNavigation(), page.click('form.login button[type=submit]')]);
+  await page.fill('#username', user);
+  await page.fill('#password', newPassword);
+  await Promise.all([page.waitForNavigation(), page.click('form.login button[type=submit]')]);
+  return { ctx, page };
+}
+
+test("an agency's focal point reports and asks for time; the standing agency approves", async () => {
+  const focal = await signIn('dau-moi-btc', addUser('dau-moi-btc', 'focal', 'BTC'), 'mat-khau-btc-2026');
+  const p = focal.page;
+  // Task 4 of the appendix: Bộ Tài chính, "Trong tháng 02/2026" — late.
+  await p.goto(base + '/nhiem-vu/4');
+  assert.match(await p.textContent('main'), /Quá hạn chưa hoàn thành/);
+  await p.selectOption('form[action$="/bao-cao"] select[name=status]', 'in_progress');
+  await p.fill('form[action$="/bao-cao"] textarea[name=text]', 'Đã gửi dự thảo Nghị định xin ý kiến các bộ');
+  await Promise.all([p.waitForNavigation(), p.click('form[action$="/bao-cao"] button[type=submit]')]);
+  assert.match(await p.textContent('.flash'), /Đã ghi báo cáo tiến độ/);
+  assert.match(await p.textContent('main'), /Đã gửi dự thảo Nghị định xin ý kiến các bộ/);
+  await p.fill('form[action$="/gia-han"] input[name=deadline]', '31/12/2099');
+  await p.fill('form[action$="/gia-han"] textarea[name=reason]', 'Chờ ý kiến thẩm định của Bộ Tư pháp');
+  await Promise.all([p.waitForNavigation(), p.click('form[action$="/gia-han"] button[type=submit]')]);
+  assert.match(await p.textContent('.flash'), /chờ cơ quan thường trực xem xét/);
+  await p.screenshot({ path: join(shots, '06-dau-moi-bao-cao.png'), fullPage: true });
+  await focal.ctx.close();
+
+  const standing = await signIn('thuong-truc', addUser('thuong-truc', 'standing'), 'mat-khau-tt-2026');
+  const s = standing.page;
+  await s.goto(base + '/nhiem-vu/4');
+  assert.match(await s.textContent('main'), /Chờ ý kiến thẩm định của Bộ Tư pháp/);
+  await s.screenshot({ path: join(shots, '07-cho-duyet.png'), fullPage: true });
+  await Promise.all([s.waitForNavigation(), s.click('form[action$="/duyet"] button')]);
+  assert.match(await s.textContent('.flash'), /Đã duyệt điều chỉnh thời hạn/);
+  const status = await s.textContent('table tbody tr:first-child td:nth-child(4)');
+  assert.match(status, /Đang thực hiện trong hạn/, 'the new deadline is in force');
+  assert.match(await s.textContent('main'), /31\/12\/2099/);
+  await s.screenshot({ path: join(shots, '08-da-duyet.png'), fullPage: true });
+  await standing.ctx.close();
+});

@@ -52,6 +52,11 @@ fn action_words(a: &str) -> &str {
         "deadline.changed" => "Điều chỉnh thời hạn",
         "report.added" => "Báo cáo tiến độ",
         "assignment.removed" => "Bỏ phân công",
+        "deadline.requested" => "Đề nghị điều chỉnh thời hạn",
+        "deadline.approved" => "Duyệt điều chỉnh thời hạn",
+        "deadline.refused" => "Từ chối điều chỉnh thời hạn",
+        "difficulty.raised" => "Nêu khó khăn, vướng mắc",
+        "difficulty.answered" => "Trả lời khó khăn, vướng mắc",
         other => other,
     }
 }
@@ -464,7 +469,7 @@ pub async fn task(
                 }
             }
             @if !actable.is_empty() {
-                h2 { "Báo cáo tiến độ" }
+                h2 { "Gửi báo cáo tiến độ" }
                 form.box method="post" action={"/nhiem-vu/" (t.id) "/bao-cao"} {
                     input type="hidden" name="csrf" value=(u.csrf);
                     label { "Phân công"
