@@ -152,3 +152,38 @@ test("an agency's focal point reports and asks for time; the standing agency app
   await s.screenshot({ path: join(shots, '08-da-duyet.png'), fullPage: true });
   await standing.ctx.close();
 });
+
+async function signInAgain(user, password) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(base + '/dang-nhap');
+  await page.fill('#username', user);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForNavigation(), page.click('form.login button[type=submit]')]);
+  return { ctx, page };
+}
+
+test('a reported completion is confirmed by the standing agency', async () => {
+  const focal = await signIn('dau-moi-bca', addUser('dau-moi-bca', 'focal', 'BCA'), 'mat-khau-bca-2026');
+  const p = focal.page;
+  await p.goto(base + '/cua-toi');
+  assert.match(await p.textContent('h1'), /Bộ Công an/);
+  // Task 11 of the appendix: Bộ Công an, Quý I/2026.
+  await p.goto(base + '/nhiem-vu/11');
+  await p.selectOption('form[action$="/bao-cao"] select[name=status]', 'done');
+  await p.fill('form[action$="/bao-cao"] textarea[name=text]', 'Chính phủ đã ban hành Nghị quyết');
+  await Promise.all([p.waitForNavigation(), p.click('form[action$="/bao-cao"] button[type=submit]')]);
+  assert.match(await p.textContent('.flash'), /Đã ghi báo cáo tiến độ/);
+  await focal.ctx.close();
+
+  const standing = await signInAgain('thuong-truc', 'mat-khau-tt-2026');
+  const s = standing.page;
+  await s.goto(base + '/nhiem-vu/11');
+  assert.match(await s.textContent('main'), /Báo cáo hoàn thành chờ xác nhận/);
+  await Promise.all([s.waitForNavigation(), s.click('form[action$="/xac-nhan"] button')]);
+  assert.match(await s.textContent('.flash'), /Đã xác nhận hoàn thành/);
+  assert.match(await s.textContent('main'), /Đã xác nhận/);
+  assert.match(await s.textContent('table tbody tr:first-child td:nth-child(4)'), /Đã hoàn thành quá hạn/, 'done after 31/03/2026');
+  await s.screenshot({ path: join(shots, '09-xac-nhan.png'), fullPage: true });
+  await standing.ctx.close();
+});

@@ -800,3 +800,157 @@ async fn an_agency_reports_asks_for_time_and_the_standing_agency_decides() {
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_standing_agency_confirms_or_returns_a_reported_completion() {
+    let csv = "STT;Tên nhiệm vụ;Chủ trì;Thời hạn\n1;Ban hành quy chế;Bộ Tài chính;31/3/2026\n2;Kết nối dữ liệu;Bộ Tài chính;31/12/2099\n";
+    let today = time::OffsetDateTime::now_utc().date();
+    for t in backends().await {
+        import_text(&t.db, "xn.csv", csv, "xn.csv", date!(2026 - 02 - 15)).await;
+        let task =
+            t.db.task_by_number("xn.csv", "1")
+                .await
+                .expect("q")
+                .expect("task");
+        let aid = t.db.assignments_of(task).await.expect("a")[0].0;
+        user(&t.db, "btc", "focal", Some("BTC"), "mat-khau-btc-1").await;
+        user(&t.db, "thuongtruc", "standing", None, "mat-khau-tt-01").await;
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let late = |st: AppState| async move {
+            st.snapshot()
+                .await
+                .book
+                .overdue(today)
+                .iter()
+                .any(|o| o.task == task)
+        };
+        let mut btc = Browser::new(state.clone());
+        btc.login("btc", "mat-khau-btc-1").await;
+        // "Việc của tôi": the late task first.
+        let mine = btc.get("/cua-toi").await;
+        let first = mine.body.find("Ban hành quy chế").expect("task 1");
+        let second = mine.body.find("Kết nối dữ liệu").expect("task 2");
+        assert!(first < second, "late first");
+        let csrf = hidden(&btc.get(&format!("/nhiem-vu/{task}")).await.body, "csrf");
+        let done = [
+            ("csrf", csrf.as_str()),
+            ("assignment", &aid.to_string()),
+            ("status", "done"),
+            ("text", "Đã ban hành Quyết định số 12/QĐ-BTC"),
+        ];
+        btc.post(&format!("/nhiem-vu/{task}/bao-cao"), &done).await;
+        assert!(
+            !late(state.clone()).await,
+            "{}: a reported completion counts at once",
+            t.label
+        );
+
+        let mut tt = Browser::new(state.clone());
+        tt.login("thuongtruc", "mat-khau-tt-01").await;
+        let page = tt.get(&format!("/nhiem-vu/{task}")).await;
+        assert!(page.body.contains("Báo cáo hoàn thành chờ xác nhận"));
+        let report = page
+            .body
+            .split("/bao-cao/")
+            .nth(1)
+            .and_then(|r| r.split('/').next())
+            .and_then(|x| x.parse::<i64>().ok())
+            .expect("report id");
+        let tt_csrf = hidden(&page.body, "csrf");
+        let r = tt
+            .post(
+                &format!("/bao-cao/{report}/tra-lai"),
+                &[
+                    ("csrf", &tt_csrf),
+                    ("task", &task.to_string()),
+                    ("note", ""),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("/nhiem-vu/{task}?tb=ly-do-tra-lai").as_str())
+        );
+        let r = btc
+            .post(
+                &format!("/bao-cao/{report}/xac-nhan"),
+                &[("csrf", &csrf), ("task", &task.to_string())],
+            )
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("/nhiem-vu/{task}?tb=quyen").as_str()),
+            "an agency cannot confirm itself"
+        );
+        let r = tt
+            .post(
+                &format!("/bao-cao/{report}/tra-lai"),
+                &[
+                    ("csrf", &tt_csrf),
+                    ("task", &task.to_string()),
+                    ("note", "Chưa gửi kèm văn bản"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("/nhiem-vu/{task}?tb=tra-lai").as_str())
+        );
+        assert!(
+            late(state.clone()).await,
+            "{}: a returned completion no longer counts",
+            t.label
+        );
+        let page = btc.get(&format!("/nhiem-vu/{task}")).await;
+        assert!(
+            page.body.contains("Trả lại: Chưa gửi kèm văn bản"),
+            "the agency sees why"
+        );
+        // Reported again, then confirmed.
+        btc.post(&format!("/nhiem-vu/{task}/bao-cao"), &done).await;
+        let page = tt.get(&format!("/nhiem-vu/{task}")).await;
+        let report2 = page
+            .body
+            .split("/bao-cao/")
+            .nth(1)
+            .and_then(|r| r.split('/').next())
+            .and_then(|x| x.parse::<i64>().ok())
+            .expect("report id");
+        assert_ne!(report, report2);
+        let r = tt
+            .post(
+                &format!("/bao-cao/{report2}/xac-nhan"),
+                &[("csrf", &tt_csrf), ("task", &task.to_string())],
+            )
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("/nhiem-vu/{task}?tb=xac-nhan").as_str())
+        );
+        assert!(!late(state.clone()).await);
+        let r = tt
+            .post(
+                &format!("/bao-cao/{report2}/tra-lai"),
+                &[
+                    ("csrf", &tt_csrf),
+                    ("task", &task.to_string()),
+                    ("note", "x"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("/nhiem-vu/{task}?tb=da-xu-ly").as_str())
+        );
+        // The plain SQL agrees with the engine about returned reports.
+        let book = t.db.load_status_book().await.expect("book");
+        let mut engine: Vec<(i64, i64)> = book
+            .overdue(today)
+            .into_iter()
+            .flat_map(|o| o.late_agencies.into_iter().map(move |a| (o.task, a)))
+            .collect();
+        engine.sort();
+        assert_eq!(engine, t.db.overdue_plain_sql(today).await.expect("sql"));
+        t.cleanup().await;
+    }
+}

@@ -24,7 +24,7 @@ LEFT JOIN deadline_changes c ON c.id = (
     ORDER BY dc.effective_on DESC, dc.id DESC LIMIT 1)
 LEFT JOIN progress_reports r ON r.id = (
     SELECT pr.id FROM progress_reports pr
-    WHERE pr.assignment_id = a.id AND pr.status IS NOT NULL AND pr.reported_on <= $1
+    WHERE pr.assignment_id = a.id AND pr.status IS NOT NULL AND (pr.review IS NULL OR pr.review <> 'returned') AND pr.reported_on <= $1
     ORDER BY pr.reported_on DESC, pr.id DESC LIMIT 1)
 WHERE a.active = 1 AND a.role = 'lead'";
 

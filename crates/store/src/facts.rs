@@ -138,7 +138,7 @@ impl Db {
              JOIN tasks t ON t.id = a.task_id
              LEFT JOIN (
                 SELECT assignment_id, {agg}(reported_on || ' ' || status || ' ' || COALESCE(completed_on, '-'), ',' ORDER BY id) AS events
-                FROM progress_reports WHERE status IS NOT NULL GROUP BY assignment_id
+                FROM progress_reports WHERE status IS NOT NULL AND (review IS NULL OR review <> 'returned') GROUP BY assignment_id
              ) r ON r.assignment_id = a.id
              WHERE a.active = 1
              ORDER BY t.document_id, t.position, t.id, a.id"

@@ -4,7 +4,16 @@
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial schema", INITIAL),
     (2, "users, sessions, api tokens", USERS),
+    (3, "review of reported completions", REVIEW),
 ];
+
+/// The standing agency confirms or returns a reported completion; a returned one no longer counts.
+const REVIEW: &str = r#"
+ALTER TABLE progress_reports ADD COLUMN review TEXT;
+ALTER TABLE progress_reports ADD COLUMN review_note TEXT;
+ALTER TABLE progress_reports ADD COLUMN reviewed_by TEXT;
+ALTER TABLE progress_reports ADD COLUMN reviewed_at TEXT
+"#;
 
 const USERS: &str = r#"
 CREATE TABLE users (

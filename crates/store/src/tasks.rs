@@ -395,8 +395,8 @@ impl Db {
         .bind(id)
         .fetch_all(self.pool())
         .await?;
-        let reports: Vec<(String, String, Option<String>, Option<String>, String)> = sqlx::query_as(
-            "SELECT r.reported_on, g.name, r.status, r.text, r.created_by FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id
+        let reports: Vec<(String, String, Option<String>, Option<String>, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT r.reported_on, g.name, r.status, r.text, r.created_by, r.review, r.review_note FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id
              JOIN agencies g ON g.id = a.agency_id WHERE a.task_id = $1 ORDER BY r.reported_on DESC, r.id DESC LIMIT 200",
         )
         .bind(id)
@@ -482,8 +482,16 @@ pub struct TaskDetail {
         String,
         String,
     )>,
-    /// (date, agency, status, text, by)
-    pub reports: Vec<(String, String, Option<String>, Option<String>, String)>,
+    /// (date, agency, status, text, by, review: confirmed/returned, review note)
+    pub reports: Vec<(
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<String>,
+        Option<String>,
+    )>,
     /// (role, text)
     pub unresolved: Vec<(String, String)>,
     /// (at, actor, action, before, after)
@@ -749,5 +757,83 @@ impl Db {
         .bind(task_id)
         .fetch_all(self.pool())
         .await?)
+    }
+}
+
+impl Db {
+    /// The standing agency confirms a reported completion, or returns it with a note (it then no
+    /// longer counts as done).
+    pub async fn review_report(
+        &self,
+        report_id: i64,
+        confirm: bool,
+        note: &str,
+        actor: &str,
+    ) -> Result<i64> {
+        if !confirm && note.trim().is_empty() {
+            return Err(StoreError::Invalid("cần nêu lý do trả lại".into()));
+        }
+        let mut tx = self.pool().begin().await?;
+        let row: Option<(i64, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT a.task_id, r.status, r.review FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id WHERE r.id = $1",
+        )
+        .bind(report_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((task, status, review)) = row else {
+            return Err(StoreError::NotFound(format!("báo cáo {report_id}")));
+        };
+        if !matches!(status.as_deref(), Some("done") | Some("done_late")) {
+            return Err(StoreError::Invalid(
+                "chỉ xác nhận báo cáo hoàn thành".into(),
+            ));
+        }
+        if review.is_some() {
+            return Err(StoreError::Invalid("báo cáo này đã được xem xét".into()));
+        }
+        let verdict = if confirm { "confirmed" } else { "returned" };
+        sqlx::query("UPDATE progress_reports SET review = $1, review_note = $2, reviewed_by = $3, reviewed_at = $4 WHERE id = $5")
+            .bind(verdict)
+            .bind(note.trim())
+            .bind(actor)
+            .bind(now())
+            .bind(report_id)
+            .execute(&mut *tx)
+            .await?;
+        Db::audit(
+            &mut tx,
+            actor,
+            if confirm {
+                "report.confirmed"
+            } else {
+                "report.returned"
+            },
+            "task",
+            Some(task),
+            None,
+            Some(&json!({ "report": report_id, "note": note.trim() })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(task)
+    }
+
+    /// Reported completions of a task awaiting the standing agency: (report id, date, agency, text).
+    pub async fn completions_to_review(
+        &self,
+        task_id: i64,
+    ) -> Result<Vec<(i64, String, String, Option<String>)>> {
+        Ok(sqlx::query_as(
+            "SELECT r.id, r.reported_on, g.name, r.text FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id JOIN agencies g ON g.id = a.agency_id
+             WHERE a.task_id = $1 AND r.status IN ('done', 'done_late') AND r.review IS NULL AND r.source = 'user' ORDER BY r.id",
+        )
+        .bind(task_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// An agency's assignments: (task id, assignment id, role).
+    pub async fn assignments_of_agency(&self, agency_id: i64) -> Result<Vec<(i64, i64, String)>> {
+        Ok(sqlx::query_as("SELECT task_id, id, role FROM assignments WHERE agency_id = $1 AND active = 1 ORDER BY task_id").bind(agency_id).fetch_all(self.pool()).await?)
     }
 }

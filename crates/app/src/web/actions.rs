@@ -25,6 +25,12 @@ pub fn message(code: &str) -> Option<(&'static str, bool)> {
         "tu-choi" => ("Đã từ chối đề nghị điều chỉnh thời hạn.", true),
         "kho-khan" => ("Đã gửi khó khăn, vướng mắc.", true),
         "tra-loi" => ("Đã trả lời khó khăn, vướng mắc.", true),
+        "xac-nhan" => ("Đã xác nhận hoàn thành.", true),
+        "tra-lai" => (
+            "Đã trả lại báo cáo hoàn thành; cơ quan sẽ thấy lý do.",
+            true,
+        ),
+        "ly-do-tra-lai" => ("Cần nêu lý do trả lại.", false),
         "csrf" => (
             "Biểu mẫu đã hết hạn hoặc không hợp lệ; hãy tải lại trang rồi gửi lại.",
             false,
@@ -330,4 +336,62 @@ pub async fn answer_difficulty(
         Ok(()) => back(f.task, "tra-loi"),
         Err(_) => back(f.task, "loi"),
     }
+}
+
+#[derive(Deserialize)]
+pub struct ReviewForm {
+    csrf: String,
+    task: i64,
+    #[serde(default)]
+    note: String,
+}
+
+async fn review(
+    state: AppState,
+    u: CurrentUser,
+    report: i64,
+    f: ReviewForm,
+    confirm: bool,
+) -> Response {
+    if !u.check_csrf(&f.csrf) {
+        return back(f.task, "csrf");
+    }
+    if !u.is_standing() {
+        return back(f.task, "quyen");
+    }
+    if !confirm && !valid_text(&f.note) {
+        return back(f.task, "ly-do-tra-lai");
+    }
+    match state
+        .db
+        .review_report(report, confirm, &f.note, &u.user.username)
+        .await
+    {
+        Ok(task) => {
+            let _ = state.refresh().await;
+            back(task, if confirm { "xac-nhan" } else { "tra-lai" })
+        }
+        Err(tiendo_store::StoreError::Invalid(_)) => back(f.task, "da-xu-ly"),
+        Err(_) => back(f.task, "loi"),
+    }
+}
+
+/// The standing agency confirms a reported completion.
+pub async fn confirm_report(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(report_id): Path<i64>,
+    Form(f): Form<ReviewForm>,
+) -> Response {
+    review(state, u, report_id, f, true).await
+}
+
+/// The standing agency returns a reported completion, with the reason.
+pub async fn return_report(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(report_id): Path<i64>,
+    Form(f): Form<ReviewForm>,
+) -> Response {
+    review(state, u, report_id, f, false).await
 }

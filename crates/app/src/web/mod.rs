@@ -102,6 +102,9 @@ pub fn router(state: AppState) -> Router {
         .route("/gia-han/{id}/duyet", post(actions::approve_deadline))
         .route("/gia-han/{id}/tu-choi", post(actions::refuse_deadline))
         .route("/kho-khan/{id}/tra-loi", post(actions::answer_difficulty))
+        .route("/bao-cao/{id}/xac-nhan", post(actions::confirm_report))
+        .route("/bao-cao/{id}/tra-lai", post(actions::return_report))
+        .route("/cua-toi", get(pages::my_tasks))
         .route("/dang-nhap", get(auth::login_page).post(auth::login))
         .route("/dang-xuat", post(auth::logout))
         .route(

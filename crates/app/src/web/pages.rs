@@ -57,6 +57,8 @@ fn action_words(a: &str) -> &str {
         "deadline.refused" => "Từ chối điều chỉnh thời hạn",
         "difficulty.raised" => "Nêu khó khăn, vướng mắc",
         "difficulty.answered" => "Trả lời khó khăn, vướng mắc",
+        "report.confirmed" => "Xác nhận hoàn thành",
+        "report.returned" => "Trả lại báo cáo hoàn thành",
         other => other,
     }
 }
@@ -425,6 +427,11 @@ pub async fn task(
         .await
         .unwrap_or_default();
     let difficulties = state.db.difficulties(Some(id)).await.unwrap_or_default();
+    let to_review = if u.is_standing() {
+        state.db.completions_to_review(id).await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let flash = q.tb.as_deref().and_then(super::actions::message);
     let mut all_agencies: Vec<(&String, &String)> =
         snap.agencies.values().map(|(c, n)| (c, n)).collect();
@@ -499,6 +506,30 @@ pub async fn task(
                     button.primary type="submit" { "Gửi đề nghị" }
                 }
             }
+            @if !to_review.is_empty() {
+                h2 { "Báo cáo hoàn thành chờ xác nhận" }
+                table {
+                    thead { tr { th { "Ngày" } th { "Cơ quan" } th { "Nội dung" } th { "Xác nhận" } } }
+                    tbody {
+                        @for (rid, on, agency, text) in &to_review {
+                            tr {
+                                td { (show_iso(Some(on))) } td { (agency) } td { (text.as_deref().unwrap_or("")) }
+                                td {
+                                    form.inline method="post" action={"/bao-cao/" (rid) "/xac-nhan"} {
+                                        input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
+                                        button.primary type="submit" { "Xác nhận hoàn thành" }
+                                    }
+                                    form method="post" action={"/bao-cao/" (rid) "/tra-lai"} {
+                                        input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
+                                        input name="note" placeholder="Lý do trả lại" aria-label="Lý do trả lại";
+                                        button type="submit" { "Trả lại" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             @if u.is_standing() && !pending.is_empty() {
                 h2 { "Đề nghị điều chỉnh thời hạn chờ duyệt" }
                 table {
@@ -569,14 +600,83 @@ pub async fn task(
             h2 { "Báo cáo tiến độ" }
             @if t.reports.is_empty() { p.muted { "Chưa có báo cáo." } } @else {
                 table {
-                    thead { tr { th { "Ngày" } th { "Cơ quan" } th { "Tình trạng báo cáo" } th { "Nội dung" } } }
-                    tbody { @for r in &t.reports { tr { td { (show_iso(Some(&r.0))) } td { (r.1) } td { (status_word(r.2.as_deref())) } td { (r.3.as_deref().unwrap_or("")) } } } }
+                    thead { tr { th { "Ngày" } th { "Cơ quan" } th { "Tình trạng báo cáo" } th { "Nội dung" } th { "Cơ quan thường trực" } } }
+                    tbody {
+                        @for r in &t.reports {
+                            tr {
+                                td { (show_iso(Some(&r.0))) } td { (r.1) } td { (status_word(r.2.as_deref())) } td { (r.3.as_deref().unwrap_or("")) }
+                                td { @match r.5.as_deref() { Some("confirmed") => { "Đã xác nhận" }, Some("returned") => { "Trả lại: " (r.6.as_deref().unwrap_or("")) }, _ => {} } }
+                            }
+                        }
+                    }
                 }
             }
             h2 { "Lịch sử thay đổi" }
             table {
                 thead { tr { th { "Thời điểm" } th { "Người thực hiện" } th { "Việc" } } }
                 tbody { @for h in &t.history { tr { td { (h.0.replace('T', " ").chars().take(19).collect::<String>()) } td { (h.1) } td { (action_words(&h.2)) } } } }
+            }
+        },
+    )
+    .into_response()
+}
+
+/// "Việc của tôi": an agency's assignments, the late ones first.
+pub async fn my_tasks(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Query(q): Query<TaskQuery>,
+) -> Response {
+    let as_of = date_or_today(q.ngay.as_deref());
+    let Some(agency) = u.user.agency_id else {
+        return page("Việc của tôi", Some(&u), html! { h1 { "Việc của tôi" } p { "Tài khoản này không gắn với cơ quan nào; xem " a href="/nhiem-vu" { "danh sách nhiệm vụ" } "." } }).into_response();
+    };
+    let mine = state
+        .db
+        .assignments_of_agency(agency)
+        .await
+        .unwrap_or_default();
+    let snap = state.snapshot().await;
+    let mut rows: Vec<(i64, String, tiendo_domain::status::Evaluation)> = mine
+        .iter()
+        .filter_map(|(task, aid, role)| {
+            snap.book
+                .evaluate_assignment(*aid, as_of)
+                .map(|e| (*task, role.clone(), e))
+        })
+        .collect();
+    let rank = |s: AssignmentState| match s {
+        AssignmentState::OpenOverdue => 0,
+        AssignmentState::OpenInTime => 1,
+        AssignmentState::Recurring | AssignmentState::Conditional => 2,
+        AssignmentState::DoneLate | AssignmentState::DoneOnTime => 3,
+    };
+    rows.sort_by_key(|(task, _, e)| (rank(e.state), -e.days_late, e.due, *task));
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let names = state.db.task_names(&ids).await.unwrap_or_default();
+    let agency_name = snap
+        .agencies
+        .get(&agency)
+        .map(|a| a.1.clone())
+        .unwrap_or_default();
+    page(
+        "Việc của tôi",
+        Some(&u),
+        html! {
+            h1 { "Việc của " (agency_name) }
+            p.muted { (rows.len()) " phân công · tình trạng tính đến ngày " (vn(as_of)) " · quá hạn trước" }
+            table {
+                thead { tr { th { "Nhiệm vụ" } th { "Vai trò" } th { "Hạn" } th { "Tình trạng" } } }
+                tbody {
+                    @for (task, role, e) in &rows {
+                        tr {
+                            td { a href={"/nhiem-vu/" (task) "?ngay=" (iso(as_of))} { @if let Some((n, m)) = names.get(task) { "[" (n) "] " (m) } } }
+                            td { (if role == "lead" { "Chủ trì" } else { "Phối hợp" }) }
+                            td { @if let Some(d) = e.due { (vn(d)) } }
+                            td { (badge(e.state)) @if e.days_late > 0 { " " span.muted { (e.days_late) " ngày" } } }
+                        }
+                    }
+                }
             }
         },
     )
