@@ -187,3 +187,23 @@ test('a reported completion is confirmed by the standing agency', async () => {
   await s.screenshot({ path: join(shots, '09-xac-nhan.png'), fullPage: true });
   await standing.ctx.close();
 });
+
+test('the standing agency imports a file: upload, preview with warnings, confirm', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const csv = join(dir, 'ke-hoach-bo-sung.csv');
+  writeFileSync(csv, 'STT;Tên nhiệm vụ;Chủ trì;Thời hạn\n1;Số hóa hồ sơ đất đai;Bộ Nông nghiệp và Môi trường;Quý III/2026\n2;Kết nối dữ liệu hộ tịch;Cơ quan, đơn vị liên quan;Theo kế hoạch\n');
+  const { ctx, page } = await signInAgain('admin', 'mat-khau-e2e-2026');
+  await page.goto(base + '/nhap-tep');
+  await page.setInputFiles('input[type=file]', csv);
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/nhap-tep"] button[type=submit]')]);
+  const text = await page.textContent('main');
+  assert.match(text, /2 nhiệm vụ/);
+  assert.match(text, /Cảnh báo/);
+  assert.match(text, /chưa xác định được cơ quan chủ trì/);
+  await page.screenshot({ path: join(shots, '10-xem-truoc.png'), fullPage: true });
+  await Promise.all([page.waitForNavigation(), page.click('form[action^="/nhap-tep/"] button[type=submit]')]);
+  assert.match(await page.textContent('.flash'), /2 nhiệm vụ mới/);
+  await page.goto(base + '/nhiem-vu?q=dat+dai');
+  assert.match(await page.textContent('main'), /Số hóa hồ sơ đất đai/);
+  await ctx.close();
+});

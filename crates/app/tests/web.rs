@@ -954,3 +954,137 @@ async fn the_standing_agency_confirms_or_returns_a_reported_completion() {
         t.cleanup().await;
     }
 }
+
+fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "----tiendo-test-boundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some((name, bytes)) = file {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn import_through_the_browser_previews_then_stores() {
+    for t in backends().await {
+        user(&t.db, "thuongtruc", "standing", None, "mat-khau-tt-01").await;
+        user(&t.db, "btc", "focal", Some("BTC"), "mat-khau-btc-1").await;
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let mut focal = Browser::new(state.clone());
+        focal.login("btc", "mat-khau-btc-1").await;
+        assert_eq!(focal.get("/nhap-tep").await.status, StatusCode::FORBIDDEN);
+        let mut b = Browser::new(state.clone());
+        b.login("thuongtruc", "mat-khau-tt-01").await;
+        let page = b.get("/nhap-tep").await;
+        let csrf = hidden(&page.body, "csrf");
+        let cookie = b.cookie_header();
+        let upload = |fields: Vec<(&'static str, String)>,
+                      file: Option<(&'static str, Vec<u8>)>| {
+            let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (ct, body) = multipart(&f, file.as_ref().map(|(n, b)| (*n, b.as_slice())));
+            Request::post("/nhap-tep")
+                .header(header::CONTENT_TYPE, ct)
+                .header(header::COOKIE, cookie.clone())
+                .body(Body::from(body))
+                .expect("request")
+        };
+        let sample_bytes = std::fs::read(sample("plan-2026-appendix-2.docx")).expect("sample");
+        let r = b
+            .send(upload(
+                vec![
+                    ("csrf", "gia-mao".into()),
+                    ("reported_on", "2026-02-15".into()),
+                ],
+                Some(("a.docx", sample_bytes.clone())),
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = b
+            .send(upload(
+                vec![("csrf", csrf.clone()), ("reported_on", "2026-02-15".into())],
+                Some(("hong.docx", b"PK\x03\x04 hong".to_vec())),
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.body.contains("hong.docx: tệp hỏng"), "one clear message");
+        let r = b
+            .send(upload(
+                vec![("csrf", csrf.clone()), ("reported_on", "1900-01-01".into())],
+                Some(("a.docx", sample_bytes.clone())),
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "an absurd date");
+        let r = b
+            .send(upload(
+                vec![("csrf", csrf.clone()), ("reported_on", "2026-02-15".into())],
+                Some(("plan-2026-appendix-2.docx", sample_bytes.clone())),
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", t.label);
+        assert!(
+            r.body.contains("98 nhiệm vụ") && r.body.contains("5 cảnh báo"),
+            "the preview with its warnings"
+        );
+        assert!(
+            r.body
+                .contains("HOÀN THIỆN THỂ CHẾ, PHÁP LUẬT, CƠ CHẾ CHÍNH SÁCH")
+        );
+        assert_eq!(
+            t.db.counts().await.expect("c").tasks,
+            0,
+            "nothing stored by the preview"
+        );
+        let token = r
+            .body
+            .split("action=\"/nhap-tep/")
+            .nth(1)
+            .and_then(|x| x.split('"').next())
+            .expect("token")
+            .to_string();
+        // Another user cannot confirm someone else's preview.
+        user(&t.db, "thuongtruc2", "standing", None, "mat-khau-tt-02").await;
+        let mut other = Browser::new(state.clone());
+        other.login("thuongtruc2", "mat-khau-tt-02").await;
+        let other_csrf = hidden(&other.get("/nhap-tep").await.body, "csrf");
+        assert_eq!(
+            other
+                .post(&format!("/nhap-tep/{token}"), &[("csrf", &other_csrf)])
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let r = b
+            .post(&format!("/nhap-tep/{token}"), &[("csrf", &csrf)])
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("98 nhiệm vụ mới"), "{}", r.body);
+        assert_eq!(t.db.counts().await.expect("c").tasks, 98);
+        assert_eq!(
+            b.post(&format!("/nhap-tep/{token}"), &[("csrf", &csrf)])
+                .await
+                .status,
+            StatusCode::NOT_FOUND,
+            "stored once"
+        );
+        assert_eq!(
+            state
+                .snapshot()
+                .await
+                .book
+                .overdue(date!(2026 - 05 - 20))
+                .len(),
+            20,
+            "the pages see it at once"
+        );
+        t.cleanup().await;
+    }
+}

@@ -44,6 +44,8 @@ pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
                         nav aria-label="Chính" {
                             a href="/" { "Tổng quan" }
                             a href="/nhiem-vu" { "Nhiệm vụ" }
+                            @if u.user.agency_id.is_some() { a href="/cua-toi" { "Việc của tôi" } }
+                            @if u.is_standing() { a href="/nhap-tep" { "Nhập tệp" } }
                         }
                         div.who {
                             span { (u.user.full_name) " · " (role_name(&u.user.role)) }

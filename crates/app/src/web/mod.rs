@@ -7,6 +7,7 @@
 pub mod actions;
 pub mod api;
 pub mod auth;
+pub mod import;
 pub mod layout;
 pub mod pages;
 
@@ -35,6 +36,8 @@ pub struct App {
     pub snapshot: RwLock<Arc<Snapshot>>,
     /// Cookies marked Secure (turn off only for plain-HTTP tests).
     pub secure_cookies: bool,
+    /// Uploaded files waiting for the confirmation of their preview.
+    pub pending_imports: tokio::sync::Mutex<HashMap<String, import::Pending>>,
 }
 
 #[derive(Clone)]
@@ -72,6 +75,7 @@ impl AppState {
             db,
             snapshot: RwLock::new(Arc::new(snap)),
             secure_cookies,
+            pending_imports: Default::default(),
         })))
     }
 
@@ -113,6 +117,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/static/app.css", get(layout::css))
         .merge(api::router())
+        .merge(import::router())
         .with_state(state)
 }
 

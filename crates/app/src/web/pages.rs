@@ -21,6 +21,10 @@ fn today() -> Date {
     time::OffsetDateTime::now_utc().date()
 }
 
+pub fn today_iso() -> String {
+    iso(today())
+}
+
 fn date_or_today(s: Option<&str>) -> Date {
     s.and_then(parse_user_date).unwrap_or_else(today)
 }

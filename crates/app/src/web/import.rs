@@ -1,0 +1,358 @@
+//! Import through the browser: upload → the preview table with its warnings → confirm. The file
+//! waits in memory (one hour at most) between the preview and the confirmation; nothing is stored
+//! before the confirmation, and the confirmation stores the file in one transaction.
+
+use std::time::{Duration, Instant};
+
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use maud::{Markup, html};
+use serde::Deserialize;
+use tiendo_domain::agency::RefKind;
+use tiendo_domain::deadline::{parse_user_date, vn};
+use tiendo_office::{DocumentPreview, MAX_FILE_BYTES, ReadOptions};
+use tiendo_store::import::ImportInput;
+
+use super::AppState;
+use super::auth::{CurrentUser, PageUser};
+use super::layout::page;
+
+/// A file read and waiting for confirmation.
+pub struct Pending {
+    pub user_id: i64,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub reported_on: time::Date,
+    pub at: Instant,
+}
+
+const KEEP: Duration = Duration::from_secs(3600);
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/nhap-tep", get(form_page).post(upload))
+        .route("/nhap-tep/{token}", post(confirm))
+        .layer(DefaultBodyLimit::max(MAX_FILE_BYTES as usize + 64 * 1024))
+}
+
+fn form(u: &CurrentUser, error: Option<&str>) -> Markup {
+    page(
+        "Nhập tệp",
+        Some(u),
+        html! {
+            h1 { "Nhập nhiệm vụ từ tệp" }
+            p.muted { "Word (.docx), Excel (.xlsx, .xls, .ods), CSV hoặc văn bản sao chép từ bảng (.txt), tối đa 50 MB. Xem trước rồi mới lưu." }
+            @if let Some(e) = error { p.flash.error role="alert" { (e) } }
+            form.box method="post" action="/nhap-tep" enctype="multipart/form-data" {
+                input type="hidden" name="csrf" value=(u.csrf);
+                label { "Tệp" input type="file" name="file" required accept=".docx,.xlsx,.xlsm,.xls,.ods,.csv,.txt,.tsv"; }
+                label { "Số liệu tiến độ tính đến ngày" input type="date" name="reported_on" value=(super::pages::today_iso()); }
+                button.primary type="submit" { "Xem trước" }
+            }
+        },
+    )
+}
+
+pub async fn form_page(PageUser(u): PageUser) -> Response {
+    if !u.is_standing() {
+        return (
+            StatusCode::FORBIDDEN,
+            page(
+                "Không có quyền",
+                Some(&u),
+                html! { h1 { "Chỉ cơ quan thường trực nhập tệp." } },
+            ),
+        )
+            .into_response();
+    }
+    form(&u, None).into_response()
+}
+
+fn refs(r: &[tiendo_domain::agency::AgencyRef]) -> Markup {
+    html! {
+        @for (i, a) in r.iter().enumerate() {
+            @if i > 0 { "; " }
+            @match a.kind { RefKind::Unresolved => { span.muted title="chưa xác định" { "?" (a.name) } }, _ => { (a.name) } }
+        }
+    }
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    mut mp: Multipart,
+) -> Response {
+    if !u.is_standing() {
+        return (
+            StatusCode::FORBIDDEN,
+            form(&u, Some("Chỉ cơ quan thường trực nhập tệp.")),
+        )
+            .into_response();
+    }
+    let (mut csrf, mut file_name, mut bytes, mut reported_on) =
+        (String::new(), String::new(), Vec::new(), None);
+    loop {
+        match mp.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or("").to_string();
+                match name.as_str() {
+                    "csrf" => csrf = field.text().await.unwrap_or_default(),
+                    "reported_on" => {
+                        reported_on = parse_user_date(&field.text().await.unwrap_or_default())
+                    }
+                    "file" => {
+                        file_name = field
+                            .file_name()
+                            .unwrap_or("tep")
+                            .chars()
+                            .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+                            .take(200)
+                            .collect();
+                        match field.bytes().await {
+                            Ok(b) => bytes = b.to_vec(),
+                            Err(_) => {
+                                return (
+                                    StatusCode::PAYLOAD_TOO_LARGE,
+                                    form(
+                                        &u,
+                                        Some(
+                                            "Tệp quá lớn (tối đa 50 MB) hoặc tải lên bị gián đoạn.",
+                                        ),
+                                    ),
+                                )
+                                    .into_response();
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Ok(None) => break,
+            Err(_) => {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    form(
+                        &u,
+                        Some("Tệp quá lớn (tối đa 50 MB) hoặc tải lên bị gián đoạn."),
+                    ),
+                )
+                    .into_response();
+            }
+        }
+    }
+    if !u.check_csrf(&csrf) {
+        return (
+            StatusCode::FORBIDDEN,
+            form(&u, Some("Biểu mẫu đã hết hạn; hãy tải lại trang.")),
+        )
+            .into_response();
+    }
+    let today = time::OffsetDateTime::now_utc().date();
+    let Some(reported_on) = reported_on.filter(|d| d.year() >= 2000 && *d <= today) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            form(
+                &u,
+                Some("Ngày số liệu không hợp lệ (không trước năm 2000, không sau hôm nay)."),
+            ),
+        )
+            .into_response();
+    };
+    if bytes.is_empty() || file_name.is_empty() {
+        return (
+            StatusCode::BAD_REQUEST,
+            form(&u, Some("Chưa chọn tệp, hoặc tệp rỗng.")),
+        )
+            .into_response();
+    }
+    let preview = match read(&state, &file_name, &bytes, reported_on).await {
+        Ok(p) => p,
+        Err(msg) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                form(&u, Some(&format!("{file_name}: {msg}"))),
+            )
+                .into_response();
+        }
+    };
+    let Ok(token) = super::auth::new_token() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    {
+        let mut pending = state.pending_imports.lock().await;
+        pending.retain(|_, p| p.at.elapsed() < KEEP);
+        pending.insert(
+            token.clone(),
+            Pending {
+                user_id: u.user.id,
+                file_name: file_name.clone(),
+                bytes,
+                reported_on,
+                at: Instant::now(),
+            },
+        );
+    }
+    page(
+        "Xem trước",
+        Some(&u),
+        html! {
+            h1 { "Xem trước: " (file_name) }
+            p { (preview.tasks.len()) " nhiệm vụ · số liệu tính đến ngày " (vn(reported_on)) " · " (preview.warnings.len()) " cảnh báo" }
+            @if !preview.warnings.is_empty() {
+                h2 { "Cảnh báo" }
+                ul { @for w in &preview.warnings { li { (w) } } }
+            }
+            form method="post" action={"/nhap-tep/" (token)} {
+                input type="hidden" name="csrf" value=(u.csrf);
+                p { button.primary type="submit" { "Lưu " (preview.tasks.len()) " nhiệm vụ" } " " a href="/nhap-tep" { "Hủy" } }
+            }
+            table {
+                thead { tr { th { "TT" } th { "Nhiệm vụ" } th { "Chủ trì" } th { "Phối hợp" } th { "Thời hạn" } th { "Căn cứ giao" } } }
+                tbody {
+                    @for (i, t) in preview.tasks.iter().enumerate() {
+                        @if !t.headings.is_empty() && (i == 0 || preview.tasks[i - 1].headings != t.headings) {
+                            tr { td colspan="6" { strong { (t.headings.join(" › ")) } } }
+                        }
+                        tr {
+                            td { (t.number) }
+                            td { (t.name) }
+                            td { (refs(&t.lead)) }
+                            td { (refs(&t.coordinators)) }
+                            td { (t.deadline.raw) @if let Some(d) = t.deadline.due { br; span.muted { (vn(d)) } } @else { br; span.muted { (kind_words(t.deadline.kind)) } } }
+                            td { (t.basis.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+async fn read(
+    state: &AppState,
+    name: &str,
+    bytes: &[u8],
+    reported_on: time::Date,
+) -> Result<DocumentPreview, String> {
+    let reg = state
+        .db
+        .load_registry()
+        .await
+        .map_err(|e| e.to_string())?
+        .registry;
+    let name = name.to_string();
+    let bytes = bytes.to_vec();
+    tokio::task::spawn_blocking(move || {
+        tiendo_office::read_bytes(
+            &name,
+            &bytes,
+            ReadOptions {
+                registry: &reg,
+                reported_on,
+            },
+        )
+        .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    csrf: String,
+}
+
+pub async fn confirm(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(token): Path<String>,
+    Form(f): Form<ConfirmForm>,
+) -> Response {
+    if !u.is_standing() || !u.check_csrf(&f.csrf) {
+        return (
+            StatusCode::FORBIDDEN,
+            form(
+                &u,
+                Some("Biểu mẫu đã hết hạn hoặc bạn không có quyền; hãy tải lại trang."),
+            ),
+        )
+            .into_response();
+    }
+    let pending = {
+        let mut map = state.pending_imports.lock().await;
+        match map.get(&token) {
+            Some(p) if p.user_id == u.user.id && p.at.elapsed() < KEEP => map.remove(&token),
+            _ => None,
+        }
+    };
+    let Some(p) = pending else {
+        return (
+            StatusCode::NOT_FOUND,
+            form(
+                &u,
+                Some("Bản xem trước đã hết hạn hoặc đã được lưu; hãy tải tệp lên lại."),
+            ),
+        )
+            .into_response();
+    };
+    let preview = match read(&state, &p.file_name, &p.bytes, p.reported_on).await {
+        Ok(x) => x,
+        Err(msg) => return (StatusCode::BAD_REQUEST, form(&u, Some(&msg))).into_response(),
+    };
+    let key = p
+        .file_name
+        .rsplit_once('.')
+        .map(|(s, _)| s.to_string())
+        .unwrap_or_else(|| p.file_name.clone());
+    let title = if preview.title.is_empty() {
+        None
+    } else {
+        Some(preview.title.join(" — "))
+    };
+    let result = state
+        .db
+        .import_document(ImportInput {
+            committee: None,
+            doc_key: &key,
+            file_name: &p.file_name,
+            title,
+            tasks: &preview.tasks,
+            warnings: &preview.warnings,
+            reported_on: p.reported_on,
+            actor: &u.user.username,
+            progress: None,
+        })
+        .await;
+    match result {
+        Ok(s) => {
+            let _ = state.refresh().await;
+            let msg = format!(
+                "Đã lưu {}: {} nhiệm vụ mới, {} cập nhật, {} không đổi; {} phân công.",
+                p.file_name, s.tasks_created, s.tasks_updated, s.tasks_unchanged, s.assignments
+            );
+            page("Đã lưu", Some(&u), html! { h1 { "Đã nhập tệp" } p.flash.ok role="status" { (msg) } p { a href="/nhiem-vu" { "Xem danh sách nhiệm vụ" } } }).into_response()
+        }
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            form(
+                &u,
+                Some(&format!("Không lưu được, không có gì được lưu: {e}")),
+            ),
+        )
+            .into_response(),
+    }
+}
+
+fn kind_words(k: tiendo_domain::deadline::DeadlineKind) -> &'static str {
+    use tiendo_domain::deadline::DeadlineKind::*;
+    match k {
+        Recurring => "thường xuyên",
+        Conditional => "chưa có ngày cụ thể",
+        Unknown => "không đọc được",
+        _ => "",
+    }
+}
