@@ -1088,3 +1088,163 @@ async fn import_through_the_browser_previews_then_stores() {
         t.cleanup().await;
     }
 }
+
+/// Every route × every role: allowed (200, or the form's success), forbidden (403, or the form's
+/// "quyen" answer), not found (404), or sent to the log-in page.
+#[tokio::test]
+async fn permission_matrix() {
+    let csv = "STT;Tên nhiệm vụ;Chủ trì;Thời hạn\n1;Nhiệm vụ của Bộ Tài chính;Bộ Tài chính;31/12/2099\n2;Nhiệm vụ của Bộ Công an;Bộ Công an;31/12/2099\n";
+    let t = backends().await.into_iter().next().expect("sqlite");
+    import_text(&t.db, "pm.csv", csv, "pm.csv", date!(2026 - 02 - 15)).await;
+    let own =
+        t.db.task_by_number("pm.csv", "1")
+            .await
+            .expect("q")
+            .expect("task");
+    let other =
+        t.db.task_by_number("pm.csv", "2")
+            .await
+            .expect("q")
+            .expect("task");
+    let own_a = t.db.assignments_of(own).await.expect("a")[0].0;
+    for (name, role, agency) in [
+        ("qt", "admin", None),
+        ("tt", "standing", None),
+        ("ld", "leader", None),
+        ("xem", "viewer", None),
+        ("btc", "focal", Some("BTC")),
+    ] {
+        user(&t.db, name, role, agency, "mat-khau-chung-1").await;
+    }
+    let state = AppState::new(t.db.clone(), false).await.expect("state");
+    use StatusCode as S;
+    let ok = S::OK;
+    let (forbidden, missing) = (S::FORBIDDEN, S::NOT_FOUND);
+    let pages: Vec<String> = vec![
+        "/".into(),
+        "/nhiem-vu".into(),
+        format!("/nhiem-vu/{own}"),
+        format!("/nhiem-vu/{other}"),
+        "/cua-toi".into(),
+        "/kho-khan".into(),
+        "/nhat-ky".into(),
+        "/nhap-tep".into(),
+        "/tai-khoan/mat-khau".into(),
+        "/api/overdue".into(),
+        "/api/summary".into(),
+    ];
+    let expected: [(&str, [S; 11]); 5] = [
+        ("qt", [ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok]),
+        ("tt", [ok, ok, ok, ok, ok, ok, forbidden, ok, ok, ok, ok]),
+        (
+            "ld",
+            [ok, ok, ok, ok, ok, ok, forbidden, forbidden, ok, ok, ok],
+        ),
+        (
+            "xem",
+            [ok, ok, ok, ok, ok, ok, forbidden, forbidden, ok, ok, ok],
+        ),
+        (
+            "btc",
+            [
+                ok, ok, ok, missing, ok, ok, forbidden, forbidden, ok, ok, ok,
+            ],
+        ),
+    ];
+    let mut anon = Browser::new(state.clone());
+    for p in &pages {
+        let r = anon.get(p).await;
+        if p.starts_with("/api/") {
+            assert_eq!(r.status, S::UNAUTHORIZED, "anonymous {p}");
+        } else {
+            assert!(
+                r.status == S::SEE_OTHER
+                    && r.location
+                        .as_deref()
+                        .is_some_and(|l| l.starts_with("/dang-nhap")),
+                "anonymous {p}"
+            );
+        }
+    }
+    assert!(
+        anon.post(
+            &format!("/nhiem-vu/{own}/bao-cao"),
+            &[
+                ("csrf", "x"),
+                ("assignment", "1"),
+                ("status", "done"),
+                ("text", "x")
+            ]
+        )
+        .await
+        .location
+        .as_deref()
+        .is_some_and(|l| l.starts_with("/dang-nhap"))
+    );
+    for (who, statuses) in expected {
+        let mut b = Browser::new(state.clone());
+        assert_eq!(
+            b.login(who, "mat-khau-chung-1").await.location.as_deref(),
+            Some("/"),
+            "{who}"
+        );
+        for (p, want) in pages.iter().zip(statuses) {
+            assert_eq!(b.get(p).await.status, want, "{who} GET {p}");
+        }
+        let csrf = hidden(&b.get("/").await.body, "csrf");
+        let may_report = matches!(who, "qt" | "tt" | "btc");
+        let r = b
+            .post(
+                &format!("/nhiem-vu/{own}/bao-cao"),
+                &[
+                    ("csrf", &csrf),
+                    ("assignment", &own_a.to_string()),
+                    ("status", "in_progress"),
+                    ("text", "x"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.location,
+            Some(format!(
+                "/nhiem-vu/{own}?tb={}",
+                if may_report { "bao-cao" } else { "quyen" }
+            )),
+            "{who} report"
+        );
+        let r = b
+            .post(
+                &format!("/nhiem-vu/{own}/gia-han"),
+                &[
+                    ("csrf", &csrf),
+                    ("assignment", &own_a.to_string()),
+                    ("deadline", "31/12/2099"),
+                    ("reason", "x"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.location,
+            Some(format!(
+                "/nhiem-vu/{own}?tb={}",
+                if may_report { "gia-han" } else { "quyen" }
+            )),
+            "{who} deadline request"
+        );
+        let r = b
+            .post(
+                &format!("/nhiem-vu/{own}/kho-khan"),
+                &[("csrf", &csrf), ("text", "x")],
+            )
+            .await;
+        assert_eq!(
+            r.location,
+            Some(format!(
+                "/nhiem-vu/{own}?tb={}",
+                if who == "btc" { "kho-khan" } else { "quyen" }
+            )),
+            "{who} difficulty"
+        );
+    }
+    t.cleanup().await;
+}

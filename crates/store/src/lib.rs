@@ -207,6 +207,31 @@ impl Db {
         Ok(())
     }
 
+    /// The audit log, newest first: (at, actor, action, entity, entity id, before, after).
+    pub async fn audit_page(
+        &self,
+        limit: i64,
+        offset: usize,
+    ) -> Result<
+        Vec<(
+            String,
+            String,
+            String,
+            String,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+        )>,
+    > {
+        Ok(sqlx::query_as(
+            "SELECT at, actor, action, entity, entity_id, before_value, after_value FROM audit_log ORDER BY id DESC LIMIT $1 OFFSET $2",
+        )
+        .bind(limit)
+        .bind(offset as i64)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Audit rows for one entity, oldest first: (at, actor, action, before, after).
     pub async fn history(
         &self,

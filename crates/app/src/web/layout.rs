@@ -45,7 +45,9 @@ pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
                             a href="/" { "Tổng quan" }
                             a href="/nhiem-vu" { "Nhiệm vụ" }
                             @if u.user.agency_id.is_some() { a href="/cua-toi" { "Việc của tôi" } }
+                            a href="/kho-khan" { "Khó khăn, vướng mắc" }
                             @if u.is_standing() { a href="/nhap-tep" { "Nhập tệp" } }
+                            @if u.user.role == "admin" { a href="/nhat-ky" { "Nhật ký" } }
                         }
                         div.who {
                             span { (u.user.full_name) " · " (role_name(&u.user.role)) }

@@ -109,6 +109,8 @@ pub fn router(state: AppState) -> Router {
         .route("/bao-cao/{id}/xac-nhan", post(actions::confirm_report))
         .route("/bao-cao/{id}/tra-lai", post(actions::return_report))
         .route("/cua-toi", get(pages::my_tasks))
+        .route("/kho-khan", get(pages::difficulties))
+        .route("/nhat-ky", get(pages::audit))
         .route("/dang-nhap", get(auth::login_page).post(auth::login))
         .route("/dang-xuat", post(auth::logout))
         .route(

@@ -686,3 +686,146 @@ pub async fn my_tasks(
     )
     .into_response()
 }
+
+#[derive(Deserialize, Default)]
+pub struct DifficultiesQuery {
+    nen: Option<String>,
+    xu_ly: Option<String>,
+    tinh_trang: Option<String>,
+}
+
+/// "Khó khăn, vướng mắc": the register, filtered by raising agency, handling agency and state.
+pub async fn difficulties(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Query(q): Query<DifficultiesQuery>,
+) -> Response {
+    let all = state.db.difficulties(None).await.unwrap_or_default();
+    let snap = state.snapshot().await;
+    let own_name = u
+        .user
+        .agency_id
+        .and_then(|a| snap.agencies.get(&a))
+        .map(|a| a.1.clone());
+    let name_of = |code: &Option<String>| {
+        code.as_deref()
+            .filter(|c| !c.is_empty())
+            .and_then(|c| snap.agencies.values().find(|a| a.0 == c))
+            .map(|a| a.1.clone())
+    };
+    let (raiser, handler) = (name_of(&q.nen), name_of(&q.xu_ly));
+    let rows: Vec<_> = all
+        .iter()
+        .filter(|d| {
+            u.user.role != "focal"
+                || own_name
+                    .as_deref()
+                    .is_some_and(|n| d.2 == n || d.4.as_deref().is_some_and(|h| h.contains(n)))
+        })
+        .filter(|d| raiser.as_deref().is_none_or(|r| d.2 == r))
+        .filter(|d| {
+            handler
+                .as_deref()
+                .is_none_or(|h| d.4.as_deref().is_some_and(|x| x.contains(h)))
+        })
+        .filter(|d| match q.tinh_trang.as_deref() {
+            Some("open") => d.5 == "open",
+            Some("answered") => d.5 == "answered",
+            _ => true,
+        })
+        .collect();
+    let mut agencies: Vec<(&String, &String)> =
+        snap.agencies.values().map(|(c, n)| (c, n)).collect();
+    agencies.sort_by(|a, b| a.1.cmp(b.1));
+    page(
+        "Khó khăn, vướng mắc",
+        Some(&u),
+        html! {
+            h1 { "Khó khăn, vướng mắc" }
+            form.filters method="get" action="/kho-khan" {
+                label { "Cơ quan nêu"
+                    select name="nen" { option value="" { "Tất cả" } @for (c, n) in &agencies { option value=(c) selected[q.nen.as_deref() == Some(c.as_str())] { (n) } } }
+                }
+                label { "Cơ quan xử lý"
+                    select name="xu_ly" { option value="" { "Tất cả" } @for (c, n) in &agencies { option value=(c) selected[q.xu_ly.as_deref() == Some(c.as_str())] { (n) } } }
+                }
+                label { "Tình trạng"
+                    select name="tinh_trang" {
+                        @for (v, l) in [("", "Tất cả"), ("open", "Chưa trả lời"), ("answered", "Đã trả lời")] { option value=(v) selected[q.tinh_trang.as_deref().unwrap_or("") == v] { (l) } }
+                    }
+                }
+                button.primary type="submit" { "Lọc" }
+            }
+            p.muted { (rows.len()) " khó khăn, vướng mắc" }
+            table {
+                thead { tr { th { "Ngày" } th { "Cơ quan nêu" } th { "Nội dung" } th { "Cơ quan xử lý" } th { "Tình trạng" } th { "Trả lời" } } }
+                tbody {
+                    @for d in &rows {
+                        tr {
+                            td { (show_iso(d.1.get(..10))) }
+                            td { (d.2) }
+                            td { @if let Some(task) = d.7 { a href={"/nhiem-vu/" (task)} { (d.3) } } @else { (d.3) } }
+                            td { (d.4.as_deref().unwrap_or("Cơ quan thường trực")) }
+                            td { (if d.5 == "open" { "Chưa trả lời" } else { "Đã trả lời" }) }
+                            td { (d.6.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+#[derive(Deserialize, Default)]
+pub struct AuditQuery {
+    trang: Option<usize>,
+}
+
+/// The audit log, for administrators: who, when, what, before → after.
+pub async fn audit(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Query(q): Query<AuditQuery>,
+) -> Response {
+    if u.user.role != "admin" {
+        return (
+            StatusCode::FORBIDDEN,
+            page(
+                "Không có quyền",
+                Some(&u),
+                html! { h1 { "Chỉ quản trị hệ thống xem nhật ký." } },
+            ),
+        )
+            .into_response();
+    }
+    let page_no = q.trang.unwrap_or(1).clamp(1, 100_000);
+    let rows = state
+        .db
+        .audit_page(100, (page_no - 1) * 100)
+        .await
+        .unwrap_or_default();
+    page(
+        "Nhật ký",
+        Some(&u),
+        html! {
+            h1 { "Nhật ký thay đổi" }
+            table {
+                thead { tr { th { "Thời điểm" } th { "Người thực hiện" } th { "Việc" } th { "Đối tượng" } th { "Trước" } th { "Sau" } } }
+                tbody {
+                    @for r in &rows {
+                        tr {
+                            td { (r.0.replace('T', " ").chars().take(19).collect::<String>()) }
+                            td { (r.1) } td { (action_words(&r.2)) }
+                            td { @if r.3 == "task" { @if let Some(id) = r.4 { a href={"/nhiem-vu/" (id)} { "nhiệm vụ " (id) } } } @else { (r.3) " " (r.4.map(|x| x.to_string()).unwrap_or_default()) } }
+                            td.muted { (r.5.as_deref().unwrap_or("")) }
+                            td.muted { (r.6.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+            }
+            nav.pager { @if page_no > 1 { a href={"/nhat-ky?trang=" (page_no - 1)} { "‹ Mới hơn" } } @if rows.len() == 100 { a href={"/nhat-ky?trang=" (page_no + 1)} { "Cũ hơn ›" } } }
+        },
+    )
+    .into_response()
+}
