@@ -1248,3 +1248,60 @@ async fn permission_matrix() {
     }
     t.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_standing_agency_adds_a_spelling_to_the_registry() {
+    let t = backends().await.into_iter().next().expect("sqlite");
+    user(&t.db, "tt", "standing", None, "mat-khau-chung-1").await;
+    user(&t.db, "ld", "leader", None, "mat-khau-chung-1").await;
+    let state = AppState::new(t.db.clone(), false).await.expect("state");
+    let mut ld = Browser::new(state.clone());
+    ld.login("ld", "mat-khau-chung-1").await;
+    let page = ld.get("/co-quan?q=bo+cong+an").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Bộ Công an") && !page.body.contains("/ten-goi\""),
+        "a leader reads the registry without the form"
+    );
+    let csrf = hidden(&ld.get("/").await.body, "csrf");
+    assert_eq!(
+        ld.post(
+            "/co-quan/BCA/ten-goi",
+            &[("csrf", &csrf), ("alias", "Bộ CA Việt Nam")]
+        )
+        .await
+        .location
+        .as_deref(),
+        Some("/co-quan?tb=quyen")
+    );
+    let mut tt = Browser::new(state.clone());
+    tt.login("tt", "mat-khau-chung-1").await;
+    let csrf = hidden(&tt.get("/co-quan?q=BCA").await.body, "csrf");
+    assert_eq!(
+        tt.post(
+            "/co-quan/BCA/ten-goi",
+            &[("csrf", &csrf), ("alias", "Bộ Tài chính")]
+        )
+        .await
+        .location
+        .as_deref(),
+        Some("/co-quan?tb=ten-goi-trung"),
+        "another agency's name"
+    );
+    assert_eq!(
+        tt.post(
+            "/co-quan/BCA/ten-goi",
+            &[("csrf", &csrf), ("alias", "Cơ quan Công an Trung ương")]
+        )
+        .await
+        .location
+        .as_deref(),
+        Some("/co-quan?tb=ten-goi")
+    );
+    let reg = t.db.load_registry().await.expect("registry").registry;
+    assert_eq!(
+        reg.resolve("Cơ quan Công an Trung ương", None)[0].name,
+        "Bộ Công an"
+    );
+    t.cleanup().await;
+}

@@ -53,6 +53,14 @@ pub fn message(code: &str) -> Option<(&'static str, bool)> {
         "co-quan" => ("Cơ quan xử lý không có trong danh mục.", false),
         "da-xu-ly" => ("Đề nghị này đã được xử lý.", false),
         "loi" => ("Không lưu được; hãy thử lại.", false),
+        "ten-goi" => (
+            "Đã thêm tên gọi; các tệp nhập sau sẽ nhận ra tên này.",
+            true,
+        ),
+        "ten-goi-trung" => (
+            "Tên gọi trống, quá dài, hoặc đã là tên của cơ quan khác.",
+            false,
+        ),
         _ => return None,
     })
 }
@@ -394,4 +402,36 @@ pub async fn return_report(
     Form(f): Form<ReviewForm>,
 ) -> Response {
     review(state, u, report_id, f, false).await
+}
+
+#[derive(Deserialize)]
+pub struct AliasForm {
+    csrf: String,
+    alias: String,
+}
+
+/// The standing agency adds another spelling to an agency of the registry.
+pub async fn add_alias(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(code): Path<String>,
+    Form(f): Form<AliasForm>,
+) -> Response {
+    let code: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .take(40)
+        .collect();
+    let to = |m: &str| Redirect::to(&format!("/co-quan?tb={m}")).into_response();
+    if !u.check_csrf(&f.csrf) {
+        return to("csrf");
+    }
+    if !u.is_standing() {
+        return to("quyen");
+    }
+    match state.db.add_alias(&code, &f.alias, &u.user.username).await {
+        Ok(()) => to("ten-goi"),
+        Err(tiendo_store::StoreError::Invalid(_)) => to("ten-goi-trung"),
+        Err(_) => to("loi"),
+    }
 }

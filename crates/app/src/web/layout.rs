@@ -47,6 +47,7 @@ pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
                             @if u.user.agency_id.is_some() { a href="/cua-toi" { "Việc của tôi" } }
                             a href="/kho-khan" { "Khó khăn, vướng mắc" }
                             @if u.is_standing() { a href="/nhap-tep" { "Nhập tệp" } }
+                            a href="/co-quan" { "Cơ quan" }
                             @if u.user.role == "admin" { a href="/nhat-ky" { "Nhật ký" } }
                         }
                         div.who {

@@ -111,6 +111,8 @@ pub fn router(state: AppState) -> Router {
         .route("/cua-toi", get(pages::my_tasks))
         .route("/kho-khan", get(pages::difficulties))
         .route("/nhat-ky", get(pages::audit))
+        .route("/co-quan", get(pages::registry))
+        .route("/co-quan/{code}/ten-goi", post(actions::add_alias))
         .route("/dang-nhap", get(auth::login_page).post(auth::login))
         .route("/dang-xuat", post(auth::logout))
         .route(

@@ -829,3 +829,72 @@ pub async fn audit(
     )
     .into_response()
 }
+
+#[derive(Deserialize, Default)]
+pub struct RegistryQuery {
+    q: Option<String>,
+    tb: Option<String>,
+}
+
+/// The agency registry: names, spellings, validity; the standing agency adds spellings.
+pub async fn registry(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Query(q): Query<RegistryQuery>,
+) -> Response {
+    let Ok(reg) = state.db.load_registry().await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let key =
+        q.q.as_deref()
+            .map(tiendo_domain::text::name_key)
+            .unwrap_or_default();
+    let list: Vec<_> = reg
+        .registry
+        .agencies()
+        .iter()
+        .filter(|a| {
+            key.is_empty()
+                || tiendo_domain::text::name_key(&a.name).contains(&key)
+                || a.aliases
+                    .iter()
+                    .any(|x| tiendo_domain::text::name_key(x).contains(&key))
+                || a.code.to_lowercase().contains(&key)
+        })
+        .collect();
+    let flash = q.tb.as_deref().and_then(super::actions::message);
+    page(
+        "Danh mục cơ quan",
+        Some(&u),
+        html! {
+            h1 { "Danh mục cơ quan" }
+            @if let Some((msg, ok)) = flash { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
+            form.filters method="get" action="/co-quan" {
+                label { "Tìm (không cần dấu)" input type="search" name="q" value=(q.q.as_deref().unwrap_or("")); }
+                button.primary type="submit" { "Tìm" }
+            }
+            p.muted { (list.len()) " cơ quan" }
+            table {
+                thead { tr { th { "Mã" } th { "Tên" } th { "Loại" } th { "Tên gọi khác" } th { "Hiệu lực" } @if u.is_standing() { th { "Thêm tên gọi" } } } }
+                tbody {
+                    @for a in &list {
+                        tr {
+                            td { (a.code) } td { (a.name) } td { (a.kind.as_str()) } td { (a.aliases.join("; ")) }
+                            td { @if let Some(f) = a.valid_from { "từ " (vn(f)) " " } @if let Some(t) = a.valid_to { "đến " (vn(t)) } }
+                            @if u.is_standing() {
+                                td {
+                                    form method="post" action={"/co-quan/" (a.code) "/ten-goi"} {
+                                        input type="hidden" name="csrf" value=(u.csrf);
+                                        input name="alias" required maxlength="300" aria-label={"Tên gọi khác của " (a.name)};
+                                        button type="submit" { "Thêm" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}
