@@ -156,6 +156,15 @@ pub enum ReportCommand {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Late assignments with the agencies' commitments (completion date and roadmap). With
+    /// --answer-by, an agency that has not committed by that date is recorded as committing to
+    /// finish within that month (the rule of notice 2352/BCA-VPB).
+    Commitments {
+        #[arg(long)]
+        as_of: String,
+        #[arg(long)]
+        answer_by: Option<String>,
+    },
     /// Totals on a date: tasks by state (a task is late when a lead agency is late, done when every
     /// lead is done) and the four-way counts of all lead assignments.
     Summary {
@@ -575,6 +584,55 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             emit(&output, &text)?;
                         }
                     }
+                }
+                ReportCommand::Commitments { as_of, answer_by } => {
+                    let as_of = parse_date_arg("--as-of", &as_of)?;
+                    let answer_by = answer_by
+                        .map(|d| parse_date_arg("--answer-by", &d))
+                        .transpose()?;
+                    let book = db.load_status_book().await?;
+                    let tasks = db.task_infos().await?;
+                    let agencies = db.agency_names().await?;
+                    let commitments = db.latest_commitments().await?;
+                    let month_end = |d: Date| {
+                        let last = d.month().length(d.year());
+                        Date::from_calendar_date(d.year(), d.month(), last).unwrap_or(d)
+                    };
+                    let items: Vec<serde_json::Value> = book
+                        .late_assignments(as_of)
+                        .into_iter()
+                        .map(|(aid, task, agency, due, days)| {
+                            let t = tasks.get(&task);
+                            // A commitment counts when made by the date asked about.
+                            let made = commitments.get(&aid).filter(|c| {
+                                c.2.get(..10).is_some_and(|d| d <= iso(as_of).as_str())
+                            });
+                            let (committed_on, roadmap, deemed) = match (made, answer_by) {
+                                (Some(c), _) => (Some(c.0.clone()), Some(c.1.clone()), false),
+                                (None, Some(by)) if as_of > by => {
+                                    (Some(iso(month_end(by))), None, true)
+                                }
+                                _ => (None, None, false),
+                            };
+                            serde_json::json!({
+                                "task_id": task.to_string(),
+                                "number": t.map(|t| t.number.clone()),
+                                "name": t.map(|t| t.name.clone()),
+                                "agency": agencies.get(&agency).map(|a| a.1.clone()),
+                                "due": iso(due),
+                                "days_late": days,
+                                "committed_on": committed_on,
+                                "roadmap": roadmap,
+                                "deemed": deemed,
+                            })
+                        })
+                        .collect();
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(
+                            &serde_json::json!({ "as_of": iso(as_of), "answer_by": answer_by.map(iso), "items": items })
+                        )?
+                    );
                 }
                 ReportCommand::Summary { as_of } => {
                     let as_of = parse_date_arg("--as-of", &as_of)?;

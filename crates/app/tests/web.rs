@@ -1305,3 +1305,110 @@ async fn the_standing_agency_adds_a_spelling_to_the_registry() {
     );
     t.cleanup().await;
 }
+
+#[tokio::test]
+async fn an_agency_commits_for_a_late_task_and_the_report_lists_it() {
+    let csv = "STT;Tên nhiệm vụ;Chủ trì;Thời hạn\n1;Ban hành quy chế;Bộ Tài chính;31/3/2026\n2;Kết nối dữ liệu;Bộ Công an;30/4/2026\n";
+    let today = time::OffsetDateTime::now_utc().date();
+    let t = backends().await.into_iter().next().expect("sqlite");
+    import_text(&t.db, "ck.csv", csv, "ck.csv", date!(2026 - 02 - 15)).await;
+    let task =
+        t.db.task_by_number("ck.csv", "1")
+            .await
+            .expect("q")
+            .expect("task");
+    let aid = t.db.assignments_of(task).await.expect("a")[0].0;
+    user(&t.db, "btc", "focal", Some("BTC"), "mat-khau-btc-1").await;
+    let state = AppState::new(t.db.clone(), false).await.expect("state");
+    let mut b = Browser::new(state.clone());
+    b.login("btc", "mat-khau-btc-1").await;
+    let page = b.get(&format!("/nhiem-vu/{task}")).await;
+    assert!(
+        page.body.contains("Cam kết hoàn thành"),
+        "offered on a late assignment"
+    );
+    let csrf = hidden(&page.body, "csrf");
+    let url = format!("/nhiem-vu/{task}/cam-ket");
+    let past = iso(today - time::Duration::days(1));
+    let soon = iso(today + time::Duration::days(20));
+    assert_eq!(
+        b.post(
+            &url,
+            &[
+                ("csrf", &csrf),
+                ("assignment", &aid.to_string()),
+                ("committed_on", &past),
+                ("roadmap", "x")
+            ]
+        )
+        .await
+        .location,
+        Some(format!("/nhiem-vu/{task}?tb=ngay-cam-ket"))
+    );
+    assert_eq!(
+        b.post(
+            &url,
+            &[
+                ("csrf", &csrf),
+                ("assignment", &aid.to_string()),
+                ("committed_on", &soon),
+                ("roadmap", "Tháng này trình; tháng sau ban hành")
+            ]
+        )
+        .await
+        .location,
+        Some(format!("/nhiem-vu/{task}?tb=cam-ket"))
+    );
+    assert!(
+        b.get(&format!("/nhiem-vu/{task}"))
+            .await
+            .body
+            .contains("Tháng này trình; tháng sau ban hành")
+    );
+    // The report: the committed agency with its date; the other one deemed to finish within the
+    // month of the answer date.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tiendo"))
+        .args([
+            "--database-url",
+            &t.url,
+            "report",
+            "commitments",
+            "--as-of",
+            &iso(today),
+            "--answer-by",
+            &iso(today - time::Duration::days(1)),
+        ])
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let items = v["items"].as_array().expect("items");
+    assert_eq!(items.len(), 2);
+    let by = |n: &str| {
+        items
+            .iter()
+            .find(|i| i["number"] == n)
+            .expect("item")
+            .clone()
+    };
+    assert_eq!(
+        (
+            by("1")["committed_on"].as_str(),
+            by("1")["deemed"].as_bool()
+        ),
+        (Some(soon.as_str()), Some(false))
+    );
+    let deemed = by("2");
+    assert_eq!(deemed["deemed"], true);
+    let d = today - time::Duration::days(1);
+    let month_end = time::Date::from_calendar_date(d.year(), d.month(), d.month().length(d.year()))
+        .expect("date");
+    assert_eq!(
+        deemed["committed_on"].as_str(),
+        Some(iso(month_end).as_str())
+    );
+    t.cleanup().await;
+}
+
+fn iso(d: time::Date) -> String {
+    tiendo_domain::deadline::iso(d)
+}

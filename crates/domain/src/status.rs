@@ -394,6 +394,24 @@ impl StatusBook {
         m
     }
 
+    /// Late lead assignments on `as_of`, in plan order: (assignment, task, agency, due, days late).
+    pub fn late_assignments(&self, as_of: Date) -> Vec<(i64, i64, i64, Date, i64)> {
+        (0..self.ids.len())
+            .filter(|&i| self.roles[i] == Role::Lead)
+            .filter_map(|i| {
+                let ev = evaluate(&self.facts(i), as_of);
+                (ev.state == AssignmentState::OpenOverdue).then_some(())?;
+                Some((
+                    self.ids[i],
+                    self.tasks[i],
+                    self.agencies[i],
+                    ev.due?,
+                    ev.days_late,
+                ))
+            })
+            .collect()
+    }
+
     /// The tasks where an agency has an assignment (any role).
     pub fn tasks_of_agency(&self, agency: i64) -> std::collections::HashSet<i64> {
         (0..self.ids.len())

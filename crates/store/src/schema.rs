@@ -5,7 +5,21 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial schema", INITIAL),
     (2, "users, sessions, api tokens", USERS),
     (3, "review of reported completions", REVIEW),
+    (4, "commitments", COMMITMENTS),
 ];
+
+/// An agency's commitment for a late assignment: the date it will be done and the roadmap.
+const COMMITMENTS: &str = r#"
+CREATE TABLE commitments (
+    id {pk},
+    assignment_id BIGINT NOT NULL REFERENCES assignments(id),
+    committed_on TEXT NOT NULL,
+    roadmap TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE INDEX commitments_assignment ON commitments(assignment_id)
+"#;
 
 /// The standing agency confirms or returns a reported completion; a returned one no longer counts.
 const REVIEW: &str = r#"

@@ -837,3 +837,56 @@ impl Db {
         Ok(sqlx::query_as("SELECT task_id, id, role FROM assignments WHERE agency_id = $1 AND active = 1 ORDER BY task_id").bind(agency_id).fetch_all(self.pool()).await?)
     }
 }
+
+impl Db {
+    /// An agency commits to a completion date and roadmap for its assignment.
+    pub async fn add_commitment(
+        &self,
+        assignment_id: i64,
+        committed_on: Date,
+        roadmap: &str,
+        actor: &str,
+    ) -> Result<i64> {
+        let roadmap = tiendo_domain::text::clean_cell(roadmap);
+        if roadmap.is_empty() || roadmap.chars().count() > 5000 {
+            return Err(StoreError::Invalid(
+                "cần lộ trình thực hiện (tối đa 5.000 ký tự)".into(),
+            ));
+        }
+        let mut tx = self.pool().begin().await?;
+        let task: Option<i64> =
+            sqlx::query_scalar("SELECT task_id FROM assignments WHERE id = $1 AND active = 1")
+                .bind(assignment_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(task) = task else {
+            return Err(StoreError::NotFound(format!("phân công {assignment_id}")));
+        };
+        let id: i64 = sqlx::query_scalar("INSERT INTO commitments (assignment_id, committed_on, roadmap, created_at, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+            .bind(assignment_id)
+            .bind(iso(committed_on))
+            .bind(&roadmap)
+            .bind(now())
+            .bind(actor)
+            .fetch_one(&mut *tx)
+            .await?;
+        Db::audit(&mut tx, actor, "commitment.added", "task", Some(task), None, Some(&json!({ "assignment": assignment_id, "committed_on": iso(committed_on), "roadmap": roadmap }))).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The latest commitment of each assignment: assignment → (committed on, roadmap, made on).
+    pub async fn latest_commitments(
+        &self,
+    ) -> Result<std::collections::HashMap<i64, (String, String, String)>> {
+        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+            "SELECT assignment_id, committed_on, roadmap, created_at FROM commitments ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(a, c, r, at)| (a, (c, r, at)))
+            .collect())
+    }
+}

@@ -53,6 +53,8 @@ pub fn message(code: &str) -> Option<(&'static str, bool)> {
         "co-quan" => ("Cơ quan xử lý không có trong danh mục.", false),
         "da-xu-ly" => ("Đề nghị này đã được xử lý.", false),
         "loi" => ("Không lưu được; hãy thử lại.", false),
+        "cam-ket" => ("Đã ghi cam kết hoàn thành và lộ trình.", true),
+        "ngay-cam-ket" => ("Ngày cam kết phải từ hôm nay đến tối đa 2 năm sau.", false),
         "ten-goi" => (
             "Đã thêm tên gọi; các tệp nhập sau sẽ nhận ra tên này.",
             true,
@@ -433,5 +435,47 @@ pub async fn add_alias(
         Ok(()) => to("ten-goi"),
         Err(tiendo_store::StoreError::Invalid(_)) => to("ten-goi-trung"),
         Err(_) => to("loi"),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CommitmentForm {
+    csrf: String,
+    assignment: String,
+    committed_on: String,
+    roadmap: String,
+}
+
+/// An agency commits to a completion date and a roadmap for a late assignment.
+pub async fn commit(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(task): Path<i64>,
+    Form(f): Form<CommitmentForm>,
+) -> Response {
+    if !u.check_csrf(&f.csrf) {
+        return back(task, "csrf");
+    }
+    let Ok(assignment) = f.assignment.parse::<i64>() else {
+        return back(task, "quyen");
+    };
+    if !may_act(&state, &u, task, assignment).await {
+        return back(task, "quyen");
+    }
+    let limit = today() + time::Duration::days(730);
+    let Some(date) = parse_user_date(&f.committed_on).filter(|d| *d >= today() && *d <= limit)
+    else {
+        return back(task, "ngay-cam-ket");
+    };
+    if !valid_text(&f.roadmap) {
+        return back(task, "noi-dung");
+    }
+    match state
+        .db
+        .add_commitment(assignment, date, &f.roadmap, &u.user.username)
+        .await
+    {
+        Ok(_) => back(task, "cam-ket"),
+        Err(_) => back(task, "loi"),
     }
 }

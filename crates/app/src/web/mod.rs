@@ -103,6 +103,7 @@ pub fn router(state: AppState) -> Router {
         .route("/nhiem-vu/{id}/bao-cao", post(actions::report))
         .route("/nhiem-vu/{id}/gia-han", post(actions::request_deadline))
         .route("/nhiem-vu/{id}/kho-khan", post(actions::raise_difficulty))
+        .route("/nhiem-vu/{id}/cam-ket", post(actions::commit))
         .route("/gia-han/{id}/duyet", post(actions::approve_deadline))
         .route("/gia-han/{id}/tu-choi", post(actions::refuse_deadline))
         .route("/kho-khan/{id}/tra-loi", post(actions::answer_difficulty))

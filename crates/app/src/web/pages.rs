@@ -63,6 +63,7 @@ fn action_words(a: &str) -> &str {
         "difficulty.answered" => "Trả lời khó khăn, vướng mắc",
         "report.confirmed" => "Xác nhận hoàn thành",
         "report.returned" => "Trả lại báo cáo hoàn thành",
+        "commitment.added" => "Cam kết hoàn thành",
         other => other,
     }
 }
@@ -431,6 +432,7 @@ pub async fn task(
         .await
         .unwrap_or_default();
     let difficulties = state.db.difficulties(Some(id)).await.unwrap_or_default();
+    let commitments = state.db.latest_commitments().await.unwrap_or_default();
     let to_review = if u.is_standing() {
         state.db.completions_to_review(id).await.unwrap_or_default()
     } else {
@@ -474,7 +476,10 @@ pub async fn task(
                             td { (if role == "lead" { "Chủ trì" } else { "Phối hợp" }) }
                             td { @if let Some(d) = ev.and_then(|e| e.due) { (vn(d)) } }
                             td { @if let Some(e) = ev { (badge(e.state)) @if e.days_late > 0 { " " span.muted { (e.days_late) " ngày" } } } }
-                            td.muted { @if let Some(v) = via { "theo nhóm " (v) } @if let Some(x) = unit { " (" (x) ")" } }
+                            td.muted {
+                                @if let Some(v) = via { "theo nhóm " (v) } @if let Some(x) = unit { " (" (x) ")" }
+                                @if let Some((on, roadmap, _)) = commitments.get(aid) { br; "Cam kết hoàn thành " (show_iso(Some(on))) ": " (roadmap) }
+                            }
                         }
                     }
                 }
@@ -498,6 +503,19 @@ pub async fn task(
                     label { "Ngày hoàn thành (nếu đã hoàn thành)" input type="date" name="completed_on"; }
                     label.wide { "Kết quả thực hiện" textarea name="text" rows="3" required maxlength="5000" {} }
                     button.primary type="submit" { "Gửi báo cáo" }
+                }
+                @let late: Vec<_> = actable.iter().filter(|a| snap.book.evaluate_assignment(a.0, as_of).is_some_and(|e| e.state == AssignmentState::OpenOverdue)).collect();
+                @if !late.is_empty() {
+                    h2 { "Cam kết hoàn thành" }
+                    form.box method="post" action={"/nhiem-vu/" (t.id) "/cam-ket"} {
+                        input type="hidden" name="csrf" value=(u.csrf);
+                        label { "Phân công quá hạn"
+                            select name="assignment" { @for a in &late { option value=(a.0) { (a.2) } } }
+                        }
+                        label { "Ngày cam kết hoàn thành" input type="date" name="committed_on" required; }
+                        label.wide { "Lộ trình thực hiện" textarea name="roadmap" rows="3" required maxlength="5000" {} }
+                        button.primary type="submit" { "Gửi cam kết" }
+                    }
                 }
                 h2 { "Đề nghị điều chỉnh thời hạn" }
                 form.box method="post" action={"/nhiem-vu/" (t.id) "/gia-han"} {
