@@ -1412,3 +1412,121 @@ async fn an_agency_commits_for_a_late_task_and_the_report_lists_it() {
 fn iso(d: time::Date) -> String {
     tiendo_domain::deadline::iso(d)
 }
+
+#[tokio::test]
+async fn a_report_carries_an_evidence_file_with_type_and_size_limits() {
+    let csv = "STT;Tên nhiệm vụ;Chủ trì;Thời hạn\n1;Ban hành quy chế;Bộ Tài chính;31/12/2099\n";
+    for t in backends().await {
+        import_text(&t.db, "mc.csv", csv, "mc.csv", date!(2026 - 02 - 15)).await;
+        let task =
+            t.db.task_by_number("mc.csv", "1")
+                .await
+                .expect("q")
+                .expect("task");
+        let aid = t.db.assignments_of(task).await.expect("a")[0].0;
+        user(&t.db, "btc", "focal", Some("BTC"), "mat-khau-btc-1").await;
+        user(&t.db, "bca", "focal", Some("BCA"), "mat-khau-bca-1").await;
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let mut b = Browser::new(state.clone());
+        b.login("btc", "mat-khau-btc-1").await;
+        let csrf = hidden(&b.get(&format!("/nhiem-vu/{task}")).await.body, "csrf");
+        let cookie = b.cookie_header();
+        let send = |file: (&'static str, Vec<u8>)| {
+            let aid = aid.to_string();
+            let fields = [
+                ("csrf", csrf.as_str()),
+                ("assignment", aid.as_str()),
+                ("status", "in_progress"),
+                ("text", "Đã trình dự thảo"),
+            ];
+            let (ct, body) = multipart(&fields, Some((file.0, &file.1)));
+            Request::post(format!("/nhiem-vu/{task}/bao-cao"))
+                .header(header::CONTENT_TYPE, ct)
+                .header(header::COOKIE, cookie.clone())
+                .body(Body::from(rename_file_field(body)))
+                .expect("request")
+        };
+        let before = t.db.counts().await.expect("c");
+        for (name, bytes) in [
+            ("to-trinh.pdf", b"MZ\x90\x00 not a pdf".to_vec()),
+            ("virus.exe", b"MZ\x90\x00".to_vec()),
+            ("lon.pdf", {
+                let mut v = b"%PDF-1.4\n".to_vec();
+                v.resize(11 * 1024 * 1024, b'0');
+                v
+            }),
+        ] {
+            let r = b.send(send((name, bytes))).await;
+            assert_eq!(
+                r.location,
+                Some(format!("/nhiem-vu/{task}?tb=minh-chung")),
+                "{} {name}",
+                t.label
+            );
+        }
+        assert_eq!(before, t.db.counts().await.expect("c"), "nothing stored");
+        let r = b
+            .send(send(("tờ trình.pdf", b"%PDF-1.4\n%%EOF\n".to_vec())))
+            .await;
+        assert_eq!(
+            r.location,
+            Some(format!("/nhiem-vu/{task}?tb=bao-cao")),
+            "{}",
+            t.label
+        );
+        let page = b.get(&format!("/nhiem-vu/{task}")).await;
+        assert!(page.body.contains("tờ trình.pdf"));
+        let eid = page
+            .body
+            .split("/minh-chung/")
+            .nth(1)
+            .and_then(|x| x.split('"').next())
+            .and_then(|x| x.parse::<i64>().ok())
+            .expect("evidence id");
+        let resp = router(state.clone())
+            .oneshot(
+                Request::get(format!("/minh-chung/{eid}"))
+                    .header(header::COOKIE, b.cookie_header())
+                    .body(Body::empty())
+                    .expect("req"),
+            )
+            .await
+            .expect("resp");
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert_eq!(resp.headers()[header::CONTENT_TYPE], "application/pdf");
+        assert!(
+            resp.headers()[header::CONTENT_DISPOSITION]
+                .to_str()
+                .unwrap_or("")
+                .starts_with("attachment;")
+        );
+        assert_eq!(resp.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        let body = resp.into_body().collect().await.expect("body").to_bytes();
+        assert_eq!(&body[..], b"%PDF-1.4\n%%EOF\n");
+        let mut other = Browser::new(state.clone());
+        other.login("bca", "mat-khau-bca-1").await;
+        assert_eq!(
+            other.get(&format!("/minh-chung/{eid}")).await.status,
+            StatusCode::NOT_FOUND,
+            "another agency's evidence"
+        );
+        t.cleanup().await;
+    }
+}
+
+/// The multipart helper names its file field "file"; the report form's is "evidence".
+fn rename_file_field(body: Vec<u8>) -> Vec<u8> {
+    let needle = b"name=\"file\"";
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        if body[i..].starts_with(needle) {
+            out.extend_from_slice(b"name=\"evidence\"");
+            i += needle.len();
+        } else {
+            out.push(body[i]);
+            i += 1;
+        }
+    }
+    out
+}

@@ -165,7 +165,11 @@ impl Db {
                 continue;
             }
             let mut tx = self.pool.begin().await?;
-            let ddl = sql.replace("{pk}", pk);
+            let blob = match self.backend {
+                Backend::Sqlite => "BLOB",
+                Backend::Postgres => "BYTEA",
+            };
+            let ddl = sql.replace("{pk}", pk).replace("{blob}", blob);
             for stmt in ddl.split(';').map(str::trim).filter(|s| !s.is_empty()) {
                 sqlx::raw_sql(sqlx::AssertSqlSafe(stmt.to_string()))
                     .execute(&mut *tx)

@@ -1,12 +1,18 @@
 //! The schema, written once for both backends: BIGINT keys, TEXT dates (YYYY-MM-DD) and
-//! timestamps (RFC 3339), BIGINT 0/1 flags. `{pk}` is the one dialect difference.
+//! timestamps (RFC 3339), BIGINT 0/1 flags. `{pk}` and `{blob}` are the dialect differences.
 
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial schema", INITIAL),
     (2, "users, sessions, api tokens", USERS),
     (3, "review of reported completions", REVIEW),
     (4, "commitments", COMMITMENTS),
+    (5, "evidence file contents", EVIDENCE),
 ];
+
+/// Evidence files are kept in the database with their report (one backup holds everything).
+const EVIDENCE: &str = r#"
+ALTER TABLE evidence_files ADD COLUMN content {blob}
+"#;
 
 /// An agency's commitment for a late assignment: the date it will be done and the roadmap.
 const COMMITMENTS: &str = r#"

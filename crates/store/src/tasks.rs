@@ -890,3 +890,94 @@ impl Db {
             .collect())
     }
 }
+
+/// An evidence file attached to a report.
+pub struct Evidence<'a> {
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub bytes: &'a [u8],
+    pub sha256: &'a str,
+}
+
+impl Db {
+    /// A progress report with its evidence file, in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_report_with_evidence(
+        &self,
+        assignment_id: i64,
+        reported_on: Date,
+        status: Option<ReportedStatus>,
+        completed_on: Option<Date>,
+        text: Option<&str>,
+        evidence: Option<Evidence<'_>>,
+        actor: &str,
+    ) -> Result<i64> {
+        let mut tx = self.pool().begin().await?;
+        let task: Option<i64> = sqlx::query_scalar("SELECT task_id FROM assignments WHERE id = $1")
+            .bind(assignment_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(task) = task else {
+            return Err(StoreError::NotFound(format!("phân công {assignment_id}")));
+        };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO progress_reports (assignment_id, reported_on, status, completed_on, text, source, source_key, created_at, created_by)
+             VALUES ($1, $2, $3, $4, $5, 'user', NULL, $6, $7) RETURNING id",
+        )
+        .bind(assignment_id)
+        .bind(iso(reported_on))
+        .bind(status.map(|s| s.as_str()))
+        .bind(completed_on.map(iso))
+        .bind(text)
+        .bind(now())
+        .bind(actor)
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Some(e) = &evidence {
+            sqlx::query("INSERT INTO evidence_files (report_id, file_name, content_type, size_bytes, sha256, created_at, content) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(id)
+                .bind(e.file_name)
+                .bind(e.content_type)
+                .bind(e.bytes.len() as i64)
+                .bind(e.sha256)
+                .bind(now())
+                .bind(e.bytes.to_vec())
+                .execute(&mut *tx)
+                .await?;
+        }
+        Db::audit(
+            &mut tx,
+            actor,
+            "report.added",
+            "task",
+            Some(task),
+            None,
+            Some(&json!({ "assignment": assignment_id, "status": status.map(|s| s.as_str()), "reported_on": iso(reported_on), "evidence": evidence.as_ref().map(|e| e.file_name) })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Evidence files of a task: (id, report id, file name, size).
+    pub async fn evidence_of_task(&self, task_id: i64) -> Result<Vec<(i64, i64, String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT e.id, e.report_id, e.file_name, e.size_bytes FROM evidence_files e JOIN progress_reports r ON r.id = e.report_id
+             JOIN assignments a ON a.id = r.assignment_id WHERE a.task_id = $1 ORDER BY e.id",
+        )
+        .bind(task_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// One evidence file: (task id, file name, content type, bytes).
+    pub async fn evidence_file(&self, id: i64) -> Result<Option<(i64, String, String, Vec<u8>)>> {
+        Ok(sqlx::query_as(
+            "SELECT a.task_id, e.file_name, e.content_type, e.content FROM evidence_files e JOIN progress_reports r ON r.id = e.report_id
+             JOIN assignments a ON a.id = r.assignment_id WHERE e.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+}

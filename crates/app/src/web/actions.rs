@@ -53,6 +53,10 @@ pub fn message(code: &str) -> Option<(&'static str, bool)> {
         "co-quan" => ("Cơ quan xử lý không có trong danh mục.", false),
         "da-xu-ly" => ("Đề nghị này đã được xử lý.", false),
         "loi" => ("Không lưu được; hãy thử lại.", false),
+        "minh-chung" => (
+            "Tệp minh chứng phải là PDF, Word (.docx), Excel (.xlsx), JPG hoặc PNG, tối đa 10 MB; không có gì được lưu.",
+            false,
+        ),
         "cam-ket" => ("Đã ghi cam kết hoàn thành và lộ trình.", true),
         "ngay-cam-ket" => ("Ngày cam kết phải từ hôm nay đến tối đa 2 năm sau.", false),
         "ten-goi" => (
@@ -105,7 +109,7 @@ fn valid_text(s: &str) -> bool {
     n > 0 && n <= 5000
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct ReportForm {
     csrf: String,
     assignment: String,
@@ -115,12 +119,94 @@ pub struct ReportForm {
     completed_on: String,
 }
 
+/// Evidence files may be this large.
+pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;
+
+/// The content type of an allowed evidence file, from its name and its first bytes (both must
+/// agree): PDF, Word, Excel, JPEG, PNG.
+pub fn evidence_type(name: &str, bytes: &[u8]) -> Option<&'static str> {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "pdf" if bytes.starts_with(b"%PDF") => Some("application/pdf"),
+        "docx" if bytes.starts_with(b"PK\x03\x04") => {
+            Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        }
+        "xlsx" if bytes.starts_with(b"PK\x03\x04") => {
+            Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        }
+        "jpg" | "jpeg" if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) => Some("image/jpeg"),
+        "png" if bytes.starts_with(b"\x89PNG") => Some("image/png"),
+        _ => None,
+    }
+}
+
+/// The report form arrives as multipart (with an evidence file) or url-encoded (without).
+async fn read_report(
+    req: axum::extract::Request,
+    state: &AppState,
+) -> Result<(ReportForm, Option<(String, Vec<u8>)>), &'static str> {
+    use axum::extract::FromRequest;
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        return Form::<ReportForm>::from_request(req, state)
+            .await
+            .map(|Form(f)| (f, None))
+            .map_err(|_| "loi");
+    }
+    let mut mp = axum::extract::Multipart::from_request(req, state)
+        .await
+        .map_err(|_| "loi")?;
+    let mut f = ReportForm::default();
+    let mut file = None;
+    while let Some(field) = mp.next_field().await.map_err(|_| "minh-chung")? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "evidence" {
+            let fname: String = field
+                .file_name()
+                .unwrap_or("")
+                .chars()
+                .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+                .take(200)
+                .collect();
+            let bytes = field.bytes().await.map_err(|_| "minh-chung")?;
+            if !fname.is_empty() && !bytes.is_empty() {
+                if bytes.len() > MAX_EVIDENCE_BYTES {
+                    return Err("minh-chung");
+                }
+                file = Some((fname, bytes.to_vec()));
+            }
+            continue;
+        }
+        let value = field.text().await.map_err(|_| "loi")?;
+        match name.as_str() {
+            "csrf" => f.csrf = value,
+            "assignment" => f.assignment = value,
+            "status" => f.status = value,
+            "text" => f.text = value,
+            "completed_on" => f.completed_on = value,
+            _ => {}
+        }
+    }
+    Ok((f, file))
+}
+
 pub async fn report(
     State(state): State<AppState>,
     PageUser(u): PageUser,
     Path(task): Path<i64>,
-    Form(f): Form<ReportForm>,
+    req: axum::extract::Request,
 ) -> Response {
+    let (f, file) = match read_report(req, &state).await {
+        Ok(x) => x,
+        Err(code) => return back(task, code),
+    };
     if !u.check_csrf(&f.csrf) {
         return back(task, "csrf");
     }
@@ -152,14 +238,35 @@ pub async fn report(
     } else {
         None
     };
+    let typed = match &file {
+        Some((name, bytes)) => match evidence_type(name, bytes) {
+            Some(ct) => Some((
+                name.as_str(),
+                ct,
+                bytes.as_slice(),
+                super::auth::sha256_bytes(bytes),
+            )),
+            None => return back(task, "minh-chung"),
+        },
+        None => None,
+    };
+    let evidence = typed
+        .as_ref()
+        .map(|(name, ct, bytes, sha)| tiendo_store::tasks::Evidence {
+            file_name: name,
+            content_type: ct,
+            bytes,
+            sha256: sha,
+        });
     match state
         .db
-        .add_report(
+        .add_report_with_evidence(
             assignment,
             today(),
             status,
             completed,
             Some(f.text.trim()),
+            evidence,
             &u.user.username,
         )
         .await

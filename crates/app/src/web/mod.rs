@@ -100,7 +100,13 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::dashboard))
         .route("/nhiem-vu", get(pages::tasks))
         .route("/nhiem-vu/{id}", get(pages::task))
-        .route("/nhiem-vu/{id}/bao-cao", post(actions::report))
+        .route(
+            "/nhiem-vu/{id}/bao-cao",
+            post(actions::report).layer(axum::extract::DefaultBodyLimit::max(
+                actions::MAX_EVIDENCE_BYTES + 256 * 1024,
+            )),
+        )
+        .route("/minh-chung/{id}", get(pages::evidence))
         .route("/nhiem-vu/{id}/gia-han", post(actions::request_deadline))
         .route("/nhiem-vu/{id}/kho-khan", post(actions::raise_difficulty))
         .route("/nhiem-vu/{id}/cam-ket", post(actions::commit))

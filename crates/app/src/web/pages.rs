@@ -433,6 +433,7 @@ pub async fn task(
         .unwrap_or_default();
     let difficulties = state.db.difficulties(Some(id)).await.unwrap_or_default();
     let commitments = state.db.latest_commitments().await.unwrap_or_default();
+    let evidence = state.db.evidence_of_task(id).await.unwrap_or_default();
     let to_review = if u.is_standing() {
         state.db.completions_to_review(id).await.unwrap_or_default()
     } else {
@@ -486,7 +487,7 @@ pub async fn task(
             }
             @if !actable.is_empty() {
                 h2 { "Gửi báo cáo tiến độ" }
-                form.box method="post" action={"/nhiem-vu/" (t.id) "/bao-cao"} {
+                form.box method="post" action={"/nhiem-vu/" (t.id) "/bao-cao"} enctype="multipart/form-data" {
                     input type="hidden" name="csrf" value=(u.csrf);
                     label { "Phân công"
                         select name="assignment" { @for a in &actable { option value=(a.0) { (a.2) " — " (if a.3 == "lead" { "chủ trì" } else { "phối hợp" }) } } }
@@ -502,6 +503,7 @@ pub async fn task(
                     }
                     label { "Ngày hoàn thành (nếu đã hoàn thành)" input type="date" name="completed_on"; }
                     label.wide { "Kết quả thực hiện" textarea name="text" rows="3" required maxlength="5000" {} }
+                    label { "Tệp minh chứng (PDF, Word, Excel, JPG, PNG; tối đa 10 MB)" input type="file" name="evidence" accept=".pdf,.docx,.xlsx,.jpg,.jpeg,.png"; }
                     button.primary type="submit" { "Gửi báo cáo" }
                 }
                 @let late: Vec<_> = actable.iter().filter(|a| snap.book.evaluate_assignment(a.0, as_of).is_some_and(|e| e.state == AssignmentState::OpenOverdue)).collect();
@@ -632,6 +634,10 @@ pub async fn task(
                         }
                     }
                 }
+            }
+            @if !evidence.is_empty() {
+                h2 { "Tệp minh chứng" }
+                ul { @for (eid, _, name, size) in &evidence { li { a href={"/minh-chung/" (eid)} { (name) } " " span.muted { "(" (size / 1024 + 1) " KB)" } } } }
             }
             h2 { "Lịch sử thay đổi" }
             table {
@@ -915,4 +921,55 @@ pub async fn registry(
         },
     )
     .into_response()
+}
+
+/// Downloads an evidence file, for whoever may see its task; never shown inline.
+pub async fn evidence(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<i64>,
+) -> Response {
+    let not_found = || (StatusCode::NOT_FOUND, "Không tìm thấy").into_response();
+    let Ok(Some((task, name, content_type, bytes))) = state.db.evidence_file(id).await else {
+        return not_found();
+    };
+    let Ok(Some(t)) = state.db.task_detail(task).await else {
+        return not_found();
+    };
+    let visible = match u.user.role.as_str() {
+        "admin" | "standing" => true,
+        "focal" => u
+            .user
+            .agency_id
+            .is_some_and(|a| t.assignments.iter().any(|x| x.1 == a)),
+        _ => !t.secret,
+    };
+    if !visible {
+        return not_found();
+    }
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, content_type),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename*=UTF-8''{encoded}"),
+            ),
+            (
+                axum::http::header::X_CONTENT_TYPE_OPTIONS,
+                "nosniff".to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }
