@@ -101,35 +101,16 @@ impl Db {
         text: Option<&str>,
         actor: &str,
     ) -> Result<i64> {
-        if completed_on.is_some_and(|c| c > reported_on) {
-            return Err(StoreError::Invalid(
-                "ngày hoàn thành không thể sau ngày báo cáo".into(),
-            ));
-        }
-        let mut tx = self.pool().begin().await?;
-        let task: Option<i64> = sqlx::query_scalar("SELECT task_id FROM assignments WHERE id = $1")
-            .bind(assignment_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some(task) = task else {
-            return Err(StoreError::NotFound(format!("phân công {assignment_id}")));
-        };
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO progress_reports (assignment_id, reported_on, status, completed_on, text, source, source_key, created_at, created_by)
-             VALUES ($1, $2, $3, $4, $5, 'user', NULL, $6, $7) RETURNING id",
+        self.add_report_with_evidence(
+            assignment_id,
+            reported_on,
+            status,
+            completed_on,
+            text,
+            None,
+            actor,
         )
-        .bind(assignment_id)
-        .bind(iso(reported_on))
-        .bind(status.map(|s| s.as_str()))
-        .bind(completed_on.map(iso))
-        .bind(text)
-        .bind(now())
-        .bind(actor)
-        .fetch_one(&mut *tx)
-        .await?;
-        Db::audit(&mut tx, actor, "report.added", "task", Some(task), None, Some(&json!({ "assignment": assignment_id, "status": status.map(|s| s.as_str()), "reported_on": iso(reported_on) }))).await?;
-        tx.commit().await?;
-        Ok(id)
+        .await
     }
 
     /// Active assignments of a task: (id, agency code, role).
@@ -912,6 +893,11 @@ impl Db {
         evidence: Option<Evidence<'_>>,
         actor: &str,
     ) -> Result<i64> {
+        if completed_on.is_some_and(|c| c > reported_on) {
+            return Err(StoreError::Invalid(
+                "ngày hoàn thành không thể sau ngày báo cáo".into(),
+            ));
+        }
         let mut tx = self.pool().begin().await?;
         let task: Option<i64> = sqlx::query_scalar("SELECT task_id FROM assignments WHERE id = $1")
             .bind(assignment_id)

@@ -104,6 +104,17 @@ async fn may_act(state: &AppState, u: &CurrentUser, task: i64, assignment: i64) 
         .any(|a| a.0 == assignment && Some(&a.1) == own.as_ref())
 }
 
+/// The standing agency's decisions: a valid form from the standing agency, or the answer to give.
+fn standing_only(u: &CurrentUser, csrf: &str, task: i64) -> Option<Response> {
+    if !u.check_csrf(csrf) {
+        return Some(back(task, "csrf"));
+    }
+    if !u.is_standing() {
+        return Some(back(task, "quyen"));
+    }
+    None
+}
+
 fn valid_text(s: &str) -> bool {
     let n = s.trim().chars().count();
     n > 0 && n <= 5000
@@ -332,11 +343,8 @@ async fn decide(
     f: CsrfOnly,
     approve: bool,
 ) -> Response {
-    if !u.check_csrf(&f.csrf) {
-        return back(f.task, "csrf");
-    }
-    if !u.is_standing() {
-        return back(f.task, "quyen");
+    if let Some(refused) = standing_only(&u, &f.csrf, f.task) {
+        return refused;
     }
     match state
         .db
@@ -436,11 +444,8 @@ pub async fn answer_difficulty(
     Path(id): Path<i64>,
     Form(f): Form<AnswerForm>,
 ) -> Response {
-    if !u.check_csrf(&f.csrf) {
-        return back(f.task, "csrf");
-    }
-    if !u.is_standing() {
-        return back(f.task, "quyen");
+    if let Some(refused) = standing_only(&u, &f.csrf, f.task) {
+        return refused;
     }
     if !valid_text(&f.answer) {
         return back(f.task, "noi-dung");
@@ -470,11 +475,8 @@ async fn review(
     f: ReviewForm,
     confirm: bool,
 ) -> Response {
-    if !u.check_csrf(&f.csrf) {
-        return back(f.task, "csrf");
-    }
-    if !u.is_standing() {
-        return back(f.task, "quyen");
+    if let Some(refused) = standing_only(&u, &f.csrf, f.task) {
+        return refused;
     }
     if !confirm && !valid_text(&f.note) {
         return back(f.task, "ly-do-tra-lai");
