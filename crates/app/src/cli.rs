@@ -74,6 +74,10 @@ pub enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: String,
+        /// Session cookies without the Secure flag, for a plain-HTTP intranet address (browsers
+        /// drop Secure cookies over HTTP except on localhost). Prefer HTTPS through a reverse proxy.
+        #[arg(long)]
+        plain_http_cookies: bool,
     },
     /// Accounts of the web application.
     Users {
@@ -890,9 +894,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { bind } => {
+        Command::Serve {
+            bind,
+            plain_http_cookies,
+        } => {
             let db = Db::connect(&cli.database_url).await?;
-            crate::web::serve(db, &bind).await?;
+            if plain_http_cookies {
+                eprintln!(
+                    "Cảnh báo: cookie phiên không có cờ Secure (--plain-http-cookies); chỉ dùng trong mạng nội bộ tin cậy."
+                );
+            }
+            crate::web::serve(db, &bind, !plain_http_cookies).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Users { command } => {

@@ -133,12 +133,12 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Runs the server until the process is stopped; the snapshot follows changes every few seconds.
-pub async fn serve(db: Db, bind: &str) -> anyhow::Result<()> {
+pub async fn serve(db: Db, bind: &str, secure_cookies: bool) -> anyhow::Result<()> {
     if let Some((user, password)) = auth::ensure_first_admin(&db).await? {
         eprintln!("Tài khoản quản trị đầu tiên: {user} / mật khẩu dùng một lần: {password}");
         eprintln!("(Đổi mật khẩu ngay sau lần đăng nhập đầu tiên.)");
     }
-    let state = AppState::new(db, true).await?;
+    let state = AppState::new(db, secure_cookies).await?;
     let refresher = state.clone();
     tokio::spawn(async move {
         loop {
