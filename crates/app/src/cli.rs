@@ -169,6 +169,14 @@ pub enum ReportCommand {
         #[arg(long)]
         answer_by: Option<String>,
     },
+    /// Difficulties raised by the agencies, who must resolve them, the answers; grouped into
+    /// ministries and localities.
+    Difficulties {
+        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        format: ReportFormat,
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Totals on a date: tasks by state (a task is late when a lead agency is late, done when every
     /// lead is done) and the four-way counts of all lead assignments.
     Summary {
@@ -637,6 +645,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             &serde_json::json!({ "as_of": iso(as_of), "answer_by": answer_by.map(iso), "items": items })
                         )?
                     );
+                }
+                ReportCommand::Difficulties { format, output } => {
+                    let rows = db.difficulties_report().await?;
+                    match format {
+                        ReportFormat::Docx | ReportFormat::Xlsx => {
+                            let doc = crate::reports::difficulties_doc(&rows, today());
+                            return write_official(
+                                &doc,
+                                format,
+                                output,
+                                &format!("kho-khan-vuong-mac-{}", iso(today())),
+                            );
+                        }
+                        ReportFormat::Json | ReportFormat::Text => {
+                            emit(
+                                &output,
+                                &serde_json::to_string_pretty(
+                                    &serde_json::json!({ "difficulties": rows }),
+                                )?,
+                            )?;
+                        }
+                    }
                 }
                 ReportCommand::Summary { as_of } => {
                     let as_of = parse_date_arg("--as-of", &as_of)?;

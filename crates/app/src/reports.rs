@@ -204,3 +204,86 @@ pub fn results_doc(document: &str, items: &[ResultItem], as_of: Date) -> Officia
         sheet: "Kết quả thực hiện".into(),
     }
 }
+
+/// The difficulties table: agency, difficulty, agency that must resolve it, answer and its state,
+/// grouped into ministries and central bodies, then localities.
+pub fn difficulties_doc(rows: &[tiendo_store::tasks::DifficultyRow], as_of: Date) -> OfficialDoc {
+    let local = |k: &str| {
+        matches!(
+            k,
+            "province" | "city" | "former_province" | "department" | "commune"
+        )
+    };
+    let mut table = Vec::new();
+    let mut n = 0;
+    for (title, want_local) in [
+        ("A. CÁC BỘ, NGÀNH, CƠ QUAN TRUNG ƯƠNG", false),
+        ("B. CÁC ĐỊA PHƯƠNG", true),
+    ] {
+        let group: Vec<_> = rows
+            .iter()
+            .filter(|r| local(&r.agency_kind) == want_local)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        table.push(TableRow::Heading(title.into()));
+        for r in group {
+            n += 1;
+            let task = match (&r.task_number, &r.task_name) {
+                (Some(num), Some(name)) => format!("\nNhiệm vụ {num}: {name}"),
+                _ => String::new(),
+            };
+            let state = if r.state == "answered" {
+                format!(
+                    "Đã trả lời{}",
+                    r.answered_on
+                        .as_deref()
+                        .and_then(tiendo_domain::deadline::parse_user_date)
+                        .map(|d| format!(" ngày {}", vn(d)))
+                        .unwrap_or_default()
+                )
+            } else {
+                "Chưa trả lời".to_string()
+            };
+            table.push(TableRow::Cells(vec![
+                Value::Number(n),
+                Value::Text(r.agency.clone()),
+                Value::Text(format!("{}{task}", r.text)),
+                Value::Text(if r.handlers.is_empty() {
+                    "Cơ quan thường trực".into()
+                } else {
+                    r.handlers.join("; ")
+                }),
+                Value::Text(r.answer.clone().unwrap_or_default()),
+                Value::Text(state),
+            ]));
+        }
+    }
+    let open = rows.iter().filter(|r| r.state != "answered").count();
+    OfficialDoc {
+        issuer: vec![],
+        place_date: None,
+        title: "PHỤ LỤC".into(),
+        subtitle: vec![
+            "TỔNG HỢP KHÓ KHĂN, VƯỚNG MẮC VÀ KẾT QUẢ XỬ LÝ".into(),
+            format!("(Dữ liệu tính đến ngày {})", vn(as_of)),
+        ],
+        columns: vec![
+            col("TT", 4),
+            col("Cơ quan nêu", 16),
+            col("Khó khăn, vướng mắc", 36),
+            col("Cơ quan xử lý", 16),
+            col("Trả lời, hướng xử lý", 30),
+            col("Tình trạng", 12),
+        ],
+        rows: table,
+        notes: vec![format!(
+            "Tổng số: {} khó khăn, vướng mắc; {} chưa được trả lời.",
+            rows.len(),
+            open
+        )],
+        landscape: true,
+        sheet: "Khó khăn, vướng mắc".into(),
+    }
+}

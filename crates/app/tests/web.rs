@@ -1530,3 +1530,107 @@ fn rename_file_field(body: Vec<u8>) -> Vec<u8> {
     }
     out
 }
+
+#[tokio::test]
+async fn the_difficulties_report_groups_ministries_and_localities() {
+    let csv = "STT;Tên nhiệm vụ;Chủ trì;Thời hạn\n1;Cập nhật dữ liệu đất đai;Bộ Tài chính, Tỉnh Lạng Sơn;31/12/2099\n";
+    let t = backends().await.into_iter().next().expect("sqlite");
+    import_text(&t.db, "kk.csv", csv, "kk.csv", date!(2026 - 02 - 15)).await;
+    let task =
+        t.db.task_by_number("kk.csv", "1")
+            .await
+            .expect("q")
+            .expect("task");
+    let names = t.db.agency_names().await.expect("names");
+    let id_of = |code: &str| {
+        names
+            .iter()
+            .find(|(_, (c, _))| c == code)
+            .map(|(i, _)| *i)
+            .expect(code)
+    };
+    let d1 =
+        t.db.raise_difficulty(
+            task,
+            id_of("BTC"),
+            "Thiếu hướng dẫn định dạng",
+            Some("BTP"),
+            "btc",
+        )
+        .await
+        .expect("d1");
+    t.db.raise_difficulty(
+        task,
+        id_of("P_LANGSON"),
+        "Thiếu kinh phí số hóa",
+        None,
+        "ls",
+    )
+    .await
+    .expect("d2");
+    t.db.answer_difficulty(
+        d1,
+        "Áp dụng Quyết định 2439/QĐ-TTg",
+        date!(2026 - 03 - 02),
+        "tt",
+    )
+    .await
+    .expect("answer");
+    let dir = common::temp_dir();
+    let out = dir.join("kk.docx");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_tiendo"))
+        .args([
+            "--database-url",
+            &t.url,
+            "report",
+            "difficulties",
+            "--format",
+            "docx",
+            "--output",
+        ])
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let blocks =
+        tiendo_office::docx::read_docx(&std::fs::read(&out).expect("written")).expect("reads back");
+    let rows = blocks
+        .iter()
+        .find_map(|b| {
+            if let tiendo_office::blocks::Block::Table { rows, .. } = b {
+                Some(rows)
+            } else {
+                None
+            }
+        })
+        .expect("table");
+    let texts: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| c.text.clone()).collect())
+        .collect();
+    assert_eq!(
+        texts[1],
+        vec!["A. CÁC BỘ, NGÀNH, CƠ QUAN TRUNG ƯƠNG".to_string()]
+    );
+    assert_eq!(texts[2][1], "Bộ Tài chính");
+    assert_eq!(texts[2][3], "Bộ Tư pháp");
+    assert_eq!(texts[2][5], "Đã trả lời ngày 02/03/2026");
+    assert_eq!(texts[3], vec!["B. CÁC ĐỊA PHƯƠNG".to_string()]);
+    assert_eq!(
+        (
+            texts[4][1].as_str(),
+            texts[4][3].as_str(),
+            texts[4][5].as_str()
+        ),
+        ("Tỉnh Lạng Sơn", "Cơ quan thường trực", "Chưa trả lời")
+    );
+    assert_eq!(
+        texts[4][2],
+        "Thiếu kinh phí số hóa\nNhiệm vụ 1: Cập nhật dữ liệu đất đai"
+    );
+    t.cleanup().await;
+}

@@ -209,12 +209,13 @@ impl OfficialDoc {
                     for (i, w) in widths.iter().enumerate() {
                         let v = cells.get(i).unwrap_or(&Value::Empty);
                         let center = matches!(v, Value::Number(_) | Value::Date(_));
-                        body.push_str(&tc(
-                            &p(&value_text(v), center, false, false, 24),
-                            *w,
-                            1,
-                            false,
-                        ));
+                        // Each line of a cell is a paragraph of its own, as a clerk types it.
+                        let text = value_text(v);
+                        let paragraphs: String = text
+                            .split('\n')
+                            .map(|line| p(line, center, false, false, 24))
+                            .collect();
+                        body.push_str(&tc(&paragraphs, *w, 1, false));
                     }
                     body.push_str("</w:tr>");
                 }

@@ -967,3 +967,54 @@ impl Db {
         .await?)
     }
 }
+
+/// One row of the difficulties report.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DifficultyRow {
+    pub id: i64,
+    pub raised_on: String,
+    pub agency: String,
+    /// Kind of the raising agency (ministry, province, …): the report groups ministries and localities.
+    pub agency_kind: String,
+    pub text: String,
+    pub task_number: Option<String>,
+    pub task_name: Option<String>,
+    pub handlers: Vec<String>,
+    pub state: String,
+    pub answer: Option<String>,
+    pub answered_on: Option<String>,
+}
+
+impl Db {
+    /// Every difficulty with what the report shows, oldest first.
+    pub async fn difficulties_report(&self) -> Result<Vec<DifficultyRow>> {
+        let rows: Vec<(i64, String, String, String, String, Option<String>, Option<String>, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT df.id, df.created_at, g.name, g.kind, df.text, t.number, t.name, df.state, df.answer, df.answered_on
+             FROM difficulties df JOIN agencies g ON g.id = df.raising_agency_id LEFT JOIN tasks t ON t.id = df.task_id ORDER BY df.id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let handlers: Vec<(i64, String)> =
+            sqlx::query_as("SELECT h.difficulty_id, g.name FROM difficulty_handlers h JOIN agencies g ON g.id = h.agency_id ORDER BY h.difficulty_id").fetch_all(self.pool()).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| DifficultyRow {
+                id: r.0,
+                raised_on: r.1.get(..10).unwrap_or("").to_string(),
+                agency: r.2,
+                agency_kind: r.3,
+                text: r.4,
+                task_number: r.5,
+                task_name: r.6,
+                handlers: handlers
+                    .iter()
+                    .filter(|h| h.0 == r.0)
+                    .map(|h| h.1.clone())
+                    .collect(),
+                state: r.7,
+                answer: r.8,
+                answered_on: r.9,
+            })
+            .collect())
+    }
+}
