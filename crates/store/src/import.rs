@@ -85,9 +85,8 @@ impl Db {
     pub async fn import_document(&self, input: ImportInput<'_>) -> Result<ImportSummary> {
         let reg = self.load_registry_for(input.committee).await?;
         let committee = match input.committee {
-            Some(code) => sqlx::query_scalar("SELECT id FROM committees WHERE code = $1")
-                .bind(code)
-                .fetch_optional(self.pool())
+            Some(code) => self
+                .committee_id(code)
                 .await?
                 .ok_or_else(|| StoreError::NotFound(format!("ban chỉ đạo mã {code}")))?,
             None => default_committee_id(self).await?,

@@ -236,6 +236,26 @@ impl Db {
         .await?)
     }
 
+    /// The id of an agency by registry code.
+    pub async fn agency_id(&self, code: &str) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM agencies WHERE code = $1")
+                .bind(code)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The id of a committee by code.
+    pub async fn committee_id(&self, code: &str) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM committees WHERE code = $1")
+                .bind(code)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
     /// Audit rows for one entity, oldest first: (at, actor, action, before, after).
     pub async fn history(
         &self,

@@ -123,9 +123,7 @@ impl Db {
         }
         let committee_id: Option<i64> = match &a.committee {
             Some(c) => Some(
-                sqlx::query_scalar("SELECT id FROM committees WHERE code = $1")
-                    .bind(c)
-                    .fetch_optional(self.pool())
+                self.committee_id(c)
                     .await?
                     .ok_or_else(|| StoreError::NotFound(format!("ban chỉ đạo mã {c}")))?,
             ),
@@ -137,11 +135,7 @@ impl Db {
                 return Err(StoreError::NotFound(format!("cơ quan mã {r}")));
             }
         }
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM agencies WHERE code = $1")
-            .bind(code)
-            .fetch_optional(self.pool())
-            .await?;
-        if exists.is_some() {
+        if self.agency_id(code).await?.is_some() {
             return Err(StoreError::Invalid(format!("mã cơ quan {code} đã có")));
         }
         let mut tx = self.pool().begin().await?;

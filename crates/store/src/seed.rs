@@ -68,9 +68,7 @@ pub async fn seed_defaults(db: &Db) -> Result<()> {
 }
 
 pub async fn default_committee_id(db: &Db) -> Result<i64> {
-    sqlx::query_scalar("SELECT id FROM committees WHERE code = $1")
-        .bind(DEFAULT_COMMITTEE)
-        .fetch_optional(db.pool())
+    db.committee_id(DEFAULT_COMMITTEE)
         .await?
         .ok_or_else(|| StoreError::NotFound("ban chỉ đạo mặc định".into()))
 }

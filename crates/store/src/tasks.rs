@@ -596,9 +596,7 @@ impl Db {
         }
         let handler: Option<i64> = match handler_code.filter(|c| !c.is_empty()) {
             Some(c) => Some(
-                sqlx::query_scalar("SELECT id FROM agencies WHERE code = $1")
-                    .bind(c)
-                    .fetch_optional(self.pool())
+                self.agency_id(c)
                     .await?
                     .ok_or_else(|| StoreError::Invalid(format!("không có cơ quan mã {c}")))?,
             ),

@@ -73,9 +73,7 @@ impl Db {
         }
         let agency_id: Option<i64> = match agency_code {
             Some(code) => Some(
-                sqlx::query_scalar("SELECT id FROM agencies WHERE code = $1")
-                    .bind(code)
-                    .fetch_optional(self.pool())
+                self.agency_id(code)
                     .await?
                     .ok_or_else(|| StoreError::NotFound(format!("cơ quan mã {code}")))?,
             ),
