@@ -4,6 +4,15 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = tiendo_app::cli::Cli::parse();
+    // A report piped into `head` ends quietly when the reader goes away, as command-line tools
+    // do. (The server keeps Rust's default: a closed connection is an error, not a signal.)
+    #[cfg(unix)]
+    if !matches!(cli.command, tiendo_app::cli::Command::Serve { .. }) {
+        // SAFETY: called before any other thread exists; SIG_DFL is a valid disposition.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -8,8 +8,11 @@
 //! Rules:
 //! - the due date in force on D is the last deadline change effective on or before D, else the
 //!   original deadline (the assignment's own override, else the task's);
+//! - an assignment counts on D from the day it was assigned (imported ones: from the start) until
+//!   the day it was removed (reassignment), so the past stays as it was;
 //! - an assignment is done on D when its latest report dated on or before D says done; it was
-//!   completed on the report's completion date (or the report's date);
+//!   completed on the report's completion date (or the report's date). A completion the standing
+//!   agency returned stops counting from the day it was returned;
 //! - done late = reported "Đã hoàn thành quá hạn", or completed after the due date in force on D;
 //! - open overdue = not done and the due date in force is before D (due on D itself is not late).
 //!
@@ -66,6 +69,8 @@ pub struct StatusEvent {
     pub on: Date,
     pub status: ReportedStatus,
     pub completed_on: Option<Date>,
+    /// The report no longer counts from this day (a completion returned by the standing agency).
+    pub void_from: Option<Date>,
 }
 
 /// Everything needed to know one assignment's state on any date. Changes and events in any order.
@@ -101,11 +106,14 @@ pub fn deadline_in_force(f: &AssignmentFacts<'_>, as_of: Date) -> (DeadlineKind,
     }
 }
 
-/// The latest report on or before `as_of`.
+/// The latest report on or before `as_of` (not yet returned on that day).
 pub fn report_in_force(events: &[StatusEvent], as_of: Date) -> Option<StatusEvent> {
     let mut best: Option<&StatusEvent> = None;
     for e in events {
-        if e.on <= as_of && best.is_none_or(|b| e.on >= b.on) {
+        if e.on <= as_of
+            && e.void_from.is_none_or(|v| v > as_of)
+            && best.is_none_or(|b| e.on >= b.on)
+        {
             best = Some(e);
         }
     }
@@ -195,6 +203,32 @@ pub struct AssignmentInput {
     pub due: Option<Date>,
     pub changes: Vec<DeadlineChange>,
     pub events: Vec<StatusEvent>,
+    /// Assigned on this day (a reassignment); `None`: from the start.
+    pub from: Option<Date>,
+    /// Removed on this day; it no longer counts from then.
+    pub until: Option<Date>,
+}
+
+impl AssignmentInput {
+    /// Does the assignment count on `d`?
+    pub fn in_force(&self, d: Date) -> bool {
+        self.from.is_none_or(|f| f <= d) && self.until.is_none_or(|u| d < u)
+    }
+}
+
+/// One assignment of a [`StatusBook`] as it is kept, borrowed (to save or copy the book).
+#[derive(Debug, Clone, Copy)]
+pub struct AssignmentView<'a> {
+    pub id: i64,
+    pub task: i64,
+    pub agency: i64,
+    pub role: Role,
+    pub kind: DeadlineKind,
+    pub due: Option<Date>,
+    pub changes: &'a [DeadlineChange],
+    pub events: &'a [StatusEvent],
+    pub from: Option<Date>,
+    pub until: Option<Date>,
 }
 
 /// A task late on a date, with its late agencies.
@@ -229,6 +263,8 @@ pub struct StatusBook {
     dues: Vec<Option<Date>>,
     change_ranges: Vec<(u32, u32)>,
     event_ranges: Vec<(u32, u32)>,
+    /// (assigned on, removed on) of each assignment.
+    periods: Vec<(Option<Date>, Option<Date>)>,
     changes: Vec<DeadlineChange>,
     events: Vec<StatusEvent>,
     position: HashMap<i64, usize>,
@@ -263,6 +299,7 @@ impl StatusBook {
             self.dues[i] = a.due;
             self.change_ranges[i] = cr;
             self.event_ranges[i] = er;
+            self.periods[i] = (a.from, a.until);
         } else {
             self.position.insert(a.id, self.ids.len());
             self.ids.push(a.id);
@@ -273,7 +310,19 @@ impl StatusBook {
             self.dues.push(a.due);
             self.change_ranges.push(cr);
             self.event_ranges.push(er);
+            self.periods.push((a.from, a.until));
         }
+    }
+
+    /// Does assignment `i` count on `d`?
+    fn in_force(&self, i: usize, d: Date) -> bool {
+        let (from, until) = self.periods[i];
+        from.is_none_or(|f| f <= d) && until.is_none_or(|u| d < u)
+    }
+
+    /// Is assignment `i` a lead assignment in force on `d`?
+    fn lead_on(&self, i: usize, d: Date) -> bool {
+        self.roles[i] == Role::Lead && self.in_force(i, d)
     }
 
     /// Adds a report to an assignment already in the book (the book stays in step with the store).
@@ -306,6 +355,30 @@ impl StatusBook {
         }
     }
 
+    /// Every assignment in the order it entered the book.
+    pub fn assignments(&self) -> impl Iterator<Item = AssignmentView<'_>> + '_ {
+        (0..self.ids.len()).map(|i| {
+            let f = self.facts(i);
+            AssignmentView {
+                id: self.ids[i],
+                task: self.tasks[i],
+                agency: self.agencies[i],
+                role: self.roles[i],
+                kind: f.kind,
+                due: f.due,
+                changes: f.changes,
+                events: f.events,
+                from: self.periods[i].0,
+                until: self.periods[i].1,
+            }
+        })
+    }
+
+    /// Is this assignment in force on `d` (assigned by then, not yet removed)?
+    pub fn assignment_in_force(&self, id: i64, d: Date) -> bool {
+        self.position.get(&id).is_some_and(|&i| self.in_force(i, d))
+    }
+
     pub fn evaluate_assignment(&self, id: i64, as_of: Date) -> Option<Evaluation> {
         self.position
             .get(&id)
@@ -317,7 +390,7 @@ impl StatusBook {
         let mut out: Vec<OverdueTask> = Vec::new();
         let mut at: HashMap<i64, usize> = HashMap::new();
         for i in 0..self.ids.len() {
-            if self.roles[i] != Role::Lead {
+            if !self.lead_on(i, as_of) {
                 continue;
             }
             let ev = evaluate(&self.facts(i), as_of);
@@ -355,7 +428,7 @@ impl StatusBook {
     pub fn agency_counts(&self, as_of: Date) -> HashMap<i64, FourWay> {
         let mut m: HashMap<i64, FourWay> = HashMap::new();
         for i in 0..self.ids.len() {
-            if self.roles[i] != Role::Lead {
+            if !self.lead_on(i, as_of) {
                 continue;
             }
             let ev = evaluate(&self.facts(i), as_of);
@@ -383,7 +456,7 @@ impl StatusBook {
     pub fn task_states(&self, as_of: Date) -> HashMap<i64, AssignmentState> {
         let mut m: HashMap<i64, AssignmentState> = HashMap::new();
         for i in 0..self.ids.len() {
-            if self.roles[i] != Role::Lead {
+            if !self.lead_on(i, as_of) {
                 continue;
             }
             let s = evaluate(&self.facts(i), as_of).state;
@@ -397,7 +470,7 @@ impl StatusBook {
     /// Late lead assignments on `as_of`, in plan order: (assignment, task, agency, due, days late).
     pub fn late_assignments(&self, as_of: Date) -> Vec<(i64, i64, i64, Date, i64)> {
         (0..self.ids.len())
-            .filter(|&i| self.roles[i] == Role::Lead)
+            .filter(|&i| self.lead_on(i, as_of))
             .filter_map(|i| {
                 let ev = evaluate(&self.facts(i), as_of);
                 (ev.state == AssignmentState::OpenOverdue).then_some(())?;
@@ -412,10 +485,10 @@ impl StatusBook {
             .collect()
     }
 
-    /// The tasks where an agency has an assignment (any role).
+    /// The tasks where an agency has an assignment today (any role; removed ones excluded).
     pub fn tasks_of_agency(&self, agency: i64) -> std::collections::HashSet<i64> {
         (0..self.ids.len())
-            .filter(|&i| self.agencies[i] == agency)
+            .filter(|&i| self.agencies[i] == agency && self.periods[i].1.is_none())
             .map(|i| self.tasks[i])
             .collect()
     }
@@ -425,7 +498,7 @@ impl StatusBook {
         let limit = as_of + time::Duration::days(days);
         let mut out = Vec::new();
         for i in 0..self.ids.len() {
-            if self.roles[i] != Role::Lead {
+            if !self.lead_on(i, as_of) {
                 continue;
             }
             let ev = evaluate(&self.facts(i), as_of);
@@ -483,6 +556,7 @@ mod tests {
             on,
             status: ReportedStatus::Done,
             completed_on: None,
+            void_from: None,
         }
     }
 
@@ -531,6 +605,7 @@ mod tests {
             on: date!(2026 - 02 - 01),
             status: ReportedStatus::DoneLate,
             completed_on: None,
+            void_from: None,
         }];
         let f = facts(date!(2026 - 03 - 31), &[], &ev);
         assert_eq!(
@@ -592,6 +667,7 @@ mod tests {
                 on: date!(2026 - 03 - 10),
                 status: ReportedStatus::NotDone,
                 completed_on: None,
+                void_from: None,
             },
         ];
         let f = facts(date!(2026 - 03 - 05), &[], &ev);
@@ -646,6 +722,8 @@ mod tests {
             due: Some(due),
             changes: vec![],
             events,
+            from: None,
+            until: None,
         }
     }
 
@@ -704,5 +782,52 @@ mod tests {
         );
         let states = b.task_states(date!(2026 - 04 - 03));
         assert_eq!(states[&10], AssignmentState::DoneLate);
+    }
+
+    #[test]
+    fn a_returned_completion_counts_until_the_day_it_was_returned() {
+        let ev = [StatusEvent {
+            void_from: Some(date!(2026 - 03 - 20)),
+            ..done(date!(2026 - 03 - 10))
+        }];
+        let f = facts(date!(2026 - 03 - 31), &[], &ev);
+        assert_eq!(
+            evaluate(&f, date!(2026 - 03 - 19)).state,
+            AssignmentState::DoneOnTime,
+            "what was known before the return stays as it was"
+        );
+        assert_eq!(
+            evaluate(&f, date!(2026 - 03 - 20)).state,
+            AssignmentState::OpenInTime
+        );
+        assert_eq!(
+            evaluate(&f, date!(2026 - 04 - 02)).state,
+            AssignmentState::OpenOverdue
+        );
+    }
+
+    #[test]
+    fn a_reassignment_moves_the_lateness_from_its_day() {
+        let mut b = StatusBook::new();
+        let due = date!(2026 - 03 - 31);
+        b.upsert(AssignmentInput {
+            until: Some(date!(2026 - 05 - 01)),
+            ..input(1, 10, 100, Role::Lead, due, vec![])
+        });
+        b.upsert(AssignmentInput {
+            from: Some(date!(2026 - 05 - 01)),
+            ..input(2, 10, 101, Role::Lead, due, vec![])
+        });
+        let before = b.overdue(date!(2026 - 04 - 15));
+        assert_eq!(before[0].late_agencies, vec![100]);
+        let after = b.overdue(date!(2026 - 05 - 02));
+        assert_eq!(after[0].late_agencies, vec![101]);
+        assert!(!b.agency_counts(date!(2026 - 05 - 02)).contains_key(&100));
+        assert!(!b.agency_counts(date!(2026 - 04 - 02)).contains_key(&101));
+        assert_eq!(
+            b.tasks_of_agency(100).len(),
+            0,
+            "a removed agency no longer sees the task as its own"
+        );
     }
 }

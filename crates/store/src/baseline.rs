@@ -9,7 +9,9 @@ use time::Date;
 
 use crate::{Db, Result};
 
-/// Every active lead assignment with the deadline and the last report in force on $1.
+/// Every lead assignment in force on $1 (assigned by then, not yet removed) with the deadline and
+/// the last report in force on $1 (a returned completion stops counting from the day it was
+/// returned).
 const IN_FORCE: &str = "
 SELECT a.task_id AS task_id, a.agency_id AS agency_id,
        CASE WHEN c.id IS NULL THEN t.deadline_kind ELSE c.kind END AS kind,
@@ -24,9 +26,11 @@ LEFT JOIN deadline_changes c ON c.id = (
     ORDER BY dc.effective_on DESC, dc.id DESC LIMIT 1)
 LEFT JOIN progress_reports r ON r.id = (
     SELECT pr.id FROM progress_reports pr
-    WHERE pr.assignment_id = a.id AND pr.status IS NOT NULL AND (pr.review IS NULL OR pr.review <> 'returned') AND pr.reported_on <= $1
+    WHERE pr.assignment_id = a.id AND pr.status IS NOT NULL AND pr.reported_on <= $1
+      AND (pr.review IS NULL OR pr.review <> 'returned' OR substr(pr.reviewed_at, 1, 10) > $1)
     ORDER BY pr.reported_on DESC, pr.id DESC LIMIT 1)
-WHERE a.active = 1 AND a.role = 'lead'";
+WHERE (a.active = 1 OR a.removed_on IS NOT NULL) AND a.role = 'lead'
+  AND (a.assigned_on IS NULL OR a.assigned_on <= $1) AND (a.removed_on IS NULL OR a.removed_on > $1)";
 
 impl Db {
     /// (task id, agency id) of every late lead assignment on `as_of`, sorted.

@@ -63,7 +63,7 @@ pub struct AgencyCounts {
     pub counts: FourWay,
 }
 
-/// (assignment, task, agency, role, deadline kind, due, folded reports).
+/// (assignment, task, agency, role, deadline kind, due, assigned on, removed on, folded reports).
 type BookRow = (
     i64,
     i64,
@@ -72,14 +72,17 @@ type BookRow = (
     String,
     Option<String>,
     Option<String>,
+    Option<String>,
+    Option<String>,
 );
 
 fn ser_date<S: serde::Serializer>(d: &Date, s: S) -> std::result::Result<S::Ok, S::Error> {
     s.serialize_str(&iso(*d))
 }
 
-/// "2026-01-02 done 2026-01-01,2026-02-03 in_progress -" → events. Unreadable entries are skipped
-/// (they cannot come from this program's own writes).
+/// "2026-01-02 done 2026-01-01 -,2026-02-03 done - 2026-02-10" → events (date, status, completion
+/// date, the day a returned completion stopped counting). Unreadable entries are skipped (they
+/// cannot come from this program's own writes).
 fn parse_events(s: &str) -> Vec<StatusEvent> {
     s.split(',')
         .filter_map(|e| {
@@ -87,10 +90,12 @@ fn parse_events(s: &str) -> Vec<StatusEvent> {
             let on = iso_date(it.next()?)?;
             let status = ReportedStatus::parse(it.next()?)?;
             let completed_on = it.next().and_then(iso_date);
+            let void_from = it.next().and_then(iso_date);
             Some(StatusEvent {
                 on,
                 status,
                 completed_on,
+                void_from,
             })
         })
         .collect()
@@ -101,11 +106,62 @@ fn date(s: Option<String>) -> Option<Date> {
 }
 
 impl Db {
-    /// Every active assignment with its deadline history and reports, in the order of the source
-    /// plans (document, then row). Rows are folded into the book as they stream in.
+    /// The status book: from the saved snapshot when it reflects the current data, otherwise
+    /// loaded from the tables (and saved for the next reader).
     pub async fn load_status_book(&self) -> Result<StatusBook> {
+        let fingerprint = self.data_fingerprint().await?;
+        if let Some(book) = self.saved_status_book(&fingerprint).await? {
+            return Ok(book);
+        }
+        let book = self.load_status_book_from_tables().await?;
+        // Saving is an optimisation: a failure (a read-only database, say) costs the next
+        // reader a full load, nothing more.
+        let _ = self.save_status_book(&fingerprint, &book).await;
+        Ok(book)
+    }
+
+    /// Every assignment (removed ones too, with the day they were removed) with its deadline
+    /// history and reports, in the order of the source plans (document, then row), straight from
+    /// the tables.
+    pub async fn load_status_book_from_tables(&self) -> Result<StatusBook> {
+        let mut book = StatusBook::new();
+        self.stream_assignments(None, &mut |a| book.upsert(a))
+            .await?;
+        Ok(book)
+    }
+
+    /// The assignments of some tasks, as [`Db::load_status_book`] reads them (to bring a book
+    /// up to date after changes to those tasks).
+    pub async fn assignment_inputs(&self, tasks: &[i64]) -> Result<Vec<AssignmentInput>> {
+        let mut out = Vec::new();
+        for chunk in tasks.chunks(500) {
+            self.stream_assignments(Some(chunk), &mut |a| out.push(a))
+                .await?;
+        }
+        Ok(out)
+    }
+
+    async fn stream_assignments(
+        &self,
+        tasks: Option<&[i64]>,
+        sink: &mut (dyn FnMut(AssignmentInput) + Send),
+    ) -> Result<()> {
+        let list = tasks.map(|t| t.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
+        if list.as_deref() == Some("") {
+            return Ok(());
+        }
+        let (change_filter, task_filter, report_filter) = match &list {
+            Some(l) => (
+                format!(" AND task_id IN ({l})"),
+                format!(" AND a.task_id IN ({l})"),
+                format!(
+                    " AND assignment_id IN (SELECT id FROM assignments WHERE task_id IN ({l}))"
+                ),
+            ),
+            None => (String::new(), String::new(), String::new()),
+        };
         let changes: Vec<(i64, i64, Option<i64>, String, String, Option<String>)> = sqlx::query_as(
-            "SELECT id, task_id, assignment_id, effective_on, kind, due_on FROM deadline_changes WHERE state = 'approved' ORDER BY id",
+            sqlx::AssertSqlSafe(format!("SELECT id, task_id, assignment_id, effective_on, kind, due_on FROM deadline_changes WHERE state = 'approved'{change_filter} ORDER BY id")),
         )
         .fetch_all(self.pool())
         .await?;
@@ -126,32 +182,33 @@ impl Db {
                 None => task_changes.entry(task).or_default().push((id, c)),
             }
         }
-        // One row per assignment, its reports folded into one text ("date status completed,…"):
-        // five times fewer rows to carry out of the database than one per report.
+        // One row per assignment, its reports folded into one text ("date status completed
+        // void,…"): five times fewer rows to carry out of the database than one per report.
         let agg = match self.backend() {
             Backend::Sqlite => "group_concat",
             Backend::Postgres => "string_agg",
         };
         let sql = format!(
-            "SELECT a.id, a.task_id, a.agency_id, a.role, t.deadline_kind, t.due_on, r.events
+            "SELECT a.id, a.task_id, a.agency_id, a.role, t.deadline_kind, t.due_on, a.assigned_on, a.removed_on, r.events
              FROM assignments a
              JOIN tasks t ON t.id = a.task_id
              LEFT JOIN (
-                SELECT assignment_id, {agg}(reported_on || ' ' || status || ' ' || COALESCE(completed_on, '-'), ',' ORDER BY id) AS events
-                FROM progress_reports WHERE status IS NOT NULL AND (review IS NULL OR review <> 'returned') GROUP BY assignment_id
+                SELECT assignment_id, {agg}(reported_on || ' ' || status || ' ' || COALESCE(completed_on, '-') || ' ' || CASE WHEN review = 'returned' THEN substr(reviewed_at, 1, 10) ELSE '-' END, ',' ORDER BY id) AS events
+                FROM progress_reports WHERE status IS NOT NULL{report_filter} GROUP BY assignment_id
              ) r ON r.assignment_id = a.id
-             WHERE a.active = 1
+             WHERE (a.active = 1 OR a.removed_on IS NOT NULL){task_filter}
              ORDER BY t.document_id, t.position, t.id, a.id"
         );
-        let mut book = StatusBook::new();
         let mut rows = sqlx::query_as::<_, BookRow>(sqlx::AssertSqlSafe(sql)).fetch(self.pool());
-        while let Some((id, task, agency, role, kind, due, events)) = rows.try_next().await? {
+        while let Some((id, task, agency, role, kind, due, from, until, events)) =
+            rows.try_next().await?
+        {
             let mut ch = task_changes.get(&task).cloned().unwrap_or_default();
             if let Some(own) = own_changes.remove(&id) {
                 ch.extend(own);
                 ch.sort_by_key(|(id, _)| *id);
             }
-            book.upsert(AssignmentInput {
+            sink(AssignmentInput {
                 id,
                 task,
                 agency,
@@ -160,9 +217,11 @@ impl Db {
                 due: due.as_deref().and_then(iso_date),
                 changes: ch.into_iter().map(|(_, c)| c).collect(),
                 events: events.as_deref().map(parse_events).unwrap_or_default(),
+                from: from.as_deref().and_then(iso_date),
+                until: until.as_deref().and_then(iso_date),
             });
         }
-        Ok(book)
+        Ok(())
     }
 
     /// Display fields of every task.

@@ -346,12 +346,29 @@ impl Db {
             }
             let mut seen: HashSet<(i64, Role)> = HashSet::new();
             wanted.retain(|w| seen.insert((w.agency_id, w.role)));
+            // What the task had before: an agency added (or brought back) by a later version of
+            // the appendix is assigned from the day that version describes.
+            let before: Vec<(i64, String, i64)> = if matched.is_some() {
+                sqlx::query_as("SELECT agency_id, role, active FROM assignments WHERE task_id = $1")
+                    .bind(task_id)
+                    .fetch_all(&mut *tx)
+                    .await?
+            } else {
+                Vec::new()
+            };
             let mut assignment_ids: Vec<(i64, i64, Role)> = Vec::new();
             for w in &wanted {
+                let was = before
+                    .iter()
+                    .find(|b| b.0 == w.agency_id && b.1 == w.role.as_str())
+                    .map(|b| b.2 == 1);
+                let newly = matched.is_some() && was != Some(true);
                 let aid: i64 = sqlx::query_scalar(
-                    "INSERT INTO assignments (task_id, agency_id, role, via_group, unit, raw, active, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)
-                     ON CONFLICT (task_id, agency_id, role) DO UPDATE SET active = 1, via_group = excluded.via_group, unit = excluded.unit, raw = excluded.raw, updated_at = excluded.updated_at
+                    "INSERT INTO assignments (task_id, agency_id, role, via_group, unit, raw, active, created_at, updated_at, assigned_on)
+                     VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7, $8)
+                     ON CONFLICT (task_id, agency_id, role) DO UPDATE SET active = 1, removed_on = NULL,
+                        assigned_on = CASE WHEN assignments.active = 0 THEN excluded.assigned_on ELSE assignments.assigned_on END,
+                        via_group = excluded.via_group, unit = excluded.unit, raw = excluded.raw, updated_at = excluded.updated_at
                      RETURNING id",
                 )
                 .bind(task_id)
@@ -361,8 +378,28 @@ impl Db {
                 .bind(w.unit.clone())
                 .bind(&w.raw)
                 .bind(&ts)
+                .bind(newly.then(|| iso(input.reported_on)))
                 .fetch_one(&mut *tx)
                 .await?;
+                if newly {
+                    let name = reg.names.get(&w.agency_id).cloned().unwrap_or_default();
+                    summary.changes.push(format!(
+                        "nhiệm vụ {}: thêm {} ({})",
+                        t.number,
+                        name,
+                        w.role.as_str()
+                    ));
+                    Db::audit(
+                        &mut tx,
+                        input.actor,
+                        "assignment.added",
+                        "task",
+                        Some(task_id),
+                        None,
+                        Some(&json!({ "agency": name, "role": w.role.as_str(), "from": iso(input.reported_on) })),
+                    )
+                    .await?;
+                }
                 assignment_ids.push((aid, w.agency_id, w.role));
             }
             summary.assignments += assignment_ids.len() as u64;
@@ -374,7 +411,8 @@ impl Db {
             .fetch_all(&mut *tx)
             .await?;
             for (aid, agency, role) in active.into_iter().filter(|a| !keep.contains(&a.0)) {
-                sqlx::query("UPDATE assignments SET active = 0, updated_at = $1 WHERE id = $2")
+                sqlx::query("UPDATE assignments SET active = 0, removed_on = $1, updated_at = $2 WHERE id = $3")
+                    .bind(iso(input.reported_on))
                     .bind(&ts)
                     .bind(aid)
                     .execute(&mut *tx)
@@ -390,7 +428,7 @@ impl Db {
                     "task",
                     Some(task_id),
                     Some(&json!({ "agency": name, "role": role })),
-                    None,
+                    Some(&json!({ "removed_on": iso(input.reported_on) })),
                 )
                 .await?;
             }

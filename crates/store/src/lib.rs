@@ -11,6 +11,7 @@ pub mod import;
 pub mod registry;
 pub mod schema;
 pub mod seed;
+pub mod snapshot;
 pub mod tasks;
 pub mod users;
 

@@ -7,7 +7,55 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "review of reported completions", REVIEW),
     (4, "commitments", COMMITMENTS),
     (5, "evidence file contents", EVIDENCE),
+    (
+        6,
+        "reassignment periods, difficulty handling, agency heads, meetings, scoring, snapshots",
+        FOLLOW_UP,
+    ),
 ];
+
+/// Session 2: what the follow-up of a committee needs.
+/// - An assignment counts from the day it was assigned (`NULL`: from the start, as imported) until
+///   the day it was removed: the past of a reassigned task stays as it was.
+/// - A difficulty is answered by the standing agency or by the agency it was forwarded to.
+/// - Each agency's head is answerable for its score.
+/// - A meeting (session of the committee) and the documents it issued (its conclusion notice).
+/// - The published scoring formula, one version per month it takes effect from.
+/// - The status book as last loaded, keyed by the data version it reflects.
+const FOLLOW_UP: &str = r#"
+ALTER TABLE assignments ADD COLUMN assigned_on TEXT;
+ALTER TABLE assignments ADD COLUMN removed_on TEXT;
+UPDATE assignments SET removed_on = substr(updated_at, 1, 10) WHERE active = 0;
+ALTER TABLE difficulties ADD COLUMN answered_by TEXT;
+ALTER TABLE difficulties ADD COLUMN answered_by_agency_id BIGINT REFERENCES agencies(id);
+ALTER TABLE agencies ADD COLUMN head_title TEXT;
+ALTER TABLE agencies ADD COLUMN head_name TEXT;
+CREATE TABLE meetings (
+    id {pk},
+    committee_id BIGINT NOT NULL REFERENCES committees(id),
+    name TEXT NOT NULL,
+    held_on TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE TABLE meeting_documents (
+    meeting_id BIGINT NOT NULL REFERENCES meetings(id),
+    document_id BIGINT NOT NULL REFERENCES documents(id),
+    PRIMARY KEY (meeting_id, document_id)
+);
+CREATE TABLE scoring_formulas (
+    id {pk},
+    effective_from TEXT NOT NULL,
+    content TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE TABLE status_snapshots (
+    fingerprint TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    content {blob} NOT NULL
+)
+"#;
 
 /// Evidence files are kept in the database with their report (one backup holds everything).
 const EVIDENCE: &str = r#"

@@ -22,7 +22,9 @@ use tiendo_store::Db;
 use tokio::sync::RwLock;
 
 /// What the pages read from memory: the status book and the agency names, with the audit position
-/// they reflect; a background task reloads them when the data changes.
+/// they reflect. Changes to a few tasks are applied to it in place; anything else (an import by
+/// another process, say) reloads it in the background.
+#[derive(Clone)]
 pub struct Snapshot {
     pub book: StatusBook,
     pub agencies: HashMap<i64, (String, String)>,
@@ -83,14 +85,66 @@ impl AppState {
         self.snapshot.read().await.clone()
     }
 
-    /// Reloads the snapshot when the data changed since it was taken.
+    /// Brings the snapshot up to date with the audit log: the tasks changed since it was taken
+    /// are reloaded (their assignments, deadlines and reports); a change that is not about one
+    /// task (an import, a generated data set) reloads everything.
     pub async fn refresh(&self) -> anyhow::Result<bool> {
         let current = self.snapshot().await.version;
-        if data_version(&self.db).await? == current {
+        let changes: Vec<(i64, String, Option<i64>, String)> = tiendo_store::sqlx::query_as(
+            "SELECT id, entity, entity_id, action FROM audit_log WHERE id > $1 ORDER BY id LIMIT 2001",
+        )
+        .bind(current)
+        .fetch_all(self.db.pool())
+        .await?;
+        let Some(latest) = changes.last().map(|c| c.0) else {
             return Ok(false);
+        };
+        let whole = changes.len() > 2000
+            || changes
+                .iter()
+                .any(|(_, entity, id, _)| match entity.as_str() {
+                    "task" => id.is_none(),
+                    "agency" | "user" | "api_token" | "committee" | "meeting" | "formula" => false,
+                    _ => true,
+                });
+        if whole {
+            let snap = load_snapshot(&self.db).await?;
+            *self.snapshot.write().await = Arc::new(snap);
+            return Ok(true);
         }
-        let snap = load_snapshot(&self.db).await?;
-        *self.snapshot.write().await = Arc::new(snap);
+        let mut tasks: Vec<i64> = changes
+            .iter()
+            .filter(|c| c.1 == "task")
+            .filter_map(|c| c.2)
+            .collect();
+        tasks.sort_unstable();
+        tasks.dedup();
+        let inputs = self.db.assignment_inputs(&tasks).await?;
+        let order = if changes.iter().any(|c| c.3.starts_with("task.")) {
+            Some(self.db.task_order().await?)
+        } else {
+            None
+        };
+        let agencies = if changes.iter().any(|c| c.1 == "agency") {
+            Some(self.db.agency_names().await?)
+        } else {
+            None
+        };
+        let mut guard = self.snapshot.write().await;
+        if guard.version >= latest {
+            return Ok(true);
+        }
+        let snap = Arc::make_mut(&mut guard);
+        for a in inputs {
+            snap.book.upsert(a);
+        }
+        if let Some(o) = order {
+            snap.tasks = o;
+        }
+        if let Some(a) = agencies {
+            snap.agencies = a;
+        }
+        snap.version = latest;
         Ok(true)
     }
 }

@@ -1,0 +1,260 @@
+//! The status book saved in the database, so that a command-line report at national scale does
+//! not rebuild it from two million reports each time. A snapshot is keyed by the data version it
+//! reflects: the newest audit row (every change is audited in its own transaction) and the newest
+//! row of each table the book is made from. Any change makes the key differ, and the next reader
+//! loads from the tables again and saves a new snapshot.
+
+use tiendo_domain::deadline::DeadlineKind;
+use tiendo_domain::model::{ReportedStatus, Role};
+use tiendo_domain::status::{AssignmentInput, DeadlineChange, StatusBook, StatusEvent};
+use time::Date;
+
+use crate::{Db, Result, now};
+
+/// Bumped whenever the encoding below changes: older snapshots are then ignored.
+const FORMAT: &str = "book-v1";
+
+const KINDS: [DeadlineKind; 7] = [
+    DeadlineKind::Date,
+    DeadlineKind::Month,
+    DeadlineKind::Quarter,
+    DeadlineKind::Year,
+    DeadlineKind::Recurring,
+    DeadlineKind::Conditional,
+    DeadlineKind::Unknown,
+];
+const STATUSES: [ReportedStatus; 4] = [
+    ReportedStatus::Done,
+    ReportedStatus::DoneLate,
+    ReportedStatus::InProgress,
+    ReportedStatus::NotDone,
+];
+const NO_DATE: i32 = i32::MIN;
+
+impl Db {
+    /// The version of the data the status book is made from.
+    pub async fn data_fingerprint(&self) -> Result<String> {
+        let (audit, tasks, assignments, reports, changes): (i64, i64, i64, i64, i64) =
+            sqlx::query_as(
+                "SELECT (SELECT COALESCE(MAX(id), 0) FROM audit_log), (SELECT COALESCE(MAX(id), 0) FROM tasks),
+                        (SELECT COALESCE(MAX(id), 0) FROM assignments), (SELECT COALESCE(MAX(id), 0) FROM progress_reports),
+                        (SELECT COALESCE(MAX(id), 0) FROM deadline_changes)",
+            )
+            .fetch_one(self.pool())
+            .await?;
+        Ok(format!(
+            "{FORMAT}:{audit}:{tasks}:{assignments}:{reports}:{changes}"
+        ))
+    }
+
+    /// The saved book for this fingerprint, if there is one and it reads back whole.
+    pub(crate) async fn saved_status_book(&self, fingerprint: &str) -> Result<Option<StatusBook>> {
+        let content: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT content FROM status_snapshots WHERE fingerprint = $1")
+                .bind(fingerprint)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(content.and_then(|c| decode(&c)))
+    }
+
+    /// Saves the book for this fingerprint, replacing older snapshots.
+    pub(crate) async fn save_status_book(
+        &self,
+        fingerprint: &str,
+        book: &StatusBook,
+    ) -> Result<()> {
+        let bytes = encode(book);
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("DELETE FROM status_snapshots")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO status_snapshots (fingerprint, created_at, content) VALUES ($1, $2, $3)",
+        )
+        .bind(fingerprint)
+        .bind(now())
+        .bind(bytes)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn day(d: Option<Date>) -> i32 {
+    d.map(|d| d.to_julian_day()).unwrap_or(NO_DATE)
+}
+
+fn undate(n: i32) -> Option<Option<Date>> {
+    if n == NO_DATE {
+        Some(None)
+    } else {
+        Date::from_julian_day(n).ok().map(Some)
+    }
+}
+
+/// Little-endian, one record per assignment: id, task, agency, role, kind, due, from, until,
+/// then its deadline changes and its reports.
+pub(crate) fn encode(book: &StatusBook) -> Vec<u8> {
+    let mut out = Vec::with_capacity(book.len() * 96);
+    out.extend_from_slice(&(book.len() as u64).to_le_bytes());
+    for a in book.assignments() {
+        out.extend_from_slice(&a.id.to_le_bytes());
+        out.extend_from_slice(&a.task.to_le_bytes());
+        out.extend_from_slice(&a.agency.to_le_bytes());
+        out.push(u8::from(a.role == Role::Lead));
+        out.push(KINDS.iter().position(|k| *k == a.kind).unwrap_or(6) as u8);
+        for d in [a.due, a.from, a.until] {
+            out.extend_from_slice(&day(d).to_le_bytes());
+        }
+        out.extend_from_slice(&(a.changes.len() as u32).to_le_bytes());
+        for c in a.changes {
+            out.extend_from_slice(&day(Some(c.effective_on)).to_le_bytes());
+            out.push(KINDS.iter().position(|k| *k == c.kind).unwrap_or(6) as u8);
+            out.extend_from_slice(&day(c.due).to_le_bytes());
+        }
+        out.extend_from_slice(&(a.events.len() as u32).to_le_bytes());
+        for e in a.events {
+            out.extend_from_slice(&day(Some(e.on)).to_le_bytes());
+            out.push(STATUSES.iter().position(|s| *s == e.status).unwrap_or(3) as u8);
+            out.extend_from_slice(&day(e.completed_on).to_le_bytes());
+            out.extend_from_slice(&day(e.void_from).to_le_bytes());
+        }
+    }
+    out
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+}
+
+impl Reader<'_> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.b.split_at_checked(N)?;
+        self.b = rest;
+        head.try_into().ok()
+    }
+    fn i64(&mut self) -> Option<i64> {
+        self.take::<8>().map(i64::from_le_bytes)
+    }
+    fn u32(&mut self) -> Option<u32> {
+        self.take::<4>().map(u32::from_le_bytes)
+    }
+    fn u8(&mut self) -> Option<u8> {
+        self.take::<1>().map(|b| b[0])
+    }
+    fn date(&mut self) -> Option<Option<Date>> {
+        undate(self.take::<4>().map(i32::from_le_bytes)?)
+    }
+    fn kind(&mut self) -> Option<DeadlineKind> {
+        KINDS.get(self.u8()? as usize).copied()
+    }
+}
+
+/// The book back from [`encode`]; `None` when the bytes are not a whole snapshot.
+pub(crate) fn decode(bytes: &[u8]) -> Option<StatusBook> {
+    let mut r = Reader { b: bytes };
+    let n = r.i64()?;
+    let mut book = StatusBook::new();
+    for _ in 0..n {
+        let id = r.i64()?;
+        let task = r.i64()?;
+        let agency = r.i64()?;
+        let role = if r.u8()? == 1 {
+            Role::Lead
+        } else {
+            Role::Coordinator
+        };
+        let kind = r.kind()?;
+        let (due, from, until) = (r.date()?, r.date()?, r.date()?);
+        let nc = r.u32()? as usize;
+        let mut changes = Vec::with_capacity(nc.min(1024));
+        for _ in 0..nc {
+            changes.push(DeadlineChange {
+                effective_on: r.date()??,
+                kind: r.kind()?,
+                due: r.date()?,
+            });
+        }
+        let ne = r.u32()? as usize;
+        let mut events = Vec::with_capacity(ne.min(1024));
+        for _ in 0..ne {
+            events.push(StatusEvent {
+                on: r.date()??,
+                status: *STATUSES.get(r.u8()? as usize)?,
+                completed_on: r.date()?,
+                void_from: r.date()?,
+            });
+        }
+        book.upsert(AssignmentInput {
+            id,
+            task,
+            agency,
+            role,
+            kind,
+            due,
+            changes,
+            events,
+            from,
+            until,
+        });
+    }
+    r.b.is_empty().then_some(book)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn a_book_reads_back_the_same_and_a_cut_one_does_not() {
+        let mut b = StatusBook::new();
+        b.upsert(AssignmentInput {
+            id: 7,
+            task: 3,
+            agency: 11,
+            role: Role::Lead,
+            kind: DeadlineKind::Quarter,
+            due: Some(date!(2026 - 03 - 31)),
+            changes: vec![DeadlineChange {
+                effective_on: date!(2026 - 03 - 01),
+                kind: DeadlineKind::Date,
+                due: Some(date!(2026 - 06 - 30)),
+            }],
+            events: vec![StatusEvent {
+                on: date!(2026 - 05 - 02),
+                status: ReportedStatus::Done,
+                completed_on: Some(date!(2026 - 05 - 01)),
+                void_from: Some(date!(2026 - 05 - 09)),
+            }],
+            from: None,
+            until: Some(date!(2026 - 07 - 01)),
+        });
+        b.upsert(AssignmentInput {
+            id: 8,
+            task: 3,
+            agency: 12,
+            role: Role::Coordinator,
+            kind: DeadlineKind::Recurring,
+            due: None,
+            changes: vec![],
+            events: vec![],
+            from: Some(date!(2026 - 02 - 01)),
+            until: None,
+        });
+        let bytes = encode(&b);
+        let back = decode(&bytes).expect("decodes");
+        assert_eq!(encode(&back), bytes);
+        for d in [
+            date!(2026 - 05 - 05),
+            date!(2026 - 05 - 10),
+            date!(2026 - 07 - 02),
+        ] {
+            assert_eq!(back.evaluate_assignment(7, d), b.evaluate_assignment(7, d));
+            assert_eq!(back.overdue(d), b.overdue(d));
+        }
+        assert!(decode(&bytes[..bytes.len() - 1]).is_none());
+        assert!(decode(&[bytes.clone(), vec![0]].concat()).is_none());
+    }
+}
