@@ -10,7 +10,6 @@ use tiendo_domain::agency::{AgencyKind, RefKind, Registry};
 use tiendo_domain::deadline::{iso, parse_user_date, vn};
 use tiendo_office::{DocumentPreview, ReadOptions};
 use tiendo_store::Db;
-use tiendo_store::facts::{agency_counts, overdue_report_of};
 use tiendo_store::import::{ImportInput, ImportSummary};
 use time::Date;
 
@@ -69,6 +68,34 @@ pub enum Command {
     Agencies {
         #[command(subcommand)]
         command: AgencyCommand,
+    },
+    /// The monthly score and ranking of the agencies, with the change from the previous month.
+    Score {
+        /// YYYY-MM
+        #[arg(long)]
+        month: String,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        format: ReportFormat,
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Score with this formula (TOML) instead of the published one, to compare.
+        #[arg(long)]
+        formula: Option<PathBuf>,
+        #[arg(long)]
+        attached_to: Option<String>,
+        /// Where the document is issued (default: Hà Nội).
+        #[arg(long)]
+        place: Option<String>,
+    },
+    /// The published scoring formula.
+    Formula {
+        #[command(subcommand)]
+        command: FormulaCommand,
+    },
+    /// Meetings of the committee, their conclusion notices, and the pack for the next meeting.
+    Meetings {
+        #[command(subcommand)]
+        command: MeetingCommand,
     },
     /// Start the web application and the JSON API (OpenAPI at /api/openapi.json).
     Serve {
@@ -133,6 +160,14 @@ pub enum CommitteeCommand {
     },
 }
 
+/// How an official document names what it goes with, and where it is issued.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct DocArgs {
+    /// The "(Kèm theo …)" line of an appendix, e.g. "Báo cáo số 123/BC-BCA ngày 20/11/2026".
+    #[arg(long)]
+    pub attached_to: Option<String>,
+}
+
 #[derive(Subcommand)]
 pub enum ReportCommand {
     /// Tasks late on a date: due date in force before --as-of and a lead agency not done by then.
@@ -146,6 +181,8 @@ pub enum ReportCommand {
         format: ReportFormat,
         #[arg(long)]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        doc: DocArgs,
     },
     /// Results of the tasks of one document (a conclusion notice "552/TB-VPCP", or an imported
     /// appendix's key): lead, deadline, latest reported result, status in the documents' words.
@@ -159,6 +196,8 @@ pub enum ReportCommand {
         format: ReportFormat,
         #[arg(long)]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        doc: DocArgs,
     },
     /// Late assignments with the agencies' commitments (completion date and roadmap). With
     /// --answer-by, an agency that has not committed by that date is recorded as committing to
@@ -168,14 +207,25 @@ pub enum ReportCommand {
         as_of: String,
         #[arg(long)]
         answer_by: Option<String>,
-    },
-    /// Difficulties raised by the agencies, who must resolve them, the answers; grouped into
-    /// ministries and localities.
-    Difficulties {
         #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
         format: ReportFormat,
         #[arg(long)]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        doc: DocArgs,
+    },
+    /// Difficulties raised by the agencies, who must resolve them, the answers and their deadlines;
+    /// grouped into ministries and localities.
+    Difficulties {
+        /// Default: today.
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        format: ReportFormat,
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        doc: DocArgs,
     },
     /// Totals on a date: tasks by state (a task is late when a lead agency is late, done when every
     /// lead is done) and the four-way counts of all lead assignments.
@@ -192,7 +242,8 @@ pub enum ReportCommand {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
-    /// Per agency, the four-way counts of its lead assignments on a date.
+    /// Per agency: the four-way counts of its lead assignments on a date, the on-time rate, the
+    /// difficulties it raised and owes that are still open.
     Agencies {
         #[arg(long)]
         as_of: String,
@@ -200,6 +251,71 @@ pub enum ReportCommand {
         format: ReportFormat,
         #[arg(long)]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        doc: DocArgs,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum FormulaCommand {
+    /// Print the scoring formula in force for a month (default: this month).
+    Show {
+        #[arg(long)]
+        month: Option<String>,
+    },
+    /// Publish a new formula (TOML, as `formula show` prints it) from a month on: this month or a
+    /// later one; months already scored keep theirs.
+    Publish {
+        file: PathBuf,
+        #[arg(long)]
+        from_month: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum MeetingCommand {
+    /// Record a meeting of the committee and the documents it issued (its conclusion notice).
+    Add {
+        #[arg(long)]
+        name: String,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        held_on: String,
+        /// The conclusion notice ("624/TB-VPCP") or the key of an appendix imported for it;
+        /// repeat for several.
+        #[arg(long = "document")]
+        documents: Vec<String>,
+        #[arg(long)]
+        committee: Option<String>,
+    },
+    /// Link another document to a meeting.
+    Link {
+        meeting: i64,
+        #[arg(long)]
+        document: String,
+    },
+    /// List the meetings, latest first.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Prepare the next meeting: the results of the previous meeting's tasks and the overdue
+    /// list, as one Word file.
+    Prepare {
+        /// The meeting whose conclusion is followed up (default: the latest).
+        #[arg(long)]
+        meeting: Option<i64>,
+        /// Default: today.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// The name of the meeting being prepared ("Phiên họp lần thứ sáu").
+        #[arg(long)]
+        next: Option<String>,
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Where the report is issued (default: Hà Nội).
+        #[arg(long)]
+        place: Option<String>,
     },
 }
 
@@ -265,11 +381,11 @@ pub enum ReportFormat {
     Xlsx,
 }
 
-fn parse_date_arg(name: &str, s: &str) -> anyhow::Result<Date> {
+pub(crate) fn parse_date_arg(name: &str, s: &str) -> anyhow::Result<Date> {
     parse_user_date(s).ok_or_else(|| anyhow!("{name}: ngày không hợp lệ \"{s}\" (dùng YYYY-MM-DD)"))
 }
 
-fn today() -> Date {
+pub(crate) fn today() -> Date {
     time::OffsetDateTime::now_utc().date()
 }
 
@@ -302,7 +418,7 @@ async fn registry_for_reading(
 
 /// Writes a Word or Excel report to --output (or a default name in the working directory) and
 /// says where.
-fn write_official(
+pub(crate) fn write_official(
     doc: &tiendo_office::official::OfficialDoc,
     format: ReportFormat,
     output: Option<PathBuf>,
@@ -318,7 +434,7 @@ fn write_official(
     Ok(ExitCode::SUCCESS)
 }
 
-fn emit(output: &Option<PathBuf>, text: &str) -> anyhow::Result<()> {
+pub(crate) fn emit(output: &Option<PathBuf>, text: &str) -> anyhow::Result<()> {
     match output {
         Some(p) => {
             std::fs::write(p, text).with_context(|| format!("không ghi được {}", p.display()))
@@ -484,308 +600,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Report { report } => {
             let db = Db::connect(&cli.database_url).await?;
-            match report {
-                ReportCommand::Overdue {
-                    as_of,
-                    committee,
-                    format,
-                    output,
-                } => {
-                    let as_of = parse_date_arg("--as-of", &as_of)?;
-                    if let Some(c) = &committee
-                        && !db.committees().await?.iter().any(|x| &x.0 == c)
-                    {
-                        bail!("không có ban chỉ đạo mã {c} (xem: tiendo committees list)");
-                    }
-                    let book = db.load_status_book().await?;
-                    let tasks = db.task_infos().await?;
-                    let agencies = db.agency_names().await?;
-                    let r =
-                        overdue_report_of(&book, &tasks, &agencies, as_of, committee.as_deref());
-                    let text = match format {
-                        ReportFormat::Docx | ReportFormat::Xlsx => {
-                            let doc = crate::reports::overdue_doc(&r);
-                            return write_official(
-                                &doc,
-                                format,
-                                output,
-                                &format!("nhiem-vu-qua-han-{}", iso(as_of)),
-                            );
-                        }
-                        ReportFormat::Json => serde_json::to_string_pretty(&r)?,
-                        ReportFormat::Text => {
-                            let mut s = format!(
-                                "DANH SÁCH NHIỆM VỤ QUÁ HẠN\nDữ liệu tính đến ngày {}\n\n",
-                                vn(as_of)
-                            );
-                            for (i, it) in r.items.iter().enumerate() {
-                                let late: Vec<&str> =
-                                    it.late_agencies.iter().map(|a| a.name.as_str()).collect();
-                                s.push_str(&format!(
-                                    "{}. [{}] {}\n   Thời hạn: {} ({})\n   Đơn vị chưa hoàn thành: {}\n",
-                                    i + 1,
-                                    it.number,
-                                    it.name,
-                                    it.deadline_raw,
-                                    it.due.map(vn).unwrap_or_default(),
-                                    late.join("; ")
-                                ));
-                            }
-                            s.push_str(&format!("\nTổng số: {} nhiệm vụ quá hạn", r.items.len()));
-                            s
-                        }
-                    };
-                    emit(&output, &text)?;
-                }
-                ReportCommand::Results {
-                    document,
-                    as_of,
-                    format,
-                    output,
-                } => {
-                    let as_of = match as_of {
-                        Some(s) => parse_date_arg("--as-of", &s)?,
-                        None => today(),
-                    };
-                    let Some(ids) = db.tasks_of_document(&document).await? else {
-                        bail!(
-                            "không có văn bản \"{document}\" (số ký hiệu trong cột căn cứ giao, hoặc khóa của tệp đã nhập)"
-                        );
-                    };
-                    let book = db.load_status_book().await?;
-                    let states = book.task_states(as_of);
-                    let infos = db.task_infos().await?;
-                    let results = db.latest_results(as_of).await?;
-                    let items: Vec<crate::reports::ResultItem> = ids
-                        .iter()
-                        .filter_map(|id| infos.get(id))
-                        .map(|t| crate::reports::ResultItem {
-                            task_id: t.id.to_string(),
-                            number: t.number.clone(),
-                            name: t.name.clone(),
-                            headings: t.headings.clone(),
-                            lead: t.lead.clone(),
-                            deadline_raw: t.deadline_raw.clone(),
-                            result: results.get(&t.id).map(|r| r.1.clone()),
-                            result_date: results.get(&t.id).map(|r| r.0.clone()),
-                            status: states
-                                .get(&t.id)
-                                .map(|s| crate::reports::status_words(*s))
-                                .unwrap_or("Chưa giao cơ quan chủ trì")
-                                .to_string(),
-                        })
-                        .collect();
-                    match format {
-                        ReportFormat::Docx | ReportFormat::Xlsx => {
-                            let doc = crate::reports::results_doc(&document, &items, as_of);
-                            let stem: String = document
-                                .chars()
-                                .map(|c| if c.is_alphanumeric() { c } else { '-' })
-                                .collect();
-                            return write_official(
-                                &doc,
-                                format,
-                                output,
-                                &format!("ket-qua-{stem}-{}", iso(as_of)),
-                            );
-                        }
-                        ReportFormat::Json | ReportFormat::Text => {
-                            let text = serde_json::to_string_pretty(
-                                &serde_json::json!({ "document": document, "as_of": iso(as_of), "items": items }),
-                            )?;
-                            emit(&output, &text)?;
-                        }
-                    }
-                }
-                ReportCommand::Commitments { as_of, answer_by } => {
-                    let as_of = parse_date_arg("--as-of", &as_of)?;
-                    let answer_by = answer_by
-                        .map(|d| parse_date_arg("--answer-by", &d))
-                        .transpose()?;
-                    let book = db.load_status_book().await?;
-                    let tasks = db.task_infos().await?;
-                    let agencies = db.agency_names().await?;
-                    let commitments = db.latest_commitments().await?;
-                    let month_end = |d: Date| {
-                        let last = d.month().length(d.year());
-                        Date::from_calendar_date(d.year(), d.month(), last).unwrap_or(d)
-                    };
-                    let items: Vec<serde_json::Value> = book
-                        .late_assignments(as_of)
-                        .into_iter()
-                        .map(|(aid, task, agency, due, days)| {
-                            let t = tasks.get(&task);
-                            // A commitment counts when made by the date asked about.
-                            let made = commitments.get(&aid).filter(|c| {
-                                c.2.get(..10).is_some_and(|d| d <= iso(as_of).as_str())
-                            });
-                            let (committed_on, roadmap, deemed) = match (made, answer_by) {
-                                (Some(c), _) => (Some(c.0.clone()), Some(c.1.clone()), false),
-                                (None, Some(by)) if as_of > by => {
-                                    (Some(iso(month_end(by))), None, true)
-                                }
-                                _ => (None, None, false),
-                            };
-                            serde_json::json!({
-                                "task_id": task.to_string(),
-                                "number": t.map(|t| t.number.clone()),
-                                "name": t.map(|t| t.name.clone()),
-                                "agency": agencies.get(&agency).map(|a| a.1.clone()),
-                                "due": iso(due),
-                                "days_late": days,
-                                "committed_on": committed_on,
-                                "roadmap": roadmap,
-                                "deemed": deemed,
-                            })
-                        })
-                        .collect();
-                    println!(
-                        "{}",
-                        serde_json::to_string_pretty(
-                            &serde_json::json!({ "as_of": iso(as_of), "answer_by": answer_by.map(iso), "items": items })
-                        )?
-                    );
-                }
-                ReportCommand::Difficulties { format, output } => {
-                    let rows = db.difficulties_report().await?;
-                    match format {
-                        ReportFormat::Docx | ReportFormat::Xlsx => {
-                            let doc = crate::reports::difficulties_doc(&rows, today());
-                            return write_official(
-                                &doc,
-                                format,
-                                output,
-                                &format!("kho-khan-vuong-mac-{}", iso(today())),
-                            );
-                        }
-                        ReportFormat::Json | ReportFormat::Text => {
-                            emit(
-                                &output,
-                                &serde_json::to_string_pretty(
-                                    &serde_json::json!({ "difficulties": rows }),
-                                )?,
-                            )?;
-                        }
-                    }
-                }
-                ReportCommand::Summary { as_of } => {
-                    let as_of = parse_date_arg("--as-of", &as_of)?;
-                    let book = db.load_status_book().await?;
-                    let mut tasks = tiendo_domain::status::FourWay::default();
-                    for s in book.task_states(as_of).into_values() {
-                        tasks.add(s);
-                    }
-                    println!(
-                        "{}",
-                        serde_json::to_string_pretty(&serde_json::json!({
-                            "as_of": iso(as_of),
-                            "tasks": tasks,
-                            "lead_assignments": book.totals(as_of),
-                        }))?
-                    );
-                }
-                ReportCommand::DueSoon {
-                    as_of,
-                    days,
-                    format,
-                } => {
-                    let as_of = parse_date_arg("--as-of", &as_of)?;
-                    if !(0..=366).contains(&days) {
-                        bail!("--days phải từ 0 đến 366");
-                    }
-                    let book = db.load_status_book().await?;
-                    let tasks = db.task_infos().await?;
-                    let agencies = db.agency_names().await?;
-                    let items: Vec<serde_json::Value> = book
-                        .due_soon(as_of, days)
-                        .into_iter()
-                        .map(|d| {
-                            let t = tasks.get(&d.task);
-                            serde_json::json!({
-                                "task_id": d.task.to_string(),
-                                "number": t.map(|t| t.number.clone()),
-                                "name": t.map(|t| t.name.clone()),
-                                "agency": agencies.get(&d.agency).map(|a| a.1.clone()),
-                                "due": iso(d.due),
-                                "days_left": (d.due - as_of).whole_days(),
-                            })
-                        })
-                        .collect();
-                    match format {
-                        Format::Json => println!(
-                            "{}",
-                            serde_json::to_string_pretty(
-                                &serde_json::json!({ "as_of": iso(as_of), "days": days, "items": items })
-                            )?
-                        ),
-                        Format::Text => {
-                            println!("Sắp đến hạn trong {days} ngày kể từ {}", vn(as_of));
-                            for i in &items {
-                                println!(
-                                    "  [{}] {} — {} — hạn {} (còn {} ngày)",
-                                    i["number"].as_str().unwrap_or(""),
-                                    short(i["name"].as_str().unwrap_or(""), 70),
-                                    i["agency"].as_str().unwrap_or(""),
-                                    i["due"]
-                                        .as_str()
-                                        .and_then(parse_user_date)
-                                        .map(vn)
-                                        .unwrap_or_default(),
-                                    i["days_left"]
-                                );
-                            }
-                        }
-                    }
-                }
-                ReportCommand::Agencies {
-                    as_of,
-                    format,
-                    output,
-                } => {
-                    let as_of = parse_date_arg("--as-of", &as_of)?;
-                    let book = db.load_status_book().await?;
-                    let agencies = db.agency_names().await?;
-                    let rows = agency_counts(&book, &agencies, as_of);
-                    let text = match format {
-                        ReportFormat::Docx | ReportFormat::Xlsx => {
-                            let doc = crate::reports::agencies_doc(&rows, as_of);
-                            return write_official(
-                                &doc,
-                                format,
-                                output,
-                                &format!("tinh-hinh-theo-co-quan-{}", iso(as_of)),
-                            );
-                        }
-                        ReportFormat::Json => serde_json::to_string_pretty(
-                            &serde_json::json!({ "as_of": iso(as_of), "agencies": rows }),
-                        )?,
-                        ReportFormat::Text => {
-                            let mut s = format!(
-                                "Dữ liệu tính đến ngày {}\n{:<50} {:>8} {:>8} {:>8} {:>8}\n",
-                                vn(as_of),
-                                "Cơ quan",
-                                "Đúng hạn",
-                                "Quá hạn",
-                                "Trong hạn",
-                                "Trễ hạn"
-                            );
-                            for r in &rows {
-                                s.push_str(&format!(
-                                    "{:<50} {:>8} {:>8} {:>8} {:>8}\n",
-                                    r.name,
-                                    r.counts.done_on_time,
-                                    r.counts.done_late,
-                                    r.counts.open_in_time,
-                                    r.counts.open_overdue
-                                ));
-                            }
-                            s
-                        }
-                    };
-                    emit(&output, &text)?;
-                }
-            }
-            Ok(ExitCode::SUCCESS)
+            crate::cli_reports::run(&db, report).await
+        }
+        Command::Score {
+            month,
+            format,
+            output,
+            formula,
+            attached_to,
+            place,
+        } => {
+            let db = Db::connect(&cli.database_url).await?;
+            crate::cli_reports::score(&db, &month, format, output, formula, attached_to, place)
+                .await
+        }
+        Command::Formula { command } => {
+            let db = Db::connect(&cli.database_url).await?;
+            crate::cli_reports::formula(&db, command).await
+        }
+        Command::Meetings { command } => {
+            let db = Db::connect(&cli.database_url).await?;
+            crate::cli_reports::meetings(&db, command).await
         }
         Command::Agencies { command } => {
             match command {
@@ -1039,7 +874,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn short(s: &str, n: usize) -> String {
+pub(crate) fn short(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
     } else {

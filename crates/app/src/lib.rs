@@ -1,6 +1,7 @@
 //! The `tiendo` application: command line, data generator. The web application lives in `web`.
 
 pub mod cli;
+pub mod cli_reports;
 pub mod generate;
 pub mod reports;
 pub mod web;

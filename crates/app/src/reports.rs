@@ -1,10 +1,39 @@
-//! The committee's reports as official documents: built from the status book, written by
-//! `tiendo_office::official` as Word or Excel.
+//! The committee's reports, the same for the command line and the web application's download
+//! buttons: built from the status book and the tables, written by `tiendo_office::official` as
+//! Word or Excel in the layout of Decree 30/2020/NĐ-CP, or serialised as JSON.
+//!
+//! Lists of tasks take a visibility test (secret tasks are not shown to everyone); counts and
+//! scores are the committee's and are the same for every reader.
 
-use tiendo_domain::deadline::vn;
-use tiendo_office::official::{Column, OfficialDoc, TableRow, Value};
-use tiendo_store::facts::{AgencyCounts, OverdueReport};
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use tiendo_domain::agency::AgencyKind;
+use tiendo_domain::deadline::{iso, opt_iso_date, parse_user_date, vn};
+use tiendo_domain::scoring::{self, Components, Formula, Month, MonthFacts, Points};
+use tiendo_domain::status::{AssignmentState, FourWay, StatusBook};
+use tiendo_office::official::{Column, OfficialDoc, OfficialPack, TableRow, Value};
+use tiendo_store::Db;
+use tiendo_store::difficulties::Difficulty;
+use tiendo_store::facts::{OverdueReport, TaskInfo, overdue_report_of};
 use time::Date;
+
+/// Which tasks the reader may see, by task id.
+pub type Visible<'a> = &'a (dyn Fn(i64) -> bool + Sync);
+
+/// Everyone may see every task (the command line, the standing agency).
+pub fn everything(_: i64) -> bool {
+    true
+}
+
+/// How an official document is presented.
+#[derive(Debug, Clone, Default)]
+pub struct Presentation {
+    /// "(Kèm theo …)": the document the appendix goes with.
+    pub attached_to: Option<String>,
+    /// Where a document is issued ("Hà Nội"), for its date line.
+    pub place: Option<String>,
+}
 
 fn col(header: &str, width: u32) -> Column {
     Column {
@@ -13,9 +42,57 @@ fn col(header: &str, width: u32) -> Column {
     }
 }
 
+fn subtitle(lines: Vec<String>, p: &Presentation) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut it = lines.into_iter();
+    if let Some(first) = it.next() {
+        out.push(first);
+    }
+    if let Some(a) = p
+        .attached_to
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
+        let a = a.trim_start_matches('(').trim_end_matches(')');
+        let a = a
+            .strip_prefix("Kèm theo ")
+            .or_else(|| a.strip_prefix("kèm theo "))
+            .unwrap_or(a);
+        out.push(format!("(Kèm theo {a})"));
+    }
+    out.extend(it);
+    out
+}
+
+/// "Hà Nội, ngày 23 tháng 11 năm 2026"
+pub fn place_date(place: &str, d: Date) -> String {
+    format!(
+        "{place}, ngày {:02} tháng {:02} năm {}",
+        d.day(),
+        u8::from(d.month()),
+        d.year()
+    )
+}
+
+/// The overdue list with only the tasks the reader may see.
+pub fn overdue(
+    book: &StatusBook,
+    tasks: &HashMap<i64, TaskInfo>,
+    agencies: &HashMap<i64, (String, String)>,
+    as_of: Date,
+    committee: Option<&str>,
+    visible: Visible<'_>,
+) -> OverdueReport {
+    let mut r = overdue_report_of(book, tasks, agencies, as_of, committee);
+    r.items
+        .retain(|i| i.task_id.parse::<i64>().is_ok_and(|id| visible(id)));
+    r
+}
+
 /// The overdue list, grouped like the source plans (document, then its headings).
-pub fn overdue_doc(r: &OverdueReport) -> OfficialDoc {
-    let documents: std::collections::BTreeSet<&str> = r
+pub fn overdue_doc(r: &OverdueReport, p: &Presentation) -> OfficialDoc {
+    let documents: HashSet<&str> = r
         .items
         .iter()
         .filter_map(|i| i.document.as_deref())
@@ -55,13 +132,14 @@ pub fn overdue_doc(r: &OverdueReport) -> OfficialDoc {
     }
     let agencies: usize = r.items.iter().map(|i| i.late_agencies.len()).sum();
     OfficialDoc {
-        issuer: vec![],
-        place_date: None,
         title: "PHỤ LỤC".into(),
-        subtitle: vec![
-            "DANH SÁCH NHIỆM VỤ QUÁ HẠN, CHƯA HOÀN THÀNH".into(),
-            format!("(Dữ liệu tính đến ngày {})", vn(r.as_of)),
-        ],
+        subtitle: subtitle(
+            vec![
+                "DANH SÁCH NHIỆM VỤ QUÁ HẠN, CHƯA HOÀN THÀNH".into(),
+                format!("(Dữ liệu tính đến ngày {})", vn(r.as_of)),
+            ],
+            p,
+        ),
         columns: vec![
             col("TT", 4),
             col("Nhiệm vụ", 32),
@@ -80,20 +158,102 @@ pub fn overdue_doc(r: &OverdueReport) -> OfficialDoc {
         )],
         landscape: true,
         sheet: "Nhiệm vụ quá hạn".into(),
+        ..Default::default()
     }
 }
 
-/// Per-agency four-way counts with the on-time rate.
-pub fn agencies_doc(rows: &[AgencyCounts], as_of: Date) -> OfficialDoc {
+/// One agency's line of the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencyRow {
+    pub code: String,
+    pub name: String,
+    #[serde(flatten)]
+    pub counts: FourWay,
+    /// Done on time / done, in percent; `None` when nothing is done yet.
+    pub on_time_rate: Option<f64>,
+    /// Difficulties it raised that are not answered yet.
+    pub difficulties_raised_open: u64,
+    /// Difficulties it must resolve that are not answered yet.
+    pub difficulties_owed_open: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencySummary {
+    #[serde(serialize_with = "ser_date")]
+    pub as_of: Date,
+    pub agencies: Vec<AgencyRow>,
+}
+
+fn ser_date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&iso(*d))
+}
+
+/// Per agency: the four-way counts of its lead assignments on `as_of`, the on-time rate, and the
+/// difficulties it raised and owes that were still open on that day. Most overdue first.
+pub fn agencies(
+    book: &StatusBook,
+    names: &HashMap<i64, (String, String)>,
+    difficulties: &[Difficulty],
+    as_of: Date,
+) -> AgencySummary {
+    let counts = book.agency_counts(as_of);
+    let day = iso(as_of);
+    let open_on = |d: &Difficulty| {
+        d.raised_on.as_str() <= day.as_str()
+            && d.answered_on.as_deref().is_none_or(|a| a > day.as_str())
+    };
+    let mut raised: HashMap<i64, u64> = HashMap::new();
+    let mut owed: HashMap<i64, u64> = HashMap::new();
+    for d in difficulties.iter().filter(|d| open_on(d)) {
+        *raised.entry(d.agency_id).or_default() += 1;
+        for (h, _) in &d.handlers {
+            *owed.entry(*h).or_default() += 1;
+        }
+    }
+    let ids: HashSet<i64> = counts
+        .keys()
+        .chain(raised.keys())
+        .chain(owed.keys())
+        .copied()
+        .collect();
+    let mut rows: Vec<AgencyRow> = ids
+        .into_iter()
+        .map(|id| {
+            let (code, name) = names.get(&id).cloned().unwrap_or_default();
+            let c = counts.get(&id).copied().unwrap_or_default();
+            let done = c.done_on_time + c.done_late;
+            AgencyRow {
+                code,
+                name,
+                counts: c,
+                on_time_rate: (done > 0)
+                    .then(|| ((c.done_on_time as f64 * 1000.0 / done as f64).round()) / 10.0),
+                difficulties_raised_open: raised.get(&id).copied().unwrap_or(0),
+                difficulties_owed_open: owed.get(&id).copied().unwrap_or(0),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.counts
+            .open_overdue
+            .cmp(&a.counts.open_overdue)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    AgencySummary {
+        as_of,
+        agencies: rows,
+    }
+}
+
+fn percent(x: Option<f64>) -> String {
+    x.map(|v| format!("{v:.1}%").replace('.', ","))
+        .unwrap_or_default()
+}
+
+pub fn agencies_doc(s: &AgencySummary, p: &Presentation) -> OfficialDoc {
     let mut table = Vec::new();
-    for (n, r) in rows.iter().enumerate() {
+    for (n, r) in s.agencies.iter().enumerate() {
         let c = &r.counts;
-        let done = c.done_on_time + c.done_late;
-        let rate = if done == 0 {
-            String::new()
-        } else {
-            format!("{:.1}%", c.done_on_time as f64 * 100.0 / done as f64).replace('.', ",")
-        };
         table.push(TableRow::Cells(vec![
             Value::Number(n as i64 + 1),
             Value::Text(r.name.clone()),
@@ -102,33 +262,42 @@ pub fn agencies_doc(rows: &[AgencyCounts], as_of: Date) -> OfficialDoc {
             Value::Number(c.open_in_time as i64),
             Value::Number(c.open_overdue as i64),
             Value::Number(c.total() as i64),
-            Value::Text(rate),
+            Value::Text(percent(r.on_time_rate)),
+            Value::Number(r.difficulties_raised_open as i64),
+            Value::Number(r.difficulties_owed_open as i64),
         ]));
     }
     OfficialDoc {
-        issuer: vec![],
-        place_date: None,
         title: "PHỤ LỤC".into(),
-        subtitle: vec!["TÌNH HÌNH THỰC HIỆN NHIỆM VỤ THEO CƠ QUAN".into(), format!("(Dữ liệu tính đến ngày {})", vn(as_of))],
+        subtitle: subtitle(
+            vec![
+                "TÌNH HÌNH THỰC HIỆN NHIỆM VỤ THEO CƠ QUAN".into(),
+                format!("(Dữ liệu tính đến ngày {})", vn(s.as_of)),
+            ],
+            p,
+        ),
         columns: vec![
-            col("TT", 5),
-            col("Cơ quan", 40),
-            col("Hoàn thành đúng hạn", 12),
-            col("Hoàn thành quá hạn", 12),
-            col("Đang thực hiện trong hạn", 12),
-            col("Quá hạn chưa hoàn thành", 12),
-            col("Tổng số", 9),
-            col("Tỷ lệ hoàn thành đúng hạn", 12),
+            col("TT", 4),
+            col("Cơ quan", 30),
+            col("Hoàn thành đúng hạn", 10),
+            col("Hoàn thành quá hạn", 10),
+            col("Đang thực hiện trong hạn", 10),
+            col("Quá hạn chưa hoàn thành", 10),
+            col("Tổng số", 8),
+            col("Tỷ lệ hoàn thành đúng hạn", 10),
+            col("Khó khăn đã nêu, chưa được trả lời", 10),
+            col("Khó khăn phải xử lý, chưa trả lời", 10),
         ],
         rows: table,
-        notes: vec!["Tính theo các nhiệm vụ cơ quan chủ trì; nhiệm vụ thường xuyên và chưa có thời hạn cụ thể tính là đang thực hiện trong hạn.".into()],
+        notes: vec!["Tính theo các nhiệm vụ cơ quan chủ trì; nhiệm vụ thường xuyên và chưa có thời hạn cụ thể tính là đang thực hiện trong hạn; tỷ lệ hoàn thành đúng hạn = hoàn thành đúng hạn / đã hoàn thành.".into()],
         landscape: true,
         sheet: "Theo cơ quan".into(),
+        ..Default::default()
     }
 }
 
-/// One task of a conclusion notice with its result.
-#[derive(Debug, Clone, serde::Serialize)]
+/// One task of a document with its result.
+#[derive(Debug, Clone, Serialize)]
 pub struct ResultItem {
     pub task_id: String,
     pub number: String,
@@ -143,9 +312,24 @@ pub struct ResultItem {
     pub status: String,
 }
 
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultsReport {
+    pub document: String,
+    #[serde(serialize_with = "ser_date")]
+    pub as_of: Date,
+    pub items: Vec<ResultItem>,
+}
+
+impl ResultsReport {
+    /// How many tasks are in each of the documents' words.
+    pub fn count(&self, words: &str) -> usize {
+        self.items.iter().filter(|i| i.status == words).count()
+    }
+}
+
 /// The status of a task in the documents' words.
-pub fn status_words(s: tiendo_domain::status::AssignmentState) -> &'static str {
-    use tiendo_domain::status::AssignmentState::*;
+pub fn status_words(s: AssignmentState) -> &'static str {
+    use AssignmentState::*;
     match s {
         DoneOnTime => "Đã hoàn thành",
         DoneLate => "Đã hoàn thành quá hạn",
@@ -154,11 +338,66 @@ pub fn status_words(s: tiendo_domain::status::AssignmentState) -> &'static str {
     }
 }
 
-/// The results table of the tasks of one document, grouped by their headings.
-pub fn results_doc(document: &str, items: &[ResultItem], as_of: Date) -> OfficialDoc {
+/// The results of some tasks (a document's, a meeting's) on `as_of`.
+pub async fn results_of(
+    db: &Db,
+    book: &StatusBook,
+    label: &str,
+    ids: &[i64],
+    as_of: Date,
+    visible: Visible<'_>,
+) -> anyhow::Result<ResultsReport> {
+    let states = book.task_states(as_of);
+    let infos = db.task_infos().await?;
+    let results = db.latest_results(as_of).await?;
+    let items = ids
+        .iter()
+        .filter(|id| visible(**id))
+        .filter_map(|id| infos.get(id))
+        .map(|t| ResultItem {
+            task_id: t.id.to_string(),
+            number: t.number.clone(),
+            name: t.name.clone(),
+            headings: t.headings.clone(),
+            lead: t.lead.clone(),
+            deadline_raw: t.deadline_raw.clone(),
+            result: results.get(&t.id).map(|r| r.1.clone()),
+            result_date: results.get(&t.id).map(|r| r.0.clone()),
+            status: states
+                .get(&t.id)
+                .map(|s| status_words(*s))
+                .unwrap_or("Chưa giao cơ quan chủ trì")
+                .to_string(),
+        })
+        .collect();
+    Ok(ResultsReport {
+        document: label.to_string(),
+        as_of,
+        items,
+    })
+}
+
+/// The results of the tasks of one document; `None` when no document has that symbol or key.
+pub async fn results(
+    db: &Db,
+    book: &StatusBook,
+    document: &str,
+    as_of: Date,
+    visible: Visible<'_>,
+) -> anyhow::Result<Option<ResultsReport>> {
+    let Some(ids) = db.tasks_of_document(document).await? else {
+        return Ok(None);
+    };
+    Ok(Some(
+        results_of(db, book, document, &ids, as_of, visible).await?,
+    ))
+}
+
+/// The results table, grouped by the tasks' headings.
+pub fn results_doc(r: &ResultsReport, p: &Presentation) -> OfficialDoc {
     let mut rows = Vec::new();
     let mut last: Vec<String> = Vec::new();
-    for (n, it) in items.iter().enumerate() {
+    for (n, it) in r.items.iter().enumerate() {
         for (level, h) in it.headings.iter().enumerate() {
             if last.get(level) != Some(h) {
                 rows.push(TableRow::Heading(h.clone()));
@@ -174,15 +413,15 @@ pub fn results_doc(document: &str, items: &[ResultItem], as_of: Date) -> Officia
             Value::Text(it.status.clone()),
         ]));
     }
-    let count = |w: &str| items.iter().filter(|i| i.status == w).count();
     OfficialDoc {
-        issuer: vec![],
-        place_date: None,
         title: "PHỤ LỤC".into(),
-        subtitle: vec![
-            format!("KẾT QUẢ THỰC HIỆN NHIỆM VỤ GIAO TẠI VĂN BẢN {document}"),
-            format!("(Dữ liệu tính đến ngày {})", vn(as_of)),
-        ],
+        subtitle: subtitle(
+            vec![
+                format!("KẾT QUẢ THỰC HIỆN NHIỆM VỤ GIAO TẠI VĂN BẢN {}", r.document),
+                format!("(Dữ liệu tính đến ngày {})", vn(r.as_of)),
+            ],
+            p,
+        ),
         columns: vec![
             col("TT", 4),
             col("Nhiệm vụ", 34),
@@ -194,26 +433,51 @@ pub fn results_doc(document: &str, items: &[ResultItem], as_of: Date) -> Officia
         rows,
         notes: vec![format!(
             "Tổng số: {} nhiệm vụ; đã hoàn thành {}; hoàn thành quá hạn {}; đang thực hiện {}; chưa hoàn thành (quá hạn) {}.",
-            items.len(),
-            count("Đã hoàn thành"),
-            count("Đã hoàn thành quá hạn"),
-            count("Đang thực hiện"),
-            count("Chưa hoàn thành")
+            r.items.len(),
+            r.count("Đã hoàn thành"),
+            r.count("Đã hoàn thành quá hạn"),
+            r.count("Đang thực hiện"),
+            r.count("Chưa hoàn thành")
         )],
         landscape: true,
         sheet: "Kết quả thực hiện".into(),
+        ..Default::default()
     }
+}
+
+/// Raising agencies that are localities (the report's second group).
+fn is_local(kind: &str) -> bool {
+    AgencyKind::parse(kind)
+        .is_some_and(|k| k.is_local() || matches!(k, AgencyKind::Department | AgencyKind::Commune))
+}
+
+/// The difficulties as they stood on `as_of`: raised by then, answered only if answered by then.
+pub fn difficulties_as_of(all: Vec<Difficulty>, as_of: Date) -> Vec<Difficulty> {
+    let day = iso(as_of);
+    all.into_iter()
+        .filter(|d| d.raised_on.as_str() <= day.as_str())
+        .map(|mut d| {
+            if d.answered_on.as_deref().is_some_and(|a| a > day.as_str()) {
+                d.state = "open".into();
+                d.answer = None;
+                d.answered_on = None;
+                d.answered_by = None;
+            }
+            d
+        })
+        .collect()
+}
+
+/// The difficulties the reader may see (those of visible tasks, and those on no task).
+pub fn visible_difficulties(all: Vec<Difficulty>, visible: Visible<'_>) -> Vec<Difficulty> {
+    all.into_iter()
+        .filter(|d| d.task_id.is_none_or(|t| visible(t)))
+        .collect()
 }
 
 /// The difficulties table: agency, difficulty, agency that must resolve it, answer and its state,
 /// grouped into ministries and central bodies, then localities.
-pub fn difficulties_doc(rows: &[tiendo_store::tasks::DifficultyRow], as_of: Date) -> OfficialDoc {
-    let local = |k: &str| {
-        matches!(
-            k,
-            "province" | "city" | "former_province" | "department" | "commune"
-        )
-    };
+pub fn difficulties_doc(rows: &[Difficulty], as_of: Date, p: &Presentation) -> OfficialDoc {
     let mut table = Vec::new();
     let mut n = 0;
     for (title, want_local) in [
@@ -222,7 +486,7 @@ pub fn difficulties_doc(rows: &[tiendo_store::tasks::DifficultyRow], as_of: Date
     ] {
         let group: Vec<_> = rows
             .iter()
-            .filter(|r| local(&r.agency_kind) == want_local)
+            .filter(|r| is_local(&r.agency_kind) == want_local)
             .collect();
         if group.is_empty() {
             continue;
@@ -234,15 +498,18 @@ pub fn difficulties_doc(rows: &[tiendo_store::tasks::DifficultyRow], as_of: Date
                 (Some(num), Some(name)) => format!("\nNhiệm vụ {num}: {name}"),
                 _ => String::new(),
             };
+            let day = |s: &Option<String>| {
+                s.as_deref()
+                    .and_then(parse_user_date)
+                    .map(vn)
+                    .unwrap_or_default()
+            };
             let state = if r.state == "answered" {
-                format!(
-                    "Đã trả lời{}",
-                    r.answered_on
-                        .as_deref()
-                        .and_then(tiendo_domain::deadline::parse_user_date)
-                        .map(|d| format!(" ngày {}", vn(d)))
-                        .unwrap_or_default()
-                )
+                format!("Đã trả lời ngày {}", day(&r.answered_on))
+            } else if r.answer_overdue(as_of) {
+                format!("Quá hạn trả lời (hạn {})", day(&r.answer_due))
+            } else if r.answer_due.is_some() {
+                format!("Chưa trả lời (hạn {})", day(&r.answer_due))
             } else {
                 "Chưa trả lời".to_string()
             };
@@ -253,7 +520,7 @@ pub fn difficulties_doc(rows: &[tiendo_store::tasks::DifficultyRow], as_of: Date
                 Value::Text(if r.handlers.is_empty() {
                     "Cơ quan thường trực".into()
                 } else {
-                    r.handlers.join("; ")
+                    r.handler_names().join("; ")
                 }),
                 Value::Text(r.answer.clone().unwrap_or_default()),
                 Value::Text(state),
@@ -261,14 +528,16 @@ pub fn difficulties_doc(rows: &[tiendo_store::tasks::DifficultyRow], as_of: Date
         }
     }
     let open = rows.iter().filter(|r| r.state != "answered").count();
+    let late = rows.iter().filter(|r| r.answer_overdue(as_of)).count();
     OfficialDoc {
-        issuer: vec![],
-        place_date: None,
         title: "PHỤ LỤC".into(),
-        subtitle: vec![
-            "TỔNG HỢP KHÓ KHĂN, VƯỚNG MẮC VÀ KẾT QUẢ XỬ LÝ".into(),
-            format!("(Dữ liệu tính đến ngày {})", vn(as_of)),
-        ],
+        subtitle: subtitle(
+            vec![
+                "TỔNG HỢP KHÓ KHĂN, VƯỚNG MẮC VÀ KẾT QUẢ XỬ LÝ".into(),
+                format!("(Dữ liệu tính đến ngày {})", vn(as_of)),
+            ],
+            p,
+        ),
         columns: vec![
             col("TT", 4),
             col("Cơ quan nêu", 16),
@@ -279,11 +548,469 @@ pub fn difficulties_doc(rows: &[tiendo_store::tasks::DifficultyRow], as_of: Date
         ],
         rows: table,
         notes: vec![format!(
-            "Tổng số: {} khó khăn, vướng mắc; {} chưa được trả lời.",
+            "Tổng số: {} khó khăn, vướng mắc; {} chưa được trả lời, trong đó {} quá hạn trả lời.",
             rows.len(),
-            open
+            open,
+            late
         )],
         landscape: true,
         sheet: "Khó khăn, vướng mắc".into(),
+        ..Default::default()
+    }
+}
+
+/// One late assignment with its commitment.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitmentItem {
+    pub task_id: String,
+    pub number: Option<String>,
+    pub name: Option<String>,
+    pub headings: Vec<String>,
+    pub agency: Option<String>,
+    #[serde(serialize_with = "ser_date")]
+    pub due: Date,
+    pub days_late: i64,
+    #[serde(with = "opt_iso_date")]
+    pub committed_on: Option<Date>,
+    pub roadmap: Option<String>,
+    /// No commitment by the answer date: recorded as committing to finish within that month.
+    pub deemed: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitmentsReport {
+    #[serde(serialize_with = "ser_date")]
+    pub as_of: Date,
+    #[serde(with = "opt_iso_date")]
+    pub answer_by: Option<Date>,
+    pub items: Vec<CommitmentItem>,
+}
+
+/// Late lead assignments on `as_of` with the agencies' commitments. With `answer_by`, an agency
+/// that had not committed by then is recorded as committing to finish within that month (the rule
+/// of notice 2352/BCA-VPB).
+pub async fn commitments(
+    db: &Db,
+    book: &StatusBook,
+    as_of: Date,
+    answer_by: Option<Date>,
+    visible: Visible<'_>,
+) -> anyhow::Result<CommitmentsReport> {
+    let tasks = db.task_infos().await?;
+    let agencies = db.agency_names().await?;
+    let made = db.latest_commitments().await?;
+    let month_end = |d: Date| Month::of(d).last();
+    let day = iso(as_of);
+    let items = book
+        .late_assignments(as_of)
+        .into_iter()
+        .filter(|(_, task, ..)| visible(*task))
+        .map(|(aid, task, agency, due, days)| {
+            let t = tasks.get(&task);
+            // A commitment counts when made by the date asked about.
+            let c = made
+                .get(&aid)
+                .filter(|c| c.2.get(..10).is_some_and(|d| d <= day.as_str()));
+            let (committed_on, roadmap, deemed) = match (c, answer_by) {
+                (Some(c), _) => (parse_user_date(&c.0), Some(c.1.clone()), false),
+                (None, Some(by)) if as_of > by => (Some(month_end(by)), None, true),
+                _ => (None, None, false),
+            };
+            CommitmentItem {
+                task_id: task.to_string(),
+                number: t.map(|t| t.number.clone()),
+                name: t.map(|t| t.name.clone()),
+                headings: t.map(|t| t.headings.clone()).unwrap_or_default(),
+                agency: agencies.get(&agency).map(|a| a.1.clone()),
+                due,
+                days_late: days,
+                committed_on,
+                roadmap,
+                deemed,
+            }
+        })
+        .collect();
+    Ok(CommitmentsReport {
+        as_of,
+        answer_by,
+        items,
+    })
+}
+
+pub fn commitments_doc(r: &CommitmentsReport, p: &Presentation) -> OfficialDoc {
+    let mut rows = Vec::new();
+    let mut last: Vec<String> = Vec::new();
+    for (n, it) in r.items.iter().enumerate() {
+        for (level, h) in it.headings.iter().enumerate() {
+            if last.get(level) != Some(h) {
+                rows.push(TableRow::Heading(h.clone()));
+            }
+        }
+        last = it.headings.clone();
+        let roadmap = match (&it.roadmap, it.deemed) {
+            (Some(r), _) => r.clone(),
+            (None, true) => "Không gửi cam kết đúng hạn: coi như cam kết hoàn thành trong tháng (Thông báo số 2352/BCA-VPB).".into(),
+            (None, false) => "Chưa có cam kết".into(),
+        };
+        rows.push(TableRow::Cells(vec![
+            Value::Number(n as i64 + 1),
+            Value::Text(format!(
+                "{}{}",
+                it.number
+                    .as_deref()
+                    .map(|x| format!("[{x}] "))
+                    .unwrap_or_default(),
+                it.name.clone().unwrap_or_default()
+            )),
+            Value::Text(it.agency.clone().unwrap_or_default()),
+            Value::Date(it.due),
+            Value::Number(it.days_late),
+            it.committed_on.map(Value::Date).unwrap_or(Value::Empty),
+            Value::Text(roadmap),
+        ]));
+    }
+    let committed = r.items.iter().filter(|i| i.roadmap.is_some()).count();
+    let deemed = r.items.iter().filter(|i| i.deemed).count();
+    let mut lines = vec![
+        "CAM KẾT HOÀN THÀNH CÁC NHIỆM VỤ CHẬM TIẾN ĐỘ".into(),
+        format!("(Dữ liệu tính đến ngày {})", vn(r.as_of)),
+    ];
+    if let Some(by) = r.answer_by {
+        lines.push(format!("Hạn gửi văn bản cam kết: {}", vn(by)));
+    }
+    OfficialDoc {
+        title: "PHỤ LỤC".into(),
+        subtitle: subtitle(lines, p),
+        columns: vec![
+            col("TT", 4),
+            col("Nhiệm vụ", 34),
+            col("Cơ quan chủ trì", 16),
+            col("Hạn hoàn thành", 11),
+            col("Số ngày quá hạn", 8),
+            col("Ngày cam kết hoàn thành", 11),
+            col("Lộ trình thực hiện", 30),
+        ],
+        rows,
+        notes: vec![format!(
+            "Tổng số: {} phân công quá hạn; {} đã gửi cam kết; {} coi như cam kết hoàn thành trong tháng; {} chưa có cam kết.",
+            r.items.len(),
+            committed,
+            deemed,
+            r.items.len() - committed - deemed
+        )],
+        landscape: true,
+        sheet: "Cam kết".into(),
+        ..Default::default()
+    }
+}
+
+/// One agency's line of the monthly ranking.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreRow {
+    pub rank: Option<u32>,
+    pub code: String,
+    pub name: String,
+    /// The head answerable for the score: "Bộ trưởng Bộ Công an (Nguyễn Văn A)".
+    pub head: String,
+    pub score: Option<f64>,
+    pub components: Components,
+    pub points: Points,
+    pub previous_score: Option<f64>,
+    pub previous_rank: Option<u32>,
+    /// Places gained since the previous month (negative: lost).
+    pub rank_change: Option<i64>,
+    pub score_change: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreReport {
+    pub month: Month,
+    pub previous_month: Month,
+    pub formula_name: String,
+    /// The month the formula applies from (`None`: the shipped formula).
+    pub formula_from: Option<String>,
+    /// The formula as published (TOML), so anyone can recompute.
+    pub formula: String,
+    #[serde(serialize_with = "ser_date")]
+    pub report_window_from: Date,
+    #[serde(serialize_with = "ser_date")]
+    pub report_window_to: Date,
+    pub rows: Vec<ScoreRow>,
+}
+
+/// The scores of one month from the data as it stood then.
+pub async fn month_scores(
+    db: &Db,
+    book: &StatusBook,
+    month: Month,
+    formula: &Formula,
+) -> anyhow::Result<Vec<scoring::AgencyScore>> {
+    let (from, to) = formula.report_window(month);
+    let reported = db.reported_between(from, to).await?;
+    let difficulties = db.difficulty_facts().await?;
+    let commitments = db.commitment_facts().await?;
+    Ok(scoring::score_month(
+        month,
+        formula,
+        &MonthFacts {
+            book,
+            reported: &reported,
+            difficulties: &difficulties,
+            commitments: &commitments,
+        },
+    ))
+}
+
+/// The ranking of `month` with the change from the previous month. `formula` overrides the
+/// published one (to see what another formula would give).
+pub async fn score(
+    db: &Db,
+    book: &StatusBook,
+    month: Month,
+    formula: Option<(Formula, String)>,
+) -> anyhow::Result<ScoreReport> {
+    let (formula, content, from) = match formula {
+        Some((f, text)) => (f, text, None),
+        None => {
+            let (f, v) = db.formula_for(month).await?;
+            (f, v.content, v.effective_from)
+        }
+    };
+    let previous_formula = db.formula_for(month.prev()).await?.0;
+    let names = db.agency_names().await?;
+    let heads = db.agency_heads().await?;
+    let kinds: HashMap<i64, String> = db.agency_kinds().await?;
+    let current = month_scores(db, book, month, &formula).await?;
+    let previous = month_scores(db, book, month.prev(), &previous_formula).await?;
+    let name = |a: i64| names.get(&a).map(|x| x.1.clone()).unwrap_or_default();
+    let before: HashMap<i64, (Option<u32>, Option<f64>)> = scoring::rank(&previous, &name)
+        .into_iter()
+        .map(|(r, s)| (s.agency, (r, s.score)))
+        .collect();
+    let rows = scoring::rank(&current, &name)
+        .into_iter()
+        .map(|(rank, s)| {
+            let (code, agency_name) = names.get(&s.agency).cloned().unwrap_or_default();
+            let (title, person) = heads.get(&s.agency).cloned().unwrap_or_default();
+            let title = title.unwrap_or_else(|| {
+                kinds
+                    .get(&s.agency)
+                    .and_then(|k| AgencyKind::parse(k))
+                    .unwrap_or(AgencyKind::Other)
+                    .head_title()
+                    .to_string()
+            });
+            let head = match person {
+                Some(p) => format!("{title} {agency_name} ({p})"),
+                None => format!("{title} {agency_name}"),
+            };
+            let (previous_rank, previous_score) =
+                before.get(&s.agency).copied().unwrap_or_default();
+            ScoreRow {
+                rank,
+                code,
+                name: agency_name,
+                head,
+                score: s.score,
+                components: s.components,
+                points: s.points,
+                previous_score,
+                previous_rank,
+                rank_change: match (rank, previous_rank) {
+                    (Some(now), Some(then)) => Some(i64::from(then) - i64::from(now)),
+                    _ => None,
+                },
+                score_change: match (s.score, previous_score) {
+                    (Some(a), Some(b)) => Some(((a - b) * 100.0).round() / 100.0),
+                    _ => None,
+                },
+            }
+        })
+        .collect();
+    let (wf, wt) = formula.report_window(month);
+    Ok(ScoreReport {
+        month,
+        previous_month: month.prev(),
+        formula_name: formula.name.clone(),
+        formula_from: from,
+        formula: content,
+        report_window_from: wf,
+        report_window_to: wt,
+        rows,
+    })
+}
+
+fn num(x: Option<f64>) -> String {
+    x.map(|v| format!("{v:.2}").replace('.', ","))
+        .unwrap_or_default()
+}
+
+fn fraction(n: u64, d: u64) -> String {
+    if d == 0 {
+        "—".into()
+    } else {
+        format!("{n}/{d}")
+    }
+}
+
+/// The monthly ranking as a document of the committee (national heading, its date), with each
+/// agency's components so that anyone can recompute its score.
+pub fn score_doc(r: &ScoreReport, issuer: &str, today: Date, p: &Presentation) -> OfficialDoc {
+    let mut rows = Vec::new();
+    for s in &r.rows {
+        let c = &s.components;
+        let change = match s.rank_change {
+            Some(0) => "=".to_string(),
+            Some(x) if x > 0 => format!("↑{x}"),
+            Some(x) => format!("↓{}", -x),
+            None if s.rank.is_some() => "mới".to_string(),
+            None => String::new(),
+        };
+        rows.push(TableRow::Cells(vec![
+            s.rank
+                .map(|x| Value::Number(i64::from(x)))
+                .unwrap_or(Value::Empty),
+            Value::Text(format!("{}\n{}", s.name, s.head)),
+            Value::Text(fraction(c.done_on_time, c.due_in_month)),
+            Value::Text(format!(
+                "{}\n{} ngày",
+                fraction(c.overdue_at_end, c.due_by_end),
+                c.days_late
+            )),
+            Value::Text(fraction(c.reports_on_time, c.reports_required)),
+            Value::Text(fraction(c.difficulties_answered, c.difficulties_due)),
+            Value::Text(fraction(c.commitments_kept, c.commitments_due)),
+            Value::Text(num(Some(s.points.days_late_deduction))),
+            Value::Text(num(s.score)),
+            Value::Text(match (s.previous_rank, s.previous_score) {
+                (Some(pr), Some(ps)) => format!("{pr} ({})", num(Some(ps))),
+                _ => String::new(),
+            }),
+            Value::Text(change),
+        ]));
+    }
+    let f = &r.formula;
+    let weights = Formula::from_toml(f).ok().map(|f| f.weights);
+    let mut intro = vec![format!(
+        "Điểm {} của các cơ quan được giao nhiệm vụ, tính theo \"{}\"{}, trên dữ liệu tính đến ngày {}; báo cáo tiến độ tính trong khoảng từ {} đến {}.",
+        r.month.vietnamese(),
+        r.formula_name,
+        r.formula_from
+            .as_deref()
+            .map(|m| format!(" (áp dụng từ {m})"))
+            .unwrap_or_default(),
+        vn(r.month.last()),
+        vn(r.report_window_from),
+        vn(r.report_window_to)
+    )];
+    if let Some(w) = weights {
+        intro.push(format!(
+            "Điểm = 100 × (trọng số × tỷ lệ của các tiêu chí có phát sinh) / tổng trọng số các tiêu chí đó − điểm trừ số ngày quá hạn. Trọng số: hoàn thành đúng hạn {}, không quá hạn {}, báo cáo đúng hạn {}, trả lời khó khăn đúng hạn {}, giữ cam kết {}.",
+            w.on_time, w.not_overdue, w.reports, w.difficulties, w.commitments
+        ));
+    }
+    intro.push(
+        "Người đứng đầu cơ quan chịu trách nhiệm trước Ban Chỉ đạo về kết quả của cơ quan mình."
+            .into(),
+    );
+    OfficialDoc {
+        issuer: vec![issuer.to_uppercase()],
+        place_date: Some(place_date(p.place.as_deref().unwrap_or("Hà Nội"), today)),
+        title: "BẢNG ĐIỂM VÀ XẾP HẠNG".into(),
+        subtitle: subtitle(
+            vec![format!(
+                "KẾT QUẢ THỰC HIỆN NHIỆM VỤ CỦA CÁC CƠ QUAN {}",
+                r.month.vietnamese().to_uppercase()
+            )],
+            p,
+        ),
+        intro,
+        columns: vec![
+            col("Hạng", 5),
+            col("Cơ quan, người đứng đầu", 26),
+            col("Đến hạn trong tháng: đúng hạn", 9),
+            col("Quá hạn cuối tháng; số ngày", 9),
+            col("Báo cáo đúng hạn", 8),
+            col("Khó khăn trả lời đúng hạn", 8),
+            col("Cam kết thực hiện đúng", 8),
+            col("Điểm trừ", 6),
+            col("Điểm", 7),
+            col("Tháng trước: hạng (điểm)", 9),
+            col("Thay đổi", 6),
+        ],
+        rows,
+        notes: vec![format!(
+            "Số cơ quan được xếp hạng: {}; không xếp hạng (không phát sinh tiêu chí nào): {}.",
+            r.rows.iter().filter(|s| s.rank.is_some()).count(),
+            r.rows.iter().filter(|s| s.rank.is_none()).count()
+        )],
+        landscape: true,
+        sheet: "Xếp hạng".into(),
+    }
+}
+
+/// The pack for the next meeting: a cover document, the results of the previous meeting's
+/// conclusion (Appendix I) and the overdue list (Appendix II), in one Word file.
+#[allow(clippy::too_many_arguments)]
+pub fn meeting_pack(
+    meeting: &tiendo_store::meetings::Meeting,
+    next: Option<&str>,
+    results: &ResultsReport,
+    overdue: &OverdueReport,
+    issuer: &str,
+    today: Date,
+    p: &Presentation,
+) -> OfficialPack {
+    let held = parse_user_date(&meeting.held_on)
+        .map(vn)
+        .unwrap_or_else(|| meeting.held_on.clone());
+    let docs = meeting.document_labels().join(", ");
+    let late_agencies: usize = overdue.items.iter().map(|i| i.late_agencies.len()).sum();
+    let cover = OfficialDoc {
+        issuer: vec![issuer.to_uppercase()],
+        place_date: Some(place_date(p.place.as_deref().unwrap_or("Hà Nội"), today)),
+        title: "BÁO CÁO".into(),
+        subtitle: vec![format!(
+            "Tình hình thực hiện kết luận tại {} (ngày {held}){}",
+            meeting.name,
+            next.map(|n| format!(", phục vụ {n}")).unwrap_or_default()
+        )],
+        intro: vec![
+            format!(
+                "Tại {} ngày {held}, Ban Chỉ đạo đã giao {} nhiệm vụ{}. Đến ngày {}: đã hoàn thành đúng hạn {}; hoàn thành quá hạn {}; đang thực hiện {}; chưa hoàn thành (quá hạn) {} (chi tiết tại Phụ lục I).",
+                meeting.name,
+                results.items.len(),
+                if docs.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (văn bản: {docs})")
+                },
+                vn(results.as_of),
+                results.count("Đã hoàn thành"),
+                results.count("Đã hoàn thành quá hạn"),
+                results.count("Đang thực hiện"),
+                results.count("Chưa hoàn thành"),
+            ),
+            format!(
+                "Tổng số nhiệm vụ quá hạn, chưa hoàn thành của Ban Chỉ đạo tính đến ngày {}: {} nhiệm vụ, {} lượt cơ quan chưa hoàn thành (chi tiết tại Phụ lục II).",
+                vn(overdue.as_of),
+                overdue.items.len(),
+                late_agencies
+            ),
+        ],
+        landscape: false,
+        sheet: "Báo cáo".into(),
+        ..Default::default()
+    };
+    let attached = Presentation {
+        attached_to: Some(format!("Báo cáo ngày {}", vn(today))),
+        place: None,
+    };
+    let mut first = results_doc(results, &attached);
+    first.title = "PHỤ LỤC I".into();
+    let mut second = overdue_doc(overdue, &attached);
+    second.title = "PHỤ LỤC II".into();
+    OfficialPack {
+        parts: vec![cover, first, second],
     }
 }

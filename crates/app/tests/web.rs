@@ -777,10 +777,10 @@ async fn an_agency_reports_asks_for_time_and_the_standing_agency_decides() {
             Some(format!("/nhiem-vu/{task}?tb=kho-khan").as_str())
         );
         let d = t.db.difficulties(Some(task)).await.expect("d");
-        assert_eq!((d.len(), d[0].4.as_deref()), (1, Some("Bộ Tư pháp")));
+        assert_eq!((d.len(), d[0].handler_names()), (1, vec!["Bộ Tư pháp"]));
         let r = tt
             .post(
-                &format!("/kho-khan/{}/tra-loi", d[0].0),
+                &format!("/kho-khan/{}/tra-loi", d[0].id),
                 &[
                     ("csrf", &tt_csrf),
                     ("task", &task.to_string()),
@@ -1555,6 +1555,7 @@ async fn the_difficulties_report_groups_ministries_and_localities() {
             id_of("BTC"),
             "Thiếu hướng dẫn định dạng",
             Some("BTP"),
+            date!(2026 - 02 - 20),
             "btc",
         )
         .await
@@ -1564,6 +1565,7 @@ async fn the_difficulties_report_groups_ministries_and_localities() {
         id_of("P_LANGSON"),
         "Thiếu kinh phí số hóa",
         None,
+        date!(2026 - 02 - 20),
         "ls",
     )
     .await
@@ -1572,6 +1574,7 @@ async fn the_difficulties_report_groups_ministries_and_localities() {
         d1,
         "Áp dụng Quyết định 2439/QĐ-TTg",
         date!(2026 - 03 - 02),
+        None,
         "tt",
     )
     .await
@@ -1584,6 +1587,8 @@ async fn the_difficulties_report_groups_ministries_and_localities() {
             &t.url,
             "report",
             "difficulties",
+            "--as-of",
+            "2026-03-03",
             "--format",
             "docx",
             "--output",
@@ -1626,7 +1631,11 @@ async fn the_difficulties_report_groups_ministries_and_localities() {
             texts[4][3].as_str(),
             texts[4][5].as_str()
         ),
-        ("Tỉnh Lạng Sơn", "Cơ quan thường trực", "Chưa trả lời")
+        (
+            "Tỉnh Lạng Sơn",
+            "Cơ quan thường trực",
+            "Chưa trả lời (hạn 07/03/2026)"
+        )
     );
     assert_eq!(
         texts[4][2],

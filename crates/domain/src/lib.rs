@@ -5,9 +5,11 @@
 //! - [`agency`]: the agency registry (data) and the resolver for agency cells.
 //! - [`status`]: the status of assignments and tasks as of any date.
 //! - [`model`]: shared value types (roles, reported statuses, parsed task rows).
+//! - [`scoring`]: the monthly score of each agency, by a published formula.
 
 pub mod agency;
 pub mod deadline;
 pub mod model;
+pub mod scoring;
 pub mod status;
 pub mod text;

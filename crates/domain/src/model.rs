@@ -123,6 +123,9 @@ pub struct ParsedTask {
     /// Where the task was read: "bảng 3, dòng 12" / "sheet Sheet1, row 12" / "line 40".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The leader overseeing the task ("Phó Thủ tướng phụ trách"), when the table names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overseer: Option<String>,
     /// Columns found that have no field of their own, kept as they were.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<(String, String)>,

@@ -93,6 +93,10 @@ const SYNONYMS: &[(&str, Column)] = &[
     ("pho thu tuong phu trach", Column::Overseer),
     ("lanh dao phu trach", Column::Overseer),
     ("pho thu tuong theo doi chi dao", Column::Overseer),
+    ("lanh dao chinh phu phu trach", Column::Overseer),
+    ("lanh dao theo doi chi dao", Column::Overseer),
+    ("phan cong theo doi chi dao", Column::Overseer),
+    ("lanh dao chi dao", Column::Overseer),
     ("ghi chu", Column::Notes),
 ];
 

@@ -56,6 +56,8 @@ pub struct OfficialDoc {
     pub title: String,
     /// Lines under the title: the name of the list, "(Kèm theo …)", "Dữ liệu tính đến ngày …".
     pub subtitle: Vec<String>,
+    /// Paragraphs of text before the table (a document's body), justified.
+    pub intro: Vec<String>,
     pub columns: Vec<Column>,
     pub rows: Vec<TableRow>,
     /// Lines after the table (totals, notes).
@@ -130,6 +132,64 @@ fn tc(content: &str, width: u32, span: usize, shade: bool) -> String {
 const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="Times New Roman" w:cs="Times New Roman"/><w:sz w:val="26"/><w:szCs w:val="26"/><w:lang w:val="vi-VN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style><w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders><w:tblCellMar><w:left w:w="80" w:type="dxa"/><w:right w:w="80" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style></w:styles>"#;
 
+/// Several official documents in one Word file, each in a section of its own (its own page
+/// orientation), starting on a new page: a meeting's pack of appendices.
+#[derive(Debug, Clone, Default)]
+pub struct OfficialPack {
+    pub parts: Vec<OfficialDoc>,
+}
+
+impl OfficialPack {
+    pub fn to_docx(&self) -> Result<Vec<u8>, ImportError> {
+        let mut body = String::new();
+        let n = self.parts.len();
+        for (i, part) in self.parts.iter().enumerate() {
+            body.push_str(&part.body_xml());
+            if i + 1 < n {
+                // A section ends with a paragraph carrying its page setup.
+                body.push_str(&format!("<w:p><w:pPr>{}</w:pPr></w:p>", part.sect_pr()));
+            } else {
+                body.push_str(&part.sect_pr());
+            }
+        }
+        package_docx(&body)
+    }
+}
+
+fn package_docx(body: &str) -> Result<Vec<u8>, ImportError> {
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>{body}</w:body></w:document>"#
+    );
+    let io = |e: std::io::Error| ImportError::Io(e.to_string());
+    let zerr = |e: zip::result::ZipError| ImportError::Io(e.to_string());
+    let mut buf = Vec::new();
+    {
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(&mut buf));
+        let o = zip::write::SimpleFileOptions::default();
+        for (name, content) in [
+            (
+                "[Content_Types].xml",
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>"#,
+            ),
+            (
+                "_rels/.rels",
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#,
+            ),
+            (
+                "word/_rels/document.xml.rels",
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#,
+            ),
+            ("word/styles.xml", STYLES),
+            ("word/document.xml", document.as_str()),
+        ] {
+            z.start_file(name, o).map_err(zerr)?;
+            z.write_all(content.as_bytes()).map_err(io)?;
+        }
+        z.finish().map_err(zerr)?;
+    }
+    Ok(buf)
+}
+
 impl OfficialDoc {
     /// Page width available for the table, in twentieths of a point.
     fn text_width(&self) -> u32 {
@@ -156,6 +216,23 @@ impl OfficialDoc {
     }
 
     pub fn to_docx(&self) -> Result<Vec<u8>, ImportError> {
+        let body = format!("{}{}", self.body_xml(), self.sect_pr());
+        package_docx(&body)
+    }
+
+    /// The section's page setup: A4, portrait or landscape, Decree 30 margins.
+    fn sect_pr(&self) -> String {
+        let (w, h, orient) = if self.landscape {
+            (16838, 11906, " w:orient=\"landscape\"")
+        } else {
+            (11906, 16838, "")
+        };
+        format!(
+            "<w:sectPr><w:pgSz w:w=\"{w}\" w:h=\"{h}\"{orient}/><w:pgMar w:top=\"1134\" w:right=\"850\" w:bottom=\"1134\" w:left=\"1701\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/></w:sectPr>"
+        )
+    }
+
+    fn body_xml(&self) -> String {
         let mut body = String::new();
         if !self.issuer.is_empty() {
             // The national heading: issuer on the left, motto on the right, no borders.
@@ -183,6 +260,19 @@ impl OfficialDoc {
             body.push_str(&p(s, true, i == 0 && !italic, italic, 28));
         }
         body.push_str(&p("", false, false, false, 26));
+        for para in &self.intro {
+            // spacing, ind, jc: the order the schema requires.
+            body.push_str(&p(para, false, false, false, 28).replace(
+                "w:after=\"60\"/></w:pPr>",
+                "w:after=\"120\"/><w:ind w:firstLine=\"567\"/><w:jc w:val=\"both\"/></w:pPr>",
+            ));
+        }
+        if self.columns.is_empty() {
+            for n in &self.notes {
+                body.push_str(&p(n, false, false, true, 26));
+            }
+            return body;
+        }
         let widths = self.column_widths();
         let total: u32 = widths.iter().sum();
         body.push_str(&format!(
@@ -225,46 +315,7 @@ impl OfficialDoc {
         for n in &self.notes {
             body.push_str(&p(n, false, false, true, 26));
         }
-        let (w, h, orient) = if self.landscape {
-            (16838, 11906, " w:orient=\"landscape\"")
-        } else {
-            (11906, 16838, "")
-        };
-        body.push_str(&format!(
-            "<w:sectPr><w:pgSz w:w=\"{w}\" w:h=\"{h}\"{orient}/><w:pgMar w:top=\"1134\" w:right=\"850\" w:bottom=\"1134\" w:left=\"1701\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/></w:sectPr>"
-        ));
-        let document = format!(
-            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>{body}</w:body></w:document>"#
-        );
-        let io = |e: std::io::Error| ImportError::Io(e.to_string());
-        let zerr = |e: zip::result::ZipError| ImportError::Io(e.to_string());
-        let mut buf = Vec::new();
-        {
-            let mut z = zip::ZipWriter::new(std::io::Cursor::new(&mut buf));
-            let o = zip::write::SimpleFileOptions::default();
-            for (name, content) in [
-                (
-                    "[Content_Types].xml",
-                    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>"#,
-                ),
-                (
-                    "_rels/.rels",
-                    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#,
-                ),
-                (
-                    "word/_rels/document.xml.rels",
-                    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#,
-                ),
-                ("word/styles.xml", STYLES),
-            ] {
-                z.start_file(name, o).map_err(zerr)?;
-                z.write_all(content.as_bytes()).map_err(io)?;
-            }
-            z.start_file("word/document.xml", o).map_err(zerr)?;
-            z.write_all(document.as_bytes()).map_err(io)?;
-            z.finish().map_err(zerr)?;
-        }
-        Ok(buf)
+        body
     }
 
     pub fn to_xlsx(&self) -> Result<Vec<u8>, ImportError> {
@@ -459,6 +510,7 @@ mod tests {
             notes: vec!["Tổng số: 1".into()],
             landscape: true,
             sheet: "Quá hạn".into(),
+            intro: vec![],
         }
     }
 

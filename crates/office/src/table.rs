@@ -612,7 +612,18 @@ pub fn read_tasks(blocks: &[Block], opts: ReadOptions<'_>) -> Result<ReadResult,
             incomplete_units: registry
                 .resolve(&get(Column::IncompleteUnits).unwrap_or_default(), on),
             source: Some(raw.source.clone()),
-            extra: raw.extra.clone(),
+            overseer: raw
+                .extra
+                .iter()
+                .find(|(h, _)| crate::columns::classify(h) == Some(Column::Overseer))
+                .map(|(_, v)| clean(v))
+                .filter(|v| !v.is_empty()),
+            extra: raw
+                .extra
+                .iter()
+                .filter(|(h, _)| crate::columns::classify(h) != Some(Column::Overseer))
+                .cloned()
+                .collect(),
         });
     }
     let _ = name_key;

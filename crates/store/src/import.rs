@@ -183,7 +183,7 @@ impl Db {
                         .map(|(k, _)| k.clone())
                         .collect();
                     sqlx::query(
-                        "UPDATE tasks SET number = $1, name = $2, name_key = $3, headings = $4, expected_result = $5, basis = $6, extra = $7, lead_raw = $8, coordinators_raw = $9, source = $10, position = $11, updated_at = $12, updated_by = $13 WHERE id = $14",
+                        "UPDATE tasks SET number = $1, name = $2, name_key = $3, headings = $4, expected_result = $5, basis = $6, extra = $7, lead_raw = $8, coordinators_raw = $9, source = $10, position = $11, updated_at = $12, updated_by = $13, overseer = COALESCE($15, overseer) WHERE id = $14",
                     )
                     .bind(&t.number)
                     .bind(&t.name)
@@ -199,6 +199,7 @@ impl Db {
                     .bind(&ts)
                     .bind(input.actor)
                     .bind(e.0)
+                    .bind(t.overseer.clone())
                     .execute(&mut *tx)
                     .await?;
                     if e.4 != t.deadline.raw || e.7 != due {
@@ -244,7 +245,7 @@ impl Db {
                 None => {
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO tasks (committee_id, document_id, number, name, name_key, headings, expected_result, deadline_raw, deadline_kind, due_on, deadline_before, deadline_note, basis, overseer, secret, parent_task_id, extra, lead_raw, coordinators_raw, source, position, created_at, updated_at, updated_by)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULL, 0, NULL, $14, $15, $16, $17, $18, $19, $19, $20) RETURNING id",
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $21, 0, NULL, $14, $15, $16, $17, $18, $19, $19, $20) RETURNING id",
                     )
                     .bind(committee)
                     .bind(doc_id)
@@ -266,6 +267,7 @@ impl Db {
                     .bind(pos as i64)
                     .bind(&ts)
                     .bind(input.actor)
+                    .bind(t.overseer.clone())
                     .fetch_one(&mut *tx)
                     .await?;
                     summary.tasks_created += 1;

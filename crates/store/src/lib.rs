@@ -6,10 +6,14 @@
 
 pub mod baseline;
 pub mod bulk;
+pub mod difficulties;
+pub mod edit;
 pub mod facts;
 pub mod import;
+pub mod meetings;
 pub mod registry;
 pub mod schema;
+pub mod scoring;
 pub mod seed;
 pub mod snapshot;
 pub mod tasks;

@@ -97,6 +97,32 @@ impl Db {
 
     /// Adds an agency to the registry (national, or of a provincial committee).
     pub async fn add_agency(&self, a: &AgencyRecord, actor: &str) -> Result<i64> {
+        self.add_agency_headed(a, "", "", actor).await
+    }
+
+    /// Adds an agency with the title and name of its head.
+    pub async fn add_agency_headed(
+        &self,
+        a: &AgencyRecord,
+        head_title: &str,
+        head_name: &str,
+        actor: &str,
+    ) -> Result<i64> {
+        let head_title = tiendo_domain::text::clean(head_title);
+        let head_name = tiendo_domain::text::clean(head_name);
+        if head_title.chars().count() > 200 || head_name.chars().count() > 200 {
+            return Err(StoreError::Invalid(
+                "người đứng đầu: tối đa 200 ký tự".into(),
+            ));
+        }
+        for d in [a.valid_from, a.valid_to].into_iter().flatten() {
+            if !(1945..=2100).contains(&d.year()) {
+                return Err(StoreError::Invalid(format!(
+                    "ngày hiệu lực không hợp lý: {}",
+                    tiendo_domain::deadline::vn(d)
+                )));
+            }
+        }
         let code = a.code.trim();
         let name = tiendo_domain::text::clean(&a.name);
         if code.is_empty()
@@ -141,8 +167,8 @@ impl Db {
         let mut tx = self.pool().begin().await?;
         let ts = now();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO agencies (code, name, kind, short_name, parent_code, valid_from, valid_to, successor_code, committee_id, created_at, updated_at, updated_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id",
+            "INSERT INTO agencies (code, name, kind, short_name, parent_code, valid_from, valid_to, successor_code, committee_id, created_at, updated_at, updated_by, head_title, head_name)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) RETURNING id",
         )
         .bind(code)
         .bind(&name)
@@ -155,6 +181,8 @@ impl Db {
         .bind(committee_id)
         .bind(&ts)
         .bind(actor)
+        .bind((!head_title.is_empty()).then_some(head_title.clone()))
+        .bind((!head_name.is_empty()).then_some(head_name.clone()))
         .fetch_one(&mut *tx)
         .await?;
         for al in &a.aliases {
@@ -281,5 +309,158 @@ impl Db {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// What the standing agency may change about an agency of the registry.
+#[derive(Debug, Clone, Default)]
+pub struct AgencyEdit {
+    pub name: String,
+    pub short: String,
+    pub kind: String,
+    pub valid_from: Option<time::Date>,
+    pub valid_to: Option<time::Date>,
+    /// "Bộ trưởng", "Chủ tịch Ủy ban nhân dân": the head answerable for the agency's score.
+    pub head_title: String,
+    pub head_name: String,
+}
+
+/// An agency's head: (title, name), either may be unknown.
+pub type Head = (Option<String>, Option<String>);
+
+impl Db {
+    /// Edits an agency. A new name keeps the old one as a spelling, so documents that use it are
+    /// still read.
+    pub async fn edit_agency(&self, code: &str, e: &AgencyEdit, actor: &str) -> Result<()> {
+        let name = tiendo_domain::text::clean(&e.name);
+        let short = tiendo_domain::text::clean(&e.short);
+        let head_title = tiendo_domain::text::clean(&e.head_title);
+        let head_name = tiendo_domain::text::clean(&e.head_name);
+        if name.is_empty() || name.chars().count() > 300 {
+            return Err(StoreError::Invalid(
+                "tên cơ quan phải có từ 1 đến 300 ký tự".into(),
+            ));
+        }
+        for (field, v) in [
+            ("tên ngắn", &short),
+            ("chức danh người đứng đầu", &head_title),
+            ("họ tên người đứng đầu", &head_name),
+        ] {
+            if v.chars().count() > 200 {
+                return Err(StoreError::Invalid(format!("{field}: tối đa 200 ký tự")));
+            }
+        }
+        let kind = AgencyKind::parse(&e.kind)
+            .ok_or_else(|| StoreError::Invalid(format!("loại cơ quan không hợp lệ: {}", e.kind)))?;
+        for d in [e.valid_from, e.valid_to].into_iter().flatten() {
+            if !(1945..=2100).contains(&d.year()) {
+                return Err(StoreError::Invalid(format!(
+                    "ngày hiệu lực không hợp lý: {}",
+                    tiendo_domain::deadline::vn(d)
+                )));
+            }
+        }
+        if let (Some(f), Some(t)) = (e.valid_from, e.valid_to)
+            && f > t
+        {
+            return Err(StoreError::Invalid(
+                "ngày hết hiệu lực trước ngày có hiệu lực".into(),
+            ));
+        }
+        let mut tx = self.pool().begin().await?;
+        let row: Option<(i64, String, Option<String>, String, Option<String>, Option<String>, Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT id, name, short_name, kind, valid_from, valid_to, head_title, head_name FROM agencies WHERE code = $1")
+                .bind(code)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((id, old_name, old_short, old_kind, old_from, old_to, old_title, old_head)) = row
+        else {
+            return Err(StoreError::NotFound(format!("cơ quan mã {code}")));
+        };
+        let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        let iso = |d: Option<time::Date>| d.map(tiendo_domain::deadline::iso);
+        let before = serde_json::json!({ "name": old_name, "short": old_short, "kind": old_kind, "valid_from": old_from, "valid_to": old_to, "head_title": old_title, "head_name": old_head });
+        let after = serde_json::json!({ "name": name, "short": opt(&short), "kind": kind.as_str(), "valid_from": iso(e.valid_from), "valid_to": iso(e.valid_to), "head_title": opt(&head_title), "head_name": opt(&head_name) });
+        if before == after {
+            return Ok(());
+        }
+        sqlx::query("UPDATE agencies SET name = $1, short_name = $2, kind = $3, valid_from = $4, valid_to = $5, head_title = $6, head_name = $7, updated_at = $8, updated_by = $9 WHERE id = $10")
+            .bind(&name)
+            .bind(opt(&short))
+            .bind(kind.as_str())
+            .bind(iso(e.valid_from))
+            .bind(iso(e.valid_to))
+            .bind(opt(&head_title))
+            .bind(opt(&head_name))
+            .bind(now())
+            .bind(actor)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if tiendo_domain::text::name_key(&old_name) != tiendo_domain::text::name_key(&name) {
+            sqlx::query("INSERT INTO agency_aliases (agency_id, alias, created_at, created_by) VALUES ($1, $2, $3, $4)")
+                .bind(id)
+                .bind(&old_name)
+                .bind(now())
+                .bind(actor)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Db::audit(
+            &mut tx,
+            actor,
+            "agency.edited",
+            "agency",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Each agency's head, by agency id.
+    pub async fn agency_heads(&self) -> Result<HashMap<i64, Head>> {
+        let rows: Vec<(i64, Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT id, head_title, head_name FROM agencies")
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows.into_iter().map(|(id, t, n)| (id, (t, n))).collect())
+    }
+
+    /// One agency as stored: (id, code, name, short, kind, valid from, valid to, head title, head name, committee code).
+    pub async fn agency_record(
+        &self,
+        code: &str,
+    ) -> Result<
+        Option<(
+            i64,
+            String,
+            String,
+            Option<String>,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        )>,
+    > {
+        Ok(sqlx::query_as(
+            "SELECT id, code, name, short_name, kind, valid_from, valid_to, head_title, head_name FROM agencies WHERE code = $1",
+        )
+        .bind(code)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+}
+
+impl Db {
+    /// Each agency's kind (ministry, province, …), by agency id.
+    pub async fn agency_kinds(&self) -> Result<HashMap<i64, String>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, kind FROM agencies")
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.into_iter().collect())
     }
 }

@@ -216,6 +216,8 @@ pub struct TaskFilter {
     pub document: Option<String>,
     pub due_from: Option<Date>,
     pub due_to: Option<Date>,
+    /// The leader overseeing the tasks, as written on them.
+    pub overseer: Option<String>,
     /// Only tasks where this agency is assigned (an agency focal point's view).
     pub only_agency_id: Option<i64>,
     /// Secret tasks are shown only to the standing agency and to the agencies assigned.
@@ -281,6 +283,10 @@ impl Db {
         if let Some(d) = f.due_to {
             let p = next(Bind::S(iso(d)), &mut binds);
             sql.push_str(&format!(" AND t.due_on <= {p}"));
+        }
+        if let Some(o) = f.overseer.as_deref().filter(|s| !s.is_empty()) {
+            let p = next(Bind::S(o.to_string()), &mut binds);
+            sql.push_str(&format!(" AND t.overseer = {p}"));
         }
         if let Some(a) = f.only_agency_id {
             let p = next(Bind::I(a), &mut binds);
@@ -361,13 +367,31 @@ impl Db {
         .fetch_optional(self.pool())
         .await?;
         let Some(r) = row else { return Ok(None) };
-        let assignments: Vec<(i64, i64, String, String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT a.id, a.agency_id, g.name, a.role, a.via_group, a.unit FROM assignments a JOIN agencies g ON g.id = a.agency_id
-             WHERE a.task_id = $1 AND a.active = 1 ORDER BY a.role DESC, a.id",
+        let (overseer, coordinators_raw): (Option<String>, Option<String>) =
+            sqlx::query_as("SELECT overseer, coordinators_raw FROM tasks WHERE id = $1")
+                .bind(id)
+                .fetch_one(self.pool())
+                .await?;
+        let rows: Vec<(i64, i64, String, String, Option<String>, Option<String>, Option<String>, Option<String>, i64)> = sqlx::query_as(
+            "SELECT a.id, a.agency_id, g.name, a.role, a.via_group, a.unit, a.assigned_on, a.removed_on, a.active FROM assignments a JOIN agencies g ON g.id = a.agency_id
+             WHERE a.task_id = $1 AND (a.active = 1 OR a.removed_on IS NOT NULL) ORDER BY a.active DESC, a.role DESC, a.id",
         )
         .bind(id)
         .fetch_all(self.pool())
         .await?;
+        let (assignments, ended): (Vec<AssignmentRow>, Vec<AssignmentRow>) = rows
+            .into_iter()
+            .map(|r| AssignmentRow {
+                id: r.0,
+                agency_id: r.1,
+                agency: r.2,
+                role: r.3,
+                via_group: r.4,
+                unit: r.5,
+                assigned_on: r.6,
+                removed_on: r.7,
+            })
+            .partition(|a| a.removed_on.is_none());
         let changes: Vec<(String, Option<String>, String, String, Option<String>, String, String)> = sqlx::query_as(
             "SELECT dc.effective_on, g.name, dc.raw, dc.reason, dc.approved_by, dc.state, dc.created_by FROM deadline_changes dc
              LEFT JOIN assignments a ON a.id = dc.assignment_id LEFT JOIN agencies g ON g.id = a.agency_id
@@ -405,7 +429,10 @@ impl Db {
             secret: r.12 != 0,
             committee: r.13,
             lead_raw: r.14,
+            overseer,
+            coordinators_raw,
             assignments,
+            ended,
             changes,
             reports,
             unresolved,
@@ -434,6 +461,21 @@ impl Db {
     }
 }
 
+/// One agency's assignment to a task.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AssignmentRow {
+    pub id: i64,
+    pub agency_id: i64,
+    pub agency: String,
+    /// lead or coordinator
+    pub role: String,
+    pub via_group: Option<String>,
+    pub unit: Option<String>,
+    /// From this day (a reassignment); none: from the start.
+    pub assigned_on: Option<String>,
+    pub removed_on: Option<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct TaskDetail {
     pub id: i64,
@@ -451,8 +493,12 @@ pub struct TaskDetail {
     pub secret: bool,
     pub committee: String,
     pub lead_raw: Option<String>,
-    /// (assignment id, agency id, agency name, role, via group, unit)
-    pub assignments: Vec<(i64, i64, String, String, Option<String>, Option<String>)>,
+    pub overseer: Option<String>,
+    pub coordinators_raw: Option<String>,
+    /// The agencies assigned now.
+    pub assignments: Vec<AssignmentRow>,
+    /// Assignments that ended (reassigned), with their period.
+    pub ended: Vec<AssignmentRow>,
     /// (effective on, agency or whole task, new deadline, reason, approved by, state, by)
     pub changes: Vec<(
         String,
@@ -577,151 +623,6 @@ impl Db {
         Db::audit(&mut tx, actor, if approve { "deadline.approved" } else { "deadline.refused" }, "task", Some(task_id), Some(&json!({ "change": change_id, "state": "requested" })), Some(&json!({ "change": change_id, "state": if approve { "approved" } else { "refused" } }))).await?;
         tx.commit().await?;
         Ok(task_id)
-    }
-
-    /// An agency raises a difficulty on a task, naming the agency that should resolve it.
-    pub async fn raise_difficulty(
-        &self,
-        task_id: i64,
-        raising_agency: i64,
-        text: &str,
-        handler_code: Option<&str>,
-        actor: &str,
-    ) -> Result<i64> {
-        let text = tiendo_domain::text::clean_cell(text);
-        if text.is_empty() || text.chars().count() > 5000 {
-            return Err(StoreError::Invalid(
-                "cần nội dung khó khăn, vướng mắc (tối đa 5.000 ký tự)".into(),
-            ));
-        }
-        let handler: Option<i64> = match handler_code.filter(|c| !c.is_empty()) {
-            Some(c) => Some(
-                self.agency_id(c)
-                    .await?
-                    .ok_or_else(|| StoreError::Invalid(format!("không có cơ quan mã {c}")))?,
-            ),
-            None => None,
-        };
-        let mut tx = self.pool().begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO difficulties (task_id, raising_agency_id, text, state, answer, answer_due, answered_on, created_at, created_by) VALUES ($1, $2, $3, 'open', NULL, NULL, NULL, $4, $5) RETURNING id",
-        )
-        .bind(task_id)
-        .bind(raising_agency)
-        .bind(&text)
-        .bind(now())
-        .bind(actor)
-        .fetch_one(&mut *tx)
-        .await?;
-        if let Some(h) = handler {
-            sqlx::query(
-                "INSERT INTO difficulty_handlers (difficulty_id, agency_id) VALUES ($1, $2)",
-            )
-            .bind(id)
-            .bind(h)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Db::audit(
-            &mut tx,
-            actor,
-            "difficulty.raised",
-            "task",
-            Some(task_id),
-            None,
-            Some(&json!({ "difficulty": id, "text": text })),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
-    /// The standing agency answers a difficulty.
-    pub async fn answer_difficulty(
-        &self,
-        id: i64,
-        answer: &str,
-        on: Date,
-        actor: &str,
-    ) -> Result<()> {
-        let answer = tiendo_domain::text::clean_cell(answer);
-        if answer.is_empty() || answer.chars().count() > 5000 {
-            return Err(StoreError::Invalid(
-                "cần nội dung trả lời (tối đa 5.000 ký tự)".into(),
-            ));
-        }
-        let mut tx = self.pool().begin().await?;
-        let task: Option<Option<i64>> =
-            sqlx::query_scalar("SELECT task_id FROM difficulties WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some(task) = task else {
-            return Err(StoreError::NotFound(format!("khó khăn {id}")));
-        };
-        sqlx::query("UPDATE difficulties SET answer = $1, answered_on = $2, state = 'answered' WHERE id = $3").bind(&answer).bind(iso(on)).bind(id).execute(&mut *tx).await?;
-        Db::audit(
-            &mut tx,
-            actor,
-            "difficulty.answered",
-            "task",
-            task,
-            None,
-            Some(&json!({ "difficulty": id, "answer": answer })),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Difficulties of a task, or all (newest first): (id, date, raising agency, text, handlers, state, answer).
-    pub async fn difficulties(
-        &self,
-        task_id: Option<i64>,
-    ) -> Result<
-        Vec<(
-            i64,
-            String,
-            String,
-            String,
-            Option<String>,
-            String,
-            Option<String>,
-            Option<i64>,
-        )>,
-    > {
-        let rows: Vec<(i64, String, String, String, String, Option<String>, Option<i64>)> = sqlx::query_as(
-            "SELECT df.id, df.created_at, g.name, df.text, df.state, df.answer, df.task_id FROM difficulties df JOIN agencies g ON g.id = df.raising_agency_id
-             WHERE $1 IS NULL OR df.task_id = $1 ORDER BY df.id DESC LIMIT 500",
-        )
-        .bind(task_id)
-        .fetch_all(self.pool())
-        .await?;
-        let handlers: Vec<(i64, String)> = sqlx::query_as("SELECT h.difficulty_id, g.name FROM difficulty_handlers h JOIN agencies g ON g.id = h.agency_id").fetch_all(self.pool()).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| {
-                let h: Vec<&str> = handlers
-                    .iter()
-                    .filter(|x| x.0 == r.0)
-                    .map(|x| x.1.as_str())
-                    .collect();
-                (
-                    r.0,
-                    r.1,
-                    r.2,
-                    r.3,
-                    if h.is_empty() {
-                        None
-                    } else {
-                        Some(h.join("; "))
-                    },
-                    r.4,
-                    r.5,
-                    r.6,
-                )
-            })
-            .collect())
     }
 
     /// Pending deadline requests of a task: (change id, agency, new deadline, reason, by).
@@ -963,56 +864,5 @@ impl Db {
         .bind(id)
         .fetch_optional(self.pool())
         .await?)
-    }
-}
-
-/// One row of the difficulties report.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct DifficultyRow {
-    pub id: i64,
-    pub raised_on: String,
-    pub agency: String,
-    /// Kind of the raising agency (ministry, province, …): the report groups ministries and localities.
-    pub agency_kind: String,
-    pub text: String,
-    pub task_number: Option<String>,
-    pub task_name: Option<String>,
-    pub handlers: Vec<String>,
-    pub state: String,
-    pub answer: Option<String>,
-    pub answered_on: Option<String>,
-}
-
-impl Db {
-    /// Every difficulty with what the report shows, oldest first.
-    pub async fn difficulties_report(&self) -> Result<Vec<DifficultyRow>> {
-        let rows: Vec<(i64, String, String, String, String, Option<String>, Option<String>, String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT df.id, df.created_at, g.name, g.kind, df.text, t.number, t.name, df.state, df.answer, df.answered_on
-             FROM difficulties df JOIN agencies g ON g.id = df.raising_agency_id LEFT JOIN tasks t ON t.id = df.task_id ORDER BY df.id",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        let handlers: Vec<(i64, String)> =
-            sqlx::query_as("SELECT h.difficulty_id, g.name FROM difficulty_handlers h JOIN agencies g ON g.id = h.agency_id ORDER BY h.difficulty_id").fetch_all(self.pool()).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| DifficultyRow {
-                id: r.0,
-                raised_on: r.1.get(..10).unwrap_or("").to_string(),
-                agency: r.2,
-                agency_kind: r.3,
-                text: r.4,
-                task_number: r.5,
-                task_name: r.6,
-                handlers: handlers
-                    .iter()
-                    .filter(|h| h.0 == r.0)
-                    .map(|h| h.1.clone())
-                    .collect(),
-                state: r.7,
-                answer: r.8,
-                answered_on: r.9,
-            })
-            .collect())
     }
 }

@@ -200,6 +200,25 @@ impl Db {
         Ok(())
     }
 
+    /// Deletes expired sessions and failed log-ins older than a day. Returns how many sessions.
+    pub async fn purge_expired(&self) -> Result<u64> {
+        let t = time::OffsetDateTime::now_utc();
+        let fmt = |t: time::OffsetDateTime| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default()
+        };
+        let gone = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(fmt(t))
+            .execute(self.pool())
+            .await?
+            .rows_affected();
+        sqlx::query("DELETE FROM login_failures WHERE at < $1")
+            .bind(fmt(t - time::Duration::days(1)))
+            .execute(self.pool())
+            .await?;
+        Ok(gone)
+    }
+
     pub async fn record_login_failure(&self, username: &str) -> Result<()> {
         sqlx::query("INSERT INTO login_failures (username, at) VALUES ($1, $2)")
             .bind(username.trim().to_lowercase())

@@ -50,7 +50,40 @@ pub fn message(code: &str) -> Option<(&'static str, bool)> {
             false,
         ),
         "ly-do" => ("Cần nêu lý do (tối đa 5.000 ký tự).", false),
-        "co-quan" => ("Cơ quan xử lý không có trong danh mục.", false),
+        "co-quan" => (
+            "Cơ quan không có trong danh mục hoặc đã hết hiệu lực.",
+            false,
+        ),
+        "da-sua" => ("Đã lưu thay đổi của nhiệm vụ.", true),
+        "ngay-hop" => ("Ngày họp không hợp lệ.", false),
+        "van-ban" => (
+            "Không nhận ra văn bản: nhập số ký hiệu (vd: 624/TB-VPCP) hoặc khóa của tệp đã nhập.",
+            false,
+        ),
+        "phien-hop" => (
+            "Cần tên phiên họp (tối đa 300 ký tự) và ngày họp hợp lý.",
+            false,
+        ),
+        "giao" => ("Đã giao nhiệm vụ cho cơ quan từ hôm nay.", true),
+        "chuyen-giao" => (
+            "Đã chuyển giao: phân công cũ kết thúc, phân công mới bắt đầu từ hôm nay.",
+            true,
+        ),
+        "ket-thuc-giao" => ("Đã kết thúc phân công từ hôm nay.", true),
+        "da-giao" => ("Cơ quan này đã được giao nhiệm vụ với vai trò đó.", false),
+        "vai-tro" => ("Vai trò không hợp lệ.", false),
+        "phan-cong" => (
+            "Phân công không thuộc nhiệm vụ này hoặc đã kết thúc.",
+            false,
+        ),
+        "chuyen" => (
+            "Đã chuyển khó khăn, vướng mắc cho cơ quan xử lý với hạn trả lời.",
+            true,
+        ),
+        "han-tra-loi" => (
+            "Hạn trả lời không hợp lệ (từ hôm nay đến tối đa 1 năm sau).",
+            false,
+        ),
         "da-xu-ly" => ("Đề nghị này đã được xử lý.", false),
         "loi" => ("Không lưu được; hãy thử lại.", false),
         "minh-chung" => (
@@ -71,11 +104,11 @@ pub fn message(code: &str) -> Option<(&'static str, bool)> {
     })
 }
 
-fn back(task: i64, code: &str) -> Response {
+pub(crate) fn back(task: i64, code: &str) -> Response {
     Redirect::to(&format!("/nhiem-vu/{task}?tb={code}")).into_response()
 }
 
-fn today() -> time::Date {
+pub(crate) fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
 }
 
@@ -105,7 +138,7 @@ async fn may_act(state: &AppState, u: &CurrentUser, task: i64, assignment: i64) 
 }
 
 /// The standing agency's decisions: a valid form from the standing agency, or the answer to give.
-fn standing_only(u: &CurrentUser, csrf: &str, task: i64) -> Option<Response> {
+pub(crate) fn standing_only(u: &CurrentUser, csrf: &str, task: i64) -> Option<Response> {
     if !u.check_csrf(csrf) {
         return Some(back(task, "csrf"));
     }
@@ -115,7 +148,7 @@ fn standing_only(u: &CurrentUser, csrf: &str, task: i64) -> Option<Response> {
     None
 }
 
-fn valid_text(s: &str) -> bool {
+pub(crate) fn valid_text(s: &str) -> bool {
     let n = s.trim().chars().count();
     n > 0 && n <= 5000
 }
@@ -419,6 +452,7 @@ pub async fn raise_difficulty(
             agency,
             &f.text,
             Some(f.handler.trim()),
+            today(),
             &u.user.username,
         )
         .await
@@ -428,35 +462,6 @@ pub async fn raise_difficulty(
             back(task, "co-quan")
         }
         Err(_) => back(task, "loi"),
-    }
-}
-
-#[derive(Deserialize)]
-pub struct AnswerForm {
-    csrf: String,
-    task: i64,
-    answer: String,
-}
-
-pub async fn answer_difficulty(
-    State(state): State<AppState>,
-    PageUser(u): PageUser,
-    Path(id): Path<i64>,
-    Form(f): Form<AnswerForm>,
-) -> Response {
-    if let Some(refused) = standing_only(&u, &f.csrf, f.task) {
-        return refused;
-    }
-    if !valid_text(&f.answer) {
-        return back(f.task, "noi-dung");
-    }
-    match state
-        .db
-        .answer_difficulty(id, &f.answer, today(), &u.user.username)
-        .await
-    {
-        Ok(()) => back(f.task, "tra-loi"),
-        Err(_) => back(f.task, "loi"),
     }
 }
 
@@ -513,38 +518,6 @@ pub async fn return_report(
     Form(f): Form<ReviewForm>,
 ) -> Response {
     review(state, u, report_id, f, false).await
-}
-
-#[derive(Deserialize)]
-pub struct AliasForm {
-    csrf: String,
-    alias: String,
-}
-
-/// The standing agency adds another spelling to an agency of the registry.
-pub async fn add_alias(
-    State(state): State<AppState>,
-    PageUser(u): PageUser,
-    Path(code): Path<String>,
-    Form(f): Form<AliasForm>,
-) -> Response {
-    let code: String = code
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-        .take(40)
-        .collect();
-    let to = |m: &str| Redirect::to(&format!("/co-quan?tb={m}")).into_response();
-    if !u.check_csrf(&f.csrf) {
-        return to("csrf");
-    }
-    if !u.is_standing() {
-        return to("quyen");
-    }
-    match state.db.add_alias(&code, &f.alias, &u.user.username).await {
-        Ok(()) => to("ten-goi"),
-        Err(tiendo_store::StoreError::Invalid(_)) => to("ten-goi-trung"),
-        Err(_) => to("loi"),
-    }
 }
 
 #[derive(Deserialize)]

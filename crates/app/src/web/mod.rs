@@ -1,15 +1,25 @@
-//! `tiendo serve`: the web application and the JSON API (issue 4, first slice: accounts and
-//! sessions, the dashboard, the task list and the task page, read-only API with OpenAPI).
+//! `tiendo serve`: the web application and the JSON API.
 //!
 //! Server-rendered HTML (maud escapes every value: nothing from a document or a user is rendered
 //! as markup), assets embedded in the binary, no build step.
+//!
+//! - `pages`: Tổng quan, Nhiệm vụ, Việc của tôi, Nhật ký; `task`: the task page;
+//! - `actions`: the forms of an agency and the standing agency on a task; `edit`: editing and
+//!   reassigning a task;
+//! - `difficulties`, `registry`, `reports` (downloads, ranking, meetings), `import`;
+//! - `api`: the JSON API behind the pages; `auth`: accounts, sessions, CSRF.
 
 pub mod actions;
 pub mod api;
 pub mod auth;
+pub mod difficulties;
+pub mod edit;
 pub mod import;
 pub mod layout;
 pub mod pages;
+pub mod registry;
+pub mod reports;
+pub mod task;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -40,6 +50,43 @@ pub struct App {
     pub secure_cookies: bool,
     /// Uploaded files waiting for the confirmation of their preview.
     pub pending_imports: tokio::sync::Mutex<HashMap<String, import::Pending>>,
+}
+
+/// Which tasks a user may see: the standing agency and administrators all; leaders and viewers
+/// all but secret ones; an agency's focal point those its agency is assigned.
+pub struct Visibility {
+    everything: bool,
+    secret: std::collections::HashSet<i64>,
+    own: Option<std::collections::HashSet<i64>>,
+}
+
+impl Visibility {
+    pub fn of(u: &auth::CurrentUser, snap: &Snapshot) -> Visibility {
+        let own = match u.user.role.as_str() {
+            "focal" => Some(
+                u.user
+                    .agency_id
+                    .map(|a| snap.book.tasks_of_agency(a))
+                    .unwrap_or_default(),
+            ),
+            _ => None,
+        };
+        Visibility {
+            everything: u.is_standing(),
+            secret: snap.tasks.iter().filter(|t| t.1).map(|t| t.0).collect(),
+            own,
+        }
+    }
+
+    pub fn sees(&self, task: i64) -> bool {
+        if self.everything {
+            return true;
+        }
+        match &self.own {
+            Some(own) => own.contains(&task),
+            None => !self.secret.contains(&task),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -153,7 +200,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::dashboard))
         .route("/nhiem-vu", get(pages::tasks))
-        .route("/nhiem-vu/{id}", get(pages::task))
+        .route("/nhiem-vu/{id}", get(task::show))
         .route(
             "/nhiem-vu/{id}/bao-cao",
             post(actions::report).layer(axum::extract::DefaultBodyLimit::max(
@@ -166,14 +213,34 @@ pub fn router(state: AppState) -> Router {
         .route("/nhiem-vu/{id}/cam-ket", post(actions::commit))
         .route("/gia-han/{id}/duyet", post(actions::approve_deadline))
         .route("/gia-han/{id}/tu-choi", post(actions::refuse_deadline))
-        .route("/kho-khan/{id}/tra-loi", post(actions::answer_difficulty))
+        .route("/kho-khan/{id}/tra-loi", post(difficulties::answer))
+        .route("/kho-khan/{id}/chuyen", post(difficulties::forward))
+        .route("/nhiem-vu/{id}/sua", get(edit::form_page).post(edit::save))
+        .route("/nhiem-vu/{id}/giao", post(edit::assign))
+        .route("/nhiem-vu/{id}/ket-thuc-giao", post(edit::unassign))
         .route("/bao-cao/{id}/xac-nhan", post(actions::confirm_report))
         .route("/bao-cao/{id}/tra-lai", post(actions::return_report))
         .route("/cua-toi", get(pages::my_tasks))
-        .route("/kho-khan", get(pages::difficulties))
+        .route("/kho-khan", get(difficulties::register))
         .route("/nhat-ky", get(pages::audit))
-        .route("/co-quan", get(pages::registry))
-        .route("/co-quan/{code}/ten-goi", post(actions::add_alias))
+        .route("/co-quan", get(registry::list))
+        .route(
+            "/co-quan/moi",
+            get(registry::new_page).post(registry::create),
+        )
+        .route(
+            "/co-quan/{code}/sua",
+            get(registry::edit_page).post(registry::save),
+        )
+        .route("/co-quan/{code}/ten-goi", post(registry::add_alias))
+        .route("/bao-cao", get(reports::index))
+        .route("/bao-cao/tai/{file}", get(reports::download))
+        .route("/xep-hang", get(reports::ranking))
+        .route(
+            "/phien-hop",
+            get(reports::meetings).post(reports::add_meeting),
+        )
+        .route("/phien-hop/{id}/tai-lieu", get(reports::meeting_pack))
         .route("/dang-nhap", get(auth::login_page).post(auth::login))
         .route("/dang-xuat", post(auth::logout))
         .route(
@@ -195,10 +262,18 @@ pub async fn serve(db: Db, bind: &str, secure_cookies: bool) -> anyhow::Result<(
     let state = AppState::new(db, secure_cookies).await?;
     let refresher = state.clone();
     tokio::spawn(async move {
+        let mut ticks: u64 = 0;
         loop {
             tokio::time::sleep(Duration::from_secs(3)).await;
             if let Err(e) = refresher.refresh().await {
                 eprintln!("tiendo serve: không cập nhật được dữ liệu: {e:#}");
+            }
+            ticks += 1;
+            // Expired sessions and old failed log-ins are purged every ten minutes.
+            if ticks % 200 == 1
+                && let Err(e) = refresher.db.purge_expired().await
+            {
+                eprintln!("tiendo serve: không xóa được phiên hết hạn: {e:#}");
             }
         }
     });

@@ -17,7 +17,7 @@ use super::AppState;
 use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
 
-fn today() -> Date {
+pub(crate) fn today() -> Date {
     time::OffsetDateTime::now_utc().date()
 }
 
@@ -25,15 +25,15 @@ pub fn today_iso() -> String {
     iso(today())
 }
 
-fn date_or_today(s: Option<&str>) -> Date {
+pub(crate) fn date_or_today(s: Option<&str>) -> Date {
     s.and_then(parse_user_date).unwrap_or_else(today)
 }
 
-fn show_iso(s: Option<&str>) -> String {
+pub(crate) fn show_iso(s: Option<&str>) -> String {
     s.and_then(parse_user_date).map(vn).unwrap_or_default()
 }
 
-fn state_key(s: AssignmentState) -> &'static str {
+pub(crate) fn state_key(s: AssignmentState) -> &'static str {
     match s {
         AssignmentState::DoneOnTime => "done_on_time",
         AssignmentState::DoneLate => "done_late",
@@ -44,12 +44,12 @@ fn state_key(s: AssignmentState) -> &'static str {
     }
 }
 
-fn badge(s: AssignmentState) -> Markup {
+pub(crate) fn badge(s: AssignmentState) -> Markup {
     html! { span class={"badge s-" (state_key(s))} { (s.vietnamese()) } }
 }
 
 /// The audit log's actions in words.
-fn action_words(a: &str) -> &str {
+pub(crate) fn action_words(a: &str) -> &str {
     match a {
         "task.created" => "Tạo nhiệm vụ",
         "task.updated" => "Cập nhật nhiệm vụ",
@@ -64,11 +64,26 @@ fn action_words(a: &str) -> &str {
         "report.confirmed" => "Xác nhận hoàn thành",
         "report.returned" => "Trả lại báo cáo hoàn thành",
         "commitment.added" => "Cam kết hoàn thành",
+        "task.edited" => "Sửa nhiệm vụ",
+        "assignment.added" => "Giao thêm cơ quan",
+        "difficulty.forwarded" => "Chuyển khó khăn, vướng mắc",
+        "agency.added" => "Thêm cơ quan",
+        "agency.edited" => "Sửa thông tin cơ quan",
+        "agency.alias_added" => "Thêm tên gọi cơ quan",
+        "document.imported" => "Nhập tệp",
+        "document.generated" => "Sinh dữ liệu",
+        "user.created" => "Tạo tài khoản",
+        "user.password_changed" => "Đổi mật khẩu",
+        "api_token.created" => "Tạo mã truy cập API",
+        "committee.added" => "Thêm ban chỉ đạo",
+        "meeting.added" => "Ghi phiên họp",
+        "meeting.document_linked" => "Liên kết văn bản với phiên họp",
+        "formula.published" => "Công bố cách tính điểm",
         other => other,
     }
 }
 
-fn status_word(s: Option<&str>) -> &'static str {
+pub(crate) fn status_word(s: Option<&str>) -> &'static str {
     match s {
         Some("done") => "Đã hoàn thành",
         Some("done_late") => "Đã hoàn thành quá hạn",
@@ -216,6 +231,7 @@ pub struct TasksQuery {
     van_ban: Option<String>,
     tu: Option<String>,
     den: Option<String>,
+    lanh_dao: Option<String>,
     ngay: Option<String>,
     trang: Option<usize>,
 }
@@ -244,6 +260,7 @@ pub async fn tasks(
         document: q.van_ban.clone(),
         due_from: q.tu.as_deref().and_then(parse_user_date),
         due_to: q.den.as_deref().and_then(parse_user_date),
+        overseer: q.lanh_dao.clone(),
         only_agency_id: only_agency,
         see_all_secret,
     };
@@ -261,6 +278,7 @@ pub async fn tasks(
         || has(&q.co_quan)
         || has(&q.muc)
         || has(&q.van_ban)
+        || has(&q.lanh_dao)
         || filter.due_from.is_some()
         || filter.due_to.is_some();
     // Without text or date filters the list comes from memory (plan order, visibility, status);
@@ -300,6 +318,7 @@ pub async fn tasks(
     let mut agencies: Vec<(&String, &String)> =
         snap.agencies.values().map(|(c, n)| (c, n)).collect();
     agencies.sort_by(|a, b| a.1.cmp(b.1));
+    let overseers = state.db.overseers().await.unwrap_or_default();
     let link = |p: usize| -> String {
         let mut parts = vec![];
         for (k, v) in [
@@ -310,6 +329,7 @@ pub async fn tasks(
             ("van_ban", &q.van_ban),
             ("tu", &q.tu),
             ("den", &q.den),
+            ("lanh_dao", &q.lanh_dao),
             ("ngay", &q.ngay),
         ] {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
@@ -341,6 +361,12 @@ pub async fn tasks(
                 }
                 label { "Mục" input name="muc" value=(q.muc.as_deref().unwrap_or("")); }
                 label { "Văn bản giao" input name="van_ban" value=(q.van_ban.as_deref().unwrap_or("")) placeholder="vd: 71/NQ-CP"; }
+                label { "Lãnh đạo phụ trách"
+                    select name="lanh_dao" {
+                        option value="" { "Tất cả" }
+                        @for o in &overseers { option value=(o) selected[q.lanh_dao.as_deref() == Some(o.as_str())] { (o) } }
+                    }
+                }
                 label { "Hạn từ" input type="date" name="tu" value=(q.tu.as_deref().unwrap_or("")); }
                 label { "đến" input type="date" name="den" value=(q.den.as_deref().unwrap_or("")); }
                 label { "Tính đến ngày" input type="date" name="ngay" value=(iso(as_of)); }
@@ -373,7 +399,7 @@ pub async fn tasks(
     .into_response()
 }
 
-fn enc(s: &str) -> String {
+pub(crate) fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
@@ -386,274 +412,15 @@ fn enc(s: &str) -> String {
 }
 
 #[derive(Deserialize, Default)]
-pub struct TaskQuery {
+pub struct AsOfQuery {
     ngay: Option<String>,
-    /// A message code after a form ("bao-cao", "quyen", …).
-    tb: Option<String>,
-}
-
-pub async fn task(
-    State(state): State<AppState>,
-    PageUser(u): PageUser,
-    Path(id): Path<String>,
-    Query(q): Query<TaskQuery>,
-) -> Response {
-    let not_found = || {
-        (StatusCode::NOT_FOUND, page("Không tìm thấy", Some(&u), html! { h1 { "Không tìm thấy nhiệm vụ" } p { a href="/nhiem-vu" { "Về danh sách nhiệm vụ" } } })).into_response()
-    };
-    let Ok(id) = id.parse::<i64>() else {
-        return not_found();
-    };
-    let Ok(Some(t)) = state.db.task_detail(id).await else {
-        return not_found();
-    };
-    // Who may see it: a focal point only the tasks of its agency; secret ones only the standing
-    // agency and the agencies assigned. Otherwise it does not exist for them.
-    let assigned = |a: Option<i64>| a.is_some_and(|a| t.assignments.iter().any(|x| x.1 == a));
-    let visible = match u.user.role.as_str() {
-        "admin" | "standing" => true,
-        "focal" => assigned(u.user.agency_id),
-        _ => !t.secret,
-    };
-    if !visible {
-        return not_found();
-    }
-    let as_of = date_or_today(q.ngay.as_deref());
-    let snap = state.snapshot().await;
-    // Assignments this user may report on: all for the standing agency, its own for a focal point.
-    let actable: Vec<_> = t
-        .assignments
-        .iter()
-        .filter(|a| u.is_standing() || (u.user.role == "focal" && Some(a.1) == u.user.agency_id))
-        .collect();
-    let pending = state
-        .db
-        .pending_deadline_requests(id)
-        .await
-        .unwrap_or_default();
-    let difficulties = state.db.difficulties(Some(id)).await.unwrap_or_default();
-    let commitments = state.db.latest_commitments().await.unwrap_or_default();
-    let evidence = state.db.evidence_of_task(id).await.unwrap_or_default();
-    let to_review = if u.is_standing() {
-        state.db.completions_to_review(id).await.unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    let flash = q.tb.as_deref().and_then(super::actions::message);
-    let mut all_agencies: Vec<(&String, &String)> =
-        snap.agencies.values().map(|(c, n)| (c, n)).collect();
-    all_agencies.sort_by(|a, b| a.1.cmp(b.1));
-    page(
-        &format!("Nhiệm vụ {}", t.number),
-        Some(&u),
-        html! {
-            p { a href="/nhiem-vu" { "‹ Danh sách nhiệm vụ" } }
-            @if let Some((msg, ok)) = flash { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
-            h1 { (t.name) }
-            dl.fields {
-                dt { "Số thứ tự" } dd { (t.number) }
-                dt { "Văn bản, phụ lục" } dd { (t.document.as_deref().unwrap_or("")) }
-                dt { "Mục" } dd { (t.headings.join(" › ")) }
-                dt { "Cơ quan chủ trì (như văn bản)" } dd { (t.lead_raw.as_deref().unwrap_or("")) }
-                dt { "Kết quả, sản phẩm" } dd { (t.expected_result.as_deref().unwrap_or("")) }
-                dt { "Thời hạn" } dd { (t.deadline_raw) @if let Some(d) = t.due_on.as_deref() { " (" (show_iso(Some(d))) ")" } @if let Some(n) = &t.deadline_note { br; span.muted { (n) } } }
-                dt { "Căn cứ giao" } dd { (t.basis.as_deref().unwrap_or("")) }
-                dt { "Ban chỉ đạo" } dd { (t.committee) }
-                @if t.secret { dt { "Độ mật" } dd { "Mật" } }
-                @for (k, v) in &t.extra { dt { (k) } dd { (v) } }
-                @if !t.unresolved.is_empty() {
-                    dt { "Chưa xác định được cơ quan" }
-                    dd { @for (role, text) in &t.unresolved { (if role == "lead" { "Chủ trì: " } else { "Phối hợp: " }) (text) br; } }
-                }
-            }
-            h2 { "Phân công, tình trạng tính đến ngày " (vn(as_of)) }
-            table {
-                thead { tr { th { "Cơ quan" } th { "Vai trò" } th { "Hạn đang áp dụng" } th { "Tình trạng" } th { "Ghi chú" } } }
-                tbody {
-                    @for (aid, _, name, role, via, unit) in &t.assignments {
-                        @let ev = snap.book.evaluate_assignment(*aid, as_of);
-                        tr {
-                            td { (name) }
-                            td { (if role == "lead" { "Chủ trì" } else { "Phối hợp" }) }
-                            td { @if let Some(d) = ev.and_then(|e| e.due) { (vn(d)) } }
-                            td { @if let Some(e) = ev { (badge(e.state)) @if e.days_late > 0 { " " span.muted { (e.days_late) " ngày" } } } }
-                            td.muted {
-                                @if let Some(v) = via { "theo nhóm " (v) } @if let Some(x) = unit { " (" (x) ")" }
-                                @if let Some((on, roadmap, _)) = commitments.get(aid) { br; "Cam kết hoàn thành " (show_iso(Some(on))) ": " (roadmap) }
-                            }
-                        }
-                    }
-                }
-            }
-            @if !actable.is_empty() {
-                h2 { "Gửi báo cáo tiến độ" }
-                form.box method="post" action={"/nhiem-vu/" (t.id) "/bao-cao"} enctype="multipart/form-data" {
-                    input type="hidden" name="csrf" value=(u.csrf);
-                    label { "Phân công"
-                        select name="assignment" { @for a in &actable { option value=(a.0) { (a.2) " — " (if a.3 == "lead" { "chủ trì" } else { "phối hợp" }) } } }
-                    }
-                    label { "Tình trạng"
-                        select name="status" {
-                            option value="in_progress" { "Đang thực hiện" }
-                            option value="done" { "Đã hoàn thành" }
-                            option value="done_late" { "Đã hoàn thành quá hạn" }
-                            option value="not_done" { "Chưa hoàn thành" }
-                            option value="" { "Chỉ báo cáo nội dung" }
-                        }
-                    }
-                    label { "Ngày hoàn thành (nếu đã hoàn thành)" input type="date" name="completed_on"; }
-                    label.wide { "Kết quả thực hiện" textarea name="text" rows="3" required maxlength="5000" {} }
-                    label { "Tệp minh chứng (PDF, Word, Excel, JPG, PNG; tối đa 10 MB)" input type="file" name="evidence" accept=".pdf,.docx,.xlsx,.jpg,.jpeg,.png"; }
-                    button.primary type="submit" { "Gửi báo cáo" }
-                }
-                @let late: Vec<_> = actable.iter().filter(|a| snap.book.evaluate_assignment(a.0, as_of).is_some_and(|e| e.state == AssignmentState::OpenOverdue)).collect();
-                @if !late.is_empty() {
-                    h2 { "Cam kết hoàn thành" }
-                    form.box method="post" action={"/nhiem-vu/" (t.id) "/cam-ket"} {
-                        input type="hidden" name="csrf" value=(u.csrf);
-                        label { "Phân công quá hạn"
-                            select name="assignment" { @for a in &late { option value=(a.0) { (a.2) } } }
-                        }
-                        label { "Ngày cam kết hoàn thành" input type="date" name="committed_on" required; }
-                        label.wide { "Lộ trình thực hiện" textarea name="roadmap" rows="3" required maxlength="5000" {} }
-                        button.primary type="submit" { "Gửi cam kết" }
-                    }
-                }
-                h2 { "Đề nghị điều chỉnh thời hạn" }
-                form.box method="post" action={"/nhiem-vu/" (t.id) "/gia-han"} {
-                    input type="hidden" name="csrf" value=(u.csrf);
-                    label { "Phân công"
-                        select name="assignment" { @for a in &actable { option value=(a.0) { (a.2) } } }
-                    }
-                    label { "Thời hạn đề nghị" input name="deadline" required placeholder="vd: 30/9/2026 hoặc Quý III/2026"; }
-                    label.wide { "Lý do" textarea name="reason" rows="2" required maxlength="5000" {} }
-                    button.primary type="submit" { "Gửi đề nghị" }
-                }
-            }
-            @if !to_review.is_empty() {
-                h2 { "Báo cáo hoàn thành chờ xác nhận" }
-                table {
-                    thead { tr { th { "Ngày" } th { "Cơ quan" } th { "Nội dung" } th { "Xác nhận" } } }
-                    tbody {
-                        @for (rid, on, agency, text) in &to_review {
-                            tr {
-                                td { (show_iso(Some(on))) } td { (agency) } td { (text.as_deref().unwrap_or("")) }
-                                td {
-                                    form.inline method="post" action={"/bao-cao/" (rid) "/xac-nhan"} {
-                                        input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
-                                        button.primary type="submit" { "Xác nhận hoàn thành" }
-                                    }
-                                    form method="post" action={"/bao-cao/" (rid) "/tra-lai"} {
-                                        input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
-                                        input name="note" placeholder="Lý do trả lại" aria-label="Lý do trả lại";
-                                        button type="submit" { "Trả lại" }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            @if u.is_standing() && !pending.is_empty() {
-                h2 { "Đề nghị điều chỉnh thời hạn chờ duyệt" }
-                table {
-                    thead { tr { th { "Cơ quan" } th { "Thời hạn đề nghị" } th { "Lý do" } th { "Người gửi" } th { "Quyết định" } } }
-                    tbody {
-                        @for (cid, agency, raw, reason, by) in &pending {
-                            tr {
-                                td { (agency) } td { (raw) } td { (reason) } td { (by) }
-                                td {
-                                    form.inline method="post" action={"/gia-han/" (cid) "/duyet"} {
-                                        input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
-                                        button.primary type="submit" { "Duyệt" }
-                                    }
-                                    form.inline method="post" action={"/gia-han/" (cid) "/tu-choi"} {
-                                        input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
-                                        button type="submit" { "Từ chối" }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            h2 { "Khó khăn, vướng mắc" }
-            @if difficulties.is_empty() { p.muted { "Chưa có khó khăn, vướng mắc." } } @else {
-                table {
-                    thead { tr { th { "Ngày" } th { "Cơ quan nêu" } th { "Nội dung" } th { "Cơ quan xử lý" } th { "Trả lời" } } }
-                    tbody {
-                        @for d in &difficulties {
-                            tr {
-                                td { (show_iso(d.1.get(..10))) } td { (d.2) } td { (d.3) } td { (d.4.as_deref().unwrap_or("")) }
-                                td {
-                                    @if let Some(a) = &d.6 { (a) }
-                                    @else if u.is_standing() {
-                                        form method="post" action={"/kho-khan/" (d.0) "/tra-loi"} {
-                                            input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
-                                            textarea name="answer" rows="2" required maxlength="5000" aria-label="Nội dung trả lời" {}
-                                            button.primary type="submit" { "Trả lời" }
-                                        }
-                                    } @else { span.muted { "Chờ trả lời" } }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            @if u.user.role == "focal" && !actable.is_empty() {
-                h2 { "Báo khó khăn, vướng mắc" }
-                form.box method="post" action={"/nhiem-vu/" (t.id) "/kho-khan"} {
-                    input type="hidden" name="csrf" value=(u.csrf);
-                    label.wide { "Nội dung" textarea name="text" rows="3" required maxlength="5000" {} }
-                    label { "Đề nghị cơ quan xử lý"
-                        select name="handler" {
-                            option value="" { "Cơ quan thường trực" }
-                            @for (code, name) in &all_agencies { option value=(code) { (name) } }
-                        }
-                    }
-                    button.primary type="submit" { "Gửi" }
-                }
-            }
-            h2 { "Lịch sử thời hạn" }
-            @if t.changes.is_empty() { p.muted { "Chưa điều chỉnh thời hạn." } } @else {
-                table {
-                    thead { tr { th { "Hiệu lực từ" } th { "Áp dụng cho" } th { "Thời hạn mới" } th { "Lý do" } th { "Người duyệt" } th { "Kết quả" } } }
-                    tbody { @for c in &t.changes { tr { td { (show_iso(Some(&c.0))) } td { (c.1.as_deref().unwrap_or("Toàn bộ nhiệm vụ")) } td { (c.2) } td { (c.3) } td { (c.4.as_deref().unwrap_or("")) } td { (match c.5.as_str() { "approved" => "Đã duyệt", "requested" => "Chờ duyệt", _ => "Từ chối" }) } } } }
-                }
-            }
-            h2 { "Báo cáo tiến độ" }
-            @if t.reports.is_empty() { p.muted { "Chưa có báo cáo." } } @else {
-                table {
-                    thead { tr { th { "Ngày" } th { "Cơ quan" } th { "Tình trạng báo cáo" } th { "Nội dung" } th { "Cơ quan thường trực" } } }
-                    tbody {
-                        @for r in &t.reports {
-                            tr {
-                                td { (show_iso(Some(&r.0))) } td { (r.1) } td { (status_word(r.2.as_deref())) } td { (r.3.as_deref().unwrap_or("")) }
-                                td { @match r.5.as_deref() { Some("confirmed") => { "Đã xác nhận" }, Some("returned") => { "Trả lại: " (r.6.as_deref().unwrap_or("")) }, _ => {} } }
-                            }
-                        }
-                    }
-                }
-            }
-            @if !evidence.is_empty() {
-                h2 { "Tệp minh chứng" }
-                ul { @for (eid, _, name, size) in &evidence { li { a href={"/minh-chung/" (eid)} { (name) } " " span.muted { "(" (size / 1024 + 1) " KB)" } } } }
-            }
-            h2 { "Lịch sử thay đổi" }
-            table {
-                thead { tr { th { "Thời điểm" } th { "Người thực hiện" } th { "Việc" } } }
-                tbody { @for h in &t.history { tr { td { (h.0.replace('T', " ").chars().take(19).collect::<String>()) } td { (h.1) } td { (action_words(&h.2)) } } } }
-            }
-        },
-    )
-    .into_response()
 }
 
 /// "Việc của tôi": an agency's assignments, the late ones first.
 pub async fn my_tasks(
     State(state): State<AppState>,
     PageUser(u): PageUser,
-    Query(q): Query<TaskQuery>,
+    Query(q): Query<AsOfQuery>,
 ) -> Response {
     let as_of = date_or_today(q.ngay.as_deref());
     let Some(agency) = u.user.agency_id else {
@@ -702,96 +469,6 @@ pub async fn my_tasks(
                             td { (if role == "lead" { "Chủ trì" } else { "Phối hợp" }) }
                             td { @if let Some(d) = e.due { (vn(d)) } }
                             td { (badge(e.state)) @if e.days_late > 0 { " " span.muted { (e.days_late) " ngày" } } }
-                        }
-                    }
-                }
-            }
-        },
-    )
-    .into_response()
-}
-
-#[derive(Deserialize, Default)]
-pub struct DifficultiesQuery {
-    nen: Option<String>,
-    xu_ly: Option<String>,
-    tinh_trang: Option<String>,
-}
-
-/// "Khó khăn, vướng mắc": the register, filtered by raising agency, handling agency and state.
-pub async fn difficulties(
-    State(state): State<AppState>,
-    PageUser(u): PageUser,
-    Query(q): Query<DifficultiesQuery>,
-) -> Response {
-    let all = state.db.difficulties(None).await.unwrap_or_default();
-    let snap = state.snapshot().await;
-    let own_name = u
-        .user
-        .agency_id
-        .and_then(|a| snap.agencies.get(&a))
-        .map(|a| a.1.clone());
-    let name_of = |code: &Option<String>| {
-        code.as_deref()
-            .filter(|c| !c.is_empty())
-            .and_then(|c| snap.agencies.values().find(|a| a.0 == c))
-            .map(|a| a.1.clone())
-    };
-    let (raiser, handler) = (name_of(&q.nen), name_of(&q.xu_ly));
-    let rows: Vec<_> = all
-        .iter()
-        .filter(|d| {
-            u.user.role != "focal"
-                || own_name
-                    .as_deref()
-                    .is_some_and(|n| d.2 == n || d.4.as_deref().is_some_and(|h| h.contains(n)))
-        })
-        .filter(|d| raiser.as_deref().is_none_or(|r| d.2 == r))
-        .filter(|d| {
-            handler
-                .as_deref()
-                .is_none_or(|h| d.4.as_deref().is_some_and(|x| x.contains(h)))
-        })
-        .filter(|d| match q.tinh_trang.as_deref() {
-            Some("open") => d.5 == "open",
-            Some("answered") => d.5 == "answered",
-            _ => true,
-        })
-        .collect();
-    let mut agencies: Vec<(&String, &String)> =
-        snap.agencies.values().map(|(c, n)| (c, n)).collect();
-    agencies.sort_by(|a, b| a.1.cmp(b.1));
-    page(
-        "Khó khăn, vướng mắc",
-        Some(&u),
-        html! {
-            h1 { "Khó khăn, vướng mắc" }
-            form.filters method="get" action="/kho-khan" {
-                label { "Cơ quan nêu"
-                    select name="nen" { option value="" { "Tất cả" } @for (c, n) in &agencies { option value=(c) selected[q.nen.as_deref() == Some(c.as_str())] { (n) } } }
-                }
-                label { "Cơ quan xử lý"
-                    select name="xu_ly" { option value="" { "Tất cả" } @for (c, n) in &agencies { option value=(c) selected[q.xu_ly.as_deref() == Some(c.as_str())] { (n) } } }
-                }
-                label { "Tình trạng"
-                    select name="tinh_trang" {
-                        @for (v, l) in [("", "Tất cả"), ("open", "Chưa trả lời"), ("answered", "Đã trả lời")] { option value=(v) selected[q.tinh_trang.as_deref().unwrap_or("") == v] { (l) } }
-                    }
-                }
-                button.primary type="submit" { "Lọc" }
-            }
-            p.muted { (rows.len()) " khó khăn, vướng mắc" }
-            table {
-                thead { tr { th { "Ngày" } th { "Cơ quan nêu" } th { "Nội dung" } th { "Cơ quan xử lý" } th { "Tình trạng" } th { "Trả lời" } } }
-                tbody {
-                    @for d in &rows {
-                        tr {
-                            td { (show_iso(d.1.get(..10))) }
-                            td { (d.2) }
-                            td { @if let Some(task) = d.7 { a href={"/nhiem-vu/" (task)} { (d.3) } } @else { (d.3) } }
-                            td { (d.4.as_deref().unwrap_or("Cơ quan thường trực")) }
-                            td { (if d.5 == "open" { "Chưa trả lời" } else { "Đã trả lời" }) }
-                            td { (d.6.as_deref().unwrap_or("")) }
                         }
                     }
                 }
@@ -854,75 +531,6 @@ pub async fn audit(
     .into_response()
 }
 
-#[derive(Deserialize, Default)]
-pub struct RegistryQuery {
-    q: Option<String>,
-    tb: Option<String>,
-}
-
-/// The agency registry: names, spellings, validity; the standing agency adds spellings.
-pub async fn registry(
-    State(state): State<AppState>,
-    PageUser(u): PageUser,
-    Query(q): Query<RegistryQuery>,
-) -> Response {
-    let Ok(reg) = state.db.load_registry().await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    let key =
-        q.q.as_deref()
-            .map(tiendo_domain::text::name_key)
-            .unwrap_or_default();
-    let list: Vec<_> = reg
-        .registry
-        .agencies()
-        .iter()
-        .filter(|a| {
-            key.is_empty()
-                || tiendo_domain::text::name_key(&a.name).contains(&key)
-                || a.aliases
-                    .iter()
-                    .any(|x| tiendo_domain::text::name_key(x).contains(&key))
-                || a.code.to_lowercase().contains(&key)
-        })
-        .collect();
-    let flash = q.tb.as_deref().and_then(super::actions::message);
-    page(
-        "Danh mục cơ quan",
-        Some(&u),
-        html! {
-            h1 { "Danh mục cơ quan" }
-            @if let Some((msg, ok)) = flash { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
-            form.filters method="get" action="/co-quan" {
-                label { "Tìm (không cần dấu)" input type="search" name="q" value=(q.q.as_deref().unwrap_or("")); }
-                button.primary type="submit" { "Tìm" }
-            }
-            p.muted { (list.len()) " cơ quan" }
-            table {
-                thead { tr { th { "Mã" } th { "Tên" } th { "Loại" } th { "Tên gọi khác" } th { "Hiệu lực" } @if u.is_standing() { th { "Thêm tên gọi" } } } }
-                tbody {
-                    @for a in &list {
-                        tr {
-                            td { (a.code) } td { (a.name) } td { (a.kind.as_str()) } td { (a.aliases.join("; ")) }
-                            td { @if let Some(f) = a.valid_from { "từ " (vn(f)) " " } @if let Some(t) = a.valid_to { "đến " (vn(t)) } }
-                            @if u.is_standing() {
-                                td {
-                                    form method="post" action={"/co-quan/" (a.code) "/ten-goi"} {
-                                        input type="hidden" name="csrf" value=(u.csrf);
-                                        input name="alias" required maxlength="300" aria-label={"Tên gọi khác của " (a.name)};
-                                        button type="submit" { "Thêm" }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        },
-    )
-    .into_response()
-}
-
 /// Downloads an evidence file, for whoever may see its task; never shown inline.
 pub async fn evidence(
     State(state): State<AppState>,
@@ -941,7 +549,7 @@ pub async fn evidence(
         "focal" => u
             .user
             .agency_id
-            .is_some_and(|a| t.assignments.iter().any(|x| x.1 == a)),
+            .is_some_and(|a| t.assignments.iter().any(|x| x.agency_id == a)),
         _ => !t.secret,
     };
     if !visible {

@@ -51,6 +51,23 @@ impl AgencyKind {
         serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
     }
 
+    /// The title of the agency's head, who answers for its score ("Bộ trưởng", "Chủ tịch Ủy ban
+    /// nhân dân"), when the registry does not name another.
+    pub fn head_title(self) -> &'static str {
+        match self {
+            Self::Ministry | Self::FormerMinistry => "Bộ trưởng",
+            Self::MinistryLevel | Self::GovernmentAgency | Self::CentralBody | Self::SubUnit => {
+                "Thủ trưởng"
+            }
+            Self::Corporation => "Chủ tịch Hội đồng thành viên",
+            Self::City | Self::Province | Self::FormerProvince | Self::Commune => {
+                "Chủ tịch Ủy ban nhân dân"
+            }
+            Self::Department => "Giám đốc",
+            Self::Other => "Người đứng đầu",
+        }
+    }
+
     /// Provinces and centrally-run cities (the "địa phương" of national documents).
     pub fn is_local(self) -> bool {
         matches!(self, Self::City | Self::Province | Self::FormerProvince)

@@ -1,0 +1,514 @@
+//! `tiendo report …`, `tiendo score`, `tiendo formula …`, `tiendo meetings …`: the reports of
+//! [`crate::reports`] on the command line, as JSON, text, Word or Excel.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow, bail};
+use tiendo_domain::deadline::{iso, parse_user_date, vn};
+use tiendo_domain::scoring::{Formula, Month};
+use tiendo_store::Db;
+
+use crate::cli::{
+    DocArgs, Format, FormulaCommand, MeetingCommand, ReportCommand, ReportFormat, emit,
+    parse_date_arg, short, today, write_official,
+};
+use crate::reports::{self, Presentation, everything};
+
+fn presentation(doc: DocArgs) -> Presentation {
+    Presentation {
+        attached_to: doc.attached_to,
+        place: None,
+    }
+}
+
+fn stem(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
+/// The name of the committee issuing a document (the Government's by default).
+async fn issuer(db: &Db) -> anyhow::Result<String> {
+    Ok(db
+        .committees()
+        .await?
+        .into_iter()
+        .find(|c| c.0 == tiendo_store::seed::DEFAULT_COMMITTEE)
+        .map(|c| c.1)
+        .unwrap_or_else(|| "BAN CHỈ ĐẠO".into()))
+}
+
+pub async fn run(db: &Db, report: ReportCommand) -> anyhow::Result<ExitCode> {
+    match report {
+        ReportCommand::Overdue {
+            as_of,
+            committee,
+            format,
+            output,
+            doc,
+        } => {
+            let as_of = parse_date_arg("--as-of", &as_of)?;
+            if let Some(c) = &committee
+                && !db.committees().await?.iter().any(|x| &x.0 == c)
+            {
+                bail!("không có ban chỉ đạo mã {c} (xem: tiendo committees list)");
+            }
+            let book = db.load_status_book().await?;
+            let tasks = db.task_infos().await?;
+            let agencies = db.agency_names().await?;
+            let r = reports::overdue(
+                &book,
+                &tasks,
+                &agencies,
+                as_of,
+                committee.as_deref(),
+                &everything,
+            );
+            let text = match format {
+                ReportFormat::Docx | ReportFormat::Xlsx => {
+                    let d = reports::overdue_doc(&r, &presentation(doc));
+                    return write_official(
+                        &d,
+                        format,
+                        output,
+                        &format!("nhiem-vu-qua-han-{}", iso(as_of)),
+                    );
+                }
+                ReportFormat::Json => serde_json::to_string_pretty(&r)?,
+                ReportFormat::Text => {
+                    let mut s = format!(
+                        "DANH SÁCH NHIỆM VỤ QUÁ HẠN\nDữ liệu tính đến ngày {}\n\n",
+                        vn(as_of)
+                    );
+                    for (i, it) in r.items.iter().enumerate() {
+                        let late: Vec<&str> =
+                            it.late_agencies.iter().map(|a| a.name.as_str()).collect();
+                        s.push_str(&format!(
+                            "{}. [{}] {}\n   Thời hạn: {} ({})\n   Đơn vị chưa hoàn thành: {}\n",
+                            i + 1,
+                            it.number,
+                            it.name,
+                            it.deadline_raw,
+                            it.due.map(vn).unwrap_or_default(),
+                            late.join("; ")
+                        ));
+                    }
+                    s.push_str(&format!("\nTổng số: {} nhiệm vụ quá hạn", r.items.len()));
+                    s
+                }
+            };
+            emit(&output, &text)?;
+        }
+        ReportCommand::Results {
+            document,
+            as_of,
+            format,
+            output,
+            doc,
+        } => {
+            let as_of = match as_of {
+                Some(s) => parse_date_arg("--as-of", &s)?,
+                None => today(),
+            };
+            let book = db.load_status_book().await?;
+            let Some(r) = reports::results(db, &book, &document, as_of, &everything).await? else {
+                bail!(
+                    "không có văn bản \"{document}\" (số ký hiệu trong cột căn cứ giao, hoặc khóa của tệp đã nhập)"
+                );
+            };
+            match format {
+                ReportFormat::Docx | ReportFormat::Xlsx => {
+                    let d = reports::results_doc(&r, &presentation(doc));
+                    return write_official(
+                        &d,
+                        format,
+                        output,
+                        &format!("ket-qua-{}-{}", stem(&document), iso(as_of)),
+                    );
+                }
+                ReportFormat::Json | ReportFormat::Text => {
+                    emit(&output, &serde_json::to_string_pretty(&r)?)?;
+                }
+            }
+        }
+        ReportCommand::Commitments {
+            as_of,
+            answer_by,
+            format,
+            output,
+            doc,
+        } => {
+            let as_of = parse_date_arg("--as-of", &as_of)?;
+            let answer_by = answer_by
+                .map(|d| parse_date_arg("--answer-by", &d))
+                .transpose()?;
+            let book = db.load_status_book().await?;
+            let r = reports::commitments(db, &book, as_of, answer_by, &everything).await?;
+            match format {
+                ReportFormat::Docx | ReportFormat::Xlsx => {
+                    let d = reports::commitments_doc(&r, &presentation(doc));
+                    return write_official(&d, format, output, &format!("cam-ket-{}", iso(as_of)));
+                }
+                ReportFormat::Json | ReportFormat::Text => {
+                    emit(&output, &serde_json::to_string_pretty(&r)?)?;
+                }
+            }
+        }
+        ReportCommand::Difficulties {
+            as_of,
+            format,
+            output,
+            doc,
+        } => {
+            let as_of = match as_of {
+                Some(s) => parse_date_arg("--as-of", &s)?,
+                None => today(),
+            };
+            let rows = reports::difficulties_as_of(db.difficulties(None).await?, as_of);
+            match format {
+                ReportFormat::Docx | ReportFormat::Xlsx => {
+                    let d = reports::difficulties_doc(&rows, as_of, &presentation(doc));
+                    return write_official(
+                        &d,
+                        format,
+                        output,
+                        &format!("kho-khan-vuong-mac-{}", iso(as_of)),
+                    );
+                }
+                ReportFormat::Json | ReportFormat::Text => {
+                    let open = rows.iter().filter(|d| d.state != "answered").count();
+                    let late = rows.iter().filter(|d| d.answer_overdue(as_of)).count();
+                    emit(
+                        &output,
+                        &serde_json::to_string_pretty(&serde_json::json!({
+                            "as_of": iso(as_of),
+                            "total": rows.len(),
+                            "open": open,
+                            "answer_overdue": late,
+                            "difficulties": rows,
+                        }))?,
+                    )?;
+                }
+            }
+        }
+        ReportCommand::Summary { as_of } => {
+            let as_of = parse_date_arg("--as-of", &as_of)?;
+            let book = db.load_status_book().await?;
+            let mut tasks = tiendo_domain::status::FourWay::default();
+            for s in book.task_states(as_of).into_values() {
+                tasks.add(s);
+            }
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "as_of": iso(as_of),
+                    "tasks": tasks,
+                    "lead_assignments": book.totals(as_of),
+                }))?
+            );
+        }
+        ReportCommand::DueSoon {
+            as_of,
+            days,
+            format,
+        } => {
+            let as_of = parse_date_arg("--as-of", &as_of)?;
+            if !(0..=366).contains(&days) {
+                bail!("--days phải từ 0 đến 366");
+            }
+            let book = db.load_status_book().await?;
+            let tasks = db.task_infos().await?;
+            let agencies = db.agency_names().await?;
+            let items: Vec<serde_json::Value> = book
+                .due_soon(as_of, days)
+                .into_iter()
+                .map(|d| {
+                    let t = tasks.get(&d.task);
+                    serde_json::json!({
+                        "task_id": d.task.to_string(),
+                        "number": t.map(|t| t.number.clone()),
+                        "name": t.map(|t| t.name.clone()),
+                        "agency": agencies.get(&d.agency).map(|a| a.1.clone()),
+                        "due": iso(d.due),
+                        "days_left": (d.due - as_of).whole_days(),
+                    })
+                })
+                .collect();
+            match format {
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &serde_json::json!({ "as_of": iso(as_of), "days": days, "items": items })
+                    )?
+                ),
+                Format::Text => {
+                    println!("Sắp đến hạn trong {days} ngày kể từ {}", vn(as_of));
+                    for i in &items {
+                        println!(
+                            "  [{}] {} — {} — hạn {} (còn {} ngày)",
+                            i["number"].as_str().unwrap_or(""),
+                            short(i["name"].as_str().unwrap_or(""), 70),
+                            i["agency"].as_str().unwrap_or(""),
+                            i["due"]
+                                .as_str()
+                                .and_then(parse_user_date)
+                                .map(vn)
+                                .unwrap_or_default(),
+                            i["days_left"]
+                        );
+                    }
+                }
+            }
+        }
+        ReportCommand::Agencies {
+            as_of,
+            format,
+            output,
+            doc,
+        } => {
+            let as_of = parse_date_arg("--as-of", &as_of)?;
+            let book = db.load_status_book().await?;
+            let names = db.agency_names().await?;
+            let difficulties = db.difficulties(None).await?;
+            let r = reports::agencies(&book, &names, &difficulties, as_of);
+            let text = match format {
+                ReportFormat::Docx | ReportFormat::Xlsx => {
+                    let d = reports::agencies_doc(&r, &presentation(doc));
+                    return write_official(
+                        &d,
+                        format,
+                        output,
+                        &format!("tinh-hinh-theo-co-quan-{}", iso(as_of)),
+                    );
+                }
+                ReportFormat::Json => serde_json::to_string_pretty(&r)?,
+                ReportFormat::Text => {
+                    let mut s = format!(
+                        "Dữ liệu tính đến ngày {}\n{:<50} {:>8} {:>8} {:>8} {:>8} {:>8}\n",
+                        vn(as_of),
+                        "Cơ quan",
+                        "Đúng hạn",
+                        "Quá hạn",
+                        "Trong hạn",
+                        "Trễ hạn",
+                        "Tỷ lệ"
+                    );
+                    for r in &r.agencies {
+                        s.push_str(&format!(
+                            "{:<50} {:>8} {:>8} {:>8} {:>8} {:>8}\n",
+                            r.name,
+                            r.counts.done_on_time,
+                            r.counts.done_late,
+                            r.counts.open_in_time,
+                            r.counts.open_overdue,
+                            r.on_time_rate.map(|x| format!("{x}%")).unwrap_or_default()
+                        ));
+                    }
+                    s
+                }
+            };
+            emit(&output, &text)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_formula(path: &PathBuf) -> anyhow::Result<(Formula, String)> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("không đọc được {}", path.display()))?;
+    let f = Formula::from_toml(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+    Ok((f, text))
+}
+
+pub async fn score(
+    db: &Db,
+    month: &str,
+    format: ReportFormat,
+    output: Option<PathBuf>,
+    formula: Option<PathBuf>,
+    attached_to: Option<String>,
+    place: Option<String>,
+) -> anyhow::Result<ExitCode> {
+    let month = Month::parse(month)
+        .ok_or_else(|| anyhow!("--month: tháng không hợp lệ \"{month}\" (dùng YYYY-MM)"))?;
+    let formula = formula.as_ref().map(read_formula).transpose()?;
+    let book = db.load_status_book().await?;
+    let r = reports::score(db, &book, month, formula).await?;
+    match format {
+        ReportFormat::Docx | ReportFormat::Xlsx => {
+            let p = Presentation { attached_to, place };
+            let d = reports::score_doc(&r, &issuer(db).await?, today(), &p);
+            write_official(&d, format, output, &format!("xep-hang-{month}"))
+        }
+        ReportFormat::Json => {
+            emit(&output, &serde_json::to_string_pretty(&r)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ReportFormat::Text => {
+            let mut s = format!(
+                "XẾP HẠNG {} — {}\n{:>4} {:<45} {:>8} {:>8}\n",
+                month.vietnamese().to_uppercase(),
+                r.formula_name,
+                "Hạng",
+                "Cơ quan",
+                "Điểm",
+                "Đổi"
+            );
+            for row in &r.rows {
+                s.push_str(&format!(
+                    "{:>4} {:<45} {:>8} {:>8}\n",
+                    row.rank.map(|x| x.to_string()).unwrap_or_default(),
+                    short(&row.name, 45),
+                    row.score.map(|x| format!("{x:.2}")).unwrap_or_default(),
+                    row.rank_change
+                        .map(|x| format!("{x:+}"))
+                        .unwrap_or_default()
+                ));
+            }
+            emit(&output, &s)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+pub async fn formula(db: &Db, command: FormulaCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        FormulaCommand::Show { month } => {
+            let month = match month {
+                Some(m) => Month::parse(&m)
+                    .ok_or_else(|| anyhow!("--month: tháng không hợp lệ \"{m}\" (dùng YYYY-MM)"))?,
+                None => Month::of(today()),
+            };
+            let (_, v) = db.formula_for(month).await?;
+            match &v.effective_from {
+                Some(from) => eprintln!(
+                    "Cách tính áp dụng cho {}: công bố áp dụng từ {from} (bởi {}).",
+                    month.vietnamese(),
+                    v.created_by.as_deref().unwrap_or("")
+                ),
+                None => eprintln!(
+                    "Cách tính áp dụng cho {}: cách tính mặc định kèm chương trình.",
+                    month.vietnamese()
+                ),
+            }
+            print!("{}", v.content);
+        }
+        FormulaCommand::Publish { file, from_month } => {
+            let from = Month::parse(&from_month).ok_or_else(|| {
+                anyhow!("--from-month: tháng không hợp lệ \"{from_month}\" (dùng YYYY-MM)")
+            })?;
+            let (_, text) = read_formula(&file)?;
+            db.publish_formula(&text, from, today(), "cli").await?;
+            println!("Đã công bố cách tính điểm áp dụng từ {}", from.vietnamese());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn meetings(db: &Db, command: MeetingCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        MeetingCommand::Add {
+            name,
+            held_on,
+            documents,
+            committee,
+        } => {
+            let held_on = parse_date_arg("--held-on", &held_on)?;
+            let id = db
+                .add_meeting(committee.as_deref(), &name, held_on, &documents, "cli")
+                .await?;
+            let tasks = db.tasks_of_meeting(id).await?;
+            println!(
+                "Đã ghi phiên họp {id}: {name} ({}), {} nhiệm vụ đã liên kết",
+                vn(held_on),
+                tasks.len()
+            );
+        }
+        MeetingCommand::Link { meeting, document } => {
+            db.link_meeting_document(meeting, &document, "cli").await?;
+            let tasks = db.tasks_of_meeting(meeting).await?;
+            println!(
+                "Đã liên kết {document} với phiên họp {meeting}: {} nhiệm vụ",
+                tasks.len()
+            );
+        }
+        MeetingCommand::List { format } => {
+            let all = db.meetings().await?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&all)?),
+                Format::Text => {
+                    for m in &all {
+                        let n = db.tasks_of_meeting(m.id).await?.len();
+                        println!(
+                            "{:>4}  {}  {}  [{}]  {n} nhiệm vụ",
+                            m.id,
+                            parse_user_date(&m.held_on).map(vn).unwrap_or_default(),
+                            m.name,
+                            m.document_labels().join(", ")
+                        );
+                    }
+                }
+            }
+        }
+        MeetingCommand::Prepare {
+            meeting,
+            as_of,
+            next,
+            output,
+            place,
+        } => {
+            let as_of = match as_of {
+                Some(s) => parse_date_arg("--as-of", &s)?,
+                None => today(),
+            };
+            let all = db.meetings().await?;
+            let m = match meeting {
+                Some(id) => all
+                    .into_iter()
+                    .find(|m| m.id == id)
+                    .ok_or_else(|| anyhow!("không có phiên họp {id} (xem: tiendo meetings list)"))?,
+                None => all.into_iter().next().ok_or_else(|| {
+                    anyhow!("chưa có phiên họp nào (tiendo meetings add --name … --held-on … --document …)")
+                })?,
+            };
+            let book = db.load_status_book().await?;
+            let ids = db.tasks_of_meeting(m.id).await?;
+            let label = if m.documents.is_empty() {
+                m.name.clone()
+            } else {
+                m.document_labels().join(", ")
+            };
+            let results = reports::results_of(db, &book, &label, &ids, as_of, &everything).await?;
+            let tasks = db.task_infos().await?;
+            let agencies = db.agency_names().await?;
+            let overdue = reports::overdue(&book, &tasks, &agencies, as_of, None, &everything);
+            let p = Presentation {
+                attached_to: None,
+                place,
+            };
+            let pack = reports::meeting_pack(
+                &m,
+                next.as_deref(),
+                &results,
+                &overdue,
+                &issuer(db).await?,
+                today(),
+                &p,
+            );
+            let path = output.unwrap_or_else(|| {
+                PathBuf::from(format!("tai-lieu-phien-hop-{}-{}.docx", m.id, iso(as_of)))
+            });
+            std::fs::write(&path, pack.to_docx()?)
+                .with_context(|| format!("không ghi được {}", path.display()))?;
+            eprintln!(
+                "Đã ghi {} ({} nhiệm vụ của {}; {} nhiệm vụ quá hạn)",
+                path.display(),
+                results.items.len(),
+                m.name,
+                overdue.items.len()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

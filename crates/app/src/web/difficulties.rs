@@ -1,0 +1,201 @@
+//! "Khó khăn, vướng mắc": the register (filters: raising agency, handling agency, state, answers
+//! overdue); the standing agency answers or forwards a difficulty with an answer deadline; the
+//! agency it was forwarded to answers it.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use maud::html;
+use serde::Deserialize;
+use tiendo_domain::deadline::parse_user_date;
+use tiendo_store::StoreError;
+use tiendo_store::difficulties::Difficulty;
+
+use super::actions::{back, standing_only, valid_text};
+use super::auth::{CurrentUser, PageUser};
+use super::layout::page;
+use super::pages::{show_iso, today};
+use super::{AppState, Visibility};
+
+#[derive(Deserialize, Default, Clone)]
+pub struct RegisterQuery {
+    pub nen: Option<String>,
+    pub xu_ly: Option<String>,
+    /// open, answered, overdue
+    pub tinh_trang: Option<String>,
+}
+
+/// The difficulties a user sees, filtered: a focal point those its agency raised or must answer
+/// (on tasks it may see); others all those on tasks they may see.
+pub async fn filtered(
+    state: &AppState,
+    u: &CurrentUser,
+    q: &RegisterQuery,
+) -> anyhow::Result<Vec<Difficulty>> {
+    let all = state.db.difficulties(None).await?;
+    let snap = state.snapshot().await;
+    let vis = Visibility::of(u, &snap);
+    let code_of = |id: i64| snap.agencies.get(&id).map(|a| a.0.as_str());
+    let own = u.user.agency_id.filter(|_| u.user.role == "focal");
+    let day = today();
+    let mut rows: Vec<Difficulty> = all
+        .into_iter()
+        .filter(|d| d.task_id.is_none_or(|t| vis.sees(t)))
+        .filter(|d| own.is_none_or(|a| d.agency_id == a || d.handlers.iter().any(|h| h.0 == a)))
+        .filter(|d| {
+            q.nen
+                .as_deref()
+                .filter(|c| !c.is_empty())
+                .is_none_or(|c| code_of(d.agency_id) == Some(c))
+        })
+        .filter(|d| {
+            q.xu_ly
+                .as_deref()
+                .filter(|c| !c.is_empty())
+                .is_none_or(|c| d.handlers.iter().any(|h| code_of(h.0) == Some(c)))
+        })
+        .filter(|d| match q.tinh_trang.as_deref() {
+            Some("open") => d.state == "open",
+            Some("answered") => d.state == "answered",
+            Some("overdue") => d.answer_overdue(day),
+            _ => true,
+        })
+        .collect();
+    rows.reverse();
+    Ok(rows)
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Query(q): Query<RegisterQuery>,
+) -> Response {
+    let rows = filtered(&state, &u, &q).await.unwrap_or_default();
+    let snap = state.snapshot().await;
+    let agencies = super::task::agency_options(&snap);
+    let day = today();
+    page(
+        "Khó khăn, vướng mắc",
+        Some(&u),
+        html! {
+            h1 { "Khó khăn, vướng mắc" }
+            form.filters method="get" action="/kho-khan" {
+                label { "Cơ quan nêu"
+                    select name="nen" { option value="" { "Tất cả" } @for (c, n) in &agencies { option value=(c) selected[q.nen.as_deref() == Some(c.as_str())] { (n) } } }
+                }
+                label { "Cơ quan xử lý"
+                    select name="xu_ly" { option value="" { "Tất cả" } @for (c, n) in &agencies { option value=(c) selected[q.xu_ly.as_deref() == Some(c.as_str())] { (n) } } }
+                }
+                label { "Tình trạng"
+                    select name="tinh_trang" {
+                        @for (v, l) in [("", "Tất cả"), ("open", "Chưa trả lời"), ("overdue", "Quá hạn trả lời"), ("answered", "Đã trả lời")] { option value=(v) selected[q.tinh_trang.as_deref().unwrap_or("") == v] { (l) } }
+                    }
+                }
+                button.primary type="submit" { "Lọc" }
+            }
+            p.muted { (rows.len()) " khó khăn, vướng mắc" }
+            table {
+                thead { tr { th { "Ngày" } th { "Cơ quan nêu" } th { "Nội dung" } th { "Cơ quan xử lý" } th { "Hạn trả lời" } th { "Tình trạng" } th { "Trả lời" } } }
+                tbody {
+                    @for d in &rows {
+                        tr {
+                            td { (show_iso(Some(&d.raised_on))) }
+                            td { (d.agency) }
+                            td { @if let Some(task) = d.task_id { a href={"/nhiem-vu/" (task)} { (d.text) } } @else { (d.text) } }
+                            td { @if d.handlers.is_empty() { "Cơ quan thường trực" } @else { (d.handler_names().join("; ")) } }
+                            td { (show_iso(d.answer_due.as_deref())) }
+                            td {
+                                @if d.state == "answered" { "Đã trả lời " (show_iso(d.answered_on.as_deref())) }
+                                @else if d.answer_overdue(day) { span.badge.s-open_overdue { "Quá hạn trả lời" } }
+                                @else { "Chưa trả lời" }
+                            }
+                            td { (d.answer.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct AnswerForm {
+    csrf: String,
+    task: i64,
+    #[serde(default)]
+    answer: String,
+}
+
+/// The standing agency, or the focal point of the agency it was forwarded to, answers.
+pub async fn answer(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<AnswerForm>,
+) -> Response {
+    if !u.check_csrf(&f.csrf) {
+        return back(f.task, "csrf");
+    }
+    let by_agency = if u.is_standing() {
+        None
+    } else if u.user.role == "focal" {
+        match u.user.agency_id {
+            Some(a) => Some(a),
+            None => return back(f.task, "quyen"),
+        }
+    } else {
+        return back(f.task, "quyen");
+    };
+    if !valid_text(&f.answer) {
+        return back(f.task, "noi-dung");
+    }
+    match state
+        .db
+        .answer_difficulty(id, &f.answer, today(), by_agency, &u.user.username)
+        .await
+    {
+        Ok(task) => back(task.unwrap_or(f.task), "tra-loi"),
+        Err(StoreError::Invalid(m)) if m.contains("không phải") => back(f.task, "quyen"),
+        Err(StoreError::Invalid(_)) => back(f.task, "da-xu-ly"),
+        Err(_) => back(f.task, "loi"),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ForwardForm {
+    csrf: String,
+    task: i64,
+    #[serde(default)]
+    handler: String,
+    #[serde(default)]
+    answer_due: String,
+}
+
+/// The standing agency forwards a difficulty to the agency that must resolve it, with a deadline.
+pub async fn forward(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ForwardForm>,
+) -> Response {
+    if let Some(refused) = standing_only(&u, &f.csrf, f.task) {
+        return refused;
+    }
+    let day = today();
+    let Some(due) = parse_user_date(&f.answer_due)
+        .filter(|d| *d >= day && *d <= day + time::Duration::days(366))
+    else {
+        return back(f.task, "han-tra-loi");
+    };
+    match state
+        .db
+        .forward_difficulty(id, f.handler.trim(), due, day, &u.user.username)
+        .await
+    {
+        Ok(task) => back(task.unwrap_or(f.task), "chuyen"),
+        Err(StoreError::Invalid(m)) if m.contains("cơ quan") => back(f.task, "co-quan"),
+        Err(StoreError::Invalid(_)) => back(f.task, "da-xu-ly"),
+        Err(_) => back(f.task, "loi"),
+    }
+}

@@ -1,0 +1,386 @@
+//! "Cơ quan": the agency registry and its spellings. The standing agency adds agencies, edits
+//! them (name, kind, validity, the head answerable for the agency's score) and adds spellings.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use tiendo_domain::agency::{AgencyKind, AgencyRecord};
+use tiendo_domain::deadline::{parse_user_date, vn};
+use tiendo_store::StoreError;
+use tiendo_store::registry::AgencyEdit;
+
+use super::AppState;
+use super::auth::{CurrentUser, PageUser};
+use super::layout::page;
+
+/// The kinds an agency may have, with their Vietnamese names.
+pub const KINDS: &[(&str, &str)] = &[
+    ("ministry", "Bộ"),
+    ("ministry_level", "Cơ quan ngang bộ"),
+    ("government_agency", "Cơ quan thuộc Chính phủ"),
+    ("central_body", "Cơ quan trung ương"),
+    ("sub_unit", "Đơn vị trực thuộc"),
+    ("corporation", "Tập đoàn, tổng công ty"),
+    ("city", "Thành phố trực thuộc trung ương"),
+    ("province", "Tỉnh"),
+    ("department", "Sở, ban, ngành của tỉnh"),
+    ("commune", "Xã, phường"),
+    ("former_ministry", "Bộ (trước sắp xếp)"),
+    ("former_province", "Tỉnh (trước sắp xếp)"),
+    ("other", "Khác"),
+];
+
+pub fn kind_name(k: &str) -> &str {
+    KINDS.iter().find(|x| x.0 == k).map(|x| x.1).unwrap_or(k)
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    q: Option<String>,
+    tb: Option<String>,
+}
+
+fn message(code: &str) -> Option<(&'static str, bool)> {
+    Some(match code {
+        "ten-goi" => (
+            "Đã thêm tên gọi; các tệp nhập sau sẽ nhận ra tên này.",
+            true,
+        ),
+        "ten-goi-trung" => (
+            "Tên gọi trống, quá dài, hoặc đã là tên của cơ quan khác.",
+            false,
+        ),
+        "them" => ("Đã thêm cơ quan vào danh mục.", true),
+        "sua" => ("Đã lưu thông tin cơ quan.", true),
+        other => return super::actions::message(other),
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let Ok(reg) = state.db.load_registry().await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let heads = state.db.agency_heads().await.unwrap_or_default();
+    let key =
+        q.q.as_deref()
+            .map(tiendo_domain::text::name_key)
+            .unwrap_or_default();
+    let list: Vec<_> = reg
+        .registry
+        .agencies()
+        .iter()
+        .filter(|a| {
+            key.is_empty()
+                || tiendo_domain::text::name_key(&a.name).contains(&key)
+                || a.aliases
+                    .iter()
+                    .any(|x| tiendo_domain::text::name_key(x).contains(&key))
+                || a.code.to_lowercase().contains(&key)
+        })
+        .collect();
+    let flash = q.tb.as_deref().and_then(message);
+    page(
+        "Danh mục cơ quan",
+        Some(&u),
+        html! {
+            h1 { "Danh mục cơ quan" }
+            @if let Some((msg, ok)) = flash { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
+            form.filters method="get" action="/co-quan" {
+                label { "Tìm (không cần dấu)" input type="search" name="q" value=(q.q.as_deref().unwrap_or("")); }
+                button.primary type="submit" { "Tìm" }
+                @if u.is_standing() { a href="/co-quan/moi" { "Thêm cơ quan" } }
+            }
+            p.muted { (list.len()) " cơ quan" }
+            table {
+                thead { tr { th { "Mã" } th { "Tên" } th { "Loại" } th { "Người đứng đầu" } th { "Tên gọi khác" } th { "Hiệu lực" } @if u.is_standing() { th { "Thêm tên gọi" } } } }
+                tbody {
+                    @for a in &list {
+                        @let head = reg.ids.get(&a.code).and_then(|id| heads.get(id));
+                        tr {
+                            td { (a.code) }
+                            td { (a.name) @if u.is_standing() { br; a href={"/co-quan/" (a.code) "/sua"} { "Sửa" } } }
+                            td { (kind_name(a.kind.as_str())) }
+                            td {
+                                (head.and_then(|h| h.0.clone()).unwrap_or_else(|| a.kind.head_title().to_string()))
+                                @if let Some(n) = head.and_then(|h| h.1.as_deref()) { br; (n) }
+                            }
+                            td { (a.aliases.join("; ")) }
+                            td { @if let Some(f) = a.valid_from { "từ " (vn(f)) " " } @if let Some(t) = a.valid_to { "đến " (vn(t)) } }
+                            @if u.is_standing() {
+                                td {
+                                    form method="post" action={"/co-quan/" (a.code) "/ten-goi"} {
+                                        input type="hidden" name="csrf" value=(u.csrf);
+                                        input name="alias" required maxlength="300" aria-label={"Tên gọi khác của " (a.name)};
+                                        button type="submit" { "Thêm" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+fn forbidden(u: &CurrentUser) -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        page(
+            "Không có quyền",
+            Some(u),
+            html! { h1 { "Chỉ cơ quan thường trực sửa danh mục cơ quan." } },
+        ),
+    )
+        .into_response()
+}
+
+/// The fields of an agency, typed or stored.
+#[derive(Deserialize, Default, Clone)]
+pub struct AgencyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    short: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    valid_from: String,
+    #[serde(default)]
+    valid_to: String,
+    #[serde(default)]
+    head_title: String,
+    #[serde(default)]
+    head_name: String,
+}
+
+fn agency_form(
+    u: &CurrentUser,
+    action: &str,
+    title: &str,
+    f: &AgencyForm,
+    new: bool,
+    error: Option<&str>,
+) -> Markup {
+    page(
+        title,
+        Some(u),
+        html! {
+            p { a href="/co-quan" { "‹ Danh mục cơ quan" } }
+            h1 { (title) }
+            @if let Some(e) = error { p.flash.error role="alert" { (e) " Chưa lưu gì." } }
+            form.box method="post" action=(action) {
+                input type="hidden" name="csrf" value=(u.csrf);
+                @if new {
+                    label { "Mã (chữ không dấu, số, _ hoặc -)" input name="code" required maxlength="40" pattern="[A-Za-z0-9_\\-]+" value=(f.code); }
+                } @else {
+                    label { "Mã" input value=(f.code) disabled; }
+                }
+                label.wide { "Tên" input name="name" required maxlength="300" value=(f.name); }
+                label { "Tên ngắn (sau tiền tố chung, vd: \"Tài chính\")" input name="short" maxlength="200" value=(f.short); }
+                label { "Loại"
+                    select name="kind" { @for (k, n) in KINDS { option value=(k) selected[f.kind == *k] { (n) } } }
+                }
+                label { "Có hiệu lực từ" input type="date" name="valid_from" value=(f.valid_from) min="1945-01-01" max="2100-12-31"; }
+                label { "Hết hiệu lực từ" input type="date" name="valid_to" value=(f.valid_to) min="1945-01-01" max="2100-12-31"; }
+                label { "Chức danh người đứng đầu" input name="head_title" maxlength="200" value=(f.head_title) placeholder="vd: Bộ trưởng"; }
+                label { "Họ tên người đứng đầu" input name="head_name" maxlength="200" value=(f.head_name); }
+                button.primary type="submit" { "Lưu" }
+            }
+        },
+    )
+}
+
+fn date_field(s: &str) -> Result<Option<time::Date>, String> {
+    match s.trim() {
+        "" => Ok(None),
+        x => parse_user_date(x)
+            .filter(|d| (1945..=2100).contains(&d.year()))
+            .map(Some)
+            .ok_or_else(|| format!("Ngày không hợp lệ: \"{x}\".")),
+    }
+}
+
+pub async fn new_page(PageUser(u): PageUser) -> Response {
+    if !u.is_standing() {
+        return forbidden(&u);
+    }
+    let f = AgencyForm {
+        kind: "department".into(),
+        ..Default::default()
+    };
+    agency_form(&u, "/co-quan/moi", "Thêm cơ quan", &f, true, None).into_response()
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Form(f): Form<AgencyForm>,
+) -> Response {
+    if !u.is_standing() {
+        return forbidden(&u);
+    }
+    let refuse = |m: &str| {
+        (
+            StatusCode::BAD_REQUEST,
+            agency_form(&u, "/co-quan/moi", "Thêm cơ quan", &f, true, Some(m)),
+        )
+            .into_response()
+    };
+    if !u.check_csrf(&f.csrf) {
+        return refuse("Biểu mẫu đã hết hạn hoặc không hợp lệ; hãy tải lại trang.");
+    }
+    let (from, to) = match (date_field(&f.valid_from), date_field(&f.valid_to)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return refuse(&e),
+    };
+    let Some(kind) = AgencyKind::parse(&f.kind) else {
+        return refuse("Loại cơ quan không hợp lệ.");
+    };
+    let record = AgencyRecord {
+        code: f.code.trim().to_string(),
+        name: f.name.clone(),
+        kind,
+        short: Some(f.short.trim().to_string()).filter(|s| !s.is_empty()),
+        aliases: vec![],
+        parent: None,
+        valid_from: from,
+        valid_to: to,
+        successor: None,
+        committee: None,
+    };
+    match state
+        .db
+        .add_agency_headed(&record, &f.head_title, &f.head_name, &u.user.username)
+        .await
+    {
+        Ok(_) => {
+            let _ = state.refresh().await;
+            Redirect::to("/co-quan?tb=them").into_response()
+        }
+        Err(StoreError::Invalid(m)) | Err(StoreError::NotFound(m)) => refuse(&format!("{m}.")),
+        Err(_) => refuse("Không lưu được; hãy thử lại."),
+    }
+}
+
+pub async fn edit_page(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(code): Path<String>,
+) -> Response {
+    if !u.is_standing() {
+        return forbidden(&u);
+    }
+    let Ok(Some(r)) = state.db.agency_record(&code).await else {
+        return (
+            StatusCode::NOT_FOUND,
+            page(
+                "Không tìm thấy",
+                Some(&u),
+                html! { h1 { "Không có cơ quan này" } },
+            ),
+        )
+            .into_response();
+    };
+    let f = AgencyForm {
+        csrf: String::new(),
+        code: r.1,
+        name: r.2,
+        short: r.3.unwrap_or_default(),
+        kind: r.4,
+        valid_from: r.5.unwrap_or_default(),
+        valid_to: r.6.unwrap_or_default(),
+        head_title: r.7.unwrap_or_default(),
+        head_name: r.8.unwrap_or_default(),
+    };
+    let action = format!("/co-quan/{}/sua", f.code);
+    agency_form(&u, &action, "Sửa thông tin cơ quan", &f, false, None).into_response()
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(code): Path<String>,
+    Form(mut f): Form<AgencyForm>,
+) -> Response {
+    if !u.is_standing() {
+        return forbidden(&u);
+    }
+    f.code = code.clone();
+    let action = format!("/co-quan/{code}/sua");
+    let refuse = |m: &str| {
+        (
+            StatusCode::BAD_REQUEST,
+            agency_form(&u, &action, "Sửa thông tin cơ quan", &f, false, Some(m)),
+        )
+            .into_response()
+    };
+    if !u.check_csrf(&f.csrf) {
+        return refuse("Biểu mẫu đã hết hạn hoặc không hợp lệ; hãy tải lại trang.");
+    }
+    let (from, to) = match (date_field(&f.valid_from), date_field(&f.valid_to)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return refuse(&e),
+    };
+    let e = AgencyEdit {
+        name: f.name.clone(),
+        short: f.short.clone(),
+        kind: f.kind.clone(),
+        valid_from: from,
+        valid_to: to,
+        head_title: f.head_title.clone(),
+        head_name: f.head_name.clone(),
+    };
+    match state.db.edit_agency(&code, &e, &u.user.username).await {
+        Ok(()) => {
+            let _ = state.refresh().await;
+            Redirect::to(&format!("/co-quan?tb=sua&q={}", super::pages::enc(&code))).into_response()
+        }
+        Err(StoreError::Invalid(m)) | Err(StoreError::NotFound(m)) => refuse(&format!("{m}.")),
+        Err(_) => refuse("Không lưu được; hãy thử lại."),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AliasForm {
+    csrf: String,
+    alias: String,
+}
+
+/// The standing agency adds another spelling to an agency of the registry.
+pub async fn add_alias(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(code): Path<String>,
+    Form(f): Form<AliasForm>,
+) -> Response {
+    let code: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .take(40)
+        .collect();
+    let to = |m: &str| Redirect::to(&format!("/co-quan?tb={m}")).into_response();
+    if !u.check_csrf(&f.csrf) {
+        return to("csrf");
+    }
+    if !u.is_standing() {
+        return to("quyen");
+    }
+    match state.db.add_alias(&code, &f.alias, &u.user.username).await {
+        Ok(()) => to("ten-goi"),
+        Err(StoreError::Invalid(_)) => to("ten-goi-trung"),
+        Err(_) => to("loi"),
+    }
+}

@@ -1,0 +1,605 @@
+//! "Báo cáo": the committee's reports to download (Word, Excel, JSON), built by
+//! [`crate::reports`] from the data in memory; "Xếp hạng": the monthly scores; "Phiên họp": the
+//! meetings and the pack for the next one. Lists show only the tasks the reader may see.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+use serde::Deserialize;
+use tiendo_domain::deadline::{iso, parse_user_date, vn};
+use tiendo_domain::scoring::Month;
+use tiendo_office::official::OfficialDoc;
+
+use super::auth::{CurrentUser, PageUser};
+use super::layout::page;
+use super::pages::{enc, show_iso, today};
+use super::{AppState, Visibility};
+use crate::reports::{self, Presentation};
+
+#[derive(Deserialize, Default)]
+pub struct ReportQuery {
+    ngay: Option<String>,
+    van_ban: Option<String>,
+    thang: Option<String>,
+    kem_theo: Option<String>,
+    han_cam_ket: Option<String>,
+    tb: Option<String>,
+}
+
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+fn attachment(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+fn bad(u: &CurrentUser, msg: &str) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        page(
+            "Không tạo được báo cáo",
+            Some(u),
+            html! { h1 { "Không tạo được báo cáo" } p.flash.error role="alert" { (msg) } p { a href="/bao-cao" { "‹ Về trang báo cáo" } } },
+        ),
+    )
+        .into_response()
+}
+
+/// A document in the format asked for.
+fn official(stem: &str, ext: &str, doc: &OfficialDoc) -> Response {
+    let made = match ext {
+        "docx" => doc.to_docx().map(|b| (b, DOCX)),
+        _ => doc.to_xlsx().map(|b| (b, XLSX)),
+    };
+    match made {
+        Ok((bytes, ct)) => attachment(&format!("{stem}.{ext}"), ct, bytes),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+fn json<T: serde::Serialize>(stem: &str, v: &T) -> Response {
+    match serde_json::to_vec_pretty(v) {
+        Ok(b) => attachment(
+            &format!("{stem}.json"),
+            "application/json; charset=utf-8",
+            b,
+        ),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+async fn issuer(state: &AppState) -> String {
+    state
+        .db
+        .committees()
+        .await
+        .ok()
+        .and_then(|c| {
+            c.into_iter()
+                .find(|c| c.0 == tiendo_store::seed::DEFAULT_COMMITTEE)
+        })
+        .map(|c| c.1)
+        .unwrap_or_else(|| "Ban Chỉ đạo".into())
+}
+
+/// `/bao-cao/tai/{stem}.{ext}`: one report, built now from the data in memory.
+pub async fn download(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(file): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> Response {
+    let Some((stem, ext)) = file.rsplit_once('.') else {
+        return bad(&u, "Tên báo cáo không hợp lệ.");
+    };
+    if !matches!(ext, "docx" | "xlsx" | "json") {
+        return bad(&u, "Định dạng phải là docx, xlsx hoặc json.");
+    }
+    let as_of = match q.ngay.as_deref().filter(|s| !s.is_empty()) {
+        None => today(),
+        Some(s) => match parse_user_date(s) {
+            Some(d) => d,
+            None => return bad(&u, "Ngày không hợp lệ."),
+        },
+    };
+    let p = Presentation {
+        attached_to: q
+            .kem_theo
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.chars().take(300).collect()),
+        place: None,
+    };
+    let snap = state.snapshot().await;
+    let vis = Visibility::of(&u, &snap);
+    let visible = |t: i64| vis.sees(t);
+    let fail =
+        |e: anyhow::Error| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response();
+    match stem {
+        "qua-han" => {
+            let Ok(tasks) = state.db.task_infos().await else {
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            };
+            let r = reports::overdue(&snap.book, &tasks, &snap.agencies, as_of, None, &visible);
+            let name = format!("nhiem-vu-qua-han-{}", iso(as_of));
+            match ext {
+                "json" => json(&name, &r),
+                _ => official(&name, ext, &reports::overdue_doc(&r, &p)),
+            }
+        }
+        "ket-qua" => {
+            let Some(doc) = q
+                .van_ban
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            else {
+                return bad(
+                    &u,
+                    "Cần số ký hiệu văn bản (vd: 624/TB-VPCP) hoặc khóa tệp đã nhập.",
+                );
+            };
+            match reports::results(&state.db, &snap.book, doc, as_of, &visible).await {
+                Ok(Some(r)) => {
+                    let name = format!("ket-qua-{}-{}", enc(doc).replace('%', ""), iso(as_of));
+                    match ext {
+                        "json" => json(&name, &r),
+                        _ => official(&name, ext, &reports::results_doc(&r, &p)),
+                    }
+                }
+                Ok(None) => bad(
+                    &u,
+                    "Không có văn bản này (số ký hiệu trong cột căn cứ giao, hoặc khóa của tệp đã nhập).",
+                ),
+                Err(e) => fail(e),
+            }
+        }
+        "kho-khan" => {
+            let Ok(all) = state.db.difficulties(None).await else {
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            };
+            let rows =
+                reports::visible_difficulties(reports::difficulties_as_of(all, as_of), &visible);
+            let name = format!("kho-khan-vuong-mac-{}", iso(as_of));
+            match ext {
+                "json" => json(
+                    &name,
+                    &serde_json::json!({ "as_of": iso(as_of), "difficulties": rows }),
+                ),
+                _ => official(&name, ext, &reports::difficulties_doc(&rows, as_of, &p)),
+            }
+        }
+        "theo-co-quan" => {
+            let Ok(all) = state.db.difficulties(None).await else {
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            };
+            let r = reports::agencies(&snap.book, &snap.agencies, &all, as_of);
+            let name = format!("tinh-hinh-theo-co-quan-{}", iso(as_of));
+            match ext {
+                "json" => json(&name, &r),
+                _ => official(&name, ext, &reports::agencies_doc(&r, &p)),
+            }
+        }
+        "cam-ket" => {
+            let answer_by = match q.han_cam_ket.as_deref().filter(|s| !s.is_empty()) {
+                None => None,
+                Some(s) => match parse_user_date(s) {
+                    Some(d) => Some(d),
+                    None => return bad(&u, "Hạn gửi cam kết không hợp lệ."),
+                },
+            };
+            match reports::commitments(&state.db, &snap.book, as_of, answer_by, &visible).await {
+                Ok(r) => {
+                    let name = format!("cam-ket-{}", iso(as_of));
+                    match ext {
+                        "json" => json(&name, &r),
+                        _ => official(&name, ext, &reports::commitments_doc(&r, &p)),
+                    }
+                }
+                Err(e) => fail(e),
+            }
+        }
+        "xep-hang" => {
+            let Some(month) = q.thang.as_deref().and_then(Month::parse) else {
+                return bad(&u, "Tháng không hợp lệ (YYYY-MM).");
+            };
+            match reports::score(&state.db, &snap.book, month, None).await {
+                Ok(r) => {
+                    let name = format!("xep-hang-{month}");
+                    match ext {
+                        "json" => json(&name, &r),
+                        _ => official(
+                            &name,
+                            ext,
+                            &reports::score_doc(&r, &issuer(&state).await, today(), &p),
+                        ),
+                    }
+                }
+                Err(e) => fail(e),
+            }
+        }
+        _ => (
+            StatusCode::NOT_FOUND,
+            page(
+                "Không tìm thấy",
+                Some(&u),
+                html! { h1 { "Không có báo cáo này" } },
+            ),
+        )
+            .into_response(),
+    }
+}
+
+fn buttons(stem: &str) -> maud::Markup {
+    html! {
+        @for (ext, label) in [("docx", "Word"), ("xlsx", "Excel"), ("json", "JSON")] {
+            button type="submit" formaction={"/bao-cao/tai/" (stem) "." (ext)} { "Tải " (label) }
+        }
+    }
+}
+
+/// The reports page: each report with its parameters and its download buttons.
+pub async fn index(PageUser(u): PageUser, Query(q): Query<ReportQuery>) -> Response {
+    let day = q.ngay.clone().unwrap_or_else(|| iso(today()));
+    let month = q
+        .thang
+        .clone()
+        .unwrap_or_else(|| Month::of(today()).prev().to_string());
+    let flash = q.tb.as_deref().and_then(super::actions::message);
+    page(
+        "Báo cáo",
+        Some(&u),
+        html! {
+            h1 { "Báo cáo" }
+            @if let Some((msg, ok)) = flash { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
+            p.muted { "Mỗi báo cáo được lập ngay từ dữ liệu hiện có, theo thể thức Nghị định 30/2020/NĐ-CP (Word), hoặc bảng tính Excel, hoặc JSON cho hệ thống khác." }
+            @if u.user.role == "focal" || !u.is_standing() { p.muted { "Danh sách nhiệm vụ trong báo cáo chỉ gồm các nhiệm vụ bạn được xem." } }
+            h2 { "Danh sách nhiệm vụ quá hạn" }
+            form.box method="get" {
+                label { "Dữ liệu tính đến ngày" input type="date" name="ngay" value=(day); }
+                label { "Kèm theo (tùy chọn)" input name="kem_theo" maxlength="300" placeholder="vd: Báo cáo số …/BC-BCA ngày …"; }
+                (buttons("qua-han"))
+            }
+            h2 { "Kết quả thực hiện nhiệm vụ của một văn bản" }
+            form.box method="get" {
+                label { "Văn bản giao (số ký hiệu hoặc khóa tệp)" input name="van_ban" required maxlength="200" placeholder="vd: 624/TB-VPCP"; }
+                label { "Dữ liệu tính đến ngày" input type="date" name="ngay" value=(day); }
+                label { "Kèm theo (tùy chọn)" input name="kem_theo" maxlength="300"; }
+                (buttons("ket-qua"))
+            }
+            h2 { "Tình hình thực hiện theo cơ quan" }
+            form.box method="get" {
+                label { "Dữ liệu tính đến ngày" input type="date" name="ngay" value=(day); }
+                label { "Kèm theo (tùy chọn)" input name="kem_theo" maxlength="300"; }
+                (buttons("theo-co-quan"))
+            }
+            h2 { "Khó khăn, vướng mắc" }
+            form.box method="get" {
+                label { "Dữ liệu tính đến ngày" input type="date" name="ngay" value=(day); }
+                label { "Kèm theo (tùy chọn)" input name="kem_theo" maxlength="300"; }
+                (buttons("kho-khan"))
+            }
+            h2 { "Cam kết hoàn thành nhiệm vụ chậm tiến độ" }
+            form.box method="get" {
+                label { "Dữ liệu tính đến ngày" input type="date" name="ngay" value=(day); }
+                label { "Hạn gửi cam kết (tùy chọn)" input type="date" name="han_cam_ket"; }
+                label { "Kèm theo (tùy chọn)" input name="kem_theo" maxlength="300"; }
+                (buttons("cam-ket"))
+            }
+            h2 { "Điểm và xếp hạng tháng" }
+            form.box method="get" {
+                label { "Tháng" input type="month" name="thang" value=(month); }
+                (buttons("xep-hang"))
+                a href={"/xep-hang?thang=" (month)} { "Xem bảng xếp hạng" }
+            }
+        },
+    )
+    .into_response()
+}
+
+#[derive(Deserialize, Default)]
+pub struct RankingQuery {
+    thang: Option<String>,
+}
+
+fn signed(x: Option<i64>) -> String {
+    match x {
+        Some(0) => "=".into(),
+        Some(v) if v > 0 => format!("↑ {v}"),
+        Some(v) => format!("↓ {}", -v),
+        None => String::new(),
+    }
+}
+
+fn frac(n: u64, d: u64) -> String {
+    if d == 0 {
+        "—".into()
+    } else {
+        format!("{n}/{d}")
+    }
+}
+
+fn pts(x: Option<f64>) -> String {
+    x.map(|v| format!("{v:.2}").replace('.', ","))
+        .unwrap_or_else(|| "—".into())
+}
+
+/// "Xếp hạng": the month's scores, each with its components, and the change from last month.
+pub async fn ranking(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Query(q): Query<RankingQuery>,
+) -> Response {
+    let month = match q.thang.as_deref().filter(|s| !s.is_empty()) {
+        None => Month::of(today()).prev(),
+        Some(s) => match Month::parse(s) {
+            Some(m) => m,
+            None => return bad(&u, "Tháng không hợp lệ (YYYY-MM)."),
+        },
+    };
+    let snap = state.snapshot().await;
+    let r = match reports::score(&state.db, &snap.book, month, None).await {
+        Ok(r) => r,
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    };
+    page(
+        "Xếp hạng",
+        Some(&u),
+        html! {
+            h1 { "Điểm và xếp hạng " (month.vietnamese()) }
+            form.filters method="get" action="/xep-hang" {
+                label { "Tháng" input type="month" name="thang" value=(month.to_string()); }
+                button.primary type="submit" { "Xem" }
+                a href={"/bao-cao/tai/xep-hang.docx?thang=" (month)} { "Tải Word" }
+                a href={"/bao-cao/tai/xep-hang.xlsx?thang=" (month)} { "Tải Excel" }
+                a href={"/bao-cao/tai/xep-hang.json?thang=" (month)} { "Tải JSON" }
+            }
+            p.muted {
+                "Tính theo \"" (r.formula_name) "\""
+                @if let Some(f) = &r.formula_from { " (áp dụng từ " (f) ")" }
+                ", dữ liệu tính đến ngày " (vn(month.last())) "; báo cáo tiến độ tính từ " (vn(r.report_window_from)) " đến " (vn(r.report_window_to)) ". So sánh với " (r.previous_month.vietnamese()) "."
+            }
+            table.ranking {
+                thead { tr {
+                    th { "Hạng" } th { "Cơ quan, người đứng đầu" }
+                    th { "Đến hạn trong tháng: đúng hạn" } th { "Quá hạn cuối tháng" } th { "Số ngày quá hạn" }
+                    th { "Báo cáo đúng hạn" } th { "Khó khăn trả lời đúng hạn" } th { "Giữ cam kết" }
+                    th { "Điểm từng tiêu chí" } th { "Điểm trừ" } th { "Điểm" } th { "Tháng trước" } th { "Thay đổi" }
+                } }
+                tbody {
+                    @for s in &r.rows {
+                        @let c = &s.components;
+                        tr {
+                            td.num { @if let Some(x) = s.rank { (x) } }
+                            td { strong { (s.name) } br; span.muted { (s.head) } }
+                            td.num { (frac(c.done_on_time, c.due_in_month)) }
+                            td.num { (frac(c.overdue_at_end, c.due_by_end)) }
+                            td.num { (c.days_late) }
+                            td.num { (frac(c.reports_on_time, c.reports_required)) }
+                            td.num { (frac(c.difficulties_answered, c.difficulties_due)) }
+                            td.num { (frac(c.commitments_kept, c.commitments_due)) }
+                            td.small { "đúng hạn " (pts(s.points.on_time)) "; không quá hạn " (pts(s.points.not_overdue)) "; báo cáo " (pts(s.points.reports)) "; khó khăn " (pts(s.points.difficulties)) "; cam kết " (pts(s.points.commitments)) }
+                            td.num { (pts(Some(s.points.days_late_deduction))) }
+                            td.num { strong { (pts(s.score)) } }
+                            td.num { @if let (Some(pr), Some(ps)) = (s.previous_rank, s.previous_score) { (pr) " (" (pts(Some(ps))) ")" } }
+                            td.num { (signed(s.rank_change)) }
+                        }
+                    }
+                }
+            }
+            h2 { "Cách tính điểm (công khai)" }
+            pre.formula { (r.formula) }
+        },
+    )
+    .into_response()
+}
+
+#[derive(Deserialize, Default)]
+pub struct MeetingsQuery {
+    tb: Option<String>,
+}
+
+/// "Phiên họp": the meetings, their documents and tasks; the pack for the next meeting.
+pub async fn meetings(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Query(q): Query<MeetingsQuery>,
+) -> Response {
+    let all = state.db.meetings().await.unwrap_or_default();
+    let mut counts = Vec::with_capacity(all.len());
+    for m in &all {
+        counts.push(
+            state
+                .db
+                .tasks_of_meeting(m.id)
+                .await
+                .map(|t| t.len())
+                .unwrap_or(0),
+        );
+    }
+    let flash = q.tb.as_deref().and_then(|c| match c {
+        "them" => Some(("Đã ghi phiên họp.", true)),
+        other => super::actions::message(other),
+    });
+    page(
+        "Phiên họp",
+        Some(&u),
+        html! {
+            h1 { "Phiên họp của Ban Chỉ đạo" }
+            @if let Some((msg, ok)) = flash { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
+            @if all.is_empty() { p.muted { "Chưa ghi phiên họp nào." } } @else {
+                table {
+                    thead { tr { th { "Ngày họp" } th { "Phiên họp" } th { "Văn bản kết luận" } th { "Nhiệm vụ giao" } th { "Chuẩn bị phiên họp tiếp theo" } } }
+                    tbody {
+                        @for (m, n) in all.iter().zip(&counts) {
+                            tr {
+                                td { (show_iso(Some(&m.held_on))) }
+                                td { (m.name) }
+                                td { @for (i, d) in m.document_labels().iter().enumerate() { @if i > 0 { ", " } a href={"/nhiem-vu?van_ban=" (enc(d))} { (d) } } }
+                                td.num { (n) }
+                                td {
+                                    form.inline method="get" action={"/phien-hop/" (m.id) "/tai-lieu"} {
+                                        label { "Tính đến " input type="date" name="ngay" value=(iso(today())); }
+                                        input name="tiep_theo" maxlength="200" placeholder="Tên phiên họp tiếp theo" aria-label="Tên phiên họp tiếp theo";
+                                        button.primary type="submit" { "Tải tài liệu (Word)" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if u.is_standing() {
+                h2 { "Ghi phiên họp" }
+                form.box method="post" action="/phien-hop" {
+                    input type="hidden" name="csrf" value=(u.csrf);
+                    label { "Tên phiên họp" input name="name" required maxlength="300" placeholder="vd: Phiên họp lần thứ năm"; }
+                    label { "Ngày họp" input type="date" name="held_on" required; }
+                    label { "Văn bản kết luận (số ký hiệu hoặc khóa tệp; nhiều văn bản cách nhau bởi dấu phẩy)" input name="documents" maxlength="600" placeholder="vd: 624/TB-VPCP"; }
+                    button.primary type="submit" { "Ghi" }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct MeetingForm {
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    held_on: String,
+    #[serde(default)]
+    documents: String,
+}
+
+pub async fn add_meeting(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Form(f): Form<MeetingForm>,
+) -> Response {
+    let to = |c: &str| Redirect::to(&format!("/phien-hop?tb={c}")).into_response();
+    if !u.check_csrf(&f.csrf) {
+        return to("csrf");
+    }
+    if !u.is_standing() {
+        return to("quyen");
+    }
+    let Some(held_on) = parse_user_date(&f.held_on) else {
+        return to("ngay-hop");
+    };
+    let docs: Vec<String> = f
+        .documents
+        .split([',', ';'])
+        .map(|d| d.trim().to_string())
+        .filter(|d| !d.is_empty())
+        .collect();
+    match state
+        .db
+        .add_meeting(None, &f.name, held_on, &docs, &u.user.username)
+        .await
+    {
+        Ok(_) => to("them"),
+        Err(tiendo_store::StoreError::Invalid(m)) if m.contains("văn bản") => to("van-ban"),
+        Err(tiendo_store::StoreError::Invalid(_)) => to("phien-hop"),
+        Err(_) => to("loi"),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct PackQuery {
+    ngay: Option<String>,
+    tiep_theo: Option<String>,
+}
+
+/// The Word pack for the next meeting: results of this meeting's tasks, and the overdue list.
+pub async fn meeting_pack(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<i64>,
+    Query(q): Query<PackQuery>,
+) -> Response {
+    let as_of = match q.ngay.as_deref().filter(|s| !s.is_empty()) {
+        None => today(),
+        Some(s) => match parse_user_date(s) {
+            Some(d) => d,
+            None => return bad(&u, "Ngày không hợp lệ."),
+        },
+    };
+    let Some(m) = state
+        .db
+        .meetings()
+        .await
+        .ok()
+        .and_then(|all| all.into_iter().find(|m| m.id == id))
+    else {
+        return (
+            StatusCode::NOT_FOUND,
+            page(
+                "Không tìm thấy",
+                Some(&u),
+                html! { h1 { "Không có phiên họp này" } },
+            ),
+        )
+            .into_response();
+    };
+    let snap = state.snapshot().await;
+    let vis = Visibility::of(&u, &snap);
+    let visible = |t: i64| vis.sees(t);
+    let (Ok(ids), Ok(tasks)) = (
+        state.db.tasks_of_meeting(id).await,
+        state.db.task_infos().await,
+    ) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let label = if m.documents.is_empty() {
+        m.name.clone()
+    } else {
+        m.document_labels().join(", ")
+    };
+    let results =
+        match reports::results_of(&state.db, &snap.book, &label, &ids, as_of, &visible).await {
+            Ok(r) => r,
+            Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        };
+    let overdue = reports::overdue(&snap.book, &tasks, &snap.agencies, as_of, None, &visible);
+    let next: Option<String> = q
+        .tiep_theo
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.chars().take(200).collect());
+    let pack = reports::meeting_pack(
+        &m,
+        next.as_deref(),
+        &results,
+        &overdue,
+        &issuer(&state).await,
+        today(),
+        &Presentation::default(),
+    );
+    match pack.to_docx() {
+        Ok(b) => attachment(
+            &format!("tai-lieu-phien-hop-{id}-{}.docx", iso(as_of)),
+            DOCX,
+            b,
+        ),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}

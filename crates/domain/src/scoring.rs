@@ -1,0 +1,653 @@
+//! The monthly score of each agency, by a published formula (`data/scoring.toml`).
+//!
+//! A month is scored from what was in force on its last day: the status book evaluated on that
+//! day (assignments in force then, the deadline in force then, reports dated by then, completions
+//! not yet returned then), the routing of difficulties in force then, the commitments made by then.
+//! Re-running a past month therefore gives the same numbers after later edits. Every score comes
+//! with its components, so anyone can recompute it by hand.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::model::Role;
+use crate::status::{AssignmentFacts, AssignmentState, StatusBook, evaluate};
+
+/// The formula shipped with the program (used until the standing agency publishes another).
+pub const DEFAULT_FORMULA_TOML: &str = include_str!("../data/scoring.toml");
+
+/// A calendar month, written `2026-05`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    pub year: i32,
+    pub month: u8,
+}
+
+impl Month {
+    /// `2026-05` (also `2026-5`, `5/2026`, `05/2026`).
+    pub fn parse(s: &str) -> Option<Month> {
+        let s = s.trim();
+        let (y, m) = if let Some((y, m)) = s.split_once('-') {
+            (y, m)
+        } else {
+            let (m, y) = s.split_once('/')?;
+            (y, m)
+        };
+        let (year, month) = (y.trim().parse::<i32>().ok()?, m.trim().parse::<u8>().ok()?);
+        ((1990..=2100).contains(&year) && (1..=12).contains(&month))
+            .then_some(Month { year, month })
+    }
+
+    pub fn of(d: Date) -> Month {
+        Month {
+            year: d.year(),
+            month: u8::from(d.month()),
+        }
+    }
+
+    fn time_month(self) -> time::Month {
+        time::Month::try_from(self.month).unwrap_or(time::Month::January)
+    }
+
+    pub fn first(self) -> Date {
+        Date::from_calendar_date(self.year, self.time_month(), 1).unwrap_or(Date::MIN)
+    }
+
+    pub fn last(self) -> Date {
+        let m = self.time_month();
+        Date::from_calendar_date(self.year, m, m.length(self.year)).unwrap_or(Date::MIN)
+    }
+
+    pub fn prev(self) -> Month {
+        if self.month == 1 {
+            Month {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+
+    /// "tháng 5/2026"
+    pub fn vietnamese(self) -> String {
+        format!("tháng {}/{}", self.month, self.year)
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl Serialize for Month {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Weights {
+    pub on_time: f64,
+    pub not_overdue: f64,
+    pub reports: f64,
+    pub difficulties: f64,
+    pub commitments: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DaysLate {
+    /// One point off per this many days late on average.
+    pub days_per_point: f64,
+    /// At most this many points off.
+    pub max_points: f64,
+}
+
+/// The published formula.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Formula {
+    pub name: String,
+    /// Monthly progress reports are due by this day of the month.
+    pub report_day: u8,
+    pub weights: Weights,
+    pub days_late: DaysLate,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FormulaError {
+    #[error("cách tính điểm không đọc được: {0}")]
+    Syntax(String),
+    #[error("cách tính điểm không hợp lệ: {0}")]
+    Invalid(String),
+}
+
+impl Formula {
+    pub fn from_toml(text: &str) -> Result<Formula, FormulaError> {
+        let f: Formula = toml::from_str(text).map_err(|e| FormulaError::Syntax(e.to_string()))?;
+        let w = &f.weights;
+        let all = [
+            w.on_time,
+            w.not_overdue,
+            w.reports,
+            w.difficulties,
+            w.commitments,
+        ];
+        if all
+            .iter()
+            .any(|x| !x.is_finite() || *x < 0.0 || *x > 1000.0)
+        {
+            return Err(FormulaError::Invalid("trọng số phải từ 0 đến 1000".into()));
+        }
+        if all.iter().sum::<f64>() <= 0.0 {
+            return Err(FormulaError::Invalid(
+                "cần ít nhất một trọng số lớn hơn 0".into(),
+            ));
+        }
+        if !(1..=31).contains(&f.report_day) {
+            return Err(FormulaError::Invalid("report_day phải từ 1 đến 31".into()));
+        }
+        let d = &f.days_late;
+        if !(d.days_per_point.is_finite() && d.days_per_point > 0.0) {
+            return Err(FormulaError::Invalid(
+                "days_late.days_per_point phải lớn hơn 0".into(),
+            ));
+        }
+        if !(d.max_points.is_finite() && (0.0..=100.0).contains(&d.max_points)) {
+            return Err(FormulaError::Invalid(
+                "days_late.max_points phải từ 0 đến 100".into(),
+            ));
+        }
+        if f.name.trim().is_empty() || f.name.chars().count() > 200 {
+            return Err(FormulaError::Invalid(
+                "name: cần tên cách tính (tối đa 200 ký tự)".into(),
+            ));
+        }
+        Ok(f)
+    }
+
+    /// The shipped formula.
+    pub fn default_formula() -> Result<Formula, FormulaError> {
+        Formula::from_toml(DEFAULT_FORMULA_TOML)
+    }
+
+    /// The days a month's reports must fall within: from its first day to the report day.
+    pub fn report_window(&self, month: Month) -> (Date, Date) {
+        let last = month.last();
+        let day = self.report_day.min(last.day());
+        let end = Date::from_calendar_date(month.year, last.month(), day).unwrap_or(last);
+        (month.first(), end)
+    }
+}
+
+/// One routing of a difficulty: from `set_on`, `handler` must answer by `answer_due`.
+#[derive(Debug, Clone, Copy)]
+pub struct Routing {
+    pub set_on: Date,
+    pub handler: Option<i64>,
+    pub answer_due: Option<Date>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DifficultyFacts {
+    /// Oldest first.
+    pub routings: Vec<Routing>,
+    pub answered_on: Option<Date>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct CommitmentFacts {
+    pub assignment: i64,
+    pub committed_on: Date,
+    pub made_on: Date,
+}
+
+/// What a month is scored from, besides the status book.
+pub struct MonthFacts<'a> {
+    pub book: &'a StatusBook,
+    /// Assignments with a progress report dated within the month's report window.
+    pub reported: &'a HashSet<i64>,
+    pub difficulties: &'a [DifficultyFacts],
+    pub commitments: &'a [CommitmentFacts],
+}
+
+/// The counts a score is computed from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Components {
+    /// Lead assignments whose deadline (in force at the end of the month) falls in the month.
+    pub due_in_month: u64,
+    /// … of which done on time.
+    pub done_on_time: u64,
+    /// Lead assignments with a deadline on or before the end of the month.
+    pub due_by_end: u64,
+    /// … still open (overdue) at the end of the month.
+    pub overdue_at_end: u64,
+    /// Days late of those overdue ones, added up.
+    pub days_late: i64,
+    /// Lead assignments open at the start of the month and in force on the report day.
+    pub reports_required: u64,
+    /// … with a progress report within the report window.
+    pub reports_on_time: u64,
+    /// Difficulties this agency must answer with an answer deadline in the month.
+    pub difficulties_due: u64,
+    /// … answered by their deadline.
+    pub difficulties_answered: u64,
+    /// Commitments of this agency with a committed date in the month.
+    pub commitments_due: u64,
+    /// … where the work was done by the committed date.
+    pub commitments_kept: u64,
+}
+
+/// Points per criterion (after weighting), and the days-late deduction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Points {
+    pub on_time: Option<f64>,
+    pub not_overdue: Option<f64>,
+    pub reports: Option<f64>,
+    pub difficulties: Option<f64>,
+    pub commitments: Option<f64>,
+    pub days_late_deduction: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgencyScore {
+    pub agency: i64,
+    pub components: Components,
+    pub points: Points,
+    /// `None` when no criterion applied to the agency this month.
+    pub score: Option<f64>,
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn ratio(n: u64, d: u64) -> Option<f64> {
+    (d > 0).then(|| n as f64 / d as f64)
+}
+
+/// The score from its components.
+pub fn score_of(c: &Components, f: &Formula) -> (Points, Option<f64>) {
+    let w = &f.weights;
+    let parts = [
+        (w.on_time, ratio(c.done_on_time, c.due_in_month)),
+        (
+            w.not_overdue,
+            ratio(
+                c.due_by_end - c.overdue_at_end.min(c.due_by_end),
+                c.due_by_end,
+            ),
+        ),
+        (w.reports, ratio(c.reports_on_time, c.reports_required)),
+        (
+            w.difficulties,
+            ratio(c.difficulties_answered, c.difficulties_due),
+        ),
+        (w.commitments, ratio(c.commitments_kept, c.commitments_due)),
+    ];
+    let total: f64 = parts
+        .iter()
+        .filter(|(w, r)| r.is_some() && *w > 0.0)
+        .map(|(w, _)| w)
+        .sum();
+    let pts: Vec<Option<f64>> = parts
+        .iter()
+        .map(|(w, r)| match r {
+            Some(r) if total > 0.0 => Some(round2(100.0 * w * r / total)),
+            _ => None,
+        })
+        .collect();
+    let deduction = if c.due_by_end > 0 {
+        let average = c.days_late as f64 / c.due_by_end as f64;
+        round2((average / f.days_late.days_per_point).min(f.days_late.max_points))
+    } else {
+        0.0
+    };
+    let points = Points {
+        on_time: pts[0],
+        not_overdue: pts[1],
+        reports: pts[2],
+        difficulties: pts[3],
+        commitments: pts[4],
+        days_late_deduction: deduction,
+    };
+    // From the rounded points as shown, so the score adds up from what is printed.
+    let score = (total > 0.0).then(|| {
+        let sum: f64 = pts.iter().flatten().sum();
+        round2((sum - deduction).max(0.0))
+    });
+    (points, score)
+}
+
+/// Every agency's score for `month`, unranked, by agency id.
+pub fn score_month(month: Month, formula: &Formula, facts: &MonthFacts<'_>) -> Vec<AgencyScore> {
+    let (first, last) = (month.first(), month.last());
+    let before = first.previous_day().unwrap_or(first);
+    let (_, report_end) = formula.report_window(month);
+    let mut comps: HashMap<i64, Components> = HashMap::new();
+    let mut agency_of: HashMap<i64, i64> = HashMap::new();
+    for a in facts.book.assignments() {
+        agency_of.insert(a.id, a.agency);
+        if a.role != Role::Lead {
+            continue;
+        }
+        let in_force = |d: Date| a.from.is_none_or(|f| f <= d) && a.until.is_none_or(|u| d < u);
+        let f = AssignmentFacts {
+            kind: a.kind,
+            due: a.due,
+            changes: a.changes,
+            events: a.events,
+        };
+        if in_force(last) {
+            let end = evaluate(&f, last);
+            if let Some(due) = end.due.filter(|d| *d <= last) {
+                let c = comps.entry(a.agency).or_default();
+                c.due_by_end += 1;
+                if end.state == AssignmentState::OpenOverdue {
+                    c.overdue_at_end += 1;
+                    c.days_late += end.days_late;
+                }
+                if due >= first {
+                    c.due_in_month += 1;
+                    if end.state == AssignmentState::DoneOnTime {
+                        c.done_on_time += 1;
+                    }
+                }
+            }
+        }
+        if in_force(report_end) && !evaluate(&f, before).state.is_done() {
+            let c = comps.entry(a.agency).or_default();
+            c.reports_required += 1;
+            if facts.reported.contains(&a.id) {
+                c.reports_on_time += 1;
+            }
+        }
+    }
+    for d in facts.difficulties {
+        let Some(r) = d.routings.iter().rev().find(|r| r.set_on <= last) else {
+            continue;
+        };
+        let (Some(handler), Some(due)) = (r.handler, r.answer_due) else {
+            continue;
+        };
+        if due < first || due > last {
+            continue;
+        }
+        let c = comps.entry(handler).or_default();
+        c.difficulties_due += 1;
+        if d.answered_on.is_some_and(|x| x <= due) {
+            c.difficulties_answered += 1;
+        }
+    }
+    // The latest commitment made by the end of the month, per assignment.
+    let mut latest: HashMap<i64, &CommitmentFacts> = HashMap::new();
+    for c in facts.commitments.iter().filter(|c| c.made_on <= last) {
+        latest
+            .entry(c.assignment)
+            .and_modify(|x| {
+                if c.made_on >= x.made_on {
+                    *x = c
+                }
+            })
+            .or_insert(c);
+    }
+    for c in latest.values() {
+        if c.committed_on < first || c.committed_on > last {
+            continue;
+        }
+        let Some(&agency) = agency_of.get(&c.assignment) else {
+            continue;
+        };
+        let kept = facts
+            .book
+            .evaluate_assignment(c.assignment, last)
+            .is_some_and(|e| {
+                e.state.is_done() && e.completed_on.is_some_and(|d| d <= c.committed_on)
+            });
+        let x = comps.entry(agency).or_default();
+        x.commitments_due += 1;
+        if kept {
+            x.commitments_kept += 1;
+        }
+    }
+    let mut out: Vec<AgencyScore> = comps
+        .into_iter()
+        .map(|(agency, components)| {
+            let (points, score) = score_of(&components, formula);
+            AgencyScore {
+                agency,
+                components,
+                points,
+                score,
+            }
+        })
+        .collect();
+    out.sort_by_key(|s| s.agency);
+    out
+}
+
+/// Ranks by score (highest first; equal scores share a rank, then by `name`). Unscored agencies
+/// come last, without a rank.
+pub fn rank<'a>(
+    scores: &'a [AgencyScore],
+    name: &dyn Fn(i64) -> String,
+) -> Vec<(Option<u32>, &'a AgencyScore)> {
+    let mut v: Vec<&AgencyScore> = scores.iter().collect();
+    v.sort_by(|a, b| {
+        b.score
+            .unwrap_or(-1.0)
+            .total_cmp(&a.score.unwrap_or(-1.0))
+            .then_with(|| name(a.agency).cmp(&name(b.agency)))
+    });
+    let mut out = Vec::with_capacity(v.len());
+    let mut prev: Option<f64> = None;
+    let mut rank = 0u32;
+    for (i, s) in v.into_iter().enumerate() {
+        match s.score {
+            Some(x) => {
+                if prev != Some(x) {
+                    rank = i as u32 + 1;
+                    prev = Some(x);
+                }
+                out.push((Some(rank), s));
+            }
+            None => out.push((None, s)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deadline::DeadlineKind;
+    use crate::model::ReportedStatus;
+    use crate::status::{AssignmentInput, StatusEvent};
+    use time::macros::date;
+
+    #[test]
+    fn months() {
+        let m = Month::parse("2026-05").expect("month");
+        assert_eq!(
+            (m.first(), m.last()),
+            (date!(2026 - 05 - 01), date!(2026 - 05 - 31))
+        );
+        assert_eq!(
+            Month::parse("2/2024").map(|m| m.last()),
+            Some(date!(2024 - 02 - 29))
+        );
+        assert_eq!(m.prev().to_string(), "2026-04");
+        assert_eq!(
+            Month::parse("2026-01")
+                .map(|m| m.prev().to_string())
+                .as_deref(),
+            Some("2025-12")
+        );
+        assert_eq!(Month::parse("2026-13"), None);
+        assert_eq!(Month::parse("1900-01"), None);
+        assert_eq!(m.vietnamese(), "tháng 5/2026");
+    }
+
+    #[test]
+    fn the_shipped_formula_reads_and_bad_ones_are_refused() {
+        let f = Formula::default_formula().expect("shipped formula");
+        assert_eq!(f.report_day, 25);
+        assert!(Formula::from_toml("name = \"x\"").is_err());
+        let bad = DEFAULT_FORMULA_TOML.replace("on_time = 35", "on_time = -1");
+        assert!(matches!(
+            Formula::from_toml(&bad),
+            Err(FormulaError::Invalid(_))
+        ));
+        let bad = DEFAULT_FORMULA_TOML.replace("report_day = 25", "report_day = 40");
+        assert!(Formula::from_toml(&bad).is_err());
+        let bad = DEFAULT_FORMULA_TOML.replace("[weights]", "bonus = 3\n[weights]");
+        assert!(
+            Formula::from_toml(&bad).is_err(),
+            "unknown keys are refused"
+        );
+    }
+
+    fn lead(id: i64, agency: i64, due: Date, events: Vec<StatusEvent>) -> AssignmentInput {
+        AssignmentInput {
+            id,
+            task: id,
+            agency,
+            role: Role::Lead,
+            kind: DeadlineKind::Date,
+            due: Some(due),
+            changes: vec![],
+            events,
+            from: None,
+            until: None,
+        }
+    }
+
+    fn ev(on: Date, status: ReportedStatus) -> StatusEvent {
+        StatusEvent {
+            on,
+            status,
+            completed_on: None,
+            void_from: None,
+        }
+    }
+
+    #[test]
+    fn a_month_is_scored_from_its_components_by_hand() {
+        use ReportedStatus::*;
+        let mut b = StatusBook::new();
+        // Agency 1: two due in May — one done on time, one still open (late 11 days at 31/5);
+        // one due in April, done late in May; one due in July with a report on 10/5.
+        b.upsert(lead(
+            1,
+            1,
+            date!(2026 - 05 - 15),
+            vec![ev(date!(2026 - 05 - 14), Done)],
+        ));
+        b.upsert(lead(2, 1, date!(2026 - 05 - 20), vec![]));
+        b.upsert(lead(
+            3,
+            1,
+            date!(2026 - 04 - 30),
+            vec![ev(date!(2026 - 05 - 05), Done)],
+        ));
+        b.upsert(lead(
+            4,
+            1,
+            date!(2026 - 07 - 31),
+            vec![ev(date!(2026 - 05 - 10), InProgress)],
+        ));
+        let reported: HashSet<i64> = [1, 4].into();
+        let difficulties = vec![DifficultyFacts {
+            routings: vec![
+                Routing {
+                    set_on: date!(2026 - 05 - 02),
+                    handler: None,
+                    answer_due: Some(date!(2026 - 05 - 17)),
+                },
+                Routing {
+                    set_on: date!(2026 - 05 - 03),
+                    handler: Some(1),
+                    answer_due: Some(date!(2026 - 05 - 12)),
+                },
+            ],
+            answered_on: Some(date!(2026 - 05 - 13)),
+        }];
+        let commitments = vec![CommitmentFacts {
+            assignment: 3,
+            committed_on: date!(2026 - 05 - 06),
+            made_on: date!(2026 - 05 - 02),
+        }];
+        let f = Formula::default_formula().expect("formula");
+        let facts = MonthFacts {
+            book: &b,
+            reported: &reported,
+            difficulties: &difficulties,
+            commitments: &commitments,
+        };
+        let s = score_month(Month::parse("2026-05").expect("m"), &f, &facts);
+        assert_eq!(s.len(), 1);
+        let c = s[0].components;
+        assert_eq!((c.due_in_month, c.done_on_time), (2, 1));
+        assert_eq!((c.due_by_end, c.overdue_at_end, c.days_late), (3, 1, 11));
+        // Open on 30/4: 2, 3, 4 (1 too: done only on 14/5); 1 and 4 reported in the window.
+        assert_eq!((c.reports_required, c.reports_on_time), (4, 2));
+        assert_eq!(
+            (c.difficulties_due, c.difficulties_answered),
+            (1, 0),
+            "answered a day late"
+        );
+        assert_eq!((c.commitments_due, c.commitments_kept), (1, 1));
+        // 100 × (35×1/2 + 25×2/3 + 15×2/4 + 15×0 + 10×1) / 100 − min(20, (11/3)/10)
+        let p = s[0].points;
+        assert_eq!(
+            (
+                p.on_time,
+                p.not_overdue,
+                p.reports,
+                p.difficulties,
+                p.commitments
+            ),
+            (Some(17.5), Some(16.67), Some(7.5), Some(0.0), Some(10.0))
+        );
+        assert_eq!(p.days_late_deduction, 0.37);
+        assert_eq!(s[0].score, Some(51.3));
+    }
+
+    #[test]
+    fn criteria_that_did_not_arise_are_left_out_and_ranks_are_shared() {
+        let f = Formula::default_formula().expect("formula");
+        // Only reports arose: 1 of 2 → 50 points.
+        let c = Components {
+            reports_required: 2,
+            reports_on_time: 1,
+            ..Default::default()
+        };
+        assert_eq!(score_of(&c, &f).1, Some(50.0));
+        assert_eq!(score_of(&Components::default(), &f).1, None);
+        let mk = |agency, score| AgencyScore {
+            agency,
+            components: Components::default(),
+            points: Points::default(),
+            score,
+        };
+        let all = [
+            mk(1, Some(80.0)),
+            mk(2, Some(90.0)),
+            mk(3, Some(80.0)),
+            mk(4, None),
+        ];
+        let names = |a: i64| format!("Cơ quan {a}");
+        let r: Vec<(Option<u32>, i64)> = rank(&all, &names)
+            .into_iter()
+            .map(|(r, s)| (r, s.agency))
+            .collect();
+        assert_eq!(r, vec![(Some(1), 2), (Some(2), 1), (Some(2), 3), (None, 4)]);
+    }
+}

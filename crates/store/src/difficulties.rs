@@ -1,0 +1,349 @@
+//! Difficulties ("khó khăn, vướng mắc"): an agency raises one on a task, naming who should resolve
+//! it; the standing agency answers it or forwards it to another agency with an answer deadline;
+//! the agency it was forwarded to answers it. Every step is audited on the task.
+
+use serde_json::json;
+use tiendo_domain::deadline::iso;
+use tiendo_domain::text::clean_cell;
+use time::Date;
+
+use crate::{Db, Result, StoreError, now};
+
+/// Days the handling agency has to answer, unless the standing agency sets another deadline.
+pub const ANSWER_DAYS: i64 = 15;
+
+/// A difficulty with what the register and the report show.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Difficulty {
+    pub id: i64,
+    /// The day it was raised (YYYY-MM-DD).
+    pub raised_on: String,
+    pub agency_id: i64,
+    pub agency: String,
+    /// Kind of the raising agency (ministry, province, …): the report groups ministries and localities.
+    pub agency_kind: String,
+    pub text: String,
+    pub task_id: Option<i64>,
+    pub task_number: Option<String>,
+    pub task_name: Option<String>,
+    /// Agencies that must resolve it (empty: the standing agency).
+    pub handlers: Vec<(i64, String)>,
+    /// open or answered
+    pub state: String,
+    pub answer: Option<String>,
+    pub answer_due: Option<String>,
+    pub answered_on: Option<String>,
+    pub answered_by: Option<String>,
+}
+
+impl Difficulty {
+    /// Not answered and its answer deadline has passed on `on`.
+    pub fn answer_overdue(&self, on: Date) -> bool {
+        self.state == "open"
+            && self
+                .answer_due
+                .as_deref()
+                .is_some_and(|d| d < iso(on).as_str())
+    }
+
+    pub fn handler_names(&self) -> Vec<&str> {
+        self.handlers.iter().map(|h| h.1.as_str()).collect()
+    }
+}
+
+fn valid_text(field: &str, text: &str) -> Result<String> {
+    let t = clean_cell(text);
+    if t.is_empty() || t.chars().count() > 5000 {
+        return Err(StoreError::Invalid(format!(
+            "cần {field} (tối đa 5.000 ký tự)"
+        )));
+    }
+    Ok(t)
+}
+
+/// Records who must answer a difficulty, by when, from which day.
+async fn route(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    handler: Option<i64>,
+    answer_due: Date,
+    on: Date,
+    actor: &str,
+) -> Result<()> {
+    sqlx::query("INSERT INTO difficulty_routing (difficulty_id, handler_agency_id, answer_due, set_on, created_by) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id)
+        .bind(handler)
+        .bind(iso(answer_due))
+        .bind(iso(on))
+        .bind(actor)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// One routing of a difficulty: (difficulty, handler agency or none, answer due, set on).
+pub type Routing = (i64, Option<i64>, Option<String>, String);
+
+type DifficultyRow = (
+    i64,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+impl Db {
+    /// An agency raises a difficulty on a task, naming the agency that should resolve it (none:
+    /// the standing agency); it is to be answered within [`ANSWER_DAYS`] days.
+    pub async fn raise_difficulty(
+        &self,
+        task_id: i64,
+        raising_agency: i64,
+        text: &str,
+        handler_code: Option<&str>,
+        on: Date,
+        actor: &str,
+    ) -> Result<i64> {
+        let text = valid_text("nội dung khó khăn, vướng mắc", text)?;
+        let handler: Option<i64> = match handler_code.filter(|c| !c.is_empty()) {
+            Some(c) => Some(
+                self.agency_id(c)
+                    .await?
+                    .ok_or_else(|| StoreError::Invalid(format!("không có cơ quan mã {c}")))?,
+            ),
+            None => None,
+        };
+        let mut tx = self.pool().begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO difficulties (task_id, raising_agency_id, text, state, answer, answer_due, answered_on, created_at, created_by, raised_on)
+             VALUES ($1, $2, $3, 'open', NULL, $4, NULL, $5, $6, $7) RETURNING id",
+        )
+        .bind(task_id)
+        .bind(raising_agency)
+        .bind(&text)
+        .bind(iso(on + time::Duration::days(ANSWER_DAYS)))
+        .bind(now())
+        .bind(actor)
+        .bind(iso(on))
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Some(h) = handler {
+            sqlx::query(
+                "INSERT INTO difficulty_handlers (difficulty_id, agency_id) VALUES ($1, $2)",
+            )
+            .bind(id)
+            .bind(h)
+            .execute(&mut *tx)
+            .await?;
+        }
+        route(
+            &mut tx,
+            id,
+            handler,
+            on + time::Duration::days(ANSWER_DAYS),
+            on,
+            actor,
+        )
+        .await?;
+        Db::audit(
+            &mut tx,
+            actor,
+            "difficulty.raised",
+            "task",
+            Some(task_id),
+            None,
+            Some(&json!({ "difficulty": id, "text": text })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The standing agency forwards a difficulty to the agency that must resolve it, with the
+    /// day it must answer by.
+    pub async fn forward_difficulty(
+        &self,
+        id: i64,
+        handler_code: &str,
+        answer_due: Date,
+        on: Date,
+        actor: &str,
+    ) -> Result<Option<i64>> {
+        if answer_due < on {
+            return Err(StoreError::Invalid(
+                "hạn trả lời không thể trước hôm nay".into(),
+            ));
+        }
+        let handler = self
+            .agency_id(handler_code)
+            .await?
+            .ok_or_else(|| StoreError::Invalid(format!("không có cơ quan mã {handler_code}")))?;
+        let mut tx = self.pool().begin().await?;
+        let row: Option<(Option<i64>, String, Option<String>)> =
+            sqlx::query_as("SELECT task_id, state, answer_due FROM difficulties WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((task, state, old_due)) = row else {
+            return Err(StoreError::NotFound(format!("khó khăn {id}")));
+        };
+        if state != "open" {
+            return Err(StoreError::Invalid("khó khăn này đã được trả lời".into()));
+        }
+        let old: Vec<String> = sqlx::query_scalar(
+            "SELECT g.name FROM difficulty_handlers h JOIN agencies g ON g.id = h.agency_id WHERE h.difficulty_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM difficulty_handlers WHERE difficulty_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO difficulty_handlers (difficulty_id, agency_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(handler)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE difficulties SET answer_due = $1 WHERE id = $2")
+            .bind(iso(answer_due))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        route(&mut tx, id, Some(handler), answer_due, on, actor).await?;
+        let name: String = sqlx::query_scalar("SELECT name FROM agencies WHERE id = $1")
+            .bind(handler)
+            .fetch_one(&mut *tx)
+            .await?;
+        Db::audit(
+            &mut tx,
+            actor,
+            "difficulty.forwarded",
+            "task",
+            task,
+            Some(&json!({ "difficulty": id, "handlers": old, "answer_due": old_due })),
+            Some(&json!({ "difficulty": id, "handlers": [name], "answer_due": iso(answer_due) })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(task)
+    }
+
+    /// A difficulty is answered: by the standing agency (`by_agency` none) or by an agency it was
+    /// forwarded to. Returns its task.
+    pub async fn answer_difficulty(
+        &self,
+        id: i64,
+        answer: &str,
+        on: Date,
+        by_agency: Option<i64>,
+        actor: &str,
+    ) -> Result<Option<i64>> {
+        let answer = valid_text("nội dung trả lời", answer)?;
+        let mut tx = self.pool().begin().await?;
+        let row: Option<(Option<i64>, String)> =
+            sqlx::query_as("SELECT task_id, state FROM difficulties WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((task, state)) = row else {
+            return Err(StoreError::NotFound(format!("khó khăn {id}")));
+        };
+        if state != "open" {
+            return Err(StoreError::Invalid("khó khăn này đã được trả lời".into()));
+        }
+        if let Some(a) = by_agency {
+            let handles: Option<i64> = sqlx::query_scalar(
+                "SELECT agency_id FROM difficulty_handlers WHERE difficulty_id = $1 AND agency_id = $2",
+            )
+            .bind(id)
+            .bind(a)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if handles.is_none() {
+                return Err(StoreError::Invalid(
+                    "cơ quan của bạn không phải cơ quan xử lý khó khăn này".into(),
+                ));
+            }
+        }
+        sqlx::query("UPDATE difficulties SET answer = $1, answered_on = $2, state = 'answered', answered_by = $3, answered_by_agency_id = $4 WHERE id = $5")
+            .bind(&answer)
+            .bind(iso(on))
+            .bind(actor)
+            .bind(by_agency)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        Db::audit(
+            &mut tx,
+            actor,
+            "difficulty.answered",
+            "task",
+            task,
+            None,
+            Some(&json!({ "difficulty": id, "answer": answer })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(task)
+    }
+
+    /// Every routing of every difficulty, oldest first.
+    pub async fn difficulty_routings(&self) -> Result<Vec<Routing>> {
+        Ok(sqlx::query_as(
+            "SELECT difficulty_id, handler_agency_id, answer_due, set_on FROM difficulty_routing ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Difficulties, oldest first: of one task, or all.
+    pub async fn difficulties(&self, task_id: Option<i64>) -> Result<Vec<Difficulty>> {
+        let rows: Vec<DifficultyRow> = sqlx::query_as(
+            "SELECT df.id, COALESCE(df.raised_on, df.created_at), g.id, g.name, g.kind, df.text, t.id, t.number, t.name, df.state, df.answer, df.answer_due, df.answered_on, df.answered_by
+             FROM difficulties df JOIN agencies g ON g.id = df.raising_agency_id LEFT JOIN tasks t ON t.id = df.task_id
+             WHERE $1 IS NULL OR df.task_id = $1 ORDER BY df.id",
+        )
+        .bind(task_id)
+        .fetch_all(self.pool())
+        .await?;
+        let handlers: Vec<(i64, i64, String)> = sqlx::query_as(
+            "SELECT h.difficulty_id, g.id, g.name FROM difficulty_handlers h JOIN agencies g ON g.id = h.agency_id ORDER BY h.difficulty_id, g.id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut by: std::collections::HashMap<i64, Vec<(i64, String)>> = Default::default();
+        for (d, a, n) in handlers {
+            by.entry(d).or_default().push((a, n));
+        }
+        Ok(rows
+            .into_iter()
+            .map(|r| Difficulty {
+                id: r.0,
+                raised_on: r.1.get(..10).unwrap_or("").to_string(),
+                agency_id: r.2,
+                agency: r.3,
+                agency_kind: r.4,
+                text: r.5,
+                task_id: r.6,
+                task_number: r.7,
+                task_name: r.8,
+                handlers: by.remove(&r.0).unwrap_or_default(),
+                state: r.9,
+                answer: r.10,
+                answer_due: r.11,
+                answered_on: r.12,
+                answered_by: r.13,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,151 @@
+//! What a month's score is computed from, besides the status book, and the published formula
+//! with its versions (each in force from a month; never retroactive).
+
+use std::collections::HashSet;
+
+use serde_json::json;
+use tiendo_domain::deadline::{iso, iso_date, parse_user_date};
+use tiendo_domain::scoring::{CommitmentFacts, DifficultyFacts, Formula, Month, Routing};
+
+use crate::{Db, Result, StoreError, now};
+
+/// A published version of the formula.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FormulaVersion {
+    pub id: Option<i64>,
+    /// First month it applies to; `None` for the shipped formula.
+    pub effective_from: Option<String>,
+    pub content: String,
+    pub created_at: Option<String>,
+    pub created_by: Option<String>,
+}
+
+impl Db {
+    /// The formula in force for `month`: the latest version published for it or an earlier
+    /// month, else the shipped one.
+    pub async fn formula_for(&self, month: Month) -> Result<(Formula, FormulaVersion)> {
+        let row: Option<(i64, String, String, String, String)> = sqlx::query_as(
+            "SELECT id, effective_from, content, created_at, created_by FROM scoring_formulas WHERE effective_from <= $1 ORDER BY effective_from DESC, id DESC LIMIT 1",
+        )
+        .bind(month.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        let version = match row {
+            Some((id, from, content, at, by)) => FormulaVersion {
+                id: Some(id),
+                effective_from: Some(from),
+                content,
+                created_at: Some(at),
+                created_by: Some(by),
+            },
+            None => FormulaVersion {
+                id: None,
+                effective_from: None,
+                content: tiendo_domain::scoring::DEFAULT_FORMULA_TOML.to_string(),
+                created_at: None,
+                created_by: None,
+            },
+        };
+        let formula =
+            Formula::from_toml(&version.content).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        Ok((formula, version))
+    }
+
+    /// Publishes a new formula from `from` (the current month or later: a month already under
+    /// way or past keeps the formula it was scored with).
+    pub async fn publish_formula(
+        &self,
+        content: &str,
+        from: Month,
+        today: time::Date,
+        actor: &str,
+    ) -> Result<i64> {
+        let formula =
+            Formula::from_toml(content).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        if from < Month::of(today) {
+            return Err(StoreError::Invalid(format!(
+                "cách tính mới chỉ áp dụng từ tháng hiện tại trở đi (không áp dụng ngược cho {})",
+                from.vietnamese()
+            )));
+        }
+        let mut tx = self.pool().begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO scoring_formulas (effective_from, content, created_at, created_by) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(from.to_string())
+        .bind(content)
+        .bind(now())
+        .bind(actor)
+        .fetch_one(&mut *tx)
+        .await?;
+        Db::audit(
+            &mut tx,
+            actor,
+            "formula.published",
+            "formula",
+            Some(id),
+            None,
+            Some(&json!({ "from": from.to_string(), "name": formula.name })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Lead or coordinating assignments with a progress report (any kind) dated within the window.
+    pub async fn reported_between(&self, from: time::Date, to: time::Date) -> Result<HashSet<i64>> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT assignment_id FROM progress_reports WHERE reported_on >= $1 AND reported_on <= $2",
+        )
+        .bind(iso(from))
+        .bind(iso(to))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(ids.into_iter().collect())
+    }
+
+    /// Every difficulty's routings and the day it was answered.
+    pub async fn difficulty_facts(&self) -> Result<Vec<DifficultyFacts>> {
+        let answered: Vec<(i64, Option<String>)> =
+            sqlx::query_as("SELECT id, answered_on FROM difficulties ORDER BY id")
+                .fetch_all(self.pool())
+                .await?;
+        let mut routes: std::collections::HashMap<i64, Vec<Routing>> = Default::default();
+        for (d, handler, due, set_on) in self.difficulty_routings().await? {
+            let Some(set_on) = parse_user_date(&set_on) else {
+                continue;
+            };
+            routes.entry(d).or_default().push(Routing {
+                set_on,
+                handler,
+                answer_due: due.as_deref().and_then(iso_date),
+            });
+        }
+        Ok(answered
+            .into_iter()
+            .map(|(id, on)| DifficultyFacts {
+                routings: routes.remove(&id).unwrap_or_default(),
+                answered_on: on.as_deref().and_then(iso_date),
+            })
+            .collect())
+    }
+
+    /// Every commitment: assignment, committed date, the day it was made.
+    pub async fn commitment_facts(&self) -> Result<Vec<CommitmentFacts>> {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT assignment_id, committed_on, created_at FROM commitments ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(a, c, at)| {
+                Some(CommitmentFacts {
+                    assignment: a,
+                    committed_on: iso_date(&c)?,
+                    made_on: at.get(..10).and_then(iso_date)?,
+                })
+            })
+            .collect())
+    }
+}
