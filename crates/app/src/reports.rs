@@ -86,7 +86,7 @@ pub fn overdue(
 ) -> OverdueReport {
     let mut r = overdue_report_of(book, tasks, agencies, as_of, committee);
     r.items
-        .retain(|i| i.task_id.parse::<i64>().is_ok_and(|id| visible(id)));
+        .retain(|i| i.task_id.parse::<i64>().is_ok_and(visible));
     r
 }
 
@@ -471,7 +471,7 @@ pub fn difficulties_as_of(all: Vec<Difficulty>, as_of: Date) -> Vec<Difficulty> 
 /// The difficulties the reader may see (those of visible tasks, and those on no task).
 pub fn visible_difficulties(all: Vec<Difficulty>, visible: Visible<'_>) -> Vec<Difficulty> {
     all.into_iter()
-        .filter(|d| d.task_id.is_none_or(|t| visible(t)))
+        .filter(|d| d.task_id.is_none_or(visible))
         .collect()
 }
 
@@ -926,8 +926,8 @@ pub fn score_doc(r: &ScoreReport, issuer: &str, today: Date, p: &Presentation) -
         ),
         intro,
         columns: vec![
-            col("Hạng", 5),
-            col("Cơ quan, người đứng đầu", 26),
+            col("Hạng", 6),
+            col("Cơ quan, người đứng đầu", 25),
             col("Đến hạn trong tháng: đúng hạn", 9),
             col("Quá hạn cuối tháng; số ngày", 9),
             col("Báo cáo đúng hạn", 8),

@@ -235,22 +235,23 @@ impl OfficialDoc {
     fn body_xml(&self) -> String {
         let mut body = String::new();
         if !self.issuer.is_empty() {
-            // The national heading: issuer on the left, motto on the right, no borders.
-            let half = self.text_width() / 2;
-            let left = p(&self.issuer.join("\n"), true, true, false, 26);
-            let mut right = p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", true, true, false, 26);
+            // The national heading: issuer on the left, motto on the right (on one line), no
+            // borders.
+            let width = self.text_width();
+            let (lw, rw) = (width * 42 / 100, width - width * 42 / 100);
+            let left = p(&self.issuer.join("\n"), true, true, false, 24);
+            let mut right = p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", true, true, false, 24);
             right.push_str(
-                &p("Độc lập - Tự do - Hạnh phúc", true, true, false, 28)
+                &p("Độc lập - Tự do - Hạnh phúc", true, true, false, 26)
                     .replace("<w:b/>", "<w:b/><w:u w:val=\"single\"/>"),
             );
             if let Some(pd) = &self.place_date {
-                right.push_str(&p(pd, true, false, true, 28));
+                right.push_str(&p(pd, true, false, true, 26));
             }
             body.push_str(&format!(
-                "<w:tbl><w:tblPr><w:tblW w:w=\"{}\" w:type=\"dxa\"/><w:tblBorders><w:top w:val=\"nil\"/><w:left w:val=\"nil\"/><w:bottom w:val=\"nil\"/><w:right w:val=\"nil\"/><w:insideH w:val=\"nil\"/><w:insideV w:val=\"nil\"/></w:tblBorders></w:tblPr><w:tblGrid><w:gridCol w:w=\"{half}\"/><w:gridCol w:w=\"{half}\"/></w:tblGrid><w:tr>{}{}</w:tr></w:tbl>",
-                half * 2,
-                tc(&left, half, 1, false),
-                tc(&right, half, 1, false)
+                "<w:tbl><w:tblPr><w:tblW w:w=\"{width}\" w:type=\"dxa\"/><w:tblBorders><w:top w:val=\"nil\"/><w:left w:val=\"nil\"/><w:bottom w:val=\"nil\"/><w:right w:val=\"nil\"/><w:insideH w:val=\"nil\"/><w:insideV w:val=\"nil\"/></w:tblBorders><w:tblLayout w:type=\"fixed\"/></w:tblPr><w:tblGrid><w:gridCol w:w=\"{lw}\"/><w:gridCol w:w=\"{rw}\"/></w:tblGrid><w:tr>{}{}</w:tr></w:tbl>",
+                tc(&left, lw, 1, false),
+                tc(&right, rw, 1, false)
             ));
             body.push_str(&p("", false, false, false, 26));
         }

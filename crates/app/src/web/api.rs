@@ -1,77 +1,575 @@
-//! The JSON API (session cookie or `Authorization: Bearer <token>`), documented at
-//! `/api/openapi.json`.
+//! The JSON API behind every page, for other systems (`Authorization: Bearer <token>`, see
+//! `tiendo users token`) and for scripts in the browser (the session cookie, with the session's
+//! CSRF token in `X-CSRF-Token` for changes). Routes are registered with their OpenAPI
+//! description (utoipa-axum), so `/api/openapi.json` cannot drift from what is served.
+//!
+//! Reading follows the pages' rules (who sees which task); changing data goes through
+//! [`super::ops`], the same checks as the forms. Errors are `{"error": "…", "code": "…"}`.
 
 use axum::Json;
-use axum::Router;
-use axum::extract::{Query, State};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tiendo_domain::deadline::{iso, parse_user_date};
-use tiendo_store::facts::overdue_report_of;
-use utoipa::OpenApi;
+use tiendo_domain::scoring::Month;
+use tiendo_domain::status::AssignmentState;
+use tiendo_store::edit::TaskEdit;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::AppState;
-use super::auth::ApiUser;
+use super::auth::{ApiUser, ApiWriter};
+use super::ops::{self, AgencyInput, Refusal, ReportInput};
+use super::pages::{TaskSearch, today};
+use super::{AppState, Visibility};
+use crate::reports;
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Tiến Độ API",
-        description = "Nhiệm vụ, phân công, tình trạng theo ngày của Ban Chỉ đạo."
+        description = "Nhiệm vụ, phân công, tình trạng theo ngày, báo cáo, khó khăn, cam kết, điểm của Ban Chỉ đạo. Xác thực: Authorization: Bearer <mã truy cập> (tiendo users token), hoặc phiên đăng nhập kèm tiêu đề X-CSRF-Token khi thay đổi dữ liệu."
     ),
-    paths(overdue, summary, openapi_json)
+    tags((name = "đọc", description = "Dữ liệu các trang"), (name = "ghi", description = "Các việc thay đổi dữ liệu"))
 )]
 pub struct ApiDoc;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/overdue", get(overdue))
-        .route("/api/summary", get(summary))
-        .route("/api/openapi.json", get(openapi_json))
+/// The API's routes and its OpenAPI document, built together.
+pub fn router_and_doc() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(dashboard))
+        .routes(routes!(tasks))
+        .routes(routes!(task, edit_task))
+        .routes(routes!(my_tasks))
+        .routes(routes!(difficulties))
+        .routes(routes!(agencies, add_agency))
+        .routes(routes!(edit_agency))
+        .routes(routes!(add_alias))
+        .routes(routes!(audit))
+        .routes(routes!(overdue))
+        .routes(routes!(summary))
+        .routes(routes!(report))
+        .routes(routes!(score))
+        .routes(routes!(meetings, add_meeting))
+        .routes(routes!(add_report))
+        .routes(routes!(request_deadline))
+        .routes(routes!(raise_difficulty))
+        .routes(routes!(commit))
+        .routes(routes!(decide_deadline))
+        .routes(routes!(review_report))
+        .routes(routes!(answer_difficulty))
+        .routes(routes!(forward_difficulty))
+        .routes(routes!(assign))
+        .routes(routes!(end_assignment))
+        .routes(routes!(import))
+        .routes(routes!(openapi_json))
+        .layer(DefaultBodyLimit::max(
+            tiendo_office::MAX_FILE_BYTES as usize + 64 * 1024,
+        ))
+        .split_for_parts()
 }
 
-fn bad(msg: &str) -> Response {
+pub fn router() -> axum::Router<AppState> {
+    router_and_doc().0
+}
+
+static DOC: std::sync::LazyLock<utoipa::openapi::OpenApi> =
+    std::sync::LazyLock::new(|| router_and_doc().1);
+
+/// The API's OpenAPI document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    DOC.clone()
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApiError {
+    pub error: String,
+    pub code: String,
+}
+
+fn error(status: StatusCode, code: &str, msg: impl Into<String>) -> Response {
     (
-        StatusCode::BAD_REQUEST,
-        Json(serde_json::json!({ "error": msg })),
+        status,
+        Json(ApiError {
+            error: msg.into(),
+            code: code.to_string(),
+        }),
     )
         .into_response()
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
-pub struct AsOfQuery {
+fn bad(msg: &str) -> Response {
+    error(StatusCode::BAD_REQUEST, "gia-tri", msg)
+}
+
+fn refused(r: Refusal) -> Response {
+    error(r.status, r.code, r.text())
+}
+
+fn failed(e: impl std::fmt::Display) -> Response {
+    error(StatusCode::INTERNAL_SERVER_ERROR, "loi", e.to_string())
+}
+
+fn not_found() -> Response {
+    error(StatusCode::NOT_FOUND, "khong-co", "không tìm thấy")
+}
+
+/// A JSON body; a malformed one is a 400 with a JSON error, never a panic.
+pub struct Body<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = Response;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(Body(v)),
+            Err(e) => Err(bad(&format!(
+                "nội dung JSON không hợp lệ: {}",
+                e.body_text()
+            ))),
+        }
+    }
+}
+
+/// A date parameter (default: today); the error is the message for a 400.
+fn date_param(name: &str, v: Option<&str>) -> Result<time::Date, String> {
+    match v.filter(|s| !s.is_empty()) {
+        None => Ok(today()),
+        Some(s) => {
+            parse_user_date(s).ok_or_else(|| format!("{name}: ngày không hợp lệ (YYYY-MM-DD)"))
+        }
+    }
+}
+
+fn opt_date(name: &str, v: Option<&str>) -> Result<Option<time::Date>, String> {
+    match v.filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => parse_user_date(s)
+            .map(Some)
+            .ok_or_else(|| format!("{name}: ngày không hợp lệ (YYYY-MM-DD)")),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct DashboardQuery {
+    /// YYYY-MM-DD (default: today)
+    as_of: Option<String>,
+    /// Due within this many days (default 14, at most 120)
+    days: Option<i64>,
+}
+
+/// Tổng quan: the four-way counts, late lead assignments by agency, what falls due soon, the newest difficulties.
+#[utoipa::path(get, path = "/api/dashboard", tag = "đọc", params(DashboardQuery), responses((status = 200, description = "{as_of, days, agency, lead_assignments, late_by_agency, due_soon, newest_difficulties}"), (status = 400, body = ApiError), (status = 401, body = ApiError)))]
+pub async fn dashboard(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Query(q): Query<DashboardQuery>,
+) -> Response {
+    let as_of = match date_param("as_of", q.as_of.as_deref()) {
+        Ok(d) => d,
+        Err(m) => return bad(&m),
+    };
+    match super::pages::dashboard_data(&state, &u, as_of, q.days.unwrap_or(14).clamp(1, 120)).await
+    {
+        Ok(d) => Json(d).into_response(),
+        Err(e) => failed(e),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct TasksQuery {
+    /// Search without diacritics ("chuyen doi so")
+    q: Option<String>,
+    /// Registry code of an assigned agency
+    agency: Option<String>,
+    /// open_overdue, open, done_on_time, done_late
+    status: Option<String>,
+    heading: Option<String>,
+    /// Document symbol or key ("71/NQ-CP")
+    document: Option<String>,
+    due_from: Option<String>,
+    due_to: Option<String>,
+    /// The leader overseeing the task, as written
+    overseer: Option<String>,
+    /// YYYY-MM-DD (default: today)
+    as_of: Option<String>,
+    /// 1, 2, … (50 tasks a page)
+    page: Option<usize>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TaskListItem {
+    pub id: i64,
+    pub number: String,
+    pub name: String,
+    pub lead: Option<String>,
+    pub deadline_raw: String,
+    pub due_on: Option<String>,
+    pub headings: Vec<String>,
+    pub document: Option<String>,
+    /// done_on_time, done_late, open_in_time, open_overdue, recurring, conditional; none without a lead
+    #[schema(value_type = Option<String>)]
+    pub state: Option<AssignmentState>,
+}
+
+/// Nhiệm vụ: the tasks the caller may see, filtered, one page at a time.
+#[utoipa::path(get, path = "/api/tasks", tag = "đọc", params(TasksQuery), responses((status = 200, description = "{as_of, total, page, pages, items: [TaskListItem]}"), (status = 400, body = ApiError), (status = 401, body = ApiError)))]
+pub async fn tasks(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Query(q): Query<TasksQuery>,
+) -> Response {
+    let (as_of, due_from, due_to) = match (
+        date_param("as_of", q.as_of.as_deref()),
+        opt_date("due_from", q.due_from.as_deref()),
+        opt_date("due_to", q.due_to.as_deref()),
+    ) {
+        (Ok(a), Ok(b), Ok(c)) => (a, b, c),
+        (Err(m), _, _) | (_, Err(m), _) | (_, _, Err(m)) => return bad(&m),
+    };
+    let search = TaskSearch {
+        q: q.q,
+        agency: q.agency,
+        status: q.status,
+        heading: q.heading,
+        document: q.document,
+        due_from,
+        due_to,
+        overseer: q.overseer,
+        as_of,
+        page: q.page.unwrap_or(1),
+    };
+    match super::pages::search_tasks(&state, &u, &search).await {
+        Ok(p) => {
+            let items: Vec<TaskListItem> = p
+                .rows
+                .into_iter()
+                .map(|r| TaskListItem {
+                    state: p.states.get(&r.id).copied(),
+                    id: r.id,
+                    number: r.number,
+                    name: r.name,
+                    lead: r.lead,
+                    deadline_raw: r.deadline_raw,
+                    due_on: r.due_on,
+                    headings: r.headings,
+                    document: r.document,
+                })
+                .collect();
+            Json(serde_json::json!({ "as_of": iso(as_of), "total": p.total, "page": p.current, "pages": p.pages, "items": items })).into_response()
+        }
+        Err(e) => failed(e),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct AsOf {
+    /// YYYY-MM-DD (default: today)
+    as_of: Option<String>,
+}
+
+/// One task: every field, each assignment with its state on the date, the deadline history, reports, evidence files, difficulties, history.
+#[utoipa::path(get, path = "/api/tasks/{id}", tag = "đọc", params(("id" = i64, Path), AsOf), responses((status = 200, description = "the task"), (status = 404, body = ApiError)))]
+pub async fn task(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(id): Path<i64>,
+    Query(q): Query<AsOf>,
+) -> Response {
+    let as_of = match date_param("as_of", q.as_of.as_deref()) {
+        Ok(d) => d,
+        Err(m) => return bad(&m),
+    };
+    let Ok(Some(t)) = state.db.task_detail(id).await else {
+        return not_found();
+    };
+    if !super::task::may_see(&u, &t) {
+        return not_found();
+    }
+    let snap = state.snapshot().await;
+    let assignments: Vec<serde_json::Value> = t
+        .assignments
+        .iter()
+        .map(|a| {
+            let ev = snap
+                .book
+                .evaluate_assignment(a.id, as_of)
+                .filter(|_| snap.book.assignment_in_force(a.id, as_of));
+            serde_json::json!({
+                "id": a.id, "agency": a.agency, "role": a.role, "via_group": a.via_group, "unit": a.unit,
+                "assigned_on": a.assigned_on,
+                "state": ev.map(|e| e.state), "due": ev.and_then(|e| e.due).map(iso), "days_late": ev.map(|e| e.days_late),
+            })
+        })
+        .collect();
+    let (difficulties, evidence) = match (
+        state.db.difficulties(Some(id)).await,
+        state.db.evidence_of_task(id).await,
+    ) {
+        (Ok(d), Ok(e)) => (d, e),
+        (Err(e), _) | (_, Err(e)) => return failed(e),
+    };
+    Json(serde_json::json!({
+        "id": t.id, "number": t.number, "name": t.name, "headings": t.headings,
+        "expected_result": t.expected_result, "deadline": { "raw": t.deadline_raw, "due": t.due_on, "note": t.deadline_note },
+        "basis": t.basis, "lead_raw": t.lead_raw, "coordinators_raw": t.coordinators_raw, "overseer": t.overseer,
+        "document": t.document, "committee": t.committee, "secret": t.secret, "extra": t.extra, "source": t.source,
+        "unresolved_agencies": t.unresolved.iter().map(|(r, x)| serde_json::json!({ "role": r, "text": x })).collect::<Vec<_>>(),
+        "as_of": iso(as_of),
+        "assignments": assignments,
+        "ended_assignments": t.ended,
+        "deadline_changes": t.changes.iter().map(|c| serde_json::json!({ "effective_on": c.0, "agency": c.1, "deadline": c.2, "reason": c.3, "approved_by": c.4, "state": c.5, "by": c.6 })).collect::<Vec<_>>(),
+        "reports": t.reports.iter().map(|r| serde_json::json!({ "reported_on": r.0, "agency": r.1, "status": r.2, "text": r.3, "by": r.4, "review": r.5, "review_note": r.6 })).collect::<Vec<_>>(),
+        "evidence": evidence.iter().map(|e| serde_json::json!({ "id": e.0, "report": e.1, "file_name": e.2, "size": e.3, "url": format!("/minh-chung/{}", e.0) })).collect::<Vec<_>>(),
+        "difficulties": difficulties,
+        "history": t.history.iter().map(|h| serde_json::json!({ "at": h.0, "actor": h.1, "action": h.2, "before": h.3, "after": h.4 })).collect::<Vec<_>>(),
+    }))
+    .into_response()
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TaskEditInput {
+    pub name: String,
+    #[serde(default)]
+    pub expected_result: String,
+    #[serde(default)]
+    pub basis: String,
+    #[serde(default)]
+    pub overseer: String,
+    #[serde(default)]
+    pub secret: bool,
+    /// As written ("30/9/2026", "Quý III/2026"); empty keeps the deadline
+    #[serde(default)]
+    pub new_deadline: String,
+    /// Required with a new deadline
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// The standing agency edits a task (a new deadline is in force from today).
+#[utoipa::path(put, path = "/api/tasks/{id}", tag = "ghi", params(("id" = i64, Path)), request_body = TaskEditInput, responses((status = 200, description = "{ok: true}"), (status = 400, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn edit_task(
+    State(state): State<AppState>,
+    ApiWriter(u): ApiWriter,
+    Path(id): Path<i64>,
+    Body(b): Body<TaskEditInput>,
+) -> Response {
+    let e = TaskEdit {
+        name: b.name,
+        expected_result: b.expected_result,
+        basis: b.basis,
+        overseer: b.overseer,
+        secret: b.secret,
+        new_deadline: b.new_deadline,
+        reason: b.reason,
+    };
+    match ops::edit_task(&state, &u, id, &e).await {
+        Ok(()) => Json(serde_json::json!({ "ok": true })).into_response(),
+        Err(r) => refused(r),
+    }
+}
+
+/// Việc của tôi: the caller's agency's assignments, late ones first.
+#[utoipa::path(get, path = "/api/my-tasks", tag = "đọc", params(AsOf), responses((status = 200, description = "{as_of, items: [{task_id, number, name, assignment_id, role, due, state, days_late}]}"), (status = 400, body = ApiError)))]
+pub async fn my_tasks(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Query(q): Query<AsOf>,
+) -> Response {
+    let as_of = match date_param("as_of", q.as_of.as_deref()) {
+        Ok(d) => d,
+        Err(m) => return bad(&m),
+    };
+    let Some(agency) = u.user.agency_id else {
+        return bad("tài khoản này không gắn với cơ quan nào");
+    };
+    match super::pages::my_assignments(&state, agency, as_of).await {
+        Ok(items) => {
+            Json(serde_json::json!({ "as_of": iso(as_of), "items": items })).into_response()
+        }
+        Err(e) => failed(e),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct DifficultiesQuery {
+    /// Registry code of the raising agency
+    raised_by: Option<String>,
+    /// Registry code of the agency that must resolve it
+    handled_by: Option<String>,
+    /// open, answered, overdue (answer deadline passed)
+    state: Option<String>,
+}
+
+/// Khó khăn, vướng mắc: the register, newest first.
+#[utoipa::path(get, path = "/api/difficulties", tag = "đọc", params(DifficultiesQuery), responses((status = 200, description = "{items: [difficulty]}")))]
+pub async fn difficulties(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Query(q): Query<DifficultiesQuery>,
+) -> Response {
+    let rq = super::difficulties::RegisterQuery {
+        nen: q.raised_by,
+        xu_ly: q.handled_by,
+        tinh_trang: q.state,
+    };
+    match super::difficulties::filtered(&state, &u, &rq).await {
+        Ok(items) => Json(serde_json::json!({ "items": items })).into_response(),
+        Err(e) => failed(e),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct AgenciesQuery {
+    /// Search name, spelling or code, without diacritics
+    q: Option<String>,
+}
+
+/// Cơ quan: the registry with every spelling and the head of each agency.
+#[utoipa::path(get, path = "/api/agencies", tag = "đọc", params(AgenciesQuery), responses((status = 200, description = "{items: [{code, name, kind, aliases, valid_from, valid_to, head_title, head_name}]}")))]
+pub async fn agencies(
+    State(state): State<AppState>,
+    ApiUser(_u): ApiUser,
+    Query(q): Query<AgenciesQuery>,
+) -> Response {
+    let (reg, heads) = match (
+        state.db.load_registry().await,
+        state.db.agency_heads().await,
+    ) {
+        (Ok(r), Ok(h)) => (r, h),
+        (Err(e), _) | (_, Err(e)) => return failed(e),
+    };
+    let key =
+        q.q.as_deref()
+            .map(tiendo_domain::text::name_key)
+            .unwrap_or_default();
+    let items: Vec<serde_json::Value> = reg
+        .registry
+        .agencies()
+        .iter()
+        .filter(|a| {
+            key.is_empty()
+                || tiendo_domain::text::name_key(&a.name).contains(&key)
+                || a.aliases.iter().any(|x| tiendo_domain::text::name_key(x).contains(&key))
+                || a.code.to_lowercase().contains(&key)
+        })
+        .map(|a| {
+            let head = reg.ids.get(&a.code).and_then(|id| heads.get(id)).cloned().unwrap_or_default();
+            serde_json::json!({
+                "code": a.code, "name": a.name, "kind": a.kind, "short": a.short, "aliases": a.aliases,
+                "valid_from": a.valid_from.map(iso), "valid_to": a.valid_to.map(iso), "successor": a.successor,
+                "head_title": head.0.unwrap_or_else(|| a.kind.head_title().to_string()), "head_name": head.1,
+            })
+        })
+        .collect();
+    Json(serde_json::json!({ "items": items })).into_response()
+}
+
+/// The standing agency adds an agency to the registry.
+#[utoipa::path(post, path = "/api/agencies", tag = "ghi", request_body = AgencyInput, responses((status = 201, description = "{id}"), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+pub async fn add_agency(
+    State(state): State<AppState>,
+    ApiWriter(u): ApiWriter,
+    Body(b): Body<AgencyInput>,
+) -> Response {
+    match ops::add_agency(&state, &u, &b).await {
+        Ok(id) => (StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response(),
+        Err(r) => refused(r),
+    }
+}
+
+/// The standing agency edits an agency (a new name keeps the old one as a spelling).
+#[utoipa::path(put, path = "/api/agencies/{code}", tag = "ghi", params(("code" = String, Path)), request_body = AgencyInput, responses((status = 200, description = "{ok: true}"), (status = 400, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn edit_agency(
+    State(state): State<AppState>,
+    ApiWriter(u): ApiWriter,
+    Path(code): Path<String>,
+    Body(b): Body<AgencyInput>,
+) -> Response {
+    match ops::edit_agency(&state, &u, &code, &b).await {
+        Ok(()) => Json(serde_json::json!({ "ok": true })).into_response(),
+        Err(r) => refused(r),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AliasInput {
+    pub alias: String,
+}
+
+/// The standing agency adds a spelling to an agency (refused when it names another agency).
+#[utoipa::path(post, path = "/api/agencies/{code}/aliases", tag = "ghi", params(("code" = String, Path)), request_body = AliasInput, responses((status = 201, description = "{ok: true}"), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+pub async fn add_alias(
+    State(state): State<AppState>,
+    ApiWriter(u): ApiWriter,
+    Path(code): Path<String>,
+    Body(b): Body<AliasInput>,
+) -> Response {
+    match ops::add_alias(&state, &u, &code, &b.alias).await {
+        Ok(()) => (StatusCode::CREATED, Json(serde_json::json!({ "ok": true }))).into_response(),
+        Err(r) => refused(r),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PageQuery {
+    /// 1, 2, … (100 rows a page)
+    page: Option<usize>,
+}
+
+/// Nhật ký: the audit log, newest first (administrators).
+#[utoipa::path(get, path = "/api/audit", tag = "đọc", params(PageQuery), responses((status = 200, description = "{items: [{at, actor, action, entity, entity_id, before, after}]}"), (status = 403, body = ApiError)))]
+pub async fn audit(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    if u.user.role != "admin" {
+        return error(
+            StatusCode::FORBIDDEN,
+            "quyen",
+            "chỉ quản trị hệ thống xem nhật ký",
+        );
+    }
+    let page = q.page.unwrap_or(1).clamp(1, 100_000);
+    match state.db.audit_page(100, (page - 1) * 100).await {
+        Ok(rows) => Json(serde_json::json!({ "page": page, "items": rows.into_iter().map(|r| serde_json::json!({ "at": r.0, "actor": r.1, "action": r.2, "entity": r.3, "entity_id": r.4, "before": r.5, "after": r.6 })).collect::<Vec<_>>() })).into_response(),
+        Err(e) => failed(e),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct OverdueQuery {
     /// YYYY-MM-DD (default: today)
     as_of: Option<String>,
     /// Only this committee's tasks
     committee: Option<String>,
 }
 
-/// Tasks late on a date (the `tiendo report overdue` JSON).
-#[utoipa::path(get, path = "/api/overdue", params(AsOfQuery), responses((status = 200, description = "{as_of, items: [{task_id, number, name, due, late_agencies: [{name, code, days_late}], …}]}"), (status = 400, description = "bad date"), (status = 401, description = "not signed in")))]
+/// Tasks late on a date (the `tiendo report overdue` JSON), those the caller may see; a focal point's own late ones.
+#[utoipa::path(get, path = "/api/overdue", tag = "đọc", params(OverdueQuery), responses((status = 200, description = "{as_of, items: [{task_id, number, name, due, late_agencies: [{name, code, days_late}], …}]}"), (status = 400, body = ApiError), (status = 401, body = ApiError)))]
 pub async fn overdue(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
-    Query(q): Query<AsOfQuery>,
+    Query(q): Query<OverdueQuery>,
 ) -> Response {
-    let as_of = match q.as_of.as_deref() {
-        Some(s) => match parse_user_date(s) {
-            Some(d) => d,
-            None => return bad("as_of: ngày không hợp lệ (YYYY-MM-DD)"),
-        },
-        None => time::OffsetDateTime::now_utc().date(),
+    let as_of = match date_param("as_of", q.as_of.as_deref()) {
+        Ok(d) => d,
+        Err(m) => return bad(&m),
     };
     let snap = state.snapshot().await;
     let Ok(tasks) = state.db.task_infos().await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        return failed("task_infos");
     };
-    let mut r = overdue_report_of(
+    let vis = Visibility::of(&u, &snap);
+    let mut r = reports::overdue(
         &snap.book,
         &tasks,
         &snap.agencies,
         as_of,
         q.committee.as_deref(),
+        &|t| vis.sees(t),
     );
     if u.user.role == "focal" {
         // An agency's focal point sees its own late tasks.
@@ -87,28 +585,448 @@ pub async fn overdue(
     Json(r).into_response()
 }
 
-/// Totals on a date: four-way counts of lead assignments.
-#[utoipa::path(get, path = "/api/summary", params(AsOfQuery), responses((status = 200, description = "{as_of, lead_assignments: {done_on_time, done_late, open_in_time, open_overdue, recurring, conditional}}")))]
+/// Totals on a date: four-way counts of lead assignments and of tasks.
+#[utoipa::path(get, path = "/api/summary", tag = "đọc", params(AsOf), responses((status = 200, description = "{as_of, lead_assignments: {done_on_time, done_late, open_in_time, open_overdue, recurring, conditional}, tasks: {…}}")))]
 pub async fn summary(
     State(state): State<AppState>,
     ApiUser(_u): ApiUser,
-    Query(q): Query<AsOfQuery>,
+    Query(q): Query<AsOf>,
 ) -> Response {
-    let Some(as_of) = q
-        .as_of
-        .as_deref()
-        .map(parse_user_date)
-        .unwrap_or(Some(time::OffsetDateTime::now_utc().date()))
-    else {
-        return bad("as_of: ngày không hợp lệ (YYYY-MM-DD)");
+    let as_of = match date_param("as_of", q.as_of.as_deref()) {
+        Ok(d) => d,
+        Err(m) => return bad(&m),
     };
     let snap = state.snapshot().await;
-    Json(serde_json::json!({ "as_of": iso(as_of), "lead_assignments": snap.book.totals(as_of) }))
-        .into_response()
+    let mut tasks = tiendo_domain::status::FourWay::default();
+    for s in snap.book.task_states(as_of).into_values() {
+        tasks.add(s);
+    }
+    Json(serde_json::json!({ "as_of": iso(as_of), "lead_assignments": snap.book.totals(as_of), "tasks": tasks })).into_response()
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ReportQuery {
+    /// YYYY-MM-DD (default: today)
+    as_of: Option<String>,
+    /// For `results`: a document symbol ("624/TB-VPCP") or an imported appendix's key
+    document: Option<String>,
+    /// For `commitments`: the day commitments were due (notice 2352/BCA-VPB)
+    answer_by: Option<String>,
+}
+
+/// A report as JSON: `agencies` (per-agency summary), `results` (of a document), `difficulties`, `commitments`. Word and Excel: `/bao-cao/tai/{name}.docx|xlsx`.
+#[utoipa::path(get, path = "/api/report/{name}", tag = "đọc", params(("name" = String, Path, description = "agencies, results, difficulties, commitments"), ReportQuery), responses((status = 200, description = "the report"), (status = 400, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn report(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(name): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> Response {
+    let as_of = match date_param("as_of", q.as_of.as_deref()) {
+        Ok(d) => d,
+        Err(m) => return bad(&m),
+    };
+    let snap = state.snapshot().await;
+    let vis = Visibility::of(&u, &snap);
+    let visible = |t: i64| vis.sees(t);
+    match name.as_str() {
+        "agencies" => match state.db.difficulties(None).await {
+            Ok(all) => {
+                Json(reports::agencies(&snap.book, &snap.agencies, &all, as_of)).into_response()
+            }
+            Err(e) => failed(e),
+        },
+        "results" => {
+            let Some(doc) = q.document.as_deref().filter(|d| !d.trim().is_empty()) else {
+                return bad("document: cần số ký hiệu văn bản hoặc khóa tệp");
+            };
+            match reports::results(&state.db, &snap.book, doc.trim(), as_of, &visible).await {
+                Ok(Some(r)) => Json(r).into_response(),
+                Ok(None) => not_found(),
+                Err(e) => failed(e),
+            }
+        }
+        "difficulties" => match state.db.difficulties(None).await {
+            Ok(all) => {
+                let rows = reports::visible_difficulties(
+                    reports::difficulties_as_of(all, as_of),
+                    &visible,
+                );
+                Json(serde_json::json!({ "as_of": iso(as_of), "difficulties": rows }))
+                    .into_response()
+            }
+            Err(e) => failed(e),
+        },
+        "commitments" => {
+            let answer_by = match opt_date("answer_by", q.answer_by.as_deref()) {
+                Ok(d) => d,
+                Err(m) => return bad(&m),
+            };
+            match reports::commitments(&state.db, &snap.book, as_of, answer_by, &visible).await {
+                Ok(r) => Json(r).into_response(),
+                Err(e) => failed(e),
+            }
+        }
+        _ => not_found(),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ScoreQuery {
+    /// YYYY-MM (default: last month)
+    month: Option<String>,
+}
+
+/// Xếp hạng: each agency's score for a month with its components, rank and change from the previous month, and the formula.
+#[utoipa::path(get, path = "/api/score", tag = "đọc", params(ScoreQuery), responses((status = 200, description = "{month, formula_name, formula, rows: [{rank, code, name, head, score, components, points, previous_score, previous_rank, rank_change}]}"), (status = 400, body = ApiError)))]
+pub async fn score(
+    State(state): State<AppState>,
+    ApiUser(_u): ApiUser,
+    Query(q): Query<ScoreQuery>,
+) -> Response {
+    let month = match q.month.as_deref().filter(|s| !s.is_empty()) {
+        None => Month::of(today()).prev(),
+        Some(s) => match Month::parse(s) {
+            Some(m) => m,
+            None => return bad("month: tháng không hợp lệ (YYYY-MM)"),
+        },
+    };
+    let snap = state.snapshot().await;
+    match reports::score(&state.db, &snap.book, month, None).await {
+        Ok(r) => Json(r).into_response(),
+        Err(e) => failed(e),
+    }
+}
+
+/// Phiên họp: the meetings, their documents and how many tasks they assigned.
+#[utoipa::path(get, path = "/api/meetings", tag = "đọc", responses((status = 200, description = "{items: [{id, committee, name, held_on, documents, tasks}]}")))]
+pub async fn meetings(State(state): State<AppState>, ApiUser(_u): ApiUser) -> Response {
+    let all = match state.db.meetings().await {
+        Ok(m) => m,
+        Err(e) => return failed(e),
+    };
+    let mut items = Vec::new();
+    for m in all {
+        let n = state
+            .db
+            .tasks_of_meeting(m.id)
+            .await
+            .map(|t| t.len())
+            .unwrap_or(0);
+        items.push(serde_json::json!({ "id": m.id, "committee": m.committee, "name": m.name, "held_on": m.held_on, "documents": m.document_labels(), "tasks": n }));
+    }
+    Json(serde_json::json!({ "items": items })).into_response()
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MeetingInput {
+    pub name: String,
+    /// YYYY-MM-DD
+    pub held_on: String,
+    /// Conclusion notice symbols ("624/TB-VPCP") or keys of imported appendices
+    #[serde(default)]
+    pub documents: Vec<String>,
+}
+
+/// The standing agency records a meeting and the documents it issued.
+#[utoipa::path(post, path = "/api/meetings", tag = "ghi", request_body = MeetingInput, responses((status = 201, description = "{id}"), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+pub async fn add_meeting(
+    State(state): State<AppState>,
+    ApiWriter(u): ApiWriter,
+    Body(b): Body<MeetingInput>,
+) -> Response {
+    match ops::add_meeting(&state, &u, &b.name, &b.held_on, &b.documents).await {
+        Ok(id) => (StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response(),
+        Err(r) => refused(r),
+    }
+}
+
+fn created(id: i64) -> Response {
+    (StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response()
+}
+
+/// An agency's focal point (or the standing agency) reports progress on an assignment. Evidence files are sent with the web form.
+#[utoipa::path(post, path = "/api/tasks/{id}/reports", tag = "ghi", params(("id" = i64, Path)), request_body = ReportInput, responses((status = 201, description = "{id}"), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+pub async fn add_report(
+    State(state): State<AppState>,
+    ApiWriter(u): ApiWriter,
+    Path(task): Path<i64>,
+    Body(b): Body<ReportInput>,
+) -> Response {
+    match ops::report(&state, &u, task, &b, None).await {
+        Ok(id) => created(id),
+        Err(r) => refused(r),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DeadlineRequestInput {
+    pub assignment: i64,
+    /// As written: "30/9/2026", "Quý III/2026"
+    pub deadline: String,
+    pub reason: String,
+}
+
+/// An agency asks for a new deadline on its assignment; in force once the standing agency approves.
+#[utoipa::path(post, path = "/api/tasks/{id}/deadline-requests", tag = "ghi", params(("id" = i64, Path)), request_body = DeadlineRequestInput, responses((status = 201, description = "{id}"), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+pub async fn request_deadline(
+    State(state): State<AppState>,
+    ApiWriter(u): ApiWriter,
+    Path(task): Path<i64>,
+    Body(b): Body<DeadlineRequestInput>,
+) -> Response {
+    match ops::request_deadline(&state, &u, task, b.assignment, &b.deadline, &b.reason).await {
+        Ok(id) => created(id),
+        Err(r) => refused(r),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DifficultyInput {
+    pub text: String,
+    /// Registry code of the agency that should resolve it (empty: the standing agency)
+    #[serde(default)]
+    pub handler: String,
+}
+
+/// An agency's focal point raises a difficulty on a task of its agency.
+#[utoipa::path(post, path = "/api/tasks/{id}/difficulties", tag = "ghi", params(("id" = i64, Path)), request_body = DifficultyInput, responses((status = 201, description = "{id}"), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+pub async fn raise_difficulty(
+    State(state): State<AppState>,
+    ApiWriter(u): ApiWriter,
+    Path(task): Path<i64>,
+    Body(b): Body<DifficultyInput>,
+) -> Response {
+    match ops::raise_difficulty(&state, &u, task, &b.text, &b.handler).await {
+        Ok(id) => created(id),
+        Err(r) => refused(r),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CommitmentInput {
+    pub assignment: i64,
+    /// YYYY-MM-DD, from today to two years on
+    pub committed_on: String,
+    pub roadmap: String,
+}
+
+/// An agency commits to a completion date and a roadmap for its assignment.
+#[utoipa::path(post, path = "/api/tasks/{id}/commitments", tag = "ghi", params(("id" = i64, Path)), request_body = CommitmentInput, responses((status = 201, description = "{id}"), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+pub async fn commit(
+    State(state): State<AppState>,
+    ApiWriter(u): ApiWriter,
+    Path(task): Path<i64>,
+    Body(b): Body<CommitmentInput>,
+) -> Response {
+    match ops::commit(&state, &u, task, b.assignment, &b.committed_on, &b.roadmap).await {
+        Ok(id) => created(id),
+        Err(r) => refused(r),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Decision {
+    /// approve or refuse; confirm or return
+    pub decision: String,
+    /// The reason, required to return a completion
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The standing agency approves (in force from today) or refuses a deadline request.
+#[utoipa::path(post, path = "/api/deadline-requests/{id}/decision", tag = "ghi", params(("id" = i64, Path)), request_body = Decision, responses((status = 200, description = "{task}"), (status = 400, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn decide_deadline(
+    State(state): State<AppState>,
+    ApiWriter(u): ApiWriter,
+    Path(id): Path<i64>,
+    Body(b): Body<Decision>,
+) -> Response {
+    let approve = match b.decision.as_str() {
+        "approve" => true,
+        "refuse" => false,
+        _ => return bad("decision: approve hoặc refuse"),
+    };
+    match ops::decide_deadline(&state, &u, id, approve).await {
+        Ok(task) => Json(serde_json::json!({ "task": task })).into_response(),
+        Err(r) => refused(r),
+    }
+}
+
+/// The standing agency confirms a reported completion, or returns it with the reason (it then no longer counts).
+#[utoipa::path(post, path = "/api/progress-reports/{id}/review", tag = "ghi", params(("id" = i64, Path)), request_body = Decision, responses((status = 200, description = "{task}"), (status = 400, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn review_report(
+    State(state): State<AppState>,
+    ApiWriter(u): ApiWriter,
+    Path(id): Path<i64>,
+    Body(b): Body<Decision>,
+) -> Response {
+    let confirm = match b.decision.as_str() {
+        "confirm" => true,
+        "return" => false,
+        _ => return bad("decision: confirm hoặc return"),
+    };
+    match ops::review(&state, &u, id, confirm, &b.note).await {
+        Ok(task) => Json(serde_json::json!({ "task": task })).into_response(),
+        Err(r) => refused(r),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AnswerInput {
+    pub answer: String,
+}
+
+/// The standing agency, or the agency a difficulty was forwarded to, answers it.
+#[utoipa::path(post, path = "/api/difficulties/{id}/answer", tag = "ghi", params(("id" = i64, Path)), request_body = AnswerInput, responses((status = 200, description = "{task}"), (status = 400, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn answer_difficulty(
+    State(state): State<AppState>,
+    ApiWriter(u): ApiWriter,
+    Path(id): Path<i64>,
+    Body(b): Body<AnswerInput>,
+) -> Response {
+    match ops::answer_difficulty(&state, &u, id, &b.answer).await {
+        Ok(task) => Json(serde_json::json!({ "task": task })).into_response(),
+        Err(r) => refused(r),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ForwardInput {
+    /// Registry code of the agency that must resolve it
+    pub handler: String,
+    /// YYYY-MM-DD, from today to a year on
+    pub answer_due: String,
+}
+
+/// The standing agency forwards a difficulty to the agency that must resolve it, with an answer deadline.
+#[utoipa::path(post, path = "/api/difficulties/{id}/forward", tag = "ghi", params(("id" = i64, Path)), request_body = ForwardInput, responses((status = 200, description = "{task}"), (status = 400, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn forward_difficulty(
+    State(state): State<AppState>,
+    ApiWriter(u): ApiWriter,
+    Path(id): Path<i64>,
+    Body(b): Body<ForwardInput>,
+) -> Response {
+    match ops::forward_difficulty(&state, &u, id, &b.handler, &b.answer_due).await {
+        Ok(task) => Json(serde_json::json!({ "task": task })).into_response(),
+        Err(r) => refused(r),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AssignInput {
+    /// Registry code of the agency
+    pub agency: String,
+    /// lead or coordinator
+    pub role: String,
+    /// The assignment it replaces (ends today), if any
+    #[serde(default)]
+    pub replacing: Option<i64>,
+    pub reason: String,
+}
+
+/// The standing agency gives the task to an agency from today (a reassignment with `replacing`).
+#[utoipa::path(post, path = "/api/tasks/{id}/assignments", tag = "ghi", params(("id" = i64, Path)), request_body = AssignInput, responses((status = 201, description = "{id}"), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+pub async fn assign(
+    State(state): State<AppState>,
+    ApiWriter(u): ApiWriter,
+    Path(task): Path<i64>,
+    Body(b): Body<AssignInput>,
+) -> Response {
+    match ops::assign(&state, &u, task, &b.agency, &b.role, b.replacing, &b.reason).await {
+        Ok(id) => created(id),
+        Err(r) => refused(r),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReasonInput {
+    pub reason: String,
+}
+
+/// The standing agency ends an assignment from today.
+#[utoipa::path(post, path = "/api/tasks/{id}/assignments/{assignment}/end", tag = "ghi", params(("id" = i64, Path), ("assignment" = i64, Path)), request_body = ReasonInput, responses((status = 200, description = "{ok: true}"), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+pub async fn end_assignment(
+    State(state): State<AppState>,
+    ApiWriter(u): ApiWriter,
+    Path((task, assignment)): Path<(i64, i64)>,
+    Body(b): Body<ReasonInput>,
+) -> Response {
+    match ops::unassign(&state, &u, task, assignment, &b.reason).await {
+        Ok(()) => Json(serde_json::json!({ "ok": true })).into_response(),
+        Err(r) => refused(r),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ImportQuery {
+    /// The file's name, with its extension (.docx, .xlsx, .csv, .txt…)
+    file_name: String,
+    /// The date the file's status columns describe (default: today)
+    reported_on: Option<String>,
+    /// true: read and answer the preview, store nothing
+    #[serde(default)]
+    dry_run: bool,
+    /// The key of the appendix across versions (default: the file name without extension)
+    document: Option<String>,
+}
+
+/// The standing agency sends a file (the request body, as bytes): the preview, or with `dry_run=false` the tasks stored in one transaction (all or nothing).
+#[utoipa::path(post, path = "/api/import", tag = "ghi", params(ImportQuery), request_body(content = Vec<u8>, content_type = "application/octet-stream"), responses((status = 200, description = "{preview, stored}"), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+pub async fn import(
+    State(state): State<AppState>,
+    ApiWriter(u): ApiWriter,
+    Query(q): Query<ImportQuery>,
+    body: Bytes,
+) -> Response {
+    if !u.is_standing() {
+        return error(
+            StatusCode::FORBIDDEN,
+            "quyen",
+            "chỉ cơ quan thường trực nhập tệp",
+        );
+    }
+    let reported_on = match date_param("reported_on", q.reported_on.as_deref()) {
+        Ok(d) => d,
+        Err(m) => return bad(&m),
+    };
+    let name: String = q
+        .file_name
+        .chars()
+        .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+        .take(200)
+        .collect();
+    if name.is_empty() || body.is_empty() {
+        return bad("cần tên tệp (file_name) và nội dung tệp");
+    }
+    let preview = match super::import::read(&state, &name, &body, reported_on).await {
+        Ok(p) => p,
+        Err(msg) => return bad(&format!("{name}: {msg}")),
+    };
+    if q.dry_run {
+        return Json(serde_json::json!({ "preview": preview, "stored": null })).into_response();
+    }
+    match super::import::store(
+        &state,
+        &u,
+        &name,
+        q.document.as_deref(),
+        &preview,
+        reported_on,
+    )
+    .await
+    {
+        Ok(s) => Json(serde_json::json!({ "preview": preview, "stored": s })).into_response(),
+        Err(e) => error(
+            StatusCode::BAD_REQUEST,
+            "loi",
+            format!("không lưu được, không có gì được lưu: {e}"),
+        ),
+    }
 }
 
 /// This document.
-#[utoipa::path(get, path = "/api/openapi.json", responses((status = 200, description = "OpenAPI 3 document")))]
+#[utoipa::path(get, path = "/api/openapi.json", tag = "đọc", responses((status = 200, description = "OpenAPI 3 document")))]
 pub async fn openapi_json() -> Response {
-    Json(ApiDoc::openapi()).into_response()
+    Json(openapi()).into_response()
 }

@@ -227,6 +227,48 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
+/// An API caller allowed to change data: an API token, or a session sending its CSRF token in the
+/// `X-CSRF-Token` header (a form on another site cannot set it).
+pub struct ApiWriter(pub CurrentUser);
+
+impl FromRequestParts<AppState> for ApiWriter {
+    type Rejection = Response;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let refuse = |status: StatusCode, msg: &str| {
+            (status, axum::Json(serde_json::json!({ "error": msg }))).into_response()
+        };
+        let Some(u) = current_user(parts, state).await else {
+            return Err(refuse(
+                StatusCode::UNAUTHORIZED,
+                "cần đăng nhập hoặc mã truy cập API",
+            ));
+        };
+        if u.session.is_some() {
+            let token = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !u.check_csrf(token) {
+                return Err(refuse(
+                    StatusCode::FORBIDDEN,
+                    "thiếu hoặc sai tiêu đề X-CSRF-Token của phiên",
+                ));
+            }
+            if u.user.must_change_password {
+                return Err(refuse(
+                    StatusCode::FORBIDDEN,
+                    "cần đổi mật khẩu dùng một lần trước",
+                ));
+            }
+        }
+        Ok(ApiWriter(u))
+    }
+}
+
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| {

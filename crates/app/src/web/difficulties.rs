@@ -7,13 +7,12 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
-use tiendo_domain::deadline::parse_user_date;
-use tiendo_store::StoreError;
 use tiendo_store::difficulties::Difficulty;
 
-use super::actions::{back, standing_only, valid_text};
+use super::actions::{back, csrf};
 use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
+use super::ops;
 use super::pages::{show_iso, today};
 use super::{AppState, Visibility};
 
@@ -134,31 +133,12 @@ pub async fn answer(
     Path(id): Path<i64>,
     Form(f): Form<AnswerForm>,
 ) -> Response {
-    if !u.check_csrf(&f.csrf) {
-        return back(f.task, "csrf");
+    if let Some(r) = csrf(&u, &f.csrf, f.task) {
+        return r;
     }
-    let by_agency = if u.is_standing() {
-        None
-    } else if u.user.role == "focal" {
-        match u.user.agency_id {
-            Some(a) => Some(a),
-            None => return back(f.task, "quyen"),
-        }
-    } else {
-        return back(f.task, "quyen");
-    };
-    if !valid_text(&f.answer) {
-        return back(f.task, "noi-dung");
-    }
-    match state
-        .db
-        .answer_difficulty(id, &f.answer, today(), by_agency, &u.user.username)
-        .await
-    {
+    match ops::answer_difficulty(&state, &u, id, &f.answer).await {
         Ok(task) => back(task.unwrap_or(f.task), "tra-loi"),
-        Err(StoreError::Invalid(m)) if m.contains("không phải") => back(f.task, "quyen"),
-        Err(StoreError::Invalid(_)) => back(f.task, "da-xu-ly"),
-        Err(_) => back(f.task, "loi"),
+        Err(e) => back(f.task, e.code),
     }
 }
 
@@ -179,23 +159,11 @@ pub async fn forward(
     Path(id): Path<i64>,
     Form(f): Form<ForwardForm>,
 ) -> Response {
-    if let Some(refused) = standing_only(&u, &f.csrf, f.task) {
-        return refused;
+    if let Some(r) = csrf(&u, &f.csrf, f.task) {
+        return r;
     }
-    let day = today();
-    let Some(due) = parse_user_date(&f.answer_due)
-        .filter(|d| *d >= day && *d <= day + time::Duration::days(366))
-    else {
-        return back(f.task, "han-tra-loi");
-    };
-    match state
-        .db
-        .forward_difficulty(id, f.handler.trim(), due, day, &u.user.username)
-        .await
-    {
+    match ops::forward_difficulty(&state, &u, id, &f.handler, &f.answer_due).await {
         Ok(task) => back(task.unwrap_or(f.task), "chuyen"),
-        Err(StoreError::Invalid(m)) if m.contains("cơ quan") => back(f.task, "co-quan"),
-        Err(StoreError::Invalid(_)) => back(f.task, "da-xu-ly"),
-        Err(_) => back(f.task, "loi"),
+        Err(e) => back(f.task, e.code),
     }
 }

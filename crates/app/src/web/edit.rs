@@ -8,14 +8,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
-use tiendo_domain::model::Role;
-use tiendo_store::StoreError;
 use tiendo_store::edit::TaskEdit;
 
 use super::AppState;
+use super::actions::{after, back, csrf};
 use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
-use super::pages::today;
+use super::ops;
 
 fn forbidden(u: &CurrentUser) -> Response {
     (
@@ -141,30 +140,10 @@ pub async fn save(
     if !u.check_csrf(&f.csrf) {
         return refuse("Biểu mẫu đã hết hạn hoặc không hợp lệ; hãy tải lại trang.");
     }
-    match state
-        .db
-        .edit_task(t.id, &e, today(), &u.user.username)
-        .await
-    {
-        Ok(()) => {
-            let _ = state.refresh().await;
-            Redirect::to(&format!("/nhiem-vu/{}?tb=da-sua", t.id)).into_response()
-        }
-        Err(StoreError::Invalid(m)) => refuse(&format!("{}.", capitalise(&m))),
-        Err(_) => refuse("Không lưu được; hãy thử lại."),
+    match ops::edit_task(&state, &u, t.id, &e).await {
+        Ok(()) => Redirect::to(&format!("/nhiem-vu/{}?tb=da-sua", t.id)).into_response(),
+        Err(r) => refuse(&r.text()),
     }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
-fn back(task: i64, code: &str) -> Response {
-    Redirect::to(&format!("/nhiem-vu/{task}?tb={code}")).into_response()
 }
 
 #[derive(Deserialize)]
@@ -187,15 +166,9 @@ pub async fn assign(
     Path(task): Path<i64>,
     Form(f): Form<AssignForm>,
 ) -> Response {
-    if !u.check_csrf(&f.csrf) {
-        return back(task, "csrf");
+    if let Some(r) = csrf(&u, &f.csrf, task) {
+        return r;
     }
-    if !u.is_standing() {
-        return back(task, "quyen");
-    }
-    let Some(role) = Role::parse(&f.role) else {
-        return back(task, "vai-tro");
-    };
     let replacing = match f.replacing.trim() {
         "" => None,
         s => match s.parse::<i64>() {
@@ -203,39 +176,16 @@ pub async fn assign(
             Err(_) => return back(task, "phan-cong"),
         },
     };
-    if f.reason.trim().is_empty() || f.reason.chars().count() > 5000 {
-        return back(task, "ly-do");
-    }
-    match state
-        .db
-        .assign(
-            task,
-            f.agency.trim(),
-            role,
-            replacing,
-            today(),
-            &f.reason,
-            &u.user.username,
-        )
-        .await
-    {
-        Ok(_) => {
-            let _ = state.refresh().await;
-            back(
-                task,
-                if replacing.is_some() {
-                    "chuyen-giao"
-                } else {
-                    "giao"
-                },
-            )
-        }
-        Err(StoreError::Invalid(m)) if m.contains("danh mục") => back(task, "co-quan"),
-        Err(StoreError::Invalid(m)) if m.contains("đã được giao") => back(task, "da-giao"),
-        Err(StoreError::Invalid(_)) => back(task, "phan-cong"),
-        Err(StoreError::NotFound(_)) => back(task, "quyen"),
-        Err(_) => back(task, "loi"),
-    }
+    let r = ops::assign(&state, &u, task, &f.agency, &f.role, replacing, &f.reason).await;
+    after(
+        task,
+        if replacing.is_some() {
+            "chuyen-giao"
+        } else {
+            "giao"
+        },
+        r,
+    )
 }
 
 #[derive(Deserialize)]
@@ -254,28 +204,12 @@ pub async fn unassign(
     Path(task): Path<i64>,
     Form(f): Form<UnassignForm>,
 ) -> Response {
-    if !u.check_csrf(&f.csrf) {
-        return back(task, "csrf");
-    }
-    if !u.is_standing() {
-        return back(task, "quyen");
+    if let Some(r) = csrf(&u, &f.csrf, task) {
+        return r;
     }
     let Ok(assignment) = f.assignment.trim().parse::<i64>() else {
         return back(task, "phan-cong");
     };
-    if f.reason.trim().is_empty() || f.reason.chars().count() > 5000 {
-        return back(task, "ly-do");
-    }
-    match state
-        .db
-        .unassign(task, assignment, today(), &f.reason, &u.user.username)
-        .await
-    {
-        Ok(()) => {
-            let _ = state.refresh().await;
-            back(task, "ket-thuc-giao")
-        }
-        Err(StoreError::Invalid(_)) => back(task, "phan-cong"),
-        Err(_) => back(task, "loi"),
-    }
+    let r = ops::unassign(&state, &u, task, assignment, &f.reason).await;
+    after(task, "ket-thuc-giao", r)
 }

@@ -232,7 +232,7 @@ pub async fn upload(
     .into_response()
 }
 
-async fn read(
+pub(crate) async fn read(
     state: &AppState,
     name: &str,
     bytes: &[u8],
@@ -303,33 +303,9 @@ pub async fn confirm(
         Ok(x) => x,
         Err(msg) => return (StatusCode::BAD_REQUEST, form(&u, Some(&msg))).into_response(),
     };
-    let key = p
-        .file_name
-        .rsplit_once('.')
-        .map(|(s, _)| s.to_string())
-        .unwrap_or_else(|| p.file_name.clone());
-    let title = if preview.title.is_empty() {
-        None
-    } else {
-        Some(preview.title.join(" — "))
-    };
-    let result = state
-        .db
-        .import_document(ImportInput {
-            committee: None,
-            doc_key: &key,
-            file_name: &p.file_name,
-            title,
-            tasks: &preview.tasks,
-            warnings: &preview.warnings,
-            reported_on: p.reported_on,
-            actor: &u.user.username,
-            progress: None,
-        })
-        .await;
+    let result = store(&state, &u, &p.file_name, None, &preview, p.reported_on).await;
     match result {
         Ok(s) => {
-            let _ = state.refresh().await;
             let msg = format!(
                 "Đã lưu {}: {} nhiệm vụ mới, {} cập nhật, {} không đổi; {} phân công.",
                 p.file_name, s.tasks_created, s.tasks_updated, s.tasks_unchanged, s.assignments
@@ -345,6 +321,45 @@ pub async fn confirm(
         )
             .into_response(),
     }
+}
+
+/// Stores a previewed file in one transaction, under its key (default: the file name without
+/// extension), and brings the data in memory up to date.
+pub(crate) async fn store(
+    state: &AppState,
+    u: &CurrentUser,
+    file_name: &str,
+    key: Option<&str>,
+    preview: &DocumentPreview,
+    reported_on: time::Date,
+) -> Result<tiendo_store::import::ImportSummary, tiendo_store::StoreError> {
+    let key = key.map(str::to_string).unwrap_or_else(|| {
+        file_name
+            .rsplit_once('.')
+            .map(|(s, _)| s.to_string())
+            .unwrap_or_else(|| file_name.to_string())
+    });
+    let title = if preview.title.is_empty() {
+        None
+    } else {
+        Some(preview.title.join(" — "))
+    };
+    let s = state
+        .db
+        .import_document(ImportInput {
+            committee: None,
+            doc_key: &key,
+            file_name,
+            title,
+            tasks: &preview.tasks,
+            warnings: &preview.warnings,
+            reported_on,
+            actor: &u.user.username,
+            progress: None,
+        })
+        .await?;
+    let _ = state.refresh().await;
+    Ok(s)
 }
 
 fn kind_words(k: tiendo_domain::deadline::DeadlineKind) -> &'static str {

@@ -16,6 +16,7 @@ pub mod difficulties;
 pub mod edit;
 pub mod import;
 pub mod layout;
+pub mod ops;
 pub mod pages;
 pub mod registry;
 pub mod reports;
@@ -204,7 +205,7 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/nhiem-vu/{id}/bao-cao",
             post(actions::report).layer(axum::extract::DefaultBodyLimit::max(
-                actions::MAX_EVIDENCE_BYTES + 256 * 1024,
+                ops::MAX_EVIDENCE_BYTES + 256 * 1024,
             )),
         )
         .route("/minh-chung/{id}", get(pages::evidence))

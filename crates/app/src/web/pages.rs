@@ -119,14 +119,45 @@ fn chart(rows: &[(String, u64)]) -> Markup {
     }
 }
 
-pub async fn dashboard(
-    State(state): State<AppState>,
-    PageUser(u): PageUser,
-    Query(q): Query<DashboardQuery>,
-) -> Response {
-    let as_of = date_or_today(q.ngay.as_deref());
-    let window = q.han.unwrap_or(14).clamp(1, 120);
+/// One agency's bar of the chart.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LateCount {
+    pub code: String,
+    pub name: String,
+    pub open_overdue: u64,
+}
+
+/// A lead assignment falling due soon.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DueSoonItem {
+    pub task_id: i64,
+    pub number: String,
+    pub name: String,
+    pub agency: String,
+    pub due: String,
+}
+
+/// What the dashboard shows (and `/api/dashboard` returns).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Dashboard {
+    pub as_of: String,
+    pub days: i64,
+    /// The focal point's agency, when the counts are its own.
+    pub agency: Option<String>,
+    pub lead_assignments: FourWay,
+    pub late_by_agency: Vec<LateCount>,
+    pub due_soon: Vec<DueSoonItem>,
+    pub newest_difficulties: Vec<tiendo_store::difficulties::Difficulty>,
+}
+
+pub async fn dashboard_data(
+    state: &AppState,
+    u: &CurrentUser,
+    as_of: Date,
+    window: i64,
+) -> anyhow::Result<Dashboard> {
     let snap = state.snapshot().await;
+    let vis = super::Visibility::of(u, &snap);
     let own = if u.user.role == "focal" {
         u.user.agency_id
     } else {
@@ -145,36 +176,81 @@ pub async fn dashboard(
             t
         }),
     };
-    let mut late: Vec<(String, u64)> = per_agency
+    let mut late: Vec<LateCount> = per_agency
         .iter()
         .filter(|(a, c)| c.open_overdue > 0 && own.is_none_or(|o| o == **a))
         .map(|(a, c)| {
-            (
-                snap.agencies
-                    .get(a)
-                    .map(|x| x.1.clone())
-                    .unwrap_or_default(),
-                c.open_overdue,
-            )
+            let (code, name) = snap.agencies.get(a).cloned().unwrap_or_default();
+            LateCount {
+                code,
+                name,
+                open_overdue: c.open_overdue,
+            }
         })
         .collect();
-    late.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    late.sort_by(|a, b| {
+        b.open_overdue
+            .cmp(&a.open_overdue)
+            .then_with(|| a.name.cmp(&b.name))
+    });
     late.truncate(15);
     let soon: Vec<_> = snap
         .book
         .due_soon(as_of, window)
         .into_iter()
-        .filter(|d| own.is_none_or(|o| o == d.agency))
+        .filter(|d| own.is_none_or(|o| o == d.agency) && vis.sees(d.task))
         .take(25)
         .collect();
     let ids: Vec<i64> = soon.iter().map(|d| d.task).collect();
-    let names = state.db.task_names(&ids).await.unwrap_or_default();
-    let difficulties: Vec<(String, String, String, String)> = tiendo_store::sqlx::query_as(
-        "SELECT df.created_at, g.name, df.text, df.state FROM difficulties df JOIN agencies g ON g.id = df.raising_agency_id ORDER BY df.id DESC LIMIT 10",
-    )
-    .fetch_all(state.db.pool())
-    .await
-    .unwrap_or_default();
+    let names = state.db.task_names(&ids).await?;
+    let due_soon = soon
+        .iter()
+        .map(|d| {
+            let (number, name) = names.get(&d.task).cloned().unwrap_or_default();
+            DueSoonItem {
+                task_id: d.task,
+                number,
+                name,
+                agency: snap
+                    .agencies
+                    .get(&d.agency)
+                    .map(|a| a.1.clone())
+                    .unwrap_or_default(),
+                due: iso(d.due),
+            }
+        })
+        .collect();
+    let mut difficulties = super::difficulties::filtered(state, u, &Default::default()).await?;
+    difficulties.truncate(10);
+    Ok(Dashboard {
+        as_of: iso(as_of),
+        days: window,
+        agency: own.and_then(|a| snap.agencies.get(&a)).map(|a| a.1.clone()),
+        lead_assignments: totals,
+        late_by_agency: late,
+        due_soon,
+        newest_difficulties: difficulties,
+    })
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Query(q): Query<DashboardQuery>,
+) -> Response {
+    let as_of = date_or_today(q.ngay.as_deref());
+    let window = q.han.unwrap_or(14).clamp(1, 120);
+    let d = match dashboard_data(&state, &u, as_of, window).await {
+        Ok(d) => d,
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")).into_response(),
+    };
+    let totals = d.lead_assignments;
+    let late: Vec<(String, u64)> = d
+        .late_by_agency
+        .iter()
+        .map(|l| (l.name.clone(), l.open_overdue))
+        .collect();
+    let own = d.agency.clone();
     page(
         "Tổng quan",
         Some(&u),
@@ -196,25 +272,25 @@ pub async fn dashboard(
             h2 { "Nhiệm vụ quá hạn theo cơ quan" }
             @if late.is_empty() { p.muted { "Không có nhiệm vụ quá hạn." } } @else { (chart(&late)) }
             h2 { "Sắp đến hạn trong " (window) " ngày" }
-            @if soon.is_empty() { p.muted { "Không có nhiệm vụ sắp đến hạn." } } @else {
+            @if d.due_soon.is_empty() { p.muted { "Không có nhiệm vụ sắp đến hạn." } } @else {
                 table {
                     thead { tr { th { "Hạn" } th { "Nhiệm vụ" } th { "Cơ quan" } } }
                     tbody {
-                        @for d in &soon {
+                        @for x in &d.due_soon {
                             tr {
-                                td { (vn(d.due)) }
-                                td { a href={"/nhiem-vu/" (d.task) "?ngay=" (iso(as_of))} { @if let Some((n, m)) = names.get(&d.task) { "[" (n) "] " (m) } } }
-                                td { (snap.agencies.get(&d.agency).map(|a| a.1.as_str()).unwrap_or("")) }
+                                td { (show_iso(Some(&x.due))) }
+                                td { a href={"/nhiem-vu/" (x.task_id) "?ngay=" (iso(as_of))} { "[" (x.number) "] " (x.name) } }
+                                td { (x.agency) }
                             }
                         }
                     }
                 }
             }
             h2 { "Khó khăn, vướng mắc mới nhất" }
-            @if difficulties.is_empty() { p.muted { "Chưa có khó khăn, vướng mắc nào được báo cáo." } } @else {
+            @if d.newest_difficulties.is_empty() { p.muted { "Chưa có khó khăn, vướng mắc nào được báo cáo." } } @else {
                 table {
                     thead { tr { th { "Ngày" } th { "Cơ quan" } th { "Nội dung" } th { "Tình trạng" } } }
-                    tbody { @for d in &difficulties { tr { td { (show_iso(d.0.get(..10))) } td { (d.1) } td { (d.2) } td { (d.3) } } } }
+                    tbody { @for x in &d.newest_difficulties { tr { td { (show_iso(Some(&x.raised_on))) } td { (x.agency) } td { (x.text) } td { (if x.state == "answered" { "Đã trả lời" } else if x.answer_overdue(today()) { "Quá hạn trả lời" } else { "Chưa trả lời" }) } } } }
                 }
             }
         },
@@ -246,48 +322,73 @@ fn visible_filter(u: &CurrentUser) -> (Option<i64>, bool) {
     }
 }
 
-pub async fn tasks(
-    State(state): State<AppState>,
-    PageUser(u): PageUser,
-    Query(q): Query<TasksQuery>,
-) -> Response {
-    let as_of = date_or_today(q.ngay.as_deref());
-    let (only_agency, see_all_secret) = visible_filter(&u);
+/// What the task list is asked for, from the page's parameters or the API's.
+#[derive(Debug, Clone)]
+pub struct TaskSearch {
+    pub q: Option<String>,
+    pub agency: Option<String>,
+    /// qua_han / open_overdue, dung_han / done_on_time, tre_han / done_late,
+    /// dang_thuc_hien / open
+    pub status: Option<String>,
+    pub heading: Option<String>,
+    pub document: Option<String>,
+    pub due_from: Option<Date>,
+    pub due_to: Option<Date>,
+    pub overseer: Option<String>,
+    pub as_of: Date,
+    pub page: usize,
+}
+
+/// One page of the task list, with each task's state on the date asked.
+pub struct TaskPage {
+    pub total: usize,
+    pub pages: usize,
+    pub current: usize,
+    pub rows: Vec<tiendo_store::tasks::TaskRow>,
+    pub states: std::collections::HashMap<i64, AssignmentState>,
+}
+
+/// The tasks a user may see that match the search, one page of them.
+pub async fn search_tasks(
+    state: &AppState,
+    u: &CurrentUser,
+    s: &TaskSearch,
+) -> anyhow::Result<TaskPage> {
+    let (only_agency, see_all_secret) = visible_filter(u);
+    let text = |v: &Option<String>| v.clone().filter(|x| !x.trim().is_empty());
     let filter = TaskFilter {
-        q: q.q.clone(),
-        agency: q.co_quan.clone(),
-        heading: q.muc.clone(),
-        document: q.van_ban.clone(),
-        due_from: q.tu.as_deref().and_then(parse_user_date),
-        due_to: q.den.as_deref().and_then(parse_user_date),
-        overseer: q.lanh_dao.clone(),
+        q: text(&s.q),
+        agency: text(&s.agency),
+        heading: text(&s.heading),
+        document: text(&s.document),
+        due_from: s.due_from,
+        due_to: s.due_to,
+        overseer: text(&s.overseer),
         only_agency_id: only_agency,
         see_all_secret,
     };
     let snap = state.snapshot().await;
-    let states = snap.book.task_states(as_of);
-    let wanted: Option<HashSet<&str>> = match q.trang_thai.as_deref() {
-        Some("qua_han") => Some(["open_overdue"].into()),
-        Some("dung_han") => Some(["done_on_time"].into()),
-        Some("tre_han") => Some(["done_late"].into()),
-        Some("dang_thuc_hien") => Some(["open_in_time", "recurring", "conditional"].into()),
+    let states = snap.book.task_states(s.as_of);
+    let wanted: Option<HashSet<&str>> = match s.status.as_deref() {
+        Some("qua_han" | "open_overdue") => Some(["open_overdue"].into()),
+        Some("dung_han" | "done_on_time") => Some(["done_on_time"].into()),
+        Some("tre_han" | "done_late") => Some(["done_late"].into()),
+        Some("dang_thuc_hien" | "open") => {
+            Some(["open_in_time", "recurring", "conditional"].into())
+        }
         _ => None,
     };
-    let has = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
-    let sql_filters = has(&q.q)
-        || has(&q.co_quan)
-        || has(&q.muc)
-        || has(&q.van_ban)
-        || has(&q.lanh_dao)
+    let sql_filters = filter.q.is_some()
+        || filter.agency.is_some()
+        || filter.heading.is_some()
+        || filter.document.is_some()
+        || filter.overseer.is_some()
         || filter.due_from.is_some()
         || filter.due_to.is_some();
     // Without text or date filters the list comes from memory (plan order, visibility, status);
     // otherwise the database narrows it first.
     let ids: Vec<i64> = if sql_filters {
-        match state.db.list_task_ids(&filter).await {
-            Ok(ids) => ids,
-            Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")).into_response(),
-        }
+        state.db.list_task_ids(&filter).await?
     } else {
         let own = only_agency.map(|a| snap.book.tasks_of_agency(a));
         snap.tasks
@@ -309,12 +410,52 @@ pub async fn tasks(
         .collect();
     let total = ids.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let current = q.trang.unwrap_or(1).clamp(1, pages);
+    let current = s.page.clamp(1, pages);
     let page_ids = &ids[((current - 1) * PAGE_SIZE).min(total)..(current * PAGE_SIZE).min(total)];
-    let shown = match state.db.tasks_by_ids(page_ids).await {
-        Ok(r) => r,
+    let rows = state.db.tasks_by_ids(page_ids).await?;
+    let states = rows
+        .iter()
+        .filter_map(|r| states.get(&r.id).map(|s| (r.id, *s)))
+        .collect();
+    Ok(TaskPage {
+        total,
+        pages,
+        current,
+        rows,
+        states,
+    })
+}
+
+pub async fn tasks(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Query(q): Query<TasksQuery>,
+) -> Response {
+    let as_of = date_or_today(q.ngay.as_deref());
+    let search = TaskSearch {
+        q: q.q.clone(),
+        agency: q.co_quan.clone(),
+        status: q.trang_thai.clone(),
+        heading: q.muc.clone(),
+        document: q.van_ban.clone(),
+        due_from: q.tu.as_deref().and_then(parse_user_date),
+        due_to: q.den.as_deref().and_then(parse_user_date),
+        overseer: q.lanh_dao.clone(),
+        as_of,
+        page: q.trang.unwrap_or(1),
+    };
+    let found = match search_tasks(&state, &u, &search).await {
+        Ok(p) => p,
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")).into_response(),
     };
+    let (total, pages, current, shown, states) = (
+        found.total,
+        found.pages,
+        found.current,
+        found.rows,
+        found.states,
+    );
+    let snap = state.snapshot().await;
     let mut agencies: Vec<(&String, &String)> =
         snap.agencies.values().map(|(c, n)| (c, n)).collect();
     agencies.sort_by(|a, b| a.1.cmp(b.1));
@@ -417,6 +558,63 @@ pub struct AsOfQuery {
 }
 
 /// "Việc của tôi": an agency's assignments, the late ones first.
+/// One of an agency's assignments with its state.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MyAssignment {
+    pub task_id: i64,
+    pub number: String,
+    pub name: String,
+    pub assignment_id: i64,
+    pub role: String,
+    pub due: Option<String>,
+    pub state: AssignmentState,
+    pub days_late: i64,
+}
+
+/// An agency's assignments in force on `as_of`, late ones first.
+pub async fn my_assignments(
+    state: &AppState,
+    agency: i64,
+    as_of: Date,
+) -> anyhow::Result<Vec<MyAssignment>> {
+    let mine = state.db.assignments_of_agency(agency).await?;
+    let snap = state.snapshot().await;
+    let mut rows: Vec<(i64, i64, String, tiendo_domain::status::Evaluation)> = mine
+        .iter()
+        .filter(|(_, aid, _)| snap.book.assignment_in_force(*aid, as_of))
+        .filter_map(|(task, aid, role)| {
+            snap.book
+                .evaluate_assignment(*aid, as_of)
+                .map(|e| (*task, *aid, role.clone(), e))
+        })
+        .collect();
+    let rank = |s: AssignmentState| match s {
+        AssignmentState::OpenOverdue => 0,
+        AssignmentState::OpenInTime => 1,
+        AssignmentState::Recurring | AssignmentState::Conditional => 2,
+        AssignmentState::DoneLate | AssignmentState::DoneOnTime => 3,
+    };
+    rows.sort_by_key(|(task, _, _, e)| (rank(e.state), -e.days_late, e.due, *task));
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let names = state.db.task_names(&ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(task, aid, role, e)| {
+            let (number, name) = names.get(&task).cloned().unwrap_or_default();
+            MyAssignment {
+                task_id: task,
+                number,
+                name,
+                assignment_id: aid,
+                role,
+                due: e.due.map(iso),
+                state: e.state,
+                days_late: e.days_late,
+            }
+        })
+        .collect())
+}
+
 pub async fn my_tasks(
     State(state): State<AppState>,
     PageUser(u): PageUser,
@@ -426,29 +624,11 @@ pub async fn my_tasks(
     let Some(agency) = u.user.agency_id else {
         return page("Việc của tôi", Some(&u), html! { h1 { "Việc của tôi" } p { "Tài khoản này không gắn với cơ quan nào; xem " a href="/nhiem-vu" { "danh sách nhiệm vụ" } "." } }).into_response();
     };
-    let mine = state
-        .db
-        .assignments_of_agency(agency)
-        .await
-        .unwrap_or_default();
-    let snap = state.snapshot().await;
-    let mut rows: Vec<(i64, String, tiendo_domain::status::Evaluation)> = mine
-        .iter()
-        .filter_map(|(task, aid, role)| {
-            snap.book
-                .evaluate_assignment(*aid, as_of)
-                .map(|e| (*task, role.clone(), e))
-        })
-        .collect();
-    let rank = |s: AssignmentState| match s {
-        AssignmentState::OpenOverdue => 0,
-        AssignmentState::OpenInTime => 1,
-        AssignmentState::Recurring | AssignmentState::Conditional => 2,
-        AssignmentState::DoneLate | AssignmentState::DoneOnTime => 3,
+    let rows = match my_assignments(&state, agency, as_of).await {
+        Ok(r) => r,
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")).into_response(),
     };
-    rows.sort_by_key(|(task, _, e)| (rank(e.state), -e.days_late, e.due, *task));
-    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let names = state.db.task_names(&ids).await.unwrap_or_default();
+    let snap = state.snapshot().await;
     let agency_name = snap
         .agencies
         .get(&agency)
@@ -463,12 +643,12 @@ pub async fn my_tasks(
             table {
                 thead { tr { th { "Nhiệm vụ" } th { "Vai trò" } th { "Hạn" } th { "Tình trạng" } } }
                 tbody {
-                    @for (task, role, e) in &rows {
+                    @for r in &rows {
                         tr {
-                            td { a href={"/nhiem-vu/" (task) "?ngay=" (iso(as_of))} { @if let Some((n, m)) = names.get(task) { "[" (n) "] " (m) } } }
-                            td { (if role == "lead" { "Chủ trì" } else { "Phối hợp" }) }
-                            td { @if let Some(d) = e.due { (vn(d)) } }
-                            td { (badge(e.state)) @if e.days_late > 0 { " " span.muted { (e.days_late) " ngày" } } }
+                            td { a href={"/nhiem-vu/" (r.task_id) "?ngay=" (iso(as_of))} { "[" (r.number) "] " (r.name) } }
+                            td { (if r.role == "lead" { "Chủ trì" } else { "Phối hợp" }) }
+                            td { (show_iso(r.due.as_deref())) }
+                            td { (badge(r.state)) @if r.days_late > 0 { " " span.muted { (r.days_late) " ngày" } } }
                         }
                     }
                 }

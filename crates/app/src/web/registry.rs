@@ -7,14 +7,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
-use tiendo_domain::agency::{AgencyKind, AgencyRecord};
-use tiendo_domain::deadline::{parse_user_date, vn};
-use tiendo_store::StoreError;
-use tiendo_store::registry::AgencyEdit;
+use tiendo_domain::deadline::vn;
 
 use super::AppState;
 use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
+use super::ops::{self, AgencyInput};
 
 /// The kinds an agency may have, with their Vietnamese names.
 pub const KINDS: &[(&str, &str)] = &[
@@ -53,8 +51,6 @@ fn message(code: &str) -> Option<(&'static str, bool)> {
             "Tên gọi trống, quá dài, hoặc đã là tên của cơ quan khác.",
             false,
         ),
-        "them" => ("Đã thêm cơ quan vào danh mục.", true),
-        "sua" => ("Đã lưu thông tin cơ quan.", true),
         other => return super::actions::message(other),
     })
 }
@@ -143,34 +139,20 @@ fn forbidden(u: &CurrentUser) -> Response {
         .into_response()
 }
 
-/// The fields of an agency, typed or stored.
+/// The fields of an agency, typed or stored, with the form's token.
 #[derive(Deserialize, Default, Clone)]
 pub struct AgencyForm {
     #[serde(default)]
     csrf: String,
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    short: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    valid_from: String,
-    #[serde(default)]
-    valid_to: String,
-    #[serde(default)]
-    head_title: String,
-    #[serde(default)]
-    head_name: String,
+    #[serde(flatten)]
+    f: AgencyInput,
 }
 
 fn agency_form(
     u: &CurrentUser,
     action: &str,
     title: &str,
-    f: &AgencyForm,
+    f: &AgencyInput,
     new: bool,
     error: Option<&str>,
 ) -> Markup {
@@ -203,21 +185,11 @@ fn agency_form(
     )
 }
 
-fn date_field(s: &str) -> Result<Option<time::Date>, String> {
-    match s.trim() {
-        "" => Ok(None),
-        x => parse_user_date(x)
-            .filter(|d| (1945..=2100).contains(&d.year()))
-            .map(Some)
-            .ok_or_else(|| format!("Ngày không hợp lệ: \"{x}\".")),
-    }
-}
-
 pub async fn new_page(PageUser(u): PageUser) -> Response {
     if !u.is_standing() {
         return forbidden(&u);
     }
-    let f = AgencyForm {
+    let f = AgencyInput {
         kind: "department".into(),
         ..Default::default()
     };
@@ -227,11 +199,12 @@ pub async fn new_page(PageUser(u): PageUser) -> Response {
 pub async fn create(
     State(state): State<AppState>,
     PageUser(u): PageUser,
-    Form(f): Form<AgencyForm>,
+    Form(form): Form<AgencyForm>,
 ) -> Response {
     if !u.is_standing() {
         return forbidden(&u);
     }
+    let f = form.f;
     let refuse = |m: &str| {
         (
             StatusCode::BAD_REQUEST,
@@ -239,39 +212,12 @@ pub async fn create(
         )
             .into_response()
     };
-    if !u.check_csrf(&f.csrf) {
+    if !u.check_csrf(&form.csrf) {
         return refuse("Biểu mẫu đã hết hạn hoặc không hợp lệ; hãy tải lại trang.");
     }
-    let (from, to) = match (date_field(&f.valid_from), date_field(&f.valid_to)) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => return refuse(&e),
-    };
-    let Some(kind) = AgencyKind::parse(&f.kind) else {
-        return refuse("Loại cơ quan không hợp lệ.");
-    };
-    let record = AgencyRecord {
-        code: f.code.trim().to_string(),
-        name: f.name.clone(),
-        kind,
-        short: Some(f.short.trim().to_string()).filter(|s| !s.is_empty()),
-        aliases: vec![],
-        parent: None,
-        valid_from: from,
-        valid_to: to,
-        successor: None,
-        committee: None,
-    };
-    match state
-        .db
-        .add_agency_headed(&record, &f.head_title, &f.head_name, &u.user.username)
-        .await
-    {
-        Ok(_) => {
-            let _ = state.refresh().await;
-            Redirect::to("/co-quan?tb=them").into_response()
-        }
-        Err(StoreError::Invalid(m)) | Err(StoreError::NotFound(m)) => refuse(&format!("{m}.")),
-        Err(_) => refuse("Không lưu được; hãy thử lại."),
+    match ops::add_agency(&state, &u, &f).await {
+        Ok(_) => Redirect::to("/co-quan?tb=them-co-quan").into_response(),
+        Err(r) => refuse(&r.text()),
     }
 }
 
@@ -294,8 +240,7 @@ pub async fn edit_page(
         )
             .into_response();
     };
-    let f = AgencyForm {
-        csrf: String::new(),
+    let f = AgencyInput {
         code: r.1,
         name: r.2,
         short: r.3.unwrap_or_default(),
@@ -313,11 +258,12 @@ pub async fn save(
     State(state): State<AppState>,
     PageUser(u): PageUser,
     Path(code): Path<String>,
-    Form(mut f): Form<AgencyForm>,
+    Form(form): Form<AgencyForm>,
 ) -> Response {
     if !u.is_standing() {
         return forbidden(&u);
     }
+    let mut f = form.f;
     f.code = code.clone();
     let action = format!("/co-quan/{code}/sua");
     let refuse = |m: &str| {
@@ -327,35 +273,23 @@ pub async fn save(
         )
             .into_response()
     };
-    if !u.check_csrf(&f.csrf) {
+    if !u.check_csrf(&form.csrf) {
         return refuse("Biểu mẫu đã hết hạn hoặc không hợp lệ; hãy tải lại trang.");
     }
-    let (from, to) = match (date_field(&f.valid_from), date_field(&f.valid_to)) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => return refuse(&e),
-    };
-    let e = AgencyEdit {
-        name: f.name.clone(),
-        short: f.short.clone(),
-        kind: f.kind.clone(),
-        valid_from: from,
-        valid_to: to,
-        head_title: f.head_title.clone(),
-        head_name: f.head_name.clone(),
-    };
-    match state.db.edit_agency(&code, &e, &u.user.username).await {
-        Ok(()) => {
-            let _ = state.refresh().await;
-            Redirect::to(&format!("/co-quan?tb=sua&q={}", super::pages::enc(&code))).into_response()
-        }
-        Err(StoreError::Invalid(m)) | Err(StoreError::NotFound(m)) => refuse(&format!("{m}.")),
-        Err(_) => refuse("Không lưu được; hãy thử lại."),
+    match ops::edit_agency(&state, &u, &code, &f).await {
+        Ok(()) => Redirect::to(&format!(
+            "/co-quan?tb=sua-co-quan&q={}",
+            super::pages::enc(&code)
+        ))
+        .into_response(),
+        Err(r) => refuse(&r.text()),
     }
 }
 
 #[derive(Deserialize)]
 pub struct AliasForm {
     csrf: String,
+    #[serde(default)]
     alias: String,
 }
 
@@ -366,21 +300,12 @@ pub async fn add_alias(
     Path(code): Path<String>,
     Form(f): Form<AliasForm>,
 ) -> Response {
-    let code: String = code
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-        .take(40)
-        .collect();
     let to = |m: &str| Redirect::to(&format!("/co-quan?tb={m}")).into_response();
     if !u.check_csrf(&f.csrf) {
         return to("csrf");
     }
-    if !u.is_standing() {
-        return to("quyen");
-    }
-    match state.db.add_alias(&code, &f.alias, &u.user.username).await {
+    match ops::add_alias(&state, &u, &code, &f.alias).await {
         Ok(()) => to("ten-goi"),
-        Err(StoreError::Invalid(_)) => to("ten-goi-trung"),
-        Err(_) => to("loi"),
+        Err(e) => to(e.code),
     }
 }

@@ -431,10 +431,7 @@ pub async fn meetings(
                 .unwrap_or(0),
         );
     }
-    let flash = q.tb.as_deref().and_then(|c| match c {
-        "them" => Some(("Đã ghi phiên họp.", true)),
-        other => super::actions::message(other),
-    });
+    let flash = q.tb.as_deref().and_then(super::ops::message);
     page(
         "Phiên họp",
         Some(&u),
@@ -498,27 +495,15 @@ pub async fn add_meeting(
     if !u.check_csrf(&f.csrf) {
         return to("csrf");
     }
-    if !u.is_standing() {
-        return to("quyen");
-    }
-    let Some(held_on) = parse_user_date(&f.held_on) else {
-        return to("ngay-hop");
-    };
     let docs: Vec<String> = f
         .documents
         .split([',', ';'])
         .map(|d| d.trim().to_string())
         .filter(|d| !d.is_empty())
         .collect();
-    match state
-        .db
-        .add_meeting(None, &f.name, held_on, &docs, &u.user.username)
-        .await
-    {
-        Ok(_) => to("them"),
-        Err(tiendo_store::StoreError::Invalid(m)) if m.contains("văn bản") => to("van-ban"),
-        Err(tiendo_store::StoreError::Invalid(_)) => to("phien-hop"),
-        Err(_) => to("loi"),
+    match super::ops::add_meeting(&state, &u, &f.name, &f.held_on, &docs).await {
+        Ok(_) => to("them-phien-hop"),
+        Err(e) => to(e.code),
     }
 }
 

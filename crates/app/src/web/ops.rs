@@ -1,0 +1,723 @@
+//! What users do, checked once for the browser's forms and the JSON API alike: who may do it and
+//! whether the values make sense; then the store records it (in one transaction, audited) and
+//! the data in memory follows. A refusal stores nothing and says why, by a message code.
+
+use axum::http::StatusCode;
+use tiendo_domain::deadline::parse_user_date;
+use tiendo_domain::model::{ReportedStatus, Role};
+use tiendo_store::StoreError;
+use tiendo_store::edit::TaskEdit;
+
+use super::AppState;
+use super::auth::CurrentUser;
+
+/// Why an action was refused: a message code (see [`message`]), the HTTP status for the API, and
+/// the store's own words when it gave a reason.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    pub code: &'static str,
+    pub status: StatusCode,
+    pub detail: Option<String>,
+}
+
+impl Refusal {
+    fn new(code: &'static str, status: StatusCode) -> Self {
+        Refusal {
+            code,
+            status,
+            detail: None,
+        }
+    }
+    fn bad(code: &'static str) -> Self {
+        Self::new(code, StatusCode::BAD_REQUEST)
+    }
+    fn forbidden() -> Self {
+        Self::new("quyen", StatusCode::FORBIDDEN)
+    }
+    fn not_found() -> Self {
+        Self::new("khong-co", StatusCode::NOT_FOUND)
+    }
+    fn failed() -> Self {
+        Self::new("loi", StatusCode::INTERNAL_SERVER_ERROR)
+    }
+    fn with(mut self, detail: String) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+
+    /// The message for people: the store's reason when there is one, else the code's.
+    pub fn text(&self) -> String {
+        match &self.detail {
+            Some(d) => {
+                let mut c = d.chars();
+                match c.next() {
+                    Some(f) => format!("{}{}.", f.to_uppercase(), c.as_str()),
+                    None => String::new(),
+                }
+            }
+            None => message(self.code)
+                .map(|m| m.0.to_string())
+                .unwrap_or_else(|| self.code.to_string()),
+        }
+    }
+}
+
+pub type Outcome<T> = Result<T, Refusal>;
+
+/// Messages shown back after an action, by code (no user text is echoed through a URL).
+pub fn message(code: &str) -> Option<(&'static str, bool)> {
+    Some(match code {
+        "bao-cao" => ("Đã ghi báo cáo tiến độ.", true),
+        "gia-han" => (
+            "Đã gửi đề nghị điều chỉnh thời hạn; chờ cơ quan thường trực xem xét.",
+            true,
+        ),
+        "duyet" => ("Đã duyệt điều chỉnh thời hạn.", true),
+        "tu-choi" => ("Đã từ chối đề nghị điều chỉnh thời hạn.", true),
+        "kho-khan" => ("Đã gửi khó khăn, vướng mắc.", true),
+        "tra-loi" => ("Đã trả lời khó khăn, vướng mắc.", true),
+        "xac-nhan" => ("Đã xác nhận hoàn thành.", true),
+        "tra-lai" => (
+            "Đã trả lại báo cáo hoàn thành; cơ quan sẽ thấy lý do.",
+            true,
+        ),
+        "ly-do-tra-lai" => ("Cần nêu lý do trả lại.", false),
+        "csrf" => (
+            "Biểu mẫu đã hết hạn hoặc không hợp lệ; hãy tải lại trang rồi gửi lại.",
+            false,
+        ),
+        "quyen" => (
+            "Bạn không có quyền thực hiện việc này trên nhiệm vụ này.",
+            false,
+        ),
+        "khong-co" => ("Không tìm thấy.", false),
+        "trang-thai" => ("Tình trạng báo cáo không hợp lệ.", false),
+        "noi-dung" => ("Cần nội dung (tối đa 5.000 ký tự).", false),
+        "ngay" => (
+            "Ngày hoàn thành không hợp lệ (không trước năm 2000, không sau hôm nay).",
+            false,
+        ),
+        "thoi-han" => (
+            "Thời hạn đề nghị không đọc được (ví dụ: 30/6/2026, Quý III/2026) hoặc đã qua.",
+            false,
+        ),
+        "ly-do" => ("Cần nêu lý do (tối đa 5.000 ký tự).", false),
+        "co-quan" => (
+            "Cơ quan không có trong danh mục hoặc đã hết hiệu lực.",
+            false,
+        ),
+        "da-sua" => ("Đã lưu thay đổi của nhiệm vụ.", true),
+        "sua-nhiem-vu" => ("Giá trị không hợp lệ; chưa lưu thay đổi nào.", false),
+        "ngay-hop" => ("Ngày họp không hợp lệ.", false),
+        "van-ban" => (
+            "Không nhận ra văn bản: nhập số ký hiệu (vd: 624/TB-VPCP) hoặc khóa của tệp đã nhập.",
+            false,
+        ),
+        "phien-hop" => (
+            "Cần tên phiên họp (tối đa 300 ký tự) và ngày họp hợp lý.",
+            false,
+        ),
+        "them-phien-hop" => ("Đã ghi phiên họp.", true),
+        "giao" => ("Đã giao nhiệm vụ cho cơ quan từ hôm nay.", true),
+        "chuyen-giao" => (
+            "Đã chuyển giao: phân công cũ kết thúc, phân công mới bắt đầu từ hôm nay.",
+            true,
+        ),
+        "ket-thuc-giao" => ("Đã kết thúc phân công từ hôm nay.", true),
+        "da-giao" => ("Cơ quan này đã được giao nhiệm vụ với vai trò đó.", false),
+        "vai-tro" => ("Vai trò không hợp lệ.", false),
+        "phan-cong" => (
+            "Phân công không thuộc nhiệm vụ này hoặc đã kết thúc.",
+            false,
+        ),
+        "chuyen" => (
+            "Đã chuyển khó khăn, vướng mắc cho cơ quan xử lý với hạn trả lời.",
+            true,
+        ),
+        "han-tra-loi" => (
+            "Hạn trả lời không hợp lệ (từ hôm nay đến tối đa 1 năm sau).",
+            false,
+        ),
+        "da-xu-ly" => ("Việc này đã được xử lý.", false),
+        "loi" => ("Không lưu được; hãy thử lại.", false),
+        "minh-chung" => (
+            "Tệp minh chứng phải là PDF, Word (.docx), Excel (.xlsx), JPG hoặc PNG, tối đa 10 MB; không có gì được lưu.",
+            false,
+        ),
+        "cam-ket" => ("Đã ghi cam kết hoàn thành và lộ trình.", true),
+        "ngay-cam-ket" => ("Ngày cam kết phải từ hôm nay đến tối đa 2 năm sau.", false),
+        "ten-goi" => (
+            "Đã thêm tên gọi; các tệp nhập sau sẽ nhận ra tên này.",
+            true,
+        ),
+        "ten-goi-trung" => (
+            "Tên gọi trống, quá dài, hoặc đã là tên của cơ quan khác.",
+            false,
+        ),
+        "them-co-quan" => ("Đã thêm cơ quan vào danh mục.", true),
+        "sua-co-quan" => ("Đã lưu thông tin cơ quan.", true),
+        "co-quan-sai" => ("Thông tin cơ quan không hợp lệ; chưa lưu gì.", false),
+        _ => return None,
+    })
+}
+
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+pub fn valid_text(s: &str) -> bool {
+    let n = s.trim().chars().count();
+    n > 0 && n <= 5000
+}
+
+fn standing(u: &CurrentUser) -> Outcome<()> {
+    if u.is_standing() {
+        Ok(())
+    } else {
+        Err(Refusal::forbidden())
+    }
+}
+
+/// May this user act on this assignment of this task? The standing agency on any; a focal point
+/// on its own agency's only.
+pub async fn may_act(state: &AppState, u: &CurrentUser, task: i64, assignment: i64) -> bool {
+    let Ok(list) = state.db.assignments_of(task).await else {
+        return false;
+    };
+    let Some(a) = list.iter().find(|a| a.0 == assignment) else {
+        return false;
+    };
+    if u.is_standing() {
+        return true;
+    }
+    if u.user.role != "focal" {
+        return false;
+    }
+    let snap = state.snapshot().await;
+    u.user
+        .agency_id
+        .and_then(|id| snap.agencies.get(&id))
+        .is_some_and(|own| own.0 == a.1)
+}
+
+/// Evidence files may be this large.
+pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;
+
+/// The content type of an allowed evidence file, from its name and its first bytes (both must
+/// agree): PDF, Word, Excel, JPEG, PNG.
+pub fn evidence_type(name: &str, bytes: &[u8]) -> Option<&'static str> {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "pdf" if bytes.starts_with(b"%PDF") => Some("application/pdf"),
+        "docx" if bytes.starts_with(b"PK\x03\x04") => {
+            Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        }
+        "xlsx" if bytes.starts_with(b"PK\x03\x04") => {
+            Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        }
+        "jpg" | "jpeg" if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) => Some("image/jpeg"),
+        "png" if bytes.starts_with(b"\x89PNG") => Some("image/png"),
+        _ => None,
+    }
+}
+
+/// A progress report as a form or the API sends it.
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct ReportInput {
+    pub assignment: i64,
+    /// done, done_late, in_progress, not_done; empty for a report of text only
+    #[serde(default)]
+    pub status: String,
+    pub text: String,
+    /// YYYY-MM-DD, when done
+    #[serde(default)]
+    pub completed_on: String,
+}
+
+/// An agency (or the standing agency) reports on an assignment, with an evidence file.
+pub async fn report(
+    state: &AppState,
+    u: &CurrentUser,
+    task: i64,
+    f: &ReportInput,
+    evidence: Option<(String, Vec<u8>)>,
+) -> Outcome<i64> {
+    if !may_act(state, u, task, f.assignment).await {
+        return Err(Refusal::forbidden());
+    }
+    let status = match f.status.trim() {
+        "" => None,
+        s => Some(ReportedStatus::parse(s).ok_or(Refusal::bad("trang-thai"))?),
+    };
+    if !valid_text(&f.text) {
+        return Err(Refusal::bad("noi-dung"));
+    }
+    let completed = match f.completed_on.trim() {
+        "" => None,
+        s => match parse_user_date(s) {
+            Some(d) if d.year() >= 2000 && d <= today() => Some(d),
+            _ => return Err(Refusal::bad("ngay")),
+        },
+    };
+    let completed = if status.is_some_and(|s| s.is_done()) {
+        completed
+    } else {
+        None
+    };
+    let typed = match &evidence {
+        Some((name, bytes)) => {
+            if bytes.len() > MAX_EVIDENCE_BYTES {
+                return Err(Refusal::bad("minh-chung"));
+            }
+            match evidence_type(name, bytes) {
+                Some(ct) => Some((
+                    name.as_str(),
+                    ct,
+                    bytes.as_slice(),
+                    super::auth::sha256_bytes(bytes),
+                )),
+                None => return Err(Refusal::bad("minh-chung")),
+            }
+        }
+        None => None,
+    };
+    let file = typed
+        .as_ref()
+        .map(|(name, ct, bytes, sha)| tiendo_store::tasks::Evidence {
+            file_name: name,
+            content_type: ct,
+            bytes,
+            sha256: sha,
+        });
+    let id = state
+        .db
+        .add_report_with_evidence(
+            f.assignment,
+            today(),
+            status,
+            completed,
+            Some(f.text.trim()),
+            file,
+            &u.user.username,
+        )
+        .await
+        .map_err(|_| Refusal::failed())?;
+    let _ = state.refresh().await;
+    Ok(id)
+}
+
+/// An agency asks for a new deadline on its assignment.
+pub async fn request_deadline(
+    state: &AppState,
+    u: &CurrentUser,
+    task: i64,
+    assignment: i64,
+    deadline: &str,
+    reason: &str,
+) -> Outcome<i64> {
+    if !may_act(state, u, task, assignment).await {
+        return Err(Refusal::forbidden());
+    }
+    if !valid_text(reason) {
+        return Err(Refusal::bad("ly-do"));
+    }
+    let d = tiendo_domain::deadline::parse_deadline(deadline, Default::default());
+    if d.due.is_none_or(|due| due < today()) || deadline.chars().count() > 200 {
+        return Err(Refusal::bad("thoi-han"));
+    }
+    let id = state
+        .db
+        .request_deadline_change(task, assignment, deadline, reason, &u.user.username)
+        .await
+        .map_err(|_| Refusal::bad("thoi-han"))?;
+    let _ = state.refresh().await;
+    Ok(id)
+}
+
+/// The standing agency approves (in force from today) or refuses a deadline request.
+pub async fn decide_deadline(
+    state: &AppState,
+    u: &CurrentUser,
+    change: i64,
+    approve: bool,
+) -> Outcome<i64> {
+    standing(u)?;
+    let task = state
+        .db
+        .decide_deadline_change(change, approve, today(), &u.user.username)
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(_) => Refusal::bad("da-xu-ly"),
+            StoreError::NotFound(_) => Refusal::not_found(),
+            _ => Refusal::failed(),
+        })?;
+    let _ = state.refresh().await;
+    Ok(task)
+}
+
+/// An agency's focal point raises a difficulty on a task its agency is assigned, naming who should
+/// resolve it (empty: the standing agency).
+pub async fn raise_difficulty(
+    state: &AppState,
+    u: &CurrentUser,
+    task: i64,
+    text: &str,
+    handler: &str,
+) -> Outcome<i64> {
+    let Some(agency) = u.user.agency_id.filter(|_| u.user.role == "focal") else {
+        return Err(Refusal::forbidden());
+    };
+    let snap = state.snapshot().await;
+    if !snap.book.tasks_of_agency(agency).contains(&task) {
+        return Err(Refusal::forbidden());
+    }
+    if !valid_text(text) {
+        return Err(Refusal::bad("noi-dung"));
+    }
+    let id = state
+        .db
+        .raise_difficulty(
+            task,
+            agency,
+            text,
+            Some(handler.trim()),
+            today(),
+            &u.user.username,
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(m) if m.contains("cơ quan") => Refusal::bad("co-quan"),
+            _ => Refusal::failed(),
+        })?;
+    let _ = state.refresh().await;
+    Ok(id)
+}
+
+/// The standing agency confirms a reported completion, or returns it with the reason.
+pub async fn review(
+    state: &AppState,
+    u: &CurrentUser,
+    report: i64,
+    confirm: bool,
+    note: &str,
+) -> Outcome<i64> {
+    standing(u)?;
+    if !confirm && !valid_text(note) {
+        return Err(Refusal::bad("ly-do-tra-lai"));
+    }
+    let task = state
+        .db
+        .review_report(report, confirm, note, &u.user.username)
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(_) => Refusal::bad("da-xu-ly"),
+            StoreError::NotFound(_) => Refusal::not_found(),
+            _ => Refusal::failed(),
+        })?;
+    let _ = state.refresh().await;
+    Ok(task)
+}
+
+/// An agency commits to a completion date (today to two years on) and a roadmap.
+pub async fn commit(
+    state: &AppState,
+    u: &CurrentUser,
+    task: i64,
+    assignment: i64,
+    committed_on: &str,
+    roadmap: &str,
+) -> Outcome<i64> {
+    if !may_act(state, u, task, assignment).await {
+        return Err(Refusal::forbidden());
+    }
+    let limit = today() + time::Duration::days(730);
+    let Some(date) = parse_user_date(committed_on).filter(|d| *d >= today() && *d <= limit) else {
+        return Err(Refusal::bad("ngay-cam-ket"));
+    };
+    if !valid_text(roadmap) {
+        return Err(Refusal::bad("noi-dung"));
+    }
+    let id = state
+        .db
+        .add_commitment(assignment, date, roadmap, &u.user.username)
+        .await
+        .map_err(|_| Refusal::failed())?;
+    let _ = state.refresh().await;
+    Ok(id)
+}
+
+/// The standing agency, or the focal point of the agency a difficulty was forwarded to, answers.
+pub async fn answer_difficulty(
+    state: &AppState,
+    u: &CurrentUser,
+    id: i64,
+    answer: &str,
+) -> Outcome<Option<i64>> {
+    let by_agency = if u.is_standing() {
+        None
+    } else if u.user.role == "focal" {
+        Some(u.user.agency_id.ok_or_else(Refusal::forbidden)?)
+    } else {
+        return Err(Refusal::forbidden());
+    };
+    if !valid_text(answer) {
+        return Err(Refusal::bad("noi-dung"));
+    }
+    let task = state
+        .db
+        .answer_difficulty(id, answer, today(), by_agency, &u.user.username)
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(m) if m.contains("không phải") => Refusal::forbidden(),
+            StoreError::Invalid(_) => Refusal::bad("da-xu-ly"),
+            StoreError::NotFound(_) => Refusal::not_found(),
+            _ => Refusal::failed(),
+        })?;
+    let _ = state.refresh().await;
+    Ok(task)
+}
+
+/// The standing agency forwards a difficulty to the agency that must resolve it, with the day it
+/// must answer by (today to a year on).
+pub async fn forward_difficulty(
+    state: &AppState,
+    u: &CurrentUser,
+    id: i64,
+    handler: &str,
+    answer_due: &str,
+) -> Outcome<Option<i64>> {
+    standing(u)?;
+    let day = today();
+    let Some(due) =
+        parse_user_date(answer_due).filter(|d| *d >= day && *d <= day + time::Duration::days(366))
+    else {
+        return Err(Refusal::bad("han-tra-loi"));
+    };
+    let task = state
+        .db
+        .forward_difficulty(id, handler.trim(), due, day, &u.user.username)
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(m) if m.contains("cơ quan") => Refusal::bad("co-quan"),
+            StoreError::Invalid(_) => Refusal::bad("da-xu-ly"),
+            StoreError::NotFound(_) => Refusal::not_found(),
+            _ => Refusal::failed(),
+        })?;
+    let _ = state.refresh().await;
+    Ok(task)
+}
+
+/// The standing agency edits a task.
+pub async fn edit_task(state: &AppState, u: &CurrentUser, id: i64, e: &TaskEdit) -> Outcome<()> {
+    standing(u)?;
+    state
+        .db
+        .edit_task(id, e, today(), &u.user.username)
+        .await
+        .map_err(|err| match err {
+            StoreError::Invalid(m) => Refusal::bad("sua-nhiem-vu").with(m),
+            StoreError::NotFound(_) => Refusal::not_found(),
+            _ => Refusal::failed(),
+        })?;
+    let _ = state.refresh().await;
+    Ok(())
+}
+
+/// The standing agency gives a task to an agency from today; with `replacing`, that assignment
+/// ends today.
+pub async fn assign(
+    state: &AppState,
+    u: &CurrentUser,
+    task: i64,
+    agency: &str,
+    role: &str,
+    replacing: Option<i64>,
+    reason: &str,
+) -> Outcome<i64> {
+    standing(u)?;
+    let role = Role::parse(role).ok_or(Refusal::bad("vai-tro"))?;
+    if !valid_text(reason) {
+        return Err(Refusal::bad("ly-do"));
+    }
+    let id = state
+        .db
+        .assign(
+            task,
+            agency.trim(),
+            role,
+            replacing,
+            today(),
+            reason,
+            &u.user.username,
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(m) if m.contains("danh mục") => Refusal::bad("co-quan").with(m),
+            StoreError::Invalid(m) if m.contains("đã được giao") => {
+                Refusal::bad("da-giao").with(m)
+            }
+            StoreError::Invalid(m) if m.contains("hiệu lực") => Refusal::bad("co-quan").with(m),
+            StoreError::Invalid(_) => Refusal::bad("phan-cong"),
+            StoreError::NotFound(_) => Refusal::not_found(),
+            _ => Refusal::failed(),
+        })?;
+    let _ = state.refresh().await;
+    Ok(id)
+}
+
+/// The standing agency ends an assignment from today.
+pub async fn unassign(
+    state: &AppState,
+    u: &CurrentUser,
+    task: i64,
+    assignment: i64,
+    reason: &str,
+) -> Outcome<()> {
+    standing(u)?;
+    if !valid_text(reason) {
+        return Err(Refusal::bad("ly-do"));
+    }
+    state
+        .db
+        .unassign(task, assignment, today(), reason, &u.user.username)
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(_) => Refusal::bad("phan-cong"),
+            _ => Refusal::failed(),
+        })?;
+    let _ = state.refresh().await;
+    Ok(())
+}
+
+/// The standing agency adds a spelling to an agency.
+pub async fn add_alias(state: &AppState, u: &CurrentUser, code: &str, alias: &str) -> Outcome<()> {
+    standing(u)?;
+    state
+        .db
+        .add_alias(code, alias, &u.user.username)
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(m) => Refusal::bad("ten-goi-trung").with(m),
+            StoreError::NotFound(_) => Refusal::not_found(),
+            _ => Refusal::failed(),
+        })?;
+    let _ = state.refresh().await;
+    Ok(())
+}
+
+/// An agency as the registry form or the API sends it.
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct AgencyInput {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub short: String,
+    /// ministry, ministry_level, government_agency, province, city, corporation, department, commune, …
+    #[serde(default)]
+    pub kind: String,
+    /// YYYY-MM-DD
+    #[serde(default)]
+    pub valid_from: String,
+    #[serde(default)]
+    pub valid_to: String,
+    #[serde(default)]
+    pub head_title: String,
+    #[serde(default)]
+    pub head_name: String,
+}
+
+fn date_field(s: &str) -> Outcome<Option<time::Date>> {
+    match s.trim() {
+        "" => Ok(None),
+        x => parse_user_date(x)
+            .filter(|d| (1945..=2100).contains(&d.year()))
+            .map(Some)
+            .ok_or_else(|| Refusal::bad("co-quan-sai").with(format!("ngày không hợp lệ: \"{x}\""))),
+    }
+}
+
+/// The standing agency adds an agency to the registry.
+pub async fn add_agency(state: &AppState, u: &CurrentUser, f: &AgencyInput) -> Outcome<i64> {
+    standing(u)?;
+    let (from, to) = (date_field(&f.valid_from)?, date_field(&f.valid_to)?);
+    let kind = tiendo_domain::agency::AgencyKind::parse(&f.kind)
+        .ok_or_else(|| Refusal::bad("co-quan-sai").with("loại cơ quan không hợp lệ".into()))?;
+    let record = tiendo_domain::agency::AgencyRecord {
+        code: f.code.trim().to_string(),
+        name: f.name.clone(),
+        kind,
+        short: Some(f.short.trim().to_string()).filter(|s| !s.is_empty()),
+        aliases: vec![],
+        parent: None,
+        valid_from: from,
+        valid_to: to,
+        successor: None,
+        committee: None,
+    };
+    let id = state
+        .db
+        .add_agency_headed(&record, &f.head_title, &f.head_name, &u.user.username)
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(m) | StoreError::NotFound(m) => Refusal::bad("co-quan-sai").with(m),
+            _ => Refusal::failed(),
+        })?;
+    let _ = state.refresh().await;
+    Ok(id)
+}
+
+/// The standing agency edits an agency of the registry.
+pub async fn edit_agency(
+    state: &AppState,
+    u: &CurrentUser,
+    code: &str,
+    f: &AgencyInput,
+) -> Outcome<()> {
+    standing(u)?;
+    let e = tiendo_store::registry::AgencyEdit {
+        name: f.name.clone(),
+        short: f.short.clone(),
+        kind: f.kind.clone(),
+        valid_from: date_field(&f.valid_from)?,
+        valid_to: date_field(&f.valid_to)?,
+        head_title: f.head_title.clone(),
+        head_name: f.head_name.clone(),
+    };
+    state
+        .db
+        .edit_agency(code, &e, &u.user.username)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound(_) => Refusal::not_found(),
+            StoreError::Invalid(m) => Refusal::bad("co-quan-sai").with(m),
+            _ => Refusal::failed(),
+        })?;
+    let _ = state.refresh().await;
+    Ok(())
+}
+
+/// The standing agency records a meeting and the documents it issued.
+pub async fn add_meeting(
+    state: &AppState,
+    u: &CurrentUser,
+    name: &str,
+    held_on: &str,
+    documents: &[String],
+) -> Outcome<i64> {
+    standing(u)?;
+    let held_on = parse_user_date(held_on).ok_or(Refusal::bad("ngay-hop"))?;
+    state
+        .db
+        .add_meeting(None, name, held_on, documents, &u.user.username)
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(m) if m.contains("văn bản") => Refusal::bad("van-ban").with(m),
+            StoreError::Invalid(m) => Refusal::bad("phien-hop").with(m),
+            _ => Refusal::failed(),
+        })
+}
