@@ -601,6 +601,8 @@ async fn an_agency_reports_asks_for_time_and_the_standing_agency_decides() {
             "{}: nothing stored by a refused form",
             t.label
         );
+        // Markup typed into a field is refused with a message; nothing is stored.
+        let before = t.db.counts().await.expect("counts");
         let r = btc
             .post(
                 &url,
@@ -608,7 +610,28 @@ async fn an_agency_reports_asks_for_time_and_the_standing_agency_decides() {
                     ("csrf", &csrf),
                     ("assignment", &btc_a.to_string()),
                     ("status", "in_progress"),
-                    ("text", "Đang lấy ý kiến <b>các bộ</b>"),
+                    (
+                        "text",
+                        "Đang lấy ý kiến <b>các bộ</b><script>alert(1)</script>",
+                    ),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("/nhiem-vu/{task}?tb=ma-html").as_str())
+        );
+        assert_eq!(t.db.counts().await.expect("counts"), before);
+        let page = btc.get(&format!("/nhiem-vu/{task}?tb=ma-html")).await;
+        assert!(page.body.contains("Nội dung có mã HTML hoặc script"));
+        let r = btc
+            .post(
+                &url,
+                &[
+                    ("csrf", &csrf),
+                    ("assignment", &btc_a.to_string()),
+                    ("status", "in_progress"),
+                    ("text", "Đang lấy ý kiến các bộ (tỷ lệ < 50%)"),
                 ],
             )
             .await;
@@ -621,7 +644,7 @@ async fn an_agency_reports_asks_for_time_and_the_standing_agency_decides() {
             page.body.contains("Đã ghi báo cáo tiến độ.")
                 && page
                     .body
-                    .contains("Đang lấy ý kiến &lt;b&gt;các bộ&lt;/b&gt;")
+                    .contains("Đang lấy ý kiến các bộ (tỷ lệ &lt; 50%)")
         );
 
         // A request for more time is not in force until approved.

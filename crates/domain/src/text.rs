@@ -146,6 +146,26 @@ pub fn join_paragraphs<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
         .join("\n")
 }
 
+/// Does typed text contain HTML markup — a tag (`<b>`, `</p>`, `<script …`) or a comment
+/// (`<!--`)? Comparisons such as "x < 5" or "a<b" without a closing `>` are not markup.
+pub fn has_markup(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        if c != b'<' {
+            return false;
+        }
+        let next = b.get(i + 1).copied().unwrap_or(0);
+        let after = b.get(i + 2).copied().unwrap_or(0);
+        let opens = next.is_ascii_alphabetic()
+            || next == b'!'
+            || next == b'?'
+            || (next == b'/' && after.is_ascii_alphabetic());
+        (opens && b[i + 1..].contains(&b'>'))
+            || (next.is_ascii_alphabetic()
+                && text[i + 1..].to_ascii_lowercase().starts_with("script"))
+    })
+}
+
 /// Cleans a cell's text: markup removed, each line cleaned, empty lines dropped, lines joined by "\n".
 pub fn clean_cell(text: &str) -> String {
     let stripped = strip_markup(text);
@@ -180,6 +200,30 @@ mod tests {
         assert_eq!(clean_cell("<ul><li>a</li><li>b</li></ul>"), "a\nb");
         assert_eq!(clean_cell("tỷ lệ < 5% và > 2%"), "tỷ lệ < 5% và > 2%");
         assert_eq!(clean_cell("“ <i>Xây dựng</i> ”"), "“ Xây dựng ”");
+    }
+
+    #[test]
+    fn markup_in_typed_text() {
+        for m in [
+            "<script>alert(1)</script>",
+            "Xem <b>đây</b>",
+            "</p>",
+            "<img src=x onerror=alert(1)>",
+            "<!-- x -->",
+            "<script src=//x",
+        ] {
+            assert!(has_markup(m), "{m}");
+        }
+        for t in [
+            "tỷ lệ < 5% và > 2%",
+            "a<5",
+            "x <= y",
+            "Quý I/2026",
+            "<<",
+            "1 < 2 > 0",
+        ] {
+            assert!(!has_markup(t), "{t}");
+        }
     }
 
     #[test]

@@ -140,6 +140,10 @@ pub fn message(code: &str) -> Option<(&'static str, bool)> {
         ),
         "da-xu-ly" => ("Việc này đã được xử lý.", false),
         "loi" => ("Không lưu được; hãy thử lại.", false),
+        "ma-html" => (
+            "Nội dung có mã HTML hoặc script (thẻ <…>); hãy nhập văn bản thường. Không có gì được lưu.",
+            false,
+        ),
         "minh-chung" => (
             "Tệp minh chứng phải là PDF, Word (.docx), Excel (.xlsx), JPG hoặc PNG, tối đa 10 MB; không có gì được lưu.",
             false,
@@ -168,6 +172,25 @@ pub fn today() -> time::Date {
 pub fn valid_text(s: &str) -> bool {
     let n = s.trim().chars().count();
     n > 0 && n <= 5000
+}
+
+/// Typed text: no HTML markup, anything else is kept as typed and shown escaped.
+fn plain(fields: &[&str]) -> Outcome<()> {
+    if fields.iter().any(|f| tiendo_domain::text::has_markup(f)) {
+        Err(Refusal::bad("ma-html"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Required typed text: 1 to 5,000 characters, no markup.
+fn typed(s: &str, missing: &'static str) -> Outcome<()> {
+    plain(&[s])?;
+    if valid_text(s) {
+        Ok(())
+    } else {
+        Err(Refusal::bad(missing))
+    }
 }
 
 fn standing(u: &CurrentUser) -> Outcome<()> {
@@ -252,9 +275,7 @@ pub async fn report(
         "" => None,
         s => Some(ReportedStatus::parse(s).ok_or(Refusal::bad("trang-thai"))?),
     };
-    if !valid_text(&f.text) {
-        return Err(Refusal::bad("noi-dung"));
-    }
+    typed(&f.text, "noi-dung")?;
     let completed = match f.completed_on.trim() {
         "" => None,
         s => match parse_user_date(s) {
@@ -321,9 +342,8 @@ pub async fn request_deadline(
     if !may_act(state, u, task, assignment).await {
         return Err(Refusal::forbidden());
     }
-    if !valid_text(reason) {
-        return Err(Refusal::bad("ly-do"));
-    }
+    typed(reason, "ly-do")?;
+    plain(&[deadline])?;
     let d = tiendo_domain::deadline::parse_deadline(deadline, Default::default());
     if d.due.is_none_or(|due| due < today()) || deadline.chars().count() > 200 {
         return Err(Refusal::bad("thoi-han"));
@@ -374,9 +394,7 @@ pub async fn raise_difficulty(
     if !snap.book.tasks_of_agency(agency).contains(&task) {
         return Err(Refusal::forbidden());
     }
-    if !valid_text(text) {
-        return Err(Refusal::bad("noi-dung"));
-    }
+    typed(text, "noi-dung")?;
     let id = state
         .db
         .raise_difficulty(
@@ -405,8 +423,10 @@ pub async fn review(
     note: &str,
 ) -> Outcome<i64> {
     standing(u)?;
-    if !confirm && !valid_text(note) {
-        return Err(Refusal::bad("ly-do-tra-lai"));
+    if !confirm {
+        typed(note, "ly-do-tra-lai")?;
+    } else {
+        plain(&[note])?;
     }
     let task = state
         .db
@@ -437,9 +457,7 @@ pub async fn commit(
     let Some(date) = parse_user_date(committed_on).filter(|d| *d >= today() && *d <= limit) else {
         return Err(Refusal::bad("ngay-cam-ket"));
     };
-    if !valid_text(roadmap) {
-        return Err(Refusal::bad("noi-dung"));
-    }
+    typed(roadmap, "noi-dung")?;
     let id = state
         .db
         .add_commitment(assignment, date, roadmap, &u.user.username)
@@ -463,9 +481,7 @@ pub async fn answer_difficulty(
     } else {
         return Err(Refusal::forbidden());
     };
-    if !valid_text(answer) {
-        return Err(Refusal::bad("noi-dung"));
-    }
+    typed(answer, "noi-dung")?;
     let task = state
         .db
         .answer_difficulty(id, answer, today(), by_agency, &u.user.username)
@@ -513,6 +529,14 @@ pub async fn forward_difficulty(
 /// The standing agency edits a task.
 pub async fn edit_task(state: &AppState, u: &CurrentUser, id: i64, e: &TaskEdit) -> Outcome<()> {
     standing(u)?;
+    plain(&[
+        &e.name,
+        &e.expected_result,
+        &e.basis,
+        &e.overseer,
+        &e.new_deadline,
+        &e.reason,
+    ])?;
     state
         .db
         .edit_task(id, e, today(), &u.user.username)
@@ -539,9 +563,7 @@ pub async fn assign(
 ) -> Outcome<i64> {
     standing(u)?;
     let role = Role::parse(role).ok_or(Refusal::bad("vai-tro"))?;
-    if !valid_text(reason) {
-        return Err(Refusal::bad("ly-do"));
-    }
+    typed(reason, "ly-do")?;
     let id = state
         .db
         .assign(
@@ -577,9 +599,7 @@ pub async fn unassign(
     reason: &str,
 ) -> Outcome<()> {
     standing(u)?;
-    if !valid_text(reason) {
-        return Err(Refusal::bad("ly-do"));
-    }
+    typed(reason, "ly-do")?;
     state
         .db
         .unassign(task, assignment, today(), reason, &u.user.username)
@@ -595,6 +615,7 @@ pub async fn unassign(
 /// The standing agency adds a spelling to an agency.
 pub async fn add_alias(state: &AppState, u: &CurrentUser, code: &str, alias: &str) -> Outcome<()> {
     standing(u)?;
+    plain(&[alias])?;
     state
         .db
         .add_alias(code, alias, &u.user.username)
@@ -631,6 +652,18 @@ pub struct AgencyInput {
     pub head_name: String,
 }
 
+impl AgencyInput {
+    fn plain(&self) -> Outcome<()> {
+        plain(&[
+            &self.code,
+            &self.name,
+            &self.short,
+            &self.head_title,
+            &self.head_name,
+        ])
+    }
+}
+
 fn date_field(s: &str) -> Outcome<Option<time::Date>> {
     match s.trim() {
         "" => Ok(None),
@@ -644,6 +677,7 @@ fn date_field(s: &str) -> Outcome<Option<time::Date>> {
 /// The standing agency adds an agency to the registry.
 pub async fn add_agency(state: &AppState, u: &CurrentUser, f: &AgencyInput) -> Outcome<i64> {
     standing(u)?;
+    f.plain()?;
     let (from, to) = (date_field(&f.valid_from)?, date_field(&f.valid_to)?);
     let kind = tiendo_domain::agency::AgencyKind::parse(&f.kind)
         .ok_or_else(|| Refusal::bad("co-quan-sai").with("loại cơ quan không hợp lệ".into()))?;
@@ -679,6 +713,7 @@ pub async fn edit_agency(
     f: &AgencyInput,
 ) -> Outcome<()> {
     standing(u)?;
+    f.plain()?;
     let e = tiendo_store::registry::AgencyEdit {
         name: f.name.clone(),
         short: f.short.clone(),
@@ -710,6 +745,10 @@ pub async fn add_meeting(
     documents: &[String],
 ) -> Outcome<i64> {
     standing(u)?;
+    plain(&[name])?;
+    for d in documents {
+        plain(&[d])?;
+    }
     let held_on = parse_user_date(held_on).ok_or(Refusal::bad("ngay-hop"))?;
     state
         .db
