@@ -1,0 +1,716 @@
+//! Following up after import, on SQLite and PostgreSQL: reassignment and returned completions keep
+//! the past (checked against the plain SQL), the saved status book follows every change, task
+//! edits, the monthly score by hand and unchanged by later edits, the formula's versions, meetings.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{backends, import_text};
+use tiendo_app::reports;
+use tiendo_domain::model::{ReportedStatus, Role};
+use tiendo_domain::scoring::Month;
+use tiendo_store::Db;
+use tiendo_store::edit::TaskEdit;
+use time::Date;
+use time::macros::date;
+
+async fn task(db: &Db, key: &str, number: &str) -> i64 {
+    db.task_by_number(key, number)
+        .await
+        .expect("query")
+        .expect("task")
+}
+
+/// (assignment id, agency code, role) of a task's active assignments.
+async fn assignment(db: &Db, task: i64, code: &str) -> i64 {
+    db.assignments_of(task)
+        .await
+        .expect("assignments")
+        .into_iter()
+        .find(|a| a.1 == code)
+        .map(|a| a.0)
+        .expect(code)
+}
+
+async fn late(db: &Db, d: Date) -> Vec<(i64, String)> {
+    let book = db.load_status_book().await.expect("book");
+    let names = db.agency_names().await.expect("names");
+    let mut v: Vec<(i64, String)> = book
+        .overdue(d)
+        .into_iter()
+        .flat_map(|o| {
+            let names = &names;
+            o.late_agencies
+                .into_iter()
+                .map(move |a| (o.task, names[&a].0.clone()))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// The engine and the plain SQL agree on the overdue list and the per-agency counts.
+async fn engine_agrees_with_sql(db: &Db, label: &str, dates: &[Date]) {
+    let book = db.load_status_book_from_tables().await.expect("book");
+    for &d in dates {
+        let mut engine: Vec<(i64, i64)> = book
+            .overdue(d)
+            .into_iter()
+            .flat_map(|o| o.late_agencies.into_iter().map(move |a| (o.task, a)))
+            .collect();
+        engine.sort();
+        assert_eq!(
+            engine,
+            db.overdue_plain_sql(d).await.expect("sql"),
+            "{label}: overdue on {d}"
+        );
+        let counts: BTreeMap<i64, _> = book.agency_counts(d).into_iter().collect();
+        assert_eq!(
+            counts,
+            db.agency_counts_plain_sql(d).await.expect("sql"),
+            "{label}: counts on {d}"
+        );
+    }
+}
+
+const PLAN: &str = "STT;Tên nhiệm vụ;Chủ trì;Phối hợp;Thời hạn\n\
+1;Ban hành quy chế chia sẻ dữ liệu;Bộ Tài chính;Bộ Công an;31/3/2026\n\
+2;Xây dựng cơ sở dữ liệu hộ tịch;Bộ Tư pháp;;30/6/2026\n";
+
+#[tokio::test]
+async fn a_reassignment_keeps_who_was_late_when() {
+    for t in backends().await {
+        import_text(&t.db, "p.csv", PLAN, "p", date!(2026 - 02 - 01)).await;
+        let t1 = task(&t.db, "p", "1").await;
+        let t2 = task(&t.db, "p", "2").await;
+        let btc = assignment(&t.db, t1, "BTC").await;
+        // On 10/4 the task moves from Bộ Tài chính to Bộ Công an (already coordinating: a new
+        // lead assignment of its own).
+        t.db.assign(
+            t1,
+            "BCA",
+            Role::Lead,
+            Some(btc),
+            date!(2026 - 04 - 10),
+            "Chuyển giao theo Quyết định",
+            "tt",
+        )
+        .await
+        .expect("reassign");
+        assert_eq!(
+            late(&t.db, date!(2026 - 04 - 05)).await,
+            vec![(t1, "BTC".to_string())],
+            "{}: before the reassignment the old lead was late",
+            t.label
+        );
+        assert_eq!(
+            late(&t.db, date!(2026 - 04 - 15)).await,
+            vec![(t1, "BCA".to_string())],
+            "{}",
+            t.label
+        );
+        // Assigning it again to an agency that already has it is refused; nothing stored.
+        let before = t.db.counts().await.expect("counts");
+        assert!(
+            t.db.assign(
+                t1,
+                "BCA",
+                Role::Lead,
+                None,
+                date!(2026 - 04 - 20),
+                "x",
+                "tt"
+            )
+            .await
+            .is_err()
+        );
+        assert!(
+            t.db.assign(
+                t1,
+                "KHONG_CO",
+                Role::Lead,
+                None,
+                date!(2026 - 04 - 20),
+                "x",
+                "tt"
+            )
+            .await
+            .is_err()
+        );
+        assert_eq!(t.db.counts().await.expect("counts"), before);
+        // Ending task 2's only lead on 1/5: not late afterwards, late before.
+        let btp = assignment(&t.db, t2, "BTP").await;
+        t.db.unassign(t2, btp, date!(2026 - 05 - 01), "Không còn chức năng", "tt")
+            .await
+            .expect("end");
+        assert!(
+            late(&t.db, date!(2026 - 07 - 01))
+                .await
+                .iter()
+                .all(|x| x.0 != t2)
+        );
+        let detail = t.db.task_detail(t2).await.expect("q").expect("task");
+        assert!(detail.assignments.is_empty() && detail.ended.len() == 1);
+        engine_agrees_with_sql(
+            &t.db,
+            t.label,
+            &[
+                date!(2026 - 04 - 05),
+                date!(2026 - 04 - 10),
+                date!(2026 - 04 - 15),
+                date!(2026 - 07 - 01),
+            ],
+        )
+        .await;
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_returned_completion_counts_until_the_day_it_is_returned() {
+    for t in backends().await {
+        import_text(&t.db, "p.csv", PLAN, "p", date!(2026 - 02 - 01)).await;
+        let t1 = task(&t.db, "p", "1").await;
+        let btc = assignment(&t.db, t1, "BTC").await;
+        let report =
+            t.db.add_report(
+                btc,
+                date!(2026 - 03 - 20),
+                Some(ReportedStatus::Done),
+                None,
+                Some("Đã ban hành"),
+                "btc",
+            )
+            .await
+            .expect("report");
+        assert!(late(&t.db, date!(2026 - 04 - 05)).await.is_empty());
+        t.db.review_report(report, false, "Chưa có văn bản ban hành", "tt")
+            .await
+            .expect("return");
+        assert!(
+            late(&t.db, date!(2026 - 04 - 05)).await.is_empty(),
+            "{}: on 5/4 nobody knew it would be returned",
+            t.label
+        );
+        let today = time::OffsetDateTime::now_utc().date();
+        assert!(
+            late(&t.db, today).await.contains(&(t1, "BTC".to_string())),
+            "{}: from the return on, it is late again",
+            t.label
+        );
+        engine_agrees_with_sql(&t.db, t.label, &[date!(2026 - 04 - 05), today]).await;
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_saved_status_book_follows_every_change() {
+    for t in backends().await {
+        import_text(&t.db, "p.csv", PLAN, "p", date!(2026 - 02 - 01)).await;
+        let t1 = task(&t.db, "p", "1").await;
+        let d = date!(2026 - 04 - 05);
+        assert_eq!(late(&t.db, d).await.len(), 1);
+        let before = t.db.data_fingerprint().await.expect("fp");
+        // A report, a new deadline, a reassignment: each gives a new fingerprint and a book that
+        // equals the one read from the tables.
+        let btc = assignment(&t.db, t1, "BTC").await;
+        t.db.add_report(
+            btc,
+            date!(2026 - 03 - 30),
+            Some(ReportedStatus::Done),
+            None,
+            Some("Xong"),
+            "btc",
+        )
+        .await
+        .expect("report");
+        let after_report = t.db.data_fingerprint().await.expect("fp");
+        assert_ne!(before, after_report);
+        assert!(late(&t.db, d).await.is_empty(), "{}", t.label);
+        let edit = TaskEdit {
+            name: "Ban hành quy chế chia sẻ dữ liệu".into(),
+            new_deadline: "15/3/2026".into(),
+            reason: "Rút ngắn theo chỉ đạo".into(),
+            ..Default::default()
+        };
+        t.db.edit_task(t1, &edit, date!(2026 - 03 - 01), "tt")
+            .await
+            .expect("edit");
+        assert_ne!(after_report, t.db.data_fingerprint().await.expect("fp"));
+        // Done on 30/3 against a deadline of 15/3 (in force from 1/3): done late.
+        let book = t.db.load_status_book().await.expect("book");
+        let fresh = t.db.load_status_book_from_tables().await.expect("fresh");
+        for day in [date!(2026 - 03 - 10), d, date!(2026 - 12 - 31)] {
+            assert_eq!(book.overdue(day), fresh.overdue(day), "{} {day}", t.label);
+            assert_eq!(book.agency_counts(day), fresh.agency_counts(day));
+        }
+        assert_eq!(
+            book.evaluate_assignment(btc, d).map(|e| e.state),
+            Some(tiendo_domain::status::AssignmentState::DoneLate)
+        );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn editing_a_task_refuses_absurd_values_and_records_before_and_after() {
+    for t in backends().await {
+        import_text(&t.db, "p.csv", PLAN, "p", date!(2026 - 02 - 01)).await;
+        let t1 = task(&t.db, "p", "1").await;
+        let before = t.db.counts().await.expect("counts");
+        for (deadline, reason) in [
+            ("31/2/2026", "x"),
+            ("1/1/1900", "x"),
+            ("không rõ", "x"),
+            ("30/9/2026", ""),
+        ] {
+            let e = TaskEdit {
+                name: "Tên mới".into(),
+                new_deadline: deadline.into(),
+                reason: reason.into(),
+                ..Default::default()
+            };
+            assert!(
+                t.db.edit_task(t1, &e, date!(2026 - 04 - 01), "tt")
+                    .await
+                    .is_err(),
+                "{deadline}"
+            );
+        }
+        let e = TaskEdit {
+            name: String::new(),
+            ..Default::default()
+        };
+        assert!(
+            t.db.edit_task(t1, &e, date!(2026 - 04 - 01), "tt")
+                .await
+                .is_err()
+        );
+        assert_eq!(
+            t.db.counts().await.expect("counts"),
+            before,
+            "nothing stored"
+        );
+        let detail = t.db.task_detail(t1).await.expect("q").expect("task");
+        assert_eq!(detail.name, "Ban hành quy chế chia sẻ dữ liệu");
+
+        let e = TaskEdit {
+            name: "Ban hành quy chế chia sẻ, khai thác dữ liệu".into(),
+            expected_result: "Quyết định của Thủ tướng Chính phủ".into(),
+            basis: "Nghị quyết số 71/NQ-CP".into(),
+            overseer: "Phó Thủ tướng Nguyễn Chí Dũng".into(),
+            secret: true,
+            new_deadline: "Quý III/2026".into(),
+            reason: "Chờ Luật Dữ liệu sửa đổi".into(),
+        };
+        t.db.edit_task(t1, &e, date!(2026 - 04 - 01), "tt")
+            .await
+            .expect("edit");
+        let detail = t.db.task_detail(t1).await.expect("q").expect("task");
+        assert_eq!(
+            detail.overseer.as_deref(),
+            Some("Phó Thủ tướng Nguyễn Chí Dũng")
+        );
+        assert!(detail.secret);
+        assert_eq!(
+            detail.deadline_raw, "31/3/2026",
+            "the document's wording is kept"
+        );
+        let change = detail.changes.last().expect("a deadline change");
+        assert_eq!(
+            (change.0.as_str(), change.2.as_str()),
+            ("2026-04-01", "Quý III/2026")
+        );
+        let edited = detail
+            .history
+            .iter()
+            .find(|h| h.2 == "task.edited")
+            .expect("audited");
+        assert!(
+            edited
+                .3
+                .as_deref()
+                .is_some_and(|b| b.contains("Ban hành quy chế chia sẻ dữ liệu"))
+        );
+        assert!(edited.4.as_deref().is_some_and(|a| a.contains("khai thác")));
+        assert_eq!(
+            t.db.overseers().await.expect("overseers"),
+            vec!["Phó Thủ tướng Nguyễn Chí Dũng".to_string()]
+        );
+        // The new basis links the task to its document.
+        assert_eq!(
+            t.db.tasks_of_document("71/NQ-CP").await.expect("q"),
+            Some(vec![t1])
+        );
+        t.cleanup().await;
+    }
+}
+
+const MONTH_PLAN: &str = "STT;Tên nhiệm vụ;Chủ trì;Thời hạn\n\
+1;Số hóa hồ sơ thuế;Bộ Tài chính;15/5/2026\n\
+2;Kết nối dữ liệu hóa đơn;Bộ Tài chính;20/5/2026\n\
+3;Làm sạch dữ liệu cư trú;Bộ Công an;10/5/2026\n\
+4;Mở rộng ứng dụng định danh;Bộ Công an;31/7/2026\n";
+
+#[tokio::test]
+async fn a_month_is_scored_by_hand_and_later_edits_do_not_change_it() {
+    for t in backends().await {
+        let db = &t.db;
+        import_text(db, "m.csv", MONTH_PLAN, "m", date!(2026 - 04 - 01)).await;
+        let (t1, t2, t3, t4) = (
+            task(db, "m", "1").await,
+            task(db, "m", "2").await,
+            task(db, "m", "3").await,
+            task(db, "m", "4").await,
+        );
+        let a1 = assignment(db, t1, "BTC").await;
+        let a2 = assignment(db, t2, "BTC").await;
+        let a3 = assignment(db, t3, "BCA").await;
+        let a4 = assignment(db, t4, "BCA").await;
+        db.add_report(
+            a1,
+            date!(2026 - 05 - 10),
+            Some(ReportedStatus::Done),
+            None,
+            Some("Xong"),
+            "btc",
+        )
+        .await
+        .expect("r1");
+        db.add_report(
+            a3,
+            date!(2026 - 05 - 12),
+            Some(ReportedStatus::InProgress),
+            None,
+            Some("Đang làm"),
+            "bca",
+        )
+        .await
+        .expect("r3");
+        db.add_report(
+            a4,
+            date!(2026 - 05 - 28),
+            Some(ReportedStatus::InProgress),
+            None,
+            Some("Đang làm"),
+            "bca",
+        )
+        .await
+        .expect("r4 after the report day");
+        let names = db.agency_names().await.expect("names");
+        let id_of = |code: &str| {
+            names
+                .iter()
+                .find(|(_, (c, _))| c == code)
+                .map(|(i, _)| *i)
+                .expect(code)
+        };
+        let d = db
+            .raise_difficulty(
+                t1,
+                id_of("BTC"),
+                "Thiếu dữ liệu dân cư",
+                Some("BCA"),
+                date!(2026 - 05 - 02),
+                "btc",
+            )
+            .await
+            .expect("raise");
+        db.answer_difficulty(
+            d,
+            "Đã mở kết nối",
+            date!(2026 - 05 - 16),
+            Some(id_of("BCA")),
+            "bca",
+        )
+        .await
+        .expect("answer");
+
+        let month = Month::parse("2026-05").expect("month");
+        let book = db.load_status_book().await.expect("book");
+        let first = reports::score(db, &book, month, None).await.expect("score");
+        let row = |code: &str| {
+            first
+                .rows
+                .iter()
+                .find(|r| r.code == code)
+                .expect(code)
+                .clone()
+        };
+        let btc = row("BTC");
+        let c = btc.components;
+        assert_eq!(
+            (
+                c.due_in_month,
+                c.done_on_time,
+                c.due_by_end,
+                c.overdue_at_end,
+                c.days_late
+            ),
+            (2, 1, 2, 1, 11),
+            "{}",
+            t.label
+        );
+        assert_eq!((c.reports_required, c.reports_on_time), (2, 1));
+        // 100 × (35×½ + 25×½ + 15×½) / 75 − (11 / 2) / 10
+        assert_eq!(
+            (
+                btc.points.on_time,
+                btc.points.not_overdue,
+                btc.points.reports,
+                btc.points.days_late_deduction
+            ),
+            (Some(23.33), Some(16.67), Some(10.0), 0.55)
+        );
+        assert_eq!((btc.score, btc.rank), (Some(49.45), Some(1)));
+        assert_eq!(btc.head, "Bộ trưởng Bộ Tài chính");
+        let bca = row("BCA");
+        let c = bca.components;
+        assert_eq!(
+            (
+                c.due_in_month,
+                c.done_on_time,
+                c.overdue_at_end,
+                c.days_late
+            ),
+            (1, 0, 1, 21)
+        );
+        assert_eq!(
+            (c.reports_required, c.reports_on_time),
+            (2, 1),
+            "the 28/5 report is after the 25th"
+        );
+        assert_eq!((c.difficulties_due, c.difficulties_answered), (1, 1));
+        // 100 × (15×½ + 15×1) / 90 − 21/10
+        assert_eq!((bca.score, bca.rank), (Some(22.9), Some(2)));
+        assert_eq!(first.rows.len(), 2);
+
+        // Later edits, all dated today: a completion returned, a reassignment, a new report, a
+        // new deadline, a new difficulty, a commitment, a new formula from next month.
+        let r1 = db
+            .completions_to_review(t1)
+            .await
+            .expect("q")
+            .first()
+            .map(|r| r.0)
+            .expect("the completion");
+        db.review_report(r1, false, "Thiếu văn bản", "tt")
+            .await
+            .expect("return");
+        let today = time::OffsetDateTime::now_utc().date();
+        db.assign(t2, "BTP", Role::Lead, Some(a2), today, "Chuyển giao", "tt")
+            .await
+            .expect("reassign");
+        db.add_report(
+            a3,
+            today,
+            Some(ReportedStatus::Done),
+            None,
+            Some("Xong"),
+            "bca",
+        )
+        .await
+        .expect("report");
+        let e = TaskEdit {
+            name: "Làm sạch dữ liệu cư trú".into(),
+            new_deadline: "31/12/2026".into(),
+            reason: "Gia hạn".into(),
+            ..Default::default()
+        };
+        db.edit_task(t3, &e, today, "tt").await.expect("edit");
+        db.raise_difficulty(
+            t4,
+            id_of("BCA"),
+            "Thiếu kinh phí",
+            Some("BTC"),
+            today,
+            "bca",
+        )
+        .await
+        .expect("raise");
+        db.add_commitment(
+            a4,
+            today + time::Duration::days(30),
+            "Hoàn thành trong tháng sau",
+            "bca",
+        )
+        .await
+        .expect("commit");
+        let next = Month::of(today);
+        let formula =
+            tiendo_domain::scoring::DEFAULT_FORMULA_TOML.replace("on_time = 35", "on_time = 50");
+        db.publish_formula(&formula, next, today, "tt")
+            .await
+            .expect("publish");
+        assert!(
+            db.publish_formula(&formula, month, today, "tt")
+                .await
+                .is_err(),
+            "a formula never applies to a past month"
+        );
+        let book = db.load_status_book().await.expect("book");
+        let again = reports::score(db, &book, month, None).await.expect("score");
+        assert_eq!(
+            serde_json::to_value(&again).expect("json"),
+            serde_json::to_value(&first).expect("json"),
+            "{}: May is scored the same after later edits",
+            t.label
+        );
+        let (_, v) = db.formula_for(next).await.expect("formula");
+        assert_eq!(v.effective_from, Some(next.to_string()));
+        let (_, v) = db.formula_for(month).await.expect("formula");
+        assert_eq!(v.effective_from, None, "May keeps the shipped formula");
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_meeting_links_its_documents_and_their_tasks() {
+    for t in backends().await {
+        let csv = "STT;Tên nhiệm vụ;Chủ trì;Thời hạn;Căn cứ giao\n\
+1;Trình Chương trình quốc gia;Bộ Khoa học và Công nghệ;30/11/2025;Thông báo số 624/TB-VPCP ngày 20/11/2025\n\
+2;Hướng dẫn xếp hạng cơ sở dữ liệu;Bộ Công an;25/11/2025;Thông báo số 624/TB-VPCP\n\
+3;Nhiệm vụ khác;Bộ Y tế;31/12/2025;Nghị quyết số 71/NQ-CP\n";
+        import_text(&t.db, "kl.csv", csv, "kl", date!(2025 - 11 - 21)).await;
+        let id =
+            t.db.add_meeting(
+                None,
+                "Phiên họp lần thứ năm",
+                date!(2025 - 11 - 15),
+                &["624/TB-VPCP".to_string()],
+                "tt",
+            )
+            .await
+            .expect("meeting");
+        assert_eq!(t.db.tasks_of_meeting(id).await.expect("tasks").len(), 2);
+        t.db.link_meeting_document(id, "kl", "tt")
+            .await
+            .expect("link");
+        assert_eq!(t.db.tasks_of_meeting(id).await.expect("tasks").len(), 3);
+        assert!(
+            t.db.add_meeting(
+                None,
+                "Phiên họp",
+                date!(2025 - 11 - 15),
+                &["không có".to_string()],
+                "tt"
+            )
+            .await
+            .is_err()
+        );
+        assert!(
+            t.db.add_meeting(None, "Phiên họp", date!(1900 - 01 - 01), &[], "tt")
+                .await
+                .is_err()
+        );
+        // A meeting held before its notice was imported links the tasks named later.
+        let later =
+            t.db.add_meeting(
+                None,
+                "Phiên họp lần thứ sáu",
+                date!(2026 - 01 - 15),
+                &["15/TB-VPCP".to_string()],
+                "tt",
+            )
+            .await
+            .expect("meeting");
+        assert!(
+            t.db.tasks_of_meeting(later)
+                .await
+                .expect("tasks")
+                .is_empty()
+        );
+        let csv2 = "STT;Tên nhiệm vụ;Chủ trì;Thời hạn;Căn cứ giao\n1;Nhiệm vụ mới;Bộ Y tế;31/3/2026;Thông báo số 15/TB-VPCP\n";
+        import_text(&t.db, "kl2.csv", csv2, "kl2", date!(2026 - 01 - 20)).await;
+        assert_eq!(t.db.tasks_of_meeting(later).await.expect("tasks").len(), 1);
+        assert_eq!(
+            t.db.meetings().await.expect("list")[0].id,
+            later,
+            "latest first"
+        );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn difficulties_are_forwarded_with_a_deadline_and_answered_by_the_handler() {
+    for t in backends().await {
+        import_text(&t.db, "p.csv", PLAN, "p", date!(2026 - 02 - 01)).await;
+        let t1 = task(&t.db, "p", "1").await;
+        let names = t.db.agency_names().await.expect("names");
+        let id_of = |code: &str| {
+            names
+                .iter()
+                .find(|(_, (c, _))| c == code)
+                .map(|(i, _)| *i)
+                .expect(code)
+        };
+        let d =
+            t.db.raise_difficulty(
+                t1,
+                id_of("BTC"),
+                "Thiếu hướng dẫn",
+                None,
+                date!(2026 - 03 - 01),
+                "btc",
+            )
+            .await
+            .expect("raise");
+        let all = t.db.difficulties(Some(t1)).await.expect("list");
+        assert_eq!(
+            all[0].answer_due.as_deref(),
+            Some("2026-03-16"),
+            "15 days to answer"
+        );
+        assert!(all[0].answer_overdue(date!(2026 - 03 - 17)));
+        assert!(!all[0].answer_overdue(date!(2026 - 03 - 16)));
+        assert!(
+            t.db.answer_difficulty(
+                d,
+                "Trả lời",
+                date!(2026 - 03 - 05),
+                Some(id_of("BTP")),
+                "btp"
+            )
+            .await
+            .is_err(),
+            "not forwarded to Bộ Tư pháp yet"
+        );
+        t.db.forward_difficulty(d, "BTP", date!(2026 - 03 - 20), date!(2026 - 03 - 05), "tt")
+            .await
+            .expect("forward");
+        assert!(
+            t.db.forward_difficulty(d, "BTP", date!(2026 - 03 - 01), date!(2026 - 03 - 05), "tt")
+                .await
+                .is_err(),
+            "a deadline before the day of forwarding"
+        );
+        t.db.answer_difficulty(
+            d,
+            "Đã ban hành hướng dẫn",
+            date!(2026 - 03 - 18),
+            Some(id_of("BTP")),
+            "btp",
+        )
+        .await
+        .expect("answer");
+        let all = t.db.difficulties(Some(t1)).await.expect("list");
+        assert_eq!(all[0].handler_names(), vec!["Bộ Tư pháp"]);
+        assert_eq!(all[0].answered_on.as_deref(), Some("2026-03-18"));
+        assert!(!all[0].answer_overdue(date!(2026 - 04 - 01)));
+        // As it stood on 10/3: open, not answered.
+        let on = reports::difficulties_as_of(all.clone(), date!(2026 - 03 - 10));
+        assert_eq!(
+            (on[0].state.as_str(), on[0].answer.is_none()),
+            ("open", true)
+        );
+        let routings = t.db.difficulty_routings().await.expect("routings");
+        assert_eq!(
+            routings.len(),
+            2,
+            "the first routing and the forward are both kept"
+        );
+        t.cleanup().await;
+    }
+}
