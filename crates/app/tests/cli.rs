@@ -596,3 +596,364 @@ fn results_of_a_conclusion_notice_in_the_documents_words() {
     assert_ne!(code, 0);
     assert!(err.contains("999/KHONG-CO"));
 }
+
+fn tables(path: &std::path::Path) -> Vec<Vec<Vec<String>>> {
+    let blocks =
+        tiendo_office::docx::read_docx(&std::fs::read(path).expect("written")).expect("reads back");
+    blocks
+        .iter()
+        .filter_map(|b| {
+            if let tiendo_office::blocks::Block::Table { rows, .. } = b {
+                Some(
+                    rows.iter()
+                        .map(|r| r.iter().map(|c| c.text.clone()).collect())
+                        .collect(),
+                )
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+fn paragraphs(path: &std::path::Path) -> Vec<String> {
+    let blocks =
+        tiendo_office::docx::read_docx(&std::fs::read(path).expect("written")).expect("reads back");
+    blocks
+        .iter()
+        .filter_map(|b| {
+            if let tiendo_office::blocks::Block::Paragraph(p) = b {
+                Some(p.clone())
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// The table whose header row starts with `first`.
+fn table_starting(path: &std::path::Path, first: &str) -> Vec<Vec<String>> {
+    tables(path)
+        .into_iter()
+        .find(|t| {
+            t.first()
+                .and_then(|r| r.first())
+                .is_some_and(|c| c == first)
+        })
+        .unwrap_or_else(|| panic!("a table starting with {first}"))
+}
+
+fn document_xml(path: &std::path::Path) -> String {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).expect("open")).expect("zip");
+    let mut s = String::new();
+    z.by_name("word/document.xml")
+        .expect("document.xml")
+        .read_to_string(&mut s)
+        .expect("read");
+    s
+}
+
+const MONTH_PLAN: &str = "STT;Tên nhiệm vụ;Chủ trì;Thời hạn;Tiến độ\n\
+1;Số hóa hồ sơ thuế;Bộ Tài chính;15/5/2026;Đã hoàn thành\n\
+2;Kết nối dữ liệu hóa đơn;Bộ Tài chính;20/5/2026;\n\
+3;Làm sạch dữ liệu cư trú;Bộ Công an;10/5/2026;Đang thực hiện\n\
+4;Mở rộng ứng dụng định danh;Bộ Công an;31/7/2026;\n";
+
+#[test]
+fn the_monthly_ranking_by_its_published_formula() {
+    use calamine::{Data, Reader};
+    let dir = temp_dir();
+    std::fs::write(dir.join("thang-5.csv"), MONTH_PLAN).expect("write");
+    let (code, _, err) =
+        run(tiendo(&dir).args(["import", "thang-5.csv", "--reported-on", "2026-05-10"]));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(tiendo(&dir).args(["score", "--month", "2026-05"]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let rows = v["rows"].as_array().expect("rows");
+    let got: Vec<(&str, f64, u64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["code"].as_str().unwrap_or(""),
+                r["score"].as_f64().unwrap_or(-1.0),
+                r["rank"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    // Bộ Tài chính: 100 × (35×½ + 25×½ + 15×½) / 75 − (11/2)/10. Bộ Công an: one of two open
+    // assignments reported (15 of 75 weights, half), minus 21 days late / 10.
+    assert_eq!(got, vec![("BTC", 49.45, 1), ("BCA", 7.9, 2)]);
+    assert_eq!(rows[0]["components"]["overdue_at_end"], 1);
+    assert_eq!(rows[0]["components"]["days_late"], 11);
+    assert_eq!(rows[0]["head"], "Bộ trưởng Bộ Tài chính");
+    assert!(
+        v["formula"]
+            .as_str()
+            .is_some_and(|f| f.contains("report_day = 25"))
+    );
+    assert_eq!(v["previous_month"], "2026-04");
+
+    // Another formula to compare with, from a file; a broken one is one line and exit 1.
+    let other = tiendo_domain::scoring::DEFAULT_FORMULA_TOML
+        .replace("reports = 15", "reports = 0")
+        .replace("max_points = 20", "max_points = 0");
+    std::fs::write(dir.join("khac.toml"), &other).expect("write");
+    let (code, out, err) =
+        run(tiendo(&dir).args(["score", "--month", "2026-05", "--formula", "khac.toml"]));
+    assert_eq!(code, 0, "{err}");
+    let v2: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(
+        v2["rows"][0]["score"], 50.0,
+        "35×½ + 25×½ over 60, no deduction"
+    );
+    std::fs::write(
+        dir.join("hong.toml"),
+        "name = \"x\"\n[weights]\non_time = -3\n",
+    )
+    .expect("write");
+    let (code, _, err) =
+        run(tiendo(&dir).args(["score", "--month", "2026-05", "--formula", "hong.toml"]));
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("hong.toml") && err.lines().count() == 1,
+        "{err}"
+    );
+    let (code, _, err) = run(tiendo(&dir).args(["score", "--month", "2026-13"]));
+    assert_eq!(code, 1);
+    assert!(err.contains("2026-13"), "{err}");
+
+    // Published formulas apply from this month on, never to a month already under way or past.
+    let (code, out, _) = run(tiendo(&dir).args(["formula", "show", "--month", "2026-05"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("[weights]"));
+    let (code, _, err) =
+        run(tiendo(&dir).args(["formula", "publish", "khac.toml", "--from-month", "2026-05"]));
+    assert_eq!(code, 1, "not retroactive");
+    assert!(err.contains("không áp dụng ngược"), "{err}");
+    let next = time::OffsetDateTime::now_utc().date() + time::Duration::days(40);
+    let next = format!("{:04}-{:02}", next.year(), u8::from(next.month()));
+    let (code, _, err) =
+        run(tiendo(&dir).args(["formula", "publish", "khac.toml", "--from-month", &next]));
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = run(tiendo(&dir).args(["score", "--month", "2026-05"]));
+    let v3: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(
+        v3["rows"], v["rows"],
+        "May keeps its formula and its numbers"
+    );
+    let (_, out, _) = run(tiendo(&dir).args(["formula", "show", "--month", &next]));
+    assert!(out.contains("reports = 0"));
+
+    // As documents: a Word document with the national heading, an Excel sheet.
+    let (code, _, err) = run(tiendo(&dir).args([
+        "score", "--month", "2026-05", "--format", "docx", "--output", "xh.docx",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let heading = tables(&dir.join("xh.docx")).remove(0);
+    assert!(heading[0][1].starts_with("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
+    assert!(heading[0][0].starts_with("BAN CHỈ ĐẠO CỦA CHÍNH PHỦ"));
+    let t = table_starting(&dir.join("xh.docx"), "Hạng");
+    assert_eq!(t.len(), 3, "header and two agencies");
+    assert_eq!(t[1][0], "1");
+    assert!(t[1][1].starts_with("Bộ Tài chính"));
+    assert_eq!(t[1][2], "1/2");
+    assert_eq!(t[1][8], "49,45");
+    assert!(paragraphs(&dir.join("xh.docx")).contains(&"BẢNG ĐIỂM VÀ XẾP HẠNG".to_string()));
+    let (code, _, err) = run(tiendo(&dir).args([
+        "score", "--month", "2026-05", "--format", "xlsx", "--output", "xh.xlsx",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let mut wb = calamine::open_workbook_auto(dir.join("xh.xlsx")).expect("opens");
+    let range = wb.worksheet_range("Xếp hạng").expect("sheet");
+    let ranked: Vec<Vec<Data>> = range
+        .rows()
+        .filter(|r| matches!(r.first(), Some(Data::Float(_))))
+        .map(|r| r.to_vec())
+        .collect();
+    assert_eq!(ranked.len(), 2);
+}
+
+#[test]
+fn the_pack_for_the_next_meeting_is_one_word_file() {
+    let dir = temp_dir();
+    std::fs::write(
+        dir.join("kl.csv"),
+        "TT;Nhiệm vụ;Cơ quan chủ trì;Thời hạn;Căn cứ giao;Kết quả thực hiện;Tiến độ\n\
+         ;Nhiệm vụ giao Bộ trưởng Bộ Y tế chỉ đạo;;;;;\n\
+         1;Kết nối sổ sức khỏe điện tử;Bộ Y tế;30/6/2025;Thông báo số 552/TB-VPCP;Đã kết nối 63/63 tỉnh;Đã hoàn thành\n\
+         2;Giấy chuyển tuyến điện tử;Bộ Y tế;31/3/2025;Thông báo số 552/TB-VPCP;Hoàn thành ngày 15/6/2025;Đã hoàn thành quá hạn\n\
+         3;Sàn dữ liệu;Bộ Công an;31/7/2025;Thông báo số 552/TB-VPCP;Chưa triển khai;Chưa hoàn thành\n\
+         4;Nhiệm vụ của văn bản khác;Bộ Tài chính;31/7/2025;Nghị quyết số 71/NQ-CP;;\n",
+    )
+    .expect("write");
+    let (code, _, err) =
+        run(tiendo(&dir).args(["import", "kl.csv", "--reported-on", "2025-08-15"]));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(tiendo(&dir).args([
+        "meetings",
+        "add",
+        "--name",
+        "Phiên họp lần thứ tư",
+        "--held-on",
+        "2025-05-10",
+        "--document",
+        "552/TB-VPCP",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("3 nhiệm vụ"), "{out}");
+    let (code, _, err) = run(tiendo(&dir).args([
+        "meetings",
+        "add",
+        "--name",
+        "x",
+        "--held-on",
+        "2025-05-10",
+        "--document",
+        "không-phải-số-hiệu",
+    ]));
+    assert_eq!(code, 1, "an unknown document is refused");
+    assert!(err.lines().count() == 1, "{err}");
+    let (_, out, _) = run(tiendo(&dir).args(["meetings", "list", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(1));
+    let (code, _, err) = run(tiendo(&dir).args([
+        "meetings",
+        "prepare",
+        "--as-of",
+        "2025-08-15",
+        "--next",
+        "Phiên họp lần thứ năm",
+        "--output",
+        "pack.docx",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let pack = dir.join("pack.docx");
+    let p = paragraphs(&pack);
+    for want in ["BÁO CÁO", "PHỤ LỤC I", "PHỤ LỤC II"] {
+        assert!(p.iter().any(|x| x == want), "{want} in {p:?}");
+    }
+    assert!(
+        p.iter()
+            .any(|x| x.contains("đã giao 3 nhiệm vụ") && x.contains("hoàn thành quá hạn 1")),
+        "{p:?}"
+    );
+    let results = table_starting(&pack, "TT");
+    assert_eq!(results[0][5], "Tiến độ");
+    let tasks: Vec<&Vec<String>> = results.iter().filter(|r| r.len() == 6).skip(1).collect();
+    assert_eq!(tasks.len(), 3, "the meeting's three tasks");
+    let all = tables(&pack);
+    let overdue = all.last().expect("the overdue list");
+    assert_eq!(overdue[0][6], "Đơn vị chưa hoàn thành");
+    let late: Vec<&Vec<String>> = overdue.iter().filter(|r| r.len() == 8).skip(1).collect();
+    assert_eq!(
+        late.len(),
+        2,
+        "Sàn dữ liệu and the 71/NQ-CP task are late on 15/8/2025"
+    );
+    // Three sections: the report upright, the appendices on landscape pages.
+    let xml = document_xml(&pack);
+    assert_eq!(xml.matches("<w:sectPr>").count(), 3);
+    assert_eq!(xml.matches("w:orient=\"landscape\"").count(), 2);
+    assert!(
+        xml.contains("<w:tblHeader/>"),
+        "header rows repeat on every page"
+    );
+}
+
+#[test]
+fn commitments_and_the_agency_summary_as_official_documents() {
+    use calamine::{Data, Reader};
+    let dir = temp_dir();
+    let (code, _, err) = run(tiendo(&dir)
+        .args(["import", "--reported-on", "2026-02-15"])
+        .arg(sample("plan-2026-appendix-2.docx")));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(tiendo(&dir).args([
+        "report",
+        "commitments",
+        "--as-of",
+        "2026-05-20",
+        "--answer-by",
+        "2026-05-10",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let items = v["items"].as_array().expect("items");
+    assert_eq!(items.len(), 180, "every late lead assignment on 20/5/2026");
+    assert!(
+        items
+            .iter()
+            .all(|i| i["deemed"] == true && i["committed_on"] == "2026-05-31"),
+        "no answer by 10/5: deemed to finish within May (notice 2352/BCA-VPB)"
+    );
+    let (code, _, err) = run(tiendo(&dir).args([
+        "report",
+        "commitments",
+        "--as-of",
+        "2026-05-20",
+        "--answer-by",
+        "2026-05-10",
+        "--format",
+        "xlsx",
+        "--output",
+        "ck.xlsx",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let mut wb = calamine::open_workbook_auto(dir.join("ck.xlsx")).expect("opens");
+    let range = wb.worksheet_range("Cam kết").expect("sheet");
+    let rows: Vec<Vec<Data>> = range
+        .rows()
+        .filter(|r| matches!(r.first(), Some(Data::Float(_))))
+        .map(|r| r.to_vec())
+        .collect();
+    assert_eq!(rows.len(), 180);
+    assert!(rows.iter().all(|r| matches!(r[5], Data::DateTime(_))));
+    let (code, _, err) = run(tiendo(&dir).args([
+        "report",
+        "commitments",
+        "--as-of",
+        "2026-05-20",
+        "--format",
+        "docx",
+        "--output",
+        "ck.docx",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let t = table_starting(&dir.join("ck.docx"), "TT");
+    assert_eq!(t.iter().filter(|r| r.len() == 7).count(), 181);
+
+    let (code, _, err) = run(tiendo(&dir).args([
+        "report",
+        "agencies",
+        "--as-of",
+        "2026-05-20",
+        "--format",
+        "docx",
+        "--output",
+        "cq.docx",
+        "--attached-to",
+        "Báo cáo số 45/BC-BCA ngày 21/5/2026",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        paragraphs(&dir.join("cq.docx"))
+            .contains(&"(Kèm theo Báo cáo số 45/BC-BCA ngày 21/5/2026)".to_string())
+    );
+    let t = table_starting(&dir.join("cq.docx"), "TT");
+    assert_eq!(t[0][8], "Khó khăn đã nêu, chưa được trả lời");
+    let bca = t.iter().find(|r| r[1] == "Bộ Công an").expect("BCA");
+    assert_eq!((bca[5].as_str(), bca[6].as_str()), ("11", "38"));
+    let (code, out, _) = run(tiendo(&dir).args(["report", "agencies", "--as-of", "2026-05-20"]));
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let first = &v["agencies"][0];
+    assert_eq!(first["code"], "BCA", "most overdue first");
+    assert_eq!(first["difficulties_owed_open"], 0);
+    assert_eq!(
+        first["on_time_rate"],
+        serde_json::Value::Null,
+        "nothing done yet"
+    );
+}

@@ -131,7 +131,17 @@ pub enum FormulaError {
 
 impl Formula {
     pub fn from_toml(text: &str) -> Result<Formula, FormulaError> {
-        let f: Formula = toml::from_str(text).map_err(|e| FormulaError::Syntax(e.to_string()))?;
+        let f: Formula = toml::from_str(text).map_err(|e| {
+            // One line: the message and where.
+            let line = e
+                .span()
+                .and_then(|s| text.get(..s.start))
+                .map(|before| before.matches('\n').count() + 1);
+            FormulaError::Syntax(match line {
+                Some(l) => format!("dòng {l}: {}", e.message().trim()),
+                None => e.message().trim().to_string(),
+            })
+        })?;
         let w = &f.weights;
         let all = [
             w.on_time,
