@@ -297,6 +297,25 @@ impl Db {
         Ok(task)
     }
 
+    /// The agencies a difficulty is routed to now; `None` when there is no such difficulty.
+    pub async fn difficulty_handler_ids(&self, id: i64) -> Result<Option<Vec<i64>>> {
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM difficulties WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        if exists.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(
+            sqlx::query_scalar(
+                "SELECT agency_id FROM difficulty_handlers WHERE difficulty_id = $1",
+            )
+            .bind(id)
+            .fetch_all(self.pool())
+            .await?,
+        ))
+    }
+
     /// Every routing of every difficulty, oldest first.
     pub async fn difficulty_routings(&self) -> Result<Vec<Routing>> {
         Ok(sqlx::query_as(

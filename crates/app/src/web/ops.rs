@@ -474,10 +474,20 @@ pub async fn answer_difficulty(
     id: i64,
     answer: &str,
 ) -> Outcome<Option<i64>> {
+    let handlers = state
+        .db
+        .difficulty_handler_ids(id)
+        .await
+        .map_err(|_| Refusal::failed())?
+        .ok_or_else(Refusal::not_found)?;
     let by_agency = if u.is_standing() {
         None
     } else if u.user.role == "focal" {
-        Some(u.user.agency_id.ok_or_else(Refusal::forbidden)?)
+        let own = u.user.agency_id.ok_or_else(Refusal::forbidden)?;
+        if !handlers.contains(&own) {
+            return Err(Refusal::forbidden());
+        }
+        Some(own)
     } else {
         return Err(Refusal::forbidden());
     };

@@ -1,0 +1,568 @@
+//! The permission matrix: every page, every form and every API route, for every role, with the
+//! answer each must get (allowed, forbidden, not found). Forms and API calls carry values that
+//! are refused after the permission check, so a role that may act gets the refusal of its values
+//! and nothing is stored for anyone.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use common::backends;
+use common::browser::{Browser, hidden, multipart, user};
+use http_body_util::BodyExt;
+use tiendo_app::web::{AppState, auth, router};
+use tiendo_store::edit::TaskEdit;
+use time::macros::date;
+use tower::ServiceExt;
+
+const ROLES: [(&str, &str, Option<&str>); 6] = [
+    ("qt", "admin", None),
+    ("tt", "standing", None),
+    ("ld", "leader", None),
+    ("xem", "viewer", None),
+    ("btc", "focal", Some("BTC")),
+    ("bca", "focal", Some("BCA")),
+];
+
+/// Who gets what, in the order of [`ROLES`].
+type Row = [u16; 6];
+
+async fn api(
+    state: &AppState,
+    method: Method,
+    uri: &str,
+    token: &str,
+    body: Option<&str>,
+) -> StatusCode {
+    let mut r = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"));
+    if body.is_some() {
+        r = r.header(header::CONTENT_TYPE, "application/json");
+    }
+    let req = r
+        .body(body.map(|b| Body::from(b.to_string())).unwrap_or_default())
+        .expect("request");
+    let resp = router(state.clone()).oneshot(req).await.expect("response");
+    let status = resp.status();
+    let _ = resp.into_body().collect().await;
+    status
+}
+
+#[tokio::test]
+async fn every_route_for_every_role() {
+    let csv = "STT;Tên nhiệm vụ;Chủ trì;Phối hợp;Thời hạn\n\
+1;Nhiệm vụ của Bộ Tài chính;Bộ Tài chính;;31/12/2099\n\
+2;Nhiệm vụ của Bộ Công an;Bộ Công an;;31/12/2099\n\
+3;Nhiệm vụ mật của Bộ Công an;Bộ Công an;;31/12/2099\n";
+    let t = backends().await.into_iter().next().expect("sqlite");
+    common::import_text(&t.db, "pm.csv", csv, "pm", date!(2026 - 02 - 15)).await;
+    let id = |n: &str| {
+        let db = t.db.clone();
+        let n = n.to_string();
+        async move { db.task_by_number("pm", &n).await.expect("q").expect("task") }
+    };
+    let (own, other, secret) = (id("1").await, id("2").await, id("3").await);
+    t.db.edit_task(
+        secret,
+        &TaskEdit {
+            name: "Nhiệm vụ mật của Bộ Công an".into(),
+            secret: true,
+            ..Default::default()
+        },
+        date!(2026 - 02 - 16),
+        "tt",
+    )
+    .await
+    .expect("secret");
+    let own_a = t.db.assignments_of(own).await.expect("a")[0].0;
+    let names = t.db.agency_names().await.expect("names");
+    let btc_id = names
+        .iter()
+        .find(|(_, (c, _))| c == "BTC")
+        .map(|(i, _)| *i)
+        .expect("BTC");
+    let difficulty =
+        t.db.raise_difficulty(
+            own,
+            btc_id,
+            "Cần dữ liệu dân cư",
+            Some("BCA"),
+            date!(2026 - 03 - 01),
+            "btc",
+        )
+        .await
+        .expect("difficulty");
+    let report =
+        t.db.add_report_with_evidence(
+            own_a,
+            date!(2026 - 03 - 02),
+            None,
+            None,
+            Some("Đang làm"),
+            Some(tiendo_store::tasks::Evidence {
+                file_name: "bien-ban.pdf",
+                content_type: "application/pdf",
+                bytes: b"%PDF-1.4 test",
+                sha256: "x",
+            }),
+            "btc",
+        )
+        .await
+        .expect("report");
+    let evidence = t.db.evidence_of_task(own).await.expect("ev")[0].0;
+    let meeting =
+        t.db.add_meeting(
+            None,
+            "Phiên họp thứ nhất",
+            date!(2026 - 01 - 10),
+            &["pm".into()],
+            "tt",
+        )
+        .await
+        .expect("meeting");
+    let _ = report;
+    let mut tokens = Vec::new();
+    for (name, role, agency) in ROLES {
+        user(&t.db, name, role, agency, "mat-khau-chung-1").await;
+        let u = t.db.user_by_username(name).await.expect("q").expect("user");
+        let token = auth::new_token().expect("token");
+        t.db.create_api_token(&auth::sha256_hex(&token), "hệ thống", u.id, "test")
+            .await
+            .expect("token");
+        tokens.push(token);
+    }
+    let state = AppState::new(t.db.clone(), false).await.expect("state");
+    let counts_before = t.db.counts().await.expect("counts");
+
+    const OK: u16 = 200;
+    const NO: u16 = 403;
+    const NF: u16 = 404;
+    const BAD: u16 = 400;
+    let pages: Vec<(String, Row)> = vec![
+        ("/".into(), [OK; 6]),
+        ("/nhiem-vu".into(), [OK; 6]),
+        ("/nhiem-vu?trang_thai=qua_han&q=bo".into(), [OK; 6]),
+        (format!("/nhiem-vu/{own}"), [OK, OK, OK, OK, OK, NF]),
+        (format!("/nhiem-vu/{other}"), [OK, OK, OK, OK, NF, OK]),
+        (format!("/nhiem-vu/{secret}"), [OK, OK, NF, NF, NF, OK]),
+        (format!("/nhiem-vu/{own}/sua"), [OK, OK, NO, NO, NO, NO]),
+        ("/nhiem-vu/khong-co".into(), [NF; 6]),
+        ("/cua-toi".into(), [OK; 6]),
+        ("/kho-khan".into(), [OK; 6]),
+        ("/kho-khan?tinh_trang=overdue".into(), [OK; 6]),
+        ("/nhat-ky".into(), [OK, NO, NO, NO, NO, NO]),
+        ("/nhap-tep".into(), [OK, OK, NO, NO, NO, NO]),
+        ("/co-quan".into(), [OK; 6]),
+        ("/co-quan/moi".into(), [OK, OK, NO, NO, NO, NO]),
+        ("/co-quan/BTC/sua".into(), [OK, OK, NO, NO, NO, NO]),
+        ("/co-quan/KHONG_CO/sua".into(), [NF, NF, NO, NO, NO, NO]),
+        ("/bao-cao".into(), [OK; 6]),
+        ("/bao-cao/tai/qua-han.docx?ngay=2026-05-20".into(), [OK; 6]),
+        ("/bao-cao/tai/qua-han.exe".into(), [BAD; 6]),
+        ("/bao-cao/tai/khong-co.docx".into(), [NF; 6]),
+        ("/bao-cao/tai/xep-hang.json?thang=2026-05".into(), [OK; 6]),
+        ("/bao-cao/tai/ket-qua.xlsx?van_ban=pm".into(), [OK; 6]),
+        ("/bao-cao/tai/kho-khan.json".into(), [OK; 6]),
+        ("/bao-cao/tai/theo-co-quan.xlsx".into(), [OK; 6]),
+        ("/bao-cao/tai/cam-ket.docx".into(), [OK; 6]),
+        ("/xep-hang?thang=2026-03".into(), [OK; 6]),
+        ("/xep-hang?thang=2026-13".into(), [BAD; 6]),
+        ("/phien-hop".into(), [OK; 6]),
+        (
+            format!("/phien-hop/{meeting}/tai-lieu?ngay=2026-05-20"),
+            [OK; 6],
+        ),
+        ("/phien-hop/999999/tai-lieu".into(), [NF; 6]),
+        (format!("/minh-chung/{evidence}"), [OK, OK, OK, OK, OK, NF]),
+        ("/tai-khoan/mat-khau".into(), [OK; 6]),
+        ("/static/app.css".into(), [OK; 6]),
+        ("/api/dashboard".into(), [OK; 6]),
+        ("/api/tasks?status=open".into(), [OK; 6]),
+        (format!("/api/tasks/{own}"), [OK, OK, OK, OK, OK, NF]),
+        (format!("/api/tasks/{secret}"), [OK, OK, NF, NF, NF, OK]),
+        ("/api/my-tasks".into(), [BAD, BAD, BAD, BAD, OK, OK]),
+        ("/api/difficulties".into(), [OK; 6]),
+        ("/api/agencies?q=cong+an".into(), [OK; 6]),
+        ("/api/audit".into(), [OK, NO, NO, NO, NO, NO]),
+        ("/api/overdue?as_of=2026-05-20".into(), [OK; 6]),
+        ("/api/overdue?as_of=2026-02-30".into(), [BAD; 6]),
+        ("/api/summary".into(), [OK; 6]),
+        ("/api/report/agencies".into(), [OK; 6]),
+        ("/api/report/results?document=pm".into(), [OK; 6]),
+        (
+            "/api/report/commitments?answer_by=2026-05-01".into(),
+            [OK; 6],
+        ),
+        ("/api/report/nothing".into(), [NF; 6]),
+        ("/api/score?month=2026-04".into(), [OK; 6]),
+        ("/api/meetings".into(), [OK; 6]),
+        ("/api/openapi.json".into(), [OK; 6]),
+    ];
+    // Anonymous: pages lead to the log-in page, the API answers 401.
+    let mut anon = Browser::new(state.clone());
+    for (p, _) in &pages {
+        let r = anon.get(p).await;
+        if p.starts_with("/api/openapi") || p.starts_with("/static/") {
+            assert_eq!(r.status, StatusCode::OK, "anonymous {p}");
+        } else if p.starts_with("/api/") {
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "anonymous {p}");
+        } else {
+            assert!(
+                r.status == StatusCode::SEE_OTHER
+                    && r.location
+                        .as_deref()
+                        .is_some_and(|l| l.starts_with("/dang-nhap")),
+                "anonymous {p}: {}",
+                r.status
+            );
+        }
+    }
+
+    // Forms: (path, fields, what each role gets). A "?tb=" code for the forms that answer with
+    // the task page, a status for the forms that answer with their own page.
+    let a = own_a.to_string();
+    let tk = own.to_string();
+    let d = difficulty;
+    let forms: Vec<(String, Vec<(&str, &str)>, [&str; 6])> = vec![
+        (
+            format!("/nhiem-vu/{own}/bao-cao"),
+            vec![("assignment", &a), ("status", "in_progress"), ("text", "")],
+            [
+                "noi-dung", "noi-dung", "quyen", "quyen", "noi-dung", "quyen",
+            ],
+        ),
+        (
+            format!("/nhiem-vu/{own}/gia-han"),
+            vec![
+                ("assignment", &a),
+                ("deadline", "31/12/2099"),
+                ("reason", ""),
+            ],
+            ["ly-do", "ly-do", "quyen", "quyen", "ly-do", "quyen"],
+        ),
+        (
+            format!("/nhiem-vu/{own}/kho-khan"),
+            vec![("text", "")],
+            ["quyen", "quyen", "quyen", "quyen", "noi-dung", "quyen"],
+        ),
+        (
+            format!("/nhiem-vu/{own}/cam-ket"),
+            vec![("assignment", &a), ("committed_on", ""), ("roadmap", "x")],
+            [
+                "ngay-cam-ket",
+                "ngay-cam-ket",
+                "quyen",
+                "quyen",
+                "ngay-cam-ket",
+                "quyen",
+            ],
+        ),
+        (
+            "/gia-han/999999/duyet".into(),
+            vec![("task", &tk)],
+            ["khong-co", "khong-co", "quyen", "quyen", "quyen", "quyen"],
+        ),
+        (
+            "/gia-han/999999/tu-choi".into(),
+            vec![("task", &tk)],
+            ["khong-co", "khong-co", "quyen", "quyen", "quyen", "quyen"],
+        ),
+        (
+            "/bao-cao/999999/xac-nhan".into(),
+            vec![("task", &tk)],
+            ["khong-co", "khong-co", "quyen", "quyen", "quyen", "quyen"],
+        ),
+        (
+            "/bao-cao/999999/tra-lai".into(),
+            vec![("task", &tk), ("note", "")],
+            [
+                "ly-do-tra-lai",
+                "ly-do-tra-lai",
+                "quyen",
+                "quyen",
+                "quyen",
+                "quyen",
+            ],
+        ),
+        (
+            format!("/kho-khan/{d}/tra-loi"),
+            vec![("task", &tk), ("answer", "")],
+            [
+                "noi-dung", "noi-dung", "quyen", "quyen", "quyen", "noi-dung",
+            ],
+        ),
+        (
+            format!("/kho-khan/{d}/chuyen"),
+            vec![("task", &tk), ("handler", "BTP"), ("answer_due", "")],
+            [
+                "han-tra-loi",
+                "han-tra-loi",
+                "quyen",
+                "quyen",
+                "quyen",
+                "quyen",
+            ],
+        ),
+        (
+            format!("/nhiem-vu/{own}/giao"),
+            vec![("agency", "BTP"), ("role", "lead"), ("reason", "")],
+            ["ly-do", "ly-do", "quyen", "quyen", "quyen", "quyen"],
+        ),
+        (
+            format!("/nhiem-vu/{own}/ket-thuc-giao"),
+            vec![("assignment", &a), ("reason", "")],
+            ["ly-do", "ly-do", "quyen", "quyen", "quyen", "quyen"],
+        ),
+        (
+            format!("/nhiem-vu/{own}/sua"),
+            vec![("name", "")],
+            ["400", "400", "403", "403", "403", "403"],
+        ),
+        (
+            "/co-quan/moi".into(),
+            vec![("code", ""), ("name", ""), ("kind", "ministry")],
+            ["400", "400", "403", "403", "403", "403"],
+        ),
+        (
+            "/co-quan/BTC/sua".into(),
+            vec![("name", ""), ("kind", "ministry")],
+            ["400", "400", "403", "403", "403", "403"],
+        ),
+        (
+            "/co-quan/BTC/ten-goi".into(),
+            vec![("alias", "")],
+            [
+                "ten-goi-trung",
+                "ten-goi-trung",
+                "quyen",
+                "quyen",
+                "quyen",
+                "quyen",
+            ],
+        ),
+        (
+            "/phien-hop".into(),
+            vec![("name", "Phiên họp"), ("held_on", "")],
+            ["ngay-hop", "ngay-hop", "quyen", "quyen", "quyen", "quyen"],
+        ),
+        (
+            "/nhap-tep/khong-co".into(),
+            vec![],
+            ["404", "404", "403", "403", "403", "403"],
+        ),
+        (
+            "/tai-khoan/mat-khau".into(),
+            vec![
+                ("current", "sai"),
+                ("new", "mat-khau-moi-1"),
+                ("again", "mat-khau-moi-1"),
+            ],
+            ["400"; 6],
+        ),
+    ];
+
+    // The API's changes, with a token: (method, path, body, status for each role).
+    let own_api = format!("/api/tasks/{own}");
+    let calls: Vec<(Method, String, &str, Row)> = vec![
+        (
+            Method::POST,
+            format!("{own_api}/reports"),
+            r#"{"assignment":ASG,"text":""}"#,
+            [BAD, BAD, NO, NO, BAD, NO],
+        ),
+        (
+            Method::POST,
+            format!("{own_api}/deadline-requests"),
+            r#"{"assignment":ASG,"deadline":"31/12/2099","reason":""}"#,
+            [BAD, BAD, NO, NO, BAD, NO],
+        ),
+        (
+            Method::POST,
+            format!("{own_api}/difficulties"),
+            r#"{"text":""}"#,
+            [NO, NO, NO, NO, BAD, NO],
+        ),
+        (
+            Method::POST,
+            format!("{own_api}/commitments"),
+            r#"{"assignment":ASG,"committed_on":"","roadmap":"x"}"#,
+            [BAD, BAD, NO, NO, BAD, NO],
+        ),
+        (
+            Method::POST,
+            "/api/deadline-requests/999999/decision".into(),
+            r#"{"decision":"approve"}"#,
+            [NF, NF, NO, NO, NO, NO],
+        ),
+        (
+            Method::POST,
+            "/api/progress-reports/999999/review".into(),
+            r#"{"decision":"confirm"}"#,
+            [NF, NF, NO, NO, NO, NO],
+        ),
+        (
+            Method::POST,
+            format!("/api/difficulties/{d}/answer"),
+            r#"{"answer":""}"#,
+            [BAD, BAD, NO, NO, NO, BAD],
+        ),
+        (
+            Method::POST,
+            format!("/api/difficulties/{d}/forward"),
+            r#"{"handler":"BTP","answer_due":""}"#,
+            [BAD, BAD, NO, NO, NO, NO],
+        ),
+        (
+            Method::PUT,
+            own_api.clone(),
+            r#"{"name":""}"#,
+            [BAD, BAD, NO, NO, NO, NO],
+        ),
+        (
+            Method::POST,
+            format!("{own_api}/assignments"),
+            r#"{"agency":"BTP","role":"lead","reason":""}"#,
+            [BAD, BAD, NO, NO, NO, NO],
+        ),
+        (
+            Method::POST,
+            format!("{own_api}/assignments/ASG/end"),
+            r#"{"reason":""}"#,
+            [BAD, BAD, NO, NO, NO, NO],
+        ),
+        (
+            Method::POST,
+            "/api/agencies".into(),
+            r#"{"code":"","name":""}"#,
+            [BAD, BAD, NO, NO, NO, NO],
+        ),
+        (
+            Method::PUT,
+            "/api/agencies/BTC".into(),
+            r#"{"name":""}"#,
+            [BAD, BAD, NO, NO, NO, NO],
+        ),
+        (
+            Method::POST,
+            "/api/agencies/BTC/aliases".into(),
+            r#"{"alias":""}"#,
+            [BAD, BAD, NO, NO, NO, NO],
+        ),
+        (
+            Method::POST,
+            "/api/meetings".into(),
+            r#"{"name":"","held_on":""}"#,
+            [BAD, BAD, NO, NO, NO, NO],
+        ),
+        (
+            Method::POST,
+            "/api/import?file_name=x.csv".into(),
+            "",
+            [BAD, BAD, NO, NO, NO, NO],
+        ),
+        (
+            Method::POST,
+            format!("{own_api}/reports"),
+            "{not json",
+            [BAD; 6],
+        ),
+    ];
+
+    for (i, (name, _, _)) in ROLES.iter().enumerate() {
+        let mut b = Browser::new(state.clone());
+        assert_eq!(
+            b.login(name, "mat-khau-chung-1").await.location.as_deref(),
+            Some("/"),
+            "{name}"
+        );
+        for (p, want) in &pages {
+            let got = b.get(p).await.status.as_u16();
+            assert_eq!(got, want[i], "{name} GET {p}");
+        }
+        let csrf = hidden(&b.get("/").await.body, "csrf");
+        for (path, fields, want) in &forms {
+            let mut f: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+            f.extend(fields.iter().copied());
+            let r = b.post(path, &f).await;
+            let got = match &r.location {
+                Some(l) => l
+                    .split("tb=")
+                    .nth(1)
+                    .map(|c| c.split('&').next().unwrap_or(c).to_string())
+                    .unwrap_or_else(|| l.clone()),
+                None => r.status.as_u16().to_string(),
+            };
+            assert_eq!(got, want[i], "{name} POST {path}");
+        }
+        // Without the form's token nothing is done, whoever sends it.
+        let r = b
+            .post(
+                &format!("/nhiem-vu/{own}/bao-cao"),
+                &[
+                    ("csrf", "gia-mao"),
+                    ("assignment", &a),
+                    ("status", "done"),
+                    ("text", "x"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.location,
+            Some(format!("/nhiem-vu/{own}?tb=csrf")),
+            "{name}"
+        );
+        // An upload through the browser is the standing agency's.
+        let (ct, body) = multipart(&[("csrf", &csrf)], None);
+        let req = Request::post("/nhap-tep")
+            .header(header::COOKIE, b.cookie_header())
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body))
+            .expect("request");
+        let got = b.send(req).await.status.as_u16();
+        assert_eq!(got, if i < 2 { 400 } else { 403 }, "{name} upload");
+
+        for (method, path, body, want) in &calls {
+            let path = path.replace("ASG", &a);
+            let body = body.replace("ASG", &a);
+            let got = api(&state, method.clone(), &path, &tokens[i], Some(&body)).await;
+            assert_eq!(got.as_u16(), want[i], "{name} {method} {path}");
+        }
+    }
+    // A session (not a token) changes data through the API only with its CSRF token in a header.
+    let mut b = Browser::new(state.clone());
+    b.login("btc", "mat-khau-chung-1").await;
+    let csrf = hidden(&b.get("/").await.body, "csrf");
+    let body = format!(r#"{{"assignment":{a},"text":"Đã gửi dự thảo"}}"#);
+    for (token, want) in [
+        (None, StatusCode::FORBIDDEN),
+        (Some("sai"), StatusCode::FORBIDDEN),
+    ] {
+        let mut r = Request::post(format!("/api/tasks/{own}/reports"))
+            .header(header::COOKIE, b.cookie_header())
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(tok) = token {
+            r = r.header("x-csrf-token", tok);
+        }
+        assert_eq!(
+            b.send(r.body(Body::from(body.clone())).expect("r"))
+                .await
+                .status,
+            want
+        );
+    }
+    assert_eq!(
+        t.db.counts().await.expect("counts"),
+        counts_before,
+        "no refused form or call stored anything"
+    );
+    let r = Request::post(format!("/api/tasks/{own}/reports"))
+        .header(header::COOKIE, b.cookie_header())
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-csrf-token", &csrf)
+        .body(Body::from(body))
+        .expect("r");
+    assert_eq!(b.send(r).await.status, StatusCode::CREATED);
+    t.cleanup().await;
+}
