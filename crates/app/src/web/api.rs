@@ -410,6 +410,7 @@ pub async fn difficulties(
     Query(q): Query<DifficultiesQuery>,
 ) -> Response {
     let rq = super::difficulties::RegisterQuery {
+        tb: None,
         nen: q.raised_by,
         xu_ly: q.handled_by,
         tinh_trang: q.state,

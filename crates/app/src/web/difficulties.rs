@@ -4,7 +4,7 @@
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
 use tiendo_store::difficulties::Difficulty;
@@ -18,6 +18,8 @@ use super::{AppState, Visibility};
 
 #[derive(Deserialize, Default, Clone)]
 pub struct RegisterQuery {
+    /// A message code after a form.
+    pub tb: Option<String>,
     pub nen: Option<String>,
     pub xu_ly: Option<String>,
     /// open, answered, overdue
@@ -78,6 +80,7 @@ pub async fn register(
         Some(&u),
         html! {
             h1 { "Khó khăn, vướng mắc" }
+            @if let Some((msg, ok)) = q.tb.as_deref().and_then(ops::message) { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
             form.filters method="get" action="/kho-khan" {
                 label { "Cơ quan nêu"
                     select name="nen" { option value="" { "Tất cả" } @for (c, n) in &agencies { option value=(c) selected[q.nen.as_deref() == Some(c.as_str())] { (n) } } }
@@ -108,7 +111,18 @@ pub async fn register(
                                 @else if d.answer_overdue(day) { span.badge.s-open_overdue { "Quá hạn trả lời" } }
                                 @else { "Chưa trả lời" }
                             }
-                            td { (d.answer.as_deref().unwrap_or("")) }
+                            td {
+                                @if let Some(a) = &d.answer { (a) }
+                                @else if u.is_standing() || (u.user.role == "focal" && u.user.agency_id.is_some_and(|a| d.handlers.iter().any(|h| h.0 == a))) {
+                                    form method="post" action={"/kho-khan/" (d.id) "/tra-loi"} {
+                                        input type="hidden" name="csrf" value=(u.csrf);
+                                        input type="hidden" name="task" value=(d.task_id.unwrap_or(0));
+                                        input type="hidden" name="ve" value="so";
+                                        textarea name="answer" rows="2" required maxlength="5000" aria-label="Nội dung trả lời" {}
+                                        button.primary type="submit" { "Trả lời" }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -124,6 +138,9 @@ pub struct AnswerForm {
     task: i64,
     #[serde(default)]
     answer: String,
+    /// "so": sent from the register, which is where the answer goes back to.
+    #[serde(default)]
+    ve: String,
 }
 
 /// The standing agency, or the focal point of the agency it was forwarded to, answers.
@@ -133,12 +150,20 @@ pub async fn answer(
     Path(id): Path<i64>,
     Form(f): Form<AnswerForm>,
 ) -> Response {
-    if let Some(r) = csrf(&u, &f.csrf, f.task) {
-        return r;
+    let to_register = f.ve == "so";
+    let reply = |code: &str, task: i64| {
+        if to_register {
+            Redirect::to(&format!("/kho-khan?tb={code}")).into_response()
+        } else {
+            back(task, code)
+        }
+    };
+    if !u.check_csrf(&f.csrf) {
+        return reply("csrf", f.task);
     }
     match ops::answer_difficulty(&state, &u, id, &f.answer).await {
-        Ok(task) => back(task.unwrap_or(f.task), "tra-loi"),
-        Err(e) => back(f.task, e.code),
+        Ok(task) => reply("tra-loi", task.unwrap_or(f.task)),
+        Err(e) => reply(e.code, f.task),
     }
 }
 

@@ -1,0 +1,571 @@
+//! The standing agency's work in the browser and through the API: editing and reassigning a task,
+//! forwarding a difficulty, the registry, report downloads (secret tasks left out for those who
+//! may not see them), the ranking and meetings pages.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::browser::{Browser, hidden, user};
+use common::{backends, import_text};
+use http_body_util::BodyExt;
+use tiendo_app::web::{AppState, auth, router};
+use time::macros::date;
+use tower::ServiceExt;
+
+const PLAN: &str = "STT;Tên nhiệm vụ;Chủ trì;Thời hạn\n\
+1;Ban hành quy chế chia sẻ dữ liệu;Bộ Tài chính;31/3/2026\n\
+2;Xây dựng cơ sở dữ liệu hộ tịch;Bộ Tư pháp;30/4/2026\n";
+
+async fn signed_in(state: &AppState, name: &str) -> (Browser, String) {
+    let mut b = Browser::new(state.clone());
+    assert_eq!(
+        b.login(name, "mat-khau-chung-1").await.location.as_deref(),
+        Some("/")
+    );
+    let csrf = hidden(&b.get("/").await.body, "csrf");
+    (b, csrf)
+}
+
+#[tokio::test]
+async fn the_standing_agency_edits_and_reassigns_a_task() {
+    for t in backends().await {
+        import_text(&t.db, "p.csv", PLAN, "p", date!(2026 - 02 - 01)).await;
+        let task =
+            t.db.task_by_number("p", "1")
+                .await
+                .expect("q")
+                .expect("task");
+        for (n, r, a) in [
+            ("tt", "standing", None),
+            ("btc", "focal", Some("BTC")),
+            ("bca", "focal", Some("BCA")),
+        ] {
+            user(&t.db, n, r, a, "mat-khau-chung-1").await;
+        }
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let (mut tt, csrf) = signed_in(&state, "tt").await;
+        let url = format!("/nhiem-vu/{task}/sua");
+        let form = tt.get(&url).await;
+        assert!(form.body.contains("Ban hành quy chế chia sẻ dữ liệu"));
+        // An absurd deadline comes back on the form with the reason and the values typed.
+        let before = t.db.counts().await.expect("counts");
+        let r = tt
+            .post(
+                &url,
+                &[
+                    ("csrf", &csrf),
+                    ("name", "Ban hành quy chế chia sẻ, khai thác dữ liệu"),
+                    ("new_deadline", "31/2/2026"),
+                    ("reason", "Gia hạn"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", t.label);
+        assert!(r.body.contains("Thời hạn mới không đọc được"), "{}", r.body);
+        assert!(r.body.contains("khai thác dữ liệu"), "what was typed stays");
+        let r = tt
+            .post(
+                &url,
+                &[("csrf", &csrf), ("name", "Tên <script>alert(1)</script>")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.body.contains("mã HTML") && !r.body.contains("<script>alert"));
+        assert_eq!(
+            t.db.counts().await.expect("counts"),
+            before,
+            "nothing stored"
+        );
+        let r = tt
+            .post(
+                &url,
+                &[
+                    ("csrf", &csrf),
+                    ("name", "Ban hành quy chế chia sẻ, khai thác dữ liệu"),
+                    ("overseer", "Phó Thủ tướng Nguyễn Chí Dũng"),
+                    ("new_deadline", "30/9/2099"),
+                    ("reason", "Chờ Luật Dữ liệu sửa đổi"),
+                ],
+            )
+            .await;
+        assert_eq!(r.location, Some(format!("/nhiem-vu/{task}?tb=da-sua")));
+        let page = tt.get(&format!("/nhiem-vu/{task}")).await;
+        assert!(page.body.contains("Phó Thủ tướng Nguyễn Chí Dũng"));
+        assert!(
+            page.body.contains("Chờ Luật Dữ liệu sửa đổi"),
+            "deadline history"
+        );
+        assert!(
+            page.body.contains("30/09/2099"),
+            "the new deadline is in force"
+        );
+        let list = tt
+            .get("/nhiem-vu?lanh_dao=Ph%C3%B3+Th%E1%BB%A7+t%C6%B0%E1%BB%9Bng+Nguy%E1%BB%85n+Ch%C3%AD+D%C5%A9ng")
+            .await;
+        assert!(
+            list.body.contains("1 nhiệm vụ"),
+            "filter by the leader overseeing"
+        );
+
+        // Reassign from Bộ Tài chính to Bộ Công an.
+        let btc_a = t.db.assignments_of(task).await.expect("a")[0].0;
+        let r = tt
+            .post(
+                &format!("/nhiem-vu/{task}/giao"),
+                &[
+                    ("csrf", &csrf),
+                    ("agency", "BCA"),
+                    ("role", "lead"),
+                    ("replacing", &btc_a.to_string()),
+                    ("reason", "Theo Quyết định phân công lại"),
+                ],
+            )
+            .await;
+        assert_eq!(r.location, Some(format!("/nhiem-vu/{task}?tb=chuyen-giao")));
+        let page = tt.get(&format!("/nhiem-vu/{task}")).await;
+        assert!(page.body.contains("Phân công đã kết thúc"));
+        let (mut bca, _) = signed_in(&state, "bca").await;
+        assert_eq!(
+            bca.get(&format!("/nhiem-vu/{task}")).await.status,
+            StatusCode::OK,
+            "the new agency sees it"
+        );
+        let (mut btc, _) = signed_in(&state, "btc").await;
+        assert_eq!(
+            btc.get(&format!("/nhiem-vu/{task}")).await.status,
+            StatusCode::NOT_FOUND,
+            "the old one no longer does"
+        );
+        let history = tt.get(&format!("/nhiem-vu/{task}")).await.body;
+        assert!(history.contains("Giao thêm cơ quan") && history.contains("Bỏ phân công"));
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_difficulty_is_forwarded_and_answered_by_the_agency_it_was_sent_to() {
+    let t = backends().await.into_iter().next().expect("sqlite");
+    import_text(&t.db, "p.csv", PLAN, "p", date!(2026 - 02 - 01)).await;
+    let task =
+        t.db.task_by_number("p", "1")
+            .await
+            .expect("q")
+            .expect("task");
+    for (n, r, a) in [
+        ("tt", "standing", None),
+        ("btc", "focal", Some("BTC")),
+        ("btp", "focal", Some("BTP")),
+    ] {
+        user(&t.db, n, r, a, "mat-khau-chung-1").await;
+    }
+    let state = AppState::new(t.db.clone(), false).await.expect("state");
+    let (mut btc, bcsrf) = signed_in(&state, "btc").await;
+    let r = btc
+        .post(
+            &format!("/nhiem-vu/{task}/kho-khan"),
+            &[("csrf", &bcsrf), ("text", "Chưa có hướng dẫn định dạng")],
+        )
+        .await;
+    assert_eq!(r.location, Some(format!("/nhiem-vu/{task}?tb=kho-khan")));
+    let d = t.db.difficulties(Some(task)).await.expect("d")[0].id;
+    let (mut tt, csrf) = signed_in(&state, "tt").await;
+    let due = time::OffsetDateTime::now_utc().date() + time::Duration::days(10);
+    let r = tt
+        .post(
+            &format!("/kho-khan/{d}/chuyen"),
+            &[
+                ("csrf", &csrf),
+                ("task", &task.to_string()),
+                ("handler", "BTP"),
+                ("answer_due", &tiendo_domain::deadline::iso(due)),
+            ],
+        )
+        .await;
+    assert_eq!(r.location, Some(format!("/nhiem-vu/{task}?tb=chuyen")));
+    let register = tt.get("/kho-khan?xu_ly=BTP&tinh_trang=open").await;
+    assert!(register.body.contains("Chưa có hướng dẫn định dạng"));
+    assert!(register.body.contains("1 khó khăn, vướng mắc"));
+    let none = tt.get("/kho-khan?tinh_trang=overdue").await;
+    assert!(
+        none.body.contains("0 khó khăn, vướng mắc"),
+        "not overdue yet"
+    );
+    // Bộ Tư pháp's focal point sees it (without being assigned the task) and answers.
+    let (mut btp, pcsrf) = signed_in(&state, "btp").await;
+    let mine = btp.get("/kho-khan").await;
+    assert!(mine.body.contains("Chưa có hướng dẫn định dạng"));
+    assert!(
+        mine.body.contains("action=\"/kho-khan/"),
+        "with the answer form"
+    );
+    let r = btp
+        .post(
+            &format!("/kho-khan/{d}/tra-loi"),
+            &[
+                ("csrf", &pcsrf),
+                ("task", &task.to_string()),
+                ("ve", "so"),
+                ("answer", "Áp dụng Thông tư 12/2026/TT-BTP"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location.as_deref(), Some("/kho-khan?tb=tra-loi"));
+    let all = t.db.difficulties(Some(task)).await.expect("d");
+    assert_eq!(all[0].answered_by.as_deref(), Some("btp"));
+    assert_eq!(all[0].state, "answered");
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_registry_is_edited_in_the_browser() {
+    let t = backends().await.into_iter().next().expect("sqlite");
+    user(&t.db, "tt", "standing", None, "mat-khau-chung-1").await;
+    let state = AppState::new(t.db.clone(), false).await.expect("state");
+    let (mut tt, csrf) = signed_in(&state, "tt").await;
+    let r = tt
+        .post(
+            "/co-quan/moi",
+            &[
+                ("csrf", &csrf),
+                ("code", "TCT_DL"),
+                ("name", "Tổng công ty Dữ liệu"),
+                ("kind", "corporation"),
+                ("valid_from", "1900-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("1900"), "an absurd date is named");
+    assert!(t.db.agency_id("TCT_DL").await.expect("q").is_none());
+    let r = tt
+        .post(
+            "/co-quan/moi",
+            &[
+                ("csrf", &csrf),
+                ("code", "TCT_DL"),
+                ("name", "Tổng công ty Dữ liệu"),
+                ("kind", "corporation"),
+                ("head_name", "Nguyễn Văn A"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location.as_deref(), Some("/co-quan?tb=them-co-quan"));
+    let r = tt
+        .post(
+            "/co-quan/TCT_DL/sua",
+            &[
+                ("csrf", &csrf),
+                ("name", "Tổng công ty Dữ liệu quốc gia"),
+                ("kind", "corporation"),
+                ("head_title", "Chủ tịch Hội đồng thành viên"),
+                ("head_name", "Nguyễn Văn B"),
+            ],
+        )
+        .await;
+    assert!(
+        r.location
+            .as_deref()
+            .is_some_and(|l| l.contains("tb=sua-co-quan"))
+    );
+    let reg = t.db.load_registry().await.expect("registry");
+    let a = reg.registry.agency("TCT_DL").expect("added");
+    assert_eq!(a.name, "Tổng công ty Dữ liệu quốc gia");
+    assert!(
+        a.aliases.contains(&"Tổng công ty Dữ liệu".to_string()),
+        "the old name is still read"
+    );
+    let page = tt.get("/co-quan?q=du+lieu+quoc+gia").await;
+    assert!(page.body.contains("Nguyễn Văn B"));
+    t.cleanup().await;
+}
+
+async fn download(b: &mut Browser, uri: &str) -> (StatusCode, String, Vec<u8>) {
+    let req = Request::get(uri)
+        .header(header::COOKIE, b.cookie_header())
+        .body(Body::empty())
+        .expect("request");
+    let resp = router(b.state.clone())
+        .oneshot(req)
+        .await
+        .expect("response");
+    let status = resp.status();
+    let ct = resp
+        .headers()
+        .get(header::CONTENT_DISPOSITION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (status, ct, bytes.to_vec())
+}
+
+#[tokio::test]
+async fn reports_download_and_leave_out_what_the_reader_may_not_see() {
+    let t = backends().await.into_iter().next().expect("sqlite");
+    import_text(&t.db, "p.csv", PLAN, "p", date!(2026 - 02 - 01)).await;
+    let secret =
+        t.db.task_by_number("p", "2")
+            .await
+            .expect("q")
+            .expect("task");
+    t.db.edit_task(
+        secret,
+        &tiendo_store::edit::TaskEdit {
+            name: "Xây dựng cơ sở dữ liệu hộ tịch".into(),
+            secret: true,
+            ..Default::default()
+        },
+        date!(2026 - 02 - 02),
+        "tt",
+    )
+    .await
+    .expect("secret");
+    user(&t.db, "tt", "standing", None, "mat-khau-chung-1").await;
+    user(&t.db, "xem", "viewer", None, "mat-khau-chung-1").await;
+    let state = AppState::new(t.db.clone(), false).await.expect("state");
+    let (mut tt, _) = signed_in(&state, "tt").await;
+    let (mut xem, _) = signed_in(&state, "xem").await;
+    let page = xem.get("/bao-cao").await;
+    assert!(page.body.contains("Danh sách nhiệm vụ quá hạn"));
+    assert!(page.body.contains("/bao-cao/tai/qua-han.docx"));
+    let uri = "/bao-cao/tai/qua-han.json?ngay=2026-05-20";
+    let (s, cd, body) = download(&mut tt, uri).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(cd.starts_with("attachment;") && cd.contains("nhiem-vu-qua-han-2026-05-20.json"));
+    let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(v["items"].as_array().map(Vec::len), Some(2));
+    let (_, _, body) = download(&mut xem, uri).await;
+    let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(
+        v["items"].as_array().map(Vec::len),
+        Some(1),
+        "the secret task is left out for a viewer"
+    );
+    let (s, cd, body) = download(
+        &mut xem,
+        "/bao-cao/tai/qua-han.docx?ngay=2026-05-20&kem_theo=B%C3%A1o+c%C3%A1o+s%E1%BB%91+1",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(cd.contains(".docx"));
+    let blocks = tiendo_office::docx::read_docx(&body).expect("a Word file");
+    let paras: Vec<String> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            tiendo_office::blocks::Block::Paragraph(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(paras.contains(&"(Kèm theo Báo cáo số 1)".to_string()));
+    let (s, _, body) = download(&mut xem, "/bao-cao/tai/theo-co-quan.xlsx?ngay=2026-05-20").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(body.starts_with(b"PK"), "an Excel file");
+    let (s, _, _) = download(&mut xem, "/bao-cao/tai/qua-han.docx?ngay=2026-02-31").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    // The ranking page shows each agency's components and the formula.
+    let r = xem.get("/xep-hang?thang=2026-05").await;
+    assert!(r.body.contains("Điểm và xếp hạng tháng 5/2026"));
+    assert!(r.body.contains("Bộ Tài chính") && r.body.contains("Cách tính điểm (công khai)"));
+    assert!(r.body.contains("report_day = 25"));
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn meetings_are_recorded_and_their_pack_downloaded() {
+    let t = backends().await.into_iter().next().expect("sqlite");
+    import_text(&t.db, "p.csv", PLAN, "p", date!(2026 - 02 - 01)).await;
+    user(&t.db, "tt", "standing", None, "mat-khau-chung-1").await;
+    let state = AppState::new(t.db.clone(), false).await.expect("state");
+    let (mut tt, csrf) = signed_in(&state, "tt").await;
+    let r = tt
+        .post(
+            "/phien-hop",
+            &[
+                ("csrf", &csrf),
+                ("name", "Phiên họp lần thứ nhất"),
+                ("held_on", "2026-01-20"),
+                ("documents", "khong co van ban"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location.as_deref(), Some("/phien-hop?tb=van-ban"));
+    let r = tt
+        .post(
+            "/phien-hop",
+            &[
+                ("csrf", &csrf),
+                ("name", "Phiên họp lần thứ nhất"),
+                ("held_on", "2026-01-20"),
+                ("documents", "p"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location.as_deref(), Some("/phien-hop?tb=them-phien-hop"));
+    let page = tt.get("/phien-hop").await;
+    assert!(page.body.contains("Phiên họp lần thứ nhất"));
+    let id = t.db.meetings().await.expect("m")[0].id;
+    let (s, cd, body) = download(
+        &mut tt,
+        &format!("/phien-hop/{id}/tai-lieu?ngay=2026-05-20&tiep_theo=Phi%C3%AAn+h%E1%BB%8Dp+l%E1%BA%A7n+th%E1%BB%A9+hai"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(cd.contains(".docx"));
+    let blocks = tiendo_office::docx::read_docx(&body).expect("a Word file");
+    let text: Vec<String> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            tiendo_office::blocks::Block::Paragraph(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        text.iter()
+            .any(|p| p.contains("phục vụ Phiên họp lần thứ hai"))
+    );
+    assert!(text.iter().any(|p| p.contains("đã giao 2 nhiệm vụ")));
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn other_systems_work_through_the_api_with_a_token() {
+    for t in backends().await {
+        import_text(&t.db, "p.csv", PLAN, "p", date!(2026 - 02 - 01)).await;
+        let task =
+            t.db.task_by_number("p", "1")
+                .await
+                .expect("q")
+                .expect("task");
+        let mut tokens = std::collections::HashMap::new();
+        for (n, r, a) in [("tt", "standing", None), ("btc", "focal", Some("BTC"))] {
+            user(&t.db, n, r, a, "mat-khau-chung-1").await;
+            let u = t.db.user_by_username(n).await.expect("q").expect("u");
+            let token = auth::new_token().expect("token");
+            t.db.create_api_token(&auth::sha256_hex(&token), "hệ thống", u.id, "test")
+                .await
+                .expect("token");
+            tokens.insert(n, token);
+        }
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let call = |who: &str, method: &str, uri: String, body: Option<String>| {
+            let st = state.clone();
+            let token = tokens[who].clone();
+            let method = method.to_string();
+            async move {
+                let mut r = Request::builder()
+                    .method(method.as_str())
+                    .uri(uri)
+                    .header(header::AUTHORIZATION, format!("Bearer {token}"));
+                if body.is_some() {
+                    r = r.header(header::CONTENT_TYPE, "application/json");
+                }
+                let resp = router(st)
+                    .oneshot(r.body(body.map(Body::from).unwrap_or_default()).expect("r"))
+                    .await
+                    .expect("response");
+                let s = resp.status();
+                let b = resp.into_body().collect().await.expect("b").to_bytes();
+                (
+                    s,
+                    serde_json::from_slice::<serde_json::Value>(&b).unwrap_or_default(),
+                )
+            }
+        };
+        let (s, v) = call("btc", "GET", "/api/my-tasks?as_of=2026-04-01".into(), None).await;
+        assert_eq!(s, StatusCode::OK);
+        let a = v["items"][0]["assignment_id"].as_i64().expect("assignment");
+        assert_eq!(v["items"][0]["state"], "open_overdue");
+        let (s, v) = call(
+            "btc",
+            "POST",
+            format!("/api/tasks/{task}/deadline-requests"),
+            Some(format!(
+                r#"{{"assignment":{a},"deadline":"31/12/2099","reason":"Chờ thẩm định"}}"#
+            )),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let change = v["id"].as_i64().expect("id");
+        let (s, v) = call(
+            "tt",
+            "POST",
+            format!("/api/deadline-requests/{change}/decision"),
+            Some(r#"{"decision":"approve"}"#.into()),
+        )
+        .await;
+        assert_eq!((s, v["task"].as_i64()), (StatusCode::OK, Some(task)));
+        let (s, v) = call("tt", "GET", format!("/api/tasks/{task}"), None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(v["assignments"][0]["state"], "open_in_time", "{}", t.label);
+        assert_eq!(v["assignments"][0]["due"], "2099-12-31");
+        assert_eq!(v["deadline_changes"][0]["state"], "approved");
+        let (s, v) = call(
+            "btc",
+            "POST",
+            format!("/api/tasks/{task}/reports"),
+            Some(format!(
+                r#"{{"assignment":{a},"status":"done","text":"Đã ban hành Quyết định"}}"#
+            )),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let (s, v) = call("tt", "GET", "/api/tasks?status=done_on_time".into(), None).await;
+        assert_eq!((s, v["total"].as_u64()), (StatusCode::OK, Some(1)));
+        let (s, v) = call(
+            "tt",
+            "POST",
+            "/api/import?file_name=bo-sung.csv&reported_on=2026-03-01&dry_run=true".into(),
+            Some("STT;Tên nhiệm vụ;Chủ trì;Thời hạn\n1;Số hóa hồ sơ;Bộ Y tế;Quý III/2026\n".into()),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["preview"]["tasks"][0]["deadline"]["due"], "2026-09-30");
+        assert!(v["stored"].is_null());
+        let before = t.db.counts().await.expect("c").tasks;
+        let (s, v) = call(
+            "tt",
+            "POST",
+            "/api/import?file_name=bo-sung.csv&reported_on=2026-03-01".into(),
+            Some("STT;Tên nhiệm vụ;Chủ trì;Thời hạn\n1;Số hóa hồ sơ;Bộ Y tế;Quý III/2026\n".into()),
+        )
+        .await;
+        assert_eq!(
+            (s, v["stored"]["tasks_created"].as_u64()),
+            (StatusCode::OK, Some(1))
+        );
+        assert_eq!(t.db.counts().await.expect("c").tasks, before + 1);
+        let (s, v) = call(
+            "tt",
+            "POST",
+            "/api/import?file_name=hong.docx".into(),
+            Some("không phải tệp Word".into()),
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert!(v["error"].as_str().is_some_and(|e| e.contains("hong.docx")));
+        // Every route the API serves is in its OpenAPI document.
+        let (_, doc) = call("tt", "GET", "/api/openapi.json".into(), None).await;
+        let paths = doc["paths"].as_object().expect("paths");
+        for p in [
+            "/api/dashboard",
+            "/api/tasks",
+            "/api/tasks/{id}",
+            "/api/my-tasks",
+            "/api/difficulties",
+            "/api/agencies",
+            "/api/audit",
+            "/api/score",
+            "/api/meetings",
+            "/api/report/{name}",
+            "/api/tasks/{id}/reports",
+            "/api/tasks/{id}/assignments",
+            "/api/difficulties/{id}/forward",
+            "/api/import",
+        ] {
+            assert!(paths.contains_key(p), "{p} documented");
+        }
+        assert!(paths["/api/tasks/{id}"].get("put").is_some());
+        t.cleanup().await;
+    }
+}
