@@ -27,6 +27,9 @@ const ROLES: [(&str, &str, Option<&str>); 6] = [
 /// Who gets what, in the order of [`ROLES`].
 type Row = [u16; 6];
 
+/// A form: its path, its fields, and the message code (or status) each role gets.
+type FormCase<'a> = (String, Vec<(&'a str, &'a str)>, [&'a str; 6]);
+
 async fn api(
     state: &AppState,
     method: Method,
@@ -225,7 +228,7 @@ async fn every_route_for_every_role() {
     let a = own_a.to_string();
     let tk = own.to_string();
     let d = difficulty;
-    let forms: Vec<(String, Vec<(&str, &str)>, [&str; 6])> = vec![
+    let forms: Vec<FormCase> = vec![
         (
             format!("/nhiem-vu/{own}/bao-cao"),
             vec![("assignment", &a), ("status", "in_progress"), ("text", "")],

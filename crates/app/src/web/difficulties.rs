@@ -41,8 +41,12 @@ pub async fn filtered(
     let day = today();
     let mut rows: Vec<Difficulty> = all
         .into_iter()
-        .filter(|d| d.task_id.is_none_or(|t| vis.sees(t)))
-        .filter(|d| own.is_none_or(|a| d.agency_id == a || d.handlers.iter().any(|h| h.0 == a)))
+        // An agency sees the difficulties it raised or must resolve, even on a task it is not
+        // assigned; others, those of the tasks they may see.
+        .filter(|d| match own {
+            Some(a) => d.agency_id == a || d.handlers.iter().any(|h| h.0 == a),
+            None => d.task_id.is_none_or(|t| vis.sees(t)),
+        })
         .filter(|d| {
             q.nen
                 .as_deref()
