@@ -3,44 +3,18 @@
 // keyboard access. Screenshots go to e2e/screenshots/ (not committed).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { startApp, shots } from '../lib/app.mjs';
 
-const root = resolve(import.meta.dirname, '..', '..');
-const bin = join(root, 'target', 'release', 'tiendo');
-const sample = join(root, '..', 'shared', 'samples', 'plan-2026-appendix-2.docx');
-const shots = join(root, 'e2e', 'screenshots');
-let dir, server, base, adminPassword, browser;
+let app, base, adminPassword, browser;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tiendo-e2e-'));
-  mkdirSync(shots, { recursive: true });
-  execFileSync(bin, ['import', sample, '--reported-on', '2026-02-15'], { cwd: dir, stdio: 'ignore' });
-  server = spawn(bin, ['serve', '--bind', '127.0.0.1:0'], { cwd: dir });
-  let log = '';
-  await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error('server did not start: ' + log)), 30000);
-    server.stderr.on('data', (d) => {
-      log += d.toString();
-      const addr = log.match(/http:\/\/(127\.0\.0\.1:\d+)/);
-      const pw = log.match(/mật khẩu dùng một lần: (\S+)/);
-      if (addr && pw) { base = 'http://' + addr[1]; adminPassword = pw[1]; clearTimeout(timer); ok(); }
-    });
-    server.on('exit', (c) => fail(new Error('server exited ' + c + ': ' + log)));
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  app = await startApp();
+  ({ base, adminPassword, browser } = app);
 });
 
 after(async () => {
-  await browser?.close();
-  server?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await app?.stop();
 });
 
 test('the first administrator logs in, changes the one-time password and sees the dashboard', async () => {
@@ -97,29 +71,8 @@ test('the first administrator logs in, changes the one-time password and sees th
   await ctx.close();
 });
 
-function addUser(name, role, agency) {
-  const args = ['users', 'add', name, '--role', role];
-  if (agency) args.push('--agency', agency);
-  const out = execFileSync(bin, args, { cwd: dir }).toString();
-  return out.trim().split(': ').pop();
-}
-
-async function signIn(user, oneTime, newPassword) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await ctx.newPage();
-  await page.goto(base + '/dang-nhap');
-  await page.fill('#username', user);
-  await page.fill('#password', oneTime);
-  await Promise.all([page.waitForNavigation(), page.click('form.login button[type=submit]')]);
-  await page.fill('#current', oneTime);
-  await page.fill('#new', newPassword);
-  await page.fill('#again', newPassword);
-  await Promise.all([page.waitForNavigation(), page.click('form.login button[type=submit]')]);
-  await page.fill('#username', user);
-  await page.fill('#password', newPassword);
-  await Promise.all([page.waitForNavigation(), page.click('form.login button[type=submit]')]);
-  return { ctx, page };
-}
+const addUser = (name, role, agency) => app.addUser(name, role, agency);
+const signIn = (user, oneTime, newPassword) => app.firstSignIn(user, oneTime, newPassword);
 
 test("an agency's focal point reports and asks for time; the standing agency approves", async () => {
   const focal = await signIn('dau-moi-btc', addUser('dau-moi-btc', 'focal', 'BTC'), 'mat-khau-btc-2026');
@@ -153,15 +106,7 @@ test("an agency's focal point reports and asks for time; the standing agency app
   await standing.ctx.close();
 });
 
-async function signInAgain(user, password) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await ctx.newPage();
-  await page.goto(base + '/dang-nhap');
-  await page.fill('#username', user);
-  await page.fill('#password', password);
-  await Promise.all([page.waitForNavigation(), page.click('form.login button[type=submit]')]);
-  return { ctx, page };
-}
+const signInAgain = (user, password) => app.signIn(user, password);
 
 test('a reported completion is confirmed by the standing agency', async () => {
   const focal = await signIn('dau-moi-bca', addUser('dau-moi-bca', 'focal', 'BCA'), 'mat-khau-bca-2026');
@@ -190,7 +135,7 @@ test('a reported completion is confirmed by the standing agency', async () => {
 
 test('the standing agency imports a file: upload, preview with warnings, confirm', async () => {
   const { writeFileSync } = await import('node:fs');
-  const csv = join(dir, 'ke-hoach-bo-sung.csv');
+  const csv = join(app.dir, 'ke-hoach-bo-sung.csv');
   writeFileSync(csv, 'STT;Tên nhiệm vụ;Chủ trì;Thời hạn\n1;Số hóa hồ sơ đất đai;Bộ Nông nghiệp và Môi trường;Quý III/2026\n2;Kết nối dữ liệu hộ tịch;Cơ quan, đơn vị liên quan;Theo kế hoạch\n');
   const { ctx, page } = await signInAgain('admin', 'mat-khau-e2e-2026');
   await page.goto(base + '/nhap-tep');
