@@ -6,7 +6,9 @@ use rand::{RngExt, SeedableRng};
 use tiendo_domain::agency::{AgencyKind, Registry};
 use tiendo_domain::deadline::{DeadlineContext, DeadlineKind, parse_deadline};
 use tiendo_domain::model::{ReportedStatus, Role};
-use tiendo_store::bulk::{GenAssignment, GenChange, GenReport, GenTask, Generated};
+use tiendo_store::bulk::{
+    GenAssignment, GenChange, GenCommitment, GenDifficulty, GenReport, GenTask, Generated,
+};
 use time::{Date, Duration, Month};
 
 const SECTIONS: &[&str] = &[
@@ -129,6 +131,8 @@ pub fn generate(reg: &Registry, tasks: usize, seed: u64, reports_per_assignment:
         assignments: Vec::with_capacity(tasks * 11),
         reports: Vec::with_capacity((tasks as f64 * 11.0 * reports_per_assignment) as usize),
         changes: Vec::new(),
+        difficulties: Vec::new(),
+        commitments: Vec::new(),
     };
     for i in 0..tasks {
         let section = SECTIONS[(i * SECTIONS.len()) / tasks.max(1)];
@@ -194,6 +198,10 @@ pub fn generate(reg: &Registry, tasks: usize, seed: u64, reports_per_assignment:
             kind: deadline.kind,
             due: deadline.due,
             lead_raw,
+            // One task in ten comes from one of fifty meeting conclusion notices.
+            notice: rng
+                .random_bool(0.1)
+                .then(|| format!("{}/TB-VPCP", 101 + rng.random_range(0..50))),
         });
         // Some deadlines are extended: approved shortly before (or after) the original date.
         let mut effective_due = deadline.due;
@@ -210,6 +218,31 @@ pub fn generate(reg: &Registry, tasks: usize, seed: u64, reports_per_assignment:
                 raw: tiendo_domain::deadline::vn(new_due),
             });
             effective_due = Some(new_due);
+        }
+        // A few tasks meet a difficulty, raised by a lead agency and answered (or not) later.
+        if rng.random_bool(0.03)
+            && let Some((raiser, _)) = leads.first()
+        {
+            let raised_on = assigned_on + Duration::days(rng.random_range(5..120));
+            let answer_due = raised_on + Duration::days(15);
+            let answered_on = (raised_on + Duration::days(rng.random_range(1..30)))
+                .min(today)
+                .max(raised_on);
+            g.difficulties.push(GenDifficulty {
+                task: i,
+                raiser: raiser.clone(),
+                handler: rng
+                    .random_bool(0.7)
+                    .then(|| pick(&mut rng, &ministries).clone()),
+                text: format!(
+                    "Vướng mắc về {} (nhiệm vụ {})",
+                    pick(&mut rng, TOPICS),
+                    i + 1
+                ),
+                raised_on,
+                answer_due,
+                answered_on: (rng.random_bool(0.75) && answered_on < today).then_some(answered_on),
+            });
         }
         let roles = leads
             .into_iter()
@@ -234,6 +267,21 @@ pub fn generate(reg: &Registry, tasks: usize, seed: u64, reports_per_assignment:
                 continue;
             }
             let completes = rng.random_bool(0.6);
+            // Some late lead agencies commit to a new completion date.
+            if role == Role::Lead
+                && let Some(due) = effective_due
+                && rng.random_bool(0.04)
+            {
+                let made_on = due + Duration::days(rng.random_range(5..40));
+                if made_on < today {
+                    g.commitments.push(GenCommitment {
+                        assignment: a,
+                        committed_on: made_on + Duration::days(rng.random_range(15..75)),
+                        made_on,
+                        roadmap: "Hoàn thiện hồ sơ, trình cấp có thẩm quyền (dữ liệu sinh)".into(),
+                    });
+                }
+            }
             let finish = match effective_due {
                 Some(d) => d + Duration::days(rng.random_range(-60..45)),
                 None => assigned_on + Duration::days(rng.random_range(30..400)),

@@ -349,7 +349,8 @@ pub async fn results_of(
 ) -> anyhow::Result<ResultsReport> {
     let states = book.task_states(as_of);
     let infos = db.task_infos().await?;
-    let results = db.latest_results(as_of).await?;
+    let shown: Vec<i64> = ids.iter().copied().filter(|id| visible(*id)).collect();
+    let results = db.latest_results(&shown, as_of).await?;
     let items = ids
         .iter()
         .filter(|id| visible(**id))

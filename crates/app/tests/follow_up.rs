@@ -714,3 +714,116 @@ async fn difficulties_are_forwarded_with_a_deadline_and_answered_by_the_handler(
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn every_report_on_generated_data_adds_up() {
+    for t in backends().await {
+        let db = &t.db;
+        let reg = db.load_registry().await.expect("registry").registry;
+        let g = tiendo_app::generate::generate(&reg, 400, 5, 3.0);
+        let key = g.doc_key.clone();
+        let (n_difficulties, n_commitments) = (g.difficulties.len(), g.commitments.len());
+        assert!(n_difficulties > 0 && n_commitments > 0, "{}", t.label);
+        db.bulk_insert(&g, &mut |_, _, _| {}).await.expect("bulk");
+        let book = db.load_status_book().await.expect("book");
+        let tasks = db.task_infos().await.expect("tasks");
+        let names = db.agency_names().await.expect("names");
+        let d = date!(2026 - 05 - 20);
+        let everything = reports::everything;
+        // The overdue list: the late (task, agency) pairs of the plain SQL, grouped by task.
+        let overdue = reports::overdue(&book, &tasks, &names, d, None, &everything);
+        let sql = db.overdue_plain_sql(d).await.expect("sql");
+        let pairs: usize = overdue.items.iter().map(|i| i.late_agencies.len()).sum();
+        assert_eq!(pairs, sql.len(), "{}", t.label);
+        let mut task_ids: Vec<i64> = sql.iter().map(|x| x.0).collect();
+        task_ids.dedup();
+        assert_eq!(overdue.items.len(), task_ids.len());
+        let doc = reports::overdue_doc(&overdue, &Default::default());
+        let cells = doc
+            .rows
+            .iter()
+            .filter(|r| matches!(r, tiendo_office::official::TableRow::Cells(_)))
+            .count();
+        assert_eq!(
+            cells,
+            overdue.items.len(),
+            "one row per late task in the document"
+        );
+        // The per-agency summary: the plain SQL's counts, agency by agency.
+        let all = db.difficulties(None).await.expect("difficulties");
+        let summary = reports::agencies(&book, &names, &all, d);
+        let by_sql = db.agency_counts_plain_sql(d).await.expect("sql");
+        for row in summary.agencies.iter().filter(|r| r.counts.total() > 0) {
+            let id = names
+                .iter()
+                .find(|(_, (c, _))| *c == row.code)
+                .map(|(i, _)| *i)
+                .expect("id");
+            assert_eq!(
+                Some(&row.counts),
+                by_sql.get(&id),
+                "{} {}",
+                t.label,
+                row.code
+            );
+        }
+        let open_raised: u64 = summary
+            .agencies
+            .iter()
+            .map(|r| r.difficulties_raised_open)
+            .sum();
+        let day = tiendo_domain::deadline::iso(d);
+        let open_on_d = all
+            .iter()
+            .filter(|x| {
+                x.raised_on <= day && x.answered_on.as_deref().is_none_or(|a| a > day.as_str())
+            })
+            .count() as u64;
+        assert_eq!(open_raised, open_on_d);
+        // Results of the generated document: every task, each in the documents' words.
+        let res = reports::results(db, &book, &key, d, &everything)
+            .await
+            .expect("q")
+            .expect("doc");
+        assert_eq!(res.items.len(), 400);
+        let states = book.task_states(d);
+        let late_tasks = states
+            .values()
+            .filter(|s| **s == tiendo_domain::status::AssignmentState::OpenOverdue)
+            .count();
+        assert_eq!(res.count("Chưa hoàn thành"), late_tasks);
+        assert_eq!(
+            late_tasks,
+            overdue.items.len(),
+            "late tasks are the overdue list's"
+        );
+        // Difficulties and commitments: every one generated is in its report.
+        let diffs = reports::difficulties_as_of(all.clone(), date!(2030 - 01 - 01));
+        assert_eq!(diffs.len(), n_difficulties);
+        let ck = reports::commitments(db, &book, d, None, &everything)
+            .await
+            .expect("commitments");
+        assert_eq!(ck.items.len(), book.late_assignments(d).len());
+        // The score's components add up to the book's own counts for the month's last day.
+        let month = Month::parse("2026-05").expect("month");
+        let sc = reports::score(db, &book, month, None).await.expect("score");
+        let overdue_end: u64 = sc.rows.iter().map(|r| r.components.overdue_at_end).sum();
+        assert_eq!(
+            overdue_end,
+            book.totals(month.last()).open_overdue,
+            "{}",
+            t.label
+        );
+        let ranked = sc.rows.iter().filter(|r| r.rank.is_some()).count();
+        assert!(
+            ranked > 20,
+            "ministries, provinces and corporations are ranked"
+        );
+        assert!(
+            sc.rows
+                .windows(2)
+                .all(|w| w[0].score.unwrap_or(-1.0) >= w[1].score.unwrap_or(-1.0))
+        );
+        t.cleanup().await;
+    }
+}

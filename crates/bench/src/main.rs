@@ -5,7 +5,9 @@
 //!   same questions in plain SQL (the baseline);
 //! - loading the book from the database;
 //! - the import preview of the 98-task Word sample and of a generated 5,000-task Word file, as
-//!   whole `tiendo import --dry-run` processes.
+//!   whole `tiendo import --dry-run` processes;
+//! - every official report at that scale: built from the book in memory (as the web
+//!   application's download buttons do) and as whole `tiendo report …` processes.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -35,6 +37,12 @@ struct Args {
     /// Skip the import-preview timings.
     #[arg(long)]
     no_import: bool,
+    /// Skip the report timings.
+    #[arg(long)]
+    no_reports: bool,
+    /// Runs of each report.
+    #[arg(long, default_value_t = 5)]
+    report_runs: usize,
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -93,28 +101,38 @@ async fn main() -> anyhow::Result<()> {
     let t = Instant::now();
     let s = db.bulk_insert(&g, &mut |_, _, _| {}).await?;
     println!(
-        "data: {} tasks, {} assignments, {} reports, {} deadline changes (generated in {}, stored in {:.1} s)",
+        "data: {} tasks, {} assignments, {} reports, {} deadline changes, {} difficulties, {} commitments (generated in {}, stored in {:.1} s)",
         s.tasks,
         s.assignments,
         s.reports,
         s.deadline_changes,
+        s.difficulties,
+        s.commitments,
         ms(gen_time),
         t.elapsed().as_secs_f64()
     );
+    let doc_key = g.doc_key.clone();
     drop(g);
 
-    let mut loads = Vec::new();
-    let mut book = None;
+    let mut cold = Vec::new();
     for _ in 0..3 {
         let t = Instant::now();
-        book = Some(db.load_status_book().await?);
-        loads.push(t.elapsed());
+        std::hint::black_box(db.load_status_book_from_tables().await?);
+        cold.push(t.elapsed());
     }
-    let book = book.ok_or_else(|| anyhow::anyhow!("no book"))?;
+    // The first load saves the snapshot; the next ones read it.
+    let mut book = db.load_status_book().await?;
+    let mut warm = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        book = db.load_status_book().await?;
+        warm.push(t.elapsed());
+    }
     println!(
-        "status book: {} assignments, loaded in {} (median of 3)",
+        "status book: {} assignments, loaded from the tables in {}, from its saved snapshot in {} (medians of 3)",
         book.len(),
-        ms(median(loads))
+        ms(median(cold)),
+        ms(median(warm))
     );
 
     let dates = [
@@ -215,8 +233,331 @@ async fn main() -> anyhow::Result<()> {
             }
         }
     }
+    if !args.no_reports {
+        reports(&db, &book, &doc_key, &url, &tmp, args.report_runs).await?;
+    }
     db.pool().close().await;
     std::fs::remove_dir_all(&tmp).ok();
+    Ok(())
+}
+
+/// Every official report at national scale: from the book in memory, then as whole processes.
+async fn reports(
+    db: &Db,
+    book: &tiendo_domain::status::StatusBook,
+    doc_key: &str,
+    url: &str,
+    tmp: &std::path::Path,
+    runs: usize,
+) -> anyhow::Result<()> {
+    use tiendo_app::reports::{self as r, Presentation, everything};
+    let as_of = date!(2026 - 05 - 20);
+    let p = Presentation::default();
+    let month =
+        tiendo_domain::scoring::Month::parse("2026-05").ok_or_else(|| anyhow::anyhow!("month"))?;
+    // A meeting's conclusion notice of the generated data (about a hundred tasks).
+    let notice = "101/TB-VPCP";
+    let meeting = db
+        .add_meeting(
+            None,
+            "Phiên họp (dữ liệu sinh)",
+            date!(2025 - 12 - 15),
+            &[notice.to_string()],
+            "bench",
+        )
+        .await?;
+    let m = db
+        .meetings()
+        .await?
+        .into_iter()
+        .find(|x| x.id == meeting)
+        .ok_or_else(|| anyhow::anyhow!("meeting"))?;
+    println!(
+        "reports at national scale, built from the book in memory (the web downloads), median of {runs}:"
+    );
+    println!("| report | rows | json | docx | xlsx |");
+    println!("|---|---|---|---|---|");
+    macro_rules! time_it {
+        ($e:expr) => {{
+            let mut v = Vec::new();
+            let mut last = None;
+            for _ in 0..runs {
+                let t = Instant::now();
+                last = Some($e);
+                v.push(t.elapsed());
+            }
+            (median(v), last)
+        }};
+    }
+    let tasks = db.task_infos().await?;
+    let names = db.agency_names().await?;
+    let (j, rep) = time_it!(serde_json::to_vec(&r::overdue(
+        book,
+        &tasks,
+        &names,
+        as_of,
+        None,
+        &everything
+    ))?);
+    let report = r::overdue(book, &tasks, &names, as_of, None, &everything);
+    let doc = r::overdue_doc(&report, &p);
+    let (d, _) = time_it!(doc.to_docx()?);
+    let (x, _) = time_it!(doc.to_xlsx()?);
+    println!(
+        "| overdue list | {} | {} | {} | {} |",
+        report.items.len(),
+        ms(j),
+        ms(j + d),
+        ms(j + x)
+    );
+    drop(rep);
+    for (label, key) in [
+        ("results of a conclusion notice", notice),
+        ("results of the whole generated plan (every task)", doc_key),
+    ] {
+        let (j, res) = time_it!(r::results(db, book, key, as_of, &everything).await?);
+        let res = res.flatten().ok_or_else(|| anyhow::anyhow!("results"))?;
+        let doc = r::results_doc(&res, &p);
+        let (d, _) = time_it!(doc.to_docx()?);
+        let (x, _) = time_it!(doc.to_xlsx()?);
+        println!(
+            "| {label} | {} | {} | {} | {} |",
+            res.items.len(),
+            ms(j),
+            ms(j + d),
+            ms(j + x)
+        );
+    }
+    let (j, ag) = time_it!({
+        let all = db.difficulties(None).await?;
+        r::agencies(book, &names, &all, as_of)
+    });
+    let ag = ag.ok_or_else(|| anyhow::anyhow!("agencies"))?;
+    let doc = r::agencies_doc(&ag, &p);
+    let (d, _) = time_it!(doc.to_docx()?);
+    let (x, _) = time_it!(doc.to_xlsx()?);
+    println!(
+        "| per-agency summary | {} | {} | {} | {} |",
+        ag.agencies.len(),
+        ms(j),
+        ms(j + d),
+        ms(j + x)
+    );
+    let (j, df) = time_it!(r::difficulties_as_of(db.difficulties(None).await?, as_of));
+    let df = df.ok_or_else(|| anyhow::anyhow!("difficulties"))?;
+    let doc = r::difficulties_doc(&df, as_of, &p);
+    let (d, _) = time_it!(doc.to_docx()?);
+    let (x, _) = time_it!(doc.to_xlsx()?);
+    println!(
+        "| difficulties | {} | {} | {} | {} |",
+        df.len(),
+        ms(j),
+        ms(j + d),
+        ms(j + x)
+    );
+    let (j, ck) =
+        time_it!(r::commitments(db, book, as_of, Some(date!(2026 - 05 - 10)), &everything).await?);
+    let ck = ck.ok_or_else(|| anyhow::anyhow!("commitments"))?;
+    let doc = r::commitments_doc(&ck, &p);
+    let (d, _) = time_it!(doc.to_docx()?);
+    let (x, _) = time_it!(doc.to_xlsx()?);
+    println!(
+        "| commitments | {} | {} | {} | {} |",
+        ck.items.len(),
+        ms(j),
+        ms(j + d),
+        ms(j + x)
+    );
+    let (j, sc) = time_it!(r::score(db, book, month, None).await?);
+    let sc = sc.ok_or_else(|| anyhow::anyhow!("score"))?;
+    let doc = r::score_doc(&sc, "Ban Chỉ đạo", as_of, &p);
+    let (d, _) = time_it!(doc.to_docx()?);
+    let (x, _) = time_it!(doc.to_xlsx()?);
+    println!(
+        "| monthly score and ranking (two months scored) | {} | {} | {} | {} |",
+        sc.rows.len(),
+        ms(j),
+        ms(j + d),
+        ms(j + x)
+    );
+    let (k, pack) = time_it!({
+        let ids = db.tasks_of_meeting(meeting).await?;
+        let results = r::results_of(db, book, notice, &ids, as_of, &everything).await?;
+        let overdue = r::overdue(book, &tasks, &names, as_of, None, &everything);
+        r::meeting_pack(&m, None, &results, &overdue, "Ban Chỉ đạo", as_of, &p).to_docx()?
+    });
+    println!(
+        "| pack for the next meeting (results + overdue) | {} KB | | {} | |",
+        pack.map(|b| b.len() / 1024).unwrap_or(0),
+        ms(k)
+    );
+
+    let exe = std::env::current_exe()?;
+    let tiendo = exe.with_file_name("tiendo");
+    if !tiendo.exists() {
+        println!("(whole-process report timings skipped: build the tiendo binary first)");
+        return Ok(());
+    }
+    println!(
+        "the same as whole `tiendo` processes (status book read from its saved snapshot), median of {runs}:"
+    );
+    println!("| command | median |");
+    println!("|---|---|");
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        (
+            "report overdue --format docx",
+            vec![
+                "report".into(),
+                "overdue".into(),
+                "--as-of".into(),
+                "2026-05-20".into(),
+                "--format".into(),
+                "docx".into(),
+                "--output".into(),
+                "o.docx".into(),
+            ],
+        ),
+        (
+            "report overdue --format xlsx",
+            vec![
+                "report".into(),
+                "overdue".into(),
+                "--as-of".into(),
+                "2026-05-20".into(),
+                "--format".into(),
+                "xlsx".into(),
+                "--output".into(),
+                "o.xlsx".into(),
+            ],
+        ),
+        (
+            "report results --document 101/TB-VPCP --format docx",
+            vec![
+                "report".into(),
+                "results".into(),
+                "--document".into(),
+                notice.into(),
+                "--as-of".into(),
+                "2026-05-20".into(),
+                "--format".into(),
+                "docx".into(),
+                "--output".into(),
+                "r.docx".into(),
+            ],
+        ),
+        (
+            "report results --document (the whole 50,000-task plan) --format docx",
+            vec![
+                "report".into(),
+                "results".into(),
+                "--document".into(),
+                doc_key.into(),
+                "--as-of".into(),
+                "2026-05-20".into(),
+                "--format".into(),
+                "docx".into(),
+                "--output".into(),
+                "r.docx".into(),
+            ],
+        ),
+        (
+            "report agencies --format xlsx",
+            vec![
+                "report".into(),
+                "agencies".into(),
+                "--as-of".into(),
+                "2026-05-20".into(),
+                "--format".into(),
+                "xlsx".into(),
+                "--output".into(),
+                "a.xlsx".into(),
+            ],
+        ),
+        (
+            "report difficulties --format docx",
+            vec![
+                "report".into(),
+                "difficulties".into(),
+                "--as-of".into(),
+                "2026-05-20".into(),
+                "--format".into(),
+                "docx".into(),
+                "--output".into(),
+                "d.docx".into(),
+            ],
+        ),
+        (
+            "report commitments --format xlsx",
+            vec![
+                "report".into(),
+                "commitments".into(),
+                "--as-of".into(),
+                "2026-05-20".into(),
+                "--answer-by".into(),
+                "2026-05-10".into(),
+                "--format".into(),
+                "xlsx".into(),
+                "--output".into(),
+                "c.xlsx".into(),
+            ],
+        ),
+        (
+            "score --month 2026-05 --format docx",
+            vec![
+                "score".into(),
+                "--month".into(),
+                "2026-05".into(),
+                "--format".into(),
+                "docx".into(),
+                "--output".into(),
+                "s.docx".into(),
+            ],
+        ),
+        (
+            "meetings prepare (pack)",
+            vec![
+                "meetings".into(),
+                "prepare".into(),
+                "--meeting".into(),
+                meeting.to_string(),
+                "--as-of".into(),
+                "2026-05-20".into(),
+                "--output".into(),
+                "p.docx".into(),
+            ],
+        ),
+    ];
+    // The first run saves the book's snapshot; every timed run reads it.
+    Command::new(&tiendo)
+        .current_dir(tmp)
+        .args([
+            "--database-url",
+            url,
+            "report",
+            "summary",
+            "--as-of",
+            "2026-05-20",
+        ])
+        .output()?;
+    for (label, args) in cases {
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            let out = Command::new(&tiendo)
+                .current_dir(tmp)
+                .arg("--database-url")
+                .arg(url)
+                .args(&args)
+                .output()?;
+            times.push(t.elapsed());
+            anyhow::ensure!(
+                out.status.success(),
+                "{label}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        println!("| `tiendo {label}` | {} |", ms(median(times)));
+    }
     Ok(())
 }
 

@@ -19,6 +19,8 @@ pub struct GenTask {
     pub kind: DeadlineKind,
     pub due: Option<Date>,
     pub lead_raw: String,
+    /// The conclusion notice that assigned it ("105/TB-VPCP"), if any.
+    pub notice: Option<String>,
 }
 
 pub struct GenAssignment {
@@ -43,6 +45,26 @@ pub struct GenChange {
     pub raw: String,
 }
 
+/// A difficulty raised on a task by one of its lead agencies.
+pub struct GenDifficulty {
+    pub task: usize,
+    pub raiser: String,
+    /// The agency that must answer (none: the standing agency).
+    pub handler: Option<String>,
+    pub text: String,
+    pub raised_on: Date,
+    pub answer_due: Date,
+    pub answered_on: Option<Date>,
+}
+
+/// A commitment made on `made_on` to finish by `committed_on`.
+pub struct GenCommitment {
+    pub assignment: usize,
+    pub committed_on: Date,
+    pub made_on: Date,
+    pub roadmap: String,
+}
+
 pub struct Generated {
     pub doc_key: String,
     pub title: String,
@@ -50,6 +72,8 @@ pub struct Generated {
     pub assignments: Vec<GenAssignment>,
     pub reports: Vec<GenReport>,
     pub changes: Vec<GenChange>,
+    pub difficulties: Vec<GenDifficulty>,
+    pub commitments: Vec<GenCommitment>,
 }
 
 #[derive(Debug, Default, serde::Serialize)]
@@ -58,6 +82,8 @@ pub struct BulkSummary {
     pub assignments: u64,
     pub reports: u64,
     pub deadline_changes: u64,
+    pub difficulties: u64,
+    pub commitments: u64,
 }
 
 /// Placeholder list "($1, $2, …), (…)" for `rows` rows of `cols` values. SQLite gets anonymous
@@ -151,8 +177,8 @@ impl Db {
         insert_rows(
             self.backend(),
             &mut tx,
-            "INSERT INTO tasks (id, committee_id, document_id, number, name, name_key, headings, deadline_raw, deadline_kind, due_on, lead_raw, position, created_at, updated_at, updated_by)",
-            15,
+            "INSERT INTO tasks (id, committee_id, document_id, number, name, name_key, headings, deadline_raw, deadline_kind, due_on, lead_raw, position, created_at, updated_at, updated_by, basis)",
+            16,
             &g.tasks.iter().enumerate().collect::<Vec<_>>(),
             |q, (i, t)| {
                 q.bind(task0 + *i as i64)
@@ -170,9 +196,46 @@ impl Db {
                     .bind(ts.clone())
                     .bind(ts.clone())
                     .bind("generate")
+                    .bind(t.notice.as_ref().map(|n| format!("Thông báo số {n}")))
             },
             progress,
             "nhiệm vụ",
+        )
+        .await?;
+        // The conclusion notices named, and which tasks each assigned.
+        let mut notices: Vec<&str> = g.tasks.iter().filter_map(|t| t.notice.as_deref()).collect();
+        notices.sort_unstable();
+        notices.dedup();
+        let mut notice_ids = std::collections::HashMap::new();
+        for n in notices {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO documents (committee_id, doc_key, symbol, kind, issued_on, issuer, title, file_name, created_at, updated_at)
+                 VALUES ($1, $2, $3, 'Thông báo', NULL, NULL, NULL, NULL, $4, $4)
+                 ON CONFLICT (committee_id, doc_key) DO UPDATE SET updated_at = excluded.updated_at RETURNING id",
+            )
+            .bind(committee)
+            .bind(format!("symbol:{n}"))
+            .bind(n)
+            .bind(&ts)
+            .fetch_one(&mut *tx)
+            .await?;
+            notice_ids.insert(n, id);
+        }
+        let links: Vec<(i64, i64)> = g
+            .tasks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| Some((task0 + i as i64, *notice_ids.get(t.notice.as_deref()?)?)))
+            .collect();
+        insert_rows(
+            self.backend(),
+            &mut tx,
+            "INSERT INTO task_documents (task_id, document_id)",
+            2,
+            &links,
+            |q, l| q.bind(l.0).bind(l.1),
+            progress,
+            "văn bản giao",
         )
         .await?;
 
@@ -245,8 +308,91 @@ impl Db {
         )
         .await?;
 
+        let diff0: i64 = max("difficulties").await.fetch_one(&mut *tx).await? + 1;
+        let agency = |code: &str| {
+            reg.ids
+                .get(code)
+                .copied()
+                .ok_or_else(|| StoreError::NotFound(format!("cơ quan {code}")))
+        };
+        let mut diffs = Vec::with_capacity(g.difficulties.len());
+        for (i, d) in g.difficulties.iter().enumerate() {
+            let handler = d.handler.as_deref().map(agency).transpose()?;
+            diffs.push((diff0 + i as i64, agency(&d.raiser)?, handler, d));
+        }
+        insert_rows(
+            self.backend(),
+            &mut tx,
+            "INSERT INTO difficulties (id, task_id, raising_agency_id, text, state, answer, answer_due, answered_on, created_at, created_by, raised_on)",
+            11,
+            &diffs,
+            |q, (id, raiser, _, d)| {
+                q.bind(*id)
+                    .bind(task0 + d.task as i64)
+                    .bind(*raiser)
+                    .bind(d.text.clone())
+                    .bind(if d.answered_on.is_some() { "answered" } else { "open" })
+                    .bind(d.answered_on.map(|_| "Đã có hướng dẫn (dữ liệu sinh)".to_string()))
+                    .bind(iso(d.answer_due))
+                    .bind(d.answered_on.map(iso))
+                    .bind(format!("{}T02:00:00Z", iso(d.raised_on)))
+                    .bind("generate")
+                    .bind(iso(d.raised_on))
+            },
+            progress,
+            "khó khăn",
+        )
+        .await?;
+        let handled: Vec<&(i64, i64, Option<i64>, &GenDifficulty)> =
+            diffs.iter().filter(|d| d.2.is_some()).collect();
+        insert_rows(
+            self.backend(),
+            &mut tx,
+            "INSERT INTO difficulty_handlers (difficulty_id, agency_id)",
+            2,
+            &handled,
+            |q, d| q.bind(d.0).bind(d.2),
+            progress,
+            "cơ quan xử lý",
+        )
+        .await?;
+        insert_rows(
+            self.backend(),
+            &mut tx,
+            "INSERT INTO difficulty_routing (difficulty_id, handler_agency_id, answer_due, set_on, created_by)",
+            5,
+            &diffs,
+            |q, (id, _, handler, d)| {
+                q.bind(*id)
+                    .bind(*handler)
+                    .bind(iso(d.answer_due))
+                    .bind(iso(d.raised_on))
+                    .bind("generate")
+            },
+            progress,
+            "chuyển xử lý",
+        )
+        .await?;
+        insert_rows(
+            self.backend(),
+            &mut tx,
+            "INSERT INTO commitments (assignment_id, committed_on, roadmap, created_at, created_by)",
+            5,
+            &g.commitments,
+            |q, c| {
+                q.bind(asg0 + c.assignment as i64)
+                    .bind(iso(c.committed_on))
+                    .bind(c.roadmap.clone())
+                    .bind(format!("{}T02:00:00Z", iso(c.made_on)))
+                    .bind("generate")
+            },
+            progress,
+            "cam kết",
+        )
+        .await?;
+
         if self.backend() == Backend::Postgres {
-            for t in ["tasks", "assignments"] {
+            for t in ["tasks", "assignments", "difficulties"] {
                 let sql = format!(
                     "SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT MAX(id) FROM {t}))"
                 );
@@ -271,6 +417,8 @@ impl Db {
             assignments: g.assignments.len() as u64,
             reports: g.reports.len() as u64,
             deadline_changes: g.changes.len() as u64,
+            difficulties: g.difficulties.len() as u64,
+            commitments: g.commitments.len() as u64,
         })
     }
 }

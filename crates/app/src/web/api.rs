@@ -692,9 +692,8 @@ pub async fn score(
             None => return bad("month: tháng không hợp lệ (YYYY-MM)"),
         },
     };
-    let snap = state.snapshot().await;
-    match reports::score(&state.db, &snap.book, month, None).await {
-        Ok(r) => Json(r).into_response(),
+    match state.score(month).await {
+        Ok(r) => Json(&*r).into_response(),
         Err(e) => failed(e),
     }
 }

@@ -51,6 +51,10 @@ pub struct App {
     pub secure_cookies: bool,
     /// Uploaded files waiting for the confirmation of their preview.
     pub pending_imports: tokio::sync::Mutex<HashMap<String, import::Pending>>,
+    /// Months already scored, by the data version they were scored on.
+    pub scores: tokio::sync::Mutex<
+        HashMap<(tiendo_domain::scoring::Month, i64), Arc<crate::reports::ScoreReport>>,
+    >,
 }
 
 /// Which tasks a user may see: the standing agency and administrators all; leaders and viewers
@@ -126,7 +130,25 @@ impl AppState {
             snapshot: RwLock::new(Arc::new(snap)),
             secure_cookies,
             pending_imports: Default::default(),
+            scores: Default::default(),
         })))
+    }
+
+    /// A month's ranking with the published formula, computed once per version of the data.
+    pub async fn score(
+        &self,
+        month: tiendo_domain::scoring::Month,
+    ) -> anyhow::Result<Arc<crate::reports::ScoreReport>> {
+        let snap = self.snapshot().await;
+        let key = (month, snap.version);
+        if let Some(r) = self.scores.lock().await.get(&key) {
+            return Ok(r.clone());
+        }
+        let r = Arc::new(crate::reports::score(&self.db, &snap.book, month, None).await?);
+        let mut cache = self.scores.lock().await;
+        cache.retain(|k, _| k.1 == snap.version);
+        cache.insert(key, r.clone());
+        Ok(r)
     }
 
     pub async fn snapshot(&self) -> Arc<Snapshot> {

@@ -217,11 +217,11 @@ pub async fn download(
             let Some(month) = q.thang.as_deref().and_then(Month::parse) else {
                 return bad(&u, "Tháng không hợp lệ (YYYY-MM).");
             };
-            match reports::score(&state.db, &snap.book, month, None).await {
+            match state.score(month).await {
                 Ok(r) => {
                     let name = format!("xep-hang-{month}");
                     match ext {
-                        "json" => json(&name, &r),
+                        "json" => json(&name, &*r),
                         _ => official(
                             &name,
                             ext,
@@ -351,8 +351,7 @@ pub async fn ranking(
             None => return bad(&u, "Tháng không hợp lệ (YYYY-MM)."),
         },
     };
-    let snap = state.snapshot().await;
-    let r = match reports::score(&state.db, &snap.book, month, None).await {
+    let r = match state.score(month).await {
         Ok(r) => r,
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     };
