@@ -55,16 +55,16 @@ pub async fn run(db: &Db, report: ReportCommand) -> anyhow::Result<ExitCode> {
                 bail!("không có ban chỉ đạo mã {c} (xem: tiendo committees list)");
             }
             let book = db.load_status_book().await?;
-            let tasks = db.task_infos().await?;
             let agencies = db.agency_names().await?;
             let r = reports::overdue(
+                db,
                 &book,
-                &tasks,
                 &agencies,
                 as_of,
                 committee.as_deref(),
                 &everything,
-            );
+            )
+            .await?;
             let text = match format {
                 ReportFormat::Docx | ReportFormat::Xlsx => {
                     let d = reports::overdue_doc(&r, &presentation(doc));
@@ -480,9 +480,8 @@ pub async fn meetings(db: &Db, command: MeetingCommand) -> anyhow::Result<ExitCo
                 m.document_labels().join(", ")
             };
             let results = reports::results_of(db, &book, &label, &ids, as_of, &everything).await?;
-            let tasks = db.task_infos().await?;
             let agencies = db.agency_names().await?;
-            let overdue = reports::overdue(&book, &tasks, &agencies, as_of, None, &everything);
+            let overdue = reports::overdue(db, &book, &agencies, as_of, None, &everything).await?;
             let p = Presentation {
                 attached_to: None,
                 place,

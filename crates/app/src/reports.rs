@@ -15,7 +15,7 @@ use tiendo_domain::status::{AssignmentState, FourWay, StatusBook};
 use tiendo_office::official::{Column, OfficialDoc, OfficialPack, TableRow, Value};
 use tiendo_store::Db;
 use tiendo_store::difficulties::Difficulty;
-use tiendo_store::facts::{OverdueReport, TaskInfo, overdue_report_of};
+use tiendo_store::facts::{OverdueReport, overdue_report_of};
 use time::Date;
 
 /// Which tasks the reader may see, by task id.
@@ -75,19 +75,22 @@ pub fn place_date(place: &str, d: Date) -> String {
     )
 }
 
-/// The overdue list with only the tasks the reader may see.
-pub fn overdue(
+/// The overdue list with only the tasks the reader may see; the tasks' display fields are read
+/// for the late tasks only.
+pub async fn overdue(
+    db: &Db,
     book: &StatusBook,
-    tasks: &HashMap<i64, TaskInfo>,
     agencies: &HashMap<i64, (String, String)>,
     as_of: Date,
     committee: Option<&str>,
     visible: Visible<'_>,
-) -> OverdueReport {
-    let mut r = overdue_report_of(book, tasks, agencies, as_of, committee);
+) -> anyhow::Result<OverdueReport> {
+    let late: Vec<i64> = book.overdue(as_of).iter().map(|o| o.task).collect();
+    let tasks = db.task_infos_of(&late).await?;
+    let mut r = overdue_report_of(book, &tasks, agencies, as_of, committee);
     r.items
         .retain(|i| i.task_id.parse::<i64>().is_ok_and(visible));
-    r
+    Ok(r)
 }
 
 /// The overdue list, grouped like the source plans (document, then its headings).
@@ -348,8 +351,8 @@ pub async fn results_of(
     visible: Visible<'_>,
 ) -> anyhow::Result<ResultsReport> {
     let states = book.task_states(as_of);
-    let infos = db.task_infos().await?;
     let shown: Vec<i64> = ids.iter().copied().filter(|id| visible(*id)).collect();
+    let infos = db.task_infos_of(&shown).await?;
     let results = db.latest_results(&shown, as_of).await?;
     let items = ids
         .iter()
@@ -597,13 +600,16 @@ pub async fn commitments(
     answer_by: Option<Date>,
     visible: Visible<'_>,
 ) -> anyhow::Result<CommitmentsReport> {
-    let tasks = db.task_infos().await?;
+    let late = book.late_assignments(as_of);
+    let mut ids: Vec<i64> = late.iter().map(|l| l.1).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let tasks = db.task_infos_of(&ids).await?;
     let agencies = db.agency_names().await?;
     let made = db.latest_commitments().await?;
     let month_end = |d: Date| Month::of(d).last();
     let day = iso(as_of);
-    let items = book
-        .late_assignments(as_of)
+    let items = late
         .into_iter()
         .filter(|(_, task, ..)| visible(*task))
         .map(|(aid, task, agency, due, days)| {

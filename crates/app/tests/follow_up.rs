@@ -726,12 +726,14 @@ async fn every_report_on_generated_data_adds_up() {
         assert!(n_difficulties > 0 && n_commitments > 0, "{}", t.label);
         db.bulk_insert(&g, &mut |_, _, _| {}).await.expect("bulk");
         let book = db.load_status_book().await.expect("book");
-        let tasks = db.task_infos().await.expect("tasks");
         let names = db.agency_names().await.expect("names");
         let d = date!(2026 - 05 - 20);
         let everything = reports::everything;
         // The overdue list: the late (task, agency) pairs of the plain SQL, grouped by task.
-        let overdue = reports::overdue(&book, &tasks, &names, d, None, &everything);
+        let overdue = reports::overdue(db, &book, &names, d, None, &everything)
+            .await
+            .expect("overdue");
+        assert!(overdue.items.iter().all(|i| !i.name.is_empty()), "named");
         let sql = db.overdue_plain_sql(d).await.expect("sql");
         let pairs: usize = overdue.items.iter().map(|i| i.late_agencies.len()).sum();
         assert_eq!(pairs, sql.len(), "{}", t.label);

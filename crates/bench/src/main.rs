@@ -289,17 +289,11 @@ async fn reports(
             (median(v), last)
         }};
     }
-    let tasks = db.task_infos().await?;
     let names = db.agency_names().await?;
-    let (j, rep) = time_it!(serde_json::to_vec(&r::overdue(
-        book,
-        &tasks,
-        &names,
-        as_of,
-        None,
-        &everything
-    ))?);
-    let report = r::overdue(book, &tasks, &names, as_of, None, &everything);
+    let (j, rep) = time_it!(serde_json::to_vec(
+        &r::overdue(db, book, &names, as_of, None, &everything).await?
+    )?);
+    let report = r::overdue(db, book, &names, as_of, None, &everything).await?;
     let doc = r::overdue_doc(&report, &p);
     let (d, _) = time_it!(doc.to_docx()?);
     let (x, _) = time_it!(doc.to_xlsx()?);
@@ -383,7 +377,7 @@ async fn reports(
     let (k, pack) = time_it!({
         let ids = db.tasks_of_meeting(meeting).await?;
         let results = r::results_of(db, book, notice, &ids, as_of, &everything).await?;
-        let overdue = r::overdue(book, &tasks, &names, as_of, None, &everything);
+        let overdue = r::overdue(db, book, &names, as_of, None, &everything).await?;
         r::meeting_pack(&m, None, &results, &overdue, "Ban Chỉ đạo", as_of, &p).to_docx()?
     });
     println!(

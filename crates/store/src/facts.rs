@@ -226,9 +226,26 @@ impl Db {
 
     /// Display fields of every task.
     pub async fn task_infos(&self) -> Result<HashMap<i64, TaskInfo>> {
+        self.task_infos_where(String::new()).await
+    }
+
+    /// Display fields of some tasks.
+    pub async fn task_infos_of(&self, ids: &[i64]) -> Result<HashMap<i64, TaskInfo>> {
+        let mut out = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+            out.extend(
+                self.task_infos_where(format!(" WHERE t.id IN ({})", list.join(",")))
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
+
+    async fn task_infos_where(&self, filter: String) -> Result<HashMap<i64, TaskInfo>> {
         let rows: Vec<(i64, String, String, String, String, Option<String>, Option<String>, String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT t.id, c.code, t.number, t.name, t.headings, d.title, d.doc_key, t.deadline_raw, t.basis, t.lead_raw
-             FROM tasks t JOIN committees c ON c.id = t.committee_id LEFT JOIN documents d ON d.id = t.document_id",
+            sqlx::AssertSqlSafe(format!("SELECT t.id, c.code, t.number, t.name, t.headings, d.title, d.doc_key, t.deadline_raw, t.basis, t.lead_raw
+             FROM tasks t JOIN committees c ON c.id = t.committee_id LEFT JOIN documents d ON d.id = t.document_id{filter}")),
         )
         .fetch_all(self.pool())
         .await?;

@@ -560,18 +560,20 @@ pub async fn overdue(
         Err(m) => return bad(&m),
     };
     let snap = state.snapshot().await;
-    let Ok(tasks) = state.db.task_infos().await else {
-        return failed("task_infos");
-    };
     let vis = Visibility::of(&u, &snap);
-    let mut r = reports::overdue(
+    let mut r = match reports::overdue(
+        &state.db,
         &snap.book,
-        &tasks,
         &snap.agencies,
         as_of,
         q.committee.as_deref(),
         &|t| vis.sees(t),
-    );
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(e) => return failed(e),
+    };
     if u.user.role == "focal" {
         // An agency's focal point sees its own late tasks.
         let own = u

@@ -131,10 +131,19 @@ pub async fn download(
         |e: anyhow::Error| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response();
     match stem {
         "qua-han" => {
-            let Ok(tasks) = state.db.task_infos().await else {
-                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            let r = match reports::overdue(
+                &state.db,
+                &snap.book,
+                &snap.agencies,
+                as_of,
+                None,
+                &visible,
+            )
+            .await
+            {
+                Ok(r) => r,
+                Err(e) => return fail(e),
             };
-            let r = reports::overdue(&snap.book, &tasks, &snap.agencies, as_of, None, &visible);
             let name = format!("nhiem-vu-qua-han-{}", iso(as_of));
             match ext {
                 "json" => json(&name, &r),
@@ -546,10 +555,7 @@ pub async fn meeting_pack(
     let snap = state.snapshot().await;
     let vis = Visibility::of(&u, &snap);
     let visible = |t: i64| vis.sees(t);
-    let (Ok(ids), Ok(tasks)) = (
-        state.db.tasks_of_meeting(id).await,
-        state.db.task_infos().await,
-    ) else {
+    let Ok(ids) = state.db.tasks_of_meeting(id).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let label = if m.documents.is_empty() {
@@ -562,7 +568,19 @@ pub async fn meeting_pack(
             Ok(r) => r,
             Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
         };
-    let overdue = reports::overdue(&snap.book, &tasks, &snap.agencies, as_of, None, &visible);
+    let overdue = match reports::overdue(
+        &state.db,
+        &snap.book,
+        &snap.agencies,
+        as_of,
+        None,
+        &visible,
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    };
     let next: Option<String> = q
         .tiep_theo
         .as_deref()
