@@ -327,17 +327,55 @@ impl Db {
 
     /// Difficulties, oldest first: of one task, or all.
     pub async fn difficulties(&self, task_id: Option<i64>) -> Result<Vec<Difficulty>> {
-        let rows: Vec<DifficultyRow> = sqlx::query_as(
+        let f = DifficultyFilter {
+            task: task_id,
+            ..Default::default()
+        };
+        self.difficulties_where(&f).await
+    }
+
+    /// Difficulties as the filter asks, oldest first (the newest ones when limited).
+    pub async fn difficulties_where(&self, f: &DifficultyFilter) -> Result<Vec<Difficulty>> {
+        let mut conditions = Vec::new();
+        if let Some(t) = f.task {
+            conditions.push(format!("df.task_id = {t}"));
+        }
+        if let Some(a) = f.agency {
+            conditions.push(format!(
+                "(df.raising_agency_id = {a} OR EXISTS (SELECT 1 FROM difficulty_handlers h WHERE h.difficulty_id = df.id AND h.agency_id = {a}))"
+            ));
+        }
+        let filter = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", conditions.join(" AND "))
+        };
+        let (order, limit) = match f.newest {
+            Some(n) => ("DESC", format!(" LIMIT {n}")),
+            None => ("", String::new()),
+        };
+        let mut rows: Vec<DifficultyRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT df.id, COALESCE(df.raised_on, df.created_at), g.id, g.name, g.kind, df.text, t.id, t.number, t.name, df.state, df.answer, df.answer_due, df.answered_on, df.answered_by
-             FROM difficulties df JOIN agencies g ON g.id = df.raising_agency_id LEFT JOIN tasks t ON t.id = df.task_id
-             WHERE $1 IS NULL OR df.task_id = $1 ORDER BY df.id",
-        )
-        .bind(task_id)
+             FROM difficulties df JOIN agencies g ON g.id = df.raising_agency_id LEFT JOIN tasks t ON t.id = df.task_id{filter}
+             ORDER BY df.id {order}{limit}"
+        )))
         .fetch_all(self.pool())
         .await?;
-        let handlers: Vec<(i64, i64, String)> = sqlx::query_as(
-            "SELECT h.difficulty_id, g.id, g.name FROM difficulty_handlers h JOIN agencies g ON g.id = h.agency_id ORDER BY h.difficulty_id, g.id",
-        )
+        if f.newest.is_some() {
+            rows.reverse();
+        }
+        let handler_filter = if f.task.is_some() || f.newest.is_some() {
+            let ids: Vec<String> = rows.iter().map(|r| r.0.to_string()).collect();
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            format!(" WHERE h.difficulty_id IN ({})", ids.join(","))
+        } else {
+            String::new()
+        };
+        let handlers: Vec<(i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT h.difficulty_id, g.id, g.name FROM difficulty_handlers h JOIN agencies g ON g.id = h.agency_id{handler_filter} ORDER BY h.difficulty_id, g.id"
+        )))
         .fetch_all(self.pool())
         .await?;
         let mut by: std::collections::HashMap<i64, Vec<(i64, String)>> = Default::default();
@@ -365,4 +403,14 @@ impl Db {
             })
             .collect())
     }
+}
+
+/// Which difficulties to read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DifficultyFilter {
+    pub task: Option<i64>,
+    /// Raised by this agency or routed to it.
+    pub agency: Option<i64>,
+    /// Only this many, the newest.
+    pub newest: Option<i64>,
 }

@@ -198,11 +198,12 @@ impl Db {
     /// The tasks a meeting assigned (of its documents), in plan order.
     pub async fn tasks_of_meeting(&self, meeting: i64) -> Result<Vec<i64>> {
         Ok(sqlx::query_scalar(
-            "SELECT DISTINCT t.id, t.document_id, t.position FROM tasks t
-             LEFT JOIN task_documents td ON td.task_id = t.id
-             JOIN meeting_documents md ON md.document_id = t.document_id OR md.document_id = td.document_id
-             WHERE md.meeting_id = $1
-             ORDER BY t.document_id, t.position, t.id",
+            "SELECT x.id FROM (
+                SELECT t.id, t.document_id, t.position FROM tasks t JOIN meeting_documents md ON md.document_id = t.document_id WHERE md.meeting_id = $1
+                UNION
+                SELECT t.id, t.document_id, t.position FROM tasks t JOIN task_documents td ON td.task_id = t.id
+                JOIN meeting_documents md ON md.document_id = td.document_id WHERE md.meeting_id = $1
+             ) x ORDER BY x.document_id, x.position, x.id",
         )
         .bind(meeting)
         .fetch_all(self.pool())

@@ -66,6 +66,10 @@ CREATE TABLE scoring_formulas (
     created_by TEXT NOT NULL
 );
 CREATE INDEX progress_reports_on ON progress_reports(reported_on, assignment_id);
+CREATE INDEX difficulties_task ON difficulties(task_id);
+CREATE INDEX difficulty_handlers_agency ON difficulty_handlers(agency_id);
+CREATE INDEX tasks_overseer ON tasks(overseer);
+CREATE INDEX task_documents_document ON task_documents(document_id);
 CREATE TABLE status_snapshots (
     fingerprint TEXT PRIMARY KEY,
     created_at TEXT NOT NULL,

@@ -796,6 +796,25 @@ impl Db {
         Ok(id)
     }
 
+    /// The latest commitment of each assignment of a task: assignment → (committed on, roadmap,
+    /// made on).
+    pub async fn commitments_of_task(
+        &self,
+        task: i64,
+    ) -> Result<std::collections::HashMap<i64, (String, String, String)>> {
+        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+            "SELECT c.assignment_id, c.committed_on, c.roadmap, c.created_at FROM commitments c JOIN assignments a ON a.id = c.assignment_id
+             WHERE a.task_id = $1 ORDER BY c.id",
+        )
+        .bind(task)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(a, c, r, at)| (a, (c, r, at)))
+            .collect())
+    }
+
     /// The latest commitment of each assignment: assignment → (committed on, roadmap, made on).
     pub async fn latest_commitments(
         &self,

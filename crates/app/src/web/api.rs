@@ -384,8 +384,8 @@ pub async fn my_tasks(
     let Some(agency) = u.user.agency_id else {
         return bad("tài khoản này không gắn với cơ quan nào");
     };
-    match super::pages::my_assignments(&state, agency, as_of).await {
-        Ok(items) => {
+    match super::pages::my_assignments(&state, agency, as_of, None).await {
+        Ok((_, items)) => {
             Json(serde_json::json!({ "as_of": iso(as_of), "items": items })).into_response()
         }
         Err(e) => failed(e),

@@ -220,7 +220,20 @@ pub async fn dashboard_data(
             }
         })
         .collect();
-    let mut difficulties = super::difficulties::filtered(state, u, &Default::default()).await?;
+    // The newest ten the user may see: its own agency's, or the newest on tasks it may see.
+    let f = tiendo_store::difficulties::DifficultyFilter {
+        agency: u.user.agency_id.filter(|_| u.user.role == "focal"),
+        newest: Some(50),
+        ..Default::default()
+    };
+    let mut difficulties: Vec<_> = state
+        .db
+        .difficulties_where(&f)
+        .await?
+        .into_iter()
+        .rev()
+        .filter(|d| f.agency.is_some() || d.task_id.is_none_or(|t| vis.sees(t)))
+        .collect();
     difficulties.truncate(10);
     Ok(Dashboard {
         as_of: iso(as_of),
@@ -555,6 +568,7 @@ pub(crate) fn enc(s: &str) -> String {
 #[derive(Deserialize, Default)]
 pub struct AsOfQuery {
     ngay: Option<String>,
+    trang: Option<usize>,
 }
 
 /// "Việc của tôi": an agency's assignments, the late ones first.
@@ -571,12 +585,17 @@ pub struct MyAssignment {
     pub days_late: i64,
 }
 
-/// An agency's assignments in force on `as_of`, late ones first.
+/// Assignments shown on one page of "Việc của tôi".
+pub const MY_PAGE: usize = 100;
+
+/// An agency's assignments in force on `as_of`, late ones first: how many in all, and those of
+/// one page (all of them with `None`).
 pub async fn my_assignments(
     state: &AppState,
     agency: i64,
     as_of: Date,
-) -> anyhow::Result<Vec<MyAssignment>> {
+    page: Option<usize>,
+) -> anyhow::Result<(usize, Vec<MyAssignment>)> {
     let mine = state.db.assignments_of_agency(agency).await?;
     let snap = state.snapshot().await;
     let mut rows: Vec<(i64, i64, String, tiendo_domain::status::Evaluation)> = mine
@@ -595,24 +614,31 @@ pub async fn my_assignments(
         AssignmentState::DoneLate | AssignmentState::DoneOnTime => 3,
     };
     rows.sort_by_key(|(task, _, _, e)| (rank(e.state), -e.days_late, e.due, *task));
+    let total = rows.len();
+    if let Some(p) = page {
+        let start = (p.max(1) - 1) * MY_PAGE;
+        rows = rows.into_iter().skip(start).take(MY_PAGE).collect();
+    }
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let names = state.db.task_names(&ids).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(task, aid, role, e)| {
-            let (number, name) = names.get(&task).cloned().unwrap_or_default();
-            MyAssignment {
-                task_id: task,
-                number,
-                name,
-                assignment_id: aid,
-                role,
-                due: e.due.map(iso),
-                state: e.state,
-                days_late: e.days_late,
-            }
-        })
-        .collect())
+    Ok((
+        total,
+        rows.into_iter()
+            .map(|(task, aid, role, e)| {
+                let (number, name) = names.get(&task).cloned().unwrap_or_default();
+                MyAssignment {
+                    task_id: task,
+                    number,
+                    name,
+                    assignment_id: aid,
+                    role,
+                    due: e.due.map(iso),
+                    state: e.state,
+                    days_late: e.days_late,
+                }
+            })
+            .collect(),
+    ))
 }
 
 pub async fn my_tasks(
@@ -624,7 +650,9 @@ pub async fn my_tasks(
     let Some(agency) = u.user.agency_id else {
         return page("Việc của tôi", Some(&u), html! { h1 { "Việc của tôi" } p { "Tài khoản này không gắn với cơ quan nào; xem " a href="/nhiem-vu" { "danh sách nhiệm vụ" } "." } }).into_response();
     };
-    let rows = match my_assignments(&state, agency, as_of).await {
+    let pages = |total: usize| total.div_ceil(MY_PAGE).max(1);
+    let current = q.trang.unwrap_or(1).max(1);
+    let (total, rows) = match my_assignments(&state, agency, as_of, Some(current)).await {
         Ok(r) => r,
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")).into_response(),
     };
@@ -639,7 +667,7 @@ pub async fn my_tasks(
         Some(&u),
         html! {
             h1 { "Việc của " (agency_name) }
-            p.muted { (rows.len()) " phân công · tình trạng tính đến ngày " (vn(as_of)) " · quá hạn trước" }
+            p.muted { (total) " phân công · tình trạng tính đến ngày " (vn(as_of)) " · quá hạn trước · trang " (current.min(pages(total))) "/" (pages(total)) }
             table {
                 thead { tr { th { "Nhiệm vụ" } th { "Vai trò" } th { "Hạn" } th { "Tình trạng" } } }
                 tbody {
@@ -652,6 +680,10 @@ pub async fn my_tasks(
                         }
                     }
                 }
+            }
+            nav.pager aria-label="Trang" {
+                @if current > 1 { a href={"/cua-toi?ngay=" (iso(as_of)) "&trang=" (current - 1)} { "‹ Trang trước" } }
+                @if current < pages(total) { a href={"/cua-toi?ngay=" (iso(as_of)) "&trang=" (current + 1)} { "Trang sau ›" } }
             }
         },
     )

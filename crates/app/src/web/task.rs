@@ -165,7 +165,7 @@ pub async fn show(
         .await
         .unwrap_or_default();
     let difficulties = state.db.difficulties(Some(id)).await.unwrap_or_default();
-    let commitments = state.db.latest_commitments().await.unwrap_or_default();
+    let commitments = state.db.commitments_of_task(id).await.unwrap_or_default();
     let evidence = state.db.evidence_of_task(id).await.unwrap_or_default();
     let to_review = if u.is_standing() {
         state.db.completions_to_review(id).await.unwrap_or_default()
