@@ -75,6 +75,18 @@ pub fn place_date(place: &str, d: Date) -> String {
     )
 }
 
+/// The heading rows a task opens: those of its headings that differ from the previous task's,
+/// from the first that differs, so the table is grouped like the source plan.
+fn headings(rows: &mut Vec<TableRow>, last: &mut Vec<String>, now: &[String]) {
+    let first = now
+        .iter()
+        .zip(last.iter())
+        .take_while(|(a, b)| a == b)
+        .count();
+    rows.extend(now[first..].iter().cloned().map(TableRow::Heading));
+    *last = now.to_vec();
+}
+
 /// The overdue list with only the tasks the reader may see; the tasks' display fields are read
 /// for the late tasks only.
 pub async fn overdue(
@@ -109,12 +121,7 @@ pub fn overdue_doc(r: &OverdueReport, p: &Presentation) -> OfficialDoc {
             rows.push(TableRow::Heading(last_doc.unwrap_or("").to_string()));
             last_headings.clear();
         }
-        for (level, h) in it.headings.iter().enumerate() {
-            if last_headings.get(level) != Some(h) {
-                rows.push(TableRow::Heading(h.clone()));
-            }
-        }
-        last_headings = it.headings.clone();
+        headings(&mut rows, &mut last_headings, &it.headings);
         let late: Vec<&str> = it.late_agencies.iter().map(|a| a.name.as_str()).collect();
         let days = it
             .late_agencies
@@ -402,12 +409,7 @@ pub fn results_doc(r: &ResultsReport, p: &Presentation) -> OfficialDoc {
     let mut rows = Vec::new();
     let mut last: Vec<String> = Vec::new();
     for (n, it) in r.items.iter().enumerate() {
-        for (level, h) in it.headings.iter().enumerate() {
-            if last.get(level) != Some(h) {
-                rows.push(TableRow::Heading(h.clone()));
-            }
-        }
-        last = it.headings.clone();
+        headings(&mut rows, &mut last, &it.headings);
         rows.push(TableRow::Cells(vec![
             Value::Number(n as i64 + 1),
             Value::Text(it.name.clone()),
@@ -648,12 +650,7 @@ pub fn commitments_doc(r: &CommitmentsReport, p: &Presentation) -> OfficialDoc {
     let mut rows = Vec::new();
     let mut last: Vec<String> = Vec::new();
     for (n, it) in r.items.iter().enumerate() {
-        for (level, h) in it.headings.iter().enumerate() {
-            if last.get(level) != Some(h) {
-                rows.push(TableRow::Heading(h.clone()));
-            }
-        }
-        last = it.headings.clone();
+        headings(&mut rows, &mut last, &it.headings);
         let roadmap = match (&it.roadmap, it.deemed) {
             (Some(r), _) => r.clone(),
             (None, true) => "Không gửi cam kết đúng hạn: coi như cam kết hoàn thành trong tháng (Thông báo số 2352/BCA-VPB).".into(),

@@ -8,7 +8,6 @@ use tiendo_domain::model::Role;
 use tiendo_domain::text::{clean, clean_cell, name_key};
 use time::Date;
 
-use crate::import::basis_documents;
 use crate::{Db, Result, StoreError, now};
 
 /// What the edit form sends. Text is kept as typed (markup removed), never rendered as HTML.
@@ -178,28 +177,7 @@ impl Db {
             .bind(task)
             .execute(&mut **tx)
             .await?;
-        let ts = now();
-        for (sym, kind, date) in basis_documents(basis) {
-            let doc: i64 = sqlx::query_scalar(
-                "INSERT INTO documents (committee_id, doc_key, symbol, kind, issued_on, issuer, title, file_name, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, NULL, NULL, NULL, $6, $6)
-                 ON CONFLICT (committee_id, doc_key) DO UPDATE SET updated_at = excluded.updated_at
-                 RETURNING id",
-            )
-            .bind(committee)
-            .bind(format!("symbol:{sym}"))
-            .bind(&sym)
-            .bind(kind.unwrap_or_else(|| "văn bản".into()))
-            .bind(date.map(iso))
-            .bind(&ts)
-            .fetch_one(&mut **tx)
-            .await?;
-            sqlx::query("INSERT INTO task_documents (task_id, document_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(task)
-                .bind(doc)
-                .execute(&mut **tx)
-                .await?;
-        }
+        crate::import::link_basis_documents(tx, committee, task, basis, &now()).await?;
         Ok(())
     }
 

@@ -81,6 +81,39 @@ pub fn basis_documents(basis: &str) -> Vec<(String, Option<String>, Option<Date>
     out
 }
 
+/// Links a task to the documents its basis names ("Thông báo số 624/TB-VPCP"), recording each
+/// document the first time it is named.
+pub(crate) async fn link_basis_documents(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    committee: i64,
+    task: i64,
+    basis: &str,
+    ts: &str,
+) -> Result<()> {
+    for (sym, kind, date) in basis_documents(basis) {
+        let doc: i64 = sqlx::query_scalar(
+            "INSERT INTO documents (committee_id, doc_key, symbol, kind, issued_on, issuer, title, file_name, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, NULL, NULL, NULL, $6, $6)
+             ON CONFLICT (committee_id, doc_key) DO UPDATE SET issued_on = COALESCE(documents.issued_on, excluded.issued_on), updated_at = excluded.updated_at
+             RETURNING id",
+        )
+        .bind(committee)
+        .bind(format!("symbol:{sym}"))
+        .bind(&sym)
+        .bind(kind.unwrap_or_else(|| "văn bản".into()))
+        .bind(date.map(iso))
+        .bind(ts)
+        .fetch_one(&mut **tx)
+        .await?;
+        sqlx::query("INSERT INTO task_documents (task_id, document_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(task)
+            .bind(doc)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 impl Db {
     pub async fn import_document(&self, input: ImportInput<'_>) -> Result<ImportSummary> {
         let reg = self.load_registry_for(input.committee).await?;
@@ -289,27 +322,7 @@ impl Db {
 
             // The documents the task was assigned by.
             if let Some(basis) = &t.basis {
-                for (sym, kind, date) in basis_documents(basis) {
-                    let bid: i64 = sqlx::query_scalar(
-                        "INSERT INTO documents (committee_id, doc_key, symbol, kind, issued_on, issuer, title, file_name, created_at, updated_at)
-                         VALUES ($1, $2, $3, $4, $5, NULL, NULL, NULL, $6, $6)
-                         ON CONFLICT (committee_id, doc_key) DO UPDATE SET issued_on = COALESCE(documents.issued_on, excluded.issued_on), updated_at = excluded.updated_at
-                         RETURNING id",
-                    )
-                    .bind(committee)
-                    .bind(format!("symbol:{sym}"))
-                    .bind(&sym)
-                    .bind(kind.unwrap_or_else(|| "văn bản".into()))
-                    .bind(date.map(iso))
-                    .bind(&ts)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    sqlx::query("INSERT INTO task_documents (task_id, document_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                        .bind(task_id)
-                        .bind(bid)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                link_basis_documents(&mut tx, committee, task_id, basis, &ts).await?;
             }
 
             // Agencies the registry could not name: kept as written.

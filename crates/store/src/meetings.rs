@@ -75,6 +75,23 @@ impl Db {
         .await?)
     }
 
+    /// Links a meeting to the document a symbol or key names.
+    async fn link(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        meeting: i64,
+        committee: i64,
+        document: &str,
+    ) -> Result<()> {
+        let doc = self.document_for(tx, committee, document).await?;
+        sqlx::query("INSERT INTO meeting_documents (meeting_id, document_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(meeting)
+            .bind(doc)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
     /// Records a meeting held on `held_on` and the documents it issued.
     pub async fn add_meeting(
         &self,
@@ -110,12 +127,7 @@ impl Db {
         .fetch_one(&mut *tx)
         .await?;
         for d in documents.iter().filter(|d| !d.trim().is_empty()) {
-            let doc = self.document_for(&mut tx, committee_id, d).await?;
-            sqlx::query("INSERT INTO meeting_documents (meeting_id, document_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(id)
-                .bind(doc)
-                .execute(&mut *tx)
-                .await?;
+            self.link(&mut tx, id, committee_id, d).await?;
         }
         Db::audit(
             &mut tx,
@@ -147,12 +159,7 @@ impl Db {
             return Err(StoreError::NotFound(format!("phiên họp {meeting}")));
         };
         let mut tx = self.pool().begin().await?;
-        let doc = self.document_for(&mut tx, committee, document).await?;
-        sqlx::query("INSERT INTO meeting_documents (meeting_id, document_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(meeting)
-            .bind(doc)
-            .execute(&mut *tx)
-            .await?;
+        self.link(&mut tx, meeting, committee, document).await?;
         Db::audit(
             &mut tx,
             actor,

@@ -7,6 +7,26 @@ use tiendo_domain::deadline::parse_user_date;
 
 use crate::{Db, Result, StoreError, now};
 
+/// Validity dates that make sense: between 1945 and 2100, the end not before the start.
+fn validity(from: Option<time::Date>, to: Option<time::Date>) -> Result<()> {
+    for d in [from, to].into_iter().flatten() {
+        if !(1945..=2100).contains(&d.year()) {
+            return Err(StoreError::Invalid(format!(
+                "ngày hiệu lực không hợp lý: {}",
+                tiendo_domain::deadline::vn(d)
+            )));
+        }
+    }
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        return Err(StoreError::Invalid(
+            "ngày hết hiệu lực trước ngày có hiệu lực".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// The registry with the database id of every agency code.
 pub struct StoredRegistry {
     pub registry: Registry,
@@ -115,14 +135,7 @@ impl Db {
                 "người đứng đầu: tối đa 200 ký tự".into(),
             ));
         }
-        for d in [a.valid_from, a.valid_to].into_iter().flatten() {
-            if !(1945..=2100).contains(&d.year()) {
-                return Err(StoreError::Invalid(format!(
-                    "ngày hiệu lực không hợp lý: {}",
-                    tiendo_domain::deadline::vn(d)
-                )));
-            }
-        }
+        validity(a.valid_from, a.valid_to)?;
         let code = a.code.trim();
         let name = tiendo_domain::text::clean(&a.name);
         if code.is_empty()
@@ -140,13 +153,7 @@ impl Db {
                 "tên cơ quan phải có từ 1 đến 300 ký tự".into(),
             ));
         }
-        if let (Some(f), Some(t)) = (a.valid_from, a.valid_to)
-            && f > t
-        {
-            return Err(StoreError::Invalid(
-                "ngày hết hiệu lực trước ngày có hiệu lực".into(),
-            ));
-        }
+
         let committee_id: Option<i64> = match &a.committee {
             Some(c) => Some(
                 self.committee_id(c)
@@ -352,21 +359,7 @@ impl Db {
         }
         let kind = AgencyKind::parse(&e.kind)
             .ok_or_else(|| StoreError::Invalid(format!("loại cơ quan không hợp lệ: {}", e.kind)))?;
-        for d in [e.valid_from, e.valid_to].into_iter().flatten() {
-            if !(1945..=2100).contains(&d.year()) {
-                return Err(StoreError::Invalid(format!(
-                    "ngày hiệu lực không hợp lý: {}",
-                    tiendo_domain::deadline::vn(d)
-                )));
-            }
-        }
-        if let (Some(f), Some(t)) = (e.valid_from, e.valid_to)
-            && f > t
-        {
-            return Err(StoreError::Invalid(
-                "ngày hết hiệu lực trước ngày có hiệu lực".into(),
-            ));
-        }
+        validity(e.valid_from, e.valid_to)?;
         let mut tx = self.pool().begin().await?;
         let row: Option<(i64, String, Option<String>, String, Option<String>, Option<String>, Option<String>, Option<String>)> =
             sqlx::query_as("SELECT id, name, short_name, kind, valid_from, valid_to, head_title, head_name FROM agencies WHERE code = $1")

@@ -449,12 +449,7 @@ pub async fn agencies(
         .registry
         .agencies()
         .iter()
-        .filter(|a| {
-            key.is_empty()
-                || tiendo_domain::text::name_key(&a.name).contains(&key)
-                || a.aliases.iter().any(|x| tiendo_domain::text::name_key(x).contains(&key))
-                || a.code.to_lowercase().contains(&key)
-        })
+        .filter(|a| super::registry::matches(a, &key))
         .map(|a| {
             let head = reg.ids.get(&a.code).and_then(|id| heads.get(id)).cloned().unwrap_or_default();
             serde_json::json!({

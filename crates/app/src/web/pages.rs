@@ -756,15 +756,7 @@ pub async fn evidence(
     let Ok(Some(t)) = state.db.task_detail(task).await else {
         return not_found();
     };
-    let visible = match u.user.role.as_str() {
-        "admin" | "standing" => true,
-        "focal" => u
-            .user
-            .agency_id
-            .is_some_and(|a| t.assignments.iter().any(|x| x.agency_id == a)),
-        _ => !t.secret,
-    };
-    if !visible {
+    if !super::task::may_see(&u, &t) {
         return not_found();
     }
     let encoded: String = name

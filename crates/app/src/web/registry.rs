@@ -41,18 +41,13 @@ pub struct ListQuery {
     tb: Option<String>,
 }
 
-fn message(code: &str) -> Option<(&'static str, bool)> {
-    Some(match code {
-        "ten-goi" => (
-            "Đã thêm tên gọi; các tệp nhập sau sẽ nhận ra tên này.",
-            true,
-        ),
-        "ten-goi-trung" => (
-            "Tên gọi trống, quá dài, hoặc đã là tên của cơ quan khác.",
-            false,
-        ),
-        other => return super::actions::message(other),
-    })
+/// Does an agency match a search (its name, a spelling or its code, without diacritics)?
+pub fn matches(a: &tiendo_domain::agency::AgencyRecord, key: &str) -> bool {
+    use tiendo_domain::text::name_key;
+    key.is_empty()
+        || name_key(&a.name).contains(key)
+        || a.aliases.iter().any(|x| name_key(x).contains(key))
+        || a.code.to_lowercase().contains(key)
 }
 
 pub async fn list(
@@ -72,16 +67,9 @@ pub async fn list(
         .registry
         .agencies()
         .iter()
-        .filter(|a| {
-            key.is_empty()
-                || tiendo_domain::text::name_key(&a.name).contains(&key)
-                || a.aliases
-                    .iter()
-                    .any(|x| tiendo_domain::text::name_key(x).contains(&key))
-                || a.code.to_lowercase().contains(&key)
-        })
+        .filter(|a| matches(a, &key))
         .collect();
-    let flash = q.tb.as_deref().and_then(message);
+    let flash = q.tb.as_deref().and_then(super::ops::message);
     page(
         "Danh mục cơ quan",
         Some(&u),
