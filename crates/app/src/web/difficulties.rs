@@ -78,6 +78,8 @@ pub async fn register(
     let rows = filtered(&state, &u, &q).await.unwrap_or_default();
     let snap = state.snapshot().await;
     let agencies = super::task::agency_options(&snap);
+    // An agency answering a difficulty on a task it is not assigned sees the text, not the task.
+    let vis = Visibility::of(&u, &snap);
     let day = today();
     page(
         "Khó khăn, vướng mắc",
@@ -107,7 +109,7 @@ pub async fn register(
                         tr {
                             td { (show_iso(Some(&d.raised_on))) }
                             td { (d.agency) }
-                            td { @if let Some(task) = d.task_id { a href={"/nhiem-vu/" (task)} { (d.text) } } @else { (d.text) } }
+                            td { @if let Some(task) = d.task_id.filter(|t| vis.sees(*t)) { a href={"/nhiem-vu/" (task)} { (d.text) } } @else { (d.text) } }
                             td { @if d.handlers.is_empty() { "Cơ quan thường trực" } @else { (d.handler_names().join("; ")) } }
                             td { (show_iso(d.answer_due.as_deref())) }
                             td {
