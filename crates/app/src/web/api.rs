@@ -364,10 +364,10 @@ pub async fn edit_task(
         new_deadline: b.new_deadline,
         reason: b.reason,
     };
-    match ops::edit_task(&state, &u, id, &e).await {
-        Ok(()) => Json(serde_json::json!({ "ok": true })).into_response(),
-        Err(r) => refused(r),
-    }
+    done(
+        ops::edit_task(&state, &u, id, &e).await,
+        |()| serde_json::json!({ "ok": true }),
+    )
 }
 
 /// Việc của tôi: the caller's agency's assignments, late ones first.
@@ -483,10 +483,10 @@ pub async fn edit_agency(
     Path(code): Path<String>,
     Body(b): Body<AgencyInput>,
 ) -> Response {
-    match ops::edit_agency(&state, &u, &code, &b).await {
-        Ok(()) => Json(serde_json::json!({ "ok": true })).into_response(),
-        Err(r) => refused(r),
-    }
+    done(
+        ops::edit_agency(&state, &u, &code, &b).await,
+        |()| serde_json::json!({ "ok": true }),
+    )
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -738,8 +738,20 @@ pub async fn add_meeting(
     }
 }
 
-fn created(id: i64) -> Response {
-    (StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response()
+/// 201 with the new row's id, or the refusal.
+fn created(r: ops::Outcome<i64>) -> Response {
+    match r {
+        Ok(id) => (StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response(),
+        Err(e) => refused(e),
+    }
+}
+
+/// 200 with what `body` makes of the outcome, or the refusal.
+fn done<T>(r: ops::Outcome<T>, body: impl FnOnce(T) -> serde_json::Value) -> Response {
+    match r {
+        Ok(v) => Json(body(v)).into_response(),
+        Err(e) => refused(e),
+    }
 }
 
 /// An agency's focal point (or the standing agency) reports progress on an assignment. Evidence files are sent with the web form.
@@ -750,10 +762,7 @@ pub async fn add_report(
     Path(task): Path<i64>,
     Body(b): Body<ReportInput>,
 ) -> Response {
-    match ops::report(&state, &u, task, &b, None).await {
-        Ok(id) => created(id),
-        Err(r) => refused(r),
-    }
+    created(ops::report(&state, &u, task, &b, None).await)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -772,10 +781,7 @@ pub async fn request_deadline(
     Path(task): Path<i64>,
     Body(b): Body<DeadlineRequestInput>,
 ) -> Response {
-    match ops::request_deadline(&state, &u, task, b.assignment, &b.deadline, &b.reason).await {
-        Ok(id) => created(id),
-        Err(r) => refused(r),
-    }
+    created(ops::request_deadline(&state, &u, task, b.assignment, &b.deadline, &b.reason).await)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -794,10 +800,7 @@ pub async fn raise_difficulty(
     Path(task): Path<i64>,
     Body(b): Body<DifficultyInput>,
 ) -> Response {
-    match ops::raise_difficulty(&state, &u, task, &b.text, &b.handler).await {
-        Ok(id) => created(id),
-        Err(r) => refused(r),
-    }
+    created(ops::raise_difficulty(&state, &u, task, &b.text, &b.handler).await)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -816,10 +819,7 @@ pub async fn commit(
     Path(task): Path<i64>,
     Body(b): Body<CommitmentInput>,
 ) -> Response {
-    match ops::commit(&state, &u, task, b.assignment, &b.committed_on, &b.roadmap).await {
-        Ok(id) => created(id),
-        Err(r) => refused(r),
-    }
+    created(ops::commit(&state, &u, task, b.assignment, &b.committed_on, &b.roadmap).await)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -844,10 +844,10 @@ pub async fn decide_deadline(
         "refuse" => false,
         _ => return bad("decision: approve hoặc refuse"),
     };
-    match ops::decide_deadline(&state, &u, id, approve).await {
-        Ok(task) => Json(serde_json::json!({ "task": task })).into_response(),
-        Err(r) => refused(r),
-    }
+    done(
+        ops::decide_deadline(&state, &u, id, approve).await,
+        |task| serde_json::json!({ "task": task }),
+    )
 }
 
 /// The standing agency confirms a reported completion, or returns it with the reason (it then no longer counts).
@@ -863,10 +863,10 @@ pub async fn review_report(
         "return" => false,
         _ => return bad("decision: confirm hoặc return"),
     };
-    match ops::review(&state, &u, id, confirm, &b.note).await {
-        Ok(task) => Json(serde_json::json!({ "task": task })).into_response(),
-        Err(r) => refused(r),
-    }
+    done(
+        ops::review(&state, &u, id, confirm, &b.note).await,
+        |task| serde_json::json!({ "task": task }),
+    )
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -882,10 +882,10 @@ pub async fn answer_difficulty(
     Path(id): Path<i64>,
     Body(b): Body<AnswerInput>,
 ) -> Response {
-    match ops::answer_difficulty(&state, &u, id, &b.answer).await {
-        Ok(task) => Json(serde_json::json!({ "task": task })).into_response(),
-        Err(r) => refused(r),
-    }
+    done(
+        ops::answer_difficulty(&state, &u, id, &b.answer).await,
+        |task| serde_json::json!({ "task": task }),
+    )
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -904,10 +904,10 @@ pub async fn forward_difficulty(
     Path(id): Path<i64>,
     Body(b): Body<ForwardInput>,
 ) -> Response {
-    match ops::forward_difficulty(&state, &u, id, &b.handler, &b.answer_due).await {
-        Ok(task) => Json(serde_json::json!({ "task": task })).into_response(),
-        Err(r) => refused(r),
-    }
+    done(
+        ops::forward_difficulty(&state, &u, id, &b.handler, &b.answer_due).await,
+        |task| serde_json::json!({ "task": task }),
+    )
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -930,10 +930,7 @@ pub async fn assign(
     Path(task): Path<i64>,
     Body(b): Body<AssignInput>,
 ) -> Response {
-    match ops::assign(&state, &u, task, &b.agency, &b.role, b.replacing, &b.reason).await {
-        Ok(id) => created(id),
-        Err(r) => refused(r),
-    }
+    created(ops::assign(&state, &u, task, &b.agency, &b.role, b.replacing, &b.reason).await)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -949,10 +946,10 @@ pub async fn end_assignment(
     Path((task, assignment)): Path<(i64, i64)>,
     Body(b): Body<ReasonInput>,
 ) -> Response {
-    match ops::unassign(&state, &u, task, assignment, &b.reason).await {
-        Ok(()) => Json(serde_json::json!({ "ok": true })).into_response(),
-        Err(r) => refused(r),
-    }
+    done(
+        ops::unassign(&state, &u, task, assignment, &b.reason).await,
+        |()| serde_json::json!({ "ok": true }),
+    )
 }
 
 #[derive(Deserialize, IntoParams)]
