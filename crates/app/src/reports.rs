@@ -151,7 +151,7 @@ pub fn overdue_doc(r: &OverdueReport, p: &Presentation) -> OfficialDoc {
             p,
         ),
         columns: vec![
-            col("TT", 4),
+            col("TT", 5),
             col("Nhiệm vụ", 32),
             col("Văn bản giao", 18),
             col("Cơ quan chủ trì", 15),
@@ -287,7 +287,7 @@ pub fn agencies_doc(s: &AgencySummary, p: &Presentation) -> OfficialDoc {
             p,
         ),
         columns: vec![
-            col("TT", 4),
+            col("TT", 5),
             col("Cơ quan", 30),
             col("Hoàn thành đúng hạn", 10),
             col("Hoàn thành quá hạn", 10),
@@ -429,7 +429,7 @@ pub fn results_doc(r: &ResultsReport, p: &Presentation) -> OfficialDoc {
             p,
         ),
         columns: vec![
-            col("TT", 4),
+            col("TT", 5),
             col("Nhiệm vụ", 34),
             col("Cơ quan chủ trì", 16),
             col("Thời hạn", 11),
@@ -545,7 +545,7 @@ pub fn difficulties_doc(rows: &[Difficulty], as_of: Date, p: &Presentation) -> O
             p,
         ),
         columns: vec![
-            col("TT", 4),
+            col("TT", 5),
             col("Cơ quan nêu", 16),
             col("Khó khăn, vướng mắc", 36),
             col("Cơ quan xử lý", 16),
@@ -686,7 +686,7 @@ pub fn commitments_doc(r: &CommitmentsReport, p: &Presentation) -> OfficialDoc {
         title: "PHỤ LỤC".into(),
         subtitle: subtitle(lines, p),
         columns: vec![
-            col("TT", 4),
+            col("TT", 5),
             col("Nhiệm vụ", 34),
             col("Cơ quan chủ trì", 16),
             col("Hạn hoàn thành", 11),

@@ -1,4 +1,5 @@
-//! Official documents in the layout of Decree 30/2020/NĐ-CP: A4, Times New Roman, the national
+//! Official documents in the layout of Decree 30/2020/NĐ-CP: A4, Times New Roman 13 (the title
+//! 14; the issuer and "CỘNG HÒA …" 12 so that the heading keeps to its two columns), the national
 //! motto heading where the output is a document, "PHỤ LỤC" title and "(Kèm theo …)" line for
 //! appendices, a table whose header row repeats on every page, landscape for wide tables. The same
 //! content becomes a .docx or an .xlsx (frozen header, filters, widths, wrapped text, real dates).
@@ -284,7 +285,7 @@ impl OfficialDoc {
         }
         body.push_str("</w:tblGrid><w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>");
         for (c, w) in self.columns.iter().zip(&widths) {
-            body.push_str(&tc(&p(&c.header, true, true, false, 24), *w, 1, true));
+            body.push_str(&tc(&p(&c.header, true, true, false, 26), *w, 1, true));
         }
         body.push_str("</w:tr>");
         for r in &self.rows {
@@ -292,7 +293,7 @@ impl OfficialDoc {
                 TableRow::Heading(h) => {
                     body.push_str(&format!(
                         "<w:tr><w:trPr><w:cantSplit/></w:trPr>{}</w:tr>",
-                        tc(&p(h, false, true, false, 24), total, widths.len(), false)
+                        tc(&p(h, false, true, false, 26), total, widths.len(), false)
                     ));
                 }
                 TableRow::Cells(cells) => {
@@ -304,7 +305,7 @@ impl OfficialDoc {
                         let text = value_text(v);
                         let paragraphs: String = text
                             .split('\n')
-                            .map(|line| p(line, center, false, false, 24))
+                            .map(|line| p(line, center, false, false, 26))
                             .collect();
                         body.push_str(&tc(&paragraphs, *w, 1, false));
                     }
