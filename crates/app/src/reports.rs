@@ -742,25 +742,27 @@ pub struct ScoreReport {
     pub rows: Vec<ScoreRow>,
 }
 
-/// The scores of one month from the data as it stood then.
-pub async fn month_scores(
+/// The scores of one month from the data as it stood then: the reports dated in its window are
+/// read for it; the difficulties and commitments (read once for both months) are taken as they
+/// stood on its last day.
+async fn month_scores(
     db: &Db,
     book: &StatusBook,
     month: Month,
     formula: &Formula,
+    difficulties: &[scoring::DifficultyFacts],
+    commitments: &[scoring::CommitmentFacts],
 ) -> anyhow::Result<Vec<scoring::AgencyScore>> {
     let (from, to) = formula.report_window(month);
     let reported = db.reported_between(from, to).await?;
-    let difficulties = db.difficulty_facts().await?;
-    let commitments = db.commitment_facts().await?;
     Ok(scoring::score_month(
         month,
         formula,
         &MonthFacts {
             book,
             reported: &reported,
-            difficulties: &difficulties,
-            commitments: &commitments,
+            difficulties,
+            commitments,
         },
     ))
 }
@@ -784,8 +786,18 @@ pub async fn score(
     let names = db.agency_names().await?;
     let heads = db.agency_heads().await?;
     let kinds: HashMap<i64, String> = db.agency_kinds().await?;
-    let current = month_scores(db, book, month, &formula).await?;
-    let previous = month_scores(db, book, month.prev(), &previous_formula).await?;
+    let difficulties = db.difficulty_facts().await?;
+    let commitments = db.commitment_facts().await?;
+    let current = month_scores(db, book, month, &formula, &difficulties, &commitments).await?;
+    let previous = month_scores(
+        db,
+        book,
+        month.prev(),
+        &previous_formula,
+        &difficulties,
+        &commitments,
+    )
+    .await?;
     let name = |a: i64| names.get(&a).map(|x| x.1.clone()).unwrap_or_default();
     let before: HashMap<i64, (Option<u32>, Option<f64>)> = scoring::rank(&previous, &name)
         .into_iter()
