@@ -143,6 +143,17 @@ impl CurrentUser {
     pub fn is_standing(&self) -> bool {
         matches!(self.user.role.as_str(), "admin" | "standing")
     }
+
+    /// The one rule of who sees a task: the standing agency and administrators every task; an
+    /// agency's focal point the tasks its agency is assigned; leaders and viewers all but secret
+    /// ones. `assigned` tells whether the user's own agency is assigned the task.
+    pub fn sees_task(&self, secret: bool, assigned: impl FnOnce() -> bool) -> bool {
+        match self.user.role.as_str() {
+            "admin" | "standing" => true,
+            "focal" => assigned(),
+            _ => !secret,
+        }
+    }
 }
 
 fn constant_eq(a: &[u8], b: &[u8]) -> bool {

@@ -57,40 +57,30 @@ pub struct App {
     >,
 }
 
-/// Which tasks a user may see: the standing agency and administrators all; leaders and viewers
-/// all but secret ones; an agency's focal point those its agency is assigned.
+/// Which tasks a user may see ([`auth::CurrentUser::sees_task`]), with what the rule needs read
+/// from memory once: the secret tasks, and a focal point's own agency's tasks.
 pub struct Visibility {
-    everything: bool,
+    user: auth::CurrentUser,
     secret: std::collections::HashSet<i64>,
-    own: Option<std::collections::HashSet<i64>>,
+    own: std::collections::HashSet<i64>,
 }
 
 impl Visibility {
     pub fn of(u: &auth::CurrentUser, snap: &Snapshot) -> Visibility {
-        let own = match u.user.role.as_str() {
-            "focal" => Some(
-                u.user
-                    .agency_id
-                    .map(|a| snap.book.tasks_of_agency(a))
-                    .unwrap_or_default(),
-            ),
-            _ => None,
+        let own = match (u.user.role.as_str(), u.user.agency_id) {
+            ("focal", Some(a)) => snap.book.tasks_of_agency(a),
+            _ => Default::default(),
         };
         Visibility {
-            everything: u.is_standing(),
+            user: u.clone(),
             secret: snap.tasks.iter().filter(|t| t.1).map(|t| t.0).collect(),
             own,
         }
     }
 
     pub fn sees(&self, task: i64) -> bool {
-        if self.everything {
-            return true;
-        }
-        match &self.own {
-            Some(own) => own.contains(&task),
-            None => !self.secret.contains(&task),
-        }
+        self.user
+            .sees_task(self.secret.contains(&task), || self.own.contains(&task))
     }
 }
 

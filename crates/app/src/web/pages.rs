@@ -327,6 +327,7 @@ pub struct TasksQuery {
 
 const PAGE_SIZE: usize = 50;
 
+/// [`CurrentUser::sees_task`] as the database's filter: (only this agency's tasks, secret ones too).
 fn visible_filter(u: &CurrentUser) -> (Option<i64>, bool) {
     match u.user.role.as_str() {
         "admin" | "standing" => (None, true),

@@ -27,14 +27,11 @@ pub struct TaskQuery {
 
 /// May this user see the task? Otherwise it does not exist for them.
 pub fn may_see(u: &CurrentUser, t: &TaskDetail) -> bool {
-    match u.user.role.as_str() {
-        "admin" | "standing" => true,
-        "focal" => u
-            .user
+    u.sees_task(t.secret, || {
+        u.user
             .agency_id
-            .is_some_and(|a| t.assignments.iter().any(|x| x.agency_id == a)),
-        _ => !t.secret,
-    }
+            .is_some_and(|a| t.assignments.iter().any(|x| x.agency_id == a))
+    })
 }
 
 pub fn not_found(u: &CurrentUser) -> Response {
