@@ -8,24 +8,25 @@ import { chromium } from 'playwright-core';
 
 export const root = resolve(import.meta.dirname, '..', '..');
 export const bin = join(root, 'target', 'release', 'tiendo');
-export const samples = join(root, '..', 'shared', 'samples');
+export const samples = join(root, 'testdata', 'samples');
 export const shots = join(root, 'e2e', 'screenshots');
 
-export async function startApp({ importSample = true } = {}) {
+export async function startApp({ importSample = true, demo = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tiendo-e2e-'));
   mkdirSync(shots, { recursive: true });
-  if (importSample) {
+  if (importSample && !demo) {
     execFileSync(bin, ['import', join(samples, 'plan-2026-appendix-2.docx'), '--reported-on', '2026-02-15'], { cwd: dir, stdio: 'ignore' });
   }
-  const server = spawn(bin, ['serve', '--bind', '127.0.0.1:0'], { cwd: dir });
+  const server = spawn(bin, ['serve', '--bind', '127.0.0.1:0', ...(demo ? ['--demo'] : [])], { cwd: dir });
   let log = '';
   const { base, adminPassword } = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error('server did not start: ' + log)), 30000);
+    const timer = setTimeout(() => fail(new Error('server did not start: ' + log)), demo ? 120000 : 30000);
     server.stderr.on('data', (d) => {
       log += d.toString();
       const addr = log.match(/http:\/\/(127\.0\.0\.1:\d+)/);
       const pw = log.match(/mật khẩu dùng một lần: (\S+)/);
-      if (addr && pw) { clearTimeout(timer); ok({ base: 'http://' + addr[1], adminPassword: pw[1] }); }
+      const ready = !demo || /đang chạy tại/.test(log);
+      if (addr && pw && ready) { clearTimeout(timer); ok({ base: 'http://' + addr[1], adminPassword: pw[1] }); }
     });
     server.on('exit', (c) => fail(new Error('server exited ' + c + ': ' + log)));
   });
@@ -35,6 +36,7 @@ export async function startApp({ importSample = true } = {}) {
   });
   const app = {
     dir, server, base, adminPassword, browser,
+    log: () => log,
     run(args) { return execFileSync(bin, args, { cwd: dir }).toString(); },
     addUser(name, role, agency) {
       const args = ['users', 'add', name, '--role', role];

@@ -105,6 +105,11 @@ pub enum Command {
         /// drop Secure cookies over HTTP except on localhost). Prefer HTTPS through a reverse proxy.
         #[arg(long)]
         plain_http_cookies: bool,
+        /// Demonstration: an empty database is first filled with a realistic data set (a few
+        /// thousand tasks) and one account per role, whose one-time passwords are printed.
+        /// Existing data is kept.
+        #[arg(long)]
+        demo: bool,
     },
     /// Accounts of the web application.
     Users {
@@ -120,6 +125,10 @@ pub enum Command {
         /// Average number of progress reports per assignment.
         #[arg(long, default_value_t = 4.0)]
         reports_per_assignment: f64,
+        /// Write the generated tasks as a Word appendix in the committee's layout to this file
+        /// (for `tiendo import`) instead of storing them.
+        #[arg(long)]
+        docx: Option<PathBuf>,
     },
 }
 
@@ -762,14 +771,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve {
             bind,
             plain_http_cookies,
+            demo,
         } => {
             let db = Db::connect(&cli.database_url).await?;
+            let demo = match demo {
+                true => Some(crate::demo::prepare(&db, &mut |line| eprintln!("{line}")).await?),
+                false => None,
+            };
             if plain_http_cookies {
                 eprintln!(
                     "Cảnh báo: cookie phiên không có cờ Secure (--plain-http-cookies); chỉ dùng trong mạng nội bộ tin cậy."
                 );
             }
-            crate::web::serve(db, &bind, !plain_http_cookies).await?;
+            crate::web::serve(db, &bind, !plain_http_cookies, |address| {
+                if let Some(start) = &demo {
+                    eprint!("{}", crate::demo::sign_in_text(start, address));
+                }
+            })
+            .await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Users { command } => {
@@ -842,12 +861,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tasks,
             seed,
             reports_per_assignment,
+            docx,
         } => {
             if tasks == 0 || tasks > 1_000_000 {
                 bail!("--tasks phải từ 1 đến 1.000.000");
             }
             if !(0.0..=50.0).contains(&reports_per_assignment) {
                 bail!("--reports-per-assignment phải từ 0 đến 50");
+            }
+            if let Some(path) = docx {
+                // The registry as seeded; nothing is written to a database.
+                let reg = Registry::default_registry()?;
+                let bytes = crate::generate::appendix_docx(&reg, tasks, seed)?;
+                std::fs::write(&path, bytes)
+                    .with_context(|| format!("không ghi được {}", path.display()))?;
+                eprintln!(
+                    "Đã ghi phụ lục {tasks} nhiệm vụ vào {} (nhập bằng: tiendo import {})",
+                    path.display(),
+                    path.display()
+                );
+                return Ok(ExitCode::SUCCESS);
             }
             let db = Db::connect(&cli.database_url).await?;
             let reg = db.load_registry().await?.registry;

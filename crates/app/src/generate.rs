@@ -314,6 +314,71 @@ pub fn generate(reg: &Registry, tasks: usize, seed: u64, reports_per_assignment:
     g
 }
 
+/// A generated plan as the committee writes its appendices in Word: a title, the task table
+/// (TT | Tên nhiệm vụ | Chủ trì | Phối hợp | Kết quả | Thời hạn | Căn cứ giao) and a section row
+/// above each group of tasks. `tiendo import` reads it back like a real appendix.
+pub fn appendix_docx(reg: &Registry, tasks: usize, seed: u64) -> anyhow::Result<Vec<u8>> {
+    use tiendo_office::writer::{Row, table_docx};
+    let g = generate(reg, tasks, seed, 0.0);
+    let name_of = |code: &str| reg.agency(code).map(|a| a.name.clone()).unwrap_or_default();
+    let mut coordinators: Vec<Vec<String>> = vec![Vec::new(); g.tasks.len()];
+    for a in &g.assignments {
+        if a.role == Role::Coordinator
+            && let Some(list) = coordinators.get_mut(a.task)
+        {
+            list.push(name_of(&a.agency_code));
+        }
+    }
+    let mut rows = Vec::new();
+    let mut section = String::new();
+    let mut numeral = 0;
+    for (t, coordinators) in g.tasks.iter().zip(coordinators) {
+        if t.headings[0] != section {
+            section = t.headings[0].clone();
+            numeral += 1;
+            // As in the committee's appendices: the numeral in the TT column, the section's
+            // name in the next, the rest of the row empty.
+            rows.push(Row::Cells(vec![roman(numeral).into(), section.clone()]));
+        }
+        let basis = match &t.notice {
+            Some(notice) => format!("Thông báo số {notice}"),
+            None => "Nghị quyết số 71/NQ-CP ngày 01/4/2025 của Chính phủ".into(),
+        };
+        rows.push(Row::Cells(vec![
+            format!("{}.", t.number),
+            t.name.clone(),
+            t.lead_raw.clone(),
+            coordinators.join(", "),
+            "Quyết định của Thủ tướng Chính phủ".into(),
+            t.deadline_raw.clone(),
+            basis,
+        ]));
+    }
+    Ok(table_docx(
+        &[
+            "Phụ lục".into(),
+            "DANH MỤC NHIỆM VỤ (dữ liệu minh họa sinh tự động)".into(),
+        ],
+        &[
+            "TT",
+            "Tên nhiệm vụ",
+            "Chủ trì",
+            "Phối hợp",
+            "Kết quả",
+            "Thời hạn",
+            "Căn cứ giao",
+        ],
+        &rows,
+    )?)
+}
+
+fn roman(n: usize) -> &'static str {
+    ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+        .get(n.saturating_sub(1))
+        .copied()
+        .unwrap_or("X")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod cli_reports;
+pub mod demo;
 pub mod generate;
 pub mod reports;
 pub mod web;

@@ -197,9 +197,9 @@ async fn main() -> anyhow::Result<()> {
             );
         } else {
             let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../../shared/samples/plan-2026-appendix-2.docx");
+                .join("../../testdata/samples/plan-2026-appendix-2.docx");
             let big = tmp.join("generated-5000.docx");
-            std::fs::write(&big, generated_docx(&reg, 5000)?)?;
+            std::fs::write(&big, tiendo_app::generate::appendix_docx(&reg, 5000, 99)?)?;
             for (label, file, runs) in [
                 ("98-task Word sample", sample, 21),
                 ("5,000-task generated Word file", big, 7),
@@ -553,40 +553,4 @@ async fn reports(
         println!("| `tiendo {label}` | {} |", ms(median(times)));
     }
     Ok(())
-}
-
-/// A Word appendix of `n` tasks in the committee's layout, with section rows and page-style header.
-fn generated_docx(reg: &tiendo_domain::agency::Registry, n: usize) -> anyhow::Result<Vec<u8>> {
-    use tiendo_office::writer::{Row, table_docx};
-    let g = tiendo_app::generate::generate(reg, n, 99, 0.0);
-    let mut rows = Vec::new();
-    let mut last = String::new();
-    for t in &g.tasks {
-        if t.headings[0] != last {
-            last = t.headings[0].clone();
-            rows.push(Row::Heading(last.clone()));
-        }
-        rows.push(Row::Cells(vec![
-            format!("{}.", t.number),
-            t.name.clone(),
-            t.lead_raw.clone(),
-            "Cơ quan, đơn vị liên quan".into(),
-            "Quyết định của Thủ tướng Chính phủ".into(),
-            t.deadline_raw.clone(),
-            "Nghị quyết số 71/NQ-CP ngày 01/4/2025".into(),
-        ]));
-    }
-    Ok(table_docx(
-        &["Phụ lục".into(), "DANH MỤC NHIỆM VỤ (dữ liệu sinh)".into()],
-        &[
-            "TT",
-            "Tên nhiệm vụ",
-            "Chủ trì",
-            "Phối hợp",
-            "Kết quả",
-            "Thời hạn",
-            "Căn cứ giao",
-        ],
-        &rows,
-    )?)
 }

@@ -491,7 +491,7 @@ fn docx_without_document() -> Vec<u8> {
 #[test]
 fn truncated_sample_is_corrupt() {
     let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/samples/plan-2026-appendix-2.docx");
+        .join("../../testdata/samples/plan-2026-appendix-2.docx");
     let bytes = std::fs::read(path).expect("sample");
     for cut in [bytes.len() / 2, bytes.len() - 100, 30] {
         assert!(
@@ -504,7 +504,7 @@ fn truncated_sample_is_corrupt() {
     }
     let xlsx = std::fs::read(
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/samples/plan-2026-appendix-2.xlsx"),
+            .join("../../testdata/samples/plan-2026-appendix-2.xlsx"),
     )
     .expect("sample");
     assert!(read("cut.xlsx", &xlsx[..xlsx.len() / 2]).is_err());

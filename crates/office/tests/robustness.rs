@@ -42,7 +42,7 @@ fn inputs() -> Vec<(String, Vec<u8>)> {
         }
     }
     let txt =
-        std::fs::read(root.join("../shared/samples/plan-2026-appendix-2.txt")).expect("sample");
+        std::fs::read(root.join("testdata/samples/plan-2026-appendix-2.txt")).expect("sample");
     v.push(("x.txt".into(), txt));
     v
 }

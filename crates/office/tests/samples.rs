@@ -10,7 +10,7 @@ use time::macros::date;
 
 fn sample(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/samples")
+        .join("../../testdata/samples")
         .join(name)
 }
 

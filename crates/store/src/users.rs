@@ -152,6 +152,38 @@ impl Db {
         Ok(())
     }
 
+    /// Gives an account a new one-time password (changed at its next log-in) and ends its
+    /// sessions: an administrator's reset, or the demonstration accounts printed again.
+    pub async fn reset_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        actor: &str,
+    ) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        Db::audit(
+            &mut tx,
+            actor,
+            "user.password_reset",
+            "user",
+            Some(user_id),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn create_session(
         &self,
         token_hash: &str,

@@ -267,7 +267,14 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Runs the server until the process is stopped; the snapshot follows changes every few seconds.
-pub async fn serve(db: Db, bind: &str, secure_cookies: bool) -> anyhow::Result<()> {
+/// Starts the server on `bind`; `intro` is told the address once it listens (the demonstration
+/// prints how to sign in there).
+pub async fn serve(
+    db: Db,
+    bind: &str,
+    secure_cookies: bool,
+    intro: impl FnOnce(&str),
+) -> anyhow::Result<()> {
     if let Some((user, password)) = auth::ensure_first_admin(&db).await? {
         eprintln!("Tài khoản quản trị đầu tiên: {user} / mật khẩu dùng một lần: {password}");
         eprintln!("(Đổi mật khẩu ngay sau lần đăng nhập đầu tiên.)");
@@ -293,7 +300,9 @@ pub async fn serve(db: Db, bind: &str, secure_cookies: bool) -> anyhow::Result<(
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .map_err(|e| anyhow::anyhow!("không mở được {bind}: {e}"))?;
-    eprintln!("Tiến Độ đang chạy tại http://{}", listener.local_addr()?);
+    let address = format!("http://{}", listener.local_addr()?);
+    intro(&address);
+    eprintln!("Tiến Độ đang chạy tại {address}");
     axum::serve(listener, router(state)).await?;
     Ok(())
 }

@@ -74,6 +74,7 @@ pub(crate) fn action_words(a: &str) -> &str {
         "document.generated" => "Sinh dữ liệu",
         "user.created" => "Tạo tài khoản",
         "user.password_changed" => "Đổi mật khẩu",
+        "user.password_reset" => "Cấp lại mật khẩu dùng một lần",
         "api_token.created" => "Tạo mã truy cập API",
         "committee.added" => "Thêm ban chỉ đạo",
         "meeting.added" => "Ghi phiên họp",

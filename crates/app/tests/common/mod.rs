@@ -33,7 +33,7 @@ pub fn temp_dir() -> PathBuf {
 
 pub fn sample(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/samples")
+        .join("../../testdata/samples")
         .join(name)
 }
 

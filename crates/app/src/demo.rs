@@ -1,0 +1,114 @@
+//! `tiendo serve --demo`: an empty database filled with a realistic demonstration data set and one
+//! account per role, so that a new user sees the product at once. Existing data is kept.
+
+use tiendo_store::Db;
+
+/// How many tasks the demonstration data set holds (every deadline form, group assignments,
+/// reports, extensions, difficulties, commitments, conclusion notices).
+pub const DEMO_TASKS: usize = 3000;
+
+/// One account per role: (user name, role, agency code, full name).
+const ACCOUNTS: &[(&str, &str, Option<&str>, &str)] = &[
+    ("admin", "admin", None, "Quản trị hệ thống"),
+    ("thuongtruc", "standing", None, "Cán bộ Cơ quan thường trực"),
+    ("lanhdao", "leader", None, "Lãnh đạo Ban Chỉ đạo"),
+    ("dm.byt", "focal", Some("BYT"), "Đầu mối Bộ Y tế"),
+    (
+        "dm.hanoi",
+        "focal",
+        Some("P_HANOI"),
+        "Đầu mối Thành phố Hà Nội",
+    ),
+    ("xem", "viewer", None, "Người xem"),
+];
+
+/// What the demonstration start did: whether it generated data, and how to sign in.
+pub struct DemoStart {
+    pub generated_tasks: Option<i64>,
+    pub existing_tasks: i64,
+    pub accounts: Vec<DemoAccount>,
+}
+
+pub struct DemoAccount {
+    pub username: String,
+    pub role: String,
+    pub full_name: String,
+    /// A one-time password printed now; None when the user already chose a password (kept).
+    pub one_time_password: Option<String>,
+}
+
+/// Fills an empty database (no task yet) with the demonstration set; makes sure every demo
+/// account exists. An account never signed in to gets a fresh one-time password (the old one
+/// was only ever printed); one whose password was changed keeps it.
+pub async fn prepare(db: &Db, progress: &mut dyn FnMut(&str)) -> anyhow::Result<DemoStart> {
+    let existing = db.counts().await?.tasks;
+    let mut generated = None;
+    if existing == 0 {
+        progress(&format!(
+            "Cơ sở dữ liệu trống: sinh bộ dữ liệu minh họa ({DEMO_TASKS} nhiệm vụ) …"
+        ));
+        let registry = db.load_registry().await?.registry;
+        let data = crate::generate::generate(&registry, DEMO_TASKS, 2026, 3.0);
+        db.bulk_insert(&data, &mut |_, _, _| {}).await?;
+        generated = Some(db.counts().await?.tasks);
+    }
+    let mut accounts = Vec::new();
+    for &(username, role, agency, full_name) in ACCOUNTS {
+        let password = match db.user_by_username(username).await? {
+            None => {
+                let password = crate::web::auth::new_password()?;
+                let hash = crate::web::auth::hash_password(password.clone()).await?;
+                db.create_user(username, full_name, &hash, role, agency, true, "demo")
+                    .await?;
+                Some(password)
+            }
+            Some(user) if user.must_change_password => {
+                let password = crate::web::auth::new_password()?;
+                let hash = crate::web::auth::hash_password(password.clone()).await?;
+                db.reset_password(user.id, &hash, "demo").await?;
+                Some(password)
+            }
+            Some(_) => None,
+        };
+        accounts.push(DemoAccount {
+            username: username.into(),
+            role: role.into(),
+            full_name: full_name.into(),
+            one_time_password: password,
+        });
+    }
+    Ok(DemoStart {
+        generated_tasks: generated,
+        existing_tasks: existing,
+        accounts,
+    })
+}
+
+/// The lines printed before the server starts: the data, then how to sign in.
+pub fn sign_in_text(start: &DemoStart, address: &str) -> String {
+    let mut out = String::new();
+    match start.generated_tasks {
+        Some(n) => out.push_str(&format!("Đã sinh bộ dữ liệu minh họa: {n} nhiệm vụ.\n")),
+        None => out.push_str(&format!(
+            "Giữ nguyên dữ liệu đã có: {} nhiệm vụ.\n",
+            start.existing_tasks
+        )),
+    }
+    out.push_str(&format!(
+        "\nMở {address} và đăng nhập bằng một trong các tài khoản sau:\n"
+    ));
+    for a in &start.accounts {
+        let secret = match &a.one_time_password {
+            Some(p) => format!("mật khẩu dùng một lần: {p}"),
+            None => "mật khẩu đã đổi (giữ nguyên)".into(),
+        };
+        out.push_str(&format!(
+            "  {:<11} {:<9} {:<28} {secret}\n",
+            a.username, a.role, a.full_name
+        ));
+    }
+    out.push_str(
+        "Mật khẩu dùng một lần phải đổi ở lần đăng nhập đầu tiên. Chạy lại lệnh này để in mật khẩu mới cho tài khoản chưa đăng nhập.\n",
+    );
+    out
+}
