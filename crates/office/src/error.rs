@@ -21,6 +21,10 @@ pub enum ImportError {
     Unsupported(String),
     #[error("không tìm thấy bảng nhiệm vụ{0}")]
     NoTaskTable(String),
+    #[error(
+        "không tìm thấy nội dung nhận biết được: không có bảng nhiệm vụ (cột Nhiệm vụ, Chủ trì, Thời hạn …) và không có câu giao nhiệm vụ (\"Giao Bộ … chủ trì …, hoàn thành …\"){0}"
+    )]
+    NothingRecognised(String),
     #[error("bảng thiếu cột tên nhiệm vụ (các cột tìm thấy: {0})")]
     MissingNameColumn(String),
 }

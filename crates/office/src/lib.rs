@@ -8,6 +8,7 @@ pub mod delimited;
 pub mod docx;
 pub mod error;
 pub mod official;
+pub mod prose;
 pub mod spreadsheet;
 pub mod table;
 pub mod writer;
@@ -142,11 +143,26 @@ fn read_bytes_inner(
         Format::Csv => delimited::read_delimited(bytes, None)?,
         Format::Text => delimited::read_delimited(bytes, Some(b'\t'))?,
     };
-    let read = table::read_tasks(&blocks, opts)?;
-    Ok(DocumentPreview {
-        file: name.to_string(),
-        title: read.title,
-        tasks: read.tasks,
-        warnings: read.warnings,
-    })
+    match table::read_tasks(&blocks, opts) {
+        Ok(read) => Ok(DocumentPreview {
+            file: name.to_string(),
+            title: read.title,
+            tasks: read.tasks,
+            warnings: read.warnings,
+        }),
+        // No task table: the assignments written in prose (a conclusion notice).
+        Err(ImportError::NoTaskTable(detail)) => {
+            let read = prose::read_prose(&blocks, opts);
+            if read.tasks.is_empty() {
+                return Err(ImportError::NothingRecognised(detail));
+            }
+            Ok(DocumentPreview {
+                file: name.to_string(),
+                title: read.title,
+                tasks: read.tasks,
+                warnings: read.warnings,
+            })
+        }
+        Err(e) => Err(e),
+    }
 }

@@ -624,6 +624,7 @@ pub fn read_tasks(blocks: &[Block], opts: ReadOptions<'_>) -> Result<ReadResult,
                 .filter(|(h, _)| crate::columns::classify(h) != Some(Column::Overseer))
                 .cloned()
                 .collect(),
+            notes: Vec::new(),
         });
     }
     let _ = name_key;

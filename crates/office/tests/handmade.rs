@@ -1,87 +1,15 @@
 //! Hand-made files for each layout the committee's appendices come in, and for bad input.
 
+mod common;
+
 use std::io::Write;
 
-use tiendo_domain::agency::{RefKind, Registry};
+use common::*;
+use tiendo_domain::agency::RefKind;
 use tiendo_domain::deadline::DeadlineKind;
 use tiendo_domain::model::ReportedStatus;
-use tiendo_office::{DocumentPreview, ImportError, ReadOptions, read_bytes, read_path};
+use tiendo_office::{ImportError, ReadOptions, read_path};
 use time::macros::date;
-
-fn registry() -> Registry {
-    Registry::default_registry().expect("registry")
-}
-
-fn read(name: &str, bytes: &[u8]) -> Result<DocumentPreview, ImportError> {
-    let reg = registry();
-    read_bytes(
-        name,
-        bytes,
-        ReadOptions {
-            registry: &reg,
-            reported_on: date!(2026 - 05 - 01),
-        },
-    )
-}
-
-// ---- a minimal .docx writer ----
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-fn para(text: &str) -> String {
-    format!(
-        "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
-        esc(text)
-    )
-}
-
-fn cell(text: &str) -> String {
-    let paras: String = text.split('\n').map(para).collect();
-    format!(
-        "<w:tc><w:tcPr/>{}</w:tc>",
-        if paras.is_empty() {
-            "<w:p/>".to_string()
-        } else {
-            paras
-        }
-    )
-}
-
-fn row(cells: &[&str]) -> String {
-    format!(
-        "<w:tr>{}</w:tr>",
-        cells.iter().map(|c| cell(c)).collect::<String>()
-    )
-}
-
-fn merged_row(text: &str, span: usize) -> String {
-    format!(
-        "<w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"{span}\"/></w:tcPr>{}</w:tc></w:tr>",
-        para(text)
-    )
-}
-
-fn table(rows: &[String]) -> String {
-    format!("<w:tbl><w:tblPr/>{}</w:tbl>", rows.concat())
-}
-
-fn docx(body: &str) -> Vec<u8> {
-    let mut buf = Vec::new();
-    {
-        let mut z = zip::ZipWriter::new(std::io::Cursor::new(&mut buf));
-        let o = zip::write::SimpleFileOptions::default();
-        z.start_file("[Content_Types].xml", o).expect("zip");
-        z.write_all(br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#).expect("zip");
-        z.start_file("word/document.xml", o).expect("zip");
-        write!(z, r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#).expect("zip");
-        z.finish().expect("zip");
-    }
-    buf
-}
 
 const HEADER: [&str; 7] = [
     "TT",
@@ -352,7 +280,7 @@ fn unknown_table_is_reported_with_its_headers() {
         row(&["D", "E", "F"]),
     ]);
     match read("g.docx", &docx(&body)) {
-        Err(ImportError::NoTaskTable(d)) => {
+        Err(ImportError::NothingRecognised(d)) => {
             assert!(d.contains("Họ tên | Chức vụ | Điện thoại"), "{d}")
         }
         other => panic!("expected no task table, got {other:?}"),
@@ -462,7 +390,7 @@ fn bad_files_get_one_clear_error() {
         (
             "words.txt",
             "Chỉ là một đoạn văn, không có bảng.\n".as_bytes().to_vec(),
-            |e| matches!(e, ImportError::NoTaskTable(_)),
+            |e| matches!(e, ImportError::NothingRecognised(_)),
         ),
     ];
     for (name, bytes, ok) in cases {

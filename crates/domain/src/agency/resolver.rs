@@ -49,6 +49,42 @@ impl AgencyRef {
     }
 }
 
+/// Titles of heads of bodies, folded, as they open a name: "Bộ trưởng Bộ Y tế" is Bộ Y tế.
+const HEAD_TITLES: &[&str] = &[
+    "cac dong chi ",
+    "dong chi ",
+    "bo truong ",
+    "thu truong ",
+    "chu tich hoi dong thanh vien ",
+    "tong giam doc ",
+    "chu tich ",
+    "chu nhiem ",
+    "thong doc ",
+    "giam doc ",
+    "tong ",
+];
+
+/// The key of the body a head's title names, or None when the key does not open with a title.
+/// "bo truong thu truong co quan ngang bo …" (the heads of the ministries and ministry-level
+/// agencies) is the group of those bodies.
+fn body_of_head(key: &str) -> Option<String> {
+    let mut rest = key;
+    let mut stripped = false;
+    loop {
+        if let Some(r) = rest.strip_prefix("bo truong thu truong ") {
+            return Some(format!("cac bo {r}"));
+        }
+        match HEAD_TITLES.iter().find_map(|t| rest.strip_prefix(t)) {
+            Some(r) => {
+                rest = r;
+                stripped = true;
+            }
+            None => break,
+        }
+    }
+    (stripped && !rest.is_empty()).then(|| rest.to_string())
+}
+
 /// A piece of the cell between separators: byte range in the cleaned text.
 #[derive(Debug, Clone, Copy)]
 struct Segment {
@@ -144,6 +180,15 @@ impl Registry {
             return None;
         }
         let mut targets: Vec<Target> = self.index.get(key).cloned().unwrap_or_default();
+        // A head stands for the body he heads: "Bộ trưởng Bộ Y tế", "Chủ tịch UBND các tỉnh".
+        let mut headed = None;
+        if targets.is_empty()
+            && let Some(body) = body_of_head(key)
+            && let Some(t) = self.index.get(&body)
+        {
+            targets = t.clone();
+            headed = Some(body);
+        }
         if prefixed && targets.is_empty() {
             if let Some(v) = self.short_index.get(key) {
                 targets.extend(v.iter().map(|&i| Target::Agency(i)));
@@ -158,6 +203,9 @@ impl Registry {
         let mut r = self.make_ref(target, raw, on);
         if let Some(u) = unit {
             r.unit = Some(u.to_string());
+        }
+        if headed.is_some() && r.note.is_none() {
+            r.note = Some(format!("người đứng đầu, tính cho cơ quan: {}", r.name));
         }
         Some(r)
     }
@@ -510,6 +558,43 @@ mod tests {
                 agency("Thông tấn xã Việt Nam")
             ]
         );
+    }
+
+    #[test]
+    fn heads_stand_for_the_bodies_they_head() {
+        assert_eq!(names("Bộ trưởng Bộ Y tế"), vec![agency("Bộ Y tế")]);
+        assert_eq!(
+            names("Thống đốc Ngân hàng Nhà nước"),
+            vec![agency("Ngân hàng Nhà nước Việt Nam")]
+        );
+        assert_eq!(
+            names("Tổng Thanh tra Chính phủ"),
+            vec![agency("Thanh tra Chính phủ")]
+        );
+        assert_eq!(
+            names("Chủ tịch UBND thành phố Hà Nội"),
+            vec![agency("Thành phố Hà Nội")]
+        );
+        assert_eq!(
+            names("Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"),
+            vec![(RefKind::Group, "Các địa phương".to_string())]
+        );
+        assert_eq!(
+            names("Các đồng chí Bộ trưởng, Thủ trưởng cơ quan ngang bộ, cơ quan thuộc Chính phủ"),
+            vec![(
+                RefKind::Group,
+                "Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ".to_string()
+            )]
+        );
+        let r = reg().resolve("Bộ trưởng Bộ Y tế", None);
+        assert!(
+            r[0].note
+                .as_deref()
+                .unwrap_or("")
+                .contains("người đứng đầu")
+        );
+        // A title alone names nobody.
+        assert_eq!(names("Bộ trưởng")[0].0, RefKind::Unresolved);
     }
 
     #[test]
