@@ -947,6 +947,10 @@ pub fn preview_text(p: &DocumentPreview) -> String {
                 .map(vn)
                 .unwrap_or_else(|| t.deadline.kind.as_str().to_string())
         ));
+        // What a person should check before confirming (tasks read from prose).
+        for n in &t.notes {
+            s.push_str(&format!("        ! {n}\n"));
+        }
     }
     if !p.warnings.is_empty() {
         s.push_str(&format!("\nCảnh báo ({}):\n", p.warnings.len()));

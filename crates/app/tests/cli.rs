@@ -957,3 +957,91 @@ fn commitments_and_the_agency_summary_as_official_documents() {
         "nothing done yet"
     );
 }
+
+/// A conclusion notice in prose, through the command line: the preview lists each task with the
+/// sentence it came from; stored, then stored again, it gives the same tasks; the results report
+/// of the notice, named by its number, lists them with their leads.
+#[test]
+fn a_prose_notice_imports_as_tasks_and_reports_by_its_number() {
+    let dir = temp_dir();
+    let notice = sample("conclusion-292-TB-VPCP-2025-06.txt");
+    let (code, out, err) = run(tiendo(&dir)
+        .args(["import", "--dry-run", "--format", "json"])
+        .arg(&notice));
+    assert_eq!(code, 0, "{err}");
+    assert!(!dir.join("tiendo.db").exists(), "a preview stores nothing");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let tasks = v["documents"][0]["tasks"].as_array().expect("tasks");
+    assert!(tasks.len() >= 20, "{}", tasks.len());
+    let text = std::fs::read_to_string(&notice).expect("notice");
+    for t in tasks {
+        let source = t["source"].as_str().expect("each task keeps its sentence");
+        // The sentence is the document's own text (page-cut lines joined).
+        let first_words: String = source
+            .split_whitespace()
+            .take(6)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            text.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .contains(&first_words),
+            "{first_words}"
+        );
+        assert_eq!(t["basis"], "Thông báo số 292/TB-VPCP ngày 09/6/2025");
+        assert!(t["lead"].as_array().is_some_and(|l| !l.is_empty()));
+    }
+    let decree = tasks
+        .iter()
+        .find(|t| t["name"].as_str().unwrap_or("").contains("Luật Dữ liệu"))
+        .expect("the decrees of the data law");
+    assert_eq!(decree["lead"][0]["name"], "Bộ Công an");
+    assert_eq!(decree["deadline"]["due"], "2025-06-30");
+    assert_eq!(decree["deadline"]["raw"], "hoàn thành trong tháng 6/2025");
+
+    // Text preview: the uncertain readings are marked for the person who confirms.
+    let (code, out, _) = run(tiendo(&dir).args(["import", "--dry-run"]).arg(&notice));
+    assert_eq!(code, 0);
+    assert!(out.contains("! không có thời hạn"), "{out}");
+
+    for _ in 0..2 {
+        let (code, _, err) = run(tiendo(&dir)
+            .args(["import", "--reported-on", "2025-06-10"])
+            .arg(&notice));
+        assert_eq!(code, 0, "{err}");
+    }
+    let (code, out, err) = run(tiendo(&dir).args([
+        "report",
+        "results",
+        "--document",
+        "292/TB-VPCP",
+        "--as-of",
+        "2025-07-20",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let r: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let items = r["items"].as_array().expect("items");
+    assert_eq!(items.len(), tasks.len(), "re-importing did not duplicate");
+    let stored = items
+        .iter()
+        .find(|i| i["name"].as_str().unwrap_or("").contains("Luật Dữ liệu"))
+        .expect("stored");
+    assert_eq!(stored["lead"], "Bộ Công an");
+    // Late on 20/7/2025: due 30/6/2025, no report.
+    let (code, out, _) = run(tiendo(&dir).args([
+        "report",
+        "overdue",
+        "--as-of",
+        "2025-07-20",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 0);
+    let o: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert!(o["items"].as_array().expect("items").iter().any(|i| {
+        i["name"].as_str().unwrap_or("").contains("Luật Dữ liệu") && i["due"] == "2025-06-30"
+    }));
+}

@@ -25,6 +25,10 @@ pub enum ImportError {
         "không tìm thấy nội dung nhận biết được: không có bảng nhiệm vụ (cột Nhiệm vụ, Chủ trì, Thời hạn …) và không có câu giao nhiệm vụ (\"Giao Bộ … chủ trì …, hoàn thành …\"){0}"
     )]
     NothingRecognised(String),
+    #[error(
+        "PDF không có lớp chữ (bản quét ảnh): cần nhận dạng ký tự (OCR) trước khi nhập; hãy nhập bản Word hoặc PDF có chữ"
+    )]
+    NeedsOcr,
     #[error("bảng thiếu cột tên nhiệm vụ (các cột tìm thấy: {0})")]
     MissingNameColumn(String),
 }

@@ -1,6 +1,7 @@
-//! Import readers: a file (Word, Excel, CSV, tab-separated text) becomes [`blocks::Block`]s
+//! Import readers: a file (Word, Excel, CSV, tab-separated text, text-based PDF) becomes [`blocks::Block`]s
 //! (paragraphs and tables of cells), and [`table`] reads the task tables among them into
-//! [`tiendo_domain::model::ParsedTask`]s with the column synonyms of [`columns`].
+//! [`tiendo_domain::model::ParsedTask`]s with the column synonyms of [`columns`]; a file with no
+//! task table is read as prose by [`prose`] (conclusion notices).
 
 pub mod blocks;
 pub mod columns;
@@ -8,6 +9,7 @@ pub mod delimited;
 pub mod docx;
 pub mod error;
 pub mod official;
+pub mod pdf;
 pub mod prose;
 pub mod spreadsheet;
 pub mod table;
@@ -52,6 +54,7 @@ pub enum Format {
     Spreadsheet,
     Csv,
     Text,
+    Pdf,
 }
 
 /// Decides the format from the name and the first bytes.
@@ -88,6 +91,11 @@ pub fn detect_format(name: &str, bytes: &[u8]) -> Result<Format, ImportError> {
             }
         }
         "xls" => Ok(Format::Spreadsheet),
+        "pdf" if bytes.starts_with(b"%PDF-") => Ok(Format::Pdf),
+        "pdf" => Err(ImportError::Corrupt(
+            "không phải tệp PDF hợp lệ (thiếu phần mở đầu %PDF)".into(),
+        )),
+        _ if bytes.starts_with(b"%PDF-") => Ok(Format::Pdf),
         "csv" => Ok(Format::Csv),
         "txt" | "tsv" | "tab" => Ok(Format::Text),
         _ if is_zip => Err(ImportError::Unsupported(format!(
@@ -142,6 +150,7 @@ fn read_bytes_inner(
         Format::Spreadsheet => spreadsheet::read_spreadsheet(bytes)?,
         Format::Csv => delimited::read_delimited(bytes, None)?,
         Format::Text => delimited::read_delimited(bytes, Some(b'\t'))?,
+        Format::Pdf => pdf::read_pdf(bytes)?,
     };
     match table::read_tasks(&blocks, opts) {
         Ok(read) => Ok(DocumentPreview {

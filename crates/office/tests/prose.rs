@@ -527,3 +527,98 @@ fn a_notice_in_word_reads_as_its_text_does() {
         assert_eq!(w.deadline, t.deadline);
     }
 }
+
+/// A one-page PDF whose text is `lines` (ASCII, Helvetica), or a page with only a drawn square.
+fn pdf(lines: &[&str]) -> Vec<u8> {
+    let mut content = String::new();
+    if lines.is_empty() {
+        content.push_str("0.5 g 100 100 200 200 re f\n");
+    }
+    for (i, l) in lines.iter().enumerate() {
+        let esc = l
+            .replace('\\', "\\\\")
+            .replace('(', "\\(")
+            .replace(')', "\\)");
+        content.push_str(&format!(
+            "BT /F1 9 Tf 40 {} Td ({esc}) Tj ET\n",
+            800 - 14 * i
+        ));
+    }
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// Text-based PDF through poppler's pdftotext (installed by scripts/test). The words are written
+/// without diacritics here (Helvetica); names and deadlines are matched folded, as in any file.
+#[test]
+fn a_text_pdf_notice_reads_and_a_scan_is_refused_as_needing_ocr() {
+    let p = read(
+        "thong-bao.pdf",
+        &pdf(&[
+            "So: 55/TB-VPCP",
+            "Ha Noi, ngay 12 thang 3 nam 2026",
+            "THONG BAO",
+            "III. NHIEM VU",
+            "- Giao Bo Cong an chu tri, phoi hop voi Bo Tai chinh xay dung Nghi dinh, hoan thanh trong",
+            "thang 6/2026.",
+            "- Bo Y te trien khai So suc khoe dien tu, hoan thanh truoc ngay 30/9/2026.",
+            "2",
+        ]),
+    )
+    .expect("a text PDF reads");
+    let got: Vec<(String, Option<String>)> = p
+        .tasks
+        .iter()
+        .map(|t| (leads(t).join("; "), t.deadline.due.map(|d| d.to_string())))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Bộ Công an".to_string(), Some("2026-06-30".to_string())),
+            ("Bộ Y tế".to_string(), Some("2026-09-30".to_string())),
+        ],
+        "a line wrapped by the page is joined again"
+    );
+    assert_eq!(coordinators(&p.tasks[0]), ["Bộ Tài chính"]);
+    assert_eq!(
+        p.tasks[0].basis.as_deref(),
+        Some("Thong bao số 55/TB-VPCP ngày 12/3/2026")
+    );
+
+    let e = read("ban-quet.pdf", &pdf(&[])).expect_err("a scan has no text");
+    assert_eq!(e, ImportError::NeedsOcr);
+    assert!(e.to_string().contains("OCR"));
+    let e = read("hong.pdf", b"%PDF-1.4\n garbage").expect_err("corrupt");
+    assert!(
+        matches!(e, ImportError::Corrupt(_) | ImportError::NeedsOcr),
+        "{e:?}"
+    );
+    let e = read("khong-phai.pdf", b"hello").expect_err("not a PDF");
+    assert!(matches!(e, ImportError::Corrupt(_)), "{e:?}");
+}

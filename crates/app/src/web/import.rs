@@ -44,11 +44,11 @@ fn form(u: &CurrentUser, error: Option<&str>) -> Markup {
         Some(u),
         html! {
             h1 { "Nhập nhiệm vụ từ tệp" }
-            p.muted { "Word (.docx), Excel (.xlsx, .xls, .ods), CSV hoặc văn bản sao chép từ bảng (.txt), tối đa 50 MB. Xem trước rồi mới lưu." }
+            p.muted { "Word (.docx), Excel (.xlsx, .xls, .ods), CSV, văn bản (.txt) hoặc PDF có lớp chữ: bảng nhiệm vụ, hoặc thông báo kết luận viết thành câu (mỗi câu giao việc thành một nhiệm vụ). Tối đa 50 MB. Xem trước rồi mới lưu." }
             @if let Some(e) = error { p.flash.error role="alert" { (e) } }
             form.box method="post" action="/nhap-tep" enctype="multipart/form-data" {
                 input type="hidden" name="csrf" value=(u.csrf);
-                label { "Tệp" input type="file" name="file" required accept=".docx,.xlsx,.xlsm,.xls,.ods,.csv,.txt,.tsv"; }
+                label { "Tệp" input type="file" name="file" required accept=".docx,.xlsx,.xlsm,.xls,.ods,.csv,.txt,.tsv,.pdf"; }
                 label { "Số liệu tiến độ tính đến ngày" input type="date" name="reported_on" value=(super::pages::today_iso()); }
                 button.primary type="submit" { "Xem trước" }
             }
@@ -218,7 +218,15 @@ pub async fn upload(
                         }
                         tr {
                             td { (t.number) }
-                            td { (t.name) }
+                            td {
+                                (t.name)
+                                // A task read from prose: its sentence, and what to check.
+                                @if let Some(src) = t.source.as_deref().filter(|s| *s != t.name && s.contains(&t.name.chars().take(24).collect::<String>())) {
+                                    br; span.muted { "Câu gốc: «" (src) "»" }
+                                }
+                                @if let Some(o) = &t.overseer { br; span.muted { "Theo dõi, chỉ đạo: " (o) } }
+                                @for n in &t.notes { br; span.note { "⚠ " (n) } }
+                            }
                             td { (refs(&t.lead)) }
                             td { (refs(&t.coordinators)) }
                             td { (t.deadline.raw) @if let Some(d) = t.deadline.due { br; span.muted { (vn(d)) } } @else { br; span.muted { (kind_words(t.deadline.kind)) } } }
