@@ -372,3 +372,41 @@ async fn generated_data_engine_agrees_with_plain_sql() {
         t.cleanup().await;
     }
 }
+
+/// "Bộ Công an chủ trì, phối hợp với các bộ, ngành": the group expands to every ministry but the
+/// lead, so Bộ Công an is assigned once, as lead — from a table and from a prose notice alike.
+#[tokio::test]
+async fn a_lead_is_never_its_own_coordinator_when_a_group_expands() {
+    const TABLE: &str = "STT\tTên nhiệm vụ\tChủ trì\tPhối hợp\tThời hạn\n1\tKết nối dữ liệu dân cư\tBộ Công an\tCác bộ, ngành\tQuý II/2026\n";
+    const PROSE: &str = "Số: 9/TB-VPCP\nTHÔNG BÁO\nIII. NHIỆM VỤ\n- Bộ Công an chủ trì, phối hợp với các bộ, ngành, địa phương nghiên cứu sàn đấu giá, hoàn thành trong tháng 6/2026.\n";
+    for t in backends().await {
+        for (name, text) in [("bang.txt", TABLE), ("thong-bao.txt", PROSE)] {
+            import_text(&t.db, name, text, name, date!(2026 - 02 - 01)).await;
+            let rows: Vec<(String, String)> = tiendo_store::sqlx::query_as(
+                "SELECT ag.code, a.role FROM assignments a JOIN agencies ag ON ag.id = a.agency_id JOIN tasks tk ON tk.id = a.task_id JOIN documents d ON d.id = tk.document_id WHERE d.doc_key = $1 AND ag.code = 'BCA'",
+            )
+            .bind(name)
+            .fetch_all(t.db.pool())
+            .await
+            .expect("assignments");
+            assert_eq!(
+                rows,
+                [("BCA".to_string(), "lead".to_string())],
+                "{} {name}",
+                t.label
+            );
+            let coordinators: i64 = tiendo_store::sqlx::query_scalar(
+                "SELECT COUNT(*) FROM assignments a JOIN tasks tk ON tk.id = a.task_id JOIN documents d ON d.id = tk.document_id WHERE d.doc_key = $1 AND a.role = 'coordinator'",
+            )
+            .bind(name)
+            .fetch_one(t.db.pool())
+            .await
+            .expect("count");
+            assert!(
+                coordinators > 10,
+                "the other ministries coordinate: {coordinators}"
+            );
+        }
+        t.cleanup().await;
+    }
+}

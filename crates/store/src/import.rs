@@ -361,6 +361,14 @@ impl Db {
             }
             let mut seen: HashSet<(i64, Role)> = HashSet::new();
             wanted.retain(|w| seen.insert((w.agency_id, w.role)));
+            // A lead is never also its own coordinator ("Bộ Công an chủ trì, phối hợp các bộ,
+            // ngành": the group's expansion leaves the lead out).
+            let leads: HashSet<i64> = wanted
+                .iter()
+                .filter(|w| w.role == Role::Lead)
+                .map(|w| w.agency_id)
+                .collect();
+            wanted.retain(|w| w.role == Role::Lead || !leads.contains(&w.agency_id));
             // What the task had before: an agency added (or brought back) by a later version of
             // the appendix is assigned from the day that version describes.
             let before: Vec<(i64, String, i64)> = if matched.is_some() {
