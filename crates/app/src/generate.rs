@@ -372,6 +372,52 @@ pub fn appendix_docx(reg: &Registry, tasks: usize, seed: u64) -> anyhow::Result<
     )?)
 }
 
+/// A generated conclusion notice in prose, as the committee writes one: letterhead, sections,
+/// and one bullet per task ("- Giao Bộ X chủ trì, phối hợp với Bộ Y …, hoàn thành …"), for the
+/// benchmark of the prose reader at the size of a long letter.
+pub fn notice_text(reg: &Registry, tasks: usize, seed: u64) -> String {
+    let g = generate(reg, tasks, seed, 0.0);
+    let name_of = |code: &str| reg.agency(code).map(|a| a.name.clone()).unwrap_or_default();
+    let mut coordinators: Vec<Vec<String>> = vec![Vec::new(); g.tasks.len()];
+    for a in &g.assignments {
+        if a.role == Role::Coordinator
+            && let Some(list) = coordinators.get_mut(a.task)
+        {
+            list.push(name_of(&a.agency_code));
+        }
+    }
+    let mut out = String::from(
+        "VĂN PHÒNG CHÍNH PHỦ\nSố: 999/TB-VPCP\nHà Nội, ngày 20 tháng 11 năm 2025\nTHÔNG BÁO\nKết luận của Ban Chỉ đạo (dữ liệu sinh)\nIII. NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM\n",
+    );
+    let mut section = String::new();
+    let mut numeral = 0;
+    for (t, coordinators) in g.tasks.iter().zip(coordinators) {
+        if t.headings[0] != section {
+            section = t.headings[0].clone();
+            numeral += 1;
+            out.push_str(&format!("{numeral}. Về {}\n", section.to_lowercase()));
+        }
+        let with = if coordinators.is_empty() {
+            String::new()
+        } else {
+            format!(", phối hợp với {}", coordinators.join(", "))
+        };
+        let deadline = match t.kind {
+            DeadlineKind::Recurring => "nhiệm vụ thường xuyên".to_string(),
+            DeadlineKind::Conditional => String::new(),
+            _ => format!("hoàn thành {}", t.deadline_raw.to_lowercase()),
+        };
+        let sep = if deadline.is_empty() { "" } else { ", " };
+        out.push_str(&format!(
+            "- Giao {} chủ trì{with} {}{sep}{deadline}.\n",
+            t.lead_raw,
+            t.name.to_lowercase()
+        ));
+    }
+    out.push_str("Văn phòng Chính phủ trân trọng thông báo để các cơ quan biết, thực hiện./.\nNơi nhận:\n- Như trên;\n");
+    out
+}
+
 fn roman(n: usize) -> &'static str {
     ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
         .get(n.saturating_sub(1))

@@ -43,6 +43,9 @@ struct Args {
     /// Runs of each report.
     #[arg(long, default_value_t = 5)]
     report_runs: usize,
+    /// Only the import-preview timings (no national data set is built).
+    #[arg(long)]
+    imports_only: bool,
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -93,6 +96,12 @@ async fn main() -> anyhow::Result<()> {
     println!("database: {}", tiendo_store::redact_url(&url));
     let db = Db::connect(&url).await?;
     let reg = db.load_registry().await?.registry;
+    if args.imports_only {
+        import_timings(&reg, &tmp)?;
+        db.pool().close().await;
+        std::fs::remove_dir_all(&tmp).ok();
+        return Ok(());
+    }
 
     let t = Instant::now();
     let g =
@@ -189,49 +198,7 @@ async fn main() -> anyhow::Result<()> {
     );
 
     if !args.no_import {
-        let exe = std::env::current_exe()?;
-        let tiendo = exe.with_file_name("tiendo");
-        if !tiendo.exists() {
-            println!(
-                "(import timings skipped: build the tiendo binary first: cargo build --release)"
-            );
-        } else {
-            let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../testdata/samples/plan-2026-appendix-2.docx");
-            let big = tmp.join("generated-5000.docx");
-            std::fs::write(&big, tiendo_app::generate::appendix_docx(&reg, 5000, 99)?)?;
-            for (label, file, runs) in [
-                ("98-task Word sample", sample, 21),
-                ("5,000-task generated Word file", big, 7),
-            ] {
-                let mut times = Vec::new();
-                for _ in 0..runs {
-                    let t = Instant::now();
-                    let out = Command::new(&tiendo)
-                        .current_dir(&tmp)
-                        .args([
-                            "import",
-                            "--dry-run",
-                            "--format",
-                            "json",
-                            "--reported-on",
-                            "2026-02-15",
-                        ])
-                        .arg(&file)
-                        .output()?;
-                    times.push(t.elapsed());
-                    anyhow::ensure!(
-                        out.status.success(),
-                        "import failed: {}",
-                        String::from_utf8_lossy(&out.stderr)
-                    );
-                }
-                println!(
-                    "import preview, {label} (whole process): {} (median of {runs})",
-                    ms(median(times))
-                );
-            }
-        }
+        import_timings(&reg, &tmp)?;
     }
     if !args.no_reports {
         reports(&db, &book, &doc_key, &url, &tmp, args.report_runs).await?;
@@ -551,6 +518,78 @@ async fn reports(
             );
         }
         println!("| `tiendo {label}` | {} |", ms(median(times)));
+    }
+    Ok(())
+}
+
+/// Import previews as whole `tiendo import --dry-run --format json` processes: the Word sample,
+/// a generated 5,000-task Word appendix, the prose notices, and a generated 5,000-task letter.
+fn import_timings(
+    reg: &tiendo_domain::agency::Registry,
+    tmp: &std::path::Path,
+) -> anyhow::Result<()> {
+    let exe = std::env::current_exe()?;
+    let tiendo = exe.with_file_name("tiendo");
+    if !tiendo.exists() {
+        println!("(import timings skipped: build the tiendo binary first: cargo build --release)");
+        return Ok(());
+    }
+    let samples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/samples");
+    let big = tmp.join("generated-5000.docx");
+    std::fs::write(&big, tiendo_app::generate::appendix_docx(reg, 5000, 99)?)?;
+    let letter = tmp.join("generated-letter-5000.txt");
+    std::fs::write(&letter, tiendo_app::generate::notice_text(reg, 5000, 99))?;
+    for (label, file, runs) in [
+        (
+            "98-task Word sample",
+            samples.join("plan-2026-appendix-2.docx"),
+            21,
+        ),
+        ("5,000-task generated Word file", big, 7),
+        (
+            "prose notice 624/TB-VPCP (text)",
+            samples.join("conclusion-624-TB-VPCP-2025-11.txt"),
+            21,
+        ),
+        (
+            "prose notice 292/TB-VPCP (text)",
+            samples.join("conclusion-292-TB-VPCP-2025-06.txt"),
+            21,
+        ),
+        ("5,000-task generated prose letter", letter, 7),
+    ] {
+        let mut times = Vec::new();
+        let mut tasks = 0;
+        for _ in 0..runs {
+            let t = Instant::now();
+            let out = Command::new(&tiendo)
+                .current_dir(tmp)
+                .args([
+                    "import",
+                    "--dry-run",
+                    "--format",
+                    "json",
+                    "--reported-on",
+                    "2026-02-15",
+                ])
+                .arg(&file)
+                .output()?;
+            times.push(t.elapsed());
+            anyhow::ensure!(
+                out.status.success(),
+                "import failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+            tasks = v["documents"][0]["tasks"]
+                .as_array()
+                .map(|a| a.len())
+                .unwrap_or(0);
+        }
+        println!(
+            "import preview, {label} ({tasks} tasks, whole process): {} (median of {runs})",
+            ms(median(times))
+        );
     }
     Ok(())
 }
