@@ -314,21 +314,26 @@ pub fn generate(reg: &Registry, tasks: usize, seed: u64, reports_per_assignment:
     g
 }
 
+/// The coordinating agencies of each generated task, by their official names.
+fn coordinator_names(reg: &Registry, g: &Generated) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = vec![Vec::new(); g.tasks.len()];
+    for a in &g.assignments {
+        if a.role == Role::Coordinator
+            && let (Some(list), Some(agency)) = (out.get_mut(a.task), reg.agency(&a.agency_code))
+        {
+            list.push(agency.name.clone());
+        }
+    }
+    out
+}
+
 /// A generated plan as the committee writes its appendices in Word: a title, the task table
 /// (TT | Tên nhiệm vụ | Chủ trì | Phối hợp | Kết quả | Thời hạn | Căn cứ giao) and a section row
 /// above each group of tasks. `tiendo import` reads it back like a real appendix.
 pub fn appendix_docx(reg: &Registry, tasks: usize, seed: u64) -> anyhow::Result<Vec<u8>> {
     use tiendo_office::writer::{Row, table_docx};
     let g = generate(reg, tasks, seed, 0.0);
-    let name_of = |code: &str| reg.agency(code).map(|a| a.name.clone()).unwrap_or_default();
-    let mut coordinators: Vec<Vec<String>> = vec![Vec::new(); g.tasks.len()];
-    for a in &g.assignments {
-        if a.role == Role::Coordinator
-            && let Some(list) = coordinators.get_mut(a.task)
-        {
-            list.push(name_of(&a.agency_code));
-        }
-    }
+    let coordinators = coordinator_names(reg, &g);
     let mut rows = Vec::new();
     let mut section = String::new();
     let mut numeral = 0;
@@ -377,15 +382,7 @@ pub fn appendix_docx(reg: &Registry, tasks: usize, seed: u64) -> anyhow::Result<
 /// benchmark of the prose reader at the size of a long letter.
 pub fn notice_text(reg: &Registry, tasks: usize, seed: u64) -> String {
     let g = generate(reg, tasks, seed, 0.0);
-    let name_of = |code: &str| reg.agency(code).map(|a| a.name.clone()).unwrap_or_default();
-    let mut coordinators: Vec<Vec<String>> = vec![Vec::new(); g.tasks.len()];
-    for a in &g.assignments {
-        if a.role == Role::Coordinator
-            && let Some(list) = coordinators.get_mut(a.task)
-        {
-            list.push(name_of(&a.agency_code));
-        }
-    }
+    let coordinators = coordinator_names(reg, &g);
     let mut out = String::from(
         "VĂN PHÒNG CHÍNH PHỦ\nSố: 999/TB-VPCP\nHà Nội, ngày 20 tháng 11 năm 2025\nTHÔNG BÁO\nKết luận của Ban Chỉ đạo (dữ liệu sinh)\nIII. NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM\n",
     );

@@ -127,29 +127,10 @@ impl Db {
         Ok(row.map(user))
     }
 
+    /// The password its owner chose (at the first log-in or later); ends its sessions.
     pub async fn set_password(&self, user_id: i64, password_hash: &str, actor: &str) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
-        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
-            .bind(password_hash)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        Db::audit(
-            &mut tx,
-            actor,
-            "user.password_changed",
-            "user",
-            Some(user_id),
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.replace_password(user_id, password_hash, false, actor)
+            .await
     }
 
     /// Gives an account a new one-time password (changed at its next log-in) and ends its
@@ -160,9 +141,21 @@ impl Db {
         password_hash: &str,
         actor: &str,
     ) -> Result<()> {
+        self.replace_password(user_id, password_hash, true, actor)
+            .await
+    }
+
+    async fn replace_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        one_time: bool,
+        actor: &str,
+    ) -> Result<()> {
         let mut tx = self.pool().begin().await?;
-        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1 WHERE id = $2")
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
             .bind(password_hash)
+            .bind(i64::from(one_time))
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
@@ -170,16 +163,12 @@ impl Db {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        Db::audit(
-            &mut tx,
-            actor,
-            "user.password_reset",
-            "user",
-            Some(user_id),
-            None,
-            None,
-        )
-        .await?;
+        let action = if one_time {
+            "user.password_reset"
+        } else {
+            "user.password_changed"
+        };
+        Db::audit(&mut tx, actor, action, "user", Some(user_id), None, None).await?;
         tx.commit().await?;
         Ok(())
     }
