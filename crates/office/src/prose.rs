@@ -837,7 +837,10 @@ impl Reader<'_> {
         for sentence in sentences(text) {
             let f = fold(&sentence);
             // R9.
-            if f.contains("tran trong thong bao") || f.contains("de cac dong chi biet") {
+            if f.contains("tran trong thong bao")
+                || f.contains("de cac dong chi biet")
+                || (f.contains("thong bao de ") && f.contains(" biet"))
+            {
                 continue;
             }
             // R8.
@@ -951,6 +954,13 @@ impl Reader<'_> {
     fn lettered(&mut self, text: &str, line: usize) {
         let body = text.split_once(") ").map(|(_, b)| b).unwrap_or(text).trim();
         if let Some(colon) = body.find(':') {
+            // "a) Các Bộ: Tư pháp, Y tế … khẩn trương …": the colon is inside the subject (a
+            // shared prefix), not after it.
+            let whole = opening(body, &self.opts, self.on);
+            if whole.lead.is_some() && whole.rest > colon {
+                self.unit(body, None, line, false);
+                return;
+            }
             let subject = body[..colon].trim();
             let refs = self.opts.registry.resolve(subject, Some(self.on));
             let known = refs.first().is_some_and(|r| r.kind != RefKind::Unresolved)
@@ -1112,6 +1122,8 @@ pub fn read_prose(blocks: &[Block], opts: ReadOptions<'_>) -> ProseRead {
         if let Some((h, body)) = heading(&line.text) {
             // "1. Bộ Công an chủ trì …, hoàn thành …": a numbered assignment, not a heading.
             if body.is_none() && !h.descriptive && r.numbered_assignment(&line.text) {
+                // It takes the place of the numbered heading before it ("2. …:" then "3. Giao …").
+                r.headings.retain(|x| x.level < h.level);
                 let rest = line
                     .text
                     .split_once(". ")

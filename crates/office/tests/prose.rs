@@ -190,6 +190,28 @@ fn r4_subjects_after_giao_yeu_cau_and_heads_and_a_new_subject_starts_a_task() {
 }
 
 #[test]
+fn r3_a_shared_prefix_list_in_an_item_and_a_numbered_assignment_after_a_numbered_heading() {
+    let p = notice(concat!(
+        "2. Thời gian tới, yêu cầu các bộ, ngành tập trung thực hiện các nhiệm vụ sau:\n",
+        "a) Các Bộ: Tư pháp, Y tế khẩn trương hoàn thành kết nối dữ liệu, hoàn thành trước ngày 31/3/2026.\n",
+        "b) Bộ Tài chính có trách nhiệm bố trí kinh phí, hoàn thành trong tháng 3/2026.\n",
+        "3. Giao Văn phòng Chính phủ theo dõi, đôn đốc việc thực hiện; định kỳ hằng quý báo cáo Thủ tướng Chính phủ.\n",
+        "Văn phòng Chính phủ thông báo để các cơ quan liên quan biết, thực hiện./.\n",
+    ));
+    let got: Vec<String> = p.tasks.iter().map(|t| leads(t).join("; ")).collect();
+    assert_eq!(
+        got,
+        ["Bộ Tư pháp; Bộ Y tế", "Bộ Tài chính", "Văn phòng Chính phủ"]
+    );
+    assert!(
+        p.tasks[2].headings.is_empty(),
+        "\"3. Giao …\" is not under \"2. …\": {:?}",
+        p.tasks[2].headings
+    );
+    assert_eq!(p.tasks[2].deadline.kind, DeadlineKind::Recurring);
+}
+
+#[test]
 fn r5_statements_of_fact_are_not_tasks() {
     let p = notice(concat!(
         "III. NHIỆM VỤ\n",

@@ -273,8 +273,14 @@ impl Registry {
             return None;
         }
         let mut found: Option<usize> = None;
+        // The first word says what kind of body it is ("Bộ", "Sở", "Cục", "Ban"): "Sở Khoa học
+        // và Công nghệ" is a province's department, not a typo of the ministry.
+        let first = key.split(' ').next().unwrap_or("");
         for (k, targets) in &self.index {
-            if k.len().abs_diff(key.len()) > 1 || !within_one_edit(k, &key) {
+            if k.len().abs_diff(key.len()) > 1
+                || k.split(' ').next().unwrap_or("") != first
+                || !within_one_edit(k, &key)
+            {
                 continue;
             }
             for t in targets {
@@ -558,6 +564,18 @@ mod tests {
                 agency("Thông tấn xã Việt Nam")
             ]
         );
+    }
+
+    #[test]
+    fn a_department_is_not_a_typo_of_the_ministry() {
+        assert_eq!(
+            names("Sở Khoa học và Công nghệ")[0].0,
+            RefKind::Unresolved,
+            "a province's department never becomes the ministry"
+        );
+        assert_eq!(names("Sở Tài chính")[0].0, RefKind::Unresolved);
+        // A real typo inside the name is still corrected.
+        assert_eq!(names("Bộ Tư phap"), vec![agency("Bộ Tư pháp")]);
     }
 
     #[test]
