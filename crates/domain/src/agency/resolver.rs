@@ -49,6 +49,23 @@ impl AgencyRef {
     }
 }
 
+/// A count written in a collective's name ("ubnd 06 thanh pho …", "34 tinh, thanh pho"): the key
+/// with "cac" in its place, and the number.
+fn count_in(key: &str) -> Option<(String, usize)> {
+    let words: Vec<&str> = key.split(' ').collect();
+    let at = words
+        .iter()
+        .position(|w| !w.is_empty() && w.len() <= 4 && w.chars().all(|c| c.is_ascii_digit()))?;
+    let n: usize = words[at].parse().ok()?;
+    let next = words.get(at + 1)?;
+    if !["tinh", "thanh", "bo", "xa", "dia", "so", "co"].contains(next) {
+        return None;
+    }
+    let mut out: Vec<&str> = words.clone();
+    out[at] = "cac";
+    Some((out.join(" "), n))
+}
+
 /// Titles of heads of bodies, folded, as they open a name: "Bộ trưởng Bộ Y tế" is Bộ Y tế.
 const HEAD_TITLES: &[&str] = &[
     "cac dong chi ",
@@ -199,10 +216,29 @@ impl Registry {
                 }
             }
         }
+        // "UBND 06 thành phố trực thuộc trung ương": a collective with its count.
+        let mut counted = None;
+        if targets.is_empty()
+            && let Some((without, n)) = count_in(key)
+            && let Some(t) = self.index.get(&without)
+        {
+            targets = t.clone();
+            counted = Some(n);
+        } else if let Some((_, n)) = count_in(key) {
+            counted = Some(n);
+        }
         let target = self.pick(&targets, on)?;
         let mut r = self.make_ref(target, raw, on);
         if let Some(u) = unit {
             r.unit = Some(u.to_string());
+        }
+        if let (Some(n), Target::Group(i), Some(d)) = (counted, target, on) {
+            let members = self.members(&self.group_at(i).code, d).len();
+            if members != n {
+                r.note = Some(format!(
+                    "văn bản ghi {n}, danh mục có {members} cơ quan vào ngày này"
+                ));
+            }
         }
         if headed.is_some() && r.note.is_none() {
             r.note = Some(format!("người đứng đầu, tính cho cơ quan: {}", r.name));
@@ -564,6 +600,42 @@ mod tests {
                 agency("Thông tấn xã Việt Nam")
             ]
         );
+    }
+
+    #[test]
+    fn named_collectives_with_a_count_expand_and_the_count_is_checked() {
+        let on = Some(date!(2026 - 02 - 01));
+        let r = reg().resolve("UBND 06 thành phố trực thuộc trung ương", on);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].kind, RefKind::Group);
+        assert_eq!(r[0].name, "Các thành phố trực thuộc Trung ương");
+        assert_eq!(r[0].note, None, "six cities, as the registry has");
+        assert_eq!(
+            reg()
+                .members(r[0].code.as_deref().unwrap_or(""), date!(2026 - 02 - 01))
+                .len(),
+            6
+        );
+        let wrong = reg().resolve("UBND 05 thành phố trực thuộc trung ương", on);
+        assert!(
+            wrong[0]
+                .note
+                .as_deref()
+                .unwrap_or("")
+                .contains("văn bản ghi 5, danh mục có 6"),
+            "{:?}",
+            wrong[0].note
+        );
+        assert_eq!(
+            names("Các thành phố trực thuộc Trung ương")[0].0,
+            RefKind::Group
+        );
+        assert_eq!(
+            names("Các tỉnh"),
+            vec![(RefKind::Group, "Các tỉnh".to_string())]
+        );
+        let provinces = reg().resolve("34 tỉnh, thành phố", on);
+        assert_eq!(provinces[0].note, None, "34 on this date");
     }
 
     #[test]
