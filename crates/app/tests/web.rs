@@ -1362,3 +1362,44 @@ async fn the_difficulties_report_groups_ministries_and_localities() {
     );
     t.cleanup().await;
 }
+
+/// The agency filter of the task list lists agencies in Vietnamese order: "Bộ Công an" before
+/// "Bộ Công Thương", every "Đ…" after every "D…" and before "E…".
+#[tokio::test]
+async fn agency_pickers_are_in_vietnamese_order() {
+    for t in backends().await {
+        user(&t.db, "tt", "standing", None, "mat-khau-tt-01").await;
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let mut b = Browser::new(state);
+        b.login("tt", "mat-khau-tt-01").await;
+        let page = b.get("/nhiem-vu").await;
+        let select = page
+            .body
+            .split("name=\"co_quan\"")
+            .nth(1)
+            .and_then(|s| s.split("</select>").next())
+            .expect("the agency filter");
+        let names: Vec<&str> = select
+            .split("\">")
+            .skip(1)
+            .filter_map(|s| s.split("</option>").next())
+            .filter(|s| *s != "Tất cả")
+            .collect();
+        let at = |n: &str| {
+            names
+                .iter()
+                .position(|x| *x == n)
+                .unwrap_or_else(|| panic!("{n} in {names:?}"))
+        };
+        assert!(at("Bộ Công an") < at("Bộ Công Thương"), "{}", t.label);
+        assert!(at("Bộ Y tế") < at("Đài Truyền hình Việt Nam"));
+        let first_d = names.iter().position(|n| n.starts_with('Đ')).expect("Đ");
+        assert!(
+            names[..first_d]
+                .iter()
+                .all(|n| !n.starts_with('Đ') && !n.starts_with('E')),
+            "{names:?}"
+        );
+        t.cleanup().await;
+    }
+}

@@ -172,8 +172,98 @@ pub fn clean_cell(text: &str) -> String {
     join_paragraphs(stripped.split(['\n', '\r']))
 }
 
+/// The order of the Vietnamese alphabet: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x
+/// y (f j w z among them by Latin order), tone marks after the letters (none, huyền, hỏi, ngã,
+/// sắc, nặng), case last. "Bộ Công an" comes before "Bộ Công Thương", "Đ" after every "D".
+pub fn vietnamese_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    sort_key(a).cmp(&sort_key(b))
+}
+
+/// The key [`vietnamese_cmp`] compares: letters, then tones, then case.
+pub fn sort_key(text: &str) -> (Vec<u32>, Vec<u8>, Vec<bool>) {
+    const ALPHABET: &str = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz";
+    let mut letters = Vec::new();
+    let mut tones = Vec::new();
+    let mut upper = Vec::new();
+    for ch in text.nfc() {
+        let mut parts = std::iter::once(ch).nfd();
+        let Some(base) = parts.next() else { continue };
+        let mut letter = base.to_lowercase().next().unwrap_or(base);
+        let mut tone = 0u8;
+        for m in parts {
+            match (letter, m) {
+                ('a', '\u{306}') => letter = 'ă',
+                ('a', '\u{302}') => letter = 'â',
+                ('e', '\u{302}') => letter = 'ê',
+                ('o', '\u{302}') => letter = 'ô',
+                ('o', '\u{31b}') => letter = 'ơ',
+                ('u', '\u{31b}') => letter = 'ư',
+                (_, '\u{300}') => tone = 1,
+                (_, '\u{309}') => tone = 2,
+                (_, '\u{303}') => tone = 3,
+                (_, '\u{301}') => tone = 4,
+                (_, '\u{323}') => tone = 5,
+                _ => {}
+            }
+        }
+        let value = match ALPHABET.chars().position(|c| c == letter) {
+            Some(i) => 1000 + i as u32,
+            None if letter.is_whitespace() => 1,
+            None if letter.is_ascii_digit() => 100 + letter as u32,
+            None => 10_000 + letter as u32,
+        };
+        letters.push(value);
+        tones.push(tone);
+        upper.push(base.is_uppercase());
+    }
+    (letters, tones, upper)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn agency_names_sort_in_vietnamese_order() {
+        let mut v = vec![
+            "Bộ Công Thương",
+            "Đài Truyền hình Việt Nam",
+            "Bộ Công an",
+            "Ủy ban Dân tộc",
+            "Bộ Dân tộc và Tôn giáo",
+            "Bộ Y tế",
+            "Bộ Xây dựng",
+            "Bộ Ngoại giao",
+            "Bộ Nội vụ",
+            "Ban Cơ yếu Chính phủ",
+        ];
+        v.sort_by(|a, b| super::vietnamese_cmp(a, b));
+        assert_eq!(
+            v,
+            [
+                "Ban Cơ yếu Chính phủ",
+                "Bộ Công an",
+                "Bộ Công Thương",
+                "Bộ Dân tộc và Tôn giáo",
+                "Bộ Ngoại giao",
+                "Bộ Nội vụ",
+                "Bộ Xây dựng",
+                "Bộ Y tế",
+                "Đài Truyền hình Việt Nam",
+                "Ủy ban Dân tộc",
+            ]
+        );
+        // Decomposed input sorts as composed.
+        use unicode_normalization::UnicodeNormalization;
+        let nfd: String = "Đà Nẵng".nfd().collect();
+        assert_eq!(
+            super::vietnamese_cmp(&nfd, "Đà Nẵng"),
+            std::cmp::Ordering::Equal
+        );
+        assert_eq!(
+            super::vietnamese_cmp("Dương", "Đà"),
+            std::cmp::Ordering::Less
+        );
+    }
+
     use super::*;
 
     #[test]

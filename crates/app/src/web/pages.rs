@@ -473,7 +473,7 @@ pub async fn tasks(
     let snap = state.snapshot().await;
     let mut agencies: Vec<(&String, &String)> =
         snap.agencies.values().map(|(c, n)| (c, n)).collect();
-    agencies.sort_by(|a, b| a.1.cmp(b.1));
+    agencies.sort_by_cached_key(|a| tiendo_domain::text::sort_key(a.1));
     let overseers = state.db.overseers().await.unwrap_or_default();
     let link = |p: usize| -> String {
         let mut parts = vec![];

@@ -73,7 +73,7 @@ fn role_word(role: &str) -> &'static str {
 /// Agencies for a select: (code, name), by name.
 pub(crate) fn agency_options(snap: &super::Snapshot) -> Vec<(&String, &String)> {
     let mut v: Vec<(&String, &String)> = snap.agencies.values().map(|(c, n)| (c, n)).collect();
-    v.sort_by(|a, b| a.1.cmp(b.1));
+    v.sort_by_cached_key(|a| tiendo_domain::text::sort_key(a.1));
     v
 }
 
