@@ -234,11 +234,7 @@ pub fn generate(reg: &Registry, tasks: usize, seed: u64, reports_per_assignment:
                 handler: rng
                     .random_bool(0.7)
                     .then(|| pick(&mut rng, &ministries).clone()),
-                text: format!(
-                    "Vướng mắc về {} (nhiệm vụ {})",
-                    pick(&mut rng, TOPICS),
-                    i + 1
-                ),
+                text: format!("Vướng mắc {} (nhiệm vụ {})", pick(&mut rng, TOPICS), i + 1),
                 raised_on,
                 answer_due,
                 answered_on: (rng.random_bool(0.75) && answered_on < today).then_some(answered_on),
