@@ -261,6 +261,12 @@ static DEADLINE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("static regex")
 });
+/// A list marker alone in a cell: "1.", "2.1.", "a)", "(1)", "IV.", "-", "•".
+static LIST_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[ivxlc]+\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|\(\d{1,2}\)|[-•+–*])$")
+        .expect("static regex")
+});
+
 /// What a conversion to text leaves in it: "[bookmark: _Hlk…]", "[image: ]", "[footnoteRef:15]".
 static CONVERSION_MARKS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\[(?:bookmark|image|footnoteRef)[^\]]*\]").expect("static regex")
@@ -324,6 +330,11 @@ fn lines(blocks: &[Block]) -> (Vec<Line>, Vec<String>) {
                     match filled.as_slice() {
                         // A line indented by a tab in a text copy is a row of one cell.
                         [one] => push_line(&mut out, one, index),
+                        // "1.<tab>Bộ Công an chủ trì …": a list marker and its text, as Word
+                        // copies a numbered or bulleted paragraph.
+                        [marker, text] if LIST_MARKER.is_match(&fold(marker.trim())) => {
+                            push_line(&mut out, &format!("{} {text}", marker.trim()), index)
+                        }
                         // A table beside prose is the letterhead or a form: read for the
                         // number and date only.
                         _ => letterhead.extend(filled.iter().map(|t| clean(t))),

@@ -115,6 +115,24 @@ fn r2_a_review_reads_only_its_sections_of_tasks_and_proposals() {
 }
 
 #[test]
+fn r3_items_copied_from_word_with_a_tab_after_their_marker_are_read() {
+    let p = notice(concat!(
+        "III.\tNHIỆM VỤ\n",
+        "1.\tBộ Y tế chủ trì triển khai Sổ sức khỏe điện tử, hoàn thành trong tháng 6/2026.\n",
+        "-\tBộ Tư pháp hoàn thành cơ sở dữ liệu hộ tịch trong tháng 9/2026.\n",
+        "a)\tBộ Công an: (1) làm sạch dữ liệu, hoàn thành trong tháng 7/2026; (2) kết nối dữ liệu, hoàn thành trong tháng 8/2026.\n",
+    ));
+    let got: Vec<String> = p.tasks.iter().map(|t| leads(t).join("; ")).collect();
+    assert_eq!(
+        got,
+        ["Bộ Y tế", "Bộ Tư pháp", "Bộ Công an", "Bộ Công an"],
+        "{:?}",
+        p.warnings
+    );
+    assert_eq!(p.tasks[0].headings, ["III. NHIỆM VỤ"]);
+}
+
+#[test]
 fn r3_a_lettered_item_gives_one_task_per_numbered_part() {
     let p = notice(concat!(
         "III. NHIỆM VỤ\n",
