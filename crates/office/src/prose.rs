@@ -287,17 +287,13 @@ struct Line {
     bullet: bool,
 }
 
+/// The marks that open a bullet.
+const BULLETS: &[&str] = &["- ", "• ", "+ ", "– ", "* "];
+
 fn markdown_free(raw: &str) -> String {
-    let mut t = raw.trim().to_string();
-    t = t.replace("**", "");
+    let t = raw.trim().replace("**", "");
     let t = t.trim_start_matches('#').trim();
-    let t = t
-        .strip_prefix("- ")
-        .or_else(|| t.strip_prefix("• "))
-        .or_else(|| t.strip_prefix("+ "))
-        .or_else(|| t.strip_prefix("– "))
-        .or_else(|| t.strip_prefix("* "))
-        .unwrap_or(t);
+    let t = BULLETS.iter().find_map(|b| t.strip_prefix(b)).unwrap_or(t);
     clean(t)
 }
 
@@ -368,7 +364,7 @@ fn push_line(out: &mut Vec<Line>, raw: &str, index: usize) {
         prev.text.push_str(&text);
         return;
     }
-    let bullet = ["- ", "• ", "+ ", "– ", "* "]
+    let bullet = BULLETS
         .iter()
         .any(|b| without_marks.trim_start().starts_with(b));
     out.push(Line {
