@@ -6,9 +6,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow, bail};
 use clap::{Parser, Subcommand, ValueEnum};
+use tiendo_domain::access::UserRole;
 use tiendo_domain::agency::{AgencyKind, RefKind, Registry};
 use tiendo_domain::deadline::{iso, parse_user_date, vn};
 use tiendo_office::{DocumentPreview, ReadOptions};
+use tiendo_service::{Service, accounts, command_line_user, operations};
 use tiendo_store::Db;
 use tiendo_store::import::{ImportInput, ImportSummary};
 use time::Date;
@@ -132,14 +134,19 @@ pub enum Command {
     },
 }
 
+/// A role as typed on the command line, by its code.
+fn parse_role(s: &str) -> Result<UserRole, String> {
+    UserRole::try_from(s.to_string())
+}
+
 #[derive(Subcommand)]
 pub enum UserCommand {
     /// Create an account; prints a one-time password to change at first log-in.
     Add {
         username: String,
         /// admin, standing (standing-agency officer), leader, focal (agency focal point), viewer
-        #[arg(long)]
-        role: String,
+        #[arg(long, value_parser = parse_role)]
+        role: UserRole,
         /// Registry code of the agency (required for focal points).
         #[arg(long)]
         agency: Option<String>,
@@ -609,7 +616,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Report { report } => {
             let db = Db::connect(&cli.database_url).await?;
-            crate::cli_reports::run(&db, report).await
+            crate::report_commands::run(&db, report).await
         }
         Command::Score {
             month,
@@ -620,16 +627,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             place,
         } => {
             let db = Db::connect(&cli.database_url).await?;
-            crate::cli_reports::score(&db, &month, format, output, formula, attached_to, place)
+            crate::report_commands::score(&db, &month, format, output, formula, attached_to, place)
                 .await
         }
         Command::Formula { command } => {
             let db = Db::connect(&cli.database_url).await?;
-            crate::cli_reports::formula(&db, command).await
+            crate::report_commands::formula(&db, command).await
         }
         Command::Meetings { command } => {
             let db = Db::connect(&cli.database_url).await?;
-            crate::cli_reports::meetings(&db, command).await
+            crate::report_commands::meetings(&db, command).await
         }
         Command::Agencies { command } => {
             match command {
@@ -756,13 +763,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         successor: None,
                         committee,
                     };
-                    let db = Db::connect(&cli.database_url).await?;
-                    db.add_agency(&record, "cli").await?;
+                    let service = Service::for_command(Db::connect(&cli.database_url).await?);
+                    operations::add_agency_record(&service, &command_line_user(), &record).await?;
                     println!("Đã thêm cơ quan {code}: {}", record.name);
                 }
                 AgencyCommand::AddAlias { code, alias } => {
-                    let db = Db::connect(&cli.database_url).await?;
-                    db.add_alias(&code, &alias, "cli").await?;
+                    let service = Service::for_command(Db::connect(&cli.database_url).await?);
+                    operations::add_alias(&service, &command_line_user(), &code, &alias).await?;
                     println!("Đã thêm tên gọi \"{alias}\" cho {code}");
                 }
             }
@@ -783,7 +790,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     "Cảnh báo: cookie phiên không có cờ Secure (--plain-http-cookies); chỉ dùng trong mạng nội bộ tin cậy."
                 );
             }
-            crate::web::serve(db, &bind, !plain_http_cookies, |address| {
+            tiendo_web::serve(db, &bind, !plain_http_cookies, |address| {
                 if let Some(start) = &demo {
                     eprint!("{}", crate::demo::sign_in_text(start, address));
                 }
@@ -800,32 +807,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     agency,
                     name,
                 } => {
-                    let password = crate::web::auth::new_password()?;
-                    let hash = crate::web::auth::hash_password(password.clone()).await?;
-                    db.create_user(
+                    let password = accounts::create_account(
+                        &db,
                         &username,
                         name.as_deref().unwrap_or(&username),
-                        &hash,
-                        &role,
+                        role,
                         agency.as_deref(),
-                        true,
                         "cli",
                     )
                     .await?;
                     println!("Đã tạo tài khoản {username}; mật khẩu dùng một lần: {password}");
                 }
                 UserCommand::Token { username, name } => {
-                    let Some(user) = db.user_by_username(&username).await? else {
-                        bail!("không có tài khoản {username}");
-                    };
-                    let token = crate::web::auth::new_token()?;
-                    db.create_api_token(
-                        &crate::web::auth::sha256_hex(&token),
-                        &name,
-                        user.id,
-                        "cli",
-                    )
-                    .await?;
+                    let token = accounts::create_api_token(&db, &username, &name, "cli").await?;
                     println!("{token}");
                     eprintln!(
                         "Mã truy cập API \"{name}\" cho {username} (chỉ hiện một lần): dùng trong tiêu đề Authorization: Bearer …"
@@ -872,7 +866,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(path) = docx {
                 // The registry as seeded; nothing is written to a database.
                 let reg = Registry::default_registry()?;
-                let bytes = crate::generate::appendix_docx(&reg, tasks, seed)?;
+                let bytes = tiendo_generate::appendix_docx(&reg, tasks, seed)?;
                 std::fs::write(&path, bytes)
                     .with_context(|| format!("không ghi được {}", path.display()))?;
                 eprintln!(
@@ -884,7 +878,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let db = Db::connect(&cli.database_url).await?;
             let reg = db.load_registry().await?.registry;
-            let g = crate::generate::generate(&reg, tasks, seed, reports_per_assignment);
+            let g = tiendo_generate::generate(&reg, tasks, seed, reports_per_assignment);
             eprintln!(
                 "Sinh {} nhiệm vụ, {} phân công, {} báo cáo, {} lần gia hạn …",
                 g.tasks.len(),

@@ -1,6 +1,8 @@
 //! `tiendo serve --demo`: an empty database filled with a realistic demonstration data set and one
 //! account per role, so that a new user sees the product at once. Existing data is kept.
 
+use tiendo_domain::access::UserRole;
+use tiendo_service::accounts;
 use tiendo_store::Db;
 
 /// How many tasks the demonstration data set holds (every deadline form, group assignments,
@@ -8,18 +10,23 @@ use tiendo_store::Db;
 pub const DEMO_TASKS: usize = 3000;
 
 /// One account per role: (user name, role, agency code, full name).
-const ACCOUNTS: &[(&str, &str, Option<&str>, &str)] = &[
-    ("admin", "admin", None, "Quản trị hệ thống"),
-    ("thuongtruc", "standing", None, "Cán bộ Cơ quan thường trực"),
-    ("lanhdao", "leader", None, "Lãnh đạo Ban Chỉ đạo"),
-    ("dm.byt", "focal", Some("BYT"), "Đầu mối Bộ Y tế"),
+const ACCOUNTS: &[(&str, UserRole, Option<&str>, &str)] = &[
+    ("admin", UserRole::Admin, None, "Quản trị hệ thống"),
+    (
+        "thuongtruc",
+        UserRole::Standing,
+        None,
+        "Cán bộ Cơ quan thường trực",
+    ),
+    ("lanhdao", UserRole::Leader, None, "Lãnh đạo Ban Chỉ đạo"),
+    ("dm.byt", UserRole::Focal, Some("BYT"), "Đầu mối Bộ Y tế"),
     (
         "dm.hanoi",
-        "focal",
+        UserRole::Focal,
         Some("P_HANOI"),
         "Đầu mối Thành phố Hà Nội",
     ),
-    ("xem", "viewer", None, "Người xem"),
+    ("xem", UserRole::Viewer, None, "Người xem"),
 ];
 
 /// What the demonstration start did: whether it generated data, and how to sign in.
@@ -48,7 +55,7 @@ pub async fn prepare(db: &Db, progress: &mut dyn FnMut(&str)) -> anyhow::Result<
             "Cơ sở dữ liệu trống: sinh bộ dữ liệu minh họa ({DEMO_TASKS} nhiệm vụ) …"
         ));
         let registry = db.load_registry().await?.registry;
-        let data = crate::generate::generate(&registry, DEMO_TASKS, 2026, 3.0);
+        let data = tiendo_generate::generate(&registry, DEMO_TASKS, 2026, 3.0);
         db.bulk_insert(&data, &mut |_, _, _| {}).await?;
         generated = Some(db.counts().await?.tasks);
     }
@@ -56,23 +63,16 @@ pub async fn prepare(db: &Db, progress: &mut dyn FnMut(&str)) -> anyhow::Result<
     for &(username, role, agency, full_name) in ACCOUNTS {
         let password = match db.user_by_username(username).await? {
             None => {
-                let password = crate::web::auth::new_password()?;
-                let hash = crate::web::auth::hash_password(password.clone()).await?;
-                db.create_user(username, full_name, &hash, role, agency, true, "demo")
-                    .await?;
-                Some(password)
+                Some(accounts::create_account(db, username, full_name, role, agency, "demo").await?)
             }
             Some(user) if user.must_change_password => {
-                let password = crate::web::auth::new_password()?;
-                let hash = crate::web::auth::hash_password(password.clone()).await?;
-                db.reset_password(user.id, &hash, "demo").await?;
-                Some(password)
+                Some(accounts::reset_to_one_time_password(db, user.id, "demo").await?)
             }
             Some(_) => None,
         };
         accounts.push(DemoAccount {
             username: username.into(),
-            role: role.into(),
+            role: role.code().into(),
             full_name: full_name.into(),
             one_time_password: password,
         });

@@ -1,8 +1,8 @@
-//! The `tiendo` application: command line, data generator. The web application lives in `web`.
+//! The `tiendo` command line: every subcommand ([`cli`]), the report commands
+//! ([`report_commands`]) and `serve --demo`'s data and accounts ([`demo`]). The web application
+//! is `tiendo_web`; what users do is checked in `tiendo_service`; the reports are built by
+//! `tiendo_reports`.
 
 pub mod cli;
-pub mod cli_reports;
 pub mod demo;
-pub mod generate;
-pub mod reports;
-pub mod web;
+pub mod report_commands;

@@ -7,9 +7,9 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{backends, import_text};
-use tiendo_app::reports;
 use tiendo_domain::model::{ReportedStatus, Role};
 use tiendo_domain::scoring::Month;
+use tiendo_reports as reports;
 use tiendo_store::Db;
 use tiendo_store::edit::TaskEdit;
 use time::Date;
@@ -325,15 +325,20 @@ async fn editing_a_task_refuses_absurd_values_and_records_before_and_after() {
         let edited = detail
             .history
             .iter()
-            .find(|h| h.2 == "task.edited")
+            .find(|h| h.action == "task.edited")
             .expect("audited");
         assert!(
             edited
-                .3
+                .before
                 .as_deref()
                 .is_some_and(|b| b.contains("Ban hành quy chế chia sẻ dữ liệu"))
         );
-        assert!(edited.4.as_deref().is_some_and(|a| a.contains("khai thác")));
+        assert!(
+            edited
+                .after
+                .as_deref()
+                .is_some_and(|a| a.contains("khai thác"))
+        );
         assert_eq!(
             t.db.overseers().await.expect("overseers"),
             vec!["Phó Thủ tướng Nguyễn Chí Dũng".to_string()]
@@ -720,7 +725,7 @@ async fn every_report_on_generated_data_adds_up() {
     for t in backends().await {
         let db = &t.db;
         let reg = db.load_registry().await.expect("registry").registry;
-        let g = tiendo_app::generate::generate(&reg, 400, 5, 3.0);
+        let g = tiendo_generate::generate(&reg, 400, 5, 3.0);
         let key = g.doc_key.clone();
         let (n_difficulties, n_commitments) = (g.difficulties.len(), g.commitments.len());
         assert!(n_difficulties > 0 && n_commitments > 0, "{}", t.label);

@@ -96,9 +96,9 @@ async fn the_demo_fills_an_empty_database_once_and_prints_how_to_sign_in() {
     assert!(counts.assignments > counts.tasks && counts.reports > 0);
     for (user, role, password) in &listed {
         let stored = db.user_by_username(user).await.expect("read").expect(user);
-        assert_eq!(&stored.role, role);
+        assert_eq!(stored.role.code(), role);
         assert!(stored.must_change_password);
-        let ok = tiendo_app::web::auth::verify_password(
+        let ok = tiendo_service::accounts::verify_password(
             password.clone().expect("printed"),
             stored.password_hash.clone(),
         )
@@ -117,7 +117,7 @@ async fn the_demo_fills_an_empty_database_once_and_prints_how_to_sign_in() {
         .await
         .expect("read")
         .expect("thuongtruc");
-    let chosen = tiendo_app::web::auth::hash_password("mat-khau-rieng-2026".into())
+    let chosen = tiendo_service::accounts::hash_password("mat-khau-rieng-2026".into())
         .await
         .expect("hash");
     db.set_password(standing.id, &chosen, "test")
@@ -153,9 +153,11 @@ async fn the_demo_fills_an_empty_database_once_and_prints_how_to_sign_in() {
         .await
         .expect("read")
         .expect("dm.byt");
-    assert!(tiendo_app::web::auth::verify_password(new_focal, focal.password_hash.clone()).await);
     assert!(
-        !tiendo_app::web::auth::verify_password(old_focal, focal.password_hash.clone()).await,
+        tiendo_service::accounts::verify_password(new_focal, focal.password_hash.clone()).await
+    );
+    assert!(
+        !tiendo_service::accounts::verify_password(old_focal, focal.password_hash.clone()).await,
         "the password printed before no longer works"
     );
     let standing = db
@@ -164,7 +166,7 @@ async fn the_demo_fills_an_empty_database_once_and_prints_how_to_sign_in() {
         .expect("read")
         .expect("thuongtruc");
     assert!(
-        tiendo_app::web::auth::verify_password(
+        tiendo_service::accounts::verify_password(
             "mat-khau-rieng-2026".into(),
             standing.password_hash.clone()
         )
@@ -207,7 +209,7 @@ fn a_generated_appendix_is_a_word_file_that_imports_back_as_its_tasks() {
     // The same generator, read back through Word: every task, its text, lead and deadline as
     // written, under its section; no heading row read as a task.
     let registry = Registry::default_registry().expect("registry");
-    let generated = tiendo_app::generate::generate(&registry, 120, 7, 0.0);
+    let generated = tiendo_generate::generate(&registry, 120, 7, 0.0);
     assert_eq!(tasks.len(), generated.tasks.len());
     let mut kinds = std::collections::BTreeSet::new();
     for (read, made) in tasks.iter().zip(&generated.tasks) {

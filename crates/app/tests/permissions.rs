@@ -10,8 +10,9 @@ use axum::http::{Method, Request, StatusCode, header};
 use common::backends;
 use common::browser::{Browser, hidden, multipart, user};
 use http_body_util::BodyExt;
-use tiendo_app::web::{AppState, auth, router};
+use tiendo_service::accounts as auth;
 use tiendo_store::edit::TaskEdit;
+use tiendo_web::{AppState, router};
 use time::macros::date;
 use tower::ServiceExt;
 
@@ -51,6 +52,27 @@ async fn api(
     let status = resp.status();
     let _ = resp.into_body().collect().await;
     status
+}
+
+/// Whether a request path (its query ignored) is one a route template ("/nhiem-vu/{id}/sua")
+/// answers.
+fn path_matches(template: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or(path);
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    t.len() == p.len()
+        && t.iter()
+            .zip(&p)
+            .all(|(t, p)| t == p || (t.starts_with('{') && t.ends_with('}') && !p.is_empty()))
+}
+
+#[test]
+fn a_route_template_matches_its_paths_only() {
+    assert!(path_matches("/nhiem-vu/{id}/sua", "/nhiem-vu/12/sua"));
+    assert!(path_matches("/co-quan/moi", "/co-quan/moi"));
+    assert!(path_matches("/api/tasks", "/api/tasks?status=open"));
+    assert!(!path_matches("/nhiem-vu/{id}", "/nhiem-vu/12/sua"));
+    assert!(!path_matches("/nhiem-vu/{id}", "/nhiem-vu/"));
+    assert!(!path_matches("/kho-khan", "/kho-khan/1/tra-loi"));
 }
 
 #[tokio::test]
@@ -532,7 +554,48 @@ async fn every_route_for_every_role() {
             let got = api(&state, method.clone(), &path, &tokens[i], Some(&body)).await;
             assert_eq!(got.as_u16(), want[i], "{name} {method} {path}");
         }
+        // Signing out ends the session, whoever it is.
+        let r = b.post("/dang-xuat", &[("csrf", &csrf)]).await;
+        assert_eq!(r.location.as_deref(), Some("/dang-nhap"), "{name}");
+        assert_eq!(
+            b.get("/")
+                .await
+                .location
+                .as_deref()
+                .map(|l| l.starts_with("/dang-nhap")),
+            Some(true),
+            "{name} signed out"
+        );
     }
+
+    // The matrix covers every route the server has: a route added without a case here fails.
+    let mut exercised: Vec<(String, String)> = vec![
+        // Every role signed in through the log-in page and form above, and uploaded a file.
+        ("GET".into(), "/dang-nhap".into()),
+        ("POST".into(), "/dang-nhap".into()),
+        ("POST".into(), "/dang-xuat".into()),
+        ("POST".into(), "/nhap-tep".into()),
+    ];
+    exercised.extend(pages.iter().map(|(p, _)| ("GET".to_string(), p.clone())));
+    exercised.extend(
+        forms
+            .iter()
+            .map(|(p, _, _)| ("POST".to_string(), p.clone())),
+    );
+    exercised.extend(calls.iter().map(|(m, p, _, _)| (m.to_string(), p.clone())));
+    let missing: Vec<String> = tiendo_web::routes()
+        .into_iter()
+        .filter(|(method, template)| {
+            !exercised
+                .iter()
+                .any(|(m, path)| m == method && path_matches(template, path))
+        })
+        .map(|(m, t)| format!("{m} {t}"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes without a case in the matrix: {missing:?}"
+    );
     // A session (not a token) changes data through the API only with its CSRF token in a header.
     let mut b = Browser::new(state.clone());
     b.login("btc", "mat-khau-chung-1").await;

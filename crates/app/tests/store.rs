@@ -150,8 +150,10 @@ async fn a_later_version_updates_the_same_tasks_and_records_what_changed() {
         );
         let history = t.db.history("task", task1).await.expect("history");
         assert!(
-            history.iter().any(|h| h.2 == "task.updated"
-                && h.4.as_deref().is_some_and(|a| a.contains("Quý II/2026"))),
+            history.iter().any(|h| h.action == "task.updated"
+                && h.after
+                    .as_deref()
+                    .is_some_and(|a| a.contains("Quý II/2026"))),
             "{}",
             t.label
         );
@@ -341,7 +343,7 @@ async fn an_import_that_fails_stores_nothing() {
 async fn generated_data_engine_agrees_with_plain_sql() {
     for t in backends().await {
         let reg = t.db.load_registry().await.expect("registry").registry;
-        let g = tiendo_app::generate::generate(&reg, 400, 11, 3.0);
+        let g = tiendo_generate::generate(&reg, 400, 11, 3.0);
         t.db.bulk_insert(&g, &mut |_, _, _| {}).await.expect("bulk");
         let book = t.db.load_status_book().await.expect("book");
         assert!(book.len() > 2000, "{}", t.label);

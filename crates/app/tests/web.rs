@@ -10,7 +10,8 @@ use axum::http::{Request, StatusCode, header};
 use common::browser::{Browser, enc, hidden, multipart, user};
 use common::{backends, import_file, import_text, sample};
 use http_body_util::BodyExt;
-use tiendo_app::web::{AppState, auth, router};
+use tiendo_service::accounts as auth;
+use tiendo_web::{AppState, router};
 use time::macros::date;
 use tower::ServiceExt;
 
@@ -628,7 +629,7 @@ async fn an_agency_reports_asks_for_time_and_the_standing_agency_decides() {
             Some(format!("/nhiem-vu/{task}?tb=da-xu-ly").as_str())
         );
         let history = t.db.history("task", task).await.expect("history");
-        let actions: Vec<&str> = history.iter().map(|h| h.2.as_str()).collect();
+        let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
         for a in ["report.added", "deadline.requested", "deadline.approved"] {
             assert!(actions.contains(&a), "{a} in the history");
         }

@@ -9,7 +9,8 @@ use axum::http::{Request, StatusCode, header};
 use common::browser::{Browser, hidden, user};
 use common::{backends, import_text};
 use http_body_util::BodyExt;
-use tiendo_app::web::{AppState, auth, router};
+use tiendo_service::accounts as auth;
+use tiendo_web::{AppState, router};
 use time::macros::date;
 use tower::ServiceExt;
 

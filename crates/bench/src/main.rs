@@ -104,8 +104,7 @@ async fn main() -> anyhow::Result<()> {
     }
 
     let t = Instant::now();
-    let g =
-        tiendo_app::generate::generate(&reg, args.tasks, args.seed, args.reports_per_assignment);
+    let g = tiendo_generate::generate(&reg, args.tasks, args.seed, args.reports_per_assignment);
     let gen_time = t.elapsed();
     let t = Instant::now();
     let s = db.bulk_insert(&g, &mut |_, _, _| {}).await?;
@@ -217,7 +216,7 @@ async fn reports(
     tmp: &std::path::Path,
     runs: usize,
 ) -> anyhow::Result<()> {
-    use tiendo_app::reports::{self as r, Presentation, everything};
+    use tiendo_reports::{self as r, Presentation, everything};
     let as_of = date!(2026 - 05 - 20);
     let p = Presentation::default();
     let month =
@@ -536,9 +535,9 @@ fn import_timings(
     }
     let samples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/samples");
     let big = tmp.join("generated-5000.docx");
-    std::fs::write(&big, tiendo_app::generate::appendix_docx(reg, 5000, 99)?)?;
+    std::fs::write(&big, tiendo_generate::appendix_docx(reg, 5000, 99)?)?;
     let letter = tmp.join("generated-letter-5000.txt");
-    std::fs::write(&letter, tiendo_app::generate::notice_text(reg, 5000, 99))?;
+    std::fs::write(&letter, tiendo_generate::notice_text(reg, 5000, 99))?;
     for (label, file, runs) in [
         (
             "98-task Word sample",

@@ -6,9 +6,13 @@
 //! - [`status`]: the status of assignments and tasks as of any date.
 //! - [`model`]: shared value types (roles, reported statuses, parsed task rows).
 //! - [`scoring`]: the monthly score of each agency, by a published formula.
+//! - [`import_plan`]: matching a re-imported document to the stored tasks, what changed.
+//! - [`access`]: users' roles and the rule of which tasks each sees.
 
+pub mod access;
 pub mod agency;
 pub mod deadline;
+pub mod import_plan;
 pub mod model;
 pub mod scoring;
 pub mod status;

@@ -14,6 +14,7 @@ pub mod prose;
 pub mod spreadsheet;
 pub mod table;
 pub mod writer;
+pub mod xml;
 
 use std::path::Path;
 

@@ -68,12 +68,7 @@ pub struct OfficialDoc {
     pub sheet: String,
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use crate::xml::escape as esc;
 
 fn vn_date(d: Date) -> String {
     format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
@@ -535,6 +530,33 @@ mod tests {
         assert_eq!(rows[1][0].span, 3);
         assert_eq!(rows[2][1].text, "A & <b>");
         assert_eq!(rows[2][2].text, "31/03/2026");
+    }
+
+    #[test]
+    fn a_control_character_from_the_api_leaves_the_word_file_well_formed() {
+        let mut d = doc();
+        d.title = "PHỤ\u{1} LỤC".into();
+        d.rows.push(TableRow::Cells(vec![
+            Value::Number(2),
+            "Nhiệm vụ\u{1}\u{b} số hai".into(),
+            Value::Text(String::new()),
+        ]));
+        let bytes = d.to_docx().expect("docx");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).expect("zip");
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("word/document.xml").expect("part"),
+            &mut xml,
+        )
+        .expect("utf-8");
+        let bad: Vec<char> = xml
+            .chars()
+            .filter(|c| (*c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r'))
+            .collect();
+        assert!(bad.is_empty(), "{bad:?}");
+        let blocks = crate::docx::read_docx(&bytes).expect("reads back");
+        let text = format!("{blocks:?}");
+        assert!(text.contains("Nhiệm vụ số hai"), "{text}");
     }
 
     #[test]

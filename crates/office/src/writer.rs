@@ -5,12 +5,7 @@ use std::io::Write;
 
 use crate::error::ImportError;
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use crate::xml::escape as esc;
 
 fn para(text: &str) -> String {
     format!(

@@ -114,14 +114,13 @@ impl Db {
         actor: &str,
     ) -> Result<i64> {
         let text = valid_text("nội dung khó khăn, vướng mắc", text)?;
-        let handler: Option<i64> = match handler_code.filter(|c| !c.is_empty()) {
-            Some(c) => Some(
-                self.agency_id(c)
-                    .await?
-                    .ok_or_else(|| StoreError::Invalid(format!("không có cơ quan mã {c}")))?,
-            ),
-            None => None,
-        };
+        let handler: Option<i64> =
+            match handler_code.filter(|c| !c.is_empty()) {
+                Some(c) => Some(self.agency_id(c).await?.ok_or_else(|| {
+                    StoreError::UnknownAgency(format!("không có cơ quan mã {c}"))
+                })?),
+                None => None,
+            };
         let mut tx = self.pool().begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO difficulties (task_id, raising_agency_id, text, state, answer, answer_due, answered_on, created_at, created_by, raised_on)
@@ -183,10 +182,9 @@ impl Db {
                 "hạn trả lời không thể trước hôm nay".into(),
             ));
         }
-        let handler = self
-            .agency_id(handler_code)
-            .await?
-            .ok_or_else(|| StoreError::Invalid(format!("không có cơ quan mã {handler_code}")))?;
+        let handler = self.agency_id(handler_code).await?.ok_or_else(|| {
+            StoreError::UnknownAgency(format!("không có cơ quan mã {handler_code}"))
+        })?;
         let mut tx = self.pool().begin().await?;
         let row: Option<(Option<i64>, String, Option<String>)> =
             sqlx::query_as("SELECT task_id, state, answer_due FROM difficulties WHERE id = $1")
@@ -270,7 +268,7 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?;
             if handles.is_none() {
-                return Err(StoreError::Invalid(
+                return Err(StoreError::NotYours(
                     "cơ quan của bạn không phải cơ quan xử lý khó khăn này".into(),
                 ));
             }

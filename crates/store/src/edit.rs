@@ -203,12 +203,12 @@ impl Db {
                 .fetch_optional(self.pool())
                 .await?;
         let Some((agency, agency_name, valid_to)) = agency else {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::UnknownAgency(format!(
                 "không có cơ quan mã {agency_code} trong danh mục"
             )));
         };
         if valid_to.is_some_and(|v| v < iso(on)) {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::UnknownAgency(format!(
                 "{agency_name} đã hết hiệu lực trong danh mục"
             )));
         }
@@ -234,7 +234,7 @@ impl Db {
         .await?;
         let id = match current {
             Some((_, 1)) => {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::AlreadyAssigned(format!(
                     "{agency_name} đã được giao nhiệm vụ này với vai trò {}",
                     if role == Role::Lead {
                         "chủ trì"

@@ -2,14 +2,17 @@
 //! file (or a later version of the same appendix) updates the same tasks — matched by document and
 //! number, falling back to the name — and records what changed.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
 use serde::Serialize;
 use serde_json::json;
-use tiendo_domain::agency::{AgencyRef, RefKind};
-use tiendo_domain::deadline::iso;
+use tiendo_domain::agency::RefKind;
+use tiendo_domain::deadline::{iso, iso_date};
+use tiendo_domain::import_plan::{
+    StoredTask, TaskPlan, WantedAssignment, joined_raw, plan_tasks, wanted_assignments,
+};
 use tiendo_domain::model::{ParsedTask, ReportedStatus, Role};
 use tiendo_domain::text::name_key;
 use time::Date;
@@ -43,16 +46,6 @@ pub struct ImportSummary {
     pub reports: u64,
     pub unresolved_agencies: u64,
     pub changes: Vec<String>,
-}
-
-/// One wanted assignment.
-#[derive(Debug, Clone)]
-struct Wanted {
-    agency_id: i64,
-    role: Role,
-    via_group: Option<String>,
-    unit: Option<String>,
-    raw: String,
 }
 
 static DOC_SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
@@ -115,6 +108,9 @@ pub(crate) async fn link_basis_documents(
 }
 
 impl Db {
+    /// Stores a document's tasks in one transaction: the plan of
+    /// [`tiendo_domain::import_plan`] (which stored task each row is, what changed, which
+    /// agencies it assigns) applied, every change audited.
     pub async fn import_document(&self, input: ImportInput<'_>) -> Result<ImportSummary> {
         let reg = self.load_registry_for(input.committee).await?;
         let committee = match input.committee {
@@ -127,452 +123,519 @@ impl Db {
         let mut tx = self.pool().begin().await?;
         let ts = now();
         let mut summary = ImportSummary::default();
-
-        let doc_id: i64 = sqlx::query_scalar(
-            "INSERT INTO documents (committee_id, doc_key, symbol, kind, issued_on, issuer, title, file_name, created_at, updated_at)
-             VALUES ($1, $2, NULL, 'appendix', NULL, NULL, $3, $4, $5, $5)
-             ON CONFLICT (committee_id, doc_key) DO UPDATE SET title = COALESCE(excluded.title, documents.title), file_name = excluded.file_name, updated_at = excluded.updated_at
-             RETURNING id",
-        )
-        .bind(committee)
-        .bind(input.doc_key)
-        .bind(input.title.clone())
-        .bind(input.file_name)
-        .bind(&ts)
-        .fetch_one(&mut *tx)
-        .await?;
+        let doc_id = upsert_document(&mut tx, committee, &input, &ts).await?;
         summary.document_id = doc_id;
-
-        type ExistingRow = (
-            i64,
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            String,
-            Option<String>,
-            Option<String>,
-        );
-        let existing: Vec<ExistingRow> = sqlx::query_as(
-            "SELECT id, number, name, name_key, deadline_raw, expected_result, basis, due_on, headings, lead_raw, coordinators_raw FROM tasks WHERE document_id = $1 ORDER BY id",
-        )
-        .bind(doc_id)
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut by_number: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, e) in existing.iter().enumerate() {
-            if !e.1.is_empty() {
-                by_number.entry(e.1.clone()).or_default().push(i);
-            }
-            by_name.entry(e.3.clone()).or_default().push(i);
-        }
-        let mut used: HashSet<usize> = HashSet::new();
-
-        for (pos, t) in input.tasks.iter().enumerate() {
-            if let Some(p) = input.progress
+        let existing = stored_tasks(&mut tx, doc_id).await?;
+        let fields: Vec<StoredTask> = existing.iter().map(|e| e.fields.clone()).collect();
+        let plan = plan_tasks(&fields, input.tasks);
+        let ctx = Apply {
+            input: &input,
+            reg: &reg,
+            committee,
+            doc_id,
+            ts: &ts,
+        };
+        for (pos, (t, p)) in input.tasks.iter().zip(&plan).enumerate() {
+            if let Some(progress) = input.progress
                 && pos > 0
                 && pos % 250 == 0
             {
-                p(pos, input.tasks.len());
+                progress(pos, input.tasks.len());
             }
-            let key = name_key(&t.name);
-            let headings = serde_json::to_string(&t.headings).unwrap_or_else(|_| "[]".into());
-            let extra = serde_json::to_string(&t.extra).unwrap_or_else(|_| "[]".into());
-            let lead_raw = join_raw(&t.lead);
-            let coord_raw = join_raw(&t.coordinators);
-            // Same number and same text first, then same number, then same text.
-            let pick = |cands: Option<&Vec<usize>>,
-                        used: &HashSet<usize>,
-                        want_name: bool|
-             -> Option<usize> {
-                cands?
-                    .iter()
-                    .copied()
-                    .find(|i| !used.contains(i) && (!want_name || existing[*i].3 == key))
-            };
-            let matched = if t.number.is_empty() {
-                pick(by_name.get(&key), &used, false)
-            } else {
-                pick(by_number.get(&t.number), &used, true)
-                    .or_else(|| pick(by_number.get(&t.number), &used, false))
-                    .or_else(|| pick(by_name.get(&key), &used, false))
-            };
-            let due = t.deadline.due.map(iso);
-            let task_id = match matched {
-                Some(i) => {
-                    used.insert(i);
-                    let e = &existing[i];
-                    let before = json!({ "number": e.1, "name": e.2, "deadline": e.4, "expected_result": e.5, "basis": e.6, "headings": e.8, "lead": e.9, "coordinators": e.10 });
-                    let after = json!({ "number": t.number, "name": t.name, "deadline": t.deadline.raw, "expected_result": t.expected_result, "basis": t.basis, "headings": headings, "lead": lead_raw, "coordinators": coord_raw });
-                    let changed: Vec<String> = before
-                        .as_object()
-                        .into_iter()
-                        .flatten()
-                        .filter(|(k, v)| after.get(k.as_str()) != Some(v))
-                        .map(|(k, _)| k.clone())
-                        .collect();
-                    sqlx::query(
-                        "UPDATE tasks SET number = $1, name = $2, name_key = $3, headings = $4, expected_result = $5, basis = $6, extra = $7, lead_raw = $8, coordinators_raw = $9, source = $10, position = $11, updated_at = $12, updated_by = $13, overseer = COALESCE($15, overseer) WHERE id = $14",
-                    )
-                    .bind(&t.number)
-                    .bind(&t.name)
-                    .bind(&key)
-                    .bind(&headings)
-                    .bind(t.expected_result.clone())
-                    .bind(t.basis.clone())
-                    .bind(&extra)
-                    .bind(&lead_raw)
-                    .bind(&coord_raw)
-                    .bind(t.source.clone())
-                    .bind(pos as i64)
-                    .bind(&ts)
-                    .bind(input.actor)
-                    .bind(e.0)
-                    .bind(t.overseer.clone())
-                    .execute(&mut *tx)
-                    .await?;
-                    if e.4 != t.deadline.raw || e.7 != due {
-                        // A new deadline in a later version of the appendix: in force from the date
-                        // the file describes; the original stays in the task's history.
-                        sqlx::query(
-                            "INSERT INTO deadline_changes (task_id, assignment_id, effective_on, kind, due_on, raw, reason, approved_by, state, created_at, created_by)
-                             VALUES ($1, NULL, $2, $3, $4, $5, $6, NULL, 'approved', $7, $8)",
-                        )
-                        .bind(e.0)
-                        .bind(iso(input.reported_on))
-                        .bind(t.deadline.kind.as_str())
-                        .bind(due.clone())
-                        .bind(&t.deadline.raw)
-                        .bind(format!("Thời hạn mới theo tệp {}", input.file_name))
-                        .bind(&ts)
-                        .bind(input.actor)
-                        .execute(&mut *tx)
+            let (task_id, matched) = match p {
+                TaskPlan::New => (ctx.insert_task(&mut tx, t, pos, &mut summary).await?, false),
+                TaskPlan::Existing {
+                    stored,
+                    changed,
+                    new_deadline,
+                } => {
+                    let e = &existing[*stored];
+                    let change = Change {
+                        changed,
+                        new_deadline: *new_deadline,
+                    };
+                    ctx.update_task(&mut tx, e, t, pos, change, &mut summary)
                         .await?;
-                    }
-                    if changed.is_empty() {
-                        summary.tasks_unchanged += 1;
-                    } else {
-                        summary.tasks_updated += 1;
-                        summary.changes.push(format!(
-                            "nhiệm vụ {}: thay đổi {}",
-                            t.number,
-                            changed.join(", ")
-                        ));
-                        Db::audit(
-                            &mut tx,
-                            input.actor,
-                            "task.updated",
-                            "task",
-                            Some(e.0),
-                            Some(&before),
-                            Some(&after),
-                        )
-                        .await?;
-                    }
-                    e.0
-                }
-                None => {
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO tasks (committee_id, document_id, number, name, name_key, headings, expected_result, deadline_raw, deadline_kind, due_on, deadline_before, deadline_note, basis, overseer, secret, parent_task_id, extra, lead_raw, coordinators_raw, source, position, created_at, updated_at, updated_by)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $21, 0, NULL, $14, $15, $16, $17, $18, $19, $19, $20) RETURNING id",
-                    )
-                    .bind(committee)
-                    .bind(doc_id)
-                    .bind(&t.number)
-                    .bind(&t.name)
-                    .bind(&key)
-                    .bind(&headings)
-                    .bind(t.expected_result.clone())
-                    .bind(&t.deadline.raw)
-                    .bind(t.deadline.kind.as_str())
-                    .bind(due.clone())
-                    .bind(i64::from(t.deadline.before))
-                    .bind(t.deadline.note.clone())
-                    .bind(t.basis.clone())
-                    .bind(&extra)
-                    .bind(&lead_raw)
-                    .bind(&coord_raw)
-                    .bind(t.source.clone())
-                    .bind(pos as i64)
-                    .bind(&ts)
-                    .bind(input.actor)
-                    .bind(t.overseer.clone())
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    summary.tasks_created += 1;
-                    Db::audit(
-                        &mut tx,
-                        input.actor,
-                        "task.created",
-                        "task",
-                        Some(id),
-                        None,
-                        Some(
-                            &json!({ "number": t.number, "name": t.name, "file": input.file_name }),
-                        ),
-                    )
-                    .await?;
-                    id
+                    (e.id, true)
                 }
             };
-
-            // The documents the task was assigned by.
             if let Some(basis) = &t.basis {
                 link_basis_documents(&mut tx, committee, task_id, basis, &ts).await?;
             }
-
-            // Agencies the registry could not name: kept as written.
-            sqlx::query("DELETE FROM task_unresolved_agencies WHERE task_id = $1")
-                .bind(task_id)
-                .execute(&mut *tx)
+            record_unresolved(&mut tx, task_id, t, &mut summary).await?;
+            let (assignments, unfinished) = ctx
+                .apply_assignments(&mut tx, task_id, t, matched, &mut summary)
                 .await?;
-            for (role, refs) in [(Role::Lead, &t.lead), (Role::Coordinator, &t.coordinators)] {
-                for r in refs.iter().filter(|r| r.kind == RefKind::Unresolved) {
-                    summary.unresolved_agencies += 1;
-                    sqlx::query("INSERT INTO task_unresolved_agencies (task_id, role, text) VALUES ($1, $2, $3)")
-                        .bind(task_id)
-                        .bind(role.as_str())
-                        .bind(&r.name)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-            }
-
-            // One assignment per agency and role; groups expanded to their members on the date.
-            let mut wanted = expand(&reg, &t.lead, Role::Lead, input.reported_on);
-            wanted.extend(expand(
-                &reg,
-                &t.coordinators,
-                Role::Coordinator,
-                input.reported_on,
-            ));
-            let incomplete = expand(&reg, &t.incomplete_units, Role::Lead, input.reported_on);
-            for w in &incomplete {
-                if !wanted
-                    .iter()
-                    .any(|x| x.agency_id == w.agency_id && x.role == Role::Lead)
-                {
-                    wanted.push(w.clone());
-                }
-            }
-            let mut seen: HashSet<(i64, Role)> = HashSet::new();
-            wanted.retain(|w| seen.insert((w.agency_id, w.role)));
-            // A lead is never also its own coordinator ("Bộ Công an chủ trì, phối hợp các bộ,
-            // ngành": the group's expansion leaves the lead out).
-            let leads: HashSet<i64> = wanted
-                .iter()
-                .filter(|w| w.role == Role::Lead)
-                .map(|w| w.agency_id)
-                .collect();
-            wanted.retain(|w| w.role == Role::Lead || !leads.contains(&w.agency_id));
-            // What the task had before: an agency added (or brought back) by a later version of
-            // the appendix is assigned from the day that version describes.
-            let before: Vec<(i64, String, i64)> = if matched.is_some() {
-                sqlx::query_as("SELECT agency_id, role, active FROM assignments WHERE task_id = $1")
-                    .bind(task_id)
-                    .fetch_all(&mut *tx)
-                    .await?
-            } else {
-                Vec::new()
-            };
-            let mut assignment_ids: Vec<(i64, i64, Role)> = Vec::new();
-            for w in &wanted {
-                let was = before
-                    .iter()
-                    .find(|b| b.0 == w.agency_id && b.1 == w.role.as_str())
-                    .map(|b| b.2 == 1);
-                let newly = matched.is_some() && was != Some(true);
-                let aid: i64 = sqlx::query_scalar(
-                    "INSERT INTO assignments (task_id, agency_id, role, via_group, unit, raw, active, created_at, updated_at, assigned_on)
-                     VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7, $8)
-                     ON CONFLICT (task_id, agency_id, role) DO UPDATE SET active = 1, removed_on = NULL,
-                        assigned_on = CASE WHEN assignments.active = 0 THEN excluded.assigned_on ELSE assignments.assigned_on END,
-                        via_group = excluded.via_group, unit = excluded.unit, raw = excluded.raw, updated_at = excluded.updated_at
-                     RETURNING id",
-                )
-                .bind(task_id)
-                .bind(w.agency_id)
-                .bind(w.role.as_str())
-                .bind(w.via_group.clone())
-                .bind(w.unit.clone())
-                .bind(&w.raw)
-                .bind(&ts)
-                .bind(newly.then(|| iso(input.reported_on)))
-                .fetch_one(&mut *tx)
+            ctx.store_status_reports(&mut tx, t, &assignments, &unfinished, &mut summary)
                 .await?;
-                if newly {
-                    let name = reg.names.get(&w.agency_id).cloned().unwrap_or_default();
-                    summary.changes.push(format!(
-                        "nhiệm vụ {}: thêm {} ({})",
-                        t.number,
-                        name,
-                        w.role.as_str()
-                    ));
-                    Db::audit(
-                        &mut tx,
-                        input.actor,
-                        "assignment.added",
-                        "task",
-                        Some(task_id),
-                        None,
-                        Some(&json!({ "agency": name, "role": w.role.as_str(), "from": iso(input.reported_on) })),
-                    )
-                    .await?;
-                }
-                assignment_ids.push((aid, w.agency_id, w.role));
-            }
-            summary.assignments += assignment_ids.len() as u64;
-            let keep: Vec<i64> = assignment_ids.iter().map(|a| a.0).collect();
-            let active: Vec<(i64, i64, String)> = sqlx::query_as(
-                "SELECT id, agency_id, role FROM assignments WHERE task_id = $1 AND active = 1",
-            )
-            .bind(task_id)
-            .fetch_all(&mut *tx)
-            .await?;
-            for (aid, agency, role) in active.into_iter().filter(|a| !keep.contains(&a.0)) {
-                sqlx::query("UPDATE assignments SET active = 0, removed_on = $1, updated_at = $2 WHERE id = $3")
-                    .bind(iso(input.reported_on))
-                    .bind(&ts)
-                    .bind(aid)
-                    .execute(&mut *tx)
-                    .await?;
-                let name = reg.names.get(&agency).cloned().unwrap_or_default();
-                summary
-                    .changes
-                    .push(format!("nhiệm vụ {}: bỏ {} ({role})", t.number, name));
-                Db::audit(
-                    &mut tx,
-                    input.actor,
-                    "assignment.removed",
-                    "task",
-                    Some(task_id),
-                    Some(&json!({ "agency": name, "role": role })),
-                    Some(&json!({ "removed_on": iso(input.reported_on) })),
-                )
-                .await?;
-            }
-
-            // Status columns become reports dated --reported-on.
-            let reports = status_reports(t, &assignment_ids, &incomplete);
-            // "Đã hoàn thành" without "quá hạn": the document says it was done in time, so it was
-            // done by the due date at the latest; when exactly is unknown.
-            let completed_on = match t.deadline.due {
-                Some(due) if due < input.reported_on => due,
-                _ => input.reported_on,
-            };
-            let source_key = format!("{}#{}", input.doc_key, iso(input.reported_on));
-            for (aid, status, text) in reports {
-                let completed = (status == Some(ReportedStatus::Done)).then(|| iso(completed_on));
-                sqlx::query("DELETE FROM progress_reports WHERE assignment_id = $1 AND reported_on = $2 AND source = 'import' AND source_key = $3")
-                    .bind(aid)
-                    .bind(iso(input.reported_on))
-                    .bind(&source_key)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(
-                    "INSERT INTO progress_reports (assignment_id, reported_on, status, completed_on, text, source, source_key, created_at, created_by)
-                     VALUES ($1, $2, $3, $4, $5, 'import', $6, $7, $8)",
-                )
-                .bind(aid)
-                .bind(iso(input.reported_on))
-                .bind(status.map(|s| s.as_str()))
-                .bind(completed)
-                .bind(text)
-                .bind(&source_key)
-                .bind(&ts)
-                .bind(input.actor)
-                .execute(&mut *tx)
-                .await?;
-                summary.reports += 1;
-            }
         }
-
-        sqlx::query(
-            "INSERT INTO imports (document_id, file_name, reported_on, tasks_created, tasks_updated, assignments, warnings, created_at, created_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(doc_id)
-        .bind(input.file_name)
-        .bind(iso(input.reported_on))
-        .bind(summary.tasks_created as i64)
-        .bind(summary.tasks_updated as i64)
-        .bind(summary.assignments as i64)
-        .bind(serde_json::to_string(input.warnings).unwrap_or_else(|_| "[]".into()))
-        .bind(&ts)
-        .bind(input.actor)
-        .execute(&mut *tx)
-        .await?;
-        Db::audit(
-            &mut tx,
-            input.actor,
-            "document.imported",
-            "document",
-            Some(doc_id),
-            None,
-            Some(&json!({ "file": input.file_name, "tasks": input.tasks.len() })),
-        )
-        .await?;
+        record_import(&mut tx, doc_id, &input, &summary, &ts).await?;
         tx.commit().await?;
         Ok(summary)
     }
 }
 
-fn join_raw(refs: &[AgencyRef]) -> String {
-    refs.iter()
-        .map(|r| r.raw.as_str())
-        .collect::<Vec<_>>()
-        .join("; ")
+type Tx<'t> = sqlx::Transaction<'t, sqlx::Any>;
+
+/// A task of the document as stored, with its id.
+#[derive(sqlx::FromRow)]
+struct ExistingTaskRow {
+    id: i64,
+    number: String,
+    name: String,
+    deadline_raw: String,
+    expected_result: Option<String>,
+    basis: Option<String>,
+    due_on: Option<String>,
+    headings: String,
+    lead_raw: Option<String>,
+    coordinators_raw: Option<String>,
 }
 
-/// Agencies to assign for resolved references: an agency (its successor when it no longer exists
-/// on the date), or every member of a group on the date. Unresolved text assigns nobody.
-fn expand(reg: &StoredRegistry, refs: &[AgencyRef], role: Role, on: Date) -> Vec<Wanted> {
-    let mut out = Vec::new();
-    for r in refs {
-        let Some(code) = &r.code else { continue };
-        match r.kind {
-            RefKind::Agency => {
-                let mut code = code.clone();
-                // Follow successors (a ministry merged in 2025, a province merged on 1 July 2025).
-                for _ in 0..4 {
-                    match reg.registry.agency(&code) {
-                        Some(a) if !a.valid_on(on) && a.successor.is_some() => {
-                            code = a.successor.clone().unwrap_or_default()
-                        }
-                        _ => break,
-                    }
-                }
-                if let Some(&id) = reg.ids.get(&code) {
-                    out.push(Wanted {
-                        agency_id: id,
-                        role,
-                        via_group: None,
-                        unit: r.unit.clone(),
-                        raw: r.raw.clone(),
-                    });
-                }
-            }
-            RefKind::Group => {
-                for m in reg.registry.members(code, on) {
-                    if let Some(&id) = reg.ids.get(&m.code) {
-                        out.push(Wanted {
-                            agency_id: id,
-                            role,
-                            via_group: Some(code.clone()),
-                            unit: None,
-                            raw: r.raw.clone(),
-                        });
-                    }
-                }
-            }
-            RefKind::Unresolved => {}
+struct ExistingTask {
+    id: i64,
+    fields: StoredTask,
+    /// As stored, for the audit log's "before".
+    headings_json: String,
+}
+
+/// What the plan says changed in a stored task.
+struct Change<'p> {
+    changed: &'p [&'static str],
+    new_deadline: bool,
+}
+
+async fn upsert_document(
+    tx: &mut Tx<'_>,
+    committee: i64,
+    input: &ImportInput<'_>,
+    ts: &str,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO documents (committee_id, doc_key, symbol, kind, issued_on, issuer, title, file_name, created_at, updated_at)
+         VALUES ($1, $2, NULL, 'appendix', NULL, NULL, $3, $4, $5, $5)
+         ON CONFLICT (committee_id, doc_key) DO UPDATE SET title = COALESCE(excluded.title, documents.title), file_name = excluded.file_name, updated_at = excluded.updated_at
+         RETURNING id",
+    )
+    .bind(committee)
+    .bind(input.doc_key)
+    .bind(input.title.clone())
+    .bind(input.file_name)
+    .bind(ts)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+async fn stored_tasks(tx: &mut Tx<'_>, doc_id: i64) -> Result<Vec<ExistingTask>> {
+    let rows: Vec<ExistingTaskRow> = sqlx::query_as(
+        "SELECT id, number, name, deadline_raw, expected_result, basis, due_on, headings, lead_raw, coordinators_raw FROM tasks WHERE document_id = $1 ORDER BY id",
+    )
+    .bind(doc_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ExistingTask {
+            id: r.id,
+            fields: StoredTask {
+                number: r.number,
+                name: r.name,
+                deadline_raw: r.deadline_raw,
+                due_on: r.due_on.as_deref().and_then(iso_date),
+                expected_result: r.expected_result,
+                basis: r.basis,
+                headings: serde_json::from_str(&r.headings).unwrap_or_default(),
+                lead_raw: r.lead_raw.unwrap_or_default(),
+                coordinators_raw: r.coordinators_raw.unwrap_or_default(),
+            },
+            headings_json: r.headings,
+        })
+        .collect())
+}
+
+/// Agencies the registry could not name: kept as written.
+async fn record_unresolved(
+    tx: &mut Tx<'_>,
+    task_id: i64,
+    t: &ParsedTask,
+    summary: &mut ImportSummary,
+) -> Result<()> {
+    sqlx::query("DELETE FROM task_unresolved_agencies WHERE task_id = $1")
+        .bind(task_id)
+        .execute(&mut **tx)
+        .await?;
+    for (role, refs) in [(Role::Lead, &t.lead), (Role::Coordinator, &t.coordinators)] {
+        for r in refs.iter().filter(|r| r.kind == RefKind::Unresolved) {
+            summary.unresolved_agencies += 1;
+            sqlx::query(
+                "INSERT INTO task_unresolved_agencies (task_id, role, text) VALUES ($1, $2, $3)",
+            )
+            .bind(task_id)
+            .bind(role.as_str())
+            .bind(&r.name)
+            .execute(&mut **tx)
+            .await?;
         }
     }
-    out
+    Ok(())
+}
+
+async fn record_import(
+    tx: &mut Tx<'_>,
+    doc_id: i64,
+    input: &ImportInput<'_>,
+    summary: &ImportSummary,
+    ts: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO imports (document_id, file_name, reported_on, tasks_created, tasks_updated, assignments, warnings, created_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(doc_id)
+    .bind(input.file_name)
+    .bind(iso(input.reported_on))
+    .bind(summary.tasks_created as i64)
+    .bind(summary.tasks_updated as i64)
+    .bind(summary.assignments as i64)
+    .bind(serde_json::to_string(input.warnings).unwrap_or_else(|_| "[]".into()))
+    .bind(ts)
+    .bind(input.actor)
+    .execute(&mut **tx)
+    .await?;
+    Db::audit(
+        tx,
+        input.actor,
+        "document.imported",
+        "document",
+        Some(doc_id),
+        None,
+        Some(&json!({ "file": input.file_name, "tasks": input.tasks.len() })),
+    )
+    .await
+}
+
+/// One import's context while its plan is applied.
+struct Apply<'a> {
+    input: &'a ImportInput<'a>,
+    reg: &'a StoredRegistry,
+    committee: i64,
+    doc_id: i64,
+    ts: &'a str,
+}
+
+/// An assignment of the task as stored: (id, agency id, role).
+type StoredAssignment = (i64, i64, Role);
+
+impl Apply<'_> {
+    async fn insert_task(
+        &self,
+        tx: &mut Tx<'_>,
+        t: &ParsedTask,
+        pos: usize,
+        summary: &mut ImportSummary,
+    ) -> Result<i64> {
+        let input = self.input;
+        let headings = serde_json::to_string(&t.headings).unwrap_or_else(|_| "[]".into());
+        let extra = serde_json::to_string(&t.extra).unwrap_or_else(|_| "[]".into());
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO tasks (committee_id, document_id, number, name, name_key, headings, expected_result, deadline_raw, deadline_kind, due_on, deadline_before, deadline_note, basis, overseer, secret, parent_task_id, extra, lead_raw, coordinators_raw, source, position, created_at, updated_at, updated_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $21, 0, NULL, $14, $15, $16, $17, $18, $19, $19, $20) RETURNING id",
+        )
+        .bind(self.committee)
+        .bind(self.doc_id)
+        .bind(&t.number)
+        .bind(&t.name)
+        .bind(name_key(&t.name))
+        .bind(&headings)
+        .bind(t.expected_result.clone())
+        .bind(&t.deadline.raw)
+        .bind(t.deadline.kind.as_str())
+        .bind(t.deadline.due.map(iso))
+        .bind(i64::from(t.deadline.before))
+        .bind(t.deadline.note.clone())
+        .bind(t.basis.clone())
+        .bind(&extra)
+        .bind(joined_raw(&t.lead))
+        .bind(joined_raw(&t.coordinators))
+        .bind(t.source.clone())
+        .bind(pos as i64)
+        .bind(self.ts)
+        .bind(input.actor)
+        .bind(t.overseer.clone())
+        .fetch_one(&mut **tx)
+        .await?;
+        summary.tasks_created += 1;
+        Db::audit(
+            tx,
+            input.actor,
+            "task.created",
+            "task",
+            Some(id),
+            None,
+            Some(&json!({ "number": t.number, "name": t.name, "file": input.file_name })),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    async fn update_task(
+        &self,
+        tx: &mut Tx<'_>,
+        e: &ExistingTask,
+        t: &ParsedTask,
+        pos: usize,
+        change: Change<'_>,
+        summary: &mut ImportSummary,
+    ) -> Result<()> {
+        let input = self.input;
+        let headings = serde_json::to_string(&t.headings).unwrap_or_else(|_| "[]".into());
+        let extra = serde_json::to_string(&t.extra).unwrap_or_else(|_| "[]".into());
+        let (lead_raw, coord_raw) = (joined_raw(&t.lead), joined_raw(&t.coordinators));
+        sqlx::query(
+            "UPDATE tasks SET number = $1, name = $2, name_key = $3, headings = $4, expected_result = $5, basis = $6, extra = $7, lead_raw = $8, coordinators_raw = $9, source = $10, position = $11, updated_at = $12, updated_by = $13, overseer = COALESCE($15, overseer) WHERE id = $14",
+        )
+        .bind(&t.number)
+        .bind(&t.name)
+        .bind(name_key(&t.name))
+        .bind(&headings)
+        .bind(t.expected_result.clone())
+        .bind(t.basis.clone())
+        .bind(&extra)
+        .bind(&lead_raw)
+        .bind(&coord_raw)
+        .bind(t.source.clone())
+        .bind(pos as i64)
+        .bind(self.ts)
+        .bind(input.actor)
+        .bind(e.id)
+        .bind(t.overseer.clone())
+        .execute(&mut **tx)
+        .await?;
+        if change.new_deadline {
+            // A new deadline in a later version of the appendix: in force from the date the file
+            // describes; the original stays in the task's history.
+            sqlx::query(
+                "INSERT INTO deadline_changes (task_id, assignment_id, effective_on, kind, due_on, raw, reason, approved_by, state, created_at, created_by)
+                 VALUES ($1, NULL, $2, $3, $4, $5, $6, NULL, 'approved', $7, $8)",
+            )
+            .bind(e.id)
+            .bind(iso(input.reported_on))
+            .bind(t.deadline.kind.as_str())
+            .bind(t.deadline.due.map(iso))
+            .bind(&t.deadline.raw)
+            .bind(format!("Thời hạn mới theo tệp {}", input.file_name))
+            .bind(self.ts)
+            .bind(input.actor)
+            .execute(&mut **tx)
+            .await?;
+        }
+        if change.changed.is_empty() {
+            summary.tasks_unchanged += 1;
+            return Ok(());
+        }
+        summary.tasks_updated += 1;
+        summary.changes.push(format!(
+            "nhiệm vụ {}: thay đổi {}",
+            t.number,
+            change.changed.join(", ")
+        ));
+        let f = &e.fields;
+        let before = json!({ "number": f.number, "name": f.name, "deadline": f.deadline_raw, "expected_result": f.expected_result, "basis": f.basis, "headings": e.headings_json, "lead": f.lead_raw, "coordinators": f.coordinators_raw });
+        let after = json!({ "number": t.number, "name": t.name, "deadline": t.deadline.raw, "expected_result": t.expected_result, "basis": t.basis, "headings": headings, "lead": lead_raw, "coordinators": coord_raw });
+        Db::audit(
+            tx,
+            input.actor,
+            "task.updated",
+            "task",
+            Some(e.id),
+            Some(&before),
+            Some(&after),
+        )
+        .await
+    }
+
+    /// One assignment per agency and role, as the plan wants them; an agency added (or brought
+    /// back) by a later version of the appendix is assigned from the day that version describes,
+    /// one no longer named ends on it. Returns the task's assignments and the unfinished agencies.
+    async fn apply_assignments(
+        &self,
+        tx: &mut Tx<'_>,
+        task_id: i64,
+        t: &ParsedTask,
+        matched: bool,
+        summary: &mut ImportSummary,
+    ) -> Result<(Vec<StoredAssignment>, HashSet<i64>)> {
+        let on = self.input.reported_on;
+        let (wanted, unfinished) = wanted_assignments(&self.reg.registry, t, on);
+        let id_of = |w: &WantedAssignment| self.reg.ids.get(&w.code).copied();
+        let before: Vec<(i64, String, i64)> = if matched {
+            sqlx::query_as("SELECT agency_id, role, active FROM assignments WHERE task_id = $1")
+                .bind(task_id)
+                .fetch_all(&mut **tx)
+                .await?
+        } else {
+            Vec::new()
+        };
+        let mut assignments: Vec<StoredAssignment> = Vec::new();
+        for w in &wanted {
+            let Some(agency_id) = id_of(w) else { continue };
+            let was = before
+                .iter()
+                .find(|b| b.0 == agency_id && b.1 == w.role.as_str())
+                .map(|b| b.2 == 1);
+            let newly = matched && was != Some(true);
+            let aid = self
+                .upsert_assignment(tx, task_id, agency_id, w, newly)
+                .await?;
+            if newly {
+                let name = self.name_of(agency_id);
+                summary.changes.push(format!(
+                    "nhiệm vụ {}: thêm {} ({})",
+                    t.number,
+                    name,
+                    w.role.as_str()
+                ));
+                let after = json!({ "agency": name, "role": w.role.as_str(), "from": iso(on) });
+                Db::audit(
+                    tx,
+                    self.input.actor,
+                    "assignment.added",
+                    "task",
+                    Some(task_id),
+                    None,
+                    Some(&after),
+                )
+                .await?;
+            }
+            assignments.push((aid, agency_id, w.role));
+        }
+        summary.assignments += assignments.len() as u64;
+        self.end_assignments_not_named(tx, task_id, t, &assignments, summary)
+            .await?;
+        Ok((assignments, unfinished.iter().filter_map(id_of).collect()))
+    }
+
+    fn name_of(&self, agency_id: i64) -> String {
+        self.reg.names.get(&agency_id).cloned().unwrap_or_default()
+    }
+
+    async fn upsert_assignment(
+        &self,
+        tx: &mut Tx<'_>,
+        task_id: i64,
+        agency_id: i64,
+        w: &WantedAssignment,
+        newly: bool,
+    ) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO assignments (task_id, agency_id, role, via_group, unit, raw, active, created_at, updated_at, assigned_on)
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7, $8)
+             ON CONFLICT (task_id, agency_id, role) DO UPDATE SET active = 1, removed_on = NULL,
+                assigned_on = CASE WHEN assignments.active = 0 THEN excluded.assigned_on ELSE assignments.assigned_on END,
+                via_group = excluded.via_group, unit = excluded.unit, raw = excluded.raw, updated_at = excluded.updated_at
+             RETURNING id",
+        )
+        .bind(task_id)
+        .bind(agency_id)
+        .bind(w.role.as_str())
+        .bind(w.via_group.clone())
+        .bind(w.unit.clone())
+        .bind(&w.raw)
+        .bind(self.ts)
+        .bind(newly.then(|| iso(self.input.reported_on)))
+        .fetch_one(&mut **tx)
+        .await?)
+    }
+
+    async fn end_assignments_not_named(
+        &self,
+        tx: &mut Tx<'_>,
+        task_id: i64,
+        t: &ParsedTask,
+        keep: &[StoredAssignment],
+        summary: &mut ImportSummary,
+    ) -> Result<()> {
+        let on = iso(self.input.reported_on);
+        let active: Vec<(i64, i64, String)> = sqlx::query_as(
+            "SELECT id, agency_id, role FROM assignments WHERE task_id = $1 AND active = 1",
+        )
+        .bind(task_id)
+        .fetch_all(&mut **tx)
+        .await?;
+        for (aid, agency, role) in active
+            .into_iter()
+            .filter(|a| !keep.iter().any(|k| k.0 == a.0))
+        {
+            sqlx::query(
+                "UPDATE assignments SET active = 0, removed_on = $1, updated_at = $2 WHERE id = $3",
+            )
+            .bind(&on)
+            .bind(self.ts)
+            .bind(aid)
+            .execute(&mut **tx)
+            .await?;
+            let name = self.name_of(agency);
+            summary
+                .changes
+                .push(format!("nhiệm vụ {}: bỏ {} ({role})", t.number, name));
+            Db::audit(
+                tx,
+                self.input.actor,
+                "assignment.removed",
+                "task",
+                Some(task_id),
+                Some(&json!({ "agency": name, "role": role })),
+                Some(&json!({ "removed_on": on })),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Status columns become reports dated `--reported-on`.
+    async fn store_status_reports(
+        &self,
+        tx: &mut Tx<'_>,
+        t: &ParsedTask,
+        assignments: &[StoredAssignment],
+        unfinished: &HashSet<i64>,
+        summary: &mut ImportSummary,
+    ) -> Result<()> {
+        let input = self.input;
+        let on = iso(input.reported_on);
+        // "Đã hoàn thành" without "quá hạn": the document says it was done in time, so it was
+        // done by the due date at the latest; when exactly is unknown.
+        let completed_on = match t.deadline.due {
+            Some(due) if due < input.reported_on => due,
+            _ => input.reported_on,
+        };
+        let source_key = format!("{}#{on}", input.doc_key);
+        for (aid, status, text) in status_reports(t, assignments, unfinished) {
+            let completed = (status == Some(ReportedStatus::Done)).then(|| iso(completed_on));
+            sqlx::query("DELETE FROM progress_reports WHERE assignment_id = $1 AND reported_on = $2 AND source = 'import' AND source_key = $3")
+                .bind(aid)
+                .bind(&on)
+                .bind(&source_key)
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO progress_reports (assignment_id, reported_on, status, completed_on, text, source, source_key, created_at, created_by)
+                 VALUES ($1, $2, $3, $4, $5, 'import', $6, $7, $8)",
+            )
+            .bind(aid)
+            .bind(&on)
+            .bind(status.map(|s| s.as_str()))
+            .bind(completed)
+            .bind(text)
+            .bind(&source_key)
+            .bind(self.ts)
+            .bind(input.actor)
+            .execute(&mut **tx)
+            .await?;
+            summary.reports += 1;
+        }
+        Ok(())
+    }
 }
 
 /// The reports a row's status columns stand for: "Đơn vị chưa hoàn thành" marks those agencies not
@@ -580,12 +643,11 @@ fn expand(reg: &StoredRegistry, refs: &[AgencyRef], role: Role, on: Date) -> Vec
 /// to every lead.
 fn status_reports(
     t: &ParsedTask,
-    assignments: &[(i64, i64, Role)],
-    incomplete: &[Wanted],
+    assignments: &[StoredAssignment],
+    late: &HashSet<i64>,
 ) -> Vec<(i64, Option<ReportedStatus>, Option<String>)> {
     let leads = assignments.iter().filter(|a| a.2 == Role::Lead);
-    if !incomplete.is_empty() {
-        let late: HashSet<i64> = incomplete.iter().map(|w| w.agency_id).collect();
+    if !late.is_empty() {
         let done = if t.status == Some(ReportedStatus::DoneLate) {
             ReportedStatus::DoneLate
         } else {

@@ -4,6 +4,7 @@
 // Rows come back as tuples, one type per query.
 #![allow(clippy::type_complexity)]
 
+pub mod audit;
 pub mod baseline;
 pub mod bulk;
 pub mod difficulties;
@@ -28,14 +29,29 @@ use time::OffsetDateTime;
 
 pub use sqlx;
 
+/// Why the store refused or failed. Each refusal carries its message for people; callers tell
+/// refusals apart by variant, never by their words.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("lỗi cơ sở dữ liệu: {0}")]
     Database(#[from] sqlx::Error),
+    /// A value that makes no sense, or a change the record's state no longer allows.
     #[error("{0}")]
     Invalid(String),
     #[error("không tìm thấy {0}")]
     NotFound(String),
+    /// An agency the registry does not hold, or no longer holds on the date.
+    #[error("{0}")]
+    UnknownAgency(String),
+    /// The agency already has an assignment on this task.
+    #[error("{0}")]
+    AlreadyAssigned(String),
+    /// The user's agency is not the one this record waits for.
+    #[error("{0}")]
+    NotYours(String),
+    /// A document the committee has not issued or imported.
+    #[error("{0}")]
+    UnknownDocument(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -193,54 +209,6 @@ impl Db {
         seed::seed_defaults(self).await
     }
 
-    /// Writes one audit row in the given transaction.
-    pub(crate) async fn audit(
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-        actor: &str,
-        action: &str,
-        entity: &str,
-        entity_id: Option<i64>,
-        before: Option<&serde_json::Value>,
-        after: Option<&serde_json::Value>,
-    ) -> Result<()> {
-        sqlx::query("INSERT INTO audit_log (at, actor, action, entity, entity_id, before_value, after_value) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-            .bind(now())
-            .bind(actor)
-            .bind(action)
-            .bind(entity)
-            .bind(entity_id)
-            .bind(before.map(|v| v.to_string()))
-            .bind(after.map(|v| v.to_string()))
-            .execute(&mut **tx)
-            .await?;
-        Ok(())
-    }
-
-    /// The audit log, newest first: (at, actor, action, entity, entity id, before, after).
-    pub async fn audit_page(
-        &self,
-        limit: i64,
-        offset: usize,
-    ) -> Result<
-        Vec<(
-            String,
-            String,
-            String,
-            String,
-            Option<i64>,
-            Option<String>,
-            Option<String>,
-        )>,
-    > {
-        Ok(sqlx::query_as(
-            "SELECT at, actor, action, entity, entity_id, before_value, after_value FROM audit_log ORDER BY id DESC LIMIT $1 OFFSET $2",
-        )
-        .bind(limit)
-        .bind(offset as i64)
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
     /// The id of an agency by registry code.
     pub async fn agency_id(&self, code: &str) -> Result<Option<i64>> {
         Ok(
@@ -259,21 +227,6 @@ impl Db {
                 .fetch_optional(&self.pool)
                 .await?,
         )
-    }
-
-    /// Audit rows for one entity, oldest first: (at, actor, action, before, after).
-    pub async fn history(
-        &self,
-        entity: &str,
-        entity_id: i64,
-    ) -> Result<Vec<(String, String, String, Option<String>, Option<String>)>> {
-        Ok(sqlx::query_as(
-            "SELECT at, actor, action, before_value, after_value FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY id",
-        )
-        .bind(entity)
-        .bind(entity_id)
-        .fetch_all(&self.pool)
-        .await?)
     }
 }
 

@@ -36,7 +36,7 @@ impl Db {
     ) -> Result<i64> {
         let s = tiendo_domain::text::clean(symbol_or_key);
         if s.is_empty() || s.chars().count() > 200 {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::UnknownDocument(
                 "cần số ký hiệu văn bản (vd: 624/TB-VPCP) hoặc khóa tệp đã nhập".into(),
             ));
         }
@@ -57,7 +57,7 @@ impl Db {
             .map(|x| x.0)
             .filter(|sym| *sym == s)
             .ok_or_else(|| {
-                StoreError::Invalid(format!(
+                StoreError::UnknownDocument(format!(
                     "không có văn bản \"{s}\": cần số ký hiệu (vd: 624/TB-VPCP) hoặc khóa của một tệp đã nhập"
                 ))
             })?;

@@ -563,7 +563,7 @@ pub struct TaskDetail {
     /// (role, text)
     pub unresolved: Vec<(String, String)>,
     /// (at, actor, action, before, after)
-    pub history: Vec<(String, String, String, Option<String>, Option<String>)>,
+    pub history: Vec<crate::audit::AuditEntry>,
 }
 
 impl Db {

@@ -2,6 +2,8 @@
 
 use serde_json::json;
 
+use tiendo_domain::access::UserRole;
+
 use crate::{Db, Result, StoreError, now};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,30 +12,65 @@ pub struct User {
     pub username: String,
     pub full_name: String,
     pub password_hash: String,
-    /// admin, standing, leader, focal, viewer
-    pub role: String,
+    pub role: UserRole,
     pub agency_id: Option<i64>,
     pub must_change_password: bool,
 }
 
-type UserRow = (i64, String, String, String, String, Option<i64>, i64);
-
-fn user(r: UserRow) -> User {
-    User {
-        id: r.0,
-        username: r.1,
-        full_name: r.2,
-        password_hash: r.3,
-        role: r.4,
-        agency_id: r.5,
-        must_change_password: r.6 != 0,
+impl User {
+    /// The standing agency's powers (administrators have them too).
+    pub fn is_standing(&self) -> bool {
+        self.role.is_standing()
     }
+
+    /// Whether this user may see a task ([`UserRole::sees_task`]).
+    pub fn sees_task(&self, secret: bool, assigned: impl FnOnce() -> bool) -> bool {
+        self.role.sees_task(secret, assigned)
+    }
+
+    /// The agency a focal point speaks for; `None` for every other role.
+    pub fn own_agency(&self) -> Option<i64> {
+        self.agency_id.filter(|_| self.role == UserRole::Focal)
+    }
+}
+
+/// An account as the `users` table holds it.
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    username: String,
+    full_name: String,
+    password_hash: String,
+    #[sqlx(try_from = "String")]
+    role: UserRole,
+    agency_id: Option<i64>,
+    must_change_password: i64,
+}
+
+impl From<UserRow> for User {
+    fn from(r: UserRow) -> User {
+        User {
+            id: r.id,
+            username: r.username,
+            full_name: r.full_name,
+            password_hash: r.password_hash,
+            role: r.role,
+            agency_id: r.agency_id,
+            must_change_password: r.must_change_password != 0,
+        }
+    }
+}
+
+/// A live session: its user and its CSRF token.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    csrf: String,
 }
 
 const USER_COLUMNS: &str =
     "u.id, u.username, u.full_name, u.password_hash, u.role, u.agency_id, u.must_change_password";
-
-pub const ROLES: &[&str] = &["admin", "standing", "leader", "focal", "viewer"];
 
 impl Db {
     pub async fn user_count(&self) -> Result<i64> {
@@ -49,7 +86,7 @@ impl Db {
         username: &str,
         full_name: &str,
         password_hash: &str,
-        role: &str,
+        role: UserRole,
         agency_code: Option<&str>,
         must_change_password: bool,
         actor: &str,
@@ -66,11 +103,6 @@ impl Db {
                     .into(),
             ));
         }
-        if !ROLES.contains(&role) {
-            return Err(StoreError::Invalid(format!(
-                "vai trò không hợp lệ: {role} (admin, standing, leader, focal, viewer)"
-            )));
-        }
         let agency_id: Option<i64> = match agency_code {
             Some(code) => Some(
                 self.agency_id(code)
@@ -79,7 +111,7 @@ impl Db {
             ),
             None => None,
         };
-        if role == "focal" && agency_id.is_none() {
+        if role == UserRole::Focal && agency_id.is_none() {
             return Err(StoreError::Invalid(
                 "đầu mối phải gắn với một cơ quan (--agency)".into(),
             ));
@@ -92,7 +124,7 @@ impl Db {
         .bind(&username)
         .bind(tiendo_domain::text::clean(full_name))
         .bind(password_hash)
-        .bind(role)
+        .bind(role.code())
         .bind(agency_id)
         .bind(i64::from(must_change_password))
         .bind(now())
@@ -110,7 +142,7 @@ impl Db {
             "user",
             Some(id),
             None,
-            Some(&json!({ "username": username, "role": role, "agency": agency_code })),
+            Some(&json!({ "username": username, "role": role.code(), "agency": agency_code })),
         )
         .await?;
         tx.commit().await?;
@@ -124,7 +156,7 @@ impl Db {
             .bind(username.trim().to_lowercase())
             .fetch_optional(self.pool())
             .await?;
-        Ok(row.map(user))
+        Ok(row.map(User::from))
     }
 
     /// The password its owner chose (at the first log-in or later); ends its sessions.
@@ -196,21 +228,12 @@ impl Db {
         let sql = format!(
             "SELECT {USER_COLUMNS}, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1"
         );
-        let row: Option<(
-            i64,
-            String,
-            String,
-            String,
-            String,
-            Option<i64>,
-            i64,
-            String,
-        )> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let row: Option<SessionRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(token_hash)
             .bind(now())
             .fetch_optional(self.pool())
             .await?;
-        Ok(row.map(|r| (user((r.0, r.1, r.2, r.3, r.4, r.5, r.6)), r.7)))
+        Ok(row.map(|r| (User::from(r.user), r.csrf)))
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
@@ -305,6 +328,6 @@ impl Db {
             .bind(token_hash)
             .fetch_optional(self.pool())
             .await?;
-        Ok(row.map(user))
+        Ok(row.map(User::from))
     }
 }

@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use tiendo_app::web::{AppState, auth, router};
+use tiendo_service::accounts as auth;
 use tiendo_store::Db;
+use tiendo_web::{AppState, router};
 use tower::ServiceExt;
 
 /// A browser: keeps cookies, follows nothing by itself.
@@ -132,6 +133,7 @@ pub async fn user(db: &Db, name: &str, role: &str, agency: Option<&str>, passwor
     let hash = auth::hash_password(password.to_string())
         .await
         .expect("hash");
+    let role = tiendo_domain::access::UserRole::parse(role).expect("role");
     db.create_user(name, name, &hash, role, agency, false, "test")
         .await
         .expect("user");

@@ -1,5 +1,5 @@
 //! `tiendo report …`, `tiendo score`, `tiendo formula …`, `tiendo meetings …`: the reports of
-//! [`crate::reports`] on the command line, as JSON, text, Word or Excel.
+//! [`tiendo_reports`] on the command line, as JSON, text, Word or Excel.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,13 +7,14 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow, bail};
 use tiendo_domain::deadline::{iso, parse_user_date, vn};
 use tiendo_domain::scoring::{Formula, Month};
+use tiendo_service::{Service, command_line_user, operations};
 use tiendo_store::Db;
 
 use crate::cli::{
     DocArgs, Format, FormulaCommand, MeetingCommand, ReportCommand, ReportFormat, emit,
     parse_date_arg, short, today, write_official,
 };
-use crate::reports::{self, Presentation, everything};
+use tiendo_reports::{self as reports, Presentation, everything};
 
 fn presentation(doc: DocArgs) -> Presentation {
     Presentation {
@@ -415,9 +416,16 @@ pub async fn meetings(db: &Db, command: MeetingCommand) -> anyhow::Result<ExitCo
             committee,
         } => {
             let held_on = parse_date_arg("--held-on", &held_on)?;
-            let id = db
-                .add_meeting(committee.as_deref(), &name, held_on, &documents, "cli")
-                .await?;
+            let service = Service::for_command(db.clone());
+            let id = operations::add_meeting(
+                &service,
+                &command_line_user(),
+                committee.as_deref(),
+                &name,
+                &iso(held_on),
+                &documents,
+            )
+            .await?;
             let tasks = db.tasks_of_meeting(id).await?;
             println!(
                 "Đã ghi phiên họp {id}: {name} ({}), {} nhiệm vụ đã liên kết",

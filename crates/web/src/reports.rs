@@ -1,5 +1,5 @@
 //! "Báo cáo": the committee's reports to download (Word, Excel, JSON), built by
-//! [`crate::reports`] from the data in memory; "Xếp hạng": the monthly scores; "Phiên họp": the
+//! [`tiendo_reports`] from the data in memory; "Xếp hạng": the monthly scores; "Phiên họp": the
 //! meetings and the pack for the next one. Lists show only the tasks the reader may see.
 
 use axum::Form;
@@ -8,6 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
+use tiendo_domain::access::UserRole;
 use tiendo_domain::deadline::{iso, parse_user_date, vn};
 use tiendo_domain::scoring::Month;
 use tiendo_office::official::OfficialDoc;
@@ -16,7 +17,7 @@ use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
 use super::pages::{enc, show_iso, today};
 use super::{AppState, Visibility};
-use crate::reports::{self, Presentation};
+use tiendo_reports::{self as reports, Presentation};
 
 #[derive(Deserialize, Default)]
 pub struct ReportQuery {
@@ -276,7 +277,7 @@ pub async fn index(PageUser(u): PageUser, Query(q): Query<ReportQuery>) -> Respo
             h1 { "Báo cáo" }
             @if let Some((msg, ok)) = flash { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
             p.muted { "Mỗi báo cáo được lập ngay từ dữ liệu hiện có, theo thể thức Nghị định 30/2020/NĐ-CP (Word), hoặc bảng tính Excel, hoặc JSON cho hệ thống khác." }
-            @if u.user.role == "focal" || !u.is_standing() { p.muted { "Danh sách nhiệm vụ trong báo cáo chỉ gồm các nhiệm vụ bạn được xem." } }
+            @if u.role == UserRole::Focal || !u.is_standing() { p.muted { "Danh sách nhiệm vụ trong báo cáo chỉ gồm các nhiệm vụ bạn được xem." } }
             h2 { "Danh sách nhiệm vụ quá hạn" }
             form.box method="get" {
                 label { "Dữ liệu tính đến ngày" input type="date" name="ngay" value=(day); }
@@ -439,7 +440,9 @@ pub async fn meetings(
                 .unwrap_or(0),
         );
     }
-    let flash = q.tb.as_deref().and_then(super::ops::message);
+    let flash =
+        q.tb.as_deref()
+            .and_then(tiendo_service::operations::message);
     page(
         "Phiên họp",
         Some(&u),
@@ -509,7 +512,9 @@ pub async fn add_meeting(
         .map(|d| d.trim().to_string())
         .filter(|d| !d.is_empty())
         .collect();
-    match super::ops::add_meeting(&state, &u, &f.name, &f.held_on, &docs).await {
+    match tiendo_service::operations::add_meeting(&state, &u, None, &f.name, &f.held_on, &docs)
+        .await
+    {
         Ok(_) => to("them-phien-hop"),
         Err(e) => to(e.code),
     }

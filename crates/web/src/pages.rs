@@ -2,6 +2,7 @@
 //! the task page. Dates are shown dd/mm/yyyy; "as of" is chosen with `?ngay=`.
 
 use std::collections::HashSet;
+use tiendo_domain::access::UserRole;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -159,7 +160,7 @@ pub async fn dashboard_data(
 ) -> anyhow::Result<Dashboard> {
     let snap = state.snapshot().await;
     let vis = super::Visibility::of(u, &snap);
-    let own = if u.user.role == "focal" {
+    let own = if u.role == UserRole::Focal {
         u.user.agency_id
     } else {
         None
@@ -223,7 +224,7 @@ pub async fn dashboard_data(
         .collect();
     // The newest ten the user may see: its own agency's, or the newest on tasks it may see.
     let f = tiendo_store::difficulties::DifficultyFilter {
-        agency: u.user.agency_id.filter(|_| u.user.role == "focal"),
+        agency: u.own_agency(),
         newest: Some(50),
         ..Default::default()
     };
@@ -328,12 +329,12 @@ pub struct TasksQuery {
 
 const PAGE_SIZE: usize = 50;
 
-/// [`CurrentUser::sees_task`] as the database's filter: (only this agency's tasks, secret ones too).
+/// [`UserRole::sees_task`] as the database's filter: (only this agency's tasks, secret ones too).
 fn visible_filter(u: &CurrentUser) -> (Option<i64>, bool) {
-    match u.user.role.as_str() {
-        "admin" | "standing" => (None, true),
-        "focal" => (u.user.agency_id.or(Some(-1)), false),
-        _ => (None, false),
+    match u.role {
+        UserRole::Admin | UserRole::Standing => (None, true),
+        UserRole::Focal => (u.agency_id.or(Some(-1)), false),
+        UserRole::Leader | UserRole::Viewer => (None, false),
     }
 }
 
@@ -703,7 +704,7 @@ pub async fn audit(
     PageUser(u): PageUser,
     Query(q): Query<AuditQuery>,
 ) -> Response {
-    if u.user.role != "admin" {
+    if u.role != UserRole::Admin {
         return (
             StatusCode::FORBIDDEN,
             page(
@@ -730,11 +731,11 @@ pub async fn audit(
                 tbody {
                     @for r in &rows {
                         tr {
-                            td { (r.0.replace('T', " ").chars().take(19).collect::<String>()) }
-                            td { (r.1) } td { (action_words(&r.2)) }
-                            td { @if r.3 == "task" { @if let Some(id) = r.4 { a href={"/nhiem-vu/" (id)} { "nhiệm vụ " (id) } } } @else { (r.3) " " (r.4.map(|x| x.to_string()).unwrap_or_default()) } }
-                            td.muted { (r.5.as_deref().unwrap_or("")) }
-                            td.muted { (r.6.as_deref().unwrap_or("")) }
+                            td { (r.at.replace('T', " ").chars().take(19).collect::<String>()) }
+                            td { (r.actor) } td { (action_words(&r.action)) }
+                            td { @if r.entity == "task" { @if let Some(id) = r.entity_id { a href={"/nhiem-vu/" (id)} { "nhiệm vụ " (id) } } } @else { (r.entity) " " (r.entity_id.map(|x| x.to_string()).unwrap_or_default()) } }
+                            td.muted { (r.before.as_deref().unwrap_or("")) }
+                            td.muted { (r.after.as_deref().unwrap_or("")) }
                         }
                     }
                 }

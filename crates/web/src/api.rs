@@ -4,7 +4,7 @@
 //! description (utoipa-axum), so `/api/openapi.json` cannot drift from what is served.
 //!
 //! Reading follows the pages' rules (who sees which task); changing data goes through
-//! [`super::ops`], the same checks as the forms. Errors are `{"error": "…", "code": "…"}`.
+//! [`tiendo_service::operations`], the same checks as the forms. Errors are `{"error": "…", "code": "…"}`.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -12,6 +12,7 @@ use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use tiendo_domain::access::UserRole;
 use tiendo_domain::deadline::{iso, parse_user_date};
 use tiendo_domain::scoring::Month;
 use tiendo_domain::status::AssignmentState;
@@ -21,10 +22,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::auth::{ApiUser, ApiWriter};
-use super::ops::{self, AgencyInput, Refusal, ReportInput};
 use super::pages::{TaskSearch, today};
 use super::{AppState, Visibility};
-use crate::reports;
+use tiendo_reports as reports;
+use tiendo_service::operations::{self as ops, AgencyInput, Refusal, ReportInput};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -105,7 +106,7 @@ fn bad(msg: &str) -> Response {
 }
 
 fn refused(r: Refusal) -> Response {
-    error(r.status, r.code, r.text())
+    error(crate::errors::refusal_status(r.kind), r.code, r.text())
 }
 
 fn failed(e: impl std::fmt::Display) -> Response {
@@ -323,7 +324,7 @@ pub async fn task(
         "reports": t.reports.iter().map(|r| serde_json::json!({ "reported_on": r.0, "agency": r.1, "status": r.2, "text": r.3, "by": r.4, "review": r.5, "review_note": r.6 })).collect::<Vec<_>>(),
         "evidence": evidence.iter().map(|e| serde_json::json!({ "id": e.0, "report": e.1, "file_name": e.2, "size": e.3, "url": format!("/minh-chung/{}", e.0) })).collect::<Vec<_>>(),
         "difficulties": difficulties,
-        "history": t.history.iter().map(|h| serde_json::json!({ "at": h.0, "actor": h.1, "action": h.2, "before": h.3, "after": h.4 })).collect::<Vec<_>>(),
+        "history": t.history.iter().map(|h| serde_json::json!({ "at": h.at, "actor": h.actor, "action": h.action, "before": h.before, "after": h.after })).collect::<Vec<_>>(),
     }))
     .into_response()
 }
@@ -521,7 +522,7 @@ pub async fn audit(
     ApiUser(u): ApiUser,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    if u.user.role != "admin" {
+    if u.role != UserRole::Admin {
         return error(
             StatusCode::FORBIDDEN,
             "quyen",
@@ -530,7 +531,7 @@ pub async fn audit(
     }
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
     match state.db.audit_page(100, (page - 1) * 100).await {
-        Ok(rows) => Json(serde_json::json!({ "page": page, "items": rows.into_iter().map(|r| serde_json::json!({ "at": r.0, "actor": r.1, "action": r.2, "entity": r.3, "entity_id": r.4, "before": r.5, "after": r.6 })).collect::<Vec<_>>() })).into_response(),
+        Ok(rows) => Json(serde_json::json!({ "page": page, "items": rows.into_iter().map(|r| serde_json::json!({ "at": r.at, "actor": r.actor, "action": r.action, "entity": r.entity, "entity_id": r.entity_id, "before": r.before, "after": r.after })).collect::<Vec<_>>() })).into_response(),
         Err(e) => failed(e),
     }
 }
@@ -569,7 +570,7 @@ pub async fn overdue(
         Ok(r) => r,
         Err(e) => return failed(e),
     };
-    if u.user.role == "focal" {
+    if u.role == UserRole::Focal {
         // An agency's focal point sees its own late tasks.
         let own = u
             .user
@@ -732,7 +733,7 @@ pub async fn add_meeting(
     ApiWriter(u): ApiWriter,
     Body(b): Body<MeetingInput>,
 ) -> Response {
-    match ops::add_meeting(&state, &u, &b.name, &b.held_on, &b.documents).await {
+    match ops::add_meeting(&state, &u, None, &b.name, &b.held_on, &b.documents).await {
         Ok(id) => (StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response(),
         Err(r) => refused(r),
     }

@@ -1,8 +1,6 @@
 //! Accounts: log-in with argon2 password hashes, server-side sessions in HttpOnly cookies, CSRF
 //! tokens on every form, throttling of failed log-ins, log-out, password change, API tokens.
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::Form;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
@@ -10,12 +8,12 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
-use tiendo_store::Db;
 use tiendo_store::users::User;
 
-use super::AppState;
-use super::layout::page;
+use tiendo_service::accounts::{hash_password, new_token, sha256_hex, verify_password};
+
+use crate::AppState;
+use crate::layout::page;
 
 const SESSION_COOKIE: &str = "tiendo_session";
 const LOGIN_COOKIE: &str = "tiendo_login";
@@ -24,84 +22,6 @@ const SESSION_HOURS: i64 = 12;
 const MAX_FAILURES: i64 = 5;
 const THROTTLE_MINUTES: i64 = 15;
 const MIN_PASSWORD: usize = 10;
-
-/// A random secret, hex-encoded.
-pub fn new_token() -> anyhow::Result<String> {
-    let mut b = [0u8; 32];
-    getrandom::fill(&mut b).map_err(|e| anyhow::anyhow!("không lấy được số ngẫu nhiên: {e}"))?;
-    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
-}
-
-pub fn sha256_bytes(b: &[u8]) -> String {
-    Sha256::digest(b)
-        .iter()
-        .map(|x| format!("{x:02x}"))
-        .collect()
-}
-
-pub fn sha256_hex(s: &str) -> String {
-    Sha256::digest(s.as_bytes())
-        .iter()
-        .map(|x| format!("{x:02x}"))
-        .collect()
-}
-
-/// A readable one-time password.
-pub fn new_password() -> anyhow::Result<String> {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut b = [0u8; 16];
-    getrandom::fill(&mut b).map_err(|e| anyhow::anyhow!("không lấy được số ngẫu nhiên: {e}"))?;
-    Ok(b.iter()
-        .map(|x| ALPHABET[*x as usize % ALPHABET.len()] as char)
-        .collect())
-}
-
-pub async fn hash_password(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || {
-        let mut salt = [0u8; 16];
-        getrandom::fill(&mut salt).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("{e}"))?;
-        Ok(Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-            .to_string())
-    })
-    .await?
-}
-
-pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash)
-            .map(|h| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &h)
-                    .is_ok()
-            })
-            .unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false)
-}
-
-/// Creates the first administrator of an empty database; returns its name and one-time password.
-pub async fn ensure_first_admin(db: &Db) -> anyhow::Result<Option<(String, String)>> {
-    if db.user_count().await? > 0 {
-        return Ok(None);
-    }
-    let password = new_password()?;
-    let hash = hash_password(password.clone()).await?;
-    db.create_user(
-        "admin",
-        "Quản trị hệ thống",
-        &hash,
-        "admin",
-        None,
-        true,
-        "system",
-    )
-    .await?;
-    Ok(Some(("admin".into(), password)))
-}
 
 fn now_plus(hours: i64) -> String {
     let t = time::OffsetDateTime::now_utc() + time::Duration::hours(hours);
@@ -139,20 +59,13 @@ impl CurrentUser {
     pub fn check_csrf(&self, token: &str) -> bool {
         !self.csrf.is_empty() && constant_eq(self.csrf.as_bytes(), token.as_bytes())
     }
+}
 
-    pub fn is_standing(&self) -> bool {
-        matches!(self.user.role.as_str(), "admin" | "standing")
-    }
-
-    /// The one rule of who sees a task: the standing agency and administrators every task; an
-    /// agency's focal point the tasks its agency is assigned; leaders and viewers all but secret
-    /// ones. `assigned` tells whether the user's own agency is assigned the task.
-    pub fn sees_task(&self, secret: bool, assigned: impl FnOnce() -> bool) -> bool {
-        match self.user.role.as_str() {
-            "admin" | "standing" => true,
-            "focal" => assigned(),
-            _ => !secret,
-        }
+/// A signed-in user is first of all a user: its role, agency and rules ([`User`]).
+impl std::ops::Deref for CurrentUser {
+    type Target = User;
+    fn deref(&self) -> &User {
+        &self.user
     }
 }
 

@@ -2,43 +2,66 @@
 //! whether the values make sense; then the store records it (in one transaction, audited) and
 //! the data in memory follows. A refusal stores nothing and says why, by a message code.
 
-use axum::http::StatusCode;
+use tiendo_domain::access::UserRole;
 use tiendo_domain::deadline::parse_user_date;
 use tiendo_domain::model::{ReportedStatus, Role};
 use tiendo_store::StoreError;
 use tiendo_store::edit::TaskEdit;
 
-use super::AppState;
-use super::auth::CurrentUser;
+use tiendo_store::users::User;
 
-/// Why an action was refused: a message code (see [`message`]), the HTTP status for the API, and
-/// the store's own words when it gave a reason.
+use crate::Service;
+
+/// What kind of refusal: the web adapter answers each with its HTTP status, the command line
+/// with its message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusalKind {
+    /// The values make no sense, or the record's state no longer allows the change.
+    Invalid,
+    /// The user may not do this.
+    Forbidden,
+    /// The record does not exist.
+    NotFound,
+    /// The store failed; nothing was recorded.
+    Failed,
+}
+
+/// Why an action was refused: a message code (see [`message`]), its kind, and the store's own
+/// words when it gave a reason.
 #[derive(Debug, Clone)]
 pub struct Refusal {
     pub code: &'static str,
-    pub status: StatusCode,
+    pub kind: RefusalKind,
     pub detail: Option<String>,
 }
 
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+impl std::error::Error for Refusal {}
+
 impl Refusal {
-    fn new(code: &'static str, status: StatusCode) -> Self {
+    fn new(code: &'static str, kind: RefusalKind) -> Self {
         Refusal {
             code,
-            status,
+            kind,
             detail: None,
         }
     }
     fn bad(code: &'static str) -> Self {
-        Self::new(code, StatusCode::BAD_REQUEST)
+        Self::new(code, RefusalKind::Invalid)
     }
     fn forbidden() -> Self {
-        Self::new("quyen", StatusCode::FORBIDDEN)
+        Self::new("quyen", RefusalKind::Forbidden)
     }
     fn not_found() -> Self {
-        Self::new("khong-co", StatusCode::NOT_FOUND)
+        Self::new("khong-co", RefusalKind::NotFound)
     }
     fn failed() -> Self {
-        Self::new("loi", StatusCode::INTERNAL_SERVER_ERROR)
+        Self::new("loi", RefusalKind::Failed)
     }
     fn with(mut self, detail: String) -> Self {
         self.detail = Some(detail);
@@ -193,7 +216,7 @@ fn typed(s: &str, missing: &'static str) -> Outcome<()> {
     }
 }
 
-fn standing(u: &CurrentUser) -> Outcome<()> {
+fn standing(u: &User) -> Outcome<()> {
     if u.is_standing() {
         Ok(())
     } else {
@@ -203,7 +226,7 @@ fn standing(u: &CurrentUser) -> Outcome<()> {
 
 /// May this user act on this assignment of this task? The standing agency on any; a focal point
 /// on its own agency's only.
-pub async fn may_act(state: &AppState, u: &CurrentUser, task: i64, assignment: i64) -> bool {
+pub async fn may_act(state: &Service, u: &User, task: i64, assignment: i64) -> bool {
     let Ok(list) = state.db.assignments_of(task).await else {
         return false;
     };
@@ -213,12 +236,11 @@ pub async fn may_act(state: &AppState, u: &CurrentUser, task: i64, assignment: i
     if u.is_standing() {
         return true;
     }
-    if u.user.role != "focal" {
+    if u.role != UserRole::Focal {
         return false;
     }
     let snap = state.snapshot().await;
-    u.user
-        .agency_id
+    u.agency_id
         .and_then(|id| snap.agencies.get(&id))
         .is_some_and(|own| own.0 == a.1)
 }
@@ -262,8 +284,8 @@ pub struct ReportInput {
 
 /// An agency (or the standing agency) reports on an assignment, with an evidence file.
 pub async fn report(
-    state: &AppState,
-    u: &CurrentUser,
+    state: &Service,
+    u: &User,
     task: i64,
     f: &ReportInput,
     evidence: Option<(String, Vec<u8>)>,
@@ -298,7 +320,7 @@ pub async fn report(
                     name.as_str(),
                     ct,
                     bytes.as_slice(),
-                    super::auth::sha256_bytes(bytes),
+                    crate::accounts::sha256_bytes(bytes),
                 )),
                 None => return Err(Refusal::bad("minh-chung")),
             }
@@ -322,7 +344,7 @@ pub async fn report(
             completed,
             Some(f.text.trim()),
             file,
-            &u.user.username,
+            &u.username,
         )
         .await
         .map_err(|_| Refusal::failed())?;
@@ -332,8 +354,8 @@ pub async fn report(
 
 /// An agency asks for a new deadline on its assignment.
 pub async fn request_deadline(
-    state: &AppState,
-    u: &CurrentUser,
+    state: &Service,
+    u: &User,
     task: i64,
     assignment: i64,
     deadline: &str,
@@ -350,7 +372,7 @@ pub async fn request_deadline(
     }
     let id = state
         .db
-        .request_deadline_change(task, assignment, deadline, reason, &u.user.username)
+        .request_deadline_change(task, assignment, deadline, reason, &u.username)
         .await
         .map_err(|_| Refusal::bad("thoi-han"))?;
     let _ = state.refresh().await;
@@ -359,15 +381,15 @@ pub async fn request_deadline(
 
 /// The standing agency approves (in force from today) or refuses a deadline request.
 pub async fn decide_deadline(
-    state: &AppState,
-    u: &CurrentUser,
+    state: &Service,
+    u: &User,
     change: i64,
     approve: bool,
 ) -> Outcome<i64> {
     standing(u)?;
     let task = state
         .db
-        .decide_deadline_change(change, approve, today(), &u.user.username)
+        .decide_deadline_change(change, approve, today(), &u.username)
         .await
         .map_err(|e| match e {
             StoreError::Invalid(_) => Refusal::bad("da-xu-ly"),
@@ -381,13 +403,13 @@ pub async fn decide_deadline(
 /// An agency's focal point raises a difficulty on a task its agency is assigned, naming who should
 /// resolve it (empty: the standing agency).
 pub async fn raise_difficulty(
-    state: &AppState,
-    u: &CurrentUser,
+    state: &Service,
+    u: &User,
     task: i64,
     text: &str,
     handler: &str,
 ) -> Outcome<i64> {
-    let Some(agency) = u.user.agency_id.filter(|_| u.user.role == "focal") else {
+    let Some(agency) = u.own_agency() else {
         return Err(Refusal::forbidden());
     };
     let snap = state.snapshot().await;
@@ -403,11 +425,11 @@ pub async fn raise_difficulty(
             text,
             Some(handler.trim()),
             today(),
-            &u.user.username,
+            &u.username,
         )
         .await
         .map_err(|e| match e {
-            StoreError::Invalid(m) if m.contains("cơ quan") => Refusal::bad("co-quan"),
+            StoreError::UnknownAgency(_) => Refusal::bad("co-quan"),
             _ => Refusal::failed(),
         })?;
     let _ = state.refresh().await;
@@ -416,8 +438,8 @@ pub async fn raise_difficulty(
 
 /// The standing agency confirms a reported completion, or returns it with the reason.
 pub async fn review(
-    state: &AppState,
-    u: &CurrentUser,
+    state: &Service,
+    u: &User,
     report: i64,
     confirm: bool,
     note: &str,
@@ -430,7 +452,7 @@ pub async fn review(
     }
     let task = state
         .db
-        .review_report(report, confirm, note, &u.user.username)
+        .review_report(report, confirm, note, &u.username)
         .await
         .map_err(|e| match e {
             StoreError::Invalid(_) => Refusal::bad("da-xu-ly"),
@@ -443,8 +465,8 @@ pub async fn review(
 
 /// An agency commits to a completion date (today to two years on) and a roadmap.
 pub async fn commit(
-    state: &AppState,
-    u: &CurrentUser,
+    state: &Service,
+    u: &User,
     task: i64,
     assignment: i64,
     committed_on: &str,
@@ -460,7 +482,7 @@ pub async fn commit(
     typed(roadmap, "noi-dung")?;
     let id = state
         .db
-        .add_commitment(assignment, date, roadmap, &u.user.username)
+        .add_commitment(assignment, date, roadmap, &u.username)
         .await
         .map_err(|_| Refusal::failed())?;
     let _ = state.refresh().await;
@@ -469,8 +491,8 @@ pub async fn commit(
 
 /// The standing agency, or the focal point of the agency a difficulty was forwarded to, answers.
 pub async fn answer_difficulty(
-    state: &AppState,
-    u: &CurrentUser,
+    state: &Service,
+    u: &User,
     id: i64,
     answer: &str,
 ) -> Outcome<Option<i64>> {
@@ -482,8 +504,8 @@ pub async fn answer_difficulty(
         .ok_or_else(Refusal::not_found)?;
     let by_agency = if u.is_standing() {
         None
-    } else if u.user.role == "focal" {
-        let own = u.user.agency_id.ok_or_else(Refusal::forbidden)?;
+    } else if u.role == UserRole::Focal {
+        let own = u.agency_id.ok_or_else(Refusal::forbidden)?;
         if !handlers.contains(&own) {
             return Err(Refusal::forbidden());
         }
@@ -494,10 +516,10 @@ pub async fn answer_difficulty(
     typed(answer, "noi-dung")?;
     let task = state
         .db
-        .answer_difficulty(id, answer, today(), by_agency, &u.user.username)
+        .answer_difficulty(id, answer, today(), by_agency, &u.username)
         .await
         .map_err(|e| match e {
-            StoreError::Invalid(m) if m.contains("không phải") => Refusal::forbidden(),
+            StoreError::NotYours(_) => Refusal::forbidden(),
             StoreError::Invalid(_) => Refusal::bad("da-xu-ly"),
             StoreError::NotFound(_) => Refusal::not_found(),
             _ => Refusal::failed(),
@@ -509,8 +531,8 @@ pub async fn answer_difficulty(
 /// The standing agency forwards a difficulty to the agency that must resolve it, with the day it
 /// must answer by (today to a year on).
 pub async fn forward_difficulty(
-    state: &AppState,
-    u: &CurrentUser,
+    state: &Service,
+    u: &User,
     id: i64,
     handler: &str,
     answer_due: &str,
@@ -524,10 +546,10 @@ pub async fn forward_difficulty(
     };
     let task = state
         .db
-        .forward_difficulty(id, handler.trim(), due, day, &u.user.username)
+        .forward_difficulty(id, handler.trim(), due, day, &u.username)
         .await
         .map_err(|e| match e {
-            StoreError::Invalid(m) if m.contains("cơ quan") => Refusal::bad("co-quan"),
+            StoreError::UnknownAgency(_) => Refusal::bad("co-quan"),
             StoreError::Invalid(_) => Refusal::bad("da-xu-ly"),
             StoreError::NotFound(_) => Refusal::not_found(),
             _ => Refusal::failed(),
@@ -537,7 +559,7 @@ pub async fn forward_difficulty(
 }
 
 /// The standing agency edits a task.
-pub async fn edit_task(state: &AppState, u: &CurrentUser, id: i64, e: &TaskEdit) -> Outcome<()> {
+pub async fn edit_task(state: &Service, u: &User, id: i64, e: &TaskEdit) -> Outcome<()> {
     standing(u)?;
     plain(&[
         &e.name,
@@ -549,7 +571,7 @@ pub async fn edit_task(state: &AppState, u: &CurrentUser, id: i64, e: &TaskEdit)
     ])?;
     state
         .db
-        .edit_task(id, e, today(), &u.user.username)
+        .edit_task(id, e, today(), &u.username)
         .await
         .map_err(|err| match err {
             StoreError::Invalid(m) => Refusal::bad("sua-nhiem-vu").with(m),
@@ -563,8 +585,8 @@ pub async fn edit_task(state: &AppState, u: &CurrentUser, id: i64, e: &TaskEdit)
 /// The standing agency gives a task to an agency from today; with `replacing`, that assignment
 /// ends today.
 pub async fn assign(
-    state: &AppState,
-    u: &CurrentUser,
+    state: &Service,
+    u: &User,
     task: i64,
     agency: &str,
     role: &str,
@@ -583,15 +605,12 @@ pub async fn assign(
             replacing,
             today(),
             reason,
-            &u.user.username,
+            &u.username,
         )
         .await
         .map_err(|e| match e {
-            StoreError::Invalid(m) if m.contains("danh mục") => Refusal::bad("co-quan").with(m),
-            StoreError::Invalid(m) if m.contains("đã được giao") => {
-                Refusal::bad("da-giao").with(m)
-            }
-            StoreError::Invalid(m) if m.contains("hiệu lực") => Refusal::bad("co-quan").with(m),
+            StoreError::UnknownAgency(m) => Refusal::bad("co-quan").with(m),
+            StoreError::AlreadyAssigned(m) => Refusal::bad("da-giao").with(m),
             StoreError::Invalid(_) => Refusal::bad("phan-cong"),
             StoreError::NotFound(_) => Refusal::not_found(),
             _ => Refusal::failed(),
@@ -602,8 +621,8 @@ pub async fn assign(
 
 /// The standing agency ends an assignment from today.
 pub async fn unassign(
-    state: &AppState,
-    u: &CurrentUser,
+    state: &Service,
+    u: &User,
     task: i64,
     assignment: i64,
     reason: &str,
@@ -612,7 +631,7 @@ pub async fn unassign(
     typed(reason, "ly-do")?;
     state
         .db
-        .unassign(task, assignment, today(), reason, &u.user.username)
+        .unassign(task, assignment, today(), reason, &u.username)
         .await
         .map_err(|e| match e {
             StoreError::Invalid(_) => Refusal::bad("phan-cong"),
@@ -623,12 +642,12 @@ pub async fn unassign(
 }
 
 /// The standing agency adds a spelling to an agency.
-pub async fn add_alias(state: &AppState, u: &CurrentUser, code: &str, alias: &str) -> Outcome<()> {
+pub async fn add_alias(state: &Service, u: &User, code: &str, alias: &str) -> Outcome<()> {
     standing(u)?;
     plain(&[alias])?;
     state
         .db
-        .add_alias(code, alias, &u.user.username)
+        .add_alias(code, alias, &u.username)
         .await
         .map_err(|e| match e {
             StoreError::Invalid(m) => Refusal::bad("ten-goi-trung").with(m),
@@ -637,6 +656,32 @@ pub async fn add_alias(state: &AppState, u: &CurrentUser, code: &str, alias: &st
         })?;
     let _ = state.refresh().await;
     Ok(())
+}
+
+/// The standing agency adds an agency with all its registry fields (the command line's
+/// `agencies add`): the same markup check as the form's.
+pub async fn add_agency_record(
+    state: &Service,
+    u: &User,
+    record: &tiendo_domain::agency::AgencyRecord,
+) -> Outcome<i64> {
+    standing(u)?;
+    let mut fields = vec![record.code.as_str(), record.name.as_str()];
+    fields.extend(record.short.as_deref());
+    fields.extend(record.aliases.iter().map(String::as_str));
+    plain(&fields)?;
+    let id = state
+        .db
+        .add_agency(record, &u.username)
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(m) | StoreError::NotFound(m) | StoreError::UnknownAgency(m) => {
+                Refusal::bad("co-quan-sai").with(m)
+            }
+            _ => Refusal::failed(),
+        })?;
+    let _ = state.refresh().await;
+    Ok(id)
 }
 
 /// An agency as the registry form or the API sends it.
@@ -685,7 +730,7 @@ fn date_field(s: &str) -> Outcome<Option<time::Date>> {
 }
 
 /// The standing agency adds an agency to the registry.
-pub async fn add_agency(state: &AppState, u: &CurrentUser, f: &AgencyInput) -> Outcome<i64> {
+pub async fn add_agency(state: &Service, u: &User, f: &AgencyInput) -> Outcome<i64> {
     standing(u)?;
     f.plain()?;
     let (from, to) = (date_field(&f.valid_from)?, date_field(&f.valid_to)?);
@@ -705,10 +750,12 @@ pub async fn add_agency(state: &AppState, u: &CurrentUser, f: &AgencyInput) -> O
     };
     let id = state
         .db
-        .add_agency_headed(&record, &f.head_title, &f.head_name, &u.user.username)
+        .add_agency_headed(&record, &f.head_title, &f.head_name, &u.username)
         .await
         .map_err(|e| match e {
-            StoreError::Invalid(m) | StoreError::NotFound(m) => Refusal::bad("co-quan-sai").with(m),
+            StoreError::Invalid(m) | StoreError::NotFound(m) | StoreError::UnknownAgency(m) => {
+                Refusal::bad("co-quan-sai").with(m)
+            }
             _ => Refusal::failed(),
         })?;
     let _ = state.refresh().await;
@@ -716,12 +763,7 @@ pub async fn add_agency(state: &AppState, u: &CurrentUser, f: &AgencyInput) -> O
 }
 
 /// The standing agency edits an agency of the registry.
-pub async fn edit_agency(
-    state: &AppState,
-    u: &CurrentUser,
-    code: &str,
-    f: &AgencyInput,
-) -> Outcome<()> {
+pub async fn edit_agency(state: &Service, u: &User, code: &str, f: &AgencyInput) -> Outcome<()> {
     standing(u)?;
     f.plain()?;
     let e = tiendo_store::registry::AgencyEdit {
@@ -735,11 +777,13 @@ pub async fn edit_agency(
     };
     state
         .db
-        .edit_agency(code, &e, &u.user.username)
+        .edit_agency(code, &e, &u.username)
         .await
         .map_err(|e| match e {
             StoreError::NotFound(_) => Refusal::not_found(),
-            StoreError::Invalid(m) => Refusal::bad("co-quan-sai").with(m),
+            StoreError::Invalid(m) | StoreError::UnknownAgency(m) => {
+                Refusal::bad("co-quan-sai").with(m)
+            }
             _ => Refusal::failed(),
         })?;
     let _ = state.refresh().await;
@@ -748,8 +792,9 @@ pub async fn edit_agency(
 
 /// The standing agency records a meeting and the documents it issued.
 pub async fn add_meeting(
-    state: &AppState,
-    u: &CurrentUser,
+    state: &Service,
+    u: &User,
+    committee: Option<&str>,
     name: &str,
     held_on: &str,
     documents: &[String],
@@ -762,10 +807,10 @@ pub async fn add_meeting(
     let held_on = parse_user_date(held_on).ok_or(Refusal::bad("ngay-hop"))?;
     state
         .db
-        .add_meeting(None, name, held_on, documents, &u.user.username)
+        .add_meeting(committee, name, held_on, documents, &u.username)
         .await
         .map_err(|e| match e {
-            StoreError::Invalid(m) if m.contains("văn bản") => Refusal::bad("van-ban").with(m),
+            StoreError::UnknownDocument(m) => Refusal::bad("van-ban").with(m),
             StoreError::Invalid(m) => Refusal::bad("phien-hop").with(m),
             _ => Refusal::failed(),
         })

@@ -1,6 +1,6 @@
 //! The forms that change data on a task: an agency's progress report, deadline-change request,
 //! difficulty and commitment; the standing agency's decisions on requests and reported
-//! completions. Each form carries the session's CSRF token; the checks are [`super::ops`]'s (the
+//! completions. Each form carries the session's CSRF token; the checks are [`tiendo_service::operations`]'s (the
 //! same as the API's); the answer is the task page with a message.
 
 use axum::Form;
@@ -10,9 +10,9 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::auth::{CurrentUser, PageUser};
-use super::ops::{self, MAX_EVIDENCE_BYTES, Outcome, ReportInput};
+use tiendo_service::operations::{self as ops, MAX_EVIDENCE_BYTES, Outcome, ReportInput};
 
-pub use super::ops::message;
+pub use tiendo_service::operations::message;
 
 pub(crate) fn back(task: i64, code: &str) -> Response {
     Redirect::to(&format!("/nhiem-vu/{task}?tb={code}")).into_response()

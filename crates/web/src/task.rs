@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
+use tiendo_domain::access::UserRole;
 use tiendo_domain::deadline::{iso, vn};
 use tiendo_domain::status::AssignmentState;
 use tiendo_store::difficulties::Difficulty;
@@ -84,7 +85,7 @@ fn difficulties_table(
     list: &[Difficulty],
     agencies: &[(&String, &String)],
 ) -> Markup {
-    let own = u.user.agency_id.filter(|_| u.user.role == "focal");
+    let own = u.own_agency();
     html! {
         table {
             thead { tr { th { "Ngày" } th { "Cơ quan nêu" } th { "Nội dung" } th { "Cơ quan xử lý" } th { "Hạn trả lời" } th { "Trả lời" } } }
@@ -153,7 +154,7 @@ pub async fn show(
         .assignments
         .iter()
         .filter(|a| {
-            u.is_standing() || (u.user.role == "focal" && Some(a.agency_id) == u.user.agency_id)
+            u.is_standing() || (u.role == UserRole::Focal && Some(a.agency_id) == u.user.agency_id)
         })
         .collect();
     let pending = state
@@ -362,7 +363,7 @@ pub async fn show(
             @if difficulties.is_empty() { p.muted { "Chưa có khó khăn, vướng mắc." } } @else {
                 (difficulties_table(&u, t.id, &difficulties, &all_agencies))
             }
-            @if u.user.role == "focal" && !actable.is_empty() {
+            @if u.role == UserRole::Focal && !actable.is_empty() {
                 h2 { "Báo khó khăn, vướng mắc" }
                 form.box method="post" action={"/nhiem-vu/" (t.id) "/kho-khan"} {
                     input type="hidden" name="csrf" value=(u.csrf);
@@ -404,7 +405,7 @@ pub async fn show(
             h2 { "Lịch sử thay đổi" }
             table {
                 thead { tr { th { "Thời điểm" } th { "Người thực hiện" } th { "Việc" } th { "Trước" } th { "Sau" } } }
-                tbody { @for h in &t.history { tr { td { (h.0.replace('T', " ").chars().take(19).collect::<String>()) } td { (h.1) } td { (action_words(&h.2)) } td.muted.small { (readable(h.3.as_deref())) } td.muted.small { (readable(h.4.as_deref())) } } } }
+                tbody { @for h in &t.history { tr { td { (h.at.replace('T', " ").chars().take(19).collect::<String>()) } td { (h.actor) } td { (action_words(&h.action)) } td.muted.small { (readable(h.before.as_deref())) } td.muted.small { (readable(h.after.as_deref())) } } } }
             }
         },
     )

@@ -3,6 +3,7 @@
 use axum::http::header;
 use axum::response::IntoResponse;
 use maud::{DOCTYPE, Markup, html};
+use tiendo_domain::access::UserRole;
 
 use super::auth::CurrentUser;
 
@@ -14,16 +15,6 @@ pub async fn css() -> impl IntoResponse {
         ],
         include_str!("app.css"),
     )
-}
-
-pub fn role_name(role: &str) -> &'static str {
-    match role {
-        "admin" => "Quản trị",
-        "standing" => "Cơ quan thường trực",
-        "leader" => "Lãnh đạo",
-        "focal" => "Đầu mối cơ quan",
-        _ => "Xem",
-    }
 }
 
 pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
@@ -51,10 +42,10 @@ pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
                             a href="/phien-hop" { "Phiên họp" }
                             @if u.is_standing() { a href="/nhap-tep" { "Nhập tệp" } }
                             a href="/co-quan" { "Cơ quan" }
-                            @if u.user.role == "admin" { a href="/nhat-ky" { "Nhật ký" } }
+                            @if u.role == UserRole::Admin { a href="/nhat-ky" { "Nhật ký" } }
                         }
                         div.who {
-                            span { (u.user.full_name) " · " (role_name(&u.user.role)) }
+                            span { (u.user.full_name) " · " (u.role.name()) }
                             a href="/tai-khoan/mat-khau" { "Đổi mật khẩu" }
                             form method="post" action="/dang-xuat" {
                                 input type="hidden" name="csrf" value=(u.csrf);

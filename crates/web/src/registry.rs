@@ -12,7 +12,7 @@ use tiendo_domain::deadline::vn;
 use super::AppState;
 use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
-use super::ops::{self, AgencyInput};
+use tiendo_service::operations::{self as ops, AgencyInput};
 
 /// The kinds an agency may have, with their Vietnamese names.
 pub const KINDS: &[(&str, &str)] = &[
@@ -69,7 +69,9 @@ pub async fn list(
         .iter()
         .filter(|a| matches(a, &key))
         .collect();
-    let flash = q.tb.as_deref().and_then(super::ops::message);
+    let flash =
+        q.tb.as_deref()
+            .and_then(tiendo_service::operations::message);
     page(
         "Danh mục cơ quan",
         Some(&u),

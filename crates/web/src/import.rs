@@ -4,11 +4,11 @@
 
 use std::time::{Duration, Instant};
 
+use axum::Form;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use maud::{Markup, html};
 use serde::Deserialize;
 use tiendo_domain::agency::RefKind;
@@ -31,11 +31,16 @@ pub struct Pending {
 
 const KEEP: Duration = Duration::from_secs(3600);
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/nhap-tep", get(form_page).post(upload))
-        .route("/nhap-tep/{token}", post(confirm))
-        .layer(DefaultBodyLimit::max(MAX_FILE_BYTES as usize + 64 * 1024))
+/// The import pages: upload and preview, then confirmation.
+pub(crate) fn routes() -> crate::RouteTable {
+    let limit = || DefaultBodyLimit::max(MAX_FILE_BYTES as usize + 64 * 1024);
+    crate::RouteTable::new()
+        .add(
+            "/nhap-tep",
+            "GET POST",
+            get(form_page).post(upload).layer(limit()),
+        )
+        .add("/nhap-tep/{token}", "POST", post(confirm).layer(limit()))
 }
 
 fn form(u: &CurrentUser, error: Option<&str>) -> Markup {
@@ -178,7 +183,7 @@ pub async fn upload(
                 .into_response();
         }
     };
-    let Ok(token) = super::auth::new_token() else {
+    let Ok(token) = tiendo_service::accounts::new_token() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     {

@@ -14,7 +14,7 @@ use super::AppState;
 use super::actions::{after, back, csrf};
 use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
-use super::ops;
+use tiendo_service::operations as ops;
 
 fn forbidden(u: &CurrentUser) -> Response {
     (

@@ -7,14 +7,15 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
+use tiendo_domain::access::UserRole;
 use tiendo_store::difficulties::Difficulty;
 
 use super::actions::{back, csrf};
 use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
-use super::ops;
 use super::pages::{show_iso, today};
 use super::{AppState, Visibility};
+use tiendo_service::operations as ops;
 
 #[derive(Deserialize, Default, Clone)]
 pub struct RegisterQuery {
@@ -37,7 +38,7 @@ pub async fn filtered(
     let snap = state.snapshot().await;
     let vis = Visibility::of(u, &snap);
     let code_of = |id: i64| snap.agencies.get(&id).map(|a| a.0.as_str());
-    let own = u.user.agency_id.filter(|_| u.user.role == "focal");
+    let own = u.own_agency();
     let day = today();
     let mut rows: Vec<Difficulty> = all
         .into_iter()
@@ -119,7 +120,7 @@ pub async fn register(
                             }
                             td {
                                 @if let Some(a) = &d.answer { (a) }
-                                @else if u.is_standing() || (u.user.role == "focal" && u.user.agency_id.is_some_and(|a| d.handlers.iter().any(|h| h.0 == a))) {
+                                @else if u.is_standing() || (u.role == UserRole::Focal && u.user.agency_id.is_some_and(|a| d.handlers.iter().any(|h| h.0 == a))) {
                                     form method="post" action={"/kho-khan/" (d.id) "/tra-loi"} {
                                         input type="hidden" name="csrf" value=(u.csrf);
                                         input type="hidden" name="task" value=(d.task_id.unwrap_or(0));

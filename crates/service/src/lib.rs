@@ -1,0 +1,93 @@
+//! The service layer of Tiến Độ: what users do, checked in one place for the command line, the
+//! web pages and the JSON API alike, and the data in memory that follows the store.
+//!
+//! - [`Service`]: the store plus the status book in memory ([`Snapshot`]), brought up to date
+//!   with the audit log after every change; a month's ranking cached per version of the data.
+//! - [`operations`]: each action (report, deadline request, difficulty, review, edit, registry,
+//!   meeting): who may do it and whether its values make sense; a [`Refusal`] stores nothing.
+//! - [`accounts`]: passwords, one-time passwords, API and session tokens.
+//!
+//! Nothing here knows HTTP: a refusal says what kind of refusal it is ([`RefusalKind`]) and the
+//! web adapter maps that to a status code.
+
+pub mod accounts;
+pub mod operations;
+mod snapshot;
+
+pub use operations::{Outcome, Refusal, RefusalKind};
+pub use snapshot::{Snapshot, Visibility, load_snapshot};
+
+/// Who acts when a command of the command line changes data: an administrator named `cli` in
+/// the audit log.
+pub fn command_line_user() -> tiendo_store::users::User {
+    tiendo_store::users::User {
+        id: 0,
+        username: "cli".into(),
+        full_name: "Dòng lệnh".into(),
+        password_hash: String::new(),
+        role: tiendo_domain::access::UserRole::Admin,
+        agency_id: None,
+        must_change_password: false,
+    }
+}
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tiendo_domain::scoring::Month;
+use tiendo_reports::ScoreReport;
+use tiendo_store::Db;
+use tokio::sync::{Mutex, RwLock};
+
+/// The store and what is read from memory, shared by every request of a server.
+pub struct Service {
+    pub db: Db,
+    snapshot: RwLock<Arc<Snapshot>>,
+    /// Months already scored, by the data version they were scored on.
+    scores: Mutex<HashMap<(Month, i64), Arc<ScoreReport>>>,
+    /// Whether the status book in memory follows the store (not for one command).
+    follows: bool,
+}
+
+impl Service {
+    /// Reads the status book from the store.
+    pub async fn new(db: Db) -> anyhow::Result<Service> {
+        let snap = load_snapshot(&db).await?;
+        Ok(Service {
+            db,
+            snapshot: RwLock::new(Arc::new(snap)),
+            scores: Default::default(),
+            follows: true,
+        })
+    }
+
+    /// The service for one command of the command line: the status book is not read (reading
+    /// it costs seconds at national scale, and no operation a command runs needs it) and does
+    /// not follow changes.
+    pub fn for_command(db: Db) -> Service {
+        Service {
+            db,
+            snapshot: RwLock::new(Arc::new(Snapshot::empty())),
+            scores: Default::default(),
+            follows: false,
+        }
+    }
+
+    pub async fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot.read().await.clone()
+    }
+
+    /// A month's ranking with the published formula, computed once per version of the data.
+    pub async fn score(&self, month: Month) -> anyhow::Result<Arc<ScoreReport>> {
+        let snap = self.snapshot().await;
+        let key = (month, snap.version);
+        if let Some(r) = self.scores.lock().await.get(&key) {
+            return Ok(r.clone());
+        }
+        let r = Arc::new(tiendo_reports::score(&self.db, &snap.book, month, None).await?);
+        let mut cache = self.scores.lock().await;
+        cache.retain(|k, _| k.1 == snap.version);
+        cache.insert(key, r.clone());
+        Ok(r)
+    }
+}

@@ -1,0 +1,271 @@
+//! `tiendo serve`: the web application and the JSON API.
+//!
+//! Server-rendered HTML (maud escapes every value: nothing from a document or a user is rendered
+//! as markup), assets embedded in the binary, no build step.
+//!
+//! - `pages`: Tổng quan, Nhiệm vụ, Việc của tôi, Nhật ký; `task`: the task page;
+//! - `actions`: the forms of an agency and the standing agency on a task; `edit`: editing and
+//!   reassigning a task;
+//! - `difficulties`, `registry`, `reports` (downloads, ranking, meetings), `import`;
+//! - `api`: the JSON API behind the pages; `auth`: accounts, sessions, CSRF.
+
+pub mod actions;
+pub mod api;
+pub mod auth;
+pub mod difficulties;
+pub mod edit;
+pub mod errors;
+pub mod import;
+pub mod layout;
+pub mod pages;
+pub mod registry;
+pub mod reports;
+pub mod task;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+use tiendo_service::Service;
+pub use tiendo_service::{Snapshot, Visibility};
+use tiendo_store::Db;
+
+/// The web application's state: the service (store and status book in memory) plus what only a
+/// web server has.
+pub struct App {
+    pub service: Service,
+    /// Cookies marked Secure (turn off only for plain-HTTP tests).
+    pub secure_cookies: bool,
+    /// Uploaded files waiting for the confirmation of their preview.
+    pub pending_imports: tokio::sync::Mutex<HashMap<String, import::Pending>>,
+}
+
+impl std::ops::Deref for App {
+    type Target = Service;
+    fn deref(&self) -> &Service {
+        &self.service
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState(pub Arc<App>);
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub async fn new(db: Db, secure_cookies: bool) -> anyhow::Result<Self> {
+        Ok(AppState(Arc::new(App {
+            service: Service::new(db).await?,
+            secure_cookies,
+            pending_imports: Default::default(),
+        })))
+    }
+}
+
+/// The pages and forms, each path with the methods it answers: the router is built from this
+/// table, and the permission matrix's test checks it has a case for every entry.
+pub(crate) struct RouteTable {
+    router: Router<AppState>,
+    routes: Vec<(&'static str, &'static str)>,
+}
+
+impl RouteTable {
+    pub(crate) fn new() -> Self {
+        RouteTable {
+            router: Router::new(),
+            routes: Vec::new(),
+        }
+    }
+
+    /// `methods`: what `handler` answers ("GET", "POST", "GET POST").
+    pub(crate) fn add(
+        mut self,
+        path: &'static str,
+        methods: &'static str,
+        handler: axum::routing::MethodRouter<AppState>,
+    ) -> Self {
+        for m in methods.split(' ') {
+            self.routes.push((m, path));
+        }
+        self.router = self.router.route(path, handler);
+        self
+    }
+}
+
+fn pages_and_forms() -> RouteTable {
+    let evidence_limit = axum::extract::DefaultBodyLimit::max(
+        tiendo_service::operations::MAX_EVIDENCE_BYTES + 256 * 1024,
+    );
+    RouteTable::new()
+        .add("/", "GET", get(pages::dashboard))
+        .add("/nhiem-vu", "GET", get(pages::tasks))
+        .add("/nhiem-vu/{id}", "GET", get(task::show))
+        .add(
+            "/nhiem-vu/{id}/bao-cao",
+            "POST",
+            post(actions::report).layer(evidence_limit),
+        )
+        .add("/minh-chung/{id}", "GET", get(pages::evidence))
+        .add(
+            "/nhiem-vu/{id}/gia-han",
+            "POST",
+            post(actions::request_deadline),
+        )
+        .add(
+            "/nhiem-vu/{id}/kho-khan",
+            "POST",
+            post(actions::raise_difficulty),
+        )
+        .add("/nhiem-vu/{id}/cam-ket", "POST", post(actions::commit))
+        .add(
+            "/gia-han/{id}/duyet",
+            "POST",
+            post(actions::approve_deadline),
+        )
+        .add(
+            "/gia-han/{id}/tu-choi",
+            "POST",
+            post(actions::refuse_deadline),
+        )
+        .add("/kho-khan/{id}/tra-loi", "POST", post(difficulties::answer))
+        .add("/kho-khan/{id}/chuyen", "POST", post(difficulties::forward))
+        .add(
+            "/nhiem-vu/{id}/sua",
+            "GET POST",
+            get(edit::form_page).post(edit::save),
+        )
+        .add("/nhiem-vu/{id}/giao", "POST", post(edit::assign))
+        .add("/nhiem-vu/{id}/ket-thuc-giao", "POST", post(edit::unassign))
+        .add(
+            "/bao-cao/{id}/xac-nhan",
+            "POST",
+            post(actions::confirm_report),
+        )
+        .add(
+            "/bao-cao/{id}/tra-lai",
+            "POST",
+            post(actions::return_report),
+        )
+        .add("/cua-toi", "GET", get(pages::my_tasks))
+        .add("/kho-khan", "GET", get(difficulties::register))
+        .add("/nhat-ky", "GET", get(pages::audit))
+        .add("/co-quan", "GET", get(registry::list))
+        .add(
+            "/co-quan/moi",
+            "GET POST",
+            get(registry::new_page).post(registry::create),
+        )
+        .add(
+            "/co-quan/{code}/sua",
+            "GET POST",
+            get(registry::edit_page).post(registry::save),
+        )
+        .add("/co-quan/{code}/ten-goi", "POST", post(registry::add_alias))
+        .add("/bao-cao", "GET", get(reports::index))
+        .add("/bao-cao/tai/{file}", "GET", get(reports::download))
+        .add("/xep-hang", "GET", get(reports::ranking))
+        .add(
+            "/phien-hop",
+            "GET POST",
+            get(reports::meetings).post(reports::add_meeting),
+        )
+        .add(
+            "/phien-hop/{id}/tai-lieu",
+            "GET",
+            get(reports::meeting_pack),
+        )
+        .add(
+            "/dang-nhap",
+            "GET POST",
+            get(auth::login_page).post(auth::login),
+        )
+        .add("/dang-xuat", "POST", post(auth::logout))
+        .add(
+            "/tai-khoan/mat-khau",
+            "GET POST",
+            get(auth::password_page).post(auth::change_password),
+        )
+        .add("/static/app.css", "GET", get(layout::css))
+}
+
+pub fn router(state: AppState) -> Router {
+    pages_and_forms()
+        .router
+        .merge(import::routes().router)
+        .merge(api::router())
+        .with_state(state)
+}
+
+/// Every route the server answers, as (method, path template): the pages and forms, the import
+/// pages and the JSON API (from its OpenAPI document).
+pub fn routes() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = pages_and_forms()
+        .routes
+        .into_iter()
+        .chain(import::routes().routes)
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    for (path, item) in &api::openapi().paths.paths {
+        let methods = [
+            ("GET", item.get.is_some()),
+            ("POST", item.post.is_some()),
+            ("PUT", item.put.is_some()),
+            ("PATCH", item.patch.is_some()),
+            ("DELETE", item.delete.is_some()),
+        ];
+        for (m, present) in methods {
+            if present {
+                out.push((m.to_string(), path.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Runs the server until the process is stopped; the snapshot follows changes every few seconds.
+/// Starts the server on `bind`; `intro` is told the address once it listens (the demonstration
+/// prints how to sign in there).
+pub async fn serve(
+    db: Db,
+    bind: &str,
+    secure_cookies: bool,
+    intro: impl FnOnce(&str),
+) -> anyhow::Result<()> {
+    if let Some((user, password)) = tiendo_service::accounts::ensure_first_admin(&db).await? {
+        eprintln!("Tài khoản quản trị đầu tiên: {user} / mật khẩu dùng một lần: {password}");
+        eprintln!("(Đổi mật khẩu ngay sau lần đăng nhập đầu tiên.)");
+    }
+    let state = AppState::new(db, secure_cookies).await?;
+    let refresher = state.clone();
+    tokio::spawn(async move {
+        let mut ticks: u64 = 0;
+        loop {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            if let Err(e) = refresher.refresh().await {
+                eprintln!("tiendo serve: không cập nhật được dữ liệu: {e:#}");
+            }
+            ticks += 1;
+            // Expired sessions and old failed log-ins are purged every ten minutes.
+            if ticks % 200 == 1
+                && let Err(e) = refresher.db.purge_expired().await
+            {
+                eprintln!("tiendo serve: không xóa được phiên hết hạn: {e:#}");
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|e| anyhow::anyhow!("không mở được {bind}: {e}"))?;
+    let address = format!("http://{}", listener.local_addr()?);
+    intro(&address);
+    eprintln!("Tiến Độ đang chạy tại {address}");
+    axum::serve(listener, router(state)).await?;
+    Ok(())
+}
