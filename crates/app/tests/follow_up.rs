@@ -319,7 +319,7 @@ async fn editing_a_task_refuses_absurd_values_and_records_before_and_after() {
         );
         let change = detail.changes.last().expect("a deadline change");
         assert_eq!(
-            (change.0.as_str(), change.2.as_str()),
+            (change.effective_on.as_str(), change.deadline.as_str()),
             ("2026-04-01", "Quý III/2026")
         );
         let edited = detail

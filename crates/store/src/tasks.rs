@@ -1,7 +1,9 @@
 //! Changes made after import: deadline changes (with who approved and why) and progress reports.
 
 use serde_json::json;
-use tiendo_domain::deadline::{DeadlineContext, DeadlineKind, iso, parse_deadline};
+use tiendo_domain::deadline::{
+    DeadlineContext, DeadlineKind, iso, iso_date, opt_iso_date, parse_deadline,
+};
 use tiendo_domain::model::ReportedStatus;
 use time::Date;
 
@@ -271,11 +273,42 @@ pub struct TaskRow {
     pub number: String,
     pub name: String,
     pub deadline_raw: String,
-    pub due_on: Option<String>,
+    #[serde(with = "opt_iso_date")]
+    pub due_on: Option<Date>,
     pub lead: Option<String>,
     pub headings: Vec<String>,
     pub document: Option<String>,
     pub secret: bool,
+}
+
+/// A task's list row as the tables hold it.
+#[derive(sqlx::FromRow)]
+struct TaskRecord {
+    id: i64,
+    number: String,
+    name: String,
+    deadline_raw: String,
+    due_on: Option<String>,
+    lead_raw: Option<String>,
+    headings: String,
+    document: Option<String>,
+    secret: i64,
+}
+
+impl From<TaskRecord> for TaskRow {
+    fn from(r: TaskRecord) -> Self {
+        TaskRow {
+            id: r.id,
+            number: r.number,
+            name: r.name,
+            deadline_raw: r.deadline_raw,
+            due_on: r.due_on.as_deref().and_then(iso_date),
+            lead: r.lead_raw,
+            headings: serde_json::from_str(&r.headings).unwrap_or_default(),
+            document: r.document,
+            secret: r.secret != 0,
+        }
+    }
 }
 
 enum Bind {
@@ -352,39 +385,14 @@ impl Db {
         for chunk in ids.chunks(500) {
             let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
             let sql = format!(
-                "SELECT t.id, t.number, t.name, t.deadline_raw, t.due_on, t.lead_raw, t.headings, COALESCE(d.title, d.doc_key), t.secret
+                "SELECT t.id, t.number, t.name, t.deadline_raw, t.due_on, t.lead_raw, t.headings, COALESCE(d.title, d.doc_key) AS document, t.secret
                  FROM tasks t LEFT JOIN documents d ON d.id = t.document_id WHERE t.id IN ({})",
                 list.join(",")
             );
-            let fetched: Vec<(
-                i64,
-                String,
-                String,
-                String,
-                Option<String>,
-                Option<String>,
-                String,
-                Option<String>,
-                i64,
-            )> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            let fetched: Vec<TaskRecord> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .fetch_all(self.pool())
                 .await?;
-            for r in fetched {
-                rows.insert(
-                    r.0,
-                    TaskRow {
-                        id: r.0,
-                        number: r.1,
-                        name: r.2,
-                        deadline_raw: r.3,
-                        due_on: r.4,
-                        lead: r.5,
-                        headings: serde_json::from_str(&r.6).unwrap_or_default(),
-                        document: r.7,
-                        secret: r.8 != 0,
-                    },
-                );
-            }
+            rows.extend(fetched.into_iter().map(|r| (r.id, TaskRow::from(r))));
         }
         Ok(ids.iter().filter_map(|i| rows.remove(i)).collect())
     }
@@ -413,8 +421,8 @@ impl Db {
                 .bind(id)
                 .fetch_one(self.pool())
                 .await?;
-        let rows: Vec<(i64, i64, String, String, Option<String>, Option<String>, Option<String>, Option<String>, i64)> = sqlx::query_as(
-            "SELECT a.id, a.agency_id, g.name, a.role, a.via_group, a.unit, a.assigned_on, a.removed_on, a.active FROM assignments a JOIN agencies g ON g.id = a.agency_id
+        let rows: Vec<AssignmentRecord> = sqlx::query_as(
+            "SELECT a.id, a.agency_id, g.name AS agency, a.role, a.via_group, a.unit, a.assigned_on, a.removed_on FROM assignments a JOIN agencies g ON g.id = a.agency_id
              WHERE a.task_id = $1 AND (a.active = 1 OR a.removed_on IS NOT NULL) ORDER BY a.active DESC, a.role DESC, a.id",
         )
         .bind(id)
@@ -422,33 +430,24 @@ impl Db {
         .await?;
         let (assignments, ended): (Vec<AssignmentRow>, Vec<AssignmentRow>) = rows
             .into_iter()
-            .map(|r| AssignmentRow {
-                id: r.0,
-                agency_id: r.1,
-                agency: r.2,
-                role: r.3,
-                via_group: r.4,
-                unit: r.5,
-                assigned_on: r.6,
-                removed_on: r.7,
-            })
+            .map(AssignmentRow::from)
             .partition(|a| a.removed_on.is_none());
-        let changes: Vec<(String, Option<String>, String, String, Option<String>, String, String)> = sqlx::query_as(
-            "SELECT dc.effective_on, g.name, dc.raw, dc.reason, dc.approved_by, dc.state, dc.created_by FROM deadline_changes dc
+        let changes: Vec<DeadlineChangeEntry> = sqlx::query_as(
+            "SELECT dc.effective_on, g.name AS agency, dc.raw AS deadline, dc.reason, dc.approved_by, dc.state, dc.created_by FROM deadline_changes dc
              LEFT JOIN assignments a ON a.id = dc.assignment_id LEFT JOIN agencies g ON g.id = a.agency_id
              WHERE dc.task_id = $1 ORDER BY dc.effective_on, dc.id",
         )
         .bind(id)
         .fetch_all(self.pool())
         .await?;
-        let reports: Vec<(String, String, Option<String>, Option<String>, String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT r.reported_on, g.name, r.status, r.text, r.created_by, r.review, r.review_note FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id
+        let reports: Vec<ReportEntry> = sqlx::query_as(
+            "SELECT r.reported_on, g.name AS agency, r.status, r.text, r.created_by, r.review, r.review_note FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id
              JOIN agencies g ON g.id = a.agency_id WHERE a.task_id = $1 ORDER BY r.reported_on DESC, r.id DESC LIMIT 200",
         )
         .bind(id)
         .fetch_all(self.pool())
         .await?;
-        let unresolved: Vec<(String, String)> = sqlx::query_as(
+        let unresolved: Vec<UnresolvedAgency> = sqlx::query_as(
             "SELECT role, text FROM task_unresolved_agencies WHERE task_id = $1 ORDER BY id",
         )
         .bind(id)
@@ -461,7 +460,7 @@ impl Db {
             headings: serde_json::from_str(&r.3).unwrap_or_default(),
             expected_result: r.4,
             deadline_raw: r.5,
-            due_on: r.6,
+            due_on: r.6.as_deref().and_then(iso_date),
             deadline_note: r.7,
             basis: r.8,
             extra: serde_json::from_str(&r.9).unwrap_or_default(),
@@ -513,8 +512,76 @@ pub struct AssignmentRow {
     pub via_group: Option<String>,
     pub unit: Option<String>,
     /// From this day (a reassignment); none: from the start.
-    pub assigned_on: Option<String>,
-    pub removed_on: Option<String>,
+    #[serde(with = "opt_iso_date")]
+    pub assigned_on: Option<Date>,
+    #[serde(with = "opt_iso_date")]
+    pub removed_on: Option<Date>,
+}
+
+/// An assignment as the tables hold it.
+#[derive(sqlx::FromRow)]
+struct AssignmentRecord {
+    id: i64,
+    agency_id: i64,
+    agency: String,
+    role: String,
+    via_group: Option<String>,
+    unit: Option<String>,
+    assigned_on: Option<String>,
+    removed_on: Option<String>,
+}
+
+impl From<AssignmentRecord> for AssignmentRow {
+    fn from(r: AssignmentRecord) -> Self {
+        AssignmentRow {
+            id: r.id,
+            agency_id: r.agency_id,
+            agency: r.agency,
+            role: r.role,
+            via_group: r.via_group,
+            unit: r.unit,
+            assigned_on: r.assigned_on.as_deref().and_then(iso_date),
+            removed_on: r.removed_on.as_deref().and_then(iso_date),
+        }
+    }
+}
+
+/// A deadline change of a task (an approved new deadline, a request, a refusal).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeadlineChangeEntry {
+    /// `YYYY-MM-DD`
+    pub effective_on: String,
+    /// The agency whose assignment it concerns; none: the whole task.
+    pub agency: Option<String>,
+    /// The new deadline as written.
+    pub deadline: String,
+    pub reason: String,
+    pub approved_by: Option<String>,
+    /// approved, requested, refused
+    pub state: String,
+    pub created_by: String,
+}
+
+/// A progress report on a task, with the standing agency's review.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReportEntry {
+    /// `YYYY-MM-DD`
+    pub reported_on: String,
+    pub agency: String,
+    pub status: Option<String>,
+    pub text: Option<String>,
+    pub created_by: String,
+    /// confirmed, returned
+    pub review: Option<String>,
+    pub review_note: Option<String>,
+}
+
+/// An agency a document named that the registry could not.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UnresolvedAgency {
+    /// lead or coordinator
+    pub role: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone)]
@@ -525,7 +592,7 @@ pub struct TaskDetail {
     pub headings: Vec<String>,
     pub expected_result: Option<String>,
     pub deadline_raw: String,
-    pub due_on: Option<String>,
+    pub due_on: Option<Date>,
     pub deadline_note: Option<String>,
     pub basis: Option<String>,
     pub extra: Vec<(String, String)>,
@@ -540,29 +607,10 @@ pub struct TaskDetail {
     pub assignments: Vec<AssignmentRow>,
     /// Assignments that ended (reassigned), with their period.
     pub ended: Vec<AssignmentRow>,
-    /// (effective on, agency or whole task, new deadline, reason, approved by, state, by)
-    pub changes: Vec<(
-        String,
-        Option<String>,
-        String,
-        String,
-        Option<String>,
-        String,
-        String,
-    )>,
-    /// (date, agency, status, text, by, review: confirmed/returned, review note)
-    pub reports: Vec<(
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        String,
-        Option<String>,
-        Option<String>,
-    )>,
-    /// (role, text)
-    pub unresolved: Vec<(String, String)>,
-    /// (at, actor, action, before, after)
+    pub changes: Vec<DeadlineChangeEntry>,
+    /// Newest first, at most 200.
+    pub reports: Vec<ReportEntry>,
+    pub unresolved: Vec<UnresolvedAgency>,
     pub history: Vec<crate::audit::AuditEntry>,
 }
 

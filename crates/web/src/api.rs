@@ -253,7 +253,7 @@ pub async fn tasks(
                     name: r.name,
                     lead: r.lead,
                     deadline_raw: r.deadline_raw,
-                    due_on: r.due_on,
+                    due_on: r.due_on.map(iso),
                     headings: r.headings,
                     document: r.document,
                 })
@@ -299,7 +299,7 @@ pub async fn task(
                 .filter(|_| snap.book.assignment_in_force(a.id, as_of));
             serde_json::json!({
                 "id": a.id, "agency": a.agency, "role": a.role, "via_group": a.via_group, "unit": a.unit,
-                "assigned_on": a.assigned_on,
+                "assigned_on": a.assigned_on.map(iso),
                 "state": ev.map(|e| e.state), "due": ev.and_then(|e| e.due).map(iso), "days_late": ev.map(|e| e.days_late),
             })
         })
@@ -313,15 +313,15 @@ pub async fn task(
     };
     Json(serde_json::json!({
         "id": t.id, "number": t.number, "name": t.name, "headings": t.headings,
-        "expected_result": t.expected_result, "deadline": { "raw": t.deadline_raw, "due": t.due_on, "note": t.deadline_note },
+        "expected_result": t.expected_result, "deadline": { "raw": t.deadline_raw, "due": t.due_on.map(iso), "note": t.deadline_note },
         "basis": t.basis, "lead_raw": t.lead_raw, "coordinators_raw": t.coordinators_raw, "overseer": t.overseer,
         "document": t.document, "committee": t.committee, "secret": t.secret, "extra": t.extra, "source": t.source,
-        "unresolved_agencies": t.unresolved.iter().map(|(r, x)| serde_json::json!({ "role": r, "text": x })).collect::<Vec<_>>(),
+        "unresolved_agencies": t.unresolved.iter().map(|u| serde_json::json!({ "role": u.role, "text": u.text })).collect::<Vec<_>>(),
         "as_of": iso(as_of),
         "assignments": assignments,
         "ended_assignments": t.ended,
-        "deadline_changes": t.changes.iter().map(|c| serde_json::json!({ "effective_on": c.0, "agency": c.1, "deadline": c.2, "reason": c.3, "approved_by": c.4, "state": c.5, "by": c.6 })).collect::<Vec<_>>(),
-        "reports": t.reports.iter().map(|r| serde_json::json!({ "reported_on": r.0, "agency": r.1, "status": r.2, "text": r.3, "by": r.4, "review": r.5, "review_note": r.6 })).collect::<Vec<_>>(),
+        "deadline_changes": t.changes.iter().map(|c| serde_json::json!({ "effective_on": c.effective_on, "agency": c.agency, "deadline": c.deadline, "reason": c.reason, "approved_by": c.approved_by, "state": c.state, "by": c.created_by })).collect::<Vec<_>>(),
+        "reports": t.reports.iter().map(|r| serde_json::json!({ "reported_on": r.reported_on, "agency": r.agency, "status": r.status, "text": r.text, "by": r.created_by, "review": r.review, "review_note": r.review_note })).collect::<Vec<_>>(),
         "evidence": evidence.iter().map(|e| serde_json::json!({ "id": e.0, "report": e.1, "file_name": e.2, "size": e.3, "url": format!("/minh-chung/{}", e.0) })).collect::<Vec<_>>(),
         "difficulties": difficulties,
         "history": t.history.iter().map(|h| serde_json::json!({ "at": h.at, "actor": h.actor, "action": h.action, "before": h.before, "after": h.after })).collect::<Vec<_>>(),

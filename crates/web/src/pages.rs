@@ -541,7 +541,7 @@ pub async fn tasks(
                                 @if !r.headings.is_empty() { br; span.muted { (r.headings.join(" › ")) } }
                             }
                             td { (r.lead.as_deref().unwrap_or("")) }
-                            td { (r.deadline_raw) @if let Some(d) = r.due_on.as_deref() { br; span.muted { (show_iso(Some(d))) } } }
+                            td { (r.deadline_raw) @if let Some(d) = r.due_on { br; span.muted { (vn(d)) } } }
                             td { @if let Some(s) = states.get(&r.id) { (badge(*s)) } @else { span.muted { "Chưa có cơ quan chủ trì" } } }
                         }
                     }

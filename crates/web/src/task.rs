@@ -194,7 +194,7 @@ pub async fn show(
                 dt { "Cơ quan chủ trì (như văn bản)" } dd { (t.lead_raw.as_deref().unwrap_or("")) }
                 dt { "Cơ quan phối hợp (như văn bản)" } dd { (t.coordinators_raw.as_deref().unwrap_or("")) }
                 dt { "Kết quả, sản phẩm" } dd { (t.expected_result.as_deref().unwrap_or("")) }
-                dt { "Thời hạn" } dd { (t.deadline_raw) @if let Some(d) = t.due_on.as_deref() { " (" (show_iso(Some(d))) ")" } @if let Some(n) = &t.deadline_note { br; span.muted { (n) } } }
+                dt { "Thời hạn" } dd { (t.deadline_raw) @if let Some(d) = t.due_on { " (" (vn(d)) ")" } @if let Some(n) = &t.deadline_note { br; span.muted { (n) } } }
                 dt { "Căn cứ giao" } dd { (t.basis.as_deref().unwrap_or("")) }
                 dt { "Lãnh đạo phụ trách" } dd { (t.overseer.as_deref().unwrap_or("")) }
                 dt { "Ban chỉ đạo" } dd { (t.committee) }
@@ -202,7 +202,7 @@ pub async fn show(
                 @for (k, v) in &t.extra { dt { (k) } dd { (v) } }
                 @if !t.unresolved.is_empty() {
                     dt { "Chưa xác định được cơ quan" }
-                    dd { @for (role, text) in &t.unresolved { (if role == "lead" { "Chủ trì: " } else { "Phối hợp: " }) (text) br; } }
+                    dd { @for u in &t.unresolved { (if u.role == "lead" { "Chủ trì: " } else { "Phối hợp: " }) (u.text) br; } }
                 }
             }
             h2 { "Phân công, tình trạng tính đến ngày " (vn(as_of)) }
@@ -221,7 +221,7 @@ pub async fn show(
                             }
                             td.muted {
                                 @if let Some(v) = &a.via_group { "theo nhóm " (v) } @if let Some(x) = &a.unit { " (" (x) ")" }
-                                @if let Some(f) = &a.assigned_on { " giao từ " (show_iso(Some(f))) }
+                                @if let Some(f) = a.assigned_on { " giao từ " (vn(f)) }
                                 @if let Some((on, roadmap, _)) = commitments.get(&a.id) { br; "Cam kết hoàn thành " (show_iso(Some(on))) ": " (roadmap) }
                             }
                         }
@@ -232,7 +232,7 @@ pub async fn show(
                 h2 { "Phân công đã kết thúc" }
                 table {
                     thead { tr { th { "Cơ quan" } th { "Vai trò" } th { "Từ ngày" } th { "Đến ngày" } } }
-                    tbody { @for a in &t.ended { tr { td { (a.agency) } td { (role_word(&a.role)) } td { @if let Some(f) = &a.assigned_on { (show_iso(Some(f))) } @else { "từ đầu" } } td { (show_iso(a.removed_on.as_deref())) } } } }
+                    tbody { @for a in &t.ended { tr { td { (a.agency) } td { (role_word(&a.role)) } td { @if let Some(f) = a.assigned_on { (vn(f)) } @else { "từ đầu" } } td { (a.removed_on.map(vn).unwrap_or_default()) } } } }
                 }
             }
             @if u.is_standing() {
@@ -381,7 +381,7 @@ pub async fn show(
             @if t.changes.is_empty() { p.muted { "Chưa điều chỉnh thời hạn." } } @else {
                 table {
                     thead { tr { th { "Hiệu lực từ" } th { "Áp dụng cho" } th { "Thời hạn mới" } th { "Lý do" } th { "Người duyệt" } th { "Kết quả" } } }
-                    tbody { @for c in &t.changes { tr { td { (show_iso(Some(&c.0))) } td { (c.1.as_deref().unwrap_or("Toàn bộ nhiệm vụ")) } td { (c.2) } td { (c.3) } td { (c.4.as_deref().unwrap_or("")) } td { (match c.5.as_str() { "approved" => "Đã duyệt", "requested" => "Chờ duyệt", _ => "Từ chối" }) } } } }
+                    tbody { @for c in &t.changes { tr { td { (show_iso(Some(&c.effective_on))) } td { (c.agency.as_deref().unwrap_or("Toàn bộ nhiệm vụ")) } td { (c.deadline) } td { (c.reason) } td { (c.approved_by.as_deref().unwrap_or("")) } td { (match c.state.as_str() { "approved" => "Đã duyệt", "requested" => "Chờ duyệt", _ => "Từ chối" }) } } } }
                 }
             }
             h2 { "Báo cáo tiến độ" }
@@ -391,8 +391,8 @@ pub async fn show(
                     tbody {
                         @for r in &t.reports {
                             tr {
-                                td { (show_iso(Some(&r.0))) } td { (r.1) } td { (status_word(r.2.as_deref())) } td { (r.3.as_deref().unwrap_or("")) }
-                                td { @match r.5.as_deref() { Some("confirmed") => { "Đã xác nhận" }, Some("returned") => { "Trả lại: " (r.6.as_deref().unwrap_or("")) }, _ => {} } }
+                                td { (show_iso(Some(&r.reported_on))) } td { (r.agency) } td { (status_word(r.status.as_deref())) } td { (r.text.as_deref().unwrap_or("")) }
+                                td { @match r.review.as_deref() { Some("confirmed") => { "Đã xác nhận" }, Some("returned") => { "Trả lại: " (r.review_note.as_deref().unwrap_or("")) }, _ => {} } }
                             }
                         }
                     }
