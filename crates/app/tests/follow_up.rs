@@ -498,7 +498,7 @@ async fn a_month_is_scored_by_hand_and_later_edits_do_not_change_it() {
             .await
             .expect("q")
             .first()
-            .map(|r| r.0)
+            .map(|r| r.id)
             .expect("the completion");
         db.review_report(r1, false, "Thiếu văn bản", "tt")
             .await

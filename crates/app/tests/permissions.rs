@@ -136,7 +136,7 @@ async fn every_route_for_every_role() {
         )
         .await
         .expect("report");
-    let evidence = t.db.evidence_of_task(own).await.expect("ev")[0].0;
+    let evidence = t.db.evidence_of_task(own).await.expect("ev")[0].id;
     let meeting =
         t.db.add_meeting(
             None,

@@ -21,6 +21,17 @@ use time::Date;
 /// Which tasks the reader may see, by task id.
 pub type Visible<'a> = &'a (dyn Fn(i64) -> bool + Sync);
 
+/// The name of the committee issuing the documents (the Government's steering committee), when
+/// the database names it.
+pub async fn issuer(db: &Db) -> anyhow::Result<Option<String>> {
+    Ok(db
+        .committees()
+        .await?
+        .into_iter()
+        .find(|c| c.code == tiendo_store::seed::DEFAULT_COMMITTEE)
+        .map(|c| c.name))
+}
+
 /// Everyone may see every task (the command line, the standing agency).
 pub fn everything(_: i64) -> bool {
     true
@@ -619,9 +630,13 @@ pub async fn commitments(
             // A commitment counts when made by the date asked about.
             let c = made
                 .get(&aid)
-                .filter(|c| c.2.get(..10).is_some_and(|d| d <= day.as_str()));
+                .filter(|c| c.created_at.get(..10).is_some_and(|d| d <= day.as_str()));
             let (committed_on, roadmap, deemed) = match (c, answer_by) {
-                (Some(c), _) => (parse_user_date(&c.0), Some(c.1.clone()), false),
+                (Some(c), _) => (
+                    parse_user_date(&c.committed_on),
+                    Some(c.roadmap.clone()),
+                    false,
+                ),
                 (None, Some(by)) if as_of > by => (Some(month_end(by)), None, true),
                 _ => (None, None, false),
             };

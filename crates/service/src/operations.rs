@@ -4,9 +4,10 @@
 
 use tiendo_domain::access::UserRole;
 use tiendo_domain::deadline::parse_user_date;
-use tiendo_domain::model::{ReportedStatus, Role};
+use tiendo_domain::model::{ParsedTask, ReportedStatus, Role};
 use tiendo_store::StoreError;
 use tiendo_store::edit::TaskEdit;
+use tiendo_store::import::{ImportInput, ImportSummary};
 
 use tiendo_store::users::User;
 
@@ -184,6 +185,8 @@ pub fn message(code: &str) -> Option<(&'static str, bool)> {
         "them-co-quan" => ("Đã thêm cơ quan vào danh mục.", true),
         "sua-co-quan" => ("Đã lưu thông tin cơ quan.", true),
         "co-quan-sai" => ("Thông tin cơ quan không hợp lệ; chưa lưu gì.", false),
+        "luu-tep" => ("Không lưu được tệp; không có gì được lưu.", false),
+        "ban-chi-dao" => ("Thông tin ban chỉ đạo không hợp lệ; chưa lưu gì.", false),
         _ => return None,
     })
 }
@@ -813,5 +816,78 @@ pub async fn add_meeting(
             StoreError::UnknownDocument(m) => Refusal::bad("van-ban").with(m),
             StoreError::Invalid(m) => Refusal::bad("phien-hop").with(m),
             _ => Refusal::failed(),
+        })
+}
+
+/// A document read and previewed, to store: its tasks, under its key across versions.
+pub struct ImportRequest<'a> {
+    /// The committee assigning the tasks (default: the Government steering committee).
+    pub committee: Option<&'a str>,
+    /// The key of the appendix across versions (default: the file name without extension).
+    pub key: Option<&'a str>,
+    pub file_name: &'a str,
+    /// The document's title lines.
+    pub title: &'a [String],
+    pub tasks: &'a [ParsedTask],
+    pub warnings: &'a [String],
+    /// The date the document's status columns describe.
+    pub reported_on: time::Date,
+    /// Told (stored, total) every few hundred tasks.
+    pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
+}
+
+/// The standing agency stores a previewed document in one transaction (all or nothing); a
+/// re-import updates the same tasks. A refusal carries the store's reason.
+pub async fn import_document(
+    state: &Service,
+    u: &User,
+    r: ImportRequest<'_>,
+) -> Outcome<ImportSummary> {
+    standing(u)?;
+    let key = r.key.map(str::to_string).unwrap_or_else(|| {
+        r.file_name
+            .rsplit_once('.')
+            .map(|(stem, _)| stem.to_string())
+            .unwrap_or_else(|| r.file_name.to_string())
+    });
+    let summary = state
+        .db
+        .import_document(ImportInput {
+            committee: r.committee,
+            doc_key: &key,
+            file_name: r.file_name,
+            title: (!r.title.is_empty()).then(|| r.title.join(" — ")),
+            tasks: r.tasks,
+            warnings: r.warnings,
+            reported_on: r.reported_on,
+            actor: &u.username,
+            progress: r.progress,
+        })
+        .await
+        .map_err(|e| match e {
+            StoreError::Database(_) => Refusal::failed().with(e.to_string()),
+            e => Refusal::bad("luu-tep").with(e.to_string()),
+        })?;
+    let _ = state.refresh().await;
+    Ok(summary)
+}
+
+/// The standing agency adds a steering committee (a province's, say).
+pub async fn add_committee(
+    state: &Service,
+    u: &User,
+    code: &str,
+    name: &str,
+    province: Option<&str>,
+) -> Outcome<i64> {
+    standing(u)?;
+    plain(&[code, name, province.unwrap_or("")])?;
+    state
+        .db
+        .add_committee(code, name, province, &u.username)
+        .await
+        .map_err(|e| match e {
+            StoreError::Database(_) => Refusal::failed().with(e.to_string()),
+            e => Refusal::bad("ban-chi-dao").with(e.to_string()),
         })
 }

@@ -47,6 +47,17 @@ type AgencyRow = (
     Option<String>,
 );
 
+/// A steering committee: the Government's, or a province's running the same workflow.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Committee {
+    pub code: String,
+    pub name: String,
+    /// national, province
+    pub level: String,
+    #[sqlx(rename = "province_code")]
+    pub province: Option<String>,
+}
+
 impl Db {
     /// The national registry.
     pub async fn load_registry(&self) -> Result<StoredRegistry> {
@@ -264,8 +275,8 @@ impl Db {
         Ok(id)
     }
 
-    /// Committees: (code, name, level, province code).
-    pub async fn committees(&self) -> Result<Vec<(String, String, String, Option<String>)>> {
+    /// Every steering committee, the Government's first.
+    pub async fn committees(&self) -> Result<Vec<Committee>> {
         Ok(
             sqlx::query_as("SELECT code, name, level, province_code FROM committees ORDER BY id")
                 .fetch_all(self.pool())

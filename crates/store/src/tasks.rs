@@ -715,12 +715,9 @@ impl Db {
     }
 
     /// Pending deadline requests of a task: (change id, agency, new deadline, reason, by).
-    pub async fn pending_deadline_requests(
-        &self,
-        task_id: i64,
-    ) -> Result<Vec<(i64, String, String, String, String)>> {
+    pub async fn pending_deadline_requests(&self, task_id: i64) -> Result<Vec<DeadlineRequest>> {
         Ok(sqlx::query_as(
-            "SELECT dc.id, g.name, dc.raw, dc.reason, dc.created_by FROM deadline_changes dc JOIN assignments a ON a.id = dc.assignment_id
+            "SELECT dc.id, g.name AS agency, dc.raw AS deadline, dc.reason, dc.created_by FROM deadline_changes dc JOIN assignments a ON a.id = dc.assignment_id
              JOIN agencies g ON g.id = a.agency_id WHERE dc.task_id = $1 AND dc.state = 'requested' ORDER BY dc.id",
         )
         .bind(task_id)
@@ -788,12 +785,9 @@ impl Db {
     }
 
     /// Reported completions of a task awaiting the standing agency: (report id, date, agency, text).
-    pub async fn completions_to_review(
-        &self,
-        task_id: i64,
-    ) -> Result<Vec<(i64, String, String, Option<String>)>> {
+    pub async fn completions_to_review(&self, task_id: i64) -> Result<Vec<CompletionToReview>> {
         Ok(sqlx::query_as(
-            "SELECT r.id, r.reported_on, g.name, r.text FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id JOIN agencies g ON g.id = a.agency_id
+            "SELECT r.id, r.reported_on, g.name AS agency, r.text FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id JOIN agencies g ON g.id = a.agency_id
              WHERE a.task_id = $1 AND r.status IN ('done', 'done_late') AND r.review IS NULL AND r.source = 'user' ORDER BY r.id",
         )
         .bind(task_id)
@@ -849,34 +843,77 @@ impl Db {
     pub async fn commitments_of_task(
         &self,
         task: i64,
-    ) -> Result<std::collections::HashMap<i64, (String, String, String)>> {
-        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+    ) -> Result<std::collections::HashMap<i64, Commitment>> {
+        let rows: Vec<Commitment> = sqlx::query_as(
             "SELECT c.assignment_id, c.committed_on, c.roadmap, c.created_at FROM commitments c JOIN assignments a ON a.id = c.assignment_id
              WHERE a.task_id = $1 ORDER BY c.id",
         )
         .bind(task)
         .fetch_all(self.pool())
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(a, c, r, at)| (a, (c, r, at)))
-            .collect())
+        Ok(rows.into_iter().map(|c| (c.assignment_id, c)).collect())
     }
 
-    /// The latest commitment of each assignment: assignment → (committed on, roadmap, made on).
-    pub async fn latest_commitments(
-        &self,
-    ) -> Result<std::collections::HashMap<i64, (String, String, String)>> {
-        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+    /// The latest commitment of each assignment, by assignment.
+    pub async fn latest_commitments(&self) -> Result<std::collections::HashMap<i64, Commitment>> {
+        let rows: Vec<Commitment> = sqlx::query_as(
             "SELECT assignment_id, committed_on, roadmap, created_at FROM commitments ORDER BY id",
         )
         .fetch_all(self.pool())
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(a, c, r, at)| (a, (c, r, at)))
-            .collect())
+        Ok(rows.into_iter().map(|c| (c.assignment_id, c)).collect())
     }
+}
+
+/// An agency's request for a new deadline, waiting for the standing agency.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeadlineRequest {
+    pub id: i64,
+    pub agency: String,
+    /// The deadline asked for, as written.
+    pub deadline: String,
+    pub reason: String,
+    pub created_by: String,
+}
+
+/// A reported completion the standing agency has not yet confirmed or returned.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CompletionToReview {
+    /// The report's id.
+    pub id: i64,
+    /// `YYYY-MM-DD`
+    pub reported_on: String,
+    pub agency: String,
+    pub text: Option<String>,
+}
+
+/// An agency's commitment to finish a late assignment by a date, with its roadmap.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Commitment {
+    pub assignment_id: i64,
+    /// `YYYY-MM-DD`
+    pub committed_on: String,
+    pub roadmap: String,
+    /// When it was made (RFC 3339).
+    pub created_at: String,
+}
+
+/// An evidence file of a task's reports, without its content.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EvidenceInfo {
+    pub id: i64,
+    pub report_id: i64,
+    pub file_name: String,
+    pub size_bytes: i64,
+}
+
+/// An evidence file with its content, and the task it belongs to.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EvidenceFile {
+    pub task_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
 }
 
 /// An evidence file attached to a report.
@@ -953,7 +990,7 @@ impl Db {
     }
 
     /// Evidence files of a task: (id, report id, file name, size).
-    pub async fn evidence_of_task(&self, task_id: i64) -> Result<Vec<(i64, i64, String, i64)>> {
+    pub async fn evidence_of_task(&self, task_id: i64) -> Result<Vec<EvidenceInfo>> {
         Ok(sqlx::query_as(
             "SELECT e.id, e.report_id, e.file_name, e.size_bytes FROM evidence_files e JOIN progress_reports r ON r.id = e.report_id
              JOIN assignments a ON a.id = r.assignment_id WHERE a.task_id = $1 ORDER BY e.id",
@@ -963,8 +1000,8 @@ impl Db {
         .await?)
     }
 
-    /// One evidence file: (task id, file name, content type, bytes).
-    pub async fn evidence_file(&self, id: i64) -> Result<Option<(i64, String, String, Vec<u8>)>> {
+    /// One evidence file, with the task it belongs to.
+    pub async fn evidence_file(&self, id: i64) -> Result<Option<EvidenceFile>> {
         Ok(sqlx::query_as(
             "SELECT a.task_id, e.file_name, e.content_type, e.content FROM evidence_files e JOIN progress_reports r ON r.id = e.report_id
              JOIN assignments a ON a.id = r.assignment_id WHERE e.id = $1",

@@ -22,8 +22,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::auth::{ApiUser, ApiWriter};
-use super::pages::{TaskSearch, today};
+use super::pages::TaskSearch;
 use super::{AppState, Visibility};
+use crate::words::today;
 use tiendo_reports as reports;
 use tiendo_service::operations::{self as ops, AgencyInput, Refusal, ReportInput};
 
@@ -322,7 +323,7 @@ pub async fn task(
         "ended_assignments": t.ended,
         "deadline_changes": t.changes.iter().map(|c| serde_json::json!({ "effective_on": c.effective_on, "agency": c.agency, "deadline": c.deadline, "reason": c.reason, "approved_by": c.approved_by, "state": c.state, "by": c.created_by })).collect::<Vec<_>>(),
         "reports": t.reports.iter().map(|r| serde_json::json!({ "reported_on": r.reported_on, "agency": r.agency, "status": r.status, "text": r.text, "by": r.created_by, "review": r.review, "review_note": r.review_note })).collect::<Vec<_>>(),
-        "evidence": evidence.iter().map(|e| serde_json::json!({ "id": e.0, "report": e.1, "file_name": e.2, "size": e.3, "url": format!("/minh-chung/{}", e.0) })).collect::<Vec<_>>(),
+        "evidence": evidence.iter().map(|e| serde_json::json!({ "id": e.id, "report": e.report_id, "file_name": e.file_name, "size": e.size_bytes, "url": format!("/minh-chung/{}", e.id) })).collect::<Vec<_>>(),
         "difficulties": difficulties,
         "history": t.history.iter().map(|h| serde_json::json!({ "at": h.at, "actor": h.actor, "action": h.action, "before": h.before, "after": h.after })).collect::<Vec<_>>(),
     }))

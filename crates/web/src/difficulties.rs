@@ -13,8 +13,8 @@ use tiendo_store::difficulties::Difficulty;
 use super::actions::{back, csrf};
 use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
-use super::pages::{show_iso, today};
 use super::{AppState, Visibility};
+use crate::words::{show_iso, today};
 use tiendo_service::operations as ops;
 
 #[derive(Deserialize, Default, Clone)]

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use tiendo_domain::agency::RefKind;
 use tiendo_domain::deadline::{parse_user_date, vn};
 use tiendo_office::{DocumentPreview, MAX_FILE_BYTES, ReadOptions};
-use tiendo_store::import::ImportInput;
+use tiendo_service::operations::ImportRequest;
 
 use super::AppState;
 use super::auth::{CurrentUser, PageUser};
@@ -54,7 +54,7 @@ fn form(u: &CurrentUser, error: Option<&str>) -> Markup {
             form.box method="post" action="/nhap-tep" enctype="multipart/form-data" {
                 input type="hidden" name="csrf" value=(u.csrf);
                 label { "Tệp" input type="file" name="file" required accept=".docx,.xlsx,.xlsm,.xls,.ods,.csv,.txt,.tsv,.pdf"; }
-                label { "Số liệu tiến độ tính đến ngày" input type="date" name="reported_on" value=(super::pages::today_iso()); }
+                label { "Số liệu tiến độ tính đến ngày" input type="date" name="reported_on" value=(crate::words::today_iso()); }
                 button.primary type="submit" { "Xem trước" }
             }
         },
@@ -337,7 +337,7 @@ pub async fn confirm(
 }
 
 /// Stores a previewed file in one transaction, under its key (default: the file name without
-/// extension), and brings the data in memory up to date.
+/// extension), through the service's one check; the data in memory follows.
 pub(crate) async fn store(
     state: &AppState,
     u: &CurrentUser,
@@ -345,34 +345,18 @@ pub(crate) async fn store(
     key: Option<&str>,
     preview: &DocumentPreview,
     reported_on: time::Date,
-) -> Result<tiendo_store::import::ImportSummary, tiendo_store::StoreError> {
-    let key = key.map(str::to_string).unwrap_or_else(|| {
-        file_name
-            .rsplit_once('.')
-            .map(|(s, _)| s.to_string())
-            .unwrap_or_else(|| file_name.to_string())
-    });
-    let title = if preview.title.is_empty() {
-        None
-    } else {
-        Some(preview.title.join(" — "))
+) -> Result<tiendo_store::import::ImportSummary, tiendo_service::Refusal> {
+    let request = ImportRequest {
+        committee: None,
+        key,
+        file_name,
+        title: &preview.title,
+        tasks: &preview.tasks,
+        warnings: &preview.warnings,
+        reported_on,
+        progress: None,
     };
-    let s = state
-        .db
-        .import_document(ImportInput {
-            committee: None,
-            doc_key: &key,
-            file_name,
-            title,
-            tasks: &preview.tasks,
-            warnings: &preview.warnings,
-            reported_on,
-            actor: &u.user.username,
-            progress: None,
-        })
-        .await?;
-    let _ = state.refresh().await;
-    Ok(s)
+    tiendo_service::operations::import_document(state, u, request).await
 }
 
 fn kind_words(k: tiendo_domain::deadline::DeadlineKind) -> &'static str {

@@ -9,6 +9,7 @@
 //! - `difficulties`, `registry`, `reports` (downloads, ranking, meetings), `import`;
 //! - `api`: the JSON API behind the pages; `auth`: accounts, sessions, CSRF.
 
+pub mod account;
 pub mod actions;
 pub mod api;
 pub mod auth;
@@ -21,6 +22,7 @@ pub mod pages;
 pub mod registry;
 pub mod reports;
 pub mod task;
+pub mod words;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -112,7 +114,7 @@ fn pages_and_forms() -> RouteTable {
             "POST",
             post(actions::report).layer(evidence_limit),
         )
-        .add("/minh-chung/{id}", "GET", get(pages::evidence))
+        .add("/minh-chung/{id}", "GET", get(task::evidence))
         .add(
             "/nhiem-vu/{id}/gia-han",
             "POST",
@@ -184,13 +186,13 @@ fn pages_and_forms() -> RouteTable {
         .add(
             "/dang-nhap",
             "GET POST",
-            get(auth::login_page).post(auth::login),
+            get(account::login_page).post(account::login),
         )
-        .add("/dang-xuat", "POST", post(auth::logout))
+        .add("/dang-xuat", "POST", post(account::logout))
         .add(
             "/tai-khoan/mat-khau",
             "GET POST",
-            get(auth::password_page).post(auth::change_password),
+            get(account::password_page).post(account::change_password),
         )
         .add("/static/app.css", "GET", get(layout::css))
 }

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use tiendo_domain::access::UserRole;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
@@ -17,83 +17,7 @@ use time::Date;
 use super::AppState;
 use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
-
-pub(crate) fn today() -> Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
-pub fn today_iso() -> String {
-    iso(today())
-}
-
-pub(crate) fn date_or_today(s: Option<&str>) -> Date {
-    s.and_then(parse_user_date).unwrap_or_else(today)
-}
-
-pub(crate) fn show_iso(s: Option<&str>) -> String {
-    s.and_then(parse_user_date).map(vn).unwrap_or_default()
-}
-
-pub(crate) fn state_key(s: AssignmentState) -> &'static str {
-    match s {
-        AssignmentState::DoneOnTime => "done_on_time",
-        AssignmentState::DoneLate => "done_late",
-        AssignmentState::OpenInTime => "open_in_time",
-        AssignmentState::OpenOverdue => "open_overdue",
-        AssignmentState::Recurring => "recurring",
-        AssignmentState::Conditional => "conditional",
-    }
-}
-
-pub(crate) fn badge(s: AssignmentState) -> Markup {
-    html! { span class={"badge s-" (state_key(s))} { (s.vietnamese()) } }
-}
-
-/// The audit log's actions in words.
-pub(crate) fn action_words(a: &str) -> &str {
-    match a {
-        "task.created" => "Tạo nhiệm vụ",
-        "task.updated" => "Cập nhật nhiệm vụ",
-        "deadline.changed" => "Điều chỉnh thời hạn",
-        "report.added" => "Báo cáo tiến độ",
-        "assignment.removed" => "Bỏ phân công",
-        "deadline.requested" => "Đề nghị điều chỉnh thời hạn",
-        "deadline.approved" => "Duyệt điều chỉnh thời hạn",
-        "deadline.refused" => "Từ chối điều chỉnh thời hạn",
-        "difficulty.raised" => "Nêu khó khăn, vướng mắc",
-        "difficulty.answered" => "Trả lời khó khăn, vướng mắc",
-        "report.confirmed" => "Xác nhận hoàn thành",
-        "report.returned" => "Trả lại báo cáo hoàn thành",
-        "commitment.added" => "Cam kết hoàn thành",
-        "task.edited" => "Sửa nhiệm vụ",
-        "assignment.added" => "Giao thêm cơ quan",
-        "difficulty.forwarded" => "Chuyển khó khăn, vướng mắc",
-        "agency.added" => "Thêm cơ quan",
-        "agency.edited" => "Sửa thông tin cơ quan",
-        "agency.alias_added" => "Thêm tên gọi cơ quan",
-        "document.imported" => "Nhập tệp",
-        "document.generated" => "Sinh dữ liệu",
-        "user.created" => "Tạo tài khoản",
-        "user.password_changed" => "Đổi mật khẩu",
-        "user.password_reset" => "Cấp lại mật khẩu dùng một lần",
-        "api_token.created" => "Tạo mã truy cập API",
-        "committee.added" => "Thêm ban chỉ đạo",
-        "meeting.added" => "Ghi phiên họp",
-        "meeting.document_linked" => "Liên kết văn bản với phiên họp",
-        "formula.published" => "Công bố cách tính điểm",
-        other => other,
-    }
-}
-
-pub(crate) fn status_word(s: Option<&str>) -> &'static str {
-    match s {
-        Some("done") => "Đã hoàn thành",
-        Some("done_late") => "Đã hoàn thành quá hạn",
-        Some("in_progress") => "Đang thực hiện",
-        Some("not_done") => "Chưa hoàn thành",
-        _ => "",
-    }
-}
+use crate::words::{action_words, badge, date_or_today, enc, show_iso, state_key, today};
 
 #[derive(Deserialize, Default)]
 pub struct DashboardQuery {
@@ -556,18 +480,6 @@ pub async fn tasks(
     .into_response()
 }
 
-pub(crate) fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 #[derive(Deserialize, Default)]
 pub struct AsOfQuery {
     ngay: Option<String>,
@@ -744,47 +656,4 @@ pub async fn audit(
         },
     )
     .into_response()
-}
-
-/// Downloads an evidence file, for whoever may see its task; never shown inline.
-pub async fn evidence(
-    State(state): State<AppState>,
-    PageUser(u): PageUser,
-    Path(id): Path<i64>,
-) -> Response {
-    let not_found = || (StatusCode::NOT_FOUND, "Không tìm thấy").into_response();
-    let Ok(Some((task, name, content_type, bytes))) = state.db.evidence_file(id).await else {
-        return not_found();
-    };
-    let Ok(Some(t)) = state.db.task_detail(task).await else {
-        return not_found();
-    };
-    if !super::task::may_see(&u, &t) {
-        return not_found();
-    }
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, content_type),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename*=UTF-8''{encoded}"),
-            ),
-            (
-                axum::http::header::X_CONTENT_TYPE_OPTIONS,
-                "nosniff".to_string(),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
 }

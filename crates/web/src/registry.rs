@@ -269,7 +269,7 @@ pub async fn save(
     match ops::edit_agency(&state, &u, &code, &f).await {
         Ok(()) => Redirect::to(&format!(
             "/co-quan?tb=sua-co-quan&q={}",
-            super::pages::enc(&code)
+            crate::words::enc(&code)
         ))
         .into_response(),
         Err(r) => refuse(&r.text()),

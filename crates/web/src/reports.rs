@@ -15,8 +15,8 @@ use tiendo_office::official::OfficialDoc;
 
 use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
-use super::pages::{enc, show_iso, today};
 use super::{AppState, Visibility};
+use crate::words::{enc, show_iso, today};
 use tiendo_reports::{self as reports, Presentation};
 
 #[derive(Deserialize, Default)]
@@ -83,16 +83,10 @@ fn json<T: serde::Serialize>(stem: &str, v: &T) -> Response {
 }
 
 async fn issuer(state: &AppState) -> String {
-    state
-        .db
-        .committees()
+    reports::issuer(&state.db)
         .await
         .ok()
-        .and_then(|c| {
-            c.into_iter()
-                .find(|c| c.0 == tiendo_store::seed::DEFAULT_COMMITTEE)
-        })
-        .map(|c| c.1)
+        .flatten()
         .unwrap_or_else(|| "Ban Chỉ đạo".into())
 }
 

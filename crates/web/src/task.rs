@@ -8,16 +8,21 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
+use std::collections::HashMap;
 use tiendo_domain::access::UserRole;
 use tiendo_domain::deadline::{iso, vn};
 use tiendo_domain::status::AssignmentState;
-use tiendo_store::difficulties::Difficulty;
-use tiendo_store::tasks::TaskDetail;
 
-use super::AppState;
+use tiendo_store::difficulties::Difficulty;
+use tiendo_store::tasks::{
+    AssignmentRow, Commitment, CompletionToReview, DeadlineRequest, EvidenceInfo, TaskDetail,
+};
+use time::Date;
+
 use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
-use super::pages::{action_words, badge, date_or_today, show_iso, status_word, today};
+use super::{AppState, Snapshot};
+use crate::words::{action_words, badge, date_or_today, show_iso, status_word, today};
 
 #[derive(Deserialize, Default)]
 pub struct TaskQuery {
@@ -149,37 +154,8 @@ pub async fn show(
     }
     let as_of = date_or_today(q.ngay.as_deref());
     let snap = state.snapshot().await;
-    // Assignments this user may report on: all for the standing agency, its own for a focal point.
-    let actable: Vec<_> = t
-        .assignments
-        .iter()
-        .filter(|a| {
-            u.is_standing() || (u.role == UserRole::Focal && Some(a.agency_id) == u.user.agency_id)
-        })
-        .collect();
-    let pending = state
-        .db
-        .pending_deadline_requests(id)
-        .await
-        .unwrap_or_default();
-    let difficulties = state.db.difficulties(Some(id)).await.unwrap_or_default();
-    let commitments = state.db.commitments_of_task(id).await.unwrap_or_default();
-    let evidence = state.db.evidence_of_task(id).await.unwrap_or_default();
-    let to_review = if u.is_standing() {
-        state.db.completions_to_review(id).await.unwrap_or_default()
-    } else {
-        Vec::new()
-    };
+    let p = TaskPage::read(&state, &u, &t, &snap, as_of).await;
     let flash = q.tb.as_deref().and_then(super::actions::message);
-    let all_agencies = agency_options(&snap);
-    let late: Vec<_> = actable
-        .iter()
-        .filter(|a| {
-            snap.book
-                .evaluate_assignment(a.id, as_of)
-                .is_some_and(|e| e.state == AssignmentState::OpenOverdue)
-        })
-        .collect();
     page(
         &format!("Nhiệm vụ {}", t.number),
         Some(&u),
@@ -187,6 +163,92 @@ pub async fn show(
             p { a href="/nhiem-vu" { "‹ Danh sách nhiệm vụ" } @if u.is_standing() { " · " a href={"/nhiem-vu/" (t.id) "/sua"} { "Sửa nhiệm vụ" } } }
             @if let Some((msg, ok)) = flash { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
             h1 { (t.name) }
+            (p.fields())
+            (p.assignments())
+            @if u.is_standing() { (p.standing_forms()) }
+            (p.agency_forms())
+            (p.completions())
+            (p.deadline_requests())
+            (p.difficulties())
+            (p.deadline_history())
+            (p.reports())
+            (p.evidence())
+            (p.history())
+        },
+    )
+    .into_response()
+}
+
+/// What the task page shows, read once: the task, what its reader may act on, what waits.
+struct TaskPage<'a> {
+    u: &'a CurrentUser,
+    t: &'a TaskDetail,
+    snap: &'a Snapshot,
+    as_of: Date,
+    agencies: Vec<(&'a String, &'a String)>,
+    /// Assignments this user may report on: all for the standing agency, its own for a focal
+    /// point.
+    actable: Vec<&'a AssignmentRow>,
+    /// Of those, the ones overdue on the date (a commitment may be made for them).
+    late: Vec<&'a AssignmentRow>,
+    pending: Vec<DeadlineRequest>,
+    difficulties: Vec<Difficulty>,
+    commitments: HashMap<i64, Commitment>,
+    evidence: Vec<EvidenceInfo>,
+    to_review: Vec<CompletionToReview>,
+}
+
+impl<'a> TaskPage<'a> {
+    async fn read(
+        state: &AppState,
+        u: &'a CurrentUser,
+        t: &'a TaskDetail,
+        snap: &'a Snapshot,
+        as_of: Date,
+    ) -> TaskPage<'a> {
+        let id = t.id;
+        let actable: Vec<&AssignmentRow> = t
+            .assignments
+            .iter()
+            .filter(|a| {
+                u.is_standing() || (u.role == UserRole::Focal && Some(a.agency_id) == u.agency_id)
+            })
+            .collect();
+        let late = actable
+            .iter()
+            .copied()
+            .filter(|a| {
+                snap.book
+                    .evaluate_assignment(a.id, as_of)
+                    .is_some_and(|e| e.state == AssignmentState::OpenOverdue)
+            })
+            .collect();
+        let db = &state.db;
+        let to_review = if u.is_standing() {
+            db.completions_to_review(id).await.unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        TaskPage {
+            u,
+            t,
+            snap,
+            as_of,
+            agencies: agency_options(snap),
+            actable,
+            late,
+            pending: db.pending_deadline_requests(id).await.unwrap_or_default(),
+            difficulties: db.difficulties(Some(id)).await.unwrap_or_default(),
+            commitments: db.commitments_of_task(id).await.unwrap_or_default(),
+            evidence: db.evidence_of_task(id).await.unwrap_or_default(),
+            to_review,
+        }
+    }
+
+    /// Every field of the task as the document wrote it.
+    fn fields(&self) -> Markup {
+        let t = self.t;
+        html! {
             dl.fields {
                 dt { "Số thứ tự" } dd { (t.number) }
                 dt { "Văn bản, phụ lục" } dd { (t.document.as_deref().unwrap_or("")) }
@@ -204,13 +266,20 @@ pub async fn show(
                     dt { "Chưa xác định được cơ quan" }
                     dd { @for u in &t.unresolved { (if u.role == "lead" { "Chủ trì: " } else { "Phối hợp: " }) (u.text) br; } }
                 }
-            }
-            h2 { "Phân công, tình trạng tính đến ngày " (vn(as_of)) }
+        }
+        }
+    }
+
+    /// Each assignment with its due date and state on the page's date; the ended ones.
+    fn assignments(&self) -> Markup {
+        let t = self.t;
+        html! {
+            h2 { "Phân công, tình trạng tính đến ngày " (vn(self.as_of)) }
             table {
                 thead { tr { th { "Cơ quan" } th { "Vai trò" } th { "Hạn đang áp dụng" } th { "Tình trạng" } th { "Ghi chú" } } }
                 tbody {
                     @for a in &t.assignments {
-                        @let ev = snap.book.evaluate_assignment(a.id, as_of).filter(|_| snap.book.assignment_in_force(a.id, as_of));
+                        @let ev = self.snap.book.evaluate_assignment(a.id, self.as_of).filter(|_| self.snap.book.assignment_in_force(a.id, self.as_of));
                         tr {
                             td { (a.agency) }
                             td { (role_word(&a.role)) }
@@ -222,19 +291,26 @@ pub async fn show(
                             td.muted {
                                 @if let Some(v) = &a.via_group { "theo nhóm " (v) } @if let Some(x) = &a.unit { " (" (x) ")" }
                                 @if let Some(f) = a.assigned_on { " giao từ " (vn(f)) }
-                                @if let Some((on, roadmap, _)) = commitments.get(&a.id) { br; "Cam kết hoàn thành " (show_iso(Some(on))) ": " (roadmap) }
+                                @if let Some(c) = self.commitments.get(&a.id) { br; "Cam kết hoàn thành " (show_iso(Some(&c.committed_on))) ": " (c.roadmap) }
                             }
                         }
                     }
                 }
+        }
+        @if !t.ended.is_empty() {
+            h2 { "Phân công đã kết thúc" }
+            table {
+                thead { tr { th { "Cơ quan" } th { "Vai trò" } th { "Từ ngày" } th { "Đến ngày" } } }
+                tbody { @for a in &t.ended { tr { td { (a.agency) } td { (role_word(&a.role)) } td { @if let Some(f) = a.assigned_on { (vn(f)) } @else { "từ đầu" } } td { (a.removed_on.map(vn).unwrap_or_default()) } } } }
             }
-            @if !t.ended.is_empty() {
-                h2 { "Phân công đã kết thúc" }
-                table {
-                    thead { tr { th { "Cơ quan" } th { "Vai trò" } th { "Từ ngày" } th { "Đến ngày" } } }
-                    tbody { @for a in &t.ended { tr { td { (a.agency) } td { (role_word(&a.role)) } td { @if let Some(f) = a.assigned_on { (vn(f)) } @else { "từ đầu" } } td { (a.removed_on.map(vn).unwrap_or_default()) } } } }
-                }
-            }
+        }
+        }
+    }
+
+    /// The standing agency's forms: assign, reassign, end an assignment.
+    fn standing_forms(&self) -> Markup {
+        let (u, t) = (self.u, self.t);
+        html! {
             @if u.is_standing() {
                 h2 { "Giao, chuyển giao nhiệm vụ" }
                 form.box method="post" action={"/nhiem-vu/" (t.id) "/giao"} {
@@ -242,7 +318,7 @@ pub async fn show(
                     label { "Giao cho cơ quan"
                         select name="agency" required {
                             option value="" { "— chọn cơ quan —" }
-                            @for (code, name) in &all_agencies { option value=(code) { (name) } }
+                            @for (code, name) in &self.agencies { option value=(code) { (name) } }
                         }
                     }
                     label { "Vai trò"
@@ -267,13 +343,20 @@ pub async fn show(
                         button type="submit" { "Kết thúc từ hôm nay" }
                     }
                 }
-            }
-            @if !actable.is_empty() {
+        }
+        }
+    }
+
+    /// The forms of whoever may report on an assignment: a report, a commitment for a late one, a deadline request.
+    fn agency_forms(&self) -> Markup {
+        let (u, t) = (self.u, self.t);
+        html! {
+            @if !self.actable.is_empty() {
                 h2 { "Gửi báo cáo tiến độ" }
                 form.box method="post" action={"/nhiem-vu/" (t.id) "/bao-cao"} enctype="multipart/form-data" {
                     input type="hidden" name="csrf" value=(u.csrf);
                     label { "Phân công"
-                        select name="assignment" { @for a in &actable { option value=(a.id) { (a.agency) " — " (role_word(&a.role).to_lowercase()) } } }
+                        select name="assignment" { @for a in &self.actable { option value=(a.id) { (a.agency) " — " (role_word(&a.role).to_lowercase()) } } }
                     }
                     label { "Tình trạng"
                         select name="status" {
@@ -289,12 +372,12 @@ pub async fn show(
                     label { "Tệp minh chứng (PDF, Word, Excel, JPG, PNG; tối đa 10 MB)" input type="file" name="evidence" accept=".pdf,.docx,.xlsx,.jpg,.jpeg,.png"; }
                     button.primary type="submit" { "Gửi báo cáo" }
                 }
-                @if !late.is_empty() {
+                @if !self.late.is_empty() {
                     h2 { "Cam kết hoàn thành" }
                     form.box method="post" action={"/nhiem-vu/" (t.id) "/cam-ket"} {
                         input type="hidden" name="csrf" value=(u.csrf);
                         label { "Phân công quá hạn"
-                            select name="assignment" { @for a in &late { option value=(a.id) { (a.agency) } } }
+                            select name="assignment" { @for a in &self.late { option value=(a.id) { (a.agency) } } }
                         }
                         label { "Ngày cam kết hoàn thành" input type="date" name="committed_on" required min=(iso(today())); }
                         label.wide { "Lộ trình thực hiện" textarea name="roadmap" rows="3" required maxlength="5000" {} }
@@ -305,27 +388,34 @@ pub async fn show(
                 form.box method="post" action={"/nhiem-vu/" (t.id) "/gia-han"} {
                     input type="hidden" name="csrf" value=(u.csrf);
                     label { "Phân công"
-                        select name="assignment" { @for a in &actable { option value=(a.id) { (a.agency) } } }
+                        select name="assignment" { @for a in &self.actable { option value=(a.id) { (a.agency) } } }
                     }
                     label { "Thời hạn đề nghị" input name="deadline" required maxlength="200" placeholder="vd: 30/9/2026 hoặc Quý III/2026"; }
                     label.wide { "Lý do" textarea name="reason" rows="2" required maxlength="5000" {} }
                     button.primary type="submit" { "Gửi đề nghị" }
                 }
-            }
-            @if !to_review.is_empty() {
+        }
+        }
+    }
+
+    /// Reported completions waiting for the standing agency.
+    fn completions(&self) -> Markup {
+        let (u, t) = (self.u, self.t);
+        html! {
+            @if !self.to_review.is_empty() {
                 h2 { "Báo cáo hoàn thành chờ xác nhận" }
                 table {
                     thead { tr { th { "Ngày" } th { "Cơ quan" } th { "Nội dung" } th { "Xác nhận" } } }
                     tbody {
-                        @for (rid, on, agency, text) in &to_review {
+                        @for c in &self.to_review {
                             tr {
-                                td { (show_iso(Some(on))) } td { (agency) } td { (text.as_deref().unwrap_or("")) }
+                                td { (show_iso(Some(&c.reported_on))) } td { (c.agency) } td { (c.text.as_deref().unwrap_or("")) }
                                 td {
-                                    form.inline method="post" action={"/bao-cao/" (rid) "/xac-nhan"} {
+                                    form.inline method="post" action={"/bao-cao/" (c.id) "/xac-nhan"} {
                                         input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
                                         button.primary type="submit" { "Xác nhận hoàn thành" }
                                     }
-                                    form method="post" action={"/bao-cao/" (rid) "/tra-lai"} {
+                                    form method="post" action={"/bao-cao/" (c.id) "/tra-lai"} {
                                         input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
                                         input name="note" placeholder="Lý do trả lại" aria-label="Lý do trả lại" maxlength="5000";
                                         button type="submit" { "Trả lại" }
@@ -335,21 +425,28 @@ pub async fn show(
                         }
                     }
                 }
-            }
-            @if u.is_standing() && !pending.is_empty() {
+        }
+        }
+    }
+
+    /// Deadline requests waiting for the standing agency.
+    fn deadline_requests(&self) -> Markup {
+        let (u, t) = (self.u, self.t);
+        html! {
+            @if u.is_standing() && !self.pending.is_empty() {
                 h2 { "Đề nghị điều chỉnh thời hạn chờ duyệt" }
                 table {
                     thead { tr { th { "Cơ quan" } th { "Thời hạn đề nghị" } th { "Lý do" } th { "Người gửi" } th { "Quyết định" } } }
                     tbody {
-                        @for (cid, agency, raw, reason, by) in &pending {
+                        @for r in &self.pending {
                             tr {
-                                td { (agency) } td { (raw) } td { (reason) } td { (by) }
+                                td { (r.agency) } td { (r.deadline) } td { (r.reason) } td { (r.created_by) }
                                 td {
-                                    form.inline method="post" action={"/gia-han/" (cid) "/duyet"} {
+                                    form.inline method="post" action={"/gia-han/" (r.id) "/duyet"} {
                                         input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
                                         button.primary type="submit" { "Duyệt" }
                                     }
-                                    form.inline method="post" action={"/gia-han/" (cid) "/tu-choi"} {
+                                    form.inline method="post" action={"/gia-han/" (r.id) "/tu-choi"} {
                                         input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
                                         button type="submit" { "Từ chối" }
                                     }
@@ -358,32 +455,53 @@ pub async fn show(
                         }
                     }
                 }
-            }
+        }
+        }
+    }
+
+    /// The task's difficulties, and the form an agency raises one with.
+    fn difficulties(&self) -> Markup {
+        let (u, t) = (self.u, self.t);
+        html! {
             h2 { "Khó khăn, vướng mắc" }
-            @if difficulties.is_empty() { p.muted { "Chưa có khó khăn, vướng mắc." } } @else {
-                (difficulties_table(&u, t.id, &difficulties, &all_agencies))
-            }
-            @if u.role == UserRole::Focal && !actable.is_empty() {
-                h2 { "Báo khó khăn, vướng mắc" }
-                form.box method="post" action={"/nhiem-vu/" (t.id) "/kho-khan"} {
-                    input type="hidden" name="csrf" value=(u.csrf);
-                    label.wide { "Nội dung" textarea name="text" rows="3" required maxlength="5000" {} }
-                    label { "Đề nghị cơ quan xử lý"
-                        select name="handler" {
-                            option value="" { "Cơ quan thường trực" }
-                            @for (code, name) in &all_agencies { option value=(code) { (name) } }
-                        }
+            @if self.difficulties.is_empty() { p.muted { "Chưa có khó khăn, vướng mắc." } } @else {
+                (difficulties_table(&u, t.id, &self.difficulties, &self.agencies))
+        }
+        @if u.role == UserRole::Focal && !self.actable.is_empty() {
+            h2 { "Báo khó khăn, vướng mắc" }
+            form.box method="post" action={"/nhiem-vu/" (t.id) "/kho-khan"} {
+                input type="hidden" name="csrf" value=(u.csrf);
+                label.wide { "Nội dung" textarea name="text" rows="3" required maxlength="5000" {} }
+                label { "Đề nghị cơ quan xử lý"
+                    select name="handler" {
+                        option value="" { "Cơ quan thường trực" }
+                        @for (code, name) in &self.agencies { option value=(code) { (name) } }
                     }
-                    button.primary type="submit" { "Gửi" }
                 }
+                button.primary type="submit" { "Gửi" }
             }
+        }
+        }
+    }
+
+    /// Every deadline change.
+    fn deadline_history(&self) -> Markup {
+        let t = self.t;
+        html! {
             h2 { "Lịch sử thời hạn" }
             @if t.changes.is_empty() { p.muted { "Chưa điều chỉnh thời hạn." } } @else {
                 table {
                     thead { tr { th { "Hiệu lực từ" } th { "Áp dụng cho" } th { "Thời hạn mới" } th { "Lý do" } th { "Người duyệt" } th { "Kết quả" } } }
                     tbody { @for c in &t.changes { tr { td { (show_iso(Some(&c.effective_on))) } td { (c.agency.as_deref().unwrap_or("Toàn bộ nhiệm vụ")) } td { (c.deadline) } td { (c.reason) } td { (c.approved_by.as_deref().unwrap_or("")) } td { (match c.state.as_str() { "approved" => "Đã duyệt", "requested" => "Chờ duyệt", _ => "Từ chối" }) } } } }
                 }
-            }
+        }
+        }
+    }
+
+    /// The progress reports, newest first.
+    fn reports(&self) -> Markup {
+        let t = self.t;
+        html! {
             h2 { "Báo cáo tiến độ" }
             @if t.reports.is_empty() { p.muted { "Chưa có báo cáo." } } @else {
                 table {
@@ -397,17 +515,63 @@ pub async fn show(
                         }
                     }
                 }
-            }
-            @if !evidence.is_empty() {
+        }
+        }
+    }
+
+    /// The evidence files.
+    fn evidence(&self) -> Markup {
+        html! {
+            @if !self.evidence.is_empty() {
                 h2 { "Tệp minh chứng" }
-                ul { @for (eid, _, name, size) in &evidence { li { a href={"/minh-chung/" (eid)} { (name) } " " span.muted { "(" (size / 1024 + 1) " KB)" } } } }
-            }
+                ul { @for e in &self.evidence { li { a href={"/minh-chung/" (e.id)} { (e.file_name) } " " span.muted { "(" (e.size_bytes / 1024 + 1) " KB)" } } } }
+        }
+        }
+    }
+
+    /// The audit history of the task.
+    fn history(&self) -> Markup {
+        let t = self.t;
+        html! {
             h2 { "Lịch sử thay đổi" }
             table {
                 thead { tr { th { "Thời điểm" } th { "Người thực hiện" } th { "Việc" } th { "Trước" } th { "Sau" } } }
                 tbody { @for h in &t.history { tr { td { (h.at.replace('T', " ").chars().take(19).collect::<String>()) } td { (h.actor) } td { (action_words(&h.action)) } td.muted.small { (readable(h.before.as_deref())) } td.muted.small { (readable(h.after.as_deref())) } } } }
-            }
-        },
+        }
+        }
+    }
+}
+
+/// Downloads an evidence file, for whoever may see its task; never shown inline.
+pub async fn evidence(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<i64>,
+) -> Response {
+    let not_found = || (StatusCode::NOT_FOUND, "Không tìm thấy").into_response();
+    let Ok(Some(file)) = state.db.evidence_file(id).await else {
+        return not_found();
+    };
+    let Ok(Some(t)) = state.db.task_detail(file.task_id).await else {
+        return not_found();
+    };
+    if !may_see(&u, &t) {
+        return not_found();
+    }
+    let encoded = crate::words::percent_encode(&file.file_name, b".-_");
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, file.content_type),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename*=UTF-8''{encoded}"),
+            ),
+            (
+                axum::http::header::X_CONTENT_TYPE_OPTIONS,
+                "nosniff".to_string(),
+            ),
+        ],
+        file.content,
     )
-    .into_response()
+        .into_response()
 }

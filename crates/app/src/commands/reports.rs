@@ -10,9 +10,9 @@ use tiendo_domain::scoring::{Formula, Month};
 use tiendo_service::{Service, command_line_user, operations};
 use tiendo_store::Db;
 
-use crate::cli::{
-    DocArgs, Format, FormulaCommand, MeetingCommand, ReportCommand, ReportFormat, emit,
-    parse_date_arg, short, today, write_official,
+use super::output::{emit, parse_date_arg, short, today, write_official};
+use crate::args::{
+    DocArgs, Format, FormulaCommand, MeetingCommand, ReportCommand, ReportFormat, ScoreArgs,
 };
 use tiendo_reports::{self as reports, Presentation, everything};
 
@@ -31,12 +31,8 @@ fn stem(s: &str) -> String {
 
 /// The name of the committee issuing a document (the Government's by default).
 async fn issuer(db: &Db) -> anyhow::Result<String> {
-    Ok(db
-        .committees()
+    Ok(reports::issuer(db)
         .await?
-        .into_iter()
-        .find(|c| c.0 == tiendo_store::seed::DEFAULT_COMMITTEE)
-        .map(|c| c.1)
         .unwrap_or_else(|| "BAN CHỈ ĐẠO".into()))
 }
 
@@ -51,7 +47,7 @@ pub async fn run(db: &Db, report: ReportCommand) -> anyhow::Result<ExitCode> {
         } => {
             let as_of = parse_date_arg("--as-of", &as_of)?;
             if let Some(c) = &committee
-                && !db.committees().await?.iter().any(|x| &x.0 == c)
+                && !db.committees().await?.iter().any(|x| &x.code == c)
             {
                 bail!("không có ban chỉ đạo mã {c} (xem: tiendo committees list)");
             }
@@ -322,16 +318,16 @@ fn read_formula(path: &PathBuf) -> anyhow::Result<(Formula, String)> {
     Ok((f, text))
 }
 
-pub async fn score(
-    db: &Db,
-    month: &str,
-    format: ReportFormat,
-    output: Option<PathBuf>,
-    formula: Option<PathBuf>,
-    attached_to: Option<String>,
-    place: Option<String>,
-) -> anyhow::Result<ExitCode> {
-    let month = Month::parse(month)
+pub async fn score(db: &Db, a: ScoreArgs) -> anyhow::Result<ExitCode> {
+    let ScoreArgs {
+        month,
+        format,
+        output,
+        formula,
+        attached_to,
+        place,
+    } = a;
+    let month = Month::parse(&month)
         .ok_or_else(|| anyhow!("--month: tháng không hợp lệ \"{month}\" (dùng YYYY-MM)"))?;
     let formula = formula.as_ref().map(read_formula).transpose()?;
     let book = db.load_status_book().await?;

@@ -1,0 +1,402 @@
+//! The command line's arguments (docs/contracts.md fixes `import`, `report overdue` and
+//! `serve`): what each command takes, as clap declares it. What they do is in
+//! the `commands` module.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use tiendo_domain::access::UserRole;
+
+#[derive(Parser)]
+#[command(
+    name = "tiendo",
+    version,
+    about = "Tiến Độ — theo dõi nhiệm vụ Ban Chỉ đạo giao đến khi từng cơ quan hoàn thành"
+)]
+pub struct Cli {
+    /// sqlite://PATH (default: tiendo.db in the working directory) or postgres://…
+    #[arg(
+        long,
+        env = "TIENDO_DATABASE_URL",
+        default_value = "sqlite://tiendo.db",
+        global = true
+    )]
+    pub database_url: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Read Word (.docx), Excel (.xlsx/.xls/.ods), CSV or tab-separated text task tables; store them
+    /// unless --dry-run.
+    Import(ImportArgs),
+    /// Steering committees: the Government's and each province's.
+    Committees {
+        #[command(subcommand)]
+        command: CommitteeCommand,
+    },
+    /// Reports built from the data.
+    Report {
+        #[command(subcommand)]
+        report: ReportCommand,
+    },
+    /// The agency registry.
+    Agencies {
+        #[command(subcommand)]
+        command: AgencyCommand,
+    },
+    /// The monthly score and ranking of the agencies, with the change from the previous month.
+    Score(ScoreArgs),
+    /// The published scoring formula.
+    Formula {
+        #[command(subcommand)]
+        command: FormulaCommand,
+    },
+    /// Meetings of the committee, their conclusion notices, and the pack for the next meeting.
+    Meetings {
+        #[command(subcommand)]
+        command: MeetingCommand,
+    },
+    /// Start the web application and the JSON API (OpenAPI at /api/openapi.json).
+    Serve(ServeArgs),
+    /// Accounts of the web application.
+    Users {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Generate a synthetic, realistic data set (up to national scale) into the database.
+    Generate(GenerateArgs),
+}
+
+/// A role as typed on the command line, by its code.
+fn parse_role(s: &str) -> Result<UserRole, String> {
+    UserRole::try_from(s.to_string())
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create an account; prints a one-time password to change at first log-in.
+    Add {
+        username: String,
+        /// admin, standing (standing-agency officer), leader, focal (agency focal point), viewer
+        #[arg(long, value_parser = parse_role)]
+        role: UserRole,
+        /// Registry code of the agency (required for focal points).
+        #[arg(long)]
+        agency: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Create an API token for another system, acting as this account.
+    Token {
+        username: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CommitteeCommand {
+    /// List the committees.
+    List,
+    /// Add a committee, e.g. a province's: `tiendo committees add BCD_HANOI --name "…" --province P_HANOI`.
+    Add {
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// Registry code of the province or city whose committee it is.
+        #[arg(long)]
+        province: Option<String>,
+    },
+}
+
+/// How an official document names what it goes with, and where it is issued.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct DocArgs {
+    /// The "(Kèm theo …)" line of an appendix, e.g. "Báo cáo số 123/BC-BCA ngày 20/11/2026".
+    #[arg(long)]
+    pub attached_to: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum ReportCommand {
+    /// Tasks late on a date: due date in force before --as-of and a lead agency not done by then.
+    Overdue {
+        #[arg(long)]
+        as_of: String,
+        /// Only this committee's tasks (default: all).
+        #[arg(long)]
+        committee: Option<String>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        format: ReportFormat,
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        doc: DocArgs,
+    },
+    /// Results of the tasks of one document (a conclusion notice "552/TB-VPCP", or an imported
+    /// appendix's key): lead, deadline, latest reported result, status in the documents' words.
+    Results {
+        #[arg(long)]
+        document: String,
+        /// Default: today.
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        format: ReportFormat,
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        doc: DocArgs,
+    },
+    /// Late assignments with the agencies' commitments (completion date and roadmap). With
+    /// --answer-by, an agency that has not committed by that date is recorded as committing to
+    /// finish within that month (the rule of notice 2352/BCA-VPB).
+    Commitments {
+        #[arg(long)]
+        as_of: String,
+        #[arg(long)]
+        answer_by: Option<String>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        format: ReportFormat,
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        doc: DocArgs,
+    },
+    /// Difficulties raised by the agencies, who must resolve them, the answers and their deadlines;
+    /// grouped into ministries and localities.
+    Difficulties {
+        /// Default: today.
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        format: ReportFormat,
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        doc: DocArgs,
+    },
+    /// Totals on a date: tasks by state (a task is late when a lead agency is late, done when every
+    /// lead is done) and the four-way counts of all lead assignments.
+    Summary {
+        #[arg(long)]
+        as_of: String,
+    },
+    /// Open lead assignments due within --days days of --as-of.
+    DueSoon {
+        #[arg(long)]
+        as_of: String,
+        #[arg(long, default_value_t = 7)]
+        days: i64,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
+    /// Per agency: the four-way counts of its lead assignments on a date, the on-time rate, the
+    /// difficulties it raised and owes that are still open.
+    Agencies {
+        #[arg(long)]
+        as_of: String,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        format: ReportFormat,
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        doc: DocArgs,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum FormulaCommand {
+    /// Print the scoring formula in force for a month (default: this month).
+    Show {
+        #[arg(long)]
+        month: Option<String>,
+    },
+    /// Publish a new formula (TOML, as `formula show` prints it) from a month on: this month or a
+    /// later one; months already scored keep theirs.
+    Publish {
+        file: PathBuf,
+        #[arg(long)]
+        from_month: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum MeetingCommand {
+    /// Record a meeting of the committee and the documents it issued (its conclusion notice).
+    Add {
+        #[arg(long)]
+        name: String,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        held_on: String,
+        /// The conclusion notice ("624/TB-VPCP") or the key of an appendix imported for it;
+        /// repeat for several.
+        #[arg(long = "document")]
+        documents: Vec<String>,
+        #[arg(long)]
+        committee: Option<String>,
+    },
+    /// Link another document to a meeting.
+    Link {
+        meeting: i64,
+        #[arg(long)]
+        document: String,
+    },
+    /// List the meetings, latest first.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Prepare the next meeting: the results of the previous meeting's tasks and the overdue
+    /// list, as one Word file.
+    Prepare {
+        /// The meeting whose conclusion is followed up (default: the latest).
+        #[arg(long)]
+        meeting: Option<i64>,
+        /// Default: today.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// The name of the meeting being prepared ("Phiên họp lần thứ sáu").
+        #[arg(long)]
+        next: Option<String>,
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Where the report is issued (default: Hà Nội).
+        #[arg(long)]
+        place: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AgencyCommand {
+    /// List agencies (in force on --on, default today) and groups.
+    List {
+        #[arg(long)]
+        on: Option<String>,
+        /// Only this kind (ministry, province, city, corporation, …).
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Show what the resolver makes of an agency cell.
+    Resolve {
+        text: String,
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Add another spelling of an agency.
+    AddAlias { code: String, alias: String },
+    /// Add an agency: a department or commune of a provincial committee, a new body, …
+    Add {
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// ministry, ministry_level, government_agency, province, city, corporation, department, commune, …
+        #[arg(long)]
+        kind: String,
+        /// The provincial committee whose own agency it is.
+        #[arg(long)]
+        committee: Option<String>,
+        #[arg(long)]
+        parent: Option<String>,
+        /// Name used after a shared prefix ("Các sở: Tài chính, Xây dựng").
+        #[arg(long)]
+        short: Option<String>,
+        #[arg(long = "alias")]
+        aliases: Vec<String>,
+        #[arg(long)]
+        valid_from: Option<String>,
+        #[arg(long)]
+        valid_to: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum Format {
+    Json,
+    Text,
+}
+
+/// Report formats: the two official ones write a file (--output, or a default name).
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum ReportFormat {
+    Json,
+    Text,
+    Docx,
+    Xlsx,
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Show what would be stored; store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// The date the files' status columns describe (YYYY-MM-DD; default: today).
+    #[arg(long)]
+    pub reported_on: Option<String>,
+    /// Key that identifies the appendix across versions (default: the file name without extension).
+    #[arg(long)]
+    pub document: Option<String>,
+    /// The committee assigning these tasks (default: the Government steering committee).
+    #[arg(long)]
+    pub committee: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ScoreArgs {
+    /// YYYY-MM
+    #[arg(long)]
+    pub month: String,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+    pub format: ReportFormat,
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Score with this formula (TOML) instead of the published one, to compare.
+    #[arg(long)]
+    pub formula: Option<PathBuf>,
+    #[arg(long)]
+    pub attached_to: Option<String>,
+    /// Where the document is issued (default: Hà Nội).
+    #[arg(long)]
+    pub place: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Session cookies without the Secure flag, for a plain-HTTP intranet address (browsers
+    /// drop Secure cookies over HTTP except on localhost). Prefer HTTPS through a reverse proxy.
+    #[arg(long)]
+    pub plain_http_cookies: bool,
+    /// Demonstration: an empty database is first filled with a realistic data set (a few
+    /// thousand tasks) and one account per role, whose one-time passwords are printed.
+    /// Existing data is kept.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Args)]
+pub struct GenerateArgs {
+    #[arg(long, default_value_t = 1000)]
+    pub tasks: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Average number of progress reports per assignment.
+    #[arg(long, default_value_t = 4.0)]
+    pub reports_per_assignment: f64,
+    /// Write the generated tasks as a Word appendix in the committee's layout to this file
+    /// (for `tiendo import`) instead of storing them.
+    #[arg(long)]
+    pub docx: Option<PathBuf>,
+}

@@ -1,0 +1,250 @@
+//! `tiendo import`: read files into previews; store them (one transaction each) unless
+//! `--dry-run`; print the previews as text or JSON.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use tiendo_domain::agency::{RefKind, Registry};
+use tiendo_domain::deadline::vn;
+use tiendo_office::{DocumentPreview, ReadOptions};
+use tiendo_service::operations::{self, ImportRequest};
+use tiendo_service::{Service, command_line_user};
+use tiendo_store::Db;
+use tiendo_store::import::ImportSummary;
+
+use super::output::{parse_date_arg, short, today};
+use crate::args::{Format, ImportArgs};
+
+/// The registry to read with: the database's when it exists, else the shipped one (a dry run on a
+/// new machine creates no database).
+pub(crate) async fn registry_for_reading(
+    url: &str,
+    dry_run: bool,
+    committee: Option<&str>,
+) -> anyhow::Result<(Registry, Option<Db>)> {
+    if dry_run
+        && committee.is_none()
+        && let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        && !path.contains("memory")
+        && !Path::new(path.split('?').next().unwrap_or(path)).exists()
+    {
+        return Ok((Registry::default_registry()?, None));
+    }
+    let db = Db::connect(url).await?;
+    if let Some(c) = committee
+        && !db.committees().await?.iter().any(|x| x.code == c)
+    {
+        bail!("không có ban chỉ đạo mã {c} (xem: tiendo committees list)");
+    }
+    let reg = db.load_registry_for(committee).await?.registry;
+    Ok((reg, Some(db)))
+}
+
+pub async fn run(url: &str, a: ImportArgs) -> anyhow::Result<ExitCode> {
+    let reported_on = match &a.reported_on {
+        Some(s) => parse_date_arg("--reported-on", s)?,
+        None => today(),
+    };
+    if a.document.is_some() && a.files.len() > 1 {
+        bail!("--document chỉ dùng khi nhập một tệp");
+    }
+    let (registry, db) = registry_for_reading(url, a.dry_run, a.committee.as_deref()).await?;
+    let Some(previews) = read_all(&a.files, &registry, reported_on) else {
+        return Ok(ExitCode::FAILURE);
+    };
+    let stored: Vec<Option<ImportSummary>> = if a.dry_run {
+        previews.iter().map(|_| None).collect()
+    } else {
+        let db = match db {
+            Some(db) => db,
+            None => Db::connect(url).await?,
+        };
+        store_all(db, &a, &previews, reported_on).await?
+    };
+    match a.format {
+        Format::Json => print_json(&previews, &stored)?,
+        Format::Text => print_text(&previews, &stored),
+    }
+    for (p, s) in previews.iter().zip(&stored) {
+        eprintln!("{}", summary_line(p, s.as_ref(), a.dry_run));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every file read, or `None` (after saying why) when one cannot be: nothing is stored then.
+fn read_all(
+    files: &[PathBuf],
+    registry: &Registry,
+    reported_on: time::Date,
+) -> Option<Vec<DocumentPreview>> {
+    let mut previews = Vec::new();
+    for f in files {
+        eprintln!("Đang đọc {} …", f.display());
+        let options = ReadOptions {
+            registry,
+            reported_on,
+        };
+        match tiendo_office::read_path(f, options) {
+            Ok(p) => previews.push(p),
+            Err(e) => {
+                eprintln!("{}: {e}", f.display());
+                if files.len() > 1 {
+                    eprintln!("Không lưu tệp nào.");
+                }
+                return None;
+            }
+        }
+    }
+    Some(previews)
+}
+
+async fn store_all(
+    db: Db,
+    a: &ImportArgs,
+    previews: &[DocumentPreview],
+    reported_on: time::Date,
+) -> anyhow::Result<Vec<Option<ImportSummary>>> {
+    let service = Service::for_command(db);
+    let operator = command_line_user();
+    let mut stored = Vec::new();
+    for (p, f) in previews.iter().zip(&a.files) {
+        let key = a.document.clone().unwrap_or_else(|| {
+            f.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| p.file.clone())
+        });
+        if p.tasks.len() > 200 {
+            eprintln!("Đang lưu {} nhiệm vụ của {} …", p.tasks.len(), p.file);
+        }
+        let request = ImportRequest {
+            committee: a.committee.as_deref(),
+            key: Some(&key),
+            file_name: &p.file,
+            title: &p.title,
+            tasks: &p.tasks,
+            warnings: &p.warnings,
+            reported_on,
+            progress: Some(&|done, total| eprintln!("  đã lưu {done}/{total} nhiệm vụ …")),
+        };
+        let s = operations::import_document(&service, &operator, request)
+            .await
+            .with_context(|| format!("{}: không lưu được", p.file))?;
+        stored.push(Some(s));
+    }
+    Ok(stored)
+}
+
+fn print_json(
+    previews: &[DocumentPreview],
+    stored: &[Option<ImportSummary>],
+) -> anyhow::Result<()> {
+    let docs: Vec<serde_json::Value> = previews
+        .iter()
+        .zip(stored)
+        .map(|(p, s)| {
+            let mut v = serde_json::to_value(p).unwrap_or_default();
+            if let (Some(s), Some(obj)) = (s, v.as_object_mut()) {
+                obj.insert("stored".into(), serde_json::to_value(s).unwrap_or_default());
+            }
+            v
+        })
+        .collect();
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&serde_json::json!({ "documents": docs }))?
+    );
+    Ok(())
+}
+
+fn print_text(previews: &[DocumentPreview], stored: &[Option<ImportSummary>]) {
+    for (p, s) in previews.iter().zip(stored) {
+        print!("{}", preview_text(p));
+        if let Some(s) = s {
+            println!(
+                "Đã lưu: {} nhiệm vụ mới, {} cập nhật, {} không đổi; {} phân công; {} báo cáo.",
+                s.tasks_created, s.tasks_updated, s.tasks_unchanged, s.assignments, s.reports
+            );
+            for c in &s.changes {
+                println!("  thay đổi: {c}");
+            }
+        }
+    }
+}
+
+/// "file: n nhiệm vụ, n phân công, n cảnh báo, n cơ quan chưa xác định".
+fn summary_line(p: &DocumentPreview, s: Option<&ImportSummary>, dry_run: bool) -> String {
+    let unresolved = p
+        .tasks
+        .iter()
+        .flat_map(|t| {
+            t.lead
+                .iter()
+                .chain(&t.coordinators)
+                .chain(&t.incomplete_units)
+        })
+        .filter(|r| r.kind == RefKind::Unresolved)
+        .count();
+    format!(
+        "{}: {} nhiệm vụ, {} phân công, {} cảnh báo, {} cơ quan chưa xác định{}",
+        p.file,
+        p.tasks.len(),
+        s.map(|s| s.assignments.to_string())
+            .unwrap_or_else(|| "—".into()),
+        p.warnings.len(),
+        unresolved,
+        if dry_run {
+            " (chạy thử, không lưu)"
+        } else {
+            ""
+        }
+    )
+}
+
+/// A readable preview: one line per task, then the warnings.
+pub fn preview_text(p: &DocumentPreview) -> String {
+    let mut s = format!("{} — {} nhiệm vụ\n", p.file, p.tasks.len());
+    let mut last_heading: Vec<String> = Vec::new();
+    for t in &p.tasks {
+        if t.headings != last_heading {
+            for h in &t.headings {
+                if !last_heading.contains(h) {
+                    s.push_str(&format!("\n  {h}\n"));
+                }
+            }
+            last_heading = t.headings.clone();
+        }
+        let lead: Vec<String> = t
+            .lead
+            .iter()
+            .map(|r| match r.kind {
+                RefKind::Unresolved => format!("?{}", r.name),
+                _ => r.name.clone(),
+            })
+            .collect();
+        s.push_str(&format!(
+            "  {:>4}  {:<60}  {:<40}  {} → {}\n",
+            t.number,
+            short(&t.name, 60),
+            short(&lead.join("; "), 40),
+            short(&t.deadline.raw, 30),
+            t.deadline
+                .due
+                .map(vn)
+                .unwrap_or_else(|| t.deadline.kind.as_str().to_string())
+        ));
+        // What a person should check before confirming (tasks read from prose).
+        for n in &t.notes {
+            s.push_str(&format!("        ! {n}\n"));
+        }
+    }
+    if !p.warnings.is_empty() {
+        s.push_str(&format!("\nCảnh báo ({}):\n", p.warnings.len()));
+        for w in &p.warnings {
+            s.push_str(&format!("  - {w}\n"));
+        }
+    }
+    s
+}

@@ -1,0 +1,34 @@
+//! What each command does, one module per family of commands; the arguments are in
+//! [`crate::args`]. Changes go through `tiendo_service` (the same checks as the web application's)
+//! acting as the operator `cli`.
+
+mod accounts;
+mod generate;
+mod import;
+mod output;
+mod registry;
+mod reports;
+mod serve;
+
+use std::process::ExitCode;
+
+pub use import::preview_text;
+use tiendo_store::Db;
+
+use crate::args::{Cli, Command};
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let url = cli.database_url.as_str();
+    match cli.command {
+        Command::Import(a) => import::run(url, a).await,
+        Command::Report { report } => reports::run(&Db::connect(url).await?, report).await,
+        Command::Score(a) => reports::score(&Db::connect(url).await?, a).await,
+        Command::Formula { command } => reports::formula(&Db::connect(url).await?, command).await,
+        Command::Meetings { command } => reports::meetings(&Db::connect(url).await?, command).await,
+        Command::Agencies { command } => registry::agencies(url, command).await,
+        Command::Committees { command } => registry::committees(url, command).await,
+        Command::Serve(a) => serve::run(url, a).await,
+        Command::Users { command } => accounts::run(url, command).await,
+        Command::Generate(a) => generate::run(url, a).await,
+    }
+}

@@ -1,0 +1,176 @@
+//! `tiendo agencies …` and `tiendo committees …`: the agency registry and the steering
+//! committees.
+
+use std::process::ExitCode;
+
+use anyhow::anyhow;
+use tiendo_domain::agency::{AgencyKind, AgencyRef, RefKind, Registry};
+use tiendo_domain::deadline::{iso, vn};
+use tiendo_service::{Service, command_line_user, operations};
+use tiendo_store::Db;
+use time::Date;
+
+use super::import::registry_for_reading;
+use super::output::{parse_date_arg, today};
+use crate::args::{AgencyCommand, CommitteeCommand, Format};
+
+pub async fn agencies(url: &str, command: AgencyCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        AgencyCommand::List { on, kind, format } => {
+            let on = match on {
+                Some(s) => parse_date_arg("--on", &s)?,
+                None => today(),
+            };
+            let kind = match kind {
+                Some(k) => Some(
+                    AgencyKind::parse(&k)
+                        .ok_or_else(|| anyhow!("--kind: không có loại \"{k}\""))?,
+                ),
+                None => None,
+            };
+            let (reg, _) = registry_for_reading(url, false, None).await?;
+            list(&reg, on, kind, format)?;
+        }
+        AgencyCommand::Resolve { text, on, format } => {
+            let on = match on {
+                Some(s) => parse_date_arg("--on", &s)?,
+                None => today(),
+            };
+            let (reg, _) = registry_for_reading(url, true, None).await?;
+            let refs = reg.resolve(&text, Some(on));
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&refs)?),
+                Format::Text => {
+                    for r in &refs {
+                        println!("{}", resolved_line(&reg, r, on));
+                    }
+                }
+            }
+        }
+        AgencyCommand::Add {
+            code,
+            name,
+            kind,
+            committee,
+            parent,
+            short,
+            aliases,
+            valid_from,
+            valid_to,
+        } => {
+            let kind = AgencyKind::parse(&kind)
+                .ok_or_else(|| anyhow!("--kind: không có loại \"{kind}\""))?;
+            let record = tiendo_domain::agency::AgencyRecord {
+                code: code.clone(),
+                name,
+                kind,
+                short,
+                aliases,
+                parent,
+                valid_from: valid_from
+                    .map(|d| parse_date_arg("--valid-from", &d))
+                    .transpose()?,
+                valid_to: valid_to
+                    .map(|d| parse_date_arg("--valid-to", &d))
+                    .transpose()?,
+                successor: None,
+                committee,
+            };
+            let service = Service::for_command(Db::connect(url).await?);
+            operations::add_agency_record(&service, &command_line_user(), &record).await?;
+            println!("Đã thêm cơ quan {code}: {}", record.name);
+        }
+        AgencyCommand::AddAlias { code, alias } => {
+            let service = Service::for_command(Db::connect(url).await?);
+            operations::add_alias(&service, &command_line_user(), &code, &alias).await?;
+            println!("Đã thêm tên gọi \"{alias}\" cho {code}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The agencies in force on a date (of one kind), then the groups with their sizes.
+fn list(reg: &Registry, on: Date, kind: Option<AgencyKind>, format: Format) -> anyhow::Result<()> {
+    let list: Vec<_> = reg
+        .agencies()
+        .iter()
+        .filter(|a| a.valid_on(on) && kind.is_none_or(|k| a.kind == k))
+        .collect();
+    if format == Format::Json {
+        let all = serde_json::json!({ "on": iso(on), "agencies": list, "groups": reg.groups() });
+        println!("{}", serde_json::to_string_pretty(&all)?);
+        return Ok(());
+    }
+    for a in &list {
+        let aliases = if a.aliases.is_empty() {
+            String::new()
+        } else {
+            format!("  ({})", a.aliases.join(", "))
+        };
+        println!("{:<12} {:<18} {}{aliases}", a.code, a.kind.as_str(), a.name);
+    }
+    println!("\nNhóm:");
+    for g in reg.groups() {
+        let members = reg.members(&g.code, on).len();
+        println!("{:<16} {} → {members} thành viên", g.code, g.name);
+    }
+    println!("\n{} cơ quan có hiệu lực ngày {}", list.len(), vn(on));
+    Ok(())
+}
+
+/// One reference read from the text: kind, name, code, what was written, unit, note, members.
+fn resolved_line(reg: &Registry, r: &AgencyRef, on: Date) -> String {
+    let kind = match r.kind {
+        RefKind::Agency => "agency",
+        RefKind::Group => "group",
+        RefKind::Unresolved => "unresolved",
+    };
+    let mut line = format!("{kind:<10} {}", r.name);
+    if let Some(c) = &r.code {
+        line.push_str(&format!(" [{c}]"));
+    }
+    if r.raw != r.name {
+        line.push_str(&format!("  ← \"{}\"", r.raw));
+    }
+    if let Some(u) = &r.unit {
+        line.push_str(&format!("  đơn vị: {u}"));
+    }
+    if let Some(n) = &r.note {
+        line.push_str(&format!("  ({n})"));
+    }
+    if r.kind == RefKind::Group
+        && let Some(code) = &r.code
+    {
+        line.push_str(&format!("  → {} cơ quan", reg.members(code, on).len()));
+    }
+    line
+}
+
+pub async fn committees(url: &str, command: CommitteeCommand) -> anyhow::Result<ExitCode> {
+    let db = Db::connect(url).await?;
+    match command {
+        CommitteeCommand::List => {
+            for c in db.committees().await? {
+                let province = c.province.map(|p| format!(" ({p})")).unwrap_or_default();
+                println!("{:<16} {:<9} {}{province}", c.code, c.level, c.name);
+            }
+        }
+        CommitteeCommand::Add {
+            code,
+            name,
+            province,
+        } => {
+            let service = Service::for_command(db);
+            operations::add_committee(
+                &service,
+                &command_line_user(),
+                &code,
+                &name,
+                province.as_deref(),
+            )
+            .await?;
+            println!("Đã thêm ban chỉ đạo {code}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,282 @@
+//! The account pages: log-in (argon2 password hashes, throttling of failed log-ins), log-out,
+//! and the password change a one-time password leads to.
+
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+use serde::Deserialize;
+use tiendo_service::accounts::{hash_password, new_token, sha256_hex, verify_password};
+
+use crate::AppState;
+use crate::auth::{
+    CurrentUser, LOGIN_COOKIE, MAX_FAILURES, MIN_PASSWORD, PageUser, SESSION_COOKIE, SESSION_HOURS,
+    THROTTLE_MINUTES, constant_eq, cookie, now_plus, set_cookie,
+};
+use crate::layout::page;
+
+/// Only local paths are followed after log-in (never another site).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".into(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+fn login_form(csrf: &str, next: &str, error: Option<&str>, username: &str) -> maud::Markup {
+    page(
+        "Đăng nhập",
+        None,
+        html! {
+            form.login method="post" action="/dang-nhap" {
+                h1 { "Đăng nhập" }
+                @if let Some(e) = error { p.error role="alert" { (e) } }
+                input type="hidden" name="csrf" value=(csrf);
+                input type="hidden" name="next" value=(next);
+                label for="username" { "Tên đăng nhập" }
+                input id="username" name="username" autocomplete="username" required value=(username) autofocus;
+                label for="password" { "Mật khẩu" }
+                input id="password" name="password" type="password" autocomplete="current-password" required;
+                p { button.primary type="submit" { "Đăng nhập" } }
+            }
+        },
+    )
+}
+
+pub async fn login_page(State(state): State<AppState>, Query(q): Query<NextQuery>) -> Response {
+    let Ok(csrf) = new_token() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let next = safe_next(q.next.as_deref());
+    (
+        [(
+            header::SET_COOKIE,
+            set_cookie(&state, LOGIN_COOKIE, &csrf, 3600),
+        )],
+        login_form(&csrf, &next, None, ""),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    csrf: String,
+    next: Option<String>,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let next = safe_next(f.next.as_deref());
+    let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !constant_eq(expected.as_bytes(), f.csrf.as_bytes()) {
+        return (
+            StatusCode::FORBIDDEN,
+            login_form(
+                &expected,
+                &next,
+                Some("Phiên đăng nhập đã hết hạn, hãy thử lại."),
+                &f.username,
+            ),
+        )
+            .into_response();
+    }
+    let since = {
+        let t = time::OffsetDateTime::now_utc() - time::Duration::minutes(THROTTLE_MINUTES);
+        t.format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    };
+    let failures = state
+        .db
+        .login_failures_since(&f.username, &since)
+        .await
+        .unwrap_or(MAX_FAILURES);
+    if failures >= MAX_FAILURES {
+        let msg = format!(
+            "Đăng nhập sai quá {MAX_FAILURES} lần; hãy thử lại sau {THROTTLE_MINUTES} phút."
+        );
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            login_form(&expected, &next, Some(&msg), &f.username),
+        )
+            .into_response();
+    }
+    let user = state.db.user_by_username(&f.username).await.ok().flatten();
+    let ok = match &user {
+        Some(u) => verify_password(f.password.clone(), u.password_hash.clone()).await,
+        None => {
+            // Same work whether or not the name exists.
+            let _ = hash_password(f.password.clone()).await;
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| ok) else {
+        let _ = state.db.record_login_failure(&f.username).await;
+        return (
+            StatusCode::UNAUTHORIZED,
+            login_form(
+                &expected,
+                &next,
+                Some("Tên đăng nhập hoặc mật khẩu không đúng."),
+                &f.username,
+            ),
+        )
+            .into_response();
+    };
+    let _ = state.db.clear_login_failures(&f.username).await;
+    let (Ok(token), Ok(csrf)) = (new_token(), new_token()) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if state
+        .db
+        .create_session(
+            &sha256_hex(&token),
+            user.id,
+            &csrf,
+            &now_plus(SESSION_HOURS),
+        )
+        .await
+        .is_err()
+    {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    let target = if user.must_change_password {
+        "/tai-khoan/mat-khau".to_string()
+    } else {
+        next
+    };
+    let mut resp = Redirect::to(&target).into_response();
+    let h = resp.headers_mut();
+    if let Ok(v) = set_cookie(&state, SESSION_COOKIE, &token, SESSION_HOURS * 3600).parse() {
+        h.append(header::SET_COOKIE, v);
+    }
+    if let Ok(v) = set_cookie(&state, LOGIN_COOKIE, "", 0).parse() {
+        h.append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if !u.check_csrf(&f.csrf) {
+        return (StatusCode::FORBIDDEN, "Yêu cầu không hợp lệ (CSRF)").into_response();
+    }
+    if let Some(s) = &u.session {
+        let _ = state.db.delete_session(s).await;
+    }
+    (
+        [(
+            header::SET_COOKIE,
+            set_cookie(&state, SESSION_COOKIE, "", 0),
+        )],
+        Redirect::to("/dang-nhap"),
+    )
+        .into_response()
+}
+
+fn password_form(u: &CurrentUser, error: Option<&str>) -> maud::Markup {
+    page(
+        "Đổi mật khẩu",
+        Some(u),
+        html! {
+            form.login method="post" action="/tai-khoan/mat-khau" {
+                h1 { "Đổi mật khẩu" }
+                @if u.user.must_change_password { p { "Đây là lần đăng nhập đầu tiên: hãy đặt mật khẩu của riêng bạn." } }
+                @if let Some(e) = error { p.error role="alert" { (e) } }
+                input type="hidden" name="csrf" value=(u.csrf);
+                label for="current" { "Mật khẩu hiện tại" }
+                input id="current" name="current" type="password" autocomplete="current-password" required;
+                label for="new" { "Mật khẩu mới (ít nhất " (MIN_PASSWORD) " ký tự)" }
+                input id="new" name="new" type="password" autocomplete="new-password" required minlength=(MIN_PASSWORD);
+                label for="again" { "Nhập lại mật khẩu mới" }
+                input id="again" name="again" type="password" autocomplete="new-password" required;
+                p { button.primary type="submit" { "Lưu" } }
+            }
+        },
+    )
+}
+
+pub async fn password_page(PageUser(u): PageUser) -> maud::Markup {
+    password_form(&u, None)
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    csrf: String,
+    current: String,
+    new: String,
+    again: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Form(f): Form<PasswordForm>,
+) -> Response {
+    if !u.check_csrf(&f.csrf) {
+        return (
+            StatusCode::FORBIDDEN,
+            password_form(&u, Some("Yêu cầu không hợp lệ, hãy tải lại trang.")),
+        )
+            .into_response();
+    }
+    if !verify_password(f.current.clone(), u.user.password_hash.clone()).await {
+        return (
+            StatusCode::BAD_REQUEST,
+            password_form(&u, Some("Mật khẩu hiện tại không đúng.")),
+        )
+            .into_response();
+    }
+    if f.new.chars().count() < MIN_PASSWORD || f.new.chars().count() > 200 {
+        return (
+            StatusCode::BAD_REQUEST,
+            password_form(&u, Some("Mật khẩu mới phải có từ 10 đến 200 ký tự.")),
+        )
+            .into_response();
+    }
+    if f.new != f.again {
+        return (
+            StatusCode::BAD_REQUEST,
+            password_form(&u, Some("Hai lần nhập mật khẩu mới không khớp.")),
+        )
+            .into_response();
+    }
+    let Ok(hash) = hash_password(f.new.clone()).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if state
+        .db
+        .set_password(u.user.id, &hash, &u.user.username)
+        .await
+        .is_err()
+    {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    // Every session of the account ended with the change: sign in again.
+    (
+        [(
+            header::SET_COOKIE,
+            set_cookie(&state, SESSION_COOKIE, "", 0),
+        )],
+        Redirect::to("/dang-nhap"),
+    )
+        .into_response()
+}

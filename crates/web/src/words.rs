@@ -1,0 +1,102 @@
+//! How pages say things: dates as Vietnamese write them, states as coloured badges, the audit
+//! log's actions and the reported statuses in words, values in a URL.
+
+use maud::{Markup, html};
+use tiendo_domain::deadline::{iso, parse_user_date, vn};
+use tiendo_domain::status::AssignmentState;
+use time::Date;
+
+pub(crate) fn today() -> Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+pub(crate) fn today_iso() -> String {
+    iso(today())
+}
+
+pub(crate) fn date_or_today(s: Option<&str>) -> Date {
+    s.and_then(parse_user_date).unwrap_or_else(today)
+}
+
+pub(crate) fn show_iso(s: Option<&str>) -> String {
+    s.and_then(parse_user_date).map(vn).unwrap_or_default()
+}
+
+pub(crate) fn state_key(s: AssignmentState) -> &'static str {
+    match s {
+        AssignmentState::DoneOnTime => "done_on_time",
+        AssignmentState::DoneLate => "done_late",
+        AssignmentState::OpenInTime => "open_in_time",
+        AssignmentState::OpenOverdue => "open_overdue",
+        AssignmentState::Recurring => "recurring",
+        AssignmentState::Conditional => "conditional",
+    }
+}
+
+pub(crate) fn badge(s: AssignmentState) -> Markup {
+    html! { span class={"badge s-" (state_key(s))} { (s.vietnamese()) } }
+}
+
+/// The audit log's actions in words.
+pub(crate) fn action_words(a: &str) -> &str {
+    match a {
+        "task.created" => "Tạo nhiệm vụ",
+        "task.updated" => "Cập nhật nhiệm vụ",
+        "deadline.changed" => "Điều chỉnh thời hạn",
+        "report.added" => "Báo cáo tiến độ",
+        "assignment.removed" => "Bỏ phân công",
+        "deadline.requested" => "Đề nghị điều chỉnh thời hạn",
+        "deadline.approved" => "Duyệt điều chỉnh thời hạn",
+        "deadline.refused" => "Từ chối điều chỉnh thời hạn",
+        "difficulty.raised" => "Nêu khó khăn, vướng mắc",
+        "difficulty.answered" => "Trả lời khó khăn, vướng mắc",
+        "report.confirmed" => "Xác nhận hoàn thành",
+        "report.returned" => "Trả lại báo cáo hoàn thành",
+        "commitment.added" => "Cam kết hoàn thành",
+        "task.edited" => "Sửa nhiệm vụ",
+        "assignment.added" => "Giao thêm cơ quan",
+        "difficulty.forwarded" => "Chuyển khó khăn, vướng mắc",
+        "agency.added" => "Thêm cơ quan",
+        "agency.edited" => "Sửa thông tin cơ quan",
+        "agency.alias_added" => "Thêm tên gọi cơ quan",
+        "document.imported" => "Nhập tệp",
+        "document.generated" => "Sinh dữ liệu",
+        "user.created" => "Tạo tài khoản",
+        "user.password_changed" => "Đổi mật khẩu",
+        "user.password_reset" => "Cấp lại mật khẩu dùng một lần",
+        "api_token.created" => "Tạo mã truy cập API",
+        "committee.added" => "Thêm ban chỉ đạo",
+        "meeting.added" => "Ghi phiên họp",
+        "meeting.document_linked" => "Liên kết văn bản với phiên họp",
+        "formula.published" => "Công bố cách tính điểm",
+        other => other,
+    }
+}
+
+pub(crate) fn status_word(s: Option<&str>) -> &'static str {
+    match s {
+        Some("done") => "Đã hoàn thành",
+        Some("done_late") => "Đã hoàn thành quá hạn",
+        Some("in_progress") => "Đang thực hiện",
+        Some("not_done") => "Chưa hoàn thành",
+        _ => "",
+    }
+}
+
+/// `s` in a URL: bytes other than ASCII letters, digits and `keep` percent-encoded.
+pub(crate) fn percent_encode(s: &str, keep: &[u8]) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || keep.contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// A value in a query string or a path segment.
+pub(crate) fn enc(s: &str) -> String {
+    percent_encode(s, b"-_.~")
+}
