@@ -144,187 +144,222 @@ pub fn parse_deadline(raw: &str, ctx: DeadlineContext) -> Deadline {
         deadline.kind = DeadlineKind::Recurring;
         return deadline;
     }
-
-    let mut found: Vec<Found> = Vec::new();
-    let mut invalid: Vec<String> = Vec::new();
-    let mut taken: Vec<(usize, usize)> = Vec::new();
-    let overlaps =
-        |taken: &[(usize, usize)], s: usize, e: usize| taken.iter().any(|&(a, b)| s < b && a < e);
-
-    for re in [&*DATE_NUMERIC, &*DATE_WORDS] {
-        for c in re.captures_iter(&f) {
-            let m = c.get(0).map(|m| (m.start(), m.end())).unwrap_or((0, 0));
-            if overlaps(&taken, m.0, m.1) {
-                continue;
-            }
-            taken.push(m);
-            let before = c.get(1).is_some_and(|b| b.as_str() == "truoc");
-            match (num(&c, 2), num(&c, 3), num(&c, 4)) {
-                (Some(d), Some(mo), Some(y)) => match make_date(y, mo, d) {
-                    Some(due) => found.push(Found {
-                        start: m.0,
-                        kind: DeadlineKind::Date,
-                        due,
-                        before,
-                    }),
-                    None => invalid.push(format!("ngày không hợp lệ: {d}/{mo}/{y}")),
-                },
-                _ => invalid.push("ngày không đọc được".into()),
-            }
-        }
-    }
-    for c in MONTH.captures_iter(&f) {
-        let m = c.get(0).map(|m| (m.start(), m.end())).unwrap_or((0, 0));
-        if overlaps(&taken, m.0, m.1) {
-            continue;
-        }
-        taken.push(m);
-        let before = c.get(1).is_some();
-        match (num(&c, 2), num(&c, 3)) {
-            (Some(mo), Some(y)) if (1..=12).contains(&mo) && (MIN_YEAR..=MAX_YEAR).contains(&y) => {
-                let due = if before {
-                    first_of_month(y, mo).and_then(|d| d.previous_day())
-                } else {
-                    last_of_month(y, mo)
-                };
-                if let Some(due) = due {
-                    let kind = if before {
-                        DeadlineKind::Date
-                    } else {
-                        DeadlineKind::Month
-                    };
-                    found.push(Found {
-                        start: m.0,
-                        kind,
-                        due,
-                        before,
-                    });
-                }
-            }
-            (mo, y) => invalid.push(format!("tháng không hợp lệ: {}/{}", opt(mo), opt(y))),
-        }
-    }
-    for c in QUARTER.captures_iter(&f) {
-        let m = c.get(0).map(|m| (m.start(), m.end())).unwrap_or((0, 0));
-        if overlaps(&taken, m.0, m.1) {
-            continue;
-        }
-        taken.push(m);
-        let before = c.get(1).is_some();
-        let q = match c.get(2).map(|x| x.as_str()) {
-            Some("i") | Some("1") => 1,
-            Some("ii") | Some("2") => 2,
-            Some("iii") | Some("3") => 3,
-            Some("iv") | Some("4") => 4,
-            _ => 0,
-        };
-        match num(&c, 3) {
-            Some(y) if (MIN_YEAR..=MAX_YEAR).contains(&y) && q > 0 => {
-                let due = if before {
-                    first_of_month(y, (q - 1) * 3 + 1).and_then(|d| d.previous_day())
-                } else {
-                    last_of_month(y, q * 3)
-                };
-                if let Some(due) = due {
-                    let kind = if before {
-                        DeadlineKind::Date
-                    } else {
-                        DeadlineKind::Quarter
-                    };
-                    found.push(Found {
-                        start: m.0,
-                        kind,
-                        due,
-                        before,
-                    });
-                }
-            }
-            y => invalid.push(format!("quý không hợp lệ: {}", opt(y))),
-        }
-    }
-    for c in HALF_YEAR.captures_iter(&f) {
-        let m = c.get(0).map(|m| (m.start(), m.end())).unwrap_or((0, 0));
-        if overlaps(&taken, m.0, m.1) {
-            continue;
-        }
-        taken.push(m);
-        let year = num(&c, 2).or(ctx.document_year);
-        let end = c.get(1).map(|x| x.as_str()) == Some("cuoi");
-        match year {
-            Some(y) if (MIN_YEAR..=MAX_YEAR).contains(&y) => {
-                let due = if end {
-                    make_date(y, 12, 31)
-                } else {
-                    make_date(y, 6, 30)
-                };
-                if let Some(due) = due {
-                    found.push(Found {
-                        start: m.0,
-                        kind: if end {
-                            DeadlineKind::Year
-                        } else {
-                            DeadlineKind::Month
-                        },
-                        due,
-                        before: false,
-                    });
-                }
-            }
-            _ => invalid.push("không rõ năm của \"6 tháng\"".into()),
-        }
-    }
-    for c in YEAR.captures_iter(&f) {
-        let m = c.get(0).map(|m| (m.start(), m.end())).unwrap_or((0, 0));
-        if overlaps(&taken, m.0, m.1) {
-            continue;
-        }
-        taken.push(m);
-        match num(&c, 1) {
-            Some(y) if (MIN_YEAR..=MAX_YEAR).contains(&y) => {
-                if let Some(due) = make_date(y, 12, 31) {
-                    found.push(Found {
-                        start: m.0,
-                        kind: DeadlineKind::Year,
-                        due,
-                        before: false,
-                    });
-                }
-            }
-            y => invalid.push(format!("năm không hợp lệ: {}", opt(y))),
-        }
-    }
-
+    // Each form in turn, most precise first; a stretch of text read by one is not read again.
+    let mut scan = Scan::default();
+    scan.dates(&f);
+    scan.months(&f);
+    scan.quarters(&f);
+    scan.half_years(&f, ctx);
+    scan.years(&f);
     let conditional = f.starts_with("theo ")
         || f.contains(" theo ")
         || f.starts_with("khi ")
         || f.contains("sau khi");
-    if found.is_empty() {
-        if conditional && invalid.is_empty() {
-            deadline.kind = DeadlineKind::Conditional;
-        } else if !invalid.is_empty() {
-            deadline.note = Some(invalid.join("; "));
-        } else {
-            deadline.note = Some("không đọc được thời hạn".into());
+    scan.settle(deadline, conditional)
+}
+
+/// What the forms found in a folded deadline text: the milestones, what could not be read, and
+/// the stretches of text already read.
+#[derive(Default)]
+struct Scan {
+    found: Vec<Found>,
+    invalid: Vec<String>,
+    taken: Vec<(usize, usize)>,
+}
+
+impl Scan {
+    /// The match's span, unless another form has already read part of it.
+    fn claim(&mut self, c: &regex::Captures<'_>) -> Option<(usize, usize)> {
+        let m = c.get(0).map(|m| (m.start(), m.end())).unwrap_or((0, 0));
+        if self.taken.iter().any(|&(a, b)| m.0 < b && a < m.1) {
+            return None;
         }
-        return deadline;
+        self.taken.push(m);
+        Some(m)
     }
-    found.sort_by_key(|x| x.start);
-    let first_due = found.iter().map(|x| x.due).min();
-    let chosen = found
-        .iter()
-        .find(|x| Some(x.due) == first_due)
-        .unwrap_or(&found[0]);
-    deadline.kind = chosen.kind;
-    deadline.due = Some(chosen.due);
-    deadline.before = chosen.before;
-    let mut notes = invalid;
-    if found.len() > 1 {
-        notes.push(format!("có {} mốc thời hạn; lấy mốc sớm nhất", found.len()));
+
+    /// "31/12/2026", "ngày 31 tháng 12 năm 2026", "trước ngày …".
+    fn dates(&mut self, f: &str) {
+        for re in [&*DATE_NUMERIC, &*DATE_WORDS] {
+            for c in re.captures_iter(f) {
+                let Some(m) = self.claim(&c) else { continue };
+                let before = c.get(1).is_some_and(|b| b.as_str() == "truoc");
+                match (num(&c, 2), num(&c, 3), num(&c, 4)) {
+                    (Some(d), Some(mo), Some(y)) => match make_date(y, mo, d) {
+                        Some(due) => self.found.push(Found {
+                            start: m.0,
+                            kind: DeadlineKind::Date,
+                            due,
+                            before,
+                        }),
+                        None => self
+                            .invalid
+                            .push(format!("ngày không hợp lệ: {d}/{mo}/{y}")),
+                    },
+                    _ => self.invalid.push("ngày không đọc được".into()),
+                }
+            }
+        }
     }
-    if !notes.is_empty() {
-        deadline.note = Some(notes.join("; "));
+
+    /// "tháng 6/2026", "trước tháng 6/2026" (the day before it begins).
+    fn months(&mut self, f: &str) {
+        for c in MONTH.captures_iter(f) {
+            let Some(m) = self.claim(&c) else { continue };
+            let before = c.get(1).is_some();
+            match (num(&c, 2), num(&c, 3)) {
+                (Some(mo), Some(y))
+                    if (1..=12).contains(&mo) && (MIN_YEAR..=MAX_YEAR).contains(&y) =>
+                {
+                    let due = if before {
+                        first_of_month(y, mo).and_then(|d| d.previous_day())
+                    } else {
+                        last_of_month(y, mo)
+                    };
+                    if let Some(due) = due {
+                        let kind = if before {
+                            DeadlineKind::Date
+                        } else {
+                            DeadlineKind::Month
+                        };
+                        self.found.push(Found {
+                            start: m.0,
+                            kind,
+                            due,
+                            before,
+                        });
+                    }
+                }
+                (mo, y) => self
+                    .invalid
+                    .push(format!("tháng không hợp lệ: {}/{}", opt(mo), opt(y))),
+            }
+        }
     }
-    deadline
+
+    /// "Quý I/2026", "quý 3 năm 2026", "trước quý II/2026".
+    fn quarters(&mut self, f: &str) {
+        for c in QUARTER.captures_iter(f) {
+            let Some(m) = self.claim(&c) else { continue };
+            let before = c.get(1).is_some();
+            let q = match c.get(2).map(|x| x.as_str()) {
+                Some("i") | Some("1") => 1,
+                Some("ii") | Some("2") => 2,
+                Some("iii") | Some("3") => 3,
+                Some("iv") | Some("4") => 4,
+                _ => 0,
+            };
+            match num(&c, 3) {
+                Some(y) if (MIN_YEAR..=MAX_YEAR).contains(&y) && q > 0 => {
+                    let due = if before {
+                        first_of_month(y, (q - 1) * 3 + 1).and_then(|d| d.previous_day())
+                    } else {
+                        last_of_month(y, q * 3)
+                    };
+                    if let Some(due) = due {
+                        let kind = if before {
+                            DeadlineKind::Date
+                        } else {
+                            DeadlineKind::Quarter
+                        };
+                        self.found.push(Found {
+                            start: m.0,
+                            kind,
+                            due,
+                            before,
+                        });
+                    }
+                }
+                y => self.invalid.push(format!("quý không hợp lệ: {}", opt(y))),
+            }
+        }
+    }
+
+    /// "6 tháng đầu năm 2026", "6 tháng cuối năm" (the document's year when none is written).
+    fn half_years(&mut self, f: &str, ctx: DeadlineContext) {
+        for c in HALF_YEAR.captures_iter(f) {
+            let Some(m) = self.claim(&c) else { continue };
+            let year = num(&c, 2).or(ctx.document_year);
+            let end = c.get(1).map(|x| x.as_str()) == Some("cuoi");
+            match year {
+                Some(y) if (MIN_YEAR..=MAX_YEAR).contains(&y) => {
+                    let due = if end {
+                        make_date(y, 12, 31)
+                    } else {
+                        make_date(y, 6, 30)
+                    };
+                    if let Some(due) = due {
+                        self.found.push(Found {
+                            start: m.0,
+                            kind: if end {
+                                DeadlineKind::Year
+                            } else {
+                                DeadlineKind::Month
+                            },
+                            due,
+                            before: false,
+                        });
+                    }
+                }
+                _ => self.invalid.push("không rõ năm của \"6 tháng\"".into()),
+            }
+        }
+    }
+
+    /// "năm 2026", "trong năm 2026".
+    fn years(&mut self, f: &str) {
+        for c in YEAR.captures_iter(f) {
+            let Some(m) = self.claim(&c) else { continue };
+            match num(&c, 1) {
+                Some(y) if (MIN_YEAR..=MAX_YEAR).contains(&y) => {
+                    if let Some(due) = make_date(y, 12, 31) {
+                        self.found.push(Found {
+                            start: m.0,
+                            kind: DeadlineKind::Year,
+                            due,
+                            before: false,
+                        });
+                    }
+                }
+                y => self.invalid.push(format!("năm không hợp lệ: {}", opt(y))),
+            }
+        }
+    }
+
+    /// The deadline: the earliest milestone found (several are noted), else conditional wording,
+    /// else unknown with what could not be read.
+    fn settle(self, mut deadline: Deadline, conditional: bool) -> Deadline {
+        let Scan {
+            mut found, invalid, ..
+        } = self;
+        if found.is_empty() {
+            if conditional && invalid.is_empty() {
+                deadline.kind = DeadlineKind::Conditional;
+            } else if !invalid.is_empty() {
+                deadline.note = Some(invalid.join("; "));
+            } else {
+                deadline.note = Some("không đọc được thời hạn".into());
+            }
+            return deadline;
+        }
+        found.sort_by_key(|x| x.start);
+        let first_due = found.iter().map(|x| x.due).min();
+        let chosen = found
+            .iter()
+            .find(|x| Some(x.due) == first_due)
+            .unwrap_or(&found[0]);
+        deadline.kind = chosen.kind;
+        deadline.due = Some(chosen.due);
+        deadline.before = chosen.before;
+        let mut notes = invalid;
+        if found.len() > 1 {
+            notes.push(format!("có {} mốc thời hạn; lấy mốc sớm nhất", found.len()));
+        }
+        if !notes.is_empty() {
+            deadline.note = Some(notes.join("; "));
+        }
+        deadline
+    }
 }
 
 fn num(c: &regex::Captures<'_>, i: usize) -> Option<i32> {

@@ -292,7 +292,7 @@ mod tests {
             row("2", "Hoàn thành cơ sở dữ liệu", "Tháng 6/2026"),
             row("3", "Tổ chức hội nghị", "Năm 2026"),
         ];
-        // Row 1's deadline moved; rows 2 and 3 swapped numbers; a new row 4.
+        // Row 1's deadline moved; rows 2 and 3 changed texts; a new row 4.
         let after = vec![
             row("1", "Xây dựng Đề án", "Quý II/2026"),
             row("2", "Tổ chức hội nghị", "Năm 2026"),
@@ -308,12 +308,13 @@ mod tests {
                 new_deadline: true
             }
         );
-        // Same number with another text loses to the same text under another number.
+        // A number keeps its task when the text under it changed: row 2 is still task 2, with its
+        // new name and deadline.
         assert_eq!(
             plan[1],
             TaskPlan::Existing {
                 stored: 1,
-                changed: vec!["name"],
+                changed: vec!["deadline", "name"],
                 new_deadline: true
             }
         );

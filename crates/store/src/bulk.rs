@@ -8,6 +8,7 @@ use tiendo_domain::deadline::{DeadlineKind, iso};
 use tiendo_domain::model::{ReportedStatus, Role};
 use time::Date;
 
+use crate::registry::StoredRegistry;
 use crate::seed::default_committee_id;
 use crate::{Backend, Db, Result, StoreError, now};
 
@@ -141,12 +142,31 @@ async fn insert_rows<T>(
     Ok(())
 }
 
+/// One generated data set being written: where its ids start, its document, its time.
+struct Bulk {
+    backend: Backend,
+    committee: i64,
+    doc_id: i64,
+    task0: i64,
+    asg0: i64,
+    ts: String,
+}
+
+type Progress<'p> = &'p mut dyn FnMut(&str, usize, usize);
+
+async fn next_id(tx: &mut Tx<'_>, table: &'static str) -> Result<i64> {
+    let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {table}");
+    Ok(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+        .fetch_one(&mut **tx)
+        .await?
+        + 1)
+}
+
+type Tx<'t> = sqlx::Transaction<'t, sqlx::Any>;
+
 impl Db {
-    pub async fn bulk_insert(
-        &self,
-        g: &Generated,
-        progress: &mut dyn FnMut(&str, usize, usize),
-    ) -> Result<BulkSummary> {
+    /// Writes a generated data set in one transaction, many rows per statement.
+    pub async fn bulk_insert(&self, g: &Generated, progress: Progress<'_>) -> Result<BulkSummary> {
         let reg = self.load_registry().await?;
         let committee = default_committee_id(self).await?;
         let ts = now();
@@ -167,230 +187,20 @@ impl Db {
             }
             e => StoreError::Database(e),
         })?;
-        let max = |table: &'static str| {
-            let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {table}");
-            async move { sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)) }
+        let b = Bulk {
+            backend: self.backend(),
+            committee,
+            doc_id,
+            task0: next_id(&mut tx, "tasks").await?,
+            asg0: next_id(&mut tx, "assignments").await?,
+            ts,
         };
-        let task0: i64 = max("tasks").await.fetch_one(&mut *tx).await? + 1;
-        let asg0: i64 = max("assignments").await.fetch_one(&mut *tx).await? + 1;
-
-        insert_rows(
-            self.backend(),
-            &mut tx,
-            "INSERT INTO tasks (id, committee_id, document_id, number, name, name_key, headings, deadline_raw, deadline_kind, due_on, lead_raw, position, created_at, updated_at, updated_by, basis)",
-            16,
-            &g.tasks.iter().enumerate().collect::<Vec<_>>(),
-            |q, (i, t)| {
-                q.bind(task0 + *i as i64)
-                    .bind(committee)
-                    .bind(doc_id)
-                    .bind(t.number.clone())
-                    .bind(t.name.clone())
-                    .bind(tiendo_domain::text::name_key(&t.name))
-                    .bind(serde_json::to_string(&t.headings).unwrap_or_else(|_| "[]".into()))
-                    .bind(t.deadline_raw.clone())
-                    .bind(t.kind.as_str())
-                    .bind(t.due.map(iso))
-                    .bind(t.lead_raw.clone())
-                    .bind(*i as i64)
-                    .bind(ts.clone())
-                    .bind(ts.clone())
-                    .bind("generate")
-                    .bind(t.notice.as_ref().map(|n| format!("Thông báo số {n}")))
-            },
-            progress,
-            "nhiệm vụ",
-        )
-        .await?;
-        // The conclusion notices named, and which tasks each assigned.
-        let mut notices: Vec<&str> = g.tasks.iter().filter_map(|t| t.notice.as_deref()).collect();
-        notices.sort_unstable();
-        notices.dedup();
-        let mut notice_ids = std::collections::HashMap::new();
-        for n in notices {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO documents (committee_id, doc_key, symbol, kind, issued_on, issuer, title, file_name, created_at, updated_at)
-                 VALUES ($1, $2, $3, 'Thông báo', NULL, NULL, NULL, NULL, $4, $4)
-                 ON CONFLICT (committee_id, doc_key) DO UPDATE SET updated_at = excluded.updated_at RETURNING id",
-            )
-            .bind(committee)
-            .bind(format!("symbol:{n}"))
-            .bind(n)
-            .bind(&ts)
-            .fetch_one(&mut *tx)
-            .await?;
-            notice_ids.insert(n, id);
-        }
-        let links: Vec<(i64, i64)> = g
-            .tasks
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| Some((task0 + i as i64, *notice_ids.get(t.notice.as_deref()?)?)))
-            .collect();
-        insert_rows(
-            self.backend(),
-            &mut tx,
-            "INSERT INTO task_documents (task_id, document_id)",
-            2,
-            &links,
-            |q, l| q.bind(l.0).bind(l.1),
-            progress,
-            "văn bản giao",
-        )
-        .await?;
-
-        let mut rows = Vec::with_capacity(g.assignments.len());
-        for (i, a) in g.assignments.iter().enumerate() {
-            let agency = *reg
-                .ids
-                .get(&a.agency_code)
-                .ok_or_else(|| StoreError::NotFound(format!("cơ quan {}", a.agency_code)))?;
-            rows.push((
-                asg0 + i as i64,
-                task0 + a.task as i64,
-                agency,
-                a.role,
-                a.via_group.clone(),
-            ));
-        }
-        insert_rows(
-            self.backend(),
-            &mut tx,
-            "INSERT INTO assignments (id, task_id, agency_id, role, via_group, active, created_at, updated_at)",
-            8,
-            &rows,
-            |q, r| q.bind(r.0).bind(r.1).bind(r.2).bind(r.3.as_str()).bind(r.4.clone()).bind(1i64).bind(ts.clone()).bind(ts.clone()),
-            progress,
-            "phân công",
-        )
-        .await?;
-
-        insert_rows(
-            self.backend(),
-            &mut tx,
-            "INSERT INTO progress_reports (assignment_id, reported_on, status, text, source, created_at, created_by)",
-            7,
-            &g.reports,
-            |q, r| {
-                q.bind(asg0 + r.assignment as i64)
-                    .bind(iso(r.on))
-                    .bind(r.status.as_str())
-                    .bind(r.text.clone())
-                    .bind("generate")
-                    .bind(ts.clone())
-                    .bind("generate")
-            },
-            progress,
-            "báo cáo",
-        )
-        .await?;
-
-        insert_rows(
-            self.backend(),
-            &mut tx,
-            "INSERT INTO deadline_changes (task_id, effective_on, kind, due_on, raw, reason, approved_by, state, created_at, created_by)",
-            10,
-            &g.changes,
-            |q, c| {
-                q.bind(task0 + c.task as i64)
-                    .bind(iso(c.effective_on))
-                    .bind(c.kind.as_str())
-                    .bind(c.due.map(iso))
-                    .bind(c.raw.clone())
-                    .bind("Gia hạn (dữ liệu sinh)")
-                    .bind("Cơ quan thường trực")
-                    .bind("approved")
-                    .bind(ts.clone())
-                    .bind("generate")
-            },
-            progress,
-            "gia hạn",
-        )
-        .await?;
-
-        let diff0: i64 = max("difficulties").await.fetch_one(&mut *tx).await? + 1;
-        let agency = |code: &str| {
-            reg.ids
-                .get(code)
-                .copied()
-                .ok_or_else(|| StoreError::NotFound(format!("cơ quan {code}")))
-        };
-        let mut diffs = Vec::with_capacity(g.difficulties.len());
-        for (i, d) in g.difficulties.iter().enumerate() {
-            let handler = d.handler.as_deref().map(agency).transpose()?;
-            diffs.push((diff0 + i as i64, agency(&d.raiser)?, handler, d));
-        }
-        insert_rows(
-            self.backend(),
-            &mut tx,
-            "INSERT INTO difficulties (id, task_id, raising_agency_id, text, state, answer, answer_due, answered_on, created_at, created_by, raised_on)",
-            11,
-            &diffs,
-            |q, (id, raiser, _, d)| {
-                q.bind(*id)
-                    .bind(task0 + d.task as i64)
-                    .bind(*raiser)
-                    .bind(d.text.clone())
-                    .bind(if d.answered_on.is_some() { "answered" } else { "open" })
-                    .bind(d.answered_on.map(|_| "Đã có hướng dẫn (dữ liệu sinh)".to_string()))
-                    .bind(iso(d.answer_due))
-                    .bind(d.answered_on.map(iso))
-                    .bind(format!("{}T02:00:00Z", iso(d.raised_on)))
-                    .bind("generate")
-                    .bind(iso(d.raised_on))
-            },
-            progress,
-            "khó khăn",
-        )
-        .await?;
-        let handled: Vec<&(i64, i64, Option<i64>, &GenDifficulty)> =
-            diffs.iter().filter(|d| d.2.is_some()).collect();
-        insert_rows(
-            self.backend(),
-            &mut tx,
-            "INSERT INTO difficulty_handlers (difficulty_id, agency_id)",
-            2,
-            &handled,
-            |q, d| q.bind(d.0).bind(d.2),
-            progress,
-            "cơ quan xử lý",
-        )
-        .await?;
-        insert_rows(
-            self.backend(),
-            &mut tx,
-            "INSERT INTO difficulty_routing (difficulty_id, handler_agency_id, answer_due, set_on, created_by)",
-            5,
-            &diffs,
-            |q, (id, _, handler, d)| {
-                q.bind(*id)
-                    .bind(*handler)
-                    .bind(iso(d.answer_due))
-                    .bind(iso(d.raised_on))
-                    .bind("generate")
-            },
-            progress,
-            "chuyển xử lý",
-        )
-        .await?;
-        insert_rows(
-            self.backend(),
-            &mut tx,
-            "INSERT INTO commitments (assignment_id, committed_on, roadmap, created_at, created_by)",
-            5,
-            &g.commitments,
-            |q, c| {
-                q.bind(asg0 + c.assignment as i64)
-                    .bind(iso(c.committed_on))
-                    .bind(c.roadmap.clone())
-                    .bind(format!("{}T02:00:00Z", iso(c.made_on)))
-                    .bind("generate")
-            },
-            progress,
-            "cam kết",
-        )
-        .await?;
-
+        b.tasks(&mut tx, g, progress).await?;
+        b.notices(&mut tx, g, progress).await?;
+        b.assignments(&mut tx, g, &reg, progress).await?;
+        b.reports_and_changes(&mut tx, g, progress).await?;
+        b.difficulties(&mut tx, g, &reg, progress).await?;
+        b.commitments(&mut tx, g, progress).await?;
         if self.backend() == Backend::Postgres {
             for t in ["tasks", "assignments", "difficulties"] {
                 let sql = format!(
@@ -420,5 +230,271 @@ impl Db {
             difficulties: g.difficulties.len() as u64,
             commitments: g.commitments.len() as u64,
         })
+    }
+}
+
+impl Bulk {
+    async fn tasks(&self, tx: &mut Tx<'_>, g: &Generated, progress: Progress<'_>) -> Result<()> {
+        insert_rows(
+            self.backend,
+            tx,
+            "INSERT INTO tasks (id, committee_id, document_id, number, name, name_key, headings, deadline_raw, deadline_kind, due_on, lead_raw, position, created_at, updated_at, updated_by, basis)",
+            16,
+            &g.tasks.iter().enumerate().collect::<Vec<_>>(),
+            |q, (i, t)| {
+                q.bind(self.task0 + *i as i64)
+                    .bind(self.committee)
+                    .bind(self.doc_id)
+                    .bind(t.number.clone())
+                    .bind(t.name.clone())
+                    .bind(tiendo_domain::text::name_key(&t.name))
+                    .bind(serde_json::to_string(&t.headings).unwrap_or_else(|_| "[]".into()))
+                    .bind(t.deadline_raw.clone())
+                    .bind(t.kind.as_str())
+                    .bind(t.due.map(iso))
+                    .bind(t.lead_raw.clone())
+                    .bind(*i as i64)
+                    .bind(self.ts.clone())
+                    .bind(self.ts.clone())
+                    .bind("generate")
+                    .bind(t.notice.as_ref().map(|n| format!("Thông báo số {n}")))
+            },
+            progress,
+            "nhiệm vụ",
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The conclusion notices named, and which tasks each assigned.
+    async fn notices(&self, tx: &mut Tx<'_>, g: &Generated, progress: Progress<'_>) -> Result<()> {
+        let mut notices: Vec<&str> = g.tasks.iter().filter_map(|t| t.notice.as_deref()).collect();
+        notices.sort_unstable();
+        notices.dedup();
+        let mut notice_ids = std::collections::HashMap::new();
+        for n in notices {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO documents (committee_id, doc_key, symbol, kind, issued_on, issuer, title, file_name, created_at, updated_at)
+                 VALUES ($1, $2, $3, 'Thông báo', NULL, NULL, NULL, NULL, $4, $4)
+                 ON CONFLICT (committee_id, doc_key) DO UPDATE SET updated_at = excluded.updated_at RETURNING id",
+            )
+            .bind(self.committee)
+            .bind(format!("symbol:{n}"))
+            .bind(n)
+            .bind(&self.ts)
+            .fetch_one(&mut **tx)
+            .await?;
+            notice_ids.insert(n, id);
+        }
+        let links: Vec<(i64, i64)> = g
+            .tasks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| {
+                Some((
+                    self.task0 + i as i64,
+                    *notice_ids.get(t.notice.as_deref()?)?,
+                ))
+            })
+            .collect();
+        insert_rows(
+            self.backend,
+            tx,
+            "INSERT INTO task_documents (task_id, document_id)",
+            2,
+            &links,
+            |q, l| q.bind(l.0).bind(l.1),
+            progress,
+            "văn bản giao",
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn assignments(
+        &self,
+        tx: &mut Tx<'_>,
+        g: &Generated,
+        reg: &StoredRegistry,
+        progress: Progress<'_>,
+    ) -> Result<()> {
+        let mut rows = Vec::with_capacity(g.assignments.len());
+        for (i, a) in g.assignments.iter().enumerate() {
+            let agency = *reg
+                .ids
+                .get(&a.agency_code)
+                .ok_or_else(|| StoreError::NotFound(format!("cơ quan {}", a.agency_code)))?;
+            rows.push((
+                self.asg0 + i as i64,
+                self.task0 + a.task as i64,
+                agency,
+                a.role,
+                a.via_group.clone(),
+            ));
+        }
+        insert_rows(
+            self.backend,
+            tx,
+            "INSERT INTO assignments (id, task_id, agency_id, role, via_group, active, created_at, updated_at)",
+            8,
+            &rows,
+            |q, r| q.bind(r.0).bind(r.1).bind(r.2).bind(r.3.as_str()).bind(r.4.clone()).bind(1i64).bind(self.ts.clone()).bind(self.ts.clone()),
+            progress,
+            "phân công",
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn reports_and_changes(
+        &self,
+        tx: &mut Tx<'_>,
+        g: &Generated,
+        progress: Progress<'_>,
+    ) -> Result<()> {
+        insert_rows(
+            self.backend,
+            tx,
+            "INSERT INTO progress_reports (assignment_id, reported_on, status, text, source, created_at, created_by)",
+            7,
+            &g.reports,
+            |q, r| {
+                q.bind(self.asg0 + r.assignment as i64)
+                    .bind(iso(r.on))
+                    .bind(r.status.as_str())
+                    .bind(r.text.clone())
+                    .bind("generate")
+                    .bind(self.ts.clone())
+                    .bind("generate")
+            },
+            progress,
+            "báo cáo",
+        )
+        .await?;
+
+        insert_rows(
+            self.backend,
+            tx,
+            "INSERT INTO deadline_changes (task_id, effective_on, kind, due_on, raw, reason, approved_by, state, created_at, created_by)",
+            10,
+            &g.changes,
+            |q, c| {
+                q.bind(self.task0 + c.task as i64)
+                    .bind(iso(c.effective_on))
+                    .bind(c.kind.as_str())
+                    .bind(c.due.map(iso))
+                    .bind(c.raw.clone())
+                    .bind("Gia hạn (dữ liệu sinh)")
+                    .bind("Cơ quan thường trực")
+                    .bind("approved")
+                    .bind(self.ts.clone())
+                    .bind("generate")
+            },
+            progress,
+            "gia hạn",
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn difficulties(
+        &self,
+        tx: &mut Tx<'_>,
+        g: &Generated,
+        reg: &StoredRegistry,
+        progress: Progress<'_>,
+    ) -> Result<()> {
+        let diff0 = next_id(tx, "difficulties").await?;
+        let agency = |code: &str| {
+            reg.ids
+                .get(code)
+                .copied()
+                .ok_or_else(|| StoreError::NotFound(format!("cơ quan {code}")))
+        };
+        let mut diffs = Vec::with_capacity(g.difficulties.len());
+        for (i, d) in g.difficulties.iter().enumerate() {
+            let handler = d.handler.as_deref().map(agency).transpose()?;
+            diffs.push((diff0 + i as i64, agency(&d.raiser)?, handler, d));
+        }
+        insert_rows(
+            self.backend,
+            tx,
+            "INSERT INTO difficulties (id, task_id, raising_agency_id, text, state, answer, answer_due, answered_on, created_at, created_by, raised_on)",
+            11,
+            &diffs,
+            |q, (id, raiser, _, d)| {
+                q.bind(*id)
+                    .bind(self.task0 + d.task as i64)
+                    .bind(*raiser)
+                    .bind(d.text.clone())
+                    .bind(if d.answered_on.is_some() { "answered" } else { "open" })
+                    .bind(d.answered_on.map(|_| "Đã có hướng dẫn (dữ liệu sinh)".to_string()))
+                    .bind(iso(d.answer_due))
+                    .bind(d.answered_on.map(iso))
+                    .bind(format!("{}T02:00:00Z", iso(d.raised_on)))
+                    .bind("generate")
+                    .bind(iso(d.raised_on))
+            },
+            progress,
+            "khó khăn",
+        )
+        .await?;
+        let handled: Vec<&(i64, i64, Option<i64>, &GenDifficulty)> =
+            diffs.iter().filter(|d| d.2.is_some()).collect();
+        insert_rows(
+            self.backend,
+            tx,
+            "INSERT INTO difficulty_handlers (difficulty_id, agency_id)",
+            2,
+            &handled,
+            |q, d| q.bind(d.0).bind(d.2),
+            progress,
+            "cơ quan xử lý",
+        )
+        .await?;
+        insert_rows(
+            self.backend,
+            tx,
+            "INSERT INTO difficulty_routing (difficulty_id, handler_agency_id, answer_due, set_on, created_by)",
+            5,
+            &diffs,
+            |q, (id, _, handler, d)| {
+                q.bind(*id)
+                    .bind(*handler)
+                    .bind(iso(d.answer_due))
+                    .bind(iso(d.raised_on))
+                    .bind("generate")
+            },
+            progress,
+            "chuyển xử lý",
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn commitments(
+        &self,
+        tx: &mut Tx<'_>,
+        g: &Generated,
+        progress: Progress<'_>,
+    ) -> Result<()> {
+        insert_rows(
+            self.backend,
+            tx,
+            "INSERT INTO commitments (assignment_id, committed_on, roadmap, created_at, created_by)",
+            5,
+            &g.commitments,
+            |q, c| {
+                q.bind(self.asg0 + c.assignment as i64)
+                    .bind(iso(c.committed_on))
+                    .bind(c.roadmap.clone())
+                    .bind(format!("{}T02:00:00Z", iso(c.made_on)))
+                    .bind("generate")
+            },
+            progress,
+            "cam kết",
+        )
+        .await?;
+        Ok(())
     }
 }

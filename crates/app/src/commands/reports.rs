@@ -44,270 +44,329 @@ pub async fn run(db: &Db, report: ReportCommand) -> anyhow::Result<ExitCode> {
             format,
             output,
             doc,
-        } => {
-            let as_of = parse_date_arg("--as-of", &as_of)?;
-            if let Some(c) = &committee
-                && !db.committees().await?.iter().any(|x| &x.code == c)
-            {
-                bail!("không có ban chỉ đạo mã {c} (xem: tiendo committees list)");
-            }
-            let book = db.load_status_book().await?;
-            let agencies = db.agency_names().await?;
-            let r = reports::overdue(
-                db,
-                &book,
-                &agencies,
-                as_of,
-                committee.as_deref(),
-                &everything,
-            )
-            .await?;
-            let text = match format {
-                ReportFormat::Docx | ReportFormat::Xlsx => {
-                    let d = reports::overdue_doc(&r, &presentation(doc));
-                    return write_official(
-                        &d,
-                        format,
-                        output,
-                        &format!("nhiem-vu-qua-han-{}", iso(as_of)),
-                    );
-                }
-                ReportFormat::Json => serde_json::to_string_pretty(&r)?,
-                ReportFormat::Text => {
-                    let mut s = format!(
-                        "DANH SÁCH NHIỆM VỤ QUÁ HẠN\nDữ liệu tính đến ngày {}\n\n",
-                        vn(as_of)
-                    );
-                    for (i, it) in r.items.iter().enumerate() {
-                        let late: Vec<&str> =
-                            it.late_agencies.iter().map(|a| a.name.as_str()).collect();
-                        s.push_str(&format!(
-                            "{}. [{}] {}\n   Thời hạn: {} ({})\n   Đơn vị chưa hoàn thành: {}\n",
-                            i + 1,
-                            it.number,
-                            it.name,
-                            it.deadline_raw,
-                            it.due.map(vn).unwrap_or_default(),
-                            late.join("; ")
-                        ));
-                    }
-                    s.push_str(&format!("\nTổng số: {} nhiệm vụ quá hạn", r.items.len()));
-                    s
-                }
-            };
-            emit(&output, &text)?;
-        }
+        } => overdue(db, as_of, committee, format, output, doc).await,
         ReportCommand::Results {
             document,
             as_of,
             format,
             output,
             doc,
-        } => {
-            let as_of = match as_of {
-                Some(s) => parse_date_arg("--as-of", &s)?,
-                None => today(),
-            };
-            let book = db.load_status_book().await?;
-            let Some(r) = reports::results(db, &book, &document, as_of, &everything).await? else {
-                bail!(
-                    "không có văn bản \"{document}\" (số ký hiệu trong cột căn cứ giao, hoặc khóa của tệp đã nhập)"
-                );
-            };
-            match format {
-                ReportFormat::Docx | ReportFormat::Xlsx => {
-                    let d = reports::results_doc(&r, &presentation(doc));
-                    return write_official(
-                        &d,
-                        format,
-                        output,
-                        &format!("ket-qua-{}-{}", stem(&document), iso(as_of)),
-                    );
-                }
-                ReportFormat::Json | ReportFormat::Text => {
-                    emit(&output, &serde_json::to_string_pretty(&r)?)?;
-                }
-            }
-        }
+        } => results(db, document, as_of, format, output, doc).await,
         ReportCommand::Commitments {
             as_of,
             answer_by,
             format,
             output,
             doc,
-        } => {
-            let as_of = parse_date_arg("--as-of", &as_of)?;
-            let answer_by = answer_by
-                .map(|d| parse_date_arg("--answer-by", &d))
-                .transpose()?;
-            let book = db.load_status_book().await?;
-            let r = reports::commitments(db, &book, as_of, answer_by, &everything).await?;
-            match format {
-                ReportFormat::Docx | ReportFormat::Xlsx => {
-                    let d = reports::commitments_doc(&r, &presentation(doc));
-                    return write_official(&d, format, output, &format!("cam-ket-{}", iso(as_of)));
-                }
-                ReportFormat::Json | ReportFormat::Text => {
-                    emit(&output, &serde_json::to_string_pretty(&r)?)?;
-                }
-            }
-        }
+        } => commitments(db, as_of, answer_by, format, output, doc).await,
         ReportCommand::Difficulties {
             as_of,
             format,
             output,
             doc,
-        } => {
-            let as_of = match as_of {
-                Some(s) => parse_date_arg("--as-of", &s)?,
-                None => today(),
-            };
-            let rows = reports::difficulties_as_of(db.difficulties(None).await?, as_of);
-            match format {
-                ReportFormat::Docx | ReportFormat::Xlsx => {
-                    let d = reports::difficulties_doc(&rows, as_of, &presentation(doc));
-                    return write_official(
-                        &d,
-                        format,
-                        output,
-                        &format!("kho-khan-vuong-mac-{}", iso(as_of)),
-                    );
-                }
-                ReportFormat::Json | ReportFormat::Text => {
-                    let open = rows.iter().filter(|d| d.state != "answered").count();
-                    let late = rows.iter().filter(|d| d.answer_overdue(as_of)).count();
-                    emit(
-                        &output,
-                        &serde_json::to_string_pretty(&serde_json::json!({
-                            "as_of": iso(as_of),
-                            "total": rows.len(),
-                            "open": open,
-                            "answer_overdue": late,
-                            "difficulties": rows,
-                        }))?,
-                    )?;
-                }
-            }
-        }
-        ReportCommand::Summary { as_of } => {
-            let as_of = parse_date_arg("--as-of", &as_of)?;
-            let book = db.load_status_book().await?;
-            let mut tasks = tiendo_domain::status::FourWay::default();
-            for s in book.task_states(as_of).into_values() {
-                tasks.add(s);
-            }
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&serde_json::json!({
-                    "as_of": iso(as_of),
-                    "tasks": tasks,
-                    "lead_assignments": book.totals(as_of),
-                }))?
-            );
-        }
+        } => difficulties(db, as_of, format, output, doc).await,
+        ReportCommand::Summary { as_of } => summary(db, as_of).await,
         ReportCommand::DueSoon {
             as_of,
             days,
             format,
-        } => {
-            let as_of = parse_date_arg("--as-of", &as_of)?;
-            if !(0..=366).contains(&days) {
-                bail!("--days phải từ 0 đến 366");
-            }
-            let book = db.load_status_book().await?;
-            let tasks = db.task_infos().await?;
-            let agencies = db.agency_names().await?;
-            let items: Vec<serde_json::Value> = book
-                .due_soon(as_of, days)
-                .into_iter()
-                .map(|d| {
-                    let t = tasks.get(&d.task);
-                    serde_json::json!({
-                        "task_id": d.task.to_string(),
-                        "number": t.map(|t| t.number.clone()),
-                        "name": t.map(|t| t.name.clone()),
-                        "agency": agencies.get(&d.agency).map(|a| a.1.clone()),
-                        "due": iso(d.due),
-                        "days_left": (d.due - as_of).whole_days(),
-                    })
-                })
-                .collect();
-            match format {
-                Format::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(
-                        &serde_json::json!({ "as_of": iso(as_of), "days": days, "items": items })
-                    )?
-                ),
-                Format::Text => {
-                    println!("Sắp đến hạn trong {days} ngày kể từ {}", vn(as_of));
-                    for i in &items {
-                        println!(
-                            "  [{}] {} — {} — hạn {} (còn {} ngày)",
-                            i["number"].as_str().unwrap_or(""),
-                            short(i["name"].as_str().unwrap_or(""), 70),
-                            i["agency"].as_str().unwrap_or(""),
-                            i["due"]
-                                .as_str()
-                                .and_then(parse_user_date)
-                                .map(vn)
-                                .unwrap_or_default(),
-                            i["days_left"]
-                        );
-                    }
-                }
-            }
-        }
+        } => due_soon(db, as_of, days, format).await,
         ReportCommand::Agencies {
             as_of,
             format,
             output,
             doc,
-        } => {
-            let as_of = parse_date_arg("--as-of", &as_of)?;
-            let book = db.load_status_book().await?;
-            let names = db.agency_names().await?;
-            let difficulties = db.difficulties(None).await?;
-            let r = reports::agencies(&book, &names, &difficulties, as_of);
-            let text = match format {
-                ReportFormat::Docx | ReportFormat::Xlsx => {
-                    let d = reports::agencies_doc(&r, &presentation(doc));
-                    return write_official(
-                        &d,
-                        format,
-                        output,
-                        &format!("tinh-hinh-theo-co-quan-{}", iso(as_of)),
-                    );
-                }
-                ReportFormat::Json => serde_json::to_string_pretty(&r)?,
-                ReportFormat::Text => {
-                    let mut s = format!(
-                        "Dữ liệu tính đến ngày {}\n{:<50} {:>8} {:>8} {:>8} {:>8} {:>8}\n",
-                        vn(as_of),
-                        "Cơ quan",
-                        "Đúng hạn",
-                        "Quá hạn",
-                        "Trong hạn",
-                        "Trễ hạn",
-                        "Tỷ lệ"
-                    );
-                    for r in &r.agencies {
-                        s.push_str(&format!(
-                            "{:<50} {:>8} {:>8} {:>8} {:>8} {:>8}\n",
-                            r.name,
-                            r.counts.done_on_time,
-                            r.counts.done_late,
-                            r.counts.open_in_time,
-                            r.counts.open_overdue,
-                            r.on_time_rate.map(|x| format!("{x}%")).unwrap_or_default()
-                        ));
-                    }
-                    s
-                }
-            };
-            emit(&output, &text)?;
+        } => agencies(db, as_of, format, output, doc).await,
+    }
+}
+
+/// `report overdue`: the tasks late on a date and who has not finished them.
+async fn overdue(
+    db: &Db,
+    as_of: String,
+    committee: Option<String>,
+    format: ReportFormat,
+    output: Option<PathBuf>,
+    doc: DocArgs,
+) -> anyhow::Result<ExitCode> {
+    let as_of = parse_date_arg("--as-of", &as_of)?;
+    if let Some(c) = &committee
+        && !db.committees().await?.iter().any(|x| &x.code == c)
+    {
+        bail!("không có ban chỉ đạo mã {c} (xem: tiendo committees list)");
+    }
+    let book = db.load_status_book().await?;
+    let agencies = db.agency_names().await?;
+    let r = reports::overdue(
+        db,
+        &book,
+        &agencies,
+        as_of,
+        committee.as_deref(),
+        &everything,
+    )
+    .await?;
+    let text = match format {
+        ReportFormat::Docx | ReportFormat::Xlsx => {
+            let d = reports::overdue_doc(&r, &presentation(doc));
+            return write_official(
+                &d,
+                format,
+                output,
+                &format!("nhiem-vu-qua-han-{}", iso(as_of)),
+            );
+        }
+        ReportFormat::Json => serde_json::to_string_pretty(&r)?,
+        ReportFormat::Text => {
+            let mut s = format!(
+                "DANH SÁCH NHIỆM VỤ QUÁ HẠN\nDữ liệu tính đến ngày {}\n\n",
+                vn(as_of)
+            );
+            for (i, it) in r.items.iter().enumerate() {
+                let late: Vec<&str> = it.late_agencies.iter().map(|a| a.name.as_str()).collect();
+                s.push_str(&format!(
+                    "{}. [{}] {}\n   Thời hạn: {} ({})\n   Đơn vị chưa hoàn thành: {}\n",
+                    i + 1,
+                    it.number,
+                    it.name,
+                    it.deadline_raw,
+                    it.due.map(vn).unwrap_or_default(),
+                    late.join("; ")
+                ));
+            }
+            s.push_str(&format!("\nTổng số: {} nhiệm vụ quá hạn", r.items.len()));
+            s
+        }
+    };
+    emit(&output, &text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `report results`: the results of a document's tasks.
+async fn results(
+    db: &Db,
+    document: String,
+    as_of: Option<String>,
+    format: ReportFormat,
+    output: Option<PathBuf>,
+    doc: DocArgs,
+) -> anyhow::Result<ExitCode> {
+    let as_of = match as_of {
+        Some(s) => parse_date_arg("--as-of", &s)?,
+        None => today(),
+    };
+    let book = db.load_status_book().await?;
+    let Some(r) = reports::results(db, &book, &document, as_of, &everything).await? else {
+        bail!(
+            "không có văn bản \"{document}\" (số ký hiệu trong cột căn cứ giao, hoặc khóa của tệp đã nhập)"
+        );
+    };
+    match format {
+        ReportFormat::Docx | ReportFormat::Xlsx => {
+            let d = reports::results_doc(&r, &presentation(doc));
+            return write_official(
+                &d,
+                format,
+                output,
+                &format!("ket-qua-{}-{}", stem(&document), iso(as_of)),
+            );
+        }
+        ReportFormat::Json | ReportFormat::Text => {
+            emit(&output, &serde_json::to_string_pretty(&r)?)?;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `report commitments`: the late assignments and the agencies' commitments.
+async fn commitments(
+    db: &Db,
+    as_of: String,
+    answer_by: Option<String>,
+    format: ReportFormat,
+    output: Option<PathBuf>,
+    doc: DocArgs,
+) -> anyhow::Result<ExitCode> {
+    let as_of = parse_date_arg("--as-of", &as_of)?;
+    let answer_by = answer_by
+        .map(|d| parse_date_arg("--answer-by", &d))
+        .transpose()?;
+    let book = db.load_status_book().await?;
+    let r = reports::commitments(db, &book, as_of, answer_by, &everything).await?;
+    match format {
+        ReportFormat::Docx | ReportFormat::Xlsx => {
+            let d = reports::commitments_doc(&r, &presentation(doc));
+            return write_official(&d, format, output, &format!("cam-ket-{}", iso(as_of)));
+        }
+        ReportFormat::Json | ReportFormat::Text => {
+            emit(&output, &serde_json::to_string_pretty(&r)?)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `report difficulties`: the register of difficulties on a date.
+async fn difficulties(
+    db: &Db,
+    as_of: Option<String>,
+    format: ReportFormat,
+    output: Option<PathBuf>,
+    doc: DocArgs,
+) -> anyhow::Result<ExitCode> {
+    let as_of = match as_of {
+        Some(s) => parse_date_arg("--as-of", &s)?,
+        None => today(),
+    };
+    let rows = reports::difficulties_as_of(db.difficulties(None).await?, as_of);
+    match format {
+        ReportFormat::Docx | ReportFormat::Xlsx => {
+            let d = reports::difficulties_doc(&rows, as_of, &presentation(doc));
+            return write_official(
+                &d,
+                format,
+                output,
+                &format!("kho-khan-vuong-mac-{}", iso(as_of)),
+            );
+        }
+        ReportFormat::Json | ReportFormat::Text => {
+            let open = rows.iter().filter(|d| d.state != "answered").count();
+            let late = rows.iter().filter(|d| d.answer_overdue(as_of)).count();
+            emit(
+                &output,
+                &serde_json::to_string_pretty(&serde_json::json!({
+                    "as_of": iso(as_of),
+                    "total": rows.len(),
+                    "open": open,
+                    "answer_overdue": late,
+                    "difficulties": rows,
+                }))?,
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `report summary`: the four-way counts of tasks and lead assignments.
+async fn summary(db: &Db, as_of: String) -> anyhow::Result<ExitCode> {
+    let as_of = parse_date_arg("--as-of", &as_of)?;
+    let book = db.load_status_book().await?;
+    let mut tasks = tiendo_domain::status::FourWay::default();
+    for s in book.task_states(as_of).into_values() {
+        tasks.add(s);
+    }
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&serde_json::json!({
+            "as_of": iso(as_of),
+            "tasks": tasks,
+            "lead_assignments": book.totals(as_of),
+        }))?
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `report due-soon`: assignments due within some days.
+async fn due_soon(db: &Db, as_of: String, days: i64, format: Format) -> anyhow::Result<ExitCode> {
+    let as_of = parse_date_arg("--as-of", &as_of)?;
+    if !(0..=366).contains(&days) {
+        bail!("--days phải từ 0 đến 366");
+    }
+    let book = db.load_status_book().await?;
+    let tasks = db.task_infos().await?;
+    let agencies = db.agency_names().await?;
+    let items: Vec<serde_json::Value> = book
+        .due_soon(as_of, days)
+        .into_iter()
+        .map(|d| {
+            let t = tasks.get(&d.task);
+            serde_json::json!({
+                "task_id": d.task.to_string(),
+                "number": t.map(|t| t.number.clone()),
+                "name": t.map(|t| t.name.clone()),
+                "agency": agencies.get(&d.agency).map(|a| a.1.clone()),
+                "due": iso(d.due),
+                "days_left": (d.due - as_of).whole_days(),
+            })
+        })
+        .collect();
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({ "as_of": iso(as_of), "days": days, "items": items })
+            )?
+        ),
+        Format::Text => {
+            println!("Sắp đến hạn trong {days} ngày kể từ {}", vn(as_of));
+            for i in &items {
+                println!(
+                    "  [{}] {} — {} — hạn {} (còn {} ngày)",
+                    i["number"].as_str().unwrap_or(""),
+                    short(i["name"].as_str().unwrap_or(""), 70),
+                    i["agency"].as_str().unwrap_or(""),
+                    i["due"]
+                        .as_str()
+                        .and_then(parse_user_date)
+                        .map(vn)
+                        .unwrap_or_default(),
+                    i["days_left"]
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `report agencies`: each agency's counts and on-time rate.
+async fn agencies(
+    db: &Db,
+    as_of: String,
+    format: ReportFormat,
+    output: Option<PathBuf>,
+    doc: DocArgs,
+) -> anyhow::Result<ExitCode> {
+    let as_of = parse_date_arg("--as-of", &as_of)?;
+    let book = db.load_status_book().await?;
+    let names = db.agency_names().await?;
+    let difficulties = db.difficulties(None).await?;
+    let r = reports::agencies(&book, &names, &difficulties, as_of);
+    let text = match format {
+        ReportFormat::Docx | ReportFormat::Xlsx => {
+            let d = reports::agencies_doc(&r, &presentation(doc));
+            return write_official(
+                &d,
+                format,
+                output,
+                &format!("tinh-hinh-theo-co-quan-{}", iso(as_of)),
+            );
+        }
+        ReportFormat::Json => serde_json::to_string_pretty(&r)?,
+        ReportFormat::Text => {
+            let mut s = format!(
+                "Dữ liệu tính đến ngày {}\n{:<50} {:>8} {:>8} {:>8} {:>8} {:>8}\n",
+                vn(as_of),
+                "Cơ quan",
+                "Đúng hạn",
+                "Quá hạn",
+                "Trong hạn",
+                "Trễ hạn",
+                "Tỷ lệ"
+            );
+            for r in &r.agencies {
+                s.push_str(&format!(
+                    "{:<50} {:>8} {:>8} {:>8} {:>8} {:>8}\n",
+                    r.name,
+                    r.counts.done_on_time,
+                    r.counts.done_late,
+                    r.counts.open_in_time,
+                    r.counts.open_overdue,
+                    r.on_time_rate.map(|x| format!("{x}%")).unwrap_or_default()
+                ));
+            }
+            s
+        }
+    };
+    emit(&output, &text)?;
     Ok(ExitCode::SUCCESS)
 }
 
