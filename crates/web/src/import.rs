@@ -85,102 +85,100 @@ fn refs(r: &[tiendo_domain::agency::AgencyRef]) -> Markup {
     }
 }
 
+/// A refused upload: the form again with the reason.
+fn refused(u: &CurrentUser, status: StatusCode, msg: &str) -> Response {
+    (status, form(u, Some(msg))).into_response()
+}
+
+/// What the upload form sent.
+struct Upload {
+    csrf: String,
+    file_name: String,
+    bytes: Vec<u8>,
+    reported_on: Option<time::Date>,
+}
+
+const TOO_LARGE: &str = "Tệp quá lớn (tối đa 50 MB) hoặc tải lên bị gián đoạn.";
+
+/// Reads the form's fields; a file over the limit or a broken upload is refused.
+async fn read_upload(mp: &mut Multipart) -> Result<Upload, (StatusCode, &'static str)> {
+    let mut up = Upload {
+        csrf: String::new(),
+        file_name: String::new(),
+        bytes: Vec::new(),
+        reported_on: None,
+    };
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => return Ok(up),
+            Err(_) => return Err((StatusCode::BAD_REQUEST, TOO_LARGE)),
+        };
+        match field.name().unwrap_or("") {
+            "csrf" => up.csrf = field.text().await.unwrap_or_default(),
+            "reported_on" => {
+                up.reported_on = parse_user_date(&field.text().await.unwrap_or_default())
+            }
+            "file" => {
+                up.file_name = field
+                    .file_name()
+                    .unwrap_or("tep")
+                    .chars()
+                    .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+                    .take(200)
+                    .collect();
+                up.bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE))?
+                    .to_vec();
+            }
+            _ => {}
+        }
+    }
+}
+
 pub async fn upload(
     State(state): State<AppState>,
     PageUser(u): PageUser,
     mut mp: Multipart,
 ) -> Response {
     if !u.is_standing() {
-        return (
+        return refused(
+            &u,
             StatusCode::FORBIDDEN,
-            form(&u, Some("Chỉ cơ quan thường trực nhập tệp.")),
-        )
-            .into_response();
+            "Chỉ cơ quan thường trực nhập tệp.",
+        );
     }
-    let (mut csrf, mut file_name, mut bytes, mut reported_on) =
-        (String::new(), String::new(), Vec::new(), None);
-    loop {
-        match mp.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or("").to_string();
-                match name.as_str() {
-                    "csrf" => csrf = field.text().await.unwrap_or_default(),
-                    "reported_on" => {
-                        reported_on = parse_user_date(&field.text().await.unwrap_or_default())
-                    }
-                    "file" => {
-                        file_name = field
-                            .file_name()
-                            .unwrap_or("tep")
-                            .chars()
-                            .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
-                            .take(200)
-                            .collect();
-                        match field.bytes().await {
-                            Ok(b) => bytes = b.to_vec(),
-                            Err(_) => {
-                                return (
-                                    StatusCode::PAYLOAD_TOO_LARGE,
-                                    form(
-                                        &u,
-                                        Some(
-                                            "Tệp quá lớn (tối đa 50 MB) hoặc tải lên bị gián đoạn.",
-                                        ),
-                                    ),
-                                )
-                                    .into_response();
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            Ok(None) => break,
-            Err(_) => {
-                return (
-                    StatusCode::BAD_REQUEST,
-                    form(
-                        &u,
-                        Some("Tệp quá lớn (tối đa 50 MB) hoặc tải lên bị gián đoạn."),
-                    ),
-                )
-                    .into_response();
-            }
-        }
-    }
-    if !u.check_csrf(&csrf) {
-        return (
+    let up = match read_upload(&mut mp).await {
+        Ok(up) => up,
+        Err((status, msg)) => return refused(&u, status, msg),
+    };
+    if !u.check_csrf(&up.csrf) {
+        return refused(
+            &u,
             StatusCode::FORBIDDEN,
-            form(&u, Some("Biểu mẫu đã hết hạn; hãy tải lại trang.")),
-        )
-            .into_response();
+            "Biểu mẫu đã hết hạn; hãy tải lại trang.",
+        );
     }
     let today = time::OffsetDateTime::now_utc().date();
-    let Some(reported_on) = reported_on.filter(|d| d.year() >= 2000 && *d <= today) else {
-        return (
+    let Some(reported_on) = up.reported_on.filter(|d| d.year() >= 2000 && *d <= today) else {
+        return refused(
+            &u,
             StatusCode::BAD_REQUEST,
-            form(
-                &u,
-                Some("Ngày số liệu không hợp lệ (không trước năm 2000, không sau hôm nay)."),
-            ),
-        )
-            .into_response();
+            "Ngày số liệu không hợp lệ (không trước năm 2000, không sau hôm nay).",
+        );
     };
+    let Upload {
+        file_name, bytes, ..
+    } = up;
     if bytes.is_empty() || file_name.is_empty() {
-        return (
-            StatusCode::BAD_REQUEST,
-            form(&u, Some("Chưa chọn tệp, hoặc tệp rỗng.")),
-        )
-            .into_response();
+        return refused(&u, StatusCode::BAD_REQUEST, "Chưa chọn tệp, hoặc tệp rỗng.");
     }
     let preview = match read(&state, &file_name, &bytes, reported_on).await {
         Ok(p) => p,
         Err(msg) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                form(&u, Some(&format!("{file_name}: {msg}"))),
-            )
-                .into_response();
+            return refused(&u, StatusCode::BAD_REQUEST, &format!("{file_name}: {msg}"));
         }
     };
     let Ok(token) = tiendo_service::accounts::new_token() else {
@@ -200,10 +198,19 @@ pub async fn upload(
             },
         );
     }
-    page(
-        "Xem trước",
-        Some(&u),
-        html! {
+    let body = preview_body(&u, &file_name, &preview, reported_on, &token);
+    page("Xem trước", Some(&u), body).into_response()
+}
+
+/// The preview: each task read with its sentence and what to check, and the form that stores it.
+fn preview_body(
+    u: &CurrentUser,
+    file_name: &str,
+    preview: &DocumentPreview,
+    reported_on: time::Date,
+    token: &str,
+) -> Markup {
+    html! {
             h1 { "Xem trước: " (file_name) }
             p { (preview.tasks.len()) " nhiệm vụ · số liệu tính đến ngày " (vn(reported_on)) " · " (preview.warnings.len()) " cảnh báo" }
             @if !preview.warnings.is_empty() {
@@ -240,9 +247,7 @@ pub async fn upload(
                     }
                 }
             }
-        },
-    )
-    .into_response()
+    }
 }
 
 pub(crate) async fn read(

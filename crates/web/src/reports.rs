@@ -121,121 +121,23 @@ pub async fn download(
     };
     let snap = state.snapshot().await;
     let vis = Visibility::of(&u, &snap);
-    let visible = |t: i64| vis.sees(t);
-    let fail =
-        |e: anyhow::Error| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response();
+    let d = Download {
+        state: &state,
+        u: &u,
+        q: &q,
+        ext,
+        as_of,
+        p,
+        snap: &snap,
+        vis,
+    };
     match stem {
-        "qua-han" => {
-            let r = match reports::overdue(
-                &state.db,
-                &snap.book,
-                &snap.agencies,
-                as_of,
-                None,
-                &visible,
-            )
-            .await
-            {
-                Ok(r) => r,
-                Err(e) => return fail(e),
-            };
-            let name = format!("nhiem-vu-qua-han-{}", iso(as_of));
-            match ext {
-                "json" => json(&name, &r),
-                _ => official(&name, ext, &reports::overdue_doc(&r, &p)),
-            }
-        }
-        "ket-qua" => {
-            let Some(doc) = q
-                .van_ban
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-            else {
-                return bad(
-                    &u,
-                    "Cần số ký hiệu văn bản (vd: 624/TB-VPCP) hoặc khóa tệp đã nhập.",
-                );
-            };
-            match reports::results(&state.db, &snap.book, doc, as_of, &visible).await {
-                Ok(Some(r)) => {
-                    let name = format!("ket-qua-{}-{}", enc(doc).replace('%', ""), iso(as_of));
-                    match ext {
-                        "json" => json(&name, &r),
-                        _ => official(&name, ext, &reports::results_doc(&r, &p)),
-                    }
-                }
-                Ok(None) => bad(
-                    &u,
-                    "Không có văn bản này (số ký hiệu trong cột căn cứ giao, hoặc khóa của tệp đã nhập).",
-                ),
-                Err(e) => fail(e),
-            }
-        }
-        "kho-khan" => {
-            let Ok(all) = state.db.difficulties(None).await else {
-                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-            };
-            let rows =
-                reports::visible_difficulties(reports::difficulties_as_of(all, as_of), &visible);
-            let name = format!("kho-khan-vuong-mac-{}", iso(as_of));
-            match ext {
-                "json" => json(
-                    &name,
-                    &serde_json::json!({ "as_of": iso(as_of), "difficulties": rows }),
-                ),
-                _ => official(&name, ext, &reports::difficulties_doc(&rows, as_of, &p)),
-            }
-        }
-        "theo-co-quan" => {
-            let Ok(all) = state.db.difficulties(None).await else {
-                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-            };
-            let r = reports::agencies(&snap.book, &snap.agencies, &all, as_of);
-            let name = format!("tinh-hinh-theo-co-quan-{}", iso(as_of));
-            match ext {
-                "json" => json(&name, &r),
-                _ => official(&name, ext, &reports::agencies_doc(&r, &p)),
-            }
-        }
-        "cam-ket" => {
-            let answer_by = match q.han_cam_ket.as_deref().filter(|s| !s.is_empty()) {
-                None => None,
-                Some(s) => match parse_user_date(s) {
-                    Some(d) => Some(d),
-                    None => return bad(&u, "Hạn gửi cam kết không hợp lệ."),
-                },
-            };
-            match reports::commitments(&state.db, &snap.book, as_of, answer_by, &visible).await {
-                Ok(r) => {
-                    let name = format!("cam-ket-{}", iso(as_of));
-                    match ext {
-                        "json" => json(&name, &r),
-                        _ => official(&name, ext, &reports::commitments_doc(&r, &p)),
-                    }
-                }
-                Err(e) => fail(e),
-            }
-        }
-        "xep-hang" => {
-            let Some(month) = q.thang.as_deref().and_then(Month::parse) else {
-                return bad(&u, "Tháng không hợp lệ (YYYY-MM).");
-            };
-            match state.score(month).await {
-                Ok(r) => {
-                    let name = format!("xep-hang-{month}");
-                    match ext {
-                        "json" => json(&name, &*r),
-                        _ => official(
-                            &name,
-                            ext,
-                            &reports::score_doc(&r, &issuer(&state).await, today(), &p),
-                        ),
-                    }
-                }
-                Err(e) => fail(e),
-            }
-        }
+        "qua-han" => d.overdue().await,
+        "ket-qua" => d.results().await,
+        "kho-khan" => d.difficulties().await,
+        "theo-co-quan" => d.agencies().await,
+        "cam-ket" => d.commitments().await,
+        "xep-hang" => d.ranking().await,
         _ => (
             StatusCode::NOT_FOUND,
             page(
@@ -245,6 +147,166 @@ pub async fn download(
             ),
         )
             .into_response(),
+    }
+}
+
+fn failed(e: anyhow::Error) -> Response {
+    (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
+}
+
+/// One download being built: for whom, in what format, as of when, seeing what.
+struct Download<'a> {
+    state: &'a AppState,
+    u: &'a CurrentUser,
+    q: &'a ReportQuery,
+    ext: &'a str,
+    as_of: time::Date,
+    p: Presentation,
+    snap: &'a crate::Snapshot,
+    vis: Visibility,
+}
+
+impl Download<'_> {
+    /// The tasks late on the date.
+    async fn overdue(&self) -> Response {
+        let r = match reports::overdue(
+            &self.state.db,
+            &self.snap.book,
+            &self.snap.agencies,
+            self.as_of,
+            None,
+            &|t| self.vis.sees(t),
+        )
+        .await
+        {
+            Ok(r) => r,
+            Err(e) => return failed(e),
+        };
+        let name = format!("nhiem-vu-qua-han-{}", iso(self.as_of));
+        match self.ext {
+            "json" => json(&name, &r),
+            _ => official(&name, self.ext, &reports::overdue_doc(&r, &self.p)),
+        }
+    }
+
+    /// The results of a document's tasks.
+    async fn results(&self) -> Response {
+        let Some(doc) = self
+            .q
+            .van_ban
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        else {
+            return bad(
+                self.u,
+                "Cần số ký hiệu văn bản (vd: 624/TB-VPCP) hoặc khóa tệp đã nhập.",
+            );
+        };
+        match reports::results(&self.state.db, &self.snap.book, doc, self.as_of, &|t| {
+            self.vis.sees(t)
+        })
+        .await
+        {
+            Ok(Some(r)) => {
+                let name = format!("ket-qua-{}-{}", enc(doc).replace('%', ""), iso(self.as_of));
+                match self.ext {
+                    "json" => json(&name, &r),
+                    _ => official(&name, self.ext, &reports::results_doc(&r, &self.p)),
+                }
+            }
+            Ok(None) => bad(
+                self.u,
+                "Không có văn bản này (số ký hiệu trong cột căn cứ giao, hoặc khóa của tệp đã nhập).",
+            ),
+            Err(e) => failed(e),
+        }
+    }
+
+    /// The register of difficulties.
+    async fn difficulties(&self) -> Response {
+        let Ok(all) = self.state.db.difficulties(None).await else {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        };
+        let rows =
+            reports::visible_difficulties(reports::difficulties_as_of(all, self.as_of), &|t| {
+                self.vis.sees(t)
+            });
+        let name = format!("kho-khan-vuong-mac-{}", iso(self.as_of));
+        match self.ext {
+            "json" => json(
+                &name,
+                &serde_json::json!({ "self.as_of": iso(self.as_of), "difficulties": rows }),
+            ),
+            _ => official(
+                &name,
+                self.ext,
+                &reports::difficulties_doc(&rows, self.as_of, &self.p),
+            ),
+        }
+    }
+
+    /// Each agency's counts.
+    async fn agencies(&self) -> Response {
+        let Ok(all) = self.state.db.difficulties(None).await else {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        };
+        let r = reports::agencies(&self.snap.book, &self.snap.agencies, &all, self.as_of);
+        let name = format!("tinh-hinh-theo-co-quan-{}", iso(self.as_of));
+        match self.ext {
+            "json" => json(&name, &r),
+            _ => official(&name, self.ext, &reports::agencies_doc(&r, &self.p)),
+        }
+    }
+
+    /// Late assignments and commitments.
+    async fn commitments(&self) -> Response {
+        let answer_by = match self.q.han_cam_ket.as_deref().filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => match parse_user_date(s) {
+                Some(d) => Some(d),
+                None => return bad(self.u, "Hạn gửi cam kết không hợp lệ."),
+            },
+        };
+        match reports::commitments(
+            &self.state.db,
+            &self.snap.book,
+            self.as_of,
+            answer_by,
+            &|t| self.vis.sees(t),
+        )
+        .await
+        {
+            Ok(r) => {
+                let name = format!("cam-ket-{}", iso(self.as_of));
+                match self.ext {
+                    "json" => json(&name, &r),
+                    _ => official(&name, self.ext, &reports::commitments_doc(&r, &self.p)),
+                }
+            }
+            Err(e) => failed(e),
+        }
+    }
+
+    /// A month's ranking.
+    async fn ranking(&self) -> Response {
+        let Some(month) = self.q.thang.as_deref().and_then(Month::parse) else {
+            return bad(self.u, "Tháng không hợp lệ (YYYY-MM).");
+        };
+        match self.state.score(month).await {
+            Ok(r) => {
+                let name = format!("xep-hang-{month}");
+                match self.ext {
+                    "json" => json(&name, &*r),
+                    _ => official(
+                        &name,
+                        self.ext,
+                        &reports::score_doc(&r, &issuer(self.state).await, today(), &self.p),
+                    ),
+                }
+            }
+            Err(e) => failed(e),
+        }
     }
 }
 
