@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use tiendo_domain::deadline::{DeadlineContext, DeadlineKind, parse_deadline};
 use tiendo_domain::model::{ParsedTask, ReportedStatus};
-use tiendo_domain::text::{clean, fold, name_key};
+use tiendo_domain::text::{clean, fold};
 
 use crate::ReadOptions;
 use crate::blocks::{Block, expand_row};
@@ -498,37 +498,7 @@ pub fn read_tasks(blocks: &[Block], opts: ReadOptions<'_>) -> Result<ReadResult,
             Block::Table { origin, rows } => st.table(origin, rows),
         }
     }
-    if !st.seen_task_table {
-        if let Some(found) = st.missing_name {
-            return Err(ImportError::MissingNameColumn(found));
-        }
-        let detail = if st.unrecognised.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " (tiêu đề các bảng tìm thấy: {})",
-                st.unrecognised.join("; ")
-            )
-        };
-        return Err(ImportError::NoTaskTable(detail));
-    }
-    for u in &st.unrecognised {
-        st.warnings
-            .push(format!("bỏ qua bảng không phải bảng nhiệm vụ — {u}"));
-    }
-    // "(6 nhiệm vụ)": a free checksum.
-    for (id, text, expected) in &st.heading_counts {
-        let found = st
-            .tasks
-            .iter()
-            .filter(|t| t.headings.iter().any(|h| h.id == *id))
-            .count();
-        if found != *expected {
-            st.warnings.push(format!(
-                "mục \"{text}\" ghi {expected} nhiệm vụ nhưng đọc được {found}"
-            ));
-        }
-    }
+    st.check()?;
     let year = st.title.iter().find_map(|t| {
         YEAR.captures(t)
             .and_then(|c| c.get(1))
@@ -540,97 +510,148 @@ pub fn read_tasks(blocks: &[Block], opts: ReadOptions<'_>) -> Result<ReadResult,
     let registry = st.opts.registry;
     let on = Some(st.opts.reported_on);
     let mut warnings = st.warnings;
-    let mut tasks = Vec::with_capacity(st.tasks.len());
-    for raw in st.tasks {
-        let get = |c: Column| {
-            raw.cells
-                .get(&c)
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-        };
-        let name = get(Column::Name).unwrap_or_default();
-        let label = if raw.number.is_empty() {
-            raw.source.clone()
-        } else {
-            format!("nhiệm vụ {}", raw.number)
-        };
-        if name.is_empty() {
-            warnings.push(format!("{}: {label} không có tên nhiệm vụ", raw.source));
-        }
-        let deadline = parse_deadline(&get(Column::Deadline).unwrap_or_default(), ctx);
-        match deadline.kind {
-            DeadlineKind::Unknown => warnings.push(format!(
-                "{}: {label}: thời hạn \"{}\" không đọc được{}",
-                raw.source,
-                deadline.raw,
-                deadline
-                    .note
-                    .as_deref()
-                    .map(|n| format!(" ({n})"))
-                    .unwrap_or_default()
-            )),
-            DeadlineKind::Conditional => warnings.push(format!(
-                "{}: {label}: thời hạn \"{}\" không phải một ngày cụ thể (chưa đạt \"6 rõ\")",
-                raw.source, deadline.raw
-            )),
-            _ => {}
-        }
-        let status_raw = get(Column::Status);
-        let status = status_raw.as_deref().and_then(ReportedStatus::from_text);
-        if let (Some(s), None) = (&status_raw, status) {
-            warnings.push(format!(
-                "{}: {label}: tiến độ \"{s}\" không rõ nghĩa, giữ nguyên văn",
-                raw.source
-            ));
-        }
-        let lead = registry.resolve(&get(Column::Lead).unwrap_or_default(), on);
-        if lead.is_empty() {
-            warnings.push(format!("{}: {label} không có cơ quan chủ trì", raw.source));
-        } else if lead
-            .iter()
-            .all(|r| r.kind == tiendo_domain::agency::RefKind::Unresolved)
-        {
-            let text: Vec<&str> = lead.iter().map(|r| r.name.as_str()).collect();
-            warnings.push(format!(
-                "{}: {label}: chưa xác định được cơ quan chủ trì \"{}\" — nhiệm vụ chưa giao cho cơ quan nào (thêm tên gọi vào danh mục hoặc sửa tệp)",
-                raw.source,
-                text.join("; ")
-            ));
-        }
-        tasks.push(ParsedTask {
-            number: raw.number.clone(),
-            headings: raw.headings.iter().map(|h| h.text.clone()).collect(),
-            name,
-            lead,
-            coordinators: registry.resolve(&get(Column::Coordinators).unwrap_or_default(), on),
-            expected_result: get(Column::ExpectedResult),
-            deadline,
-            basis: get(Column::Basis),
-            progress_report: get(Column::ProgressReport),
-            status,
-            status_raw,
-            incomplete_units: registry
-                .resolve(&get(Column::IncompleteUnits).unwrap_or_default(), on),
-            source: Some(raw.source.clone()),
-            overseer: raw
-                .extra
-                .iter()
-                .find(|(h, _)| crate::columns::classify(h) == Some(Column::Overseer))
-                .map(|(_, v)| clean(v))
-                .filter(|v| !v.is_empty()),
-            extra: raw
-                .extra
-                .iter()
-                .filter(|(h, _)| crate::columns::classify(h) != Some(Column::Overseer))
-                .cloned()
-                .collect(),
-            notes: Vec::new(),
-        });
-    }
-    let _ = name_key;
+    let tasks = st
+        .tasks
+        .into_iter()
+        .map(|raw| parsed(raw, registry, on, ctx, &mut warnings))
+        .collect();
     Ok(ReadResult {
         title: st.title,
         tasks,
         warnings,
     })
+}
+
+impl State<'_> {
+    /// After the last block: no task table is an error (saying which tables were found); other
+    /// tables are warnings; each "(n nhiệm vụ)" heading is checked against the tasks under it.
+    fn check(&mut self) -> Result<(), ImportError> {
+        let st = self;
+        if !st.seen_task_table {
+            if let Some(found) = st.missing_name.take() {
+                return Err(ImportError::MissingNameColumn(found));
+            }
+            let detail = if st.unrecognised.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (tiêu đề các bảng tìm thấy: {})",
+                    st.unrecognised.join("; ")
+                )
+            };
+            return Err(ImportError::NoTaskTable(detail));
+        }
+        for u in &st.unrecognised {
+            st.warnings
+                .push(format!("bỏ qua bảng không phải bảng nhiệm vụ — {u}"));
+        }
+        // "(6 nhiệm vụ)": a free checksum.
+        for (id, text, expected) in &st.heading_counts {
+            let found = st
+                .tasks
+                .iter()
+                .filter(|t| t.headings.iter().any(|h| h.id == *id))
+                .count();
+            if found != *expected {
+                st.warnings.push(format!(
+                    "mục \"{text}\" ghi {expected} nhiệm vụ nhưng đọc được {found}"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A row as a task: its cells read (deadline, status, agencies) and what could not be read
+/// said in `warnings`.
+fn parsed(
+    raw: RawTask,
+    registry: &tiendo_domain::agency::Registry,
+    on: Option<time::Date>,
+    ctx: DeadlineContext,
+    warnings: &mut Vec<String>,
+) -> ParsedTask {
+    let get = |c: Column| {
+        raw.cells
+            .get(&c)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let name = get(Column::Name).unwrap_or_default();
+    let label = if raw.number.is_empty() {
+        raw.source.clone()
+    } else {
+        format!("nhiệm vụ {}", raw.number)
+    };
+    if name.is_empty() {
+        warnings.push(format!("{}: {label} không có tên nhiệm vụ", raw.source));
+    }
+    let deadline = parse_deadline(&get(Column::Deadline).unwrap_or_default(), ctx);
+    match deadline.kind {
+        DeadlineKind::Unknown => warnings.push(format!(
+            "{}: {label}: thời hạn \"{}\" không đọc được{}",
+            raw.source,
+            deadline.raw,
+            deadline
+                .note
+                .as_deref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default()
+        )),
+        DeadlineKind::Conditional => warnings.push(format!(
+            "{}: {label}: thời hạn \"{}\" không phải một ngày cụ thể (chưa đạt \"6 rõ\")",
+            raw.source, deadline.raw
+        )),
+        _ => {}
+    }
+    let status_raw = get(Column::Status);
+    let status = status_raw.as_deref().and_then(ReportedStatus::from_text);
+    if let (Some(s), None) = (&status_raw, status) {
+        warnings.push(format!(
+            "{}: {label}: tiến độ \"{s}\" không rõ nghĩa, giữ nguyên văn",
+            raw.source
+        ));
+    }
+    let lead = registry.resolve(&get(Column::Lead).unwrap_or_default(), on);
+    if lead.is_empty() {
+        warnings.push(format!("{}: {label} không có cơ quan chủ trì", raw.source));
+    } else if lead
+        .iter()
+        .all(|r| r.kind == tiendo_domain::agency::RefKind::Unresolved)
+    {
+        let text: Vec<&str> = lead.iter().map(|r| r.name.as_str()).collect();
+        warnings.push(format!(
+            "{}: {label}: chưa xác định được cơ quan chủ trì \"{}\" — nhiệm vụ chưa giao cho cơ quan nào (thêm tên gọi vào danh mục hoặc sửa tệp)",
+            raw.source,
+            text.join("; ")
+        ));
+    }
+    ParsedTask {
+        number: raw.number.clone(),
+        headings: raw.headings.iter().map(|h| h.text.clone()).collect(),
+        name,
+        lead,
+        coordinators: registry.resolve(&get(Column::Coordinators).unwrap_or_default(), on),
+        expected_result: get(Column::ExpectedResult),
+        deadline,
+        basis: get(Column::Basis),
+        progress_report: get(Column::ProgressReport),
+        status,
+        status_raw,
+        incomplete_units: registry.resolve(&get(Column::IncompleteUnits).unwrap_or_default(), on),
+        source: Some(raw.source.clone()),
+        overseer: raw
+            .extra
+            .iter()
+            .find(|(h, _)| crate::columns::classify(h) == Some(Column::Overseer))
+            .map(|(_, v)| clean(v))
+            .filter(|v| !v.is_empty()),
+        extra: raw
+            .extra
+            .iter()
+            .filter(|(h, _)| crate::columns::classify(h) != Some(Column::Overseer))
+            .cloned()
+            .collect(),
+        notes: Vec::new(),
+    }
 }
