@@ -465,7 +465,7 @@ impl<'a> TaskPage<'a> {
         html! {
             h2 { "Khó khăn, vướng mắc" }
             @if self.difficulties.is_empty() { p.muted { "Chưa có khó khăn, vướng mắc." } } @else {
-                (difficulties_table(&u, t.id, &self.difficulties, &self.agencies))
+                (difficulties_table(u, t.id, &self.difficulties, &self.agencies))
         }
         @if u.role == UserRole::Focal && !self.actable.is_empty() {
             h2 { "Báo khó khăn, vướng mắc" }
