@@ -146,6 +146,39 @@ pub fn join_paragraphs<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
         .join("\n")
 }
 
+/// Text a person typed for the record (a report, a reason, an answer), parsed once where it
+/// arrives: 1 to 5,000 characters, no HTML markup; otherwise kept exactly as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypedText(String);
+
+/// Why typed text was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextProblem {
+    Empty,
+    TooLong,
+    /// HTML tags or script: never stored, never rendered.
+    Markup,
+}
+
+impl TypedText {
+    pub const MAX_CHARS: usize = 5000;
+
+    pub fn parse(s: &str) -> Result<TypedText, TextProblem> {
+        if has_markup(s) {
+            return Err(TextProblem::Markup);
+        }
+        match s.trim().chars().count() {
+            0 => Err(TextProblem::Empty),
+            n if n > Self::MAX_CHARS => Err(TextProblem::TooLong),
+            _ => Ok(TypedText(s.to_string())),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Does typed text contain HTML markup — a tag (`<b>`, `</p>`, `<script …`) or a comment
 /// (`<!--`)? Comparisons such as "x < 5" or "a<b" without a closing `>` are not markup.
 pub fn has_markup(text: &str) -> bool {

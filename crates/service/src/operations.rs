@@ -5,6 +5,7 @@
 use tiendo_domain::access::UserRole;
 use tiendo_domain::deadline::parse_user_date;
 use tiendo_domain::model::{ParsedTask, ReportedStatus, Role};
+use tiendo_domain::text::{TextProblem, TypedText};
 use tiendo_store::StoreError;
 use tiendo_store::edit::TaskEdit;
 use tiendo_store::import::{ImportInput, ImportSummary};
@@ -195,11 +196,6 @@ pub fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
 }
 
-pub fn valid_text(s: &str) -> bool {
-    let n = s.trim().chars().count();
-    n > 0 && n <= 5000
-}
-
 /// Typed text: no HTML markup, anything else is kept as typed and shown escaped.
 fn plain(fields: &[&str]) -> Outcome<()> {
     if fields.iter().any(|f| tiendo_domain::text::has_markup(f)) {
@@ -209,14 +205,13 @@ fn plain(fields: &[&str]) -> Outcome<()> {
     }
 }
 
-/// Required typed text: 1 to 5,000 characters, no markup.
-fn typed(s: &str, missing: &'static str) -> Outcome<()> {
-    plain(&[s])?;
-    if valid_text(s) {
-        Ok(())
-    } else {
-        Err(Refusal::bad(missing))
-    }
+/// Required typed text, parsed ([`TypedText`]): markup is refused as such, an empty or too long
+/// text with the code `missing`.
+fn typed(s: &str, missing: &'static str) -> Outcome<TypedText> {
+    TypedText::parse(s).map_err(|p| match p {
+        TextProblem::Markup => Refusal::bad("ma-html"),
+        TextProblem::Empty | TextProblem::TooLong => Refusal::bad(missing),
+    })
 }
 
 fn standing(u: &User) -> Outcome<()> {
@@ -300,7 +295,7 @@ pub async fn report(
         "" => None,
         s => Some(ReportedStatus::parse(s).ok_or(Refusal::bad("trang-thai"))?),
     };
-    typed(&f.text, "noi-dung")?;
+    let text = typed(&f.text, "noi-dung")?;
     let completed = match f.completed_on.trim() {
         "" => None,
         s => match parse_user_date(s) {
@@ -313,7 +308,7 @@ pub async fn report(
     } else {
         None
     };
-    let typed = match &evidence {
+    let evidence = match &evidence {
         Some((name, bytes)) => {
             if bytes.len() > MAX_EVIDENCE_BYTES {
                 return Err(Refusal::bad("minh-chung"));
@@ -330,7 +325,7 @@ pub async fn report(
         }
         None => None,
     };
-    let file = typed
+    let file = evidence
         .as_ref()
         .map(|(name, ct, bytes, sha)| tiendo_store::tasks::Evidence {
             file_name: name,
@@ -345,7 +340,7 @@ pub async fn report(
             today(),
             status,
             completed,
-            Some(f.text.trim()),
+            Some(text.as_str().trim()),
             file,
             &u.username,
         )
@@ -367,7 +362,7 @@ pub async fn request_deadline(
     if !may_act(state, u, task, assignment).await {
         return Err(Refusal::forbidden());
     }
-    typed(reason, "ly-do")?;
+    let reason = typed(reason, "ly-do")?;
     plain(&[deadline])?;
     let d = tiendo_domain::deadline::parse_deadline(deadline, Default::default());
     if d.due.is_none_or(|due| due < today()) || deadline.chars().count() > 200 {
@@ -375,7 +370,7 @@ pub async fn request_deadline(
     }
     let id = state
         .db
-        .request_deadline_change(task, assignment, deadline, reason, &u.username)
+        .request_deadline_change(task, assignment, deadline, reason.as_str(), &u.username)
         .await
         .map_err(|_| Refusal::bad("thoi-han"))?;
     let _ = state.refresh().await;
@@ -419,13 +414,13 @@ pub async fn raise_difficulty(
     if !snap.book.tasks_of_agency(agency).contains(&task) {
         return Err(Refusal::forbidden());
     }
-    typed(text, "noi-dung")?;
+    let text = typed(text, "noi-dung")?;
     let id = state
         .db
         .raise_difficulty(
             task,
             agency,
-            text,
+            text.as_str(),
             Some(handler.trim()),
             today(),
             &u.username,
@@ -448,10 +443,11 @@ pub async fn review(
     note: &str,
 ) -> Outcome<i64> {
     standing(u)?;
-    if !confirm {
-        typed(note, "ly-do-tra-lai")?;
-    } else {
+    // A return needs its reason; a confirmation may carry a note.
+    if confirm {
         plain(&[note])?;
+    } else {
+        typed(note, "ly-do-tra-lai")?;
     }
     let task = state
         .db
@@ -482,10 +478,10 @@ pub async fn commit(
     let Some(date) = parse_user_date(committed_on).filter(|d| *d >= today() && *d <= limit) else {
         return Err(Refusal::bad("ngay-cam-ket"));
     };
-    typed(roadmap, "noi-dung")?;
+    let roadmap = typed(roadmap, "noi-dung")?;
     let id = state
         .db
-        .add_commitment(assignment, date, roadmap, &u.username)
+        .add_commitment(assignment, date, roadmap.as_str(), &u.username)
         .await
         .map_err(|_| Refusal::failed())?;
     let _ = state.refresh().await;
@@ -516,10 +512,10 @@ pub async fn answer_difficulty(
     } else {
         return Err(Refusal::forbidden());
     };
-    typed(answer, "noi-dung")?;
+    let answer = typed(answer, "noi-dung")?;
     let task = state
         .db
-        .answer_difficulty(id, answer, today(), by_agency, &u.username)
+        .answer_difficulty(id, answer.as_str(), today(), by_agency, &u.username)
         .await
         .map_err(|e| match e {
             StoreError::NotYours(_) => Refusal::forbidden(),
@@ -598,7 +594,7 @@ pub async fn assign(
 ) -> Outcome<i64> {
     standing(u)?;
     let role = Role::parse(role).ok_or(Refusal::bad("vai-tro"))?;
-    typed(reason, "ly-do")?;
+    let reason = typed(reason, "ly-do")?;
     let id = state
         .db
         .assign(
@@ -607,7 +603,7 @@ pub async fn assign(
             role,
             replacing,
             today(),
-            reason,
+            reason.as_str(),
             &u.username,
         )
         .await
@@ -631,10 +627,10 @@ pub async fn unassign(
     reason: &str,
 ) -> Outcome<()> {
     standing(u)?;
-    typed(reason, "ly-do")?;
+    let reason = typed(reason, "ly-do")?;
     state
         .db
-        .unassign(task, assignment, today(), reason, &u.username)
+        .unassign(task, assignment, today(), reason.as_str(), &u.username)
         .await
         .map_err(|e| match e {
             StoreError::Invalid(_) => Refusal::bad("phan-cong"),
