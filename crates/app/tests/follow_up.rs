@@ -28,8 +28,8 @@ async fn assignment(db: &Db, task: i64, code: &str) -> i64 {
         .await
         .expect("assignments")
         .into_iter()
-        .find(|a| a.1 == code)
-        .map(|a| a.0)
+        .find(|a| a.agency_code == code)
+        .map(|a| a.id)
         .expect(code)
 }
 
@@ -43,7 +43,7 @@ async fn late(db: &Db, d: Date) -> Vec<(i64, String)> {
             let names = &names;
             o.late_agencies
                 .into_iter()
-                .map(move |a| (o.task, names[&a].0.clone()))
+                .map(move |a| (o.task, names[&a].code.clone()))
         })
         .collect();
     v.sort();
@@ -319,8 +319,8 @@ async fn editing_a_task_refuses_absurd_values_and_records_before_and_after() {
         );
         let change = detail.changes.last().expect("a deadline change");
         assert_eq!(
-            (change.effective_on.as_str(), change.deadline.as_str()),
-            ("2026-04-01", "Quý III/2026")
+            (change.effective_on, change.deadline.as_str()),
+            (date!(2026 - 04 - 01), "Quý III/2026")
         );
         let edited = detail
             .history
@@ -407,7 +407,7 @@ async fn a_month_is_scored_by_hand_and_later_edits_do_not_change_it() {
         let id_of = |code: &str| {
             names
                 .iter()
-                .find(|(_, (c, _))| c == code)
+                .find(|(_, a)| a.code == code)
                 .map(|(i, _)| *i)
                 .expect(code)
         };
@@ -647,7 +647,7 @@ async fn difficulties_are_forwarded_with_a_deadline_and_answered_by_the_handler(
         let id_of = |code: &str| {
             names
                 .iter()
-                .find(|(_, (c, _))| c == code)
+                .find(|(_, a)| a.code == code)
                 .map(|(i, _)| *i)
                 .expect(code)
         };
@@ -664,8 +664,8 @@ async fn difficulties_are_forwarded_with_a_deadline_and_answered_by_the_handler(
             .expect("raise");
         let all = t.db.difficulties(Some(t1)).await.expect("list");
         assert_eq!(
-            all[0].answer_due.as_deref(),
-            Some("2026-03-16"),
+            all[0].answer_due,
+            Some(date!(2026 - 03 - 16)),
             "15 days to answer"
         );
         assert!(all[0].answer_overdue(date!(2026 - 03 - 17)));
@@ -702,7 +702,7 @@ async fn difficulties_are_forwarded_with_a_deadline_and_answered_by_the_handler(
         .expect("answer");
         let all = t.db.difficulties(Some(t1)).await.expect("list");
         assert_eq!(all[0].handler_names(), vec!["Bộ Tư pháp"]);
-        assert_eq!(all[0].answered_on.as_deref(), Some("2026-03-18"));
+        assert_eq!(all[0].answered_on, Some(date!(2026 - 03 - 18)));
         assert!(!all[0].answer_overdue(date!(2026 - 04 - 01)));
         // As it stood on 10/3: open, not answered.
         let on = reports::difficulties_as_of(all.clone(), date!(2026 - 03 - 10));
@@ -763,7 +763,7 @@ async fn every_report_on_generated_data_adds_up() {
         for row in summary.agencies.iter().filter(|r| r.counts.total() > 0) {
             let id = names
                 .iter()
-                .find(|(_, (c, _))| *c == row.code)
+                .find(|(_, a)| a.code == row.code)
                 .map(|(i, _)| *i)
                 .expect("id");
             assert_eq!(
@@ -779,12 +779,9 @@ async fn every_report_on_generated_data_adds_up() {
             .iter()
             .map(|r| r.difficulties_raised_open)
             .sum();
-        let day = tiendo_domain::deadline::iso(d);
         let open_on_d = all
             .iter()
-            .filter(|x| {
-                x.raised_on <= day && x.answered_on.as_deref().is_none_or(|a| a > day.as_str())
-            })
+            .filter(|x| x.raised_on <= d && x.answered_on.is_none_or(|a| a > d))
             .count() as u64;
         assert_eq!(open_raised, open_on_d);
         // Results of the generated document: every task, each in the documents' words.

@@ -101,11 +101,11 @@ async fn every_route_for_every_role() {
     )
     .await
     .expect("secret");
-    let own_a = t.db.assignments_of(own).await.expect("a")[0].0;
+    let own_a = t.db.assignments_of(own).await.expect("a")[0].id;
     let names = t.db.agency_names().await.expect("names");
     let btc_id = names
         .iter()
-        .find(|(_, (c, _))| c == "BTC")
+        .find(|(_, a)| a.code == "BTC")
         .map(|(i, _)| *i)
         .expect("BTC");
     let difficulty =
@@ -585,12 +585,12 @@ async fn every_route_for_every_role() {
     exercised.extend(calls.iter().map(|(m, p, _, _)| (m.to_string(), p.clone())));
     let missing: Vec<String> = tiendo_web::routes()
         .into_iter()
-        .filter(|(method, template)| {
+        .filter(|r| {
             !exercised
                 .iter()
-                .any(|(m, path)| m == method && path_matches(template, path))
+                .any(|(m, path)| *m == r.method && path_matches(&r.path, path))
         })
-        .map(|(m, t)| format!("{m} {t}"))
+        .map(|r| format!("{} {}", r.method, r.path))
         .collect();
     assert!(
         missing.is_empty(),

@@ -168,7 +168,7 @@ async fn a_later_version_updates_the_same_tasks_and_records_what_changed() {
                 .await
                 .expect("a")
                 .into_iter()
-                .map(|a| a.1)
+                .map(|a| a.agency_code)
                 .collect();
         assert_eq!(codes, vec!["BNNMT", "BTC"]);
         let r = overdue(&t.db, date!(2026 - 05 - 01)).await;
@@ -256,7 +256,7 @@ async fn deadline_extended_before_and_after_the_date_asked() {
             t.label
         );
         // Done on 20/6: on time under the extension.
-        let (aid, _, _) = t.db.assignments_of(task).await.expect("a")[0].clone();
+        let aid = t.db.assignments_of(task).await.expect("a")[0].id;
         t.db.add_report(
             aid,
             date!(2026 - 06 - 20),

@@ -18,7 +18,10 @@ use tower::ServiceExt;
 #[tokio::test]
 async fn first_admin_logs_in_changes_password_and_logs_out() {
     for t in backends().await {
-        let (name, once) = auth::ensure_first_admin(&t.db)
+        let auth::FirstAdmin {
+            username: name,
+            one_time_password: once,
+        } = auth::ensure_first_admin(&t.db)
             .await
             .expect("admin")
             .expect("created");
@@ -375,8 +378,8 @@ async fn an_agency_reports_asks_for_time_and_the_standing_agency_decides() {
                 .expect("q")
                 .expect("task");
         let a = t.db.assignments_of(task).await.expect("a");
-        let btc_a = a.iter().find(|x| x.1 == "BTC").expect("BTC").0;
-        let bca_a = a.iter().find(|x| x.1 == "BCA").expect("BCA").0;
+        let btc_a = a.iter().find(|x| x.agency_code == "BTC").expect("BTC").id;
+        let bca_a = a.iter().find(|x| x.agency_code == "BCA").expect("BCA").id;
         user(&t.db, "btc", "focal", Some("BTC"), "mat-khau-btc-1").await;
         user(&t.db, "bca", "focal", Some("BCA"), "mat-khau-bca-1").await;
         user(&t.db, "thuongtruc", "standing", None, "mat-khau-tt-01").await;
@@ -708,7 +711,7 @@ async fn the_standing_agency_confirms_or_returns_a_reported_completion() {
                 .await
                 .expect("q")
                 .expect("task");
-        let aid = t.db.assignments_of(task).await.expect("a")[0].0;
+        let aid = t.db.assignments_of(task).await.expect("a")[0].id;
         user(&t.db, "btc", "focal", Some("BTC"), "mat-khau-btc-1").await;
         user(&t.db, "thuongtruc", "standing", None, "mat-khau-tt-01").await;
         let state = AppState::new(t.db.clone(), false).await.expect("state");
@@ -1037,7 +1040,7 @@ async fn an_agency_commits_for_a_late_task_and_the_report_lists_it() {
             .await
             .expect("q")
             .expect("task");
-    let aid = t.db.assignments_of(task).await.expect("a")[0].0;
+    let aid = t.db.assignments_of(task).await.expect("a")[0].id;
     user(&t.db, "btc", "focal", Some("BTC"), "mat-khau-btc-1").await;
     let state = AppState::new(t.db.clone(), false).await.expect("state");
     let mut b = Browser::new(state.clone());
@@ -1143,7 +1146,7 @@ async fn a_report_carries_an_evidence_file_with_type_and_size_limits() {
                 .await
                 .expect("q")
                 .expect("task");
-        let aid = t.db.assignments_of(task).await.expect("a")[0].0;
+        let aid = t.db.assignments_of(task).await.expect("a")[0].id;
         user(&t.db, "btc", "focal", Some("BTC"), "mat-khau-btc-1").await;
         user(&t.db, "bca", "focal", Some("BCA"), "mat-khau-bca-1").await;
         let state = AppState::new(t.db.clone(), false).await.expect("state");
@@ -1265,7 +1268,7 @@ async fn the_difficulties_report_groups_ministries_and_localities() {
     let id_of = |code: &str| {
         names
             .iter()
-            .find(|(_, (c, _))| c == code)
+            .find(|(_, a)| a.code == code)
             .map(|(i, _)| *i)
             .expect(code)
     };

@@ -110,7 +110,7 @@ async fn the_standing_agency_edits_and_reassigns_a_task() {
         );
 
         // Reassign from Bộ Tài chính to Bộ Công an.
-        let btc_a = t.db.assignments_of(task).await.expect("a")[0].0;
+        let btc_a = t.db.assignments_of(task).await.expect("a")[0].id;
         let r = tt
             .post(
                 &format!("/nhiem-vu/{task}/giao"),

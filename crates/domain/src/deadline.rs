@@ -434,6 +434,16 @@ pub fn vn(d: Date) -> String {
     format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
 }
 
+/// Serializes a date as `YYYY-MM-DD` (`#[serde(with = "iso_day")]`).
+pub mod iso_day {
+    use serde::Serializer;
+    use time::Date;
+
+    pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::iso(*d))
+    }
+}
+
 pub mod opt_iso_date {
     use serde::{Deserialize, Deserializer, Serializer};
     use time::Date;

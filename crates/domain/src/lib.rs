@@ -14,6 +14,7 @@ pub mod agency;
 pub mod deadline;
 pub mod import_plan;
 pub mod model;
+pub mod reference;
 pub mod scoring;
 pub mod status;
 pub mod text;

@@ -270,6 +270,16 @@ pub struct StatusBook {
     position: HashMap<i64, usize>,
 }
 
+/// A lead assignment open past its due date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LateAssignment {
+    pub assignment: i64,
+    pub task: i64,
+    pub agency: i64,
+    pub due: Date,
+    pub days_late: i64,
+}
+
 impl StatusBook {
     pub fn new() -> Self {
         Self::default()
@@ -467,20 +477,20 @@ impl StatusBook {
         m
     }
 
-    /// Late lead assignments on `as_of`, in plan order: (assignment, task, agency, due, days late).
-    pub fn late_assignments(&self, as_of: Date) -> Vec<(i64, i64, i64, Date, i64)> {
+    /// Late lead assignments on `as_of`, in plan order.
+    pub fn late_assignments(&self, as_of: Date) -> Vec<LateAssignment> {
         (0..self.ids.len())
             .filter(|&i| self.lead_on(i, as_of))
             .filter_map(|i| {
                 let ev = evaluate(&self.facts(i), as_of);
                 (ev.state == AssignmentState::OpenOverdue).then_some(())?;
-                Some((
-                    self.ids[i],
-                    self.tasks[i],
-                    self.agencies[i],
-                    ev.due?,
-                    ev.days_late,
-                ))
+                Some(LateAssignment {
+                    assignment: self.ids[i],
+                    task: self.tasks[i],
+                    agency: self.agencies[i],
+                    due: ev.due?,
+                    days_late: ev.days_late,
+                })
             })
             .collect()
     }

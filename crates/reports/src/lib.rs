@@ -9,13 +9,13 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 use tiendo_domain::agency::AgencyKind;
-use tiendo_domain::deadline::{iso, opt_iso_date, parse_user_date, vn};
+use tiendo_domain::deadline::{iso, opt_iso_date, vn};
 use tiendo_domain::scoring::{self, Components, Formula, Month, MonthFacts, Points};
 use tiendo_domain::status::{AssignmentState, FourWay, StatusBook};
 use tiendo_office::official::{Column, OfficialDoc, OfficialPack, TableRow, Value};
 use tiendo_store::Db;
 use tiendo_store::difficulties::Difficulty;
-use tiendo_store::facts::{OverdueReport, overdue_report_of};
+use tiendo_store::facts::{AgencyName, OverdueReport, overdue_report_of};
 use time::Date;
 
 /// Which tasks the reader may see, by task id.
@@ -103,7 +103,7 @@ fn headings(rows: &mut Vec<TableRow>, last: &mut Vec<String>, now: &[String]) {
 pub async fn overdue(
     db: &Db,
     book: &StatusBook,
-    agencies: &HashMap<i64, (String, String)>,
+    agencies: &HashMap<i64, AgencyName>,
     as_of: Date,
     committee: Option<&str>,
     visible: Visible<'_>,
@@ -213,22 +213,18 @@ fn ser_date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
 /// difficulties it raised and owes that were still open on that day. Most overdue first.
 pub fn agencies(
     book: &StatusBook,
-    names: &HashMap<i64, (String, String)>,
+    names: &HashMap<i64, AgencyName>,
     difficulties: &[Difficulty],
     as_of: Date,
 ) -> AgencySummary {
     let counts = book.agency_counts(as_of);
-    let day = iso(as_of);
-    let open_on = |d: &Difficulty| {
-        d.raised_on.as_str() <= day.as_str()
-            && d.answered_on.as_deref().is_none_or(|a| a > day.as_str())
-    };
+    let open_on = |d: &Difficulty| d.raised_on <= as_of && d.answered_on.is_none_or(|a| a > as_of);
     let mut raised: HashMap<i64, u64> = HashMap::new();
     let mut owed: HashMap<i64, u64> = HashMap::new();
     for d in difficulties.iter().filter(|d| open_on(d)) {
         *raised.entry(d.agency_id).or_default() += 1;
-        for (h, _) in &d.handlers {
-            *owed.entry(*h).or_default() += 1;
+        for h in &d.handlers {
+            *owed.entry(h.agency_id).or_default() += 1;
         }
     }
     let ids: HashSet<i64> = counts
@@ -240,7 +236,7 @@ pub fn agencies(
     let mut rows: Vec<AgencyRow> = ids
         .into_iter()
         .map(|id| {
-            let (code, name) = names.get(&id).cloned().unwrap_or_default();
+            let AgencyName { code, name, .. } = names.get(&id).cloned().unwrap_or_default();
             let c = counts.get(&id).copied().unwrap_or_default();
             let done = c.done_on_time + c.done_late;
             AgencyRow {
@@ -383,8 +379,8 @@ pub async fn results_of(
             headings: t.headings.clone(),
             lead: t.lead.clone(),
             deadline_raw: t.deadline_raw.clone(),
-            result: results.get(&t.id).map(|r| r.1.clone()),
-            result_date: results.get(&t.id).map(|r| r.0.clone()),
+            result: results.get(&t.id).map(|r| r.text.clone()),
+            result_date: results.get(&t.id).map(|r| iso(r.reported_on)),
             status: states
                 .get(&t.id)
                 .map(|s| status_words(*s))
@@ -470,11 +466,10 @@ fn is_local(kind: &str) -> bool {
 
 /// The difficulties as they stood on `as_of`: raised by then, answered only if answered by then.
 pub fn difficulties_as_of(all: Vec<Difficulty>, as_of: Date) -> Vec<Difficulty> {
-    let day = iso(as_of);
     all.into_iter()
-        .filter(|d| d.raised_on.as_str() <= day.as_str())
+        .filter(|d| d.raised_on <= as_of)
         .map(|mut d| {
-            if d.answered_on.as_deref().is_some_and(|a| a > day.as_str()) {
+            if d.answered_on.is_some_and(|a| a > as_of) {
                 d.state = "open".into();
                 d.answer = None;
                 d.answered_on = None;
@@ -515,12 +510,7 @@ pub fn difficulties_doc(rows: &[Difficulty], as_of: Date, p: &Presentation) -> O
                 (Some(num), Some(name)) => format!("\nNhiệm vụ {num}: {name}"),
                 _ => String::new(),
             };
-            let day = |s: &Option<String>| {
-                s.as_deref()
-                    .and_then(parse_user_date)
-                    .map(vn)
-                    .unwrap_or_default()
-            };
+            let day = |d: &Option<Date>| d.map(vn).unwrap_or_default();
             let state = if r.state == "answered" {
                 format!("Đã trả lời ngày {}", day(&r.answered_on))
             } else if r.answer_overdue(as_of) {
@@ -614,7 +604,7 @@ pub async fn commitments(
     visible: Visible<'_>,
 ) -> anyhow::Result<CommitmentsReport> {
     let late = book.late_assignments(as_of);
-    let mut ids: Vec<i64> = late.iter().map(|l| l.1).collect();
+    let mut ids: Vec<i64> = late.iter().map(|l| l.task).collect();
     ids.sort_unstable();
     ids.dedup();
     let tasks = db.task_infos_of(&ids).await?;
@@ -624,30 +614,26 @@ pub async fn commitments(
     let day = iso(as_of);
     let items = late
         .into_iter()
-        .filter(|(_, task, ..)| visible(*task))
-        .map(|(aid, task, agency, due, days)| {
-            let t = tasks.get(&task);
+        .filter(|l| visible(l.task))
+        .map(|l| {
+            let t = tasks.get(&l.task);
             // A commitment counts when made by the date asked about.
             let c = made
-                .get(&aid)
+                .get(&l.assignment)
                 .filter(|c| c.created_at.get(..10).is_some_and(|d| d <= day.as_str()));
             let (committed_on, roadmap, deemed) = match (c, answer_by) {
-                (Some(c), _) => (
-                    parse_user_date(&c.committed_on),
-                    Some(c.roadmap.clone()),
-                    false,
-                ),
+                (Some(c), _) => (Some(c.committed_on), Some(c.roadmap.clone()), false),
                 (None, Some(by)) if as_of > by => (Some(month_end(by)), None, true),
                 _ => (None, None, false),
             };
             CommitmentItem {
-                task_id: task.to_string(),
+                task_id: l.task.to_string(),
                 number: t.map(|t| t.number.clone()),
                 name: t.map(|t| t.name.clone()),
                 headings: t.map(|t| t.headings.clone()).unwrap_or_default(),
-                agency: agencies.get(&agency).map(|a| a.1.clone()),
-                due,
-                days_late: days,
+                agency: agencies.get(&l.agency).map(|a| a.name.clone()),
+                due: l.due,
+                days_late: l.days_late,
                 committed_on,
                 roadmap,
                 deemed,
@@ -813,7 +799,7 @@ pub async fn score(
         &commitments,
     )
     .await?;
-    let name = |a: i64| names.get(&a).map(|x| x.1.clone()).unwrap_or_default();
+    let name = |a: i64| names.get(&a).map(|x| x.name.clone()).unwrap_or_default();
     let before: HashMap<i64, (Option<u32>, Option<f64>)> = scoring::rank(&previous, &name)
         .into_iter()
         .map(|(r, s)| (s.agency, (r, s.score)))
@@ -821,8 +807,16 @@ pub async fn score(
     let rows = scoring::rank(&current, &name)
         .into_iter()
         .map(|(rank, s)| {
-            let (code, agency_name) = names.get(&s.agency).cloned().unwrap_or_default();
-            let (title, person) = heads.get(&s.agency).cloned().unwrap_or_default();
+            let AgencyName {
+                code,
+                name: agency_name,
+                ..
+            } = names.get(&s.agency).cloned().unwrap_or_default();
+            let tiendo_store::registry::Head {
+                title,
+                name: person,
+                ..
+            } = heads.get(&s.agency).cloned().unwrap_or_default();
             let title = title.unwrap_or_else(|| {
                 kinds
                     .get(&s.agency)
@@ -992,9 +986,7 @@ pub fn meeting_pack(
     today: Date,
     p: &Presentation,
 ) -> OfficialPack {
-    let held = parse_user_date(&meeting.held_on)
-        .map(vn)
-        .unwrap_or_else(|| meeting.held_on.clone());
+    let held = vn(meeting.held_on);
     let docs = meeting.document_labels().join(", ");
     let late_agencies: usize = overdue.items.iter().map(|i| i.late_agencies.len()).sum();
     let cover = OfficialDoc {

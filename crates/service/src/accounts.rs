@@ -109,8 +109,16 @@ pub async fn create_api_token(
     Ok(token)
 }
 
-/// Creates the first administrator of an empty database; returns its name and one-time password.
-pub async fn ensure_first_admin(db: &Db) -> anyhow::Result<Option<(String, String)>> {
+/// The first administrator's account, as made for an empty database.
+#[derive(Debug, Clone)]
+pub struct FirstAdmin {
+    pub username: String,
+    /// To be changed at the first log-in.
+    pub one_time_password: String,
+}
+
+/// Creates the first administrator of an empty database.
+pub async fn ensure_first_admin(db: &Db) -> anyhow::Result<Option<FirstAdmin>> {
     if db.user_count().await? > 0 {
         return Ok(None);
     }
@@ -123,5 +131,8 @@ pub async fn ensure_first_admin(db: &Db) -> anyhow::Result<Option<(String, Strin
         "system",
     )
     .await?;
-    Ok(Some(("admin".into(), password)))
+    Ok(Some(FirstAdmin {
+        username: "admin".into(),
+        one_time_password: password,
+    }))
 }

@@ -228,7 +228,7 @@ pub async fn may_act(state: &Service, u: &User, task: i64, assignment: i64) -> b
     let Ok(list) = state.db.assignments_of(task).await else {
         return false;
     };
-    let Some(a) = list.iter().find(|a| a.0 == assignment) else {
+    let Some(a) = list.iter().find(|a| a.id == assignment) else {
         return false;
     };
     if u.is_standing() {
@@ -240,7 +240,7 @@ pub async fn may_act(state: &Service, u: &User, task: i64, assignment: i64) -> b
     let snap = state.snapshot().await;
     u.agency_id
         .and_then(|id| snap.agencies.get(&id))
-        .is_some_and(|own| own.0 == a.1)
+        .is_some_and(|own| own.code == a.agency_code)
 }
 
 /// Evidence files may be this large.

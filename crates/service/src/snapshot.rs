@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use tiendo_domain::status::StatusBook;
 use tiendo_store::Db;
+use tiendo_store::facts::AgencyName;
+use tiendo_store::tasks::TaskInPlan;
 use tiendo_store::users::User;
 
 use crate::Service;
@@ -16,9 +18,9 @@ use crate::Service;
 #[derive(Clone)]
 pub struct Snapshot {
     pub book: StatusBook,
-    pub agencies: HashMap<i64, (String, String)>,
+    pub agencies: HashMap<i64, AgencyName>,
     /// Every task id with its secrecy flag, in plan order.
-    pub tasks: Vec<(i64, bool)>,
+    pub tasks: Vec<TaskInPlan>,
     pub version: i64,
 }
 
@@ -50,7 +52,12 @@ impl Visibility {
         };
         Visibility {
             user: user.clone(),
-            secret: snap.tasks.iter().filter(|t| t.1).map(|t| t.0).collect(),
+            secret: snap
+                .tasks
+                .iter()
+                .filter(|t| t.secret)
+                .map(|t| t.id)
+                .collect(),
             own,
         }
     }

@@ -51,12 +51,12 @@ impl Db {
     pub async fn agency_counts_plain_sql(&self, as_of: Date) -> Result<BTreeMap<i64, FourWay>> {
         let sql = format!(
             "SELECT y.agency_id,
-                CAST(SUM(CASE WHEN y.state = 'done_on_time' THEN 1 ELSE 0 END) AS BIGINT),
-                CAST(SUM(CASE WHEN y.state = 'done_late' THEN 1 ELSE 0 END) AS BIGINT),
-                CAST(SUM(CASE WHEN y.state IN ('open_in_time', 'recurring', 'conditional') THEN 1 ELSE 0 END) AS BIGINT),
-                CAST(SUM(CASE WHEN y.state = 'open_overdue' THEN 1 ELSE 0 END) AS BIGINT),
-                CAST(SUM(CASE WHEN y.state = 'recurring' THEN 1 ELSE 0 END) AS BIGINT),
-                CAST(SUM(CASE WHEN y.state = 'conditional' THEN 1 ELSE 0 END) AS BIGINT)
+                CAST(SUM(CASE WHEN y.state = 'done_on_time' THEN 1 ELSE 0 END) AS BIGINT) AS done_on_time,
+                CAST(SUM(CASE WHEN y.state = 'done_late' THEN 1 ELSE 0 END) AS BIGINT) AS done_late,
+                CAST(SUM(CASE WHEN y.state IN ('open_in_time', 'recurring', 'conditional') THEN 1 ELSE 0 END) AS BIGINT) AS open_in_time,
+                CAST(SUM(CASE WHEN y.state = 'open_overdue' THEN 1 ELSE 0 END) AS BIGINT) AS open_overdue,
+                CAST(SUM(CASE WHEN y.state = 'recurring' THEN 1 ELSE 0 END) AS BIGINT) AS recurring,
+                CAST(SUM(CASE WHEN y.state = 'conditional' THEN 1 ELSE 0 END) AS BIGINT) AS conditional
              FROM (
                 SELECT x.agency_id,
                   CASE
@@ -71,24 +71,36 @@ impl Db {
              ) y
              GROUP BY y.agency_id"
         );
-        let rows: Vec<(i64, i64, i64, i64, i64, i64, i64)> =
-            sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(iso(as_of))
-                .fetch_all(self.pool())
-                .await?;
+        let rows: Vec<CountsRecord> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(iso(as_of))
+            .fetch_all(self.pool())
+            .await?;
         Ok(rows
             .into_iter()
-            .map(|(a, dot, dl, oit, oo, rec, cond)| {
+            .map(|r| {
+                let n = |v: i64| u64::try_from(v).unwrap_or(0);
                 let c = FourWay {
-                    done_on_time: dot as u64,
-                    done_late: dl as u64,
-                    open_in_time: oit as u64,
-                    open_overdue: oo as u64,
-                    recurring: rec as u64,
-                    conditional: cond as u64,
+                    done_on_time: n(r.done_on_time),
+                    done_late: n(r.done_late),
+                    open_in_time: n(r.open_in_time),
+                    open_overdue: n(r.open_overdue),
+                    recurring: n(r.recurring),
+                    conditional: n(r.conditional),
                 };
-                (a, c)
+                (r.agency_id, c)
             })
             .collect())
     }
+}
+
+/// One agency's counts as the GROUP BY gives them.
+#[derive(sqlx::FromRow)]
+struct CountsRecord {
+    agency_id: i64,
+    done_on_time: i64,
+    done_late: i64,
+    open_in_time: i64,
+    open_overdue: i64,
+    recurring: i64,
+    conditional: i64,
 }

@@ -3,7 +3,7 @@
 //! the agency it was forwarded to answers it. Every step is audited on the task.
 
 use serde_json::json;
-use tiendo_domain::deadline::iso;
+use tiendo_domain::deadline::{iso, iso_day, opt_iso_date};
 use tiendo_domain::text::clean_cell;
 use time::Date;
 
@@ -16,8 +16,9 @@ pub const ANSWER_DAYS: i64 = 15;
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Difficulty {
     pub id: i64,
-    /// The day it was raised (YYYY-MM-DD).
-    pub raised_on: String,
+    /// The day it was raised.
+    #[serde(with = "iso_day")]
+    pub raised_on: Date,
     pub agency_id: i64,
     pub agency: String,
     /// Kind of the raising agency (ministry, province, …): the report groups ministries and localities.
@@ -27,27 +28,39 @@ pub struct Difficulty {
     pub task_number: Option<String>,
     pub task_name: Option<String>,
     /// Agencies that must resolve it (empty: the standing agency).
-    pub handlers: Vec<(i64, String)>,
+    pub handlers: Vec<Handler>,
     /// open or answered
     pub state: String,
     pub answer: Option<String>,
-    pub answer_due: Option<String>,
-    pub answered_on: Option<String>,
+    #[serde(with = "opt_iso_date")]
+    pub answer_due: Option<Date>,
+    #[serde(with = "opt_iso_date")]
+    pub answered_on: Option<Date>,
     pub answered_by: Option<String>,
+}
+
+/// An agency that must resolve a difficulty.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct Handler {
+    #[serde(skip)]
+    pub difficulty_id: i64,
+    pub agency_id: i64,
+    pub name: String,
 }
 
 impl Difficulty {
     /// Not answered and its answer deadline has passed on `on`.
     pub fn answer_overdue(&self, on: Date) -> bool {
-        self.state == "open"
-            && self
-                .answer_due
-                .as_deref()
-                .is_some_and(|d| d < iso(on).as_str())
+        self.state == "open" && self.answer_due.is_some_and(|d| d < on)
     }
 
     pub fn handler_names(&self) -> Vec<&str> {
-        self.handlers.iter().map(|h| h.1.as_str()).collect()
+        self.handlers.iter().map(|h| h.name.as_str()).collect()
+    }
+
+    /// Is this agency among those that must resolve it?
+    pub fn handled_by(&self, agency: i64) -> bool {
+        self.handlers.iter().any(|h| h.agency_id == agency)
     }
 }
 
@@ -81,25 +94,48 @@ async fn route(
     Ok(())
 }
 
-/// One routing of a difficulty: (difficulty, handler agency or none, answer due, set on).
-pub type Routing = (i64, Option<i64>, Option<String>, String);
+/// One routing of a difficulty: to an agency (none: the standing agency), with its answer
+/// deadline, from a day.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Routing {
+    pub difficulty_id: i64,
+    pub handler_agency_id: Option<i64>,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
+    pub answer_due: Option<Date>,
+    #[sqlx(try_from = "crate::columns::IsoDay")]
+    pub set_on: Date,
+}
 
-type DifficultyRow = (
-    i64,
-    String,
-    i64,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
+/// A difficulty as the register's query reads it.
+#[derive(sqlx::FromRow)]
+struct DifficultyRow {
+    id: i64,
+    #[sqlx(try_from = "crate::columns::IsoDay")]
+    raised_on: Date,
+    agency_id: i64,
+    agency: String,
+    agency_kind: String,
+    text: String,
+    task_id: Option<i64>,
+    task_number: Option<String>,
+    task_name: Option<String>,
+    state: String,
+    answer: Option<String>,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
+    answer_due: Option<Date>,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
+    answered_on: Option<Date>,
+    answered_by: Option<String>,
+}
+
+/// What a forward needs to know of a difficulty.
+#[derive(sqlx::FromRow)]
+struct OpenState {
+    task_id: Option<i64>,
+    state: String,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
+    answer_due: Option<Date>,
+}
 
 impl Db {
     /// An agency raises a difficulty on a task, naming the agency that should resolve it (none:
@@ -186,12 +222,17 @@ impl Db {
             StoreError::UnknownAgency(format!("không có cơ quan mã {handler_code}"))
         })?;
         let mut tx = self.pool().begin().await?;
-        let row: Option<(Option<i64>, String, Option<String>)> =
+        let row: Option<OpenState> =
             sqlx::query_as("SELECT task_id, state, answer_due FROM difficulties WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
-        let Some((task, state, old_due)) = row else {
+        let Some(OpenState {
+            task_id: task,
+            state,
+            answer_due: old_due,
+        }) = row
+        else {
             return Err(StoreError::NotFound(format!("khó khăn {id}")));
         };
         if state != "open" {
@@ -228,7 +269,7 @@ impl Db {
             "difficulty.forwarded",
             "task",
             task,
-            Some(&json!({ "difficulty": id, "handlers": old, "answer_due": old_due })),
+            Some(&json!({ "difficulty": id, "handlers": old, "answer_due": old_due.map(iso) })),
             Some(&json!({ "difficulty": id, "handlers": [name], "answer_due": iso(answer_due) })),
         )
         .await?;
@@ -353,7 +394,8 @@ impl Db {
             None => ("", String::new()),
         };
         let mut rows: Vec<DifficultyRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT df.id, COALESCE(df.raised_on, df.created_at), g.id, g.name, g.kind, df.text, t.id, t.number, t.name, df.state, df.answer, df.answer_due, df.answered_on, df.answered_by
+            "SELECT df.id, substr(COALESCE(df.raised_on, df.created_at), 1, 10) AS raised_on, g.id AS agency_id, g.name AS agency, g.kind AS agency_kind, df.text,
+                    t.id AS task_id, t.number AS task_number, t.name AS task_name, df.state, df.answer, df.answer_due, df.answered_on, df.answered_by
              FROM difficulties df JOIN agencies g ON g.id = df.raising_agency_id LEFT JOIN tasks t ON t.id = df.task_id{filter}
              ORDER BY df.id {order}{limit}"
         )))
@@ -363,7 +405,7 @@ impl Db {
             rows.reverse();
         }
         let handler_filter = if f.task.is_some() || f.newest.is_some() {
-            let ids: Vec<String> = rows.iter().map(|r| r.0.to_string()).collect();
+            let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
             if ids.is_empty() {
                 return Ok(Vec::new());
             }
@@ -371,33 +413,33 @@ impl Db {
         } else {
             String::new()
         };
-        let handlers: Vec<(i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT h.difficulty_id, g.id, g.name FROM difficulty_handlers h JOIN agencies g ON g.id = h.agency_id{handler_filter} ORDER BY h.difficulty_id, g.id"
+        let handlers: Vec<Handler> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT h.difficulty_id, g.id AS agency_id, g.name FROM difficulty_handlers h JOIN agencies g ON g.id = h.agency_id{handler_filter} ORDER BY h.difficulty_id, g.id"
         )))
         .fetch_all(self.pool())
         .await?;
-        let mut by: std::collections::HashMap<i64, Vec<(i64, String)>> = Default::default();
-        for (d, a, n) in handlers {
-            by.entry(d).or_default().push((a, n));
+        let mut by: std::collections::HashMap<i64, Vec<Handler>> = Default::default();
+        for h in handlers {
+            by.entry(h.difficulty_id).or_default().push(h);
         }
         Ok(rows
             .into_iter()
             .map(|r| Difficulty {
-                id: r.0,
-                raised_on: r.1.get(..10).unwrap_or("").to_string(),
-                agency_id: r.2,
-                agency: r.3,
-                agency_kind: r.4,
-                text: r.5,
-                task_id: r.6,
-                task_number: r.7,
-                task_name: r.8,
-                handlers: by.remove(&r.0).unwrap_or_default(),
-                state: r.9,
-                answer: r.10,
-                answer_due: r.11,
-                answered_on: r.12,
-                answered_by: r.13,
+                handlers: by.remove(&r.id).unwrap_or_default(),
+                id: r.id,
+                raised_on: r.raised_on,
+                agency_id: r.agency_id,
+                agency: r.agency,
+                agency_kind: r.agency_kind,
+                text: r.text,
+                task_id: r.task_id,
+                task_number: r.task_number,
+                task_name: r.task_name,
+                state: r.state,
+                answer: r.answer,
+                answer_due: r.answer_due,
+                answered_on: r.answered_on,
+                answered_by: r.answered_by,
             })
             .collect())
     }

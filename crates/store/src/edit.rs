@@ -72,17 +72,16 @@ impl Db {
             Some(d)
         };
         let mut tx = self.pool().begin().await?;
-        let row: Option<(String, Option<String>, Option<String>, Option<String>, i64)> =
-            sqlx::query_as(
-                "SELECT name, expected_result, basis, overseer, secret FROM tasks WHERE id = $1",
-            )
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some((old_name, old_expected, old_basis, old_overseer, old_secret)) = row else {
+        let row: Option<EditableFields> = sqlx::query_as(
+            "SELECT name, expected_result, basis, overseer, secret FROM tasks WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(old) = row else {
             return Err(StoreError::NotFound(format!("nhiệm vụ {id}")));
         };
-        let before = json!({ "name": old_name, "expected_result": old_expected, "basis": old_basis, "overseer": old_overseer, "secret": old_secret != 0 });
+        let before = json!({ "name": old.name, "expected_result": old.expected_result, "basis": old.basis, "overseer": old.overseer, "secret": old.secret != 0 });
         let after = json!({ "name": name, "expected_result": opt(&expected), "basis": opt(&basis), "overseer": opt(&overseer), "secret": e.secret });
         let changed: Vec<&String> = before
             .as_object()
@@ -106,7 +105,7 @@ impl Db {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-            if old_basis.as_deref().unwrap_or("") != basis {
+            if old.basis.as_deref().unwrap_or("") != basis {
                 self.link_basis(&mut tx, id, &basis).await?;
             }
             let pick = |v: &Value| -> Value {
@@ -197,17 +196,22 @@ impl Db {
     ) -> Result<i64> {
         let reason = clean_cell(reason);
         limit("lý do", &reason, 5000, true)?;
-        let agency: Option<(i64, String, Option<String>)> =
+        let agency: Option<AgencyInForce> =
             sqlx::query_as("SELECT id, name, valid_to FROM agencies WHERE code = $1")
                 .bind(agency_code)
                 .fetch_optional(self.pool())
                 .await?;
-        let Some((agency, agency_name, valid_to)) = agency else {
+        let Some(AgencyInForce {
+            id: agency,
+            name: agency_name,
+            valid_to,
+        }) = agency
+        else {
             return Err(StoreError::UnknownAgency(format!(
                 "không có cơ quan mã {agency_code} trong danh mục"
             )));
         };
-        if valid_to.is_some_and(|v| v < iso(on)) {
+        if valid_to.is_some_and(|v| v < on) {
             return Err(StoreError::UnknownAgency(format!(
                 "{agency_name} đã hết hiệu lực trong danh mục"
             )));
@@ -307,7 +311,7 @@ impl Db {
         reason: &str,
         actor: &str,
     ) -> Result<()> {
-        let row: Option<(String, String, Option<String>)> = sqlx::query_as(
+        let row: Option<AssignmentToEnd> = sqlx::query_as(
             "SELECT g.name, a.role, a.assigned_on FROM assignments a JOIN agencies g ON g.id = a.agency_id
              WHERE a.id = $1 AND a.task_id = $2 AND a.active = 1",
         )
@@ -315,12 +319,17 @@ impl Db {
         .bind(task)
         .fetch_optional(&mut **tx)
         .await?;
-        let Some((name, role, assigned_on)) = row else {
+        let Some(AssignmentToEnd {
+            name,
+            role,
+            assigned_on,
+        }) = row
+        else {
             return Err(StoreError::Invalid(
                 "phân công không thuộc nhiệm vụ này hoặc đã kết thúc".into(),
             ));
         };
-        if assigned_on.is_some_and(|a| a > iso(on)) {
+        if assigned_on.is_some_and(|a| a > on) {
             return Err(StoreError::Invalid(
                 "phân công chưa bắt đầu vào ngày kết thúc".into(),
             ));
@@ -354,4 +363,32 @@ impl Db {
         .fetch_all(self.pool())
         .await?)
     }
+}
+
+/// What the standing agency may edit of a task, as stored.
+#[derive(sqlx::FromRow)]
+struct EditableFields {
+    name: String,
+    expected_result: Option<String>,
+    basis: Option<String>,
+    overseer: Option<String>,
+    secret: i64,
+}
+
+/// An agency and the day it stops being in force, if any.
+#[derive(sqlx::FromRow)]
+struct AgencyInForce {
+    id: i64,
+    name: String,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
+    valid_to: Option<Date>,
+}
+
+/// An active assignment about to end.
+#[derive(sqlx::FromRow)]
+struct AssignmentToEnd {
+    name: String,
+    role: String,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
+    assigned_on: Option<Date>,
 }

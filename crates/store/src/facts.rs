@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use futures_util::TryStreamExt;
 use serde::Serialize;
-use tiendo_domain::deadline::{DeadlineKind, iso, iso_date, opt_iso_date, parse_user_date};
+use tiendo_domain::deadline::{DeadlineKind, iso, iso_date, opt_iso_date};
 use tiendo_domain::model::{ReportedStatus, Role};
 use tiendo_domain::status::{AssignmentInput, DeadlineChange, FourWay, StatusBook, StatusEvent};
 use time::Date;
@@ -63,18 +63,51 @@ pub struct AgencyCounts {
     pub counts: FourWay,
 }
 
-/// (assignment, task, agency, role, deadline kind, due, assigned on, removed on, folded reports).
-type BookRow = (
-    i64,
-    i64,
-    i64,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
+/// An assignment with its task's deadline and its reports folded into one text.
+#[derive(sqlx::FromRow)]
+struct BookRow {
+    id: i64,
+    task_id: i64,
+    agency_id: i64,
+    role: String,
+    deadline_kind: String,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
+    due_on: Option<Date>,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
+    assigned_on: Option<Date>,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
+    removed_on: Option<Date>,
+    events: Option<String>,
+}
+
+/// An approved deadline change.
+#[derive(sqlx::FromRow)]
+struct ApprovedChange {
+    id: i64,
+    task_id: i64,
+    assignment_id: Option<i64>,
+    #[sqlx(try_from = "crate::columns::IsoDay")]
+    effective_on: Date,
+    kind: String,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
+    due_on: Option<Date>,
+}
+
+/// A task's display fields as stored.
+#[derive(sqlx::FromRow)]
+struct TaskInfoRecord {
+    id: i64,
+    committee: String,
+    number: String,
+    name: String,
+    /// JSON list
+    headings: String,
+    title: Option<String>,
+    doc_key: Option<String>,
+    deadline_raw: String,
+    basis: Option<String>,
+    lead_raw: Option<String>,
+}
 
 fn ser_date<S: serde::Serializer>(d: &Date, s: S) -> std::result::Result<S::Ok, S::Error> {
     s.serialize_str(&iso(*d))
@@ -99,10 +132,6 @@ fn parse_events(s: &str) -> Vec<StatusEvent> {
             })
         })
         .collect()
-}
-
-fn date(s: Option<String>) -> Option<Date> {
-    s.as_deref().and_then(parse_user_date)
 }
 
 impl Db {
@@ -160,7 +189,7 @@ impl Db {
             ),
             None => (String::new(), String::new(), String::new()),
         };
-        let changes: Vec<(i64, i64, Option<i64>, String, String, Option<String>)> = sqlx::query_as(
+        let changes: Vec<ApprovedChange> = sqlx::query_as(
             sqlx::AssertSqlSafe(format!("SELECT id, task_id, assignment_id, effective_on, kind, due_on FROM deadline_changes WHERE state = 'approved'{change_filter} ORDER BY id")),
         )
         .fetch_all(self.pool())
@@ -168,18 +197,15 @@ impl Db {
         // Kept with their ids: among changes effective the same day, the later one wins.
         let mut task_changes: HashMap<i64, Vec<(i64, DeadlineChange)>> = HashMap::new();
         let mut own_changes: HashMap<i64, Vec<(i64, DeadlineChange)>> = HashMap::new();
-        for (id, task, assignment, eff, kind, due) in changes {
-            let Some(effective_on) = parse_user_date(&eff) else {
-                continue;
-            };
+        for r in changes {
             let c = DeadlineChange {
-                effective_on,
-                kind: DeadlineKind::parse(&kind).unwrap_or(DeadlineKind::Unknown),
-                due: date(due),
+                effective_on: r.effective_on,
+                kind: DeadlineKind::parse(&r.kind).unwrap_or(DeadlineKind::Unknown),
+                due: r.due_on,
             };
-            match assignment {
-                Some(a) => own_changes.entry(a).or_default().push((id, c)),
-                None => task_changes.entry(task).or_default().push((id, c)),
+            match r.assignment_id {
+                Some(a) => own_changes.entry(a).or_default().push((r.id, c)),
+                None => task_changes.entry(r.task_id).or_default().push((r.id, c)),
             }
         }
         // One row per assignment, its reports folded into one text ("date status completed
@@ -200,25 +226,23 @@ impl Db {
              ORDER BY t.document_id, t.position, t.id, a.id"
         );
         let mut rows = sqlx::query_as::<_, BookRow>(sqlx::AssertSqlSafe(sql)).fetch(self.pool());
-        while let Some((id, task, agency, role, kind, due, from, until, events)) =
-            rows.try_next().await?
-        {
-            let mut ch = task_changes.get(&task).cloned().unwrap_or_default();
-            if let Some(own) = own_changes.remove(&id) {
+        while let Some(r) = rows.try_next().await? {
+            let mut ch = task_changes.get(&r.task_id).cloned().unwrap_or_default();
+            if let Some(own) = own_changes.remove(&r.id) {
                 ch.extend(own);
                 ch.sort_by_key(|(id, _)| *id);
             }
             sink(AssignmentInput {
-                id,
-                task,
-                agency,
-                role: Role::parse(&role).unwrap_or(Role::Coordinator),
-                kind: DeadlineKind::parse(&kind).unwrap_or(DeadlineKind::Unknown),
-                due: due.as_deref().and_then(iso_date),
+                id: r.id,
+                task: r.task_id,
+                agency: r.agency_id,
+                role: Role::parse(&r.role).unwrap_or(Role::Coordinator),
+                kind: DeadlineKind::parse(&r.deadline_kind).unwrap_or(DeadlineKind::Unknown),
+                due: r.due_on,
                 changes: ch.into_iter().map(|(_, c)| c).collect(),
-                events: events.as_deref().map(parse_events).unwrap_or_default(),
-                from: from.as_deref().and_then(iso_date),
-                until: until.as_deref().and_then(iso_date),
+                events: r.events.as_deref().map(parse_events).unwrap_or_default(),
+                from: r.assigned_on,
+                until: r.removed_on,
             });
         }
         Ok(())
@@ -243,48 +267,53 @@ impl Db {
     }
 
     async fn task_infos_where(&self, filter: String) -> Result<HashMap<i64, TaskInfo>> {
-        let rows: Vec<(i64, String, String, String, String, Option<String>, Option<String>, String, Option<String>, Option<String>)> = sqlx::query_as(
-            sqlx::AssertSqlSafe(format!("SELECT t.id, c.code, t.number, t.name, t.headings, d.title, d.doc_key, t.deadline_raw, t.basis, t.lead_raw
+        let rows: Vec<TaskInfoRecord> = sqlx::query_as(
+            sqlx::AssertSqlSafe(format!("SELECT t.id, c.code AS committee, t.number, t.name, t.headings, d.title, d.doc_key, t.deadline_raw, t.basis, t.lead_raw
              FROM tasks t JOIN committees c ON c.id = t.committee_id LEFT JOIN documents d ON d.id = t.document_id{filter}")),
         )
         .fetch_all(self.pool())
         .await?;
         Ok(rows
             .into_iter()
-            .map(
-                |(id, committee, number, name, headings, title, key, deadline_raw, basis, lead)| {
-                    let info = TaskInfo {
-                        id,
-                        committee,
-                        number,
-                        name,
-                        headings: serde_json::from_str(&headings).unwrap_or_default(),
-                        document: title.or(key),
-                        deadline_raw,
-                        basis,
-                        lead,
-                    };
-                    (id, info)
-                },
-            )
+            .map(|r| {
+                let info = TaskInfo {
+                    id: r.id,
+                    committee: r.committee,
+                    number: r.number,
+                    name: r.name,
+                    headings: serde_json::from_str(&r.headings).unwrap_or_default(),
+                    document: r.title.or(r.doc_key),
+                    deadline_raw: r.deadline_raw,
+                    basis: r.basis,
+                    lead: r.lead_raw,
+                };
+                (r.id, info)
+            })
             .collect())
     }
 
-    /// Agencies by id: (code, name).
-    pub async fn agency_names(&self) -> Result<HashMap<i64, (String, String)>> {
-        let rows: Vec<(i64, String, String)> =
-            sqlx::query_as("SELECT id, code, name FROM agencies")
-                .fetch_all(self.pool())
-                .await?;
-        Ok(rows.into_iter().map(|(id, c, n)| (id, (c, n))).collect())
+    /// Agencies by id, with their codes and names.
+    pub async fn agency_names(&self) -> Result<HashMap<i64, AgencyName>> {
+        let rows: Vec<AgencyName> = sqlx::query_as("SELECT id, code, name FROM agencies")
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.into_iter().map(|a| (a.id, a)).collect())
     }
+}
+
+/// An agency's code and name.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct AgencyName {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
 }
 
 /// The overdue list as of a date, from a loaded book.
 pub fn overdue_report(
     book: &StatusBook,
     tasks: &HashMap<i64, TaskInfo>,
-    agencies: &HashMap<i64, (String, String)>,
+    agencies: &HashMap<i64, AgencyName>,
     as_of: Date,
 ) -> OverdueReport {
     overdue_report_of(book, tasks, agencies, as_of, None)
@@ -294,7 +323,7 @@ pub fn overdue_report(
 pub fn overdue_report_of(
     book: &StatusBook,
     tasks: &HashMap<i64, TaskInfo>,
-    agencies: &HashMap<i64, (String, String)>,
+    agencies: &HashMap<i64, AgencyName>,
     as_of: Date,
     committee: Option<&str>,
 ) -> OverdueReport {
@@ -308,7 +337,8 @@ pub fn overdue_report_of(
                 .late_agencies
                 .iter()
                 .map(|a| {
-                    let (code, name) = agencies.get(a).cloned().unwrap_or_default();
+                    let AgencyName { code, name, .. } =
+                        agencies.get(a).cloned().unwrap_or_default();
                     LateAgency {
                         name,
                         code,
@@ -336,14 +366,14 @@ pub fn overdue_report_of(
 /// Per-agency four-way counts, sorted by most overdue first, then name.
 pub fn agency_counts(
     book: &StatusBook,
-    agencies: &HashMap<i64, (String, String)>,
+    agencies: &HashMap<i64, AgencyName>,
     as_of: Date,
 ) -> Vec<AgencyCounts> {
     let mut v: Vec<AgencyCounts> = book
         .agency_counts(as_of)
         .into_iter()
         .map(|(id, counts)| {
-            let (code, name) = agencies.get(&id).cloned().unwrap_or_default();
+            let AgencyName { code, name, .. } = agencies.get(&id).cloned().unwrap_or_default();
             AgencyCounts { code, name, counts }
         })
         .collect();

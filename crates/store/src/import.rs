@@ -3,9 +3,7 @@
 //! number, falling back to the name — and records what changed.
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
 
-use regex::Regex;
 use serde::Serialize;
 use serde_json::json;
 use tiendo_domain::agency::RefKind;
@@ -14,6 +12,7 @@ use tiendo_domain::import_plan::{
     StoredTask, TaskPlan, WantedAssignment, joined_raw, plan_tasks, wanted_assignments,
 };
 use tiendo_domain::model::{ParsedTask, ReportedStatus, Role};
+use tiendo_domain::reference::{DocumentRef, referenced_documents};
 use tiendo_domain::text::name_key;
 use time::Date;
 
@@ -48,32 +47,6 @@ pub struct ImportSummary {
     pub changes: Vec<String>,
 }
 
-static DOC_SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(nghị quyết|quyết định|thông báo|văn bản|kế hoạch|chỉ thị|công văn|quy định|kết luận|nghị định|thông tư|luật)?\s*(?:số\s*)?(\d+(?:\.\d+)?(?:/\d{4})?[/-][A-ZĐ][A-ZĐa-zđ0-9]*(?:[-/][A-ZĐ][A-ZĐa-zđ0-9]*)*)(?:\s+ngày\s+(\d{1,2}/\d{1,2}/\d{4}))?")
-        .expect("static regex")
-});
-
-/// Document symbols named in a basis cell: ("71/NQ-CP", kind, date).
-pub fn basis_documents(basis: &str) -> Vec<(String, Option<String>, Option<Date>)> {
-    let mut out: Vec<(String, Option<String>, Option<Date>)> = Vec::new();
-    for c in DOC_SYMBOL.captures_iter(basis) {
-        let Some(sym) = c.get(2).map(|m| m.as_str().to_string()) else {
-            continue;
-        };
-        if !sym.contains('/') && !sym.contains('-') {
-            continue;
-        }
-        let kind = c.get(1).map(|m| tiendo_domain::text::clean(m.as_str()));
-        let date = c
-            .get(3)
-            .and_then(|m| tiendo_domain::deadline::parse_user_date(m.as_str()));
-        if !out.iter().any(|(s, _, _)| *s == sym) {
-            out.push((sym, kind, date));
-        }
-    }
-    out
-}
-
 /// Links a task to the documents its basis names ("Thông báo số 624/TB-VPCP"), recording each
 /// document the first time it is named.
 pub(crate) async fn link_basis_documents(
@@ -83,7 +56,12 @@ pub(crate) async fn link_basis_documents(
     basis: &str,
     ts: &str,
 ) -> Result<()> {
-    for (sym, kind, date) in basis_documents(basis) {
+    for DocumentRef {
+        symbol: sym,
+        kind,
+        issued_on: date,
+    } in referenced_documents(basis)
+    {
         let doc: i64 = sqlx::query_scalar(
             "INSERT INTO documents (committee_id, doc_key, symbol, kind, issued_on, issuer, title, file_name, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, NULL, NULL, NULL, $6, $6)
@@ -324,7 +302,29 @@ struct Apply<'a> {
 }
 
 /// An assignment of the task as stored: (id, agency id, role).
-type StoredAssignment = (i64, i64, Role);
+/// An assignment as the import left it.
+#[derive(Debug, Clone, Copy)]
+struct StoredAssignment {
+    id: i64,
+    agency_id: i64,
+    role: Role,
+}
+
+/// An assignment a task had before the import.
+#[derive(sqlx::FromRow)]
+struct PriorAssignment {
+    agency_id: i64,
+    role: String,
+    active: i64,
+}
+
+/// An active assignment as stored.
+#[derive(sqlx::FromRow)]
+struct ActiveRow {
+    id: i64,
+    agency_id: i64,
+    role: String,
+}
 
 impl Apply<'_> {
     async fn insert_task(
@@ -468,7 +468,7 @@ impl Apply<'_> {
         let on = self.input.reported_on;
         let (wanted, unfinished) = wanted_assignments(&self.reg.registry, t, on);
         let id_of = |w: &WantedAssignment| self.reg.ids.get(&w.code).copied();
-        let before: Vec<(i64, String, i64)> = if matched {
+        let before: Vec<PriorAssignment> = if matched {
             sqlx::query_as("SELECT agency_id, role, active FROM assignments WHERE task_id = $1")
                 .bind(task_id)
                 .fetch_all(&mut **tx)
@@ -481,8 +481,8 @@ impl Apply<'_> {
             let Some(agency_id) = id_of(w) else { continue };
             let was = before
                 .iter()
-                .find(|b| b.0 == agency_id && b.1 == w.role.as_str())
-                .map(|b| b.2 == 1);
+                .find(|b| b.agency_id == agency_id && b.role == w.role.as_str())
+                .map(|b| b.active == 1);
             let newly = matched && was != Some(true);
             let aid = self
                 .upsert_assignment(tx, task_id, agency_id, w, newly)
@@ -507,7 +507,11 @@ impl Apply<'_> {
                 )
                 .await?;
             }
-            assignments.push((aid, agency_id, w.role));
+            assignments.push(StoredAssignment {
+                id: aid,
+                agency_id,
+                role: w.role,
+            });
         }
         summary.assignments += assignments.len() as u64;
         self.end_assignments_not_named(tx, task_id, t, &assignments, summary)
@@ -556,15 +560,19 @@ impl Apply<'_> {
         summary: &mut ImportSummary,
     ) -> Result<()> {
         let on = iso(self.input.reported_on);
-        let active: Vec<(i64, i64, String)> = sqlx::query_as(
+        let active: Vec<ActiveRow> = sqlx::query_as(
             "SELECT id, agency_id, role FROM assignments WHERE task_id = $1 AND active = 1",
         )
         .bind(task_id)
         .fetch_all(&mut **tx)
         .await?;
-        for (aid, agency, role) in active
+        for ActiveRow {
+            id: aid,
+            agency_id: agency,
+            role,
+        } in active
             .into_iter()
-            .filter(|a| !keep.iter().any(|k| k.0 == a.0))
+            .filter(|a| !keep.iter().any(|k| k.id == a.id))
         {
             sqlx::query(
                 "UPDATE assignments SET active = 0, removed_on = $1, updated_at = $2 WHERE id = $3",
@@ -646,7 +654,7 @@ fn status_reports(
     assignments: &[StoredAssignment],
     late: &HashSet<i64>,
 ) -> Vec<(i64, Option<ReportedStatus>, Option<String>)> {
-    let leads = assignments.iter().filter(|a| a.2 == Role::Lead);
+    let leads = assignments.iter().filter(|a| a.role == Role::Lead);
     if !late.is_empty() {
         let done = if t.status == Some(ReportedStatus::DoneLate) {
             ReportedStatus::DoneLate
@@ -655,7 +663,7 @@ fn status_reports(
         };
         return leads
             .map(|a| {
-                let s = if late.contains(&a.1) {
+                let s = if late.contains(&a.agency_id) {
                     if t.status == Some(ReportedStatus::InProgress) {
                         ReportedStatus::InProgress
                     } else {
@@ -664,7 +672,7 @@ fn status_reports(
                 } else {
                     done
                 };
-                (a.0, Some(s), t.progress_report.clone())
+                (a.id, Some(s), t.progress_report.clone())
             })
             .collect();
     }
@@ -672,32 +680,6 @@ fn status_reports(
         return Vec::new();
     }
     leads
-        .map(|a| (a.0, t.status, t.progress_report.clone()))
+        .map(|a| (a.id, t.status, t.progress_report.clone()))
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn basis_symbols() {
-        let b = basis_documents(
-            "Quyết định số 125/QĐ-TTg ngày 16/01/2026; Quyết định 2835/QĐ-TTg ngày 31/12/2025, Nghị quyết số 71/NQ-CP, Các Thông báo: số 30-TB/TGV, số 53-TB/TGV; Nghị quyết 66.7/2025/NQ-CP",
-        );
-        let syms: Vec<&str> = b.iter().map(|x| x.0.as_str()).collect();
-        assert_eq!(
-            syms,
-            vec![
-                "125/QĐ-TTg",
-                "2835/QĐ-TTg",
-                "71/NQ-CP",
-                "30-TB/TGV",
-                "53-TB/TGV",
-                "66.7/2025/NQ-CP"
-            ]
-        );
-        assert_eq!(b[0].1.as_deref(), Some("Quyết định"));
-        assert_eq!(b[0].2.map(iso).as_deref(), Some("2026-01-16"));
-    }
 }

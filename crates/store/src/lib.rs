@@ -1,12 +1,10 @@
 //! Storage for Tiến Độ. One implementation over sqlx's `Any` driver serves SQLite (the embedded
 //! default) and PostgreSQL; the SQL keeps to types both read the same way (BIGINT, TEXT).
 
-// Rows come back as tuples, one type per query.
-#![allow(clippy::type_complexity)]
-
 pub mod audit;
 pub mod baseline;
 pub mod bulk;
+pub mod columns;
 pub mod difficulties;
 pub mod edit;
 pub mod facts;

@@ -13,16 +13,53 @@ pub struct Meeting {
     pub id: i64,
     pub committee: String,
     pub name: String,
-    pub held_on: String,
-    /// (document id, symbol or key) of the documents it issued.
-    pub documents: Vec<(i64, String)>,
+    #[serde(with = "tiendo_domain::deadline::iso_day")]
+    pub held_on: Date,
+    /// The documents it issued.
+    pub documents: Vec<MeetingDocument>,
+}
+
+/// A document a meeting issued.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MeetingDocument {
+    pub id: i64,
+    /// As people name it: "624/TB-VPCP", or the key of an imported appendix.
+    pub label: String,
 }
 
 impl Meeting {
     /// The documents as people name them: "624/TB-VPCP", or the key of an imported appendix.
     pub fn document_labels(&self) -> Vec<&str> {
-        self.documents.iter().map(|d| d.1.as_str()).collect()
+        self.documents.iter().map(|d| d.label.as_str()).collect()
     }
+
+    /// How reports name it: its documents, or its own name when it issued none.
+    pub fn label(&self) -> String {
+        if self.documents.is_empty() {
+            self.name.clone()
+        } else {
+            self.document_labels().join(", ")
+        }
+    }
+}
+
+/// A meeting as stored.
+#[derive(sqlx::FromRow)]
+struct MeetingRow {
+    id: i64,
+    committee: String,
+    name: String,
+    #[sqlx(try_from = "crate::columns::IsoDay")]
+    held_on: Date,
+}
+
+/// A document of a meeting as stored.
+#[derive(sqlx::FromRow)]
+struct MeetingDocumentRow {
+    meeting_id: i64,
+    id: i64,
+    symbol: Option<String>,
+    doc_key: String,
 }
 
 impl Db {
@@ -51,10 +88,10 @@ impl Db {
         if let Some(id) = found {
             return Ok(id);
         }
-        let symbol = crate::import::basis_documents(&format!("số {s}"))
+        let symbol = tiendo_domain::reference::referenced_documents(&format!("số {s}"))
             .into_iter()
             .next()
-            .map(|x| x.0)
+            .map(|x| x.symbol)
             .filter(|sym| *sym == s)
             .ok_or_else(|| {
                 StoreError::UnknownDocument(format!(
@@ -176,28 +213,31 @@ impl Db {
 
     /// Meetings, latest first.
     pub async fn meetings(&self) -> Result<Vec<Meeting>> {
-        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
-            "SELECT m.id, c.code, m.name, m.held_on FROM meetings m JOIN committees c ON c.id = m.committee_id ORDER BY m.held_on DESC, m.id DESC",
+        let rows: Vec<MeetingRow> = sqlx::query_as(
+            "SELECT m.id, c.code AS committee, m.name, m.held_on FROM meetings m JOIN committees c ON c.id = m.committee_id ORDER BY m.held_on DESC, m.id DESC",
         )
         .fetch_all(self.pool())
         .await?;
-        let docs: Vec<(i64, i64, Option<String>, String)> = sqlx::query_as(
+        let docs: Vec<MeetingDocumentRow> = sqlx::query_as(
             "SELECT md.meeting_id, d.id, d.symbol, d.doc_key FROM meeting_documents md JOIN documents d ON d.id = md.document_id ORDER BY d.id",
         )
         .fetch_all(self.pool())
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, committee, name, held_on)| Meeting {
-                id,
-                committee,
-                name,
-                held_on,
+            .map(|m| Meeting {
                 documents: docs
                     .iter()
-                    .filter(|d| d.0 == id)
-                    .map(|d| (d.1, d.2.clone().unwrap_or_else(|| d.3.clone())))
+                    .filter(|d| d.meeting_id == m.id)
+                    .map(|d| MeetingDocument {
+                        id: d.id,
+                        label: d.symbol.clone().unwrap_or_else(|| d.doc_key.clone()),
+                    })
                     .collect(),
+                id: m.id,
+                committee: m.committee,
+                name: m.name,
+                held_on: m.held_on,
             })
             .collect())
     }

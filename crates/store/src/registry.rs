@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use tiendo_domain::agency::{AgencyKind, AgencyRecord, GroupRecord, Registry};
-use tiendo_domain::deadline::parse_user_date;
 
 use crate::{Db, Result, StoreError, now};
 
@@ -34,18 +33,50 @@ pub struct StoredRegistry {
     pub names: HashMap<i64, String>,
 }
 
-type AgencyRow = (
-    i64,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
+/// An agency as the registry loads it.
+#[derive(sqlx::FromRow)]
+struct RegistryRow {
+    id: i64,
+    code: String,
+    name: String,
+    kind: String,
+    short_name: Option<String>,
+    parent_code: Option<String>,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
+    valid_from: Option<time::Date>,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
+    valid_to: Option<time::Date>,
+    successor_code: Option<String>,
+    /// The committee of a provincial agency; none: national.
+    committee: Option<String>,
+}
+
+/// An agency group as stored.
+#[derive(sqlx::FromRow)]
+struct GroupRow {
+    code: String,
+    name: String,
+    /// "ministry,province"
+    member_kinds: String,
+    /// JSON list
+    aliases: String,
+}
+
+/// One agency as stored, with what the standing agency may edit.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredAgency {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: String,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
+    pub valid_from: Option<time::Date>,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
+    pub valid_to: Option<time::Date>,
+    pub head_title: Option<String>,
+    pub head_name: Option<String>,
+}
 
 /// A steering committee: the Government's, or a province's running the same workflow.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -67,8 +98,8 @@ impl Db {
     /// The registry a committee reads with: the national agencies and, for a provincial committee,
     /// its own departments and communes.
     pub async fn load_registry_for(&self, committee: Option<&str>) -> Result<StoredRegistry> {
-        let rows: Vec<AgencyRow> = sqlx::query_as(
-            "SELECT a.id, a.code, a.name, a.kind, a.short_name, a.parent_code, a.valid_from, a.valid_to, a.successor_code, c.code
+        let rows: Vec<RegistryRow> = sqlx::query_as(
+            "SELECT a.id, a.code, a.name, a.kind, a.short_name, a.parent_code, a.valid_from, a.valid_to, a.successor_code, c.code AS committee
              FROM agencies a LEFT JOIN committees c ON c.id = a.committee_id
              WHERE a.committee_id IS NULL OR c.code = $1 ORDER BY a.id",
         )
@@ -86,34 +117,38 @@ impl Db {
         let mut ids = HashMap::new();
         let mut names = HashMap::new();
         let mut records = Vec::with_capacity(rows.len());
-        for (id, code, name, kind, short, parent, vf, vt, succ, committee) in rows {
-            ids.insert(code.clone(), id);
-            names.insert(id, name.clone());
+        for r in rows {
+            ids.insert(r.code.clone(), r.id);
+            names.insert(r.id, r.name.clone());
             records.push(AgencyRecord {
-                code,
-                name,
-                kind: AgencyKind::parse(&kind).unwrap_or(AgencyKind::Other),
-                short,
-                aliases: by_agency.remove(&id).unwrap_or_default(),
-                parent,
-                valid_from: vf.as_deref().and_then(parse_user_date),
-                valid_to: vt.as_deref().and_then(parse_user_date),
-                successor: succ,
-                committee,
+                code: r.code,
+                name: r.name,
+                kind: AgencyKind::parse(&r.kind).unwrap_or(AgencyKind::Other),
+                short: r.short_name,
+                aliases: by_agency.remove(&r.id).unwrap_or_default(),
+                parent: r.parent_code,
+                valid_from: r.valid_from,
+                valid_to: r.valid_to,
+                successor: r.successor_code,
+                committee: r.committee,
             });
         }
-        let groups: Vec<(String, String, String, String)> = sqlx::query_as(
+        let groups: Vec<GroupRow> = sqlx::query_as(
             "SELECT code, name, member_kinds, aliases FROM agency_groups ORDER BY id",
         )
         .fetch_all(self.pool())
         .await?;
         let groups = groups
             .into_iter()
-            .map(|(code, name, kinds, aliases)| GroupRecord {
-                code,
-                name,
-                member_kinds: kinds.split(',').filter_map(AgencyKind::parse).collect(),
-                aliases: serde_json::from_str(&aliases).unwrap_or_default(),
+            .map(|g| GroupRecord {
+                code: g.code,
+                name: g.name,
+                member_kinds: g
+                    .member_kinds
+                    .split(',')
+                    .filter_map(AgencyKind::parse)
+                    .collect(),
+                aliases: serde_json::from_str(&g.aliases).unwrap_or_default(),
             })
             .collect();
         let registry = Registry::new(records, groups)
@@ -343,8 +378,18 @@ pub struct AgencyEdit {
     pub head_name: String,
 }
 
-/// An agency's head: (title, name), either may be unknown.
-pub type Head = (Option<String>, Option<String>);
+/// An agency's head: title and name, either may be unknown.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct Head {
+    /// The agency's id.
+    pub id: i64,
+    #[sqlx(rename = "head_title")]
+    pub title: Option<String>,
+    #[sqlx(rename = "head_name")]
+    pub name: Option<String>,
+}
+
+const AGENCY_RECORD: &str = "SELECT id, code, name, short_name, kind, valid_from, valid_to, head_title, head_name FROM agencies WHERE code = $1";
 
 impl Db {
     /// Edits an agency. A new name keeps the old one as a spelling, so documents that use it are
@@ -372,18 +417,18 @@ impl Db {
             .ok_or_else(|| StoreError::Invalid(format!("loại cơ quan không hợp lệ: {}", e.kind)))?;
         validity(e.valid_from, e.valid_to)?;
         let mut tx = self.pool().begin().await?;
-        let row: Option<(i64, String, Option<String>, String, Option<String>, Option<String>, Option<String>, Option<String>)> =
-            sqlx::query_as("SELECT id, name, short_name, kind, valid_from, valid_to, head_title, head_name FROM agencies WHERE code = $1")
-                .bind(code)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((id, old_name, old_short, old_kind, old_from, old_to, old_title, old_head)) = row
-        else {
+        let row: Option<StoredAgency> = sqlx::query_as(AGENCY_RECORD)
+            .bind(code)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(old) = row else {
             return Err(StoreError::NotFound(format!("cơ quan mã {code}")));
         };
+        let id = old.id;
+        let old_name = old.name.clone();
         let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
         let iso = |d: Option<time::Date>| d.map(tiendo_domain::deadline::iso);
-        let before = serde_json::json!({ "name": old_name, "short": old_short, "kind": old_kind, "valid_from": old_from, "valid_to": old_to, "head_title": old_title, "head_name": old_head });
+        let before = serde_json::json!({ "name": old.name, "short": old.short_name, "kind": old.kind, "valid_from": iso(old.valid_from), "valid_to": iso(old.valid_to), "head_title": old.head_title, "head_name": old.head_name });
         let after = serde_json::json!({ "name": name, "short": opt(&short), "kind": kind.as_str(), "valid_from": iso(e.valid_from), "valid_to": iso(e.valid_to), "head_title": opt(&head_title), "head_name": opt(&head_name) });
         if before == after {
             return Ok(());
@@ -426,36 +471,18 @@ impl Db {
 
     /// Each agency's head, by agency id.
     pub async fn agency_heads(&self) -> Result<HashMap<i64, Head>> {
-        let rows: Vec<(i64, Option<String>, Option<String>)> =
-            sqlx::query_as("SELECT id, head_title, head_name FROM agencies")
-                .fetch_all(self.pool())
-                .await?;
-        Ok(rows.into_iter().map(|(id, t, n)| (id, (t, n))).collect())
+        let rows: Vec<Head> = sqlx::query_as("SELECT id, head_title, head_name FROM agencies")
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.into_iter().map(|h| (h.id, h)).collect())
     }
 
-    /// One agency as stored: (id, code, name, short, kind, valid from, valid to, head title, head name, committee code).
-    pub async fn agency_record(
-        &self,
-        code: &str,
-    ) -> Result<
-        Option<(
-            i64,
-            String,
-            String,
-            Option<String>,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        )>,
-    > {
-        Ok(sqlx::query_as(
-            "SELECT id, code, name, short_name, kind, valid_from, valid_to, head_title, head_name FROM agencies WHERE code = $1",
-        )
-        .bind(code)
-        .fetch_optional(self.pool())
-        .await?)
+    /// One agency as stored.
+    pub async fn agency_record(&self, code: &str) -> Result<Option<StoredAgency>> {
+        Ok(sqlx::query_as(AGENCY_RECORD)
+            .bind(code)
+            .fetch_optional(self.pool())
+            .await?)
     }
 }
 

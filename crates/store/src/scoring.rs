@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use serde_json::json;
-use tiendo_domain::deadline::{iso, iso_date, parse_user_date};
+use tiendo_domain::deadline::iso;
 use tiendo_domain::scoring::{CommitmentFacts, DifficultyFacts, Formula, Month, Routing};
 
 use crate::{Db, Result, StoreError, now};
@@ -24,19 +24,19 @@ impl Db {
     /// The formula in force for `month`: the latest version published for it or an earlier
     /// month, else the shipped one.
     pub async fn formula_for(&self, month: Month) -> Result<(Formula, FormulaVersion)> {
-        let row: Option<(i64, String, String, String, String)> = sqlx::query_as(
+        let row: Option<StoredFormula> = sqlx::query_as(
             "SELECT id, effective_from, content, created_at, created_by FROM scoring_formulas WHERE effective_from <= $1 ORDER BY effective_from DESC, id DESC LIMIT 1",
         )
         .bind(month.to_string())
         .fetch_optional(self.pool())
         .await?;
         let version = match row {
-            Some((id, from, content, at, by)) => FormulaVersion {
-                id: Some(id),
-                effective_from: Some(from),
-                content,
-                created_at: Some(at),
-                created_by: Some(by),
+            Some(f) => FormulaVersion {
+                id: Some(f.id),
+                effective_from: Some(f.effective_from),
+                content: f.content,
+                created_at: Some(f.created_at),
+                created_by: Some(f.created_by),
             },
             None => FormulaVersion {
                 id: None,
@@ -106,46 +106,70 @@ impl Db {
 
     /// Every difficulty's routings and the day it was answered.
     pub async fn difficulty_facts(&self) -> Result<Vec<DifficultyFacts>> {
-        let answered: Vec<(i64, Option<String>)> =
+        let answered: Vec<AnsweredOn> =
             sqlx::query_as("SELECT id, answered_on FROM difficulties ORDER BY id")
                 .fetch_all(self.pool())
                 .await?;
         let mut routes: std::collections::HashMap<i64, Vec<Routing>> = Default::default();
-        for (d, handler, due, set_on) in self.difficulty_routings().await? {
-            let Some(set_on) = parse_user_date(&set_on) else {
-                continue;
-            };
-            routes.entry(d).or_default().push(Routing {
-                set_on,
-                handler,
-                answer_due: due.as_deref().and_then(iso_date),
+        for r in self.difficulty_routings().await? {
+            routes.entry(r.difficulty_id).or_default().push(Routing {
+                set_on: r.set_on,
+                handler: r.handler_agency_id,
+                answer_due: r.answer_due,
             });
         }
         Ok(answered
             .into_iter()
-            .map(|(id, on)| DifficultyFacts {
-                routings: routes.remove(&id).unwrap_or_default(),
-                answered_on: on.as_deref().and_then(iso_date),
+            .map(|a| DifficultyFacts {
+                routings: routes.remove(&a.id).unwrap_or_default(),
+                answered_on: a.answered_on,
             })
             .collect())
     }
 
     /// Every commitment: assignment, committed date, the day it was made.
     pub async fn commitment_facts(&self) -> Result<Vec<CommitmentFacts>> {
-        let rows: Vec<(i64, String, String)> = sqlx::query_as(
-            "SELECT assignment_id, committed_on, created_at FROM commitments ORDER BY id",
+        let rows: Vec<CommitmentRecord> = sqlx::query_as(
+            "SELECT assignment_id, committed_on, substr(created_at, 1, 10) AS made_on FROM commitments ORDER BY id",
         )
         .fetch_all(self.pool())
         .await?;
         Ok(rows
             .into_iter()
-            .filter_map(|(a, c, at)| {
-                Some(CommitmentFacts {
-                    assignment: a,
-                    committed_on: iso_date(&c)?,
-                    made_on: at.get(..10).and_then(iso_date)?,
-                })
+            .map(|r| CommitmentFacts {
+                assignment: r.assignment_id,
+                committed_on: r.committed_on,
+                made_on: r.made_on,
             })
             .collect())
     }
+}
+
+/// A published formula as stored.
+#[derive(sqlx::FromRow)]
+struct StoredFormula {
+    id: i64,
+    /// `YYYY-MM`
+    effective_from: String,
+    content: String,
+    created_at: String,
+    created_by: String,
+}
+
+/// The day a difficulty was answered, if it was.
+#[derive(sqlx::FromRow)]
+struct AnsweredOn {
+    id: i64,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
+    answered_on: Option<time::Date>,
+}
+
+/// A commitment's date and the day it was made.
+#[derive(sqlx::FromRow)]
+struct CommitmentRecord {
+    assignment_id: i64,
+    #[sqlx(try_from = "crate::columns::IsoDay")]
+    committed_on: time::Date,
+    #[sqlx(try_from = "crate::columns::IsoDay")]
+    made_on: time::Date,
 }

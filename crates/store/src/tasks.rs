@@ -115,10 +115,10 @@ impl Db {
         .await
     }
 
-    /// Active assignments of a task: (id, agency code, role).
-    pub async fn assignments_of(&self, task_id: i64) -> Result<Vec<(i64, String, String)>> {
+    /// Active assignments of a task, in the order they were made.
+    pub async fn assignments_of(&self, task_id: i64) -> Result<Vec<ActiveAssignment>> {
         Ok(sqlx::query_as(
-            "SELECT a.id, g.code, a.role FROM assignments a JOIN agencies g ON g.id = a.agency_id WHERE a.task_id = $1 AND a.active = 1 ORDER BY a.id",
+            "SELECT a.id, g.code AS agency_code, a.role FROM assignments a JOIN agencies g ON g.id = a.agency_id WHERE a.task_id = $1 AND a.active = 1 ORDER BY a.id",
         )
         .bind(task_id)
         .fetch_all(self.pool())
@@ -191,14 +191,14 @@ impl Db {
         Ok(Some(ids))
     }
 
-    /// The latest progress text reported on or before `as_of` for each of some tasks: task →
-    /// (date, text). The latest is the last by date, then by entry; the database finds each
+    /// The latest progress text reported on or before `as_of` for each of some tasks, by task.
+    /// The latest is the last by date, then by entry; the database finds each
     /// task's latest report and only those texts are read.
     pub async fn latest_results(
         &self,
         tasks: &[i64],
         as_of: Date,
-    ) -> Result<std::collections::HashMap<i64, (String, String)>> {
+    ) -> Result<std::collections::HashMap<i64, LatestResult>> {
         // "YYYY-MM-DD 000000001234": ordered by date, then id, as text on both backends.
         let key = match self.backend() {
             crate::Backend::Sqlite => "r.reported_on || ' ' || printf('%012d', r.id)",
@@ -225,23 +225,22 @@ impl Db {
             for chunk in tasks.chunks(500) {
                 let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
                 let sql = query(format!(" AND a.task_id IN ({})", list.join(",")));
-                let rows: Vec<(i64, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                let rows: Vec<LatestResult> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                     .bind(iso(as_of))
                     .fetch_all(self.pool())
                     .await?;
-                out.extend(rows.into_iter().map(|(t, d, x)| (t, (d, x))));
+                out.extend(rows.into_iter().map(|r| (r.task_id, r)));
             }
         } else {
             let wanted: std::collections::HashSet<i64> = tasks.iter().copied().collect();
-            let rows: Vec<(i64, String, String)> =
-                sqlx::query_as(sqlx::AssertSqlSafe(query(String::new())))
-                    .bind(iso(as_of))
-                    .fetch_all(self.pool())
-                    .await?;
+            let rows: Vec<LatestResult> = sqlx::query_as(sqlx::AssertSqlSafe(query(String::new())))
+                .bind(iso(as_of))
+                .fetch_all(self.pool())
+                .await?;
             out.extend(
                 rows.into_iter()
-                    .filter(|(t, ..)| wanted.contains(t))
-                    .map(|(t, d, x)| (t, (d, x))),
+                    .filter(|r| wanted.contains(&r.task_id))
+                    .map(|r| (r.task_id, r)),
             );
         }
         Ok(out)
@@ -398,29 +397,31 @@ impl Db {
     }
 
     /// Every task's id and secrecy flag, in plan order (for filtering in memory).
-    pub async fn task_order(&self) -> Result<Vec<(i64, bool)>> {
+    pub async fn task_order(&self) -> Result<Vec<TaskInPlan>> {
         let rows: Vec<(i64, i64)> =
             sqlx::query_as("SELECT id, secret FROM tasks ORDER BY document_id, position, id")
                 .fetch_all(self.pool())
                 .await?;
-        Ok(rows.into_iter().map(|(i, s)| (i, s != 0)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(id, secret)| TaskInPlan {
+                id,
+                secret: secret != 0,
+            })
+            .collect())
     }
 
     /// Everything about one task for its page.
     pub async fn task_detail(&self, id: i64) -> Result<Option<TaskDetail>> {
-        let row: Option<(i64, String, String, String, Option<String>, String, Option<String>, Option<String>, Option<String>, String, Option<String>, Option<String>, i64, String, Option<String>)> = sqlx::query_as(
-            "SELECT t.id, t.number, t.name, t.headings, t.expected_result, t.deadline_raw, t.due_on, t.deadline_note, t.basis, t.extra, t.source, COALESCE(d.title, d.doc_key), t.secret, c.name, t.lead_raw
+        let row: Option<TaskDetailRecord> = sqlx::query_as(
+            "SELECT t.id, t.number, t.name, t.headings, t.expected_result, t.deadline_raw, t.due_on, t.deadline_note, t.basis, t.extra, t.source,
+                    COALESCE(d.title, d.doc_key) AS document, t.secret, c.name AS committee, t.lead_raw, t.overseer, t.coordinators_raw
              FROM tasks t JOIN committees c ON c.id = t.committee_id LEFT JOIN documents d ON d.id = t.document_id WHERE t.id = $1",
         )
         .bind(id)
         .fetch_optional(self.pool())
         .await?;
         let Some(r) = row else { return Ok(None) };
-        let (overseer, coordinators_raw): (Option<String>, Option<String>) =
-            sqlx::query_as("SELECT overseer, coordinators_raw FROM tasks WHERE id = $1")
-                .bind(id)
-                .fetch_one(self.pool())
-                .await?;
         let rows: Vec<AssignmentRecord> = sqlx::query_as(
             "SELECT a.id, a.agency_id, g.name AS agency, a.role, a.via_group, a.unit, a.assigned_on, a.removed_on FROM assignments a JOIN agencies g ON g.id = a.agency_id
              WHERE a.task_id = $1 AND (a.active = 1 OR a.removed_on IS NOT NULL) ORDER BY a.active DESC, a.role DESC, a.id",
@@ -454,23 +455,23 @@ impl Db {
         .fetch_all(self.pool())
         .await?;
         Ok(Some(TaskDetail {
-            id: r.0,
-            number: r.1,
-            name: r.2,
-            headings: serde_json::from_str(&r.3).unwrap_or_default(),
-            expected_result: r.4,
-            deadline_raw: r.5,
-            due_on: r.6.as_deref().and_then(iso_date),
-            deadline_note: r.7,
-            basis: r.8,
-            extra: serde_json::from_str(&r.9).unwrap_or_default(),
-            source: r.10,
-            document: r.11,
-            secret: r.12 != 0,
-            committee: r.13,
-            lead_raw: r.14,
-            overseer,
-            coordinators_raw,
+            id: r.id,
+            number: r.number,
+            name: r.name,
+            headings: serde_json::from_str(&r.headings).unwrap_or_default(),
+            expected_result: r.expected_result,
+            deadline_raw: r.deadline_raw,
+            due_on: r.due_on,
+            deadline_note: r.deadline_note,
+            basis: r.basis,
+            extra: serde_json::from_str(&r.extra).unwrap_or_default(),
+            source: r.source,
+            document: r.document,
+            secret: r.secret != 0,
+            committee: r.committee,
+            lead_raw: r.lead_raw,
+            overseer: r.overseer,
+            coordinators_raw: r.coordinators_raw,
             assignments,
             ended,
             changes,
@@ -484,7 +485,7 @@ impl Db {
     pub async fn task_names(
         &self,
         ids: &[i64],
-    ) -> Result<std::collections::HashMap<i64, (String, String)>> {
+    ) -> Result<std::collections::HashMap<i64, TaskName>> {
         let mut out = std::collections::HashMap::new();
         for chunk in ids.chunks(500) {
             let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
@@ -492,13 +493,56 @@ impl Db {
                 "SELECT id, number, name FROM tasks WHERE id IN ({})",
                 list.join(",")
             );
-            let rows: Vec<(i64, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            let rows: Vec<TaskName> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .fetch_all(self.pool())
                 .await?;
-            out.extend(rows.into_iter().map(|(i, n, m)| (i, (n, m))));
+            out.extend(rows.into_iter().map(|t| (t.id, t)));
         }
         Ok(out)
     }
+}
+
+/// An active assignment of a task, with its agency's code.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ActiveAssignment {
+    pub id: i64,
+    pub agency_code: String,
+    /// lead or coordinator
+    pub role: String,
+}
+
+/// One of an agency's active assignments.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AgencyAssignment {
+    pub task_id: i64,
+    /// The assignment's id.
+    pub id: i64,
+    /// lead or coordinator
+    pub role: String,
+}
+
+/// A task's number and name.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct TaskName {
+    pub id: i64,
+    pub number: String,
+    pub name: String,
+}
+
+/// A task in plan order, with whether it is secret.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskInPlan {
+    pub id: i64,
+    pub secret: bool,
+}
+
+/// A task's latest progress text.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LatestResult {
+    pub task_id: i64,
+    #[sqlx(try_from = "crate::columns::IsoDay")]
+    pub reported_on: Date,
+    pub text: String,
 }
 
 /// One agency's assignment to a task.
@@ -549,8 +593,8 @@ impl From<AssignmentRecord> for AssignmentRow {
 /// A deadline change of a task (an approved new deadline, a request, a refusal).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DeadlineChangeEntry {
-    /// `YYYY-MM-DD`
-    pub effective_on: String,
+    #[sqlx(try_from = "crate::columns::IsoDay")]
+    pub effective_on: Date,
     /// The agency whose assignment it concerns; none: the whole task.
     pub agency: Option<String>,
     /// The new deadline as written.
@@ -565,8 +609,8 @@ pub struct DeadlineChangeEntry {
 /// A progress report on a task, with the standing agency's review.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReportEntry {
-    /// `YYYY-MM-DD`
-    pub reported_on: String,
+    #[sqlx(try_from = "crate::columns::IsoDay")]
+    pub reported_on: Date,
     pub agency: String,
     pub status: Option<String>,
     pub text: Option<String>,
@@ -582,6 +626,31 @@ pub struct UnresolvedAgency {
     /// lead or coordinator
     pub role: String,
     pub text: String,
+}
+
+/// A task's own columns, as the task page reads them.
+#[derive(sqlx::FromRow)]
+struct TaskDetailRecord {
+    id: i64,
+    number: String,
+    name: String,
+    /// JSON list
+    headings: String,
+    expected_result: Option<String>,
+    deadline_raw: String,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
+    due_on: Option<Date>,
+    deadline_note: Option<String>,
+    basis: Option<String>,
+    /// JSON list of (heading, value)
+    extra: String,
+    source: Option<String>,
+    document: Option<String>,
+    secret: i64,
+    committee: String,
+    lead_raw: Option<String>,
+    overseer: Option<String>,
+    coordinators_raw: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -740,13 +809,18 @@ impl Db {
             return Err(StoreError::Invalid("cần nêu lý do trả lại".into()));
         }
         let mut tx = self.pool().begin().await?;
-        let row: Option<(i64, Option<String>, Option<String>)> = sqlx::query_as(
+        let row: Option<ReportToReview> = sqlx::query_as(
             "SELECT a.task_id, r.status, r.review FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id WHERE r.id = $1",
         )
         .bind(report_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((task, status, review)) = row else {
+        let Some(ReportToReview {
+            task_id: task,
+            status,
+            review,
+        }) = row
+        else {
             return Err(StoreError::NotFound(format!("báo cáo {report_id}")));
         };
         if !matches!(status.as_deref(), Some("done") | Some("done_late")) {
@@ -795,8 +869,8 @@ impl Db {
         .await?)
     }
 
-    /// An agency's assignments: (task id, assignment id, role).
-    pub async fn assignments_of_agency(&self, agency_id: i64) -> Result<Vec<(i64, i64, String)>> {
+    /// An agency's active assignments, by task.
+    pub async fn assignments_of_agency(&self, agency_id: i64) -> Result<Vec<AgencyAssignment>> {
         Ok(sqlx::query_as("SELECT task_id, id, role FROM assignments WHERE agency_id = $1 AND active = 1 ORDER BY task_id").bind(agency_id).fetch_all(self.pool()).await?)
     }
 }
@@ -865,6 +939,14 @@ impl Db {
     }
 }
 
+/// A report the standing agency is about to confirm or return.
+#[derive(sqlx::FromRow)]
+struct ReportToReview {
+    task_id: i64,
+    status: Option<String>,
+    review: Option<String>,
+}
+
 /// An agency's request for a new deadline, waiting for the standing agency.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DeadlineRequest {
@@ -881,8 +963,8 @@ pub struct DeadlineRequest {
 pub struct CompletionToReview {
     /// The report's id.
     pub id: i64,
-    /// `YYYY-MM-DD`
-    pub reported_on: String,
+    #[sqlx(try_from = "crate::columns::IsoDay")]
+    pub reported_on: Date,
     pub agency: String,
     pub text: Option<String>,
 }
@@ -891,8 +973,8 @@ pub struct CompletionToReview {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Commitment {
     pub assignment_id: i64,
-    /// `YYYY-MM-DD`
-    pub committed_on: String,
+    #[sqlx(try_from = "crate::columns::IsoDay")]
+    pub committed_on: Date,
     pub roadmap: String,
     /// When it was made (RFC 3339).
     pub created_at: String,

@@ -69,6 +69,13 @@ struct SessionRow {
     csrf: String,
 }
 
+/// The user a live session belongs to, and the session's CSRF token.
+#[derive(Debug, Clone)]
+pub struct LiveSession {
+    pub user: User,
+    pub csrf: String,
+}
+
 const USER_COLUMNS: &str =
     "u.id, u.username, u.full_name, u.password_hash, u.role, u.agency_id, u.must_change_password";
 
@@ -224,7 +231,7 @@ impl Db {
     }
 
     /// The user of a live session, with its CSRF token.
-    pub async fn session_user(&self, token_hash: &str) -> Result<Option<(User, String)>> {
+    pub async fn session_user(&self, token_hash: &str) -> Result<Option<LiveSession>> {
         let sql = format!(
             "SELECT {USER_COLUMNS}, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1"
         );
@@ -233,7 +240,10 @@ impl Db {
             .bind(now())
             .fetch_optional(self.pool())
             .await?;
-        Ok(row.map(|r| (User::from(r.user), r.csrf)))
+        Ok(row.map(|r| LiveSession {
+            user: User::from(r.user),
+            csrf: r.csrf,
+        }))
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {

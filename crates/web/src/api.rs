@@ -321,8 +321,8 @@ pub async fn task(
         "as_of": iso(as_of),
         "assignments": assignments,
         "ended_assignments": t.ended,
-        "deadline_changes": t.changes.iter().map(|c| serde_json::json!({ "effective_on": c.effective_on, "agency": c.agency, "deadline": c.deadline, "reason": c.reason, "approved_by": c.approved_by, "state": c.state, "by": c.created_by })).collect::<Vec<_>>(),
-        "reports": t.reports.iter().map(|r| serde_json::json!({ "reported_on": r.reported_on, "agency": r.agency, "status": r.status, "text": r.text, "by": r.created_by, "review": r.review, "review_note": r.review_note })).collect::<Vec<_>>(),
+        "deadline_changes": t.changes.iter().map(|c| serde_json::json!({ "effective_on": iso(c.effective_on), "agency": c.agency, "deadline": c.deadline, "reason": c.reason, "approved_by": c.approved_by, "state": c.state, "by": c.created_by })).collect::<Vec<_>>(),
+        "reports": t.reports.iter().map(|r| serde_json::json!({ "reported_on": iso(r.reported_on), "agency": r.agency, "status": r.status, "text": r.text, "by": r.created_by, "review": r.review, "review_note": r.review_note })).collect::<Vec<_>>(),
         "evidence": evidence.iter().map(|e| serde_json::json!({ "id": e.id, "report": e.report_id, "file_name": e.file_name, "size": e.size_bytes, "url": format!("/minh-chung/{}", e.id) })).collect::<Vec<_>>(),
         "difficulties": difficulties,
         "history": t.history.iter().map(|h| serde_json::json!({ "at": h.at, "actor": h.actor, "action": h.action, "before": h.before, "after": h.after })).collect::<Vec<_>>(),
@@ -457,7 +457,7 @@ pub async fn agencies(
             serde_json::json!({
                 "code": a.code, "name": a.name, "kind": a.kind, "short": a.short, "aliases": a.aliases,
                 "valid_from": a.valid_from.map(iso), "valid_to": a.valid_to.map(iso), "successor": a.successor,
-                "head_title": head.0.unwrap_or_else(|| a.kind.head_title().to_string()), "head_name": head.1,
+                "head_title": head.title.unwrap_or_else(|| a.kind.head_title().to_string()), "head_name": head.name,
             })
         })
         .collect();
@@ -577,7 +577,7 @@ pub async fn overdue(
             .user
             .agency_id
             .and_then(|a| snap.agencies.get(&a))
-            .map(|a| a.0.clone())
+            .map(|a| a.code.clone())
             .unwrap_or_default();
         r.items
             .retain(|i| i.late_agencies.iter().any(|a| a.code == own));
@@ -712,7 +712,7 @@ pub async fn meetings(State(state): State<AppState>, ApiUser(_u): ApiUser) -> Re
             .await
             .map(|t| t.len())
             .unwrap_or(0);
-        items.push(serde_json::json!({ "id": m.id, "committee": m.committee, "name": m.name, "held_on": m.held_on, "documents": m.document_labels(), "tasks": n }));
+        items.push(serde_json::json!({ "id": m.id, "committee": m.committee, "name": m.name, "held_on": iso(m.held_on), "documents": m.document_labels(), "tasks": n }));
     }
     Json(serde_json::json!({ "items": items })).into_response()
 }

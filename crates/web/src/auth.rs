@@ -72,7 +72,9 @@ pub(crate) fn constant_eq(a: &[u8], b: &[u8]) -> bool {
 pub(crate) async fn current_user(parts: &Parts, state: &AppState) -> Option<CurrentUser> {
     if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
         let h = sha256_hex(&token);
-        if let Ok(Some((user, csrf))) = state.db.session_user(&h).await {
+        if let Ok(Some(tiendo_store::users::LiveSession { user, csrf })) =
+            state.db.session_user(&h).await
+        {
             return Some(CurrentUser {
                 user,
                 csrf,

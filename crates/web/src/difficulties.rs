@@ -14,7 +14,8 @@ use super::actions::{back, csrf};
 use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
 use super::{AppState, Visibility};
-use crate::words::{show_iso, today};
+use crate::words::{opt_vn, today};
+use tiendo_domain::deadline::vn;
 use tiendo_service::operations as ops;
 
 #[derive(Deserialize, Default, Clone)]
@@ -37,7 +38,7 @@ pub async fn filtered(
     let all = state.db.difficulties(None).await?;
     let snap = state.snapshot().await;
     let vis = Visibility::of(u, &snap);
-    let code_of = |id: i64| snap.agencies.get(&id).map(|a| a.0.as_str());
+    let code_of = |id: i64| snap.agencies.get(&id).map(|a| a.code.as_str());
     let own = u.own_agency();
     let day = today();
     let mut rows: Vec<Difficulty> = all
@@ -45,7 +46,7 @@ pub async fn filtered(
         // An agency sees the difficulties it raised or must resolve, even on a task it is not
         // assigned; others, those of the tasks they may see.
         .filter(|d| match own {
-            Some(a) => d.agency_id == a || d.handlers.iter().any(|h| h.0 == a),
+            Some(a) => d.agency_id == a || d.handled_by(a),
             None => d.task_id.is_none_or(|t| vis.sees(t)),
         })
         .filter(|d| {
@@ -58,7 +59,7 @@ pub async fn filtered(
             q.xu_ly
                 .as_deref()
                 .filter(|c| !c.is_empty())
-                .is_none_or(|c| d.handlers.iter().any(|h| code_of(h.0) == Some(c)))
+                .is_none_or(|c| d.handlers.iter().any(|h| code_of(h.agency_id) == Some(c)))
         })
         .filter(|d| match q.tinh_trang.as_deref() {
             Some("open") => d.state == "open",
@@ -108,19 +109,19 @@ pub async fn register(
                 tbody {
                     @for d in &rows {
                         tr {
-                            td { (show_iso(Some(&d.raised_on))) }
+                            td { (vn(d.raised_on)) }
                             td { (d.agency) }
                             td { @if let Some(task) = d.task_id.filter(|t| vis.sees(*t)) { a href={"/nhiem-vu/" (task)} { (d.text) } } @else { (d.text) } }
                             td { @if d.handlers.is_empty() { "Cơ quan thường trực" } @else { (d.handler_names().join("; ")) } }
-                            td { (show_iso(d.answer_due.as_deref())) }
+                            td { (opt_vn(d.answer_due)) }
                             td {
-                                @if d.state == "answered" { "Đã trả lời " (show_iso(d.answered_on.as_deref())) }
+                                @if d.state == "answered" { "Đã trả lời " (opt_vn(d.answered_on)) }
                                 @else if d.answer_overdue(day) { span.badge.s-open_overdue { "Quá hạn trả lời" } }
                                 @else { "Chưa trả lời" }
                             }
                             td {
                                 @if let Some(a) = &d.answer { (a) }
-                                @else if u.is_standing() || (u.role == UserRole::Focal && u.user.agency_id.is_some_and(|a| d.handlers.iter().any(|h| h.0 == a))) {
+                                @else if u.is_standing() || (u.role == UserRole::Focal && u.user.agency_id.is_some_and(|a| d.handled_by(a))) {
                                     form method="post" action={"/kho-khan/" (d.id) "/tra-loi"} {
                                         input type="hidden" name="csrf" value=(u.csrf);
                                         input type="hidden" name="task" value=(d.task_id.unwrap_or(0));

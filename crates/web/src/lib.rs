@@ -205,14 +205,27 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Every route the server answers, as (method, path template): the pages and forms, the import
-/// pages and the JSON API (from its OpenAPI document).
-pub fn routes() -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = pages_and_forms()
+/// A route the server answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// "GET", "POST"…
+    pub method: String,
+    /// The path template: "/nhiem-vu/{id}".
+    pub path: String,
+}
+
+/// Every route the server answers: the pages and forms, the import pages and the JSON API (from
+/// its OpenAPI document).
+pub fn routes() -> Vec<Route> {
+    let route = |method: &str, path: &str| Route {
+        method: method.to_string(),
+        path: path.to_string(),
+    };
+    let mut out: Vec<Route> = pages_and_forms()
         .routes
         .into_iter()
         .chain(import::routes().routes)
-        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .map(|(m, p)| route(m, p))
         .collect();
     for (path, item) in &api::openapi().paths.paths {
         let methods = [
@@ -224,7 +237,7 @@ pub fn routes() -> Vec<(String, String)> {
         ];
         for (m, present) in methods {
             if present {
-                out.push((m.to_string(), path.clone()));
+                out.push(route(m, path));
             }
         }
     }
@@ -240,8 +253,11 @@ pub async fn serve(
     secure_cookies: bool,
     intro: impl FnOnce(&str),
 ) -> anyhow::Result<()> {
-    if let Some((user, password)) = tiendo_service::accounts::ensure_first_admin(&db).await? {
-        eprintln!("Tài khoản quản trị đầu tiên: {user} / mật khẩu dùng một lần: {password}");
+    if let Some(admin) = tiendo_service::accounts::ensure_first_admin(&db).await? {
+        eprintln!(
+            "Tài khoản quản trị đầu tiên: {} / mật khẩu dùng một lần: {}",
+            admin.username, admin.one_time_password
+        );
         eprintln!("(Đổi mật khẩu ngay sau lần đăng nhập đầu tiên.)");
     }
     let state = AppState::new(db, secure_cookies).await?;

@@ -106,7 +106,8 @@ pub async fn dashboard_data(
         .iter()
         .filter(|(a, c)| c.open_overdue > 0 && own.is_none_or(|o| o == **a))
         .map(|(a, c)| {
-            let (code, name) = snap.agencies.get(a).cloned().unwrap_or_default();
+            let tiendo_store::facts::AgencyName { code, name, .. } =
+                snap.agencies.get(a).cloned().unwrap_or_default();
             LateCount {
                 code,
                 name,
@@ -132,7 +133,8 @@ pub async fn dashboard_data(
     let due_soon = soon
         .iter()
         .map(|d| {
-            let (number, name) = names.get(&d.task).cloned().unwrap_or_default();
+            let tiendo_store::tasks::TaskName { number, name, .. } =
+                names.get(&d.task).cloned().unwrap_or_default();
             DueSoonItem {
                 task_id: d.task,
                 number,
@@ -140,7 +142,7 @@ pub async fn dashboard_data(
                 agency: snap
                     .agencies
                     .get(&d.agency)
-                    .map(|a| a.1.clone())
+                    .map(|a| a.name.clone())
                     .unwrap_or_default(),
                 due: iso(d.due),
             }
@@ -164,7 +166,9 @@ pub async fn dashboard_data(
     Ok(Dashboard {
         as_of: iso(as_of),
         days: window,
-        agency: own.and_then(|a| snap.agencies.get(&a)).map(|a| a.1.clone()),
+        agency: own
+            .and_then(|a| snap.agencies.get(&a))
+            .map(|a| a.name.clone()),
         lead_assignments: totals,
         late_by_agency: late,
         due_soon,
@@ -229,7 +233,7 @@ pub async fn dashboard(
             @if d.newest_difficulties.is_empty() { p.muted { "Chưa có khó khăn, vướng mắc nào được báo cáo." } } @else {
                 table {
                     thead { tr { th { "Ngày" } th { "Cơ quan" } th { "Nội dung" } th { "Tình trạng" } } }
-                    tbody { @for x in &d.newest_difficulties { tr { td { (show_iso(Some(&x.raised_on))) } td { (x.agency) } td { (x.text) } td { (if x.state == "answered" { "Đã trả lời" } else if x.answer_overdue(today()) { "Quá hạn trả lời" } else { "Chưa trả lời" }) } } } }
+                    tbody { @for x in &d.newest_difficulties { tr { td { (vn(x.raised_on)) } td { (x.agency) } td { (x.text) } td { (if x.state == "answered" { "Đã trả lời" } else if x.answer_overdue(today()) { "Quá hạn trả lời" } else { "Chưa trả lời" }) } } } }
                 }
             }
         },
@@ -333,11 +337,11 @@ pub async fn search_tasks(
         let own = only_agency.map(|a| snap.book.tasks_of_agency(a));
         snap.tasks
             .iter()
-            .filter(|(id, secret)| match &own {
-                Some(own) => own.contains(id),
-                None => see_all_secret || !*secret,
+            .filter(|t| match &own {
+                Some(own) => own.contains(&t.id),
+                None => see_all_secret || !t.secret,
             })
-            .map(|(id, _)| *id)
+            .map(|t| t.id)
             .collect()
     };
     let ids: Vec<i64> = ids
@@ -396,9 +400,7 @@ pub async fn tasks(
         found.states,
     );
     let snap = state.snapshot().await;
-    let mut agencies: Vec<(&String, &String)> =
-        snap.agencies.values().map(|(c, n)| (c, n)).collect();
-    agencies.sort_by_cached_key(|a| tiendo_domain::text::sort_key(a.1));
+    let agencies = super::task::agency_options(&snap);
     let overseers = state.db.overseers().await.unwrap_or_default();
     let link = |p: usize| -> String {
         let mut parts = vec![];
@@ -515,11 +517,11 @@ pub async fn my_assignments(
     let snap = state.snapshot().await;
     let mut rows: Vec<(i64, i64, String, tiendo_domain::status::Evaluation)> = mine
         .iter()
-        .filter(|(_, aid, _)| snap.book.assignment_in_force(*aid, as_of))
-        .filter_map(|(task, aid, role)| {
+        .filter(|a| snap.book.assignment_in_force(a.id, as_of))
+        .filter_map(|a| {
             snap.book
-                .evaluate_assignment(*aid, as_of)
-                .map(|e| (*task, *aid, role.clone(), e))
+                .evaluate_assignment(a.id, as_of)
+                .map(|e| (a.task_id, a.id, a.role.clone(), e))
         })
         .collect();
     let rank = |s: AssignmentState| match s {
@@ -540,7 +542,8 @@ pub async fn my_assignments(
         total,
         rows.into_iter()
             .map(|(task, aid, role, e)| {
-                let (number, name) = names.get(&task).cloned().unwrap_or_default();
+                let tiendo_store::tasks::TaskName { number, name, .. } =
+                    names.get(&task).cloned().unwrap_or_default();
                 MyAssignment {
                     task_id: task,
                     number,
@@ -575,7 +578,7 @@ pub async fn my_tasks(
     let agency_name = snap
         .agencies
         .get(&agency)
-        .map(|a| a.1.clone())
+        .map(|a| a.name.clone())
         .unwrap_or_default();
     page(
         "Việc của tôi",

@@ -94,8 +94,8 @@ pub async fn list(
                             td { (a.name) @if u.is_standing() { br; a href={"/co-quan/" (a.code) "/sua"} { "Sửa" } } }
                             td { (kind_name(a.kind.as_str())) }
                             td {
-                                (head.and_then(|h| h.0.clone()).unwrap_or_else(|| a.kind.head_title().to_string()))
-                                @if let Some(n) = head.and_then(|h| h.1.as_deref()) { br; (n) }
+                                (head.and_then(|h| h.title.clone()).unwrap_or_else(|| a.kind.head_title().to_string()))
+                                @if let Some(n) = head.and_then(|h| h.name.as_deref()) { br; (n) }
                             }
                             td { (a.aliases.join("; ")) }
                             td { @if let Some(f) = a.valid_from { "từ " (vn(f)) " " } @if let Some(t) = a.valid_to { "đến " (vn(t)) } }
@@ -230,15 +230,16 @@ pub async fn edit_page(
         )
             .into_response();
     };
+    let iso = |d: Option<time::Date>| d.map(tiendo_domain::deadline::iso).unwrap_or_default();
     let f = AgencyInput {
-        code: r.1,
-        name: r.2,
-        short: r.3.unwrap_or_default(),
-        kind: r.4,
-        valid_from: r.5.unwrap_or_default(),
-        valid_to: r.6.unwrap_or_default(),
-        head_title: r.7.unwrap_or_default(),
-        head_name: r.8.unwrap_or_default(),
+        code: r.code,
+        name: r.name,
+        short: r.short_name.unwrap_or_default(),
+        kind: r.kind,
+        valid_from: iso(r.valid_from),
+        valid_to: iso(r.valid_to),
+        head_title: r.head_title.unwrap_or_default(),
+        head_name: r.head_name.unwrap_or_default(),
     };
     let action = format!("/co-quan/{}/sua", f.code);
     agency_form(&u, &action, "Sửa thông tin cơ quan", &f, false, None).into_response()

@@ -16,7 +16,7 @@ use tiendo_office::official::OfficialDoc;
 use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
 use super::{AppState, Visibility};
-use crate::words::{enc, show_iso, today};
+use crate::words::{enc, today};
 use tiendo_reports::{self as reports, Presentation};
 
 #[derive(Deserialize, Default)]
@@ -511,7 +511,7 @@ pub async fn meetings(
                     tbody {
                         @for (m, n) in all.iter().zip(&counts) {
                             tr {
-                                td { (show_iso(Some(&m.held_on))) }
+                                td { (vn(m.held_on)) }
                                 td { (m.name) }
                                 td { @for (i, d) in m.document_labels().iter().enumerate() { @if i > 0 { ", " } a href={"/nhiem-vu?van_ban=" (enc(d))} { (d) } } }
                                 td.num { (n) }
@@ -619,11 +619,7 @@ pub async fn meeting_pack(
     let Ok(ids) = state.db.tasks_of_meeting(id).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let label = if m.documents.is_empty() {
-        m.name.clone()
-    } else {
-        m.document_labels().join(", ")
-    };
+    let label = m.label();
     let results =
         match reports::results_of(&state.db, &snap.book, &label, &ids, as_of, &visible).await {
             Ok(r) => r,

@@ -22,7 +22,7 @@ use time::Date;
 use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
 use super::{AppState, Snapshot};
-use crate::words::{action_words, badge, date_or_today, show_iso, status_word, today};
+use crate::words::{action_words, badge, date_or_today, opt_vn, status_word, today};
 
 #[derive(Deserialize, Default)]
 pub struct TaskQuery {
@@ -78,7 +78,8 @@ fn role_word(role: &str) -> &'static str {
 
 /// Agencies for a select: (code, name), by name.
 pub(crate) fn agency_options(snap: &super::Snapshot) -> Vec<(&String, &String)> {
-    let mut v: Vec<(&String, &String)> = snap.agencies.values().map(|(c, n)| (c, n)).collect();
+    let mut v: Vec<(&String, &String)> =
+        snap.agencies.values().map(|a| (&a.code, &a.name)).collect();
     v.sort_by_cached_key(|a| tiendo_domain::text::sort_key(a.1));
     v
 }
@@ -96,19 +97,19 @@ fn difficulties_table(
             thead { tr { th { "Ngày" } th { "Cơ quan nêu" } th { "Nội dung" } th { "Cơ quan xử lý" } th { "Hạn trả lời" } th { "Trả lời" } } }
             tbody {
                 @for d in list {
-                    @let handles = own.is_some_and(|a| d.handlers.iter().any(|h| h.0 == a));
+                    @let handles = own.is_some_and(|a| d.handled_by(a));
                     tr {
-                        td { (show_iso(Some(&d.raised_on))) }
+                        td { (vn(d.raised_on)) }
                         td { (d.agency) }
                         td { (d.text) }
                         td { @if d.handlers.is_empty() { "Cơ quan thường trực" } @else { (d.handler_names().join("; ")) } }
                         td {
-                            (show_iso(d.answer_due.as_deref()))
+                            (opt_vn(d.answer_due))
                             @if d.answer_overdue(today()) { br; span.badge.s-open_overdue { "Quá hạn trả lời" } }
                         }
                         td {
                             @if let Some(a) = &d.answer {
-                                (a) br; span.muted { "Ngày " (show_iso(d.answered_on.as_deref())) @if let Some(b) = &d.answered_by { " · " (b) } }
+                                (a) br; span.muted { "Ngày " (opt_vn(d.answered_on)) @if let Some(b) = &d.answered_by { " · " (b) } }
                             } @else if u.is_standing() || handles {
                                 form method="post" action={"/kho-khan/" (d.id) "/tra-loi"} {
                                     input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(task);
@@ -291,7 +292,7 @@ impl<'a> TaskPage<'a> {
                             td.muted {
                                 @if let Some(v) = &a.via_group { "theo nhóm " (v) } @if let Some(x) = &a.unit { " (" (x) ")" }
                                 @if let Some(f) = a.assigned_on { " giao từ " (vn(f)) }
-                                @if let Some(c) = self.commitments.get(&a.id) { br; "Cam kết hoàn thành " (show_iso(Some(&c.committed_on))) ": " (c.roadmap) }
+                                @if let Some(c) = self.commitments.get(&a.id) { br; "Cam kết hoàn thành " (vn(c.committed_on)) ": " (c.roadmap) }
                             }
                         }
                     }
@@ -409,7 +410,7 @@ impl<'a> TaskPage<'a> {
                     tbody {
                         @for c in &self.to_review {
                             tr {
-                                td { (show_iso(Some(&c.reported_on))) } td { (c.agency) } td { (c.text.as_deref().unwrap_or("")) }
+                                td { (vn(c.reported_on)) } td { (c.agency) } td { (c.text.as_deref().unwrap_or("")) }
                                 td {
                                     form.inline method="post" action={"/bao-cao/" (c.id) "/xac-nhan"} {
                                         input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
@@ -492,7 +493,7 @@ impl<'a> TaskPage<'a> {
             @if t.changes.is_empty() { p.muted { "Chưa điều chỉnh thời hạn." } } @else {
                 table {
                     thead { tr { th { "Hiệu lực từ" } th { "Áp dụng cho" } th { "Thời hạn mới" } th { "Lý do" } th { "Người duyệt" } th { "Kết quả" } } }
-                    tbody { @for c in &t.changes { tr { td { (show_iso(Some(&c.effective_on))) } td { (c.agency.as_deref().unwrap_or("Toàn bộ nhiệm vụ")) } td { (c.deadline) } td { (c.reason) } td { (c.approved_by.as_deref().unwrap_or("")) } td { (match c.state.as_str() { "approved" => "Đã duyệt", "requested" => "Chờ duyệt", _ => "Từ chối" }) } } } }
+                    tbody { @for c in &t.changes { tr { td { (vn(c.effective_on)) } td { (c.agency.as_deref().unwrap_or("Toàn bộ nhiệm vụ")) } td { (c.deadline) } td { (c.reason) } td { (c.approved_by.as_deref().unwrap_or("")) } td { (match c.state.as_str() { "approved" => "Đã duyệt", "requested" => "Chờ duyệt", _ => "Từ chối" }) } } } }
                 }
         }
         }
@@ -509,7 +510,7 @@ impl<'a> TaskPage<'a> {
                     tbody {
                         @for r in &t.reports {
                             tr {
-                                td { (show_iso(Some(&r.reported_on))) } td { (r.agency) } td { (status_word(r.status.as_deref())) } td { (r.text.as_deref().unwrap_or("")) }
+                                td { (vn(r.reported_on)) } td { (r.agency) } td { (status_word(r.status.as_deref())) } td { (r.text.as_deref().unwrap_or("")) }
                                 td { @match r.review.as_deref() { Some("confirmed") => { "Đã xác nhận" }, Some("returned") => { "Trả lại: " (r.review_note.as_deref().unwrap_or("")) }, _ => {} } }
                             }
                         }

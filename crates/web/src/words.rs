@@ -22,6 +22,11 @@ pub(crate) fn show_iso(s: Option<&str>) -> String {
     s.and_then(parse_user_date).map(vn).unwrap_or_default()
 }
 
+/// A date as Vietnamese write it, or nothing when there is none.
+pub(crate) fn opt_vn(d: Option<time::Date>) -> String {
+    d.map(vn).unwrap_or_default()
+}
+
 pub(crate) fn state_key(s: AssignmentState) -> &'static str {
     match s {
         AssignmentState::DoneOnTime => "done_on_time",

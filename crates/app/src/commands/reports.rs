@@ -283,7 +283,7 @@ async fn due_soon(db: &Db, as_of: String, days: i64, format: Format) -> anyhow::
                 "task_id": d.task.to_string(),
                 "number": t.map(|t| t.number.clone()),
                 "name": t.map(|t| t.name.clone()),
-                "agency": agencies.get(&d.agency).map(|a| a.1.clone()),
+                "agency": agencies.get(&d.agency).map(|a| a.name.clone()),
                 "due": iso(d.due),
                 "days_left": (d.due - as_of).whole_days(),
             })
@@ -506,7 +506,7 @@ pub async fn meetings(db: &Db, command: MeetingCommand) -> anyhow::Result<ExitCo
                         println!(
                             "{:>4}  {}  {}  [{}]  {n} nhiệm vụ",
                             m.id,
-                            parse_user_date(&m.held_on).map(vn).unwrap_or_default(),
+                            vn(m.held_on),
                             m.name,
                             m.document_labels().join(", ")
                         );
@@ -537,11 +537,7 @@ pub async fn meetings(db: &Db, command: MeetingCommand) -> anyhow::Result<ExitCo
             };
             let book = db.load_status_book().await?;
             let ids = db.tasks_of_meeting(m.id).await?;
-            let label = if m.documents.is_empty() {
-                m.name.clone()
-            } else {
-                m.document_labels().join(", ")
-            };
+            let label = m.label();
             let results = reports::results_of(db, &book, &label, &ids, as_of, &everything).await?;
             let agencies = db.agency_names().await?;
             let overdue = reports::overdue(db, &book, &agencies, as_of, None, &everything).await?;
