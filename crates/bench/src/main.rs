@@ -122,6 +122,22 @@ async fn main() -> anyhow::Result<()> {
     let doc_key = g.doc_key.clone();
     drop(g);
 
+    let book = status_book_timings(&db).await?;
+    query_timings(&db, &book, args.runs, args.sql_runs).await?;
+
+    if !args.no_import {
+        import_timings(&reg, &tmp)?;
+    }
+    if !args.no_reports {
+        reports(&db, &book, &doc_key, &url, &tmp, args.report_runs).await?;
+    }
+    db.pool().close().await;
+    std::fs::remove_dir_all(&tmp).ok();
+    Ok(())
+}
+
+/// The status book loaded from the tables (cold) and from its saved snapshot (warm).
+async fn status_book_timings(db: &Db) -> anyhow::Result<tiendo_domain::status::StatusBook> {
     let mut cold = Vec::new();
     for _ in 0..3 {
         let t = Instant::now();
@@ -143,6 +159,16 @@ async fn main() -> anyhow::Result<()> {
         ms(median(warm))
     );
 
+    Ok(book)
+}
+
+/// The overdue list and the per-agency counts at four dates: from the book, and by plain SQL.
+async fn query_timings(
+    db: &Db,
+    book: &tiendo_domain::status::StatusBook,
+    runs: usize,
+    sql_runs: usize,
+) -> anyhow::Result<()> {
     let dates = [
         date!(2025 - 06 - 30),
         date!(2026 - 01 - 15),
@@ -153,7 +179,7 @@ async fn main() -> anyhow::Result<()> {
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for d in dates {
         let mut n_items = 0;
-        for _ in 0..args.runs {
+        for _ in 0..runs {
             let t = Instant::now();
             let o = book.overdue(d);
             mem_overdue.push(t.elapsed());
@@ -163,7 +189,7 @@ async fn main() -> anyhow::Result<()> {
             mem_counts.push(t.elapsed());
             std::hint::black_box(c);
         }
-        for _ in 0..args.sql_runs {
+        for _ in 0..sql_runs {
             let t = Instant::now();
             let o = db.overdue_plain_sql(d).await?;
             sql_overdue.push(t.elapsed());
@@ -195,15 +221,42 @@ async fn main() -> anyhow::Result<()> {
         ms(sc),
         sc.as_secs_f64() / mc.as_secs_f64().max(1e-9)
     );
+    Ok(())
+}
 
-    if !args.no_import {
-        import_timings(&reg, &tmp)?;
+/// Times `f` `runs` times: the median and the last result.
+async fn timed<T, F, Fut>(runs: usize, mut f: F) -> anyhow::Result<(Duration, T)>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<T>>,
+{
+    let mut v = Vec::new();
+    let mut last = None;
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        last = Some(f().await?);
+        v.push(t.elapsed());
     }
-    if !args.no_reports {
-        reports(&db, &book, &doc_key, &url, &tmp, args.report_runs).await?;
-    }
-    db.pool().close().await;
-    std::fs::remove_dir_all(&tmp).ok();
+    let last = last.ok_or_else(|| anyhow::anyhow!("no run"))?;
+    Ok((median(v), last))
+}
+
+/// One line of the in-memory table: the report built in `json` time, then as Word and Excel.
+async fn report_line(
+    label: &str,
+    rows: usize,
+    json: Duration,
+    doc: &tiendo_office::official::OfficialDoc,
+    runs: usize,
+) -> anyhow::Result<()> {
+    let (d, _) = timed(runs, || async { Ok(doc.to_docx()?) }).await?;
+    let (x, _) = timed(runs, || async { Ok(doc.to_xlsx()?) }).await?;
+    println!(
+        "| {label} | {rows} | {} | {} | {} |",
+        ms(json),
+        ms(json + d),
+        ms(json + x)
+    );
     Ok(())
 }
 
@@ -216,11 +269,6 @@ async fn reports(
     tmp: &std::path::Path,
     runs: usize,
 ) -> anyhow::Result<()> {
-    use tiendo_reports::{self as r, Presentation, everything};
-    let as_of = date!(2026 - 05 - 20);
-    let p = Presentation::default();
-    let month =
-        tiendo_domain::scoring::Month::parse("2026-05").ok_or_else(|| anyhow::anyhow!("month"))?;
     // A meeting's conclusion notice of the generated data (about a hundred tasks).
     let notice = "101/TB-VPCP";
     let meeting = db
@@ -232,6 +280,24 @@ async fn reports(
             "bench",
         )
         .await?;
+    in_memory_reports(db, book, doc_key, notice, meeting, runs).await?;
+    process_reports(doc_key, notice, meeting, url, tmp, runs)
+}
+
+/// The reports as the web downloads build them, from the book in memory.
+async fn in_memory_reports(
+    db: &Db,
+    book: &tiendo_domain::status::StatusBook,
+    doc_key: &str,
+    notice: &str,
+    meeting: i64,
+    runs: usize,
+) -> anyhow::Result<()> {
+    use tiendo_reports::{self as r, Presentation, everything};
+    let as_of = date!(2026 - 05 - 20);
+    let p = Presentation::default();
+    let month =
+        tiendo_domain::scoring::Month::parse("2026-05").ok_or_else(|| anyhow::anyhow!("month"))?;
     let m = db
         .meetings()
         .await?
@@ -243,115 +309,74 @@ async fn reports(
     );
     println!("| report | rows | json | docx | xlsx |");
     println!("|---|---|---|---|---|");
-    macro_rules! time_it {
-        ($e:expr) => {{
-            let mut v = Vec::new();
-            let mut last = None;
-            for _ in 0..runs {
-                let t = Instant::now();
-                last = Some($e);
-                v.push(t.elapsed());
-            }
-            (median(v), last)
-        }};
-    }
     let names = db.agency_names().await?;
-    let (j, rep) = time_it!(serde_json::to_vec(
-        &r::overdue(db, book, &names, as_of, None, &everything).await?
-    )?);
-    let report = r::overdue(db, book, &names, as_of, None, &everything).await?;
+    let (j, report) = timed(runs, || async {
+        let report = r::overdue(db, book, &names, as_of, None, &everything).await?;
+        std::hint::black_box(serde_json::to_vec(&report)?);
+        Ok(report)
+    })
+    .await?;
     let doc = r::overdue_doc(&report, &p);
-    let (d, _) = time_it!(doc.to_docx()?);
-    let (x, _) = time_it!(doc.to_xlsx()?);
-    println!(
-        "| overdue list | {} | {} | {} | {} |",
-        report.items.len(),
-        ms(j),
-        ms(j + d),
-        ms(j + x)
-    );
-    drop(rep);
+    report_line("overdue list", report.items.len(), j, &doc, runs).await?;
     for (label, key) in [
         ("results of a conclusion notice", notice),
         ("results of the whole generated plan (every task)", doc_key),
     ] {
-        let (j, res) = time_it!(r::results(db, book, key, as_of, &everything).await?);
-        let res = res.flatten().ok_or_else(|| anyhow::anyhow!("results"))?;
-        let doc = r::results_doc(&res, &p);
-        let (d, _) = time_it!(doc.to_docx()?);
-        let (x, _) = time_it!(doc.to_xlsx()?);
-        println!(
-            "| {label} | {} | {} | {} | {} |",
-            res.items.len(),
-            ms(j),
-            ms(j + d),
-            ms(j + x)
-        );
+        let (j, res) = timed(runs, || async {
+            r::results(db, book, key, as_of, &everything)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("results"))
+        })
+        .await?;
+        report_line(label, res.items.len(), j, &r::results_doc(&res, &p), runs).await?;
     }
-    let (j, ag) = time_it!({
+    let (j, ag) = timed(runs, || async {
         let all = db.difficulties(None).await?;
-        r::agencies(book, &names, &all, as_of)
-    });
-    let ag = ag.ok_or_else(|| anyhow::anyhow!("agencies"))?;
+        Ok(r::agencies(book, &names, &all, as_of))
+    })
+    .await?;
     let doc = r::agencies_doc(&ag, &p);
-    let (d, _) = time_it!(doc.to_docx()?);
-    let (x, _) = time_it!(doc.to_xlsx()?);
-    println!(
-        "| per-agency summary | {} | {} | {} | {} |",
-        ag.agencies.len(),
-        ms(j),
-        ms(j + d),
-        ms(j + x)
-    );
-    let (j, df) = time_it!(r::difficulties_as_of(db.difficulties(None).await?, as_of));
-    let df = df.ok_or_else(|| anyhow::anyhow!("difficulties"))?;
+    report_line("per-agency summary", ag.agencies.len(), j, &doc, runs).await?;
+    let (j, df) = timed(runs, || async {
+        Ok(r::difficulties_as_of(db.difficulties(None).await?, as_of))
+    })
+    .await?;
     let doc = r::difficulties_doc(&df, as_of, &p);
-    let (d, _) = time_it!(doc.to_docx()?);
-    let (x, _) = time_it!(doc.to_xlsx()?);
-    println!(
-        "| difficulties | {} | {} | {} | {} |",
-        df.len(),
-        ms(j),
-        ms(j + d),
-        ms(j + x)
-    );
-    let (j, ck) =
-        time_it!(r::commitments(db, book, as_of, Some(date!(2026 - 05 - 10)), &everything).await?);
-    let ck = ck.ok_or_else(|| anyhow::anyhow!("commitments"))?;
+    report_line("difficulties", df.len(), j, &doc, runs).await?;
+    let (j, ck) = timed(runs, || async {
+        r::commitments(db, book, as_of, Some(date!(2026 - 05 - 10)), &everything).await
+    })
+    .await?;
     let doc = r::commitments_doc(&ck, &p);
-    let (d, _) = time_it!(doc.to_docx()?);
-    let (x, _) = time_it!(doc.to_xlsx()?);
-    println!(
-        "| commitments | {} | {} | {} | {} |",
-        ck.items.len(),
-        ms(j),
-        ms(j + d),
-        ms(j + x)
-    );
-    let (j, sc) = time_it!(r::score(db, book, month, None).await?);
-    let sc = sc.ok_or_else(|| anyhow::anyhow!("score"))?;
+    report_line("commitments", ck.items.len(), j, &doc, runs).await?;
+    let (j, sc) = timed(runs, || async { r::score(db, book, month, None).await }).await?;
     let doc = r::score_doc(&sc, "Ban Chỉ đạo", as_of, &p);
-    let (d, _) = time_it!(doc.to_docx()?);
-    let (x, _) = time_it!(doc.to_xlsx()?);
-    println!(
-        "| monthly score and ranking (two months scored) | {} | {} | {} | {} |",
-        sc.rows.len(),
-        ms(j),
-        ms(j + d),
-        ms(j + x)
-    );
-    let (k, pack) = time_it!({
+    let label = "monthly score and ranking (two months scored)";
+    report_line(label, sc.rows.len(), j, &doc, runs).await?;
+    let (k, pack) = timed(runs, || async {
         let ids = db.tasks_of_meeting(meeting).await?;
         let results = r::results_of(db, book, notice, &ids, as_of, &everything).await?;
         let overdue = r::overdue(db, book, &names, as_of, None, &everything).await?;
-        r::meeting_pack(&m, None, &results, &overdue, "Ban Chỉ đạo", as_of, &p).to_docx()?
-    });
+        Ok(r::meeting_pack(&m, None, &results, &overdue, "Ban Chỉ đạo", as_of, &p).to_docx()?)
+    })
+    .await?;
     println!(
         "| pack for the next meeting (results + overdue) | {} KB | | {} | |",
-        pack.map(|b| b.len() / 1024).unwrap_or(0),
+        pack.len() / 1024,
         ms(k)
     );
+    Ok(())
+}
 
+/// The same reports as whole `tiendo` processes, the status book read from its saved snapshot.
+fn process_reports(
+    doc_key: &str,
+    notice: &str,
+    meeting: i64,
+    url: &str,
+    tmp: &std::path::Path,
+    runs: usize,
+) -> anyhow::Result<()> {
     let exe = std::env::current_exe()?;
     let tiendo = exe.with_file_name("tiendo");
     if !tiendo.exists() {
@@ -363,128 +388,45 @@ async fn reports(
     );
     println!("| command | median |");
     println!("|---|---|");
-    let cases: Vec<(&str, Vec<String>)> = vec![
+    let day = "--as-of 2026-05-20";
+    let cases: Vec<(&str, String)> = vec![
         (
             "report overdue --format docx",
-            vec![
-                "report".into(),
-                "overdue".into(),
-                "--as-of".into(),
-                "2026-05-20".into(),
-                "--format".into(),
-                "docx".into(),
-                "--output".into(),
-                "o.docx".into(),
-            ],
+            format!("report overdue {day} --format docx --output o.docx"),
         ),
         (
             "report overdue --format xlsx",
-            vec![
-                "report".into(),
-                "overdue".into(),
-                "--as-of".into(),
-                "2026-05-20".into(),
-                "--format".into(),
-                "xlsx".into(),
-                "--output".into(),
-                "o.xlsx".into(),
-            ],
+            format!("report overdue {day} --format xlsx --output o.xlsx"),
         ),
         (
             "report results --document 101/TB-VPCP --format docx",
-            vec![
-                "report".into(),
-                "results".into(),
-                "--document".into(),
-                notice.into(),
-                "--as-of".into(),
-                "2026-05-20".into(),
-                "--format".into(),
-                "docx".into(),
-                "--output".into(),
-                "r.docx".into(),
-            ],
+            format!("report results --document {notice} {day} --format docx --output r.docx"),
         ),
         (
             "report results --document (the whole 50,000-task plan) --format docx",
-            vec![
-                "report".into(),
-                "results".into(),
-                "--document".into(),
-                doc_key.into(),
-                "--as-of".into(),
-                "2026-05-20".into(),
-                "--format".into(),
-                "docx".into(),
-                "--output".into(),
-                "r.docx".into(),
-            ],
+            format!("report results --document {doc_key} {day} --format docx --output r.docx"),
         ),
         (
             "report agencies --format xlsx",
-            vec![
-                "report".into(),
-                "agencies".into(),
-                "--as-of".into(),
-                "2026-05-20".into(),
-                "--format".into(),
-                "xlsx".into(),
-                "--output".into(),
-                "a.xlsx".into(),
-            ],
+            format!("report agencies {day} --format xlsx --output a.xlsx"),
         ),
         (
             "report difficulties --format docx",
-            vec![
-                "report".into(),
-                "difficulties".into(),
-                "--as-of".into(),
-                "2026-05-20".into(),
-                "--format".into(),
-                "docx".into(),
-                "--output".into(),
-                "d.docx".into(),
-            ],
+            format!("report difficulties {day} --format docx --output d.docx"),
         ),
         (
             "report commitments --format xlsx",
-            vec![
-                "report".into(),
-                "commitments".into(),
-                "--as-of".into(),
-                "2026-05-20".into(),
-                "--answer-by".into(),
-                "2026-05-10".into(),
-                "--format".into(),
-                "xlsx".into(),
-                "--output".into(),
-                "c.xlsx".into(),
-            ],
+            format!(
+                "report commitments {day} --answer-by 2026-05-10 --format xlsx --output c.xlsx"
+            ),
         ),
         (
             "score --month 2026-05 --format docx",
-            vec![
-                "score".into(),
-                "--month".into(),
-                "2026-05".into(),
-                "--format".into(),
-                "docx".into(),
-                "--output".into(),
-                "s.docx".into(),
-            ],
+            "score --month 2026-05 --format docx --output s.docx".into(),
         ),
         (
             "meetings prepare (pack)",
-            vec![
-                "meetings".into(),
-                "prepare".into(),
-                "--meeting".into(),
-                meeting.to_string(),
-                "--as-of".into(),
-                "2026-05-20".into(),
-                "--output".into(),
-                "p.docx".into(),
-            ],
+            format!("meetings prepare --meeting {meeting} {day} --output p.docx"),
         ),
     ];
     // The first run saves the book's snapshot; every timed run reads it.
@@ -507,7 +449,7 @@ async fn reports(
                 .current_dir(tmp)
                 .arg("--database-url")
                 .arg(url)
-                .args(&args)
+                .args(args.split_whitespace())
                 .output()?;
             times.push(t.elapsed());
             anyhow::ensure!(

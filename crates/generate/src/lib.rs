@@ -87,110 +87,114 @@ fn written_deadline(rng: &mut StdRng) -> String {
     }
 }
 
-pub fn generate(reg: &Registry, tasks: usize, seed: u64, reports_per_assignment: f64) -> Generated {
-    let mut rng = StdRng::seed_from_u64(seed);
-    let on = day(2026, 1, 1);
-    let ministries: Vec<String> = reg
-        .agencies()
-        .iter()
-        .filter(|a| {
-            a.valid_on(on)
-                && matches!(
-                    a.kind,
-                    AgencyKind::Ministry | AgencyKind::MinistryLevel | AgencyKind::GovernmentAgency
-                )
-        })
-        .map(|a| a.code.clone())
-        .collect();
-    let provinces: Vec<String> = reg
-        .agencies()
-        .iter()
-        .filter(|a| a.valid_on(on) && a.kind.is_local())
-        .map(|a| a.code.clone())
-        .collect();
-    let corporations: Vec<String> = reg
-        .agencies()
-        .iter()
-        .filter(|a| a.kind == AgencyKind::Corporation)
-        .map(|a| a.code.clone())
-        .collect();
-    let groups = [
-        ("G_DIA_PHUONG", "Các địa phương"),
-        ("G_BO_NGANH_DP", "Các bộ, ngành, địa phương"),
-        ("G_BO_NGANH", "Các bộ, ngành"),
-    ];
-    let name_of = |code: &str| reg.agency(code).map(|a| a.name.clone()).unwrap_or_default();
-    let today = day(2026, 11, 20);
-    let start = day(2025, 1, 1);
-    let span = (today - start).whole_days();
+/// The day the generated data describes, and the first day of its plan.
+const TODAY: (i32, u8, u8) = (2026, 11, 20);
+const START: (i32, u8, u8) = (2025, 1, 1);
 
-    let mut g = Generated {
-        doc_key: format!("generated-seed-{seed}-{tasks}"),
-        title: format!("Dữ liệu sinh (seed {seed}, {tasks} nhiệm vụ)"),
-        tasks: Vec::with_capacity(tasks),
-        assignments: Vec::with_capacity(tasks * 11),
-        reports: Vec::with_capacity((tasks as f64 * 11.0 * reports_per_assignment) as usize),
-        changes: Vec::new(),
-        difficulties: Vec::new(),
-        commitments: Vec::new(),
+/// The agencies tasks are drawn from, by kind.
+struct Pools {
+    ministries: Vec<String>,
+    provinces: Vec<String>,
+    corporations: Vec<String>,
+}
+
+impl Pools {
+    fn of(reg: &Registry, on: Date) -> Pools {
+        let codes = |keep: &dyn Fn(&tiendo_domain::agency::AgencyRecord) -> bool| -> Vec<String> {
+            reg.agencies()
+                .iter()
+                .filter(|a| keep(a))
+                .map(|a| a.code.clone())
+                .collect()
+        };
+        Pools {
+            ministries: codes(&|a| {
+                a.valid_on(on)
+                    && matches!(
+                        a.kind,
+                        AgencyKind::Ministry
+                            | AgencyKind::MinistryLevel
+                            | AgencyKind::GovernmentAgency
+                    )
+            }),
+            provinces: codes(&|a| a.valid_on(on) && a.kind.is_local()),
+            corporations: codes(&|a| a.kind == AgencyKind::Corporation),
+        }
+    }
+}
+
+const GROUPS: [(&str, &str); 3] = [
+    ("G_DIA_PHUONG", "Các địa phương"),
+    ("G_BO_NGANH_DP", "Các bộ, ngành, địa phương"),
+    ("G_BO_NGANH", "Các bộ, ngành"),
+];
+
+/// A task's lead agencies (with the group they came through) and the lead as written.
+type Leads = (Vec<(String, Option<String>)>, String);
+
+struct Generator<'a> {
+    reg: &'a Registry,
+    rng: StdRng,
+    pools: Pools,
+    on: Date,
+    today: Date,
+    start: Date,
+    reports_per_assignment: f64,
+    g: Generated,
+}
+
+pub fn generate(reg: &Registry, tasks: usize, seed: u64, reports_per_assignment: f64) -> Generated {
+    let on = day(2026, 1, 1);
+    let mut generator = Generator {
+        reg,
+        rng: StdRng::seed_from_u64(seed),
+        pools: Pools::of(reg, on),
+        on,
+        today: day(TODAY.0, TODAY.1, TODAY.2),
+        start: day(START.0, START.1, START.2),
+        reports_per_assignment,
+        g: Generated {
+            doc_key: format!("generated-seed-{seed}-{tasks}"),
+            title: format!("Dữ liệu sinh (seed {seed}, {tasks} nhiệm vụ)"),
+            tasks: Vec::with_capacity(tasks),
+            assignments: Vec::with_capacity(tasks * 11),
+            reports: Vec::with_capacity((tasks as f64 * 11.0 * reports_per_assignment) as usize),
+            changes: Vec::new(),
+            difficulties: Vec::new(),
+            commitments: Vec::new(),
+        },
     };
     for i in 0..tasks {
+        generator.task(i, tasks);
+    }
+    generator.g
+}
+
+impl Generator<'_> {
+    fn name_of(&self, code: &str) -> String {
+        self.reg
+            .agency(code)
+            .map(|a| a.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// Task `i` of `tasks`, its assignments and what happened to them.
+    fn task(&mut self, i: usize, tasks: usize) {
         let section = SECTIONS[(i * SECTIONS.len()) / tasks.max(1)];
         let name = format!(
             "{} {} {} (số {})",
-            pick(&mut rng, VERBS),
-            pick(&mut rng, OBJECTS),
-            pick(&mut rng, TOPICS),
+            pick(&mut self.rng, VERBS),
+            pick(&mut self.rng, OBJECTS),
+            pick(&mut self.rng, TOPICS),
             i + 1
         );
-        let written = written_deadline(&mut rng);
+        let written = written_deadline(&mut self.rng);
         let deadline = parse_deadline(&written, DeadlineContext::default());
-        let assigned_on = start + Duration::days(rng.random_range(0..span.max(1) / 2));
-
-        let mut leads: Vec<(String, Option<String>)> = Vec::new();
-        let lead_raw;
-        match rng.random_range(0..100) {
-            0..70 => {
-                let code = match rng.random_range(0..10) {
-                    0..6 => pick(&mut rng, &ministries).clone(),
-                    6..9 => pick(&mut rng, &provinces).clone(),
-                    _ => pick(&mut rng, &corporations).clone(),
-                };
-                lead_raw = name_of(&code);
-                leads.push((code, None));
-            }
-            70..78 => {
-                let a = pick(&mut rng, &ministries).clone();
-                let mut b = pick(&mut rng, &ministries).clone();
-                if b == a {
-                    b = ministries[(ministries.iter().position(|x| *x == a).unwrap_or(0) + 1)
-                        % ministries.len()]
-                    .clone();
-                }
-                lead_raw = format!("{}, {}", name_of(&a), name_of(&b));
-                leads.push((a, None));
-                leads.push((b, None));
-            }
-            r => {
-                let (code, label) = match r {
-                    78..88 => groups[0],
-                    88..93 => groups[1],
-                    _ => groups[2],
-                };
-                lead_raw = label.to_string();
-                for m in reg.members(code, on) {
-                    leads.push((m.code.clone(), Some(code.to_string())));
-                }
-            }
-        }
-        let mut coordinators: Vec<String> = Vec::new();
-        for _ in 0..rng.random_range(0..=3) {
-            let c = pick(&mut rng, &ministries).clone();
-            if !leads.iter().any(|l| l.0 == c) && !coordinators.contains(&c) {
-                coordinators.push(c);
-            }
-        }
-        g.tasks.push(GenTask {
+        let span = (self.today - self.start).whole_days();
+        let assigned_on = self.start + Duration::days(self.rng.random_range(0..span.max(1) / 2));
+        let (leads, lead_raw) = self.leads();
+        let coordinators = self.coordinators(&leads);
+        self.g.tasks.push(GenTask {
             number: (i + 1).to_string(),
             name,
             headings: vec![section.to_string()],
@@ -199,47 +203,14 @@ pub fn generate(reg: &Registry, tasks: usize, seed: u64, reports_per_assignment:
             due: deadline.due,
             lead_raw,
             // One task in ten comes from one of fifty meeting conclusion notices.
-            notice: rng
+            notice: self
+                .rng
                 .random_bool(0.1)
-                .then(|| format!("{}/TB-VPCP", 101 + rng.random_range(0..50))),
+                .then(|| format!("{}/TB-VPCP", 101 + self.rng.random_range(0..50))),
         });
-        // Some deadlines are extended: approved shortly before (or after) the original date.
-        let mut effective_due = deadline.due;
-        if let Some(due) = deadline.due
-            && rng.random_bool(0.05)
-        {
-            let effective_on = due + Duration::days(rng.random_range(-20..10));
-            let new_due = due + Duration::days(rng.random_range(30..120));
-            g.changes.push(GenChange {
-                task: i,
-                effective_on,
-                kind: DeadlineKind::Date,
-                due: Some(new_due),
-                raw: tiendo_domain::deadline::vn(new_due),
-            });
-            effective_due = Some(new_due);
-        }
-        // A few tasks meet a difficulty, raised by a lead agency and answered (or not) later.
-        if rng.random_bool(0.03)
-            && let Some((raiser, _)) = leads.first()
-        {
-            let raised_on = assigned_on + Duration::days(rng.random_range(5..120));
-            let answer_due = raised_on + Duration::days(15);
-            let answered_on = (raised_on + Duration::days(rng.random_range(1..30)))
-                .min(today)
-                .max(raised_on);
-            g.difficulties.push(GenDifficulty {
-                task: i,
-                raiser: raiser.clone(),
-                handler: rng
-                    .random_bool(0.7)
-                    .then(|| pick(&mut rng, &ministries).clone()),
-                text: format!("Vướng mắc {} (nhiệm vụ {})", pick(&mut rng, TOPICS), i + 1),
-                raised_on,
-                answer_due,
-                answered_on: (rng.random_bool(0.75) && answered_on < today).then_some(answered_on),
-            });
-        }
+        let effective_due = self.maybe_extend(i, deadline.due);
+        let raiser = leads.first().map(|l| l.0.clone());
+        self.maybe_difficulty(i, raiser, assigned_on);
         let roles = leads
             .into_iter()
             .map(|(c, via)| (c, Role::Lead, via))
@@ -249,65 +220,175 @@ pub fn generate(reg: &Registry, tasks: usize, seed: u64, reports_per_assignment:
                     .map(|c| (c, Role::Coordinator, None)),
             );
         for (code, role, via) in roles {
-            let a = g.assignments.len();
-            g.assignments.push(GenAssignment {
+            let a = self.g.assignments.len();
+            self.g.assignments.push(GenAssignment {
                 task: i,
                 agency_code: code,
                 role,
                 via_group: via,
             });
-            // Reports: progress along the way, and for most a completion around the due date.
-            let n = reports_per_assignment.floor() as usize
-                + usize::from(rng.random_bool(reports_per_assignment.fract().clamp(0.0, 1.0)));
-            if n == 0 {
-                continue;
+            self.reports(a, role, assigned_on, effective_due);
+        }
+    }
+
+    /// One agency (most tasks), two ministries, or a group's members.
+    fn leads(&mut self) -> Leads {
+        let mut leads: Vec<(String, Option<String>)> = Vec::new();
+        let lead_raw;
+        match self.rng.random_range(0..100) {
+            0..70 => {
+                let code = match self.rng.random_range(0..10) {
+                    0..6 => pick(&mut self.rng, &self.pools.ministries).clone(),
+                    6..9 => pick(&mut self.rng, &self.pools.provinces).clone(),
+                    _ => pick(&mut self.rng, &self.pools.corporations).clone(),
+                };
+                lead_raw = self.name_of(&code);
+                leads.push((code, None));
             }
-            let completes = rng.random_bool(0.6);
-            // Some late lead agencies commit to a new completion date.
-            if role == Role::Lead
-                && let Some(due) = effective_due
-                && rng.random_bool(0.04)
-            {
-                let made_on = due + Duration::days(rng.random_range(5..40));
-                if made_on < today {
-                    g.commitments.push(GenCommitment {
-                        assignment: a,
-                        committed_on: made_on + Duration::days(rng.random_range(15..75)),
-                        made_on,
-                        roadmap: "Hoàn thiện hồ sơ, trình cấp có thẩm quyền (dữ liệu sinh)".into(),
-                    });
+            70..78 => {
+                let ministries = &self.pools.ministries;
+                let a = pick(&mut self.rng, ministries).clone();
+                let mut b = pick(&mut self.rng, ministries).clone();
+                if b == a {
+                    b = ministries[(ministries.iter().position(|x| *x == a).unwrap_or(0) + 1)
+                        % ministries.len()]
+                    .clone();
+                }
+                lead_raw = format!("{}, {}", self.name_of(&a), self.name_of(&b));
+                leads.push((a, None));
+                leads.push((b, None));
+            }
+            r => {
+                let (code, label) = match r {
+                    78..88 => GROUPS[0],
+                    88..93 => GROUPS[1],
+                    _ => GROUPS[2],
+                };
+                lead_raw = label.to_string();
+                for m in self.reg.members(code, self.on) {
+                    leads.push((m.code.clone(), Some(code.to_string())));
                 }
             }
-            let finish = match effective_due {
-                Some(d) => d + Duration::days(rng.random_range(-60..45)),
-                None => assigned_on + Duration::days(rng.random_range(30..400)),
-            };
-            let last = if finish < assigned_on {
-                assigned_on + Duration::days(1)
-            } else {
-                finish
-            };
-            let window = (last - assigned_on).whole_days().max(n as i64);
-            for k in 0..n {
-                let on_day = assigned_on + Duration::days(window * (k as i64 + 1) / n as i64);
-                let is_last = k + 1 == n;
-                let status = if is_last && completes {
-                    ReportedStatus::Done
-                } else if rng.random_bool(0.1) {
-                    ReportedStatus::NotDone
-                } else {
-                    ReportedStatus::InProgress
-                };
-                g.reports.push(GenReport {
+        }
+        (leads, lead_raw)
+    }
+
+    /// Up to three coordinating ministries, none of them a lead.
+    fn coordinators(&mut self, leads: &[(String, Option<String>)]) -> Vec<String> {
+        let mut coordinators: Vec<String> = Vec::new();
+        for _ in 0..self.rng.random_range(0..=3) {
+            let c = pick(&mut self.rng, &self.pools.ministries).clone();
+            if !leads.iter().any(|l| l.0 == c) && !coordinators.contains(&c) {
+                coordinators.push(c);
+            }
+        }
+        coordinators
+    }
+
+    /// Some deadlines are extended: approved shortly before (or after) the original date.
+    /// Returns the deadline in force in the end.
+    fn maybe_extend(&mut self, task: usize, due: Option<Date>) -> Option<Date> {
+        let due = due?;
+        if !self.rng.random_bool(0.05) {
+            return Some(due);
+        }
+        let effective_on = due + Duration::days(self.rng.random_range(-20..10));
+        let new_due = due + Duration::days(self.rng.random_range(30..120));
+        self.g.changes.push(GenChange {
+            task,
+            effective_on,
+            kind: DeadlineKind::Date,
+            due: Some(new_due),
+            raw: tiendo_domain::deadline::vn(new_due),
+        });
+        Some(new_due)
+    }
+
+    /// A few tasks meet a difficulty, raised by a lead agency and answered (or not) later.
+    fn maybe_difficulty(&mut self, task: usize, raiser: Option<String>, assigned_on: Date) {
+        let hit = self.rng.random_bool(0.03);
+        let Some(raiser) = raiser.filter(|_| hit) else {
+            return;
+        };
+        let today = self.today;
+        let raised_on = assigned_on + Duration::days(self.rng.random_range(5..120));
+        let answer_due = raised_on + Duration::days(15);
+        let answered_on = (raised_on + Duration::days(self.rng.random_range(1..30)))
+            .min(today)
+            .max(raised_on);
+        let handler = self
+            .rng
+            .random_bool(0.7)
+            .then(|| pick(&mut self.rng, &self.pools.ministries).clone());
+        let text = format!(
+            "Vướng mắc {} (nhiệm vụ {})",
+            pick(&mut self.rng, TOPICS),
+            task + 1
+        );
+        let answered = self.rng.random_bool(0.75) && answered_on < today;
+        self.g.difficulties.push(GenDifficulty {
+            task,
+            raiser,
+            handler,
+            text,
+            raised_on,
+            answer_due,
+            answered_on: answered.then_some(answered_on),
+        });
+    }
+
+    /// Reports on assignment `a`: progress along the way, and for most a completion around the
+    /// due date; some late lead agencies commit to a new completion date.
+    fn reports(&mut self, a: usize, role: Role, assigned_on: Date, effective_due: Option<Date>) {
+        let per = self.reports_per_assignment;
+        let n =
+            per.floor() as usize + usize::from(self.rng.random_bool(per.fract().clamp(0.0, 1.0)));
+        if n == 0 {
+            return;
+        }
+        let completes = self.rng.random_bool(0.6);
+        if role == Role::Lead
+            && let Some(due) = effective_due
+            && self.rng.random_bool(0.04)
+        {
+            let made_on = due + Duration::days(self.rng.random_range(5..40));
+            if made_on < self.today {
+                self.g.commitments.push(GenCommitment {
                     assignment: a,
-                    on: on_day,
-                    status,
-                    text: format!("Báo cáo tiến độ lần {}", k + 1),
+                    committed_on: made_on + Duration::days(self.rng.random_range(15..75)),
+                    made_on,
+                    roadmap: "Hoàn thiện hồ sơ, trình cấp có thẩm quyền (dữ liệu sinh)".into(),
                 });
             }
         }
+        let finish = match effective_due {
+            Some(d) => d + Duration::days(self.rng.random_range(-60..45)),
+            None => assigned_on + Duration::days(self.rng.random_range(30..400)),
+        };
+        let last = if finish < assigned_on {
+            assigned_on + Duration::days(1)
+        } else {
+            finish
+        };
+        let window = (last - assigned_on).whole_days().max(n as i64);
+        for k in 0..n {
+            let on_day = assigned_on + Duration::days(window * (k as i64 + 1) / n as i64);
+            let is_last = k + 1 == n;
+            let status = if is_last && completes {
+                ReportedStatus::Done
+            } else if self.rng.random_bool(0.1) {
+                ReportedStatus::NotDone
+            } else {
+                ReportedStatus::InProgress
+            };
+            self.g.reports.push(GenReport {
+                assignment: a,
+                on: on_day,
+                status,
+                text: format!("Báo cáo tiến độ lần {}", k + 1),
+            });
+        }
     }
-    g
 }
 
 /// The coordinating agencies of each generated task, by their official names.

@@ -4,7 +4,7 @@
 use std::io::{Cursor, Read};
 
 use quick_xml::Reader;
-use quick_xml::events::Event;
+use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use crate::blocks::{Block, Cell};
 use crate::error::ImportError;
@@ -81,154 +81,172 @@ struct TableState {
     vmerge_continue: bool,
 }
 
+/// What reading `word/document.xml` has gathered so far: the blocks done, the tables open
+/// (nested ones on top), the paragraph being read.
+#[derive(Default)]
+struct DocumentReader {
+    blocks: Vec<Block>,
+    tables: Vec<TableState>,
+    para: String,
+    in_text: bool,
+    /// Inside tracked deletions (`w:del`), whose text is not part of the document.
+    in_deleted: usize,
+    table_count: usize,
+}
+
+impl DocumentReader {
+    fn reading_text(&self) -> bool {
+        self.in_text && self.in_deleted == 0
+    }
+
+    fn start(&mut self, e: &BytesStart<'_>) {
+        let table = self.tables.last_mut();
+        match (e.local_name().into_inner(), table) {
+            ("tbl", _) => self.tables.push(TableState::default()),
+            ("tr", Some(t)) => {
+                t.row.clear();
+                t.row_vmerge.clear();
+            }
+            ("tc", Some(t)) => {
+                t.cell_paragraphs.clear();
+                t.span = 1;
+                t.vmerge_continue = false;
+            }
+            ("p", _) => self.para.clear(),
+            ("t", _) => self.in_text = true,
+            ("del", _) => self.in_deleted += 1,
+            ("vMerge", Some(t)) => t.vmerge_continue = !has_val(e, "restart"),
+            _ => {}
+        }
+    }
+
+    fn empty(&mut self, e: &BytesStart<'_>) {
+        let kept = self.in_deleted == 0;
+        let table = self.tables.last_mut();
+        match (e.local_name().into_inner(), table) {
+            ("gridSpan", Some(t)) => {
+                t.span = attr_val(e)
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(1)
+                    .clamp(1, 64);
+            }
+            ("vMerge", Some(t)) => t.vmerge_continue = !has_val(e, "restart"),
+            ("tab", _) if kept => self.para.push(' '),
+            ("br" | "cr", _) if kept => self.para.push('\n'),
+            // An empty paragraph of a cell.
+            ("p", Some(t)) => t.cell_paragraphs.push(String::new()),
+            _ => {}
+        }
+    }
+
+    /// `&amp;`, `&#233;`: the character it stands for; an unknown entity is kept as written.
+    fn entity(&mut self, r: &BytesRef<'_>) {
+        if let Ok(Some(c)) = r.resolve_char_ref() {
+            self.para.push(c);
+            return;
+        }
+        let name = r.xml10_content();
+        match quick_xml::escape::resolve_predefined_entity(&name) {
+            Some(v) => self.para.push_str(v),
+            None => {
+                self.para.push('&');
+                self.para.push_str(&name);
+                self.para.push(';');
+            }
+        }
+    }
+
+    fn end(&mut self, name: &str) {
+        match name {
+            "t" => self.in_text = false,
+            "del" => self.in_deleted = self.in_deleted.saturating_sub(1),
+            "p" => self.end_paragraph(),
+            "tc" => {
+                if let Some(t) = self.tables.last_mut() {
+                    let text = tiendo_domain::text::join_paragraphs(
+                        t.cell_paragraphs.iter().map(String::as_str),
+                    );
+                    t.row.push(Cell { text, span: t.span });
+                    t.row_vmerge.push(t.vmerge_continue);
+                }
+            }
+            "tr" => {
+                if let Some(t) = self.tables.last_mut() {
+                    let mut row = std::mem::take(&mut t.row);
+                    let vm = std::mem::take(&mut t.row_vmerge);
+                    fill_vertical_merges(&mut row, &vm, t.rows.last());
+                    t.rows.push(row);
+                }
+            }
+            "tbl" => self.end_table(),
+            _ => {}
+        }
+    }
+
+    /// A paragraph goes into the cell being read, or becomes a block of its own.
+    fn end_paragraph(&mut self) {
+        let text = std::mem::take(&mut self.para);
+        match self.tables.last_mut() {
+            Some(t) => t.cell_paragraphs.push(text),
+            None => {
+                let cleaned = tiendo_domain::text::clean_cell(&text);
+                if !cleaned.is_empty() {
+                    self.blocks.push(Block::Paragraph(cleaned));
+                }
+            }
+        }
+    }
+
+    /// A table becomes a block; a nested one's text goes into the enclosing cell.
+    fn end_table(&mut self) {
+        let Some(done) = self.tables.pop() else {
+            return;
+        };
+        match self.tables.last_mut() {
+            Some(outer) => {
+                for r in done.rows {
+                    let line: Vec<String> = r
+                        .into_iter()
+                        .map(|c| c.text)
+                        .filter(|t| !t.is_empty())
+                        .collect();
+                    if !line.is_empty() {
+                        outer.cell_paragraphs.push(line.join(" | "));
+                    }
+                }
+            }
+            None => {
+                self.table_count += 1;
+                self.blocks.push(Block::Table {
+                    origin: format!("bảng {}", self.table_count),
+                    rows: done.rows,
+                });
+            }
+        }
+    }
+}
+
 /// Parses `word/document.xml` into blocks.
 pub fn parse_document_xml(xml: &[u8]) -> Result<Vec<Block>, ImportError> {
     let mut reader = Reader::from_reader(xml);
     let mut buf = Vec::new();
-    let mut blocks = Vec::new();
-    let mut tables: Vec<TableState> = Vec::new();
-    let mut para = String::new();
-    let mut in_text = false;
-    let mut in_deleted = 0usize;
-    let mut table_count = 0usize;
+    let mut doc = DocumentReader::default();
     loop {
         let ev = reader
             .read_event_into(&mut buf)
             .map_err(|e| ImportError::Corrupt(format!("XML của tài liệu hỏng ({e})")))?;
         match ev {
             Event::Eof => break,
-            Event::Start(e) => match e.local_name().into_inner() {
-                "tbl" => tables.push(TableState::default()),
-                "tr" => {
-                    if let Some(t) = tables.last_mut() {
-                        t.row.clear();
-                        t.row_vmerge.clear();
-                    }
-                }
-                "tc" => {
-                    if let Some(t) = tables.last_mut() {
-                        t.cell_paragraphs.clear();
-                        t.span = 1;
-                        t.vmerge_continue = false;
-                    }
-                }
-                "p" => para.clear(),
-                "t" => in_text = true,
-                "del" => in_deleted += 1,
-                "vMerge" => {
-                    if let Some(t) = tables.last_mut() {
-                        t.vmerge_continue = !has_val(&e, "restart");
-                    }
-                }
-                _ => {}
-            },
-            Event::Empty(e) => match e.local_name().into_inner() {
-                "gridSpan" => {
-                    if let Some(t) = tables.last_mut() {
-                        t.span = attr_val(&e)
-                            .and_then(|v| v.parse().ok())
-                            .unwrap_or(1)
-                            .clamp(1, 64);
-                    }
-                }
-                "vMerge" => {
-                    if let Some(t) = tables.last_mut() {
-                        t.vmerge_continue = !has_val(&e, "restart");
-                    }
-                }
-                "tab" if in_deleted == 0 => para.push(' '),
-                "br" | "cr" if in_deleted == 0 => para.push('\n'),
-                "p" => {
-                    // an empty paragraph
-                    if let Some(t) = tables.last_mut() {
-                        t.cell_paragraphs.push(String::new());
-                    }
-                }
-                _ => {}
-            },
-            Event::Text(t) if in_text && in_deleted == 0 => {
-                para.push_str(&t.xml10_content());
-            }
-            Event::GeneralRef(r) if in_text && in_deleted == 0 => {
-                if let Ok(Some(c)) = r.resolve_char_ref() {
-                    para.push(c);
-                } else {
-                    let name = r.xml10_content();
-                    match quick_xml::escape::resolve_predefined_entity(&name) {
-                        Some(v) => para.push_str(v),
-                        None => {
-                            para.push('&');
-                            para.push_str(&name);
-                            para.push(';');
-                        }
-                    }
-                }
-            }
-            Event::End(e) => match e.local_name().into_inner() {
-                "t" => in_text = false,
-                "del" => in_deleted = in_deleted.saturating_sub(1),
-                "p" => {
-                    let text = std::mem::take(&mut para);
-                    match tables.last_mut() {
-                        Some(t) => t.cell_paragraphs.push(text),
-                        None => {
-                            let cleaned = tiendo_domain::text::clean_cell(&text);
-                            if !cleaned.is_empty() {
-                                blocks.push(Block::Paragraph(cleaned));
-                            }
-                        }
-                    }
-                }
-                "tc" => {
-                    if let Some(t) = tables.last_mut() {
-                        let text = tiendo_domain::text::join_paragraphs(
-                            t.cell_paragraphs.iter().map(String::as_str),
-                        );
-                        t.row.push(Cell { text, span: t.span });
-                        t.row_vmerge.push(t.vmerge_continue);
-                    }
-                }
-                "tr" => {
-                    if let Some(t) = tables.last_mut() {
-                        let mut row = std::mem::take(&mut t.row);
-                        let vm = std::mem::take(&mut t.row_vmerge);
-                        fill_vertical_merges(&mut row, &vm, t.rows.last());
-                        t.rows.push(row);
-                    }
-                }
-                "tbl" => {
-                    if let Some(done) = tables.pop() {
-                        match tables.last_mut() {
-                            // A nested table: its text goes into the enclosing cell.
-                            Some(outer) => {
-                                for r in done.rows {
-                                    let line: Vec<String> = r
-                                        .into_iter()
-                                        .map(|c| c.text)
-                                        .filter(|t| !t.is_empty())
-                                        .collect();
-                                    if !line.is_empty() {
-                                        outer.cell_paragraphs.push(line.join(" | "));
-                                    }
-                                }
-                            }
-                            None => {
-                                table_count += 1;
-                                blocks.push(Block::Table {
-                                    origin: format!("bảng {table_count}"),
-                                    rows: done.rows,
-                                });
-                            }
-                        }
-                    }
-                }
-                _ => {}
-            },
+            Event::Start(e) => doc.start(&e),
+            Event::Empty(e) => doc.empty(&e),
+            Event::Text(t) if doc.reading_text() => doc.para.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) if doc.reading_text() => doc.entity(&r),
+            Event::End(e) => doc.end(e.local_name().into_inner()),
             _ => {}
         }
         buf.clear();
     }
-    Ok(blocks)
+    Ok(doc.blocks)
 }
 
 /// A cell continuing a vertical merge takes the text of the cell above in the same grid column.

@@ -316,7 +316,6 @@ impl OfficialDoc {
     }
 
     pub fn to_xlsx(&self) -> Result<Vec<u8>, ImportError> {
-        let xerr = |e: rust_xlsxwriter::XlsxError| ImportError::Io(e.to_string());
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet();
         let name: String = self
@@ -327,123 +326,53 @@ impl OfficialDoc {
             .collect();
         ws.set_name(if name.is_empty() { "Báo cáo" } else { &name })
             .map_err(xerr)?;
-        let base = Format::new()
-            .set_font_name("Times New Roman")
-            .set_font_size(12)
-            .set_text_wrap()
-            .set_align(FormatAlign::Top);
-        let title = base
-            .clone()
-            .set_bold()
-            .set_font_size(14)
-            .set_align(FormatAlign::Center);
-        let sub = base.clone().set_italic().set_align(FormatAlign::Center);
-        let header = base
-            .clone()
-            .set_bold()
-            .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter)
-            .set_border(FormatBorder::Thin)
-            .set_background_color(Color::RGB(0xE7E6E6));
-        let cell = base.clone().set_border(FormatBorder::Thin);
-        let centered = cell.clone().set_align(FormatAlign::Center);
-        let date = centered.clone().set_num_format("dd/mm/yyyy");
-        let heading = cell.clone().set_bold();
+        let f = SheetFormats::new();
         let last_col = self.columns.len().saturating_sub(1) as u16;
         let mut row: u32 = 0;
         for (i, line) in std::iter::once(&self.title)
             .chain(self.subtitle.iter())
             .enumerate()
         {
-            let f = if i == 0 { &title } else { &sub };
-            if last_col > 0 {
-                ws.merge_range(row, 0, row, last_col, line, f)
-                    .map_err(xerr)?;
-            } else {
-                ws.write_with_format(row, 0, line.as_str(), f)
-                    .map_err(xerr)?;
-            }
+            full_row(
+                ws,
+                row,
+                last_col,
+                line,
+                if i == 0 { &f.title } else { &f.sub },
+            )?;
             row += 1;
         }
         row += 1;
         let header_row = row;
-        let total: u32 = self
-            .columns
-            .iter()
-            .map(|c| c.width.max(1))
-            .sum::<u32>()
-            .max(1);
-        let widths: Vec<f64> = self
-            .columns
-            .iter()
-            .map(|c| (f64::from(c.width.max(1)) / f64::from(total) * 160.0).clamp(6.0, 70.0))
-            .collect();
-        // Wrapped text needs its row height set: not every spreadsheet program fits it on open.
-        let height = |texts: &[String]| -> f64 {
-            let lines = texts
-                .iter()
-                .zip(&widths)
-                .map(|(t, w)| {
-                    t.split('\n')
-                        .map(|l| (l.chars().count() as f64 / (w * 1.05)).ceil().max(1.0))
-                        .sum::<f64>()
-                })
-                .fold(1.0, f64::max);
-            (lines * 15.6 + 3.0).min(409.0)
-        };
+        let widths = self.xlsx_widths();
         for (i, c) in self.columns.iter().enumerate() {
-            ws.write_with_format(row, i as u16, c.header.as_str(), &header)
+            ws.write_with_format(row, i as u16, c.header.as_str(), &f.header)
                 .map_err(xerr)?;
             ws.set_column_width(i as u16, widths[i]).map_err(xerr)?;
         }
         let headers: Vec<String> = self.columns.iter().map(|c| c.header.clone()).collect();
-        ws.set_row_height(row, height(&headers)).map_err(xerr)?;
+        ws.set_row_height(row, row_height(&headers, &widths))
+            .map_err(xerr)?;
         row += 1;
         for r in &self.rows {
             match r {
-                TableRow::Heading(h) => {
-                    if last_col > 0 {
-                        ws.merge_range(row, 0, row, last_col, h, &heading)
-                            .map_err(xerr)?;
-                    } else {
-                        ws.write_with_format(row, 0, h.as_str(), &heading)
-                            .map_err(xerr)?;
-                    }
-                }
+                TableRow::Heading(h) => full_row(ws, row, last_col, h, &f.heading)?,
                 TableRow::Cells(cells) => {
-                    let texts: Vec<String> = (0..self.columns.len())
-                        .map(|i| value_text(cells.get(i).unwrap_or(&Value::Empty)))
+                    let values: Vec<&Value> = (0..self.columns.len())
+                        .map(|i| cells.get(i).unwrap_or(&Value::Empty))
                         .collect();
-                    ws.set_row_height(row, height(&texts)).map_err(xerr)?;
-                    for i in 0..self.columns.len() {
-                        let col = i as u16;
-                        match cells.get(i).unwrap_or(&Value::Empty) {
-                            Value::Text(s) => ws
-                                .write_with_format(row, col, s.as_str(), &cell)
-                                .map(|_| ()),
-                            Value::Number(n) => ws
-                                .write_with_format(row, col, *n as f64, &centered)
-                                .map(|_| ()),
-                            Value::Date(d) => {
-                                let x = ExcelDateTime::from_ymd(
-                                    d.year() as u16,
-                                    u8::from(d.month()),
-                                    d.day(),
-                                )
-                                .map_err(xerr)?;
-                                ws.write_datetime_with_format(row, col, &x, &date)
-                                    .map(|_| ())
-                            }
-                            Value::Empty => ws.write_blank(row, col, &cell).map(|_| ()),
-                        }
+                    let texts: Vec<String> = values.iter().map(|v| value_text(v)).collect();
+                    ws.set_row_height(row, row_height(&texts, &widths))
                         .map_err(xerr)?;
+                    for (i, v) in values.into_iter().enumerate() {
+                        write_value(ws, row, i as u16, v, &f)?;
                     }
                 }
             }
             row += 1;
         }
         for n in &self.notes {
-            ws.write_with_format(row + 1, 0, n.as_str(), &base.clone().set_italic())
+            ws.write_with_format(row + 1, 0, n.as_str(), &f.base.clone().set_italic())
                 .map_err(xerr)?;
             row += 1;
         }
@@ -466,6 +395,125 @@ impl OfficialDoc {
         ws.set_print_fit_to_pages(1, 0);
         wb.save_to_buffer().map_err(xerr)
     }
+
+    /// Column widths in characters, in proportion to the columns' shares of the page.
+    fn xlsx_widths(&self) -> Vec<f64> {
+        let total: u32 = self
+            .columns
+            .iter()
+            .map(|c| c.width.max(1))
+            .sum::<u32>()
+            .max(1);
+        self.columns
+            .iter()
+            .map(|c| (f64::from(c.width.max(1)) / f64::from(total) * 160.0).clamp(6.0, 70.0))
+            .collect()
+    }
+}
+
+fn xerr(e: rust_xlsxwriter::XlsxError) -> ImportError {
+    ImportError::Io(e.to_string())
+}
+
+/// The cell formats of an official spreadsheet: Times New Roman, wrapped, thin borders.
+struct SheetFormats {
+    base: Format,
+    title: Format,
+    sub: Format,
+    header: Format,
+    cell: Format,
+    centered: Format,
+    date: Format,
+    heading: Format,
+}
+
+impl SheetFormats {
+    fn new() -> Self {
+        let base = Format::new()
+            .set_font_name("Times New Roman")
+            .set_font_size(12)
+            .set_text_wrap()
+            .set_align(FormatAlign::Top);
+        let cell = base.clone().set_border(FormatBorder::Thin);
+        let centered = cell.clone().set_align(FormatAlign::Center);
+        SheetFormats {
+            title: base
+                .clone()
+                .set_bold()
+                .set_font_size(14)
+                .set_align(FormatAlign::Center),
+            sub: base.clone().set_italic().set_align(FormatAlign::Center),
+            header: base
+                .clone()
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_border(FormatBorder::Thin)
+                .set_background_color(Color::RGB(0xE7E6E6)),
+            date: centered.clone().set_num_format("dd/mm/yyyy"),
+            heading: cell.clone().set_bold(),
+            base,
+            cell,
+            centered,
+        }
+    }
+}
+
+/// A line across every column (a title, a group heading).
+fn full_row(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    last_col: u16,
+    text: &str,
+    format: &Format,
+) -> Result<(), ImportError> {
+    if last_col > 0 {
+        ws.merge_range(row, 0, row, last_col, text, format)
+            .map_err(xerr)?;
+    } else {
+        ws.write_with_format(row, 0, text, format).map_err(xerr)?;
+    }
+    Ok(())
+}
+
+/// Wrapped text needs its row height set: not every spreadsheet program fits it on open.
+fn row_height(texts: &[String], widths: &[f64]) -> f64 {
+    let lines = texts
+        .iter()
+        .zip(widths)
+        .map(|(t, w)| {
+            t.split('\n')
+                .map(|l| (l.chars().count() as f64 / (w * 1.05)).ceil().max(1.0))
+                .sum::<f64>()
+        })
+        .fold(1.0, f64::max);
+    (lines * 15.6 + 3.0).min(409.0)
+}
+
+/// One cell: text as text, numbers centred, dates as spreadsheet dates.
+fn write_value(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    col: u16,
+    v: &Value,
+    f: &SheetFormats,
+) -> Result<(), ImportError> {
+    match v {
+        Value::Text(s) => ws
+            .write_with_format(row, col, s.as_str(), &f.cell)
+            .map(|_| ()),
+        Value::Number(n) => ws
+            .write_with_format(row, col, *n as f64, &f.centered)
+            .map(|_| ()),
+        Value::Date(d) => {
+            let x = ExcelDateTime::from_ymd(d.year() as u16, u8::from(d.month()), d.day())
+                .map_err(xerr)?;
+            ws.write_datetime_with_format(row, col, &x, &f.date)
+                .map(|_| ())
+        }
+        Value::Empty => ws.write_blank(row, col, &f.cell).map(|_| ()),
+    }
+    .map_err(xerr)
 }
 
 #[cfg(test)]

@@ -303,18 +303,43 @@ impl State<'_> {
         {
             return;
         }
-        let cell = |c: Column| {
-            map.index(c)
-                .and_then(|i| row.get(i))
-                .map(|s| s.trim())
-                .unwrap_or("")
-        };
-        let number = cell(Column::Number).to_string();
+        if self.heading_row(row, merged, &non_empty, &map) {
+            self.after_header = false;
+            return;
+        }
+        let number = cell_of(row, &map, Column::Number).to_string();
+        if number.is_empty() && self.after_header && !self.tasks.is_empty() {
+            // A row split by a page break: its cells continue the previous task's cells.
+            self.append_to_last(row, &map);
+            self.after_header = false;
+            return;
+        }
+        self.after_header = false;
+        if number.is_empty() && self.unnumbered_row(row, &non_empty, &map, source) {
+            return;
+        }
+        let (cells, extra) = task_cells(row, &map);
+        self.tasks.push(RawTask {
+            number: normalise_number(&number),
+            cells,
+            extra,
+            headings: self.headings.clone(),
+            source: source.to_string(),
+        });
+    }
+
+    /// Heading rows: merged across the table, the same text in every non-empty cell, a lone
+    /// text in a heading form, or a Roman/letter/"Nhóm" number with only the name cell filled.
+    /// Pushes the heading and says whether the row was one.
+    fn heading_row(
+        &mut self,
+        row: &[String],
+        merged: bool,
+        non_empty: &[(usize, &String)],
+        map: &ColumnMap,
+    ) -> bool {
         let name_idx = map.index(Column::Name);
         let number_idx = map.index(Column::Number);
-
-        // Heading rows: merged across the table, the same text in every non-empty cell, or a
-        // Roman/letter number with only the name cell filled.
         let all_same = non_empty.len() > 1 && non_empty.iter().all(|(_, t)| *t == non_empty[0].1);
         // A lone text in a heading form is a heading — even right after a repeated header, unless
         // it reads as the rest of a sentence cut by the page break (a lower-case start).
@@ -334,101 +359,70 @@ impl State<'_> {
             let text = clean(non_empty[0].1);
             let kind = heading_kind(&text).unwrap_or(HeadingKind::Other);
             self.push_heading(kind, text);
-            self.after_header = false;
-            return;
+            return true;
         }
+        let number = cell_of(row, map, Column::Number);
+        let name = cell_of(row, map, Column::Name);
         let only_number_and_name = non_empty
             .iter()
             .all(|(i, _)| Some(*i) == number_idx || Some(*i) == name_idx);
-        if !number.is_empty() && only_number_and_name && !cell(Column::Name).is_empty() {
-            let roman = is_roman(&number);
-            let upper_letter = number.chars().count() <= 2
-                && number
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_uppercase());
-            if roman || upper_letter || fold(&number).starts_with("nhom") {
-                let kind = if roman {
-                    HeadingKind::Roman
-                } else if upper_letter {
-                    HeadingKind::UpperLetter
-                } else {
-                    HeadingKind::Group
-                };
-                self.push_heading(kind, clean(cell(Column::Name)));
-                self.after_header = false;
-                return;
-            }
+        if number.is_empty() || !only_number_and_name || name.is_empty() {
+            return false;
         }
-        if number.is_empty() && self.after_header && !self.tasks.is_empty() {
-            // A row split by a page break: its cells continue the previous task's cells.
-            self.append_to_last(row, &map);
-            self.after_header = false;
-            return;
+        let roman = is_roman(number);
+        let upper_letter = number.chars().count() <= 2
+            && number
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_uppercase());
+        let kind = if roman {
+            HeadingKind::Roman
+        } else if upper_letter {
+            HeadingKind::UpperLetter
+        } else if fold(number).starts_with("nhom") {
+            HeadingKind::Group
+        } else {
+            return false;
+        };
+        self.push_heading(kind, clean(name));
+        true
+    }
+
+    /// A row without a number: above the first task, a heading; with a lead or deadline, a task
+    /// (with a warning); otherwise the rest of the previous task. Says whether it was handled
+    /// (false: read it as a task).
+    fn unnumbered_row(
+        &mut self,
+        row: &[String],
+        non_empty: &[(usize, &String)],
+        map: &ColumnMap,
+        source: &str,
+    ) -> bool {
+        let has_fields = !cell_of(row, map, Column::Lead).is_empty()
+            || !cell_of(row, map, Column::Deadline).is_empty();
+        if !has_fields && self.tasks.is_empty() {
+            let text: Vec<&str> = non_empty.iter().map(|(_, t)| t.trim()).collect();
+            self.warnings.push(format!(
+                "{source}: dòng không có số thứ tự trước nhiệm vụ đầu tiên, đọc là tiêu đề mục"
+            ));
+            self.push_heading(HeadingKind::Other, clean(&text.join(" ")));
+            return true;
         }
-        self.after_header = false;
-        if number.is_empty() {
-            let has_fields = !cell(Column::Lead).is_empty() || !cell(Column::Deadline).is_empty();
-            if !has_fields && self.tasks.is_empty() {
-                // Above the first task, a row without number or fields is a heading.
-                let text: Vec<&str> = non_empty.iter().map(|(_, t)| t.trim()).collect();
-                self.warnings.push(format!(
-                    "{source}: dòng không có số thứ tự trước nhiệm vụ đầu tiên, đọc là tiêu đề mục"
-                ));
-                self.push_heading(HeadingKind::Other, clean(&text.join(" ")));
-                return;
-            }
-            if has_fields {
-                self.warnings
-                    .push(format!("{source}: nhiệm vụ không có số thứ tự"));
-            } else {
-                let last = self
-                    .tasks
-                    .last()
-                    .map(|t| t.number.clone())
-                    .unwrap_or_default();
-                self.warnings.push(format!(
-                    "{source}: dòng không có số thứ tự, đã ghép vào nhiệm vụ {last}"
-                ));
-                self.append_to_last(row, &map);
-                return;
-            }
+        if has_fields {
+            self.warnings
+                .push(format!("{source}: nhiệm vụ không có số thứ tự"));
+            return false;
         }
-        let mut cells = HashMap::new();
-        let mut extra = Vec::new();
-        for (i, text) in row.iter().enumerate() {
-            let text = text.trim();
-            if text.is_empty() {
-                continue;
-            }
-            match map.columns.get(i).copied().flatten() {
-                Some(Column::Overseer | Column::Notes) | None => {
-                    let header = map
-                        .headers
-                        .get(i)
-                        .cloned()
-                        .filter(|h| !h.is_empty())
-                        .unwrap_or_else(|| format!("cột {}", i + 1));
-                    extra.push((header, text.to_string()));
-                }
-                Some(c) => {
-                    cells
-                        .entry(c)
-                        .and_modify(|v: &mut String| {
-                            v.push('\n');
-                            v.push_str(text)
-                        })
-                        .or_insert_with(|| text.to_string());
-                }
-            }
-        }
-        self.tasks.push(RawTask {
-            number: normalise_number(&number),
-            cells,
-            extra,
-            headings: self.headings.clone(),
-            source: source.to_string(),
-        });
+        let last = self
+            .tasks
+            .last()
+            .map(|t| t.number.clone())
+            .unwrap_or_default();
+        self.warnings.push(format!(
+            "{source}: dòng không có số thứ tự, đã ghép vào nhiệm vụ {last}"
+        ));
+        self.append_to_last(row, map);
+        true
     }
 
     fn append_to_last(&mut self, row: &[String], map: &ColumnMap) {
@@ -654,4 +648,45 @@ fn parsed(
             .collect(),
         notes: Vec::new(),
     }
+}
+/// The trimmed text of a row's cell in a column ("" when the table has no such column).
+fn cell_of<'a>(row: &'a [String], map: &ColumnMap, c: Column) -> &'a str {
+    map.index(c)
+        .and_then(|i| row.get(i))
+        .map(|s| s.trim())
+        .unwrap_or("")
+}
+
+/// A task row's cells by column (several cells of one column joined by lines), and the cells of
+/// columns kept as they are (overseer, notes, unknown headings) with their headings.
+fn task_cells(row: &[String], map: &ColumnMap) -> (HashMap<Column, String>, Vec<(String, String)>) {
+    let mut cells = HashMap::new();
+    let mut extra = Vec::new();
+    for (i, text) in row.iter().enumerate() {
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        match map.columns.get(i).copied().flatten() {
+            Some(Column::Overseer | Column::Notes) | None => {
+                let header = map
+                    .headers
+                    .get(i)
+                    .cloned()
+                    .filter(|h| !h.is_empty())
+                    .unwrap_or_else(|| format!("cột {}", i + 1));
+                extra.push((header, text.to_string()));
+            }
+            Some(c) => {
+                cells
+                    .entry(c)
+                    .and_modify(|v: &mut String| {
+                        v.push('\n');
+                        v.push_str(text)
+                    })
+                    .or_insert_with(|| text.to_string());
+            }
+        }
+    }
+    (cells, extra)
 }
