@@ -169,6 +169,26 @@ pub struct FourWay {
     pub conditional: u64,
 }
 
+impl std::ops::AddAssign for FourWay {
+    fn add_assign(&mut self, c: FourWay) {
+        self.done_on_time += c.done_on_time;
+        self.done_late += c.done_late;
+        self.open_in_time += c.open_in_time;
+        self.open_overdue += c.open_overdue;
+        self.recurring += c.recurring;
+        self.conditional += c.conditional;
+    }
+}
+
+impl std::iter::Sum for FourWay {
+    fn sum<I: Iterator<Item = FourWay>>(iter: I) -> FourWay {
+        iter.fold(FourWay::default(), |mut t, c| {
+            t += c;
+            t
+        })
+    }
+}
+
 impl FourWay {
     pub fn add(&mut self, s: AssignmentState) {
         match s {
@@ -449,16 +469,7 @@ impl StatusBook {
 
     /// The four-way counts over all lead assignments.
     pub fn totals(&self, as_of: Date) -> FourWay {
-        let mut t = FourWay::default();
-        for c in self.agency_counts(as_of).values() {
-            t.done_on_time += c.done_on_time;
-            t.done_late += c.done_late;
-            t.open_in_time += c.open_in_time;
-            t.open_overdue += c.open_overdue;
-            t.recurring += c.recurring;
-            t.conditional += c.conditional;
-        }
-        t
+        self.agency_counts(as_of).values().copied().sum()
     }
 
     /// Per task, the state of the task as a whole: overdue if a lead is late, done when every lead

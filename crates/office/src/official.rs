@@ -187,6 +187,15 @@ fn package_docx(body: &str) -> Result<Vec<u8>, ImportError> {
 }
 
 impl OfficialDoc {
+    /// The columns' shares of the page added up (at least 1).
+    fn width_total(&self) -> u32 {
+        self.columns
+            .iter()
+            .map(|c| c.width.max(1))
+            .sum::<u32>()
+            .max(1)
+    }
+
     /// Page width available for the table, in twentieths of a point.
     fn text_width(&self) -> u32 {
         // A4 (11906 × 16838); margins: left 30 mm, right 15 mm.
@@ -198,12 +207,7 @@ impl OfficialDoc {
     }
 
     fn column_widths(&self) -> Vec<u32> {
-        let total: u32 = self
-            .columns
-            .iter()
-            .map(|c| c.width.max(1))
-            .sum::<u32>()
-            .max(1);
+        let total = self.width_total();
         let w = self.text_width();
         self.columns
             .iter()
@@ -398,12 +402,7 @@ impl OfficialDoc {
 
     /// Column widths in characters, in proportion to the columns' shares of the page.
     fn xlsx_widths(&self) -> Vec<f64> {
-        let total: u32 = self
-            .columns
-            .iter()
-            .map(|c| c.width.max(1))
-            .sum::<u32>()
-            .max(1);
+        let total = self.width_total();
         self.columns
             .iter()
             .map(|c| (f64::from(c.width.max(1)) / f64::from(total) * 160.0).clamp(6.0, 70.0))

@@ -31,6 +31,15 @@ impl ColumnMap {
     fn index(&self, c: Column) -> Option<usize> {
         self.columns.iter().position(|x| *x == Some(c))
     }
+
+    /// The heading of column `i` as the table wrote it ("cột 3" where it has none).
+    fn header_of(&self, i: usize) -> String {
+        self.headers
+            .get(i)
+            .cloned()
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| format!("cột {}", i + 1))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -437,12 +446,7 @@ impl State<'_> {
             match map.columns.get(i).copied().flatten() {
                 Some(Column::Number) => {}
                 Some(Column::Overseer | Column::Notes) | None => {
-                    let header = map
-                        .headers
-                        .get(i)
-                        .cloned()
-                        .filter(|h| !h.is_empty())
-                        .unwrap_or_else(|| format!("cột {}", i + 1));
+                    let header = map.header_of(i);
                     match last.extra.iter_mut().find(|(h, _)| *h == header) {
                         Some((_, v)) => join_continued(v, text),
                         None => last.extra.push((header, text.to_string())),
@@ -669,13 +673,7 @@ fn task_cells(row: &[String], map: &ColumnMap) -> (HashMap<Column, String>, Vec<
         }
         match map.columns.get(i).copied().flatten() {
             Some(Column::Overseer | Column::Notes) | None => {
-                let header = map
-                    .headers
-                    .get(i)
-                    .cloned()
-                    .filter(|h| !h.is_empty())
-                    .unwrap_or_else(|| format!("cột {}", i + 1));
-                extra.push((header, text.to_string()));
+                extra.push((map.header_of(i), text.to_string()));
             }
             Some(c) => {
                 cells

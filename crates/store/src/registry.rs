@@ -26,6 +26,70 @@ fn validity(from: Option<time::Date>, to: Option<time::Date>) -> Result<()> {
     Ok(())
 }
 
+/// An agency's head as typed: title and name, either may be left out.
+pub(crate) struct AgencyHead {
+    pub title: Option<String>,
+    pub name: Option<String>,
+}
+
+/// An agency about to be stored: its record, its code and name as checked, its committee.
+pub(crate) struct NewAgency<'a> {
+    pub record: &'a AgencyRecord,
+    pub code: &'a str,
+    pub name: &'a str,
+    pub committee_id: Option<i64>,
+    pub head: AgencyHead,
+}
+
+/// Stores an agency and its other spellings; returns its id.
+pub(crate) async fn insert_agency(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    a: &NewAgency<'_>,
+    actor: &str,
+) -> Result<i64> {
+    let r = a.record;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO agencies (code, name, kind, short_name, parent_code, valid_from, valid_to, successor_code, committee_id, created_at, updated_at, updated_by, head_title, head_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) RETURNING id",
+    )
+    .bind(a.code)
+    .bind(a.name)
+    .bind(r.kind.as_str())
+    .bind(r.short.clone())
+    .bind(r.parent.clone())
+    .bind(r.valid_from.map(tiendo_domain::deadline::iso))
+    .bind(r.valid_to.map(tiendo_domain::deadline::iso))
+    .bind(r.successor.clone())
+    .bind(a.committee_id)
+    .bind(now())
+    .bind(actor)
+    .bind(a.head.title.clone())
+    .bind(a.head.name.clone())
+    .fetch_one(&mut **tx)
+    .await?;
+    for al in &r.aliases {
+        insert_alias(tx, id, &tiendo_domain::text::clean(al), actor).await?;
+    }
+    Ok(id)
+}
+
+/// Records another spelling of an agency's name.
+async fn insert_alias(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    agency: i64,
+    alias: &str,
+    actor: &str,
+) -> Result<()> {
+    sqlx::query("INSERT INTO agency_aliases (agency_id, alias, created_at, created_by) VALUES ($1, $2, $3, $4)")
+        .bind(agency)
+        .bind(alias)
+        .bind(now())
+        .bind(actor)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// The registry with the database id of every agency code.
 pub struct StoredRegistry {
     pub registry: Registry,
@@ -218,35 +282,18 @@ impl Db {
             return Err(StoreError::Invalid(format!("mã cơ quan {code} đã có")));
         }
         let mut tx = self.pool().begin().await?;
-        let ts = now();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO agencies (code, name, kind, short_name, parent_code, valid_from, valid_to, successor_code, committee_id, created_at, updated_at, updated_by, head_title, head_name)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) RETURNING id",
-        )
-        .bind(code)
-        .bind(&name)
-        .bind(a.kind.as_str())
-        .bind(a.short.clone())
-        .bind(a.parent.clone())
-        .bind(a.valid_from.map(tiendo_domain::deadline::iso))
-        .bind(a.valid_to.map(tiendo_domain::deadline::iso))
-        .bind(a.successor.clone())
-        .bind(committee_id)
-        .bind(&ts)
-        .bind(actor)
-        .bind((!head_title.is_empty()).then_some(head_title.clone()))
-        .bind((!head_name.is_empty()).then_some(head_name.clone()))
-        .fetch_one(&mut *tx)
-        .await?;
-        for al in &a.aliases {
-            sqlx::query("INSERT INTO agency_aliases (agency_id, alias, created_at, created_by) VALUES ($1, $2, $3, $4)")
-                .bind(id)
-                .bind(tiendo_domain::text::clean(al))
-                .bind(&ts)
-                .bind(actor)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let head = AgencyHead {
+            title: (!head_title.is_empty()).then_some(head_title.clone()),
+            name: (!head_name.is_empty()).then_some(head_name.clone()),
+        };
+        let row = NewAgency {
+            record: a,
+            code,
+            name: &name,
+            committee_id,
+            head,
+        };
+        let id = insert_agency(&mut tx, &row, actor).await?;
         Db::audit(
             &mut tx,
             actor,
@@ -343,13 +390,7 @@ impl Db {
             )));
         }
         let mut tx = self.pool().begin().await?;
-        sqlx::query("INSERT INTO agency_aliases (agency_id, alias, created_at, created_by) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(&alias)
-            .bind(now())
-            .bind(actor)
-            .execute(&mut *tx)
-            .await?;
+        insert_alias(&mut tx, id, &alias, actor).await?;
         Db::audit(
             &mut tx,
             actor,
@@ -447,13 +488,7 @@ impl Db {
             .execute(&mut *tx)
             .await?;
         if tiendo_domain::text::name_key(&old_name) != tiendo_domain::text::name_key(&name) {
-            sqlx::query("INSERT INTO agency_aliases (agency_id, alias, created_at, created_by) VALUES ($1, $2, $3, $4)")
-                .bind(id)
-                .bind(&old_name)
-                .bind(now())
-                .bind(actor)
-                .execute(&mut *tx)
-                .await?;
+            insert_alias(&mut tx, id, &old_name, actor).await?;
         }
         Db::audit(
             &mut tx,

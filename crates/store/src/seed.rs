@@ -26,31 +26,18 @@ pub async fn seed_defaults(db: &Db) -> Result<()> {
         .await?;
     if agencies == 0 {
         let reg = Registry::default_registry().map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let ts = now();
         for a in reg.agencies() {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO agencies (code, name, kind, short_name, parent_code, valid_from, valid_to, successor_code, committee_id, created_at, updated_at, updated_by)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $9, 'system') RETURNING id",
-            )
-            .bind(&a.code)
-            .bind(&a.name)
-            .bind(a.kind.as_str())
-            .bind(a.short.clone())
-            .bind(a.parent.clone())
-            .bind(a.valid_from.map(tiendo_domain::deadline::iso))
-            .bind(a.valid_to.map(tiendo_domain::deadline::iso))
-            .bind(a.successor.clone())
-            .bind(&ts)
-            .fetch_one(&mut *tx)
-            .await?;
-            for al in &a.aliases {
-                sqlx::query("INSERT INTO agency_aliases (agency_id, alias, created_at, created_by) VALUES ($1, $2, $3, 'system')")
-                    .bind(id)
-                    .bind(al)
-                    .bind(&ts)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            let row = crate::registry::NewAgency {
+                record: a,
+                code: &a.code,
+                name: &a.name,
+                committee_id: None,
+                head: crate::registry::AgencyHead {
+                    title: None,
+                    name: None,
+                },
+            };
+            crate::registry::insert_agency(&mut tx, &row, "system").await?;
         }
         for g in reg.groups() {
             let kinds: Vec<&str> = g.member_kinds.iter().map(|k| k.as_str()).collect();

@@ -111,7 +111,11 @@ fn refused(r: Refusal) -> Response {
 }
 
 fn failed(e: impl std::fmt::Display) -> Response {
-    error(StatusCode::INTERNAL_SERVER_ERROR, "loi", e.to_string())
+    error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "loi",
+        crate::errors::incident(&e),
+    )
 }
 
 fn not_found() -> Response {

@@ -17,15 +17,7 @@ use super::layout::page;
 use tiendo_service::operations as ops;
 
 fn forbidden(u: &CurrentUser) -> Response {
-    (
-        StatusCode::FORBIDDEN,
-        page(
-            "Không có quyền",
-            Some(u),
-            html! { h1 { "Chỉ cơ quan thường trực sửa và giao lại nhiệm vụ." } },
-        ),
-    )
-        .into_response()
+    super::layout::forbidden_page(u, "Chỉ cơ quan thường trực sửa và giao lại nhiệm vụ.")
 }
 
 fn form(
@@ -59,19 +51,30 @@ fn form(
     )
 }
 
+/// The task the standing agency edits; anyone else is refused, an unknown id is not found.
+async fn task_to_edit(
+    state: &AppState,
+    u: &CurrentUser,
+    id: &str,
+) -> Result<tiendo_store::tasks::TaskDetail, Response> {
+    if !u.is_standing() {
+        return Err(forbidden(u));
+    }
+    let found = match id.parse::<i64>() {
+        Ok(id) => state.db.task_detail(id).await.ok().flatten(),
+        Err(_) => None,
+    };
+    found.ok_or_else(|| super::task::not_found(u))
+}
+
 pub async fn form_page(
     State(state): State<AppState>,
     PageUser(u): PageUser,
     Path(id): Path<String>,
 ) -> Response {
-    if !u.is_standing() {
-        return forbidden(&u);
-    }
-    let Some(t) = (match id.parse::<i64>() {
-        Ok(id) => state.db.task_detail(id).await.ok().flatten(),
-        Err(_) => None,
-    }) else {
-        return super::task::not_found(&u);
+    let t = match task_to_edit(&state, &u, &id).await {
+        Ok(t) => t,
+        Err(r) => return r,
     };
     let e = TaskEdit {
         name: t.name.clone(),
@@ -111,14 +114,9 @@ pub async fn save(
     Path(id): Path<String>,
     Form(f): Form<EditForm>,
 ) -> Response {
-    if !u.is_standing() {
-        return forbidden(&u);
-    }
-    let Some(t) = (match id.parse::<i64>() {
-        Ok(id) => state.db.task_detail(id).await.ok().flatten(),
-        Err(_) => None,
-    }) else {
-        return super::task::not_found(&u);
+    let t = match task_to_edit(&state, &u, &id).await {
+        Ok(t) => t,
+        Err(r) => return r,
     };
     let e = TaskEdit {
         name: f.name,

@@ -63,15 +63,7 @@ fn form(u: &CurrentUser, error: Option<&str>) -> Markup {
 
 pub async fn form_page(PageUser(u): PageUser) -> Response {
     if !u.is_standing() {
-        return (
-            StatusCode::FORBIDDEN,
-            page(
-                "Không có quyền",
-                Some(&u),
-                html! { h1 { "Chỉ cơ quan thường trực nhập tệp." } },
-            ),
-        )
-            .into_response();
+        return super::layout::forbidden_page(&u, "Chỉ cơ quan thường trực nhập tệp.");
     }
     form(&u, None).into_response()
 }

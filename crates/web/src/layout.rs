@@ -17,6 +17,16 @@ pub async fn css() -> impl IntoResponse {
     )
 }
 
+/// The page a user gets for what its role may not do: 403, saying who may.
+pub fn forbidden_page(u: &CurrentUser, who_may: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        axum::http::StatusCode::FORBIDDEN,
+        page("Không có quyền", Some(u), maud::html! { h1 { (who_may) } }),
+    )
+        .into_response()
+}
+
 pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)

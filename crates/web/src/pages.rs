@@ -5,7 +5,6 @@ use std::collections::HashSet;
 use tiendo_domain::access::UserRole;
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -92,15 +91,7 @@ pub async fn dashboard_data(
     let per_agency = snap.book.agency_counts(as_of);
     let totals = match own {
         Some(a) => per_agency.get(&a).copied().unwrap_or_default(),
-        None => per_agency.values().fold(FourWay::default(), |mut t, c| {
-            t.done_on_time += c.done_on_time;
-            t.done_late += c.done_late;
-            t.open_in_time += c.open_in_time;
-            t.open_overdue += c.open_overdue;
-            t.recurring += c.recurring;
-            t.conditional += c.conditional;
-            t
-        }),
+        None => per_agency.values().copied().sum(),
     };
     let mut late: Vec<LateCount> = per_agency
         .iter()
@@ -185,7 +176,7 @@ pub async fn dashboard(
     let window = q.han.unwrap_or(14).clamp(1, 120);
     let d = match dashboard_data(&state, &u, as_of, window).await {
         Ok(d) => d,
-        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")).into_response(),
+        Err(e) => return crate::errors::internal(e),
     };
     let totals = d.lead_assignments;
     let late: Vec<(String, u64)> = d
@@ -390,7 +381,7 @@ pub async fn tasks(
     };
     let found = match search_tasks(&state, &u, &search).await {
         Ok(p) => p,
-        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")).into_response(),
+        Err(e) => return crate::errors::internal(e),
     };
     let (total, pages, current, shown, states) = (
         found.total,
@@ -572,7 +563,7 @@ pub async fn my_tasks(
     let current = q.trang.unwrap_or(1).max(1);
     let (total, rows) = match my_assignments(&state, agency, as_of, Some(current)).await {
         Ok(r) => r,
-        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")).into_response(),
+        Err(e) => return crate::errors::internal(e),
     };
     let snap = state.snapshot().await;
     let agency_name = snap
@@ -620,15 +611,7 @@ pub async fn audit(
     Query(q): Query<AuditQuery>,
 ) -> Response {
     if u.role != UserRole::Admin {
-        return (
-            StatusCode::FORBIDDEN,
-            page(
-                "Không có quyền",
-                Some(&u),
-                html! { h1 { "Chỉ quản trị hệ thống xem nhật ký." } },
-            ),
-        )
-            .into_response();
+        return super::layout::forbidden_page(&u, "Chỉ quản trị hệ thống xem nhật ký.");
     }
     let page_no = q.trang.unwrap_or(1).clamp(1, 100_000);
     let rows = state

@@ -118,15 +118,7 @@ pub async fn list(
 }
 
 fn forbidden(u: &CurrentUser) -> Response {
-    (
-        StatusCode::FORBIDDEN,
-        page(
-            "Không có quyền",
-            Some(u),
-            html! { h1 { "Chỉ cơ quan thường trực sửa danh mục cơ quan." } },
-        ),
-    )
-        .into_response()
+    super::layout::forbidden_page(u, "Chỉ cơ quan thường trực sửa danh mục cơ quan.")
 }
 
 /// The fields of an agency, typed or stored, with the form's token.

@@ -67,7 +67,7 @@ fn official(stem: &str, ext: &str, doc: &OfficialDoc) -> Response {
     };
     match made {
         Ok((bytes, ct)) => attachment(&format!("{stem}.{ext}"), ct, bytes),
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        Err(e) => crate::errors::internal(e),
     }
 }
 
@@ -78,7 +78,7 @@ fn json<T: serde::Serialize>(stem: &str, v: &T) -> Response {
             "application/json; charset=utf-8",
             b,
         ),
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        Err(e) => crate::errors::internal(e),
     }
 }
 
@@ -151,7 +151,7 @@ pub async fn download(
 }
 
 fn failed(e: anyhow::Error) -> Response {
-    (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
+    crate::errors::internal(e)
 }
 
 /// One download being built: for whom, in what format, as of when, seeing what.
@@ -419,7 +419,7 @@ pub async fn ranking(
     };
     let r = match state.score(month).await {
         Ok(r) => r,
-        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        Err(e) => return crate::errors::internal(e),
     };
     page(
         "Xếp hạng",
@@ -623,7 +623,7 @@ pub async fn meeting_pack(
     let results =
         match reports::results_of(&state.db, &snap.book, &label, &ids, as_of, &visible).await {
             Ok(r) => r,
-            Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+            Err(e) => return crate::errors::internal(e),
         };
     let overdue = match reports::overdue(
         &state.db,
@@ -636,7 +636,7 @@ pub async fn meeting_pack(
     .await
     {
         Ok(r) => r,
-        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        Err(e) => return crate::errors::internal(e),
     };
     let next: Option<String> = q
         .tiep_theo
@@ -659,6 +659,6 @@ pub async fn meeting_pack(
             DOCX,
             b,
         ),
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        Err(e) => crate::errors::internal(e),
     }
 }

@@ -10,11 +10,12 @@ use tiendo_domain::scoring::{Formula, Month};
 use tiendo_service::{Service, command_line_user, operations};
 use tiendo_store::Db;
 
-use super::output::{emit, parse_date_arg, short, today, write_official};
+use super::output::{parse_date_arg, short, today, write_report};
 use crate::args::{
     DocArgs, Format, FormulaCommand, MeetingCommand, ReportCommand, ReportFormat, ScoreArgs,
 };
-use tiendo_reports::{self as reports, Presentation, everything};
+use tiendo_reports::{self as reports, AgencySummary, Presentation, ScoreReport, everything};
+use tiendo_store::facts::OverdueReport;
 
 fn presentation(doc: DocArgs) -> Presentation {
     Presentation {
@@ -106,40 +107,36 @@ async fn overdue(
         &everything,
     )
     .await?;
-    let text = match format {
-        ReportFormat::Docx | ReportFormat::Xlsx => {
-            let d = reports::overdue_doc(&r, &presentation(doc));
-            return write_official(
-                &d,
-                format,
-                output,
-                &format!("nhiem-vu-qua-han-{}", iso(as_of)),
-            );
-        }
-        ReportFormat::Json => serde_json::to_string_pretty(&r)?,
-        ReportFormat::Text => {
-            let mut s = format!(
-                "DANH SÁCH NHIỆM VỤ QUÁ HẠN\nDữ liệu tính đến ngày {}\n\n",
-                vn(as_of)
-            );
-            for (i, it) in r.items.iter().enumerate() {
-                let late: Vec<&str> = it.late_agencies.iter().map(|a| a.name.as_str()).collect();
-                s.push_str(&format!(
-                    "{}. [{}] {}\n   Thời hạn: {} ({})\n   Đơn vị chưa hoàn thành: {}\n",
-                    i + 1,
-                    it.number,
-                    it.name,
-                    it.deadline_raw,
-                    it.due.map(vn).unwrap_or_default(),
-                    late.join("; ")
-                ));
-            }
-            s.push_str(&format!("\nTổng số: {} nhiệm vụ quá hạn", r.items.len()));
-            s
-        }
-    };
-    emit(&output, &text)?;
-    Ok(ExitCode::SUCCESS)
+    write_report(
+        &r,
+        format,
+        output,
+        &format!("nhiem-vu-qua-han-{}", iso(as_of)),
+        |r| reports::overdue_doc(r, &presentation(doc)),
+        Some(&overdue_text),
+    )
+}
+
+/// The overdue list as text for the terminal.
+fn overdue_text(r: &OverdueReport) -> String {
+    let mut s = format!(
+        "DANH SÁCH NHIỆM VỤ QUÁ HẠN\nDữ liệu tính đến ngày {}\n\n",
+        vn(r.as_of)
+    );
+    for (i, it) in r.items.iter().enumerate() {
+        let late: Vec<&str> = it.late_agencies.iter().map(|a| a.name.as_str()).collect();
+        s.push_str(&format!(
+            "{}. [{}] {}\n   Thời hạn: {} ({})\n   Đơn vị chưa hoàn thành: {}\n",
+            i + 1,
+            it.number,
+            it.name,
+            it.deadline_raw,
+            it.due.map(vn).unwrap_or_default(),
+            late.join("; ")
+        ));
+    }
+    s.push_str(&format!("\nTổng số: {} nhiệm vụ quá hạn", r.items.len()));
+    s
 }
 
 /// `report results`: the results of a document's tasks.
@@ -161,21 +158,14 @@ async fn results(
             "không có văn bản \"{document}\" (số ký hiệu trong cột căn cứ giao, hoặc khóa của tệp đã nhập)"
         );
     };
-    match format {
-        ReportFormat::Docx | ReportFormat::Xlsx => {
-            let d = reports::results_doc(&r, &presentation(doc));
-            return write_official(
-                &d,
-                format,
-                output,
-                &format!("ket-qua-{}-{}", stem(&document), iso(as_of)),
-            );
-        }
-        ReportFormat::Json | ReportFormat::Text => {
-            emit(&output, &serde_json::to_string_pretty(&r)?)?;
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+    write_report(
+        &r,
+        format,
+        output,
+        &format!("ket-qua-{}-{}", stem(&document), iso(as_of)),
+        |r| reports::results_doc(r, &presentation(doc)),
+        None,
+    )
 }
 
 /// `report commitments`: the late assignments and the agencies' commitments.
@@ -193,16 +183,14 @@ async fn commitments(
         .transpose()?;
     let book = db.load_status_book().await?;
     let r = reports::commitments(db, &book, as_of, answer_by, &everything).await?;
-    match format {
-        ReportFormat::Docx | ReportFormat::Xlsx => {
-            let d = reports::commitments_doc(&r, &presentation(doc));
-            return write_official(&d, format, output, &format!("cam-ket-{}", iso(as_of)));
-        }
-        ReportFormat::Json | ReportFormat::Text => {
-            emit(&output, &serde_json::to_string_pretty(&r)?)?;
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+    write_report(
+        &r,
+        format,
+        output,
+        &format!("cam-ket-{}", iso(as_of)),
+        |r| reports::commitments_doc(r, &presentation(doc)),
+        None,
+    )
 }
 
 /// `report difficulties`: the register of difficulties on a date.
@@ -218,32 +206,23 @@ async fn difficulties(
         None => today(),
     };
     let rows = reports::difficulties_as_of(db.difficulties(None).await?, as_of);
-    match format {
-        ReportFormat::Docx | ReportFormat::Xlsx => {
-            let d = reports::difficulties_doc(&rows, as_of, &presentation(doc));
-            return write_official(
-                &d,
-                format,
-                output,
-                &format!("kho-khan-vuong-mac-{}", iso(as_of)),
-            );
-        }
-        ReportFormat::Json | ReportFormat::Text => {
-            let open = rows.iter().filter(|d| d.state != "answered").count();
-            let late = rows.iter().filter(|d| d.answer_overdue(as_of)).count();
-            emit(
-                &output,
-                &serde_json::to_string_pretty(&serde_json::json!({
-                    "as_of": iso(as_of),
-                    "total": rows.len(),
-                    "open": open,
-                    "answer_overdue": late,
-                    "difficulties": rows,
-                }))?,
-            )?;
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+    let open = rows.iter().filter(|d| d.state != "answered").count();
+    let late = rows.iter().filter(|d| d.answer_overdue(as_of)).count();
+    let register = serde_json::json!({
+        "as_of": iso(as_of),
+        "total": rows.len(),
+        "open": open,
+        "answer_overdue": late,
+        "difficulties": rows,
+    });
+    write_report(
+        &register,
+        format,
+        output,
+        &format!("kho-khan-vuong-mac-{}", iso(as_of)),
+        |_| reports::difficulties_doc(&rows, as_of, &presentation(doc)),
+        None,
+    )
 }
 
 /// `report summary`: the four-way counts of tasks and lead assignments.
@@ -330,44 +309,40 @@ async fn agencies(
     let names = db.agency_names().await?;
     let difficulties = db.difficulties(None).await?;
     let r = reports::agencies(&book, &names, &difficulties, as_of);
-    let text = match format {
-        ReportFormat::Docx | ReportFormat::Xlsx => {
-            let d = reports::agencies_doc(&r, &presentation(doc));
-            return write_official(
-                &d,
-                format,
-                output,
-                &format!("tinh-hinh-theo-co-quan-{}", iso(as_of)),
-            );
-        }
-        ReportFormat::Json => serde_json::to_string_pretty(&r)?,
-        ReportFormat::Text => {
-            let mut s = format!(
-                "Dữ liệu tính đến ngày {}\n{:<50} {:>8} {:>8} {:>8} {:>8} {:>8}\n",
-                vn(as_of),
-                "Cơ quan",
-                "Đúng hạn",
-                "Quá hạn",
-                "Trong hạn",
-                "Trễ hạn",
-                "Tỷ lệ"
-            );
-            for r in &r.agencies {
-                s.push_str(&format!(
-                    "{:<50} {:>8} {:>8} {:>8} {:>8} {:>8}\n",
-                    r.name,
-                    r.counts.done_on_time,
-                    r.counts.done_late,
-                    r.counts.open_in_time,
-                    r.counts.open_overdue,
-                    r.on_time_rate.map(|x| format!("{x}%")).unwrap_or_default()
-                ));
-            }
-            s
-        }
-    };
-    emit(&output, &text)?;
-    Ok(ExitCode::SUCCESS)
+    write_report(
+        &r,
+        format,
+        output,
+        &format!("tinh-hinh-theo-co-quan-{}", iso(as_of)),
+        |r| reports::agencies_doc(r, &presentation(doc)),
+        Some(&agencies_text),
+    )
+}
+
+/// Each agency's counts and on-time rate as a text table.
+fn agencies_text(r: &AgencySummary) -> String {
+    let mut s = format!(
+        "Dữ liệu tính đến ngày {}\n{:<50} {:>8} {:>8} {:>8} {:>8} {:>8}\n",
+        vn(r.as_of),
+        "Cơ quan",
+        "Đúng hạn",
+        "Quá hạn",
+        "Trong hạn",
+        "Trễ hạn",
+        "Tỷ lệ"
+    );
+    for r in &r.agencies {
+        s.push_str(&format!(
+            "{:<50} {:>8} {:>8} {:>8} {:>8} {:>8}\n",
+            r.name,
+            r.counts.done_on_time,
+            r.counts.done_late,
+            r.counts.open_in_time,
+            r.counts.open_overdue,
+            r.on_time_rate.map(|x| format!("{x}%")).unwrap_or_default()
+        ));
+    }
+    s
 }
 
 fn read_formula(path: &PathBuf) -> anyhow::Result<(Formula, String)> {
@@ -391,41 +366,41 @@ pub async fn score(db: &Db, a: ScoreArgs) -> anyhow::Result<ExitCode> {
     let formula = formula.as_ref().map(read_formula).transpose()?;
     let book = db.load_status_book().await?;
     let r = reports::score(db, &book, month, formula).await?;
-    match format {
-        ReportFormat::Docx | ReportFormat::Xlsx => {
-            let p = Presentation { attached_to, place };
-            let d = reports::score_doc(&r, &issuer(db).await?, today(), &p);
-            write_official(&d, format, output, &format!("xep-hang-{month}"))
-        }
-        ReportFormat::Json => {
-            emit(&output, &serde_json::to_string_pretty(&r)?)?;
-            Ok(ExitCode::SUCCESS)
-        }
-        ReportFormat::Text => {
-            let mut s = format!(
-                "XẾP HẠNG {} — {}\n{:>4} {:<45} {:>8} {:>8}\n",
-                month.vietnamese().to_uppercase(),
-                r.formula_name,
-                "Hạng",
-                "Cơ quan",
-                "Điểm",
-                "Đổi"
-            );
-            for row in &r.rows {
-                s.push_str(&format!(
-                    "{:>4} {:<45} {:>8} {:>8}\n",
-                    row.rank.map(|x| x.to_string()).unwrap_or_default(),
-                    short(&row.name, 45),
-                    row.score.map(|x| format!("{x:.2}")).unwrap_or_default(),
-                    row.rank_change
-                        .map(|x| format!("{x:+}"))
-                        .unwrap_or_default()
-                ));
-            }
-            emit(&output, &s)?;
-            Ok(ExitCode::SUCCESS)
-        }
+    let issuer = issuer(db).await?;
+    let p = Presentation { attached_to, place };
+    write_report(
+        &r,
+        format,
+        output,
+        &format!("xep-hang-{month}"),
+        |r| reports::score_doc(r, &issuer, today(), &p),
+        Some(&score_text),
+    )
+}
+
+/// The ranking as a text table.
+fn score_text(r: &ScoreReport) -> String {
+    let mut s = format!(
+        "XẾP HẠNG {} — {}\n{:>4} {:<45} {:>8} {:>8}\n",
+        r.month.vietnamese().to_uppercase(),
+        r.formula_name,
+        "Hạng",
+        "Cơ quan",
+        "Điểm",
+        "Đổi"
+    );
+    for row in &r.rows {
+        s.push_str(&format!(
+            "{:>4} {:<45} {:>8} {:>8}\n",
+            row.rank.map(|x| x.to_string()).unwrap_or_default(),
+            short(&row.name, 45),
+            row.score.map(|x| format!("{x:.2}")).unwrap_or_default(),
+            row.rank_change
+                .map(|x| format!("{x:+}"))
+                .unwrap_or_default()
+        ));
     }
+    s
 }
 
 pub async fn formula(db: &Db, command: FormulaCommand) -> anyhow::Result<ExitCode> {
