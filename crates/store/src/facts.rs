@@ -64,20 +64,36 @@ pub struct AgencyCounts {
 }
 
 /// An assignment with its task's deadline and its reports folded into one text.
-#[derive(sqlx::FromRow)]
 struct BookRow {
     id: i64,
     task_id: i64,
     agency_id: i64,
     role: String,
     deadline_kind: String,
-    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
     due_on: Option<Date>,
-    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
     assigned_on: Option<Date>,
-    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
     removed_on: Option<Date>,
     events: Option<String>,
+}
+
+/// Read by position, in the order of the status book's query: half a million rows are read at
+/// start-up, and looking each column up by name costs a tenth of the load.
+impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for BookRow {
+    fn from_row(row: &'r sqlx::any::AnyRow) -> sqlx::Result<Self> {
+        use crate::columns::MaybeIsoDay;
+        use sqlx::Row;
+        Ok(BookRow {
+            id: row.try_get(0)?,
+            task_id: row.try_get(1)?,
+            agency_id: row.try_get(2)?,
+            role: row.try_get(3)?,
+            deadline_kind: row.try_get(4)?,
+            due_on: row.try_get::<MaybeIsoDay, _>(5)?.into(),
+            assigned_on: row.try_get::<MaybeIsoDay, _>(6)?.into(),
+            removed_on: row.try_get::<MaybeIsoDay, _>(7)?.into(),
+            events: row.try_get(8)?,
+        })
+    }
 }
 
 /// An approved deadline change.
