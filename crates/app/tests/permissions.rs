@@ -630,5 +630,35 @@ async fn every_route_for_every_role() {
         .body(Body::from(body))
         .expect("r");
     assert_eq!(b.send(r).await.status, StatusCode::CREATED);
+    // A JSON body past the API's limit is refused before it is read; only the import takes files.
+    let counts_before = t.db.counts().await.expect("counts");
+    let long = "x".repeat(tiendo_web::api::MAX_JSON_BYTES + 1);
+    let big = format!(r#"{{"assignment":{a},"text":"{long}"}}"#);
+    let r = Request::post(format!("/api/tasks/{own}/reports"))
+        .header(header::COOKIE, b.cookie_header())
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-csrf-token", &csrf)
+        .body(Body::from(big))
+        .expect("r");
+    assert_eq!(b.send(r).await.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(t.db.counts().await.expect("counts"), counts_before);
+    // Every answer, page or API, forbids framing and scripts, and content-type guessing.
+    for path in ["/", "/nhiem-vu", "/api/summary", "/dang-nhap"] {
+        let p = b.get(path).await;
+        let h = |name: &str| {
+            p.headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string()
+        };
+        assert_eq!(h("x-frame-options"), "DENY", "{path}");
+        assert_eq!(h("x-content-type-options"), "nosniff", "{path}");
+        let csp = h("content-security-policy");
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'none'"),
+            "{path}: {csp}"
+        );
+    }
     t.cleanup().await;
 }

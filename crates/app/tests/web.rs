@@ -148,6 +148,13 @@ async fn failed_logins_are_throttled_and_login_needs_its_csrf() {
         // An external "next" is never followed.
         let form = b.get("/dang-nhap?next=//evil.example/").await;
         assert!(form.body.contains("name=\"next\" value=\"/\""));
+        // A tab between the slashes, which browsers drop: the same external address.
+        let form = b.get("/dang-nhap?next=%2F%09%2Fevil.example%2Fphish").await;
+        assert!(
+            form.body.contains("name=\"next\" value=\"/\""),
+            "{}",
+            form.body
+        );
         t.cleanup().await;
     }
 }

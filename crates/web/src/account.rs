@@ -16,10 +16,18 @@ use crate::auth::{
 };
 use crate::layout::page;
 
-/// Only local paths are followed after log-in (never another site).
+/// Only local paths are followed after log-in (never another site). Browsers drop tabs and line
+/// breaks from a URL and read "\\" as "/", so "/\t/evil.example" would lead away: a path with any
+/// space, control character or backslash is refused, as is one starting "//".
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.chars().all(|c| c.is_ascii_graphic() && c != '\\') =>
+        {
+            n.to_string()
+        }
         _ => "/".into(),
     }
 }
@@ -279,4 +287,29 @@ pub async fn change_password(
         Redirect::to("/dang-nhap"),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_log_in() {
+        assert_eq!(safe_next(Some("/nhiem-vu?trang=2")), "/nhiem-vu?trang=2");
+        for away in [
+            "//evil.example/",
+            "/\t/evil.example/phish",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/ /evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "https://evil.example/",
+            "evil.example",
+            "/\u{0}/evil.example",
+        ] {
+            assert_eq!(safe_next(Some(away)), "/", "{away:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }

@@ -18,7 +18,7 @@ use tiendo_domain::scoring::Month;
 use tiendo_domain::status::AssignmentState;
 use tiendo_store::edit::TaskEdit;
 use utoipa::{IntoParams, OpenApi, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use super::auth::{ApiUser, ApiWriter};
@@ -65,13 +65,17 @@ pub fn router_and_doc() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(forward_difficulty))
         .routes(routes!(assign))
         .routes(routes!(end_assignment))
-        .routes(routes!(import))
-        .routes(routes!(openapi_json))
-        .layer(DefaultBodyLimit::max(
+        .routes(routes!(import).layer(DefaultBodyLimit::max(
             tiendo_office::MAX_FILE_BYTES as usize + 64 * 1024,
-        ))
+        )))
+        .routes(routes!(openapi_json))
+        .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .split_for_parts()
 }
+
+/// The largest JSON body the API reads (a report's text is at most 5,000 characters); only the
+/// import route takes a file.
+pub const MAX_JSON_BYTES: usize = 256 * 1024;
 
 pub fn router() -> axum::Router<AppState> {
     router_and_doc().0
@@ -130,6 +134,11 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(Body(v)),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "qua-lon",
+                format!("nội dung quá lớn (tối đa {} KB)", MAX_JSON_BYTES / 1024),
+            )),
             Err(e) => Err(bad(&format!(
                 "nội dung JSON không hợp lệ: {}",
                 e.body_text()

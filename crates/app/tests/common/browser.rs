@@ -19,6 +19,7 @@ pub struct Browser {
 pub struct Page {
     pub status: StatusCode,
     pub location: Option<String>,
+    pub headers: axum::http::HeaderMap,
     pub body: String,
 }
 
@@ -53,12 +54,14 @@ impl Browser {
             .get(header::LOCATION)
             .and_then(|l| l.to_str().ok())
             .map(str::to_string);
+        let headers = resp.headers().clone();
         let body =
             String::from_utf8_lossy(&resp.into_body().collect().await.expect("body").to_bytes())
                 .into_owned();
         Page {
             status,
             location,
+            headers,
             body,
         }
     }
