@@ -1414,3 +1414,54 @@ async fn agency_pickers_are_in_vietnamese_order() {
         t.cleanup().await;
     }
 }
+
+/// When the database cannot be asked who is calling, a signed-in user or a valid token gets 503
+/// with Retry-After, never 401/403 (a client told its token is bad does not retry); nobody is
+/// signed out.
+#[tokio::test]
+async fn a_database_that_cannot_answer_is_503_with_retry_after_not_a_bad_login() {
+    for t in backends().await {
+        user(&t.db, "canbo", "standing", None, "mat-khau-cb-01").await;
+        let u =
+            t.db.user_by_username("canbo")
+                .await
+                .expect("q")
+                .expect("user");
+        let token = auth::new_token().expect("token");
+        t.db.create_api_token(&auth::sha256_hex(&token), "Hệ thống", u.id, "test")
+            .await
+            .expect("token");
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let mut b = Browser::new(state);
+        b.login("canbo", "mat-khau-cb-01").await;
+        assert_eq!(b.get("/").await.status, StatusCode::OK, "{}", t.label);
+        // The database goes away (every connection closed).
+        t.db.pool().close().await;
+        let page = b.get("/nhiem-vu").await;
+        assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE, "{}", t.label);
+        assert_eq!(
+            page.headers
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok()),
+            Some("5")
+        );
+        assert!(page.body.contains("thử lại"), "{}", page.body);
+        let api = b.get("/api/summary").await;
+        assert_eq!(api.status, StatusCode::SERVICE_UNAVAILABLE, "{}", t.label);
+        let bearer = Request::get("/api/summary")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .expect("request");
+        let api = Browser::new(b.state.clone()).send(bearer).await;
+        assert_eq!(api.status, StatusCode::SERVICE_UNAVAILABLE, "{}", t.label);
+        assert!(api.headers.contains_key(header::RETRY_AFTER));
+        assert!(
+            b.cookies.contains_key("tiendo_session"),
+            "the session cookie is kept"
+        );
+        // Without a session or token nothing is asked of the database: the log-in page.
+        let anonymous = Browser::new(b.state.clone()).get("/").await;
+        assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+        t.cleanup().await;
+    }
+}

@@ -69,33 +69,75 @@ pub(crate) fn constant_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-pub(crate) async fn current_user(parts: &Parts, state: &AppState) -> Option<CurrentUser> {
+/// The database could not be asked who is calling (no connection freed in time, or it is down).
+/// The caller is told to come back (503 with Retry-After), never that its session or token is
+/// bad: a client told 401 would not retry.
+pub(crate) struct Unavailable;
+
+impl Unavailable {
+    const RETRY_AFTER_SECONDS: &'static str = "5";
+    const MESSAGE: &'static str = "Máy chủ đang bận; hãy thử lại sau ít giây.";
+
+    pub(crate) fn page(self) -> Response {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, Self::RETRY_AFTER_SECONDS)],
+            Self::MESSAGE,
+        )
+            .into_response()
+    }
+
+    pub(crate) fn json(self) -> Response {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, Self::RETRY_AFTER_SECONDS)],
+            axum::Json(serde_json::json!({ "error": Self::MESSAGE, "code": "ban" })),
+        )
+            .into_response()
+    }
+}
+
+/// Who is calling: a live session's user, an API token's user, or nobody.
+pub(crate) async fn current_user(
+    parts: &Parts,
+    state: &AppState,
+) -> Result<Option<CurrentUser>, Unavailable> {
     if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
         let h = sha256_hex(&token);
-        if let Ok(Some(tiendo_store::users::LiveSession { user, csrf })) =
-            state.db.session_user(&h).await
-        {
-            return Some(CurrentUser {
+        let found = state.db.session_user(&h).await.map_err(|e| {
+            eprintln!("phiên đăng nhập: không hỏi được cơ sở dữ liệu: {e}");
+            Unavailable
+        })?;
+        if let Some(tiendo_store::users::LiveSession { user, csrf }) = found {
+            return Ok(Some(CurrentUser {
                 user,
                 csrf,
                 session: Some(h),
-            });
+            }));
         }
     }
-    let bearer = parts
+    let Some(bearer) = parts
         .headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")?
-        .trim()
-        .to_string();
-    let user = state.db.api_token_user(&sha256_hex(&bearer)).await.ok()??;
-    Some(CurrentUser {
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|v| v.trim().to_string())
+    else {
+        return Ok(None);
+    };
+    let user = state
+        .db
+        .api_token_user(&sha256_hex(&bearer))
+        .await
+        .map_err(|e| {
+            eprintln!("mã truy cập API: không hỏi được cơ sở dữ liệu: {e}");
+            Unavailable
+        })?;
+    Ok(user.map(|user| CurrentUser {
         user,
         csrf: String::new(),
         session: None,
-    })
+    }))
 }
 
 /// A page's user: anonymous visitors are sent to the log-in page.
@@ -107,7 +149,10 @@ impl FromRequestParts<AppState> for PageUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        match current_user(parts, state).await {
+        let found = current_user(parts, state)
+            .await
+            .map_err(Unavailable::page)?;
+        match found {
             // A one-time password leads to the password page first (log-out still works).
             Some(u)
                 if u.user.must_change_password
@@ -142,7 +187,10 @@ impl FromRequestParts<AppState> for ApiUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        match current_user(parts, state).await {
+        let found = current_user(parts, state)
+            .await
+            .map_err(Unavailable::json)?;
+        match found {
             Some(u) => Ok(ApiUser(u)),
             None => Err((
                 StatusCode::UNAUTHORIZED,
@@ -166,7 +214,10 @@ impl FromRequestParts<AppState> for ApiWriter {
         let refuse = |status: StatusCode, msg: &str| {
             (status, axum::Json(serde_json::json!({ "error": msg }))).into_response()
         };
-        let Some(u) = current_user(parts, state).await else {
+        let found = current_user(parts, state)
+            .await
+            .map_err(Unavailable::json)?;
+        let Some(u) = found else {
             return Err(refuse(
                 StatusCode::UNAUTHORIZED,
                 "cần đăng nhập hoặc mã truy cập API",
