@@ -369,6 +369,24 @@ async fn the_api_answers_sessions_and_tokens_and_documents_itself() {
         for path in ["/api/overdue", "/api/summary", "/api/openapi.json"] {
             assert!(v["paths"].get(path).is_some(), "{path} documented");
         }
+        // A parameter in a path template is in the path; every other one is an optional query
+        // parameter (the filters of /api/tasks were once declared required path parameters).
+        let mut checked = 0;
+        for (path, item) in v["paths"].as_object().expect("paths") {
+            for op in item.as_object().expect("item").values() {
+                for p in op["parameters"].as_array().into_iter().flatten() {
+                    let name = p["name"].as_str().expect("name");
+                    let in_template = path.contains(&format!("{{{name}}}"));
+                    let want = if in_template { "path" } else { "query" };
+                    assert_eq!(p["in"], want, "{path} {name}");
+                    if path == "/api/tasks" {
+                        assert_ne!(p["required"], true, "{path} {name}: a filter is optional");
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 20, "{checked} parameters checked");
         t.cleanup().await;
     }
 }

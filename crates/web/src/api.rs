@@ -167,6 +167,7 @@ fn opt_date(name: &str, v: Option<&str>) -> Result<Option<time::Date>, String> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DashboardQuery {
     /// YYYY-MM-DD (default: today)
     as_of: Option<String>,
@@ -193,6 +194,7 @@ pub async fn dashboard(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TasksQuery {
     /// Search without diacritics ("chuyen doi so")
     q: Option<String>,
@@ -279,6 +281,7 @@ pub async fn tasks(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AsOf {
     /// YYYY-MM-DD (default: today)
     as_of: Option<String>,
@@ -408,6 +411,7 @@ pub async fn my_tasks(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DifficultiesQuery {
     /// Registry code of the raising agency
     raised_by: Option<String>,
@@ -437,6 +441,7 @@ pub async fn difficulties(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AgenciesQuery {
     /// Search name, spelling or code, without diacritics
     q: Option<String>,
@@ -524,6 +529,7 @@ pub async fn add_alias(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// 1, 2, … (100 rows a page)
     page: Option<usize>,
@@ -551,6 +557,7 @@ pub async fn audit(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OverdueQuery {
     /// YYYY-MM-DD (default: today)
     as_of: Option<String>,
@@ -618,6 +625,7 @@ pub async fn summary(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// YYYY-MM-DD (default: today)
     as_of: Option<String>,
@@ -685,6 +693,7 @@ pub async fn report(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ScoreQuery {
     /// YYYY-MM (default: last month)
     month: Option<String>,
@@ -968,6 +977,7 @@ pub async fn end_assignment(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// The file's name, with its extension (.docx, .xlsx, .csv, .txt…)
     file_name: String,
