@@ -412,3 +412,62 @@ async fn a_lead_is_never_its_own_coordinator_when_a_group_expands() {
         t.cleanup().await;
     }
 }
+
+/// Many agencies report at once (deadline day): every report is stored, none answered "database
+/// is locked". On SQLite a write transaction that reads first must take the write lock at its
+/// start, or two of them deadlock on the upgrade and one fails at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writers_all_succeed() {
+    let mut csv = String::from("STT;Tên nhiệm vụ;Chủ trì;Thời hạn\n");
+    for i in 1..=40 {
+        csv.push_str(&format!("{i};Nhiệm vụ số {i};Bộ Tài chính;30/6/2026\n"));
+    }
+    for t in backends().await {
+        import_text(
+            &t.db,
+            "dong-thoi.csv",
+            &csv,
+            "dong-thoi.csv",
+            date!(2026 - 02 - 15),
+        )
+        .await;
+        let mut assignments = Vec::new();
+        for i in 1..=40 {
+            let task =
+                t.db.task_by_number("dong-thoi.csv", &i.to_string())
+                    .await
+                    .expect("q")
+                    .expect("task");
+            assignments.push(t.db.assignments_of(task).await.expect("a")[0].id);
+        }
+        let before = t.db.counts().await.expect("counts");
+        let mut joins = Vec::new();
+        for round in 0..3 {
+            for &a in &assignments {
+                let db = t.db.clone();
+                joins.push(tokio::spawn(async move {
+                    db.add_report(
+                        a,
+                        date!(2026 - 03 - 01),
+                        Some(ReportedStatus::InProgress),
+                        None,
+                        Some(&format!("Báo cáo lần {round}")),
+                        "dong-thoi",
+                    )
+                    .await
+                    .map_err(|e| e.to_string())
+                }));
+            }
+        }
+        let mut failures = Vec::new();
+        for j in joins {
+            if let Err(e) = j.await.expect("join") {
+                failures.push(e);
+            }
+        }
+        assert!(failures.is_empty(), "{}: {failures:?}", t.label);
+        let after = t.db.counts().await.expect("counts");
+        assert_eq!(after.reports, before.reports + 120, "{}", t.label);
+        t.cleanup().await;
+    }
+}

@@ -170,7 +170,7 @@ impl Db {
         let reg = self.load_registry().await?;
         let committee = default_committee_id(self).await?;
         let ts = now();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let doc_id: i64 = sqlx::query_scalar(
             "INSERT INTO documents (committee_id, doc_key, symbol, kind, issued_on, issuer, title, file_name, created_at, updated_at)
              VALUES ($1, $2, NULL, 'generated', NULL, NULL, $3, NULL, $4, $4) RETURNING id",

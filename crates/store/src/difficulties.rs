@@ -157,7 +157,7 @@ impl Db {
                 })?),
                 None => None,
             };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO difficulties (task_id, raising_agency_id, text, state, answer, answer_due, answered_on, created_at, created_by, raised_on)
              VALUES ($1, $2, $3, 'open', NULL, $4, NULL, $5, $6, $7) RETURNING id",
@@ -221,7 +221,7 @@ impl Db {
         let handler = self.agency_id(handler_code).await?.ok_or_else(|| {
             StoreError::UnknownAgency(format!("không có cơ quan mã {handler_code}"))
         })?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: Option<OpenState> =
             sqlx::query_as("SELECT task_id, state, answer_due FROM difficulties WHERE id = $1")
                 .bind(id)
@@ -288,7 +288,7 @@ impl Db {
         actor: &str,
     ) -> Result<Option<i64>> {
         let answer = valid_text("nội dung trả lời", answer)?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: Option<(Option<i64>, String)> =
             sqlx::query_as("SELECT task_id, state FROM difficulties WHERE id = $1")
                 .bind(id)

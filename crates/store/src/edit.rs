@@ -71,7 +71,7 @@ impl Db {
             limit("lý do điều chỉnh thời hạn", &reason, 5000, true)?;
             Some(d)
         };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: Option<EditableFields> = sqlx::query_as(
             "SELECT name, expected_result, basis, overseer, secret FROM tasks WHERE id = $1",
         )
@@ -216,7 +216,7 @@ impl Db {
                 "{agency_name} đã hết hiệu lực trong danh mục"
             )));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM tasks WHERE id = $1")
             .bind(task)
             .fetch_optional(&mut *tx)
@@ -295,7 +295,7 @@ impl Db {
     ) -> Result<()> {
         let reason = clean_cell(reason);
         limit("lý do", &reason, 5000, true)?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         self.end_assignment(&mut tx, task, assignment, on, &reason, actor)
             .await?;
         tx.commit().await?;

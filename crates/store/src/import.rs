@@ -98,7 +98,7 @@ impl Db {
                 .ok_or_else(|| StoreError::NotFound(format!("ban chỉ đạo mã {code}")))?,
             None => default_committee_id(self).await?,
         };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let ts = now();
         let mut summary = ImportSummary::default();
         let doc_id = upsert_document(&mut tx, committee, &input, &ts).await?;

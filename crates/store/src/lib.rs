@@ -162,6 +162,17 @@ impl Db {
         &self.pool
     }
 
+    /// A transaction that will write. On SQLite it takes the write lock at its start (`BEGIN
+    /// IMMEDIATE`, waiting up to the busy timeout for it): a deferred transaction that reads
+    /// first and then writes cannot wait for another writer and fails at once with "database is
+    /// locked". PostgreSQL's row locks need no such thing.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -183,7 +194,7 @@ impl Db {
             if applied.contains(version) {
                 continue;
             }
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin_write().await?;
             let blob = match self.backend {
                 Backend::Sqlite => "BLOB",
                 Backend::Postgres => "BYTEA",

@@ -152,7 +152,7 @@ impl Db {
             .committee_id(code)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("ban chỉ đạo mã {code}")))?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO meetings (committee_id, name, held_on, created_at, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -195,7 +195,7 @@ impl Db {
         let Some(committee) = committee else {
             return Err(StoreError::NotFound(format!("phiên họp {meeting}")));
         };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         self.link(&mut tx, meeting, committee, document).await?;
         Db::audit(
             &mut tx,

@@ -281,7 +281,7 @@ impl Db {
         if self.agency_id(code).await?.is_some() {
             return Err(StoreError::Invalid(format!("mã cơ quan {code} đã có")));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let head = AgencyHead {
             title: (!head_title.is_empty()).then_some(head_title.clone()),
             name: (!head_name.is_empty()).then_some(head_name.clone()),
@@ -330,7 +330,7 @@ impl Db {
                 }
             }
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar("INSERT INTO committees (code, name, level, province_code, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
             .bind(code.trim())
             .bind(tiendo_domain::text::clean(name))
@@ -389,7 +389,7 @@ impl Db {
                 other.name
             )));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         insert_alias(&mut tx, id, &alias, actor).await?;
         Db::audit(
             &mut tx,
@@ -457,7 +457,7 @@ impl Db {
         let kind = AgencyKind::parse(&e.kind)
             .ok_or_else(|| StoreError::Invalid(format!("loại cơ quan không hợp lệ: {}", e.kind)))?;
         validity(e.valid_from, e.valid_to)?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: Option<StoredAgency> = sqlx::query_as(AGENCY_RECORD)
             .bind(code)
             .fetch_optional(&mut *tx)

@@ -68,7 +68,7 @@ impl Db {
                 from.vietnamese()
             )));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO scoring_formulas (effective_from, content, created_at, created_by) VALUES ($1, $2, $3, $4) RETURNING id",
         )

@@ -8,7 +8,7 @@ use crate::{Db, Result, StoreError, now};
 pub const DEFAULT_COMMITTEE: &str = "BCDCP";
 
 pub async fn seed_defaults(db: &Db) -> Result<()> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let committees: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM committees")
         .fetch_one(&mut *tx)
         .await?;

@@ -64,7 +64,7 @@ impl Db {
         book: &StatusBook,
     ) -> Result<()> {
         let bytes = encode(book);
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM status_snapshots")
             .execute(&mut *tx)
             .await?;

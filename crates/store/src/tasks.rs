@@ -41,7 +41,7 @@ impl Db {
                 "cần ghi lý do điều chỉnh thời hạn".into(),
             ));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM tasks WHERE id = $1")
             .bind(c.task_id)
             .fetch_optional(&mut *tx)
@@ -705,7 +705,7 @@ impl Db {
                 "cần nêu lý do (tối đa 5.000 ký tự)".into(),
             ));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let ok: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM assignments WHERE id = $1 AND task_id = $2 AND active = 1",
         )
@@ -757,7 +757,7 @@ impl Db {
         on: Date,
         actor: &str,
     ) -> Result<i64> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: Option<(i64, String)> =
             sqlx::query_as("SELECT task_id, state FROM deadline_changes WHERE id = $1")
                 .bind(change_id)
@@ -808,7 +808,7 @@ impl Db {
         if !confirm && note.trim().is_empty() {
             return Err(StoreError::Invalid("cần nêu lý do trả lại".into()));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: Option<ReportToReview> = sqlx::query_as(
             "SELECT a.task_id, r.status, r.review FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id WHERE r.id = $1",
         )
@@ -890,7 +890,7 @@ impl Db {
                 "cần lộ trình thực hiện (tối đa 5.000 ký tự)".into(),
             ));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let task: Option<i64> =
             sqlx::query_scalar("SELECT task_id FROM assignments WHERE id = $1 AND active = 1")
                 .bind(assignment_id)
@@ -1024,7 +1024,7 @@ impl Db {
                 "ngày hoàn thành không thể sau ngày báo cáo".into(),
             ));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let task: Option<i64> = sqlx::query_scalar("SELECT task_id FROM assignments WHERE id = $1")
             .bind(assignment_id)
             .fetch_optional(&mut *tx)

@@ -123,7 +123,7 @@ impl Db {
                 "đầu mối phải gắn với một cơ quan (--agency)".into(),
             ));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, full_name, password_hash, role, agency_id, committee_id, must_change_password, active, created_at, created_by)
              VALUES ($1, $2, $3, $4, $5, NULL, $6, 1, $7, $8) RETURNING id",
@@ -191,7 +191,7 @@ impl Db {
         one_time: bool,
         actor: &str,
     ) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
             .bind(password_hash)
             .bind(i64::from(one_time))
@@ -308,7 +308,7 @@ impl Db {
         user_id: i64,
         actor: &str,
     ) -> Result<i64> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar("INSERT INTO api_tokens (token_hash, name, user_id, created_at, revoked_at) VALUES ($1, $2, $3, $4, NULL) RETURNING id")
             .bind(token_hash)
             .bind(name)
