@@ -547,6 +547,29 @@ async fn an_agency_reports_asks_for_time_and_the_standing_agency_decides() {
                     .body
                     .contains("Đang lấy ý kiến các bộ (tỷ lệ &lt; 50%)")
         );
+        // Angle brackets around a word that is no HTML element are text, stored and shown escaped.
+        let r = btc
+            .post(
+                &url,
+                &[
+                    ("csrf", &csrf),
+                    ("assignment", &btc_a.to_string()),
+                    ("status", "in_progress"),
+                    ("text", "Sử dụng thẻ <VNeID> mức 2 để đăng nhập"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("/nhiem-vu/{task}?tb=bao-cao").as_str())
+        );
+        let page = btc.get(&format!("/nhiem-vu/{task}")).await;
+        assert!(
+            page.body
+                .contains("Sử dụng thẻ &lt;VNeID&gt; mức 2 để đăng nhập"),
+            "{}",
+            t.label
+        );
 
         // A request for more time is not in force until approved.
         let gh = format!("/nhiem-vu/{task}/gia-han");

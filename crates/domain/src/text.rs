@@ -179,23 +179,180 @@ impl TypedText {
     }
 }
 
-/// Does typed text contain HTML markup — a tag (`<b>`, `</p>`, `<script …`) or a comment
-/// (`<!--`)? Comparisons such as "x < 5" or "a<b" without a closing `>` are not markup.
+/// The element names of HTML (with SVG and MathML roots, and the obsolete ones browsers still
+/// build), lower case.
+const HTML_ELEMENTS: &[&str] = &[
+    "a",
+    "abbr",
+    "acronym",
+    "address",
+    "applet",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "base",
+    "basefont",
+    "bdi",
+    "bdo",
+    "big",
+    "blink",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "data",
+    "datalist",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "image",
+    "img",
+    "input",
+    "ins",
+    "isindex",
+    "kbd",
+    "keygen",
+    "label",
+    "legend",
+    "li",
+    "link",
+    "listing",
+    "main",
+    "map",
+    "mark",
+    "marquee",
+    "math",
+    "menu",
+    "meta",
+    "meter",
+    "nav",
+    "nobr",
+    "noembed",
+    "noframes",
+    "noscript",
+    "object",
+    "ol",
+    "optgroup",
+    "option",
+    "output",
+    "p",
+    "param",
+    "picture",
+    "plaintext",
+    "pre",
+    "progress",
+    "q",
+    "rb",
+    "rp",
+    "rt",
+    "rtc",
+    "ruby",
+    "s",
+    "samp",
+    "script",
+    "search",
+    "section",
+    "select",
+    "slot",
+    "small",
+    "source",
+    "spacer",
+    "span",
+    "strike",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "svg",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "title",
+    "tr",
+    "track",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "video",
+    "wbr",
+    "xmp",
+];
+
+/// Does typed text contain HTML markup? A tag of an HTML element (`<b>`, `</p>`, `<img …>`,
+/// `<svg/onload=…>`, any case), a tag carrying attributes (`<x onclick=…>`), a comment or
+/// declaration (`<!-- … -->`, `<!DOCTYPE …>`, `<?xml …?>`), or the start of a script even
+/// unclosed (`<script src=//x`). Angle brackets around a word that is no element are text:
+/// "Sử dụng thẻ <VNeID> mức 2", "<Tên cơ quan>"; so are comparisons ("x < 5", "a<b").
 pub fn has_markup(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| {
-        if c != b'<' {
+    let lower = text.to_ascii_lowercase();
+    lower.match_indices('<').any(|(i, _)| {
+        let rest = &lower[i + 1..];
+        if rest.starts_with("script") {
+            return true;
+        }
+        let Some(end) = rest.find('>') else {
+            return false;
+        };
+        let inner = &rest[..end];
+        if inner.starts_with('!') || inner.starts_with('?') {
+            return true;
+        }
+        let inner = inner.strip_prefix('/').unwrap_or(inner);
+        let name_len = inner
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .unwrap_or(inner.len());
+        let name = &inner[..name_len];
+        if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
             return false;
         }
-        let next = b.get(i + 1).copied().unwrap_or(0);
-        let after = b.get(i + 2).copied().unwrap_or(0);
-        let opens = next.is_ascii_alphabetic()
-            || next == b'!'
-            || next == b'?'
-            || (next == b'/' && after.is_ascii_alphabetic());
-        (opens && b[i + 1..].contains(&b'>'))
-            || (next.is_ascii_alphabetic()
-                && text[i + 1..].to_ascii_lowercase().starts_with("script"))
+        let attributes = &inner[name_len..];
+        HTML_ELEMENTS.contains(&name) || attributes.contains('=')
     })
 }
 
@@ -334,6 +491,13 @@ mod tests {
             "<img src=x onerror=alert(1)>",
             "<!-- x -->",
             "<script src=//x",
+            "<SCRIPT>x</SCRIPT>",
+            "<B>đậm</B>",
+            "<svg/onload=alert(1)>",
+            "<a href=\"https://x\">x</a>",
+            "<VNeID onclick=alert(1)>",
+            "<!DOCTYPE html>",
+            "<iframe src=x>",
         ] {
             assert!(has_markup(m), "{m}");
         }
@@ -344,6 +508,11 @@ mod tests {
             "Quý I/2026",
             "<<",
             "1 < 2 > 0",
+            "Sử dụng thẻ <VNeID> mức 2",
+            "Kết nối với <CSDL quốc gia về dân cư>",
+            "<Tên cơ quan>",
+            "a <-> b",
+            "<5%>",
         ] {
             assert!(!has_markup(t), "{t}");
         }
