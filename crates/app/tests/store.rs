@@ -471,3 +471,28 @@ async fn concurrent_writers_all_succeed() {
         t.cleanup().await;
     }
 }
+
+/// After `generate` stores a data set at once, the planner's statistics are fresh (SQLite's
+/// sqlite_stat1, PostgreSQL's last manual ANALYZE): the next burst is not planned as if the
+/// tables were empty.
+#[tokio::test]
+async fn a_bulk_load_refreshes_the_planner_statistics() {
+    for t in backends().await {
+        let reg = t.db.load_registry().await.expect("registry").registry;
+        let g = tiendo_generate::generate(&reg, 200, 3, 1.0);
+        t.db.bulk_insert(&g, &mut |_, _, _| {}).await.expect("bulk");
+        let analysed: i64 = match t.label {
+            "sqlite" => tiendo_store::sqlx::query_scalar(
+                "SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl IN ('assignments', 'progress_reports')",
+            ),
+            _ => tiendo_store::sqlx::query_scalar(
+                "SELECT COUNT(*) FROM pg_stat_user_tables WHERE relname IN ('assignments', 'progress_reports') AND last_analyze IS NOT NULL",
+            ),
+        }
+        .fetch_one(t.db.pool())
+        .await
+        .expect("statistics");
+        assert!(analysed >= 2, "{}: {analysed}", t.label);
+        t.cleanup().await;
+    }
+}

@@ -222,6 +222,7 @@ impl Db {
         )
         .await?;
         tx.commit().await?;
+        self.analyze().await?;
         Ok(BulkSummary {
             tasks: g.tasks.len() as u64,
             assignments: g.assignments.len() as u64,

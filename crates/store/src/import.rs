@@ -149,11 +149,17 @@ impl Db {
         }
         record_import(&mut tx, doc_id, &input, &summary, &ts).await?;
         tx.commit().await?;
+        if summary.tasks_created >= ANALYZE_AFTER_TASKS {
+            self.analyze().await?;
+        }
         Ok(summary)
     }
 }
 
 type Tx<'t> = sqlx::Transaction<'t, sqlx::Any>;
+
+/// An import creating this many tasks or more refreshes the planner's statistics.
+const ANALYZE_AFTER_TASKS: u64 = 1000;
 
 /// A task of the document as stored, with its id.
 #[derive(sqlx::FromRow)]

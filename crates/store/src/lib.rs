@@ -162,6 +162,19 @@ impl Db {
         &self.pool
     }
 
+    /// Refreshes the query planner's statistics, after many rows arrived at once (`generate`, a
+    /// big import): without them a PostgreSQL whose autovacuum has not yet run plans the next
+    /// burst of reports as if the tables were empty.
+    pub async fn analyze(&self) -> Result<()> {
+        let sql = match self.backend {
+            // A bounded sample per index, as SQLite advises for large tables.
+            Backend::Sqlite => "PRAGMA analysis_limit = 1000; ANALYZE;",
+            Backend::Postgres => "ANALYZE",
+        };
+        self.pool.execute(sql).await?;
+        Ok(())
+    }
+
     /// A transaction that will write. On SQLite it takes the write lock at its start (`BEGIN
     /// IMMEDIATE`, waiting up to the busy timeout for it): a deferred transaction that reads
     /// first and then writes cannot wait for another writer and fails at once with "database is
