@@ -1506,3 +1506,48 @@ async fn a_database_that_cannot_answer_is_503_with_retry_after_not_a_bad_login()
         t.cleanup().await;
     }
 }
+
+/// Forty wrong guesses at once on one name: only the first five are checked at all (the rest
+/// are told to wait, without a password hash being computed), and the right password is then
+/// refused too until the quarter of an hour is over.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn simultaneous_guesses_get_five_attempts_between_them() {
+    for t in backends().await {
+        user(&t.db, "canbo", "standing", None, "dung-mat-khau-1").await;
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let mut b = Browser::new(state.clone());
+        let form = b.get("/dang-nhap").await;
+        let csrf = hidden(&form.body, "csrf");
+        let cookie = b.cookie_header();
+        let mut joins = Vec::new();
+        for i in 0..40 {
+            let state = state.clone();
+            let body = format!(
+                "username=canbo&password=sai-{i}&csrf={}&next=%2F",
+                enc(&csrf)
+            );
+            let cookie = cookie.clone();
+            joins.push(tokio::spawn(async move {
+                let req = Request::post("/dang-nhap")
+                    .header(header::COOKIE, cookie)
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from(body))
+                    .expect("request");
+                router(state).oneshot(req).await.expect("response").status()
+            }));
+        }
+        let mut checked = 0;
+        let mut waiting = 0;
+        for j in joins {
+            match j.await.expect("join") {
+                StatusCode::UNAUTHORIZED => checked += 1,
+                StatusCode::TOO_MANY_REQUESTS => waiting += 1,
+                s => panic!("{}: unexpected {s}", t.label),
+            }
+        }
+        assert_eq!((checked, waiting), (5, 35), "{}", t.label);
+        let p = b.login("canbo", "dung-mat-khau-1").await;
+        assert_eq!(p.status, StatusCode::TOO_MANY_REQUESTS, "{}", t.label);
+        t.cleanup().await;
+    }
+}

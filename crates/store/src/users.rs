@@ -273,24 +273,36 @@ impl Db {
         Ok(gone)
     }
 
-    pub async fn record_login_failure(&self, username: &str) -> Result<()> {
-        sqlx::query("INSERT INTO login_failures (username, at) VALUES ($1, $2)")
-            .bind(username.trim().to_lowercase())
-            .bind(now())
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
-
-    /// Failed log-ins for a user name since a time (RFC 3339).
-    pub async fn login_failures_since(&self, username: &str, since: &str) -> Result<i64> {
-        Ok(sqlx::query_scalar(
+    /// Claims one log-in attempt for a user name: counted as a failure until a success clears
+    /// the name's failures. None is given once `max` failures were recorded since `since` (RFC
+    /// 3339). The count and the claim are one transaction, serialised per name, so two hundred
+    /// simultaneous guesses get `max` attempts between them, not two hundred.
+    pub async fn claim_login_attempt(&self, username: &str, since: &str, max: i64) -> Result<bool> {
+        let name = username.trim().to_lowercase();
+        let mut tx = self.begin_write().await?;
+        if self.backend() == crate::Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))::text")
+                .bind(format!("login:{name}"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        let failures: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2",
         )
-        .bind(username.trim().to_lowercase())
+        .bind(&name)
         .bind(since)
-        .fetch_one(self.pool())
-        .await?)
+        .fetch_one(&mut *tx)
+        .await?;
+        if failures >= max {
+            return Ok(false);
+        }
+        sqlx::query("INSERT INTO login_failures (username, at) VALUES ($1, $2)")
+            .bind(&name)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     pub async fn clear_login_failures(&self, username: &str) -> Result<()> {

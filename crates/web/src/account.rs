@@ -104,12 +104,13 @@ pub async fn login(
         t.format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default()
     };
-    let failures = state
+    // The attempt is claimed (and counted as failed) before any password is checked.
+    let claimed = state
         .db
-        .login_failures_since(&f.username, &since)
+        .claim_login_attempt(&f.username, &since, MAX_FAILURES)
         .await
-        .unwrap_or(MAX_FAILURES);
-    if failures >= MAX_FAILURES {
+        .unwrap_or(false);
+    if !claimed {
         let msg = format!(
             "Đăng nhập sai quá {MAX_FAILURES} lần; hãy thử lại sau {THROTTLE_MINUTES} phút."
         );
@@ -129,7 +130,6 @@ pub async fn login(
         }
     };
     let Some(user) = user.filter(|_| ok) else {
-        let _ = state.db.record_login_failure(&f.username).await;
         return (
             StatusCode::UNAUTHORIZED,
             login_form(
