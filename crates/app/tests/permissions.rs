@@ -224,12 +224,13 @@ async fn every_route_for_every_role() {
         ("/api/score?month=2026-04".into(), [OK; 6]),
         ("/api/meetings".into(), [OK; 6]),
         ("/api/openapi.json".into(), [OK; 6]),
+        ("/healthz".into(), [OK; 6]),
     ];
     // Anonymous: pages lead to the log-in page, the API answers 401.
     let mut anon = Browser::new(state.clone());
     for (p, _) in &pages {
         let r = anon.get(p).await;
-        if p.starts_with("/api/openapi") || p.starts_with("/static/") {
+        if p.starts_with("/api/openapi") || p.starts_with("/static/") || p == "/healthz" {
             assert_eq!(r.status, StatusCode::OK, "anonymous {p}");
         } else if p.starts_with("/api/") {
             assert_eq!(r.status, StatusCode::UNAUTHORIZED, "anonymous {p}");

@@ -1476,8 +1476,19 @@ async fn a_database_that_cannot_answer_is_503_with_retry_after_not_a_bad_login()
         let mut b = Browser::new(state);
         b.login("canbo", "mat-khau-cb-01").await;
         assert_eq!(b.get("/").await.status, StatusCode::OK, "{}", t.label);
+        let health = Browser::new(b.state.clone()).get("/healthz").await;
+        assert_eq!(health.status, StatusCode::OK);
+        assert_eq!(health.body, r#"{"status":"ok"}"#);
         // The database goes away (every connection closed).
         t.db.pool().close().await;
+        let health = Browser::new(b.state.clone()).get("/healthz").await;
+        assert_eq!(
+            health.status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{}",
+            t.label
+        );
+        assert!(health.headers.contains_key(header::RETRY_AFTER));
         let page = b.get("/nhiem-vu").await;
         assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE, "{}", t.label);
         assert_eq!(

@@ -195,6 +195,7 @@ fn pages_and_forms() -> RouteTable {
             get(account::password_page).post(account::change_password),
         )
         .add("/static/app.css", "GET", get(layout::css))
+        .add("/healthz", "GET", get(health))
 }
 
 pub fn router(state: AppState) -> Router {
@@ -204,6 +205,26 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
+}
+
+/// For a load balancer or a monitor, without signing in: 200 `{"status": "ok"}` when the
+/// database answers, otherwise 503 with Retry-After. It says nothing else.
+async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match state.db.data_version().await {
+        Ok(_) => axum::Json(serde_json::json!({ "status": "ok" })).into_response(),
+        Err(e) => {
+            eprintln!("healthz: the database does not answer: {e}");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                [(axum::http::header::RETRY_AFTER, "5")],
+                axum::Json(serde_json::json!({ "status": "unavailable" })),
+            )
+                .into_response()
+        }
+    }
 }
 
 /// What every answer tells the browser: no framing by another site, no script at all (the pages
