@@ -94,6 +94,27 @@ pub enum UserCommand {
         #[arg(long)]
         name: String,
     },
+    /// Revoke this account's API tokens of that name.
+    RevokeToken {
+        username: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Give the account a new one-time password (printed; to change at the next log-in) and end
+    /// its sessions.
+    ResetPassword { username: String },
+    /// Disable the account: it cannot log in, its sessions end, its tokens stop working.
+    Disable { username: String },
+    /// Enable a disabled account again.
+    Enable { username: String },
+    /// Change the account's role (a focal point needs --agency); its sessions end.
+    SetRole {
+        username: String,
+        #[arg(long, value_parser = parse_role)]
+        role: UserRole,
+        #[arg(long)]
+        agency: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]

@@ -1562,3 +1562,119 @@ async fn simultaneous_guesses_get_five_attempts_between_them() {
         t.cleanup().await;
     }
 }
+
+/// An administrator's commands on accounts, as the server then sees them: disable (sessions and
+/// tokens stop), enable, reset to a one-time password, change a role, revoke a token.
+#[tokio::test]
+async fn an_administrator_disables_resets_changes_roles_and_revokes_tokens() {
+    for t in backends().await {
+        let cli = |args: &[&str]| {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_tiendo"))
+                .arg("--database-url")
+                .arg(&t.url)
+                .arg("users")
+                .args(args)
+                .output()
+                .expect("tiendo");
+            (
+                out.status.success(),
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        };
+        user(&t.db, "canbo", "standing", None, "mat-khau-cb-01").await;
+        let u =
+            t.db.user_by_username("canbo")
+                .await
+                .expect("q")
+                .expect("user");
+        let token = auth::new_token().expect("token");
+        t.db.create_api_token(&auth::sha256_hex(&token), "hethong", u.id, "test")
+            .await
+            .expect("token");
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let api = |state: AppState, token: String| async move {
+            let req = Request::get("/api/summary")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .expect("request");
+            Browser::new(state).send(req).await.status
+        };
+        let mut b = Browser::new(state.clone());
+        b.login("canbo", "mat-khau-cb-01").await;
+        assert_eq!(b.get("/").await.status, StatusCode::OK);
+
+        let (ok, _, err) = cli(&["disable", "canbo"]);
+        assert!(ok, "{err}");
+        assert_eq!(
+            b.get("/").await.status,
+            StatusCode::SEE_OTHER,
+            "session ended"
+        );
+        assert_eq!(
+            api(state.clone(), token.clone()).await,
+            StatusCode::UNAUTHORIZED
+        );
+        let p = Browser::new(state.clone())
+            .login("canbo", "mat-khau-cb-01")
+            .await;
+        assert_eq!(p.status, StatusCode::UNAUTHORIZED, "{}", t.label);
+
+        let (ok, _, err) = cli(&["enable", "canbo"]);
+        assert!(ok, "{err}");
+        assert_eq!(api(state.clone(), token.clone()).await, StatusCode::OK);
+        let mut b = Browser::new(state.clone());
+        assert_eq!(
+            b.login("canbo", "mat-khau-cb-01").await.status,
+            StatusCode::SEE_OTHER
+        );
+
+        let (ok, out, err) = cli(&["reset-password", "canbo"]);
+        assert!(ok, "{err}");
+        let once = out.trim().rsplit(' ').next().expect("password").to_string();
+        assert_eq!(
+            b.get("/").await.status,
+            StatusCode::SEE_OTHER,
+            "sessions ended"
+        );
+        let p = Browser::new(state.clone())
+            .login("canbo", "mat-khau-cb-01")
+            .await;
+        assert_eq!(
+            p.status,
+            StatusCode::UNAUTHORIZED,
+            "the old password no longer works"
+        );
+        let p = Browser::new(state.clone()).login("canbo", &once).await;
+        assert_eq!(
+            p.location.as_deref(),
+            Some("/tai-khoan/mat-khau"),
+            "{}",
+            t.label
+        );
+
+        let (ok, _, err) = cli(&["set-role", "canbo", "--role", "focal"]);
+        assert!(!ok && err.contains("--agency"), "{err}");
+        let (ok, _, err) = cli(&["set-role", "canbo", "--role", "focal", "--agency", "BTC"]);
+        assert!(ok, "{err}");
+        let u =
+            t.db.user_by_username("canbo")
+                .await
+                .expect("q")
+                .expect("user");
+        assert_eq!(u.role, tiendo_domain::access::UserRole::Focal);
+        assert!(u.agency_id.is_some());
+
+        let (ok, _, err) = cli(&["revoke-token", "canbo", "--name", "hethong"]);
+        assert!(ok, "{err}");
+        assert_eq!(
+            api(state.clone(), token.clone()).await,
+            StatusCode::UNAUTHORIZED
+        );
+        let (ok, _, err) = cli(&["revoke-token", "canbo", "--name", "hethong"]);
+        assert!(!ok && err.contains("hethong"), "{err}");
+        let (ok, _, err) = cli(&["disable", "khong-co"]);
+        assert!(!ok && err.contains("khong-co"), "{err}");
+        t.cleanup().await;
+    }
+}

@@ -313,6 +313,134 @@ impl Db {
         Ok(())
     }
 
+    /// An account's id by user name, enabled or not.
+    pub async fn account_id(&self, username: &str) -> Result<i64> {
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+            .bind(username.trim().to_lowercase())
+            .fetch_optional(self.pool())
+            .await?;
+        id.ok_or_else(|| StoreError::NotFound(format!("tài khoản {}", username.trim())))
+    }
+
+    /// Disables an account (its sessions end; its API tokens stop working with it) or enables
+    /// it again.
+    pub async fn set_account_active(
+        &self,
+        username: &str,
+        active: bool,
+        actor: &str,
+    ) -> Result<()> {
+        let id = self.account_id(username).await?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+            .bind(i64::from(active))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if !active {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let action = if active {
+            "user.enabled"
+        } else {
+            "user.disabled"
+        };
+        Db::audit(&mut tx, actor, action, "user", Some(id), None, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Gives an account another role (a focal point needs its agency); its sessions end, so the
+    /// new role holds from the next log-in.
+    pub async fn set_account_role(
+        &self,
+        username: &str,
+        role: UserRole,
+        agency_code: Option<&str>,
+        actor: &str,
+    ) -> Result<()> {
+        let id = self.account_id(username).await?;
+        let agency_id: Option<i64> = match agency_code {
+            Some(code) => Some(
+                self.agency_id(code)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound(format!("cơ quan mã {code}")))?,
+            ),
+            None => None,
+        };
+        if role == UserRole::Focal && agency_id.is_none() {
+            return Err(StoreError::Invalid(
+                "đầu mối phải gắn với một cơ quan (--agency)".into(),
+            ));
+        }
+        let mut tx = self.begin_write().await?;
+        let before: Option<(String, Option<i64>)> =
+            sqlx::query_as("SELECT role, agency_id FROM users WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        sqlx::query("UPDATE users SET role = $1, agency_id = $2 WHERE id = $3")
+            .bind(role.code())
+            .bind(agency_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let before = before.map(|(r, a)| json!({ "role": r, "agency_id": a }));
+        let after = json!({ "role": role.code(), "agency": agency_code });
+        Db::audit(
+            &mut tx,
+            actor,
+            "user.role_changed",
+            "user",
+            Some(id),
+            before.as_ref(),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Revokes an account's API tokens of that name; says how many.
+    pub async fn revoke_api_tokens(&self, username: &str, name: &str, actor: &str) -> Result<u64> {
+        let id = self.account_id(username).await?;
+        let mut tx = self.begin_write().await?;
+        let n = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND name = $3 AND revoked_at IS NULL",
+        )
+        .bind(now())
+        .bind(id)
+        .bind(name)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound(format!(
+                "mã truy cập \"{name}\" còn hiệu lực của {}",
+                username.trim()
+            )));
+        }
+        Db::audit(
+            &mut tx,
+            actor,
+            "api_token.revoked",
+            "user",
+            Some(id),
+            None,
+            Some(&json!({ "name": name, "tokens": n })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
     pub async fn create_api_token(
         &self,
         token_hash: &str,
