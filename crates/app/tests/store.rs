@@ -496,3 +496,78 @@ async fn a_bulk_load_refreshes_the_planner_statistics() {
         t.cleanup().await;
     }
 }
+
+/// Several servers starting at once on a fresh database: every one starts, each migration is
+/// applied once, the registry is seeded once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn servers_starting_at_once_on_a_fresh_database_migrate_it_once() {
+    let dir = common::temp_dir();
+    let mut urls = vec![format!("sqlite://{}", dir.join("fresh.db").display())];
+    let mut pg = None;
+    if let Ok(admin) = std::env::var("TIENDO_TEST_POSTGRES_URL")
+        && !admin.is_empty()
+    {
+        use tiendo_store::sqlx::Connection;
+        tiendo_store::sqlx::any::install_default_drivers();
+        let name = format!("tiendo_t_fresh_{}", std::process::id());
+        let mut conn = tiendo_store::sqlx::AnyConnection::connect(&admin)
+            .await
+            .expect("admin");
+        tiendo_store::sqlx::query(tiendo_store::sqlx::AssertSqlSafe(format!(
+            "CREATE DATABASE {name}"
+        )))
+        .execute(&mut conn)
+        .await
+        .expect("create");
+        urls.push(common::with_database(&admin, &name));
+        pg = Some((admin, name, conn));
+    }
+    let shipped = tiendo_domain::agency::Registry::default_registry()
+        .expect("registry")
+        .agencies()
+        .len() as i64;
+    for url in &urls {
+        let joins: Vec<_> = (0..4)
+            .map(|_| {
+                let url = url.clone();
+                tokio::spawn(async move {
+                    Db::connect(&url)
+                        .await
+                        .map(|db| db.pool().clone())
+                        .map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        for j in joins {
+            let pool = j.await.expect("join").expect("every server starts");
+            pool.close().await;
+        }
+        let db = Db::connect(url).await.expect("db");
+        let versions: Vec<i64> = tiendo_store::sqlx::query_scalar(
+            "SELECT version FROM schema_migrations ORDER BY version",
+        )
+        .fetch_all(db.pool())
+        .await
+        .expect("versions");
+        let wanted: Vec<i64> = tiendo_store::schema::MIGRATIONS
+            .iter()
+            .map(|m| m.0)
+            .collect();
+        assert_eq!(versions, wanted, "{url}");
+        let agencies: i64 = tiendo_store::sqlx::query_scalar("SELECT COUNT(*) FROM agencies")
+            .fetch_one(db.pool())
+            .await
+            .expect("agencies");
+        assert_eq!(agencies, shipped, "{url}");
+        db.pool().close().await;
+    }
+    if let Some((_, name, mut conn)) = pg {
+        tiendo_store::sqlx::query(tiendo_store::sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .execute(&mut conn)
+        .await
+        .ok();
+    }
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -60,6 +60,9 @@ pub enum Backend {
     Postgres,
 }
 
+/// The PostgreSQL advisory lock that lets one process at a time apply migrations.
+const MIGRATION_LOCK: i64 = 0x7469_656e_646f; // "tiendo"
+
 /// The database: a pool and which backend it is.
 #[derive(Clone)]
 pub struct Db {
@@ -191,8 +194,32 @@ impl Db {
     }
 
     /// Applies the migrations not yet applied, each in its own transaction, then seeds the
-    /// default committee and the shipped agency registry into an empty database.
+    /// default committee and the shipped agency registry into an empty database. Several
+    /// processes starting at once on one database take turns: on PostgreSQL the first holds an
+    /// advisory lock until it is done; on SQLite each migration's write transaction checks again
+    /// that no other process applied it meanwhile.
     pub async fn migrate(&self) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            return self.apply_migrations().await;
+        }
+        let mut lock = self.pool.acquire().await?;
+        sqlx::query("SELECT 1 FROM (SELECT pg_advisory_lock($1)) AS l")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut *lock)
+            .await?;
+        let applied = self.apply_migrations().await;
+        let released = sqlx::query("SELECT 1 FROM (SELECT pg_advisory_unlock($1)) AS l")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut *lock)
+            .await;
+        if released.is_err() {
+            // A session-level lock lives as long as its connection: never hand this one back.
+            lock.close_on_drop();
+        }
+        applied
+    }
+
+    async fn apply_migrations(&self) -> Result<()> {
         self.pool
             .execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
             .await?;
@@ -208,6 +235,14 @@ impl Db {
                 continue;
             }
             let mut tx = self.begin_write().await?;
+            let done: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM schema_migrations WHERE version = $1")
+                    .bind(*version)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if done > 0 {
+                continue;
+            }
             let blob = match self.backend {
                 Backend::Sqlite => "BLOB",
                 Backend::Postgres => "BYTEA",

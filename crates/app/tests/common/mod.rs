@@ -37,7 +37,7 @@ pub fn sample(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn with_database(url: &str, db: &str) -> String {
+pub fn with_database(url: &str, db: &str) -> String {
     let (base, query) = match url.split_once('?') {
         Some((b, q)) => (b, Some(q)),
         None => (url, None),
