@@ -110,19 +110,7 @@ impl Db {
                     .into(),
             ));
         }
-        let agency_id: Option<i64> = match agency_code {
-            Some(code) => Some(
-                self.agency_id(code)
-                    .await?
-                    .ok_or_else(|| StoreError::NotFound(format!("cơ quan mã {code}")))?,
-            ),
-            None => None,
-        };
-        if role == UserRole::Focal && agency_id.is_none() {
-            return Err(StoreError::Invalid(
-                "đầu mối phải gắn với một cơ quan (--agency)".into(),
-            ));
-        }
+        let agency_id = self.account_agency(role, agency_code).await?;
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, full_name, password_hash, role, agency_id, committee_id, must_change_password, active, created_at, created_by)
@@ -313,6 +301,29 @@ impl Db {
         Ok(())
     }
 
+    /// The agency an account of this role is bound to: a registry code that must exist, and one
+    /// a focal point cannot do without.
+    async fn account_agency(
+        &self,
+        role: UserRole,
+        agency_code: Option<&str>,
+    ) -> Result<Option<i64>> {
+        let agency_id = match agency_code {
+            Some(code) => Some(
+                self.agency_id(code)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound(format!("cơ quan mã {code}")))?,
+            ),
+            None => None,
+        };
+        if role == UserRole::Focal && agency_id.is_none() {
+            return Err(StoreError::Invalid(
+                "đầu mối phải gắn với một cơ quan (--agency)".into(),
+            ));
+        }
+        Ok(agency_id)
+    }
+
     /// An account's id by user name, enabled or not.
     pub async fn account_id(&self, username: &str) -> Result<i64> {
         let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
@@ -363,19 +374,7 @@ impl Db {
         actor: &str,
     ) -> Result<()> {
         let id = self.account_id(username).await?;
-        let agency_id: Option<i64> = match agency_code {
-            Some(code) => Some(
-                self.agency_id(code)
-                    .await?
-                    .ok_or_else(|| StoreError::NotFound(format!("cơ quan mã {code}")))?,
-            ),
-            None => None,
-        };
-        if role == UserRole::Focal && agency_id.is_none() {
-            return Err(StoreError::Invalid(
-                "đầu mối phải gắn với một cơ quan (--agency)".into(),
-            ));
-        }
+        let agency_id = self.account_agency(role, agency_code).await?;
         let mut tx = self.begin_write().await?;
         let before: Option<(String, Option<i64>)> =
             sqlx::query_as("SELECT role, agency_id FROM users WHERE id = $1")
