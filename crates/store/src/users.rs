@@ -61,6 +61,15 @@ impl From<UserRow> for User {
     }
 }
 
+/// Ends every session of an account (its password, role or state changed).
+async fn end_sessions(tx: &mut sqlx::Transaction<'_, sqlx::Any>, user_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// A live session: its user and its CSRF token.
 #[derive(sqlx::FromRow)]
 struct SessionRow {
@@ -186,10 +195,7 @@ impl Db {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        end_sessions(&mut tx, user_id).await?;
         let action = if one_time {
             "user.password_reset"
         } else {
@@ -349,10 +355,7 @@ impl Db {
             .execute(&mut *tx)
             .await?;
         if !active {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            end_sessions(&mut tx, id).await?;
         }
         let action = if active {
             "user.enabled"
@@ -387,10 +390,7 @@ impl Db {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        end_sessions(&mut tx, id).await?;
         let before = before.map(|(r, a)| json!({ "role": r, "agency_id": a }));
         let after = json!({ "role": role.code(), "agency": agency_code });
         Db::audit(
