@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use tiendo_domain::access::UserRole;
+use tiendo_domain::reminders::{Channel, Frequency};
 
 #[derive(Parser)]
 #[command(
@@ -67,6 +68,63 @@ pub enum Command {
     },
     /// Generate a synthetic, realistic data set (up to national scale) into the database.
     Generate(GenerateArgs),
+    /// Compute the reminders due on a date (one digest per user) and, unless --dry-run, send
+    /// them by e-mail and in the application, each once: running it again sends nothing new.
+    Remind(RemindArgs),
+}
+
+#[derive(Args)]
+pub struct RemindArgs {
+    /// YYYY-MM-DD (default: today in Asia/Ho_Chi_Minh)
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Compute and print; store and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    #[command(flatten)]
+    pub mail: MailArgs,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+/// Where reminder e-mails go.
+#[derive(Args, Clone, Debug, Default)]
+pub struct MailArgs {
+    /// The SMTP server: smtp://HOST:PORT (plain), smtp://USER:PASS@HOST:587?tls=required
+    /// (STARTTLS) or smtps://USER:PASS@HOST:465. Without it e-mails stay queued.
+    #[arg(long, env = "TIENDO_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of reminder e-mails.
+    #[arg(
+        long,
+        env = "TIENDO_MAIL_FROM",
+        default_value = "Tiến Độ <nhacviec@localhost>"
+    )]
+    pub mail_from: String,
+    /// The application's address as users reach it, for the links in e-mails.
+    #[arg(long, env = "TIENDO_BASE_URL", default_value = "http://127.0.0.1:8080")]
+    pub base_url: String,
+}
+
+/// How reminders are computed.
+#[derive(Args, Clone, Copy, Debug)]
+pub struct RuleArgs {
+    /// An assignment due within this many days is reminded as "due soon".
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(i64).range(0..=366))]
+    pub due_within: i64,
+    /// An assignment overdue more than this many days is escalated to the leaders.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(0..=3650))]
+    pub escalate_after: i64,
+}
+
+fn parse_channel(s: &str) -> Result<Channel, String> {
+    Channel::parse(s).ok_or_else(|| format!("kênh không hợp lệ: {s} (email, app, off)"))
+}
+
+fn parse_frequency(s: &str) -> Result<Frequency, String> {
+    Frequency::parse(s).ok_or_else(|| format!("tần suất không hợp lệ: {s} (daily, weekly)"))
 }
 
 /// A role as typed on the command line, by its code.
@@ -87,6 +145,27 @@ pub enum UserCommand {
         agency: Option<String>,
         #[arg(long)]
         name: Option<String>,
+        /// Where reminders are e-mailed.
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// Set the account's e-mail address (`--remove` to remove it).
+    SetEmail {
+        username: String,
+        #[arg(required_unless_present = "remove")]
+        email: Option<String>,
+        #[arg(long, conflicts_with = "email")]
+        remove: bool,
+    },
+    /// How the account hears of reminders.
+    Reminders {
+        username: String,
+        /// email (by e-mail and in the application), app (in the application only), off
+        #[arg(long, value_parser = parse_channel)]
+        channel: Option<Channel>,
+        /// daily, or weekly (on Mondays)
+        #[arg(long, value_parser = parse_frequency)]
+        frequency: Option<Frequency>,
     },
     /// Create an API token for another system, acting as this account.
     Token {

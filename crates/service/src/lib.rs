@@ -6,12 +6,14 @@
 //! - [`operations`]: each action (report, deadline request, difficulty, review, edit, registry,
 //!   meeting): who may do it and whether its values make sense; a [`Refusal`] stores nothing.
 //! - [`accounts`]: passwords, one-time passwords, API and session tokens.
+//! - [`reminders`]: the digests of a day, queued once and delivered by e-mail with retries.
 //!
 //! Nothing here knows HTTP: a refusal says what kind of refusal it is ([`RefusalKind`]) and the
 //! web adapter maps that to a status code.
 
 pub mod accounts;
 pub mod operations;
+pub mod reminders;
 mod snapshot;
 
 pub use operations::{Outcome, Refusal, RefusalKind};

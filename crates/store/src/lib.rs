@@ -11,6 +11,7 @@ pub mod facts;
 pub mod import;
 pub mod meetings;
 pub mod registry;
+pub mod reminders;
 pub mod schema;
 pub mod scoring;
 pub mod seed;

@@ -15,12 +15,46 @@ pub async fn run(url: &str, command: UserCommand) -> anyhow::Result<ExitCode> {
             role,
             agency,
             name,
+            email,
         } => {
+            if let Some(e) = email.as_deref()
+                && !tiendo_domain::reminders::valid_email(e.trim())
+            {
+                anyhow::bail!(
+                    "địa chỉ thư điện tử không hợp lệ: \"{}\"; chưa tạo tài khoản",
+                    e.trim()
+                );
+            }
             let full_name = name.as_deref().unwrap_or(&username);
             let password =
                 accounts::create_account(&db, &username, full_name, role, agency.as_deref(), "cli")
                     .await?;
+            if let Some(e) = email.as_deref() {
+                db.set_user_email(&username, Some(e), "cli").await?;
+            }
             println!("Đã tạo tài khoản {username}; mật khẩu dùng một lần: {password}");
+        }
+        UserCommand::SetEmail {
+            username,
+            email,
+            remove,
+        } => {
+            let email = email.filter(|_| !remove);
+            db.set_user_email(&username, email.as_deref(), "cli")
+                .await?;
+            match email {
+                Some(e) => println!("Thư nhắc việc của {username} gửi đến {}.", e.trim()),
+                None => println!("Đã bỏ địa chỉ thư điện tử của {username}."),
+            }
+        }
+        UserCommand::Reminders {
+            username,
+            channel,
+            frequency,
+        } => {
+            db.set_reminder_preferences(&username, channel, frequency, "cli")
+                .await?;
+            println!("Đã lưu cách nhận nhắc việc của {username}.");
         }
         UserCommand::RevokeToken { username, name } => {
             let n = db.revoke_api_tokens(&username, &name, "cli").await?;

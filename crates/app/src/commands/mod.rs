@@ -7,6 +7,7 @@ mod generate;
 mod import;
 mod output;
 mod registry;
+mod remind;
 mod reports;
 mod serve;
 
@@ -30,5 +31,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(a) => serve::run(url, a).await,
         Command::Users { command } => accounts::run(url, command).await,
         Command::Generate(a) => generate::run(url, a).await,
+        Command::Remind(a) => remind::run(url, a).await,
     }
 }

@@ -1,0 +1,569 @@
+//! Who must be reminded of what on a day: one digest per user, built from the status of the
+//! assignments and the decisions waiting in the follow-up (completions to confirm, deadline
+//! requests, difficulties to answer). Nothing here sends anything: the digests are data the
+//! store queues and the mail adapter writes out.
+//!
+//! - A focal point hears of its own agency: lead assignments overdue or due within the window,
+//!   completions the standing agency returned (until the agency reports again), difficulties
+//!   routed to it that await its answer, deadline requests refused.
+//! - The standing agency hears of what waits for its decision: completions to confirm, deadline
+//!   requests, difficulties to answer or forward, commitments whose date has come.
+//! - A leader hears of escalations (assignments overdue more than the configured days) and, in
+//!   the weekly summary, how the counts moved over the week. Secret tasks are never named to
+//!   someone who may not see them.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use time::{Date, Duration, Weekday};
+
+use crate::access::UserRole;
+use crate::deadline::{iso_day, opt_iso_date};
+use crate::status::{DueSoon, FourWay, LateAssignment};
+
+/// How a user wants to hear of reminders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// By e-mail, and in the application.
+    Email,
+    /// In the application only.
+    App,
+    /// Not at all.
+    Off,
+}
+
+impl Channel {
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::App => "app",
+            Channel::Off => "off",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Channel> {
+        match s.trim() {
+            "email" => Some(Channel::Email),
+            "app" => Some(Channel::App),
+            "off" => Some(Channel::Off),
+            _ => None,
+        }
+    }
+}
+
+/// How often a user's digest comes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Frequency {
+    Daily,
+    /// On Mondays.
+    Weekly,
+}
+
+impl Frequency {
+    pub fn code(self) -> &'static str {
+        match self {
+            Frequency::Daily => "daily",
+            Frequency::Weekly => "weekly",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Frequency> {
+        match s.trim() {
+            "daily" => Some(Frequency::Daily),
+            "weekly" => Some(Frequency::Weekly),
+            _ => None,
+        }
+    }
+
+    /// A user's frequency when they chose none: leaders get the weekly summary, everyone else
+    /// the daily digest.
+    pub fn default_for(role: UserRole) -> Frequency {
+        match role {
+            UserRole::Leader => Frequency::Weekly,
+            _ => Frequency::Daily,
+        }
+    }
+
+    pub fn due_on(self, day: Date) -> bool {
+        match self {
+            Frequency::Daily => true,
+            Frequency::Weekly => day.weekday() == Weekday::Monday,
+        }
+    }
+}
+
+/// An account that may receive reminders.
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    pub user_id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub role: UserRole,
+    /// A focal point's agency.
+    pub agency: Option<i64>,
+    pub channel: Channel,
+    pub frequency: Frequency,
+}
+
+/// What a reminder is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    /// The leader's weekly summary of the counts (first in the digest).
+    WeekSummary,
+    /// A lead assignment of the user's agency is past its due date.
+    Overdue,
+    /// A lead assignment of the user's agency is due within the window.
+    DueSoon,
+    /// The standing agency returned the agency's reported completion.
+    Returned,
+    /// A difficulty routed to the agency awaits its answer.
+    AnswerDue,
+    /// The standing agency refused the agency's deadline request.
+    RequestRefused,
+    /// A decision waits for the standing agency (completion, deadline request, difficulty).
+    DecisionWaiting,
+    /// An agency's commitment date has come and the assignment is still open.
+    CommitmentDue,
+    /// An assignment overdue more than the escalation threshold.
+    Escalation,
+}
+
+impl ItemKind {
+    /// The heading of the digest's section for this kind.
+    pub fn heading(self) -> &'static str {
+        match self {
+            ItemKind::Overdue => "Nhiệm vụ quá hạn",
+            ItemKind::DueSoon => "Nhiệm vụ sắp đến hạn",
+            ItemKind::Returned => "Báo cáo hoàn thành bị trả lại",
+            ItemKind::AnswerDue => "Khó khăn, vướng mắc chờ cơ quan trả lời",
+            ItemKind::RequestRefused => "Đề nghị điều chỉnh thời hạn không được chấp thuận",
+            ItemKind::DecisionWaiting => "Việc chờ Cơ quan thường trực quyết định",
+            ItemKind::CommitmentDue => "Cam kết đến hạn",
+            ItemKind::Escalation => "Nhiệm vụ quá hạn kéo dài (báo cáo lãnh đạo)",
+            ItemKind::WeekSummary => "Tình hình trong tuần",
+        }
+    }
+}
+
+/// One line of a digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReminderItem {
+    pub kind: ItemKind,
+    #[serde(serialize_with = "opt_id_text")]
+    pub task_id: Option<i64>,
+    /// The task's number in its document.
+    pub task_number: Option<String>,
+    /// The task's name.
+    pub task_name: Option<String>,
+    #[serde(with = "opt_iso_date")]
+    pub due: Option<Date>,
+    /// The agency concerned (official name).
+    pub agency: Option<String>,
+    pub days_late: Option<i64>,
+    /// What else the user must know: the reason a completion was returned, the deadline asked for…
+    pub detail: Option<String>,
+    /// Where it is acted on in the application (a path).
+    pub link: String,
+    /// The task is secret: its name is shown in the application, never in an e-mail.
+    pub secret: bool,
+}
+
+fn opt_id_text<S: serde::Serializer>(v: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(id) => s.serialize_str(&id.to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+/// One user's reminders on a day.
+#[derive(Debug, Clone, Serialize)]
+pub struct Digest {
+    pub user_id: i64,
+    pub user: String,
+    pub full_name: String,
+    pub email: Option<String>,
+    /// `email` when it goes out by e-mail (and in the application), `app` otherwise.
+    pub channel: Channel,
+    /// `daily` or `weekly`.
+    pub digest: Frequency,
+    #[serde(with = "iso_day")]
+    pub day: Date,
+    pub items: Vec<ReminderItem>,
+}
+
+/// A completion the standing agency returned, still the agency's latest word on its assignment.
+#[derive(Debug, Clone)]
+pub struct ReturnedCompletion {
+    pub report_id: i64,
+    pub task: i64,
+    pub agency: i64,
+    pub note: String,
+    pub returned_on: Date,
+}
+
+/// An open difficulty and who must answer it now (`None`: the standing agency).
+#[derive(Debug, Clone)]
+pub struct OpenDifficulty {
+    pub id: i64,
+    pub task: Option<i64>,
+    pub raised_by: i64,
+    pub handler: Option<i64>,
+    pub answer_due: Option<Date>,
+    pub text: String,
+}
+
+/// A deadline request: waiting, or refused on a day.
+#[derive(Debug, Clone)]
+pub struct DeadlineRequestFact {
+    pub change_id: i64,
+    pub task: i64,
+    pub agency: i64,
+    pub deadline_raw: String,
+    pub requested_on: Date,
+    /// `Some(day)` when refused that day; `None` while waiting.
+    pub refused_on: Option<Date>,
+}
+
+/// A reported completion waiting for the standing agency.
+#[derive(Debug, Clone)]
+pub struct CompletionWaiting {
+    pub report_id: i64,
+    pub task: i64,
+    pub agency: i64,
+    pub reported_on: Date,
+}
+
+/// An agency's latest commitment on an assignment.
+#[derive(Debug, Clone)]
+pub struct CommitmentFact {
+    pub assignment: i64,
+    pub task: i64,
+    pub agency: i64,
+    pub committed_on: Date,
+}
+
+/// A task's number and name.
+#[derive(Debug, Clone)]
+pub struct TaskLabel {
+    pub number: String,
+    pub name: String,
+}
+
+/// How reminders are computed.
+#[derive(Debug, Clone, Copy)]
+pub struct ReminderRules {
+    /// An assignment due within this many days is "due soon".
+    pub due_within_days: i64,
+    /// An assignment overdue more than this many days is escalated to the leaders.
+    pub escalate_after_days: i64,
+    /// A refused deadline request is told for this many days after the refusal.
+    pub refusal_told_days: i64,
+}
+
+impl Default for ReminderRules {
+    fn default() -> Self {
+        ReminderRules {
+            due_within_days: 7,
+            escalate_after_days: 30,
+            refusal_told_days: 7,
+        }
+    }
+}
+
+/// Everything the digests of one day are computed from.
+pub struct ReminderFacts<'a> {
+    pub day: Date,
+    pub late: &'a [LateAssignment],
+    pub due_soon: &'a [DueSoon],
+    /// Assignments still open on the day (a commitment on a done one is not "due").
+    pub open_assignments: &'a HashSet<i64>,
+    pub returned: &'a [ReturnedCompletion],
+    pub difficulties: &'a [OpenDifficulty],
+    pub requests: &'a [DeadlineRequestFact],
+    pub completions: &'a [CompletionWaiting],
+    pub commitments: &'a [CommitmentFact],
+    pub task_names: &'a HashMap<i64, TaskLabel>,
+    pub secret_tasks: &'a HashSet<i64>,
+    pub agency_names: &'a HashMap<i64, String>,
+    /// The four-way counts on the day and a week before (the leaders' summary).
+    pub totals_now: FourWay,
+    pub totals_week_before: FourWay,
+}
+
+impl ReminderFacts<'_> {
+    fn item(&self, kind: ItemKind, task: Option<i64>, agency: Option<i64>) -> ReminderItem {
+        let secret = task.is_some_and(|t| self.secret_tasks.contains(&t));
+        ReminderItem {
+            kind,
+            task_id: task,
+            task_number: task.and_then(|t| self.task_names.get(&t).map(|l| l.number.clone())),
+            task_name: task.and_then(|t| self.task_names.get(&t).map(|l| l.name.clone())),
+            due: None,
+            agency: agency.map(|a| {
+                self.agency_names
+                    .get(&a)
+                    .cloned()
+                    .unwrap_or_else(|| format!("cơ quan #{a}"))
+            }),
+            days_late: None,
+            detail: None,
+            link: task.map_or_else(
+                || "/viec-can-xu-ly".to_string(),
+                |t| format!("/nhiem-vu/{t}"),
+            ),
+            secret,
+        }
+    }
+}
+
+/// The items of one agency's focal points.
+fn focal_items(f: &ReminderFacts<'_>, rules: &ReminderRules) -> HashMap<i64, Vec<ReminderItem>> {
+    let mut by: HashMap<i64, Vec<ReminderItem>> = HashMap::new();
+    for l in f.late {
+        let mut it = f.item(ItemKind::Overdue, Some(l.task), Some(l.agency));
+        it.due = Some(l.due);
+        it.days_late = Some(l.days_late);
+        by.entry(l.agency).or_default().push(it);
+    }
+    for d in f.due_soon {
+        let mut it = f.item(ItemKind::DueSoon, Some(d.task), Some(d.agency));
+        it.due = Some(d.due);
+        by.entry(d.agency).or_default().push(it);
+    }
+    for r in f.returned {
+        let mut it = f.item(ItemKind::Returned, Some(r.task), Some(r.agency));
+        it.detail = Some(format!(
+            "Trả lại ngày {}: {}",
+            crate::deadline::vn(r.returned_on),
+            r.note
+        ));
+        by.entry(r.agency).or_default().push(it);
+    }
+    for d in f.difficulties {
+        let Some(h) = d.handler else { continue };
+        let mut it = f.item(ItemKind::AnswerDue, d.task, Some(h));
+        it.due = d.answer_due;
+        it.detail = Some(d.text.clone());
+        it.link = "/kho-khan".to_string();
+        by.entry(h).or_default().push(it);
+    }
+    let told_from = f.day - Duration::days(rules.refusal_told_days);
+    for r in f.requests {
+        if let Some(on) = r.refused_on
+            && on >= told_from
+            && on <= f.day
+        {
+            let mut it = f.item(ItemKind::RequestRefused, Some(r.task), Some(r.agency));
+            it.detail = Some(format!(
+                "Đề nghị thời hạn \"{}\" không được chấp thuận ngày {}",
+                r.deadline_raw,
+                crate::deadline::vn(on)
+            ));
+            by.entry(r.agency).or_default().push(it);
+        }
+    }
+    by
+}
+
+/// What waits for the standing agency.
+fn standing_items(f: &ReminderFacts<'_>) -> Vec<ReminderItem> {
+    let mut out = Vec::new();
+    for c in f.completions {
+        let mut it = f.item(ItemKind::DecisionWaiting, Some(c.task), Some(c.agency));
+        it.detail = Some(format!(
+            "Báo cáo hoàn thành ngày {} chờ xác nhận",
+            crate::deadline::vn(c.reported_on)
+        ));
+        out.push(it);
+    }
+    for r in f.requests.iter().filter(|r| r.refused_on.is_none()) {
+        let mut it = f.item(ItemKind::DecisionWaiting, Some(r.task), Some(r.agency));
+        it.detail = Some(format!(
+            "Đề nghị điều chỉnh thời hạn thành \"{}\" (ngày {}) chờ quyết định",
+            r.deadline_raw,
+            crate::deadline::vn(r.requested_on)
+        ));
+        out.push(it);
+    }
+    for d in f.difficulties.iter().filter(|d| d.handler.is_none()) {
+        let mut it = f.item(ItemKind::DecisionWaiting, d.task, Some(d.raised_by));
+        it.due = d.answer_due;
+        it.detail = Some(format!(
+            "Khó khăn, vướng mắc chờ trả lời hoặc chuyển xử lý: {}",
+            d.text
+        ));
+        it.link = "/kho-khan".to_string();
+        out.push(it);
+    }
+    for c in f.commitments {
+        if c.committed_on <= f.day && f.open_assignments.contains(&c.assignment) {
+            let mut it = f.item(ItemKind::CommitmentDue, Some(c.task), Some(c.agency));
+            it.due = Some(c.committed_on);
+            it.detail = Some(format!(
+                "Cam kết hoàn thành ngày {}, chưa báo cáo hoàn thành",
+                crate::deadline::vn(c.committed_on)
+            ));
+            out.push(it);
+        }
+    }
+    out
+}
+
+/// What the leaders hear of: long-overdue assignments, and on the weekly digest the summary.
+fn leader_items(f: &ReminderFacts<'_>, rules: &ReminderRules) -> Vec<ReminderItem> {
+    let mut out: Vec<ReminderItem> = f
+        .late
+        .iter()
+        .filter(|l| l.days_late > rules.escalate_after_days)
+        .map(|l| {
+            let mut it = f.item(ItemKind::Escalation, Some(l.task), Some(l.agency));
+            it.due = Some(l.due);
+            it.days_late = Some(l.days_late);
+            it
+        })
+        .collect();
+    out.sort_by_key(|i| std::cmp::Reverse(i.days_late));
+    out
+}
+
+fn week_summary(f: &ReminderFacts<'_>) -> ReminderItem {
+    let (n, w) = (&f.totals_now, &f.totals_week_before);
+    let mut it = f.item(ItemKind::WeekSummary, None, None);
+    it.link = "/".to_string();
+    it.detail = Some(format!(
+        "Quá hạn: {} (tuần trước {}); đang thực hiện trong hạn: {} (tuần trước {}); hoàn thành đúng hạn: {} (tuần trước {}); hoàn thành quá hạn: {} (tuần trước {})",
+        n.open_overdue,
+        w.open_overdue,
+        n.open_in_time,
+        w.open_in_time,
+        n.done_on_time,
+        w.done_on_time,
+        n.done_late,
+        w.done_late
+    ));
+    it
+}
+
+/// The digests due on the day, one per recipient with something to say (an empty digest is not
+/// sent). Items come in the order of [`ItemKind`], most urgent first within a kind.
+pub fn digests(
+    f: &ReminderFacts<'_>,
+    rules: &ReminderRules,
+    recipients: &[Recipient],
+) -> Vec<Digest> {
+    let focal = focal_items(f, rules);
+    let needs_standing = recipients.iter().any(|r| r.role.is_standing());
+    let standing = if needs_standing {
+        standing_items(f)
+    } else {
+        Vec::new()
+    };
+    let leaders = leader_items(f, rules);
+    let mut out = Vec::new();
+    for r in recipients {
+        if r.channel == Channel::Off || !r.frequency.due_on(f.day) {
+            continue;
+        }
+        let mut items: Vec<ReminderItem> = match r.role {
+            UserRole::Focal => r
+                .agency
+                .and_then(|a| focal.get(&a).cloned())
+                .unwrap_or_default(),
+            UserRole::Standing | UserRole::Admin => standing.clone(),
+            UserRole::Leader => {
+                let mut v: Vec<ReminderItem> =
+                    leaders.iter().filter(|i| !i.secret).cloned().collect();
+                if r.frequency == Frequency::Weekly {
+                    v.insert(0, week_summary(f));
+                }
+                v
+            }
+            UserRole::Viewer => Vec::new(),
+        };
+        if items.is_empty() {
+            continue;
+        }
+        items.sort_by(|a, b| {
+            a.kind
+                .cmp(&b.kind)
+                .then(b.days_late.cmp(&a.days_late))
+                .then(a.due.cmp(&b.due))
+                .then(a.task_id.cmp(&b.task_id))
+        });
+        let channel = match (r.channel, &r.email) {
+            (Channel::Email, Some(_)) => Channel::Email,
+            _ => Channel::App,
+        };
+        out.push(Digest {
+            user_id: r.user_id,
+            user: r.username.clone(),
+            full_name: r.full_name.clone(),
+            email: r.email.clone(),
+            channel,
+            digest: r.frequency,
+            day: f.day,
+            items,
+        });
+    }
+    out
+}
+
+/// A plain check of an e-mail address as users type it: one "@", a dotted domain, no spaces or
+/// angle brackets. The mail adapter parses it again before sending.
+pub fn valid_email(s: &str) -> bool {
+    let s = s.trim();
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && local.len() <= 64
+        && domain.len() <= 253
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && !domain.contains('@')
+        && s.chars()
+            .all(|c| c.is_ascii_graphic() && !"<>()[]\\,;:\"".contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn addresses_as_users_type_them() {
+        for ok in ["dm0@example.gov.vn", "nguyen.van.a@mic.gov.vn", "a+b@x.vn"] {
+            assert!(valid_email(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "dm0",
+            "dm0@",
+            "@x.vn",
+            "a@b",
+            "a@@b.vn",
+            "a b@x.vn",
+            "a@x..vn",
+            "a@.x.vn",
+            "<a@x.vn>",
+            "a@x.vn,b@y.vn",
+            "nguyễn@x.vn",
+            "a@x.vn.",
+        ] {
+            assert!(!valid_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn weekly_digests_come_on_mondays() {
+        assert!(Frequency::Weekly.due_on(date!(2026 - 05 - 18)));
+        assert!(!Frequency::Weekly.due_on(date!(2026 - 05 - 19)));
+        assert!(Frequency::Daily.due_on(date!(2026 - 05 - 19)));
+    }
+}

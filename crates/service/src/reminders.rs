@@ -1,0 +1,236 @@
+//! Reminders, end to end: the digests of a day computed from the status book and the
+//! follow-up facts, queued once in the store, and the queued e-mails delivered through the SMTP
+//! server with retries. `tiendo remind` and the scheduler inside `tiendo serve` both run this.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use tiendo_domain::deadline::vn;
+use tiendo_domain::reminders::{Digest, ReminderFacts, ReminderRules, TaskLabel, digests};
+use tiendo_mail::{Addressee, Mailer, StoredItem, compose};
+use tiendo_store::Db;
+use tiendo_store::reminders::{PendingMail, Queued};
+use time::{Date, Duration};
+
+use crate::Snapshot;
+
+/// Where e-mails go and what their links point to.
+#[derive(Clone)]
+pub struct MailSettings {
+    pub mailer: Mailer,
+    /// The application's address as users reach it ("https://tiendo.example.gov.vn").
+    pub base_url: String,
+}
+
+/// Vietnam's time (Asia/Ho_Chi_Minh is UTC+7 all year, without daylight saving).
+pub fn vietnam_now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+7))
+}
+
+/// What one run of the reminders did.
+#[derive(Debug, Clone, Serialize)]
+pub struct RemindOutcome {
+    #[serde(with = "tiendo_domain::deadline::iso_day")]
+    pub as_of: Date,
+    pub dry_run: bool,
+    /// The digests due on the day (all of them, including those an earlier run already queued).
+    pub messages: Vec<Digest>,
+    /// Digests stored by this run, and those an earlier run had stored.
+    pub queued: Queued,
+    pub delivery: Delivery,
+}
+
+/// What the delivery of queued e-mails did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Delivery {
+    /// Accepted by the SMTP server in this run.
+    pub sent: u64,
+    /// Refused or not reached in this run: still queued, tried again later.
+    pub failed: u64,
+    /// No SMTP server configured: the e-mails wait in the queue.
+    pub no_server: bool,
+    /// Every e-mail still waiting after this run, with its last error.
+    pub waiting: Vec<PendingMail>,
+}
+
+/// The day's digests, computed from the status book in memory and the store's follow-up facts.
+pub async fn compute(
+    db: &Db,
+    snap: &Snapshot,
+    day: Date,
+    rules: &ReminderRules,
+) -> anyhow::Result<Vec<Digest>> {
+    let recipients = db.reminder_recipients().await?;
+    let follow = db.follow_up_facts(day).await?;
+    let late = snap.book.late_assignments(day);
+    let due_soon = snap.book.due_soon(day, rules.due_within_days);
+    let open_assignments: HashSet<i64> = follow
+        .commitments
+        .iter()
+        .filter(|c| {
+            snap.book
+                .evaluate_assignment(c.assignment, day)
+                .is_some_and(|e| !e.state.is_done())
+        })
+        .map(|c| c.assignment)
+        .collect();
+    let mut tasks: HashSet<i64> = late.iter().map(|l| l.task).collect();
+    tasks.extend(due_soon.iter().map(|d| d.task));
+    tasks.extend(follow.returned.iter().map(|r| r.task));
+    tasks.extend(follow.difficulties.iter().filter_map(|d| d.task));
+    tasks.extend(follow.requests.iter().map(|r| r.task));
+    tasks.extend(follow.completions.iter().map(|c| c.task));
+    tasks.extend(follow.commitments.iter().map(|c| c.task));
+    let ids: Vec<i64> = tasks.into_iter().collect();
+    let task_names: HashMap<i64, TaskLabel> = db
+        .task_names(&ids)
+        .await?
+        .into_iter()
+        .map(|(id, t)| {
+            (
+                id,
+                TaskLabel {
+                    number: t.number,
+                    name: t.name,
+                },
+            )
+        })
+        .collect();
+    let secret_tasks: HashSet<i64> = snap
+        .tasks
+        .iter()
+        .filter(|t| t.secret)
+        .map(|t| t.id)
+        .collect();
+    let agency_names: HashMap<i64, String> = snap
+        .agencies
+        .iter()
+        .map(|(id, a)| (*id, a.name.clone()))
+        .collect();
+    let facts = ReminderFacts {
+        day,
+        late: &late,
+        due_soon: &due_soon,
+        open_assignments: &open_assignments,
+        returned: &follow.returned,
+        difficulties: &follow.difficulties,
+        requests: &follow.requests,
+        completions: &follow.completions,
+        commitments: &follow.commitments,
+        task_names: &task_names,
+        secret_tasks: &secret_tasks,
+        agency_names: &agency_names,
+        totals_now: snap.book.totals(day),
+        totals_week_before: snap.book.totals(day - Duration::days(7)),
+    };
+    Ok(digests(&facts, rules, &recipients))
+}
+
+/// Computes the day's digests and, unless `dry_run`, stores each once (the application's
+/// notifications and the e-mail queue) and delivers what the queue holds.
+pub async fn remind(
+    db: &Db,
+    snap: &Snapshot,
+    day: Date,
+    dry_run: bool,
+    rules: &ReminderRules,
+    mail: Option<&MailSettings>,
+) -> anyhow::Result<RemindOutcome> {
+    let messages = compute(db, snap, day, rules).await?;
+    if dry_run {
+        return Ok(RemindOutcome {
+            as_of: day,
+            dry_run,
+            messages,
+            queued: Queued::default(),
+            delivery: Delivery::default(),
+        });
+    }
+    let queued = db.queue_digests(&messages).await?;
+    let delivery = deliver(db, mail).await?;
+    Ok(RemindOutcome {
+        as_of: day,
+        dry_run,
+        messages,
+        queued,
+        delivery,
+    })
+}
+
+/// Seconds before the next attempt after `attempts` failed ones: one minute, doubling, at most
+/// six hours.
+pub fn backoff_seconds(attempts: i64) -> i64 {
+    let exp = attempts.clamp(0, 20) as u32;
+    60i64.saturating_mul(2i64.saturating_pow(exp)).min(6 * 3600)
+}
+
+/// Sends every queued e-mail whose attempt is due (claimed first, so two processes never send
+/// the same one); a failure leaves it queued with its error and the next attempt later.
+pub async fn deliver(db: &Db, mail: Option<&MailSettings>) -> anyhow::Result<Delivery> {
+    let mut out = Delivery::default();
+    let Some(mail) = mail else {
+        out.no_server = true;
+        out.waiting = db.pending_mail().await?;
+        return Ok(out);
+    };
+    loop {
+        let batch = db.claim_mail(100, 300).await?;
+        if batch.is_empty() {
+            break;
+        }
+        for m in batch {
+            let items: Vec<StoredItem> = match serde_json::from_str(&m.items) {
+                Ok(v) => v,
+                Err(e) => {
+                    db.mail_failed(m.id, &format!("nội dung không đọc được: {e}"), 6 * 3600)
+                        .await?;
+                    out.failed += 1;
+                    continue;
+                }
+            };
+            let day = vn(m.day);
+            let letter = compose(
+                &Addressee {
+                    email: &m.email,
+                    full_name: &m.full_name,
+                    day: &day,
+                    digest: &m.digest,
+                },
+                &items,
+                &mail.base_url,
+                None,
+            );
+            match mail.mailer.send(&letter).await {
+                Ok(()) => {
+                    db.mail_sent(m.id).await?;
+                    out.sent += 1;
+                }
+                Err(e) => {
+                    db.mail_failed(m.id, &format!("{e:#}"), backoff_seconds(m.attempts))
+                        .await?;
+                    out.failed += 1;
+                }
+            }
+        }
+        if out.failed > 0 {
+            // The server refuses or is down: the rest waits for the next run.
+            break;
+        }
+    }
+    out.waiting = db.pending_mail().await?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff_seconds;
+
+    #[test]
+    fn retries_back_off_to_six_hours() {
+        assert_eq!(backoff_seconds(0), 60);
+        assert_eq!(backoff_seconds(1), 120);
+        assert_eq!(backoff_seconds(5), 1920);
+        assert_eq!(backoff_seconds(9), 6 * 3600);
+        assert_eq!(backoff_seconds(i64::MAX), 6 * 3600);
+    }
+}

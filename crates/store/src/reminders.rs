@@ -1,0 +1,534 @@
+//! Reminders as stored: accounts' addresses and preferences, the facts the digests are computed
+//! from, the digests themselves (the application's notifications) and their e-mail delivery.
+//!
+//! Exactly once: a digest is queued by `INSERT … ON CONFLICT (user_id, day, digest) DO NOTHING`,
+//! so of several processes computing the same day only one queues each digest. A queued e-mail
+//! is claimed before it is sent by moving its `next_attempt_at` past the lease (a conditional
+//! update only one process wins); a failure puts it back with the next attempt later.
+
+use serde_json::json;
+use tiendo_domain::access::UserRole;
+use tiendo_domain::deadline::iso;
+use tiendo_domain::reminders::{
+    Channel, CommitmentFact, CompletionWaiting, DeadlineRequestFact, Digest, Frequency,
+    OpenDifficulty, Recipient, ReturnedCompletion, valid_email,
+};
+use time::{Date, OffsetDateTime};
+
+use crate::columns::{IsoDay, MaybeIsoDay};
+use crate::{Db, Result, StoreError, now};
+
+/// Notifications older than this many days are deleted (their e-mail, if still queued, is kept).
+pub const KEEP_DAYS: i64 = 90;
+
+#[derive(sqlx::FromRow)]
+struct RecipientRow {
+    id: i64,
+    username: String,
+    full_name: String,
+    email: Option<String>,
+    #[sqlx(try_from = "String")]
+    role: UserRole,
+    agency_id: Option<i64>,
+    remind_channel: Option<String>,
+    remind_frequency: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ReturnedRow {
+    report_id: i64,
+    task: i64,
+    agency: i64,
+    note: Option<String>,
+    #[sqlx(try_from = "IsoDay")]
+    returned_on: Date,
+}
+
+#[derive(sqlx::FromRow)]
+struct DifficultyRow {
+    id: i64,
+    task: Option<i64>,
+    raised_by: i64,
+    handler: Option<i64>,
+    #[sqlx(try_from = "MaybeIsoDay")]
+    answer_due: Option<Date>,
+    text: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    change_id: i64,
+    task: i64,
+    agency: i64,
+    deadline_raw: String,
+    #[sqlx(try_from = "IsoDay")]
+    requested_on: Date,
+    state: String,
+    #[sqlx(try_from = "IsoDay")]
+    effective_on: Date,
+}
+
+#[derive(sqlx::FromRow)]
+struct CompletionRow {
+    report_id: i64,
+    task: i64,
+    agency: i64,
+    #[sqlx(try_from = "IsoDay")]
+    reported_on: Date,
+}
+
+#[derive(sqlx::FromRow)]
+struct CommitmentRow {
+    assignment: i64,
+    task: i64,
+    agency: i64,
+    #[sqlx(try_from = "IsoDay")]
+    committed_on: Date,
+}
+
+/// The follow-up facts of a day, as the store holds them.
+#[derive(Debug, Default)]
+pub struct FollowUpFacts {
+    pub returned: Vec<ReturnedCompletion>,
+    pub difficulties: Vec<OpenDifficulty>,
+    pub requests: Vec<DeadlineRequestFact>,
+    pub completions: Vec<CompletionWaiting>,
+    pub commitments: Vec<CommitmentFact>,
+}
+
+/// A queued e-mail a process has claimed and must now send.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ClaimedMail {
+    pub id: i64,
+    pub user_id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub email: String,
+    #[sqlx(try_from = "IsoDay")]
+    pub day: Date,
+    pub digest: String,
+    /// The digest's items (JSON, as queued).
+    pub items: String,
+    pub attempts: i64,
+}
+
+/// A reminder as its user sees it in the application.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct Notification {
+    pub id: i64,
+    #[serde(with = "tiendo_domain::deadline::iso_day")]
+    #[sqlx(try_from = "IsoDay")]
+    pub day: Date,
+    pub digest: String,
+    pub channel: String,
+    pub item_count: i64,
+    /// The digest's items (JSON).
+    #[serde(skip)]
+    pub items: String,
+    /// `none` (application only), `queued` or `sent`.
+    pub mail_state: String,
+    pub read_at: Option<String>,
+}
+
+/// An e-mail not yet accepted by the SMTP server, for the administrators.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct PendingMail {
+    pub id: i64,
+    pub username: String,
+    pub email: Option<String>,
+    #[serde(with = "tiendo_domain::deadline::iso_day")]
+    #[sqlx(try_from = "IsoDay")]
+    pub day: Date,
+    pub digest: String,
+    pub attempts: i64,
+    pub next_attempt_at: Option<String>,
+    pub last_error: Option<String>,
+}
+
+/// What queueing a day's digests did.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Queued {
+    /// Digests stored for the first time by this call.
+    pub new: u64,
+    /// Digests another run had already stored (not stored again, not sent again).
+    pub already: u64,
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.unix_timestamp().to_string())
+}
+
+impl Db {
+    /// Sets (or with `None` removes) an account's e-mail address. An address that is not one is
+    /// refused and nothing changes.
+    pub async fn set_user_email(
+        &self,
+        username: &str,
+        email: Option<&str>,
+        actor: &str,
+    ) -> Result<()> {
+        let email = match email.map(str::trim).filter(|e| !e.is_empty()) {
+            Some(e) if !valid_email(e) => {
+                return Err(StoreError::Invalid(format!(
+                    "địa chỉ thư điện tử không hợp lệ: \"{e}\""
+                )));
+            }
+            other => other.map(str::to_lowercase),
+        };
+        let mut tx = self.begin_write().await?;
+        let id = self.user_id_in(&mut tx, username).await?;
+        sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
+            .bind(&email)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        Db::audit(
+            &mut tx,
+            actor,
+            "user.email",
+            "user",
+            Some(id),
+            None,
+            Some(&json!({ "email": email })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets how an account hears of reminders.
+    pub async fn set_reminder_preferences(
+        &self,
+        username: &str,
+        channel: Option<Channel>,
+        frequency: Option<Frequency>,
+        actor: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let id = self.user_id_in(&mut tx, username).await?;
+        if let Some(c) = channel {
+            sqlx::query("UPDATE users SET remind_channel = $1 WHERE id = $2")
+                .bind(c.code())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(f) = frequency {
+            sqlx::query("UPDATE users SET remind_frequency = $1 WHERE id = $2")
+                .bind(f.code())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Db::audit(
+            &mut tx,
+            actor,
+            "user.reminders",
+            "user",
+            Some(id),
+            None,
+            Some(&json!({ "channel": channel.map(Channel::code), "frequency": frequency.map(Frequency::code) })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn user_id_in(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        username: &str,
+    ) -> Result<i64> {
+        sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+            .bind(username.trim().to_lowercase())
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("tài khoản {}", username.trim())))
+    }
+
+    /// Every active account, with its address and preferences (defaults filled in).
+    pub async fn reminder_recipients(&self) -> Result<Vec<Recipient>> {
+        let rows: Vec<RecipientRow> = sqlx::query_as(
+            "SELECT id, username, full_name, email, role, agency_id, remind_channel, remind_frequency FROM users WHERE active = 1 ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Recipient {
+                channel: r
+                    .remind_channel
+                    .as_deref()
+                    .and_then(Channel::parse)
+                    .unwrap_or(Channel::Email),
+                frequency: r
+                    .remind_frequency
+                    .as_deref()
+                    .and_then(Frequency::parse)
+                    .unwrap_or_else(|| Frequency::default_for(r.role)),
+                user_id: r.id,
+                username: r.username,
+                full_name: r.full_name,
+                email: r.email,
+                role: r.role,
+                agency: r.agency_id,
+            })
+            .collect())
+    }
+
+    /// The decisions and answers waiting on `day`, and the returned completions not yet followed
+    /// by a new report. Only what had happened by `day` counts.
+    pub async fn follow_up_facts(&self, day: Date) -> Result<FollowUpFacts> {
+        let d = iso(day);
+        let returned: Vec<ReturnedRow> = sqlx::query_as(
+            "SELECT r.id AS report_id, a.task_id AS task, a.agency_id AS agency, r.review_note AS note, substr(r.reviewed_at, 1, 10) AS returned_on
+             FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id
+             WHERE r.review = 'returned' AND a.active = 1 AND substr(r.reviewed_at, 1, 10) <= $1
+               AND r.id = (SELECT MAX(r2.id) FROM progress_reports r2 WHERE r2.assignment_id = r.assignment_id)
+             ORDER BY r.id",
+        )
+        .bind(&d)
+        .fetch_all(self.pool())
+        .await?;
+        let difficulties: Vec<DifficultyRow> = sqlx::query_as(
+            "SELECT df.id, df.task_id AS task, df.raising_agency_id AS raised_by, ro.handler_agency_id AS handler, COALESCE(ro.answer_due, df.answer_due) AS answer_due, df.text
+             FROM difficulties df LEFT JOIN difficulty_routing ro ON ro.id = (SELECT MAX(r2.id) FROM difficulty_routing r2 WHERE r2.difficulty_id = df.id AND r2.set_on <= $1)
+             WHERE df.state = 'open' AND substr(COALESCE(df.raised_on, df.created_at), 1, 10) <= $1
+             ORDER BY df.id",
+        )
+        .bind(&d)
+        .fetch_all(self.pool())
+        .await?;
+        let requests: Vec<RequestRow> = sqlx::query_as(
+            "SELECT dc.id AS change_id, dc.task_id AS task, a.agency_id AS agency, dc.raw AS deadline_raw, substr(dc.created_at, 1, 10) AS requested_on, dc.state, dc.effective_on
+             FROM deadline_changes dc JOIN assignments a ON a.id = dc.assignment_id
+             WHERE dc.state IN ('requested', 'refused') AND substr(dc.created_at, 1, 10) <= $1 ORDER BY dc.id",
+        )
+        .bind(&d)
+        .fetch_all(self.pool())
+        .await?;
+        let completions: Vec<CompletionRow> = sqlx::query_as(
+            "SELECT r.id AS report_id, a.task_id AS task, a.agency_id AS agency, r.reported_on FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id
+             WHERE r.status IN ('done', 'done_late') AND r.review IS NULL AND r.source = 'user' AND a.active = 1 AND r.reported_on <= $1 ORDER BY r.id",
+        )
+        .bind(&d)
+        .fetch_all(self.pool())
+        .await?;
+        let commitments: Vec<CommitmentRow> = sqlx::query_as(
+            "SELECT c.assignment_id AS assignment, a.task_id AS task, a.agency_id AS agency, c.committed_on FROM commitments c JOIN assignments a ON a.id = c.assignment_id
+             WHERE a.active = 1 AND c.id = (SELECT MAX(c2.id) FROM commitments c2 WHERE c2.assignment_id = c.assignment_id) ORDER BY c.id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(FollowUpFacts {
+            returned: returned
+                .into_iter()
+                .map(|r| ReturnedCompletion {
+                    report_id: r.report_id,
+                    task: r.task,
+                    agency: r.agency,
+                    note: r.note.unwrap_or_default(),
+                    returned_on: r.returned_on,
+                })
+                .collect(),
+            difficulties: difficulties
+                .into_iter()
+                .map(|r| OpenDifficulty {
+                    id: r.id,
+                    task: r.task,
+                    raised_by: r.raised_by,
+                    handler: r.handler,
+                    answer_due: r.answer_due,
+                    text: r.text,
+                })
+                .collect(),
+            requests: requests
+                .into_iter()
+                .filter(|r| r.state == "requested" || r.effective_on <= day)
+                .map(|r| DeadlineRequestFact {
+                    change_id: r.change_id,
+                    task: r.task,
+                    agency: r.agency,
+                    deadline_raw: r.deadline_raw,
+                    requested_on: r.requested_on,
+                    refused_on: (r.state == "refused").then_some(r.effective_on),
+                })
+                .collect(),
+            completions: completions
+                .into_iter()
+                .map(|r| CompletionWaiting {
+                    report_id: r.report_id,
+                    task: r.task,
+                    agency: r.agency,
+                    reported_on: r.reported_on,
+                })
+                .collect(),
+            commitments: commitments
+                .into_iter()
+                .map(|r| CommitmentFact {
+                    assignment: r.assignment,
+                    task: r.task,
+                    agency: r.agency,
+                    committed_on: r.committed_on,
+                })
+                .collect(),
+        })
+    }
+
+    /// Stores the day's digests that are not stored yet, each once whatever the number of
+    /// processes doing the same: the e-mail ones queued for delivery, all of them shown in the
+    /// application. Old notifications are deleted.
+    pub async fn queue_digests(&self, digests: &[Digest]) -> Result<Queued> {
+        let mut q = Queued::default();
+        let created = now();
+        for chunk in digests.chunks(500) {
+            let mut tx = self.begin_write().await?;
+            for d in chunk {
+                let items = serde_json::to_string(&d.items)
+                    .map_err(|e| StoreError::Invalid(format!("nhắc việc không ghi được: {e}")))?;
+                let by_mail = d.channel == Channel::Email && d.email.is_some();
+                let id: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO reminders (user_id, day, digest, channel, email, items, item_count, mail_state, attempts, next_attempt_at, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $9)
+                     ON CONFLICT (user_id, day, digest) DO NOTHING RETURNING id",
+                )
+                .bind(d.user_id)
+                .bind(iso(d.day))
+                .bind(d.digest.code())
+                .bind(d.channel.code())
+                .bind(by_mail.then_some(d.email.as_deref()).flatten())
+                .bind(items)
+                .bind(d.items.len() as i64)
+                .bind(if by_mail { "queued" } else { "none" })
+                .bind(&created)
+                .fetch_optional(&mut *tx)
+                .await?;
+                match id {
+                    Some(_) => q.new += 1,
+                    None => q.already += 1,
+                }
+            }
+            tx.commit().await?;
+        }
+        let oldest = iso(OffsetDateTime::now_utc().date() - time::Duration::days(KEEP_DAYS));
+        sqlx::query("DELETE FROM reminders WHERE day < $1 AND mail_state <> 'queued'")
+            .bind(oldest)
+            .execute(self.pool())
+            .await?;
+        Ok(q)
+    }
+
+    /// Claims up to `limit` queued e-mails whose attempt is due, for `lease` seconds: another
+    /// process will not send them meanwhile. Oldest first.
+    pub async fn claim_mail(&self, limit: i64, lease_seconds: i64) -> Result<Vec<ClaimedMail>> {
+        let t = OffsetDateTime::now_utc();
+        let (at, until) = (
+            rfc3339(t),
+            rfc3339(t + time::Duration::seconds(lease_seconds)),
+        );
+        let due: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, next_attempt_at FROM reminders WHERE mail_state = 'queued' AND next_attempt_at <= $1 ORDER BY id LIMIT $2",
+        )
+        .bind(&at)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        let mut claimed = Vec::new();
+        for (id, was) in due {
+            let won = sqlx::query(
+                "UPDATE reminders SET next_attempt_at = $1 WHERE id = $2 AND mail_state = 'queued' AND next_attempt_at = $3",
+            )
+            .bind(&until)
+            .bind(id)
+            .bind(&was)
+            .execute(self.pool())
+            .await?
+            .rows_affected()
+                == 1;
+            if won {
+                claimed.push(id);
+            }
+        }
+        let mut out = Vec::new();
+        for id in claimed {
+            let m: Option<ClaimedMail> = sqlx::query_as(
+                "SELECT r.id, r.user_id, u.username, u.full_name, r.email, r.day, r.digest, r.items, r.attempts FROM reminders r JOIN users u ON u.id = r.user_id WHERE r.id = $1 AND r.email IS NOT NULL",
+            )
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+            out.extend(m);
+        }
+        Ok(out)
+    }
+
+    /// The SMTP server accepted the e-mail.
+    pub async fn mail_sent(&self, id: i64) -> Result<()> {
+        sqlx::query("UPDATE reminders SET mail_state = 'sent', sent_at = $1, attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL WHERE id = $2")
+            .bind(now())
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The delivery failed: the e-mail stays queued, tried again after `retry_in_seconds`.
+    pub async fn mail_failed(&self, id: i64, error: &str, retry_in_seconds: i64) -> Result<()> {
+        let next = rfc3339(OffsetDateTime::now_utc() + time::Duration::seconds(retry_in_seconds));
+        let error: String = error.chars().take(1000).collect();
+        sqlx::query("UPDATE reminders SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3 AND mail_state = 'queued'")
+            .bind(error)
+            .bind(next)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// E-mails the SMTP server has not accepted yet, oldest first.
+    pub async fn pending_mail(&self) -> Result<Vec<PendingMail>> {
+        Ok(sqlx::query_as(
+            "SELECT r.id, u.username, r.email, r.day, r.digest, r.attempts, r.next_attempt_at, r.last_error FROM reminders r JOIN users u ON u.id = r.user_id
+             WHERE r.mail_state = 'queued' ORDER BY r.id",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// A user's reminders, newest first (at most `limit`).
+    pub async fn notifications(&self, user_id: i64, limit: i64) -> Result<Vec<Notification>> {
+        Ok(sqlx::query_as(
+            "SELECT id, day, digest, channel, item_count, items, mail_state, read_at FROM reminders WHERE user_id = $1 ORDER BY day DESC, id DESC LIMIT $2",
+        )
+        .bind(user_id)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// How many of a user's reminders are unread.
+    pub async fn unread_count(&self, user_id: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM reminders WHERE user_id = $1 AND read_at IS NULL",
+        )
+        .bind(user_id)
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    /// Marks one of the user's reminders read (or unread again). Another user's is not found.
+    pub async fn mark_read(&self, user_id: i64, id: i64, read: bool) -> Result<()> {
+        let n = sqlx::query("UPDATE reminders SET read_at = $1 WHERE id = $2 AND user_id = $3")
+            .bind(read.then(now))
+            .bind(id)
+            .bind(user_id)
+            .execute(self.pool())
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("thông báo {id}")));
+        }
+        Ok(())
+    }
+}
