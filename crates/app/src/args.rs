@@ -484,6 +484,13 @@ pub struct ServeArgs {
     /// Existing data is kept.
     #[arg(long)]
     pub demo: bool,
+    /// When the day's reminders go out, Vietnam's time (HH:MM), or "off".
+    #[arg(long, env = "TIENDO_REMIND_AT", default_value = "07:00")]
+    pub remind_at: String,
+    #[command(flatten)]
+    pub mail: MailArgs,
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }
 
 #[derive(Args)]

@@ -448,45 +448,52 @@ fn week_summary(f: &ReminderFacts<'_>) -> ReminderItem {
     it
 }
 
-/// The digests due on the day, one per recipient with something to say (an empty digest is not
-/// sent). Items come in the order of [`ItemKind`], most urgent first within a kind.
-pub fn digests(
-    f: &ReminderFacts<'_>,
-    rules: &ReminderRules,
-    recipients: &[Recipient],
-) -> Vec<Digest> {
-    let focal = focal_items(f, rules);
-    let needs_standing = recipients.iter().any(|r| r.role.is_standing());
-    let standing = if needs_standing {
-        standing_items(f)
-    } else {
-        Vec::new()
-    };
-    let leaders = leader_items(f, rules);
-    let mut out = Vec::new();
-    for r in recipients {
-        if r.channel == Channel::Off || !r.frequency.due_on(f.day) {
-            continue;
+/// Every reminder of a day, by whom it is for: computed once for all recipients.
+pub struct ItemsByRole {
+    focal: HashMap<i64, Vec<ReminderItem>>,
+    standing: Vec<ReminderItem>,
+    escalations: Vec<ReminderItem>,
+    summary: ReminderItem,
+}
+
+impl ItemsByRole {
+    pub fn new(f: &ReminderFacts<'_>, rules: &ReminderRules) -> ItemsByRole {
+        ItemsByRole {
+            focal: focal_items(f, rules),
+            standing: standing_items(f),
+            escalations: leader_items(f, rules),
+            summary: week_summary(f),
         }
-        let mut items: Vec<ReminderItem> = match r.role {
-            UserRole::Focal => r
-                .agency
-                .and_then(|a| focal.get(&a).cloned())
+    }
+
+    /// What a role hears of, in the digest's order: a focal point its agency's work, the
+    /// standing agency (and administrators) the decisions waiting, a leader the escalations
+    /// (never a secret task), with the week's summary first when `with_summary`.
+    pub fn for_role(
+        &self,
+        role: UserRole,
+        agency: Option<i64>,
+        with_summary: bool,
+    ) -> Vec<ReminderItem> {
+        let mut items: Vec<ReminderItem> = match role {
+            UserRole::Focal => agency
+                .and_then(|a| self.focal.get(&a).cloned())
                 .unwrap_or_default(),
-            UserRole::Standing | UserRole::Admin => standing.clone(),
+            UserRole::Standing | UserRole::Admin => self.standing.clone(),
             UserRole::Leader => {
-                let mut v: Vec<ReminderItem> =
-                    leaders.iter().filter(|i| !i.secret).cloned().collect();
-                if r.frequency == Frequency::Weekly {
-                    v.insert(0, week_summary(f));
+                let mut v: Vec<ReminderItem> = self
+                    .escalations
+                    .iter()
+                    .filter(|i| !i.secret)
+                    .cloned()
+                    .collect();
+                if with_summary {
+                    v.push(self.summary.clone());
                 }
                 v
             }
             UserRole::Viewer => Vec::new(),
         };
-        if items.is_empty() {
-            continue;
-        }
         items.sort_by(|a, b| {
             a.kind
                 .cmp(&b.kind)
@@ -494,6 +501,38 @@ pub fn digests(
                 .then(a.due.cmp(&b.due))
                 .then(a.task_id.cmp(&b.task_id))
         });
+        items
+    }
+}
+
+/// A user's "Việc cần xử lý" on the day, whatever their reminder preferences: a leader always
+/// sees the week's summary.
+pub fn inbox(
+    f: &ReminderFacts<'_>,
+    rules: &ReminderRules,
+    role: UserRole,
+    agency: Option<i64>,
+) -> Vec<ReminderItem> {
+    ItemsByRole::new(f, rules).for_role(role, agency, role == UserRole::Leader)
+}
+
+/// The digests due on the day, one per recipient with something to say (an empty digest is not
+/// sent). Items come in the order of [`ItemKind`], most urgent first within a kind.
+pub fn digests(
+    f: &ReminderFacts<'_>,
+    rules: &ReminderRules,
+    recipients: &[Recipient],
+) -> Vec<Digest> {
+    let all = ItemsByRole::new(f, rules);
+    let mut out = Vec::new();
+    for r in recipients {
+        if r.channel == Channel::Off || !r.frequency.due_on(f.day) {
+            continue;
+        }
+        let items = all.for_role(r.role, r.agency, r.frequency == Frequency::Weekly);
+        if items.is_empty() {
+            continue;
+        }
         let channel = match (r.channel, &r.email) {
             (Channel::Email, Some(_)) => Channel::Email,
             _ => Channel::App,

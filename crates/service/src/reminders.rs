@@ -6,7 +6,9 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 use tiendo_domain::deadline::vn;
-use tiendo_domain::reminders::{Digest, ReminderFacts, ReminderRules, TaskLabel, digests};
+use tiendo_domain::reminders::{
+    Digest, ReminderFacts, ReminderItem, ReminderRules, TaskLabel, digests,
+};
 use tiendo_mail::{Addressee, Mailer, StoredItem, compose};
 use tiendo_store::Db;
 use tiendo_store::reminders::{PendingMail, Queued};
@@ -53,6 +55,107 @@ pub struct Delivery {
     pub waiting: Vec<PendingMail>,
 }
 
+/// What the reminders of a day are computed from, read once.
+pub struct DayFacts {
+    pub day: Date,
+    late: Vec<tiendo_domain::status::LateAssignment>,
+    due_soon: Vec<tiendo_domain::status::DueSoon>,
+    open_assignments: HashSet<i64>,
+    follow: tiendo_store::reminders::FollowUpFacts,
+    task_names: HashMap<i64, TaskLabel>,
+    secret_tasks: HashSet<i64>,
+    agency_names: HashMap<i64, String>,
+    totals_now: tiendo_domain::status::FourWay,
+    totals_week_before: tiendo_domain::status::FourWay,
+}
+
+impl DayFacts {
+    /// Reads the day's facts: the status book in memory, the store's follow-up facts, the names
+    /// of the tasks concerned.
+    pub async fn read(
+        db: &Db,
+        snap: &Snapshot,
+        day: Date,
+        rules: &ReminderRules,
+    ) -> anyhow::Result<DayFacts> {
+        let follow = db.follow_up_facts(day).await?;
+        let late = snap.book.late_assignments(day);
+        let due_soon = snap.book.due_soon(day, rules.due_within_days);
+        let open_assignments: HashSet<i64> = follow
+            .commitments
+            .iter()
+            .filter(|c| {
+                snap.book
+                    .evaluate_assignment(c.assignment, day)
+                    .is_some_and(|e| !e.state.is_done())
+            })
+            .map(|c| c.assignment)
+            .collect();
+        let mut tasks: HashSet<i64> = late.iter().map(|l| l.task).collect();
+        tasks.extend(due_soon.iter().map(|d| d.task));
+        tasks.extend(follow.returned.iter().map(|r| r.task));
+        tasks.extend(follow.difficulties.iter().filter_map(|d| d.task));
+        tasks.extend(follow.requests.iter().map(|r| r.task));
+        tasks.extend(follow.completions.iter().map(|c| c.task));
+        tasks.extend(follow.commitments.iter().map(|c| c.task));
+        let ids: Vec<i64> = tasks.into_iter().collect();
+        let task_names: HashMap<i64, TaskLabel> = db
+            .task_names(&ids)
+            .await?
+            .into_iter()
+            .map(|(id, t)| {
+                (
+                    id,
+                    TaskLabel {
+                        number: t.number,
+                        name: t.name,
+                    },
+                )
+            })
+            .collect();
+        Ok(DayFacts {
+            day,
+            late,
+            due_soon,
+            open_assignments,
+            follow,
+            task_names,
+            secret_tasks: snap
+                .tasks
+                .iter()
+                .filter(|t| t.secret)
+                .map(|t| t.id)
+                .collect(),
+            agency_names: snap
+                .agencies
+                .iter()
+                .map(|(id, a)| (*id, a.name.clone()))
+                .collect(),
+            totals_now: snap.book.totals(day),
+            totals_week_before: snap.book.totals(day - Duration::days(7)),
+        })
+    }
+
+    pub fn facts(&self) -> ReminderFacts<'_> {
+        ReminderFacts {
+            day: self.day,
+            late: &self.late,
+            due_soon: &self.due_soon,
+            open_assignments: &self.open_assignments,
+            returned: &self.follow.returned,
+            difficulties: &self.follow.difficulties,
+            requests: &self.follow.requests,
+            completions: &self.follow.completions,
+            commitments: &self.follow.commitments,
+            task_names: &self.task_names,
+            secret_tasks: &self.secret_tasks,
+            agency_names: &self.agency_names,
+            totals_now: self.totals_now,
+            totals_week_before: self.totals_week_before,
+        }
+    }
+}
+
 /// The day's digests, computed from the status book in memory and the store's follow-up facts.
 pub async fn compute(
     db: &Db,
@@ -61,69 +164,25 @@ pub async fn compute(
     rules: &ReminderRules,
 ) -> anyhow::Result<Vec<Digest>> {
     let recipients = db.reminder_recipients().await?;
-    let follow = db.follow_up_facts(day).await?;
-    let late = snap.book.late_assignments(day);
-    let due_soon = snap.book.due_soon(day, rules.due_within_days);
-    let open_assignments: HashSet<i64> = follow
-        .commitments
-        .iter()
-        .filter(|c| {
-            snap.book
-                .evaluate_assignment(c.assignment, day)
-                .is_some_and(|e| !e.state.is_done())
-        })
-        .map(|c| c.assignment)
-        .collect();
-    let mut tasks: HashSet<i64> = late.iter().map(|l| l.task).collect();
-    tasks.extend(due_soon.iter().map(|d| d.task));
-    tasks.extend(follow.returned.iter().map(|r| r.task));
-    tasks.extend(follow.difficulties.iter().filter_map(|d| d.task));
-    tasks.extend(follow.requests.iter().map(|r| r.task));
-    tasks.extend(follow.completions.iter().map(|c| c.task));
-    tasks.extend(follow.commitments.iter().map(|c| c.task));
-    let ids: Vec<i64> = tasks.into_iter().collect();
-    let task_names: HashMap<i64, TaskLabel> = db
-        .task_names(&ids)
-        .await?
-        .into_iter()
-        .map(|(id, t)| {
-            (
-                id,
-                TaskLabel {
-                    number: t.number,
-                    name: t.name,
-                },
-            )
-        })
-        .collect();
-    let secret_tasks: HashSet<i64> = snap
-        .tasks
-        .iter()
-        .filter(|t| t.secret)
-        .map(|t| t.id)
-        .collect();
-    let agency_names: HashMap<i64, String> = snap
-        .agencies
-        .iter()
-        .map(|(id, a)| (*id, a.name.clone()))
-        .collect();
-    let facts = ReminderFacts {
-        day,
-        late: &late,
-        due_soon: &due_soon,
-        open_assignments: &open_assignments,
-        returned: &follow.returned,
-        difficulties: &follow.difficulties,
-        requests: &follow.requests,
-        completions: &follow.completions,
-        commitments: &follow.commitments,
-        task_names: &task_names,
-        secret_tasks: &secret_tasks,
-        agency_names: &agency_names,
-        totals_now: snap.book.totals(day),
-        totals_week_before: snap.book.totals(day - Duration::days(7)),
-    };
-    Ok(digests(&facts, rules, &recipients))
+    let f = DayFacts::read(db, snap, day, rules).await?;
+    Ok(digests(&f.facts(), rules, &recipients))
+}
+
+/// A user's "Việc cần xử lý" on a day.
+pub async fn inbox(
+    db: &Db,
+    snap: &Snapshot,
+    user: &tiendo_store::users::User,
+    day: Date,
+    rules: &ReminderRules,
+) -> anyhow::Result<Vec<ReminderItem>> {
+    let f = DayFacts::read(db, snap, day, rules).await?;
+    Ok(tiendo_domain::reminders::inbox(
+        &f.facts(),
+        rules,
+        user.role,
+        user.own_agency(),
+    ))
 }
 
 /// Computes the day's digests and, unless `dry_run`, stores each once (the application's
@@ -221,9 +280,81 @@ pub async fn deliver(db: &Db, mail: Option<&MailSettings>) -> anyhow::Result<Del
     Ok(out)
 }
 
+/// The time of day the digests go out, in Vietnam's time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DailyAt {
+    pub hour: u8,
+    pub minute: u8,
+}
+
+impl DailyAt {
+    /// "07:00", "7:30"; `None` for anything else.
+    pub fn parse(s: &str) -> Option<DailyAt> {
+        let (h, m) = s.trim().split_once(':')?;
+        let (hour, minute) = (h.parse::<u8>().ok()?, m.parse::<u8>().ok()?);
+        (hour < 24 && minute < 60 && m.len() == 2).then_some(DailyAt { hour, minute })
+    }
+}
+
+/// The scheduler inside `tiendo serve`: every minute, once the hour has come, the day's digests
+/// are computed and queued (once per day, whatever the number of servers: the store keeps each
+/// digest once), and the queued e-mails whose attempt is due are sent. It never stops the
+/// server: a failure is printed and tried again a minute later.
+pub async fn run_scheduler(db: Db, at: DailyAt, rules: ReminderRules, mail: Option<MailSettings>) {
+    let mut done: Option<Date> = None;
+    loop {
+        let now = vietnam_now();
+        let today = now.date();
+        let due = (now.hour(), now.minute()) >= (at.hour, at.minute);
+        if due && done != Some(today) {
+            let result = async {
+                let snap = crate::load_snapshot(&db).await?;
+                remind(&db, &snap, today, false, &rules, mail.as_ref()).await
+            }
+            .await;
+            match result {
+                Ok(o) => {
+                    done = Some(today);
+                    eprintln!(
+                        "tiendo serve: nhắc việc ngày {}: {} bản tin mới, gửi {} thư, {} thư chờ gửi lại",
+                        vn(today),
+                        o.queued.new,
+                        o.delivery.sent,
+                        o.delivery.waiting.len()
+                    );
+                }
+                Err(e) => eprintln!("tiendo serve: nhắc việc không chạy được: {e:#}"),
+            }
+        } else if mail.is_some()
+            && let Err(e) = deliver(&db, mail.as_ref()).await
+        {
+            eprintln!("tiendo serve: không gửi được thư nhắc việc: {e:#}");
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::backoff_seconds;
+    use super::{DailyAt, backoff_seconds};
+
+    #[test]
+    fn the_hour_as_administrators_write_it() {
+        assert_eq!(
+            DailyAt::parse("07:00"),
+            Some(DailyAt { hour: 7, minute: 0 })
+        );
+        assert_eq!(
+            DailyAt::parse("7:30"),
+            Some(DailyAt {
+                hour: 7,
+                minute: 30
+            })
+        );
+        for bad in ["24:00", "7", "07:5", "07:60", "x:00", ""] {
+            assert_eq!(DailyAt::parse(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn retries_back_off_to_six_hours() {

@@ -2,12 +2,20 @@
 
 use std::process::ExitCode;
 
+use tiendo_service::reminders::{self, DailyAt};
 use tiendo_store::Db;
 
 use crate::args::ServeArgs;
 use crate::demo;
 
 pub async fn run(url: &str, a: ServeArgs) -> anyhow::Result<ExitCode> {
+    let schedule = match a.remind_at.trim() {
+        "off" => None,
+        s => Some(DailyAt::parse(s).ok_or_else(|| {
+            anyhow::anyhow!("--remind-at: giờ không hợp lệ \"{s}\" (HH:MM, hoặc off)")
+        })?),
+    };
+    let mail = a.mail.settings()?;
     let db = Db::connect(url).await?;
     let start = match a.demo {
         true => Some(demo::prepare(&db, &mut |line| eprintln!("{line}")).await?),
@@ -17,6 +25,19 @@ pub async fn run(url: &str, a: ServeArgs) -> anyhow::Result<ExitCode> {
         eprintln!(
             "Cảnh báo: cookie phiên không có cờ Secure (--plain-http-cookies); chỉ dùng trong mạng nội bộ tin cậy."
         );
+    }
+    if let Some(at) = schedule {
+        if mail.is_none() {
+            eprintln!(
+                "Nhắc việc: chưa cấu hình máy chủ thư (--smtp-url / TIENDO_SMTP_URL): bản tin chỉ hiện trong ứng dụng, thư chờ trong hàng đợi."
+            );
+        }
+        tokio::spawn(reminders::run_scheduler(
+            db.clone(),
+            at,
+            a.rules.rules(),
+            mail,
+        ));
     }
     tiendo_web::serve(db, &a.bind, !a.plain_http_cookies, |address| {
         if let Some(start) = &start {
