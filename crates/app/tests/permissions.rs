@@ -175,6 +175,12 @@ async fn every_route_for_every_role() {
         (format!("/nhiem-vu/{own}/sua"), [OK, OK, NO, NO, NO, NO]),
         ("/nhiem-vu/khong-co".into(), [NF; 6]),
         ("/cua-toi".into(), [OK; 6]),
+        ("/viec-can-xu-ly".into(), [OK; 6]),
+        ("/viec-can-xu-ly?ngay=2026-05-20".into(), [OK; 6]),
+        ("/thong-bao".into(), [OK; 6]),
+        ("/api/inbox".into(), [OK; 6]),
+        ("/api/inbox?as_of=2026-02-30".into(), [BAD; 6]),
+        ("/api/notifications".into(), [OK; 6]),
         ("/kho-khan".into(), [OK; 6]),
         ("/kho-khan?tinh_trang=overdue".into(), [OK; 6]),
         ("/nhat-ky".into(), [OK, NO, NO, NO, NO, NO]),
@@ -379,6 +385,11 @@ async fn every_route_for_every_role() {
             ["404", "404", "403", "403", "403", "403"],
         ),
         (
+            "/thong-bao/999999/da-doc".into(),
+            vec![("doc", "1")],
+            ["404"; 6],
+        ),
+        (
             "/tai-khoan/mat-khau".into(),
             vec![
                 ("current", "sai"),
@@ -487,6 +498,12 @@ async fn every_route_for_every_role() {
             "/api/import?file_name=x.csv".into(),
             "",
             [BAD, BAD, NO, NO, NO, NO],
+        ),
+        (
+            Method::POST,
+            "/api/notifications/999999/read".into(),
+            r#"{"read":true}"#,
+            [NF; 6],
         ),
         (
             Method::POST,

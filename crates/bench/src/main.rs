@@ -46,6 +46,10 @@ struct Args {
     /// Only the import-preview timings (no national data set is built).
     #[arg(long)]
     imports_only: bool,
+    /// Only the reminders: the national registry plus 3,321 communes (3,355 local and central
+    /// agencies with the rest), one focal point per agency, the day's digests and inboxes.
+    #[arg(long)]
+    reminders_only: bool,
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -103,6 +107,13 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
 
+    if args.reminders_only {
+        reminder_timings(&db, &reg, &args).await?;
+        db.pool().close().await;
+        std::fs::remove_dir_all(&tmp).ok();
+        return Ok(());
+    }
+
     let t = Instant::now();
     let g = tiendo_generate::generate(&reg, args.tasks, args.seed, args.reports_per_assignment);
     let gen_time = t.elapsed();
@@ -133,6 +144,186 @@ async fn main() -> anyhow::Result<()> {
     }
     db.pool().close().await;
     std::fs::remove_dir_all(&tmp).ok();
+    Ok(())
+}
+
+/// Communes after the 2025 reorganisation.
+const COMMUNES: usize = 3321;
+
+/// The day's digests for every user, and one inbox, at national scale with the communes: the
+/// generated plan's local lead assignments are shared among the provinces and the communes.
+async fn reminder_timings(
+    db: &Db,
+    reg: &tiendo_domain::agency::Registry,
+    args: &Args,
+) -> anyhow::Result<()> {
+    use tiendo_domain::access::UserRole;
+    use tiendo_domain::agency::{AgencyKind, AgencyRecord};
+    use tiendo_domain::reminders::ReminderRules;
+    let t = Instant::now();
+    let mut communes = Vec::with_capacity(COMMUNES);
+    for i in 0..COMMUNES {
+        let code = format!("XA{:04}", i + 1);
+        db.add_agency(
+            &AgencyRecord {
+                code: code.clone(),
+                name: format!("Ủy ban nhân dân xã số {}", i + 1),
+                kind: AgencyKind::Commune,
+                short: None,
+                aliases: Vec::new(),
+                parent: None,
+                valid_from: None,
+                valid_to: None,
+                successor: None,
+                committee: None,
+            },
+            "bench",
+        )
+        .await?;
+        communes.push(code);
+    }
+    let mut g = tiendo_generate::generate(reg, args.tasks, args.seed, args.reports_per_assignment);
+    let local: std::collections::HashSet<String> = reg
+        .agencies()
+        .iter()
+        .filter(|a| a.kind.is_local())
+        .map(|a| a.code.clone())
+        .collect();
+    let mut n = 0usize;
+    for a in g.assignments.iter_mut() {
+        if local.contains(&a.agency_code) {
+            if !n.is_multiple_of(3) {
+                a.agency_code = communes[n % COMMUNES].clone();
+            }
+            n += 1;
+        }
+    }
+    // A commune may now hold the same task twice through two provinces: keep the first.
+    let mut seen = std::collections::HashSet::new();
+    let keep: Vec<bool> = g
+        .assignments
+        .iter()
+        .map(|a| seen.insert((a.task, a.agency_code.clone(), a.role)))
+        .collect();
+    if keep.iter().any(|k| !k) {
+        let mut map = vec![usize::MAX; keep.len()];
+        let mut next = 0;
+        for (i, k) in keep.iter().enumerate() {
+            if *k {
+                map[i] = next;
+                next += 1;
+            }
+        }
+        let mut i = 0;
+        g.assignments.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+        g.reports.retain(|r| map[r.assignment] != usize::MAX);
+        g.reports
+            .iter_mut()
+            .for_each(|r| r.assignment = map[r.assignment]);
+        g.commitments.retain(|c| map[c.assignment] != usize::MAX);
+        g.commitments
+            .iter_mut()
+            .for_each(|c| c.assignment = map[c.assignment]);
+    }
+    let s = db.bulk_insert(&g, &mut |_, _, _| {}).await?;
+    let agencies: Vec<String> = {
+        let stored = db.load_registry().await?.registry;
+        stored.agencies().iter().map(|a| a.code.clone()).collect()
+    };
+    let mut users = 0;
+    for (i, code) in agencies.iter().enumerate() {
+        let name = format!("dm{i}");
+        if db
+            .create_user(
+                &name,
+                &name,
+                "-",
+                UserRole::Focal,
+                Some(code),
+                false,
+                "bench",
+            )
+            .await
+            .is_ok()
+        {
+            db.set_user_email(&name, Some(&format!("{name}@example.gov.vn")), "bench")
+                .await?;
+            users += 1;
+        }
+    }
+    for (name, role) in [
+        ("tt0", UserRole::Standing),
+        ("tt1", UserRole::Standing),
+        ("ld0", UserRole::Leader),
+        ("ld1", UserRole::Leader),
+    ] {
+        db.create_user(name, name, "-", role, None, false, "bench")
+            .await?;
+        db.set_user_email(name, Some(&format!("{name}@example.gov.vn")), "bench")
+            .await?;
+        users += 1;
+    }
+    println!(
+        "data: {} agencies ({COMMUNES} communes), {users} accounts, {} tasks, {} assignments, {} reports, {} difficulties, {} commitments (set up in {:.1} s)",
+        agencies.len(),
+        s.tasks,
+        s.assignments,
+        s.reports,
+        s.difficulties,
+        s.commitments,
+        t.elapsed().as_secs_f64()
+    );
+    let snap = tiendo_service::load_snapshot(db).await?;
+    let rules = ReminderRules::default();
+    let runs = args.report_runs.max(3);
+    println!(
+        "reminders, median of {runs} (the status book already in memory, as in `tiendo serve`):"
+    );
+    println!("| what | as of | digests | items | time |");
+    println!("|---|---|---|---|---|");
+    for day in [date!(2026 - 05 - 18), date!(2026 - 11 - 20)] {
+        let (d, digests) = timed(runs, || async {
+            tiendo_service::reminders::compute(db, &snap, day, &rules).await
+        })
+        .await?;
+        let items: usize = digests.iter().map(|x| x.items.len()).sum();
+        println!(
+            "| every user's digest | {day} | {} | {items} | {} |",
+            digests.len(),
+            ms(d)
+        );
+    }
+    let day = date!(2026 - 11 - 20);
+    let (d, digests) = timed(1, || async {
+        tiendo_service::reminders::compute(db, &snap, day, &rules).await
+    })
+    .await?;
+    let t = Instant::now();
+    let q = db.queue_digests(&digests).await?;
+    println!(
+        "| storing them (once) | {day} | {} | | {} |",
+        q.new,
+        ms(t.elapsed() + d)
+    );
+    for who in ["dm0", "tt0"] {
+        let u = db
+            .user_by_username(who)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("user {who}"))?;
+        let (d, items) = timed(runs, || async {
+            tiendo_service::reminders::inbox(db, &snap, &u, day, &rules).await
+        })
+        .await?;
+        println!(
+            "| inbox of {who} ({}) | {day} | 1 | {} | {} |",
+            u.role.name(),
+            items.len(),
+            ms(d)
+        );
+    }
     Ok(())
 }
 

@@ -76,6 +76,7 @@ struct SessionRow {
     #[sqlx(flatten)]
     user: UserRow,
     csrf: String,
+    unread: i64,
 }
 
 /// The user a live session belongs to, and the session's CSRF token.
@@ -83,6 +84,8 @@ struct SessionRow {
 pub struct LiveSession {
     pub user: User,
     pub csrf: String,
+    /// The user's unread reminders (the bell's count).
+    pub unread: i64,
 }
 
 const USER_COLUMNS: &str =
@@ -227,7 +230,7 @@ impl Db {
     /// The user of a live session, with its CSRF token.
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<LiveSession>> {
         let sql = format!(
-            "SELECT {USER_COLUMNS}, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1"
+            "SELECT {USER_COLUMNS}, s.csrf, (SELECT COUNT(*) FROM reminders n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1"
         );
         let row: Option<SessionRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(token_hash)
@@ -237,6 +240,7 @@ impl Db {
         Ok(row.map(|r| LiveSession {
             user: User::from(r.user),
             csrf: r.csrf,
+            unread: r.unread,
         }))
     }
 

@@ -49,6 +49,8 @@ pub struct CurrentUser {
     pub user: User,
     pub csrf: String,
     pub(crate) session: Option<String>,
+    /// Unread reminders, for the bell (0 for an API token).
+    pub unread: i64,
 }
 
 impl CurrentUser {
@@ -108,11 +110,12 @@ pub(crate) async fn current_user(
             eprintln!("phiên đăng nhập: không hỏi được cơ sở dữ liệu: {e}");
             Unavailable
         })?;
-        if let Some(tiendo_store::users::LiveSession { user, csrf }) = found {
+        if let Some(tiendo_store::users::LiveSession { user, csrf, unread }) = found {
             return Ok(Some(CurrentUser {
                 user,
                 csrf,
                 session: Some(h),
+                unread,
             }));
         }
     }
@@ -137,6 +140,7 @@ pub(crate) async fn current_user(
         user,
         csrf: String::new(),
         session: None,
+        unread: 0,
     }))
 }
 

@@ -27,6 +27,23 @@ pub fn forbidden_page(u: &CurrentUser, who_may: &str) -> axum::response::Respons
         .into_response()
 }
 
+/// The bell: a link to the notifications with the unread count.
+fn bell(unread: i64) -> Markup {
+    let label = if unread > 0 {
+        format!("Thông báo: {unread} chưa đọc")
+    } else {
+        "Thông báo: không có thông báo chưa đọc".to_string()
+    };
+    html! {
+        a.bell href="/thong-bao" aria-label=(label) title=(label) {
+            svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" fill="currentColor" {
+                path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1z" {}
+            }
+            @if unread > 0 { span.count { (if unread > 99 { "99+".to_string() } else { unread.to_string() }) } }
+        }
+    }
+}
+
 pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
@@ -44,6 +61,7 @@ pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
                     @if let Some(u) = user {
                         nav aria-label="Chính" {
                             a href="/" { "Tổng quan" }
+                            a href="/viec-can-xu-ly" { "Việc cần xử lý" }
                             a href="/nhiem-vu" { "Nhiệm vụ" }
                             @if u.user.agency_id.is_some() { a href="/cua-toi" { "Việc của tôi" } }
                             a href="/kho-khan" { "Khó khăn, vướng mắc" }
@@ -55,6 +73,7 @@ pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
                             @if u.role == UserRole::Admin { a href="/nhat-ky" { "Nhật ký" } }
                         }
                         div.who {
+                            (bell(u.unread))
                             span { (u.user.full_name) " · " (u.role.name()) }
                             a href="/tai-khoan/mat-khau" { "Đổi mật khẩu" }
                             form method="post" action="/dang-xuat" {

@@ -17,6 +17,7 @@ pub mod difficulties;
 pub mod edit;
 pub mod errors;
 pub mod import;
+pub mod inbox;
 pub mod layout;
 pub mod pages;
 pub mod registry;
@@ -156,6 +157,9 @@ fn pages_and_forms() -> RouteTable {
             post(actions::return_report),
         )
         .add("/cua-toi", "GET", get(pages::my_tasks))
+        .add("/viec-can-xu-ly", "GET", get(inbox::inbox))
+        .add("/thong-bao", "GET", get(inbox::notifications))
+        .add("/thong-bao/{id}/da-doc", "POST", post(inbox::mark_read))
         .add("/kho-khan", "GET", get(difficulties::register))
         .add("/nhat-ky", "GET", get(pages::audit))
         .add("/co-quan", "GET", get(registry::list))
