@@ -57,6 +57,21 @@ test("a focal point's digest rings the bell, is read, and its inbox links to the
   assert.match(first, /^\/nhiem-vu\/\d+$/);
   await Promise.all([page.waitForNavigation(), page.click('.inbox li a')]);
   assert.match(await page.textContent('main'), /Quá hạn/);
+
+  // The focal point gives an address: a bad one is refused and nothing is stored.
+  await page.goto(base + '/tai-khoan/nhac-viec');
+  await page.fill('#email', 'dau moi@mof');
+  await page.evaluate(() => { document.querySelector('#email').type = 'text'; });
+  await Promise.all([page.waitForNavigation(), page.click('form.login button[type=submit]')]);
+  assert.match(await page.textContent('.flash'), /không hợp lệ/);
+  assert.equal(await page.inputValue('#email'), '');
+  await page.fill('#email', 'dau-moi@mof.gov.vn');
+  await page.selectOption('#frequency', 'weekly');
+  await Promise.all([page.waitForNavigation(), page.click('form.login button[type=submit]')]);
+  assert.match(await page.textContent('.flash'), /Đã lưu/);
+  assert.equal(await page.inputValue('#email'), 'dau-moi@mof.gov.vn');
+  assert.equal(await page.inputValue('#frequency'), 'weekly');
+  await page.screenshot({ path: join(shots, '44-cach-nhan-nhac-viec.png'), fullPage: true });
   await ctx.close();
 
   // On a phone.

@@ -178,6 +178,8 @@ async fn every_route_for_every_role() {
         ("/viec-can-xu-ly".into(), [OK; 6]),
         ("/viec-can-xu-ly?ngay=2026-05-20".into(), [OK; 6]),
         ("/thong-bao".into(), [OK; 6]),
+        ("/tai-khoan/nhac-viec".into(), [OK; 6]),
+        ("/huy-nhan-thu?u=1&k=gia-mao".into(), [BAD; 6]),
         ("/api/inbox".into(), [OK; 6]),
         ("/api/inbox?as_of=2026-02-30".into(), [BAD; 6]),
         ("/api/notifications".into(), [OK; 6]),
@@ -238,6 +240,9 @@ async fn every_route_for_every_role() {
         let r = anon.get(p).await;
         if p.starts_with("/api/openapi") || p.starts_with("/static/") || p == "/healthz" {
             assert_eq!(r.status, StatusCode::OK, "anonymous {p}");
+        } else if p.starts_with("/huy-nhan-thu") {
+            // The e-mails' stop link needs no session: its signature is the proof (forged here).
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "anonymous {p}");
         } else if p.starts_with("/api/") {
             assert_eq!(r.status, StatusCode::UNAUTHORIZED, "anonymous {p}");
         } else {
@@ -383,6 +388,25 @@ async fn every_route_for_every_role() {
             "/nhap-tep/khong-co".into(),
             vec![],
             ["404", "404", "403", "403", "403", "403"],
+        ),
+        (
+            "/tai-khoan/nhac-viec".into(),
+            vec![
+                ("email", "a b@x"),
+                ("channel", "email"),
+                ("frequency", "daily"),
+            ],
+            ["email"; 6],
+        ),
+        (
+            "/tai-khoan/nhac-viec".into(),
+            vec![("email", ""), ("channel", "fax"), ("frequency", "daily")],
+            ["gia-tri"; 6],
+        ),
+        (
+            "/huy-nhan-thu".into(),
+            vec![("u", "1"), ("k", "gia-mao")],
+            ["400"; 6],
         ),
         (
             "/thong-bao/999999/da-doc".into(),

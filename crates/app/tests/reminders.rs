@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::browser::Browser;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -663,6 +665,75 @@ async fn bad_addresses_and_servers_are_refused_and_store_nothing() {
             .await
             .expect("count");
         assert_eq!(n, 0, "{}", t.label);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_stop_link_of_an_e_mail_stops_the_e_mails_not_the_reminders() {
+    let day = today();
+    for t in backends().await {
+        set_up(&t.db, day).await;
+        let sink = SmtpSink::start();
+        run_remind(&t.url, day, &sink.url());
+        let got = sink.messages();
+        let btc = got
+            .iter()
+            .find(|m| m["to"][0] == "btc@mof.gov.vn")
+            .expect("btc");
+        let header = btc["list_unsubscribe"].as_str().expect("List-Unsubscribe");
+        let link = header.trim_start_matches('<').trim_end_matches('>');
+        assert!(
+            btc["text"].as_str().unwrap_or("").contains(link),
+            "the same link in the text"
+        );
+        let path = link
+            .strip_prefix("https://tiendo.example.gov.vn")
+            .expect("the base URL");
+        let state = tiendo_web::AppState::new(t.db.clone(), false)
+            .await
+            .expect("state");
+        let mut b = Browser::new(state);
+        let page = b.get(path).await;
+        assert_eq!(page.status.as_u16(), 200, "{}", t.label);
+        assert!(page.body.contains("Ngừng nhận thư"), "a page asks first");
+        let id = t.db.account_id("btc").await.expect("btc");
+        assert_eq!(
+            t.db.reminder_settings(id)
+                .await
+                .expect("settings")
+                .remind_channel,
+            None,
+            "opening the link changes nothing"
+        );
+        let k = path.split("k=").nth(1).expect("k");
+        // Another user's id with this signature, or a changed signature: refused.
+        let other = t.db.account_id("tt").await.expect("tt").to_string();
+        for (u, k) in [
+            (other.as_str(), k.to_string()),
+            (&id.to_string(), format!("{k}0")),
+        ] {
+            let r = b.post("/huy-nhan-thu", &[("u", u), ("k", &k)]).await;
+            assert_eq!(r.status.as_u16(), 400, "{}: forged", t.label);
+        }
+        let r = b
+            .post("/huy-nhan-thu", &[("u", &id.to_string()), ("k", k)])
+            .await;
+        assert_eq!(r.status.as_u16(), 200, "{}", t.label);
+        assert!(r.body.contains("Đã ngừng gửi thư nhắc việc"));
+        let v = digests_on(&t.db, day + Duration::days(1)).await;
+        let btc = of(&v, "btc").expect("still reminded");
+        assert_eq!(
+            btc.channel,
+            Channel::App,
+            "{}: in the application only",
+            t.label
+        );
+        assert_eq!(
+            of(&v, "tt").map(|d| d.channel),
+            Some(Channel::Email),
+            "another user is not touched"
+        );
         t.cleanup().await;
     }
 }

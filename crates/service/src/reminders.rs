@@ -216,6 +216,60 @@ pub async fn remind(
     })
 }
 
+/// The key that signs the links in reminder e-mails, shared by every server (made at first use).
+pub async fn link_key(db: &Db) -> anyhow::Result<String> {
+    let mut failed = None;
+    let key = db
+        .shared_setting("reminder_link_key", || match crate::accounts::new_token() {
+            Ok(t) => t,
+            Err(e) => {
+                failed = Some(e);
+                String::new()
+            }
+        })
+        .await?;
+    match failed {
+        Some(e) if key.is_empty() => Err(e),
+        _ if key.is_empty() => anyhow::bail!("khóa ký liên kết trống"),
+        _ => Ok(key),
+    }
+}
+
+fn signature(key: &str, user_id: i64) -> String {
+    use hmac::{Hmac, Mac};
+    let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()) else {
+        return String::new();
+    };
+    mac.update(format!("unsubscribe:{user_id}").as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The signed link that stops a user's reminder e-mails.
+pub fn unsubscribe_link(base_url: &str, key: &str, user_id: i64) -> String {
+    format!(
+        "{}/huy-nhan-thu?u={user_id}&k={}",
+        base_url.trim_end_matches('/'),
+        signature(key, user_id)
+    )
+}
+
+/// Whether a link's signature is the one this installation gave that user (compared in constant
+/// time).
+pub fn valid_unsubscribe(key: &str, user_id: i64, given: &str) -> bool {
+    let want = signature(key, user_id);
+    !want.is_empty()
+        && want.len() == given.len()
+        && want
+            .bytes()
+            .zip(given.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
 /// Seconds before the next attempt after `attempts` failed ones: one minute, doubling, at most
 /// six hours.
 pub fn backoff_seconds(attempts: i64) -> i64 {
@@ -232,6 +286,7 @@ pub async fn deliver(db: &Db, mail: Option<&MailSettings>) -> anyhow::Result<Del
         out.waiting = db.pending_mail().await?;
         return Ok(out);
     };
+    let key = link_key(db).await?;
     loop {
         let batch = db.claim_mail(100, 300).await?;
         if batch.is_empty() {
@@ -257,7 +312,7 @@ pub async fn deliver(db: &Db, mail: Option<&MailSettings>) -> anyhow::Result<Del
                 },
                 &items,
                 &mail.base_url,
-                None,
+                Some(unsubscribe_link(&mail.base_url, &key, m.user_id)),
             );
             match mail.mailer.send(&letter).await {
                 Ok(()) => {
@@ -337,6 +392,22 @@ pub async fn run_scheduler(db: Db, at: DailyAt, rules: ReminderRules, mail: Opti
 #[cfg(test)]
 mod tests {
     use super::{DailyAt, backoff_seconds};
+
+    #[test]
+    fn unsubscribe_links_are_signed_per_user() {
+        use super::{unsubscribe_link, valid_unsubscribe};
+        let link = unsubscribe_link("https://x.gov.vn/", "khoa", 7);
+        let k = link.split("k=").nth(1).unwrap_or("");
+        assert!(link.starts_with("https://x.gov.vn/huy-nhan-thu?u=7&k="));
+        assert!(valid_unsubscribe("khoa", 7, k));
+        assert!(!valid_unsubscribe("khoa", 8, k), "another user");
+        assert!(
+            !valid_unsubscribe("khoa-khac", 7, k),
+            "another installation"
+        );
+        assert!(!valid_unsubscribe("khoa", 7, ""));
+        assert!(!valid_unsubscribe("khoa", 7, &k[1..]));
+    }
 
     #[test]
     fn the_hour_as_administrators_write_it() {

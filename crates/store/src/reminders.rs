@@ -145,6 +145,14 @@ pub struct PendingMail {
     pub last_error: Option<String>,
 }
 
+/// An account's address and preferences as stored.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct ReminderSettings {
+    pub email: Option<String>,
+    pub remind_channel: Option<String>,
+    pub remind_frequency: Option<String>,
+}
+
 /// What queueing a day's digests did.
 #[derive(Debug, Clone, Copy, Default, serde::Serialize)]
 pub struct Queued {
@@ -494,6 +502,65 @@ impl Db {
         )
         .fetch_all(self.pool())
         .await?)
+    }
+
+    /// A setting shared by every server of the installation; the first to ask creates it with
+    /// `make()`, every other gets that same value.
+    pub async fn shared_setting(
+        &self,
+        name: &str,
+        make: impl FnOnce() -> String,
+    ) -> Result<String> {
+        sqlx::query("INSERT INTO settings (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(make())
+            .bind(now())
+            .execute(self.pool())
+            .await?;
+        Ok(
+            sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
+                .bind(name)
+                .fetch_one(self.pool())
+                .await?,
+        )
+    }
+
+    /// An account's address and reminder preferences as stored (`None` when not chosen).
+    pub async fn reminder_settings(&self, user_id: i64) -> Result<ReminderSettings> {
+        sqlx::query_as("SELECT email, remind_channel, remind_frequency FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("tài khoản {user_id}")))
+    }
+
+    /// Stops the e-mails of an account (the unsubscribe link): reminders stay in the application.
+    pub async fn stop_reminder_mail(&self, user_id: i64) -> Result<Option<String>> {
+        let mut tx = self.begin_write().await?;
+        let email: Option<Option<String>> =
+            sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(email) = email else {
+            return Err(StoreError::NotFound(format!("tài khoản {user_id}")));
+        };
+        sqlx::query("UPDATE users SET remind_channel = 'app' WHERE id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        Db::audit(
+            &mut tx,
+            "huy-nhan-thu",
+            "user.reminders",
+            "user",
+            Some(user_id),
+            None,
+            Some(&json!({ "channel": "app", "via": "unsubscribe link" })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(email)
     }
 
     /// A user's reminders, newest first (at most `limit`).

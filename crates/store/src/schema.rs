@@ -17,7 +17,18 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "e-mail addresses, reminder preferences, reminders",
         REMINDERS,
     ),
+    (8, "installation settings", SETTINGS),
 ];
+
+/// Values every server of an installation shares, created once (the key that signs the links in
+/// reminder e-mails).
+const SETTINGS: &str = r#"
+CREATE TABLE settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    created_at TEXT NOT NULL
+)
+"#;
 
 /// Session 6: reminders that reach people.
 /// - Each account may have an e-mail address and its preferences (channel, frequency).

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use tiendo_domain::deadline::{iso, vn};
-use tiendo_domain::reminders::{ItemKind, ReminderItem, ReminderRules};
+use tiendo_domain::reminders::{Channel, Frequency, ItemKind, ReminderItem, ReminderRules};
 use tiendo_mail::StoredItem;
 
 use super::AppState;
@@ -110,7 +110,7 @@ pub async fn notifications(State(state): State<AppState>, PageUser(u): PageUser)
         Some(&u),
         html! {
             h1 { "Thông báo" }
-            p.muted { "Bản tin nhắc việc hằng ngày (giữ 90 ngày). " (u.unread) " chưa đọc." }
+            p.muted { "Bản tin nhắc việc hằng ngày (giữ 90 ngày). " (u.unread) " chưa đọc. " a href="/tai-khoan/nhac-viec" { "Cách nhận nhắc việc" } }
             @if list.is_empty() { p { "Chưa có thông báo nào." } }
             @for n in &list {
                 @let items: Vec<StoredItem> = serde_json::from_str(&n.items).unwrap_or_default();
@@ -160,6 +160,191 @@ pub async fn mark_read(
             "không tìm thấy thông báo",
         )
             .into_response(),
+        Err(e) => crate::errors::internal(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct SettingsQuery {
+    tb: Option<String>,
+}
+
+/// How the signed-in user hears of reminders: address, channel, frequency.
+pub async fn settings_page(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Query(q): Query<SettingsQuery>,
+) -> Response {
+    let s = match state.db.reminder_settings(u.user.id).await {
+        Ok(s) => s,
+        Err(e) => return crate::errors::internal(e),
+    };
+    let channel = s.remind_channel.as_deref().unwrap_or("email");
+    let frequency = s
+        .remind_frequency
+        .as_deref()
+        .unwrap_or(Frequency::default_for(u.role).code());
+    let message = match q.tb.as_deref() {
+        Some("da-luu") => Some((true, "Đã lưu cách nhận nhắc việc.")),
+        Some("email") => Some((false, "Địa chỉ thư điện tử không hợp lệ; chưa lưu gì.")),
+        Some("csrf") => Some((false, "Biểu mẫu đã hết hạn; hãy thử lại.")),
+        Some(_) => Some((false, "Giá trị không hợp lệ; chưa lưu gì.")),
+        None => None,
+    };
+    page(
+        "Nhắc việc",
+        Some(&u),
+        html! {
+            h1 { "Cách nhận nhắc việc" }
+            @if let Some((ok, m)) = message { p.flash.ok[ok].error[!ok] role="status" { (m) } }
+            form.login method="post" action="/tai-khoan/nhac-viec" {
+                input type="hidden" name="csrf" value=(u.csrf);
+                label for="email" { "Thư điện tử" }
+                input #email type="email" name="email" value=(s.email.as_deref().unwrap_or("")) placeholder="ten@co-quan.gov.vn";
+                label for="channel" { "Nhận nhắc việc" }
+                select #channel name="channel" {
+                    option value="email" selected[channel == "email"] { "Qua thư điện tử và trong ứng dụng" }
+                    option value="app" selected[channel == "app"] { "Chỉ trong ứng dụng" }
+                    option value="off" selected[channel == "off"] { "Không nhận" }
+                }
+                label for="frequency" { "Tần suất" }
+                select #frequency name="frequency" {
+                    option value="daily" selected[frequency == "daily"] { "Hằng ngày" }
+                    option value="weekly" selected[frequency == "weekly"] { "Hằng tuần (thứ Hai)" }
+                }
+                p { button.primary type="submit" { "Lưu" } }
+            }
+        },
+    )
+    .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    csrf: String,
+    email: String,
+    channel: String,
+    frequency: String,
+}
+
+pub async fn save_settings(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Form(f): Form<SettingsForm>,
+) -> Response {
+    let back =
+        |code: &str| Redirect::to(&format!("/tai-khoan/nhac-viec?tb={code}")).into_response();
+    if !u.check_csrf(&f.csrf) {
+        return back("csrf");
+    }
+    let email = f.email.trim();
+    if !email.is_empty() && !tiendo_domain::reminders::valid_email(email) {
+        return back("email");
+    }
+    let (Some(channel), Some(frequency)) =
+        (Channel::parse(&f.channel), Frequency::parse(&f.frequency))
+    else {
+        return back("gia-tri");
+    };
+    let actor = u.user.username.as_str();
+    let saved = async {
+        state
+            .db
+            .set_user_email(actor, (!email.is_empty()).then_some(email), actor)
+            .await?;
+        state
+            .db
+            .set_reminder_preferences(actor, Some(channel), Some(frequency), actor)
+            .await
+    }
+    .await;
+    match saved {
+        Ok(()) => back("da-luu"),
+        Err(tiendo_store::StoreError::Invalid(_)) => back("email"),
+        Err(e) => crate::errors::internal(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct UnsubscribeQuery {
+    u: Option<String>,
+    k: Option<String>,
+}
+
+/// The user a signed unsubscribe link names, when its signature holds.
+async fn signed_user(
+    state: &AppState,
+    u: Option<&str>,
+    k: Option<&str>,
+) -> anyhow::Result<Option<i64>> {
+    let (Some(id), Some(k)) = (u.and_then(|u| u.parse::<i64>().ok()), k) else {
+        return Ok(None);
+    };
+    let key = tiendo_service::reminders::link_key(&state.db).await?;
+    Ok(tiendo_service::reminders::valid_unsubscribe(&key, id, k).then_some(id))
+}
+
+fn bad_link() -> Response {
+    (
+        axum::http::StatusCode::BAD_REQUEST,
+        page(
+            "Liên kết không hợp lệ",
+            None,
+            html! { h1 { "Liên kết không hợp lệ" } p { "Liên kết ngừng nhận thư không đúng hoặc đã bị sửa. Hãy đăng nhập để đổi cách nhận nhắc việc." } },
+        ),
+    )
+        .into_response()
+}
+
+/// The e-mails' "stop" link: a page asking to confirm (a mail scanner opening the link changes
+/// nothing); the confirmation is the form below it.
+pub async fn unsubscribe_page(
+    State(state): State<AppState>,
+    Query(q): Query<UnsubscribeQuery>,
+) -> Response {
+    match signed_user(&state, q.u.as_deref(), q.k.as_deref()).await {
+        Ok(Some(id)) => page(
+            "Ngừng nhận thư nhắc việc",
+            None,
+            html! {
+                h1 { "Ngừng nhận thư nhắc việc" }
+                p { "Thư nhắc việc sẽ không gửi đến địa chỉ của tài khoản này nữa; nhắc việc vẫn hiện trong ứng dụng." }
+                form method="post" action="/huy-nhan-thu" {
+                    input type="hidden" name="u" value=(id);
+                    input type="hidden" name="k" value=(q.k.as_deref().unwrap_or(""));
+                    button.primary type="submit" { "Ngừng nhận thư" }
+                }
+            },
+        )
+        .into_response(),
+        Ok(None) => bad_link(),
+        Err(e) => crate::errors::internal(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct UnsubscribeForm {
+    u: String,
+    k: String,
+}
+
+pub async fn unsubscribe(
+    State(state): State<AppState>,
+    Form(f): Form<UnsubscribeForm>,
+) -> Response {
+    let id = match signed_user(&state, Some(&f.u), Some(&f.k)).await {
+        Ok(Some(id)) => id,
+        Ok(None) => return bad_link(),
+        Err(e) => return crate::errors::internal(e),
+    };
+    match state.db.stop_reminder_mail(id).await {
+        Ok(_) => page(
+            "Đã ngừng nhận thư",
+            None,
+            html! { h1 { "Đã ngừng gửi thư nhắc việc" } p { "Nhắc việc vẫn hiện trong ứng dụng (mục Thông báo). Có thể bật lại trong mục Nhắc việc của tài khoản." } },
+        )
+        .into_response(),
+        Err(tiendo_store::StoreError::NotFound(_)) => bad_link(),
         Err(e) => crate::errors::internal(e),
     }
 }

@@ -75,6 +75,7 @@ pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
                         div.who {
                             (bell(u.unread))
                             span { (u.user.full_name) " · " (u.role.name()) }
+                            a href="/tai-khoan/nhac-viec" { "Nhắc việc" }
                             a href="/tai-khoan/mat-khau" { "Đổi mật khẩu" }
                             form method="post" action="/dang-xuat" {
                                 input type="hidden" name="csrf" value=(u.csrf);

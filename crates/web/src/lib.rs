@@ -160,6 +160,16 @@ fn pages_and_forms() -> RouteTable {
         .add("/viec-can-xu-ly", "GET", get(inbox::inbox))
         .add("/thong-bao", "GET", get(inbox::notifications))
         .add("/thong-bao/{id}/da-doc", "POST", post(inbox::mark_read))
+        .add(
+            "/tai-khoan/nhac-viec",
+            "GET POST",
+            get(inbox::settings_page).post(inbox::save_settings),
+        )
+        .add(
+            "/huy-nhan-thu",
+            "GET POST",
+            get(inbox::unsubscribe_page).post(inbox::unsubscribe),
+        )
         .add("/kho-khan", "GET", get(difficulties::register))
         .add("/nhat-ky", "GET", get(pages::audit))
         .add("/co-quan", "GET", get(registry::list))
