@@ -328,6 +328,33 @@ async fn each_role_hears_of_its_own_work_item_by_item() {
         );
         assert!(details.iter().any(|d| d.contains("chờ xác nhận")));
 
+        // Each one's inbox (read for that user only) shows what the digest says.
+        let snap = tiendo_service::load_snapshot(&t.db)
+            .await
+            .expect("snapshot");
+        for d in [btc, btp, tt] {
+            let u =
+                t.db.user_by_username(&d.user)
+                    .await
+                    .expect("q")
+                    .expect("user");
+            let inbox =
+                tiendo_service::reminders::inbox(&t.db, &snap, &u, day, &ReminderRules::default())
+                    .await
+                    .expect("inbox");
+            assert_eq!(inbox, d.items, "{label}: {}'s inbox", d.user);
+        }
+        let xem =
+            t.db.user_by_username("xem")
+                .await
+                .expect("q")
+                .expect("viewer");
+        assert!(
+            tiendo_service::reminders::inbox(&t.db, &snap, &xem, day, &ReminderRules::default())
+                .await
+                .expect("inbox")
+                .is_empty()
+        );
         // Leaders get the weekly summary, on Mondays; a viewer nothing.
         assert!(of(&v, "xem").is_none(), "{label}");
         assert_eq!(
@@ -733,6 +760,75 @@ async fn the_stop_link_of_an_e_mail_stops_the_e_mails_not_the_reminders() {
             of(&v, "tt").map(|d| d.channel),
             Some(Channel::Email),
             "another user is not touched"
+        );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn escalations_go_to_the_leader_who_oversees_the_task() {
+    let day = today();
+    for t in backends().await {
+        let k = set_up(&t.db, day).await;
+        let other = format!(
+            "STT;Tên nhiệm vụ;Chủ trì;Thời hạn\n1;Hoàn thiện cơ sở dữ liệu công chứng;Bộ Tư pháp;{}\n",
+            dmy(day - Duration::days(50))
+        );
+        import_text(
+            &t.db,
+            "plan2.csv",
+            &other,
+            "plan2",
+            day - Duration::days(60),
+        )
+        .await;
+        let second =
+            t.db.task_by_number("plan2", "1")
+                .await
+                .expect("q")
+                .expect("task");
+        for (task, overseer) in [
+            (k.overdue, "Phó Thủ tướng Nguyễn Chí Dũng"),
+            (second, "Phó Thủ tướng Hồ Đức Phớc"),
+        ] {
+            tiendo_store::sqlx::query("UPDATE tasks SET overseer = $1 WHERE id = $2")
+                .bind(overseer)
+                .bind(task)
+                .execute(t.db.pool())
+                .await
+                .expect("overseer");
+        }
+        for (user, name) in [
+            ("pttg-dung", "Nguyễn Chí Dũng"),
+            ("truong-ban", "Trần Văn Sơn"),
+        ] {
+            create_account(&t.db, user, name, UserRole::Leader, None, "test")
+                .await
+                .expect("leader");
+            t.db.set_reminder_preferences(user, None, Some(Frequency::Daily), "test")
+                .await
+                .expect("daily");
+        }
+        let v = digests_on(&t.db, day).await;
+        assert_eq!(
+            kinds(of(&v, "pttg-dung").expect("his digest")),
+            vec![(ItemKind::Escalation, Some(k.overdue))],
+            "{}: only the task he oversees",
+            t.label
+        );
+        let head = of(&v, "truong-ban").expect("the head's digest");
+        assert_eq!(
+            kinds(head),
+            vec![
+                (ItemKind::Escalation, Some(second)),
+                (ItemKind::Escalation, Some(k.overdue))
+            ],
+            "{}: a leader who oversees none hears of all, the longest overdue first",
+            t.label
+        );
+        assert_eq!(
+            head.items[1].overseer.as_deref(),
+            Some("Phó Thủ tướng Nguyễn Chí Dũng")
         );
         t.cleanup().await;
     }

@@ -170,6 +170,8 @@ pub struct ReminderItem {
     pub link: String,
     /// The task is secret: its name is shown in the application, never in an e-mail.
     pub secret: bool,
+    /// The leader who oversees the task, as written on it (escalations go to that leader).
+    pub overseer: Option<String>,
 }
 
 fn opt_id_text<S: serde::Serializer>(v: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
@@ -251,6 +253,8 @@ pub struct CommitmentFact {
 pub struct TaskLabel {
     pub number: String,
     pub name: String,
+    /// The leader who oversees it, as written on the task.
+    pub overseer: Option<String>,
 }
 
 /// How reminders are computed.
@@ -316,6 +320,7 @@ impl ReminderFacts<'_> {
                 |t| format!("/nhiem-vu/{t}"),
             ),
             secret,
+            overseer: task.and_then(|t| self.task_names.get(&t).and_then(|l| l.overseer.clone())),
         }
     }
 }
@@ -473,6 +478,7 @@ impl ItemsByRole {
         &self,
         role: UserRole,
         agency: Option<i64>,
+        full_name: &str,
         with_summary: bool,
     ) -> Vec<ReminderItem> {
         let mut items: Vec<ReminderItem> = match role {
@@ -481,10 +487,18 @@ impl ItemsByRole {
                 .unwrap_or_default(),
             UserRole::Standing | UserRole::Admin => self.standing.clone(),
             UserRole::Leader => {
+                let oversees = |i: &ReminderItem| {
+                    i.overseer
+                        .as_deref()
+                        .is_some_and(|o| names_leader(o, full_name))
+                };
+                // A leader named as the overseer of escalated tasks hears of those; one who
+                // oversees none of them (the committee's head, say) hears of them all.
+                let own = self.escalations.iter().any(oversees);
                 let mut v: Vec<ReminderItem> = self
                     .escalations
                     .iter()
-                    .filter(|i| !i.secret)
+                    .filter(|i| !i.secret && (!own || oversees(i)))
                     .cloned()
                     .collect();
                 if with_summary {
@@ -512,8 +526,9 @@ pub fn inbox(
     rules: &ReminderRules,
     role: UserRole,
     agency: Option<i64>,
+    full_name: &str,
 ) -> Vec<ReminderItem> {
-    ItemsByRole::new(f, rules).for_role(role, agency, role == UserRole::Leader)
+    ItemsByRole::new(f, rules).for_role(role, agency, full_name, role == UserRole::Leader)
 }
 
 /// The digests due on the day, one per recipient with something to say (an empty digest is not
@@ -529,7 +544,12 @@ pub fn digests(
         if r.channel == Channel::Off || !r.frequency.due_on(f.day) {
             continue;
         }
-        let items = all.for_role(r.role, r.agency, r.frequency == Frequency::Weekly);
+        let items = all.for_role(
+            r.role,
+            r.agency,
+            &r.full_name,
+            r.frequency == Frequency::Weekly,
+        );
         if items.is_empty() {
             continue;
         }
@@ -549,6 +569,26 @@ pub fn digests(
         });
     }
     out
+}
+
+/// Whether an overseer as written on a task ("Phó Thủ tướng Nguyễn Chí Dũng") names this leader
+/// (an account's full name, "Nguyễn Chí Dũng"): the name's words appear in order as whole words,
+/// compared without diacritics or case. A name of one word matches nothing (too loose).
+pub fn names_leader(overseer: &str, full_name: &str) -> bool {
+    let name: Vec<String> = crate::text::fold(full_name)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    if name.len() < 2 {
+        return false;
+    }
+    let words: Vec<String> = crate::text::fold(overseer)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    words.windows(name.len()).any(|w| w == name.as_slice())
 }
 
 /// A plain check of an e-mail address as users type it: one "@", a dotted domain, no spaces or
@@ -597,6 +637,30 @@ mod tests {
         ] {
             assert!(!valid_email(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_overseer_names_a_leader_by_whole_words() {
+        assert!(names_leader(
+            "Phó Thủ tướng Nguyễn Chí Dũng",
+            "Nguyễn Chí Dũng"
+        ));
+        assert!(names_leader(
+            "PTTg NGUYEN CHI DUNG (chỉ đạo)",
+            "nguyễn chí dũng"
+        ));
+        assert!(!names_leader(
+            "Phó Thủ tướng Nguyễn Hòa Bình",
+            "Nguyễn Chí Dũng"
+        ));
+        assert!(!names_leader(
+            "Phó Thủ tướng Nguyễn Chí Dũngg",
+            "Nguyễn Chí Dũng"
+        ));
+        assert!(
+            !names_leader("Phó Thủ tướng Nguyễn Chí Dũng", "Dũng"),
+            "one word is too loose"
+        );
     }
 
     #[test]

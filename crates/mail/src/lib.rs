@@ -28,6 +28,8 @@ pub struct StoredItem {
     pub link: String,
     #[serde(default)]
     pub secret: bool,
+    #[serde(default)]
+    pub overseer: Option<String>,
 }
 
 /// The sections of a digest, in their order, with their headings.
@@ -114,6 +116,11 @@ pub fn item_line(i: &StoredItem) -> String {
     }
     if let Some(n) = i.days_late {
         parts.push(format!("Quá hạn {n} ngày"));
+    }
+    if i.kind == "escalation"
+        && let Some(o) = &i.overseer
+    {
+        parts.push(format!("Lãnh đạo phụ trách: {o}"));
     }
     if let Some(d) = &i.detail
         && !(i.secret && i.kind == "answer_due")
@@ -314,6 +321,7 @@ mod tests {
             detail: None,
             link: "/nhiem-vu/7".into(),
             secret,
+            overseer: None,
         }
     }
 

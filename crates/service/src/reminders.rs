@@ -55,6 +55,32 @@ pub struct Delivery {
     pub waiting: Vec<PendingMail>,
 }
 
+/// Whose reminders are computed: everyone's (the digests), or one inbox's (only what it shows is
+/// read and named).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Everyone,
+    /// A focal point's agency.
+    Agency(i64),
+    /// The standing agency's decisions.
+    Standing,
+    /// The leaders' escalations and summary.
+    Leaders,
+}
+
+impl Scope {
+    /// What a user's inbox shows (`None`: nothing, a viewer's).
+    pub fn of(user: &tiendo_store::users::User) -> Option<Scope> {
+        use tiendo_domain::access::UserRole;
+        match user.role {
+            UserRole::Focal => user.own_agency().map(Scope::Agency),
+            UserRole::Standing | UserRole::Admin => Some(Scope::Standing),
+            UserRole::Leader => Some(Scope::Leaders),
+            UserRole::Viewer => None,
+        }
+    }
+}
+
 /// What the reminders of a day are computed from, read once.
 pub struct DayFacts {
     pub day: Date,
@@ -77,10 +103,39 @@ impl DayFacts {
         snap: &Snapshot,
         day: Date,
         rules: &ReminderRules,
+        scope: Scope,
     ) -> anyhow::Result<DayFacts> {
-        let follow = db.follow_up_facts(day).await?;
-        let late = snap.book.late_assignments(day);
-        let due_soon = snap.book.due_soon(day, rules.due_within_days);
+        // Only the leaders' summary needs the counts (two passes over the whole book).
+        let summary = matches!(scope, Scope::Everyone | Scope::Leaders);
+        let mut follow = db.follow_up_facts(day).await?;
+        let mut late = snap.book.late_assignments(day);
+        let mut due_soon = snap.book.due_soon(day, rules.due_within_days);
+        match scope {
+            Scope::Everyone => {}
+            Scope::Agency(a) => {
+                late.retain(|l| l.agency == a);
+                due_soon.retain(|d| d.agency == a);
+                follow.returned.retain(|r| r.agency == a);
+                follow.difficulties.retain(|d| d.handler == Some(a));
+                follow
+                    .requests
+                    .retain(|r| r.agency == a && r.refused_on.is_some());
+                follow.completions.clear();
+                follow.commitments.clear();
+            }
+            Scope::Standing => {
+                late.clear();
+                due_soon.clear();
+                follow.returned.clear();
+                follow.difficulties.retain(|d| d.handler.is_none());
+                follow.requests.retain(|r| r.refused_on.is_none());
+            }
+            Scope::Leaders => {
+                late.retain(|l| l.days_late > rules.escalate_after_days);
+                due_soon.clear();
+                follow = Default::default();
+            }
+        }
         let open_assignments: HashSet<i64> = follow
             .commitments
             .iter()
@@ -109,6 +164,7 @@ impl DayFacts {
                     TaskLabel {
                         number: t.number,
                         name: t.name,
+                        overseer: t.overseer,
                     },
                 )
             })
@@ -131,8 +187,16 @@ impl DayFacts {
                 .iter()
                 .map(|(id, a)| (*id, a.name.clone()))
                 .collect(),
-            totals_now: snap.book.totals(day),
-            totals_week_before: snap.book.totals(day - Duration::days(7)),
+            totals_now: if summary {
+                snap.book.totals(day)
+            } else {
+                Default::default()
+            },
+            totals_week_before: if summary {
+                snap.book.totals(day - Duration::days(7))
+            } else {
+                Default::default()
+            },
         })
     }
 
@@ -164,7 +228,7 @@ pub async fn compute(
     rules: &ReminderRules,
 ) -> anyhow::Result<Vec<Digest>> {
     let recipients = db.reminder_recipients().await?;
-    let f = DayFacts::read(db, snap, day, rules).await?;
+    let f = DayFacts::read(db, snap, day, rules, Scope::Everyone).await?;
     Ok(digests(&f.facts(), rules, &recipients))
 }
 
@@ -176,12 +240,16 @@ pub async fn inbox(
     day: Date,
     rules: &ReminderRules,
 ) -> anyhow::Result<Vec<ReminderItem>> {
-    let f = DayFacts::read(db, snap, day, rules).await?;
+    let Some(scope) = Scope::of(user) else {
+        return Ok(Vec::new());
+    };
+    let f = DayFacts::read(db, snap, day, rules, scope).await?;
     Ok(tiendo_domain::reminders::inbox(
         &f.facts(),
         rules,
         user.role,
         user.own_agency(),
+        &user.full_name,
     ))
 }
 

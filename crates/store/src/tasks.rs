@@ -490,7 +490,7 @@ impl Db {
         for chunk in ids.chunks(500) {
             let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
             let sql = format!(
-                "SELECT id, number, name FROM tasks WHERE id IN ({})",
+                "SELECT id, number, name, overseer FROM tasks WHERE id IN ({})",
                 list.join(",")
             );
             let rows: Vec<TaskName> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -527,6 +527,8 @@ pub struct TaskName {
     pub id: i64,
     pub number: String,
     pub name: String,
+    /// The leader who oversees it ("Phó Thủ tướng …"), when named.
+    pub overseer: Option<String>,
 }
 
 /// A task in plan order, with whether it is secret.
