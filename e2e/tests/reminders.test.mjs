@@ -35,6 +35,9 @@ test("a focal point's digest rings the bell, is read, and its inbox links to the
 
   await page.goto(base + '/');
   assert.equal(await page.textContent('.bell .count'), '1');
+  const summary = await page.$$eval('.inbox-summary li', (els) => els.map((e) => e.textContent));
+  assert.ok(summary.includes('Nhiệm vụ quá hạn: ' + overdue.length), 'the dashboard counts the inbox: ' + summary.join(' | '));
+  await page.screenshot({ path: join(shots, '45-tong-quan-viec-can-xu-ly.png'), clip: { x: 0, y: 0, width: 1280, height: 500 } });
   assert.match(await page.getAttribute('.bell', 'aria-label'), /1 chưa đọc/);
   await page.screenshot({ path: join(shots, '40-chuong-thong-bao.png'), clip: { x: 0, y: 0, width: 1280, height: 120 } });
 

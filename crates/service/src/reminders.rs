@@ -354,12 +354,16 @@ pub async fn deliver(db: &Db, mail: Option<&MailSettings>) -> anyhow::Result<Del
         out.waiting = db.pending_mail().await?;
         return Ok(out);
     };
-    let key = link_key(db).await?;
+    let mut key: Option<String> = None;
     loop {
         let batch = db.claim_mail(100, 300).await?;
         if batch.is_empty() {
             break;
         }
+        let key = match &key {
+            Some(k) => k.clone(),
+            None => key.insert(link_key(db).await?).clone(),
+        };
         for m in batch {
             let items: Vec<StoredItem> = match serde_json::from_str(&m.items) {
                 Ok(v) => v,

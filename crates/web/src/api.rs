@@ -179,7 +179,7 @@ pub struct DashboardQuery {
 }
 
 /// Tổng quan: the four-way counts, late lead assignments by agency, what falls due soon, the newest difficulties.
-#[utoipa::path(get, path = "/api/dashboard", tag = "đọc", params(DashboardQuery), responses((status = 200, description = "{as_of, days, agency, lead_assignments, late_by_agency, due_soon, newest_difficulties}"), (status = 400, body = ApiError), (status = 401, body = ApiError)))]
+#[utoipa::path(get, path = "/api/dashboard", tag = "đọc", params(DashboardQuery), responses((status = 200, description = "{as_of, days, agency, lead_assignments, late_by_agency, due_soon, newest_difficulties, inbox: [{kind, heading, count}]}"), (status = 400, body = ApiError), (status = 401, body = ApiError)))]
 pub async fn dashboard(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,

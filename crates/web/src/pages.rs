@@ -73,6 +73,16 @@ pub struct Dashboard {
     pub late_by_agency: Vec<LateCount>,
     pub due_soon: Vec<DueSoonItem>,
     pub newest_difficulties: Vec<tiendo_store::difficulties::Difficulty>,
+    /// What waits for the user on the day ("Việc cần xử lý"), counted by kind.
+    pub inbox: Vec<InboxCount>,
+}
+
+/// How many items of one kind wait in the user's inbox.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InboxCount {
+    pub kind: tiendo_domain::reminders::ItemKind,
+    pub heading: &'static str,
+    pub count: usize,
 }
 
 pub async fn dashboard_data(
@@ -154,6 +164,20 @@ pub async fn dashboard_data(
         .filter(|d| f.agency.is_some() || d.task_id.is_none_or(|t| vis.sees(t)))
         .collect();
     difficulties.truncate(10);
+    let mut inbox: Vec<InboxCount> = Vec::new();
+    for i in crate::inbox::items_of(state, &u.user, as_of).await? {
+        if i.kind == tiendo_domain::reminders::ItemKind::WeekSummary {
+            continue;
+        }
+        match inbox.last_mut() {
+            Some(c) if c.kind == i.kind => c.count += 1,
+            _ => inbox.push(InboxCount {
+                kind: i.kind,
+                heading: i.kind.heading(),
+                count: 1,
+            }),
+        }
+    }
     Ok(Dashboard {
         as_of: iso(as_of),
         days: window,
@@ -164,6 +188,7 @@ pub async fn dashboard_data(
         late_by_agency: late,
         due_soon,
         newest_difficulties: difficulties,
+        inbox,
     })
 }
 
@@ -202,6 +227,16 @@ pub async fn dashboard(
                 div.card.warn { div.n { (totals.done_late) } div.l { "Hoàn thành quá hạn" } }
                 div.card { div.n { (totals.open_in_time) } div.l { "Đang thực hiện trong hạn" } }
                 div.card.late { div.n { (totals.open_overdue) } div.l { "Quá hạn chưa hoàn thành" } }
+            }
+            @if !d.inbox.is_empty() {
+                section.inbox-summary aria-labelledby="viec-can-xu-ly" {
+                    h2 #viec-can-xu-ly { "Việc cần xử lý" }
+                    ul {
+                        @for c in &d.inbox {
+                            li { a href={"/viec-can-xu-ly?ngay=" (iso(as_of))} { (c.heading) ": " strong { (c.count) } } }
+                        }
+                    }
+                }
             }
             h2 { "Nhiệm vụ quá hạn theo cơ quan" }
             @if late.is_empty() { p.muted { "Không có nhiệm vụ quá hạn." } } @else { (chart(&late)) }
