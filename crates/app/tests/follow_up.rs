@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{backends, import_text};
+use common::{assignment, backends, import_text, task};
 use tiendo_domain::model::{ReportedStatus, Role};
 use tiendo_domain::scoring::Month;
 use tiendo_reports as reports;
@@ -14,24 +14,6 @@ use tiendo_store::Db;
 use tiendo_store::edit::TaskEdit;
 use time::Date;
 use time::macros::date;
-
-async fn task(db: &Db, key: &str, number: &str) -> i64 {
-    db.task_by_number(key, number)
-        .await
-        .expect("query")
-        .expect("task")
-}
-
-/// (assignment id, agency code, role) of a task's active assignments.
-async fn assignment(db: &Db, task: i64, code: &str) -> i64 {
-    db.assignments_of(task)
-        .await
-        .expect("assignments")
-        .into_iter()
-        .find(|a| a.agency_code == code)
-        .map(|a| a.id)
-        .expect(code)
-}
 
 async fn late(db: &Db, d: Date) -> Vec<(i64, String)> {
     let book = db.load_status_book().await.expect("book");

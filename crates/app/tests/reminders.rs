@@ -10,7 +10,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use common::{backends, import_text};
+use common::{assignment, backends, import_text};
 use serde_json::Value;
 use tiendo_domain::access::UserRole;
 use tiendo_domain::deadline::iso;
@@ -120,23 +120,6 @@ fn plan(day: Date) -> String {
     )
 }
 
-async fn task(db: &Db, number: &str) -> i64 {
-    db.task_by_number("plan", number)
-        .await
-        .expect("query")
-        .expect("task")
-}
-
-async fn assignment(db: &Db, task: i64, code: &str) -> i64 {
-    db.assignments_of(task)
-        .await
-        .expect("assignments")
-        .into_iter()
-        .find(|a| a.agency_code == code)
-        .map(|a| a.id)
-        .expect(code)
-}
-
 struct Tasks {
     overdue: i64,
     due_soon: i64,
@@ -148,10 +131,10 @@ struct Tasks {
 async fn set_up(db: &Db, day: Date) -> Tasks {
     import_text(db, "plan.csv", &plan(day), "plan", day - Duration::days(60)).await;
     let t = Tasks {
-        overdue: task(db, "1").await,
-        due_soon: task(db, "2").await,
-        returned: task(db, "3").await,
-        btp: task(db, "4").await,
+        overdue: common::task(db, "plan", "1").await,
+        due_soon: common::task(db, "plan", "2").await,
+        returned: common::task(db, "plan", "3").await,
+        btp: common::task(db, "plan", "4").await,
     };
     for (user, role, agency, email) in [
         ("btc", UserRole::Focal, Some("BTC"), Some("btc@mof.gov.vn")),

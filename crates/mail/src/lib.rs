@@ -77,13 +77,11 @@ fn absolute(base_url: &str, link: &str) -> String {
     format!("{}{}", base_url.trim_end_matches('/'), link)
 }
 
-/// `2026-03-31` → `31/03/2026`; anything else as it is.
+/// `2026-03-31` → `31/03/2026`, as the pages write dates; anything else as it is.
 fn vn_day(iso: &str) -> String {
-    let p: Vec<&str> = iso.split('-').collect();
-    match p.as_slice() {
-        [y, m, d] => format!("{d}/{m}/{y}"),
-        _ => iso.to_string(),
-    }
+    tiendo_domain::deadline::iso_date(iso)
+        .map(tiendo_domain::deadline::vn)
+        .unwrap_or_else(|| iso.to_string())
 }
 
 /// The line an item prints as, without its link.

@@ -178,3 +178,22 @@ pub async fn import_text(
     .await
     .expect("imports")
 }
+
+/// A stored task by its document key and number.
+pub async fn task(db: &Db, key: &str, number: &str) -> i64 {
+    db.task_by_number(key, number)
+        .await
+        .expect("query")
+        .expect("task")
+}
+
+/// The id of an agency's active assignment on a task.
+pub async fn assignment(db: &Db, task: i64, code: &str) -> i64 {
+    db.assignments_of(task)
+        .await
+        .expect("assignments")
+        .into_iter()
+        .find(|a| a.agency_code == code)
+        .map(|a| a.id)
+        .expect(code)
+}
