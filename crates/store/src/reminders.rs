@@ -185,7 +185,7 @@ impl Db {
             other => other.map(str::to_lowercase),
         };
         let mut tx = self.begin_write().await?;
-        let id = self.user_id_in(&mut tx, username).await?;
+        let id = crate::users::account_id_with(&mut *tx, username).await?;
         sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
             .bind(&email)
             .bind(id)
@@ -214,7 +214,7 @@ impl Db {
         actor: &str,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let id = self.user_id_in(&mut tx, username).await?;
+        let id = crate::users::account_id_with(&mut *tx, username).await?;
         if let Some(c) = channel {
             sqlx::query("UPDATE users SET remind_channel = $1 WHERE id = $2")
                 .bind(c.code())
@@ -241,18 +241,6 @@ impl Db {
         .await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    async fn user_id_in(
-        &self,
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-        username: &str,
-    ) -> Result<i64> {
-        sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
-            .bind(username.trim().to_lowercase())
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("tài khoản {}", username.trim())))
     }
 
     /// Every active account, with its address and preferences (defaults filled in).

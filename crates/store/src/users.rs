@@ -61,6 +61,18 @@ impl From<UserRow> for User {
     }
 }
 
+/// An account's id by user name, enabled or not, read through a pool or inside a transaction.
+pub(crate) async fn account_id_with<'e, E>(executor: E, username: &str) -> Result<i64>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+        .bind(username.trim().to_lowercase())
+        .fetch_optional(executor)
+        .await?;
+    id.ok_or_else(|| StoreError::NotFound(format!("tài khoản {}", username.trim())))
+}
+
 /// Ends every session of an account (its password, role or state changed).
 async fn end_sessions(tx: &mut sqlx::Transaction<'_, sqlx::Any>, user_id: i64) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
@@ -336,11 +348,7 @@ impl Db {
 
     /// An account's id by user name, enabled or not.
     pub async fn account_id(&self, username: &str) -> Result<i64> {
-        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
-            .bind(username.trim().to_lowercase())
-            .fetch_optional(self.pool())
-            .await?;
-        id.ok_or_else(|| StoreError::NotFound(format!("tài khoản {}", username.trim())))
+        account_id_with(self.pool(), username).await
     }
 
     /// Disables an account (its sessions end; its API tokens stop working with it) or enables
