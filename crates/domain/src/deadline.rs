@@ -7,7 +7,7 @@
 //! | `Trước tháng 6/2025` | date | last day before that month |
 //! | `Quý I/2026`, `Trong Quý III/2026` | quarter | last day of the quarter |
 //! | `Trong năm 2026`, `Năm 2026`, `6 tháng cuối năm` | year | 31 December (30 June for "6 tháng đầu năm") |
-//! | `Thường xuyên`, `Hằng năm` | recurring | none |
+//! | `Thường xuyên`, `Hằng năm`, `Trước ngày 20 hằng tháng`, `6 tháng một lần` | recurring | none (each period's report is due: see [`crate::recurrence`]) |
 //! | `Theo tiến độ …`, `Thời hạn trình theo văn bản giao …` | conditional | none |
 //! | anything else (or nothing) | unknown | none |
 
@@ -140,6 +140,7 @@ pub fn parse_deadline(raw: &str, ctx: DeadlineContext) -> Deadline {
         || f.starts_with("hang quy")
         || f.starts_with("dinh ky")
         || f.starts_with("hang tuan")
+        || crate::recurrence::states_period(&f)
     {
         deadline.kind = DeadlineKind::Recurring;
         return deadline;
