@@ -13,7 +13,8 @@
 //! - occurrences start with the first whole period after the assignment began (an assignment
 //!   given on 28/11 owes its first monthly report for December);
 //! - an occurrence is answered by the first report not yet counted that is dated after the
-//!   previous occurrence's due date and no later than halfway to the next due date: on or before
+//!   previous period's due date (for the first occurrence too, and never before the obligation
+//!   began) and no later than halfway to the next due date: on or before
 //!   its own due date the report is on time, after it late. So a report sent soon after a missed
 //!   due date is that period's late report, and a missed period does not make every later report
 //!   late. A report answers one occurrence; a second report in the same period may answer the next.
@@ -244,6 +245,15 @@ pub enum OccurrenceState {
 }
 
 impl OccurrenceState {
+    pub fn as_key(self) -> &'static str {
+        match self {
+            OccurrenceState::OnTime => "on_time",
+            OccurrenceState::Late => "late",
+            OccurrenceState::Missing => "missing",
+            OccurrenceState::Upcoming => "upcoming",
+        }
+    }
+
     pub fn vietnamese(self) -> &'static str {
         match self {
             OccurrenceState::OnTime => "Đã báo cáo đúng hạn",
@@ -280,12 +290,24 @@ pub fn occurrences(
     let mut used = vec![false; dates.len()];
     // One due date past `until`, for the late window of the last occurrence shown.
     let dues = rec.dues(start, until + Duration::days(400));
+    // The first occurrence is answered by reports sent after the previous period's due date
+    // (and not before the obligation began).
+    let before_first = dues.first().map(|&d| {
+        let (s, _) = rec.period_of(d);
+        let previous = s.previous_day().unwrap_or(s);
+        let (ps, pe) = rec.period_of(previous);
+        rec.due_of(ps, pe)
+            .max(start.previous_day().unwrap_or(start))
+    });
     let mut out = Vec::new();
     for (k, &due) in dues.iter().enumerate() {
         if due > until {
             break;
         }
-        let opens_after = k.checked_sub(1).map(|p| dues[p]);
+        let opens_after = match k.checked_sub(1) {
+            Some(p) => Some(dues[p]),
+            None => before_first,
+        };
         let late_until = match dues.get(k + 1) {
             Some(&next) => due + Duration::days((next - due).whole_days() / 2),
             None => due,
@@ -481,7 +503,12 @@ mod tests {
 
     #[test]
     fn thuong_xuyen_follows_the_committee_cycle() {
-        for s in ["Thường xuyên", "Nhiệm vụ thường xuyên", "Định kỳ", "thường xuyên, liên tục"] {
+        for s in [
+            "Thường xuyên",
+            "Nhiệm vụ thường xuyên",
+            "Định kỳ",
+            "thường xuyên, liên tục",
+        ] {
             assert_eq!(r(s), Recurrence::DEFAULT, "{s}");
         }
         assert!(!Recurrence::DEFAULT.stated);
@@ -534,7 +561,11 @@ mod tests {
         let m = r("hằng tháng");
         assert_eq!(
             m.dues(date!(2026 - 11 - 28), date!(2027 - 02 - 28)),
-            vec![date!(2026 - 12 - 31), date!(2027 - 01 - 31), date!(2027 - 02 - 28)]
+            vec![
+                date!(2026 - 12 - 31),
+                date!(2027 - 01 - 31),
+                date!(2027 - 02 - 28)
+            ]
         );
         assert_eq!(
             m.dues(date!(2026 - 12 - 01), date!(2026 - 12 - 31)),
@@ -547,7 +578,11 @@ mod tests {
         let d20 = r("Trước ngày 20 hằng tháng");
         assert_eq!(
             d20.dues(date!(2026 - 01 - 01), date!(2026 - 03 - 31)),
-            vec![date!(2026 - 01 - 20), date!(2026 - 02 - 20), date!(2026 - 03 - 20)]
+            vec![
+                date!(2026 - 01 - 20),
+                date!(2026 - 02 - 20),
+                date!(2026 - 03 - 20)
+            ]
         );
         // Day 31 in a short month: its last day.
         let d31 = r("ngày 31 hằng tháng");
@@ -558,7 +593,11 @@ mod tests {
         let q = r("hằng quý");
         assert_eq!(
             q.dues(date!(2026 - 02 - 10), date!(2026 - 12 - 31)),
-            vec![date!(2026 - 06 - 30), date!(2026 - 09 - 30), date!(2026 - 12 - 31)]
+            vec![
+                date!(2026 - 06 - 30),
+                date!(2026 - 09 - 30),
+                date!(2026 - 12 - 31)
+            ]
         );
         let q15 = r("trước ngày 15 tháng cuối quý, hằng quý");
         assert_eq!(
@@ -568,7 +607,11 @@ mod tests {
         let h = r("6 tháng một lần");
         assert_eq!(
             h.dues(date!(2026 - 01 - 01), date!(2027 - 06 - 30)),
-            vec![date!(2026 - 06 - 30), date!(2026 - 12 - 31), date!(2027 - 06 - 30)]
+            vec![
+                date!(2026 - 06 - 30),
+                date!(2026 - 12 - 31),
+                date!(2027 - 06 - 30)
+            ]
         );
         let y = r("trước ngày 15/12 hằng năm");
         assert_eq!(
@@ -594,7 +637,13 @@ mod tests {
             // March: none
             date!(2026 - 04 - 10), // April, on time
         ];
-        let got = occurrences(&m, start, date!(2026 - 05 - 31), date!(2026 - 05 - 02), &reports);
+        let got = occurrences(
+            &m,
+            start,
+            date!(2026 - 05 - 31),
+            date!(2026 - 05 - 02),
+            &reports,
+        );
         let states: Vec<(Date, OccurrenceState, i64)> =
             got.iter().map(|o| (o.due, o.state, o.days_late)).collect();
         assert_eq!(
@@ -634,8 +683,38 @@ mod tests {
             &reports,
         );
         let states: Vec<OccurrenceState> = got.iter().map(|o| o.state).collect();
-        assert_eq!(states, vec![OccurrenceState::OnTime, OccurrenceState::OnTime]);
+        assert_eq!(
+            states,
+            vec![OccurrenceState::OnTime, OccurrenceState::OnTime]
+        );
         assert_eq!(got[1].reported_on, Some(date!(2026 - 01 - 25)));
+    }
+
+    #[test]
+    fn a_report_before_the_first_period_answers_nothing() {
+        // Recorded on 5 January: the first occurrence is February's (due 20/2); a report of
+        // 15 January belongs to the period before it.
+        let m = r("Trước ngày 20 hằng tháng");
+        let got = occurrences(
+            &m,
+            date!(2026 - 01 - 05),
+            date!(2026 - 02 - 28),
+            date!(2026 - 02 - 21),
+            &[date!(2026 - 01 - 15)],
+        );
+        assert_eq!(got.len(), 1);
+        assert_eq!(
+            (got[0].due, got[0].state),
+            (date!(2026 - 02 - 20), OccurrenceState::Missing)
+        );
+        let got = occurrences(
+            &m,
+            date!(2026 - 01 - 05),
+            date!(2026 - 02 - 28),
+            date!(2026 - 02 - 21),
+            &[date!(2026 - 01 - 21)],
+        );
+        assert_eq!(got[0].state, OccurrenceState::OnTime);
     }
 
     #[test]
@@ -644,19 +723,49 @@ mod tests {
         let start = date!(2026 - 01 - 01);
         let reports = [date!(2026 - 02 - 03)];
         // On 31/1 the January report is due that day: not missing yet.
-        let on_due = occurrences(&m, start, date!(2026 - 01 - 31), date!(2026 - 01 - 31), &reports);
+        let on_due = occurrences(
+            &m,
+            start,
+            date!(2026 - 01 - 31),
+            date!(2026 - 01 - 31),
+            &reports,
+        );
         assert_eq!(on_due[0].state, OccurrenceState::Upcoming);
         // On 1/2 it is missing; on 3/2 it was reported late; a report after the day asked is unseen.
-        let next = occurrences(&m, start, date!(2026 - 01 - 31), date!(2026 - 02 - 01), &reports);
-        assert_eq!((next[0].state, next[0].days_late), (OccurrenceState::Missing, 1));
-        let later = occurrences(&m, start, date!(2026 - 01 - 31), date!(2026 - 02 - 03), &reports);
-        assert_eq!((later[0].state, later[0].days_late), (OccurrenceState::Late, 3));
+        let next = occurrences(
+            &m,
+            start,
+            date!(2026 - 01 - 31),
+            date!(2026 - 02 - 01),
+            &reports,
+        );
+        assert_eq!(
+            (next[0].state, next[0].days_late),
+            (OccurrenceState::Missing, 1)
+        );
+        let later = occurrences(
+            &m,
+            start,
+            date!(2026 - 01 - 31),
+            date!(2026 - 02 - 03),
+            &reports,
+        );
+        assert_eq!(
+            (later[0].state, later[0].days_late),
+            (OccurrenceState::Late, 3)
+        );
     }
 
     #[test]
     fn described_in_vietnamese() {
-        assert_eq!(r("Trước ngày 20 hằng tháng").vietnamese(), "hằng tháng, hạn ngày 20");
+        assert_eq!(
+            r("Trước ngày 20 hằng tháng").vietnamese(),
+            "hằng tháng, hạn ngày 20"
+        );
         assert!(Recurrence::DEFAULT.vietnamese().contains("mặc định"));
-        assert_eq!(r("6 tháng một lần").vietnamese(), "6 tháng một lần, hạn ngày 30/6 và 31/12");
+        assert_eq!(
+            r("6 tháng một lần").vietnamese(),
+            "6 tháng một lần, hạn ngày 30/6 và 31/12"
+        );
     }
 }

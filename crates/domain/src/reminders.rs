@@ -19,7 +19,8 @@ use time::{Date, Duration, Weekday};
 
 use crate::access::UserRole;
 use crate::deadline::{iso_day, opt_iso_date};
-use crate::status::{DueSoon, FourWay, LateAssignment};
+use crate::recurrence::OccurrenceCounts;
+use crate::status::{DueSoon, FourWay, LateAssignment, PeriodicReport};
 
 /// How a user wants to hear of reminders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -116,8 +117,12 @@ pub enum ItemKind {
     WeekSummary,
     /// A lead assignment of the user's agency is past its due date.
     Overdue,
+    /// A recurring lead assignment of the user's agency has a periodic report past its due date.
+    PeriodicMissing,
     /// A lead assignment of the user's agency is due within the window.
     DueSoon,
+    /// A recurring lead assignment's next periodic report is due within the window.
+    PeriodicDue,
     /// The standing agency returned the agency's reported completion.
     Returned,
     /// A difficulty routed to the agency awaits its answer.
@@ -133,11 +138,45 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
+    /// Every kind, in the digest's order.
+    pub const ALL: [ItemKind; 11] = [
+        ItemKind::WeekSummary,
+        ItemKind::Overdue,
+        ItemKind::PeriodicMissing,
+        ItemKind::DueSoon,
+        ItemKind::PeriodicDue,
+        ItemKind::Returned,
+        ItemKind::AnswerDue,
+        ItemKind::RequestRefused,
+        ItemKind::DecisionWaiting,
+        ItemKind::CommitmentDue,
+        ItemKind::Escalation,
+    ];
+
+    /// The kind as stored and in JSON (`due_soon`…).
+    pub fn key(self) -> &'static str {
+        match self {
+            ItemKind::WeekSummary => "week_summary",
+            ItemKind::Overdue => "overdue",
+            ItemKind::PeriodicMissing => "periodic_missing",
+            ItemKind::DueSoon => "due_soon",
+            ItemKind::PeriodicDue => "periodic_due",
+            ItemKind::Returned => "returned",
+            ItemKind::AnswerDue => "answer_due",
+            ItemKind::RequestRefused => "request_refused",
+            ItemKind::DecisionWaiting => "decision_waiting",
+            ItemKind::CommitmentDue => "commitment_due",
+            ItemKind::Escalation => "escalation",
+        }
+    }
+
     /// The heading of the digest's section for this kind.
     pub fn heading(self) -> &'static str {
         match self {
             ItemKind::Overdue => "Nhiệm vụ quá hạn",
+            ItemKind::PeriodicMissing => "Báo cáo định kỳ quá hạn chưa gửi",
             ItemKind::DueSoon => "Nhiệm vụ sắp đến hạn",
+            ItemKind::PeriodicDue => "Báo cáo định kỳ sắp đến hạn",
             ItemKind::Returned => "Báo cáo hoàn thành bị trả lại",
             ItemKind::AnswerDue => "Khó khăn, vướng mắc chờ cơ quan trả lời",
             ItemKind::RequestRefused => "Đề nghị điều chỉnh thời hạn không được chấp thuận",
@@ -283,6 +322,8 @@ pub struct ReminderFacts<'a> {
     pub day: Date,
     pub late: &'a [LateAssignment],
     pub due_soon: &'a [DueSoon],
+    /// Recurring lead assignments with a periodic report missing, or due within the window.
+    pub periodic: &'a [PeriodicReport],
     /// Assignments still open on the day (a commitment on a done one is not "due").
     pub open_assignments: &'a HashSet<i64>,
     pub returned: &'a [ReturnedCompletion],
@@ -296,6 +337,9 @@ pub struct ReminderFacts<'a> {
     /// The four-way counts on the day and a week before (the leaders' summary).
     pub totals_now: FourWay,
     pub totals_week_before: FourWay,
+    /// The periodic reports due by the day and by a week before.
+    pub periodic_now: OccurrenceCounts,
+    pub periodic_week_before: OccurrenceCounts,
 }
 
 impl ReminderFacts<'_> {
@@ -338,6 +382,33 @@ fn focal_items(f: &ReminderFacts<'_>, rules: &ReminderRules) -> HashMap<i64, Vec
         let mut it = f.item(ItemKind::DueSoon, Some(d.task), Some(d.agency));
         it.due = Some(d.due);
         by.entry(d.agency).or_default().push(it);
+    }
+    for p in f.periodic {
+        let schedule = p.recurrence.vietnamese();
+        let it = if p.missing > 0 {
+            let mut it = f.item(ItemKind::PeriodicMissing, Some(p.task), Some(p.agency));
+            it.days_late = Some(p.days_late);
+            it.detail = Some(if p.missing > 1 {
+                format!(
+                    "{} kỳ báo cáo chưa gửi, kỳ sớm nhất hạn ngày {} ({schedule})",
+                    p.missing,
+                    crate::deadline::vn(p.due)
+                )
+            } else {
+                format!(
+                    "Chưa gửi báo cáo kỳ hạn ngày {} ({schedule})",
+                    crate::deadline::vn(p.due)
+                )
+            });
+            it
+        } else {
+            let mut it = f.item(ItemKind::PeriodicDue, Some(p.task), Some(p.agency));
+            it.detail = Some(format!("Báo cáo định kỳ {schedule}"));
+            it
+        };
+        let mut it = it;
+        it.due = Some(p.due);
+        by.entry(p.agency).or_default().push(it);
     }
     for r in f.returned {
         let mut it = f.item(ItemKind::Returned, Some(r.task), Some(r.agency));
@@ -437,10 +508,11 @@ fn leader_items(f: &ReminderFacts<'_>, rules: &ReminderRules) -> Vec<ReminderIte
 
 fn week_summary(f: &ReminderFacts<'_>) -> ReminderItem {
     let (n, w) = (&f.totals_now, &f.totals_week_before);
+    let (pn, pw) = (&f.periodic_now, &f.periodic_week_before);
     let mut it = f.item(ItemKind::WeekSummary, None, None);
     it.link = "/".to_string();
     it.detail = Some(format!(
-        "Quá hạn: {} (tuần trước {}); đang thực hiện trong hạn: {} (tuần trước {}); hoàn thành đúng hạn: {} (tuần trước {}); hoàn thành quá hạn: {} (tuần trước {})",
+        "Quá hạn: {} (tuần trước {}); đang thực hiện trong hạn: {} (tuần trước {}); hoàn thành đúng hạn: {} (tuần trước {}); hoàn thành quá hạn: {} (tuần trước {}); nhiệm vụ thường xuyên: {}, kỳ báo cáo định kỳ quá hạn chưa gửi: {} (tuần trước {})",
         n.open_overdue,
         w.open_overdue,
         n.open_in_time,
@@ -448,7 +520,10 @@ fn week_summary(f: &ReminderFacts<'_>) -> ReminderItem {
         n.done_on_time,
         w.done_on_time,
         n.done_late,
-        w.done_late
+        w.done_late,
+        n.recurring,
+        pn.missing,
+        pw.missing
     ));
     it
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::model::Role;
+use crate::recurrence::OccurrenceState;
 use crate::status::{AssignmentFacts, AssignmentState, StatusBook, evaluate};
 
 /// The formula shipped with the program (used until the standing agency publishes another).
@@ -99,6 +100,10 @@ pub struct Weights {
     pub reports: f64,
     pub difficulties: f64,
     pub commitments: f64,
+    /// Periodic reports of recurring duties sent by their due date (absent from formulas
+    /// published before it existed: weight 0).
+    #[serde(default)]
+    pub periodic: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -149,6 +154,7 @@ impl Formula {
             w.reports,
             w.difficulties,
             w.commitments,
+            w.periodic,
         ];
         if all
             .iter()
@@ -253,6 +259,10 @@ pub struct Components {
     pub commitments_due: u64,
     /// … where the work was done by the committed date.
     pub commitments_kept: u64,
+    /// Periodic reports of this agency's recurring lead assignments due in the month.
+    pub periodic_due: u64,
+    /// … sent by their due date.
+    pub periodic_on_time: u64,
 }
 
 /// Points per criterion (after weighting), and the days-late deduction.
@@ -263,6 +273,7 @@ pub struct Points {
     pub reports: Option<f64>,
     pub difficulties: Option<f64>,
     pub commitments: Option<f64>,
+    pub periodic: Option<f64>,
     pub days_late_deduction: f64,
 }
 
@@ -301,6 +312,7 @@ pub fn score_of(c: &Components, f: &Formula) -> (Points, Option<f64>) {
             ratio(c.difficulties_answered, c.difficulties_due),
         ),
         (w.commitments, ratio(c.commitments_kept, c.commitments_due)),
+        (w.periodic, ratio(c.periodic_on_time, c.periodic_due)),
     ];
     let total: f64 = parts
         .iter()
@@ -326,6 +338,7 @@ pub fn score_of(c: &Components, f: &Formula) -> (Points, Option<f64>) {
         reports: pts[2],
         difficulties: pts[3],
         commitments: pts[4],
+        periodic: pts[5],
         days_late_deduction: deduction,
     };
     // From the rounded points as shown, so the score adds up from what is printed.
@@ -369,6 +382,17 @@ pub fn score_month(month: Month, formula: &Formula, facts: &MonthFacts<'_>) -> V
                     if end.state == AssignmentState::DoneOnTime {
                         c.done_on_time += 1;
                     }
+                }
+            }
+        }
+        if in_force(last)
+            && let Some((_, occ)) = facts.book.occurrences(a.id, last, last)
+        {
+            let c = comps.entry(a.agency).or_default();
+            for o in occ.iter().filter(|o| o.due >= first) {
+                c.periodic_due += 1;
+                if o.state == OccurrenceState::OnTime {
+                    c.periodic_on_time += 1;
                 }
             }
         }
@@ -536,6 +560,7 @@ mod tests {
             events,
             from: None,
             until: None,
+            schedule: None,
         }
     }
 

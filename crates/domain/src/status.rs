@@ -26,6 +26,7 @@ use time::Date;
 
 use crate::deadline::DeadlineKind;
 use crate::model::{ReportedStatus, Role};
+use crate::recurrence::{Occurrence, OccurrenceCounts, OccurrenceState, Recurrence, occurrences};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -227,6 +228,31 @@ pub struct AssignmentInput {
     pub from: Option<Date>,
     /// Removed on this day; it no longer counts from then.
     pub until: Option<Date>,
+    /// A recurring task's reporting schedule and the day its obligation began.
+    pub schedule: Option<Schedule>,
+}
+
+/// When a recurring assignment's periodic reports fall due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    pub recurrence: Recurrence,
+    /// The obligation began on this day (assigned, or the document's date); the first
+    /// occurrence is the first whole period after it.
+    pub since: Date,
+}
+
+/// A recurring lead assignment whose periodic report is missing, or due soon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeriodicReport {
+    pub assignment: i64,
+    pub task: i64,
+    pub agency: i64,
+    pub recurrence: Recurrence,
+    /// The oldest missing occurrence's due date (or the coming one's).
+    pub due: Date,
+    pub days_late: i64,
+    /// Occurrences missing on the day asked (0 for one due soon).
+    pub missing: u64,
 }
 
 impl AssignmentInput {
@@ -249,6 +275,7 @@ pub struct AssignmentView<'a> {
     pub events: &'a [StatusEvent],
     pub from: Option<Date>,
     pub until: Option<Date>,
+    pub schedule: Option<Schedule>,
 }
 
 /// A task late on a date, with its late agencies.
@@ -288,6 +315,8 @@ pub struct StatusBook {
     changes: Vec<DeadlineChange>,
     events: Vec<StatusEvent>,
     position: HashMap<i64, usize>,
+    /// Reporting schedules of recurring assignments, by position.
+    schedules: HashMap<usize, Schedule>,
 }
 
 /// A lead assignment open past its due date.
@@ -330,7 +359,14 @@ impl StatusBook {
             self.change_ranges[i] = cr;
             self.event_ranges[i] = er;
             self.periods[i] = (a.from, a.until);
+            match a.schedule {
+                Some(sc) => self.schedules.insert(i, sc),
+                None => self.schedules.remove(&i),
+            };
         } else {
+            if let Some(sc) = a.schedule {
+                self.schedules.insert(self.ids.len(), sc);
+            }
             self.position.insert(a.id, self.ids.len());
             self.ids.push(a.id);
             self.tasks.push(a.task);
@@ -400,7 +436,144 @@ impl StatusBook {
                 events: f.events,
                 from: self.periods[i].0,
                 until: self.periods[i].1,
+                schedule: self.schedules.get(&i).copied(),
             }
+        })
+    }
+
+    /// The periodic reports a recurring assignment owes, from its first occurrence through
+    /// `until`, as reported by `as_of`. `None` unless the deadline in force on `as_of` is
+    /// recurring. Once the assignment is reported done, nothing falls due after the completion.
+    pub fn occurrences(
+        &self,
+        id: i64,
+        as_of: Date,
+        until: Date,
+    ) -> Option<(Recurrence, Vec<Occurrence>)> {
+        let &i = self.position.get(&id)?;
+        self.occurrences_at(i, as_of, until)
+    }
+
+    fn occurrences_at(
+        &self,
+        i: usize,
+        as_of: Date,
+        until: Date,
+    ) -> Option<(Recurrence, Vec<Occurrence>)> {
+        let f = self.facts(i);
+        let (kind, _) = deadline_in_force(&f, as_of);
+        if kind != DeadlineKind::Recurring {
+            return None;
+        }
+        let schedule = match self.schedules.get(&i) {
+            Some(sc) if f.kind == DeadlineKind::Recurring => *sc,
+            // Made recurring by a deadline change: from that change, on the committee's cycle.
+            _ => {
+                let change = f
+                    .changes
+                    .iter()
+                    .filter(|c| c.effective_on <= as_of && c.kind == DeadlineKind::Recurring)
+                    .map(|c| c.effective_on)
+                    .max()?;
+                Schedule {
+                    recurrence: self
+                        .schedules
+                        .get(&i)
+                        .map(|s| s.recurrence)
+                        .unwrap_or(Recurrence::DEFAULT),
+                    since: change,
+                }
+            }
+        };
+        let mut until = until;
+        let ev = evaluate(&f, as_of);
+        if let Some(done) = ev.completed_on.filter(|_| ev.state.is_done()) {
+            until = until.min(done);
+        }
+        let reports: Vec<Date> = f.events.iter().map(|e| e.on).collect();
+        Some((
+            schedule.recurrence,
+            occurrences(&schedule.recurrence, schedule.since, until, as_of, &reports),
+        ))
+    }
+
+    /// Per agency, its lead recurring assignments' periodic reports due before `as_of`, counted
+    /// apart from the four-way counts.
+    pub fn periodic_counts(&self, as_of: Date) -> HashMap<i64, OccurrenceCounts> {
+        let mut m: HashMap<i64, OccurrenceCounts> = HashMap::new();
+        for i in self.recurring_leads(as_of) {
+            let Some((_, occ)) = self.occurrences_at(i, as_of, as_of) else {
+                continue;
+            };
+            let c = m.entry(self.agencies[i]).or_default();
+            for o in &occ {
+                c.add(o, as_of);
+            }
+        }
+        m
+    }
+
+    /// Periodic reports due before `as_of` over all lead recurring assignments.
+    pub fn periodic_totals(&self, as_of: Date) -> OccurrenceCounts {
+        let mut t = OccurrenceCounts::default();
+        for c in self.periodic_counts(as_of).into_values() {
+            t += c;
+        }
+        t
+    }
+
+    /// Lead recurring assignments whose periodic report is missing on `as_of` (`within` = 0), or
+    /// due within `within` days and not yet sent; in plan order.
+    pub fn periodic_reports(&self, as_of: Date, within: i64) -> Vec<PeriodicReport> {
+        let limit = as_of + time::Duration::days(within.max(0));
+        let mut out = Vec::new();
+        for i in self.recurring_leads(as_of) {
+            let Some((rec, occ)) = self.occurrences_at(i, as_of, limit) else {
+                continue;
+            };
+            let missing: Vec<&Occurrence> = occ
+                .iter()
+                .filter(|o| o.state == OccurrenceState::Missing)
+                .collect();
+            let item = if let Some(first) = missing.first() {
+                PeriodicReport {
+                    assignment: self.ids[i],
+                    task: self.tasks[i],
+                    agency: self.agencies[i],
+                    recurrence: rec,
+                    due: first.due,
+                    days_late: first.days_late,
+                    missing: missing.len() as u64,
+                }
+            } else if within > 0
+                && let Some(next) = occ
+                    .iter()
+                    .find(|o| o.state == OccurrenceState::Upcoming && o.due >= as_of)
+            {
+                PeriodicReport {
+                    assignment: self.ids[i],
+                    task: self.tasks[i],
+                    agency: self.agencies[i],
+                    recurrence: rec,
+                    due: next.due,
+                    days_late: 0,
+                    missing: 0,
+                }
+            } else {
+                continue;
+            };
+            out.push(item);
+        }
+        out
+    }
+
+    fn recurring_leads(&self, as_of: Date) -> impl Iterator<Item = usize> + '_ {
+        (0..self.ids.len()).filter(move |&i| {
+            self.lead_on(i, as_of)
+                && (self.kinds[i] == DeadlineKind::Recurring || {
+                    let (cs, ce) = self.change_ranges[i];
+                    cs != ce
+                })
         })
     }
 
@@ -745,6 +918,7 @@ mod tests {
             events,
             from: None,
             until: None,
+            schedule: None,
         }
     }
 
@@ -833,6 +1007,7 @@ mod tests {
         let due = date!(2026 - 03 - 31);
         b.upsert(AssignmentInput {
             until: Some(date!(2026 - 05 - 01)),
+            schedule: None,
             ..input(1, 10, 100, Role::Lead, due, vec![])
         });
         b.upsert(AssignmentInput {

@@ -162,6 +162,7 @@ pub fn generate(reg: &Registry, tasks: usize, seed: u64, reports_per_assignment:
             changes: Vec::new(),
             difficulties: Vec::new(),
             commitments: Vec::new(),
+            recorded_on: day(START.0, START.1, START.2),
         },
     };
     for i in 0..tasks {

@@ -12,6 +12,7 @@ use lettre::message::{Mailbox, MultiPart, header};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use maud::html;
 use serde::Deserialize;
+use tiendo_domain::reminders::ItemKind;
 
 /// One item of a stored digest, as `tiendo_domain::reminders::ReminderItem` serialises it.
 #[derive(Debug, Clone, Deserialize)]
@@ -31,25 +32,6 @@ pub struct StoredItem {
     #[serde(default)]
     pub overseer: Option<String>,
 }
-
-/// The sections of a digest, in their order, with their headings.
-const SECTIONS: &[(&str, &str)] = &[
-    ("week_summary", "Tình hình trong tuần"),
-    ("overdue", "Nhiệm vụ quá hạn"),
-    ("due_soon", "Nhiệm vụ sắp đến hạn"),
-    ("returned", "Báo cáo hoàn thành bị trả lại"),
-    ("answer_due", "Khó khăn, vướng mắc chờ cơ quan trả lời"),
-    (
-        "request_refused",
-        "Đề nghị điều chỉnh thời hạn không được chấp thuận",
-    ),
-    (
-        "decision_waiting",
-        "Việc chờ Cơ quan thường trực quyết định",
-    ),
-    ("commitment_due", "Cam kết đến hạn"),
-    ("escalation", "Nhiệm vụ quá hạn kéo dài (báo cáo lãnh đạo)"),
-];
 
 /// An e-mail ready to send.
 #[derive(Debug, Clone)]
@@ -128,12 +110,13 @@ pub fn item_line(i: &StoredItem) -> String {
     parts.join(" — ")
 }
 
+/// The items by section, in the digest's order ([`ItemKind::ALL`]), with their headings.
 fn grouped(items: &[StoredItem]) -> Vec<(&'static str, Vec<&StoredItem>)> {
-    SECTIONS
+    ItemKind::ALL
         .iter()
-        .filter_map(|(kind, heading)| {
-            let v: Vec<&StoredItem> = items.iter().filter(|i| i.kind == *kind).collect();
-            (!v.is_empty()).then_some((*heading, v))
+        .filter_map(|kind| {
+            let v: Vec<&StoredItem> = items.iter().filter(|i| i.kind == kind.key()).collect();
+            (!v.is_empty()).then_some((kind.heading(), v))
         })
         .collect()
 }
@@ -143,7 +126,9 @@ fn subject(a: &Addressee<'_>, items: &[StoredItem]) -> String {
     let mut parts = Vec::new();
     for (k, label) in [
         ("overdue", "quá hạn"),
+        ("periodic_missing", "báo cáo định kỳ quá hạn"),
         ("due_soon", "sắp đến hạn"),
+        ("periodic_due", "báo cáo định kỳ sắp đến hạn"),
         ("returned", "bị trả lại"),
         ("answer_due", "chờ trả lời"),
         ("decision_waiting", "chờ quyết định"),

@@ -905,6 +905,7 @@ pub fn score_doc(r: &ScoreReport, issuer: &str, today: Date, p: &Presentation) -
             Value::Text(fraction(c.reports_on_time, c.reports_required)),
             Value::Text(fraction(c.difficulties_answered, c.difficulties_due)),
             Value::Text(fraction(c.commitments_kept, c.commitments_due)),
+            Value::Text(fraction(c.periodic_on_time, c.periodic_due)),
             Value::Text(num(Some(s.points.days_late_deduction))),
             Value::Text(num(s.score)),
             Value::Text(match (s.previous_rank, s.previous_score) {
@@ -930,8 +931,8 @@ pub fn score_doc(r: &ScoreReport, issuer: &str, today: Date, p: &Presentation) -
     )];
     if let Some(w) = weights {
         intro.push(format!(
-            "Điểm = 100 × (trọng số × tỷ lệ của các tiêu chí có phát sinh) / tổng trọng số các tiêu chí đó − điểm trừ số ngày quá hạn. Trọng số: hoàn thành đúng hạn {}, không quá hạn {}, báo cáo đúng hạn {}, trả lời khó khăn đúng hạn {}, giữ cam kết {}.",
-            w.on_time, w.not_overdue, w.reports, w.difficulties, w.commitments
+            "Điểm = 100 × (trọng số × tỷ lệ của các tiêu chí có phát sinh) / tổng trọng số các tiêu chí đó − điểm trừ số ngày quá hạn. Trọng số: hoàn thành đúng hạn {}, không quá hạn {}, báo cáo đúng hạn {}, trả lời khó khăn đúng hạn {}, giữ cam kết {}, báo cáo định kỳ của nhiệm vụ thường xuyên {}.",
+            w.on_time, w.not_overdue, w.reports, w.difficulties, w.commitments, w.periodic
         ));
     }
     intro.push(
@@ -952,12 +953,13 @@ pub fn score_doc(r: &ScoreReport, issuer: &str, today: Date, p: &Presentation) -
         intro,
         columns: vec![
             col("Hạng", 6),
-            col("Cơ quan, người đứng đầu", 25),
+            col("Cơ quan, người đứng đầu", 22),
             col("Đến hạn trong tháng: đúng hạn", 9),
             col("Quá hạn cuối tháng; số ngày", 9),
             col("Báo cáo đúng hạn", 8),
             col("Khó khăn trả lời đúng hạn", 8),
             col("Cam kết thực hiện đúng", 8),
+            col("Báo cáo định kỳ đúng hạn", 8),
             col("Điểm trừ", 6),
             col("Điểm", 7),
             col("Tháng trước: hạng (điểm)", 9),

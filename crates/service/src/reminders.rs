@@ -86,6 +86,7 @@ pub struct DayFacts {
     pub day: Date,
     late: Vec<tiendo_domain::status::LateAssignment>,
     due_soon: Vec<tiendo_domain::status::DueSoon>,
+    periodic: Vec<tiendo_domain::status::PeriodicReport>,
     open_assignments: HashSet<i64>,
     follow: tiendo_store::reminders::FollowUpFacts,
     task_names: HashMap<i64, TaskLabel>,
@@ -93,6 +94,8 @@ pub struct DayFacts {
     agency_names: HashMap<i64, String>,
     totals_now: tiendo_domain::status::FourWay,
     totals_week_before: tiendo_domain::status::FourWay,
+    periodic_now: tiendo_domain::recurrence::OccurrenceCounts,
+    periodic_week_before: tiendo_domain::recurrence::OccurrenceCounts,
 }
 
 impl DayFacts {
@@ -110,11 +113,18 @@ impl DayFacts {
         let mut follow = db.follow_up_facts(day).await?;
         let mut late = snap.book.late_assignments(day);
         let mut due_soon = snap.book.due_soon(day, rules.due_within_days);
+        let mut periodic = match scope {
+            Scope::Everyone | Scope::Agency(_) => {
+                snap.book.periodic_reports(day, rules.due_within_days)
+            }
+            Scope::Standing | Scope::Leaders => Vec::new(),
+        };
         match scope {
             Scope::Everyone => {}
             Scope::Agency(a) => {
                 late.retain(|l| l.agency == a);
                 due_soon.retain(|d| d.agency == a);
+                periodic.retain(|p| p.agency == a);
                 follow.returned.retain(|r| r.agency == a);
                 follow.difficulties.retain(|d| d.handler == Some(a));
                 follow
@@ -148,6 +158,7 @@ impl DayFacts {
             .collect();
         let mut tasks: HashSet<i64> = late.iter().map(|l| l.task).collect();
         tasks.extend(due_soon.iter().map(|d| d.task));
+        tasks.extend(periodic.iter().map(|p| p.task));
         tasks.extend(follow.returned.iter().map(|r| r.task));
         tasks.extend(follow.difficulties.iter().filter_map(|d| d.task));
         tasks.extend(follow.requests.iter().map(|r| r.task));
@@ -173,6 +184,17 @@ impl DayFacts {
             day,
             late,
             due_soon,
+            periodic,
+            periodic_now: if summary {
+                snap.book.periodic_totals(day)
+            } else {
+                Default::default()
+            },
+            periodic_week_before: if summary {
+                snap.book.periodic_totals(day - Duration::days(7))
+            } else {
+                Default::default()
+            },
             open_assignments,
             follow,
             task_names,
@@ -205,6 +227,7 @@ impl DayFacts {
             day: self.day,
             late: &self.late,
             due_soon: &self.due_soon,
+            periodic: &self.periodic,
             open_assignments: &self.open_assignments,
             returned: &self.follow.returned,
             difficulties: &self.follow.difficulties,
@@ -216,6 +239,8 @@ impl DayFacts {
             agency_names: &self.agency_names,
             totals_now: self.totals_now,
             totals_week_before: self.totals_week_before,
+            periodic_now: self.periodic_now,
+            periodic_week_before: self.periodic_week_before,
         }
     }
 }

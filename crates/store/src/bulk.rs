@@ -75,6 +75,8 @@ pub struct Generated {
     pub changes: Vec<GenChange>,
     pub difficulties: Vec<GenDifficulty>,
     pub commitments: Vec<GenCommitment>,
+    /// The day the generated tasks were recorded (their obligations are tracked from then).
+    pub recorded_on: Date,
 }
 
 #[derive(Debug, Default, serde::Serialize)]
@@ -255,7 +257,7 @@ impl Bulk {
                     .bind(t.due.map(iso))
                     .bind(t.lead_raw.clone())
                     .bind(*i as i64)
-                    .bind(self.ts.clone())
+                    .bind(format!("{}T00:00:00Z", iso(g.recorded_on)))
                     .bind(self.ts.clone())
                     .bind("generate")
                     .bind(t.notice.as_ref().map(|n| format!("Thông báo số {n}")))

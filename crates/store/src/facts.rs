@@ -6,7 +6,10 @@ use futures_util::TryStreamExt;
 use serde::Serialize;
 use tiendo_domain::deadline::{DeadlineKind, iso, iso_date, opt_iso_date};
 use tiendo_domain::model::{ReportedStatus, Role};
-use tiendo_domain::status::{AssignmentInput, DeadlineChange, FourWay, StatusBook, StatusEvent};
+use tiendo_domain::recurrence::Recurrence;
+use tiendo_domain::status::{
+    AssignmentInput, DeadlineChange, FourWay, Schedule, StatusBook, StatusEvent,
+};
 use time::Date;
 
 use crate::{Backend, Db, Result};
@@ -74,6 +77,9 @@ struct BookRow {
     assigned_on: Option<Date>,
     removed_on: Option<Date>,
     events: Option<String>,
+    /// Recurring tasks only: the deadline as written, and the day the obligation began.
+    recurring_raw: Option<String>,
+    recurring_since: Option<Date>,
 }
 
 /// Read by position, in the order of the status book's query: half a million rows are read at
@@ -92,6 +98,8 @@ impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for BookRow {
             assigned_on: row.try_get::<MaybeIsoDay, _>(6)?.into(),
             removed_on: row.try_get::<MaybeIsoDay, _>(7)?.into(),
             events: row.try_get(8)?,
+            recurring_raw: row.try_get(9)?,
+            recurring_since: row.try_get::<MaybeIsoDay, _>(10)?.into(),
         })
     }
 }
@@ -231,7 +239,9 @@ impl Db {
             Backend::Postgres => "string_agg",
         };
         let sql = format!(
-            "SELECT a.id, a.task_id, a.agency_id, a.role, t.deadline_kind, t.due_on, a.assigned_on, a.removed_on, r.events
+            "SELECT a.id, a.task_id, a.agency_id, a.role, t.deadline_kind, t.due_on, a.assigned_on, a.removed_on, r.events,
+                    CASE WHEN t.deadline_kind = 'recurring' THEN t.deadline_raw END,
+                    CASE WHEN t.deadline_kind = 'recurring' THEN COALESCE(a.assigned_on, substr(t.created_at, 1, 10)) END
              FROM assignments a
              JOIN tasks t ON t.id = a.task_id
              LEFT JOIN (
@@ -242,6 +252,8 @@ impl Db {
              ORDER BY t.document_id, t.position, t.id, a.id"
         );
         let mut rows = sqlx::query_as::<_, BookRow>(sqlx::AssertSqlSafe(sql)).fetch(self.pool());
+        // The same few deadline texts ("Thường xuyên"…) on many rows: each read once.
+        let mut schedules: HashMap<String, Recurrence> = HashMap::new();
         while let Some(r) = rows.try_next().await? {
             let mut ch = task_changes.get(&r.task_id).cloned().unwrap_or_default();
             if let Some(own) = own_changes.remove(&r.id) {
@@ -259,6 +271,15 @@ impl Db {
                 events: r.events.as_deref().map(parse_events).unwrap_or_default(),
                 from: r.assigned_on,
                 until: r.removed_on,
+                schedule: match (r.recurring_raw, r.recurring_since) {
+                    (Some(raw), Some(since)) => Some(Schedule {
+                        recurrence: *schedules
+                            .entry(raw)
+                            .or_insert_with_key(|raw| Recurrence::read(raw)),
+                        since,
+                    }),
+                    _ => None,
+                },
             });
         }
         Ok(())

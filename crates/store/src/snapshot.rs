@@ -6,13 +6,14 @@
 
 use tiendo_domain::deadline::DeadlineKind;
 use tiendo_domain::model::{ReportedStatus, Role};
-use tiendo_domain::status::{AssignmentInput, DeadlineChange, StatusBook, StatusEvent};
+use tiendo_domain::recurrence::{Period, Recurrence};
+use tiendo_domain::status::{AssignmentInput, DeadlineChange, Schedule, StatusBook, StatusEvent};
 use time::Date;
 
 use crate::{Db, Result, now};
 
 /// Bumped whenever the encoding below changes: older snapshots are then ignored.
-const FORMAT: &str = "book-v1";
+const FORMAT: &str = "book-v2";
 
 const KINDS: [DeadlineKind; 7] = [
     DeadlineKind::Date,
@@ -28,6 +29,13 @@ const STATUSES: [ReportedStatus; 4] = [
     ReportedStatus::DoneLate,
     ReportedStatus::InProgress,
     ReportedStatus::NotDone,
+];
+const PERIODS: [Period; 5] = [
+    Period::Weekly,
+    Period::Monthly,
+    Period::Quarterly,
+    Period::HalfYearly,
+    Period::Yearly,
 ];
 const NO_DATE: i32 = i32::MIN;
 
@@ -94,7 +102,8 @@ fn undate(n: i32) -> Option<Option<Date>> {
 }
 
 /// Little-endian, one record per assignment: id, task, agency, role, kind, due, from, until,
-/// then its deadline changes and its reports.
+/// its reporting schedule (a flag, then period, day, month, stated, since), then its deadline
+/// changes and its reports.
 pub(crate) fn encode(book: &StatusBook) -> Vec<u8> {
     let mut out = Vec::with_capacity(book.len() * 96);
     out.extend_from_slice(&(book.len() as u64).to_le_bytes());
@@ -106,6 +115,18 @@ pub(crate) fn encode(book: &StatusBook) -> Vec<u8> {
         out.push(KINDS.iter().position(|k| *k == a.kind).unwrap_or(6) as u8);
         for d in [a.due, a.from, a.until] {
             out.extend_from_slice(&day(d).to_le_bytes());
+        }
+        match a.schedule {
+            None => out.push(0),
+            Some(sc) => {
+                let r = sc.recurrence;
+                out.push(1);
+                out.push(PERIODS.iter().position(|p| *p == r.period).unwrap_or(1) as u8);
+                out.push(r.day.unwrap_or(0));
+                out.push(r.month.unwrap_or(0));
+                out.push(u8::from(r.stated));
+                out.extend_from_slice(&day(Some(sc.since)).to_le_bytes());
+            }
         }
         out.extend_from_slice(&(a.changes.len() as u32).to_le_bytes());
         for c in a.changes {
@@ -167,6 +188,24 @@ pub(crate) fn decode(bytes: &[u8]) -> Option<StatusBook> {
         };
         let kind = r.kind()?;
         let (due, from, until) = (r.date()?, r.date()?, r.date()?);
+        let schedule = match r.u8()? {
+            0 => None,
+            1 => {
+                let period = *PERIODS.get(r.u8()? as usize)?;
+                let some = |n: u8| (n > 0).then_some(n);
+                let (day, month, stated) = (some(r.u8()?), some(r.u8()?), r.u8()? == 1);
+                Some(Schedule {
+                    recurrence: Recurrence {
+                        period,
+                        day,
+                        month,
+                        stated,
+                    },
+                    since: r.date()??,
+                })
+            }
+            _ => return None,
+        };
         let nc = r.u32()? as usize;
         let mut changes = Vec::with_capacity(nc.min(1024));
         for _ in 0..nc {
@@ -197,6 +236,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Option<StatusBook> {
             events,
             from,
             until,
+            schedule,
         });
     }
     r.b.is_empty().then_some(book)
@@ -230,6 +270,7 @@ mod tests {
             }],
             from: None,
             until: Some(date!(2026 - 07 - 01)),
+            schedule: None,
         });
         b.upsert(AssignmentInput {
             id: 8,
@@ -242,6 +283,10 @@ mod tests {
             events: vec![],
             from: Some(date!(2026 - 02 - 01)),
             until: None,
+            schedule: Some(Schedule {
+                recurrence: Recurrence::read("Trước ngày 20 hằng quý"),
+                since: date!(2026 - 01 - 15),
+            }),
         });
         let bytes = encode(&b);
         let back = decode(&bytes).expect("decodes");

@@ -668,7 +668,7 @@ pub async fn overdue(
 }
 
 /// Totals on a date: four-way counts of lead assignments and of tasks.
-#[utoipa::path(get, path = "/api/summary", tag = "đọc", params(AsOf), responses((status = 200, description = "{as_of, lead_assignments: {done_on_time, done_late, open_in_time, open_overdue, recurring, conditional}, tasks: {…}}")))]
+#[utoipa::path(get, path = "/api/summary", tag = "đọc", params(AsOf), responses((status = 200, description = "{as_of, lead_assignments: {done_on_time, done_late, open_in_time, open_overdue, recurring, conditional}, tasks: {…}, periodic_reports: {due, on_time, late, missing} (the recurring lead assignments' periodic reports due before as_of)}")))]
 pub async fn summary(
     State(state): State<AppState>,
     ApiUser(_u): ApiUser,
@@ -683,7 +683,7 @@ pub async fn summary(
     for s in snap.book.task_states(as_of).into_values() {
         tasks.add(s);
     }
-    Json(serde_json::json!({ "as_of": iso(as_of), "lead_assignments": snap.book.totals(as_of), "tasks": tasks })).into_response()
+    Json(serde_json::json!({ "as_of": iso(as_of), "lead_assignments": snap.book.totals(as_of), "tasks": tasks, "periodic_reports": snap.book.periodic_totals(as_of) })).into_response()
 }
 
 #[derive(Deserialize, IntoParams)]

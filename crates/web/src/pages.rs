@@ -70,6 +70,8 @@ pub struct Dashboard {
     /// The focal point's agency, when the counts are its own.
     pub agency: Option<String>,
     pub lead_assignments: FourWay,
+    /// The recurring lead assignments' periodic reports due before the day, counted apart.
+    pub periodic_reports: tiendo_domain::recurrence::OccurrenceCounts,
     pub late_by_agency: Vec<LateCount>,
     pub due_soon: Vec<DueSoonItem>,
     pub newest_difficulties: Vec<tiendo_store::difficulties::Difficulty>,
@@ -102,6 +104,15 @@ pub async fn dashboard_data(
     let totals = match own {
         Some(a) => per_agency.get(&a).copied().unwrap_or_default(),
         None => per_agency.values().copied().sum(),
+    };
+    let periodic = match own {
+        Some(a) => snap
+            .book
+            .periodic_counts(as_of)
+            .get(&a)
+            .copied()
+            .unwrap_or_default(),
+        None => snap.book.periodic_totals(as_of),
     };
     let mut late: Vec<LateCount> = per_agency
         .iter()
@@ -185,6 +196,7 @@ pub async fn dashboard_data(
             .and_then(|a| snap.agencies.get(&a))
             .map(|a| a.name.clone()),
         lead_assignments: totals,
+        periodic_reports: periodic,
         late_by_agency: late,
         due_soon,
         newest_difficulties: difficulties,
@@ -227,6 +239,19 @@ pub async fn dashboard(
                 div.card.warn { div.n { (totals.done_late) } div.l { "Hoàn thành quá hạn" } }
                 div.card { div.n { (totals.open_in_time) } div.l { "Đang thực hiện trong hạn" } }
                 div.card.late { div.n { (totals.open_overdue) } div.l { "Quá hạn chưa hoàn thành" } }
+            }
+            p.muted.apart {
+                "Trong số đang thực hiện trong hạn: " strong { (totals.recurring) } " nhiệm vụ thường xuyên, "
+                strong { (totals.conditional) } " chưa xác định thời hạn."
+            }
+            @let p = d.periodic_reports;
+            @if p.due > 0 || totals.recurring > 0 {
+                div.cards.periodic aria-label="Báo cáo định kỳ của nhiệm vụ thường xuyên" {
+                    div.card { div.n { (p.due) } div.l { "Kỳ báo cáo định kỳ đã đến hạn" } }
+                    div.card.ok { div.n { (p.on_time) } div.l { "Báo cáo đúng hạn" } }
+                    div.card.warn { div.n { (p.late) } div.l { "Báo cáo muộn" } }
+                    div.card.late { div.n { (p.missing) } div.l { "Quá hạn chưa báo cáo" } }
+                }
             }
             @if !d.inbox.is_empty() {
                 section.inbox-summary aria-labelledby="viec-can-xu-ly" {

@@ -442,7 +442,7 @@ pub async fn ranking(
                 thead { tr {
                     th { "Hạng" } th { "Cơ quan, người đứng đầu" }
                     th { "Đến hạn trong tháng: đúng hạn" } th { "Quá hạn cuối tháng" } th { "Số ngày quá hạn" }
-                    th { "Báo cáo đúng hạn" } th { "Khó khăn trả lời đúng hạn" } th { "Giữ cam kết" }
+                    th { "Báo cáo đúng hạn" } th { "Khó khăn trả lời đúng hạn" } th { "Giữ cam kết" } th { "Báo cáo định kỳ đúng hạn" }
                     th { "Điểm từng tiêu chí" } th { "Điểm trừ" } th { "Điểm" } th { "Tháng trước" } th { "Thay đổi" }
                 } }
                 tbody {
@@ -457,7 +457,8 @@ pub async fn ranking(
                             td.num { (frac(c.reports_on_time, c.reports_required)) }
                             td.num { (frac(c.difficulties_answered, c.difficulties_due)) }
                             td.num { (frac(c.commitments_kept, c.commitments_due)) }
-                            td.small { "đúng hạn " (pts(s.points.on_time)) "; không quá hạn " (pts(s.points.not_overdue)) "; báo cáo " (pts(s.points.reports)) "; khó khăn " (pts(s.points.difficulties)) "; cam kết " (pts(s.points.commitments)) }
+                            td.num { (frac(c.periodic_on_time, c.periodic_due)) }
+                            td.small { "đúng hạn " (pts(s.points.on_time)) "; không quá hạn " (pts(s.points.not_overdue)) "; báo cáo " (pts(s.points.reports)) "; khó khăn " (pts(s.points.difficulties)) "; cam kết " (pts(s.points.commitments)) "; báo cáo định kỳ " (pts(s.points.periodic)) }
                             td.num { (pts(Some(s.points.days_late_deduction))) }
                             td.num { strong { (pts(s.score)) } }
                             td.num { @if let (Some(pr), Some(ps)) = (s.previous_rank, s.previous_score) { (pr) " (" (pts(Some(ps))) ")" } }

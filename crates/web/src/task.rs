@@ -166,6 +166,7 @@ pub async fn show(
             h1 { (t.name) }
             (p.fields())
             (p.assignments())
+            (p.periodic_reports())
             @if u.is_standing() { (p.standing_forms()) }
             (p.agency_forms())
             (p.completions())
@@ -305,6 +306,56 @@ impl<'a> TaskPage<'a> {
                 tbody { @for a in &t.ended { tr { td { (a.agency) } td { (role_word(&a.role)) } td { @if let Some(f) = a.assigned_on { (vn(f)) } @else { "từ đầu" } } td { (a.removed_on.map(vn).unwrap_or_default()) } } } }
             }
         }
+        }
+    }
+
+    /// The periodic reports each recurring lead assignment owes: the latest periods up to the
+    /// page's date and the next one, each with how it was reported.
+    fn periodic_reports(&self) -> Markup {
+        const SHOWN: usize = 12;
+        let rows: Vec<_> = self
+            .t
+            .assignments
+            .iter()
+            .filter(|a| a.role == "lead")
+            .filter_map(|a| {
+                let until = self.as_of + time::Duration::days(366);
+                let (rec, occ) = self.snap.book.occurrences(a.id, self.as_of, until)?;
+                let upto = occ
+                    .iter()
+                    .position(|o| o.due >= self.as_of)
+                    .map(|p| p + 1)
+                    .unwrap_or(occ.len());
+                let shown = &occ[upto.saturating_sub(SHOWN + 1)..upto];
+                Some((a, rec, upto - shown.len(), shown.to_vec()))
+            })
+            .collect();
+        html! {
+            @if let Some((_, rec, _, _)) = rows.first() {
+                h2 { "Báo cáo định kỳ (nhiệm vụ thường xuyên)" }
+                p.muted { "Lịch báo cáo: " (rec.vietnamese()) ". Mỗi kỳ tính từ kỳ đầy đủ đầu tiên sau ngày nhiệm vụ được ghi nhận; báo cáo gửi sau hạn (trong nửa kỳ tiếp theo) là báo cáo muộn của kỳ đó." }
+                table.periodic {
+                    thead { tr { th { "Cơ quan" } th { "Hạn kỳ báo cáo" } th { "Tình trạng" } th { "Ngày báo cáo" } } }
+                    tbody {
+                        @for (a, _, hidden, occ) in &rows {
+                            @if occ.is_empty() {
+                                tr { td { (a.agency) } td colspan="3" { span.muted { "Chưa có kỳ báo cáo nào đến hạn." } } }
+                            }
+                            @for (i, o) in occ.iter().enumerate() {
+                                tr {
+                                    td { @if i == 0 { (a.agency) @if *hidden > 0 { br; span.muted { "(" (hidden) " kỳ trước không hiển thị)" } } } }
+                                    td { (vn(o.due)) }
+                                    td {
+                                        span class={"badge o-" (o.state.as_key())} { (o.state.vietnamese()) }
+                                        @if o.days_late > 0 { " " span.muted { (o.days_late) " ngày" } }
+                                    }
+                                    td { (opt_vn(o.reported_on)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 

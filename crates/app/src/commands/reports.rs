@@ -239,6 +239,7 @@ async fn summary(db: &Db, as_of: String) -> anyhow::Result<ExitCode> {
             "as_of": iso(as_of),
             "tasks": tasks,
             "lead_assignments": book.totals(as_of),
+            "periodic_reports": book.periodic_totals(as_of),
         }))?
     );
     Ok(ExitCode::SUCCESS)
