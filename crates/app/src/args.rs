@@ -157,6 +157,15 @@ pub enum UserCommand {
         #[arg(long, conflicts_with = "email")]
         remove: bool,
     },
+    /// Mark the account as held by the head of an agency (by its code), who then hears of that
+    /// agency's assignments overdue past the escalation threshold (`--remove` to unmark).
+    Head {
+        username: String,
+        #[arg(required_unless_present = "remove")]
+        agency: Option<String>,
+        #[arg(long, conflicts_with = "agency")]
+        remove: bool,
+    },
     /// How the account hears of reminders.
     Reminders {
         username: String,

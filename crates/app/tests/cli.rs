@@ -759,7 +759,7 @@ fn the_monthly_ranking_by_its_published_formula() {
     assert_eq!(t[1][0], "1");
     assert!(t[1][1].starts_with("Bộ Tài chính"));
     assert_eq!(t[1][2], "1/2");
-    assert_eq!(t[1][8], "49,45");
+    assert_eq!(t[1][9], "49,45");
     assert!(paragraphs(&dir.join("xh.docx")).contains(&"BẢNG ĐIỂM VÀ XẾP HẠNG".to_string()));
     let (code, _, err) = run(tiendo(&dir).args([
         "score", "--month", "2026-05", "--format", "xlsx", "--output", "xh.xlsx",

@@ -186,6 +186,7 @@ async fn every_route_for_every_role() {
         ("/kho-khan".into(), [OK; 6]),
         ("/kho-khan?tinh_trang=overdue".into(), [OK; 6]),
         ("/nhat-ky".into(), [OK, NO, NO, NO, NO, NO]),
+        ("/thu-cho-gui".into(), [OK, NO, NO, NO, NO, NO]),
         ("/nhap-tep".into(), [OK, OK, NO, NO, NO, NO]),
         ("/co-quan".into(), [OK; 6]),
         ("/co-quan/moi".into(), [OK, OK, NO, NO, NO, NO]),

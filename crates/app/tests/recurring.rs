@@ -36,7 +36,7 @@ struct Plan {
 async fn set_up(db: &Db) -> Plan {
     import_text(db, "plan.csv", PLAN, "plan", date!(2025 - 12 - 28)).await;
     // The tasks entered the system on 28 December 2025 (the import ran "today").
-    sqlx::query("UPDATE tasks SET created_at = '2025-12-28T08:00:00Z'")
+    tiendo_store::sqlx::query("UPDATE tasks SET created_at = '2025-12-28T08:00:00Z'")
         .execute(db.pool())
         .await
         .expect("backdate");

@@ -813,6 +813,62 @@ async fn escalations_go_to_the_leader_who_oversees_the_task() {
             head.items[1].overseer.as_deref(),
             Some("Phó Thủ tướng Nguyễn Chí Dũng")
         );
+
+        // The heads of the agencies hear of their own agency's escalations, in accounts of
+        // their own (a viewer here), and a focal point who also heads its agency of both.
+        create_account(
+            &t.db,
+            "bt-btp",
+            "Bộ trưởng Bộ Tư pháp",
+            UserRole::Viewer,
+            None,
+            "test",
+        )
+        .await
+        .expect("head");
+        t.db.set_user_email("bt-btp", Some("botruong@moj.gov.vn"), "test")
+            .await
+            .expect("email");
+        let name =
+            t.db.set_agency_head_account("bt-btp", Some("BTP"), "test")
+                .await
+                .expect("head of BTP");
+        assert_eq!(name.as_deref(), Some("Bộ Tư pháp"));
+        t.db.set_agency_head_account("btc", Some("BTC"), "test")
+            .await
+            .expect("head of BTC");
+        let v = digests_on(&t.db, day).await;
+        let bt = of(&v, "bt-btp").expect("the minister's digest");
+        assert_eq!(bt.channel, Channel::Email, "{}", t.label);
+        assert_eq!(
+            kinds(bt),
+            vec![(ItemKind::Escalation, Some(second))],
+            "{}",
+            t.label
+        );
+        let btc = of(&v, "btc").expect("btc");
+        assert_eq!(
+            kinds(btc).last(),
+            Some(&(ItemKind::Escalation, Some(k.overdue))),
+            "{}",
+            t.label
+        );
+        assert_eq!(kinds(btc)[0], (ItemKind::Overdue, Some(k.overdue)));
+        // An unknown agency is refused and changes nothing; the mark can be removed.
+        assert!(
+            t.db.set_agency_head_account("bt-btp", Some("KHONG-CO"), "test")
+                .await
+                .is_err()
+        );
+        assert!(of(&digests_on(&t.db, day).await, "bt-btp").is_some());
+        t.db.set_agency_head_account("bt-btp", None, "test")
+            .await
+            .expect("unmark");
+        assert!(
+            of(&digests_on(&t.db, day).await, "bt-btp").is_none(),
+            "{}",
+            t.label
+        );
         t.cleanup().await;
     }
 }

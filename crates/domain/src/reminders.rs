@@ -105,6 +105,9 @@ pub struct Recipient {
     pub role: UserRole,
     /// A focal point's agency.
     pub agency: Option<i64>,
+    /// The agency this account's holder heads: its long-overdue assignments are escalated to
+    /// them, whatever their role.
+    pub heads: Option<i64>,
     pub channel: Channel,
     pub frequency: Frequency,
 }
@@ -533,26 +536,42 @@ pub struct ItemsByRole {
     focal: HashMap<i64, Vec<ReminderItem>>,
     standing: Vec<ReminderItem>,
     escalations: Vec<ReminderItem>,
+    /// The escalations by the agency concerned (for the agencies' heads).
+    escalations_by_agency: HashMap<i64, Vec<ReminderItem>>,
     summary: ReminderItem,
 }
 
 impl ItemsByRole {
     pub fn new(f: &ReminderFacts<'_>, rules: &ReminderRules) -> ItemsByRole {
+        let mut escalations_by_agency: HashMap<i64, Vec<ReminderItem>> = HashMap::new();
+        for l in f
+            .late
+            .iter()
+            .filter(|l| l.days_late > rules.escalate_after_days)
+        {
+            let mut it = f.item(ItemKind::Escalation, Some(l.task), Some(l.agency));
+            it.due = Some(l.due);
+            it.days_late = Some(l.days_late);
+            escalations_by_agency.entry(l.agency).or_default().push(it);
+        }
         ItemsByRole {
             focal: focal_items(f, rules),
             standing: standing_items(f),
             escalations: leader_items(f, rules),
+            escalations_by_agency,
             summary: week_summary(f),
         }
     }
 
     /// What a role hears of, in the digest's order: a focal point its agency's work, the
     /// standing agency (and administrators) the decisions waiting, a leader the escalations
-    /// (never a secret task), with the week's summary first when `with_summary`.
+    /// (never a secret task), with the week's summary first when `with_summary`; the head of an
+    /// agency (`heads`) also its agency's escalations.
     pub fn for_role(
         &self,
         role: UserRole,
         agency: Option<i64>,
+        heads: Option<i64>,
         full_name: &str,
         with_summary: bool,
     ) -> Vec<ReminderItem> {
@@ -583,6 +602,13 @@ impl ItemsByRole {
             }
             UserRole::Viewer => Vec::new(),
         };
+        if let Some(own) = heads.and_then(|h| self.escalations_by_agency.get(&h)) {
+            for it in own {
+                if !items.contains(it) {
+                    items.push(it.clone());
+                }
+            }
+        }
         items.sort_by(|a, b| {
             a.kind
                 .cmp(&b.kind)
@@ -603,7 +629,7 @@ pub fn inbox(
     agency: Option<i64>,
     full_name: &str,
 ) -> Vec<ReminderItem> {
-    ItemsByRole::new(f, rules).for_role(role, agency, full_name, role == UserRole::Leader)
+    ItemsByRole::new(f, rules).for_role(role, agency, None, full_name, role == UserRole::Leader)
 }
 
 /// The digests due on the day, one per recipient with something to say (an empty digest is not
@@ -622,6 +648,7 @@ pub fn digests(
         let items = all.for_role(
             r.role,
             r.agency,
+            r.heads,
             &r.full_name,
             r.frequency == Frequency::Weekly,
         );

@@ -32,6 +32,7 @@ struct RecipientRow {
     agency_id: Option<i64>,
     remind_channel: Option<String>,
     remind_frequency: Option<String>,
+    heads_agency_id: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -205,6 +206,45 @@ impl Db {
         Ok(())
     }
 
+    /// Marks an account as held by the head of an agency (`None`: by nobody's head), who then
+    /// hears of that agency's long-overdue assignments. Returns the agency's name.
+    pub async fn set_agency_head_account(
+        &self,
+        username: &str,
+        agency_code: Option<&str>,
+        actor: &str,
+    ) -> Result<Option<String>> {
+        let mut tx = self.begin_write().await?;
+        let id = crate::users::account_id_with(&mut *tx, username).await?;
+        let agency: Option<(i64, String)> = match agency_code {
+            None => None,
+            Some(code) => Some(
+                sqlx::query_as("SELECT id, name FROM agencies WHERE code = $1")
+                    .bind(code.trim())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| StoreError::UnknownAgency(code.trim().to_string()))?,
+            ),
+        };
+        sqlx::query("UPDATE users SET heads_agency_id = $1 WHERE id = $2")
+            .bind(agency.as_ref().map(|a| a.0))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        Db::audit(
+            &mut tx,
+            actor,
+            "user.heads_agency",
+            "user",
+            Some(id),
+            None,
+            Some(&json!({ "agency": agency_code })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(agency.map(|a| a.1))
+    }
+
     /// Sets how an account hears of reminders.
     pub async fn set_reminder_preferences(
         &self,
@@ -246,7 +286,7 @@ impl Db {
     /// Every active account, with its address and preferences (defaults filled in).
     pub async fn reminder_recipients(&self) -> Result<Vec<Recipient>> {
         let rows: Vec<RecipientRow> = sqlx::query_as(
-            "SELECT id, username, full_name, email, role, agency_id, remind_channel, remind_frequency FROM users WHERE active = 1 ORDER BY id",
+            "SELECT id, username, full_name, email, role, agency_id, remind_channel, remind_frequency, heads_agency_id FROM users WHERE active = 1 ORDER BY id",
         )
         .fetch_all(self.pool())
         .await?;
@@ -269,6 +309,7 @@ impl Db {
                 email: r.email,
                 role: r.role,
                 agency: r.agency_id,
+                heads: r.heads_agency_id,
             })
             .collect())
     }

@@ -22,7 +22,14 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "installation settings, indexes of reviewed and users' reports",
         SETTINGS,
     ),
+    (9, "accounts held by agencies' heads", HEADS),
 ];
+
+/// Session 7: the head of an agency hears of its long-overdue assignments (the escalation) in
+/// an account of their own, marked with the agency they head.
+const HEADS: &str = r#"
+ALTER TABLE users ADD COLUMN heads_agency_id BIGINT REFERENCES agencies(id)
+"#;
 
 /// Values every server of an installation shares, created once (the key that signs the links in
 /// reminder e-mails). The reminders read the reports the standing agency reviewed and the

@@ -348,3 +348,42 @@ pub async fn unsubscribe(
         Err(e) => crate::errors::internal(e),
     }
 }
+
+/// The e-mails an SMTP server has not yet accepted, for administrators: to whom, how many
+/// attempts, the next one, the server's last answer.
+pub async fn waiting_mail(State(state): State<AppState>, PageUser(u): PageUser) -> Response {
+    if u.role != tiendo_domain::access::UserRole::Admin {
+        return super::layout::forbidden_page(&u, "Chỉ quản trị hệ thống xem thư chờ gửi.");
+    }
+    let rows = match state.db.pending_mail().await {
+        Ok(r) => r,
+        Err(e) => return crate::errors::internal(e),
+    };
+    page(
+        "Thư nhắc việc chờ gửi",
+        Some(&u),
+        html! {
+            h1 { "Thư nhắc việc chờ gửi" }
+            p.muted { "Thư máy chủ thư (SMTP) chưa nhận. Mỗi lần gửi không được, thư chờ lâu gấp đôi lần trước (từ 1 phút, tối đa 6 giờ) rồi gửi lại; không thư nào bị bỏ. Lệnh " code { "tiendo remind --format json" } " cho cùng danh sách (" code { "delivery.waiting" } ")." }
+            @if rows.is_empty() { p { "Không có thư nào chờ gửi." } } @else {
+                table.waiting-mail {
+                    thead { tr { th { "Người nhận" } th { "Địa chỉ" } th { "Ngày nhắc" } th { "Loại" } th { "Số lần đã thử" } th { "Lần thử tiếp theo" } th { "Lỗi lần gần nhất" } } }
+                    tbody {
+                        @for m in &rows {
+                            tr {
+                                td { (m.username) }
+                                td { (m.email.as_deref().unwrap_or("")) }
+                                td { (vn(m.day)) }
+                                td { (if m.digest == "weekly" { "Tổng hợp tuần" } else { "Hằng ngày" }) }
+                                td.num { (m.attempts) }
+                                td { (m.next_attempt_at.as_deref().map(crate::words::timestamp_vn).unwrap_or_default()) }
+                                td { (m.last_error.as_deref().unwrap_or("")) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}

@@ -70,7 +70,7 @@ pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
                             a href="/phien-hop" { "Phiên họp" }
                             @if u.is_standing() { a href="/nhap-tep" { "Nhập tệp" } }
                             a href="/co-quan" { "Cơ quan" }
-                            @if u.role == UserRole::Admin { a href="/nhat-ky" { "Nhật ký" } }
+                            @if u.role == UserRole::Admin { a href="/nhat-ky" { "Nhật ký" } a href="/thu-cho-gui" { "Thư chờ gửi" } }
                         }
                         div.who {
                             (bell(u.unread))

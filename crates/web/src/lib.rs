@@ -172,6 +172,7 @@ fn pages_and_forms() -> RouteTable {
         )
         .add("/kho-khan", "GET", get(difficulties::register))
         .add("/nhat-ky", "GET", get(pages::audit))
+        .add("/thu-cho-gui", "GET", get(inbox::waiting_mail))
         .add("/co-quan", "GET", get(registry::list))
         .add(
             "/co-quan/moi",

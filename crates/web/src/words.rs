@@ -23,6 +23,24 @@ pub(crate) fn show_iso(s: Option<&str>) -> String {
 }
 
 /// A date as Vietnamese write it, or nothing when there is none.
+/// A stored RFC 3339 timestamp as Vietnam's clock shows it: "02/12/2026 17:31 (giờ Việt Nam)";
+/// anything else as it is.
+pub(crate) fn timestamp_vn(s: &str) -> String {
+    use time::format_description::well_known::Rfc3339;
+    match time::OffsetDateTime::parse(s, &Rfc3339) {
+        Ok(t) => {
+            let t = t.to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC));
+            format!(
+                "{} {:02}:{:02} (giờ Việt Nam)",
+                tiendo_domain::deadline::vn(t.date()),
+                t.hour(),
+                t.minute()
+            )
+        }
+        Err(_) => s.to_string(),
+    }
+}
+
 pub(crate) fn opt_vn(d: Option<time::Date>) -> String {
     d.map(vn).unwrap_or_default()
 }

@@ -47,6 +47,24 @@ pub async fn run(url: &str, command: UserCommand) -> anyhow::Result<ExitCode> {
                 None => println!("Đã bỏ địa chỉ thư điện tử của {username}."),
             }
         }
+        UserCommand::Head {
+            username,
+            agency,
+            remove,
+        } => {
+            let agency = agency.filter(|_| !remove);
+            match db
+                .set_agency_head_account(&username, agency.as_deref(), "cli")
+                .await?
+            {
+                Some(name) => println!(
+                    "{username} là tài khoản của người đứng đầu {name}: nhận báo cáo nhiệm vụ quá hạn kéo dài của cơ quan."
+                ),
+                None => {
+                    println!("{username} không còn là tài khoản của người đứng đầu cơ quan nào.")
+                }
+            }
+        }
         UserCommand::Reminders {
             username,
             channel,
