@@ -37,27 +37,6 @@ pub enum Period {
 }
 
 impl Period {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Period::Weekly => "weekly",
-            Period::Monthly => "monthly",
-            Period::Quarterly => "quarterly",
-            Period::HalfYearly => "half_yearly",
-            Period::Yearly => "yearly",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Period> {
-        Some(match s {
-            "weekly" => Period::Weekly,
-            "monthly" => Period::Monthly,
-            "quarterly" => Period::Quarterly,
-            "half_yearly" => Period::HalfYearly,
-            "yearly" => Period::Yearly,
-            _ => return None,
-        })
-    }
-
     pub fn vietnamese(self) -> &'static str {
         match self {
             Period::Weekly => "hằng tuần",
@@ -106,11 +85,7 @@ impl Recurrence {
     /// period ("Thường xuyên", "định kỳ").
     pub fn read(raw: &str) -> Recurrence {
         let f = fold(raw);
-        let f = f.as_str();
-        let words: Vec<&str> = f
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
+        let words = words_of(&f);
         let period = period_of(&words);
         let Some(period) = period else {
             return Recurrence::DEFAULT;
@@ -385,12 +360,14 @@ impl std::ops::AddAssign for OccurrenceCounts {
 
 /// Does the text name a reporting period ("hằng tháng", "6 tháng một lần"…)?
 pub fn states_period(raw: &str) -> bool {
-    let f = fold(raw);
-    let words: Vec<&str> = f
-        .split(|c: char| !c.is_alphanumeric())
+    period_of(&words_of(&fold(raw))).is_some()
+}
+
+/// The words of a folded text.
+fn words_of(f: &str) -> Vec<&str> {
+    f.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .collect();
-    period_of(&words).is_some()
+        .collect()
 }
 
 fn period_of(words: &[&str]) -> Option<Period> {

@@ -388,29 +388,22 @@ fn focal_items(f: &ReminderFacts<'_>, rules: &ReminderRules) -> HashMap<i64, Vec
     }
     for p in f.periodic {
         let schedule = p.recurrence.vietnamese();
-        let it = if p.missing > 0 {
-            let mut it = f.item(ItemKind::PeriodicMissing, Some(p.task), Some(p.agency));
-            it.days_late = Some(p.days_late);
-            it.detail = Some(if p.missing > 1 {
-                format!(
-                    "{} kỳ báo cáo chưa gửi, kỳ sớm nhất hạn ngày {} ({schedule})",
-                    p.missing,
-                    crate::deadline::vn(p.due)
-                )
-            } else {
-                format!(
-                    "Chưa gửi báo cáo kỳ hạn ngày {} ({schedule})",
-                    crate::deadline::vn(p.due)
-                )
-            });
-            it
-        } else {
-            let mut it = f.item(ItemKind::PeriodicDue, Some(p.task), Some(p.agency));
-            it.detail = Some(format!("Báo cáo định kỳ {schedule}"));
-            it
+        let due = crate::deadline::vn(p.due);
+        let (kind, detail) = match p.missing {
+            0 => (ItemKind::PeriodicDue, format!("Báo cáo định kỳ {schedule}")),
+            1 => (
+                ItemKind::PeriodicMissing,
+                format!("Chưa gửi báo cáo kỳ hạn ngày {due} ({schedule})"),
+            ),
+            n => (
+                ItemKind::PeriodicMissing,
+                format!("{n} kỳ báo cáo chưa gửi, kỳ sớm nhất hạn ngày {due} ({schedule})"),
+            ),
         };
-        let mut it = it;
+        let mut it = f.item(kind, Some(p.task), Some(p.agency));
         it.due = Some(p.due);
+        it.days_late = (p.missing > 0).then_some(p.days_late);
+        it.detail = Some(detail);
         by.entry(p.agency).or_default().push(it);
     }
     for r in f.returned {
@@ -498,15 +491,18 @@ fn leader_items(f: &ReminderFacts<'_>, rules: &ReminderRules) -> Vec<ReminderIte
         .late
         .iter()
         .filter(|l| l.days_late > rules.escalate_after_days)
-        .map(|l| {
-            let mut it = f.item(ItemKind::Escalation, Some(l.task), Some(l.agency));
-            it.due = Some(l.due);
-            it.days_late = Some(l.days_late);
-            it
-        })
+        .map(|l| escalation(f, l))
         .collect();
     out.sort_by_key(|i| std::cmp::Reverse(i.days_late));
     out
+}
+
+/// A lead assignment overdue past the escalation threshold.
+fn escalation(f: &ReminderFacts<'_>, l: &LateAssignment) -> ReminderItem {
+    let mut it = f.item(ItemKind::Escalation, Some(l.task), Some(l.agency));
+    it.due = Some(l.due);
+    it.days_late = Some(l.days_late);
+    it
 }
 
 fn week_summary(f: &ReminderFacts<'_>) -> ReminderItem {
@@ -549,10 +545,10 @@ impl ItemsByRole {
             .iter()
             .filter(|l| l.days_late > rules.escalate_after_days)
         {
-            let mut it = f.item(ItemKind::Escalation, Some(l.task), Some(l.agency));
-            it.due = Some(l.due);
-            it.days_late = Some(l.days_late);
-            escalations_by_agency.entry(l.agency).or_default().push(it);
+            escalations_by_agency
+                .entry(l.agency)
+                .or_default()
+                .push(escalation(f, l));
         }
         ItemsByRole {
             focal: focal_items(f, rules),

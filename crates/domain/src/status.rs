@@ -236,8 +236,8 @@ pub struct AssignmentInput {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Schedule {
     pub recurrence: Recurrence,
-    /// The obligation began on this day (assigned, or the document's date); the first
-    /// occurrence is the first whole period after it.
+    /// The obligation began on this day (the agency was assigned, or the task entered the
+    /// system); the first occurrence is the first whole period after it.
     pub since: Date,
 }
 
@@ -468,22 +468,15 @@ impl StatusBook {
         let schedule = match self.schedules.get(&i) {
             Some(sc) if f.kind == DeadlineKind::Recurring => *sc,
             // Made recurring by a deadline change: from that change, on the committee's cycle.
-            _ => {
-                let change = f
+            _ => Schedule {
+                recurrence: Recurrence::DEFAULT,
+                since: f
                     .changes
                     .iter()
                     .filter(|c| c.effective_on <= as_of && c.kind == DeadlineKind::Recurring)
                     .map(|c| c.effective_on)
-                    .max()?;
-                Schedule {
-                    recurrence: self
-                        .schedules
-                        .get(&i)
-                        .map(|s| s.recurrence)
-                        .unwrap_or(Recurrence::DEFAULT),
-                    since: change,
-                }
-            }
+                    .max()?,
+            },
         };
         let mut until = until;
         let ev = evaluate(&f, as_of);
@@ -531,36 +524,27 @@ impl StatusBook {
             let Some((rec, occ)) = self.occurrences_at(i, as_of, limit) else {
                 continue;
             };
-            let missing: Vec<&Occurrence> = occ
+            let missing = occ
                 .iter()
                 .filter(|o| o.state == OccurrenceState::Missing)
-                .collect();
-            let item = if let Some(first) = missing.first() {
-                PeriodicReport {
-                    assignment: self.ids[i],
-                    task: self.tasks[i],
-                    agency: self.agencies[i],
-                    recurrence: rec,
-                    due: first.due,
-                    days_late: first.days_late,
-                    missing: missing.len() as u64,
-                }
-            } else if within > 0
-                && let Some(next) = occ
-                    .iter()
-                    .find(|o| o.state == OccurrenceState::Upcoming && o.due >= as_of)
-            {
-                PeriodicReport {
-                    assignment: self.ids[i],
-                    task: self.tasks[i],
-                    agency: self.agencies[i],
-                    recurrence: rec,
-                    due: next.due,
-                    days_late: 0,
-                    missing: 0,
-                }
-            } else {
-                continue;
+                .count() as u64;
+            // The oldest missing report, else (when asked) the coming one.
+            let shown = occ.iter().find(|o| {
+                o.state == OccurrenceState::Missing
+                    || (missing == 0
+                        && within > 0
+                        && o.state == OccurrenceState::Upcoming
+                        && o.due >= as_of)
+            });
+            let Some(o) = shown else { continue };
+            let item = PeriodicReport {
+                assignment: self.ids[i],
+                task: self.tasks[i],
+                agency: self.agencies[i],
+                recurrence: rec,
+                due: o.due,
+                days_late: o.days_late,
+                missing,
             };
             out.push(item);
         }
