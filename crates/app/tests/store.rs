@@ -321,6 +321,7 @@ async fn an_import_that_fails_stores_nothing() {
                 file_name: "x",
                 title: None,
                 tasks: &p.tasks,
+                difficulties: &p.difficulties,
                 warnings: &p.warnings,
                 reported_on: date!(2026 - 02 - 15),
                 actor: "t",

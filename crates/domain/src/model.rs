@@ -135,6 +135,93 @@ pub struct ParsedTask {
     pub notes: Vec<String>,
 }
 
+/// Whether an agency that must resolve a difficulty has answered it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandlerState {
+    Open,
+    Answered,
+}
+
+impl HandlerState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Answered => "answered",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "open" => Some(Self::Open),
+            "answered" => Some(Self::Answered),
+            _ => None,
+        }
+    }
+
+    /// Reads a "Tình trạng" cell of a difficulty table ("Đã xử lý", "Chưa trả lời" …). Unknown
+    /// wording gives `None` (the caller keeps the text and decides by the answer).
+    pub fn from_text(text: &str) -> Option<Self> {
+        let f = crate::text::name_key(text);
+        if f.is_empty() {
+            return None;
+        }
+        if f.starts_with("chua") || f.starts_with("dang") || f.contains("chua xu ly") {
+            return Some(Self::Open);
+        }
+        let done = [
+            "da xu ly",
+            "da tra loi",
+            "da giai quyet",
+            "da co y kien",
+            "hoan thanh",
+        ];
+        if done.iter().any(|d| f.starts_with(d)) {
+            return Some(Self::Answered);
+        }
+        None
+    }
+}
+
+/// One agency named to resolve a difficulty, as a document wrote it, with its own answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParsedHandler {
+    pub agency: AgencyRef,
+    pub state: HandlerState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+    /// The answer deadline as written ("Thời hạn trả lời"), when the table has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_due: Option<Deadline>,
+}
+
+/// One difficulty ("khó khăn, vướng mắc") as read from a difficulty table: the agency that
+/// raised it, what it is, the agencies that must resolve it, each with its own answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParsedDifficulty {
+    pub number: String,
+    pub headings: Vec<String>,
+    /// The raising agency as resolved (one agency to be stored).
+    pub agency: Vec<AgencyRef>,
+    pub text: String,
+    pub handlers: Vec<ParsedHandler>,
+    /// "Đề xuất, kiến nghị": what the agency proposes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<String>,
+    /// The task the row names, as written (a difficulty need not concern a task).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
+    /// The "Tình trạng" cell as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_raw: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<(String, String)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,5 +253,26 @@ mod tests {
             Some(ReportedStatus::Done)
         );
         assert_eq!(ReportedStatus::from_text("xem xét"), None);
+    }
+
+    #[test]
+    fn handler_state_words() {
+        assert_eq!(
+            HandlerState::from_text("Đã xử lý"),
+            Some(HandlerState::Answered)
+        );
+        assert_eq!(
+            HandlerState::from_text("đã trả lời"),
+            Some(HandlerState::Answered)
+        );
+        assert_eq!(
+            HandlerState::from_text("Chưa xử lý"),
+            Some(HandlerState::Open)
+        );
+        assert_eq!(
+            HandlerState::from_text("Đang xem xét"),
+            Some(HandlerState::Open)
+        );
+        assert_eq!(HandlerState::from_text("Văn bản số 12/BTP"), None);
     }
 }

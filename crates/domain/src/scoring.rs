@@ -215,7 +215,11 @@ pub struct Routing {
 pub struct DifficultyFacts {
     /// Oldest first.
     pub routings: Vec<Routing>,
+    /// The day the difficulty as a whole was answered (by the standing agency, or once every
+    /// handling agency had).
     pub answered_on: Option<Date>,
+    /// The day each handling agency gave its own answer.
+    pub handler_answered: Vec<(i64, Date)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -405,19 +409,34 @@ pub fn score_month(month: Month, formula: &Formula, facts: &MonthFacts<'_>) -> V
         }
     }
     for d in facts.difficulties {
-        let Some(r) = d.routings.iter().rev().find(|r| r.set_on <= last) else {
+        // The routing in force at the end of the month: the agencies it was last sent to (one
+        // forward, or the several agencies a document named on one day).
+        let Some(latest) = d
+            .routings
+            .iter()
+            .filter(|r| r.set_on <= last)
+            .map(|r| r.set_on)
+            .max()
+        else {
             continue;
         };
-        let (Some(handler), Some(due)) = (r.handler, r.answer_due) else {
-            continue;
-        };
-        if due < first || due > last {
-            continue;
-        }
-        let c = comps.entry(handler).or_default();
-        c.difficulties_due += 1;
-        if d.answered_on.is_some_and(|x| x <= due) {
-            c.difficulties_answered += 1;
+        for r in d.routings.iter().filter(|r| r.set_on == latest) {
+            let (Some(handler), Some(due)) = (r.handler, r.answer_due) else {
+                continue;
+            };
+            if due < first || due > last {
+                continue;
+            }
+            let c = comps.entry(handler).or_default();
+            c.difficulties_due += 1;
+            let own = d
+                .handler_answered
+                .iter()
+                .find(|(h, _)| *h == handler)
+                .map(|(_, on)| *on);
+            if own.or(d.answered_on).is_some_and(|x| x <= due) {
+                c.difficulties_answered += 1;
+            }
         }
     }
     // The latest commitment made by the end of the month, per assignment.
@@ -600,6 +619,7 @@ mod tests {
         ));
         let reported: HashSet<i64> = [1, 4].into();
         let difficulties = vec![DifficultyFacts {
+            handler_answered: Vec::new(),
             routings: vec![
                 Routing {
                     set_on: date!(2026 - 05 - 02),

@@ -1,4 +1,6 @@
-//! Column headers of task tables and their synonyms, compared folded (no diacritics, any case).
+//! Column headers and their synonyms, compared folded (no diacritics, any case): task tables
+//! ([`Column`]) and difficulty tables ([`DifficultyColumn`]); [`table_kind`] tells which a header
+//! row opens.
 
 use tiendo_domain::text::name_key;
 
@@ -102,7 +104,12 @@ const SYNONYMS: &[(&str, Column)] = &[
 
 /// The column a header names, if any.
 pub fn classify(header: &str) -> Option<Column> {
-    // "Thời hạn hoàn thành (dự kiến)": the parenthesis does not change the column.
+    lookup(SYNONYMS, header)
+}
+
+/// Finds a header among synonyms: exact first, then the longest synonym the header starts with.
+/// "Thời hạn hoàn thành (dự kiến)": the parenthesis does not change the column.
+fn lookup<C: Copy>(synonyms: &[(&str, C)], header: &str) -> Option<C> {
     let without_paren = match header.find('(') {
         Some(i) if i > 0 => &header[..i],
         _ => header,
@@ -111,14 +118,143 @@ pub fn classify(header: &str) -> Option<Column> {
     if key.is_empty() || key.len() > 80 {
         return None;
     }
-    if let Some((_, c)) = SYNONYMS.iter().find(|(k, _)| *k == key) {
+    if let Some((_, c)) = synonyms.iter().find(|(k, _)| *k == key) {
         return Some(*c);
     }
-    SYNONYMS
+    synonyms
         .iter()
         .filter(|(k, _)| k.len() >= 4 && key.starts_with(&format!("{k} ")))
         .max_by_key(|(k, _)| k.len())
         .map(|(_, c)| *c)
+}
+
+/// Columns of a difficulty table ("STT | Tên bộ, ngành | Khó khăn, vướng mắc | Đơn vị xử lý khó
+/// khăn, vướng mắc").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DifficultyColumn {
+    Number,
+    /// The agency that raised it.
+    Agency,
+    Text,
+    /// The agencies that must resolve it.
+    Handler,
+    Proposal,
+    Answer,
+    AnswerDue,
+    State,
+    /// The task it concerns.
+    Task,
+    Notes,
+}
+
+const DIFFICULTY_SYNONYMS: &[(&str, DifficultyColumn)] = &[
+    ("tt", DifficultyColumn::Number),
+    ("stt", DifficultyColumn::Number),
+    ("so tt", DifficultyColumn::Number),
+    ("ten bo nganh", DifficultyColumn::Agency),
+    ("bo nganh", DifficultyColumn::Agency),
+    ("bo nganh dia phuong", DifficultyColumn::Agency),
+    ("ten bo nganh dia phuong", DifficultyColumn::Agency),
+    ("bo nganh co quan", DifficultyColumn::Agency),
+    ("ten co quan", DifficultyColumn::Agency),
+    ("ten don vi", DifficultyColumn::Agency),
+    ("ten dia phuong", DifficultyColumn::Agency),
+    ("dia phuong", DifficultyColumn::Agency),
+    ("co quan", DifficultyColumn::Agency),
+    ("don vi", DifficultyColumn::Agency),
+    ("co quan don vi", DifficultyColumn::Agency),
+    ("co quan bao cao", DifficultyColumn::Agency),
+    ("don vi bao cao", DifficultyColumn::Agency),
+    ("co quan de xuat", DifficultyColumn::Agency),
+    ("don vi de xuat", DifficultyColumn::Agency),
+    ("co quan neu kho khan", DifficultyColumn::Agency),
+    ("kho khan vuong mac", DifficultyColumn::Text),
+    ("noi dung kho khan vuong mac", DifficultyColumn::Text),
+    ("noi dung kho khan", DifficultyColumn::Text),
+    ("noi dung vuong mac", DifficultyColumn::Text),
+    ("kho khan", DifficultyColumn::Text),
+    ("vuong mac", DifficultyColumn::Text),
+    ("vuong mac kho khan", DifficultyColumn::Text),
+    ("kho khan vuong mac de xuat", DifficultyColumn::Text),
+    ("kho khan vuong mac kien nghi", DifficultyColumn::Text),
+    ("van de vuong mac", DifficultyColumn::Text),
+    ("don vi xu ly", DifficultyColumn::Handler),
+    ("don vi xu ly kho khan vuong mac", DifficultyColumn::Handler),
+    ("co quan xu ly", DifficultyColumn::Handler),
+    (
+        "co quan xu ly kho khan vuong mac",
+        DifficultyColumn::Handler,
+    ),
+    ("co quan giai quyet", DifficultyColumn::Handler),
+    ("don vi giai quyet", DifficultyColumn::Handler),
+    ("co quan co tham quyen xu ly", DifficultyColumn::Handler),
+    ("co quan co tham quyen", DifficultyColumn::Handler),
+    ("co quan chu tri xu ly", DifficultyColumn::Handler),
+    ("co quan tiep nhan xu ly", DifficultyColumn::Handler),
+    ("co quan chiu trach nhiem xu ly", DifficultyColumn::Handler),
+    ("co quan tra loi", DifficultyColumn::Handler),
+    ("don vi tra loi", DifficultyColumn::Handler),
+    ("de nghi co quan xu ly", DifficultyColumn::Handler),
+    ("co quan de nghi xu ly", DifficultyColumn::Handler),
+    ("de xuat kien nghi", DifficultyColumn::Proposal),
+    ("kien nghi de xuat", DifficultyColumn::Proposal),
+    ("de xuat", DifficultyColumn::Proposal),
+    ("kien nghi", DifficultyColumn::Proposal),
+    ("de xuat giai phap", DifficultyColumn::Proposal),
+    ("ket qua xu ly", DifficultyColumn::Answer),
+    ("ket qua giai quyet", DifficultyColumn::Answer),
+    ("ket qua tra loi", DifficultyColumn::Answer),
+    ("y kien tra loi", DifficultyColumn::Answer),
+    ("y kien xu ly", DifficultyColumn::Answer),
+    ("noi dung tra loi", DifficultyColumn::Answer),
+    ("tra loi", DifficultyColumn::Answer),
+    ("tinh hinh xu ly", DifficultyColumn::Answer),
+    ("ket qua xu ly tra loi", DifficultyColumn::Answer),
+    ("thoi han xu ly", DifficultyColumn::AnswerDue),
+    ("thoi han tra loi", DifficultyColumn::AnswerDue),
+    ("thoi han giai quyet", DifficultyColumn::AnswerDue),
+    ("han tra loi", DifficultyColumn::AnswerDue),
+    ("han xu ly", DifficultyColumn::AnswerDue),
+    ("thoi han", DifficultyColumn::AnswerDue),
+    ("tinh trang", DifficultyColumn::State),
+    ("trang thai", DifficultyColumn::State),
+    ("tinh trang xu ly", DifficultyColumn::State),
+    ("nhiem vu", DifficultyColumn::Task),
+    ("ten nhiem vu", DifficultyColumn::Task),
+    ("nhiem vu lien quan", DifficultyColumn::Task),
+    ("ghi chu", DifficultyColumn::Notes),
+];
+
+/// The difficulty-table column a header names, if any.
+pub fn classify_difficulty(header: &str) -> Option<DifficultyColumn> {
+    lookup(DIFFICULTY_SYNONYMS, header)
+}
+
+/// What a table holds, by its header row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableKind {
+    Tasks,
+    Difficulties,
+}
+
+/// The kind of table a header row opens: a difficulty table names the difficulty and who raised
+/// or must resolve it; a task table names at least two task columns. None: not a header.
+pub fn table_kind(row: &[String]) -> Option<TableKind> {
+    let difficulty: std::collections::HashSet<DifficultyColumn> =
+        row.iter().filter_map(|h| classify_difficulty(h)).collect();
+    let tasks: std::collections::HashSet<Column> = row.iter().filter_map(|h| classify(h)).collect();
+    // A results table may carry a "Khó khăn, vướng mắc" column beside its tasks: a task name
+    // with a lead or a deadline, and nobody named to resolve, is a task table.
+    let task_core = tasks.contains(&Column::Name)
+        && (tasks.contains(&Column::Lead) || tasks.contains(&Column::Deadline));
+    let handler = difficulty.contains(&DifficultyColumn::Handler);
+    if difficulty.contains(&DifficultyColumn::Text)
+        && (handler || difficulty.contains(&DifficultyColumn::Agency))
+        && (handler || !task_core)
+    {
+        return Some(TableKind::Difficulties);
+    }
+    (tasks.len() >= 2).then_some(TableKind::Tasks)
 }
 
 #[cfg(test)]
@@ -146,5 +282,53 @@ mod tests {
         assert_eq!(classify("STT"), Some(Column::Number));
         assert_eq!(classify("Bộ Công an"), None);
         assert_eq!(classify("1."), None);
+    }
+
+    #[test]
+    fn difficulty_tables_are_told_from_task_tables() {
+        let row = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            table_kind(&row(&[
+                "STT",
+                "Tên bộ, ngành",
+                "Khó khăn, vướng mắc",
+                "Đơn vị xử lý khó khăn, vướng mắc"
+            ])),
+            Some(TableKind::Difficulties)
+        );
+        assert_eq!(
+            classify_difficulty("Đơn vị xử lý khó khăn, vướng mắc"),
+            Some(DifficultyColumn::Handler)
+        );
+        assert_eq!(
+            classify_difficulty("Tên bộ, ngành"),
+            Some(DifficultyColumn::Agency)
+        );
+        // "Nội dung khó khăn" would read as a task's "Nội dung": the difficulty wins.
+        assert_eq!(
+            table_kind(&row(&[
+                "TT",
+                "Cơ quan",
+                "Nội dung khó khăn, vướng mắc",
+                "Đề xuất"
+            ])),
+            Some(TableKind::Difficulties)
+        );
+        assert_eq!(
+            table_kind(&row(&["TT", "Tên nhiệm vụ", "Chủ trì", "Thời hạn"])),
+            Some(TableKind::Tasks)
+        );
+        assert_eq!(
+            table_kind(&row(&[
+                "STT",
+                "Nhiệm vụ",
+                "Cơ quan chủ trì",
+                "Thời hạn",
+                "Khó khăn, vướng mắc"
+            ])),
+            Some(TableKind::Tasks),
+            "a results table with a column of difficulties"
+        );
+        assert_eq!(table_kind(&row(&["Bộ Công an", "1"])), None);
     }
 }

@@ -1,11 +1,15 @@
 //! Import readers: a file (Word, Excel, CSV, tab-separated text, text-based PDF) becomes [`blocks::Block`]s
-//! (paragraphs and tables of cells), and [`table`] reads the task tables among them into
-//! [`tiendo_domain::model::ParsedTask`]s with the column synonyms of [`columns`]; a file with no
-//! task table is read as prose by [`prose`] (conclusion notices).
+//! (paragraphs and tables of cells); [`document`] cuts them into a letter's body and its
+//! appendices and recognises each table by its header: [`table`] reads task tables into
+//! [`tiendo_domain::model::ParsedTask`]s with the column synonyms of [`columns`],
+//! [`difficulty_table`] reads difficulty tables, and [`prose`] reads assignments written in
+//! sentences (conclusion notices, a letter's body).
 
 pub mod blocks;
 pub mod columns;
 pub mod delimited;
+pub mod difficulty_table;
+pub mod document;
 pub mod docx;
 pub mod error;
 pub mod official;
@@ -20,7 +24,7 @@ use std::path::Path;
 
 use serde::Serialize;
 use tiendo_domain::agency::Registry;
-use tiendo_domain::model::ParsedTask;
+use tiendo_domain::model::{ParsedDifficulty, ParsedTask};
 use time::Date;
 
 pub use error::ImportError;
@@ -38,6 +42,8 @@ pub struct DocumentPreview {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub title: Vec<String>,
     pub tasks: Vec<ParsedTask>,
+    /// Rows of difficulty tables, for the difficulties register.
+    pub difficulties: Vec<ParsedDifficulty>,
     pub warnings: Vec<String>,
 }
 
@@ -153,26 +159,5 @@ fn read_bytes_inner(
         Format::Text => delimited::read_delimited(bytes, Some(b'\t'))?,
         Format::Pdf => pdf::read_pdf(bytes)?,
     };
-    match table::read_tasks(&blocks, opts) {
-        Ok(read) => Ok(DocumentPreview {
-            file: name.to_string(),
-            title: read.title,
-            tasks: read.tasks,
-            warnings: read.warnings,
-        }),
-        // No task table: the assignments written in prose (a conclusion notice).
-        Err(ImportError::NoTaskTable(detail)) => {
-            let read = prose::read_prose(&blocks, opts);
-            if read.tasks.is_empty() {
-                return Err(ImportError::NothingRecognised(detail));
-            }
-            Ok(DocumentPreview {
-                file: name.to_string(),
-                title: read.title,
-                tasks: read.tasks,
-                warnings: read.warnings,
-            })
-        }
-        Err(e) => Err(e),
-    }
+    document::read_document(name, &blocks, opts)
 }

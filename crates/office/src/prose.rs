@@ -1077,6 +1077,12 @@ fn letterhead(lines: &[Line], tables: &[String]) -> (Option<String>, Option<Date
             title.push((*t).to_string());
         }
     }
+    // "V/v đôn đốc …": the subject line of an official letter (công văn), which names no kind.
+    if title.is_empty()
+        && let Some(subject) = head.iter().find(|t| fold(t).starts_with("v/v"))
+    {
+        title = vec!["Công văn".to_string(), (*subject).to_string()];
+    }
     (symbol, date, title)
 }
 

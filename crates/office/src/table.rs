@@ -43,7 +43,7 @@ impl ColumnMap {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum HeadingKind {
+pub(crate) enum HeadingKind {
     Roman,
     UpperLetter,
     Arabic,
@@ -87,11 +87,23 @@ static NUMBERING_CELL: LazyLock<Regex> =
 static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(20\d\d|19\d\d)\b").expect("static regex"));
 
-fn is_roman(s: &str) -> bool {
+pub(crate) fn is_roman(s: &str) -> bool {
     !s.is_empty() && s.len() <= 7 && ROMAN.is_match(s) && s.chars().any(|c| c.is_alphabetic())
 }
 
-fn heading_kind(text: &str) -> Option<HeadingKind> {
+/// "(1) (2) (3) …": the row numbering a table's columns under its header.
+pub(crate) fn is_numbering_row(filled: &[&str]) -> bool {
+    filled.len() >= 3 && filled.iter().all(|t| NUMBERING_CELL.is_match(t.trim()))
+}
+
+/// The first year (19xx, 20xx) a title line names.
+pub(crate) fn year_in(text: &str) -> Option<i32> {
+    YEAR.captures(text)
+        .and_then(|c| c.get(1))
+        .and_then(|m| m.as_str().parse().ok())
+}
+
+pub(crate) fn heading_kind(text: &str) -> Option<HeadingKind> {
     let t = text.trim();
     if t.is_empty() || t.chars().count() > 400 {
         return None;
@@ -305,11 +317,8 @@ impl State<'_> {
             return;
         }
         // "(1) (2) (3) …" numbering rows under the header.
-        if non_empty.len() >= 3
-            && non_empty
-                .iter()
-                .all(|(_, t)| NUMBERING_CELL.is_match(t.trim()))
-        {
+        let texts: Vec<&str> = non_empty.iter().map(|(_, t)| t.trim()).collect();
+        if is_numbering_row(&texts) {
             return;
         }
         if self.heading_row(row, merged, &non_empty, &map) {
@@ -352,7 +361,10 @@ impl State<'_> {
         let all_same = non_empty.len() > 1 && non_empty.iter().all(|(_, t)| *t == non_empty[0].1);
         // A lone text in a heading form is a heading — even right after a repeated header, unless
         // it reads as the rest of a sentence cut by the page break (a lower-case start).
-        let lone = non_empty.len() == 1 && number_idx.is_none_or(|n| non_empty[0].0 != n);
+        // A text copy puts a heading row's text in the first cell, which may be the number column.
+        let lone = non_empty.len() == 1
+            && (number_idx.is_none_or(|n| non_empty[0].0 != n)
+                || non_empty[0].1.trim().chars().count() > 12);
         let continues_sentence = non_empty[0]
             .1
             .trim_start()
@@ -375,6 +387,14 @@ impl State<'_> {
         let only_number_and_name = non_empty
             .iter()
             .all(|(i, _)| Some(*i) == number_idx || Some(*i) == name_idx);
+        // "3 | Nhóm 3 - Chuyển đổi số (6 nhiệm vụ)": a group numbered like a task is a heading.
+        let name_folded = fold(name);
+        if name_folded.starts_with("nhom ")
+            && (COUNT.is_match(&name_folded) || (only_number_and_name && !number.is_empty()))
+        {
+            self.push_heading(HeadingKind::Group, clean(name));
+            return true;
+        }
         if number.is_empty() || !only_number_and_name || name.is_empty() {
             return false;
         }
@@ -497,11 +517,7 @@ pub fn read_tasks(blocks: &[Block], opts: ReadOptions<'_>) -> Result<ReadResult,
         }
     }
     st.check()?;
-    let year = st.title.iter().find_map(|t| {
-        YEAR.captures(t)
-            .and_then(|c| c.get(1))
-            .and_then(|m| m.as_str().parse().ok())
-    });
+    let year = st.title.iter().find_map(|t| year_in(t));
     let ctx = DeadlineContext {
         document_year: year,
     };

@@ -223,8 +223,13 @@ pub fn agencies(
     let mut owed: HashMap<i64, u64> = HashMap::new();
     for d in difficulties.iter().filter(|d| open_on(d)) {
         *raised.entry(d.agency_id).or_default() += 1;
+        // What each handling agency still owes on that day.
         for h in &d.handlers {
-            *owed.entry(h.agency_id).or_default() += 1;
+            if let Some(a) = h.agency_id
+                && h.answered_on.is_none_or(|x| x > as_of)
+            {
+                *owed.entry(a).or_default() += 1;
+            }
         }
     }
     let ids: HashSet<i64> = counts
@@ -475,6 +480,14 @@ pub fn difficulties_as_of(all: Vec<Difficulty>, as_of: Date) -> Vec<Difficulty> 
                 d.answered_on = None;
                 d.answered_by = None;
             }
+            for h in &mut d.handlers {
+                if h.answered_on.is_some_and(|a| a > as_of) {
+                    h.state = "open".into();
+                    h.answer = None;
+                    h.answered_on = None;
+                    h.answered_by = None;
+                }
+            }
             d
         })
         .collect()
@@ -485,6 +498,22 @@ pub fn visible_difficulties(all: Vec<Difficulty>, visible: Visible<'_>) -> Vec<D
     all.into_iter()
         .filter(|d| d.task_id.is_none_or(visible))
         .collect()
+}
+
+/// Every answer given: the standing agency's, then each handling agency's under its name.
+fn answers_text(d: &Difficulty) -> String {
+    let mut out: Vec<String> = d.answer.iter().cloned().collect();
+    let several = d.handlers.len() > 1;
+    for h in &d.handlers {
+        if let Some(a) = &h.answer {
+            out.push(if several || d.answer.is_some() {
+                format!("{}: {a}", h.name)
+            } else {
+                a.clone()
+            });
+        }
+    }
+    out.join("\n")
 }
 
 /// The difficulties table: agency, difficulty, agency that must resolve it, answer and its state,
@@ -514,9 +543,9 @@ pub fn difficulties_doc(rows: &[Difficulty], as_of: Date, p: &Presentation) -> O
             let state = if r.state == "answered" {
                 format!("Đã trả lời ngày {}", day(&r.answered_on))
             } else if r.answer_overdue(as_of) {
-                format!("Quá hạn trả lời (hạn {})", day(&r.answer_due))
-            } else if r.answer_due.is_some() {
-                format!("Chưa trả lời (hạn {})", day(&r.answer_due))
+                format!("Quá hạn trả lời (hạn {})", day(&r.next_answer_due()))
+            } else if r.next_answer_due().is_some() {
+                format!("Chưa trả lời (hạn {})", day(&r.next_answer_due()))
             } else {
                 "Chưa trả lời".to_string()
             };
@@ -527,9 +556,23 @@ pub fn difficulties_doc(rows: &[Difficulty], as_of: Date, p: &Presentation) -> O
                 Value::Text(if r.handlers.is_empty() {
                     "Cơ quan thường trực".into()
                 } else {
-                    r.handler_names().join("; ")
+                    r.handlers
+                        .iter()
+                        .map(|h| match h.state.as_str() {
+                            "answered" => {
+                                format!("{} (đã trả lời {})", h.name, day(&h.answered_on))
+                            }
+                            // Settled by the standing agency before this agency answered.
+                            _ if r.state == "answered" => h.name.clone(),
+                            _ if h.overdue(as_of) => {
+                                format!("{} (quá hạn trả lời, hạn {})", h.name, day(&h.answer_due))
+                            }
+                            _ => format!("{} (chưa trả lời, hạn {})", h.name, day(&h.answer_due)),
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n")
                 }),
-                Value::Text(r.answer.clone().unwrap_or_default()),
+                Value::Text(answers_text(r)),
                 Value::Text(state),
             ]));
         }

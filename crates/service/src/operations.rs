@@ -4,7 +4,7 @@
 
 use tiendo_domain::access::UserRole;
 use tiendo_domain::deadline::parse_user_date;
-use tiendo_domain::model::{ParsedTask, ReportedStatus, Role};
+use tiendo_domain::model::{ParsedDifficulty, ParsedTask, ReportedStatus, Role};
 use tiendo_domain::text::{TextProblem, TypedText};
 use tiendo_store::StoreError;
 use tiendo_store::edit::TaskEdit;
@@ -825,6 +825,8 @@ pub struct ImportRequest<'a> {
     /// The document's title lines.
     pub title: &'a [String],
     pub tasks: &'a [ParsedTask],
+    /// Rows of its difficulty tables, for the register.
+    pub difficulties: &'a [ParsedDifficulty],
     pub warnings: &'a [String],
     /// The date the document's status columns describe.
     pub reported_on: time::Date,
@@ -854,6 +856,7 @@ pub async fn import_document(
             file_name: r.file_name,
             title: (!r.title.is_empty()).then(|| r.title.join(" — ")),
             tasks: r.tasks,
+            difficulties: r.difficulties,
             warnings: r.warnings,
             reported_on: r.reported_on,
             actor: &u.username,

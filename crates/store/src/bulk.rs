@@ -447,10 +447,19 @@ impl Bulk {
         insert_rows(
             self.backend,
             tx,
-            "INSERT INTO difficulty_handlers (difficulty_id, agency_id)",
-            2,
+            "INSERT INTO difficulty_handlers (difficulty_id, agency_id, answer_due, state, answer, answered_on, answered_by)",
+            7,
             &handled,
-            |q, d| q.bind(d.0).bind(d.2),
+            |q, d| {
+                let answered = d.3.answered_on;
+                q.bind(d.0)
+                    .bind(d.2)
+                    .bind(iso(d.3.answer_due))
+                    .bind(if answered.is_some() { "answered" } else { "open" })
+                    .bind(answered.map(|_| "Đã có hướng dẫn (dữ liệu sinh)".to_string()))
+                    .bind(answered.map(iso))
+                    .bind(answered.map(|_| "generate".to_string()))
+            },
             progress,
             "cơ quan xử lý",
         )

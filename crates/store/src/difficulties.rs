@@ -37,21 +37,60 @@ pub struct Difficulty {
     #[serde(with = "opt_iso_date")]
     pub answered_on: Option<Date>,
     pub answered_by: Option<String>,
+    /// What the raising agency proposed ("Đề xuất, kiến nghị"), when a document said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<String>,
 }
 
-/// An agency that must resolve a difficulty.
+/// An agency that must resolve a difficulty, with its own answer.
 #[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
 pub struct Handler {
     #[serde(skip)]
     pub difficulty_id: i64,
-    pub agency_id: i64,
+    /// None: an agency the registry does not know, named as the document wrote it.
+    pub agency_id: Option<i64>,
     pub name: String,
+    /// open or answered
+    pub state: String,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
+    #[serde(with = "opt_iso_date")]
+    pub answer_due: Option<Date>,
+    pub answer: Option<String>,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
+    #[serde(with = "opt_iso_date")]
+    pub answered_on: Option<Date>,
+    #[serde(skip)]
+    pub answered_by: Option<String>,
+}
+
+impl Handler {
+    /// Not answered and its answer deadline has passed on `on`.
+    pub fn overdue(&self, on: Date) -> bool {
+        self.state == "open" && self.answer_due.is_some_and(|d| d < on)
+    }
+}
+
+/// A handling agency the registry does not know, kept as the document wrote it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct UnresolvedHandler {
+    pub name: String,
+    pub state: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_due: Option<String>,
 }
 
 impl Difficulty {
-    /// Not answered and its answer deadline has passed on `on`.
+    /// Not answered, and an agency that must answer has let its deadline pass on `on` (the
+    /// standing agency's deadline when no agency was named).
     pub fn answer_overdue(&self, on: Date) -> bool {
-        self.state == "open" && self.answer_due.is_some_and(|d| d < on)
+        self.state == "open"
+            && if self.handlers.is_empty() {
+                self.answer_due.is_some_and(|d| d < on)
+            } else {
+                self.handlers.iter().any(|h| h.overdue(on))
+            }
     }
 
     pub fn handler_names(&self) -> Vec<&str> {
@@ -60,7 +99,29 @@ impl Difficulty {
 
     /// Is this agency among those that must resolve it?
     pub fn handled_by(&self, agency: i64) -> bool {
-        self.handlers.iter().any(|h| h.agency_id == agency)
+        self.handlers.iter().any(|h| h.agency_id == Some(agency))
+    }
+
+    /// Is this agency among those that must resolve it, and has it not answered yet?
+    pub fn awaits(&self, agency: i64) -> bool {
+        self.state == "open"
+            && self
+                .handlers
+                .iter()
+                .any(|h| h.agency_id == Some(agency) && h.state == "open")
+    }
+
+    /// The earliest answer deadline still open (the difficulty's own when no agency was named).
+    pub fn next_answer_due(&self) -> Option<Date> {
+        if self.handlers.is_empty() {
+            return self.answer_due;
+        }
+        self.handlers
+            .iter()
+            .filter(|h| h.state == "open")
+            .filter_map(|h| h.answer_due)
+            .min()
+            .or(self.answer_due)
     }
 }
 
@@ -126,6 +187,8 @@ struct DifficultyRow {
     #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
     answered_on: Option<Date>,
     answered_by: Option<String>,
+    proposal: Option<String>,
+    unresolved_handlers: Option<String>,
 }
 
 /// What a forward needs to know of a difficulty.
@@ -135,6 +198,87 @@ struct OpenState {
     state: String,
     #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
     answer_due: Option<Date>,
+}
+
+/// One handling agency answers: its row is answered, and the difficulty with it when no agency is
+/// left to answer.
+async fn answer_as_handler(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    agency: i64,
+    answer: &str,
+    on: Date,
+    actor: &str,
+) -> Result<()> {
+    let state: Option<String> = sqlx::query_scalar(
+        "SELECT state FROM difficulty_handlers WHERE difficulty_id = $1 AND agency_id = $2",
+    )
+    .bind(id)
+    .bind(agency)
+    .fetch_optional(&mut **tx)
+    .await?;
+    match state.as_deref() {
+        None => {
+            return Err(StoreError::NotYours(
+                "cơ quan của bạn không phải cơ quan xử lý khó khăn này".into(),
+            ));
+        }
+        Some("answered") => {
+            return Err(StoreError::Invalid(
+                "cơ quan của bạn đã trả lời khó khăn này".into(),
+            ));
+        }
+        _ => {}
+    }
+    sqlx::query("UPDATE difficulty_handlers SET state = 'answered', answer = $1, answered_on = $2, answered_by = $3 WHERE difficulty_id = $4 AND agency_id = $5")
+        .bind(answer)
+        .bind(iso(on))
+        .bind(actor)
+        .bind(id)
+        .bind(agency)
+        .execute(&mut **tx)
+        .await?;
+    close_when_all_answered(tx, id, on, Some(agency), actor).await
+}
+
+/// Marks a difficulty answered when every agency named to resolve it has answered (the agencies
+/// the registry does not know cannot answer here: the standing agency settles those).
+pub(crate) async fn close_when_all_answered(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    on: Date,
+    by_agency: Option<i64>,
+    actor: &str,
+) -> Result<()> {
+    let open: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM difficulty_handlers WHERE difficulty_id = $1 AND state = 'open'",
+    )
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let unresolved: Option<String> =
+        sqlx::query_scalar("SELECT unresolved_handlers FROM difficulties WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?;
+    let unresolved_open = unresolved
+        .and_then(|j| serde_json::from_str::<Vec<UnresolvedHandler>>(&j).ok())
+        .is_some_and(|v| v.iter().any(|h| h.state == "open"));
+    let handlers: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM difficulty_handlers WHERE difficulty_id = $1")
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?;
+    if open == 0 && handlers > 0 && !unresolved_open {
+        sqlx::query("UPDATE difficulties SET state = 'answered', answered_on = $1, answered_by = $2, answered_by_agency_id = $3 WHERE id = $4 AND state = 'open'")
+            .bind(iso(on))
+            .bind(actor)
+            .bind(by_agency)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 impl Db {
@@ -173,10 +317,11 @@ impl Db {
         .await?;
         if let Some(h) = handler {
             sqlx::query(
-                "INSERT INTO difficulty_handlers (difficulty_id, agency_id) VALUES ($1, $2)",
+                "INSERT INTO difficulty_handlers (difficulty_id, agency_id, answer_due, state) VALUES ($1, $2, $3, 'open')",
             )
             .bind(id)
             .bind(h)
+            .bind(iso(on + time::Duration::days(ANSWER_DAYS)))
             .execute(&mut *tx)
             .await?;
         }
@@ -239,18 +384,23 @@ impl Db {
             return Err(StoreError::Invalid("khó khăn này đã được trả lời".into()));
         }
         let old: Vec<String> = sqlx::query_scalar(
-            "SELECT g.name FROM difficulty_handlers h JOIN agencies g ON g.id = h.agency_id WHERE h.difficulty_id = $1",
+            "SELECT g.name FROM difficulty_handlers h JOIN agencies g ON g.id = h.agency_id WHERE h.difficulty_id = $1 AND h.state = 'open'",
         )
         .bind(id)
         .fetch_all(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM difficulty_handlers WHERE difficulty_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO difficulty_handlers (difficulty_id, agency_id) VALUES ($1, $2)")
+        // The agencies that have not answered hand it over; those that answered keep their answer.
+        sqlx::query(
+            "DELETE FROM difficulty_handlers WHERE difficulty_id = $1 AND (state = 'open' OR agency_id = $2)",
+        )
+        .bind(id)
+        .bind(handler)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("INSERT INTO difficulty_handlers (difficulty_id, agency_id, answer_due, state) VALUES ($1, $2, $3, 'open')")
             .bind(id)
             .bind(handler)
+            .bind(iso(answer_due))
             .execute(&mut *tx)
             .await?;
         sqlx::query("UPDATE difficulties SET answer_due = $1 WHERE id = $2")
@@ -277,8 +427,9 @@ impl Db {
         Ok(task)
     }
 
-    /// A difficulty is answered: by the standing agency (`by_agency` none) or by an agency it was
-    /// forwarded to. Returns its task.
+    /// A difficulty is answered: by the standing agency (`by_agency` none: the answer settles it)
+    /// or by one of the agencies that must resolve it (its own answer; the difficulty is answered
+    /// once every agency has). Returns its task.
     pub async fn answer_difficulty(
         &self,
         id: i64,
@@ -300,28 +451,18 @@ impl Db {
         if state != "open" {
             return Err(StoreError::Invalid("khó khăn này đã được trả lời".into()));
         }
-        if let Some(a) = by_agency {
-            let handles: Option<i64> = sqlx::query_scalar(
-                "SELECT agency_id FROM difficulty_handlers WHERE difficulty_id = $1 AND agency_id = $2",
-            )
-            .bind(id)
-            .bind(a)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if handles.is_none() {
-                return Err(StoreError::NotYours(
-                    "cơ quan của bạn không phải cơ quan xử lý khó khăn này".into(),
-                ));
+        match by_agency {
+            Some(a) => answer_as_handler(&mut tx, id, a, &answer, on, actor).await?,
+            None => {
+                sqlx::query("UPDATE difficulties SET answer = $1, answered_on = $2, state = 'answered', answered_by = $3, answered_by_agency_id = NULL WHERE id = $4")
+                    .bind(&answer)
+                    .bind(iso(on))
+                    .bind(actor)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
             }
         }
-        sqlx::query("UPDATE difficulties SET answer = $1, answered_on = $2, state = 'answered', answered_by = $3, answered_by_agency_id = $4 WHERE id = $5")
-            .bind(&answer)
-            .bind(iso(on))
-            .bind(actor)
-            .bind(by_agency)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
         Db::audit(
             &mut tx,
             actor,
@@ -395,7 +536,8 @@ impl Db {
         };
         let mut rows: Vec<DifficultyRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT df.id, substr(COALESCE(df.raised_on, df.created_at), 1, 10) AS raised_on, g.id AS agency_id, g.name AS agency, g.kind AS agency_kind, df.text,
-                    t.id AS task_id, t.number AS task_number, t.name AS task_name, df.state, df.answer, df.answer_due, df.answered_on, df.answered_by
+                    t.id AS task_id, t.number AS task_number, t.name AS task_name, df.state, df.answer, df.answer_due, df.answered_on, df.answered_by,
+                    df.proposal, df.unresolved_handlers
              FROM difficulties df JOIN agencies g ON g.id = df.raising_agency_id LEFT JOIN tasks t ON t.id = df.task_id{filter}
              ORDER BY df.id {order}{limit}"
         )))
@@ -414,13 +556,39 @@ impl Db {
             String::new()
         };
         let handlers: Vec<Handler> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT h.difficulty_id, g.id AS agency_id, g.name FROM difficulty_handlers h JOIN agencies g ON g.id = h.agency_id{handler_filter} ORDER BY h.difficulty_id, g.id"
+            "SELECT h.difficulty_id, g.id AS agency_id, g.name, h.state, h.answer_due, h.answer, h.answered_on, h.answered_by
+             FROM difficulty_handlers h JOIN agencies g ON g.id = h.agency_id{handler_filter} ORDER BY h.difficulty_id, g.id"
         )))
         .fetch_all(self.pool())
         .await?;
         let mut by: std::collections::HashMap<i64, Vec<Handler>> = Default::default();
         for h in handlers {
             by.entry(h.difficulty_id).or_default().push(h);
+        }
+        for r in &rows {
+            let Some(json) = &r.unresolved_handlers else {
+                continue;
+            };
+            let named: Vec<UnresolvedHandler> = serde_json::from_str(json).map_err(|e| {
+                StoreError::Invalid(format!("khó khăn {}: cơ quan xử lý hỏng ({e})", r.id))
+            })?;
+            by.entry(r.id)
+                .or_default()
+                .extend(named.into_iter().map(|u| {
+                    Handler {
+                        difficulty_id: r.id,
+                        agency_id: None,
+                        name: u.name,
+                        state: u.state,
+                        answer_due: u
+                            .answer_due
+                            .as_deref()
+                            .and_then(tiendo_domain::deadline::iso_date),
+                        answer: u.answer,
+                        answered_on: None,
+                        answered_by: None,
+                    }
+                }));
         }
         Ok(rows
             .into_iter()
@@ -440,6 +608,7 @@ impl Db {
                 answer_due: r.answer_due,
                 answered_on: r.answered_on,
                 answered_by: r.answered_by,
+                proposal: r.proposal,
             })
             .collect())
     }

@@ -11,7 +11,7 @@ use tiendo_domain::deadline::{iso, iso_date};
 use tiendo_domain::import_plan::{
     StoredTask, TaskPlan, WantedAssignment, joined_raw, plan_tasks, wanted_assignments,
 };
-use tiendo_domain::model::{ParsedTask, ReportedStatus, Role};
+use tiendo_domain::model::{ParsedDifficulty, ParsedTask, ReportedStatus, Role};
 use tiendo_domain::reference::{DocumentRef, referenced_documents};
 use tiendo_domain::text::name_key;
 use time::Date;
@@ -28,6 +28,8 @@ pub struct ImportInput<'a> {
     pub file_name: &'a str,
     pub title: Option<String>,
     pub tasks: &'a [ParsedTask],
+    /// Rows of the document's difficulty tables, for the register.
+    pub difficulties: &'a [ParsedDifficulty],
     pub warnings: &'a [String],
     pub reported_on: Date,
     pub actor: &'a str,
@@ -44,6 +46,7 @@ pub struct ImportSummary {
     pub assignments: u64,
     pub reports: u64,
     pub unresolved_agencies: u64,
+    pub difficulties: crate::difficulty_import::DifficultyCounts,
     pub changes: Vec<String>,
 }
 
@@ -86,7 +89,7 @@ pub(crate) async fn link_basis_documents(
 }
 
 impl Db {
-    /// Stores a document's tasks in one transaction: the plan of
+    /// Stores a document's tasks and difficulties in one transaction: the plan of
     /// [`tiendo_domain::import_plan`] (which stored task each row is, what changed, which
     /// agencies it assigns) applied, every change audited.
     pub async fn import_document(&self, input: ImportInput<'_>) -> Result<ImportSummary> {
@@ -147,6 +150,15 @@ impl Db {
             ctx.store_status_reports(&mut tx, t, &assignments, &unfinished, &mut summary)
                 .await?;
         }
+        summary.difficulties = crate::difficulty_import::DifficultyImport {
+            reg: &reg,
+            doc_id,
+            reported_on: input.reported_on,
+            actor: input.actor,
+            ts: &ts,
+        }
+        .store(&mut tx, input.difficulties)
+        .await?;
         record_import(&mut tx, doc_id, &input, &summary, &ts).await?;
         tx.commit().await?;
         if summary.tasks_created >= ANALYZE_AFTER_TASKS {

@@ -6,6 +6,7 @@ pub mod baseline;
 pub mod bulk;
 pub mod columns;
 pub mod difficulties;
+pub mod difficulty_import;
 pub mod edit;
 pub mod facts;
 pub mod import;

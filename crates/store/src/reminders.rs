@@ -329,10 +329,10 @@ impl Db {
         .fetch_all(self.pool())
         .await?;
         let difficulties: Vec<DifficultyRow> = sqlx::query_as(
-            "SELECT df.id, df.task_id AS task, df.raising_agency_id AS raised_by, ro.handler_agency_id AS handler, COALESCE(ro.answer_due, df.answer_due) AS answer_due, df.text
-             FROM difficulties df LEFT JOIN difficulty_routing ro ON ro.id = (SELECT MAX(r2.id) FROM difficulty_routing r2 WHERE r2.difficulty_id = df.id AND r2.set_on <= $1)
+            "SELECT df.id, df.task_id AS task, df.raising_agency_id AS raised_by, h.agency_id AS handler, COALESCE(h.answer_due, df.answer_due) AS answer_due, df.text
+             FROM difficulties df LEFT JOIN difficulty_handlers h ON h.difficulty_id = df.id AND h.state = 'open'
              WHERE df.state = 'open' AND substr(COALESCE(df.raised_on, df.created_at), 1, 10) <= $1
-             ORDER BY df.id",
+             ORDER BY df.id, h.agency_id",
         )
         .bind(&d)
         .fetch_all(self.pool())

@@ -118,11 +118,23 @@ impl Db {
                 answer_due: r.answer_due,
             });
         }
+        let own: Vec<HandlerAnswered> = sqlx::query_as(
+            "SELECT difficulty_id, agency_id, answered_on FROM difficulty_handlers WHERE answered_on IS NOT NULL",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut by: std::collections::HashMap<i64, Vec<(i64, time::Date)>> = Default::default();
+        for h in own {
+            by.entry(h.difficulty_id)
+                .or_default()
+                .push((h.agency_id, h.answered_on));
+        }
         Ok(answered
             .into_iter()
             .map(|a| DifficultyFacts {
                 routings: routes.remove(&a.id).unwrap_or_default(),
                 answered_on: a.answered_on,
+                handler_answered: by.remove(&a.id).unwrap_or_default(),
             })
             .collect())
     }
@@ -162,6 +174,15 @@ struct AnsweredOn {
     id: i64,
     #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
     answered_on: Option<time::Date>,
+}
+
+/// The day one handling agency answered a difficulty.
+#[derive(sqlx::FromRow)]
+struct HandlerAnswered {
+    difficulty_id: i64,
+    agency_id: i64,
+    #[sqlx(try_from = "crate::columns::IsoDay")]
+    answered_on: time::Date,
 }
 
 /// A commitment's date and the day it was made.

@@ -59,7 +59,11 @@ pub async fn filtered(
             q.xu_ly
                 .as_deref()
                 .filter(|c| !c.is_empty())
-                .is_none_or(|c| d.handlers.iter().any(|h| code_of(h.agency_id) == Some(c)))
+                .is_none_or(|c| {
+                    d.handlers
+                        .iter()
+                        .any(|h| h.agency_id.and_then(code_of) == Some(c))
+                })
         })
         .filter(|d| match q.tinh_trang.as_deref() {
             Some("open") => d.state == "open",
@@ -112,8 +116,8 @@ pub async fn register(
                             td { (vn(d.raised_on)) }
                             td { (d.agency) }
                             td { @if let Some(task) = d.task_id.filter(|t| vis.sees(*t)) { a href={"/nhiem-vu/" (task)} { (d.text) } } @else { (d.text) } }
-                            td { @if d.handlers.is_empty() { "Cơ quan thường trực" } @else { (d.handler_names().join("; ")) } }
-                            td { (opt_vn(d.answer_due)) }
+                            td { (handlers_cell(d, day)) }
+                            td { (opt_vn(d.next_answer_due())) }
                             td {
                                 @if d.state == "answered" { "Đã trả lời " (opt_vn(d.answered_on)) }
                                 @else if d.answer_overdue(day) { span.badge.s-open_overdue { "Quá hạn trả lời" } }
@@ -121,7 +125,7 @@ pub async fn register(
                             }
                             td {
                                 @if let Some(a) = &d.answer { (a) }
-                                @else if u.is_standing() || (u.role == UserRole::Focal && u.user.agency_id.is_some_and(|a| d.handled_by(a))) {
+                                @else if (u.is_standing() && d.state == "open") || (u.role == UserRole::Focal && u.user.agency_id.is_some_and(|a| d.awaits(a))) {
                                     form method="post" action={"/kho-khan/" (d.id) "/tra-loi"} {
                                         input type="hidden" name="csrf" value=(u.csrf);
                                         input type="hidden" name="task" value=(d.task_id.unwrap_or(0));
@@ -138,6 +142,33 @@ pub async fn register(
         },
     )
     .into_response()
+}
+
+/// The agencies that must resolve a difficulty, each with its own answer or state.
+pub(crate) fn handlers_cell(d: &Difficulty, day: time::Date) -> maud::Markup {
+    html! {
+        @if d.handlers.is_empty() { "Cơ quan thường trực" }
+        @else {
+            ul.handlers {
+                @for h in &d.handlers {
+                    li {
+                        strong { (h.name) } @if h.agency_id.is_none() { span.muted { " (chưa có trong danh mục)" } }
+                        @if h.state == "answered" {
+                            ": "
+                            "đã trả lời " (opt_vn(h.answered_on))
+                            @if let Some(a) = &h.answer { " — " (a) }
+                        } @else if d.state == "answered" {
+                            // Settled by the standing agency before this agency answered.
+                        } @else if h.overdue(day) {
+                            ": " span.badge.s-open_overdue { "Quá hạn trả lời" } " (hạn " (opt_vn(h.answer_due)) ")"
+                        } @else {
+                            ": chưa trả lời" @if let Some(due) = h.answer_due { " (hạn " (vn(due)) ")" }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[derive(Deserialize)]

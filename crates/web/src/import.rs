@@ -349,6 +349,7 @@ pub(crate) async fn store(
         file_name,
         title: &preview.title,
         tasks: &preview.tasks,
+        difficulties: &preview.difficulties,
         warnings: &preview.warnings,
         reported_on,
         progress: None,

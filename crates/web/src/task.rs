@@ -97,19 +97,21 @@ fn difficulties_table(
             thead { tr { th { "Ngày" } th { "Cơ quan nêu" } th { "Nội dung" } th { "Cơ quan xử lý" } th { "Hạn trả lời" } th { "Trả lời" } } }
             tbody {
                 @for d in list {
-                    @let handles = own.is_some_and(|a| d.handled_by(a));
+                    @let handles = own.is_some_and(|a| d.awaits(a));
                     tr {
                         td { (vn(d.raised_on)) }
                         td { (d.agency) }
                         td { (d.text) }
-                        td { @if d.handlers.is_empty() { "Cơ quan thường trực" } @else { (d.handler_names().join("; ")) } }
+                        td { (super::difficulties::handlers_cell(d, today())) }
                         td {
-                            (opt_vn(d.answer_due))
+                            (opt_vn(d.next_answer_due()))
                             @if d.answer_overdue(today()) { br; span.badge.s-open_overdue { "Quá hạn trả lời" } }
                         }
                         td {
                             @if let Some(a) = &d.answer {
                                 (a) br; span.muted { "Ngày " (opt_vn(d.answered_on)) @if let Some(b) = &d.answered_by { " · " (b) } }
+                            } @else if d.state == "answered" {
+                                "Đã trả lời " (opt_vn(d.answered_on))
                             } @else if u.is_standing() || handles {
                                 form method="post" action={"/kho-khan/" (d.id) "/tra-loi"} {
                                     input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(task);

@@ -125,6 +125,7 @@ async fn store_all(
             file_name: &p.file,
             title: &p.title,
             tasks: &p.tasks,
+            difficulties: &p.difficulties,
             warnings: &p.warnings,
             reported_on,
             progress: Some(&|done, total| eprintln!("  đã lưu {done}/{total} nhiệm vụ …")),
@@ -164,8 +165,15 @@ fn print_text(previews: &[DocumentPreview], stored: &[Option<ImportSummary>]) {
         print!("{}", preview_text(p));
         if let Some(s) = s {
             println!(
-                "Đã lưu: {} nhiệm vụ mới, {} cập nhật, {} không đổi; {} phân công; {} báo cáo.",
-                s.tasks_created, s.tasks_updated, s.tasks_unchanged, s.assignments, s.reports
+                "Đã lưu: {} nhiệm vụ mới, {} cập nhật, {} không đổi; {} phân công; {} báo cáo; khó khăn, vướng mắc: {} mới, {} cập nhật, {} không đổi.",
+                s.tasks_created,
+                s.tasks_updated,
+                s.tasks_unchanged,
+                s.assignments,
+                s.reports,
+                s.difficulties.created,
+                s.difficulties.updated,
+                s.difficulties.unchanged
             );
             for c in &s.changes {
                 println!("  thay đổi: {c}");
@@ -203,9 +211,21 @@ fn summary_line(p: &DocumentPreview, s: Option<&ImportSummary>, dry_run: bool) -
     )
 }
 
-/// A readable preview: one line per task, then the warnings.
+/// An agency as the preview prints it: "?" before a name the registry does not know.
+fn agency_word(r: &tiendo_domain::agency::AgencyRef) -> String {
+    match r.kind {
+        RefKind::Unresolved => format!("?{}", r.name),
+        _ => r.name.clone(),
+    }
+}
+
+/// A readable preview: one line per task, then the difficulties, then the warnings.
 pub fn preview_text(p: &DocumentPreview) -> String {
-    let mut s = format!("{} — {} nhiệm vụ\n", p.file, p.tasks.len());
+    let mut s = format!("{} — {} nhiệm vụ", p.file, p.tasks.len());
+    if !p.difficulties.is_empty() {
+        s.push_str(&format!(", {} khó khăn, vướng mắc", p.difficulties.len()));
+    }
+    s.push('\n');
     let mut last_heading: Vec<String> = Vec::new();
     for t in &p.tasks {
         if t.headings != last_heading {
@@ -216,14 +236,7 @@ pub fn preview_text(p: &DocumentPreview) -> String {
             }
             last_heading = t.headings.clone();
         }
-        let lead: Vec<String> = t
-            .lead
-            .iter()
-            .map(|r| match r.kind {
-                RefKind::Unresolved => format!("?{}", r.name),
-                _ => r.name.clone(),
-            })
-            .collect();
+        let lead: Vec<String> = t.lead.iter().map(agency_word).collect();
         s.push_str(&format!(
             "  {:>4}  {:<60}  {:<40}  {} → {}\n",
             t.number,
@@ -238,6 +251,43 @@ pub fn preview_text(p: &DocumentPreview) -> String {
         // What a person should check before confirming (tasks read from prose).
         for n in &t.notes {
             s.push_str(&format!("        ! {n}\n"));
+        }
+    }
+    if !p.difficulties.is_empty() {
+        s.push_str(&format!(
+            "\nKhó khăn, vướng mắc ({}):\n",
+            p.difficulties.len()
+        ));
+        for d in &p.difficulties {
+            let agency: Vec<String> = d.agency.iter().map(agency_word).collect();
+            let handlers: Vec<String> = d
+                .handlers
+                .iter()
+                .map(|h| {
+                    format!(
+                        "{} ({})",
+                        agency_word(&h.agency),
+                        match h.state {
+                            tiendo_domain::model::HandlerState::Answered => "đã trả lời",
+                            tiendo_domain::model::HandlerState::Open => "chưa trả lời",
+                        }
+                    )
+                })
+                .collect();
+            s.push_str(&format!(
+                "  {:>4}  {:<30}  {:<60}  → {}\n",
+                d.number,
+                short(&agency.join("; "), 30),
+                short(&d.text, 60),
+                if handlers.is_empty() {
+                    "Cơ quan thường trực".to_string()
+                } else {
+                    handlers.join("; ")
+                }
+            ));
+            for n in &d.notes {
+                s.push_str(&format!("        ! {n}\n"));
+            }
         }
     }
     if !p.warnings.is_empty() {

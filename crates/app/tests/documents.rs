@@ -1,0 +1,284 @@
+//! Whole documents into the data, on SQLite and PostgreSQL: a letter with a difficulty appendix
+//! and an overdue appendix (testdata/constructed/cong-van-2352-BCA-VPB.txt) stores its tasks and
+//! its difficulties in one transaction; each handling agency answers on its own; the register and
+//! `report difficulties --format json` (docs/contracts.md) show them; importing the letter again
+//! changes nothing, a later version records the new answers; a difficulty whose agency cannot be
+//! named stores nothing of the file.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use common::{backends, import_file};
+use tiendo_office::{ReadOptions, read_bytes};
+use tiendo_store::import::ImportInput;
+use time::macros::date;
+
+fn letter() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/constructed/cong-van-2352-BCA-VPB.txt")
+}
+
+fn report_json(url: &str, as_of: &str) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_tiendo"))
+        .args([
+            "--database-url",
+            url,
+            "report",
+            "difficulties",
+            "--as-of",
+            as_of,
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+async fn agency_id(db: &tiendo_store::Db, code: &str) -> i64 {
+    db.agency_id(code).await.expect("query").expect(code)
+}
+
+#[tokio::test]
+async fn a_letters_difficulties_reach_the_register_and_each_agency_answers_its_own() {
+    for t in backends().await {
+        let s = import_file(&t.db, &letter(), "cv-2352", date!(2025 - 11 - 10)).await;
+        assert_eq!(
+            s.tasks_created, 4,
+            "{}: the body's request and three overdue tasks",
+            t.label
+        );
+        assert_eq!(s.difficulties.created, 4, "{}", t.label);
+
+        let all = t.db.difficulties(None).await.expect("register");
+        assert_eq!(all.len(), 4, "{}", t.label);
+        let first = all
+            .iter()
+            .find(|d| d.text.starts_with("Khối lượng văn bằng"))
+            .expect("first");
+        assert_eq!(first.agency, "Bộ Giáo dục và Đào tạo");
+        assert_eq!(first.task_id, None, "a difficulty need not concern a task");
+        let mut handlers: Vec<(&str, &str, Option<&str>)> = first
+            .handlers
+            .iter()
+            .map(|h| (h.name.as_str(), h.state.as_str(), h.answer.as_deref()))
+            .collect();
+        handlers.sort();
+        assert_eq!(
+            handlers,
+            [
+                ("Bộ Tài chính", "open", Some("Đang xem xét bố trí kinh phí")),
+                (
+                    "Bộ Tư pháp",
+                    "answered",
+                    Some("Đã hướng dẫn tại Công văn số 123/BTP-PLQT")
+                ),
+            ],
+            "{}: each agency its own answer",
+            t.label
+        );
+        assert_eq!(
+            first.state, "open",
+            "{}: Bộ Tài chính has not answered",
+            t.label
+        );
+        // No deadline in the table: the register's 15 days from the day the letter describes.
+        assert!(
+            first
+                .handlers
+                .iter()
+                .all(|h| h.answer_due == Some(date!(2025 - 11 - 25))),
+            "{}",
+            t.label
+        );
+
+        // The contract's JSON: each handler with its own state and answer deadline.
+        let v = report_json(&t.url, "2025-11-30");
+        let rows = v["difficulties"].as_array().expect("difficulties");
+        assert_eq!(rows.len(), 4, "{}", t.label);
+        let health = rows
+            .iter()
+            .find(|d| d["agency"] == "Bộ Y tế")
+            .expect("Bộ Y tế");
+        assert_eq!(health["task_id"], serde_json::Value::Null);
+        assert_eq!(health["state"], "open");
+        let mut hs: Vec<(String, String, String)> = health["handlers"]
+            .as_array()
+            .expect("handlers")
+            .iter()
+            .map(|h| {
+                (
+                    h["name"].as_str().unwrap_or("").to_string(),
+                    h["state"].as_str().unwrap_or("").to_string(),
+                    h["answer_due"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        hs.sort();
+        assert_eq!(
+            hs,
+            [
+                ("Bộ Công an".into(), "open".into(), "2025-11-25".into()),
+                (
+                    "Bộ Khoa học và Công nghệ".into(),
+                    "answered".into(),
+                    "2025-11-25".into()
+                ),
+            ],
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            v["answer_overdue"], 4,
+            "{}: every difficulty has an agency late on 30/11",
+            t.label
+        );
+
+        // Bộ Tài chính answers its part of the first difficulty: it is then answered, because
+        // Bộ Tư pháp had answered already.
+        let btc = agency_id(&t.db, "BTC").await;
+        t.db.answer_difficulty(
+            first.id,
+            "Đã bố trí kinh phí tại Quyết định số 99/QĐ-BTC",
+            date!(2025 - 11 - 20),
+            Some(btc),
+            "dm.btc",
+        )
+        .await
+        .expect("answers");
+        let again = t.db.difficulties(None).await.expect("register");
+        let first_now = again.iter().find(|d| d.id == first.id).expect("first");
+        assert_eq!(first_now.state, "answered", "{}", t.label);
+        assert_eq!(first_now.answered_on, Some(date!(2025 - 11 - 20)));
+        // Bộ Tài chính must still answer the second difficulty of the same agency.
+        let second = again
+            .iter()
+            .find(|d| d.text.starts_with("Chưa có kinh phí"))
+            .expect("second");
+        assert!(second.awaits(btc));
+        // Bộ Tư pháp answered already: it cannot answer twice.
+        let btp = agency_id(&t.db, "BTP").await;
+        assert!(
+            t.db.answer_difficulty(
+                first.id,
+                "lần hai",
+                date!(2025 - 11 - 21),
+                Some(btp),
+                "dm.btp"
+            )
+            .await
+            .is_err()
+        );
+        // On 15/11 the first difficulty was still open for Bộ Tài chính.
+        let before = report_json(&t.url, "2025-11-15");
+        let d = before["difficulties"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|d| d["id"] == first.id)
+            .expect("first")
+            .clone();
+        assert_eq!(d["state"], "open", "{}", t.label);
+
+        // The same letter again: nothing new.
+        let s = import_file(&t.db, &letter(), "cv-2352", date!(2025 - 11 - 10)).await;
+        assert_eq!(
+            (
+                s.tasks_created,
+                s.difficulties.created,
+                s.difficulties.updated
+            ),
+            (0, 0, 0),
+            "{}",
+            t.label
+        );
+        assert_eq!(t.db.difficulties(None).await.expect("register").len(), 4);
+
+        // A later version: Bộ Công an has answered.
+        let later = std::fs::read_to_string(letter())
+            .expect("letter")
+            .replace(
+                "Bộ Y tế\tVướng mắc về kết nối Cơ sở dữ liệu quốc gia về dân cư với hồ sơ sức khỏe điện tử\tBộ Công an\t",
+                "Bộ Y tế\tVướng mắc về kết nối Cơ sở dữ liệu quốc gia về dân cư với hồ sơ sức khỏe điện tử\tBộ Công an\tĐã kết nối thử nghiệm, hướng dẫn tại Công văn số 77/C06",
+            );
+        let dir = common::temp_dir();
+        let path = dir.join("cong-van-2352-BCA-VPB.txt");
+        std::fs::write(&path, later).expect("write");
+        let s = import_file(&t.db, &path, "cv-2352", date!(2025 - 12 - 01)).await;
+        assert_eq!(
+            (s.difficulties.created, s.difficulties.updated),
+            (0, 1),
+            "{}",
+            t.label
+        );
+        let health =
+            t.db.difficulties(None)
+                .await
+                .expect("register")
+                .into_iter()
+                .find(|d| d.agency == "Bộ Y tế")
+                .expect("health");
+        assert_eq!(
+            health.state, "answered",
+            "{}: both agencies have answered",
+            t.label
+        );
+        assert_eq!(health.answered_on, Some(date!(2025 - 12 - 01)));
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_difficulty_whose_agency_cannot_be_named_stores_nothing_of_the_file() {
+    let text = "STT\tTên bộ, ngành\tKhó khăn, vướng mắc\tĐơn vị xử lý khó khăn, vướng mắc\n\
+                1\tBộ Y tế\tThiếu nhân lực\tBộ Nội vụ\n\
+                2\tSở Ngoại vụ tỉnh X\tThiếu kinh phí\tBộ Tài chính\n";
+    for t in backends().await {
+        let reg = t.db.load_registry().await.expect("registry").registry;
+        let p = read_bytes(
+            "kho-khan.txt",
+            text.as_bytes(),
+            ReadOptions {
+                registry: &reg,
+                reported_on: date!(2025 - 11 - 10),
+            },
+        )
+        .expect("reads");
+        assert_eq!(p.difficulties.len(), 2);
+        let r =
+            t.db.import_document(ImportInput {
+                committee: None,
+                doc_key: "kho-khan",
+                file_name: "kho-khan.txt",
+                title: None,
+                tasks: &p.tasks,
+                difficulties: &p.difficulties,
+                warnings: &p.warnings,
+                reported_on: date!(2025 - 11 - 10),
+                actor: "test",
+                progress: None,
+            })
+            .await;
+        let e = r.expect_err("refused");
+        assert!(e.to_string().contains("Sở Ngoại vụ tỉnh X"), "{e}");
+        assert!(
+            t.db.difficulties(None).await.expect("register").is_empty(),
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            t.db.counts().await.expect("counts").documents,
+            0,
+            "{}",
+            t.label
+        );
+        t.cleanup().await;
+    }
+}
