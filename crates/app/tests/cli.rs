@@ -942,20 +942,19 @@ fn commitments_and_the_agency_summary_as_official_documents() {
             .contains(&"(Kèm theo Báo cáo số 45/BC-BCA ngày 21/5/2026)".to_string())
     );
     let t = table_starting(&dir.join("cq.docx"), "TT");
-    assert_eq!(t[0][8], "Khó khăn đã nêu, chưa được trả lời");
+    assert_eq!(t[0][4], "Hoàn thành, không rõ ngày");
+    assert_eq!(t[0][9], "Khó khăn đã nêu, chưa được trả lời");
     let bca = t.iter().find(|r| r[1] == "Bộ Công an").expect("BCA");
-    assert_eq!((bca[5].as_str(), bca[6].as_str()), ("11", "38"));
+    assert_eq!((bca[6].as_str(), bca[7].as_str()), ("11", "38"));
     let (code, out, _) = run(tiendo(&dir).args(["report", "agencies", "--as-of", "2026-05-20"]));
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     let first = &v["agencies"][0];
     assert_eq!(first["code"], "BCA", "most overdue first");
     assert_eq!(first["difficulties_owed_open"], 0);
-    assert_eq!(
-        first["on_time_rate"],
-        serde_json::Value::Null,
-        "nothing done yet"
-    );
+    // Eleven overdue and none done on time: 0 %, not "nothing to say" (an overdue assignment
+    // counts against the rate).
+    assert_eq!(first["on_time_rate"], serde_json::json!(0.0));
 }
 
 /// A conclusion notice in prose, through the command line: the preview lists each task with the

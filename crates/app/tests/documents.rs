@@ -282,3 +282,93 @@ async fn a_difficulty_whose_agency_cannot_be_named_stores_nothing_of_the_file() 
         t.cleanup().await;
     }
 }
+
+/// `report results` as JSON from the binary.
+fn results_json(url: &str, document: &str, as_of: &str) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_tiendo"))
+        .args([
+            "--database-url",
+            url,
+            "report",
+            "results",
+            "--document",
+            document,
+            "--as-of",
+            as_of,
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+#[tokio::test]
+async fn a_results_table_reported_again_on_its_day_says_what_the_document_said() {
+    let csv = "STT;Nhiệm vụ;Cơ quan chủ trì;Thời hạn;Kết quả thực hiện;Tiến độ\n\
+               1;Ban hành quy chế;Bộ Y tế;31/12/2025;Đã trình Thủ tướng ngày 02/11/2025;Đang hoàn thành\n\
+               2;Số hóa hồ sơ;Bộ Tư pháp;30/6/2025;Đã số hóa 100% hồ sơ;Đã hoàn thành quá hạn\n\
+               3;Kết nối dữ liệu;Bộ Công an;30/9/2025;Đã kết nối 34/34 tỉnh;Đã hoàn thành\n\
+               4;Rà soát thủ tục;Ban Quản lý dự án X;31/10/2025;Đang rà soát;Đang thực hiện\n";
+    for t in backends().await {
+        let dir = common::temp_dir();
+        let path = dir.join("ket-qua.csv");
+        std::fs::write(&path, csv).expect("write");
+        import_file(&t.db, &path, "ket-qua", date!(2025 - 11 - 07)).await;
+        let v = results_json(&t.url, "ket-qua", "2025-11-07");
+        let items: Vec<(String, String, String)> = v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| {
+                (
+                    i["number"].as_str().unwrap_or("").to_string(),
+                    i["status"].as_str().unwrap_or("").to_string(),
+                    i["result"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            items,
+            [
+                (
+                    "1".into(),
+                    "Đang hoàn thành".into(),
+                    "Đã trình Thủ tướng ngày 02/11/2025".into()
+                ),
+                (
+                    "2".into(),
+                    "Đã hoàn thành quá hạn".into(),
+                    "Đã số hóa 100% hồ sơ".into()
+                ),
+                (
+                    "3".into(),
+                    "Đã hoàn thành".into(),
+                    "Đã kết nối 34/34 tỉnh".into()
+                ),
+                // No lead agency could be named: what the document said is all that is known.
+                ("4".into(), "Đang thực hiện".into(), "Đang rà soát".into()),
+            ],
+            "{}",
+            t.label
+        );
+        // Two months later nothing new was reported: task 1 is now late, and says so.
+        let later = results_json(&t.url, "ket-qua", "2026-01-15");
+        assert_eq!(
+            later["items"][0]["status"], "Chưa hoàn thành",
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            later["items"][0]["result"],
+            "Đã trình Thủ tướng ngày 02/11/2025"
+        );
+        assert_eq!(later["items"][1]["status"], "Đã hoàn thành quá hạn");
+        t.cleanup().await;
+    }
+}

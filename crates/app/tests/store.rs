@@ -212,9 +212,54 @@ async fn status_columns_mark_who_is_still_late() {
                 .expect(n)
         };
         assert_eq!(of("Tỉnh Lạng Sơn").open_overdue, 1);
-        assert_eq!(of("Thành phố Hà Nội").done_on_time, 1);
-        assert_eq!(of("Bộ Y tế").done_on_time, 1);
+        // The list names who is still late; the others were done by 7/11, on a day it does not
+        // give, after the deadline of 30/9 could have passed: done, date not stated — never on time.
+        let hanoi = of("Thành phố Hà Nội");
+        assert_eq!(
+            (hanoi.done_on_time, hanoi.done_undated),
+            (0, 1),
+            "{}",
+            t.label
+        );
+        // "Đã hoàn thành" with no day, reported after its deadline: the same.
+        let health = of("Bộ Y tế");
+        assert_eq!(
+            (health.done_on_time, health.done_undated),
+            (0, 1),
+            "{}",
+            t.label
+        );
         assert_eq!(of("Bộ Tư pháp").done_late, 1);
+        // Reported on a day within its deadline, a completion without its day is on time.
+        let early = "STT;Nhiệm vụ;Cơ quan chủ trì;Thời hạn;Tiến độ\n1;Sửa quy chế;Bộ Y tế;31/12/2025;Đã hoàn thành\n";
+        import_text(&t.db, "som.csv", early, "som", date!(2025 - 11 - 07)).await;
+        let book = t.db.load_status_book().await.expect("book");
+        let counts = tiendo_store::facts::agency_counts(&book, &names, date!(2025 - 11 - 07));
+        let health = counts
+            .iter()
+            .find(|c| c.name == "Bộ Y tế")
+            .map(|c| c.counts)
+            .expect("Bộ Y tế");
+        assert_eq!(
+            (health.done_on_time, health.done_undated),
+            (1, 1),
+            "{}",
+            t.label
+        );
+        // The engine and plain SQL agree on it.
+        let plain =
+            t.db.agency_counts_plain_sql(date!(2025 - 11 - 07))
+                .await
+                .expect("sql");
+        for (id, c) in &plain {
+            let name = &names.get(id).expect("agency").name;
+            let engine = counts
+                .iter()
+                .find(|x| &x.name == name)
+                .expect("engine")
+                .counts;
+            assert_eq!(engine, *c, "{} {name}", t.label);
+        }
         t.cleanup().await;
     }
 }

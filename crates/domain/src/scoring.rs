@@ -583,11 +583,12 @@ mod tests {
         }
     }
 
+    /// An agency's report: a completion is on the report's day.
     fn ev(on: Date, status: ReportedStatus) -> StatusEvent {
         StatusEvent {
             on,
             status,
-            completed_on: None,
+            completed_on: status.is_done().then_some(on),
             void_from: None,
         }
     }
@@ -673,6 +674,32 @@ mod tests {
         );
         assert_eq!(p.days_late_deduction, 0.37);
         assert_eq!(s[0].score, Some(51.3));
+    }
+
+    #[test]
+    fn a_completion_without_its_day_earns_no_on_time_credit() {
+        let mut b = StatusBook::new();
+        // Due 15/5; a document of 25/5 says "Đã hoàn thành" without the day.
+        b.upsert(lead(
+            1,
+            1,
+            date!(2026 - 05 - 15),
+            vec![StatusEvent {
+                completed_on: None,
+                ..ev(date!(2026 - 05 - 25), ReportedStatus::Done)
+            }],
+        ));
+        let f = Formula::default_formula().expect("formula");
+        let facts = MonthFacts {
+            book: &b,
+            reported: &HashSet::new(),
+            difficulties: &[],
+            commitments: &[],
+        };
+        let s = score_month(Month::parse("2026-05").expect("m"), &f, &facts);
+        let c = s[0].components;
+        assert_eq!((c.due_in_month, c.done_on_time), (1, 0));
+        assert_eq!(c.overdue_at_end, 0, "done by 25/5: not overdue at the end");
     }
 
     #[test]

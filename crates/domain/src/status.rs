@@ -11,9 +11,13 @@
 //! - an assignment counts on D from the day it was assigned (imported ones: from the start) until
 //!   the day it was removed (reassignment), so the past stays as it was;
 //! - an assignment is done on D when its latest report dated on or before D says done; it was
-//!   completed on the report's completion date (or the report's date). A completion the standing
-//!   agency returned stops counting from the day it was returned;
+//!   completed on the report's completion date. A completion the standing agency returned stops
+//!   counting from the day it was returned;
 //! - done late = reported "Đã hoàn thành quá hạn", or completed after the due date in force on D;
+//! - a completion stated without its date (a document's "Đã hoàn thành", the agencies an overdue
+//!   list does not name) is done *by* the report's date, on an unknown day: on time only when that
+//!   date is itself within the deadline in force; otherwise "done, date not stated" — never counted
+//!   as on time, shown apart;
 //! - open overdue = not done and the due date in force is before D (due on D itself is not late).
 //!
 //! [`StatusBook`] keeps these facts for a whole installation in flat arrays, so the overdue list and
@@ -33,6 +37,8 @@ use crate::recurrence::{Occurrence, OccurrenceCounts, OccurrenceState, Recurrenc
 pub enum AssignmentState {
     DoneOnTime,
     DoneLate,
+    /// Done by a date, on a day no document states, after the due date could have passed.
+    DoneUndated,
     OpenInTime,
     OpenOverdue,
     Recurring,
@@ -41,13 +47,14 @@ pub enum AssignmentState {
 
 impl AssignmentState {
     pub fn is_done(self) -> bool {
-        matches!(self, Self::DoneOnTime | Self::DoneLate)
+        matches!(self, Self::DoneOnTime | Self::DoneLate | Self::DoneUndated)
     }
 
     pub fn vietnamese(self) -> &'static str {
         match self {
             Self::DoneOnTime => "Đã hoàn thành đúng hạn",
             Self::DoneLate => "Đã hoàn thành quá hạn",
+            Self::DoneUndated => "Đã hoàn thành, không rõ ngày",
             Self::OpenInTime => "Đang thực hiện trong hạn",
             Self::OpenOverdue => "Quá hạn chưa hoàn thành",
             Self::Recurring => "Thường xuyên",
@@ -89,6 +96,8 @@ pub struct Evaluation {
     /// Due date in force on the date asked.
     pub due: Option<Date>,
     pub completed_on: Option<Date>,
+    /// A completion without its date: done by this day (the report's date).
+    pub done_by: Option<Date>,
     /// Days past the due date: until completion when done late, until D when open overdue.
     pub days_late: i64,
 }
@@ -125,7 +134,23 @@ pub fn evaluate(f: &AssignmentFacts<'_>, as_of: Date) -> Evaluation {
     let (kind, due) = deadline_in_force(f, as_of);
     let report = report_in_force(f.events, as_of);
     if let Some(r) = report.filter(|r| r.status.is_done()) {
-        let completed = r.completed_on.unwrap_or(r.on);
+        let Some(completed) = r.completed_on else {
+            // Done by the report's date, on a day not stated.
+            let state = if r.status == ReportedStatus::DoneLate {
+                AssignmentState::DoneLate
+            } else if due.is_some_and(|d| r.on <= d) {
+                AssignmentState::DoneOnTime
+            } else {
+                AssignmentState::DoneUndated
+            };
+            return Evaluation {
+                state,
+                due,
+                completed_on: None,
+                done_by: Some(r.on),
+                days_late: 0,
+            };
+        };
         let late_by = due.map(|d| (completed - d).whole_days()).unwrap_or(0);
         let late = r.status == ReportedStatus::DoneLate || late_by > 0;
         return Evaluation {
@@ -136,6 +161,7 @@ pub fn evaluate(f: &AssignmentFacts<'_>, as_of: Date) -> Evaluation {
             },
             due,
             completed_on: Some(completed),
+            done_by: None,
             days_late: late_by.max(0),
         };
     }
@@ -153,15 +179,19 @@ pub fn evaluate(f: &AssignmentFacts<'_>, as_of: Date) -> Evaluation {
         state,
         due,
         completed_on: None,
+        done_by: None,
         days_late,
     }
 }
 
-/// The VPCP four-way counts, with the recurring and conditional ones shown apart too.
+/// The VPCP four-way counts, with the recurring and conditional ones shown apart too, and the
+/// completions whose day no document states beside them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct FourWay {
     pub done_on_time: u64,
     pub done_late: u64,
+    /// Done, on a day no document states (never counted on time): apart from the four.
+    pub done_undated: u64,
     pub open_in_time: u64,
     pub open_overdue: u64,
     /// Of `open_in_time`: recurring ones.
@@ -174,6 +204,7 @@ impl std::ops::AddAssign for FourWay {
     fn add_assign(&mut self, c: FourWay) {
         self.done_on_time += c.done_on_time;
         self.done_late += c.done_late;
+        self.done_undated += c.done_undated;
         self.open_in_time += c.open_in_time;
         self.open_overdue += c.open_overdue;
         self.recurring += c.recurring;
@@ -195,6 +226,7 @@ impl FourWay {
         match s {
             AssignmentState::DoneOnTime => self.done_on_time += 1,
             AssignmentState::DoneLate => self.done_late += 1,
+            AssignmentState::DoneUndated => self.done_undated += 1,
             AssignmentState::OpenInTime => self.open_in_time += 1,
             AssignmentState::OpenOverdue => self.open_overdue += 1,
             AssignmentState::Recurring => {
@@ -209,7 +241,11 @@ impl FourWay {
     }
 
     pub fn total(&self) -> u64 {
-        self.done_on_time + self.done_late + self.open_in_time + self.open_overdue
+        self.done_on_time
+            + self.done_late
+            + self.done_undated
+            + self.open_in_time
+            + self.open_overdue
     }
 }
 
@@ -701,11 +737,12 @@ impl StatusBook {
 fn combine(a: AssignmentState, b: AssignmentState) -> AssignmentState {
     use AssignmentState::*;
     let rank = |s: AssignmentState| match s {
-        OpenOverdue => 5,
-        OpenInTime => 4,
-        Conditional => 3,
-        Recurring => 2,
-        DoneLate => 1,
+        OpenOverdue => 6,
+        OpenInTime => 5,
+        Conditional => 4,
+        Recurring => 3,
+        DoneLate => 2,
+        DoneUndated => 1,
         DoneOnTime => 0,
     };
     if rank(a) >= rank(b) { a } else { b }
@@ -729,13 +766,58 @@ mod tests {
         }
     }
 
+    /// An agency's report of a completion: done on the report's day.
     fn done(on: Date) -> StatusEvent {
         StatusEvent {
             on,
             status: ReportedStatus::Done,
-            completed_on: None,
+            completed_on: Some(on),
             void_from: None,
         }
+    }
+
+    /// A document's "Đã hoàn thành" without a day, in a report dated `on`.
+    fn done_undated(on: Date) -> StatusEvent {
+        StatusEvent {
+            completed_on: None,
+            ..done(on)
+        }
+    }
+
+    #[test]
+    fn a_completion_without_its_day_is_never_on_time_unless_reported_within_the_deadline() {
+        // Reported done on 7/11 against a deadline of 30/9: done by 7/11, on a day not stated.
+        let ev = [done_undated(date!(2025 - 11 - 07))];
+        let f = facts(date!(2025 - 09 - 30), &[], &ev);
+        let e = evaluate(&f, date!(2025 - 11 - 07));
+        assert_eq!(e.state, AssignmentState::DoneUndated);
+        assert_eq!(e.done_by, Some(date!(2025 - 11 - 07)));
+        assert_eq!((e.completed_on, e.days_late), (None, 0));
+        assert!(e.state.is_done());
+        // Before the report: open and late.
+        assert_eq!(
+            evaluate(&f, date!(2025 - 11 - 06)).state,
+            AssignmentState::OpenOverdue
+        );
+        // Reported on 20/9 against 30/9: done by 20/9, so on time whatever the day.
+        let ev = [done_undated(date!(2025 - 09 - 20))];
+        let f = facts(date!(2025 - 09 - 30), &[], &ev);
+        assert_eq!(
+            evaluate(&f, date!(2025 - 11 - 07)).state,
+            AssignmentState::DoneOnTime
+        );
+        // "Đã hoàn thành quá hạn" without a day is late, by an unknown number of days.
+        let ev = [StatusEvent {
+            status: ReportedStatus::DoneLate,
+            ..done_undated(date!(2025 - 11 - 07))
+        }];
+        let f = facts(date!(2025 - 09 - 30), &[], &ev);
+        let e = evaluate(&f, date!(2025 - 11 - 07));
+        assert_eq!((e.state, e.days_late), (AssignmentState::DoneLate, 0));
+        // The four-way counts keep it apart.
+        let mut c = FourWay::default();
+        c.add(AssignmentState::DoneUndated);
+        assert_eq!((c.done_on_time, c.done_undated, c.total()), (0, 1, 1));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use tiendo_domain::agency::AgencyKind;
 use tiendo_domain::deadline::{iso, opt_iso_date, vn};
+use tiendo_domain::model::ReportedStatus;
 use tiendo_domain::scoring::{self, Components, Formula, Month, MonthFacts, Points};
 use tiendo_domain::status::{AssignmentState, FourWay, StatusBook};
 use tiendo_office::official::{Column, OfficialDoc, OfficialPack, TableRow, Value};
@@ -243,13 +244,15 @@ pub fn agencies(
         .map(|id| {
             let AgencyName { code, name, .. } = names.get(&id).cloned().unwrap_or_default();
             let c = counts.get(&id).copied().unwrap_or_default();
-            let done = c.done_on_time + c.done_late;
+            // Done on time over the assignments whose outcome is known: done (on time, late or
+            // on a day not stated) or past their due date — an overdue one lowers the rate.
+            let due = c.done_on_time + c.done_late + c.done_undated + c.open_overdue;
             AgencyRow {
                 code,
                 name,
                 counts: c,
-                on_time_rate: (done > 0)
-                    .then(|| ((c.done_on_time as f64 * 1000.0 / done as f64).round()) / 10.0),
+                on_time_rate: (due > 0)
+                    .then(|| ((c.done_on_time as f64 * 1000.0 / due as f64).round()) / 10.0),
                 difficulties_raised_open: raised.get(&id).copied().unwrap_or(0),
                 difficulties_owed_open: owed.get(&id).copied().unwrap_or(0),
             }
@@ -281,6 +284,7 @@ pub fn agencies_doc(s: &AgencySummary, p: &Presentation) -> OfficialDoc {
             Value::Text(r.name.clone()),
             Value::Number(c.done_on_time as i64),
             Value::Number(c.done_late as i64),
+            Value::Number(c.done_undated as i64),
             Value::Number(c.open_in_time as i64),
             Value::Number(c.open_overdue as i64),
             Value::Number(c.total() as i64),
@@ -303,6 +307,7 @@ pub fn agencies_doc(s: &AgencySummary, p: &Presentation) -> OfficialDoc {
             col("Cơ quan", 30),
             col("Hoàn thành đúng hạn", 10),
             col("Hoàn thành quá hạn", 10),
+            col("Hoàn thành, không rõ ngày", 10),
             col("Đang thực hiện trong hạn", 10),
             col("Quá hạn chưa hoàn thành", 10),
             col("Tổng số", 8),
@@ -311,7 +316,7 @@ pub fn agencies_doc(s: &AgencySummary, p: &Presentation) -> OfficialDoc {
             col("Khó khăn phải xử lý, chưa trả lời", 10),
         ],
         rows: table,
-        notes: vec!["Tính theo các nhiệm vụ cơ quan chủ trì; nhiệm vụ thường xuyên và chưa có thời hạn cụ thể tính là đang thực hiện trong hạn; tỷ lệ hoàn thành đúng hạn = hoàn thành đúng hạn / đã hoàn thành.".into()],
+        notes: vec!["Tính theo các nhiệm vụ cơ quan chủ trì; nhiệm vụ thường xuyên và chưa có thời hạn cụ thể tính là đang thực hiện trong hạn; “hoàn thành, không rõ ngày” là phân công văn bản chỉ cho biết đã xong trước ngày báo cáo (không tính là đúng hạn); tỷ lệ hoàn thành đúng hạn = hoàn thành đúng hạn / (đã hoàn thành + quá hạn chưa hoàn thành).".into()],
         landscape: true,
         sheet: "Theo cơ quan".into(),
         ..Default::default()
@@ -353,11 +358,29 @@ impl ResultsReport {
 pub fn status_words(s: AssignmentState) -> &'static str {
     use AssignmentState::*;
     match s {
-        DoneOnTime => "Đã hoàn thành",
+        DoneOnTime | DoneUndated => "Đã hoàn thành",
         DoneLate => "Đã hoàn thành quá hạn",
         OpenInTime | Recurring | Conditional => "Đang thực hiện",
         OpenOverdue => "Chưa hoàn thành",
     }
+}
+
+/// The status word a document gave a task, when it still holds on `as_of`: on the document's own
+/// day; later, as long as the facts still say the same (a document's "Đang hoàn thành" stays
+/// while the task is open in time, and gives way to "Chưa hoàn thành" once it is late); always
+/// when no lead agency could be named (nothing else is known).
+fn document_word(
+    s: &tiendo_store::tasks::TaskStatement,
+    computed: Option<AssignmentState>,
+    as_of: Date,
+) -> Option<String> {
+    let raw = s.status_raw.clone()?;
+    let Some(state) = computed else {
+        return Some(raw);
+    };
+    let same =
+        ReportedStatus::from_text(&raw).is_some_and(|r| r.vietnamese() == status_words(state));
+    (s.reported_on == as_of || same).then_some(raw)
 }
 
 /// The results of some tasks (a document's, a meeting's) on `as_of`.
@@ -373,24 +396,43 @@ pub async fn results_of(
     let shown: Vec<i64> = ids.iter().copied().filter(|id| visible(*id)).collect();
     let infos = db.task_infos_of(&shown).await?;
     let results = db.latest_results(&shown, as_of).await?;
+    let statements = db.task_statements(&shown, as_of).await?;
     let items = ids
         .iter()
         .filter(|id| visible(**id))
         .filter_map(|id| infos.get(id))
-        .map(|t| ResultItem {
-            task_id: t.id.to_string(),
-            number: t.number.clone(),
-            name: t.name.clone(),
-            headings: t.headings.clone(),
-            lead: t.lead.clone(),
-            deadline_raw: t.deadline_raw.clone(),
-            result: results.get(&t.id).map(|r| r.text.clone()),
-            result_date: results.get(&t.id).map(|r| iso(r.reported_on)),
-            status: states
+        .map(|t| {
+            let latest = results.get(&t.id);
+            let computed = states.get(&t.id).copied();
+            // What a document said, unless an agency has reported since.
+            let said = statements
                 .get(&t.id)
-                .map(|s| status_words(*s))
-                .unwrap_or("Chưa giao cơ quan chủ trì")
-                .to_string(),
+                .filter(|s| latest.is_none_or(|r| r.reported_on <= s.reported_on));
+            let (result, result_date) = match said.filter(|s| s.result.is_some()) {
+                Some(s) => (s.result.clone(), Some(iso(s.reported_on))),
+                None => (
+                    latest.map(|r| r.text.clone()),
+                    latest.map(|r| iso(r.reported_on)),
+                ),
+            };
+            ResultItem {
+                task_id: t.id.to_string(),
+                number: t.number.clone(),
+                name: t.name.clone(),
+                headings: t.headings.clone(),
+                lead: t.lead.clone(),
+                deadline_raw: t.deadline_raw.clone(),
+                result,
+                result_date,
+                status: said
+                    .and_then(|s| document_word(s, computed, as_of))
+                    .unwrap_or_else(|| {
+                        computed
+                            .map(status_words)
+                            .unwrap_or("Chưa giao cơ quan chủ trì")
+                            .to_string()
+                    }),
+            }
         })
         .collect();
     Ok(ResultsReport {

@@ -16,7 +16,7 @@ const IN_FORCE: &str = "
 SELECT a.task_id AS task_id, a.agency_id AS agency_id,
        CASE WHEN c.id IS NULL THEN t.deadline_kind ELSE c.kind END AS kind,
        CASE WHEN c.id IS NULL THEN t.due_on ELSE c.due_on END AS due,
-       r.status AS status, COALESCE(r.completed_on, r.reported_on) AS completed
+       r.status AS status, r.completed_on AS completed, r.reported_on AS reported
 FROM assignments a
 JOIN tasks t ON t.id = a.task_id
 LEFT JOIN deadline_changes c ON c.id = (
@@ -53,6 +53,7 @@ impl Db {
             "SELECT y.agency_id,
                 CAST(SUM(CASE WHEN y.state = 'done_on_time' THEN 1 ELSE 0 END) AS BIGINT) AS done_on_time,
                 CAST(SUM(CASE WHEN y.state = 'done_late' THEN 1 ELSE 0 END) AS BIGINT) AS done_late,
+                CAST(SUM(CASE WHEN y.state = 'done_undated' THEN 1 ELSE 0 END) AS BIGINT) AS done_undated,
                 CAST(SUM(CASE WHEN y.state IN ('open_in_time', 'recurring', 'conditional') THEN 1 ELSE 0 END) AS BIGINT) AS open_in_time,
                 CAST(SUM(CASE WHEN y.state = 'open_overdue' THEN 1 ELSE 0 END) AS BIGINT) AS open_overdue,
                 CAST(SUM(CASE WHEN y.state = 'recurring' THEN 1 ELSE 0 END) AS BIGINT) AS recurring,
@@ -60,8 +61,11 @@ impl Db {
              FROM (
                 SELECT x.agency_id,
                   CASE
-                    WHEN x.status IN ('done', 'done_late') THEN
-                      CASE WHEN x.status = 'done_late' OR (x.due IS NOT NULL AND x.completed > x.due) THEN 'done_late' ELSE 'done_on_time' END
+                    WHEN x.status = 'done_late' THEN 'done_late'
+                    WHEN x.status = 'done' AND x.completed IS NULL THEN
+                      CASE WHEN x.due IS NOT NULL AND x.reported <= x.due THEN 'done_on_time' ELSE 'done_undated' END
+                    WHEN x.status = 'done' THEN
+                      CASE WHEN x.due IS NOT NULL AND x.completed > x.due THEN 'done_late' ELSE 'done_on_time' END
                     WHEN x.kind = 'recurring' THEN 'recurring'
                     WHEN x.due IS NULL THEN 'conditional'
                     WHEN x.due < $1 THEN 'open_overdue'
@@ -82,6 +86,7 @@ impl Db {
                 let c = FourWay {
                     done_on_time: n(r.done_on_time),
                     done_late: n(r.done_late),
+                    done_undated: n(r.done_undated),
                     open_in_time: n(r.open_in_time),
                     open_overdue: n(r.open_overdue),
                     recurring: n(r.recurring),
@@ -99,6 +104,7 @@ struct CountsRecord {
     agency_id: i64,
     done_on_time: i64,
     done_late: i64,
+    done_undated: i64,
     open_in_time: i64,
     open_overdue: i64,
     recurring: i64,

@@ -358,13 +358,15 @@ impl Bulk {
         insert_rows(
             self.backend,
             tx,
-            "INSERT INTO progress_reports (assignment_id, reported_on, status, text, source, created_at, created_by)",
-            7,
+            "INSERT INTO progress_reports (assignment_id, reported_on, status, completed_on, text, source, created_at, created_by)",
+            8,
             &g.reports,
             |q, r| {
+                // A generated report speaks as an agency does: a completion on the report's day.
                 q.bind(self.asg0 + r.assignment as i64)
                     .bind(iso(r.on))
                     .bind(r.status.as_str())
+                    .bind(r.status.is_done().then(|| iso(r.on)))
                     .bind(r.text.clone())
                     .bind("generate")
                     .bind(self.ts.clone())

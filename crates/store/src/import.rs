@@ -147,7 +147,7 @@ impl Db {
             let (assignments, unfinished) = ctx
                 .apply_assignments(&mut tx, task_id, t, matched, &mut summary)
                 .await?;
-            ctx.store_status_reports(&mut tx, t, &assignments, &unfinished, &mut summary)
+            ctx.store_status_reports(&mut tx, task_id, t, &assignments, &unfinished, &mut summary)
                 .await?;
         }
         summary.difficulties = crate::difficulty_import::DifficultyImport {
@@ -618,10 +618,12 @@ impl Apply<'_> {
         Ok(())
     }
 
-    /// Status columns become reports dated `--reported-on`.
+    /// Status columns become reports dated `--reported-on`, and what the document said of the
+    /// task as a whole (its status word as written, its result) is kept beside them.
     async fn store_status_reports(
         &self,
         tx: &mut Tx<'_>,
+        task_id: i64,
         t: &ParsedTask,
         assignments: &[StoredAssignment],
         unfinished: &HashSet<i64>,
@@ -629,15 +631,11 @@ impl Apply<'_> {
     ) -> Result<()> {
         let input = self.input;
         let on = iso(input.reported_on);
-        // "Đã hoàn thành" without "quá hạn": the document says it was done in time, so it was
-        // done by the due date at the latest; when exactly is unknown.
-        let completed_on = match t.deadline.due {
-            Some(due) if due < input.reported_on => due,
-            _ => input.reported_on,
-        };
         let source_key = format!("{}#{on}", input.doc_key);
+        self.store_statement(tx, task_id, t, &source_key).await?;
         for (aid, status, text) in status_reports(t, assignments, unfinished) {
-            let completed = (status == Some(ReportedStatus::Done)).then(|| iso(completed_on));
+            // A document states a completion without its day: done by the day it describes
+            // (`completed_on` left empty), never "on time" unless that day is within the deadline.
             sqlx::query("DELETE FROM progress_reports WHERE assignment_id = $1 AND reported_on = $2 AND source = 'import' AND source_key = $3")
                 .bind(aid)
                 .bind(&on)
@@ -646,12 +644,11 @@ impl Apply<'_> {
                 .await?;
             sqlx::query(
                 "INSERT INTO progress_reports (assignment_id, reported_on, status, completed_on, text, source, source_key, created_at, created_by)
-                 VALUES ($1, $2, $3, $4, $5, 'import', $6, $7, $8)",
+                 VALUES ($1, $2, $3, NULL, $4, 'import', $5, $6, $7)",
             )
             .bind(aid)
             .bind(&on)
             .bind(status.map(|s| s.as_str()))
-            .bind(completed)
             .bind(text)
             .bind(&source_key)
             .bind(self.ts)
@@ -660,6 +657,37 @@ impl Apply<'_> {
             .await?;
             summary.reports += 1;
         }
+        Ok(())
+    }
+
+    /// What the document said of the task on the day it describes: its status word as written and
+    /// its result (one per document and day; a re-import replaces it).
+    async fn store_statement(
+        &self,
+        tx: &mut Tx<'_>,
+        task_id: i64,
+        t: &ParsedTask,
+        source_key: &str,
+    ) -> Result<()> {
+        if t.status_raw.is_none() && t.progress_report.is_none() {
+            return Ok(());
+        }
+        sqlx::query("DELETE FROM task_statements WHERE task_id = $1 AND source_key = $2")
+            .bind(task_id)
+            .bind(source_key)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO task_statements (task_id, reported_on, status_raw, result, source_key, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(task_id)
+        .bind(iso(self.input.reported_on))
+        .bind(&t.status_raw)
+        .bind(&t.progress_report)
+        .bind(source_key)
+        .bind(self.ts)
+        .execute(&mut **tx)
+        .await?;
         Ok(())
     }
 }

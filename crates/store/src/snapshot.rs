@@ -13,7 +13,8 @@ use time::Date;
 use crate::{Db, Result, now};
 
 /// Bumped whenever the encoding below changes: older snapshots are then ignored.
-const FORMAT: &str = "book-v2";
+/// v3: a completion without its date is kept as such (migration 11 dated users' completions).
+const FORMAT: &str = "book-v3";
 
 const KINDS: [DeadlineKind; 7] = [
     DeadlineKind::Date,

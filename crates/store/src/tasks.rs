@@ -191,6 +191,29 @@ impl Db {
         Ok(Some(ids))
     }
 
+    /// For each of some tasks, the latest thing a document said of it on or before `as_of`.
+    pub async fn task_statements(
+        &self,
+        tasks: &[i64],
+        as_of: Date,
+    ) -> Result<std::collections::HashMap<i64, TaskStatement>> {
+        let mut out = std::collections::HashMap::new();
+        for chunk in tasks.chunks(500) {
+            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+            let rows: Vec<TaskStatement> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT task_id, reported_on, status_raw, result FROM task_statements
+                 WHERE task_id IN ({}) AND reported_on <= $1 ORDER BY reported_on, id",
+                list.join(",")
+            )))
+            .bind(iso(as_of))
+            .fetch_all(self.pool())
+            .await?;
+            // Ordered oldest first: the latest of each task stays.
+            out.extend(rows.into_iter().map(|r| (r.task_id, r)));
+        }
+        Ok(out)
+    }
+
     /// The latest progress text reported on or before `as_of` for each of some tasks, by task.
     /// The latest is the last by date, then by entry; the database finds each
     /// task's latest report and only those texts are read.
@@ -545,6 +568,17 @@ pub struct LatestResult {
     #[sqlx(try_from = "crate::columns::IsoDay")]
     pub reported_on: Date,
     pub text: String,
+}
+
+/// What a document said of a task as a whole on the day it describes.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TaskStatement {
+    pub task_id: i64,
+    #[sqlx(try_from = "crate::columns::IsoDay")]
+    pub reported_on: Date,
+    /// The status word as the document wrote it ("Đang hoàn thành").
+    pub status_raw: Option<String>,
+    pub result: Option<String>,
 }
 
 /// One agency's assignment to a task.
@@ -1026,6 +1060,11 @@ impl Db {
                 "ngày hoàn thành không thể sau ngày báo cáo".into(),
             ));
         }
+        // An agency reporting a completion states its day: the one given, else the report's.
+        let completed_on = match status {
+            Some(s) if s.is_done() => Some(completed_on.unwrap_or(reported_on)),
+            _ => completed_on,
+        };
         let mut tx = self.begin_write().await?;
         let task: Option<i64> = sqlx::query_scalar("SELECT task_id FROM assignments WHERE id = $1")
             .bind(assignment_id)

@@ -243,6 +243,10 @@ pub async fn dashboard(
             p.muted.apart {
                 "Trong số đang thực hiện trong hạn: " strong { (totals.recurring) } " nhiệm vụ thường xuyên, "
                 strong { (totals.conditional) } " chưa xác định thời hạn."
+                @if totals.done_undated > 0 {
+                    " Ngoài ra " a href={"/nhiem-vu?trang_thai=khong_ro_ngay&ngay=" (iso(as_of))} { strong { (totals.done_undated) } " phân công đã hoàn thành, không rõ ngày" }
+                    " (văn bản chỉ cho biết đã xong trước ngày báo cáo; không tính là đúng hạn)."
+                }
             }
             @let p = d.periodic_reports;
             @if p.due > 0 || totals.recurring > 0 {
@@ -323,7 +327,7 @@ pub struct TaskSearch {
     pub q: Option<String>,
     pub agency: Option<String>,
     /// qua_han / open_overdue, dung_han / done_on_time, tre_han / done_late,
-    /// dang_thuc_hien / open
+    /// khong_ro_ngay / done_undated, dang_thuc_hien / open
     pub status: Option<String>,
     pub heading: Option<String>,
     pub document: Option<String>,
@@ -368,6 +372,7 @@ pub async fn search_tasks(
         Some("qua_han" | "open_overdue") => Some(["open_overdue"].into()),
         Some("dung_han" | "done_on_time") => Some(["done_on_time"].into()),
         Some("tre_han" | "done_late") => Some(["done_late"].into()),
+        Some("khong_ro_ngay" | "done_undated") => Some(["done_undated"].into()),
         Some("dang_thuc_hien" | "open") => {
             Some(["open_in_time", "recurring", "conditional"].into())
         }
@@ -488,7 +493,7 @@ pub async fn tasks(
                 }
                 label { "Tình trạng"
                     select name="trang_thai" {
-                        @for (v, l) in [("", "Tất cả"), ("qua_han", "Quá hạn"), ("dang_thuc_hien", "Đang thực hiện"), ("dung_han", "Hoàn thành đúng hạn"), ("tre_han", "Hoàn thành quá hạn")] {
+                        @for (v, l) in [("", "Tất cả"), ("qua_han", "Quá hạn"), ("dang_thuc_hien", "Đang thực hiện"), ("dung_han", "Hoàn thành đúng hạn"), ("tre_han", "Hoàn thành quá hạn"), ("khong_ro_ngay", "Hoàn thành, không rõ ngày")] {
                             option value=(v) selected[q.trang_thai.as_deref().unwrap_or("") == v] { (l) }
                         }
                     }
@@ -579,7 +584,7 @@ pub async fn my_assignments(
         AssignmentState::OpenOverdue => 0,
         AssignmentState::OpenInTime => 1,
         AssignmentState::Recurring | AssignmentState::Conditional => 2,
-        AssignmentState::DoneLate | AssignmentState::DoneOnTime => 3,
+        AssignmentState::DoneLate | AssignmentState::DoneUndated | AssignmentState::DoneOnTime => 3,
     };
     rows.sort_by_key(|(task, _, _, e)| (rank(e.state), -e.days_late, e.due, *task));
     let total = rows.len();

@@ -289,7 +289,10 @@ impl<'a> TaskPage<'a> {
                             td { (role_word(&a.role)) }
                             td { @if let Some(d) = ev.and_then(|e| e.due) { (vn(d)) } }
                             td {
-                                @if let Some(e) = ev { (badge(e.state)) @if e.days_late > 0 { " " span.muted { (e.days_late) " ngày" } } }
+                                @if let Some(e) = ev {
+                                    (badge(e.state)) @if e.days_late > 0 { " " span.muted { (e.days_late) " ngày" } }
+                                    @if let Some(by) = e.done_by { " " span.muted { "(trước ngày " (vn(by)) ")" } }
+                                }
                                 @else { span.muted { "Chưa được giao vào ngày này" } }
                             }
                             td.muted {

@@ -49,6 +49,7 @@ pub(crate) fn state_key(s: AssignmentState) -> &'static str {
     match s {
         AssignmentState::DoneOnTime => "done_on_time",
         AssignmentState::DoneLate => "done_late",
+        AssignmentState::DoneUndated => "done_undated",
         AssignmentState::OpenInTime => "open_in_time",
         AssignmentState::OpenOverdue => "open_overdue",
         AssignmentState::Recurring => "recurring",

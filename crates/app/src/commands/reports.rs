@@ -323,21 +323,23 @@ async fn agencies(
 /// Each agency's counts and on-time rate as a text table.
 fn agencies_text(r: &AgencySummary) -> String {
     let mut s = format!(
-        "Dữ liệu tính đến ngày {}\n{:<50} {:>8} {:>8} {:>8} {:>8} {:>8}\n",
+        "Dữ liệu tính đến ngày {}\n{:<50} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n",
         vn(r.as_of),
         "Cơ quan",
         "Đúng hạn",
         "Quá hạn",
+        "Ko rõ ngày",
         "Trong hạn",
         "Trễ hạn",
         "Tỷ lệ"
     );
     for r in &r.agencies {
         s.push_str(&format!(
-            "{:<50} {:>8} {:>8} {:>8} {:>8} {:>8}\n",
+            "{:<50} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n",
             r.name,
             r.counts.done_on_time,
             r.counts.done_late,
+            r.counts.done_undated,
             r.counts.open_in_time,
             r.counts.open_overdue,
             r.on_time_rate.map(|x| format!("{x}%")).unwrap_or_default()
