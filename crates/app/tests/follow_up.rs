@@ -664,6 +664,31 @@ async fn difficulties_are_forwarded_with_a_deadline_and_answered_by_the_handler(
             .is_err(),
             "not forwarded to Bộ Tư pháp yet"
         );
+        // An agency no longer in force is not given new work: Bộ Thông tin và Truyền thông
+        // merged into Bộ Khoa học và Công nghệ in 2025.
+        let refused =
+            t.db.forward_difficulty(
+                d,
+                "BTTTT",
+                date!(2026 - 03 - 20),
+                date!(2026 - 03 - 05),
+                "tt",
+            )
+            .await
+            .expect_err("no longer in force");
+        assert!(refused.to_string().contains("hết hiệu lực"), "{refused}");
+        assert!(
+            t.db.raise_difficulty(
+                t1,
+                id_of("BTC"),
+                "Khác",
+                Some("BTTTT"),
+                date!(2026 - 03 - 01),
+                "btc"
+            )
+            .await
+            .is_err()
+        );
         t.db.forward_difficulty(d, "BTP", date!(2026 - 03 - 20), date!(2026 - 03 - 05), "tt")
             .await
             .expect("forward");

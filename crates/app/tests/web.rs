@@ -1418,7 +1418,7 @@ async fn the_difficulties_report_groups_ministries_and_localities() {
 /// The agency filter of the task list lists agencies in Vietnamese order: "Bộ Công an" before
 /// "Bộ Công Thương", every "Đ…" after every "D…" and before "E…".
 #[tokio::test]
-async fn agency_pickers_are_in_vietnamese_order() {
+async fn agency_pickers_are_in_vietnamese_order_and_offer_only_agencies_in_force() {
     for t in backends().await {
         user(&t.db, "tt", "standing", None, "mat-khau-tt-01").await;
         let state = AppState::new(t.db.clone(), false).await.expect("state");
@@ -1445,6 +1445,12 @@ async fn agency_pickers_are_in_vietnamese_order() {
         };
         assert!(at("Bộ Công an") < at("Bộ Công Thương"), "{}", t.label);
         assert!(at("Bộ Y tế") < at("Đài Truyền hình Việt Nam"));
+        // Agencies no longer in force are not offered: a ministry merged in 2025, a province
+        // before 1 July 2025.
+        for gone in ["Bộ Thông tin và Truyền thông", "Tỉnh Hà Giang"] {
+            assert!(!names.contains(&gone), "{gone} offered: {names:?}");
+        }
+        assert!(names.contains(&"Tỉnh Tuyên Quang"));
         let first_d = names.iter().position(|n| n.starts_with('Đ')).expect("Đ");
         assert!(
             names[..first_d]

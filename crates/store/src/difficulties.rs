@@ -294,13 +294,10 @@ impl Db {
         actor: &str,
     ) -> Result<i64> {
         let text = valid_text("nội dung khó khăn, vướng mắc", text)?;
-        let handler: Option<i64> =
-            match handler_code.filter(|c| !c.is_empty()) {
-                Some(c) => Some(self.agency_id(c).await?.ok_or_else(|| {
-                    StoreError::UnknownAgency(format!("không có cơ quan mã {c}"))
-                })?),
-                None => None,
-            };
+        let handler: Option<i64> = match handler_code.filter(|c| !c.is_empty()) {
+            Some(c) => Some(self.agency_in_force(c, on).await?.0),
+            None => None,
+        };
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO difficulties (task_id, raising_agency_id, text, state, answer, answer_due, answered_on, created_at, created_by, raised_on)
@@ -363,9 +360,7 @@ impl Db {
                 "hạn trả lời không thể trước hôm nay".into(),
             ));
         }
-        let handler = self.agency_id(handler_code).await?.ok_or_else(|| {
-            StoreError::UnknownAgency(format!("không có cơ quan mã {handler_code}"))
-        })?;
+        let (handler, _) = self.agency_in_force(handler_code, on).await?;
         let mut tx = self.begin_write().await?;
         let row: Option<OpenState> =
             sqlx::query_as("SELECT task_id, state, answer_due FROM difficulties WHERE id = $1")

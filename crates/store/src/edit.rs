@@ -196,26 +196,7 @@ impl Db {
     ) -> Result<i64> {
         let reason = clean_cell(reason);
         limit("lý do", &reason, 5000, true)?;
-        let agency: Option<AgencyInForce> =
-            sqlx::query_as("SELECT id, name, valid_to FROM agencies WHERE code = $1")
-                .bind(agency_code)
-                .fetch_optional(self.pool())
-                .await?;
-        let Some(AgencyInForce {
-            id: agency,
-            name: agency_name,
-            valid_to,
-        }) = agency
-        else {
-            return Err(StoreError::UnknownAgency(format!(
-                "không có cơ quan mã {agency_code} trong danh mục"
-            )));
-        };
-        if valid_to.is_some_and(|v| v < on) {
-            return Err(StoreError::UnknownAgency(format!(
-                "{agency_name} đã hết hiệu lực trong danh mục"
-            )));
-        }
+        let (agency, agency_name) = self.agency_in_force(agency_code, on).await?;
         let mut tx = self.begin_write().await?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM tasks WHERE id = $1")
             .bind(task)
@@ -373,15 +354,6 @@ struct EditableFields {
     basis: Option<String>,
     overseer: Option<String>,
     secret: i64,
-}
-
-/// An agency and the day it stops being in force, if any.
-#[derive(sqlx::FromRow)]
-struct AgencyInForce {
-    id: i64,
-    name: String,
-    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
-    valid_to: Option<Date>,
 }
 
 /// An active assignment about to end.

@@ -331,19 +331,30 @@ impl Db {
 
     /// Agencies by id, with their codes and names.
     pub async fn agency_names(&self) -> Result<HashMap<i64, AgencyName>> {
-        let rows: Vec<AgencyName> = sqlx::query_as("SELECT id, code, name FROM agencies")
-            .fetch_all(self.pool())
-            .await?;
+        let rows: Vec<AgencyName> =
+            sqlx::query_as("SELECT id, code, name, kind, valid_to FROM agencies")
+                .fetch_all(self.pool())
+                .await?;
         Ok(rows.into_iter().map(|a| (a.id, a)).collect())
     }
 }
 
-/// An agency's code and name.
+/// An agency's code and name, its kind, and the day it stops being in force.
 #[derive(Debug, Clone, Default, sqlx::FromRow)]
 pub struct AgencyName {
     pub id: i64,
     pub code: String,
     pub name: String,
+    pub kind: String,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
+    pub valid_to: Option<Date>,
+}
+
+impl AgencyName {
+    /// May it be given new work (or be picked) on `on`?
+    pub fn in_force(&self, on: Date) -> bool {
+        self.valid_to.is_none_or(|v| v >= on)
+    }
 }
 
 /// The overdue list as of a date, from a loaded book.

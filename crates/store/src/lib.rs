@@ -278,6 +278,28 @@ impl Db {
         )
     }
 
+    /// The id and name of an agency that may be given new work on `on`: one of the registry,
+    /// still in force that day (a ministry merged away, a province before 1 July 2025, is not).
+    pub async fn agency_in_force(&self, code: &str, on: time::Date) -> Result<(i64, String)> {
+        let agency: Option<AgencyInForce> =
+            sqlx::query_as("SELECT id, name, valid_to FROM agencies WHERE code = $1")
+                .bind(code)
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some(a) = agency else {
+            return Err(StoreError::UnknownAgency(format!(
+                "không có cơ quan mã {code} trong danh mục"
+            )));
+        };
+        if a.valid_to.is_some_and(|v| v < on) {
+            return Err(StoreError::UnknownAgency(format!(
+                "{} đã hết hiệu lực trong danh mục",
+                a.name
+            )));
+        }
+        Ok((a.id, a.name))
+    }
+
     /// The id of a committee by code.
     pub async fn committee_id(&self, code: &str) -> Result<Option<i64>> {
         Ok(
@@ -287,6 +309,15 @@ impl Db {
                 .await?,
         )
     }
+}
+
+/// An agency and the day it stops being in force, if any.
+#[derive(sqlx::FromRow)]
+struct AgencyInForce {
+    id: i64,
+    name: String,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
+    valid_to: Option<time::Date>,
 }
 
 #[cfg(test)]

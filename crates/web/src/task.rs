@@ -77,9 +77,15 @@ fn role_word(role: &str) -> &'static str {
 }
 
 /// Agencies for a select: (code, name), by name.
+/// The agencies a picker offers: those in force today, in Vietnamese order.
 pub(crate) fn agency_options(snap: &super::Snapshot) -> Vec<(&String, &String)> {
-    let mut v: Vec<(&String, &String)> =
-        snap.agencies.values().map(|a| (&a.code, &a.name)).collect();
+    let today = today();
+    let mut v: Vec<(&String, &String)> = snap
+        .agencies
+        .values()
+        .filter(|a| a.in_force(today))
+        .map(|a| (&a.code, &a.name))
+        .collect();
     v.sort_by_cached_key(|a| tiendo_domain::text::sort_key(a.1));
     v
 }

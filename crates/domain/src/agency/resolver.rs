@@ -262,26 +262,47 @@ impl Registry {
             .copied()
     }
 
+    /// The record that took over from `a` and is in force on `on` (successors followed: a
+    /// ministry merged in 2025, a province merged on 1 July 2025).
+    fn successor_on<'r>(
+        &'r self,
+        a: &'r super::registry::AgencyRecord,
+        on: Date,
+    ) -> Option<&'r super::registry::AgencyRecord> {
+        let mut cur = a;
+        for _ in 0..4 {
+            let next = self.agency(cur.successor.as_deref()?)?;
+            if next.valid_on(on) {
+                return Some(next);
+            }
+            cur = next;
+        }
+        None
+    }
+
     fn make_ref(&self, target: Target, raw: &str, on: Option<Date>) -> AgencyRef {
         match target {
             Target::Agency(i) => {
                 let a = self.agency_at(i);
-                let note = match on {
-                    Some(d) if !a.valid_on(d) => {
-                        Some(match a.successor.as_deref().and_then(|s| self.agency(s)) {
-                            Some(s) => {
-                                format!("không còn hiệu lực vào ngày này; kế thừa: {}", s.name)
-                            }
-                            None => "không còn hiệu lực vào ngày này".to_string(),
-                        })
-                    }
-                    _ => None,
+                let (record, note) = match on {
+                    // An old name in a document of a later day stands for its successor.
+                    Some(d) if !a.valid_on(d) => match self.successor_on(a, d) {
+                        Some(s) => (
+                            s,
+                            Some(format!(
+                                "tên cũ \"{}\" (không còn hiệu lực vào ngày này), nay là {}",
+                                a.name, s.name
+                            )),
+                        ),
+                        None => (a, Some("không còn hiệu lực vào ngày này".to_string())),
+                    },
+                    _ => (a, None),
                 };
                 AgencyRef {
                     raw: raw.to_string(),
                     kind: RefKind::Agency,
-                    name: a.name.clone(),
-                    code: Some(a.code.clone()),
+                    name: record.name.clone(),
+                    code: Some(record.code.clone()),
                     unit: None,
                     note,
                 }
@@ -807,13 +828,25 @@ mod tests {
 
     #[test]
     fn former_agencies_are_named_with_their_successor() {
+        // In a document of 2026 the old name stands for its successor, with a note.
         let r = reg().resolve("Bộ Thông tin và Truyền thông", Some(date!(2026 - 01 - 01)));
-        assert_eq!(r[0].name, "Bộ Thông tin và Truyền thông");
+        assert_eq!(r[0].name, "Bộ Khoa học và Công nghệ");
         assert!(
             r[0].note
                 .as_deref()
-                .is_some_and(|n| n.contains("Bộ Khoa học và Công nghệ"))
+                .is_some_and(|n| n.contains("tên cũ \"Bộ Thông tin và Truyền thông\"")),
+            "{:?}",
+            r[0].note
         );
+        // In a document of its own time it is itself.
+        let r = reg().resolve("Bộ Thông tin và Truyền thông", Some(date!(2024 - 06 - 01)));
+        assert_eq!(
+            (r[0].name.as_str(), r[0].note.as_deref()),
+            ("Bộ Thông tin và Truyền thông", None)
+        );
+        // A province merged on 1 July 2025 names the province it joined.
+        let r = reg().resolve("Tỉnh Hà Giang", Some(date!(2025 - 11 - 07)));
+        assert_eq!(r[0].name, "Tỉnh Tuyên Quang", "{:?}", r[0]);
     }
 
     /// Forms from the narrative samples (conclusion notices 292 and 624, the Đề án 06 review).
