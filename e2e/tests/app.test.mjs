@@ -148,7 +148,7 @@ test('the standing agency imports a file: upload, preview with warnings, confirm
   assert.match(text, /Cảnh báo/);
   assert.match(text, /chưa xác định được cơ quan chủ trì/);
   await page.screenshot({ path: join(shots, '10-xem-truoc.png'), fullPage: true });
-  await Promise.all([page.waitForNavigation(), page.click('form[action^="/nhap-tep/"] button[type=submit]')]);
+  await Promise.all([page.waitForNavigation(), page.click('form#xac-nhan button[type=submit]')]);
   assert.match(await page.textContent('.flash'), /2 nhiệm vụ mới/);
   await page.goto(base + '/nhiem-vu?q=dat+dai');
   assert.match(await page.textContent('main'), /Số hóa hồ sơ đất đai/);

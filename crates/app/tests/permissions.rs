@@ -188,6 +188,12 @@ async fn every_route_for_every_role() {
         ("/nhat-ky".into(), [OK, NO, NO, NO, NO, NO]),
         ("/thu-cho-gui".into(), [OK, NO, NO, NO, NO, NO]),
         ("/nhap-tep".into(), [OK, OK, NO, NO, NO, NO]),
+        ("/nhap-tep/khong-co".into(), [NF, NF, NO, NO, NO, NO]),
+        ("/nhap-tep/khong-co/muc/0".into(), [NF, NF, NO, NO, NO, NO]),
+        (
+            "/nhap-tep/khong-co/kho-khan/0".into(),
+            [NF, NF, NO, NO, NO, NO],
+        ),
         ("/co-quan".into(), [OK; 6]),
         ("/co-quan/moi".into(), [OK, OK, NO, NO, NO, NO]),
         ("/co-quan/BTC/sua".into(), [OK, OK, NO, NO, NO, NO]),
@@ -388,6 +394,16 @@ async fn every_route_for_every_role() {
         (
             "/nhap-tep/khong-co".into(),
             vec![],
+            ["404", "404", "403", "403", "403", "403"],
+        ),
+        (
+            "/nhap-tep/khong-co/muc/0".into(),
+            vec![("action", "bo")],
+            ["404", "404", "403", "403", "403", "403"],
+        ),
+        (
+            "/nhap-tep/khong-co/kho-khan/0".into(),
+            vec![("action", "sua"), ("agency", "Bộ Y tế"), ("text", "x")],
             ["404", "404", "403", "403", "403", "403"],
         ),
         (

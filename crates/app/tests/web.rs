@@ -958,10 +958,17 @@ async fn import_through_the_browser_previews_then_stores() {
                 Some(("plan-2026-appendix-2.docx", sample_bytes.clone())),
             ))
             .await;
+        // The upload is a job kept in the database; its page is the preview.
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", t.label);
+        let job = r.location.clone().expect("the job's page");
+        let token = job.trim_start_matches("/nhap-tep/").to_string();
+        let r = b.get(&job).await;
         assert_eq!(r.status, StatusCode::OK, "{}", t.label);
         assert!(
-            r.body.contains("98 nhiệm vụ") && r.body.contains("5 cảnh báo"),
-            "the preview with its warnings"
+            r.body
+                .contains("98 nhiệm vụ (98 mới, 0 thay đổi, 0 không đổi)")
+                && r.body.contains("5 cảnh báo"),
+            "the preview with its warnings and what is new"
         );
         assert!(
             r.body
@@ -972,18 +979,69 @@ async fn import_through_the_browser_previews_then_stores() {
             0,
             "nothing stored by the preview"
         );
-        let token = r
-            .body
-            .split("action=\"/nhap-tep/")
-            .nth(1)
-            .and_then(|x| x.split('"').next())
-            .expect("token")
-            .to_string();
-        // Another user cannot confirm someone else's preview.
+        // The person drops task 1 (index 0) and corrects task 2 (index 1): another lead and deadline.
+        let r = b
+            .post(
+                &format!("{job}/muc/0"),
+                &[("csrf", &csrf), ("action", "bo")],
+            )
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("{job}?tb=da-bo#muc-0").as_str())
+        );
+        let form = b.get(&format!("{job}/muc/1")).await;
+        assert_eq!(form.status, StatusCode::OK);
+        let name = between(&form.body, "name=\"name\"", "</textarea>");
+        // A correction with markup is refused, and the form comes back with what was typed.
+        let r = b
+            .post(
+                &format!("{job}/muc/1"),
+                &[
+                    ("csrf", &csrf),
+                    ("action", "sua"),
+                    ("name", "<script>x</script>"),
+                    ("lead", "Bộ Y tế"),
+                    ("coordinators", ""),
+                    ("deadline", "Quý III/2026"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(
+            r.body.contains("value=\"Quý III/2026\""),
+            "what was typed comes back"
+        );
+        let r = b
+            .post(
+                &format!("{job}/muc/1"),
+                &[
+                    ("csrf", &csrf),
+                    ("action", "sua"),
+                    ("name", &name),
+                    ("lead", "Bộ Y tế"),
+                    ("coordinators", "Bộ Tài chính"),
+                    ("deadline", "Quý III/2026"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("{job}?tb=da-sua-muc#muc-1").as_str())
+        );
+        let r = b.get(&job).await;
+        assert!(
+            r.body.contains("1 đã bỏ") && r.body.contains("Lưu 97 nhiệm vụ"),
+            "{}",
+            t.label
+        );
+        assert!(r.body.contains("đã sửa tay trong bản xem trước"));
+        // Another user sees nothing of it and cannot confirm it.
         user(&t.db, "thuongtruc2", "standing", None, "mat-khau-tt-02").await;
         let mut other = Browser::new(state.clone());
         other.login("thuongtruc2", "mat-khau-tt-02").await;
         let other_csrf = hidden(&other.get("/nhap-tep").await.body, "csrf");
+        assert_eq!(other.get(&job).await.status, StatusCode::NOT_FOUND);
         assert_eq!(
             other
                 .post(&format!("/nhap-tep/{token}"), &[("csrf", &other_csrf)])
@@ -994,15 +1052,34 @@ async fn import_through_the_browser_previews_then_stores() {
         let r = b
             .post(&format!("/nhap-tep/{token}"), &[("csrf", &csrf)])
             .await;
-        assert_eq!(r.status, StatusCode::OK);
-        assert!(r.body.contains("98 nhiệm vụ mới"), "{}", r.body);
-        assert_eq!(t.db.counts().await.expect("c").tasks, 98);
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let r = b.get(&job).await;
+        assert!(r.body.contains("97 nhiệm vụ mới"), "{}", r.body);
+        assert_eq!(t.db.counts().await.expect("c").tasks, 97);
+        // The corrected task was stored as corrected.
+        let corrected =
+            t.db.task_detail(common::task(&t.db, "plan-2026-appendix-2", "2").await)
+                .await
+                .expect("task")
+                .expect("task 2");
+        assert_eq!(corrected.deadline_raw, "Quý III/2026", "{}", t.label);
         assert_eq!(
             b.post(&format!("/nhap-tep/{token}"), &[("csrf", &csrf)])
                 .await
                 .status,
-            StatusCode::NOT_FOUND,
+            StatusCode::CONFLICT,
             "stored once"
+        );
+        assert_eq!(
+            b.post(
+                &format!("{job}/muc/2"),
+                &[("csrf", &csrf), ("action", "bo")]
+            )
+            .await
+            .location
+            .as_deref(),
+            Some(format!("{job}?tb=nhap-da-xong#muc-2").as_str()),
+            "no correction after storing"
         );
         assert_eq!(
             state
@@ -1012,10 +1089,44 @@ async fn import_through_the_browser_previews_then_stores() {
                 .overdue(date!(2026 - 05 - 20))
                 .len(),
             20,
-            "the pages see it at once"
+            "the pages see it at once (tasks 1 and 2 were not late on 20/5)"
+        );
+        assert_eq!(
+            t.db.task_by_number("plan-2026-appendix-2", "1")
+                .await
+                .expect("query"),
+            None,
+            "the dropped task is not stored"
+        );
+        // The same file again: every task it holds is found unchanged, but the dropped one.
+        let r = b
+            .send(upload(
+                vec![("csrf", csrf.clone()), ("reported_on", "2026-02-15".into())],
+                Some(("plan-2026-appendix-2.docx", sample_bytes.clone())),
+            ))
+            .await;
+        let again = b.get(r.location.as_deref().expect("job")).await;
+        assert!(
+            again
+                .body
+                .contains("98 nhiệm vụ (1 mới, 1 thay đổi, 96 không đổi)"),
+            "{}",
+            t.label
         );
         t.cleanup().await;
     }
+}
+
+/// The text between a marker and the end of the element that follows it.
+fn between(body: &str, marker: &str, end: &str) -> String {
+    let after = body.split(marker).nth(1).expect("marker");
+    let start = after.find('>').map(|i| i + 1).unwrap_or(0);
+    let text = &after[start..];
+    let text = text.split(end).next().unwrap_or("");
+    text.replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// Every route × every role: allowed (200, or the form's success), forbidden (403, or the form's

@@ -22,7 +22,7 @@ pub mod xml;
 
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tiendo_domain::agency::Registry;
 use tiendo_domain::model::{ParsedDifficulty, ParsedTask};
 use time::Date;
@@ -35,14 +35,15 @@ pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
 pub const MAX_EXPANDED_BYTES: u64 = 300 * 1024 * 1024;
 
 /// What a file held: its tasks and everything worth a warning.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DocumentPreview {
     pub file: String,
     /// Title lines found before the first table ("Phụ lục II", "(Kèm theo …)").
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub title: Vec<String>,
     pub tasks: Vec<ParsedTask>,
     /// Rows of difficulty tables, for the difficulties register.
+    #[serde(default)]
     pub difficulties: Vec<ParsedDifficulty>,
     pub warnings: Vec<String>,
 }

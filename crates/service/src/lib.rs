@@ -12,6 +12,7 @@
 //! web adapter maps that to a status code.
 
 pub mod accounts;
+pub mod import_jobs;
 pub mod operations;
 pub mod reminders;
 mod snapshot;

@@ -53,19 +53,19 @@ impl Refusal {
             detail: None,
         }
     }
-    fn bad(code: &'static str) -> Self {
+    pub(crate) fn bad(code: &'static str) -> Self {
         Self::new(code, RefusalKind::Invalid)
     }
-    fn forbidden() -> Self {
+    pub(crate) fn forbidden() -> Self {
         Self::new("quyen", RefusalKind::Forbidden)
     }
-    fn not_found() -> Self {
+    pub(crate) fn not_found() -> Self {
         Self::new("khong-co", RefusalKind::NotFound)
     }
-    fn failed() -> Self {
+    pub(crate) fn failed() -> Self {
         Self::new("loi", RefusalKind::Failed)
     }
-    fn with(mut self, detail: String) -> Self {
+    pub(crate) fn with(mut self, detail: String) -> Self {
         self.detail = Some(detail);
         self
     }
@@ -187,6 +187,14 @@ pub fn message(code: &str) -> Option<(&'static str, bool)> {
         "sua-co-quan" => ("Đã lưu thông tin cơ quan.", true),
         "co-quan-sai" => ("Thông tin cơ quan không hợp lệ; chưa lưu gì.", false),
         "luu-tep" => ("Không lưu được tệp; không có gì được lưu.", false),
+        "nhap-da-xong" => (
+            "Bản xem trước này đã được lưu, đang lưu, hoặc không còn; không sửa được nữa.",
+            false,
+        ),
+        "sua-muc" => ("Nội dung mục trống hoặc quá dài; chưa sửa gì.", false),
+        "da-sua-muc" => ("Đã sửa mục; bản xem trước đã cập nhật.", true),
+        "da-bo" => ("Đã bỏ mục khỏi lần nhập này.", true),
+        "da-giu" => ("Đã giữ lại mục.", true),
         "ban-chi-dao" => ("Thông tin ban chỉ đạo không hợp lệ; chưa lưu gì.", false),
         _ => return None,
     })

@@ -19,7 +19,7 @@ use crate::{Db, Result, StoreError};
 type Tx<'t> = sqlx::Transaction<'t, sqlx::Any>;
 
 /// What storing a document's difficulties did.
-#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 pub struct DifficultyCounts {
     pub created: u64,
     pub updated: u64,

@@ -37,7 +37,7 @@ pub struct ImportInput<'a> {
     pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct ImportSummary {
     pub document_id: i64,
     pub tasks_created: u64,
@@ -165,6 +165,39 @@ impl Db {
             self.analyze().await?;
         }
         Ok(summary)
+    }
+}
+
+impl Db {
+    /// What importing these tasks under a document key would do to each (the preview's new,
+    /// changed or unchanged), without storing anything.
+    pub async fn import_plan_for(
+        &self,
+        committee: Option<&str>,
+        doc_key: &str,
+        tasks: &[ParsedTask],
+    ) -> Result<Vec<TaskPlan>> {
+        let committee = match committee {
+            Some(code) => self
+                .committee_id(code)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("ban chỉ đạo mã {code}")))?,
+            None => default_committee_id(self).await?,
+        };
+        let doc: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM documents WHERE committee_id = $1 AND doc_key = $2")
+                .bind(committee)
+                .bind(doc_key)
+                .fetch_optional(self.pool())
+                .await?;
+        let Some(doc) = doc else {
+            return Ok(vec![TaskPlan::New; tasks.len()]);
+        };
+        let mut tx = self.pool().begin().await?;
+        let existing = stored_tasks(&mut tx, doc).await?;
+        tx.rollback().await?;
+        let fields: Vec<StoredTask> = existing.into_iter().map(|e| e.fields).collect();
+        Ok(plan_tasks(&fields, tasks))
     }
 }
 

@@ -10,6 +10,7 @@ pub mod difficulty_import;
 pub mod edit;
 pub mod facts;
 pub mod import;
+pub mod import_jobs;
 pub mod meetings;
 pub mod registry;
 pub mod reminders;

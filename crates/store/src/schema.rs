@@ -33,7 +33,32 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "completions dated by the report unless a document left the day unstated; what documents said of each task",
         DATED_COMPLETIONS,
     ),
+    (12, "imports waiting in the database", IMPORT_JOBS),
 ];
+
+/// Session 8: an import read in the browser waits in the database, not in one server's memory:
+/// any server behind the proxy shows it, the person corrects its items (what was read, as JSON,
+/// and the items dropped), then confirms; big files are read and stored in the background.
+/// State: reading → ready → storing → stored (or failed while reading; back to ready, with the
+/// reason, when storing is refused).
+const IMPORT_JOBS: &str = r#"
+CREATE TABLE import_jobs (
+    id {pk},
+    token TEXT NOT NULL UNIQUE,
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    file_name TEXT NOT NULL,
+    doc_key TEXT NOT NULL,
+    reported_on TEXT NOT NULL,
+    state TEXT NOT NULL,
+    preview TEXT,
+    dropped TEXT NOT NULL DEFAULT '{}',
+    error TEXT,
+    summary TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX import_jobs_user ON import_jobs(user_id, created_at)
+"#;
 
 /// Session 8: a completion without its date means "done, date not stated" (a document's word).
 /// Agencies' own reports of a completion always state it: the report's day when no other was

@@ -164,6 +164,8 @@ pub(crate) fn handlers_cell(d: &Difficulty, day: time::Date) -> maud::Markup {
                         } @else {
                             ": chưa trả lời" @if let Some(due) = h.answer_due { " (hạn " (vn(due)) ")" }
                         }
+                        // What it said so far, when the work goes on ("Đang xem xét …").
+                        @if h.state != "answered" && d.state != "answered" && let Some(a) = &h.answer { " — " (a) }
                     }
                 }
             }

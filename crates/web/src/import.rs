@@ -1,37 +1,39 @@
-//! Import through the browser: upload → the preview table with its warnings → confirm. The file
-//! waits in memory (one hour at most) between the preview and the confirmation; nothing is stored
-//! before the confirmation, and the confirmation stores the file in one transaction.
+//! Import through the browser, as a job kept in the database (any server shows it): upload → the
+//! file is read (in the background; a big one shows a progress bar, the page survives a reload)
+//! → the preview, where each item stands beside the sentence it came from, says whether it is
+//! new, changed or unchanged, and can be dropped or corrected (lead, deadline, text) → confirm:
+//! stored in the background, all or nothing, with a progress bar. Nothing is stored before the
+//! confirmation. The rules of each step are the service's (`tiendo_service::import_jobs`).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Form;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
 use maud::{Markup, html};
 use serde::Deserialize;
-use tiendo_domain::agency::RefKind;
+use tiendo_domain::agency::{AgencyRef, RefKind};
 use tiendo_domain::deadline::{parse_user_date, vn};
+use tiendo_domain::import_plan::TaskPlan;
 use tiendo_office::{DocumentPreview, MAX_FILE_BYTES, ReadOptions};
+use tiendo_service::import_jobs::{self as jobs, ItemKind, Job};
 use tiendo_service::operations::ImportRequest;
+use tiendo_store::import_jobs::JobState;
 
 use super::AppState;
 use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
 
-/// A file read and waiting for confirmation.
-pub struct Pending {
-    pub user_id: i64,
-    pub file_name: String,
-    pub bytes: Vec<u8>,
-    pub reported_on: time::Date,
-    pub at: Instant,
-}
+/// Items of a preview shown on one page.
+const PAGE: usize = 200;
 
-const KEEP: Duration = Duration::from_secs(3600);
+/// How long an upload or a confirmation waits for its background work before showing the job's
+/// page (a small file is read or stored by then; a big one shows its progress bar).
+const WAIT: Duration = Duration::from_secs(3);
 
-/// The import pages: upload and preview, then confirmation.
+/// The import pages: upload, the job (progress, preview, outcome), confirmation, corrections.
 pub(crate) fn routes() -> crate::RouteTable {
     let limit = || DefaultBodyLimit::max(MAX_FILE_BYTES as usize + 64 * 1024);
     crate::RouteTable::new()
@@ -40,16 +42,26 @@ pub(crate) fn routes() -> crate::RouteTable {
             "GET POST",
             get(form_page).post(upload).layer(limit()),
         )
-        .add("/nhap-tep/{token}", "POST", post(confirm).layer(limit()))
+        .add("/nhap-tep/{token}", "GET POST", get(show).post(confirm))
+        .add(
+            "/nhap-tep/{token}/muc/{index}",
+            "GET POST",
+            get(task_form).post(correct_task),
+        )
+        .add(
+            "/nhap-tep/{token}/kho-khan/{index}",
+            "GET POST",
+            get(difficulty_form).post(correct_difficulty),
+        )
 }
 
-fn form(u: &CurrentUser, error: Option<&str>) -> Markup {
+fn form(u: &CurrentUser, error: Option<&str>, recent: &[Job]) -> Markup {
     page(
         "Nhập tệp",
         Some(u),
         html! {
             h1 { "Nhập nhiệm vụ từ tệp" }
-            p.muted { "Word (.docx), Excel (.xlsx, .xls, .ods), CSV, văn bản (.txt) hoặc PDF có lớp chữ: bảng nhiệm vụ, hoặc thông báo kết luận viết thành câu (mỗi câu giao việc thành một nhiệm vụ). Tối đa 50 MB. Xem trước rồi mới lưu." }
+            p.muted { "Word (.docx), Excel (.xlsx, .xls, .ods), CSV, văn bản (.txt) hoặc PDF có lớp chữ: bảng nhiệm vụ, bảng khó khăn, vướng mắc, thông báo kết luận viết thành câu (mỗi câu giao việc thành một nhiệm vụ), hoặc công văn kèm nhiều phụ lục. Tối đa 50 MB. Xem trước, sửa hoặc bỏ từng mục, rồi mới lưu." }
             @if let Some(e) = error { p.flash.error role="alert" { (e) } }
             form.box method="post" action="/nhap-tep" enctype="multipart/form-data" {
                 input type="hidden" name="csrf" value=(u.csrf);
@@ -57,29 +69,39 @@ fn form(u: &CurrentUser, error: Option<&str>) -> Markup {
                 label { "Số liệu tiến độ tính đến ngày" input type="date" name="reported_on" value=(crate::words::today_iso()); }
                 button.primary type="submit" { "Xem trước" }
             }
+            @if !recent.is_empty() {
+                h2 { "Các lần nhập gần đây" }
+                ul {
+                    @for j in recent {
+                        li { a href={"/nhap-tep/" (j.token)} { (j.file_name) } " — " (state_words(j.state)) }
+                    }
+                }
+            }
         },
     )
 }
 
-pub async fn form_page(PageUser(u): PageUser) -> Response {
+fn state_words(s: JobState) -> &'static str {
+    match s {
+        JobState::Reading => "đang đọc",
+        JobState::Ready => "chờ xem trước và xác nhận",
+        JobState::Storing => "đang lưu",
+        JobState::Stored => "đã lưu",
+        JobState::Failed => "không đọc được",
+    }
+}
+
+pub async fn form_page(State(state): State<AppState>, PageUser(u): PageUser) -> Response {
     if !u.is_standing() {
         return super::layout::forbidden_page(&u, "Chỉ cơ quan thường trực nhập tệp.");
     }
-    form(&u, None).into_response()
-}
-
-fn refs(r: &[tiendo_domain::agency::AgencyRef]) -> Markup {
-    html! {
-        @for (i, a) in r.iter().enumerate() {
-            @if i > 0 { "; " }
-            @match a.kind { RefKind::Unresolved => { span.muted title="chưa xác định" { "?" (a.name) } }, _ => { (a.name) } }
-        }
-    }
+    let recent = jobs::jobs_of(&state, &u).await.unwrap_or_default();
+    form(&u, None, &recent).into_response()
 }
 
 /// A refused upload: the form again with the reason.
 fn refused(u: &CurrentUser, status: StatusCode, msg: &str) -> Response {
-    (status, form(u, Some(msg))).into_response()
+    (status, form(u, Some(msg), &[])).into_response()
 }
 
 /// What the upload form sent.
@@ -130,6 +152,9 @@ async fn read_upload(mp: &mut Multipart) -> Result<Upload, (StatusCode, &'static
     }
 }
 
+/// The upload: checked, recorded as a job, read in the background; the job's page follows (the
+/// preview when the file was read within a few seconds, its progress otherwise). A file that
+/// cannot be read is refused on the form at once when that is known in time.
 pub async fn upload(
     State(state): State<AppState>,
     PageUser(u): PageUser,
@@ -153,7 +178,7 @@ pub async fn upload(
             "Biểu mẫu đã hết hạn; hãy tải lại trang.",
         );
     }
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = crate::words::today();
     let Some(reported_on) = up.reported_on.filter(|d| d.year() >= 2000 && *d <= today) else {
         return refused(
             &u,
@@ -167,62 +192,218 @@ pub async fn upload(
     if bytes.is_empty() || file_name.is_empty() {
         return refused(&u, StatusCode::BAD_REQUEST, "Chưa chọn tệp, hoặc tệp rỗng.");
     }
-    let preview = match read(&state, &file_name, &bytes, reported_on).await {
-        Ok(p) => p,
-        Err(msg) => {
-            return refused(&u, StatusCode::BAD_REQUEST, &format!("{file_name}: {msg}"));
-        }
+    let token = match jobs::start(&state, &u, &file_name, reported_on).await {
+        Ok(t) => t,
+        Err(e) => return refused(&u, StatusCode::INTERNAL_SERVER_ERROR, &e.text()),
     };
-    let Ok(token) = tiendo_service::accounts::new_token() else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
+    let bg = state.clone();
+    let t = token.clone();
+    let work =
+        tokio::spawn(async move { jobs::read(&bg, &t, file_name, bytes, reported_on).await });
+    let _ = tokio::time::timeout(WAIT, work).await;
+    // Unreadable: one clear line on the form, as before any job existed.
+    if let Ok(j) = jobs::job(&state, &u, &token).await
+        && j.state == JobState::Failed
     {
-        let mut pending = state.pending_imports.lock().await;
-        pending.retain(|_, p| p.at.elapsed() < KEEP);
-        pending.insert(
-            token.clone(),
-            Pending {
-                user_id: u.user.id,
-                file_name: file_name.clone(),
-                bytes,
-                reported_on,
-                at: Instant::now(),
-            },
-        );
+        let msg = j.error.unwrap_or_default();
+        return refused(&u, StatusCode::BAD_REQUEST, &msg);
     }
-    let body = preview_body(&u, &file_name, &preview, reported_on, &token);
-    page("Xem trước", Some(&u), body).into_response()
+    Redirect::to(&format!("/nhap-tep/{token}")).into_response()
 }
 
-/// The preview: each task read with its sentence and what to check, and the form that stores it.
+#[derive(Deserialize, Default)]
+pub struct JobQuery {
+    /// Page of the preview's tasks.
+    trang: Option<usize>,
+    /// A message code after a correction.
+    tb: Option<String>,
+}
+
+/// The job's page: its progress, its preview, or what storing did.
+pub async fn show(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(token): Path<String>,
+    Query(q): Query<JobQuery>,
+) -> Response {
+    if !u.is_standing() {
+        return super::layout::forbidden_page(&u, "Chỉ cơ quan thường trực nhập tệp.");
+    }
+    let j = match jobs::job(&state, &u, &token).await {
+        Ok(j) => j,
+        Err(_) => return not_found(&u),
+    };
+    let body = match j.state {
+        JobState::Reading => progress_body(&j, "Đang đọc tệp", None),
+        JobState::Storing => {
+            let count = state
+                .import_progress
+                .lock()
+                .ok()
+                .and_then(|m| m.get(&token).copied());
+            progress_body(&j, "Đang lưu", count)
+        }
+        JobState::Failed => html! {
+            h1 { "Không đọc được tệp" }
+            p.flash.error role="alert" { (j.error.as_deref().unwrap_or("")) }
+            p { a href="/nhap-tep" { "Tải tệp khác lên" } }
+        },
+        JobState::Stored => stored_body(&j),
+        JobState::Ready => {
+            let plan = jobs::plan(&state, &j).await.unwrap_or_default();
+            preview_body(&u, &j, &plan, q.trang.unwrap_or(1), q.tb.as_deref())
+        }
+    };
+    page(&format!("Nhập tệp {}", j.file_name), Some(&u), body).into_response()
+}
+
+fn not_found(u: &CurrentUser) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        form(
+            u,
+            Some(
+                "Không có lần nhập này (đã quá 7 ngày, hoặc của người khác); hãy tải tệp lên lại.",
+            ),
+            &[],
+        ),
+    )
+        .into_response()
+}
+
+/// A progress bar that follows the job: the page reloads itself every second (no script).
+fn progress_body(j: &Job, what: &str, count: Option<(usize, usize)>) -> Markup {
+    html! {
+        meta http-equiv="refresh" content="1";
+        h1 { (what) ": " (j.file_name) }
+        @match count {
+            Some((done, total)) if total > 0 => {
+                label for="tien-do" { (what) " " (done) "/" (total) " nhiệm vụ" }
+                progress #tien-do value=(done) max=(total) { (done) "/" (total) }
+            }
+            _ => {
+                label for="tien-do" { (what) " …" }
+                progress #tien-do { (what) }
+            }
+        }
+        p.muted { "Trang tự tải lại mỗi giây; có thể đóng trang rồi mở lại từ mục Nhập tệp." }
+    }
+}
+
+fn stored_body(j: &Job) -> Markup {
+    html! {
+        h1 { "Đã nhập tệp" }
+        @if let Some(s) = &j.summary {
+            p.flash.ok role="status" {
+                "Đã lưu " (j.file_name) ": " (s.tasks_created) " nhiệm vụ mới, " (s.tasks_updated) " cập nhật, "
+                (s.tasks_unchanged) " không đổi; " (s.assignments) " phân công"
+                @if s.difficulties.created + s.difficulties.updated + s.difficulties.unchanged > 0 {
+                    "; khó khăn, vướng mắc: " (s.difficulties.created) " mới, " (s.difficulties.updated) " cập nhật"
+                }
+                "."
+            }
+        }
+        p { a href="/nhiem-vu" { "Xem danh sách nhiệm vụ" } " · " a href="/kho-khan" { "Khó khăn, vướng mắc" } " · " a href="/nhap-tep" { "Nhập tệp khác" } }
+    }
+}
+
+fn refs(r: &[AgencyRef]) -> Markup {
+    html! {
+        @for (i, a) in r.iter().enumerate() {
+            @if i > 0 { "; " }
+            @match a.kind { RefKind::Unresolved => { span.muted title="chưa xác định" { "?" (a.name) } }, _ => { (a.name) } }
+        }
+    }
+}
+
+/// The words of the fields a re-import would change.
+fn field_words(f: &str) -> &'static str {
+    match f {
+        "basis" => "căn cứ giao",
+        "coordinators" => "phối hợp",
+        "deadline" => "thời hạn",
+        "expected_result" => "kết quả",
+        "headings" => "mục",
+        "lead" => "chủ trì",
+        "name" => "tên",
+        _ => "số thứ tự",
+    }
+}
+
+fn verdict(p: Option<&TaskPlan>) -> Markup {
+    html! {
+        @match p {
+            Some(TaskPlan::New) | None => { span.badge.v-new { "Mới" } }
+            Some(TaskPlan::Existing { changed, .. }) if changed.is_empty() => { span.badge.v-same { "Không đổi" } }
+            Some(TaskPlan::Existing { changed, .. }) => {
+                span.badge.v-changed { "Thay đổi" } br;
+                span.muted { (changed.iter().map(|f| field_words(f)).collect::<Vec<_>>().join(", ")) }
+            }
+        }
+    }
+}
+
+/// The preview: each task with its sentence, what to check, whether it is new, changed or
+/// unchanged, and its correction and drop buttons; the difficulties likewise; the confirmation.
 fn preview_body(
     u: &CurrentUser,
-    file_name: &str,
-    preview: &DocumentPreview,
-    reported_on: time::Date,
-    token: &str,
+    j: &Job,
+    plan: &[TaskPlan],
+    page_no: usize,
+    tb: Option<&str>,
 ) -> Markup {
+    let Some(p) = &j.preview else {
+        return html! {};
+    };
+    let kept_tasks = p.tasks.len() - j.dropped.tasks.len();
+    let kept_difficulties = p.difficulties.len() - j.dropped.difficulties.len();
+    let count = |v: fn(&TaskPlan) -> bool| {
+        plan.iter()
+            .enumerate()
+            .filter(|(i, x)| !j.dropped.tasks.contains(i) && v(x))
+            .count()
+    };
+    let new = count(|x| matches!(x, TaskPlan::New));
+    let unchanged =
+        count(|x| matches!(x, TaskPlan::Existing { changed, .. } if changed.is_empty()));
+    let pages = p.tasks.len().div_ceil(PAGE).max(1);
+    let page_no = page_no.clamp(1, pages);
+    let from = (page_no - 1) * PAGE;
     html! {
-            h1 { "Xem trước: " (file_name) }
-            p { (preview.tasks.len()) " nhiệm vụ · số liệu tính đến ngày " (vn(reported_on)) " · " (preview.warnings.len()) " cảnh báo" }
-            @if !preview.warnings.is_empty() {
-                h2 { "Cảnh báo" }
-                ul { @for w in &preview.warnings { li { (w) } } }
+        h1 { "Xem trước: " (j.file_name) }
+        @if let Some((msg, ok)) = tb.and_then(tiendo_service::operations::message) { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
+        @if let Some(e) = &j.error { p.flash.error role="alert" { "Lần lưu trước bị từ chối, không có gì được lưu: " (e) } }
+        p {
+            (p.tasks.len()) " nhiệm vụ (" (new) " mới, " (kept_tasks - new - unchanged) " thay đổi, " (unchanged) " không đổi"
+            @if !j.dropped.tasks.is_empty() { ", " (j.dropped.tasks.len()) " đã bỏ" } ")"
+            @if !p.difficulties.is_empty() { " · " (p.difficulties.len()) " khó khăn, vướng mắc" }
+            " · số liệu tính đến ngày " (vn(j.reported_on)) " · " (p.warnings.len()) " cảnh báo"
+        }
+        @if !p.warnings.is_empty() {
+            details open[p.warnings.len() <= 20] {
+                summary { "Cảnh báo (" (p.warnings.len()) ")" }
+                ul { @for w in &p.warnings { li { (w) } } }
             }
-            form method="post" action={"/nhap-tep/" (token)} {
-                input type="hidden" name="csrf" value=(u.csrf);
-                p { button.primary type="submit" { "Lưu " (preview.tasks.len()) " nhiệm vụ" } " " a href="/nhap-tep" { "Hủy" } }
-            }
-            table {
-                thead { tr { th { "TT" } th { "Nhiệm vụ" } th { "Chủ trì" } th { "Phối hợp" } th { "Thời hạn" } th { "Căn cứ giao" } } }
+        }
+        form #xac-nhan method="post" action={"/nhap-tep/" (j.token)} {
+            input type="hidden" name="csrf" value=(u.csrf);
+            p { button.primary type="submit" { "Lưu " (kept_tasks) " nhiệm vụ" @if kept_difficulties > 0 { ", " (kept_difficulties) " khó khăn, vướng mắc" } } " " a href="/nhap-tep" { "Hủy" } }
+        }
+        @if !p.tasks.is_empty() {
+            h2 { "Nhiệm vụ" }
+            @if pages > 1 { (pager(&j.token, page_no, pages)) }
+            table.preview {
+                thead { tr { th { "TT" } th { "Nhiệm vụ và câu gốc" } th { "Chủ trì" } th { "Phối hợp" } th { "Thời hạn" } th { "Căn cứ giao" } th { "So với đã lưu" } th { "Sửa, bỏ" } } }
                 tbody {
-                    @for (i, t) in preview.tasks.iter().enumerate() {
-                        @if !t.headings.is_empty() && (i == 0 || preview.tasks[i - 1].headings != t.headings) {
-                            tr { td colspan="6" { strong { (t.headings.join(" › ")) } } }
+                    @for (i, t) in p.tasks.iter().enumerate().skip(from).take(PAGE) {
+                        @if !t.headings.is_empty() && (i == from || p.tasks[i - 1].headings != t.headings) {
+                            tr { td colspan="8" { strong { (t.headings.join(" › ")) } } }
                         }
-                        tr {
+                        @let dropped = j.dropped.tasks.contains(&i);
+                        tr id={"muc-" (i)} class=[dropped.then_some("dropped")] {
                             td { (t.number) }
                             td {
+                                @if dropped { span.badge { "Đã bỏ" } " " }
                                 (t.name)
                                 // A task read from prose: its sentence, and what to check.
                                 @if let Some(src) = t.source.as_deref().filter(|s| *s != t.name && s.contains(&t.name.chars().take(24).collect::<String>())) {
@@ -235,13 +416,319 @@ fn preview_body(
                             td { (refs(&t.coordinators)) }
                             td { (t.deadline.raw) @if let Some(d) = t.deadline.due { br; span.muted { (vn(d)) } } @else { br; span.muted { (kind_words(t.deadline.kind)) } } }
                             td { (t.basis.as_deref().unwrap_or("")) }
+                            td { (verdict(plan.get(i))) }
+                            td { (item_actions(u, &j.token, "muc", i, dropped)) }
                         }
                     }
                 }
             }
+            @if pages > 1 { (pager(&j.token, page_no, pages)) }
+        }
+        @if !p.difficulties.is_empty() {
+            h2 { "Khó khăn, vướng mắc" }
+            table.preview {
+                thead { tr { th { "TT" } th { "Cơ quan nêu" } th { "Khó khăn, vướng mắc" } th { "Cơ quan xử lý (trả lời)" } th { "Sửa, bỏ" } } }
+                tbody {
+                    @for (i, d) in p.difficulties.iter().enumerate() {
+                        @if !d.headings.is_empty() && (i == 0 || p.difficulties[i - 1].headings != d.headings) {
+                            tr { td colspan="5" { strong { (d.headings.join(" › ")) } } }
+                        }
+                        @let dropped = j.dropped.difficulties.contains(&i);
+                        tr id={"kho-khan-" (i)} class=[dropped.then_some("dropped")] {
+                            td { (d.number) }
+                            td { (refs(&d.agency)) }
+                            td {
+                                @if dropped { span.badge { "Đã bỏ" } " " }
+                                (d.text)
+                                @if let Some(pr) = &d.proposal { br; span.muted { "Đề xuất: " (pr) } }
+                                @for n in &d.notes { br; span.note { "⚠ " (n) } }
+                            }
+                            td {
+                                @if d.handlers.is_empty() { "Cơ quan thường trực" }
+                                ul.handlers { @for h in &d.handlers {
+                                    li { (refs(std::slice::from_ref(&h.agency))) ": "
+                                        @match h.state { tiendo_domain::model::HandlerState::Answered => { "đã trả lời" }, tiendo_domain::model::HandlerState::Open => { "chưa trả lời" } }
+                                        @if let Some(a) = &h.answer { " — " (a) }
+                                    }
+                                } }
+                            }
+                            td { (item_actions(u, &j.token, "kho-khan", i, dropped)) }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
+fn pager(token: &str, current: usize, pages: usize) -> Markup {
+    html! {
+        nav.pager aria-label="Trang của bản xem trước" {
+            @for n in 1..=pages {
+                @if n == current { strong { (n) } } @else { a href={"/nhap-tep/" (token) "?trang=" (n)} { (n) } }
+                " "
+            }
+        }
+    }
+}
+
+/// The correction link and the drop (or keep again) button of one item.
+fn item_actions(u: &CurrentUser, token: &str, kind: &str, i: usize, dropped: bool) -> Markup {
+    html! {
+        a href={"/nhap-tep/" (token) "/" (kind) "/" (i)} { "Sửa" }
+        form.inline method="post" action={"/nhap-tep/" (token) "/" (kind) "/" (i)} {
+            input type="hidden" name="csrf" value=(u.csrf);
+            @if dropped {
+                input type="hidden" name="action" value="giu";
+                button type="submit" { "Giữ lại" }
+            } @else {
+                input type="hidden" name="action" value="bo";
+                button type="submit" { "Bỏ" }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    csrf: String,
+}
+
+/// The confirmation: the job is claimed (once) and stored in the background, all or nothing;
+/// the job's page follows (what was stored, or the progress bar).
+pub async fn confirm(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(token): Path<String>,
+    Form(f): Form<ConfirmForm>,
+) -> Response {
+    if !u.is_standing() || !u.check_csrf(&f.csrf) {
+        return (
+            StatusCode::FORBIDDEN,
+            form(
+                &u,
+                Some("Biểu mẫu đã hết hạn hoặc bạn không có quyền; hãy tải lại trang."),
+                &[],
+            ),
+        )
+            .into_response();
+    }
+    let j = match jobs::claim(&state, &u, &token).await {
+        Ok(j) => j,
+        Err(e) if e.code == "khong-co" => return not_found(&u),
+        Err(e) => {
+            return (StatusCode::CONFLICT, form(&u, Some(&e.text()), &[])).into_response();
+        }
+    };
+    let bg = state.clone();
+    let user = u.user.clone();
+    let t = token.clone();
+    let work = tokio::spawn(async move {
+        let report = |done: usize, total: usize| {
+            if let Ok(mut m) = bg.import_progress.lock() {
+                m.insert(t.clone(), (done, total));
+            }
+        };
+        let _ = jobs::store(&bg, &user, &j, Some(&report)).await;
+        if let Ok(mut m) = bg.import_progress.lock() {
+            m.remove(&t);
+        }
+    });
+    let _ = tokio::time::timeout(WAIT, work).await;
+    Redirect::to(&format!("/nhap-tep/{token}")).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct ItemForm {
+    csrf: String,
+    /// sua (correct), bo (drop), giu (keep again)
+    action: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    lead: String,
+    #[serde(default)]
+    coordinators: String,
+    #[serde(default)]
+    deadline: String,
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    handlers: String,
+}
+
+fn back_to(token: &str, code: &str, anchor: &str) -> Response {
+    Redirect::to(&format!("/nhap-tep/{token}?tb={code}#{anchor}")).into_response()
+}
+
+/// The correction form of one task of a preview.
+pub async fn task_form(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path((token, index)): Path<(String, usize)>,
+) -> Response {
+    item_page(&state, &u, &token, ItemKind::Task, index, None).await
+}
+
+/// The correction form of one difficulty of a preview.
+pub async fn difficulty_form(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path((token, index)): Path<(String, usize)>,
+) -> Response {
+    item_page(&state, &u, &token, ItemKind::Difficulty, index, None).await
+}
+
+/// The form, with the values as they stand (or as typed, when a correction was refused).
+async fn item_page(
+    state: &AppState,
+    u: &CurrentUser,
+    token: &str,
+    kind: ItemKind,
+    index: usize,
+    refused: Option<(&str, &ItemForm)>,
+) -> Response {
+    if !u.is_standing() {
+        return super::layout::forbidden_page(u, "Chỉ cơ quan thường trực nhập tệp.");
+    }
+    let Ok(j) = jobs::job(state, u, token).await else {
+        return not_found(u);
+    };
+    let Some(p) = &j.preview else {
+        return not_found(u);
+    };
+    let joined = |r: &[AgencyRef]| {
+        r.iter()
+            .map(|a| a.raw.clone())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let body = match kind {
+        ItemKind::Task => {
+            let Some(t) = p.tasks.get(index) else {
+                return not_found(u);
+            };
+            let typed = refused.map(|(_, f)| f);
+            html! {
+                h1 { "Sửa nhiệm vụ " (t.number) " của " (j.file_name) }
+                @if let Some((msg, _)) = refused { p.flash.error role="alert" { (msg) } }
+                @if let Some(src) = &t.source { p.muted { "Câu gốc / vị trí: «" (src) "»" } }
+                form.box method="post" action={"/nhap-tep/" (j.token) "/muc/" (index)} {
+                    input type="hidden" name="csrf" value=(u.csrf);
+                    input type="hidden" name="action" value="sua";
+                    label { "Tên nhiệm vụ" textarea name="name" rows="4" required maxlength="5000" { (typed.map_or(t.name.as_str(), |f| f.name.as_str())) } }
+                    label { "Cơ quan chủ trì (như văn bản ghi; đọc lại theo danh mục)" input type="text" name="lead" maxlength="1000" value=(typed.map_or(joined(&t.lead), |f| f.lead.clone())); }
+                    label { "Cơ quan phối hợp" input type="text" name="coordinators" maxlength="2000" value=(typed.map_or(joined(&t.coordinators), |f| f.coordinators.clone())); }
+                    label { "Thời hạn (như văn bản ghi: 30/6/2026, Quý II/2026, Thường xuyên …)" input type="text" name="deadline" maxlength="300" value=(typed.map_or(t.deadline.raw.clone(), |f| f.deadline.clone())); }
+                    button.primary type="submit" { "Lưu sửa đổi" } " " a href={"/nhap-tep/" (j.token) "#muc-" (index)} { "Quay lại" }
+                }
+            }
+        }
+        ItemKind::Difficulty => {
+            let Some(d) = p.difficulties.get(index) else {
+                return not_found(u);
+            };
+            let typed = refused.map(|(_, f)| f);
+            let handlers: Vec<&AgencyRef> = d.handlers.iter().map(|h| &h.agency).collect();
+            html! {
+                h1 { "Sửa khó khăn, vướng mắc của " (j.file_name) }
+                @if let Some((msg, _)) = refused { p.flash.error role="alert" { (msg) } }
+                form.box method="post" action={"/nhap-tep/" (j.token) "/kho-khan/" (index)} {
+                    input type="hidden" name="csrf" value=(u.csrf);
+                    input type="hidden" name="action" value="sua";
+                    label { "Cơ quan nêu" input type="text" name="agency" required maxlength="500" value=(typed.map_or(joined(&d.agency), |f| f.agency.clone())); }
+                    label { "Khó khăn, vướng mắc" textarea name="text" rows="4" required maxlength="5000" { (typed.map_or(d.text.as_str(), |f| f.text.as_str())) } }
+                    label { "Cơ quan xử lý" input type="text" name="handlers" maxlength="2000" value=(typed.map_or(handlers.iter().map(|a| a.raw.clone()).collect::<Vec<_>>().join("; "), |f| f.handlers.clone())); }
+                    button.primary type="submit" { "Lưu sửa đổi" } " " a href={"/nhap-tep/" (j.token) "#kho-khan-" (index)} { "Quay lại" }
+                }
+            }
+        }
+    };
+    let status = if refused.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    (status, page("Sửa mục nhập", Some(u), body)).into_response()
+}
+
+pub async fn correct_task(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path((token, index)): Path<(String, usize)>,
+    Form(f): Form<ItemForm>,
+) -> Response {
+    correct(&state, &u, &token, ItemKind::Task, index, f).await
+}
+
+pub async fn correct_difficulty(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path((token, index)): Path<(String, usize)>,
+    Form(f): Form<ItemForm>,
+) -> Response {
+    correct(&state, &u, &token, ItemKind::Difficulty, index, f).await
+}
+
+/// A correction, a drop or a keep: back to the item in the preview; a refused correction comes
+/// back on its form with what was typed.
+async fn correct(
+    state: &AppState,
+    u: &CurrentUser,
+    token: &str,
+    kind: ItemKind,
+    index: usize,
+    f: ItemForm,
+) -> Response {
+    let anchor = match kind {
+        ItemKind::Task => format!("muc-{index}"),
+        ItemKind::Difficulty => format!("kho-khan-{index}"),
+    };
+    if !u.check_csrf(&f.csrf) {
+        return back_to(token, "csrf", &anchor);
+    }
+    let outcome = match f.action.as_str() {
+        "bo" | "giu" => jobs::set_dropped(state, u, token, kind, index, f.action == "bo")
+            .await
+            .map(|_| if f.action == "bo" { "da-bo" } else { "da-giu" }),
+        "sua" => match kind {
+            ItemKind::Task => {
+                let c = jobs::TaskCorrection {
+                    name: f.name.clone(),
+                    lead: f.lead.clone(),
+                    coordinators: f.coordinators.clone(),
+                    deadline: f.deadline.clone(),
+                };
+                jobs::correct_task(state, u, token, index, &c).await
+            }
+            ItemKind::Difficulty => {
+                let c = jobs::DifficultyCorrection {
+                    agency: f.agency.clone(),
+                    text: f.text.clone(),
+                    handlers: f.handlers.clone(),
+                };
+                jobs::correct_difficulty(state, u, token, index, &c).await
+            }
+        }
+        .map(|_| "da-sua-muc"),
+        _ => return back_to(token, "sua-muc", &anchor),
+    };
+    match outcome {
+        Ok(code) => back_to(token, code, &anchor),
+        Err(e) if e.code == "quyen" => {
+            super::layout::forbidden_page(u, "Chỉ cơ quan thường trực nhập tệp.")
+        }
+        Err(e) if e.code == "khong-co" => not_found(u),
+        Err(e) if f.action == "sua" => {
+            item_page(state, u, token, kind, index, Some((&e.text(), &f))).await
+        }
+        Err(e) => back_to(token, e.code, &anchor),
+    }
+}
+
+/// Reads a file into its preview (the API's import).
 pub(crate) async fn read(
     state: &AppState,
     name: &str,
@@ -271,70 +758,8 @@ pub(crate) async fn read(
     .map_err(|e| e.to_string())?
 }
 
-#[derive(Deserialize)]
-pub struct ConfirmForm {
-    csrf: String,
-}
-
-pub async fn confirm(
-    State(state): State<AppState>,
-    PageUser(u): PageUser,
-    Path(token): Path<String>,
-    Form(f): Form<ConfirmForm>,
-) -> Response {
-    if !u.is_standing() || !u.check_csrf(&f.csrf) {
-        return (
-            StatusCode::FORBIDDEN,
-            form(
-                &u,
-                Some("Biểu mẫu đã hết hạn hoặc bạn không có quyền; hãy tải lại trang."),
-            ),
-        )
-            .into_response();
-    }
-    let pending = {
-        let mut map = state.pending_imports.lock().await;
-        match map.get(&token) {
-            Some(p) if p.user_id == u.user.id && p.at.elapsed() < KEEP => map.remove(&token),
-            _ => None,
-        }
-    };
-    let Some(p) = pending else {
-        return (
-            StatusCode::NOT_FOUND,
-            form(
-                &u,
-                Some("Bản xem trước đã hết hạn hoặc đã được lưu; hãy tải tệp lên lại."),
-            ),
-        )
-            .into_response();
-    };
-    let preview = match read(&state, &p.file_name, &p.bytes, p.reported_on).await {
-        Ok(x) => x,
-        Err(msg) => return (StatusCode::BAD_REQUEST, form(&u, Some(&msg))).into_response(),
-    };
-    let result = store(&state, &u, &p.file_name, None, &preview, p.reported_on).await;
-    match result {
-        Ok(s) => {
-            let msg = format!(
-                "Đã lưu {}: {} nhiệm vụ mới, {} cập nhật, {} không đổi; {} phân công.",
-                p.file_name, s.tasks_created, s.tasks_updated, s.tasks_unchanged, s.assignments
-            );
-            page("Đã lưu", Some(&u), html! { h1 { "Đã nhập tệp" } p.flash.ok role="status" { (msg) } p { a href="/nhiem-vu" { "Xem danh sách nhiệm vụ" } } }).into_response()
-        }
-        Err(e) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            form(
-                &u,
-                Some(&format!("Không lưu được, không có gì được lưu: {e}")),
-            ),
-        )
-            .into_response(),
-    }
-}
-
 /// Stores a previewed file in one transaction, under its key (default: the file name without
-/// extension), through the service's one check; the data in memory follows.
+/// extension), through the service's one check; the data in memory follows (the API's import).
 pub(crate) async fn store(
     state: &AppState,
     u: &CurrentUser,

@@ -41,8 +41,9 @@ pub struct App {
     pub service: Service,
     /// Cookies marked Secure (turn off only for plain-HTTP tests).
     pub secure_cookies: bool,
-    /// Uploaded files waiting for the confirmation of their preview.
-    pub pending_imports: tokio::sync::Mutex<HashMap<String, import::Pending>>,
+    /// Imports being stored by this server: (tasks stored, tasks in all), by job token, for the
+    /// progress bar (another server shows the job as storing, without the count).
+    pub import_progress: std::sync::Mutex<HashMap<String, (usize, usize)>>,
 }
 
 impl std::ops::Deref for App {
@@ -67,7 +68,7 @@ impl AppState {
         Ok(AppState(Arc::new(App {
             service: Service::new(db).await?,
             secure_cookies,
-            pending_imports: Default::default(),
+            import_progress: Default::default(),
         })))
     }
 }
