@@ -671,6 +671,8 @@ fn import_timings(
     std::fs::write(&big, tiendo_generate::appendix_docx(reg, 5000, 99)?)?;
     let letter = tmp.join("generated-letter-5000.txt");
     std::fs::write(&letter, tiendo_generate::notice_text(reg, 5000, 99))?;
+    let whole = tmp.join("generated-letter-appendices-5000.txt");
+    std::fs::write(&whole, tiendo_generate::letter_with_appendices(reg, 5000, 99))?;
     for (label, file, runs) in [
         (
             "98-task Word sample",
@@ -689,9 +691,15 @@ fn import_timings(
             21,
         ),
         ("5,000-task generated prose letter", letter, 7),
+        (
+            "letter with a difficulty appendix and a 5,000-task overdue appendix (text copy)",
+            whole,
+            7,
+        ),
     ] {
         let mut times = Vec::new();
         let mut tasks = 0;
+        let mut difficulties = 0;
         for _ in 0..runs {
             let t = Instant::now();
             let out = Command::new(&tiendo)
@@ -717,9 +725,13 @@ fn import_timings(
                 .as_array()
                 .map(|a| a.len())
                 .unwrap_or(0);
+            difficulties = v["documents"][0]["difficulties"]
+                .as_array()
+                .map(|a| a.len())
+                .unwrap_or(0);
         }
         println!(
-            "import preview, {label} ({tasks} tasks, whole process): {} (median of {runs})",
+            "import preview, {label} ({tasks} tasks, {difficulties} difficulties, whole process): {} (median of {runs})",
             ms(median(times))
         );
     }

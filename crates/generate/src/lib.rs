@@ -493,6 +493,74 @@ pub fn notice_text(reg: &Registry, tasks: usize, seed: u64) -> String {
     out
 }
 
+/// A generated letter of the standing agency as its text copy gives it (tabs between cells): a
+/// body asking for commitments, Phụ lục I a difficulty table (an agency's row, then its other
+/// difficulties on continuation rows), Phụ lục II the overdue list of `tasks` tasks under
+/// "Nhóm n - … (k nhiệm vụ)" group rows with "Đơn vị chưa hoàn thành" — for the benchmark of a
+/// whole document.
+pub fn letter_with_appendices(reg: &Registry, tasks: usize, seed: u64) -> String {
+    let g = generate(reg, tasks, seed, 0.0);
+    let name = |code: &str| {
+        reg.agency(code)
+            .map(|a| a.name.clone())
+            .unwrap_or_else(|| code.to_string())
+    };
+    let mut out = String::from(
+        "BỘ CÔNG AN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 9999/BCA-VPB\tHà Nội, ngày 10 tháng 11 năm 2025\n\n\
+         V/v đôn đốc thực hiện nhiệm vụ (dữ liệu sinh)\n\
+         Đề nghị các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ gửi văn bản cam kết tiến độ đối với các nhiệm vụ chậm tiến độ tại Phụ lục II về Bộ Công an trước ngày 25/11/2025.\n\
+         Trân trọng./.\nNơi nhận:\n- Như trên;\n\n\
+         PHỤ LỤC I\nTỔNG HỢP KHÓ KHĂN, VƯỚNG MẮC\n\
+         STT\tTên bộ, ngành\tKhó khăn, vướng mắc\tĐơn vị xử lý khó khăn, vướng mắc\n",
+    );
+    let mut by_raiser: Vec<&GenDifficulty> = g.difficulties.iter().collect();
+    by_raiser.sort_by(|a, b| a.raiser.cmp(&b.raiser));
+    let mut last = String::new();
+    let mut n = 0;
+    for d in by_raiser {
+        let handler = d.handler.as_deref().map(name).unwrap_or_default();
+        if d.raiser == last {
+            out.push_str(&format!("\t\t{} (nhiệm vụ {})\t{handler}\n", d.text, d.task + 1));
+        } else {
+            n += 1;
+            last = d.raiser.clone();
+            out.push_str(&format!(
+                "{n}\t{}\t{} (nhiệm vụ {})\t{handler}\n",
+                name(&d.raiser),
+                d.text,
+                d.task + 1
+            ));
+        }
+    }
+    out.push_str(
+        "\nPHỤ LỤC II\nDANH MỤC NHIỆM VỤ CHẬM TIẾN ĐỘ (Dữ liệu tính đến ngày 07/11/2025)\n\
+         TT\tNhiệm vụ\tCơ quan chủ trì\tThời hạn\tĐơn vị chưa hoàn thành\n",
+    );
+    let mut groups: Vec<(String, Vec<&GenTask>)> = Vec::new();
+    for t in &g.tasks {
+        match groups.last_mut() {
+            Some((h, v)) if *h == t.headings[0] => v.push(t),
+            _ => groups.push((t.headings[0].clone(), vec![t])),
+        }
+    }
+    for (i, (heading, list)) in groups.iter().enumerate() {
+        out.push_str(&format!(
+            "{}\tNhóm {} - {} ({} nhiệm vụ)\t\t\t\n",
+            i + 1,
+            i + 1,
+            heading,
+            list.len()
+        ));
+        for t in list {
+            out.push_str(&format!(
+                "{}\t{}\t{}\t{}\t{}\n",
+                t.number, t.name, t.lead_raw, t.deadline_raw, t.lead_raw
+            ));
+        }
+    }
+    out
+}
+
 fn roman(n: usize) -> &'static str {
     ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
         .get(n.saturating_sub(1))
