@@ -672,7 +672,10 @@ fn import_timings(
     let letter = tmp.join("generated-letter-5000.txt");
     std::fs::write(&letter, tiendo_generate::notice_text(reg, 5000, 99))?;
     let whole = tmp.join("generated-letter-appendices-5000.txt");
-    std::fs::write(&whole, tiendo_generate::letter_with_appendices(reg, 5000, 99))?;
+    std::fs::write(
+        &whole,
+        tiendo_generate::letter_with_appendices(reg, 5000, 99),
+    )?;
     for (label, file, runs) in [
         (
             "98-task Word sample",

@@ -520,7 +520,11 @@ pub fn letter_with_appendices(reg: &Registry, tasks: usize, seed: u64) -> String
     for d in by_raiser {
         let handler = d.handler.as_deref().map(name).unwrap_or_default();
         if d.raiser == last {
-            out.push_str(&format!("\t\t{} (nhiệm vụ {})\t{handler}\n", d.text, d.task + 1));
+            out.push_str(&format!(
+                "\t\t{} (nhiệm vụ {})\t{handler}\n",
+                d.text,
+                d.task + 1
+            ));
         } else {
             n += 1;
             last = d.raiser.clone();

@@ -230,6 +230,17 @@ pub fn classify_difficulty(header: &str) -> Option<DifficultyColumn> {
     lookup(DIFFICULTY_SYNONYMS, header)
 }
 
+/// Whether a text is a column header exactly as the synonyms write it (of a task or a difficulty
+/// table): "Tên nhiệm vụ", not "Tên nhiệm vụ 3 …".
+pub fn is_header_cell(header: &str) -> bool {
+    let without_paren = match header.find('(') {
+        Some(i) if i > 0 => &header[..i],
+        _ => header,
+    };
+    let key = name_key(without_paren);
+    SYNONYMS.iter().any(|(k, _)| *k == key) || DIFFICULTY_SYNONYMS.iter().any(|(k, _)| *k == key)
+}
+
 /// What a table holds, by its header row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TableKind {

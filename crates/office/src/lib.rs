@@ -14,6 +14,7 @@ pub mod docx;
 pub mod error;
 pub mod official;
 pub mod pdf;
+pub mod pdf_tables;
 pub mod prose;
 pub mod spreadsheet;
 pub mod table;

@@ -21,10 +21,16 @@ fn program() -> String {
     std::env::var("TIENDO_PDFTOTEXT").unwrap_or_else(|_| "pdftotext".into())
 }
 
-/// Runs `pdftotext` on the bytes and returns its text (pages separated by form feeds).
-fn extract(bytes: &[u8]) -> Result<String, ImportError> {
+/// Runs `pdftotext` on the bytes and returns its text (pages separated by form feeds), or with
+/// `-tsv` each word with its box.
+fn extract(bytes: &[u8], tsv: bool) -> Result<String, ImportError> {
+    let mut args = vec!["-enc", "UTF-8", "-q"];
+    if tsv {
+        args.push("-tsv");
+    }
+    args.extend(["-", "-"]);
     let mut child = Command::new(program())
-        .args(["-enc", "UTF-8", "-q", "-", "-"])
+        .args(&args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -102,18 +108,49 @@ fn capitals(line: &str) -> bool {
     letters.len() >= 3 && letters.iter().all(|c| !c.is_lowercase())
 }
 
-/// The PDF's text as paragraphs. Printed lines wrap anywhere — before a capital ("Bộ Công an"),
-/// across a page (a blank line, a page number) — so a line continues the paragraph before it
-/// unless that one ended a sentence (".", ":", "!", "?"), or the line opens an item, a heading or
-/// a bullet, or either is in capitals. Page numbers alone on a line are dropped.
+/// The PDF's content: its tables (appendices printed from Word or Excel, [`crate::pdf_tables`])
+/// in place, its text as paragraphs. Printed lines wrap anywhere — before a capital ("Bộ Công
+/// an"), across a page (a blank line, a page number) — so a line continues the paragraph before
+/// it unless that one ended a sentence (".", ":", "!", "?"), or the line opens an item, a heading
+/// or a bullet, or either is in capitals. Page numbers alone on a line are dropped.
 pub fn read_pdf(bytes: &[u8]) -> Result<Vec<Block>, ImportError> {
-    let text = extract(bytes)?;
+    let text = extract(bytes, false)?;
     if text.chars().all(|c| c.is_whitespace() || c == '\u{c}') {
         return Err(ImportError::NeedsOcr);
     }
+    if let Some(pieces) = crate::pdf_tables::pieces_with_tables(&extract(bytes, true)?) {
+        // Each paragraph a block of its own: "PHỤ LỤC II" then opens an appendix.
+        let mut blocks = Vec::new();
+        let mut pending: Vec<String> = Vec::new();
+        let flush = |pending: &mut Vec<String>, blocks: &mut Vec<Block>| {
+            let text = reflow(pending.iter().map(String::as_str));
+            blocks.extend(
+                text.lines()
+                    .filter(|l| !l.is_empty())
+                    .map(|l| Block::Paragraph(l.to_string())),
+            );
+            pending.clear();
+        };
+        for p in pieces {
+            match p {
+                crate::pdf_tables::Piece::Line(l) => pending.push(l),
+                crate::pdf_tables::Piece::Table(t) => {
+                    flush(&mut pending, &mut blocks);
+                    blocks.push(t);
+                }
+            }
+        }
+        flush(&mut pending, &mut blocks);
+        return Ok(blocks);
+    }
+    Ok(vec![Block::Paragraph(reflow(text.split(['\n', '\u{c}'])))])
+}
+
+/// Printed lines joined back into paragraphs (one per line of the result).
+fn reflow<'a>(printed: impl Iterator<Item = &'a str>) -> String {
     let mut paragraphs: Vec<String> = Vec::new();
     let mut last_line = String::new();
-    for raw in text.split(['\n', '\u{c}']) {
+    for raw in printed {
         let line = raw.trim();
         if line.is_empty() || line.chars().all(|c| c.is_ascii_digit()) {
             continue;
@@ -135,5 +172,5 @@ pub fn read_pdf(bytes: &[u8]) -> Result<Vec<Block>, ImportError> {
         }
         last_line = line.to_string();
     }
-    Ok(vec![Block::Paragraph(paragraphs.join("\n"))])
+    paragraphs.join("\n")
 }

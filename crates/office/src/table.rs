@@ -150,6 +150,8 @@ struct State<'o> {
     after_header: bool,
     missing_name: Option<String>,
     unrecognised: Vec<String>,
+    /// The last row read was a heading row (a page break may cut its text).
+    last_row_heading: bool,
 }
 
 impl State<'_> {
@@ -321,10 +323,23 @@ impl State<'_> {
         if is_numbering_row(&texts) {
             return;
         }
-        if self.heading_row(row, merged, &non_empty, &map) {
+        // A heading row cut by a page break: the rest of its text, alone in the name cell.
+        if self.last_row_heading
+            && self.after_header
+            && non_empty.len() == 1
+            && map.index(Column::Name) == Some(non_empty[0].0)
+            && let Some(h) = self.headings.last_mut()
+        {
+            join_continued(&mut h.text, non_empty[0].1.trim());
             self.after_header = false;
             return;
         }
+        if self.heading_row(row, merged, &non_empty, &map) {
+            self.after_header = false;
+            self.last_row_heading = true;
+            return;
+        }
+        self.last_row_heading = false;
         let number = cell_of(row, &map, Column::Number).to_string();
         if number.is_empty() && self.after_header && !self.tasks.is_empty() {
             // A row split by a page break: its cells continue the previous task's cells.
@@ -509,6 +524,7 @@ pub fn read_tasks(blocks: &[Block], opts: ReadOptions<'_>) -> Result<ReadResult,
         after_header: false,
         missing_name: None,
         unrecognised: Vec::new(),
+        last_row_heading: false,
     };
     for b in blocks {
         match b {
