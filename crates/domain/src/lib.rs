@@ -8,6 +8,7 @@
 //! - [`scoring`]: the monthly score of each agency, by a published formula.
 //! - [`import_plan`]: matching a re-imported document to the stored tasks, what changed.
 //! - [`access`]: users' roles and the rule of which tasks each sees.
+//! - [`indicator`]: indicators and targets, values as written, where each stands on a date.
 //! - [`recurrence`]: recurring obligations ("hằng tháng"…), their occurrences and lateness.
 //! - [`reminders`]: who must be reminded of what on a day (the digests).
 
@@ -15,6 +16,7 @@ pub mod access;
 pub mod agency;
 pub mod deadline;
 pub mod import_plan;
+pub mod indicator;
 pub mod model;
 pub mod recurrence;
 pub mod reference;

@@ -222,6 +222,52 @@ pub struct ParsedDifficulty {
     pub notes: Vec<String>,
 }
 
+/// An indicator's figure as a document gives it: the nation's (no agency) or one agency's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParsedIndicatorValue {
+    /// None: the national figure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<AgencyRef>,
+    pub value: crate::indicator::ParsedValue,
+}
+
+/// One indicator ("chỉ tiêu") as read from an indicator table: a row of a table with one row per
+/// indicator, or a column of a table with agencies as rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParsedIndicator {
+    pub number: String,
+    pub headings: Vec<String>,
+    /// A code the document gives ("Mã chỉ tiêu"), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    pub kind: crate::indicator::IndicatorKind,
+    pub direction: crate::indicator::Direction,
+    /// Agencies leading it (a table with one row per indicator).
+    #[serde(default)]
+    pub lead: Vec<AgencyRef>,
+    /// The target as written, and the period it is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<crate::indicator::ParsedValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_period: Option<crate::indicator::Period>,
+    /// Figures: the national one, or one per agency (a table with agencies as rows).
+    #[serde(default)]
+    pub values: Vec<ParsedIndicatorValue>,
+    /// Each agency reports its own figure (agencies as rows), rather than one national figure.
+    #[serde(default)]
+    pub by_agency: bool,
+    /// The document's own assessment ("Đạt", "Chưa đạt"), as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment_raw: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

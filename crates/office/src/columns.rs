@@ -230,6 +230,92 @@ pub fn classify_difficulty(header: &str) -> Option<DifficultyColumn> {
     lookup(DIFFICULTY_SYNONYMS, header)
 }
 
+/// Columns of an indicator table with one row per indicator ("Chỉ tiêu | Đơn vị tính | Mục tiêu
+/// … | Kết quả thực hiện | Cơ quan chủ trì | Đánh giá").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IndicatorColumn {
+    Number,
+    Code,
+    Name,
+    Unit,
+    Target,
+    Result,
+    Lead,
+    Assessment,
+    Notes,
+}
+
+const INDICATOR_SYNONYMS: &[(&str, IndicatorColumn)] = &[
+    ("tt", IndicatorColumn::Number),
+    ("stt", IndicatorColumn::Number),
+    ("ma", IndicatorColumn::Code),
+    ("ma chi tieu", IndicatorColumn::Code),
+    ("ma so", IndicatorColumn::Code),
+    ("chi tieu", IndicatorColumn::Name),
+    ("ten chi tieu", IndicatorColumn::Name),
+    ("noi dung chi tieu", IndicatorColumn::Name),
+    ("chi so", IndicatorColumn::Name),
+    ("ten chi so", IndicatorColumn::Name),
+    ("cac chi tieu", IndicatorColumn::Name),
+    ("chi tieu muc tieu", IndicatorColumn::Name),
+    ("muc tieu chi tieu", IndicatorColumn::Name),
+    ("don vi tinh", IndicatorColumn::Unit),
+    ("dvt", IndicatorColumn::Unit),
+    ("don vi do", IndicatorColumn::Unit),
+    ("muc tieu", IndicatorColumn::Target),
+    ("chi tieu ke hoach", IndicatorColumn::Target),
+    ("ke hoach", IndicatorColumn::Target),
+    ("chi tieu giao", IndicatorColumn::Target),
+    ("muc tieu can dat", IndicatorColumn::Target),
+    ("yeu cau", IndicatorColumn::Target),
+    ("ket qua thuc hien", IndicatorColumn::Result),
+    ("ket qua", IndicatorColumn::Result),
+    ("ket qua dat duoc", IndicatorColumn::Result),
+    ("thuc hien", IndicatorColumn::Result),
+    ("uoc thuc hien", IndicatorColumn::Result),
+    ("so lieu", IndicatorColumn::Result),
+    ("thuc te", IndicatorColumn::Result),
+    ("co quan chu tri", IndicatorColumn::Lead),
+    ("chu tri", IndicatorColumn::Lead),
+    ("don vi chu tri", IndicatorColumn::Lead),
+    ("co quan chu tri theo doi", IndicatorColumn::Lead),
+    ("co quan phu trach", IndicatorColumn::Lead),
+    ("don vi phu trach", IndicatorColumn::Lead),
+    ("co quan theo doi", IndicatorColumn::Lead),
+    ("danh gia", IndicatorColumn::Assessment),
+    ("muc do hoan thanh", IndicatorColumn::Assessment),
+    ("danh gia muc do", IndicatorColumn::Assessment),
+    ("ghi chu", IndicatorColumn::Notes),
+];
+
+/// The indicator-table column a header names, if any.
+pub fn classify_indicator(header: &str) -> Option<IndicatorColumn> {
+    lookup(INDICATOR_SYNONYMS, header)
+}
+
+/// Headers of an agencies' column in a table with agencies as rows.
+const AGENCY_COLUMN: &[&str] = &[
+    "tinh thanh pho",
+    "tinh thanh",
+    "ten tinh thanh pho",
+    "dia phuong",
+    "ten dia phuong",
+    "bo nganh",
+    "ten bo nganh",
+    "bo nganh dia phuong",
+    "co quan",
+    "ten co quan",
+    "don vi",
+    "ten don vi",
+    "co quan don vi",
+];
+
+/// Is this the agencies' column of a table with agencies as rows?
+pub fn is_agency_column(header: &str) -> bool {
+    let key = name_key(header);
+    AGENCY_COLUMN.contains(&key.as_str())
+}
+
 /// Whether a text is a column header exactly as the synonyms write it (of a task or a difficulty
 /// table): "Tên nhiệm vụ", not "Tên nhiệm vụ 3 …".
 pub fn is_header_cell(header: &str) -> bool {
@@ -246,11 +332,45 @@ pub fn is_header_cell(header: &str) -> bool {
 pub enum TableKind {
     Tasks,
     Difficulties,
+    /// One row per indicator ("Chỉ tiêu | Đơn vị tính | Mục tiêu | Kết quả thực hiện …").
+    Indicators,
+    /// Agencies as rows, indicators as columns ("Tỉnh, thành phố | Tỷ lệ … (%) (mục tiêu: 80%) …").
+    IndicatorMatrix,
 }
 
 /// The kind of table a header row opens: a difficulty table names the difficulty and who raised
 /// or must resolve it; a task table names at least two task columns. None: not a header.
 pub fn table_kind(row: &[String]) -> Option<TableKind> {
+    let indicator: std::collections::HashSet<IndicatorColumn> =
+        row.iter().filter_map(|h| classify_indicator(h)).collect();
+    // "Chỉ tiêu" with a unit, a target or a result: a table of indicators.
+    if indicator.contains(&IndicatorColumn::Name)
+        && (indicator.contains(&IndicatorColumn::Unit)
+            || indicator.contains(&IndicatorColumn::Target))
+    {
+        return Some(TableKind::Indicators);
+    }
+    // An agencies' column, then columns that are neither tasks' nor difficulties' nor numbers:
+    // indicators by agency. Each such column names a figure ("(%)", "(mục tiêu: 80%)", "Tỷ lệ").
+    let filled: Vec<&String> = row.iter().filter(|h| !h.trim().is_empty()).collect();
+    if let Some(at) = filled.iter().position(|h| is_agency_column(h)) {
+        let others: Vec<&&String> = filled[at + 1..].iter().collect();
+        let figure_like = |h: &str| {
+            let f = tiendo_domain::text::fold(h);
+            f.contains('(')
+                || f.contains('%')
+                || f.starts_with("ty le")
+                || f.starts_with("so ")
+                || f.contains("muc tieu")
+        };
+        if !others.is_empty()
+            && others.iter().all(|h| {
+                classify(h).is_none() && classify_difficulty(h).is_none() && figure_like(h)
+            })
+        {
+            return Some(TableKind::IndicatorMatrix);
+        }
+    }
     let difficulty: std::collections::HashSet<DifficultyColumn> =
         row.iter().filter_map(|h| classify_difficulty(h)).collect();
     let tasks: std::collections::HashSet<Column> = row.iter().filter_map(|h| classify(h)).collect();
@@ -341,5 +461,50 @@ mod tests {
             "a results table with a column of difficulties"
         );
         assert_eq!(table_kind(&row(&["Bộ Công an", "1"])), None);
+    }
+
+    #[test]
+    fn indicator_tables_in_both_layouts() {
+        let row = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            table_kind(&row(&[
+                "STT",
+                "Chỉ tiêu",
+                "Đơn vị tính",
+                "Mục tiêu năm 2025",
+                "Kết quả thực hiện",
+                "Cơ quan chủ trì",
+                "Đánh giá"
+            ])),
+            Some(TableKind::Indicators)
+        );
+        assert_eq!(
+            table_kind(&row(&[
+                "STT",
+                "Tỉnh, thành phố",
+                "Tỷ lệ hồ sơ trực tuyến (%) (mục tiêu: 80%)",
+                "Số dịch vụ công toàn trình"
+            ])),
+            Some(TableKind::IndicatorMatrix)
+        );
+        assert_eq!(
+            classify_indicator("Mục tiêu năm 2025"),
+            Some(IndicatorColumn::Target)
+        );
+        assert_eq!(
+            classify_indicator("Kết quả đến 31/10/2025"),
+            Some(IndicatorColumn::Result)
+        );
+        // A task table stays a task table.
+        assert_eq!(
+            table_kind(&row(&[
+                "TT",
+                "Tên nhiệm vụ",
+                "Chủ trì",
+                "Kết quả",
+                "Thời hạn"
+            ])),
+            Some(TableKind::Tasks)
+        );
     }
 }

@@ -10,7 +10,7 @@ use tiendo_domain::text::{clean, fold};
 use crate::blocks::{Block, expand_row};
 use crate::columns::{TableKind, table_kind};
 use crate::error::ImportError;
-use crate::{DocumentPreview, ReadOptions, difficulty_table, prose, table};
+use crate::{DocumentPreview, ReadOptions, difficulty_table, indicator_table, prose, table};
 
 /// A run of blocks read by one reader.
 #[derive(Debug)]
@@ -108,6 +108,7 @@ pub fn read_document(
         title: Vec::new(),
         tasks: Vec::new(),
         difficulties: Vec::new(),
+        indicators: Vec::new(),
         warnings: Vec::new(),
     };
     let mut prose_blocks: Vec<Block> = Vec::new();
@@ -130,6 +131,14 @@ pub fn read_document(
                 Err(ImportError::NoTaskTable(detail)) => unrecognised.push(detail),
                 Err(e) => return Err(e),
             },
+            Some(TableKind::Indicators | TableKind::IndicatorMatrix) => {
+                let read = indicator_table::read_indicators(&owned, opts);
+                if preview.title.is_empty() {
+                    preview.title = read.title;
+                }
+                preview.indicators.extend(read.indicators);
+                preview.warnings.extend(read.warnings);
+            }
             Some(TableKind::Difficulties) => {
                 let read = difficulty_table::read_difficulties(&owned, opts);
                 if preview.title.is_empty() {
@@ -169,7 +178,8 @@ pub fn read_document(
             preview.warnings.extend(read.warnings);
         }
     }
-    if preview.tasks.is_empty() && preview.difficulties.is_empty() {
+    if preview.tasks.is_empty() && preview.difficulties.is_empty() && preview.indicators.is_empty()
+    {
         if let Some(e) = missing_name {
             return Err(e);
         }

@@ -22,7 +22,7 @@ pub enum ImportError {
     #[error("không tìm thấy bảng nhiệm vụ{0}")]
     NoTaskTable(String),
     #[error(
-        "không tìm thấy nội dung nhận biết được: không có bảng nhiệm vụ (cột Nhiệm vụ, Chủ trì, Thời hạn …), bảng khó khăn, vướng mắc (cột Khó khăn, vướng mắc, Đơn vị xử lý …) hay câu giao nhiệm vụ (\"Giao Bộ … chủ trì …, hoàn thành …\"){0}"
+        "không tìm thấy nội dung nhận biết được: không có bảng nhiệm vụ (cột Nhiệm vụ, Chủ trì, Thời hạn …), bảng khó khăn, vướng mắc (cột Khó khăn, vướng mắc, Đơn vị xử lý …), bảng chỉ tiêu (cột Chỉ tiêu, Đơn vị tính, Mục tiêu, Kết quả …) hay câu giao nhiệm vụ (\"Giao Bộ … chủ trì …, hoàn thành …\"){0}"
     )]
     NothingRecognised(String),
     #[error(

@@ -12,6 +12,7 @@ pub mod difficulty_table;
 pub mod document;
 pub mod docx;
 pub mod error;
+pub mod indicator_table;
 pub mod official;
 pub mod pdf;
 pub mod pdf_tables;
@@ -25,7 +26,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use tiendo_domain::agency::Registry;
-use tiendo_domain::model::{ParsedDifficulty, ParsedTask};
+use tiendo_domain::model::{ParsedDifficulty, ParsedIndicator, ParsedTask};
 use time::Date;
 
 pub use error::ImportError;
@@ -46,6 +47,9 @@ pub struct DocumentPreview {
     /// Rows of difficulty tables, for the difficulties register.
     #[serde(default)]
     pub difficulties: Vec<ParsedDifficulty>,
+    /// Indicators of indicator tables, with their targets and figures.
+    #[serde(default)]
+    pub indicators: Vec<ParsedIndicator>,
     pub warnings: Vec<String>,
 }
 

@@ -199,8 +199,7 @@ fn kind(l: &Line, cols: &[f32]) -> Kind {
     // column's text starts at the column's edge.
     for pair in l.words.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
-        if column_in(cols, a.left) != column_in(cols, b.left) && column_of(cols, b.left).is_none()
-        {
+        if column_in(cols, a.left) != column_in(cols, b.left) && column_of(cols, b.left).is_none() {
             return Kind::Crossing;
         }
     }
