@@ -287,6 +287,19 @@ pub enum ReportCommand {
         #[command(flatten)]
         doc: DocArgs,
     },
+    /// Indicators on a date: each with its target in force, its latest figures (the nation's and
+    /// each agency's) and where it stands (achieved, not achieved, no target, no data).
+    Indicators {
+        /// Default: today.
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        format: ReportFormat,
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        doc: DocArgs,
+    },
     /// Totals on a date: tasks by state (a task is late when a lead agency is late, done when every
     /// lead is done) and the four-way counts of all lead assignments.
     Summary {

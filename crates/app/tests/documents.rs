@@ -260,6 +260,7 @@ async fn a_difficulty_whose_agency_cannot_be_named_stores_nothing_of_the_file() 
                 title: None,
                 tasks: &p.tasks,
                 difficulties: &p.difficulties,
+                indicators: &p.indicators,
                 warnings: &p.warnings,
                 reported_on: date!(2025 - 11 - 10),
                 actor: "test",

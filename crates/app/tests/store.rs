@@ -367,6 +367,7 @@ async fn an_import_that_fails_stores_nothing() {
                 title: None,
                 tasks: &p.tasks,
                 difficulties: &p.difficulties,
+                indicators: &p.indicators,
                 warnings: &p.warnings,
                 reported_on: date!(2026 - 02 - 15),
                 actor: "t",

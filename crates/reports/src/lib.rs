@@ -5,6 +5,8 @@
 //! Lists of tasks take a visibility test (secret tasks are not shown to everyone); counts and
 //! scores are the committee's and are the same for every reader.
 
+pub mod indicators;
+
 use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;

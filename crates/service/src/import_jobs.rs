@@ -435,6 +435,7 @@ pub async fn store(
         title: &p.title,
         tasks: &p.tasks,
         difficulties: &p.difficulties,
+        indicators: &p.indicators,
         warnings: &p.warnings,
         reported_on: j.reported_on,
         progress,

@@ -13,6 +13,7 @@
 
 pub mod accounts;
 pub mod import_jobs;
+pub mod indicators;
 pub mod operations;
 pub mod reminders;
 mod snapshot;
@@ -50,6 +51,8 @@ pub struct Service {
     scores: Mutex<HashMap<(Month, i64), Arc<ScoreReport>>>,
     /// Whether the status book in memory follows the store (not for one command).
     follows: bool,
+    /// Every indicator's figures and targets in memory.
+    pub(crate) indicators: indicators::IndicatorCache,
 }
 
 impl Service {
@@ -61,6 +64,7 @@ impl Service {
             snapshot: RwLock::new(Arc::new(snap)),
             scores: Default::default(),
             follows: true,
+            indicators: Default::default(),
         })
     }
 
@@ -73,6 +77,7 @@ impl Service {
             snapshot: RwLock::new(Arc::new(Snapshot::empty())),
             scores: Default::default(),
             follows: false,
+            indicators: Default::default(),
         }
     }
 

@@ -4,7 +4,7 @@
 
 use tiendo_domain::access::UserRole;
 use tiendo_domain::deadline::parse_user_date;
-use tiendo_domain::model::{ParsedDifficulty, ParsedTask, ReportedStatus, Role};
+use tiendo_domain::model::{ParsedDifficulty, ParsedIndicator, ParsedTask, ReportedStatus, Role};
 use tiendo_domain::text::{TextProblem, TypedText};
 use tiendo_store::StoreError;
 use tiendo_store::edit::TaskEdit;
@@ -193,6 +193,17 @@ pub fn message(code: &str) -> Option<(&'static str, bool)> {
         ),
         "sua-muc" => ("Nội dung mục trống hoặc quá dài; chưa sửa gì.", false),
         "da-sua-muc" => ("Đã sửa mục; bản xem trước đã cập nhật.", true),
+        "so-lieu" => ("Số liệu không hợp lệ; chưa lưu gì.", false),
+        "da-bao-so-lieu" => ("Đã ghi số liệu chỉ tiêu.", true),
+        "ky" => (
+            "Kỳ không hợp lệ (ví dụ: 2026, Quý II/2026, tháng 6/2026); chưa lưu gì.",
+            false,
+        ),
+        "muc-tieu" => ("Đã đặt mục tiêu.", true),
+        "xac-nhan-so-lieu" => ("Đã xác nhận số liệu.", true),
+        "tra-lai-so-lieu" => ("Đã trả lại số liệu; cơ quan sẽ thấy lý do.", true),
+        "lien-ket" => ("Đã cập nhật liên kết chỉ tiêu – nhiệm vụ.", true),
+        "nhiem-vu" => ("Không có nhiệm vụ số này.", false),
         "da-bo" => ("Đã bỏ mục khỏi lần nhập này.", true),
         "da-giu" => ("Đã giữ lại mục.", true),
         "ban-chi-dao" => ("Thông tin ban chỉ đạo không hợp lệ; chưa lưu gì.", false),
@@ -835,6 +846,8 @@ pub struct ImportRequest<'a> {
     pub tasks: &'a [ParsedTask],
     /// Rows of its difficulty tables, for the register.
     pub difficulties: &'a [ParsedDifficulty],
+    /// Its indicators, targets and figures.
+    pub indicators: &'a [ParsedIndicator],
     pub warnings: &'a [String],
     /// The date the document's status columns describe.
     pub reported_on: time::Date,
@@ -865,6 +878,7 @@ pub async fn import_document(
             title: (!r.title.is_empty()).then(|| r.title.join(" — ")),
             tasks: r.tasks,
             difficulties: r.difficulties,
+            indicators: r.indicators,
             warnings: r.warnings,
             reported_on: r.reported_on,
             actor: &u.username,

@@ -11,7 +11,7 @@ use tiendo_domain::deadline::{iso, iso_date};
 use tiendo_domain::import_plan::{
     StoredTask, TaskPlan, WantedAssignment, joined_raw, plan_tasks, wanted_assignments,
 };
-use tiendo_domain::model::{ParsedDifficulty, ParsedTask, ReportedStatus, Role};
+use tiendo_domain::model::{ParsedDifficulty, ParsedIndicator, ParsedTask, ReportedStatus, Role};
 use tiendo_domain::reference::{DocumentRef, referenced_documents};
 use tiendo_domain::text::name_key;
 use time::Date;
@@ -30,6 +30,8 @@ pub struct ImportInput<'a> {
     pub tasks: &'a [ParsedTask],
     /// Rows of the document's difficulty tables, for the register.
     pub difficulties: &'a [ParsedDifficulty],
+    /// The document's indicators, their targets and figures.
+    pub indicators: &'a [ParsedIndicator],
     pub warnings: &'a [String],
     pub reported_on: Date,
     pub actor: &'a str,
@@ -47,6 +49,8 @@ pub struct ImportSummary {
     pub reports: u64,
     pub unresolved_agencies: u64,
     pub difficulties: crate::difficulty_import::DifficultyCounts,
+    #[serde(default)]
+    pub indicators: crate::indicators::IndicatorCounts,
     pub changes: Vec<String>,
 }
 
@@ -158,6 +162,17 @@ impl Db {
             ts: &ts,
         }
         .store(&mut tx, input.difficulties)
+        .await?;
+        summary.indicators = crate::indicators::IndicatorImport {
+            reg: &reg,
+            committee,
+            doc_id,
+            doc_key: input.doc_key,
+            reported_on: input.reported_on,
+            actor: input.actor,
+            ts: &ts,
+        }
+        .store(&mut tx, input.indicators)
         .await?;
         record_import(&mut tx, doc_id, &input, &summary, &ts).await?;
         tx.commit().await?;

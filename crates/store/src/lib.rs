@@ -11,6 +11,7 @@ pub mod edit;
 pub mod facts;
 pub mod import;
 pub mod import_jobs;
+pub mod indicators;
 pub mod meetings;
 pub mod registry;
 pub mod reminders;

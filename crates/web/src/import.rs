@@ -775,6 +775,7 @@ pub(crate) async fn store(
         title: &preview.title,
         tasks: &preview.tasks,
         difficulties: &preview.difficulties,
+        indicators: &preview.indicators,
         warnings: &preview.warnings,
         reported_on,
         progress: None,

@@ -126,6 +126,7 @@ async fn store_all(
             title: &p.title,
             tasks: &p.tasks,
             difficulties: &p.difficulties,
+            indicators: &p.indicators,
             warnings: &p.warnings,
             reported_on,
             progress: Some(&|done, total| eprintln!("  đã lưu {done}/{total} nhiệm vụ …")),
@@ -175,6 +176,12 @@ fn print_text(previews: &[DocumentPreview], stored: &[Option<ImportSummary>]) {
                 s.difficulties.updated,
                 s.difficulties.unchanged
             );
+            if s.indicators.created + s.indicators.updated > 0 {
+                println!(
+                    "Chỉ tiêu: {} mới, {} đã có; {} số liệu mới.",
+                    s.indicators.created, s.indicators.updated, s.indicators.values
+                );
+            }
             for c in &s.changes {
                 println!("  thay đổi: {c}");
             }
@@ -224,6 +231,9 @@ pub fn preview_text(p: &DocumentPreview) -> String {
     let mut s = format!("{} — {} nhiệm vụ", p.file, p.tasks.len());
     if !p.difficulties.is_empty() {
         s.push_str(&format!(", {} khó khăn, vướng mắc", p.difficulties.len()));
+    }
+    if !p.indicators.is_empty() {
+        s.push_str(&format!(", {} chỉ tiêu", p.indicators.len()));
     }
     s.push('\n');
     let mut last_heading: Vec<String> = Vec::new();
@@ -286,6 +296,38 @@ pub fn preview_text(p: &DocumentPreview) -> String {
                 }
             ));
             for n in &d.notes {
+                s.push_str(&format!("        ! {n}\n"));
+            }
+        }
+    }
+    if !p.indicators.is_empty() {
+        s.push_str(&format!("\nChỉ tiêu ({}):\n", p.indicators.len()));
+        for i in &p.indicators {
+            let target = i.target.as_ref().map(|t| t.raw.as_str()).unwrap_or("—");
+            let figures: Vec<String> = i
+                .values
+                .iter()
+                .take(4)
+                .map(|v| match &v.agency {
+                    Some(a) => format!("{}: {}", agency_word(a), v.value.raw),
+                    None => v.value.raw.clone(),
+                })
+                .collect();
+            let more = i.values.len().saturating_sub(4);
+            s.push_str(&format!(
+                "  {:>4}  {:<50}  {:<12}  mục tiêu {:<10}  {}{}\n",
+                i.number,
+                short(&i.name, 50),
+                short(i.unit.as_deref().unwrap_or(""), 12),
+                target,
+                figures.join("; "),
+                if more > 0 {
+                    format!(" … (+{more})")
+                } else {
+                    String::new()
+                }
+            ));
+            for n in &i.notes {
                 s.push_str(&format!("        ! {n}\n"));
             }
         }

@@ -60,6 +60,12 @@ pub async fn run(db: &Db, report: ReportCommand) -> anyhow::Result<ExitCode> {
             output,
             doc,
         } => commitments(db, as_of, answer_by, format, output, doc).await,
+        ReportCommand::Indicators {
+            as_of,
+            format,
+            output,
+            doc,
+        } => indicators(db, as_of, format, output, doc).await,
         ReportCommand::Difficulties {
             as_of,
             format,
@@ -221,6 +227,31 @@ async fn difficulties(
         output,
         &format!("kho-khan-vuong-mac-{}", iso(as_of)),
         |_| reports::difficulties_doc(&rows, as_of, &presentation(doc)),
+        None,
+    )
+}
+
+/// `report indicators`: every indicator on a date (docs/contracts.md).
+async fn indicators(
+    db: &Db,
+    as_of: Option<String>,
+    format: ReportFormat,
+    output: Option<PathBuf>,
+    doc: DocArgs,
+) -> anyhow::Result<ExitCode> {
+    let as_of = match as_of {
+        Some(s) => parse_date_arg("--as-of", &s)?,
+        None => today(),
+    };
+    let book = db.load_indicator_book().await?;
+    let names = db.agency_names().await?;
+    let report = reports::indicators::indicators_report(db, &book, &names, as_of).await?;
+    write_report(
+        &report,
+        format,
+        output,
+        &format!("chi-tieu-{}", iso(as_of)),
+        |r| reports::indicators::indicators_doc(r, as_of, &presentation(doc)),
         None,
     )
 }

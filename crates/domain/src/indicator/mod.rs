@@ -7,6 +7,7 @@
 //! - [`assess`]: achieved, not achieved, no target, no data; for a target later in the period,
 //!   on track or behind against a straight line from the period's start; a colour by a stated rule.
 
+pub mod book;
 pub mod value;
 
 use serde::{Deserialize, Serialize};
@@ -403,7 +404,8 @@ pub fn comparable(value: &ParsedValue, target: &ParsedValue) -> Option<(f64, f64
         (ValueForm::Percent, ValueForm::Percent)
         | (ValueForm::Fraction, ValueForm::Fraction)
         | (ValueForm::YesNo, ValueForm::YesNo) => Some((v, t)),
-        (ValueForm::Fraction, ValueForm::Number) => Some((v, t)),
+        // "58/76" against "76 dịch vụ": the parts against the count (not against an amount).
+        (ValueForm::Fraction, ValueForm::Number) if target.scale.is_none() => Some((v, t)),
         (ValueForm::Number, ValueForm::Number) => Some((
             v * value.scale.unwrap_or(1.0),
             t * target.scale.unwrap_or(1.0),

@@ -1,0 +1,446 @@
+//! Indicators on SQLite and PostgreSQL: both table layouts imported (all or nothing, the same
+//! file again changes nothing), `report indicators --format json` as docs/contracts.md says,
+//! status at several dates, agencies' figures confirmed or returned, targets, links to tasks,
+//! and every bad input refused with one message and nothing stored.
+
+mod common;
+
+use std::process::Command;
+
+use common::{backends, import_text};
+use tiendo_domain::indicator::{Colour, IndicatorStatus};
+use tiendo_service::Service;
+use tiendo_service::indicators::{self as ind, TargetSetting, ValueReport};
+use tiendo_store::users::User;
+use time::macros::date;
+
+const ROWS: &str = "STT;Chỉ tiêu;Đơn vị tính;Mục tiêu năm 2025;Kết quả thực hiện;Cơ quan chủ trì;Đánh giá\n\
+1;Dịch vụ công thiết yếu cung cấp trực tuyến toàn trình;dịch vụ;76;58/76;Bộ Công an;Chưa đạt\n\
+2;Tỷ lệ phủ sóng 5G;%;90%;39,5 %;Bộ Khoa học và Công nghệ;Chưa đạt\n\
+3;Số địa phương kết nối Cơ sở dữ liệu quốc gia về dân cư;địa phương;34/34;34/34;Bộ Công an;Đạt\n\
+4;Giá trị giải ngân vốn cho chuyển đổi số;nghìn tỷ đồng;12,7;11,7 nghìn tỷ đồng;Bộ Tài chính;\n\
+5;Số cơ sở dữ liệu chuyên ngành kết nối;cơ sở dữ liệu;12;khoảng vài chục;Bộ Y tế;\n";
+
+const MATRIX: &str = "STT;Tỉnh, thành phố;Tỷ lệ hồ sơ trực tuyến toàn trình (%) (mục tiêu: 80%)\n\
+1;Thành phố Hà Nội;85,3%\n\
+2;Thành phố Hồ Chí Minh;78 %\n\
+3;Tỉnh Lạng Sơn;Chưa báo cáo\n\
+;Toàn quốc;72,1%\n";
+
+fn report(url: &str, as_of: &str) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_tiendo"))
+        .args([
+            "--database-url",
+            url,
+            "report",
+            "indicators",
+            "--as-of",
+            as_of,
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+fn named<'a>(v: &'a serde_json::Value, start: &str) -> &'a serde_json::Value {
+    v["indicators"]
+        .as_array()
+        .expect("indicators")
+        .iter()
+        .find(|i| i["name"].as_str().is_some_and(|n| n.starts_with(start)))
+        .unwrap_or_else(|| panic!("{start}"))
+}
+
+async fn user(db: &tiendo_store::Db, name: &str, role: &str, agency: Option<&str>) -> User {
+    common::browser::user(db, name, role, agency, "mat-khau-chung-1").await;
+    db.user_by_username(name)
+        .await
+        .expect("query")
+        .expect("user")
+}
+
+#[tokio::test]
+async fn both_layouts_are_imported_once_and_reported_as_the_contract_says() {
+    for t in backends().await {
+        let s = import_text(
+            &t.db,
+            "chi-tieu.csv",
+            ROWS,
+            "chi-tieu",
+            date!(2025 - 10 - 31),
+        )
+        .await;
+        assert_eq!(
+            (s.indicators.created, s.indicators.values),
+            (5, 5),
+            "{}",
+            t.label
+        );
+        let s = import_text(&t.db, "tinh.csv", MATRIX, "tinh", date!(2025 - 10 - 31)).await;
+        assert_eq!(
+            (s.indicators.created, s.indicators.values),
+            (1, 4),
+            "{}",
+            t.label
+        );
+        // The same files again: nothing new.
+        let s = import_text(
+            &t.db,
+            "chi-tieu.csv",
+            ROWS,
+            "chi-tieu",
+            date!(2025 - 10 - 31),
+        )
+        .await;
+        assert_eq!(
+            (s.indicators.created, s.indicators.values),
+            (0, 0),
+            "{}",
+            t.label
+        );
+
+        let v = report(&t.url, "2025-11-01");
+        assert_eq!(v["as_of"], "2025-11-01");
+        let services = named(&v, "Dịch vụ công thiết yếu");
+        assert_eq!(services["unit"], "dịch vụ");
+        assert_eq!(services["lead"][0]["name"], "Bộ Công an");
+        assert_eq!(services["target"]["raw"], "76");
+        assert_eq!(services["target"]["value"], 76.0);
+        let nat = &services["values"][0];
+        assert_eq!(nat["agency"], serde_json::Value::Null);
+        assert_eq!(
+            (nat["as_of"].as_str(), nat["raw"].as_str()),
+            (Some("2025-10-31"), Some("58/76"))
+        );
+        assert_eq!(
+            (
+                nat["value"].as_f64(),
+                nat["numerator"].as_f64(),
+                nat["denominator"].as_f64()
+            ),
+            (Some(58.0), Some(58.0), Some(76.0))
+        );
+        assert_eq!(services["status"], "not_achieved", "{}", t.label);
+        assert_eq!(named(&v, "Số địa phương kết nối")["status"], "achieved");
+        // 11,7 of 12,7 nghìn tỷ đồng, compared in one unit.
+        assert_eq!(named(&v, "Giá trị giải ngân")["values"][0]["value"], 11.7);
+        // A figure that cannot be read stays text: no data to judge by.
+        let vague = named(&v, "Số cơ sở dữ liệu chuyên ngành");
+        assert_eq!(vague["values"][0]["raw"], "khoảng vài chục");
+        assert_eq!(vague["status"], "no_data");
+        // By agency: Hà Nội's figure with its name; the national row.
+        let rate = named(&v, "Tỷ lệ hồ sơ trực tuyến");
+        let hanoi = rate["values"]
+            .as_array()
+            .expect("values")
+            .iter()
+            .find(|x| x["agency"]["name"] == "Thành phố Hà Nội")
+            .expect("Hà Nội");
+        assert_eq!(
+            (hanoi["raw"].as_str(), hanoi["value"].as_f64()),
+            (Some("85,3%"), Some(85.3))
+        );
+        assert_eq!(hanoi["status"], "achieved", "{}", t.label);
+        // At the end of the year, 58/76 has not reached 76: not achieved, red.
+        let end = report(&t.url, "2025-12-31");
+        assert_eq!(named(&end, "Dịch vụ công thiết yếu")["colour"], "red");
+        // Before any figure: no data.
+        let before = report(&t.url, "2025-10-30");
+        assert_eq!(
+            named(&before, "Dịch vụ công thiết yếu")["status"],
+            "no_data"
+        );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn agencies_report_their_figures_the_standing_agency_confirms_or_returns() {
+    for t in backends().await {
+        import_text(&t.db, "tinh.csv", MATRIX, "tinh", date!(2025 - 10 - 31)).await;
+        let service = Service::new(t.db.clone()).await.expect("service");
+        let rate = t.db.indicators().await.expect("list")[0].id;
+        let hcm = user(&t.db, "dm.hcm", "focal", Some("P_HCM")).await;
+        let tt = user(&t.db, "tt", "standing", None).await;
+        let hn = t.db.agency_id("P_HANOI").await.expect("q").expect("Hà Nội");
+        let hcm_id = t.db.agency_id("P_HCM").await.expect("q").expect("HCM");
+        let report_of = |value: &str, as_of: &str| ValueReport {
+            agency: String::new(),
+            as_of: as_of.into(),
+            value: value.into(),
+            evidence: "Báo cáo số 12/BC-UBND".into(),
+        };
+        // Hồ Chí Minh City reports 82 %: it waits for the standing agency, and counts meanwhile.
+        let id = ind::report_value(&service, &hcm, rate, &report_of("82%", "2025-11-20"))
+            .await
+            .expect("reported");
+        {
+            let book = service.indicator_book().await.expect("book");
+            let c = book
+                .cell(rate, Some(hcm_id), date!(2025 - 11 - 21))
+                .expect("cell");
+            assert_eq!(
+                c.assessment.status,
+                IndicatorStatus::Achieved,
+                "{}",
+                t.label
+            );
+        }
+        let waiting = t.db.indicator_values_waiting().await.expect("waiting");
+        assert_eq!(waiting.iter().map(|v| v.id).collect::<Vec<_>>(), [id]);
+        // Returned with its reason: it no longer counts; the older figure is in force again.
+        assert!(
+            ind::review_value(&service, &tt, id, false, "")
+                .await
+                .is_err(),
+            "a reason is needed"
+        );
+        ind::review_value(&service, &tt, id, false, "Thiếu văn bản kèm theo")
+            .await
+            .expect("returned");
+        {
+            let book = service.indicator_book().await.expect("book");
+            let c = book
+                .cell(rate, Some(hcm_id), date!(2025 - 11 - 21))
+                .expect("cell");
+            assert_eq!(c.compared, Some(78.0), "{}", t.label);
+        }
+        // Reported again and confirmed: a correction keeps the history.
+        let id = ind::report_value(&service, &hcm, rate, &report_of("81,5%", "2025-11-20"))
+            .await
+            .expect("again");
+        ind::review_value(&service, &tt, id, true, "")
+            .await
+            .expect("confirmed");
+        let history =
+            t.db.indicator_values(rate, Some(Some(hcm_id)))
+                .await
+                .expect("history");
+        assert_eq!(
+            history
+                .iter()
+                .map(|v| (v.raw.as_str(), v.state.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                ("78 %", "confirmed"),
+                ("82%", "returned"),
+                ("81,5%", "confirmed")
+            ],
+            "{}",
+            t.label
+        );
+        // A focal point cannot report another agency's figure: it is always its own.
+        let mut other = report_of("99%", "2025-11-20");
+        other.agency = "P_HANOI".into();
+        ind::report_value(&service, &hcm, rate, &other)
+            .await
+            .expect("own figure");
+        assert!(
+            t.db.indicator_values(rate, Some(Some(hn)))
+                .await
+                .expect("hn")
+                .len()
+                == 1,
+            "Hà Nội unchanged"
+        );
+        // The standing agency sets Hà Nội's own target for 2026 and another for the nation.
+        ind::set_target(
+            &service,
+            &tt,
+            rate,
+            &TargetSetting {
+                agency: "P_HANOI".into(),
+                period: "2026".into(),
+                value: "95%".into(),
+            },
+        )
+        .await
+        .expect("target");
+        let book = service.indicator_book().await.expect("book");
+        assert_eq!(
+            book.target_on(rate, Some(hn), date!(2026 - 03 - 01))
+                .and_then(|t| t.value.value),
+            Some(95.0)
+        );
+        drop(book);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_with_one_message_and_nothing_stored() {
+    for t in backends().await {
+        import_text(
+            &t.db,
+            "chi-tieu.csv",
+            ROWS,
+            "chi-tieu",
+            date!(2025 - 10 - 31),
+        )
+        .await;
+        import_text(&t.db, "tinh.csv", MATRIX, "tinh", date!(2025 - 10 - 31)).await;
+        let service = Service::new(t.db.clone()).await.expect("service");
+        let list = t.db.indicators().await.expect("list");
+        let services = list
+            .iter()
+            .find(|i| i.name.starts_with("Dịch vụ công"))
+            .expect("services")
+            .id;
+        let rate = list
+            .iter()
+            .find(|i| i.name.starts_with("Tỷ lệ hồ sơ"))
+            .expect("rate")
+            .id;
+        let tt = user(&t.db, "tt", "standing", None).await;
+        let bca = user(&t.db, "dm.bca", "focal", Some("BCA")).await;
+        let btc = user(&t.db, "dm.btc", "focal", Some("BTC")).await;
+        let ln = user(&t.db, "dm.ln", "focal", Some("P_CANTHO")).await;
+        let count = |db: tiendo_store::Db| async move {
+            let mut n = 0;
+            for i in db.indicators().await.expect("list") {
+                n += db.indicator_values(i.id, None).await.expect("values").len();
+            }
+            n
+        };
+        let before = count(t.db.clone()).await;
+        let r = |agency: &str, value: &str| ValueReport {
+            agency: agency.into(),
+            as_of: "2025-11-15".into(),
+            value: value.into(),
+            evidence: String::new(),
+        };
+        // A number that does not parse.
+        let e = ind::report_value(&service, &bca, services, &r("", "khoảng sáu mươi"))
+            .await
+            .expect_err("unreadable");
+        assert!(e.text().contains("khoảng sáu mươi"), "{}", e.text());
+        // A figure of another unit than the target: 58 % for a count of services.
+        let e = ind::report_value(&service, &bca, services, &r("", "60%"))
+            .await
+            .expect_err("unit");
+        assert!(e.text().contains("khác đơn vị"), "{}", e.text());
+        // An agency the indicator does not cover (Cần Thơ is not in the table).
+        let e = ind::report_value(&service, &ln, rate, &r("", "70%"))
+            .await
+            .expect_err("coverage");
+        assert!(e.text().contains("không thuộc phạm vi"), "{}", e.text());
+        // A national indicator: only its lead reports it.
+        assert!(
+            ind::report_value(&service, &btc, services, &r("", "60/76"))
+                .await
+                .is_err()
+        );
+        // A target of another unit, and a period outside the indicator's life.
+        let e = ind::set_target(
+            &service,
+            &tt,
+            services,
+            &TargetSetting {
+                agency: String::new(),
+                period: "2026".into(),
+                value: "Đạt".into(),
+            },
+        )
+        .await
+        .expect_err("unit");
+        assert!(e.text().contains("khác đơn vị"), "{}", e.text());
+        assert!(
+            ind::set_target(
+                &service,
+                &tt,
+                services,
+                &TargetSetting {
+                    agency: String::new(),
+                    period: "Quý V/2026".into(),
+                    value: "80".into()
+                }
+            )
+            .await
+            .is_err()
+        );
+        assert_eq!(
+            count(t.db.clone()).await,
+            before,
+            "{}: nothing stored",
+            t.label
+        );
+        // An import whose figure is of another unit than the target stores nothing of the file.
+        let bad = "STT;Chỉ tiêu;Đơn vị tính;Mục tiêu năm 2025;Kết quả thực hiện;Cơ quan chủ trì\n1;Dịch vụ công thiết yếu cung cấp trực tuyến toàn trình;dịch vụ;76;60%;Bộ Công an\n2;Chỉ tiêu mới;%;50%;20%;Bộ Y tế\n";
+        let reg = t.db.load_registry().await.expect("registry").registry;
+        let p = tiendo_office::read_bytes(
+            "sai.csv",
+            bad.as_bytes(),
+            tiendo_office::ReadOptions {
+                registry: &reg,
+                reported_on: date!(2025 - 11 - 30),
+            },
+        )
+        .expect("reads");
+        let refused =
+            t.db.import_document(tiendo_store::import::ImportInput {
+                committee: None,
+                doc_key: "sai",
+                file_name: "sai.csv",
+                title: None,
+                tasks: &p.tasks,
+                difficulties: &p.difficulties,
+                indicators: &p.indicators,
+                warnings: &p.warnings,
+                reported_on: date!(2025 - 11 - 30),
+                actor: "test",
+                progress: None,
+            })
+            .await;
+        assert!(refused.is_err(), "{}", t.label);
+        assert_eq!(
+            t.db.indicators().await.expect("list").len(),
+            6,
+            "{}: no new indicator",
+            t.label
+        );
+        assert_eq!(count(t.db.clone()).await, before);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn indicators_and_tasks_are_linked_both_ways() {
+    for t in backends().await {
+        import_text(
+            &t.db,
+            "chi-tieu.csv",
+            ROWS,
+            "chi-tieu",
+            date!(2025 - 10 - 31),
+        )
+        .await;
+        import_text(&t.db, "p.csv", "STT;Tên nhiệm vụ;Chủ trì;Thời hạn\n1;Hoàn thành dịch vụ công toàn trình;Bộ Công an;31/12/2025\n", "p", date!(2025 - 10 - 31)).await;
+        let service = Service::new(t.db.clone()).await.expect("service");
+        let tt = user(&t.db, "tt", "standing", None).await;
+        let i = t.db.indicators().await.expect("list")[0].id;
+        let task = common::task(&t.db, "p", "1").await;
+        ind::link_task(&service, &tt, i, task, true)
+            .await
+            .expect("linked");
+        assert_eq!(t.db.indicator_task_ids(i).await.expect("q"), [task]);
+        assert_eq!(t.db.task_indicator_ids(task).await.expect("q"), [i]);
+        assert!(
+            ind::link_task(&service, &tt, i, 999_999, true)
+                .await
+                .is_err()
+        );
+        ind::link_task(&service, &tt, i, task, false)
+            .await
+            .expect("unlinked");
+        assert!(t.db.indicator_task_ids(i).await.expect("q").is_empty());
+        let _ = Colour::Green;
+        t.cleanup().await;
+    }
+}

@@ -1,0 +1,451 @@
+//! Indicators as the committee reports them: each indicator with its target and its latest
+//! figures on a date (the contract's JSON, the Word appendix in the Decree 30 layout, Excel), and
+//! the scorecard — agencies as rows, indicators as columns, each cell coloured by the stated rule.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use tiendo_domain::deadline::{iso, vn};
+use tiendo_domain::indicator::book::{CellState, IndicatorBook, Obs};
+use tiendo_domain::indicator::{COLOUR_RULE, Colour, IndicatorStatus, Progress, ValueForm};
+use tiendo_office::official::{OfficialDoc, TableRow, Value};
+use tiendo_store::Db;
+use tiendo_store::facts::AgencyName;
+use tiendo_store::indicators::ValueRow;
+use time::Date;
+
+use crate::{Presentation, col, subtitle};
+
+/// A figure as the views print it: "58/76", "85,3%", "1.250", "12,7 nghìn tỷ", "Đạt".
+pub fn figure_text(o: &Obs) -> String {
+    let Some(v) = o.value else {
+        return match o.form {
+            ValueForm::NoData => "Chưa báo cáo".into(),
+            _ => "—".into(),
+        };
+    };
+    match o.form {
+        ValueForm::Percent => format!("{}%", number(v)),
+        ValueForm::Fraction => match o.share {
+            Some(s) if s > 0.0 => format!("{}/{}", number(v), number((v * 100.0 / s).round())),
+            _ => number(v),
+        },
+        ValueForm::YesNo => (if v >= 1.0 { "Đạt" } else { "Chưa đạt" }).into(),
+        _ => {
+            let scale = match o.scale {
+                Some(s) if s >= 1e12 => " nghìn tỷ",
+                Some(s) if s >= 1e9 => " tỷ",
+                Some(s) if s >= 1e6 => " triệu",
+                Some(s) if s >= 1e3 => " nghìn",
+                _ => "",
+            };
+            format!("{}{scale}", number(v))
+        }
+    }
+}
+
+/// A number as Vietnamese documents write it: "." groups thousands, "," the decimals.
+pub fn number(v: f64) -> String {
+    let neg = v < 0.0;
+    let v = v.abs();
+    let rounded = (v * 10.0).round() / 10.0;
+    let int = rounded.trunc() as u64;
+    let dec = ((rounded - rounded.trunc()) * 10.0).round() as u64;
+    let digits = int.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    let mut out = if neg { format!("-{grouped}") } else { grouped };
+    if dec > 0 {
+        out.push(',');
+        out.push_str(&dec.to_string());
+    }
+    out
+}
+
+/// An agency as the JSON names it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Named {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetItem {
+    pub raw: String,
+    pub value: Option<f64>,
+    pub period: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ValueItem {
+    pub agency: Option<Named>,
+    pub as_of: String,
+    pub raw: String,
+    pub value: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub numerator: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub denominator: Option<f64>,
+    /// Where this figure stands against its target.
+    pub status: IndicatorStatus,
+    pub colour: Colour,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorItem {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub unit: Option<String>,
+    pub kind: String,
+    pub direction: String,
+    pub lead: Vec<Named>,
+    pub target: Option<TargetItem>,
+    pub values: Vec<ValueItem>,
+    pub status: IndicatorStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<Progress>,
+    pub colour: Colour,
+    /// By agency: how many covered agencies reached their target, of those with a figure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agencies_achieved: Option<(usize, usize)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorsReport {
+    pub as_of: String,
+    pub colour_rule: &'static str,
+    pub indicators: Vec<IndicatorItem>,
+}
+
+/// The latest value (not returned) on or before `as_of` of each indicator and agency.
+async fn latest_values(
+    db: &Db,
+    as_of: Date,
+) -> anyhow::Result<HashMap<(i64, Option<i64>), ValueRow>> {
+    let mut out: HashMap<(i64, Option<i64>), ValueRow> = HashMap::new();
+    for ind in db.indicators().await? {
+        for v in db.indicator_values(ind.id, None).await? {
+            if v.as_of <= as_of && v.state != "returned" {
+                out.insert((v.indicator_id, v.agency_id), v);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every indicator on `as_of`: its target in force, its latest figures (the nation's and each
+/// agency's), where it stands (the national figure's standing, or, for an indicator reported
+/// by agency without a national figure, achieved only when every agency with a figure is).
+pub async fn indicators_report(
+    db: &Db,
+    book: &IndicatorBook,
+    names: &HashMap<i64, AgencyName>,
+    as_of: Date,
+) -> anyhow::Result<IndicatorsReport> {
+    let latest = latest_values(db, as_of).await?;
+    let mut items = Vec::new();
+    for ind in db.indicators().await? {
+        let leads = db.indicator_leads(ind.id).await?;
+        let national = book.cell(ind.id, None, as_of);
+        let target = book.target_on(ind.id, None, as_of).map(|t| TargetItem {
+            raw: t.value.raw.clone(),
+            value: t.value.value,
+            period: t.period.key(),
+        });
+        let mut values: Vec<ValueItem> = Vec::new();
+        let mut agencies: Vec<Option<i64>> = vec![None];
+        agencies.extend(book.agencies_of(ind.id).into_iter().map(Some));
+        let mut reached = (0, 0);
+        for a in agencies {
+            let Some(v) = latest.get(&(ind.id, a)) else {
+                continue;
+            };
+            let cell = book.cell(ind.id, a, as_of);
+            let (status, colour) = cell
+                .map(|c| (c.assessment.status, c.assessment.colour))
+                .unwrap_or((IndicatorStatus::NoData, Colour::Grey));
+            if a.is_some() && v.value.is_some() {
+                reached.1 += 1;
+                if status == IndicatorStatus::Achieved {
+                    reached.0 += 1;
+                }
+            }
+            values.push(ValueItem {
+                agency: a.map(|id| Named {
+                    name: names.get(&id).map(|n| n.name.clone()).unwrap_or_default(),
+                }),
+                as_of: iso(v.as_of),
+                raw: v.raw.clone(),
+                value: v.value,
+                numerator: v.numerator,
+                denominator: v.denominator,
+                status,
+                colour,
+            });
+        }
+        let (status, progress, colour) = match national.filter(|c| c.value.is_some()) {
+            Some(c) => (
+                c.assessment.status,
+                c.assessment.progress,
+                c.assessment.colour,
+            ),
+            None if reached.1 == 0 => (
+                if target.is_some() {
+                    IndicatorStatus::NoData
+                } else {
+                    IndicatorStatus::NoTarget
+                },
+                None,
+                Colour::Grey,
+            ),
+            None if reached.0 == reached.1 => (IndicatorStatus::Achieved, None, Colour::Green),
+            None => (IndicatorStatus::NotAchieved, None, Colour::Red),
+        };
+        items.push(IndicatorItem {
+            id: ind.id.to_string(),
+            code: ind.code.clone(),
+            name: ind.name.clone(),
+            unit: ind.unit.clone(),
+            kind: ind.kind.clone(),
+            direction: ind.direction.clone(),
+            lead: leads
+                .iter()
+                .map(|id| Named {
+                    name: names.get(id).map(|n| n.name.clone()).unwrap_or_default(),
+                })
+                .collect(),
+            target,
+            values,
+            status,
+            progress,
+            colour,
+            agencies_achieved: ind.by_agency.0.then_some(reached),
+        });
+    }
+    Ok(IndicatorsReport {
+        as_of: iso(as_of),
+        colour_rule: COLOUR_RULE,
+        indicators: items,
+    })
+}
+
+/// The Word and Excel appendix: one row per indicator.
+pub fn indicators_doc(r: &IndicatorsReport, as_of: Date, p: &Presentation) -> OfficialDoc {
+    let rows = r
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(n, i)| {
+            let national = i.values.iter().find(|v| v.agency.is_none());
+            let result = match (national, i.agencies_achieved) {
+                (Some(v), _) => format!("{} (ngày {})", v.raw, vn_iso(&v.as_of)),
+                (None, Some((a, b))) if b > 0 => format!("{a}/{b} cơ quan đạt mục tiêu"),
+                _ => "Chưa có số liệu".into(),
+            };
+            let assessment = match (i.status, i.progress) {
+                (IndicatorStatus::NotAchieved, Some(Progress::OnTrack)) => {
+                    "Chưa đạt, đúng tiến độ".to_string()
+                }
+                (IndicatorStatus::NotAchieved, Some(Progress::Behind)) => {
+                    "Chưa đạt, chậm tiến độ".to_string()
+                }
+                (s, _) => s.vietnamese().to_string(),
+            };
+            TableRow::Cells(vec![
+                Value::Number(n as i64 + 1),
+                Value::Text(i.name.clone()),
+                Value::Text(i.unit.clone().unwrap_or_default()),
+                Value::Text(i.target.as_ref().map(|t| t.raw.clone()).unwrap_or_default()),
+                Value::Text(result),
+                Value::Text(
+                    i.lead
+                        .iter()
+                        .map(|l| l.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+                Value::Text(assessment),
+            ])
+        })
+        .collect();
+    let count = |s: IndicatorStatus| r.indicators.iter().filter(|i| i.status == s).count();
+    OfficialDoc {
+        title: "PHỤ LỤC".into(),
+        subtitle: subtitle(
+            vec![
+                "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU, MỤC TIÊU".into(),
+                format!("(Dữ liệu tính đến ngày {})", vn(as_of)),
+            ],
+            p,
+        ),
+        columns: vec![
+            col("TT", 5),
+            col("Chỉ tiêu", 38),
+            col("Đơn vị tính", 10),
+            col("Mục tiêu", 12),
+            col("Kết quả thực hiện", 20),
+            col("Cơ quan chủ trì", 16),
+            col("Đánh giá", 14),
+        ],
+        rows,
+        notes: vec![
+            format!(
+                "Tổng số: {} chỉ tiêu; đạt {}; chưa đạt {}; chưa có mục tiêu {}; chưa có số liệu {}.",
+                r.indicators.len(),
+                count(IndicatorStatus::Achieved),
+                count(IndicatorStatus::NotAchieved),
+                count(IndicatorStatus::NoTarget),
+                count(IndicatorStatus::NoData)
+            ),
+            format!("Quy tắc đánh giá: {COLOUR_RULE}"),
+        ],
+        landscape: true,
+        sheet: "Chỉ tiêu".into(),
+        ..Default::default()
+    }
+}
+
+fn vn_iso(s: &str) -> String {
+    tiendo_domain::deadline::iso_date(s)
+        .map(vn)
+        .unwrap_or_else(|| s.to_string())
+}
+
+/// One cell of the scorecard.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreCell {
+    pub indicator: i64,
+    pub text: String,
+    pub target: Option<String>,
+    pub status: IndicatorStatus,
+    pub colour: Colour,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreRow {
+    pub agency_id: i64,
+    pub agency: String,
+    pub kind: String,
+    pub cells: Vec<ScoreCell>,
+    /// Cells green, of those with a target and a figure.
+    pub green: usize,
+    pub assessed: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Scorecard {
+    pub as_of: String,
+    pub colour_rule: &'static str,
+    pub indicators: Vec<(i64, String, String)>,
+    pub rows: Vec<ScoreRow>,
+}
+
+fn cell_of(indicator: i64, c: Option<CellState>) -> ScoreCell {
+    match c {
+        Some(c) => ScoreCell {
+            indicator,
+            text: c
+                .value
+                .map(|o| figure_text(&o))
+                .unwrap_or_else(|| "—".into()),
+            target: c.target.map(|(_, t)| number(t)),
+            status: c.assessment.status,
+            colour: c.assessment.colour,
+        },
+        None => ScoreCell {
+            indicator,
+            text: "—".into(),
+            target: None,
+            status: IndicatorStatus::NoData,
+            colour: Colour::Grey,
+        },
+    }
+}
+
+/// The scorecard: the indicators reported by agency, the agencies (of a kind, when asked) as
+/// rows, most green first. `indicators`: (id, code, name).
+pub fn scorecard(
+    book: &IndicatorBook,
+    indicators: &[(i64, String, String)],
+    agencies: &[&AgencyName],
+    as_of: Date,
+) -> Scorecard {
+    let mut rows: Vec<ScoreRow> = agencies
+        .iter()
+        .map(|a| {
+            let cells: Vec<ScoreCell> = indicators
+                .iter()
+                .map(|(id, _, _)| cell_of(*id, book.cell(*id, Some(a.id), as_of)))
+                .collect();
+            let assessed = cells
+                .iter()
+                .filter(|c| {
+                    !matches!(
+                        c.status,
+                        IndicatorStatus::NoData | IndicatorStatus::NoTarget
+                    )
+                })
+                .count();
+            let green = cells.iter().filter(|c| c.colour == Colour::Green).count();
+            ScoreRow {
+                agency_id: a.id,
+                agency: a.name.clone(),
+                kind: a.kind.clone(),
+                cells,
+                green,
+                assessed,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let share = |r: &ScoreRow| {
+            if r.assessed == 0 {
+                -1.0
+            } else {
+                r.green as f64 / r.assessed as f64
+            }
+        };
+        share(b)
+            .partial_cmp(&share(a))
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| {
+                tiendo_domain::text::sort_key(&a.agency)
+                    .cmp(&tiendo_domain::text::sort_key(&b.agency))
+            })
+    });
+    Scorecard {
+        as_of: iso(as_of),
+        colour_rule: COLOUR_RULE,
+        indicators: indicators.to_vec(),
+        rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tiendo_domain::indicator::parse_value;
+    use time::macros::date;
+
+    #[test]
+    fn figures_print_as_the_documents_write_them() {
+        let d = date!(2025 - 10 - 31);
+        for s in [
+            "58/76",
+            "85,3%",
+            "1.250",
+            "12,7 nghìn tỷ",
+            "Đạt",
+            "331.720/457.956",
+        ] {
+            assert_eq!(figure_text(&Obs::of(d, &parse_value(s))), s, "{s}");
+        }
+        assert_eq!(number(1234567.0), "1.234.567");
+        assert_eq!(number(39.5), "39,5");
+    }
+}

@@ -1,0 +1,297 @@
+//! Indicators, as users act on them: the book of every figure in memory (read once, then kept
+//! up to date: a new value is added, anything else reads the book again), and the actions —
+//! an agency reports its figure, the standing agency confirms or returns it, sets a target,
+//! links an indicator to a task — each checked here for the pages, the API and the command line.
+
+use tiendo_domain::access::UserRole;
+use tiendo_domain::deadline::parse_user_date;
+use tiendo_domain::indicator::book::IndicatorBook;
+use tiendo_domain::indicator::{Period, ValueForm, parse_value};
+use tiendo_store::indicators::{IndicatorMarks, IndicatorRow, NewValue, value_refusal};
+use tiendo_store::users::User;
+use tokio::sync::{RwLock, RwLockReadGuard};
+
+use crate::Service;
+use crate::operations::{Outcome, Refusal, today};
+
+/// The book in memory and the marks of the data it reflects.
+#[derive(Default)]
+pub struct IndicatorCache {
+    state: RwLock<(Option<IndicatorMarks>, IndicatorBook)>,
+}
+
+fn failed(e: impl std::fmt::Display) -> Refusal {
+    Refusal::failed().with(e.to_string())
+}
+
+impl Service {
+    /// Every indicator's figures and targets as the store holds them now.
+    pub async fn indicator_book(&self) -> anyhow::Result<RwLockReadGuard<'_, IndicatorBook>> {
+        let marks = self.db.indicator_marks().await?;
+        {
+            let guard = self.indicators.state.read().await;
+            if guard.0.as_ref() == Some(&marks) {
+                return Ok(RwLockReadGuard::map(guard, |s| &s.1));
+            }
+        }
+        let mut guard = self.indicators.state.write().await;
+        let current = guard.0.clone();
+        match current {
+            Some(old) if old == marks => {}
+            // Only new values, or new targets: added to the book as it is.
+            Some(old)
+                if old.indicators == marks.indicators
+                    && old.indicators_changed == marks.indicators_changed
+                    && old.returned == marks.returned =>
+            {
+                let added = self.db.indicator_values_after(old.values_max).await?;
+                guard.1.append(
+                    added
+                        .into_iter()
+                        .map(|v| (v.indicator_id, v.agency_id, v.obs()))
+                        .collect(),
+                );
+                if old.targets != marks.targets || old.targets_changed != marks.targets_changed {
+                    guard
+                        .1
+                        .replace_targets(self.db.indicator_target_defs().await?);
+                }
+            }
+            _ => guard.1 = self.db.load_indicator_book().await?,
+        }
+        guard.0 = Some(marks);
+        Ok(RwLockReadGuard::map(guard.downgrade(), |s| &s.1))
+    }
+}
+
+async fn indicator(state: &Service, id: i64) -> Outcome<IndicatorRow> {
+    state
+        .db
+        .indicator(id)
+        .await
+        .map_err(failed)?
+        .ok_or_else(Refusal::not_found)
+}
+
+/// What an agency (or the standing agency, or another system) reports for an indicator.
+#[derive(Debug, Clone, Default)]
+pub struct ValueReport {
+    /// The agency's code; empty: the national figure (or the reporter's own agency).
+    pub agency: String,
+    /// The day the figure describes (dd/mm/yyyy or yyyy-mm-dd).
+    pub as_of: String,
+    /// The figure as written: "58/76", "85,3%", "12,7 nghìn tỷ đồng", "Đạt".
+    pub value: String,
+    pub evidence: String,
+}
+
+/// An agency's focal point reports its agency's figure (a national indicator: its lead's figure);
+/// the standing agency any figure. A focal point's figure waits for the standing agency.
+pub async fn report_value(
+    state: &Service,
+    u: &User,
+    indicator_id: i64,
+    r: &ValueReport,
+) -> Outcome<i64> {
+    let ind = indicator(state, indicator_id).await?;
+    let as_of = parse_user_date(r.as_of.trim())
+        .filter(|d| d.year() >= 2000 && *d <= today())
+        .ok_or(Refusal::bad("ngay"))?;
+    for t in [&r.value, &r.evidence] {
+        if tiendo_domain::text::has_markup(t) {
+            return Err(Refusal::bad("ma-html"));
+        }
+    }
+    let value = parse_value(&r.value);
+    if matches!(value.form, ValueForm::Text | ValueForm::NoData) || r.value.chars().count() > 200 {
+        return Err(Refusal::bad("so-lieu").with(format!(
+            "không đọc được số liệu \"{}\" (ví dụ đúng: 58/76, 85,3%, 1.250, 12,7 nghìn tỷ đồng, Đạt)",
+            r.value.trim()
+        )));
+    }
+    let leads = state.db.indicator_leads(ind.id).await.map_err(failed)?;
+    let coverage = state.db.indicator_coverage(ind.id).await.map_err(failed)?;
+    let agency: Option<i64> = match u.role {
+        UserRole::Admin | UserRole::Standing => match r.agency.trim() {
+            "" => None,
+            code => Some(
+                state
+                    .db
+                    .agency_id(code)
+                    .await
+                    .map_err(failed)?
+                    .ok_or(Refusal::bad("co-quan"))?,
+            ),
+        },
+        UserRole::Focal => {
+            let own = u.agency_id.ok_or_else(Refusal::forbidden)?;
+            if ind.by_agency.0 {
+                Some(own)
+            } else if leads.contains(&own) {
+                None
+            } else {
+                return Err(Refusal::forbidden());
+            }
+        }
+        _ => return Err(Refusal::forbidden()),
+    };
+    let targets = state.db.indicator_targets(ind.id).await.map_err(failed)?;
+    if let Some(why) = value_refusal(&ind, &coverage, &targets, agency, as_of, &value) {
+        return Err(Refusal::bad("so-lieu").with(why));
+    }
+    let evidence = r.evidence.trim();
+    let id = state
+        .db
+        .record_indicator_value(NewValue {
+            indicator: ind.id,
+            agency,
+            as_of,
+            value: &value,
+            evidence: (!evidence.is_empty()).then_some(evidence),
+            source: "user",
+            source_key: None,
+            state: if u.is_standing() {
+                "confirmed"
+            } else {
+                "reported"
+            },
+            actor: &u.username,
+        })
+        .await
+        .map_err(failed)?;
+    Ok(id)
+}
+
+/// The standing agency confirms a reported figure, or returns it with its reason.
+pub async fn review_value(
+    state: &Service,
+    u: &User,
+    value_id: i64,
+    confirm: bool,
+    note: &str,
+) -> Outcome<i64> {
+    if !u.is_standing() {
+        return Err(Refusal::forbidden());
+    }
+    let note = note.trim();
+    if tiendo_domain::text::has_markup(note) {
+        return Err(Refusal::bad("ma-html"));
+    }
+    if !confirm && note.is_empty() {
+        return Err(Refusal::bad("ly-do-tra-lai"));
+    }
+    state
+        .db
+        .review_indicator_value(
+            value_id,
+            confirm,
+            (!note.is_empty()).then_some(note),
+            &u.username,
+        )
+        .await
+        .map_err(|e| match e {
+            tiendo_store::StoreError::NotFound(_) => Refusal::not_found(),
+            tiendo_store::StoreError::Invalid(m) => Refusal::bad("da-xu-ly").with(m),
+            e => failed(e),
+        })
+}
+
+/// A target the standing agency sets.
+#[derive(Debug, Clone, Default)]
+pub struct TargetSetting {
+    /// The agency's code; empty: for the nation and every agency without its own.
+    pub agency: String,
+    /// "2026", "2026-Q2", "Quý II/2026", "tháng 6/2026" …
+    pub period: String,
+    pub value: String,
+}
+
+/// The standing agency sets a target: a figure of the indicator's unit, for a period within its
+/// life, for the nation (and every agency) or one covered agency.
+pub async fn set_target(
+    state: &Service,
+    u: &User,
+    indicator_id: i64,
+    t: &TargetSetting,
+) -> Outcome<()> {
+    if !u.is_standing() {
+        return Err(Refusal::forbidden());
+    }
+    let ind = indicator(state, indicator_id).await?;
+    let period = Period::parse(&t.period).ok_or(Refusal::bad("ky"))?;
+    if !ind.alive_on(period.start()) && !ind.alive_on(period.end()) {
+        return Err(Refusal::bad("ky").with(format!(
+            "{} nằm ngoài thời gian theo dõi chỉ tiêu",
+            period.vietnamese()
+        )));
+    }
+    if tiendo_domain::text::has_markup(&t.value) {
+        return Err(Refusal::bad("ma-html"));
+    }
+    let value = parse_value(&t.value);
+    if !value.has_figure() {
+        return Err(
+            Refusal::bad("so-lieu").with(format!("không đọc được mục tiêu \"{}\"", t.value.trim()))
+        );
+    }
+    let agency = match t.agency.trim() {
+        "" => None,
+        code => {
+            let id = state
+                .db
+                .agency_id(code)
+                .await
+                .map_err(failed)?
+                .ok_or(Refusal::bad("co-quan"))?;
+            let coverage = state.db.indicator_coverage(ind.id).await.map_err(failed)?;
+            if !ind.by_agency.0 || (!coverage.is_empty() && !coverage.contains(&id)) {
+                return Err(Refusal::bad("co-quan")
+                    .with("cơ quan này không thuộc phạm vi báo cáo chỉ tiêu".to_string()));
+            }
+            Some(id)
+        }
+    };
+    // A target in another unit than the figures already recorded is refused.
+    let values = state
+        .db
+        .indicator_values(ind.id, None)
+        .await
+        .map_err(failed)?;
+    if let Some(v) = values
+        .iter()
+        .map(|v| v.parsed())
+        .find(|v| v.has_figure() && tiendo_domain::indicator::comparable(v, &value).is_none())
+    {
+        return Err(Refusal::bad("so-lieu").with(format!(
+            "mục tiêu \"{}\" khác đơn vị với số liệu \"{}\" đã có",
+            value.raw, v.raw
+        )));
+    }
+    state
+        .db
+        .set_indicator_target(ind.id, agency, period, &value, &u.username)
+        .await
+        .map_err(failed)
+}
+
+/// The standing agency links an indicator to a task (or unlinks it).
+pub async fn link_task(
+    state: &Service,
+    u: &User,
+    indicator_id: i64,
+    task: i64,
+    link: bool,
+) -> Outcome<()> {
+    if !u.is_standing() {
+        return Err(Refusal::forbidden());
+    }
+    indicator(state, indicator_id).await?;
+    state
+        .db
+        .link_indicator_task(indicator_id, task, link, &u.username)
+        .await
+        .map_err(|e| match e {
+            tiendo_store::StoreError::NotFound(_) => Refusal::bad("nhiem-vu"),
+            e => failed(e),
+        })
+}
