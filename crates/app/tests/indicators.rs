@@ -426,17 +426,17 @@ async fn indicators_and_tasks_are_linked_both_ways() {
         let tt = user(&t.db, "tt", "standing", None).await;
         let i = t.db.indicators().await.expect("list")[0].id;
         let task = common::task(&t.db, "p", "1").await;
-        ind::link_task(&service, &tt, i, task, true)
+        ind::link_task(&service, &tt, i, &task.to_string(), true)
             .await
             .expect("linked");
         assert_eq!(t.db.indicator_task_ids(i).await.expect("q"), [task]);
         assert_eq!(t.db.task_indicator_ids(task).await.expect("q"), [i]);
         assert!(
-            ind::link_task(&service, &tt, i, 999_999, true)
+            ind::link_task(&service, &tt, i, "999999", true)
                 .await
                 .is_err()
         );
-        ind::link_task(&service, &tt, i, task, false)
+        ind::link_task(&service, &tt, i, &task.to_string(), false)
             .await
             .expect("unlinked");
         assert!(t.db.indicator_task_ids(i).await.expect("q").is_empty());

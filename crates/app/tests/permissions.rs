@@ -148,6 +148,21 @@ async fn every_route_for_every_role() {
         .await
         .expect("meeting");
     let _ = report;
+    // A national indicator led by Bộ Tài chính, with one figure.
+    common::import_text(
+        &t.db,
+        "ct.csv",
+        "STT;Chỉ tiêu;Đơn vị tính;Mục tiêu năm 2026;Kết quả thực hiện;Cơ quan chủ trì\n1;Tỷ lệ giải ngân vốn đầu tư công;%;95%;60%;Bộ Tài chính\n",
+        "ct",
+        date!(2026 - 02 - 15),
+    )
+    .await;
+    let indicator = t.db.indicators().await.expect("indicators")[0].id;
+    let figure =
+        t.db.indicator_values(indicator, None)
+            .await
+            .expect("values")[0]
+            .id;
     let mut tokens = Vec::new();
     for (name, role, agency) in ROLES {
         user(&t.db, name, role, agency, "mat-khau-chung-1").await;
@@ -187,6 +202,15 @@ async fn every_route_for_every_role() {
         ("/kho-khan?tinh_trang=overdue".into(), [OK; 6]),
         ("/nhat-ky".into(), [OK, NO, NO, NO, NO, NO]),
         ("/thu-cho-gui".into(), [OK, NO, NO, NO, NO, NO]),
+        ("/chi-tieu".into(), [OK; 6]),
+        ("/chi-tieu/bang-diem?loai=tinh".into(), [OK; 6]),
+        (format!("/chi-tieu/{indicator}"), [OK; 6]),
+        ("/chi-tieu/999999".into(), [NF; 6]),
+        ("/api/indicators".into(), [OK; 6]),
+        (format!("/api/indicators/{indicator}"), [OK; 6]),
+        ("/api/indicators/999999".into(), [NF; 6]),
+        ("/api/scorecard?kind=tinh".into(), [OK; 6]),
+        ("/api/scorecard?kind=khong-co".into(), [BAD; 6]),
         ("/nhap-tep".into(), [OK, OK, NO, NO, NO, NO]),
         ("/nhap-tep/khong-co".into(), [NF, NF, NO, NO, NO, NO]),
         ("/nhap-tep/khong-co/muc/0".into(), [NF, NF, NO, NO, NO, NO]),
@@ -397,6 +421,33 @@ async fn every_route_for_every_role() {
             ["404", "404", "403", "403", "403", "403"],
         ),
         (
+            format!("/chi-tieu/{indicator}/so-lieu"),
+            vec![("as_of", "2026-02-20"), ("value", "khong doc duoc")],
+            ["so-lieu", "so-lieu", "quyen", "quyen", "so-lieu", "quyen"],
+        ),
+        (
+            format!("/chi-tieu/{indicator}/muc-tieu"),
+            vec![("period", ""), ("value", "90%")],
+            ["ky", "ky", "quyen", "quyen", "quyen", "quyen"],
+        ),
+        (
+            format!("/chi-tieu/{indicator}/nhiem-vu"),
+            vec![("task", "khong-co"), ("action", "lien-ket")],
+            ["nhiem-vu", "nhiem-vu", "quyen", "quyen", "quyen", "quyen"],
+        ),
+        (
+            format!("/chi-tieu/so-lieu/{figure}"),
+            vec![("chi_tieu", "0"), ("action", "tra-lai"), ("note", "")],
+            [
+                "ly-do-tra-lai",
+                "ly-do-tra-lai",
+                "quyen",
+                "quyen",
+                "quyen",
+                "quyen",
+            ],
+        ),
+        (
             "/nhap-tep/khong-co/muc/0".into(),
             vec![("action", "bo")],
             ["404", "404", "403", "403", "403", "403"],
@@ -538,6 +589,30 @@ async fn every_route_for_every_role() {
             Method::POST,
             "/api/import?file_name=x.csv".into(),
             "",
+            [BAD, BAD, NO, NO, NO, NO],
+        ),
+        (
+            Method::POST,
+            format!("/api/indicators/{indicator}/values"),
+            r#"{"as_of":"2026-02-20","value":"khong doc duoc"}"#,
+            [BAD, BAD, NO, NO, BAD, NO],
+        ),
+        (
+            Method::POST,
+            format!("/api/indicator-values/{figure}/review"),
+            r#"{"decision":"return","note":""}"#,
+            [BAD, BAD, NO, NO, NO, NO],
+        ),
+        (
+            Method::POST,
+            format!("/api/indicators/{indicator}/targets"),
+            r#"{"period":"","value":"90%"}"#,
+            [BAD, BAD, NO, NO, NO, NO],
+        ),
+        (
+            Method::POST,
+            format!("/api/indicators/{indicator}/tasks"),
+            r#"{"task":999999}"#,
             [BAD, BAD, NO, NO, NO, NO],
         ),
         (

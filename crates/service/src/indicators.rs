@@ -94,23 +94,9 @@ pub async fn report_value(
     r: &ValueReport,
 ) -> Outcome<i64> {
     let ind = indicator(state, indicator_id).await?;
-    let as_of = parse_user_date(r.as_of.trim())
-        .filter(|d| d.year() >= 2000 && *d <= today())
-        .ok_or(Refusal::bad("ngay"))?;
-    for t in [&r.value, &r.evidence] {
-        if tiendo_domain::text::has_markup(t) {
-            return Err(Refusal::bad("ma-html"));
-        }
-    }
-    let value = parse_value(&r.value);
-    if matches!(value.form, ValueForm::Text | ValueForm::NoData) || r.value.chars().count() > 200 {
-        return Err(Refusal::bad("so-lieu").with(format!(
-            "không đọc được số liệu \"{}\" (ví dụ đúng: 58/76, 85,3%, 1.250, 12,7 nghìn tỷ đồng, Đạt)",
-            r.value.trim()
-        )));
-    }
     let leads = state.db.indicator_leads(ind.id).await.map_err(failed)?;
     let coverage = state.db.indicator_coverage(ind.id).await.map_err(failed)?;
+    // Who may report which figure, before any value is read.
     let agency: Option<i64> = match u.role {
         UserRole::Admin | UserRole::Standing => match r.agency.trim() {
             "" => None,
@@ -135,6 +121,21 @@ pub async fn report_value(
         }
         _ => return Err(Refusal::forbidden()),
     };
+    let as_of = parse_user_date(r.as_of.trim())
+        .filter(|d| d.year() >= 2000 && *d <= today())
+        .ok_or(Refusal::bad("ngay"))?;
+    for t in [&r.value, &r.evidence] {
+        if tiendo_domain::text::has_markup(t) {
+            return Err(Refusal::bad("ma-html"));
+        }
+    }
+    let value = parse_value(&r.value);
+    if matches!(value.form, ValueForm::Text | ValueForm::NoData) || r.value.chars().count() > 200 {
+        return Err(Refusal::bad("so-lieu").with(format!(
+            "không đọc được số liệu \"{}\" (ví dụ đúng: 58/76, 85,3%, 1.250, 12,7 nghìn tỷ đồng, Đạt)",
+            r.value.trim()
+        )));
+    }
     let targets = state.db.indicator_targets(ind.id).await.map_err(failed)?;
     if let Some(why) = value_refusal(&ind, &coverage, &targets, agency, as_of, &value) {
         return Err(Refusal::bad("so-lieu").with(why));
@@ -279,13 +280,14 @@ pub async fn link_task(
     state: &Service,
     u: &User,
     indicator_id: i64,
-    task: i64,
+    task: &str,
     link: bool,
 ) -> Outcome<()> {
     if !u.is_standing() {
         return Err(Refusal::forbidden());
     }
     indicator(state, indicator_id).await?;
+    let task: i64 = task.trim().parse().map_err(|_| Refusal::bad("nhiem-vu"))?;
     state
         .db
         .link_indicator_task(indicator_id, task, link, &u.username)

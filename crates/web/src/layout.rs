@@ -65,6 +65,7 @@ pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
                             a href="/nhiem-vu" { "Nhiệm vụ" }
                             @if u.user.agency_id.is_some() { a href="/cua-toi" { "Việc của tôi" } }
                             a href="/kho-khan" { "Khó khăn, vướng mắc" }
+                            a href="/chi-tieu" { "Chỉ tiêu" }
                             a href="/bao-cao" { "Báo cáo" }
                             a href="/xep-hang" { "Xếp hạng" }
                             a href="/phien-hop" { "Phiên họp" }

@@ -18,6 +18,7 @@ pub mod edit;
 pub mod errors;
 pub mod import;
 pub mod inbox;
+pub mod indicators;
 pub mod layout;
 pub mod pages;
 pub mod registry;
@@ -186,6 +187,21 @@ fn pages_and_forms() -> RouteTable {
             get(registry::edit_page).post(registry::save),
         )
         .add("/co-quan/{code}/ten-goi", "POST", post(registry::add_alias))
+        .add("/chi-tieu", "GET", get(indicators::list))
+        .add(
+            "/chi-tieu/bang-diem",
+            "GET",
+            get(indicators::scorecard_page),
+        )
+        .add("/chi-tieu/{id}", "GET", get(indicators::show))
+        .add("/chi-tieu/{id}/so-lieu", "POST", post(indicators::report))
+        .add(
+            "/chi-tieu/{id}/muc-tieu",
+            "POST",
+            post(indicators::set_target),
+        )
+        .add("/chi-tieu/{id}/nhiem-vu", "POST", post(indicators::link))
+        .add("/chi-tieu/so-lieu/{id}", "POST", post(indicators::review))
         .add("/bao-cao", "GET", get(reports::index))
         .add("/bao-cao/tai/{file}", "GET", get(reports::download))
         .add("/xep-hang", "GET", get(reports::ranking))

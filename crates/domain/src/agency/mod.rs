@@ -4,5 +4,5 @@
 mod registry;
 mod resolver;
 
-pub use registry::{AgencyKind, AgencyRecord, GroupRecord, Registry, RegistryError};
+pub use registry::{AgencyKind, AgencyRecord, GroupRecord, KindGroup, Registry, RegistryError};
 pub use resolver::{AgencyRef, RefKind};

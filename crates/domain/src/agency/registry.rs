@@ -72,6 +72,66 @@ impl AgencyKind {
     pub fn is_local(self) -> bool {
         matches!(self, Self::City | Self::Province | Self::FormerProvince)
     }
+
+    /// The kind of body an agency is ranked and filtered with.
+    pub fn group(self) -> KindGroup {
+        match self {
+            Self::Ministry | Self::MinistryLevel | Self::GovernmentAgency | Self::CentralBody => {
+                KindGroup::Ministries
+            }
+            Self::City | Self::Province => KindGroup::Provinces,
+            Self::Corporation => KindGroup::Corporations,
+            Self::Commune => KindGroup::Communes,
+            _ => KindGroup::Others,
+        }
+    }
+}
+
+/// Kinds of bodies compared with each other: ministries and central bodies, provinces and
+/// cities, state corporations, communes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KindGroup {
+    Ministries,
+    Provinces,
+    Corporations,
+    Communes,
+    Others,
+}
+
+impl KindGroup {
+    pub const ALL: [KindGroup; 5] = [
+        Self::Ministries,
+        Self::Provinces,
+        Self::Corporations,
+        Self::Communes,
+        Self::Others,
+    ];
+
+    /// The key in links and the API: "bo-nganh", "tinh", "tap-doan", "xa", "khac".
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Ministries => "bo-nganh",
+            Self::Provinces => "tinh",
+            Self::Corporations => "tap-doan",
+            Self::Communes => "xa",
+            Self::Others => "khac",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.key() == s)
+    }
+
+    pub fn vietnamese(self) -> &'static str {
+        match self {
+            Self::Ministries => "Bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ",
+            Self::Provinces => "Tỉnh, thành phố",
+            Self::Corporations => "Tập đoàn, tổng công ty",
+            Self::Communes => "Xã, phường",
+            Self::Others => "Khác",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
