@@ -139,7 +139,17 @@ test('reports download as Word and Excel; the ranking; a meeting and its pack', 
   const rows = await page.$$eval('table.ranking tbody tr', (els) => els.length);
   assert.ok(rows > 10, 'the agencies of the plan are scored');
   assert.match(await page.textContent('pre.formula'), /report_day = 25/);
+  const head = await page.textContent('table.ranking thead');
+  assert.match(head, /Hạng trong nhóm/);
+  assert.match(head, /Chỉ tiêu đạt/);
+  assert.match(await page.textContent('main'), /Điểm của lãnh đạo phụ trách/);
+  assert.match(await page.textContent('main'), /cùng hạng/, 'the tie-break is stated');
   await shot(page, '30-xep-hang.png');
+  // A month before any deadline: said so, nobody ranked first.
+  await page.goto(base + '/xep-hang?thang=2020-01');
+  assert.match(await page.textContent('main'), /không xếp hạng/);
+  const firsts = await page.$$eval('table.ranking tbody tr td:first-child', (els) => els.filter((e) => e.textContent.trim() !== '').length);
+  assert.equal(firsts, 0);
 
   await page.goto(base + '/phien-hop');
   await page.fill('form[action="/phien-hop"] input[name=name]', 'Phiên họp lần thứ năm');

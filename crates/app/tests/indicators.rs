@@ -365,6 +365,84 @@ async fn bad_input_is_refused_with_one_message_and_nothing_stored() {
             .await
             .is_err()
         );
+        // The life of an indicator: followed from 1/1/2025 to 31/12/2025, lower is better.
+        let life = |from: &str, to: &str, direction: &str| ind::LifeSetting {
+            valid_from: from.into(),
+            valid_to: to.into(),
+            direction: direction.into(),
+        };
+        // Not by a focal point; not an absurd day; not an end before the start.
+        assert!(
+            ind::set_life(&service, &bca, rate, &life("01/01/2025", "", ""))
+                .await
+                .is_err()
+        );
+        for (from, to) in [("32/13/2025", ""), ("31/12/2025", "01/01/2025")] {
+            let e = ind::set_life(&service, &tt, rate, &life(from, to, ""))
+                .await
+                .expect_err("bad days");
+            assert_eq!(e.code, "ngay-theo-doi", "{from} {to}");
+        }
+        // A life that would leave the figures of 31/10/2025 outside it is refused.
+        let e = ind::set_life(&service, &tt, rate, &life("01/01/2026", "", ""))
+            .await
+            .expect_err("figures outside");
+        assert!(e.text().contains("31/10/2025"), "{}", e.text());
+        assert_eq!(
+            t.db.indicator(rate)
+                .await
+                .expect("q")
+                .expect("row")
+                .valid_from,
+            None
+        );
+        ind::set_life(
+            &service,
+            &tt,
+            rate,
+            &life("01/01/2025", "31/12/2025", "lower"),
+        )
+        .await
+        .expect("set");
+        let row = t.db.indicator(rate).await.expect("q").expect("row");
+        assert_eq!(
+            (row.valid_from, row.valid_to, row.direction.as_str()),
+            (
+                Some(date!(2025 - 01 - 01)),
+                Some(date!(2025 - 12 - 31)),
+                "lower"
+            ),
+            "{}",
+            t.label
+        );
+        // Now a figure for 2026, or a target for 2026, falls outside its life.
+        let e = ind::report_value(
+            &service,
+            &tt,
+            rate,
+            &ValueReport {
+                agency: "P_HANOI".into(),
+                as_of: "15/02/2026".into(),
+                value: "90%".into(),
+                evidence: String::new(),
+            },
+        )
+        .await
+        .expect_err("outside its life");
+        assert!(e.text().contains("ngoài"), "{}", e.text());
+        let e = ind::set_target(
+            &service,
+            &tt,
+            rate,
+            &TargetSetting {
+                agency: String::new(),
+                period: "2026".into(),
+                value: "90%".into(),
+            },
+        )
+        .await
+        .expect_err("outside its life");
+        assert_eq!(e.code, "ky");
         assert_eq!(
             count(t.db.clone()).await,
             before,
@@ -441,6 +519,90 @@ async fn indicators_and_tasks_are_linked_both_ways() {
             .expect("unlinked");
         assert!(t.db.indicator_task_ids(i).await.expect("q").is_empty());
         let _ = Colour::Green;
+        t.cleanup().await;
+    }
+}
+
+fn score(url: &str, month: &str) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_tiendo"))
+        .args(["--database-url", url, "score", "--month", month])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+fn row<'a>(v: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    v["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("{name}"))
+}
+
+const NOTICE: &str = "VĂN PHÒNG CHÍNH PHỦ\nSố: 777/TB-VPCP\nHà Nội, ngày 05 tháng 10 năm 2025\nTHÔNG BÁO\nKết luận của Ban Chỉ đạo\n\
+II. NHIỆM VỤ\n\
+- Ủy ban nhân dân Thành phố Hà Nội hoàn thành kết nối kho dữ liệu, hoàn thành trước ngày 15 tháng 11 năm 2025. Phân công Phó Thủ tướng Chính phủ Nguyễn Chí Dũng theo dõi, chỉ đạo.\n\
+- Ủy ban nhân dân Tỉnh Lạng Sơn số hóa sổ hộ tịch, hoàn thành trước ngày 15 tháng 11 năm 2025. Phân công Phó Thủ tướng Chính phủ Nguyễn Chí Dũng và Bộ trưởng Bộ Tư pháp theo dõi, chỉ đạo.\n\
+Văn phòng Chính phủ trân trọng thông báo để các cơ quan biết, thực hiện./.\n";
+
+#[tokio::test]
+async fn the_score_counts_indicators_ranks_within_each_kind_and_scores_the_leaders() {
+    for t in backends().await {
+        import_text(&t.db, "tinh.csv", MATRIX, "tinh", date!(2025 - 10 - 31)).await;
+        let s = import_text(&t.db, "tb.txt", NOTICE, "777", date!(2025 - 10 - 05)).await;
+        assert_eq!(s.tasks_created, 2, "{}", t.label);
+        let v = score(&t.url, "2025-11");
+        assert_eq!(v["nothing_due"], false);
+        assert!(
+            v["tie_break"]
+                .as_str()
+                .is_some_and(|x| x.contains("cùng hạng"))
+        );
+        // Hà Nội: 85,3 % against 80 %: green, 1 of 1. Lạng Sơn: no figure: 0 of 1.
+        let hanoi = row(&v, "Thành phố Hà Nội");
+        assert_eq!(
+            (
+                hanoi["components"]["indicators_assessed"].as_u64(),
+                hanoi["components"]["indicators_green"].as_u64()
+            ),
+            (Some(1), Some(1)),
+            "{}",
+            t.label
+        );
+        let lang_son = row(&v, "Tỉnh Lạng Sơn");
+        assert_eq!(lang_son["components"]["indicators_green"], 0);
+        assert_eq!(lang_son["components"]["indicators_assessed"], 1);
+        assert_eq!(hanoi["kind"], "provinces");
+        assert!(hanoi["kind_rank"].as_u64().is_some());
+        // Both tasks overdue at the end of November: the two leaders named, each on their tasks.
+        let leaders = v["leaders"].as_array().expect("leaders");
+        let dung = leaders
+            .iter()
+            .find(|l| l["leader"] == "Phó Thủ tướng Chính phủ Nguyễn Chí Dũng")
+            .expect("the Deputy Prime Minister");
+        assert_eq!(dung["components"]["due_in_month"], 2, "{}", t.label);
+        assert_eq!(dung["components"]["overdue_at_end"], 2);
+        let minister = leaders
+            .iter()
+            .find(|l| l["leader"] == "Bộ trưởng Bộ Tư pháp")
+            .expect("the minister");
+        assert_eq!(minister["components"]["due_in_month"], 1);
+        // March 2025: nothing was due and nothing overdue — no ranking at all.
+        let march = score(&t.url, "2025-03");
+        assert_eq!(march["nothing_due"], true, "{}", t.label);
+        assert!(
+            march["rows"]
+                .as_array()
+                .expect("rows")
+                .iter()
+                .all(|r| r["rank"].is_null() && r["kind_rank"].is_null())
+        );
         t.cleanup().await;
     }
 }

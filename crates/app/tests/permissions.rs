@@ -431,6 +431,18 @@ async fn every_route_for_every_role() {
             ["ky", "ky", "quyen", "quyen", "quyen", "quyen"],
         ),
         (
+            format!("/chi-tieu/{indicator}/thoi-gian"),
+            vec![("valid_from", "32/13/2025"), ("direction", "higher")],
+            [
+                "ngay-theo-doi",
+                "ngay-theo-doi",
+                "quyen",
+                "quyen",
+                "quyen",
+                "quyen",
+            ],
+        ),
+        (
             format!("/chi-tieu/{indicator}/nhiem-vu"),
             vec![("task", "khong-co"), ("action", "lien-ket")],
             ["nhiem-vu", "nhiem-vu", "quyen", "quyen", "quyen", "quyen"],
@@ -607,6 +619,12 @@ async fn every_route_for_every_role() {
             Method::POST,
             format!("/api/indicators/{indicator}/targets"),
             r#"{"period":"","value":"90%"}"#,
+            [BAD, BAD, NO, NO, NO, NO],
+        ),
+        (
+            Method::POST,
+            format!("/api/indicators/{indicator}/life"),
+            r#"{"valid_from":"31/12/2030","valid_to":"01/01/2020"}"#,
             [BAD, BAD, NO, NO, NO, NO],
         ),
         (

@@ -11,6 +11,8 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::indicator::book::IndicatorBook;
+use crate::indicator::{Colour, IndicatorStatus};
 use crate::model::Role;
 use crate::recurrence::OccurrenceState;
 use crate::status::{AssignmentFacts, AssignmentState, StatusBook, evaluate};
@@ -104,6 +106,10 @@ pub struct Weights {
     /// published before it existed: weight 0).
     #[serde(default)]
     pub periodic: f64,
+    /// Indicators the agency answers for, with a target in force, that reached it or are on
+    /// track at the end of the month (absent from older formulas: weight 0).
+    #[serde(default)]
+    pub indicators: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -155,6 +161,7 @@ impl Formula {
             w.difficulties,
             w.commitments,
             w.periodic,
+            w.indicators,
         ];
         if all
             .iter()
@@ -229,6 +236,16 @@ pub struct CommitmentFacts {
     pub made_on: Date,
 }
 
+/// An indicator an agency answers for: its own figure (an indicator reported by agency), or the
+/// national figure (an indicator it leads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndicatorDuty {
+    pub indicator: i64,
+    /// The figure judged: the agency's own (Some) or the nation's (None).
+    pub figure_of: Option<i64>,
+    pub agency: i64,
+}
+
 /// What a month is scored from, besides the status book.
 pub struct MonthFacts<'a> {
     pub book: &'a StatusBook,
@@ -236,6 +253,8 @@ pub struct MonthFacts<'a> {
     pub reported: &'a HashSet<i64>,
     pub difficulties: &'a [DifficultyFacts],
     pub commitments: &'a [CommitmentFacts],
+    /// Every indicator's figures and targets, and who answers for which.
+    pub indicators: Option<(&'a IndicatorBook, &'a [IndicatorDuty])>,
 }
 
 /// The counts a score is computed from.
@@ -247,6 +266,9 @@ pub struct Components {
     pub done_on_time: u64,
     /// Lead assignments with a deadline on or before the end of the month.
     pub due_by_end: u64,
+    /// … due before the month and still open at its end (they count against the on-time rate).
+    #[serde(default)]
+    pub overdue_from_before: u64,
     /// … still open (overdue) at the end of the month.
     pub overdue_at_end: u64,
     /// Days late of those overdue ones, added up.
@@ -267,6 +289,12 @@ pub struct Components {
     pub periodic_due: u64,
     /// … sent by their due date.
     pub periodic_on_time: u64,
+    /// Indicators this agency answers for with a target in force at the end of the month.
+    #[serde(default)]
+    pub indicators_assessed: u64,
+    /// … reached, or on track (green) then.
+    #[serde(default)]
+    pub indicators_green: u64,
 }
 
 /// Points per criterion (after weighting), and the days-late deduction.
@@ -278,6 +306,8 @@ pub struct Points {
     pub difficulties: Option<f64>,
     pub commitments: Option<f64>,
     pub periodic: Option<f64>,
+    #[serde(default)]
+    pub indicators: Option<f64>,
     pub days_late_deduction: f64,
 }
 
@@ -301,8 +331,12 @@ fn ratio(n: u64, d: u64) -> Option<f64> {
 /// The score from its components.
 pub fn score_of(c: &Components, f: &Formula) -> (Points, Option<f64>) {
     let w = &f.weights;
+    // Done on time over what was due: the month's deadlines and those still overdue from before.
     let parts = [
-        (w.on_time, ratio(c.done_on_time, c.due_in_month)),
+        (
+            w.on_time,
+            ratio(c.done_on_time, c.due_in_month + c.overdue_from_before),
+        ),
         (
             w.not_overdue,
             ratio(
@@ -317,6 +351,10 @@ pub fn score_of(c: &Components, f: &Formula) -> (Points, Option<f64>) {
         ),
         (w.commitments, ratio(c.commitments_kept, c.commitments_due)),
         (w.periodic, ratio(c.periodic_on_time, c.periodic_due)),
+        (
+            w.indicators,
+            ratio(c.indicators_green, c.indicators_assessed),
+        ),
     ];
     let total: f64 = parts
         .iter()
@@ -343,6 +381,7 @@ pub fn score_of(c: &Components, f: &Formula) -> (Points, Option<f64>) {
         difficulties: pts[3],
         commitments: pts[4],
         periodic: pts[5],
+        indicators: pts[6],
         days_late_deduction: deduction,
     };
     // From the rounded points as shown, so the score adds up from what is printed.
@@ -353,18 +392,54 @@ pub fn score_of(c: &Components, f: &Formula) -> (Points, Option<f64>) {
     (points, score)
 }
 
-/// Every agency's score for `month`, unranked, by agency id.
-pub fn score_month(month: Month, formula: &Formula, facts: &MonthFacts<'_>) -> Vec<AgencyScore> {
+impl Components {
+    fn add(&mut self, o: &Components) {
+        self.due_in_month += o.due_in_month;
+        self.done_on_time += o.done_on_time;
+        self.due_by_end += o.due_by_end;
+        self.overdue_from_before += o.overdue_from_before;
+        self.overdue_at_end += o.overdue_at_end;
+        self.days_late += o.days_late;
+        self.reports_required += o.reports_required;
+        self.reports_on_time += o.reports_on_time;
+        self.difficulties_due += o.difficulties_due;
+        self.difficulties_answered += o.difficulties_answered;
+        self.commitments_due += o.commitments_due;
+        self.commitments_kept += o.commitments_kept;
+        self.periodic_due += o.periodic_due;
+        self.periodic_on_time += o.periodic_on_time;
+        self.indicators_assessed += o.indicators_assessed;
+        self.indicators_green += o.indicators_green;
+    }
+}
+
+/// The components an assignment feeds (deadlines, reports, periodic reports, commitments), added
+/// up under each key it belongs to (its agency, or each leader overseeing its task).
+fn assignment_components<K, I>(
+    month: Month,
+    formula: &Formula,
+    facts: &MonthFacts<'_>,
+    keys: impl Fn(i64, i64) -> I,
+) -> HashMap<K, Components>
+where
+    K: std::hash::Hash + Eq + Copy,
+    I: IntoIterator<Item = K>,
+{
     let (first, last) = (month.first(), month.last());
     let before = first.previous_day().unwrap_or(first);
     let (_, report_end) = formula.report_window(month);
-    let mut comps: HashMap<i64, Components> = HashMap::new();
-    let mut agency_of: HashMap<i64, i64> = HashMap::new();
+    let mut comps: HashMap<K, Components> = HashMap::new();
     for a in facts.book.assignments() {
-        agency_of.insert(a.id, a.agency);
         if a.role != Role::Lead {
             continue;
         }
+        let mut owners = keys(a.task, a.agency).into_iter().peekable();
+        if owners.peek().is_none() {
+            continue;
+        }
+        // What this assignment adds, then added under each of its keys.
+        let mut adds = Components::default();
+        let mut touched = false;
         let in_force = |d: Date| a.from.is_none_or(|f| f <= d) && a.until.is_none_or(|u| d < u);
         let f = AssignmentFacts {
             kind: a.kind,
@@ -375,11 +450,15 @@ pub fn score_month(month: Month, formula: &Formula, facts: &MonthFacts<'_>) -> V
         if in_force(last) {
             let end = evaluate(&f, last);
             if let Some(due) = end.due.filter(|d| *d <= last) {
-                let c = comps.entry(a.agency).or_default();
+                touched = true;
+                let c = &mut adds;
                 c.due_by_end += 1;
                 if end.state == AssignmentState::OpenOverdue {
                     c.overdue_at_end += 1;
                     c.days_late += end.days_late;
+                    if due < first {
+                        c.overdue_from_before += 1;
+                    }
                 }
                 if due >= first {
                     c.due_in_month += 1;
@@ -392,7 +471,8 @@ pub fn score_month(month: Month, formula: &Formula, facts: &MonthFacts<'_>) -> V
         if in_force(last)
             && let Some((_, occ)) = facts.book.occurrences(a.id, last, last)
         {
-            let c = comps.entry(a.agency).or_default();
+            touched = true;
+            let c = &mut adds;
             for o in occ.iter().filter(|o| o.due >= first) {
                 c.periodic_due += 1;
                 if o.state == OccurrenceState::OnTime {
@@ -401,13 +481,59 @@ pub fn score_month(month: Month, formula: &Formula, facts: &MonthFacts<'_>) -> V
             }
         }
         if in_force(report_end) && !evaluate(&f, before).state.is_done() {
-            let c = comps.entry(a.agency).or_default();
+            touched = true;
+            let c = &mut adds;
             c.reports_required += 1;
             if facts.reported.contains(&a.id) {
                 c.reports_on_time += 1;
             }
         }
+        if touched {
+            for k in owners {
+                comps.entry(k).or_default().add(&adds);
+            }
+        }
     }
+    // The latest commitment made by the end of the month, per assignment.
+    let mut latest: HashMap<i64, &CommitmentFacts> = HashMap::new();
+    for c in facts.commitments.iter().filter(|c| c.made_on <= last) {
+        latest
+            .entry(c.assignment)
+            .and_modify(|x| {
+                if c.made_on >= x.made_on {
+                    *x = c
+                }
+            })
+            .or_insert(c);
+    }
+    for c in latest.values() {
+        if c.committed_on < first || c.committed_on > last {
+            continue;
+        }
+        let Some(a) = facts.book.assignment(c.assignment) else {
+            continue;
+        };
+        let kept = facts
+            .book
+            .evaluate_assignment(c.assignment, last)
+            .is_some_and(|e| {
+                e.state.is_done() && e.completed_on.is_some_and(|d| d <= c.committed_on)
+            });
+        for k in keys(a.task, a.agency) {
+            let x = comps.entry(k).or_default();
+            x.commitments_due += 1;
+            if kept {
+                x.commitments_kept += 1;
+            }
+        }
+    }
+    comps
+}
+
+/// Every agency's score for `month`, unranked, by agency id.
+pub fn score_month(month: Month, formula: &Formula, facts: &MonthFacts<'_>) -> Vec<AgencyScore> {
+    let (first, last) = (month.first(), month.last());
+    let mut comps = assignment_components(month, formula, facts, |_, agency| Some(agency));
     for d in facts.difficulties {
         // The routing in force at the end of the month: the agencies it was last sent to (one
         // forward, or the several agencies a document named on one day).
@@ -439,35 +565,21 @@ pub fn score_month(month: Month, formula: &Formula, facts: &MonthFacts<'_>) -> V
             }
         }
     }
-    // The latest commitment made by the end of the month, per assignment.
-    let mut latest: HashMap<i64, &CommitmentFacts> = HashMap::new();
-    for c in facts.commitments.iter().filter(|c| c.made_on <= last) {
-        latest
-            .entry(c.assignment)
-            .and_modify(|x| {
-                if c.made_on >= x.made_on {
-                    *x = c
-                }
-            })
-            .or_insert(c);
-    }
-    for c in latest.values() {
-        if c.committed_on < first || c.committed_on > last {
-            continue;
-        }
-        let Some(&agency) = agency_of.get(&c.assignment) else {
-            continue;
-        };
-        let kept = facts
-            .book
-            .evaluate_assignment(c.assignment, last)
-            .is_some_and(|e| {
-                e.state.is_done() && e.completed_on.is_some_and(|d| d <= c.committed_on)
-            });
-        let x = comps.entry(agency).or_default();
-        x.commitments_due += 1;
-        if kept {
-            x.commitments_kept += 1;
+    // Indicators: each one an agency answers for, with a target in force at the month's end;
+    // green (reached, or on track) counts. No figure against a target is not green.
+    if let Some((ib, duties)) = facts.indicators {
+        for d in duties {
+            let Some(cell) = ib.cell(d.indicator, d.figure_of, last) else {
+                continue;
+            };
+            if cell.assessment.status == IndicatorStatus::NoTarget {
+                continue;
+            }
+            let c = comps.entry(d.agency).or_default();
+            c.indicators_assessed += 1;
+            if cell.assessment.colour == Colour::Green {
+                c.indicators_green += 1;
+            }
         }
     }
     let mut out: Vec<AgencyScore> = comps
@@ -486,18 +598,91 @@ pub fn score_month(month: Month, formula: &Formula, facts: &MonthFacts<'_>) -> V
     out
 }
 
-/// Ranks by score (highest first; equal scores share a rank, then by `name`). Unscored agencies
-/// come last, without a rank.
+/// A leader's score: the lead assignments of the tasks the leader oversees, scored by the same
+/// formula (deadlines, reports, commitments, periodic reports).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LeaderScore {
+    pub leader: String,
+    pub components: Components,
+    pub points: Points,
+    pub score: Option<f64>,
+}
+
+/// The month's score of each leader overseeing tasks (`overseer`: task → the leader as the
+/// documents name them, "Phó Thủ tướng Nguyễn Chí Dũng"), highest first.
+pub fn score_leaders(
+    month: Month,
+    formula: &Formula,
+    facts: &MonthFacts<'_>,
+    overseer: &HashMap<i64, Vec<usize>>,
+    leaders: &[String],
+) -> Vec<LeaderScore> {
+    let comps = assignment_components(month, formula, facts, |task, _| {
+        overseer.get(&task).into_iter().flatten().copied()
+    });
+    let mut out: Vec<LeaderScore> = comps
+        .into_iter()
+        .filter_map(|(i, components)| {
+            let (points, score) = score_of(&components, formula);
+            Some(LeaderScore {
+                leader: leaders.get(i)?.clone(),
+                components,
+                points,
+                score,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.score
+            .unwrap_or(-1.0)
+            .total_cmp(&a.score.unwrap_or(-1.0))
+            .then_with(|| a.leader.cmp(&b.leader))
+    });
+    out
+}
+
+/// Each leader an overseer text names: "Phó Thủ tướng Chính phủ Nguyễn Chí Dũng và Bộ trưởng Bộ
+/// Công an" → both, each scored on the task.
+pub fn leaders_named(overseer: &str) -> Vec<String> {
+    overseer
+        .split([',', ';'])
+        .flat_map(|p| p.split(" và "))
+        .map(|p| p.trim().trim_end_matches('.').trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// How equal scores are ordered (they share their rank): the higher on-time rate first, then
+/// fewer overdue at the end of the month, then the name in Vietnamese order.
+pub const TIE_BREAK: &str = "Cơ quan bằng điểm được xếp cùng hạng; trong cùng hạng, thứ tự theo tỷ lệ hoàn thành đúng hạn (cao trước), rồi số phân công quá hạn cuối tháng (ít trước), rồi tên cơ quan.";
+
+/// Ranks by score (highest first; equal scores share a rank, ordered by [`TIE_BREAK`]). Unscored
+/// agencies come last, without a rank.
 pub fn rank<'a>(
     scores: &'a [AgencyScore],
     name: &dyn Fn(i64) -> String,
 ) -> Vec<(Option<u32>, &'a AgencyScore)> {
     let mut v: Vec<&AgencyScore> = scores.iter().collect();
+    let on_time = |s: &AgencyScore| {
+        ratio(
+            s.components.done_on_time,
+            s.components.due_in_month + s.components.overdue_from_before,
+        )
+        .unwrap_or(-1.0)
+    };
     v.sort_by(|a, b| {
         b.score
             .unwrap_or(-1.0)
             .total_cmp(&a.score.unwrap_or(-1.0))
-            .then_with(|| name(a.agency).cmp(&name(b.agency)))
+            .then_with(|| on_time(b).total_cmp(&on_time(a)))
+            .then_with(|| {
+                a.components
+                    .overdue_at_end
+                    .cmp(&b.components.overdue_at_end)
+            })
+            .then_with(|| {
+                crate::text::sort_key(&name(a.agency)).cmp(&crate::text::sort_key(&name(b.agency)))
+            })
     });
     let mut out = Vec::with_capacity(v.len());
     let mut prev: Option<f64> = None;
@@ -646,6 +831,7 @@ mod tests {
             reported: &reported,
             difficulties: &difficulties,
             commitments: &commitments,
+            indicators: None,
         };
         let s = score_month(Month::parse("2026-05").expect("m"), &f, &facts);
         assert_eq!(s.len(), 1);
@@ -695,6 +881,7 @@ mod tests {
             reported: &HashSet::new(),
             difficulties: &[],
             commitments: &[],
+            indicators: None,
         };
         let s = score_month(Month::parse("2026-05").expect("m"), &f, &facts);
         let c = s[0].components;
@@ -731,5 +918,176 @@ mod tests {
             .map(|(r, s)| (r, s.agency))
             .collect();
         assert_eq!(r, vec![(Some(1), 2), (Some(2), 1), (Some(2), 3), (None, 4)]);
+    }
+
+    #[test]
+    fn the_on_time_rate_counts_what_stays_overdue_from_before() {
+        use ReportedStatus::*;
+        let mut b = StatusBook::new();
+        // One due in May and done on time; thirteen due in April and still open on 31/5.
+        b.upsert(lead(
+            1,
+            1,
+            date!(2026 - 05 - 15),
+            vec![ev(date!(2026 - 05 - 10), Done)],
+        ));
+        for id in 2..=14 {
+            b.upsert(lead(id, 1, date!(2026 - 04 - 20), vec![]));
+        }
+        let f = Formula::default_formula().expect("formula");
+        let facts = MonthFacts {
+            book: &b,
+            reported: &HashSet::new(),
+            difficulties: &[],
+            commitments: &[],
+            indicators: None,
+        };
+        let s = score_month(Month::parse("2026-05").expect("m"), &f, &facts);
+        let c = s[0].components;
+        assert_eq!(
+            (c.due_in_month, c.overdue_from_before, c.done_on_time),
+            (1, 13, 1)
+        );
+        // 100 × 35 × 1/14 over the weights that arose (on time 35, not overdue 25, reports 15),
+        // not 100 × 35 × 1/1 / 75.
+        assert_eq!(s[0].points.on_time, Some(3.33));
+    }
+
+    #[test]
+    fn equal_scores_share_a_rank_ordered_by_the_stated_tie_break() {
+        let mk = |agency, done_on_time, due_in_month, overdue_at_end| AgencyScore {
+            agency,
+            components: Components {
+                done_on_time,
+                due_in_month,
+                overdue_at_end,
+                ..Default::default()
+            },
+            points: Points::default(),
+            score: Some(70.0),
+        };
+        // Same score; agency 3 has the better on-time rate, agency 2 fewer overdue than 1.
+        let all = [mk(1, 1, 2, 3), mk(2, 1, 2, 1), mk(3, 2, 2, 5)];
+        let names = |a: i64| format!("Cơ quan {a}");
+        let r: Vec<(Option<u32>, i64)> = rank(&all, &names)
+            .into_iter()
+            .map(|(r, s)| (r, s.agency))
+            .collect();
+        assert_eq!(r, vec![(Some(1), 3), (Some(1), 2), (Some(1), 1)]);
+        assert!(TIE_BREAK.contains("cùng hạng"));
+    }
+
+    #[test]
+    fn indicators_count_green_over_those_with_a_target() {
+        use crate::indicator::book::{IndicatorDef, Obs, TargetDef};
+        use crate::indicator::{Direction, IndicatorKind, Period, parse_value};
+        let mut ib = IndicatorBook::new();
+        for id in [1, 2, 3] {
+            ib.add_indicator(IndicatorDef {
+                id,
+                kind: IndicatorKind::Percent,
+                direction: Direction::Higher,
+                by_agency: true,
+                valid_from: None,
+                valid_to: None,
+            });
+        }
+        // 1: target 80 % by 31/5, figure 85 %: achieved. 2: target 90 %, figure 39,5 %: not.
+        // 3: no target: not assessed.
+        for (id, t) in [(1, "80%"), (2, "90%")] {
+            ib.add_target(
+                id,
+                TargetDef {
+                    agency: None,
+                    period: Period::month(2026, 5),
+                    value: parse_value(t),
+                },
+            );
+        }
+        for (id, v) in [(1, "85%"), (2, "39,5%"), (3, "10%")] {
+            ib.add_value(id, Some(9), Obs::of(date!(2026 - 05 - 20), &parse_value(v)));
+        }
+        ib.sort();
+        let duties: Vec<IndicatorDuty> = [1, 2, 3]
+            .into_iter()
+            .map(|indicator| IndicatorDuty {
+                indicator,
+                figure_of: Some(9),
+                agency: 9,
+            })
+            .collect();
+        let b = StatusBook::new();
+        let f = Formula::default_formula().expect("formula");
+        let facts = MonthFacts {
+            book: &b,
+            reported: &HashSet::new(),
+            difficulties: &[],
+            commitments: &[],
+            indicators: Some((&ib, &duties)),
+        };
+        let s = score_month(Month::parse("2026-05").expect("m"), &f, &facts);
+        let c = s[0].components;
+        assert_eq!((c.indicators_assessed, c.indicators_green), (2, 1));
+        // The only criterion that arose: 1 of 2 → 50.
+        assert_eq!(s[0].score, Some(50.0));
+    }
+
+    #[test]
+    fn a_leader_is_scored_on_the_tasks_he_oversees() {
+        use ReportedStatus::*;
+        let mut b = StatusBook::new();
+        b.upsert(lead(
+            1,
+            1,
+            date!(2026 - 05 - 15),
+            vec![ev(date!(2026 - 05 - 10), Done)],
+        ));
+        b.upsert(lead(2, 2, date!(2026 - 05 - 20), vec![]));
+        b.upsert(lead(3, 3, date!(2026 - 05 - 20), vec![]));
+        let f = Formula::default_formula().expect("formula");
+        let facts = MonthFacts {
+            book: &b,
+            reported: &HashSet::new(),
+            difficulties: &[],
+            commitments: &[],
+            indicators: None,
+        };
+        // Leader 0 oversees tasks 1 and 2 (task 2 together with leader 1); task 3 has none.
+        let overseer: HashMap<i64, Vec<usize>> = [(1, vec![0]), (2, vec![0, 1])].into();
+        let leaders = vec!["Phó Thủ tướng A".to_string(), "Bộ trưởng B".to_string()];
+        let l = score_leaders(
+            Month::parse("2026-05").expect("m"),
+            &f,
+            &facts,
+            &overseer,
+            &leaders,
+        );
+        assert_eq!(l.len(), 2);
+        assert_eq!(l[0].leader, "Phó Thủ tướng A", "the higher score first");
+        let c = l[0].components;
+        assert_eq!(
+            (c.due_in_month, c.done_on_time, c.overdue_at_end),
+            (2, 1, 1)
+        );
+        let c = l[1].components;
+        assert_eq!(
+            (c.due_in_month, c.done_on_time, c.overdue_at_end),
+            (1, 0, 1)
+        );
+    }
+
+    #[test]
+    fn an_overseer_text_names_each_leader() {
+        assert_eq!(
+            leaders_named("Phó Thủ tướng Chính phủ Nguyễn Chí Dũng và Bộ trưởng Bộ Công an"),
+            vec![
+                "Phó Thủ tướng Chính phủ Nguyễn Chí Dũng",
+                "Bộ trưởng Bộ Công an"
+            ]
+        );
+        assert_eq!(
+            leaders_named("Phó Thủ tướng Hồ Đức Phớc."),
+            vec!["Phó Thủ tướng Hồ Đức Phớc"]
+        );
     }
 }

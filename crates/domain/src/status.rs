@@ -459,22 +459,29 @@ impl StatusBook {
 
     /// Every assignment in the order it entered the book.
     pub fn assignments(&self) -> impl Iterator<Item = AssignmentView<'_>> + '_ {
-        (0..self.ids.len()).map(|i| {
-            let f = self.facts(i);
-            AssignmentView {
-                id: self.ids[i],
-                task: self.tasks[i],
-                agency: self.agencies[i],
-                role: self.roles[i],
-                kind: f.kind,
-                due: f.due,
-                changes: f.changes,
-                events: f.events,
-                from: self.periods[i].0,
-                until: self.periods[i].1,
-                schedule: self.schedules.get(&i).copied(),
-            }
-        })
+        (0..self.ids.len()).map(|i| self.view(i))
+    }
+
+    /// One assignment by its id.
+    pub fn assignment(&self, id: i64) -> Option<AssignmentView<'_>> {
+        self.position.get(&id).map(|&i| self.view(i))
+    }
+
+    fn view(&self, i: usize) -> AssignmentView<'_> {
+        let f = self.facts(i);
+        AssignmentView {
+            id: self.ids[i],
+            task: self.tasks[i],
+            agency: self.agencies[i],
+            role: self.roles[i],
+            kind: f.kind,
+            due: f.due,
+            changes: f.changes,
+            events: f.events,
+            from: self.periods[i].0,
+            until: self.periods[i].1,
+            schedule: self.schedules.get(&i).copied(),
+        }
     }
 
     /// The periodic reports a recurring assignment owes, from its first occurrence through

@@ -275,6 +275,57 @@ pub async fn set_target(
         .map_err(failed)
 }
 
+/// An indicator's life and direction as the standing agency sets them.
+#[derive(Debug, Clone, Default)]
+pub struct LifeSetting {
+    /// The first day followed ("1/1/2025", "2025-01-01"); empty: from the start.
+    pub valid_from: String,
+    /// The last day followed; empty: without end.
+    pub valid_to: String,
+    /// "higher" or "lower" (is better); empty: unchanged.
+    pub direction: String,
+}
+
+/// The standing agency sets the days an indicator is followed and whether higher or lower is
+/// better. Figures and targets already recorded must stay within the new life.
+pub async fn set_life(
+    state: &Service,
+    u: &User,
+    indicator_id: i64,
+    l: &LifeSetting,
+) -> Outcome<()> {
+    if !u.is_standing() {
+        return Err(Refusal::forbidden());
+    }
+    let ind = indicator(state, indicator_id).await?;
+    let day = |s: &str| -> Outcome<Option<time::Date>> {
+        match s.trim() {
+            "" => Ok(None),
+            x => parse_user_date(x)
+                .map(Some)
+                .ok_or(Refusal::bad("ngay-theo-doi")),
+        }
+    };
+    let (from, to) = (day(&l.valid_from)?, day(&l.valid_to)?);
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        return Err(Refusal::bad("ngay-theo-doi"));
+    }
+    let direction = match l.direction.trim() {
+        "" => ind.direction(),
+        d => tiendo_domain::indicator::Direction::parse(d).ok_or(Refusal::bad("chieu"))?,
+    };
+    state
+        .db
+        .set_indicator_life(ind.id, from, to, direction, &u.username)
+        .await
+        .map_err(|e| match e {
+            tiendo_store::StoreError::Invalid(m) => Refusal::bad("ngoai-thoi-gian").with(m),
+            e => failed(e),
+        })
+}
+
 /// The standing agency links an indicator to a task (or unlinks it).
 pub async fn link_task(
     state: &Service,

@@ -92,7 +92,11 @@ impl Service {
         if let Some(r) = self.scores.lock().await.get(&key) {
             return Ok(r.clone());
         }
-        let r = Arc::new(tiendo_reports::score(&self.db, &snap.book, month, None).await?);
+        let indicators = self.indicator_book().await?;
+        let r = Arc::new(
+            tiendo_reports::score_with(&self.db, &snap.book, month, None, &indicators).await?,
+        );
+        drop(indicators);
         let mut cache = self.scores.lock().await;
         cache.retain(|k, _| k.1 == snap.version);
         cache.insert(key, r.clone());

@@ -203,6 +203,16 @@ pub fn message(code: &str) -> Option<(&'static str, bool)> {
         "xac-nhan-so-lieu" => ("Đã xác nhận số liệu.", true),
         "tra-lai-so-lieu" => ("Đã trả lại số liệu; cơ quan sẽ thấy lý do.", true),
         "lien-ket" => ("Đã cập nhật liên kết chỉ tiêu – nhiệm vụ.", true),
+        "thoi-gian-theo-doi" => ("Đã cập nhật thời gian theo dõi và chiều đánh giá.", true),
+        "ngay-theo-doi" => (
+            "Ngày không hợp lệ (ngày/tháng/năm), hoặc ngày bắt đầu sau ngày kết thúc; chưa lưu gì.",
+            false,
+        ),
+        "chieu" => ("Chiều đánh giá không hợp lệ; chưa lưu gì.", false),
+        "ngoai-thoi-gian" => (
+            "Đã có số liệu hoặc mục tiêu nằm ngoài thời gian theo dõi mới; chưa lưu gì.",
+            false,
+        ),
         "nhiem-vu" => ("Không có nhiệm vụ số này.", false),
         "da-bo" => ("Đã bỏ mục khỏi lần nhập này.", true),
         "da-giu" => ("Đã giữ lại mục.", true),

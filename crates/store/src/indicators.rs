@@ -407,6 +407,82 @@ impl Db {
         Ok(())
     }
 
+    /// Sets an indicator's life (the first and last day it is followed) and its direction.
+    /// Refused when a recorded figure or a target would fall outside the new life.
+    pub async fn set_indicator_life(
+        &self,
+        indicator: i64,
+        valid_from: Option<Date>,
+        valid_to: Option<Date>,
+        direction: Direction,
+        actor: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let alive = |d: Date| valid_from.is_none_or(|f| f <= d) && valid_to.is_none_or(|t| d <= t);
+        let days: Vec<String> = sqlx::query_scalar(
+            "SELECT as_of FROM indicator_values WHERE indicator_id = $1 AND state <> 'returned' ORDER BY as_of",
+        )
+        .bind(indicator)
+        .fetch_all(&mut *tx)
+        .await?;
+        if let Some(d) = days
+            .iter()
+            .filter_map(|d| tiendo_domain::deadline::iso_date(d))
+            .find(|d| !alive(*d))
+        {
+            return Err(StoreError::Invalid(format!(
+                "đã có số liệu ngày {} nằm ngoài thời gian theo dõi mới",
+                tiendo_domain::deadline::vn(d)
+            )));
+        }
+        let periods: Vec<String> =
+            sqlx::query_scalar("SELECT period FROM indicator_targets WHERE indicator_id = $1")
+                .bind(indicator)
+                .fetch_all(&mut *tx)
+                .await?;
+        if let Some(p) = periods
+            .iter()
+            .filter_map(|p| Period::parse(p))
+            .find(|p| !alive(p.start()) && !alive(p.end()))
+        {
+            return Err(StoreError::Invalid(format!(
+                "đã có mục tiêu {} nằm ngoài thời gian theo dõi mới",
+                p.vietnamese()
+            )));
+        }
+        let changed = sqlx::query(
+            "UPDATE indicators SET valid_from = $1, valid_to = $2, direction = $3, updated_at = $4, updated_by = $5 WHERE id = $6",
+        )
+        .bind(valid_from.map(iso))
+        .bind(valid_to.map(iso))
+        .bind(direction.as_str())
+        .bind(now())
+        .bind(actor)
+        .bind(indicator)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound(format!("chỉ tiêu {indicator}")));
+        }
+        Db::audit(
+            &mut tx,
+            actor,
+            "indicator.life",
+            "indicator",
+            Some(indicator),
+            None,
+            Some(&json!({
+                "valid_from": valid_from.map(iso),
+                "valid_to": valid_to.map(iso),
+                "direction": direction.as_str(),
+            })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Links an indicator and a task (or unlinks them).
     pub async fn link_indicator_task(
         &self,

@@ -139,6 +139,19 @@ impl Db {
             .collect())
     }
 
+    /// Each task overseen by a leader, with the leader as the documents name them.
+    pub async fn task_overseers(&self) -> Result<Vec<(i64, String)>> {
+        let rows: Vec<Overseen> = sqlx::query_as(
+            "SELECT id, overseer FROM tasks WHERE overseer IS NOT NULL AND overseer <> '' ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.id, tiendo_domain::text::clean(&r.overseer)))
+            .collect())
+    }
+
     /// Every commitment: assignment, committed date, the day it was made.
     pub async fn commitment_facts(&self) -> Result<Vec<CommitmentFacts>> {
         let rows: Vec<CommitmentRecord> = sqlx::query_as(
@@ -166,6 +179,13 @@ struct StoredFormula {
     content: String,
     created_at: String,
     created_by: String,
+}
+
+/// A task and the leader overseeing it.
+#[derive(sqlx::FromRow)]
+struct Overseen {
+    id: i64,
+    overseer: String,
 }
 
 /// The day a difficulty was answered, if it was.

@@ -77,6 +77,7 @@ pub fn router_and_doc() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(report_indicator_value))
         .routes(routes!(review_indicator_value))
         .routes(routes!(set_indicator_target))
+        .routes(routes!(set_indicator_life))
         .routes(routes!(link_indicator_task))
         .routes(routes!(openapi_json))
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
@@ -1316,6 +1317,39 @@ pub async fn set_indicator_target(
     };
     done(
         tiendo_service::indicators::set_target(&state, &u, id, &t).await,
+        |_| serde_json::json!({ "ok": true }),
+    )
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LifeInput {
+    /// The first day followed ("2025-01-01" or "01/01/2025"); empty or absent: from the start
+    #[serde(default)]
+    pub valid_from: String,
+    /// The last day followed; empty or absent: without end
+    #[serde(default)]
+    pub valid_to: String,
+    /// "higher" or "lower" is better; absent: unchanged
+    #[serde(default)]
+    pub direction: String,
+}
+
+/// The standing agency sets the days an indicator is followed and its direction; figures and
+/// targets already recorded must stay within them.
+#[utoipa::path(post, path = "/api/indicators/{id}/life", tag = "ghi", params(("id" = i64, Path)), request_body = LifeInput, responses((status = 200, description = "{ok}"), (status = 400, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn set_indicator_life(
+    State(state): State<AppState>,
+    ApiWriter(u): ApiWriter,
+    Path(id): Path<i64>,
+    Body(b): Body<LifeInput>,
+) -> Response {
+    let l = tiendo_service::indicators::LifeSetting {
+        valid_from: b.valid_from,
+        valid_to: b.valid_to,
+        direction: b.direction,
+    };
+    done(
+        tiendo_service::indicators::set_life(&state, &u, id, &l).await,
         |_| serde_json::json!({ "ok": true }),
     )
 }

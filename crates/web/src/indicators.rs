@@ -413,7 +413,7 @@ pub async fn show(
                 tbody { @for t in &targets { tr { td { (Period::parse(&t.period).map(|p| p.vietnamese()).unwrap_or_else(|| t.period.clone())) } td { (t.agency.as_deref().unwrap_or("Cả nước và mọi cơ quan chưa có mục tiêu riêng")) } td { (t.raw) } } } }
             }
         }
-        @if u.is_standing() { (target_form(&u, &i)) }
+        @if u.is_standing() { (target_form(&u, &i)) (life_form(&u, &i)) }
         h2 { "Nhiệm vụ liên quan" }
         @if tasks.is_empty() { p.muted { "Chưa liên kết nhiệm vụ nào." } } @else {
             ul { @for t in &tasks { @if vis.sees(*t) { li { a href={"/nhiem-vu/" (t)} { "Nhiệm vụ " (t) } } } } }
@@ -470,6 +470,58 @@ fn target_form(u: &CurrentUser, i: &IndicatorRow) -> Markup {
             @if i.by_agency.0 { label { "Mã cơ quan (để trống: áp dụng chung)" input type="text" name="agency" maxlength="40"; } }
             button.primary type="submit" { "Đặt mục tiêu" }
         }
+    }
+}
+
+fn life_form(u: &CurrentUser, i: &IndicatorRow) -> Markup {
+    let lower = i.direction() == tiendo_domain::indicator::Direction::Lower;
+    html! {
+        details.box {
+            summary { "Thời gian theo dõi và chiều đánh giá" }
+            form method="post" action={"/chi-tieu/" (i.id) "/thoi-gian"} {
+                input type="hidden" name="csrf" value=(u.csrf);
+                label { "Theo dõi từ ngày (ngày/tháng/năm; để trống: từ đầu)" input type="text" name="valid_from" inputmode="numeric" placeholder="01/01/2025" maxlength="10" value=(i.valid_from.map(vn).unwrap_or_default()); }
+                label { "đến ngày (để trống: không hạn)" input type="text" name="valid_to" inputmode="numeric" placeholder="31/12/2030" maxlength="10" value=(i.valid_to.map(vn).unwrap_or_default()); }
+                label { "Chiều đánh giá"
+                    select name="direction" {
+                        option value="higher" selected[!lower] { "Càng cao càng tốt" }
+                        option value="lower" selected[lower] { "Càng thấp càng tốt" }
+                    }
+                }
+                button.primary type="submit" { "Lưu" }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LifeForm {
+    csrf: String,
+    #[serde(default)]
+    valid_from: String,
+    #[serde(default)]
+    valid_to: String,
+    #[serde(default)]
+    direction: String,
+}
+
+pub async fn set_life(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<LifeForm>,
+) -> Response {
+    if !u.check_csrf(&f.csrf) {
+        return back(id, "csrf");
+    }
+    let l = ind::LifeSetting {
+        valid_from: f.valid_from,
+        valid_to: f.valid_to,
+        direction: f.direction,
+    };
+    match ind::set_life(&state, &u, id, &l).await {
+        Ok(()) => back(id, "thoi-gian-theo-doi"),
+        Err(e) => back(id, e.code),
     }
 }
 

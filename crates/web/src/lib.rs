@@ -201,6 +201,11 @@ fn pages_and_forms() -> RouteTable {
             post(indicators::set_target),
         )
         .add("/chi-tieu/{id}/nhiem-vu", "POST", post(indicators::link))
+        .add(
+            "/chi-tieu/{id}/thoi-gian",
+            "POST",
+            post(indicators::set_life),
+        )
         .add("/chi-tieu/so-lieu/{id}", "POST", post(indicators::review))
         .add("/bao-cao", "GET", get(reports::index))
         .add("/bao-cao/tai/{file}", "GET", get(reports::download))

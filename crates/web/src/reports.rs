@@ -438,31 +438,57 @@ pub async fn ranking(
                 @if let Some(f) = &r.formula_from { " (áp dụng từ " (f) ")" }
                 ", dữ liệu tính đến ngày " (vn(month.last())) "; báo cáo tiến độ tính từ " (vn(r.report_window_from)) " đến " (vn(r.report_window_to)) ". So sánh với " (r.previous_month.vietnamese()) "."
             }
+            @if r.nothing_due {
+                p.flash.error role="status" { "Trong " (month.vietnamese()) " không có phân công nào đến hạn (và không còn phân công quá hạn từ trước): không xếp hạng theo tiến độ. Điểm dưới đây chỉ gồm các tiêu chí có phát sinh." }
+            }
+            p.muted.small { (r.tie_break) " Hạng trong nhóm: so với các cơ quan cùng loại (bộ, ngành; tỉnh, thành phố; tập đoàn …)." }
             table.ranking {
                 thead { tr {
-                    th { "Hạng" } th { "Cơ quan, người đứng đầu" }
-                    th { "Đến hạn trong tháng: đúng hạn" } th { "Quá hạn cuối tháng" } th { "Số ngày quá hạn" }
-                    th { "Báo cáo đúng hạn" } th { "Khó khăn trả lời đúng hạn" } th { "Giữ cam kết" } th { "Báo cáo định kỳ đúng hạn" }
+                    th { "Hạng" } th { "Hạng trong nhóm" } th { "Cơ quan, người đứng đầu" }
+                    th { "Hoàn thành đúng hạn / đến hạn (kể cả quá hạn từ trước)" } th { "Quá hạn cuối tháng" } th { "Số ngày quá hạn" }
+                    th { "Báo cáo đúng hạn" } th { "Khó khăn trả lời đúng hạn" } th { "Giữ cam kết" } th { "Báo cáo định kỳ đúng hạn" } th { "Chỉ tiêu đạt / đúng tiến độ" }
                     th { "Điểm từng tiêu chí" } th { "Điểm trừ" } th { "Điểm" } th { "Tháng trước" } th { "Thay đổi" }
                 } }
                 tbody {
                     @for s in &r.rows {
                         @let c = &s.components;
                         tr {
-                            td.num { @if let Some(x) = s.rank { (x) } }
+                            td.num { @if let Some(x) = s.rank { (x) @if s.tied { "=" } } }
+                            td.num { @if let Some(x) = s.kind_rank { (x) } br; span.muted.small { (s.kind.vietnamese()) } }
                             td { strong { (s.name) } br; span.muted { (s.head) } }
-                            td.num { (frac(c.done_on_time, c.due_in_month)) }
+                            td.num { (frac(c.done_on_time, c.due_in_month + c.overdue_from_before)) }
                             td.num { (frac(c.overdue_at_end, c.due_by_end)) }
                             td.num { (c.days_late) }
                             td.num { (frac(c.reports_on_time, c.reports_required)) }
                             td.num { (frac(c.difficulties_answered, c.difficulties_due)) }
                             td.num { (frac(c.commitments_kept, c.commitments_due)) }
                             td.num { (frac(c.periodic_on_time, c.periodic_due)) }
-                            td.small { "đúng hạn " (pts(s.points.on_time)) "; không quá hạn " (pts(s.points.not_overdue)) "; báo cáo " (pts(s.points.reports)) "; khó khăn " (pts(s.points.difficulties)) "; cam kết " (pts(s.points.commitments)) "; báo cáo định kỳ " (pts(s.points.periodic)) }
+                            td.num { (frac(c.indicators_green, c.indicators_assessed)) }
+                            td.small { "đúng hạn " (pts(s.points.on_time)) "; không quá hạn " (pts(s.points.not_overdue)) "; báo cáo " (pts(s.points.reports)) "; khó khăn " (pts(s.points.difficulties)) "; cam kết " (pts(s.points.commitments)) "; báo cáo định kỳ " (pts(s.points.periodic)) "; chỉ tiêu " (pts(s.points.indicators)) }
                             td.num { (pts(Some(s.points.days_late_deduction))) }
                             td.num { strong { (pts(s.score)) } }
                             td.num { @if let (Some(pr), Some(ps)) = (s.previous_rank, s.previous_score) { (pr) " (" (pts(Some(ps))) ")" } }
                             td.num { (signed(s.rank_change)) }
+                        }
+                    }
+                }
+            }
+            h2 { "Điểm của lãnh đạo phụ trách" }
+            @if r.leaders.is_empty() { p.muted { "Chưa có nhiệm vụ nào ghi lãnh đạo theo dõi, chỉ đạo." } } @else {
+                p.muted.small { "Mỗi lãnh đạo được tính theo cùng cách tính, trên các phân công chủ trì của những nhiệm vụ mình theo dõi, chỉ đạo." }
+                table.ranking {
+                    thead { tr { th { "Hạng" } th { "Lãnh đạo phụ trách" } th { "Hoàn thành đúng hạn / đến hạn" } th { "Quá hạn cuối tháng" } th { "Báo cáo đúng hạn" } th { "Điểm" } } }
+                    tbody {
+                        @for (k, l) in r.leaders.iter().enumerate() {
+                            @let c = &l.components;
+                            tr {
+                                td.num { @if l.score.is_some() && !r.nothing_due { (r.leaders.iter().position(|x| x.score == l.score).unwrap_or(k) + 1) } }
+                                td { (l.leader) }
+                                td.num { (frac(c.done_on_time, c.due_in_month + c.overdue_from_before)) }
+                                td.num { (frac(c.overdue_at_end, c.due_by_end)) }
+                                td.num { (frac(c.reports_on_time, c.reports_required)) }
+                                td.num { strong { (pts(l.score)) } }
+                            }
                         }
                     }
                 }
