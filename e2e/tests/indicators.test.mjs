@@ -84,5 +84,20 @@ test('indicators: list, page with its charts, scorecard by kind, a figure report
   const after = await page.$$eval('svg.bars text', (els) => els.map((e) => e.textContent));
   assert.ok(after.indexOf('Tỉnh Cao Bằng') < after.indexOf('Tỉnh Lạng Sơn'), 'Cao Bằng moved up');
   await page.screenshot({ path: join(shots, '64-chi-tieu-sau-xac-nhan.png'), fullPage: true });
+
+  // The standing agency sets the indicator's life in Vietnamese dates; one that would leave the
+  // recorded figures outside is refused and changes nothing.
+  await page.click('details.box summary');
+  await page.fill('input[name=valid_from]', '01/01/2099');
+  await Promise.all([page.waitForNavigation(), page.click('form[action$="/thoi-gian"] button[type=submit]')]);
+  assert.match(await page.textContent('.flash'), /ngoài thời gian theo dõi/);
+  assert.match(await page.textContent('dl.fields'), /không giới hạn/);
+  await page.click('details.box summary');
+  await page.fill('input[name=valid_from]', '01/01/2025');
+  await page.fill('input[name=valid_to]', '31/12/2030');
+  await Promise.all([page.waitForNavigation(), page.click('form[action$="/thoi-gian"] button[type=submit]')]);
+  assert.match(await page.textContent('.flash'), /Đã cập nhật thời gian theo dõi/);
+  assert.match(await page.textContent('dl.fields'), /01\/01\/2025 – 31\/12\/2030/);
+  await page.screenshot({ path: join(shots, '65-thoi-gian-theo-doi.png'), fullPage: true });
   await s.ctx.close();
 });

@@ -50,6 +50,13 @@ struct Args {
     /// agencies with the rest), one focal point per agency, the day's digests and inboxes.
     #[arg(long)]
     reminders_only: bool,
+    /// Only the indicators: the national registry plus 3,321 communes, `--indicators`
+    /// indicators reported by every agency every month of 2026; the scorecard of each kind of
+    /// agency and one indicator's page through the web application (in process, no network).
+    #[arg(long)]
+    indicators_only: bool,
+    #[arg(long, default_value_t = 100)]
+    indicators: usize,
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -107,6 +114,13 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
 
+    if args.indicators_only {
+        indicator_timings(&db, &args).await?;
+        db.pool().close().await;
+        std::fs::remove_dir_all(&tmp).ok();
+        return Ok(());
+    }
+
     if args.reminders_only {
         reminder_timings(&db, &reg, &args).await?;
         db.pool().close().await;
@@ -150,17 +164,9 @@ async fn main() -> anyhow::Result<()> {
 /// Communes after the 2025 reorganisation.
 const COMMUNES: usize = 3321;
 
-/// The day's digests for every user, and one inbox, at national scale with the communes: the
-/// generated plan's local lead assignments are shared among the provinces and the communes.
-async fn reminder_timings(
-    db: &Db,
-    reg: &tiendo_domain::agency::Registry,
-    args: &Args,
-) -> anyhow::Result<()> {
-    use tiendo_domain::access::UserRole;
+/// Adds the communes after the 2025 reorganisation ("XA0001" …) to the registry.
+async fn add_communes(db: &Db) -> anyhow::Result<Vec<String>> {
     use tiendo_domain::agency::{AgencyKind, AgencyRecord};
-    use tiendo_domain::reminders::ReminderRules;
-    let t = Instant::now();
     let mut communes = Vec::with_capacity(COMMUNES);
     for i in 0..COMMUNES {
         let code = format!("XA{:04}", i + 1);
@@ -182,6 +188,182 @@ async fn reminder_timings(
         .await?;
         communes.push(code);
     }
+    Ok(communes)
+}
+
+/// The indicators at national scale: every agency reports every indicator at the end of every
+/// month of 2026 (a percentage against a yearly target of 80 %); then the scorecard of each kind
+/// of agency and one indicator's page, as the web application answers them.
+async fn indicator_timings(db: &Db, args: &Args) -> anyhow::Result<()> {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let t = Instant::now();
+    add_communes(db).await?;
+    let committee: i64 = sqlx::query_scalar("SELECT MIN(id) FROM committees")
+        .fetch_one(db.pool())
+        .await?;
+    let ts = "2026-01-01T00:00:00Z";
+    for i in 1..=args.indicators {
+        sqlx::query(
+            "INSERT INTO indicators (committee_id, code, name, name_key, unit, kind, direction, by_agency, headings, created_at, updated_at, updated_by)
+             VALUES ($1, $2, $3, $4, '%', 'percent', 'higher', 1, '[]', $5, $5, 'bench')",
+        )
+        .bind(committee)
+        .bind(format!("CT{i:03}"))
+        .bind(format!("Tỷ lệ thủ tục hành chính số {i} được giải quyết trực tuyến toàn trình"))
+        .bind(format!("ty le thu tuc hanh chinh so {i}"))
+        .bind(ts)
+        .execute(db.pool())
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO indicator_agencies (indicator_id, agency_id) SELECT i.id, a.id FROM indicators i CROSS JOIN agencies a",
+    )
+    .execute(db.pool())
+    .await?;
+    sqlx::query(
+        "INSERT INTO indicator_targets (indicator_id, agency_id, scope, period, raw, form, value, created_at, created_by)
+         SELECT id, NULL, '', '2026', '80%', 'percent', CAST(80 AS DOUBLE PRECISION), $1, 'bench' FROM indicators",
+    )
+    .bind(ts)
+    .execute(db.pool())
+    .await?;
+    let months = (1..=12)
+        .map(|m| {
+            let last = time::Date::from_calendar_date(2026, time::Month::try_from(m as u8)?, 1)?
+                .replace_day(time::util::days_in_month(
+                    time::Month::try_from(m as u8)?,
+                    2026,
+                ))?;
+            Ok(format!("({m}, '{last}')"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?
+        .join(", ");
+    // 40 … 99 %, rising by month, different for each indicator and agency.
+    let figure = "((i.id * 37 + a.id * 11) % 48 + 40 + m.k * 1)";
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO indicator_values (indicator_id, agency_id, as_of, raw, form, value, source, state, created_at, created_by)
+         WITH m(k, as_of) AS (VALUES {months})
+         SELECT i.id, a.id, m.as_of, CAST({figure} AS TEXT) || '%', 'percent', CAST({figure} AS DOUBLE PRECISION), 'import', 'confirmed', '{ts}', 'bench'
+         FROM indicators i CROSS JOIN agencies a CROSS JOIN m"
+    )))
+    .execute(db.pool())
+    .await?;
+    let values: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM indicator_values")
+        .fetch_one(db.pool())
+        .await?;
+    let agencies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies")
+        .fetch_one(db.pool())
+        .await?;
+    db.analyze().await.ok();
+    println!(
+        "data: {} indicators × {agencies} agencies × 12 months = {values} values (set up in {:.1} s)",
+        args.indicators,
+        t.elapsed().as_secs_f64()
+    );
+    let t = Instant::now();
+    let book = db.load_indicator_book().await?;
+    println!(
+        "indicators' book loaded from the database (once per server): {} values in {}",
+        book.value_count(),
+        ms(t.elapsed())
+    );
+    drop(book);
+
+    // A standing-agency officer with a session, and the application in process.
+    let uid = db
+        .create_user(
+            "bench-tt",
+            "bench-tt",
+            "-",
+            tiendo_domain::access::UserRole::Standing,
+            None,
+            false,
+            "bench",
+        )
+        .await?;
+    let token = tiendo_service::accounts::new_token()?;
+    db.create_session(
+        &tiendo_service::accounts::sha256_hex(&token),
+        uid,
+        "csrf-bench",
+        "2099-01-01T00:00:00Z",
+    )
+    .await?;
+    let state = tiendo_web::AppState::new(db.clone(), false).await?;
+    let first: i64 = sqlx::query_scalar("SELECT MIN(id) FROM indicators")
+        .fetch_one(db.pool())
+        .await?;
+    let get = |uri: String| {
+        let state = state.clone();
+        let cookie = format!("tiendo_session={token}");
+        async move {
+            let req = Request::builder()
+                .uri(&uri)
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())?;
+            let resp = tiendo_web::router(state).oneshot(req).await?;
+            let status = resp.status();
+            let body = resp.into_body().collect().await?.to_bytes();
+            anyhow::ensure!(status.is_success(), "{uri}: {status}");
+            anyhow::Ok(body.len())
+        }
+    };
+    // The first request reads the book into the server's memory.
+    let t = Instant::now();
+    get(format!("/chi-tieu/{first}?ngay=2026-06-30")).await?;
+    println!(
+        "first page (reads the book into memory): {}",
+        ms(t.elapsed())
+    );
+    let runs = args.report_runs.max(5);
+    println!("pages, median of {runs} (server time, the whole HTML built and sent):");
+    println!("| page | size | time |");
+    println!("|---|---|---|");
+    let cases = [
+        (
+            format!("/chi-tieu/{first}?ngay=2026-06-30"),
+            "one indicator: 12-month trend, every agency's bar, latest 200 figures".to_string(),
+        ),
+        (
+            "/chi-tieu/bang-diem?loai=tinh&ngay=2026-06-30".into(),
+            "scorecard, provinces".into(),
+        ),
+        (
+            "/chi-tieu/bang-diem?loai=bo-nganh&ngay=2026-06-30".into(),
+            "scorecard, ministries".into(),
+        ),
+        (
+            "/chi-tieu/bang-diem?loai=xa&ngay=2026-06-30".into(),
+            "scorecard, communes (first page)".into(),
+        ),
+        (
+            "/api/scorecard?kind=tinh&as_of=2026-06-30".into(),
+            "API scorecard, provinces".into(),
+        ),
+        ("/chi-tieu?ngay=2026-06-30".into(), "indicator list".into()),
+    ];
+    for (uri, label) in cases {
+        let (d, size) = timed(runs, || get(uri.clone())).await?;
+        println!("| {label} (`{uri}`) | {} kB | {} |", size / 1024, ms(d));
+    }
+    Ok(())
+}
+
+/// The day's digests for every user, and one inbox, at national scale with the communes: the
+/// generated plan's local lead assignments are shared among the provinces and the communes.
+async fn reminder_timings(
+    db: &Db,
+    reg: &tiendo_domain::agency::Registry,
+    args: &Args,
+) -> anyhow::Result<()> {
+    use tiendo_domain::access::UserRole;
+
+    use tiendo_domain::reminders::ReminderRules;
+    let t = Instant::now();
+    let communes = add_communes(db).await?;
     let mut g = tiendo_generate::generate(reg, args.tasks, args.seed, args.reports_per_assignment);
     let local: std::collections::HashSet<String> = reg
         .agencies()

@@ -304,6 +304,30 @@ impl Db {
         .await?)
     }
 
+    /// The newest `limit` values of an indicator (newest first) and how many it has in all.
+    pub async fn indicator_values_recent(
+        &self,
+        id: i64,
+        limit: i64,
+    ) -> Result<(Vec<ValueRow>, i64)> {
+        let rows = sqlx::query_as(
+            "SELECT v.id, v.indicator_id, v.agency_id, g.name AS agency, v.as_of, v.raw, v.form, v.value, v.numerator, v.denominator, v.scale,
+                    v.note, v.evidence, v.source, v.state, v.review_note, v.created_at, v.created_by
+             FROM indicator_values v LEFT JOIN agencies g ON g.id = v.agency_id
+             WHERE v.indicator_id = $1 ORDER BY v.as_of DESC, v.id DESC LIMIT $2",
+        )
+        .bind(id)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        let total: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM indicator_values WHERE indicator_id = $1")
+                .bind(id)
+                .fetch_one(self.pool())
+                .await?;
+        Ok((rows, total))
+    }
+
     /// Values waiting for the standing agency (reported by agencies), oldest first.
     pub async fn indicator_values_waiting(&self) -> Result<Vec<ValueRow>> {
         Ok(sqlx::query_as(

@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (12, "imports waiting in the database", IMPORT_JOBS),
     (13, "indicators, targets and values", INDICATORS),
+    (
+        14,
+        "returned indicator values and recent values found by index",
+        INDICATOR_INDEXES,
+    ),
 ];
 
 /// Session 8: indicators and targets. An indicator (code, name, unit, kind, direction, lead
@@ -43,6 +48,12 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
 /// or for one agency. Values: for the nation (no agency) or one agency, the day they describe,
 /// the text as written beside the figure read, who reported them, evidence; a correction is a
 /// new row (the history stays); the standing agency confirms or returns agencies' values.
+/// The book's marks count the returned values; an indicator's page lists its newest values.
+const INDICATOR_INDEXES: &str = r#"
+CREATE INDEX indicator_values_returned ON indicator_values(state) WHERE state = 'returned';
+CREATE INDEX indicator_values_recent ON indicator_values(indicator_id, as_of, id)
+"#;
+
 const INDICATORS: &str = r#"
 CREATE TABLE indicators (
     id {pk},

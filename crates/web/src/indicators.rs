@@ -32,7 +32,12 @@ pub struct IndicatorQuery {
     /// A kind of agency: bo-nganh, tinh, tap-doan, xa.
     loai: Option<String>,
     tb: Option<String>,
+    /// The scorecard's page (100 agencies each).
+    trang: Option<String>,
 }
+
+/// Agencies per page of the scorecard.
+const SCORECARD_PAGE: usize = 100;
 
 fn day_of(q: &IndicatorQuery) -> time::Date {
     q.ngay
@@ -332,9 +337,10 @@ pub async fn show(
     };
     let leads = state.db.indicator_leads(id).await.unwrap_or_default();
     let coverage = state.db.indicator_coverage(id).await.unwrap_or_default();
-    let values = state
+    // The newest figures; the whole history is in the API and the reports.
+    let (values, all_values) = state
         .db
-        .indicator_values(id, None)
+        .indicator_values_recent(id, 200)
         .await
         .unwrap_or_default();
     let targets = state.db.indicator_targets(id).await.unwrap_or_default();
@@ -375,11 +381,12 @@ pub async fn show(
         (trend(&book, &i, day))
         @if i.by_agency.0 { (bars(&book, &i, &names, day)) }
         @if may_report { (report_form(&u, &i, &coverage, &names, day)) }
-        h2 { "Số liệu đã báo cáo (" (values.len()) ")" }
+        h2 { "Số liệu đã báo cáo (" (all_values) ")" }
+        @if all_values > values.len() as i64 { p.muted.small { (values.len()) " số liệu mới nhất; toàn bộ lịch sử có trong báo cáo chỉ tiêu (Excel) và API /api/indicators/" (id) "." } }
         table.values {
             thead { tr { th { "Ngày số liệu" } th { "Cơ quan" } th { "Số liệu" } th { "Nguồn" } th { "Tình trạng" } } }
             tbody {
-                @for v in values.iter().rev().take(200) {
+                @for v in &values {
                     tr {
                         td { (vn(v.as_of)) }
                         td { (v.agency.as_deref().unwrap_or("Cả nước")) }
@@ -713,6 +720,22 @@ pub async fn scorecard_page(
         Ok(c) => c,
         Err(e) => return crate::errors::internal(e),
     };
+    let pages = card.rows.len().div_ceil(SCORECARD_PAGE).max(1);
+    let current = q
+        .trang
+        .as_deref()
+        .and_then(|t| t.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let shown = &card.rows[((current - 1) * SCORECARD_PAGE).min(card.rows.len())
+        ..(current * SCORECARD_PAGE).min(card.rows.len())];
+    let link = |p: usize| {
+        format!(
+            "/chi-tieu/bang-diem?ngay={}&loai={}&trang={p}",
+            iso(day),
+            kind.map(|k| k.key()).unwrap_or("")
+        )
+    };
     page(
         "Bảng điểm chỉ tiêu",
         Some(&u),
@@ -729,7 +752,14 @@ pub async fn scorecard_page(
                 button.primary type="submit" { "Xem" }
             }
             (rule())
-            p.muted { (card.rows.len()) " cơ quan × " (card.indicators.len()) " chỉ tiêu. Xếp theo tỷ lệ ô xanh." }
+            p.muted { (card.rows.len()) " cơ quan × " (card.indicators.len()) " chỉ tiêu. Xếp theo tỷ lệ ô xanh."
+                @if pages > 1 { " Trang " (current) "/" (pages) " (" (SCORECARD_PAGE) " cơ quan mỗi trang)." } }
+            @if pages > 1 {
+                nav.pager aria-label="Trang của bảng điểm" {
+                    @if current > 1 { a href=(link(current - 1)) { "← Trang trước" } }
+                    @if current < pages { a href=(link(current + 1)) { "Trang sau →" } }
+                }
+            }
             div.scroll {
                 table.scorecard {
                     thead { tr {
@@ -738,7 +768,7 @@ pub async fn scorecard_page(
                         th { "Xanh" }
                     } }
                     tbody {
-                        @for r in &card.rows {
+                        @for r in shown {
                             tr {
                                 th scope="row" { (r.agency) }
                                 @for c in &r.cells {

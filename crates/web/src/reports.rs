@@ -454,8 +454,8 @@ pub async fn ranking(
                         @let c = &s.components;
                         tr {
                             td.num { @if let Some(x) = s.rank { (x) @if s.tied { "=" } } }
-                            td.num { @if let Some(x) = s.kind_rank { (x) } br; span.muted.small { (s.kind.vietnamese()) } }
-                            td { strong { (s.name) } br; span.muted { (s.head) } }
+                            td.num title=(s.kind.vietnamese()) { @if let Some(x) = s.kind_rank { (x) } }
+                            td { strong { (s.name) } br; span.muted { (s.head) } br; span.muted.small { (s.kind.vietnamese()) } }
                             td.num { (frac(c.done_on_time, c.due_in_month + c.overdue_from_before)) }
                             td.num { (frac(c.overdue_at_end, c.due_by_end)) }
                             td.num { (c.days_late) }
@@ -464,7 +464,7 @@ pub async fn ranking(
                             td.num { (frac(c.commitments_kept, c.commitments_due)) }
                             td.num { (frac(c.periodic_on_time, c.periodic_due)) }
                             td.num { (frac(c.indicators_green, c.indicators_assessed)) }
-                            td.small { "đúng hạn " (pts(s.points.on_time)) "; không quá hạn " (pts(s.points.not_overdue)) "; báo cáo " (pts(s.points.reports)) "; khó khăn " (pts(s.points.difficulties)) "; cam kết " (pts(s.points.commitments)) "; báo cáo định kỳ " (pts(s.points.periodic)) "; chỉ tiêu " (pts(s.points.indicators)) }
+                            td.small.points { "đúng hạn " (pts(s.points.on_time)) "; không quá hạn " (pts(s.points.not_overdue)) "; báo cáo " (pts(s.points.reports)) "; khó khăn " (pts(s.points.difficulties)) "; cam kết " (pts(s.points.commitments)) "; báo cáo định kỳ " (pts(s.points.periodic)) "; chỉ tiêu " (pts(s.points.indicators)) }
                             td.num { (pts(Some(s.points.days_late_deduction))) }
                             td.num { strong { (pts(s.score)) } }
                             td.num { @if let (Some(pr), Some(ps)) = (s.previous_rank, s.previous_score) { (pr) " (" (pts(Some(ps))) ")" } }

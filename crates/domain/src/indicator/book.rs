@@ -89,6 +89,8 @@ pub struct IndicatorBook {
     defs: HashMap<i64, IndicatorDef>,
     /// (indicator, agency or 0 for the nation) → figures, oldest first.
     series: HashMap<(i64, i64), Vec<Obs>>,
+    /// Indicator → the agencies with figures of it.
+    reporters: HashMap<i64, std::collections::BTreeSet<i64>>,
     targets: HashMap<i64, Vec<TargetDef>>,
 }
 
@@ -113,6 +115,9 @@ impl IndicatorBook {
 
     /// Adds a figure (any order; call [`IndicatorBook::sort`] after a bulk load).
     pub fn add_value(&mut self, indicator: i64, agency: Option<i64>, obs: Obs) {
+        if let Some(a) = agency {
+            self.reporters.entry(indicator).or_default().insert(a);
+        }
         self.series
             .entry((indicator, agency.unwrap_or(0)))
             .or_default()
@@ -136,6 +141,9 @@ impl IndicatorBook {
         let mut touched: std::collections::HashSet<(i64, i64)> = Default::default();
         for (i, a, o) in values {
             let key = (i, a.unwrap_or(0));
+            if let Some(a) = a {
+                self.reporters.entry(i).or_default().insert(a);
+            }
             self.series.entry(key).or_default().push(o);
             touched.insert(key);
         }
@@ -156,6 +164,7 @@ impl IndicatorBook {
     /// Forgets an indicator's figures and targets (before it is loaded again).
     pub fn clear_indicator(&mut self, indicator: i64) {
         self.series.retain(|(i, _), _| *i != indicator);
+        self.reporters.remove(&indicator);
         self.targets.remove(&indicator);
     }
 
@@ -165,14 +174,10 @@ impl IndicatorBook {
 
     /// The agencies with figures of an indicator.
     pub fn agencies_of(&self, indicator: i64) -> Vec<i64> {
-        let mut v: Vec<i64> = self
-            .series
-            .keys()
-            .filter(|(i, a)| *i == indicator && *a != 0)
-            .map(|(_, a)| *a)
-            .collect();
-        v.sort_unstable();
-        v
+        self.reporters
+            .get(&indicator)
+            .map(|s| s.iter().copied().collect())
+            .unwrap_or_default()
     }
 
     /// The series of one agency (None: the nation), oldest first.
