@@ -342,6 +342,8 @@ pub struct Scorecard {
     pub as_of: String,
     pub colour_rule: &'static str,
     pub indicators: Vec<(i64, String, String)>,
+    /// Agencies in the scorecard (`rows` may hold only a page of them).
+    pub total: usize,
     pub rows: Vec<ScoreRow>,
 }
 
@@ -375,53 +377,83 @@ pub fn scorecard(
     agencies: &[&AgencyName],
     as_of: Date,
 ) -> Scorecard {
-    let mut rows: Vec<ScoreRow> = agencies
+    scorecard_rows(book, indicators, agencies, as_of, 0, usize::MAX)
+}
+
+/// [`scorecard`] with only the rows `offset .. offset + limit` of the ordered list written out
+/// (every row is judged to order them; only those shown are put into words). `total` tells how
+/// many rows there are.
+pub fn scorecard_rows(
+    book: &IndicatorBook,
+    indicators: &[(i64, String, String)],
+    agencies: &[&AgencyName],
+    as_of: Date,
+    offset: usize,
+    limit: usize,
+) -> Scorecard {
+    // (share of green, name key, agency) for every agency; cells judged without words.
+    let mut order: Vec<_> = agencies
         .iter()
-        .map(|a| {
-            let cells: Vec<ScoreCell> = indicators
-                .iter()
-                .map(|(id, _, _)| cell_of(*id, book.cell(*id, Some(a.id), as_of)))
-                .collect();
-            let assessed = cells
-                .iter()
-                .filter(|c| {
-                    !matches!(
-                        c.status,
+        .enumerate()
+        .map(|(k, a)| {
+            let (mut green, mut assessed) = (0, 0);
+            for (id, _, _) in indicators {
+                if let Some(c) = book.cell(*id, Some(a.id), as_of) {
+                    if !matches!(
+                        c.assessment.status,
                         IndicatorStatus::NoData | IndicatorStatus::NoTarget
-                    )
-                })
-                .count();
-            let green = cells.iter().filter(|c| c.colour == Colour::Green).count();
+                    ) {
+                        assessed += 1;
+                    }
+                    if c.assessment.colour == Colour::Green {
+                        green += 1;
+                    }
+                }
+            }
+            let share = if assessed == 0 {
+                -1.0
+            } else {
+                green as f64 / assessed as f64
+            };
+            (
+                share,
+                tiendo_domain::text::sort_key(&a.name),
+                k,
+                green,
+                assessed,
+            )
+        })
+        .collect();
+    order.sort_by(|a, b| {
+        b.0.partial_cmp(&a.0)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| a.1.cmp(&b.1))
+    });
+    let total = order.len();
+    let rows: Vec<ScoreRow> = order
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|(_, _, k, green, assessed)| {
+            let a = agencies[k];
             ScoreRow {
                 agency_id: a.id,
                 agency: a.name.clone(),
                 kind: a.kind.clone(),
-                cells,
+                cells: indicators
+                    .iter()
+                    .map(|(id, _, _)| cell_of(*id, book.cell(*id, Some(a.id), as_of)))
+                    .collect(),
                 green,
                 assessed,
             }
         })
         .collect();
-    rows.sort_by(|a, b| {
-        let share = |r: &ScoreRow| {
-            if r.assessed == 0 {
-                -1.0
-            } else {
-                r.green as f64 / r.assessed as f64
-            }
-        };
-        share(b)
-            .partial_cmp(&share(a))
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then_with(|| {
-                tiendo_domain::text::sort_key(&a.agency)
-                    .cmp(&tiendo_domain::text::sort_key(&b.agency))
-            })
-    });
     Scorecard {
         as_of: iso(as_of),
         colour_rule: COLOUR_RULE,
         indicators: indicators.to_vec(),
+        total,
         rows,
     }
 }
@@ -431,6 +463,97 @@ mod tests {
     use super::*;
     use tiendo_domain::indicator::parse_value;
     use time::macros::date;
+
+    #[test]
+    fn the_scorecard_orders_by_share_of_green_then_name_and_pages_the_same_rows() {
+        use tiendo_domain::indicator::book::{IndicatorDef, Obs, TargetDef};
+        use tiendo_domain::indicator::{Direction, IndicatorKind, Period};
+        let mut b = IndicatorBook::new();
+        for id in [1, 2] {
+            b.add_indicator(IndicatorDef {
+                id,
+                kind: IndicatorKind::Percent,
+                direction: Direction::Higher,
+                by_agency: true,
+                valid_from: None,
+                valid_to: None,
+            });
+            b.add_target(
+                id,
+                TargetDef {
+                    agency: None,
+                    period: Period::year(2025),
+                    value: parse_value("80%"),
+                },
+            );
+        }
+        // Agencies 1..=5: both reached, one reached (two of them), none, no figure at all.
+        let figures = [
+            (1, "90%", "85%"),
+            (2, "90%", "10%"),
+            (3, "10%", "95%"),
+            (4, "10%", "10%"),
+        ];
+        for (a, x, y) in figures {
+            for (id, v) in [(1, x), (2, y)] {
+                b.add_value(id, Some(a), Obs::of(date!(2025 - 12 - 31), &parse_value(v)));
+            }
+        }
+        b.sort();
+        let names: Vec<AgencyName> = [
+            (1, "Tỉnh Bắc Ninh"),
+            (2, "Tỉnh Đắk Lắk"),
+            (3, "Tỉnh An Giang"),
+            (4, "Tỉnh Cà Mau"),
+            (5, "Tỉnh Gia Lai"),
+        ]
+        .into_iter()
+        .map(|(id, name)| AgencyName {
+            id,
+            code: format!("P{id}"),
+            name: name.into(),
+            kind: "province".into(),
+            valid_to: None,
+        })
+        .collect();
+        let agencies: Vec<&AgencyName> = names.iter().collect();
+        let cols = vec![
+            (1, "CT1".to_string(), "Một".to_string()),
+            (2, "CT2".to_string(), "Hai".to_string()),
+        ];
+        let day = date!(2025 - 12 - 31);
+        let all = scorecard(&b, &cols, &agencies, day);
+        let order: Vec<(&str, usize, usize)> = all
+            .rows
+            .iter()
+            .map(|r| (r.agency.as_str(), r.green, r.assessed))
+            .collect();
+        // Half green: An Giang before Đắk Lắk (Vietnamese order); no figure (not assessed) last.
+        assert_eq!(
+            order,
+            vec![
+                ("Tỉnh Bắc Ninh", 2, 2),
+                ("Tỉnh An Giang", 1, 2),
+                ("Tỉnh Đắk Lắk", 1, 2),
+                ("Tỉnh Cà Mau", 0, 2),
+                ("Tỉnh Gia Lai", 0, 0),
+            ]
+        );
+        assert_eq!(all.total, 5);
+        assert_eq!(all.rows[0].cells[0].text, "90%");
+        assert_eq!(all.rows[4].cells[0].text, "—");
+        // A page of two from the third: the same rows, written out alike.
+        let page = scorecard_rows(&b, &cols, &agencies, day, 2, 2);
+        assert_eq!(page.total, 5);
+        let names_of = |c: &Scorecard| c.rows.iter().map(|r| r.agency.clone()).collect::<Vec<_>>();
+        assert_eq!(names_of(&page), names_of(&all)[2..4].to_vec());
+        assert_eq!(page.rows[0].cells[1].text, all.rows[2].cells[1].text);
+        assert!(
+            scorecard_rows(&b, &cols, &agencies, day, 10, 5)
+                .rows
+                .is_empty()
+        );
+    }
 
     #[test]
     fn figures_print_as_the_documents_write_them() {

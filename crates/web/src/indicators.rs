@@ -15,7 +15,7 @@ use tiendo_domain::agency::{AgencyKind, KindGroup};
 use tiendo_domain::deadline::{iso, parse_user_date, vn};
 use tiendo_domain::indicator::book::IndicatorBook;
 use tiendo_domain::indicator::{COLOUR_RULE, Colour, IndicatorStatus, Period, PeriodKind};
-use tiendo_reports::indicators::{Scorecard, figure_text, number, scorecard};
+use tiendo_reports::indicators::{Scorecard, figure_text, number, scorecard_rows};
 use tiendo_service::indicators::{self as ind, TargetSetting, ValueReport};
 use tiendo_service::operations as ops;
 use tiendo_store::facts::AgencyName;
@@ -689,6 +689,17 @@ pub async fn build_scorecard(
     kind: Option<KindGroup>,
     day: time::Date,
 ) -> anyhow::Result<Scorecard> {
+    build_scorecard_rows(state, kind, day, 0, usize::MAX).await
+}
+
+/// [`build_scorecard`] with only the rows `offset .. offset + limit` written out.
+pub async fn build_scorecard_rows(
+    state: &AppState,
+    kind: Option<KindGroup>,
+    day: time::Date,
+    offset: usize,
+    limit: usize,
+) -> anyhow::Result<Scorecard> {
     let list = state.db.indicators().await?;
     let names = state.db.agency_names().await?;
     let book = state.indicator_book().await?;
@@ -706,7 +717,7 @@ pub async fn build_scorecard(
         .into_iter()
         .filter(|a| covered.contains(&a.id))
         .collect();
-    Ok(scorecard(&book, &cols, &agencies, day))
+    Ok(scorecard_rows(&book, &cols, &agencies, day, offset, limit))
 }
 
 pub async fn scorecard_page(
@@ -716,19 +727,42 @@ pub async fn scorecard_page(
 ) -> Response {
     let day = day_of(&q);
     let kind = q.loai.as_deref().and_then(KindGroup::parse);
-    let card = match build_scorecard(&state, kind, day).await {
-        Ok(c) => c,
-        Err(e) => return crate::errors::internal(e),
-    };
-    let pages = card.rows.len().div_ceil(SCORECARD_PAGE).max(1);
-    let current = q
+    let asked = q
         .trang
         .as_deref()
         .and_then(|t| t.trim().parse::<usize>().ok())
         .unwrap_or(1)
-        .clamp(1, pages);
-    let shown = &card.rows[((current - 1) * SCORECARD_PAGE).min(card.rows.len())
-        ..(current * SCORECARD_PAGE).min(card.rows.len())];
+        .clamp(1, 1_000_000);
+    let mut card = match build_scorecard_rows(
+        &state,
+        kind,
+        day,
+        (asked - 1) * SCORECARD_PAGE,
+        SCORECARD_PAGE,
+    )
+    .await
+    {
+        Ok(c) => c,
+        Err(e) => return crate::errors::internal(e),
+    };
+    let pages = card.total.div_ceil(SCORECARD_PAGE).max(1);
+    let current = asked.min(pages);
+    if current != asked {
+        // Past the last page: the last page.
+        card = match build_scorecard_rows(
+            &state,
+            kind,
+            day,
+            (current - 1) * SCORECARD_PAGE,
+            SCORECARD_PAGE,
+        )
+        .await
+        {
+            Ok(c) => c,
+            Err(e) => return crate::errors::internal(e),
+        };
+    }
+    let shown = &card.rows;
     let link = |p: usize| {
         format!(
             "/chi-tieu/bang-diem?ngay={}&loai={}&trang={p}",
@@ -752,7 +786,7 @@ pub async fn scorecard_page(
                 button.primary type="submit" { "Xem" }
             }
             (rule())
-            p.muted { (card.rows.len()) " cơ quan × " (card.indicators.len()) " chỉ tiêu. Xếp theo tỷ lệ ô xanh."
+            p.muted { (card.total) " cơ quan × " (card.indicators.len()) " chỉ tiêu. Xếp theo tỷ lệ ô xanh."
                 @if pages > 1 { " Trang " (current) "/" (pages) " (" (SCORECARD_PAGE) " cơ quan mỗi trang)." } }
             @if pages > 1 {
                 nav.pager aria-label="Trang của bảng điểm" {
