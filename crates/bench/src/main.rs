@@ -7,7 +7,10 @@
 //! - the import preview of the 98-task Word sample and of a generated 5,000-task Word file, as
 //!   whole `tiendo import --dry-run` processes;
 //! - every official report at that scale: built from the book in memory (as the web
-//!   application's download buttons do) and as whole `tiendo report …` processes.
+//!   application's download buttons do) and as whole `tiendo report …` processes;
+//! - with `--reminders-only`, the day's digests for 3,448 agencies; with `--indicators-only`,
+//!   100 indicators × 3,448 agencies × 12 months: the scorecard of each kind of agency and one
+//!   indicator's page through the web application in process.
 
 use std::path::PathBuf;
 use std::process::Command;
