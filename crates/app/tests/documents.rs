@@ -8,7 +8,6 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use common::{backends, import_file};
 use tiendo_office::{ReadOptions, read_bytes};
@@ -21,25 +20,17 @@ fn letter() -> PathBuf {
 }
 
 fn report_json(url: &str, as_of: &str) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_tiendo"))
-        .args([
-            "--database-url",
-            url,
+    common::cli_json(
+        url,
+        &[
             "report",
             "difficulties",
             "--as-of",
             as_of,
             "--format",
             "json",
-        ])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
+        ],
+    )
 }
 
 async fn agency_id(db: &tiendo_store::Db, code: &str) -> i64 {
@@ -286,10 +277,9 @@ async fn a_difficulty_whose_agency_cannot_be_named_stores_nothing_of_the_file() 
 
 /// `report results` as JSON from the binary.
 fn results_json(url: &str, document: &str, as_of: &str) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_tiendo"))
-        .args([
-            "--database-url",
-            url,
+    common::cli_json(
+        url,
+        &[
             "report",
             "results",
             "--document",
@@ -298,15 +288,8 @@ fn results_json(url: &str, document: &str, as_of: &str) -> serde_json::Value {
             as_of,
             "--format",
             "json",
-        ])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
+        ],
+    )
 }
 
 #[tokio::test]

@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::{backends, import_text};
 use tiendo_domain::indicator::{Colour, IndicatorStatus};
 use tiendo_service::Service;
@@ -28,25 +26,10 @@ const MATRIX: &str = "STT;Tỉnh, thành phố;Tỷ lệ hồ sơ trực tuyến
 ;Toàn quốc;72,1%\n";
 
 fn report(url: &str, as_of: &str) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_tiendo"))
-        .args([
-            "--database-url",
-            url,
-            "report",
-            "indicators",
-            "--as-of",
-            as_of,
-            "--format",
-            "json",
-        ])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
+    common::cli_json(
+        url,
+        &["report", "indicators", "--as-of", as_of, "--format", "json"],
+    )
 }
 
 fn named<'a>(v: &'a serde_json::Value, start: &str) -> &'a serde_json::Value {
@@ -524,16 +507,7 @@ async fn indicators_and_tasks_are_linked_both_ways() {
 }
 
 fn score(url: &str, month: &str) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_tiendo"))
-        .args(["--database-url", url, "score", "--month", month])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
+    common::cli_json(url, &["score", "--month", month])
 }
 
 fn row<'a>(v: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {

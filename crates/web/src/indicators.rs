@@ -733,15 +733,10 @@ pub async fn scorecard_page(
         .and_then(|t| t.trim().parse::<usize>().ok())
         .unwrap_or(1)
         .clamp(1, 1_000_000);
-    let mut card = match build_scorecard_rows(
-        &state,
-        kind,
-        day,
-        (asked - 1) * SCORECARD_PAGE,
-        SCORECARD_PAGE,
-    )
-    .await
-    {
+    let page_of = |n: usize| {
+        build_scorecard_rows(&state, kind, day, (n - 1) * SCORECARD_PAGE, SCORECARD_PAGE)
+    };
+    let mut card = match page_of(asked).await {
         Ok(c) => c,
         Err(e) => return crate::errors::internal(e),
     };
@@ -749,15 +744,7 @@ pub async fn scorecard_page(
     let current = asked.min(pages);
     if current != asked {
         // Past the last page: the last page.
-        card = match build_scorecard_rows(
-            &state,
-            kind,
-            day,
-            (current - 1) * SCORECARD_PAGE,
-            SCORECARD_PAGE,
-        )
-        .await
-        {
+        card = match page_of(current).await {
             Ok(c) => c,
             Err(e) => return crate::errors::internal(e),
         };

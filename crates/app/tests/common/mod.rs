@@ -201,3 +201,18 @@ pub async fn assignment(db: &Db, task: i64, code: &str) -> i64 {
         .map(|a| a.id)
         .expect(code)
 }
+
+/// A `tiendo` command on the database at `url` that must succeed, its output read as JSON.
+pub fn cli_json(url: &str, args: &[&str]) -> serde_json::Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tiendo"))
+        .args(["--database-url", url])
+        .args(args)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
