@@ -662,7 +662,6 @@ pub fn rank<'a>(
     scores: &'a [AgencyScore],
     name: &dyn Fn(i64) -> String,
 ) -> Vec<(Option<u32>, &'a AgencyScore)> {
-    let mut v: Vec<&AgencyScore> = scores.iter().collect();
     let on_time = |s: &AgencyScore| {
         ratio(
             s.components.done_on_time,
@@ -670,7 +669,12 @@ pub fn rank<'a>(
         )
         .unwrap_or(-1.0)
     };
-    v.sort_by(|a, b| {
+    // Each agency's name key once, not once per comparison.
+    let mut v: Vec<(&AgencyScore, _)> = scores
+        .iter()
+        .map(|s| (s, crate::text::sort_key(&name(s.agency))))
+        .collect();
+    v.sort_by(|(a, ka), (b, kb)| {
         b.score
             .unwrap_or(-1.0)
             .total_cmp(&a.score.unwrap_or(-1.0))
@@ -680,14 +684,13 @@ pub fn rank<'a>(
                     .overdue_at_end
                     .cmp(&b.components.overdue_at_end)
             })
-            .then_with(|| {
-                crate::text::sort_key(&name(a.agency)).cmp(&crate::text::sort_key(&name(b.agency)))
-            })
+            .then_with(|| ka.cmp(kb))
     });
-    let mut out = Vec::with_capacity(v.len());
+    let v = v.into_iter().map(|(s, _)| s);
+    let mut out = Vec::with_capacity(scores.len());
     let mut prev: Option<f64> = None;
     let mut rank = 0u32;
-    for (i, s) in v.into_iter().enumerate() {
+    for (i, s) in v.enumerate() {
         match s.score {
             Some(x) => {
                 if prev != Some(x) {

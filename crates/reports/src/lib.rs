@@ -880,27 +880,16 @@ struct SharedFacts<'a> {
 /// Who answers for which indicator: each covered agency for its own figure; the lead agencies
 /// for a national one.
 pub async fn indicator_duties(db: &Db) -> anyhow::Result<Vec<scoring::IndicatorDuty>> {
-    let mut out = Vec::new();
-    for i in db.indicators().await? {
-        if i.by_agency.0 {
-            for a in db.indicator_coverage(i.id).await? {
-                out.push(scoring::IndicatorDuty {
-                    indicator: i.id,
-                    figure_of: Some(a),
-                    agency: a,
-                });
-            }
-        } else {
-            for a in db.indicator_leads(i.id).await? {
-                out.push(scoring::IndicatorDuty {
-                    indicator: i.id,
-                    figure_of: None,
-                    agency: a,
-                });
-            }
-        }
-    }
-    Ok(out)
+    Ok(db
+        .indicator_answerers()
+        .await?
+        .into_iter()
+        .map(|(indicator, agency, own)| scoring::IndicatorDuty {
+            indicator,
+            figure_of: own.then_some(agency),
+            agency,
+        })
+        .collect())
 }
 
 /// The ranking of `month` with the change from the previous month. `formula` overrides the
@@ -987,12 +976,16 @@ pub async fn score_with(
         }
     }
     let ranked = scoring::rank(&current, &name);
-    let tied = |score: Option<f64>| {
-        score.is_some() && current.iter().filter(|s| s.score == score).count() > 1
-    };
+    // Ranked rows sharing their rank with another (equal scores, side by side in `ranked`).
+    let mut per_rank: HashMap<u32, usize> = HashMap::new();
+    for r in ranked.iter().filter_map(|(r, _)| *r) {
+        *per_rank.entry(r).or_default() += 1;
+    }
+    let tied = |rank: Option<u32>| rank.is_some_and(|r| per_rank.get(&r).is_some_and(|n| *n > 1));
     let rows = ranked
         .into_iter()
         .map(|(rank, s)| {
+            let shares_rank = tied(rank);
             let rank = rank.filter(|_| !nothing_due);
             let AgencyName {
                 code,
@@ -1026,7 +1019,7 @@ pub async fn score_with(
                     .copied()
                     .flatten()
                     .filter(|_| !nothing_due),
-                tied: tied(s.score),
+                tied: shares_rank,
                 code,
                 name: agency_name,
                 head,

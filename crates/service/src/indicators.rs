@@ -220,7 +220,7 @@ pub async fn set_target(
     }
     let ind = indicator(state, indicator_id).await?;
     let period = Period::parse(&t.period).ok_or(Refusal::bad("ky"))?;
-    if !ind.alive_on(period.start()) && !ind.alive_on(period.end()) {
+    if !ind.life().touches(period) {
         return Err(Refusal::bad("ky").with(format!(
             "{} nằm ngoài thời gian theo dõi chỉ tiêu",
             period.vietnamese()
@@ -318,7 +318,12 @@ pub async fn set_life(
     };
     state
         .db
-        .set_indicator_life(ind.id, from, to, direction, &u.username)
+        .set_indicator_life(
+            ind.id,
+            tiendo_domain::indicator::Life { from, to },
+            direction,
+            &u.username,
+        )
         .await
         .map_err(|e| match e {
             tiendo_store::StoreError::Invalid(m) => Refusal::bad("ngoai-thoi-gian").with(m),

@@ -9,7 +9,7 @@ use tiendo_domain::deadline::{iso, opt_iso_date};
 use tiendo_domain::import_plan::expand;
 use tiendo_domain::indicator::book::{IndicatorBook, IndicatorDef, Obs, TargetDef};
 use tiendo_domain::indicator::{
-    Direction, IndicatorKind, ParsedValue, Period, ValueForm, comparable,
+    Direction, IndicatorKind, Life, ParsedValue, Period, ValueForm, comparable,
 };
 use tiendo_domain::model::{ParsedIndicator, Role};
 use tiendo_domain::text::name_key;
@@ -63,9 +63,17 @@ impl IndicatorRow {
         Direction::parse(&self.direction).unwrap_or(Direction::Higher)
     }
 
+    /// The days the indicator is followed.
+    pub fn life(&self) -> Life {
+        Life {
+            from: self.valid_from,
+            to: self.valid_to,
+        }
+    }
+
     /// Is `d` within the indicator's life?
     pub fn alive_on(&self, d: Date) -> bool {
-        self.valid_from.is_none_or(|f| f <= d) && self.valid_to.is_none_or(|t| d <= t)
+        self.life().holds(d)
     }
 }
 
@@ -271,6 +279,24 @@ impl Db {
         .await?)
     }
 
+    /// Who answers for which indicator, in one read: (indicator, agency, its own figure) — each
+    /// covered agency of an indicator reported by agency (true), each lead of a national one
+    /// (false).
+    pub async fn indicator_answerers(&self) -> Result<Vec<(i64, i64, bool)>> {
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT c.indicator_id, c.agency_id, CAST(1 AS BIGINT) FROM indicator_agencies c JOIN indicators i ON i.id = c.indicator_id WHERE i.by_agency <> 0
+             UNION ALL
+             SELECT l.indicator_id, l.agency_id, CAST(0 AS BIGINT) FROM indicator_leads l JOIN indicators i ON i.id = l.indicator_id WHERE i.by_agency = 0
+             ORDER BY 1, 2",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(i, a, own)| (i, a, own != 0))
+            .collect())
+    }
+
     pub async fn indicator_targets(&self, id: i64) -> Result<Vec<TargetRow>> {
         Ok(sqlx::query_as(
             "SELECT t.id, t.indicator_id, t.agency_id, g.name AS agency, t.period, t.raw, t.form, t.value, t.numerator, t.denominator, t.scale
@@ -436,13 +462,11 @@ impl Db {
     pub async fn set_indicator_life(
         &self,
         indicator: i64,
-        valid_from: Option<Date>,
-        valid_to: Option<Date>,
+        life: Life,
         direction: Direction,
         actor: &str,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let alive = |d: Date| valid_from.is_none_or(|f| f <= d) && valid_to.is_none_or(|t| d <= t);
         let days: Vec<String> = sqlx::query_scalar(
             "SELECT as_of FROM indicator_values WHERE indicator_id = $1 AND state <> 'returned' ORDER BY as_of",
         )
@@ -452,7 +476,7 @@ impl Db {
         if let Some(d) = days
             .iter()
             .filter_map(|d| tiendo_domain::deadline::iso_date(d))
-            .find(|d| !alive(*d))
+            .find(|d| !life.holds(*d))
         {
             return Err(StoreError::Invalid(format!(
                 "đã có số liệu ngày {} nằm ngoài thời gian theo dõi mới",
@@ -467,7 +491,7 @@ impl Db {
         if let Some(p) = periods
             .iter()
             .filter_map(|p| Period::parse(p))
-            .find(|p| !alive(p.start()) && !alive(p.end()))
+            .find(|p| !life.touches(*p))
         {
             return Err(StoreError::Invalid(format!(
                 "đã có mục tiêu {} nằm ngoài thời gian theo dõi mới",
@@ -477,8 +501,8 @@ impl Db {
         let changed = sqlx::query(
             "UPDATE indicators SET valid_from = $1, valid_to = $2, direction = $3, updated_at = $4, updated_by = $5 WHERE id = $6",
         )
-        .bind(valid_from.map(iso))
-        .bind(valid_to.map(iso))
+        .bind(life.from.map(iso))
+        .bind(life.to.map(iso))
         .bind(direction.as_str())
         .bind(now())
         .bind(actor)
@@ -497,8 +521,8 @@ impl Db {
             Some(indicator),
             None,
             Some(&json!({
-                "valid_from": valid_from.map(iso),
-                "valid_to": valid_to.map(iso),
+                "valid_from": life.from.map(iso),
+                "valid_to": life.to.map(iso),
                 "direction": direction.as_str(),
             })),
         )

@@ -395,6 +395,25 @@ pub struct Assessment {
     pub expected: Option<f64>,
 }
 
+/// An indicator's life: the first and the last day it is followed (either open).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Life {
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+}
+
+impl Life {
+    /// Is `d` within the life?
+    pub fn holds(self, d: Date) -> bool {
+        self.from.is_none_or(|f| f <= d) && self.to.is_none_or(|t| d <= t)
+    }
+
+    /// Does a target's period fall within the life (its start or its end)?
+    pub fn touches(self, p: Period) -> bool {
+        self.holds(p.start()) || self.holds(p.end())
+    }
+}
+
 /// The figure compared with a target: a fraction against a percentage target compares its share;
 /// amounts are brought to the target's scale. None when the two cannot be compared (another unit).
 pub fn comparable(value: &ParsedValue, target: &ParsedValue) -> Option<(f64, f64)> {
