@@ -154,3 +154,37 @@ test('the standing agency imports a file: upload, preview with warnings, confirm
   assert.match(await page.textContent('main'), /Số hóa hồ sơ đất đai/);
   await ctx.close();
 });
+
+test('every date field reads and writes day/month/year, even in an English-language browser', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', timezoneId: 'America/New_York' });
+  const page = await ctx.newPage();
+  await page.goto(base + '/dang-nhap');
+  await page.fill('#username', 'admin');
+  await page.fill('#password', 'mat-khau-e2e-2026');
+  await Promise.all([page.waitForNavigation(), page.click('form.login button[type=submit]')]);
+  const pages = ['/', '/nhiem-vu', '/nhiem-vu/4', '/bao-cao', '/chi-tieu', '/chi-tieu/bang-diem', '/viec-can-xu-ly', '/nhap-tep', '/co-quan/moi'];
+  for (const path of pages) {
+    await page.goto(base + path);
+    assert.equal(await page.$$eval('input[type=date]', (els) => els.length), 0, path + ': no browser date picker in the browser\'s own order');
+    const values = await page.$$eval('input.date', (els) => els.map((e) => e.value));
+    for (const v of values) assert.match(v, /^(\d{2}\/\d{2}\/\d{4})?$/, path + ': ' + v);
+  }
+  await page.goto(base + '/');
+  assert.match(await page.inputValue('input[name=ngay]'), /^\d{2}\/\d{2}\/\d{4}$/);
+  // The task list filtered by due dates typed as Vietnamese write them.
+  await page.goto(base + '/nhiem-vu');
+  const all = await page.textContent('main');
+  const total = Number(all.match(/(\d+) nhiệm vụ · trang/)[1]);
+  await page.fill('input[name=tu]', '01/01/2026');
+  await page.fill('input[name=den]', '31/03/2026');
+  await page.fill('input[name=ngay]', '15/02/2026');
+  await Promise.all([page.waitForNavigation(), page.click('form.filters button[type=submit]')]);
+  assert.equal(await page.inputValue('input[name=tu]'), '01/01/2026', 'what was typed stays as typed');
+  assert.equal(await page.inputValue('input[name=den]'), '31/03/2026');
+  const filtered = await page.textContent('main');
+  const shown = Number(filtered.match(/(\d+) nhiệm vụ · trang/)[1]);
+  assert.ok(shown > 0 && shown < total, `due in the first quarter: ${shown} of ${total}`);
+  assert.match(filtered, /tình trạng tính đến ngày 15\/02\/2026/);
+  await page.screenshot({ path: join(shots, '67-ngay-thang-nam.png'), fullPage: true });
+  await ctx.close();
+});

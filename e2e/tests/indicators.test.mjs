@@ -50,6 +50,11 @@ test('indicators: list, page with its charts, scorecard by kind, a figure report
   assert.ok(bars.indexOf('Tỉnh Cao Bằng') > bars.indexOf('Tỉnh Lạng Sơn'), 'the lowest last');
   assert.ok(await page.$('svg.bars line.target'), 'the target line');
   assert.ok(await page.$('svg.trend rect'), 'the trend');
+  const doc = await page.$$eval('dt', (els) => {
+    const dt = els.find((e) => e.textContent === 'Văn bản đặt chỉ tiêu');
+    return dt ? dt.nextElementSibling.textContent : null;
+  });
+  assert.equal(doc, 'tinh.csv', 'the document as people name it, not its key');
   await page.screenshot({ path: join(shots, '61-chi-tieu-trang.png'), fullPage: true });
   const indicator = page.url().split('?')[0];
 
@@ -77,7 +82,14 @@ test('indicators: list, page with its charts, scorecard by kind, a figure report
   assert.match(await f.page.textContent('.flash'), /Đã ghi số liệu/);
   await f.ctx.close();
 
-  await page.goto(indicator);
+  // The figure reaches the standing agency's "Việc cần xử lý", linked to the indicator.
+  await page.goto(app.base + '/viec-can-xu-ly');
+  const waiting = await page.textContent('main');
+  assert.match(waiting, /Số liệu chỉ tiêu chờ xác nhận \(1\)/);
+  assert.match(waiting, /1 số liệu do cơ quan báo cáo chờ xác nhận/);
+  await page.screenshot({ path: join(shots, '66-so-lieu-cho-xac-nhan.png'), fullPage: true });
+  await Promise.all([page.waitForNavigation(), page.click('text=Tỷ lệ hồ sơ trực tuyến toàn trình')]);
+  assert.equal(page.url().split('?')[0], indicator);
   assert.match(await page.textContent('table.values'), /81,2%[\s\S]*Chờ xác nhận/);
   await Promise.all([page.waitForNavigation(), page.click('table.values button[value="xac-nhan"]')]);
   assert.match(await page.textContent('.flash'), /Đã xác nhận số liệu/);

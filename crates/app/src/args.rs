@@ -117,6 +117,9 @@ pub struct RuleArgs {
     /// An assignment overdue more than this many days is escalated to the leaders.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(0..=3650))]
     pub escalate_after: i64,
+    /// An indicator's figure of a month is due on this day of the next month.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u8).range(1..=28))]
+    pub figures_due_day: u8,
 }
 
 fn parse_channel(s: &str) -> Result<Channel, String> {

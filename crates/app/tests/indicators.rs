@@ -580,3 +580,294 @@ async fn the_score_counts_indicators_ranks_within_each_kind_and_scores_the_leade
         t.cleanup().await;
     }
 }
+
+/// The month whose figure is asked for today (figures due on the 5th of the next month) and
+/// its due day, worked out here from the calendar.
+fn asked_today() -> (time::Date, tiendo_domain::indicator::Period, time::Date) {
+    use tiendo_domain::indicator::{Period, PeriodKind};
+    let today = time::OffsetDateTime::now_utc().date();
+    let month_before = |d: time::Date| {
+        Period::containing(
+            PeriodKind::Month,
+            d.replace_day(1).expect("1st") - time::Duration::days(1),
+        )
+    };
+    let last = month_before(today);
+    if today.day() >= 5 {
+        (today, last, today.replace_day(5).expect("5th"))
+    } else {
+        (
+            today,
+            month_before(last.start()),
+            last.start() + time::Duration::days(4),
+        )
+    }
+}
+#[tokio::test]
+async fn figures_owed_returned_and_waiting_reach_the_right_people() {
+    use tiendo_domain::reminders::{Digest, ItemKind, ReminderRules};
+    let (day, asked, due) = asked_today();
+    let iso = |d: time::Date| tiendo_domain::deadline::iso(d);
+    for t in backends().await {
+        // The provinces' figures as of the end of the month before the one asked for.
+        import_text(
+            &t.db,
+            "tinh.csv",
+            MATRIX,
+            "tinh",
+            asked.start() - time::Duration::days(1),
+        )
+        .await;
+        // Set up a year ago: every month's figure is asked for (one set up after the due day
+        // is not asked that month's).
+        tiendo_store::sqlx::query("UPDATE indicators SET created_at = $1")
+            .bind(format!(
+                "{}T00:00:00Z",
+                iso(day - time::Duration::days(365))
+            ))
+            .execute(t.db.pool())
+            .await
+            .expect("backdate");
+        let service = Service::new(t.db.clone()).await.expect("service");
+        let rate = t.db.indicators().await.expect("list")[0].id;
+        let hcm = user(&t.db, "dm.hcm", "focal", Some("P_HCM")).await;
+        let hn = user(&t.db, "dm.hn", "focal", Some("P_HANOI")).await;
+        let tt = user(&t.db, "tt", "standing", None).await;
+        let rules = ReminderRules::default();
+        let digests = || async {
+            let snap = tiendo_service::load_snapshot(&t.db)
+                .await
+                .expect("snapshot");
+            tiendo_service::reminders::compute(&t.db, &snap, day, &rules)
+                .await
+                .expect("digests")
+        };
+        let of = |v: &[Digest], who: &str| -> Vec<(ItemKind, Option<i64>, Option<String>)> {
+            v.iter()
+                .find(|d| d.user == who)
+                .map(|d| {
+                    d.items
+                        .iter()
+                        .map(|i| (i.kind, i.indicator_id, i.detail.clone()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        // Hồ Chí Minh City reports the asked month's figure; Hà Nội does not.
+        let report = ValueReport {
+            agency: String::new(),
+            as_of: iso(asked.end()),
+            value: "82%".into(),
+            evidence: String::new(),
+        };
+        let first = ind::report_value(&service, &hcm, rate, &report)
+            .await
+            .expect("reported");
+        let v = digests().await;
+        let month = asked.vietnamese().to_lowercase();
+        assert_eq!(
+            of(&v, "dm.hn"),
+            [(
+                ItemKind::FigureMissing,
+                Some(rate),
+                Some(format!(
+                    "Số liệu {month} chưa báo cáo; số liệu gần nhất tính đến ngày {}",
+                    tiendo_domain::deadline::vn(asked.start() - time::Duration::days(1))
+                ))
+            )],
+            "{}",
+            t.label
+        );
+        let hn_item = &v.iter().find(|d| d.user == "dm.hn").expect("hn").items[0];
+        assert_eq!(
+            (hn_item.due, hn_item.days_late, hn_item.link.clone()),
+            (
+                Some(due),
+                Some((day - due).whole_days()),
+                format!("/chi-tieu/{rate}")
+            ),
+            "{}",
+            t.label
+        );
+        assert!(
+            hn_item
+                .indicator
+                .as_deref()
+                .is_some_and(|n| n.contains("Tỷ lệ hồ sơ trực tuyến toàn trình")),
+            "{:?}",
+            hn_item.indicator
+        );
+        assert!(of(&v, "dm.hcm").is_empty(), "{}: reported", t.label);
+        let reported_on = tiendo_domain::deadline::vn(day);
+        assert_eq!(
+            of(&v, "tt"),
+            [(
+                ItemKind::FigureWaiting,
+                Some(rate),
+                Some(format!(
+                    "1 số liệu do cơ quan báo cáo chờ xác nhận, số liệu chờ lâu nhất gửi ngày {reported_on}"
+                ))
+            )],
+            "{}",
+            t.label
+        );
+        // Each inbox shows what its digest says.
+        let snap = tiendo_service::load_snapshot(&t.db)
+            .await
+            .expect("snapshot");
+        for (u, who) in [(&hn, "dm.hn"), (&tt, "tt")] {
+            let inbox = tiendo_service::reminders::inbox(&t.db, &snap, u, day, &rules)
+                .await
+                .expect("inbox");
+            let digest = v.iter().find(|d| d.user == who).expect("digest");
+            assert_eq!(inbox, digest.items, "{}: {who}", t.label);
+        }
+        // Returned: Hồ Chí Minh City hears why, the standing agency has nothing left to confirm.
+        ind::review_value(&service, &tt, first, false, "Thiếu số liệu <VNeID> mức 2")
+            .await
+            .expect("returned");
+        let v = digests().await;
+        assert_eq!(
+            of(&v, "dm.hcm"),
+            [(
+                ItemKind::FigureReturned,
+                Some(rate),
+                Some(format!(
+                    "Số liệu \"82%\" tính đến ngày {} bị trả lại ngày {reported_on}: Thiếu số liệu <VNeID> mức 2",
+                    tiendo_domain::deadline::vn(asked.end())
+                ))
+            )],
+            "{}",
+            t.label
+        );
+        assert!(of(&v, "tt").is_empty(), "{}: nothing waits", t.label);
+        // Reported again: the return is answered, the new figure waits.
+        ind::report_value(&service, &hcm, rate, &report)
+            .await
+            .expect("again");
+        let v = digests().await;
+        assert!(of(&v, "dm.hcm").is_empty(), "{}", t.label);
+        assert_eq!(
+            of(&v, "tt").iter().map(|i| i.0).collect::<Vec<_>>(),
+            [ItemKind::FigureWaiting]
+        );
+        // Before the due day the month asked for is the one before, which Hà Nội reported; so
+        // with a due day after today. Through `tiendo remind` as JSON.
+        let kinds_of = |v: &serde_json::Value, who: &str| -> Vec<String> {
+            v["messages"]
+                .as_array()
+                .expect("messages")
+                .iter()
+                .filter(|m| m["user"] == who)
+                .flat_map(|m| m["items"].as_array().cloned().unwrap_or_default())
+                .map(|i| i["kind"].as_str().unwrap_or("").to_string())
+                .collect()
+        };
+        let remind = |on: time::Date, extra: &[&str]| {
+            let on = iso(on);
+            let mut args = vec!["remind", "--as-of", &on, "--dry-run", "--format", "json"];
+            args.extend_from_slice(extra);
+            common::cli_json(&t.url, &args)
+        };
+        let j = remind(day, &[]);
+        assert_eq!(kinds_of(&j, "dm.hn"), ["figure_missing"], "{}", t.label);
+        let item = &j["messages"]
+            .as_array()
+            .expect("messages")
+            .iter()
+            .find(|m| m["user"] == "dm.hn")
+            .expect("hn")["items"][0];
+        assert_eq!(item["indicator_id"], rate.to_string());
+        assert_eq!(item["due"], iso(due));
+        assert!(kinds_of(&remind(due - time::Duration::days(1), &[]), "dm.hn").is_empty());
+        if day.day() >= 5 && day.day() < 28 {
+            // Due tomorrow: last month is not yet asked for, the month before was reported.
+            let later = (day.day() + 1).to_string();
+            assert!(
+                kinds_of(&remind(day, &["--figures-due-day", &later]), "dm.hn").is_empty(),
+                "{}: due on the {later}th",
+                t.label
+            );
+        } else if day.day() < 5 {
+            // Due on the 1st: last month is asked for already.
+            let j = remind(day, &["--figures-due-day", "1"]);
+            let last = tiendo_domain::indicator::Period::containing(
+                tiendo_domain::indicator::PeriodKind::Month,
+                day.replace_day(1).expect("1st") - time::Duration::days(1),
+            );
+            let detail = j["messages"]
+                .as_array()
+                .expect("messages")
+                .iter()
+                .find(|m| m["user"] == "dm.hn")
+                .expect("hn")["items"][0]["detail"]
+                .as_str()
+                .unwrap_or("")
+                .to_string();
+            assert!(
+                detail.starts_with(&format!(
+                    "Số liệu {} chưa báo cáo",
+                    last.vietnamese().to_lowercase()
+                )),
+                "{}: {detail}",
+                t.label
+            );
+        }
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_scorecard_and_the_list_follow_each_new_figure() {
+    use common::browser::Browser;
+    for t in backends().await {
+        import_text(&t.db, "tinh.csv", MATRIX, "tinh", date!(2025 - 10 - 31)).await;
+        let state = tiendo_web::AppState::new(t.db.clone(), false)
+            .await
+            .expect("state");
+        let tt = user(&t.db, "tt", "standing", None).await;
+        let mut b = Browser::new(state);
+        b.login("tt", "mat-khau-chung-1").await;
+        let order = |body: &str| -> Vec<usize> {
+            let table = body.find("class=\"scorecard\"").expect("scorecard");
+            ["Thành phố Hà Nội", "Thành phố Hồ Chí Minh", "Tỉnh Lạng Sơn"]
+                .iter()
+                .map(|n| body[table..].find(n).expect(n))
+                .collect()
+        };
+        let card = "/chi-tieu/bang-diem?loai=tinh&ngay=2025-11-30";
+        // Both cities on or above the line, by name; Lạng Sơn without a figure last.
+        let o = order(&b.get(card).await.body);
+        assert!(o[0] < o[1] && o[1] < o[2], "{}: {o:?}", t.label);
+        let list = b.get("/chi-tieu?ngay=2025-11-30").await.body;
+        assert!(list.contains("72,1%"), "{}", t.label);
+        // Another server (its own service) records Hà Nội's fall and a new national figure:
+        // the next requests show them, not what was computed before.
+        let other = Service::new(t.db.clone()).await.expect("service");
+        let rate = t.db.indicators().await.expect("list")[0].id;
+        for (agency, value) in [("P_HANOI", "10%"), ("", "91,5%")] {
+            ind::report_value(
+                &other,
+                &tt,
+                rate,
+                &ValueReport {
+                    agency: agency.into(),
+                    as_of: "2025-11-20".into(),
+                    value: value.into(),
+                    evidence: String::new(),
+                },
+            )
+            .await
+            .expect("reported");
+        }
+        let o = order(&b.get(card).await.body);
+        assert!(o[1] < o[0] && o[0] < o[2], "{}: {o:?}", t.label);
+        let list = b.get("/chi-tieu?ngay=2025-11-30").await.body;
+        assert!(
+            list.contains("91,5%") && !list.contains("72,1%"),
+            "{}",
+            t.label
+        );
+        t.cleanup().await;
+    }
+}

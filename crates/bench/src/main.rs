@@ -352,6 +352,47 @@ async fn indicator_timings(db: &Db, args: &Args) -> anyhow::Result<()> {
         let (d, size) = timed(runs, || get(uri.clone())).await?;
         println!("| {label} (`{uri}`) | {} kB | {} |", size / 1024, ms(d));
     }
+    // After a change (a new figure), the views are computed again on the next request.
+    println!(
+        "the same pages right after a new figure (the book and its views brought up to date), median of {runs}:"
+    );
+    println!("| page | time |");
+    println!("|---|---|");
+    for uri in [
+        "/chi-tieu/bang-diem?loai=xa&ngay=2026-06-30",
+        "/chi-tieu/bang-diem?loai=tinh&ngay=2026-06-30",
+        "/chi-tieu?ngay=2026-06-30",
+    ] {
+        let mut times = Vec::new();
+        for k in 0..runs {
+            sqlx::query(
+                "INSERT INTO indicator_values (indicator_id, agency_id, as_of, raw, form, value, source, state, created_at, created_by)
+                 VALUES ($1, NULL, '2026-06-30', $2, 'percent', $3, 'web', 'confirmed', $4, 'bench')",
+            )
+            .bind(first)
+            .bind(format!("{}%", 50 + k))
+            .bind((50 + k) as f64)
+            .bind(ts)
+            .execute(db.pool())
+            .await?;
+            let t = Instant::now();
+            get(uri.to_string()).await?;
+            times.push(t.elapsed());
+        }
+        println!("| `{uri}` | {} |", ms(median(times)));
+    }
+    // The figures owed, as the reminders read them (on 10/07/2026: June's figure).
+    let one: i64 = sqlx::query_scalar("SELECT MAX(agency_id) FROM indicator_agencies")
+        .fetch_one(db.pool())
+        .await?;
+    let (every, duties) = timed(runs, || async { Ok(db.figure_duties(None).await?) }).await?;
+    let (own, _) = timed(runs, || async { Ok(db.figure_duties(Some(one)).await?) }).await?;
+    println!(
+        "figures owed, median of {runs}: every agency's ({} duties, the daily reminders) {}; one agency's (its inbox) {}",
+        duties.len(),
+        ms(every),
+        ms(own)
+    );
     Ok(())
 }
 

@@ -5,9 +5,11 @@
 //!
 //! - A focal point hears of its own agency: lead assignments overdue or due within the window,
 //!   completions the standing agency returned (until the agency reports again), difficulties
-//!   routed to it that await its answer, deadline requests refused.
+//!   routed to it that await its answer, deadline requests refused; and of its indicators: the
+//!   month's figure not reported by the due day, a figure the standing agency returned.
 //! - The standing agency hears of what waits for its decision: completions to confirm, deadline
-//!   requests, difficulties to answer or forward, commitments whose date has come.
+//!   requests, difficulties to answer or forward, commitments whose date has come, agencies'
+//!   figures to confirm (one line per indicator).
 //! - A leader hears of escalations (assignments overdue more than the configured days) and, in
 //!   the weekly summary, how the counts moved over the week. Secret tasks are never named to
 //!   someone who may not see them.
@@ -19,6 +21,7 @@ use time::{Date, Duration, Weekday};
 
 use crate::access::UserRole;
 use crate::deadline::{iso_day, opt_iso_date};
+use crate::indicator::{Life, Period, PeriodKind};
 use crate::recurrence::OccurrenceCounts;
 use crate::status::{DueSoon, FourWay, LateAssignment, PeriodicReport};
 
@@ -126,14 +129,20 @@ pub enum ItemKind {
     DueSoon,
     /// A recurring lead assignment's next periodic report is due within the window.
     PeriodicDue,
+    /// The month's figure of an indicator the agency answers for is not reported by the due day.
+    FigureMissing,
     /// The standing agency returned the agency's reported completion.
     Returned,
+    /// The standing agency returned the agency's figure of an indicator.
+    FigureReturned,
     /// A difficulty routed to the agency awaits its answer.
     AnswerDue,
     /// The standing agency refused the agency's deadline request.
     RequestRefused,
     /// A decision waits for the standing agency (completion, deadline request, difficulty).
     DecisionWaiting,
+    /// Agencies' figures of an indicator wait for the standing agency to confirm or return.
+    FigureWaiting,
     /// An agency's commitment date has come and the assignment is still open.
     CommitmentDue,
     /// An assignment overdue more than the escalation threshold.
@@ -142,16 +151,19 @@ pub enum ItemKind {
 
 impl ItemKind {
     /// Every kind, in the digest's order.
-    pub const ALL: [ItemKind; 11] = [
+    pub const ALL: [ItemKind; 14] = [
         ItemKind::WeekSummary,
         ItemKind::Overdue,
         ItemKind::PeriodicMissing,
         ItemKind::DueSoon,
         ItemKind::PeriodicDue,
+        ItemKind::FigureMissing,
         ItemKind::Returned,
+        ItemKind::FigureReturned,
         ItemKind::AnswerDue,
         ItemKind::RequestRefused,
         ItemKind::DecisionWaiting,
+        ItemKind::FigureWaiting,
         ItemKind::CommitmentDue,
         ItemKind::Escalation,
     ];
@@ -164,7 +176,10 @@ impl ItemKind {
             ItemKind::PeriodicMissing => "periodic_missing",
             ItemKind::DueSoon => "due_soon",
             ItemKind::PeriodicDue => "periodic_due",
+            ItemKind::FigureMissing => "figure_missing",
             ItemKind::Returned => "returned",
+            ItemKind::FigureReturned => "figure_returned",
+            ItemKind::FigureWaiting => "figure_waiting",
             ItemKind::AnswerDue => "answer_due",
             ItemKind::RequestRefused => "request_refused",
             ItemKind::DecisionWaiting => "decision_waiting",
@@ -180,7 +195,10 @@ impl ItemKind {
             ItemKind::PeriodicMissing => "Báo cáo định kỳ quá hạn chưa gửi",
             ItemKind::DueSoon => "Nhiệm vụ sắp đến hạn",
             ItemKind::PeriodicDue => "Báo cáo định kỳ sắp đến hạn",
+            ItemKind::FigureMissing => "Số liệu chỉ tiêu chưa báo cáo",
             ItemKind::Returned => "Báo cáo hoàn thành bị trả lại",
+            ItemKind::FigureReturned => "Số liệu chỉ tiêu bị trả lại",
+            ItemKind::FigureWaiting => "Số liệu chỉ tiêu chờ xác nhận",
             ItemKind::AnswerDue => "Khó khăn, vướng mắc chờ cơ quan trả lời",
             ItemKind::RequestRefused => "Đề nghị điều chỉnh thời hạn không được chấp thuận",
             ItemKind::DecisionWaiting => "Việc chờ Cơ quan thường trực quyết định",
@@ -214,6 +232,11 @@ pub struct ReminderItem {
     pub secret: bool,
     /// The leader who oversees the task, as written on it (escalations go to that leader).
     pub overseer: Option<String>,
+    /// The indicator concerned (figures to report, returned or to confirm).
+    #[serde(serialize_with = "opt_id_text")]
+    pub indicator_id: Option<i64>,
+    /// The indicator's code and name.
+    pub indicator: Option<String>,
 }
 
 fn opt_id_text<S: serde::Serializer>(v: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
@@ -299,6 +322,80 @@ pub struct TaskLabel {
     pub overseer: Option<String>,
 }
 
+/// An indicator as reminders name it, and when its figures are asked for.
+#[derive(Debug, Clone)]
+pub struct IndicatorLabel {
+    pub code: String,
+    pub name: String,
+    pub life: Life,
+    /// The day it was set up: no month's figure is asked for before then.
+    pub created_on: Date,
+}
+
+/// Who answers for an indicator's figure and the latest day it has reported.
+#[derive(Debug, Clone)]
+pub struct FigureDuty {
+    pub indicator: i64,
+    /// The agency whose focal points report it.
+    pub agency: i64,
+    /// `true`: the agency's own figure (an indicator reported by agency); `false`: the national
+    /// figure, which the agency leads.
+    pub own: bool,
+    /// The latest day a figure of it describes (any state: a returned one is told apart).
+    pub latest: Option<Date>,
+}
+
+/// A figure reported by an agency, waiting for the standing agency.
+#[derive(Debug, Clone)]
+pub struct FigureWaiting {
+    pub indicator: i64,
+    pub reported_on: Date,
+}
+
+/// A figure the standing agency returned, still the latest of its series: the agency to tell
+/// (the reporter, or for a national figure each lead).
+#[derive(Debug, Clone)]
+pub struct FigureReturned {
+    pub indicator: i64,
+    pub agency: i64,
+    pub raw: String,
+    pub as_of: Date,
+    pub note: String,
+    pub returned_on: Date,
+}
+
+/// What the indicators add to a day's reminders.
+#[derive(Debug, Clone, Default)]
+pub struct FigureFacts {
+    pub indicators: HashMap<i64, IndicatorLabel>,
+    pub duties: Vec<FigureDuty>,
+    pub waiting: Vec<FigureWaiting>,
+    pub returned: Vec<FigureReturned>,
+}
+
+/// The month whose figure is asked for on `day` and the day it was due: figures are monthly,
+/// the figure of a month (one describing a day of it, or later) due on day `due_day` of the
+/// next month. Before the due day of this month, the month before last is the one asked for.
+pub fn figure_month(day: Date, due_day: u8) -> (Period, Date) {
+    let this = Period::containing(PeriodKind::Month, day);
+    let before = |p: Period| {
+        Period::containing(
+            PeriodKind::Month,
+            p.start().previous_day().unwrap_or(p.start()),
+        )
+    };
+    let due_in = |p: Period| {
+        Date::from_calendar_date(p.start().year(), p.start().month(), due_day.clamp(1, 28))
+            .unwrap_or(p.start())
+    };
+    let last = before(this);
+    if day >= due_in(this) {
+        (last, due_in(this))
+    } else {
+        (before(last), due_in(last))
+    }
+}
+
 /// How reminders are computed.
 #[derive(Debug, Clone, Copy)]
 pub struct ReminderRules {
@@ -308,6 +405,8 @@ pub struct ReminderRules {
     pub escalate_after_days: i64,
     /// A refused deadline request is told for this many days after the refusal.
     pub refusal_told_days: i64,
+    /// A month's figure of an indicator is due on this day of the next month (1–28).
+    pub figures_due_day: u8,
 }
 
 impl Default for ReminderRules {
@@ -316,6 +415,7 @@ impl Default for ReminderRules {
             due_within_days: 7,
             escalate_after_days: 30,
             refusal_told_days: 7,
+            figures_due_day: 5,
         }
     }
 }
@@ -343,6 +443,7 @@ pub struct ReminderFacts<'a> {
     /// The periodic reports due by the day and by a week before.
     pub periodic_now: OccurrenceCounts,
     pub periodic_week_before: OccurrenceCounts,
+    pub figures: &'a FigureFacts,
 }
 
 impl ReminderFacts<'_> {
@@ -368,8 +469,94 @@ impl ReminderFacts<'_> {
             ),
             secret,
             overseer: task.and_then(|t| self.task_names.get(&t).and_then(|l| l.overseer.clone())),
+            indicator_id: None,
+            indicator: None,
         }
     }
+
+    /// An item about an indicator (no task), linked to the indicator's page.
+    fn figure_item(&self, kind: ItemKind, indicator: i64, agency: Option<i64>) -> ReminderItem {
+        let mut it = self.item(kind, None, agency);
+        it.indicator_id = Some(indicator);
+        it.indicator = Some(
+            self.figures
+                .indicators
+                .get(&indicator)
+                .map(|l| format!("[{}] {}", l.code, l.name))
+                .unwrap_or_else(|| format!("chỉ tiêu #{indicator}")),
+        );
+        it.link = format!("/chi-tieu/{indicator}");
+        it
+    }
+}
+
+/// The figures each agency owes: the asked-for month's figure not reported by its due day (an
+/// indicator set up after that day, or whose life does not reach the month, asks nothing).
+fn figure_items(
+    f: &ReminderFacts<'_>,
+    rules: &ReminderRules,
+    by: &mut HashMap<i64, Vec<ReminderItem>>,
+) {
+    let (month, due) = figure_month(f.day, rules.figures_due_day);
+    let month_words = month.vietnamese().to_lowercase();
+    for d in &f.figures.duties {
+        let Some(label) = f.figures.indicators.get(&d.indicator) else {
+            continue;
+        };
+        if !label.life.touches(month)
+            || label.created_on > due
+            || d.latest.is_some_and(|l| l >= month.start())
+        {
+            continue;
+        }
+        let mut it = f.figure_item(ItemKind::FigureMissing, d.indicator, Some(d.agency));
+        it.due = Some(due);
+        it.days_late = Some((f.day - due).whole_days());
+        let what = if d.own {
+            "Số liệu"
+        } else {
+            "Số liệu cả nước"
+        };
+        it.detail = Some(match d.latest {
+            Some(l) => format!(
+                "{what} {month_words} chưa báo cáo; số liệu gần nhất tính đến ngày {}",
+                crate::deadline::vn(l)
+            ),
+            None => format!("{what} {month_words} chưa báo cáo; chưa có số liệu nào"),
+        });
+        by.entry(d.agency).or_default().push(it);
+    }
+    for r in &f.figures.returned {
+        let mut it = f.figure_item(ItemKind::FigureReturned, r.indicator, Some(r.agency));
+        it.detail = Some(format!(
+            "Số liệu \"{}\" tính đến ngày {} bị trả lại ngày {}: {}",
+            r.raw,
+            crate::deadline::vn(r.as_of),
+            crate::deadline::vn(r.returned_on),
+            r.note
+        ));
+        by.entry(r.agency).or_default().push(it);
+    }
+}
+
+/// The agencies' figures waiting for the standing agency: one line per indicator.
+fn figures_waiting(f: &ReminderFacts<'_>) -> Vec<ReminderItem> {
+    let mut per: std::collections::BTreeMap<i64, (usize, Date)> = Default::default();
+    for w in f.figures.waiting.iter().filter(|w| w.reported_on <= f.day) {
+        let e = per.entry(w.indicator).or_insert((0, w.reported_on));
+        e.0 += 1;
+        e.1 = e.1.min(w.reported_on);
+    }
+    per.into_iter()
+        .map(|(indicator, (n, oldest))| {
+            let mut it = f.figure_item(ItemKind::FigureWaiting, indicator, None);
+            it.detail = Some(format!(
+                "{n} số liệu do cơ quan báo cáo chờ xác nhận, số liệu chờ lâu nhất gửi ngày {}",
+                crate::deadline::vn(oldest)
+            ));
+            it
+        })
+        .collect()
 }
 
 /// The items of one agency's focal points.
@@ -438,6 +625,7 @@ fn focal_items(f: &ReminderFacts<'_>, rules: &ReminderRules) -> HashMap<i64, Vec
             by.entry(r.agency).or_default().push(it);
         }
     }
+    figure_items(f, rules, &mut by);
     by
 }
 
@@ -482,6 +670,7 @@ fn standing_items(f: &ReminderFacts<'_>) -> Vec<ReminderItem> {
             out.push(it);
         }
     }
+    out.extend(figures_waiting(f));
     out
 }
 
@@ -611,6 +800,7 @@ impl ItemsByRole {
                 .then(b.days_late.cmp(&a.days_late))
                 .then(a.due.cmp(&b.due))
                 .then(a.task_id.cmp(&b.task_id))
+                .then(a.indicator_id.cmp(&b.indicator_id))
         });
         items
     }
@@ -758,6 +948,131 @@ mod tests {
         assert!(
             !names_leader("Phó Thủ tướng Nguyễn Chí Dũng", "Dũng"),
             "one word is too loose"
+        );
+    }
+
+    #[test]
+    fn the_month_asked_for_turns_on_the_due_day() {
+        use crate::indicator::{Period, PeriodKind};
+        let month = |y, m| {
+            Period::containing(
+                PeriodKind::Month,
+                date!(2026 - 01 - 01)
+                    .replace_year(y)
+                    .and_then(|d| d.replace_month(m))
+                    .expect("month"),
+            )
+        };
+        assert_eq!(
+            figure_month(date!(2026 - 11 - 10), 5),
+            (month(2026, time::Month::October), date!(2026 - 11 - 05))
+        );
+        assert_eq!(
+            figure_month(date!(2026 - 11 - 05), 5),
+            (month(2026, time::Month::October), date!(2026 - 11 - 05))
+        );
+        assert_eq!(
+            figure_month(date!(2026 - 11 - 04), 5),
+            (month(2026, time::Month::September), date!(2026 - 10 - 05))
+        );
+        assert_eq!(
+            figure_month(date!(2026 - 01 - 02), 5),
+            (month(2025, time::Month::November), date!(2025 - 12 - 05))
+        );
+        // A day past the 28th is not in every month: the 28th.
+        assert_eq!(
+            figure_month(date!(2026 - 03 - 30), 31).1,
+            date!(2026 - 03 - 28)
+        );
+    }
+
+    #[test]
+    fn a_figure_is_owed_only_within_the_life_and_after_set_up() {
+        let label = |from: Option<Date>, to: Option<Date>, created_on: Date| IndicatorLabel {
+            code: "CT1".into(),
+            name: "Tỷ lệ".into(),
+            life: Life { from, to },
+            created_on,
+        };
+        let mut figures = FigureFacts::default();
+        // 1: followed; 2: life ended in September; 3: set up after the due day (5/11);
+        // 4: its life starts in December.
+        figures
+            .indicators
+            .insert(1, label(None, None, date!(2025 - 01 - 01)));
+        figures.indicators.insert(
+            2,
+            label(None, Some(date!(2026 - 09 - 30)), date!(2025 - 01 - 01)),
+        );
+        figures
+            .indicators
+            .insert(3, label(None, None, date!(2026 - 11 - 06)));
+        figures.indicators.insert(
+            4,
+            label(Some(date!(2026 - 12 - 01)), None, date!(2025 - 01 - 01)),
+        );
+        let duty = |indicator, agency, own, latest| FigureDuty {
+            indicator,
+            agency,
+            own,
+            latest,
+        };
+        figures.duties = vec![
+            duty(1, 10, true, Some(date!(2026 - 09 - 30))),
+            duty(1, 11, true, Some(date!(2026 - 10 - 01))),
+            duty(1, 12, false, None),
+            duty(2, 10, true, None),
+            duty(3, 10, true, None),
+            duty(4, 10, true, None),
+        ];
+        let empty_set = HashSet::new();
+        let (names, agencies) = (HashMap::new(), HashMap::new());
+        let f = ReminderFacts {
+            day: date!(2026 - 11 - 20),
+            late: &[],
+            due_soon: &[],
+            periodic: &[],
+            open_assignments: &empty_set,
+            returned: &[],
+            difficulties: &[],
+            requests: &[],
+            completions: &[],
+            commitments: &[],
+            task_names: &names,
+            secret_tasks: &empty_set,
+            agency_names: &agencies,
+            totals_now: FourWay::default(),
+            totals_week_before: FourWay::default(),
+            periodic_now: OccurrenceCounts::default(),
+            periodic_week_before: OccurrenceCounts::default(),
+            figures: &figures,
+        };
+        let all = ItemsByRole::new(&f, &ReminderRules::default());
+        let owed = |agency| {
+            all.for_role(UserRole::Focal, Some(agency), None, "", false)
+                .into_iter()
+                .map(|i| (i.indicator_id, i.days_late, i.detail))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            owed(10),
+            [(
+                Some(1),
+                Some(15),
+                Some(
+                    "Số liệu tháng 10/2026 chưa báo cáo; số liệu gần nhất tính đến ngày 30/09/2026"
+                        .into()
+                )
+            )]
+        );
+        assert!(owed(11).is_empty(), "a figure of 1/10 is October's");
+        assert_eq!(
+            owed(12),
+            [(
+                Some(1),
+                Some(15),
+                Some("Số liệu cả nước tháng 10/2026 chưa báo cáo; chưa có số liệu nào".into())
+            )]
         );
     }
 

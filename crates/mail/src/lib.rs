@@ -31,6 +31,9 @@ pub struct StoredItem {
     pub secret: bool,
     #[serde(default)]
     pub overseer: Option<String>,
+    /// The indicator concerned (figures), code and name.
+    #[serde(default)]
+    pub indicator: Option<String>,
 }
 
 /// An e-mail ready to send.
@@ -70,7 +73,9 @@ fn vn_day(iso: &str) -> String {
 pub fn item_line(i: &StoredItem) -> String {
     let mut parts = Vec::new();
     if i.kind != "week_summary" {
-        let name = if i.secret {
+        let name = if let Some(ind) = &i.indicator {
+            format!("Chỉ tiêu {ind}")
+        } else if i.secret {
             "Nhiệm vụ mật (xem nội dung trong ứng dụng)".to_string()
         } else {
             match (&i.task_number, &i.task_name) {
@@ -90,6 +95,7 @@ pub fn item_line(i: &StoredItem) -> String {
                 "Hạn trả lời"
             }
             "commitment_due" => "Ngày cam kết",
+            "figure_missing" => "Hạn báo cáo số liệu",
             _ => "Hạn",
         };
         parts.push(format!("{label}: {}", vn_day(d)));
@@ -129,9 +135,12 @@ fn subject(a: &Addressee<'_>, items: &[StoredItem]) -> String {
         ("periodic_missing", "báo cáo định kỳ quá hạn"),
         ("due_soon", "sắp đến hạn"),
         ("periodic_due", "báo cáo định kỳ sắp đến hạn"),
+        ("figure_missing", "số liệu chỉ tiêu chưa báo cáo"),
         ("returned", "bị trả lại"),
+        ("figure_returned", "số liệu chỉ tiêu bị trả lại"),
         ("answer_due", "chờ trả lời"),
         ("decision_waiting", "chờ quyết định"),
+        ("figure_waiting", "chỉ tiêu có số liệu chờ xác nhận"),
         ("commitment_due", "cam kết đến hạn"),
         ("escalation", "quá hạn kéo dài"),
     ] {
@@ -305,6 +314,7 @@ mod tests {
             link: "/nhiem-vu/7".into(),
             secret,
             overseer: None,
+            indicator: None,
         }
     }
 
@@ -327,6 +337,34 @@ mod tests {
         assert!(!l.text.contains("bí mật nhà nước") && !l.html.contains("bí mật nhà nước"));
         assert!(l.text.contains("https://tiendo.example.gov.vn/nhiem-vu/7"));
         assert!(l.text.contains("Hạn: 31/03/2026 — Quá hạn 50 ngày"));
+    }
+
+    #[test]
+    fn figures_name_their_indicator_and_due_day() {
+        let a = Addressee {
+            email: "dm0@example.gov.vn",
+            full_name: "Nguyễn Văn A",
+            day: "10/11/2026",
+            digest: "daily",
+        };
+        let mut owed = item("figure_missing", "", false);
+        (owed.task_id, owed.task_number, owed.task_name) = (None, None, None);
+        owed.indicator = Some("[CT-05] Tỷ lệ <hồ sơ> trực tuyến".into());
+        owed.due = Some("2026-11-05".into());
+        owed.days_late = Some(5);
+        owed.link = "/chi-tieu/3".into();
+        let l = compose(&a, &[owed], "https://tiendo.example.gov.vn", None);
+        assert!(
+            l.subject.contains("1 số liệu chỉ tiêu chưa báo cáo"),
+            "{}",
+            l.subject
+        );
+        assert!(l.text.contains(
+            "Chỉ tiêu [CT-05] Tỷ lệ <hồ sơ> trực tuyến — Cơ quan: Bộ Y tế — Hạn báo cáo số liệu: 05/11/2026 — Quá hạn 5 ngày"
+        ), "{}", l.text);
+        assert!(l.html.contains("Tỷ lệ &lt;hồ sơ&gt; trực tuyến"));
+        assert!(l.text.contains("https://tiendo.example.gov.vn/chi-tieu/3"));
+        assert!(l.html.contains(ItemKind::FigureMissing.heading()));
     }
 
     #[test]

@@ -151,7 +151,8 @@ pub async fn indicators_report(
     let mut items = Vec::new();
     for ind in db.indicators().await? {
         let leads = db.indicator_leads(ind.id).await?;
-        let national = book.cell(ind.id, None, as_of);
+        let column = book.column(ind.id, as_of);
+        let national = column.as_ref().map(|c| c.cell(None));
         let target = book.target_on(ind.id, None, as_of).map(|t| TargetItem {
             raw: t.value.raw.clone(),
             value: t.value.value,
@@ -165,7 +166,7 @@ pub async fn indicators_report(
             let Some(v) = latest.get(&(ind.id, a)) else {
                 continue;
             };
-            let cell = book.cell(ind.id, a, as_of);
+            let cell = column.as_ref().map(|c| c.cell(a));
             let (status, colour) = cell
                 .map(|c| (c.assessment.status, c.assessment.colour))
                 .unwrap_or((IndicatorStatus::NoData, Colour::Grey));
@@ -391,23 +392,45 @@ pub fn scorecard_rows(
     offset: usize,
     limit: usize,
 ) -> Scorecard {
-    // (share of green, name key, agency) for every agency; cells judged without words.
+    let order = scorecard_order(book, indicators, agencies, as_of);
+    scorecard_page(book, indicators, agencies, &order, as_of, offset, limit)
+}
+
+/// Where an agency stands across the indicators on a day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Standing {
+    pub agency: i64,
+    /// Cells green, of those with a target and a figure.
+    pub green: usize,
+    pub assessed: usize,
+}
+
+/// Every agency judged (cells without words) and ordered: the largest share of green cells
+/// first (agencies with nothing assessed last), then by Vietnamese name.
+pub fn scorecard_order(
+    book: &IndicatorBook,
+    indicators: &[(i64, String, String)],
+    agencies: &[&AgencyName],
+    as_of: Date,
+) -> Vec<Standing> {
+    let columns: Vec<_> = indicators
+        .iter()
+        .filter_map(|(id, _, _)| book.column(*id, as_of))
+        .collect();
     let mut order: Vec<_> = agencies
         .iter()
-        .enumerate()
-        .map(|(k, a)| {
+        .map(|a| {
             let (mut green, mut assessed) = (0, 0);
-            for (id, _, _) in indicators {
-                if let Some(c) = book.cell(*id, Some(a.id), as_of) {
-                    if !matches!(
-                        c.assessment.status,
-                        IndicatorStatus::NoData | IndicatorStatus::NoTarget
-                    ) {
-                        assessed += 1;
-                    }
-                    if c.assessment.colour == Colour::Green {
-                        green += 1;
-                    }
+            for column in &columns {
+                let c = column.cell(Some(a.id));
+                if !matches!(
+                    c.assessment.status,
+                    IndicatorStatus::NoData | IndicatorStatus::NoTarget
+                ) {
+                    assessed += 1;
+                }
+                if c.assessment.colour == Colour::Green {
+                    green += 1;
                 }
             }
             let share = if assessed == 0 {
@@ -418,9 +441,11 @@ pub fn scorecard_rows(
             (
                 share,
                 tiendo_domain::text::sort_key(&a.name),
-                k,
-                green,
-                assessed,
+                Standing {
+                    agency: a.id,
+                    green,
+                    assessed,
+                },
             )
         })
         .collect();
@@ -429,31 +454,48 @@ pub fn scorecard_rows(
             .unwrap_or(std::cmp::Ordering::Equal)
             .then_with(|| a.1.cmp(&b.1))
     });
-    let total = order.len();
+    order.into_iter().map(|(_, _, s)| s).collect()
+}
+
+/// The rows `offset .. offset + limit` of an ordered scorecard, put into words.
+pub fn scorecard_page(
+    book: &IndicatorBook,
+    indicators: &[(i64, String, String)],
+    agencies: &[&AgencyName],
+    order: &[Standing],
+    as_of: Date,
+    offset: usize,
+    limit: usize,
+) -> Scorecard {
+    let columns: Vec<_> = indicators
+        .iter()
+        .map(|(id, _, _)| (*id, book.column(*id, as_of)))
+        .collect();
+    let by_id: HashMap<i64, &AgencyName> = agencies.iter().map(|a| (a.id, *a)).collect();
     let rows: Vec<ScoreRow> = order
-        .into_iter()
+        .iter()
         .skip(offset)
         .take(limit)
-        .map(|(_, _, k, green, assessed)| {
-            let a = agencies[k];
-            ScoreRow {
+        .filter_map(|s| {
+            let a = by_id.get(&s.agency)?;
+            Some(ScoreRow {
                 agency_id: a.id,
                 agency: a.name.clone(),
                 kind: a.kind.clone(),
-                cells: indicators
+                cells: columns
                     .iter()
-                    .map(|(id, _, _)| cell_of(*id, book.cell(*id, Some(a.id), as_of)))
+                    .map(|(id, c)| cell_of(*id, c.as_ref().map(|c| c.cell(Some(a.id)))))
                     .collect(),
-                green,
-                assessed,
-            }
+                green: s.green,
+                assessed: s.assessed,
+            })
         })
         .collect();
     Scorecard {
         as_of: iso(as_of),
         colour_rule: COLOUR_RULE,
         indicators: indicators.to_vec(),
-        total,
+        total: order.len(),
         rows,
     }
 }

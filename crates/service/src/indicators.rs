@@ -3,22 +3,37 @@
 //! an agency reports its figure, the standing agency confirms or returns it, sets a target,
 //! links an indicator to a task — each checked here for the pages, the API and the command line.
 
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use tiendo_domain::access::UserRole;
 use tiendo_domain::deadline::parse_user_date;
 use tiendo_domain::indicator::book::IndicatorBook;
 use tiendo_domain::indicator::{Period, ValueForm, parse_value};
 use tiendo_store::indicators::{IndicatorMarks, IndicatorRow, NewValue, value_refusal};
 use tiendo_store::users::User;
+
 use tokio::sync::{RwLock, RwLockReadGuard};
 
 use crate::Service;
 use crate::operations::{Outcome, Refusal, today};
 
-/// The book in memory and the marks of the data it reflects.
+/// The book in memory and the marks of the data it reflects; views computed from it (the
+/// scorecard's order, the list's summaries), kept until the book changes.
 #[derive(Default)]
 pub struct IndicatorCache {
     state: RwLock<(Option<IndicatorMarks>, IndicatorBook)>,
+    /// Bumped (under the write lock) each time the book changes.
+    generation: AtomicU64,
+    views: Mutex<HashMap<String, (u64, View)>>,
 }
+
+/// A view computed from the book, of any type.
+type View = Arc<dyn Any + Send + Sync>;
+
+/// Views kept at most (each day and kind asked for is one).
+const VIEWS_KEPT: usize = 64;
 
 fn failed(e: impl std::fmt::Display) -> Refusal {
     Refusal::failed().with(e.to_string())
@@ -60,7 +75,44 @@ impl Service {
             _ => guard.1 = self.db.load_indicator_book().await?,
         }
         guard.0 = Some(marks);
+        self.indicators.generation.fetch_add(1, Ordering::SeqCst);
         Ok(RwLockReadGuard::map(guard.downgrade(), |s| &s.1))
+    }
+
+    /// A view of the book under `key` (which must name everything else it depends on: the day,
+    /// the kind of agency, the agencies listed): computed once per state of the book, then
+    /// shared until a figure, a target or an indicator changes.
+    pub async fn indicator_view<T: Any + Send + Sync>(
+        &self,
+        key: String,
+        compute: impl FnOnce(&IndicatorBook) -> T,
+    ) -> anyhow::Result<Arc<T>> {
+        let book = self.indicator_book().await?;
+        // Read while the book is held: it cannot change meanwhile.
+        let generation = self.indicators.generation.load(Ordering::SeqCst);
+        let kept = self
+            .indicators
+            .views
+            .lock()
+            .ok()
+            .and_then(|v| v.get(&key).cloned())
+            .filter(|(g, _)| *g == generation)
+            .and_then(|(_, view)| view.downcast::<T>().ok());
+        if let Some(view) = kept {
+            return Ok(view);
+        }
+        let view = Arc::new(compute(&book));
+        if let Ok(mut views) = self.indicators.views.lock() {
+            views.retain(|_, (g, _)| *g == generation);
+            if views.len() >= VIEWS_KEPT {
+                views.clear();
+            }
+            views.insert(
+                key,
+                (generation, view.clone() as Arc<dyn Any + Send + Sync>),
+            );
+        }
+        Ok(view)
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use tiendo_domain::deadline::vn;
 use tiendo_domain::reminders::{
-    Digest, ReminderFacts, ReminderItem, ReminderRules, TaskLabel, digests,
+    Digest, FigureFacts, ReminderFacts, ReminderItem, ReminderRules, TaskLabel, digests,
 };
 use tiendo_mail::{Addressee, Mailer, StoredItem, compose};
 use tiendo_store::Db;
@@ -96,6 +96,7 @@ pub struct DayFacts {
     totals_week_before: tiendo_domain::status::FourWay,
     periodic_now: tiendo_domain::recurrence::OccurrenceCounts,
     periodic_week_before: tiendo_domain::recurrence::OccurrenceCounts,
+    figures: FigureFacts,
 }
 
 impl DayFacts {
@@ -165,6 +166,32 @@ impl DayFacts {
         tasks.extend(follow.completions.iter().map(|c| c.task));
         tasks.extend(follow.commitments.iter().map(|c| c.task));
         let ids: Vec<i64> = tasks.into_iter().collect();
+        // The indicators: a focal point owes its agency's figures and hears of those returned;
+        // the standing agency confirms the figures waiting; the leaders hear of neither.
+        let figures = match scope {
+            Scope::Everyone | Scope::Agency(_) => {
+                let agency = match scope {
+                    Scope::Agency(a) => Some(a),
+                    _ => None,
+                };
+                FigureFacts {
+                    indicators: db.indicator_labels().await?,
+                    duties: db.figure_duties(agency).await?,
+                    waiting: if agency.is_none() {
+                        db.figures_waiting(day).await?
+                    } else {
+                        Vec::new()
+                    },
+                    returned: db.figures_returned(day, agency).await?,
+                }
+            }
+            Scope::Standing => FigureFacts {
+                indicators: db.indicator_labels().await?,
+                waiting: db.figures_waiting(day).await?,
+                ..Default::default()
+            },
+            Scope::Leaders => FigureFacts::default(),
+        };
         let task_names: HashMap<i64, TaskLabel> = db
             .task_names(&ids)
             .await?
@@ -197,6 +224,7 @@ impl DayFacts {
             },
             open_assignments,
             follow,
+            figures,
             task_names,
             secret_tasks: snap
                 .tasks
@@ -241,6 +269,7 @@ impl DayFacts {
             totals_week_before: self.totals_week_before,
             periodic_now: self.periodic_now,
             periodic_week_before: self.periodic_week_before,
+            figures: &self.figures,
         }
     }
 }

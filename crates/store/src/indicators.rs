@@ -33,7 +33,11 @@ pub struct IndicatorRow {
     #[sqlx(try_from = "i64")]
     pub by_agency: IsSet,
     pub lead_raw: Option<String>,
+    /// The document's key in the store.
     pub document: Option<String>,
+    /// The document as people name it: its symbol ("Số 624/TB-VPCP"), else its title, else
+    /// its file.
+    pub document_name: Option<String>,
     pub headings: String,
     #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
     #[serde(with = "opt_iso_date")]
@@ -238,7 +242,7 @@ pub fn value_refusal(
     None
 }
 
-const INDICATOR_COLUMNS: &str = "i.id, i.code, i.name, i.unit, i.kind, i.direction, i.by_agency, i.lead_raw, d.doc_key AS document, i.headings, i.valid_from, i.valid_to";
+const INDICATOR_COLUMNS: &str = "i.id, i.code, i.name, i.unit, i.kind, i.direction, i.by_agency, i.lead_raw, d.doc_key AS document, COALESCE(d.symbol, d.title, d.file_name, d.doc_key) AS document_name, i.headings, i.valid_from, i.valid_to";
 
 impl Db {
     /// The indicators of a committee (default: the Government's), in code order.
@@ -283,14 +287,30 @@ impl Db {
     /// covered agency of an indicator reported by agency (true), each lead of a national one
     /// (false).
     pub async fn indicator_answerers(&self) -> Result<Vec<(i64, i64, bool)>> {
-        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
-            "SELECT c.indicator_id, c.agency_id, CAST(1 AS BIGINT) FROM indicator_agencies c JOIN indicators i ON i.id = c.indicator_id WHERE i.by_agency <> 0
+        self.answerers(None).await
+    }
+
+    /// [`Db::indicator_answerers`] of one agency.
+    pub async fn indicator_answerers_of(&self, agency: i64) -> Result<Vec<(i64, i64, bool)>> {
+        self.answerers(Some(agency)).await
+    }
+
+    async fn answerers(&self, agency: Option<i64>) -> Result<Vec<(i64, i64, bool)>> {
+        let (own, lead) = match agency {
+            Some(_) => (" AND c.agency_id = $1", " AND l.agency_id = $1"),
+            None => ("", ""),
+        };
+        let sql = format!(
+            "SELECT c.indicator_id, c.agency_id, CAST(1 AS BIGINT) FROM indicator_agencies c JOIN indicators i ON i.id = c.indicator_id WHERE i.by_agency <> 0{own}
              UNION ALL
-             SELECT l.indicator_id, l.agency_id, CAST(0 AS BIGINT) FROM indicator_leads l JOIN indicators i ON i.id = l.indicator_id WHERE i.by_agency = 0
-             ORDER BY 1, 2",
-        )
-        .fetch_all(self.pool())
-        .await?;
+             SELECT l.indicator_id, l.agency_id, CAST(0 AS BIGINT) FROM indicator_leads l JOIN indicators i ON i.id = l.indicator_id WHERE i.by_agency = 0{lead}
+             ORDER BY 1, 2"
+        );
+        let mut q = sqlx::query_as::<_, (i64, i64, i64)>(sqlx::AssertSqlSafe(sql));
+        if let Some(a) = agency {
+            q = q.bind(a);
+        }
+        let rows = q.fetch_all(self.pool()).await?;
         Ok(rows
             .into_iter()
             .map(|(i, a, own)| (i, a, own != 0))

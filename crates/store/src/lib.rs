@@ -9,6 +9,7 @@ pub mod difficulties;
 pub mod difficulty_import;
 pub mod edit;
 pub mod facts;
+pub mod figure_reminders;
 pub mod import;
 pub mod import_jobs;
 pub mod indicators;

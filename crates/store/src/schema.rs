@@ -40,7 +40,18 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "returned indicator values and recent values found by index",
         INDICATOR_INDEXES,
     ),
+    (
+        15,
+        "the indicators an agency answers for, found by index",
+        ANSWERERS,
+    ),
 ];
+
+/// The reminders read the indicators one agency answers for (its focal point's inbox).
+const ANSWERERS: &str = r#"
+CREATE INDEX indicator_agencies_agency ON indicator_agencies(agency_id);
+CREATE INDEX indicator_leads_agency ON indicator_leads(agency_id)
+"#;
 
 /// Session 8: indicators and targets. An indicator (code, name, unit, kind, direction, lead
 /// agencies, the document that set it, its life) is national (one figure, reported by its lead)

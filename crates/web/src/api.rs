@@ -1181,10 +1181,11 @@ pub async fn indicator(
     };
     let mut agencies: Vec<Option<i64>> = vec![None];
     agencies.extend(book.agencies_of(id).into_iter().map(Some));
+    let column = book.column(id, as_of);
     let cells: Vec<serde_json::Value> = agencies
         .iter()
         .filter_map(|a| {
-            let c = book.cell(id, *a, as_of)?;
+            let c = column.as_ref()?.cell(*a);
             Some(serde_json::json!({
                 "agency_id": a,
                 "value": c.value.map(|o| tiendo_reports::indicators::figure_text(&o)),

@@ -5,6 +5,7 @@
 //! stored in the background, all or nothing, with a progress bar. Nothing is stored before the
 //! confirmation. The rules of each step are the service's (`tiendo_service::import_jobs`).
 
+use crate::words::date_input;
 use std::time::Duration;
 
 use axum::Form;
@@ -66,7 +67,7 @@ fn form(u: &CurrentUser, error: Option<&str>, recent: &[Job]) -> Markup {
             form.box method="post" action="/nhap-tep" enctype="multipart/form-data" {
                 input type="hidden" name="csrf" value=(u.csrf);
                 label { "Tệp" input type="file" name="file" required accept=".docx,.xlsx,.xlsm,.xls,.ods,.csv,.txt,.tsv,.pdf"; }
-                label { "Số liệu tiến độ tính đến ngày" input type="date" name="reported_on" value=(crate::words::today_iso()); }
+                label { "Số liệu tiến độ tính đến ngày" (date_input("reported_on", &crate::words::today_iso(), false)) }
                 button.primary type="submit" { "Xem trước" }
             }
             @if !recent.is_empty() {

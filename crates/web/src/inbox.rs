@@ -2,6 +2,7 @@
 //! The inbox is computed as of the day from the same rules as the e-mailed digests; each item
 //! links to where it is acted on and leaves once acted on.
 
+use crate::words::date_input;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -38,12 +39,14 @@ fn item_line(i: &ReminderItem) -> Markup {
                 span.detail { (i.detail.as_deref().unwrap_or("")) }
             } @else {
                 a href=(i.link) {
-                    @if let Some(n) = &i.task_number { "[" (n) "] " }
-                    (i.task_name.as_deref().unwrap_or("(không gắn với nhiệm vụ)"))
+                    @if let Some(ind) = &i.indicator { "Chỉ tiêu " (ind) } @else {
+                        @if let Some(n) = &i.task_number { "[" (n) "] " }
+                        (i.task_name.as_deref().unwrap_or("(không gắn với nhiệm vụ)"))
+                    }
                 }
                 div.meta {
                     @if let Some(a) = &i.agency { (a) }
-                    @if let Some(d) = i.due { " · hạn " (vn(d)) }
+                    @if let Some(d) = i.due { @if i.kind == ItemKind::FigureMissing { " · hạn báo cáo số liệu " } @else { " · hạn " } (vn(d)) }
                     @if let Some(n) = i.days_late { " · " span.error { "quá hạn " (n) " ngày" } }
                 }
                 @if let Some(d) = &i.detail { div.detail { (d) } }
@@ -83,7 +86,7 @@ pub async fn inbox(
         html! {
             h1 { "Việc cần xử lý" }
             form.filters method="get" action="/viec-can-xu-ly" {
-                label { "Tính đến ngày" input type="date" name="ngay" value=(iso(day)); }
+                label { "Tính đến ngày" (date_input("ngay", &iso(day), false)) }
                 button.primary type="submit" { "Xem" }
             }
             div.inbox {

@@ -3,6 +3,7 @@
 //! forms of whoever may act); the scorecard — agencies as rows, indicators as columns, coloured
 //! cells — filterable by kind of agency. The colour rule is shown wherever colours are.
 
+use crate::words::date_input;
 use std::collections::HashMap;
 
 use axum::Form;
@@ -15,7 +16,7 @@ use tiendo_domain::agency::{AgencyKind, KindGroup};
 use tiendo_domain::deadline::{iso, parse_user_date, vn};
 use tiendo_domain::indicator::book::IndicatorBook;
 use tiendo_domain::indicator::{COLOUR_RULE, Colour, IndicatorStatus, Period, PeriodKind};
-use tiendo_reports::indicators::{Scorecard, figure_text, number, scorecard_rows};
+use tiendo_reports::indicators::{self as card, Scorecard, figure_text, number};
 use tiendo_service::indicators::{self as ind, TargetSetting, ValueReport};
 use tiendo_service::operations as ops;
 use tiendo_store::facts::AgencyName;
@@ -78,17 +79,31 @@ pub async fn list(
         Ok(l) => l,
         Err(e) => return crate::errors::internal(e),
     };
-    let book = match state.indicator_book().await {
-        Ok(b) => b,
+    // Each line judges every agency's figure: computed once per state of the book and day.
+    let summaries = match state
+        .indicator_view(format!("list:{day}"), |book| {
+            list.iter()
+                .map(|i| (i.id, summary(book, i, day)))
+                .collect::<HashMap<_, _>>()
+        })
+        .await
+    {
+        Ok(s) => s,
         Err(e) => return crate::errors::internal(e),
     };
+    let none = (
+        "Chưa có số liệu".to_string(),
+        "—".to_string(),
+        IndicatorStatus::NoData,
+        Colour::Grey,
+    );
     page(
         "Chỉ tiêu",
         Some(&u),
         html! {
             h1 { "Chỉ tiêu, mục tiêu" }
             form.filters method="get" action="/chi-tieu" {
-                label { "Dữ liệu tính đến ngày" input type="date" name="ngay" value=(iso(day)); }
+                label { "Dữ liệu tính đến ngày" (date_input("ngay", &iso(day), false)) }
                 button.primary type="submit" { "Xem" }
                 a href={"/chi-tieu/bang-diem?ngay=" (iso(day))} { "Bảng điểm theo cơ quan" }
             }
@@ -98,14 +113,14 @@ pub async fn list(
                     thead { tr { th { "Mã" } th { "Chỉ tiêu" } th { "Đơn vị tính" } th { "Mục tiêu" } th { "Số liệu" } th { "Đánh giá" } } }
                     tbody {
                         @for i in &list {
-                            @let (text, target, status, colour) = summary(&book, i, day);
+                            @let (text, target, status, colour) = summaries.get(&i.id).unwrap_or(&none);
                             tr {
                                 td { (i.code) }
                                 td { a href={"/chi-tieu/" (i.id) "?ngay=" (iso(day))} { (i.name) } }
                                 td { (i.unit.as_deref().unwrap_or("")) }
                                 td { (target) }
                                 td { (text) }
-                                td { (badge(status, colour)) }
+                                td { (badge(*status, *colour)) }
                             }
                         }
                     }
@@ -126,7 +141,16 @@ fn summary(
         .target_on(i.id, None, day)
         .map(|t| format!("{} ({})", t.value.raw, t.period.vietnamese()))
         .unwrap_or_else(|| "—".into());
-    if let Some(c) = book.cell(i.id, None, day).filter(|c| c.value.is_some()) {
+    let Some(column) = book.column(i.id, day) else {
+        return (
+            "Chưa có số liệu".into(),
+            target,
+            IndicatorStatus::NoData,
+            Colour::Grey,
+        );
+    };
+    let c = column.cell(None);
+    if c.value.is_some() {
         let text = c
             .value
             .map(|o| format!("{} ({})", figure_text(&o), vn(o.on)))
@@ -136,7 +160,7 @@ fn summary(
     let agencies = book.agencies_of(i.id);
     let cells: Vec<_> = agencies
         .iter()
-        .filter_map(|a| book.cell(i.id, Some(*a), day))
+        .map(|a| column.cell(Some(*a)))
         .filter(|c| c.value.is_some())
         .collect();
     if cells.is_empty() {
@@ -199,10 +223,11 @@ fn trend(book: &IndicatorBook, i: &IndicatorRow, day: time::Date) -> Markup {
                     c.map(|c| c.assessment.colour).unwrap_or(Colour::Grey),
                 )
             } else {
+                let column = book.column(i.id, d);
                 let cells: Vec<_> = book
                     .agencies_of(i.id)
                     .iter()
-                    .filter_map(|a| book.cell(i.id, Some(*a), d))
+                    .filter_map(|a| column.as_ref().map(|c| c.cell(Some(*a))))
                     .filter(|c| c.value.is_some())
                     .collect();
                 let share = (!cells.is_empty()).then(|| {
@@ -264,11 +289,14 @@ fn bars(
     names: &HashMap<i64, AgencyName>,
     day: time::Date,
 ) -> Markup {
+    let Some(column) = book.column(i.id, day) else {
+        return html! {};
+    };
     let mut rows: Vec<(String, f64, String, Colour)> = book
         .agencies_of(i.id)
         .into_iter()
         .filter_map(|a| {
-            let c = book.cell(i.id, Some(a), day)?;
+            let c = column.cell(Some(a));
             let v = c.compared.or(c.value.and_then(|o| o.value))?;
             let name = names.get(&a).map(|n| n.name.clone()).unwrap_or_default();
             Some((
@@ -362,7 +390,7 @@ pub async fn show(
         h1 { (i.code) " · " (i.name) }
         (flash(q.tb.as_deref()))
         form.filters method="get" action={"/chi-tieu/" (id)} {
-            label { "Dữ liệu tính đến ngày" input type="date" name="ngay" value=(iso(day)); }
+            label { "Dữ liệu tính đến ngày" (date_input("ngay", &iso(day), false)) }
             button.primary type="submit" { "Xem" }
         }
         dl.fields {
@@ -370,7 +398,7 @@ pub async fn show(
             dt { "Loại" } dd { (i.kind().vietnamese()) " · " (if i.direction() == tiendo_domain::indicator::Direction::Lower { "càng thấp càng tốt" } else { "càng cao càng tốt" }) }
             dt { "Phạm vi" } dd { @if i.by_agency.0 { "Từng cơ quan báo cáo số liệu của mình (" (coverage.len()) " cơ quan)" } @else { "Một số liệu chung cả nước, do cơ quan chủ trì báo cáo" } }
             dt { "Cơ quan chủ trì" } dd { @if leads.is_empty() { (i.lead_raw.as_deref().unwrap_or("—")) } @else { (leads.iter().map(name_of).collect::<Vec<_>>().join("; ")) } }
-            dt { "Văn bản đặt chỉ tiêu" } dd { (i.document.as_deref().unwrap_or("—")) }
+            dt { "Văn bản đặt chỉ tiêu" } dd { (i.document_name.as_deref().unwrap_or("—")) }
             dt { "Thời gian theo dõi" } dd { (opt_vn(i.valid_from)) " – " (opt_vn(i.valid_to)) @if i.valid_from.is_none() && i.valid_to.is_none() { "không giới hạn" } }
             dt { "Mục tiêu đang áp dụng" } dd { (target) }
             dt { "Số liệu" } dd { (text) }
@@ -459,7 +487,7 @@ fn report_form(
                     select name="agency" { option value="" { "Cả nước" } @for (c, n) in &agencies { option value=(c) { (n) } } }
                 }
             }
-            label { "Số liệu tính đến ngày" input type="date" name="as_of" required value=(iso(day.min(today()))); }
+            label { "Số liệu tính đến ngày" (date_input("as_of", &iso(day.min(today())), true)) }
             label { "Số liệu (như văn bản ghi: 58/76, 85,3%, 1.250, 12,7 nghìn tỷ đồng, Đạt)" input type="text" name="value" required maxlength="200"; }
             label { "Minh chứng (số, ký hiệu văn bản)" input type="text" name="evidence" maxlength="500"; }
             button.primary type="submit" { "Gửi số liệu" }
@@ -487,8 +515,8 @@ fn life_form(u: &CurrentUser, i: &IndicatorRow) -> Markup {
             summary { "Thời gian theo dõi và chiều đánh giá" }
             form method="post" action={"/chi-tieu/" (i.id) "/thoi-gian"} {
                 input type="hidden" name="csrf" value=(u.csrf);
-                label { "Theo dõi từ ngày (ngày/tháng/năm; để trống: từ đầu)" input type="text" name="valid_from" inputmode="numeric" placeholder="01/01/2025" maxlength="10" value=(i.valid_from.map(vn).unwrap_or_default()); }
-                label { "đến ngày (để trống: không hạn)" input type="text" name="valid_to" inputmode="numeric" placeholder="31/12/2030" maxlength="10" value=(i.valid_to.map(vn).unwrap_or_default()); }
+                label { "Theo dõi từ ngày (ngày/tháng/năm; để trống: từ đầu)" (date_input("valid_from", &i.valid_from.map(vn).unwrap_or_default(), false)) }
+                label { "đến ngày (để trống: không hạn)" (date_input("valid_to", &i.valid_to.map(vn).unwrap_or_default(), false)) }
                 label { "Chiều đánh giá"
                     select name="direction" {
                         option value="higher" selected[!lower] { "Càng cao càng tốt" }
@@ -670,17 +698,20 @@ pub async fn link(
     }
 }
 
-/// The agencies of a kind (all when none), in force on the date.
+/// The agencies of a kind (all when none), in force on the date, by id (the same order on
+/// every request, whatever the map's).
 pub(crate) fn agencies_of_kind(
     names: &HashMap<i64, AgencyName>,
     kind: Option<KindGroup>,
     day: time::Date,
 ) -> Vec<&AgencyName> {
-    names
+    let mut v: Vec<&AgencyName> = names
         .values()
         .filter(|a| a.in_force(day))
         .filter(|a| kind.is_none_or(|k| AgencyKind::parse(&a.kind).is_some_and(|x| x.group() == k)))
-        .collect()
+        .collect();
+    v.sort_unstable_by_key(|a| a.id);
+    v
 }
 
 /// The scorecard of the indicators reported by agency, for the agencies of a kind.
@@ -702,22 +733,41 @@ pub async fn build_scorecard_rows(
 ) -> anyhow::Result<Scorecard> {
     let list = state.db.indicators().await?;
     let names = state.db.agency_names().await?;
-    let book = state.indicator_book().await?;
     let cols: Vec<(i64, String, String)> = list
         .iter()
         .filter(|i| i.by_agency.0)
         .map(|i| (i.id, i.code.clone(), i.name.clone()))
         .collect();
-    // Only agencies some indicator covers.
-    let covered: std::collections::HashSet<i64> = cols
-        .iter()
-        .flat_map(|(id, _, _)| book.agencies_of(*id))
-        .collect();
-    let agencies: Vec<&AgencyName> = agencies_of_kind(&names, kind, day)
-        .into_iter()
-        .filter(|a| covered.contains(&a.id))
-        .collect();
-    Ok(scorecard_rows(&book, &cols, &agencies, day, offset, limit))
+    let of_kind = agencies_of_kind(&names, kind, day);
+    // The order of every agency is computed once per state of the book; the key names what
+    // else it depends on (the day, the kind, the agencies and indicators as listed now).
+    let key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for a in &of_kind {
+            (a.id, &a.name, &a.kind).hash(&mut h);
+        }
+        cols.hash(&mut h);
+        format!("scorecard:{kind:?}:{day}:{:x}", h.finish())
+    };
+    let order = state
+        .indicator_view(key, |book| {
+            // Only agencies with a figure of some indicator.
+            let agencies: Vec<&AgencyName> = of_kind
+                .iter()
+                .copied()
+                .filter(|a| {
+                    cols.iter()
+                        .any(|(id, _, _)| !book.series(*id, Some(a.id)).is_empty())
+                })
+                .collect();
+            card::scorecard_order(book, &cols, &agencies, day)
+        })
+        .await?;
+    let book = state.indicator_book().await?;
+    Ok(card::scorecard_page(
+        &book, &cols, &of_kind, &order, day, offset, limit,
+    ))
 }
 
 pub async fn scorecard_page(
@@ -763,7 +813,7 @@ pub async fn scorecard_page(
         html! {
             h1 { "Bảng điểm chỉ tiêu theo cơ quan" }
             form.filters method="get" action="/chi-tieu/bang-diem" {
-                label { "Dữ liệu tính đến ngày" input type="date" name="ngay" value=(iso(day)); }
+                label { "Dữ liệu tính đến ngày" (date_input("ngay", &iso(day), false)) }
                 label { "Loại cơ quan"
                     select name="loai" {
                         option value="" { "Tất cả" }

@@ -1,6 +1,7 @@
 //! Pages: Tổng quan (dashboard), Nhiệm vụ (task list with filters and diacritics-free search),
 //! the task page. Dates are shown dd/mm/yyyy; "as of" is chosen with `?ngay=`.
 
+use crate::words::date_input;
 use std::collections::HashSet;
 use tiendo_domain::access::UserRole;
 
@@ -228,7 +229,7 @@ pub async fn dashboard(
         html! {
             h1 { "Tổng quan" }
             form.filters method="get" action="/" {
-                label { "Dữ liệu tính đến ngày" input type="date" name="ngay" value=(iso(as_of)); }
+                label { "Dữ liệu tính đến ngày" (date_input("ngay", &iso(as_of), false)) }
                 label { "Sắp đến hạn trong (ngày)" input type="number" name="han" min="1" max="120" value=(window); }
                 button.primary type="submit" { "Xem" }
             }
@@ -506,9 +507,9 @@ pub async fn tasks(
                         @for o in &overseers { option value=(o) selected[q.lanh_dao.as_deref() == Some(o.as_str())] { (o) } }
                     }
                 }
-                label { "Hạn từ" input type="date" name="tu" value=(q.tu.as_deref().unwrap_or("")); }
-                label { "đến" input type="date" name="den" value=(q.den.as_deref().unwrap_or("")); }
-                label { "Tính đến ngày" input type="date" name="ngay" value=(iso(as_of)); }
+                label { "Hạn từ" (date_input("tu", q.tu.as_deref().unwrap_or(""), false)) }
+                label { "đến" (date_input("den", q.den.as_deref().unwrap_or(""), false)) }
+                label { "Tính đến ngày" (date_input("ngay", &iso(as_of), false)) }
                 button.primary type="submit" { "Lọc" }
             }
             p.muted { (total) " nhiệm vụ · trang " (current) "/" (pages) " · tình trạng tính đến ngày " (vn(as_of)) }

@@ -1,6 +1,7 @@
 //! "Cơ quan": the agency registry and its spellings. The standing agency adds agencies, edits
 //! them (name, kind, validity, the head answerable for the agency's score) and adds spellings.
 
+use crate::words::date_input;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -157,8 +158,8 @@ fn agency_form(
                 label { "Loại"
                     select name="kind" { @for (k, n) in KINDS { option value=(k) selected[f.kind == *k] { (n) } } }
                 }
-                label { "Có hiệu lực từ" input type="date" name="valid_from" value=(f.valid_from) min="1945-01-01" max="2100-12-31"; }
-                label { "Hết hiệu lực từ" input type="date" name="valid_to" value=(f.valid_to) min="1945-01-01" max="2100-12-31"; }
+                label { "Có hiệu lực từ" (date_input("valid_from", &f.valid_from, false)) }
+                label { "Hết hiệu lực từ" (date_input("valid_to", &f.valid_to, false)) }
                 label { "Chức danh người đứng đầu" input name="head_title" maxlength="200" value=(f.head_title) placeholder="vd: Bộ trưởng"; }
                 label { "Họ tên người đứng đầu" input name="head_name" maxlength="200" value=(f.head_name); }
                 button.primary type="submit" { "Lưu" }

@@ -2,6 +2,7 @@
 //! [`tiendo_reports`] from the data in memory; "Xếp hạng": the monthly scores; "Phiên họp": the
 //! meetings and the pack for the next one. Lists show only the tasks the reader may see.
 
+use crate::words::date_input;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -336,33 +337,33 @@ pub async fn index(PageUser(u): PageUser, Query(q): Query<ReportQuery>) -> Respo
             @if u.role == UserRole::Focal || !u.is_standing() { p.muted { "Danh sách nhiệm vụ trong báo cáo chỉ gồm các nhiệm vụ bạn được xem." } }
             h2 { "Danh sách nhiệm vụ quá hạn" }
             form.box method="get" {
-                label { "Dữ liệu tính đến ngày" input type="date" name="ngay" value=(day); }
+                label { "Dữ liệu tính đến ngày" (date_input("ngay", &day, false)) }
                 label { "Kèm theo (tùy chọn)" input name="kem_theo" maxlength="300" placeholder="vd: Báo cáo số …/BC-BCA ngày …"; }
                 (buttons("qua-han"))
             }
             h2 { "Kết quả thực hiện nhiệm vụ của một văn bản" }
             form.box method="get" {
                 label { "Văn bản giao (số ký hiệu hoặc khóa tệp)" input name="van_ban" required maxlength="200" placeholder="vd: 624/TB-VPCP"; }
-                label { "Dữ liệu tính đến ngày" input type="date" name="ngay" value=(day); }
+                label { "Dữ liệu tính đến ngày" (date_input("ngay", &day, false)) }
                 label { "Kèm theo (tùy chọn)" input name="kem_theo" maxlength="300"; }
                 (buttons("ket-qua"))
             }
             h2 { "Tình hình thực hiện theo cơ quan" }
             form.box method="get" {
-                label { "Dữ liệu tính đến ngày" input type="date" name="ngay" value=(day); }
+                label { "Dữ liệu tính đến ngày" (date_input("ngay", &day, false)) }
                 label { "Kèm theo (tùy chọn)" input name="kem_theo" maxlength="300"; }
                 (buttons("theo-co-quan"))
             }
             h2 { "Khó khăn, vướng mắc" }
             form.box method="get" {
-                label { "Dữ liệu tính đến ngày" input type="date" name="ngay" value=(day); }
+                label { "Dữ liệu tính đến ngày" (date_input("ngay", &day, false)) }
                 label { "Kèm theo (tùy chọn)" input name="kem_theo" maxlength="300"; }
                 (buttons("kho-khan"))
             }
             h2 { "Cam kết hoàn thành nhiệm vụ chậm tiến độ" }
             form.box method="get" {
-                label { "Dữ liệu tính đến ngày" input type="date" name="ngay" value=(day); }
-                label { "Hạn gửi cam kết (tùy chọn)" input type="date" name="han_cam_ket"; }
+                label { "Dữ liệu tính đến ngày" (date_input("ngay", &day, false)) }
+                label { "Hạn gửi cam kết (tùy chọn)" (date_input("han_cam_ket", "", false)) }
                 label { "Kèm theo (tùy chọn)" input name="kem_theo" maxlength="300"; }
                 (buttons("cam-ket"))
             }
@@ -544,7 +545,7 @@ pub async fn meetings(
                                 td.num { (n) }
                                 td {
                                     form.inline method="get" action={"/phien-hop/" (m.id) "/tai-lieu"} {
-                                        label { "Tính đến " input type="date" name="ngay" value=(iso(today())); }
+                                        label { "Tính đến " (date_input("ngay", &iso(today()), false)) }
                                         input name="tiep_theo" maxlength="200" placeholder="Tên phiên họp tiếp theo" aria-label="Tên phiên họp tiếp theo";
                                         button.primary type="submit" { "Tải tài liệu (Word)" }
                                     }
@@ -559,7 +560,7 @@ pub async fn meetings(
                 form.box method="post" action="/phien-hop" {
                     input type="hidden" name="csrf" value=(u.csrf);
                     label { "Tên phiên họp" input name="name" required maxlength="300" placeholder="vd: Phiên họp lần thứ năm"; }
-                    label { "Ngày họp" input type="date" name="held_on" required; }
+                    label { "Ngày họp" (date_input("held_on", "", true)) }
                     label { "Văn bản kết luận (số ký hiệu hoặc khóa tệp; nhiều văn bản cách nhau bởi dấu phẩy)" input name="documents" maxlength="600" placeholder="vd: 624/TB-VPCP"; }
                     button.primary type="submit" { "Ghi" }
                 }

@@ -3,6 +3,7 @@
 //! forms of whoever may act on it (an agency's focal point on its own assignments; the standing
 //! agency on everything).
 
+use crate::words::date_input;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -10,7 +11,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use std::collections::HashMap;
 use tiendo_domain::access::UserRole;
-use tiendo_domain::deadline::{iso, vn};
+use tiendo_domain::deadline::vn;
 use tiendo_domain::status::AssignmentState;
 
 use tiendo_store::difficulties::Difficulty;
@@ -133,7 +134,7 @@ fn difficulties_table(
                                                 @for (code, name) in agencies { option value=(code) { (name) } }
                                             }
                                         }
-                                        label { " hạn trả lời " input type="date" name="answer_due" required; }
+                                        label { " hạn trả lời " (date_input("answer_due", "", true)) }
                                         button type="submit" { "Chuyển" }
                                     }
                                 }
@@ -430,7 +431,7 @@ impl<'a> TaskPage<'a> {
                             option value="" { "Chỉ báo cáo nội dung" }
                         }
                     }
-                    label { "Ngày hoàn thành (nếu đã hoàn thành)" input type="date" name="completed_on"; }
+                    label { "Ngày hoàn thành (nếu đã hoàn thành)" (date_input("completed_on", "", false)) }
                     label.wide { "Kết quả thực hiện" textarea name="text" rows="3" required maxlength="5000" {} }
                     label { "Tệp minh chứng (PDF, Word, Excel, JPG, PNG; tối đa 10 MB)" input type="file" name="evidence" accept=".pdf,.docx,.xlsx,.jpg,.jpeg,.png"; }
                     button.primary type="submit" { "Gửi báo cáo" }
@@ -442,7 +443,7 @@ impl<'a> TaskPage<'a> {
                         label { "Phân công quá hạn"
                             select name="assignment" { @for a in &self.late { option value=(a.id) { (a.agency) } } }
                         }
-                        label { "Ngày cam kết hoàn thành" input type="date" name="committed_on" required min=(iso(today())); }
+                        label { "Ngày cam kết hoàn thành" (date_input("committed_on", "", true)) }
                         label.wide { "Lộ trình thực hiện" textarea name="roadmap" rows="3" required maxlength="5000" {} }
                         button.primary type="submit" { "Gửi cam kết" }
                     }

@@ -124,3 +124,17 @@ pub(crate) fn percent_encode(s: &str, keep: &[u8]) -> String {
 pub(crate) fn enc(s: &str) -> String {
     percent_encode(s, b"-_.~")
 }
+
+/// A date field as Vietnamese write dates (ngày/tháng/năm), whatever the browser's language: a
+/// text field showing `31/12/2026`; the server reads that or `2026-12-31` (links, scripts).
+pub(crate) fn date_input(name: &str, value: &str, required: bool) -> Markup {
+    let shown = parse_user_date(value)
+        .map(vn)
+        .unwrap_or_else(|| value.to_string());
+    html! {
+        input.date type="text" name=(name) inputmode="numeric" autocomplete="off" maxlength="10"
+            placeholder="ngày/tháng/năm" title="Ngày/tháng/năm, ví dụ 31/12/2026"
+            pattern=r"\s*\d{1,2}/\d{1,2}/\d{4}\s*|\s*\d{4}-\d{1,2}-\d{1,2}\s*"
+            required[required] value=(shown);
+    }
+}

@@ -31,6 +31,7 @@ impl RuleArgs {
         ReminderRules {
             due_within_days: self.due_within,
             escalate_after_days: self.escalate_after,
+            figures_due_day: self.figures_due_day,
             ..ReminderRules::default()
         }
     }

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
 use time::Date;
 
 use super::{
@@ -87,8 +88,8 @@ pub struct CellState {
 #[derive(Debug, Default, Clone)]
 pub struct IndicatorBook {
     defs: HashMap<i64, IndicatorDef>,
-    /// (indicator, agency or 0 for the nation) → figures, oldest first.
-    series: HashMap<(i64, i64), Vec<Obs>>,
+    /// Indicator → (agency, or 0 for the nation) → figures, oldest first.
+    series: FxHashMap<i64, FxHashMap<i64, Vec<Obs>>>,
     /// Indicator → the agencies with figures of it.
     reporters: HashMap<i64, std::collections::BTreeSet<i64>>,
     targets: HashMap<i64, Vec<TargetDef>>,
@@ -119,7 +120,9 @@ impl IndicatorBook {
             self.reporters.entry(indicator).or_default().insert(a);
         }
         self.series
-            .entry((indicator, agency.unwrap_or(0)))
+            .entry(indicator)
+            .or_default()
+            .entry(agency.unwrap_or(0))
             .or_default()
             .push(obs);
     }
@@ -144,11 +147,16 @@ impl IndicatorBook {
             if let Some(a) = a {
                 self.reporters.entry(i).or_default().insert(a);
             }
-            self.series.entry(key).or_default().push(o);
+            self.series
+                .entry(i)
+                .or_default()
+                .entry(key.1)
+                .or_default()
+                .push(o);
             touched.insert(key);
         }
-        for k in touched {
-            if let Some(s) = self.series.get_mut(&k) {
+        for (i, a) in touched {
+            if let Some(s) = self.series.get_mut(&i).and_then(|m| m.get_mut(&a)) {
                 s.sort_by_key(|o| o.on);
             }
         }
@@ -156,20 +164,24 @@ impl IndicatorBook {
 
     /// Orders every series by day (stable: a later figure of one day wins).
     pub fn sort(&mut self) {
-        for s in self.series.values_mut() {
+        for s in self.series.values_mut().flat_map(FxHashMap::values_mut) {
             s.sort_by_key(|o| o.on);
         }
     }
 
     /// Forgets an indicator's figures and targets (before it is loaded again).
     pub fn clear_indicator(&mut self, indicator: i64) {
-        self.series.retain(|(i, _), _| *i != indicator);
+        self.series.remove(&indicator);
         self.reporters.remove(&indicator);
         self.targets.remove(&indicator);
     }
 
     pub fn value_count(&self) -> usize {
-        self.series.values().map(Vec::len).sum()
+        self.series
+            .values()
+            .flat_map(FxHashMap::values)
+            .map(Vec::len)
+            .sum()
     }
 
     /// The agencies with figures of an indicator.
@@ -183,16 +195,15 @@ impl IndicatorBook {
     /// The series of one agency (None: the nation), oldest first.
     pub fn series(&self, indicator: i64, agency: Option<i64>) -> &[Obs] {
         self.series
-            .get(&(indicator, agency.unwrap_or(0)))
+            .get(&indicator)
+            .and_then(|m| m.get(&agency.unwrap_or(0)))
             .map(Vec::as_slice)
             .unwrap_or(&[])
     }
 
     /// The latest figure dated on or before `d`.
     pub fn value_on(&self, indicator: i64, agency: Option<i64>, d: Date) -> Option<Obs> {
-        let s = self.series(indicator, agency);
-        let n = s.partition_point(|o| o.on <= d);
-        n.checked_sub(1).map(|i| s[i])
+        latest_on(self.series(indicator, agency), d)
     }
 
     /// The target in force on `d`: the agency's own, else the common one; of the periods that
@@ -216,33 +227,109 @@ impl IndicatorBook {
 
     /// Where one agency (or the nation) stands on an indicator on `d`.
     pub fn cell(&self, indicator: i64, agency: Option<i64>, d: Date) -> Option<CellState> {
+        Some(self.column(indicator, d)?.cell(agency))
+    }
+
+    /// One indicator on one day, ready to judge any number of agencies: the indicator, its
+    /// series and the targets in force are looked up once, not once per agency.
+    pub fn column(&self, indicator: i64, d: Date) -> Option<Column<'_>> {
         let def = self.defs.get(&indicator)?;
-        let value = self.value_on(indicator, agency, d);
-        let target = self.target_on(indicator, agency, d);
+        let mut common: Option<&TargetDef> = None;
+        let mut own: HashMap<i64, &TargetDef> = HashMap::new();
+        // Of the periods that hold `d`, the shortest; the first written of equals.
+        let shorter = |t: &TargetDef, than: Option<&&TargetDef>| {
+            than.is_none_or(|o| t.period.kind < o.period.kind)
+        };
+        for t in self.targets_of(indicator) {
+            if !t.period.contains(d) {
+                continue;
+            }
+            match t.agency {
+                None if shorter(t, common.as_ref()) => common = Some(t),
+                Some(a) if shorter(t, own.get(&a)) => {
+                    own.insert(a, t);
+                }
+                _ => {}
+            }
+        }
+        Some(Column {
+            def,
+            day: d,
+            series: self.series.get(&indicator),
+            common: common.map(InForce::of),
+            own: own.into_iter().map(|(a, t)| (a, InForce::of(t))).collect(),
+        })
+    }
+}
+
+/// The latest figure of a series dated on or before `d`.
+fn latest_on(s: &[Obs], d: Date) -> Option<Obs> {
+    let n = s.partition_point(|o| o.on <= d);
+    n.checked_sub(1).map(|i| s[i])
+}
+
+/// A target in force, with the day before its period (where the straight line starts).
+struct InForce<'a> {
+    target: &'a TargetDef,
+    before: Option<Date>,
+}
+
+impl<'a> InForce<'a> {
+    fn of(target: &'a TargetDef) -> InForce<'a> {
+        InForce {
+            target,
+            before: target.period.start().previous_day(),
+        }
+    }
+}
+
+/// An indicator judged on one day ([`IndicatorBook::column`]).
+pub struct Column<'a> {
+    def: &'a IndicatorDef,
+    day: Date,
+    series: Option<&'a FxHashMap<i64, Vec<Obs>>>,
+    common: Option<InForce<'a>>,
+    own: FxHashMap<i64, InForce<'a>>,
+}
+
+impl Column<'_> {
+    /// Where one agency (or the nation) stands: the figure in force, the target in force (the
+    /// agency's own, else the common one) and the straight line from the figure before the
+    /// target's period.
+    pub fn cell(&self, agency: Option<i64>) -> CellState {
+        let d = self.day;
+        let series = self
+            .series
+            .and_then(|m| m.get(&agency.unwrap_or(0)))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let value = latest_on(series, d);
+        let target = agency
+            .and_then(|a| self.own.get(&a))
+            .or(self.common.as_ref());
         let pair = match (value, target) {
-            (Some(v), Some(t)) => comparable(&v.parsed(), &t.value),
+            (Some(v), Some(t)) => comparable(&v.parsed(), &t.target.value),
             _ => None,
         };
         let target_fig = match (pair, target) {
-            (Some((_, t)), Some(td)) => Some((td.period, t)),
+            (Some((_, t)), Some(td)) => Some((td.target.period, t)),
             // No figure to compare yet: the target as written, for the view.
-            (None, Some(td)) => td.value.value.map(|t| (td.period, t)),
+            (None, Some(td)) => td.target.value.value.map(|t| (td.target.period, t)),
             _ => None,
         };
         let baseline = target.and_then(|t| {
-            let before = t.period.start().previous_day()?;
-            let b = self.value_on(indicator, agency, before)?;
-            comparable(&b.parsed(), &t.value).map(|(v, _)| v)
+            let b = latest_on(series, t.before?)?;
+            comparable(&b.parsed(), &t.target.value).map(|(v, _)| v)
         });
         let compared = pair.map(|(v, _)| v);
         let with_figure = value.filter(|v| v.value.is_some()).and(compared);
-        let assessment = assess(def.direction, target_fig, baseline, with_figure, d);
-        Some(CellState {
+        let assessment = assess(self.def.direction, target_fig, baseline, with_figure, d);
+        CellState {
             value,
             target: target_fig,
             compared,
             assessment,
-        })
+        }
     }
 }
 
