@@ -188,3 +188,28 @@ test('every date field reads and writes day/month/year, even in an English-langu
   await page.screenshot({ path: join(shots, '67-ngay-thang-nam.png'), fullPage: true });
   await ctx.close();
 });
+
+test('the task list: headings found without case or diacritics, recurring and undated tasks apart; the dashboard lists a task due soon once', async () => {
+  const { ctx, page } = await signInAgain('admin', 'mat-khau-e2e-2026');
+  const count = async (query) => {
+    await page.goto(base + '/nhiem-vu?' + query);
+    return Number((await page.textContent('main')).match(/(\d+) nhiệm vụ · trang/)[1]);
+  };
+  const written = await count('muc=' + encodeURIComponent('PHÁT TRIỂN KHOA HỌC'));
+  assert.ok(written > 0, 'a heading as written');
+  assert.equal(await count('muc=phat+trien+khoa+hoc'), written, 'the same without case or diacritics');
+  assert.equal(await count('muc=khong+co+muc+nay'), 0);
+  // "Thường xuyên" tasks, and those without a fixed deadline, each have their own choice.
+  const options = await page.$$eval('select[name=trang_thai] option', (els) => els.map((e) => e.textContent));
+  assert.ok(options.includes('Nhiệm vụ thường xuyên') && options.includes('Chưa xác định thời hạn'), options.join(', '));
+  assert.ok(await count('trang_thai=thuong_xuyen&ngay=2026-02-15') > 0);
+  const badges = await page.$$eval('table tbody td:last-child .badge', (els) => [...new Set(els.map((e) => e.textContent))]);
+  assert.deepEqual(badges, ['Thường xuyên']);
+  await page.screenshot({ path: join(shots, '68-thuong-xuyen.png'), fullPage: true });
+  // Due within 120 days of 15/02/2026: each task once, its agencies together.
+  await page.goto(base + '/?ngay=15/02/2026&han=120');
+  const links = await page.$$eval('h2:has-text("Sắp đến hạn") + table tbody a', (els) => els.map((e) => e.getAttribute('href')));
+  assert.ok(links.length > 0);
+  assert.equal(new Set(links).size, links.length, 'a task due soon is listed once');
+  await ctx.close();
+});

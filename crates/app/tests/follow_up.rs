@@ -838,3 +838,49 @@ async fn every_report_on_generated_data_adds_up() {
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_newest_difficulties_are_the_latest_raised() {
+    for t in backends().await {
+        import_text(
+            &t.db,
+            "ke-hoach.csv",
+            PLAN,
+            "ke-hoach",
+            date!(2026 - 02 - 01),
+        )
+        .await;
+        let first = task(&t.db, "ke-hoach", "1").await;
+        let btc = t.db.agency_id("BTC").await.expect("q").expect("BTC");
+        // Entered in this order, raised on other days (a document's difficulties keep theirs).
+        for (text, on) in [
+            ("Vướng thứ nhất", date!(2026 - 02 - 10)),
+            ("Vướng thứ hai", date!(2026 - 01 - 05)),
+            ("Vướng thứ ba", date!(2026 - 02 - 20)),
+            ("Vướng thứ tư", date!(2026 - 01 - 20)),
+        ] {
+            t.db.raise_difficulty(first, btc, text, None, on, "btc")
+                .await
+                .expect("raised");
+        }
+        let f = tiendo_store::difficulties::DifficultyFilter {
+            newest: Some(3),
+            ..Default::default()
+        };
+        let newest: Vec<String> =
+            t.db.difficulties_where(&f)
+                .await
+                .expect("newest")
+                .into_iter()
+                .map(|d| d.text)
+                .collect();
+        // Oldest first, of the three raised last.
+        assert_eq!(
+            newest,
+            ["Vướng thứ tư", "Vướng thứ nhất", "Vướng thứ ba"],
+            "{}",
+            t.label
+        );
+        t.cleanup().await;
+    }
+}

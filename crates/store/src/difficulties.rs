@@ -525,16 +525,18 @@ impl Db {
         } else {
             format!(" WHERE {}", conditions.join(" AND "))
         };
+        // The newest by the day they were raised (a document's difficulties come with their
+        // own days), then by entry.
         let (order, limit) = match f.newest {
-            Some(n) => ("DESC", format!(" LIMIT {n}")),
-            None => ("", String::new()),
+            Some(n) => ("raised_on DESC, df.id DESC", format!(" LIMIT {n}")),
+            None => ("df.id", String::new()),
         };
         let mut rows: Vec<DifficultyRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT df.id, substr(COALESCE(df.raised_on, df.created_at), 1, 10) AS raised_on, g.id AS agency_id, g.name AS agency, g.kind AS agency_kind, df.text,
                     t.id AS task_id, t.number AS task_number, t.name AS task_name, df.state, df.answer, df.answer_due, df.answered_on, df.answered_by,
                     df.proposal, df.unresolved_handlers
              FROM difficulties df JOIN agencies g ON g.id = df.raising_agency_id LEFT JOIN tasks t ON t.id = df.task_id{filter}
-             ORDER BY df.id {order}{limit}"
+             ORDER BY {order}{limit}"
         )))
         .fetch_all(self.pool())
         .await?;

@@ -361,9 +361,29 @@ impl Db {
             let p = next(Bind::S(code.to_string()), &mut binds);
             sql.push_str(&format!(" AND EXISTS (SELECT 1 FROM assignments a JOIN agencies g ON g.id = a.agency_id WHERE a.task_id = t.id AND a.active = 1 AND g.code = {p})"));
         }
-        if let Some(h) = f.heading.as_deref().filter(|s| !s.is_empty()) {
-            let p = next(Bind::S(format!("%{}%", h.replace('%', ""))), &mut binds);
-            sql.push_str(&format!(" AND t.headings LIKE {p}"));
+        if let Some(h) = f
+            .heading
+            .as_deref()
+            .map(tiendo_domain::text::name_key)
+            .filter(|s| !s.is_empty())
+        {
+            // Headings are compared as the search box compares names (no case, no
+            // diacritics): the few distinct heading lists that match, then those.
+            let all: Vec<String> = sqlx::query_scalar("SELECT DISTINCT headings FROM tasks")
+                .fetch_all(self.pool())
+                .await?;
+            let matching: Vec<String> = all
+                .into_iter()
+                .filter(|j| tiendo_domain::text::name_key(j).contains(&h))
+                .collect();
+            if matching.is_empty() {
+                return Ok(Vec::new());
+            }
+            let ps: Vec<String> = matching
+                .into_iter()
+                .map(|j| next(Bind::S(j), &mut binds))
+                .collect();
+            sql.push_str(&format!(" AND t.headings IN ({})", ps.join(", ")));
         }
         if let Some(doc) = f.document.as_deref().filter(|s| !s.is_empty()) {
             let p1 = next(Bind::S(doc.to_string()), &mut binds);

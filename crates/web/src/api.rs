@@ -211,7 +211,7 @@ pub struct TasksQuery {
     q: Option<String>,
     /// Registry code of an assigned agency
     agency: Option<String>,
-    /// open_overdue, open, done_on_time, done_late
+    /// open_overdue, open, done_on_time, done_late, done_undated, recurring, conditional
     status: Option<String>,
     heading: Option<String>,
     /// Document symbol or key ("71/NQ-CP")
@@ -400,7 +400,7 @@ pub async fn edit_task(
 }
 
 /// Việc cần xử lý: what waits for the caller on the date, by role (a focal point: its agency's overdue and due-soon assignments, returned completions, difficulties to answer, refused requests; the standing agency: the decisions waiting and commitments due; a leader: escalations and the week's summary). Each item has the path where it is acted on.
-#[utoipa::path(get, path = "/api/inbox", tag = "đọc", params(AsOf), responses((status = 200, description = "{as_of, items: [{kind, task_id, task_number, task_name, due, agency, days_late, detail, link, secret}]}"), (status = 400, body = ApiError), (status = 401, body = ApiError)))]
+#[utoipa::path(get, path = "/api/inbox", tag = "đọc", params(AsOf), responses((status = 200, description = "{as_of, items: [{kind, task_id, task_number, task_name, due, agency, days_late, detail, link, secret, indicator_id, indicator}]}"), (status = 400, body = ApiError), (status = 401, body = ApiError)))]
 pub async fn inbox(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,

@@ -59,7 +59,9 @@ pub struct DueSoonItem {
     pub task_id: i64,
     pub number: String,
     pub name: String,
+    /// The agencies whose lead assignment of the task falls due, joined by "; ".
     pub agency: String,
+    /// The soonest of their due days.
     pub due: String,
 }
 
@@ -134,30 +136,43 @@ pub async fn dashboard_data(
             .then_with(|| a.name.cmp(&b.name))
     });
     late.truncate(15);
-    let soon: Vec<_> = snap
+    // One line per task (its agencies together), the soonest first.
+    let mut soon: Vec<(i64, Date, Vec<i64>)> = Vec::new();
+    for d in snap
         .book
         .due_soon(as_of, window)
         .into_iter()
         .filter(|d| own.is_none_or(|o| o == d.agency) && vis.sees(d.task))
-        .take(25)
-        .collect();
-    let ids: Vec<i64> = soon.iter().map(|d| d.task).collect();
+    {
+        let full = soon.len() >= 25;
+        match soon.iter_mut().find(|(t, _, _)| *t == d.task) {
+            Some((_, due, agencies)) => {
+                *due = (*due).min(d.due);
+                if !agencies.contains(&d.agency) {
+                    agencies.push(d.agency);
+                }
+            }
+            None if !full => soon.push((d.task, d.due, vec![d.agency])),
+            None => {}
+        }
+    }
+    let ids: Vec<i64> = soon.iter().map(|d| d.0).collect();
     let names = state.db.task_names(&ids).await?;
     let due_soon = soon
         .iter()
-        .map(|d| {
+        .map(|(task, due, agencies)| {
             let tiendo_store::tasks::TaskName { number, name, .. } =
-                names.get(&d.task).cloned().unwrap_or_default();
+                names.get(task).cloned().unwrap_or_default();
             DueSoonItem {
-                task_id: d.task,
+                task_id: *task,
                 number,
                 name,
-                agency: snap
-                    .agencies
-                    .get(&d.agency)
-                    .map(|a| a.name.clone())
-                    .unwrap_or_default(),
-                due: iso(d.due),
+                agency: agencies
+                    .iter()
+                    .filter_map(|a| snap.agencies.get(a).map(|a| a.name.clone()))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                due: iso(*due),
             }
         })
         .collect();
@@ -279,7 +294,14 @@ pub async fn dashboard(
                             tr {
                                 td { (show_iso(Some(&x.due))) }
                                 td { a href={"/nhiem-vu/" (x.task_id) "?ngay=" (iso(as_of))} { "[" (x.number) "] " (x.name) } }
-                                td { (x.agency) }
+                                td {
+                                    // Many agencies: the first three and how many more (all of
+                                    // them on the task's page and in the tooltip).
+                                    @let all: Vec<&str> = x.agency.split("; ").collect();
+                                    @if all.len() > 3 {
+                                        span title=(x.agency) { (all[..3].join("; ")) " và " (all.len() - 3) " cơ quan khác" }
+                                    } @else { (x.agency) }
+                                }
                             }
                         }
                     }
@@ -328,7 +350,8 @@ pub struct TaskSearch {
     pub q: Option<String>,
     pub agency: Option<String>,
     /// qua_han / open_overdue, dung_han / done_on_time, tre_han / done_late,
-    /// khong_ro_ngay / done_undated, dang_thuc_hien / open
+    /// khong_ro_ngay / done_undated, dang_thuc_hien / open, thuong_xuyen / recurring,
+    /// chua_xac_dinh / conditional
     pub status: Option<String>,
     pub heading: Option<String>,
     pub document: Option<String>,
@@ -377,6 +400,8 @@ pub async fn search_tasks(
         Some("dang_thuc_hien" | "open") => {
             Some(["open_in_time", "recurring", "conditional"].into())
         }
+        Some("thuong_xuyen" | "recurring") => Some(["recurring"].into()),
+        Some("chua_xac_dinh" | "conditional") => Some(["conditional"].into()),
         _ => None,
     };
     let sql_filters = filter.q.is_some()
@@ -494,7 +519,7 @@ pub async fn tasks(
                 }
                 label { "Tình trạng"
                     select name="trang_thai" {
-                        @for (v, l) in [("", "Tất cả"), ("qua_han", "Quá hạn"), ("dang_thuc_hien", "Đang thực hiện"), ("dung_han", "Hoàn thành đúng hạn"), ("tre_han", "Hoàn thành quá hạn"), ("khong_ro_ngay", "Hoàn thành, không rõ ngày")] {
+                        @for (v, l) in [("", "Tất cả"), ("qua_han", "Quá hạn"), ("dang_thuc_hien", "Đang thực hiện"), ("dung_han", "Hoàn thành đúng hạn"), ("tre_han", "Hoàn thành quá hạn"), ("khong_ro_ngay", "Hoàn thành, không rõ ngày"), ("thuong_xuyen", "Nhiệm vụ thường xuyên"), ("chua_xac_dinh", "Chưa xác định thời hạn")] {
                             option value=(v) selected[q.trang_thai.as_deref().unwrap_or("") == v] { (l) }
                         }
                     }
