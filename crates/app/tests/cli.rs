@@ -90,6 +90,11 @@ fn text_preview_is_readable() {
         "four undated deadlines and one vague lead"
     );
     assert!(out.contains("chưa xác định được cơ quan chủ trì \"Cơ quan tài chính các cấp\""));
+    // Deadlines without a day of their own in words, never a code; the "?" mark explained.
+    assert!(out.contains("Thường xuyên → thường xuyên"), "{out}");
+    assert!(!out.contains("→ recurring") && !out.contains("→ conditional"));
+    assert!(out.contains("?Cơ quan tài chính các cấp"));
+    assert!(out.contains("?  trước tên cơ quan: tên này chưa có trong danh mục cơ quan"));
 }
 
 #[test]

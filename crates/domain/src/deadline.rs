@@ -44,6 +44,19 @@ impl DeadlineKind {
         }
     }
 
+    /// The kind in words, as the preview prints a deadline with no day of its own.
+    pub fn vietnamese(self) -> &'static str {
+        match self {
+            DeadlineKind::Date => "một ngày",
+            DeadlineKind::Month => "trong tháng",
+            DeadlineKind::Quarter => "trong quý",
+            DeadlineKind::Year => "trong năm",
+            DeadlineKind::Recurring => "thường xuyên",
+            DeadlineKind::Conditional => "chưa xác định thời hạn",
+            DeadlineKind::Unknown => "không đọc được thời hạn",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "date" => Self::Date,

@@ -256,7 +256,7 @@ pub fn preview_text(p: &DocumentPreview) -> String {
             t.deadline
                 .due
                 .map(vn)
-                .unwrap_or_else(|| t.deadline.kind.as_str().to_string())
+                .unwrap_or_else(|| t.deadline.kind.vietnamese().to_string())
         ));
         // What a person should check before confirming (tasks read from prose).
         for n in &t.notes {
@@ -331,6 +331,15 @@ pub fn preview_text(p: &DocumentPreview) -> String {
                 s.push_str(&format!("        ! {n}\n"));
             }
         }
+    }
+    let unknown_agency = p
+        .tasks
+        .iter()
+        .flat_map(|t| t.lead.iter().chain(&t.coordinators))
+        .chain(p.difficulties.iter().flat_map(|d| &d.agency))
+        .any(|r| r.kind == RefKind::Unresolved);
+    if unknown_agency {
+        s.push_str("\n  ?  trước tên cơ quan: tên này chưa có trong danh mục cơ quan: được lưu như văn bản viết, không tạo phân công cho cơ quan nào (thêm tên gọi khác ở mục Cơ quan rồi nhập lại).\n");
     }
     if !p.warnings.is_empty() {
         s.push_str(&format!("\nCảnh báo ({}):\n", p.warnings.len()));
