@@ -213,3 +213,34 @@ test('the task list: headings found without case or diacritics, recurring and un
   assert.equal(new Set(links).size, links.length, 'a task due soon is listed once');
   await ctx.close();
 });
+
+test('a refused progress report comes back with what was typed and the message beside the field', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const fake = join(app.dir, 'bao-cao.pdf');
+  writeFileSync(fake, 'MZ not a pdf at all');
+  const { ctx, page } = await signInAgain('dau-moi-btc', 'mat-khau-btc-2026');
+  await page.goto(base + '/nhiem-vu/4');
+  const long = 'Bộ Tài chính đã hoàn thiện dự thảo, lấy ý kiến các bộ, ngành và địa phương; '.repeat(8).trim();
+  assert.ok(long.length >= 600, String(long.length));
+  await page.selectOption('form[action$="/bao-cao"] select[name=status]', 'done');
+  await page.fill('form[action$="/bao-cao"] input[name=completed_on]', '31/02/2026');
+  await page.fill('form[action$="/bao-cao"] textarea[name=text]', long);
+  await page.setInputFiles('form[action$="/bao-cao"] input[name=evidence]', fake);
+  await Promise.all([page.waitForNavigation(), page.click('form[action$="/bao-cao"] button[type=submit]')]);
+  // The date cannot be read: the form again, everything typed kept, the message at the date.
+  assert.equal(await page.inputValue('form[action$="/bao-cao"] textarea[name=text]'), long);
+  assert.equal(await page.inputValue('form[action$="/bao-cao"] select[name=status]'), 'done');
+  assert.equal(await page.inputValue('form[action$="/bao-cao"] input[name=completed_on]'), '31/02/2026');
+  const dateLabel = await page.textContent('form[action$="/bao-cao"] label:has(input[name=completed_on])');
+  assert.match(dateLabel, /Ngày/);
+  assert.ok(await page.$('form[action$="/bao-cao"] label:has(input[name=completed_on]) .field-error'), 'the message beside the date');
+  assert.match(await page.textContent('form[action$="/bao-cao"] label:has(input[name=evidence])'), /hãy chọn lại tệp minh chứng/);
+  await page.screenshot({ path: join(shots, '69-bao-cao-bi-tu-choi.png'), fullPage: true });
+  // The date mended and the file chosen again (still not a PDF): the message now at the file.
+  await page.fill('form[action$="/bao-cao"] input[name=completed_on]', '20/02/2026');
+  await page.setInputFiles('form[action$="/bao-cao"] input[name=evidence]', fake);
+  await Promise.all([page.waitForNavigation(), page.click('form[action$="/bao-cao"] button[type=submit]')]);
+  assert.equal(await page.inputValue('form[action$="/bao-cao"] textarea[name=text]'), long);
+  assert.match(await page.textContent('form[action$="/bao-cao"] label:has(input[name=evidence])'), /Tệp này không dùng được; hãy chọn lại/);
+  await ctx.close();
+});

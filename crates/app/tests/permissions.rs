@@ -297,9 +297,8 @@ async fn every_route_for_every_role() {
         (
             format!("/nhiem-vu/{own}/bao-cao"),
             vec![("assignment", &a), ("status", "in_progress"), ("text", "")],
-            [
-                "noi-dung", "noi-dung", "quyen", "quyen", "noi-dung", "quyen",
-            ],
+            // Refused: the task page again with what was typed (422); not allowed: back.
+            ["422", "422", "quyen", "quyen", "422", "quyen"],
         ),
         (
             format!("/nhiem-vu/{own}/gia-han"),

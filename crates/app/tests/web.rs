@@ -489,10 +489,38 @@ async fn an_agency_reports_asks_for_time_and_the_standing_agency_decides() {
         ] {
             let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, *v)).collect();
             let r = btc.post(&url, &form).await;
-            assert_eq!(
-                r.location.as_deref(),
-                Some(format!("/nhiem-vu/{task}?tb={code}").as_str()),
-                "{}",
+            if code == "quyen" || code == "csrf" {
+                assert_eq!(
+                    r.location.as_deref(),
+                    Some(format!("/nhiem-vu/{task}?tb={code}").as_str()),
+                    "{}",
+                    t.label
+                );
+                continue;
+            }
+            // A refused report comes back in its form, the message beside the field in error.
+            assert_eq!(r.status.as_u16(), 422, "{}: {code}", t.label);
+            let message = tiendo_service::operations::message(code)
+                .expect("message")
+                .0;
+            let field = match code {
+                "trang-thai" => "name=\"status\"",
+                "ngay" => "name=\"completed_on\"",
+                _ => "name=\"text\"",
+            };
+            let at = r.body.find(field).expect("field");
+            let beside = &r.body[at..];
+            let error = beside
+                .find("field-error")
+                .expect("message beside the field");
+            assert!(
+                beside[error..].starts_with(&format!("field-error\" role=\"alert\">{message}")),
+                "{}: {code}",
+                t.label
+            );
+            assert!(
+                beside.find("</label>").is_some_and(|end| end > error),
+                "{}: {code} in the field's label",
                 t.label
             );
         }
@@ -518,13 +546,15 @@ async fn an_agency_reports_asks_for_time_and_the_standing_agency_decides() {
                 ],
             )
             .await;
-        assert_eq!(
-            r.location.as_deref(),
-            Some(format!("/nhiem-vu/{task}?tb=ma-html").as_str())
-        );
+        // The page again, the text as typed (as text, never markup), the date and status kept.
+        assert_eq!(r.status.as_u16(), 422);
         assert_eq!(t.db.counts().await.expect("counts"), before);
-        let page = btc.get(&format!("/nhiem-vu/{task}?tb=ma-html")).await;
-        assert!(page.body.contains("Nội dung có mã HTML hoặc script"));
+        assert!(r.body.contains("Nội dung có mã HTML hoặc script"));
+        assert!(r.body.contains(
+            "Đang lấy ý kiến &lt;b&gt;các bộ&lt;/b&gt;&lt;script&gt;alert(1)&lt;/script&gt;</textarea>"
+        ));
+        assert!(!r.body.contains("<script>alert"));
+        assert!(r.body.contains("<option value=\"in_progress\" selected>"));
         let r = btc
             .post(
                 &url,
@@ -1339,9 +1369,26 @@ async fn a_report_carries_an_evidence_file_with_type_and_size_limits() {
             }),
         ] {
             let r = b.send(send((name, bytes))).await;
-            assert_eq!(
-                r.location,
-                Some(format!("/nhiem-vu/{task}?tb=minh-chung")),
+            if name == "lon.pdf" {
+                // Over the request's limit: nothing of the form is read; back with the reason.
+                assert_eq!(
+                    r.location,
+                    Some(format!("/nhiem-vu/{task}?tb=minh-chung")),
+                    "{} {name}",
+                    t.label
+                );
+                continue;
+            }
+            // The form again with the text typed, and a word to choose the file again.
+            assert_eq!(r.status.as_u16(), 422, "{} {name}", t.label);
+            assert!(
+                r.body.contains("Đã trình dự thảo</textarea>"),
+                "{} {name}",
+                t.label
+            );
+            assert!(
+                r.body
+                    .contains("Tệp này không dùng được; hãy chọn lại tệp minh chứng"),
                 "{} {name}",
                 t.label
             );

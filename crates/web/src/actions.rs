@@ -10,7 +10,9 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::auth::{CurrentUser, PageUser};
-use tiendo_service::operations::{self as ops, MAX_EVIDENCE_BYTES, Outcome, ReportInput};
+use tiendo_service::operations::{
+    self as ops, MAX_EVIDENCE_BYTES, Outcome, RefusalKind, ReportInput,
+};
 
 pub use tiendo_service::operations::message;
 
@@ -41,29 +43,49 @@ pub struct ReportForm {
     completed_on: String,
 }
 
+/// What the report form brought: its fields, the evidence file, whether a file was chosen, and
+/// the refusal met while reading it (the fields read until then are kept).
+struct ReadReport {
+    form: ReportForm,
+    file: Option<(String, Vec<u8>)>,
+    had_file: bool,
+    refused: Option<&'static str>,
+}
+
 /// The report form arrives as multipart (with an evidence file) or url-encoded (without).
-async fn read_report(
-    req: axum::extract::Request,
-    state: &AppState,
-) -> Result<(ReportForm, Option<(String, Vec<u8>)>), &'static str> {
+async fn read_report(req: axum::extract::Request, state: &AppState) -> ReadReport {
     use axum::extract::FromRequest;
+    let mut out = ReadReport {
+        form: ReportForm::default(),
+        file: None,
+        had_file: false,
+        refused: None,
+    };
     let multipart = req
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     if !multipart {
-        return Form::<ReportForm>::from_request(req, state)
-            .await
-            .map(|Form(f)| (f, None))
-            .map_err(|_| "loi");
+        match Form::<ReportForm>::from_request(req, state).await {
+            Ok(Form(f)) => out.form = f,
+            Err(_) => out.refused = Some("loi"),
+        }
+        return out;
     }
-    let mut mp = axum::extract::Multipart::from_request(req, state)
-        .await
-        .map_err(|_| "loi")?;
-    let mut f = ReportForm::default();
-    let mut file = None;
-    while let Some(field) = mp.next_field().await.map_err(|_| "minh-chung")? {
+    let Ok(mut mp) = axum::extract::Multipart::from_request(req, state).await else {
+        out.refused = Some("loi");
+        return out;
+    };
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => {
+                out.refused = Some("minh-chung");
+                break;
+            }
+        };
         let name = field.name().unwrap_or("").to_string();
         if name == "evidence" {
             let fname: String = field
@@ -73,16 +95,25 @@ async fn read_report(
                 .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
                 .take(200)
                 .collect();
-            let bytes = field.bytes().await.map_err(|_| "minh-chung")?;
+            out.had_file |= !fname.is_empty();
+            let Ok(bytes) = field.bytes().await else {
+                out.refused = Some("minh-chung");
+                break;
+            };
             if !fname.is_empty() && !bytes.is_empty() {
                 if bytes.len() > MAX_EVIDENCE_BYTES {
-                    return Err("minh-chung");
+                    out.refused = Some("minh-chung");
+                    break;
                 }
-                file = Some((fname, bytes.to_vec()));
+                out.file = Some((fname, bytes.to_vec()));
             }
             continue;
         }
-        let value = field.text().await.map_err(|_| "loi")?;
+        let Ok(value) = field.text().await else {
+            out.refused = Some("loi");
+            break;
+        };
+        let f = &mut out.form;
         match name.as_str() {
             "csrf" => f.csrf = value,
             "assignment" => f.assignment = value,
@@ -92,7 +123,7 @@ async fn read_report(
             _ => {}
         }
     }
-    Ok((f, file))
+    out
 }
 
 pub async fn report(
@@ -101,27 +132,51 @@ pub async fn report(
     Path(task): Path<i64>,
     req: axum::extract::Request,
 ) -> Response {
-    let (f, file) = match read_report(req, &state).await {
-        Ok(x) => x,
-        Err(code) => return back(task, code),
-    };
+    let read = read_report(req, &state).await;
+    let f = read.form;
+    // A body too large to read at all: nothing of the form arrived, not even its token.
+    if let Some(code) = read.refused.filter(|_| f.csrf.is_empty()) {
+        return back(task, code);
+    }
     if let Some(r) = csrf(&u, &f.csrf, task) {
         return r;
+    }
+    // A refused report comes back in its form, with what was typed.
+    let had_file = read.had_file;
+    let again = |code: &str, message: String, f: ReportForm| super::task::TypedReport {
+        assignment: f.assignment,
+        status: f.status,
+        text: f.text,
+        completed_on: f.completed_on,
+        had_file,
+        code: code.to_string(),
+        message,
+    };
+    let today = crate::words::today();
+    if let Some(code) = read.refused {
+        let message = message(code).map(|m| m.0).unwrap_or(code).to_string();
+        let typed = again(code, message, f);
+        return super::task::render(&state, &u, task, today, None, Some(typed)).await;
     }
     let Ok(assignment) = f.assignment.parse::<i64>() else {
         return back(task, "quyen");
     };
     let input = ReportInput {
         assignment,
-        status: f.status,
-        text: f.text,
-        completed_on: f.completed_on,
+        status: f.status.clone(),
+        text: f.text.clone(),
+        completed_on: f.completed_on.clone(),
     };
-    after(
-        task,
-        "bao-cao",
-        ops::report(&state, &u, task, &input, file).await,
-    )
+    match ops::report(&state, &u, task, &input, read.file).await {
+        Ok(_) => back(task, "bao-cao"),
+        Err(e) if matches!(e.kind, RefusalKind::Forbidden | RefusalKind::NotFound) => {
+            back(task, e.code)
+        }
+        Err(e) => {
+            let typed = again(e.code, e.text(), f);
+            super::task::render(&state, &u, task, today, None, Some(typed)).await
+        }
+    }
 }
 
 #[derive(Deserialize)]

@@ -156,19 +156,73 @@ pub async fn show(
     let Ok(id) = id.parse::<i64>() else {
         return not_found(&u);
     };
-    let Ok(Some(t)) = state.db.task_detail(id).await else {
-        return not_found(&u);
-    };
-    if !may_see(&u, &t) {
-        return not_found(&u);
-    }
     let as_of = date_or_today(q.ngay.as_deref());
+    render(&state, &u, id, as_of, q.tb.as_deref(), None).await
+}
+
+/// What a refused progress report held: shown again in its form, the message beside the field
+/// in error.
+#[derive(Debug, Default)]
+pub(crate) struct TypedReport {
+    pub assignment: String,
+    pub status: String,
+    pub text: String,
+    pub completed_on: String,
+    /// A file was chosen: it must be chosen again (a browser never refills a file field).
+    pub had_file: bool,
+    pub code: String,
+    /// The refusal in words.
+    pub message: String,
+}
+
+impl TypedReport {
+    /// The field a refusal is about.
+    fn field(&self) -> &'static str {
+        match self.code.as_str() {
+            "trang-thai" => "status",
+            "ngay" => "completed_on",
+            "noi-dung" | "ma-html" => "text",
+            "minh-chung" => "evidence",
+            _ => "",
+        }
+    }
+
+    fn error_at(&self, field: &str) -> Markup {
+        html! {
+            @if self.field() == field { span.field-error role="alert" { (self.message) } }
+        }
+    }
+}
+
+/// The task page (its flash message from `tb`), with a refused report's values when given
+/// (then answered 422, so the browser keeps the page as the form's answer).
+pub(crate) async fn render(
+    state: &AppState,
+    u: &CurrentUser,
+    id: i64,
+    as_of: Date,
+    tb: Option<&str>,
+    typed: Option<TypedReport>,
+) -> Response {
+    let Ok(Some(t)) = state.db.task_detail(id).await else {
+        return not_found(u);
+    };
+    if !may_see(u, &t) {
+        return not_found(u);
+    }
     let snap = state.snapshot().await;
-    let p = TaskPage::read(&state, &u, &t, &snap, as_of).await;
-    let flash = q.tb.as_deref().and_then(super::actions::message);
-    page(
+    let mut p = TaskPage::read(state, u, &t, &snap, as_of).await;
+    let flash = match &typed {
+        Some(r) => Some((r.message.clone(), false)),
+        None => tb
+            .and_then(super::actions::message)
+            .map(|(m, ok)| (m.to_string(), ok)),
+    };
+    let refused = typed.is_some();
+    p.typed = typed;
+    let body = page(
         &format!("Nhiệm vụ {}", t.number),
-        Some(&u),
+        Some(u),
         html! {
             p { a href="/nhiem-vu" { "‹ Danh sách nhiệm vụ" } @if u.is_standing() { " · " a href={"/nhiem-vu/" (t.id) "/sua"} { "Sửa nhiệm vụ" } } }
             @if let Some((msg, ok)) = flash { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
@@ -186,8 +240,12 @@ pub async fn show(
             (p.evidence())
             (p.history())
         },
-    )
-    .into_response()
+    );
+    if refused {
+        (axum::http::StatusCode::UNPROCESSABLE_ENTITY, body).into_response()
+    } else {
+        body.into_response()
+    }
 }
 
 /// What the task page shows, read once: the task, what its reader may act on, what waits.
@@ -207,6 +265,8 @@ struct TaskPage<'a> {
     commitments: HashMap<i64, Commitment>,
     evidence: Vec<EvidenceInfo>,
     to_review: Vec<CompletionToReview>,
+    /// A refused progress report, shown again.
+    typed: Option<TypedReport>,
 }
 
 impl<'a> TaskPage<'a> {
@@ -253,6 +313,7 @@ impl<'a> TaskPage<'a> {
             commitments: db.commitments_of_task(id).await.unwrap_or_default(),
             evidence: db.evidence_of_task(id).await.unwrap_or_default(),
             to_review,
+            typed: None,
         }
     }
 
@@ -417,23 +478,28 @@ impl<'a> TaskPage<'a> {
         html! {
             @if !self.actable.is_empty() {
                 h2 { "Gửi báo cáo tiến độ" }
-                form.box method="post" action={"/nhiem-vu/" (t.id) "/bao-cao"} enctype="multipart/form-data" {
+                @let typed = self.typed.as_ref();
+                @let none = TypedReport::default();
+                @let r = typed.unwrap_or(&none);
+                form.box #bao-cao method="post" action={"/nhiem-vu/" (t.id) "/bao-cao"} enctype="multipart/form-data" {
                     input type="hidden" name="csrf" value=(u.csrf);
                     label { "Phân công"
-                        select name="assignment" { @for a in &self.actable { option value=(a.id) { (a.agency) " — " (role_word(&a.role).to_lowercase()) } } }
+                        select name="assignment" { @for a in &self.actable { option value=(a.id) selected[r.assignment == a.id.to_string()] { (a.agency) " — " (role_word(&a.role).to_lowercase()) } } }
                     }
                     label { "Tình trạng"
-                        select name="status" {
-                            option value="in_progress" { "Đang thực hiện" }
-                            option value="done" { "Đã hoàn thành" }
-                            option value="done_late" { "Đã hoàn thành quá hạn" }
-                            option value="not_done" { "Chưa hoàn thành" }
-                            option value="" { "Chỉ báo cáo nội dung" }
+                        select name="status" aria-invalid=[(r.field() == "status").then_some("true")] {
+                            @for (v, l) in [("in_progress", "Đang thực hiện"), ("done", "Đã hoàn thành"), ("done_late", "Đã hoàn thành quá hạn"), ("not_done", "Chưa hoàn thành"), ("", "Chỉ báo cáo nội dung")] {
+                                option value=(v) selected[typed.is_some() && r.status == v] { (l) }
+                            }
                         }
+                        (r.error_at("status"))
                     }
-                    label { "Ngày hoàn thành (nếu đã hoàn thành)" (date_input("completed_on", "", false)) }
-                    label.wide { "Kết quả thực hiện" textarea name="text" rows="3" required maxlength="5000" {} }
-                    label { "Tệp minh chứng (PDF, Word, Excel, JPG, PNG; tối đa 10 MB)" input type="file" name="evidence" accept=".pdf,.docx,.xlsx,.jpg,.jpeg,.png"; }
+                    label { "Ngày hoàn thành (nếu đã hoàn thành)" (date_input("completed_on", &r.completed_on, false)) (r.error_at("completed_on")) }
+                    label.wide { "Kết quả thực hiện" textarea name="text" rows="3" required maxlength="5000" aria-invalid=[(r.field() == "text").then_some("true")] { (r.text) } (r.error_at("text")) }
+                    label { "Tệp minh chứng (PDF, Word, Excel, JPG, PNG; tối đa 10 MB)" input type="file" name="evidence" accept=".pdf,.docx,.xlsx,.jpg,.jpeg,.png";
+                        @if r.had_file { span.field-error role="alert" { (if r.field() == "evidence" { "Tệp này không dùng được; " } else { "" }) "hãy chọn lại tệp minh chứng (trình duyệt không giữ tệp đã chọn khi gửi lại)." } }
+                        @else { (r.error_at("evidence")) }
+                    }
                     button.primary type="submit" { "Gửi báo cáo" }
                 }
                 @if !self.late.is_empty() {
