@@ -603,21 +603,28 @@ async fn an_agency_reports_asks_for_time_and_the_standing_agency_decides() {
 
         // A request for more time is not in force until approved.
         let gh = format!("/nhiem-vu/{task}/gia-han");
-        assert_eq!(
-            btc.post(
+        // A deadline in the past: the form again, what was typed kept, the message beside it.
+        let r = btc
+            .post(
                 &gh,
                 &[
                     ("csrf", &csrf),
                     ("assignment", &btc_a.to_string()),
                     ("deadline", "31/12/1999"),
-                    ("reason", "x")
-                ]
+                    ("reason", "Chờ ý kiến <VNeID>"),
+                ],
             )
-            .await
-            .location
-            .as_deref(),
-            Some(format!("/nhiem-vu/{task}?tb=thoi-han").as_str())
-        );
+            .await;
+        assert_eq!(r.status.as_u16(), 422, "{}", t.label);
+        let form = &r.body[r.body.find("id=\"gia-han\"").expect("form")..];
+        assert!(form.contains("value=\"31/12/1999\" aria-invalid=\"true\""));
+        assert!(form.contains(">Chờ ý kiến &lt;VNeID&gt;</textarea>"));
+        let message = tiendo_service::operations::message("thoi-han")
+            .expect("m")
+            .0;
+        assert!(form.contains(&format!(
+            "<span class=\"field-error\" role=\"alert\">{message}"
+        )));
         let r = btc
             .post(
                 &gh,
@@ -717,20 +724,22 @@ async fn an_agency_reports_asks_for_time_and_the_standing_agency_decides() {
 
         // A difficulty, and its answer.
         let kk = format!("/nhiem-vu/{task}/kho-khan");
-        assert_eq!(
-            btc.post(
+        // An agency not in the registry (a forged choice): the form again, the text kept.
+        let r = btc
+            .post(
                 &kk,
                 &[
                     ("csrf", &csrf),
                     ("text", "Thiếu hướng dẫn"),
-                    ("handler", "KHONG_CO")
-                ]
+                    ("handler", "KHONG_CO"),
+                ],
             )
-            .await
-            .location
-            .as_deref(),
-            Some(format!("/nhiem-vu/{task}?tb=co-quan").as_str())
-        );
+            .await;
+        assert_eq!(r.status.as_u16(), 422);
+        let form = &r.body[r.body.find("id=\"kho-khan\"").expect("form")..];
+        assert!(form.contains(">Thiếu hướng dẫn</textarea>"));
+        let at = form.find("name=\"handler\"").expect("handler");
+        assert!(form[at..].find("field-error") < form[at..].find("</label>"));
         assert_eq!(
             tt.post(&kk, &[("csrf", &tt_csrf), ("text", "x")])
                 .await
@@ -1243,20 +1252,23 @@ async fn an_agency_commits_for_a_late_task_and_the_report_lists_it() {
     let url = format!("/nhiem-vu/{task}/cam-ket");
     let past = iso(today - time::Duration::days(1));
     let soon = iso(today + time::Duration::days(20));
-    assert_eq!(
-        b.post(
+    // A day already past: the form again with the roadmap as typed, the message at the date.
+    let r = b
+        .post(
             &url,
             &[
                 ("csrf", &csrf),
                 ("assignment", &aid.to_string()),
                 ("committed_on", &past),
-                ("roadmap", "x")
-            ]
+                ("roadmap", "Lộ trình ba bước"),
+            ],
         )
-        .await
-        .location,
-        Some(format!("/nhiem-vu/{task}?tb=ngay-cam-ket"))
-    );
+        .await;
+    assert_eq!(r.status.as_u16(), 422);
+    let form = &r.body[r.body.find("id=\"cam-ket\"").expect("form")..];
+    assert!(form.contains(">Lộ trình ba bước</textarea>"));
+    let at = form.find("name=\"committed_on\"").expect("date");
+    assert!(form[at..].find("field-error") < form[at..].find("</label>"));
     assert_eq!(
         b.post(
             &url,

@@ -28,6 +28,34 @@ pub(crate) fn after<T>(task: i64, done: &str, r: Outcome<T>) -> Response {
     }
 }
 
+/// The task page after a form: its message, or, refused, the page again (422) with what was
+/// typed into `form` (not allowed, or no such task: back with the reason).
+pub(crate) async fn answer<T>(
+    state: &AppState,
+    u: &CurrentUser,
+    task: i64,
+    form: &'static str,
+    values: Vec<(&'static str, String)>,
+    r: Outcome<T>,
+) -> Response {
+    match r {
+        Ok(_) => back(task, form),
+        Err(e) if matches!(e.kind, RefusalKind::Forbidden | RefusalKind::NotFound) => {
+            back(task, e.code)
+        }
+        Err(e) => {
+            let typed = super::task::Typed {
+                form,
+                values,
+                had_file: false,
+                code: e.code.to_string(),
+                message: e.text(),
+            };
+            super::task::render(state, u, task, crate::words::today(), None, Some(typed)).await
+        }
+    }
+}
+
 /// The form's CSRF token, or the page saying the form expired.
 pub(crate) fn csrf(u: &CurrentUser, token: &str, task: i64) -> Option<Response> {
     (!u.check_csrf(token)).then(|| back(task, "csrf"))
@@ -143,11 +171,14 @@ pub async fn report(
     }
     // A refused report comes back in its form, with what was typed.
     let had_file = read.had_file;
-    let again = |code: &str, message: String, f: ReportForm| super::task::TypedReport {
-        assignment: f.assignment,
-        status: f.status,
-        text: f.text,
-        completed_on: f.completed_on,
+    let again = |code: &str, message: String, f: ReportForm| super::task::Typed {
+        form: "bao-cao",
+        values: vec![
+            ("assignment", f.assignment),
+            ("status", f.status),
+            ("text", f.text),
+            ("completed_on", f.completed_on),
+        ],
         had_file,
         code: code.to_string(),
         message,
@@ -202,7 +233,12 @@ pub async fn request_deadline(
         return back(task, "quyen");
     };
     let r = ops::request_deadline(&state, &u, task, assignment, &f.deadline, &f.reason).await;
-    after(task, "gia-han", r)
+    let values = vec![
+        ("assignment", f.assignment),
+        ("deadline", f.deadline),
+        ("reason", f.reason),
+    ];
+    answer(&state, &u, task, "gia-han", values, r).await
 }
 
 #[derive(Deserialize)]
@@ -266,7 +302,8 @@ pub async fn raise_difficulty(
         return r;
     }
     let r = ops::raise_difficulty(&state, &u, task, &f.text, &f.handler).await;
-    after(task, "kho-khan", r)
+    let values = vec![("text", f.text), ("handler", f.handler)];
+    answer(&state, &u, task, "kho-khan", values, r).await
 }
 
 async fn review(
@@ -329,5 +366,10 @@ pub async fn commit(
         return back(task, "quyen");
     };
     let r = ops::commit(&state, &u, task, assignment, &f.committed_on, &f.roadmap).await;
-    after(task, "cam-ket", r)
+    let values = vec![
+        ("assignment", f.assignment),
+        ("committed_on", f.committed_on),
+        ("roadmap", f.roadmap),
+    ];
+    answer(&state, &u, task, "cam-ket", values, r).await
 }

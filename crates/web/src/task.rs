@@ -160,14 +160,14 @@ pub async fn show(
     render(&state, &u, id, as_of, q.tb.as_deref(), None).await
 }
 
-/// What a refused progress report held: shown again in its form, the message beside the field
+/// What a refused form of the task page held (`form`: the action's last segment, "bao-cao",
+/// "gia-han", "kho-khan", "cam-ket"): shown again in that form, the message beside the field
 /// in error.
 #[derive(Debug, Default)]
-pub(crate) struct TypedReport {
-    pub assignment: String,
-    pub status: String,
-    pub text: String,
-    pub completed_on: String,
+pub(crate) struct Typed {
+    pub form: &'static str,
+    /// The fields as typed, by name.
+    pub values: Vec<(&'static str, String)>,
     /// A file was chosen: it must be chosen again (a browser never refills a file field).
     pub had_file: bool,
     pub code: String,
@@ -175,21 +175,62 @@ pub(crate) struct TypedReport {
     pub message: String,
 }
 
-impl TypedReport {
+impl Typed {
     /// The field a refusal is about.
     fn field(&self) -> &'static str {
-        match self.code.as_str() {
-            "trang-thai" => "status",
-            "ngay" => "completed_on",
-            "noi-dung" | "ma-html" => "text",
-            "minh-chung" => "evidence",
+        match (self.form, self.code.as_str()) {
+            (_, "trang-thai") => "status",
+            ("bao-cao", "ngay") => "completed_on",
+            ("cam-ket", "ngay-cam-ket") => "committed_on",
+            ("gia-han", "thoi-han") => "deadline",
+            ("gia-han", "ly-do" | "ma-html") => "reason",
+            ("cam-ket", "noi-dung" | "ma-html") => "roadmap",
+            ("kho-khan", "co-quan") => "handler",
+            (_, "noi-dung" | "ma-html") => "text",
+            (_, "minh-chung") => "evidence",
             _ => "",
         }
     }
+}
 
-    fn error_at(&self, field: &str) -> Markup {
+/// A form of the task page, with what was typed into it when it was refused.
+struct FormState<'a> {
+    /// What was typed, when this form was the one refused.
+    typed: Option<&'a Typed>,
+}
+
+impl FormState<'_> {
+    fn of<'t>(form: &'static str, typed: Option<&'t Typed>) -> FormState<'t> {
+        FormState {
+            typed: typed.filter(|t| t.form == form),
+        }
+    }
+
+    /// The value typed into a field ("" when the form was not refused).
+    fn value(&self, name: &str) -> &str {
+        self.typed
+            .and_then(|t| t.values.iter().find(|(k, _)| *k == name))
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    /// Was this option the one chosen?
+    fn chose(&self, name: &str, v: &str) -> bool {
+        self.typed.is_some() && self.value(name) == v
+    }
+
+    fn invalid(&self, name: &str) -> Option<&'static str> {
+        self.typed
+            .is_some_and(|t| t.field() == name)
+            .then_some("true")
+    }
+
+    /// The refusal beside its field.
+    fn error_at(&self, name: &str) -> Markup {
         html! {
-            @if self.field() == field { span.field-error role="alert" { (self.message) } }
+            @if let Some(t) = self.typed.filter(|t| t.field() == name) {
+                span.field-error role="alert" { (t.message) }
+            }
         }
     }
 }
@@ -202,7 +243,7 @@ pub(crate) async fn render(
     id: i64,
     as_of: Date,
     tb: Option<&str>,
-    typed: Option<TypedReport>,
+    typed: Option<Typed>,
 ) -> Response {
     let Ok(Some(t)) = state.db.task_detail(id).await else {
         return not_found(u);
@@ -265,8 +306,8 @@ struct TaskPage<'a> {
     commitments: HashMap<i64, Commitment>,
     evidence: Vec<EvidenceInfo>,
     to_review: Vec<CompletionToReview>,
-    /// A refused progress report, shown again.
-    typed: Option<TypedReport>,
+    /// A refused form, shown again.
+    typed: Option<Typed>,
 }
 
 impl<'a> TaskPage<'a> {
@@ -478,50 +519,50 @@ impl<'a> TaskPage<'a> {
         html! {
             @if !self.actable.is_empty() {
                 h2 { "Gửi báo cáo tiến độ" }
-                @let typed = self.typed.as_ref();
-                @let none = TypedReport::default();
-                @let r = typed.unwrap_or(&none);
+                @let r = FormState::of("bao-cao", self.typed.as_ref());
                 form.box #bao-cao method="post" action={"/nhiem-vu/" (t.id) "/bao-cao"} enctype="multipart/form-data" {
                     input type="hidden" name="csrf" value=(u.csrf);
                     label { "Phân công"
-                        select name="assignment" { @for a in &self.actable { option value=(a.id) selected[r.assignment == a.id.to_string()] { (a.agency) " — " (role_word(&a.role).to_lowercase()) } } }
+                        select name="assignment" { @for a in &self.actable { option value=(a.id) selected[r.chose("assignment", &a.id.to_string())] { (a.agency) " — " (role_word(&a.role).to_lowercase()) } } }
                     }
                     label { "Tình trạng"
-                        select name="status" aria-invalid=[(r.field() == "status").then_some("true")] {
+                        select name="status" aria-invalid=[r.invalid("status")] {
                             @for (v, l) in [("in_progress", "Đang thực hiện"), ("done", "Đã hoàn thành"), ("done_late", "Đã hoàn thành quá hạn"), ("not_done", "Chưa hoàn thành"), ("", "Chỉ báo cáo nội dung")] {
-                                option value=(v) selected[typed.is_some() && r.status == v] { (l) }
+                                option value=(v) selected[r.chose("status", v)] { (l) }
                             }
                         }
                         (r.error_at("status"))
                     }
-                    label { "Ngày hoàn thành (nếu đã hoàn thành)" (date_input("completed_on", &r.completed_on, false)) (r.error_at("completed_on")) }
-                    label.wide { "Kết quả thực hiện" textarea name="text" rows="3" required maxlength="5000" aria-invalid=[(r.field() == "text").then_some("true")] { (r.text) } (r.error_at("text")) }
+                    label { "Ngày hoàn thành (nếu đã hoàn thành)" (date_input("completed_on", r.value("completed_on"), false)) (r.error_at("completed_on")) }
+                    label.wide { "Kết quả thực hiện" textarea name="text" rows="3" required maxlength="5000" aria-invalid=[r.invalid("text")] { (r.value("text")) } (r.error_at("text")) }
                     label { "Tệp minh chứng (PDF, Word, Excel, JPG, PNG; tối đa 10 MB)" input type="file" name="evidence" accept=".pdf,.docx,.xlsx,.jpg,.jpeg,.png";
-                        @if r.had_file { span.field-error role="alert" { (if r.field() == "evidence" { "Tệp này không dùng được; " } else { "" }) "hãy chọn lại tệp minh chứng (trình duyệt không giữ tệp đã chọn khi gửi lại)." } }
+                        @if r.typed.is_some_and(|t| t.had_file) { span.field-error role="alert" { (if r.invalid("evidence").is_some() { "Tệp này không dùng được; " } else { "" }) "hãy chọn lại tệp minh chứng (trình duyệt không giữ tệp đã chọn khi gửi lại)." } }
                         @else { (r.error_at("evidence")) }
                     }
                     button.primary type="submit" { "Gửi báo cáo" }
                 }
                 @if !self.late.is_empty() {
                     h2 { "Cam kết hoàn thành" }
-                    form.box method="post" action={"/nhiem-vu/" (t.id) "/cam-ket"} {
+                    @let c = FormState::of("cam-ket", self.typed.as_ref());
+                    form.box #cam-ket method="post" action={"/nhiem-vu/" (t.id) "/cam-ket"} {
                         input type="hidden" name="csrf" value=(u.csrf);
                         label { "Phân công quá hạn"
-                            select name="assignment" { @for a in &self.late { option value=(a.id) { (a.agency) } } }
+                            select name="assignment" { @for a in &self.late { option value=(a.id) selected[c.chose("assignment", &a.id.to_string())] { (a.agency) } } }
                         }
-                        label { "Ngày cam kết hoàn thành" (date_input("committed_on", "", true)) }
-                        label.wide { "Lộ trình thực hiện" textarea name="roadmap" rows="3" required maxlength="5000" {} }
+                        label { "Ngày cam kết hoàn thành" (date_input("committed_on", c.value("committed_on"), true)) (c.error_at("committed_on")) }
+                        label.wide { "Lộ trình thực hiện" textarea name="roadmap" rows="3" required maxlength="5000" aria-invalid=[c.invalid("roadmap")] { (c.value("roadmap")) } (c.error_at("roadmap")) }
                         button.primary type="submit" { "Gửi cam kết" }
                     }
                 }
                 h2 { "Đề nghị điều chỉnh thời hạn" }
-                form.box method="post" action={"/nhiem-vu/" (t.id) "/gia-han"} {
+                @let g = FormState::of("gia-han", self.typed.as_ref());
+                form.box #gia-han method="post" action={"/nhiem-vu/" (t.id) "/gia-han"} {
                     input type="hidden" name="csrf" value=(u.csrf);
                     label { "Phân công"
-                        select name="assignment" { @for a in &self.actable { option value=(a.id) { (a.agency) } } }
+                        select name="assignment" { @for a in &self.actable { option value=(a.id) selected[g.chose("assignment", &a.id.to_string())] { (a.agency) } } }
                     }
-                    label { "Thời hạn đề nghị" input name="deadline" required maxlength="200" placeholder="vd: 30/9/2026 hoặc Quý III/2026"; }
-                    label.wide { "Lý do" textarea name="reason" rows="2" required maxlength="5000" {} }
+                    label { "Thời hạn đề nghị" input name="deadline" required maxlength="200" placeholder="vd: 30/9/2026 hoặc Quý III/2026" value=(g.value("deadline")) aria-invalid=[g.invalid("deadline")]; (g.error_at("deadline")) }
+                    label.wide { "Lý do" textarea name="reason" rows="2" required maxlength="5000" aria-invalid=[g.invalid("reason")] { (g.value("reason")) } (g.error_at("reason")) }
                     button.primary type="submit" { "Gửi đề nghị" }
                 }
         }
@@ -599,14 +640,16 @@ impl<'a> TaskPage<'a> {
         }
         @if u.role == UserRole::Focal && !self.actable.is_empty() {
             h2 { "Báo khó khăn, vướng mắc" }
-            form.box method="post" action={"/nhiem-vu/" (t.id) "/kho-khan"} {
+            @let k = FormState::of("kho-khan", self.typed.as_ref());
+            form.box #kho-khan method="post" action={"/nhiem-vu/" (t.id) "/kho-khan"} {
                 input type="hidden" name="csrf" value=(u.csrf);
-                label.wide { "Nội dung" textarea name="text" rows="3" required maxlength="5000" {} }
+                label.wide { "Nội dung" textarea name="text" rows="3" required maxlength="5000" aria-invalid=[k.invalid("text")] { (k.value("text")) } (k.error_at("text")) }
                 label { "Đề nghị cơ quan xử lý"
-                    select name="handler" {
+                    select name="handler" aria-invalid=[k.invalid("handler")] {
                         option value="" { "Cơ quan thường trực" }
-                        @for (code, name) in &self.agencies { option value=(code) { (name) } }
+                        @for (code, name) in &self.agencies { option value=(code) selected[k.chose("handler", code)] { (name) } }
                     }
+                    (k.error_at("handler"))
                 }
                 button.primary type="submit" { "Gửi" }
             }
