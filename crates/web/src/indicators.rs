@@ -211,6 +211,7 @@ fn month_ends(day: time::Date) -> Vec<time::Date> {
 /// The trend: the figure in force at each month's end (the nation's, or the share of agencies
 /// reaching their target), as bars with the target line.
 fn trend(book: &IndicatorBook, i: &IndicatorRow, day: time::Date) -> Markup {
+    let agencies = book.agencies_of(i.id);
     let points: Vec<(time::Date, Option<f64>, Option<f64>, Colour)> = month_ends(day)
         .into_iter()
         .map(|d| {
@@ -224,8 +225,7 @@ fn trend(book: &IndicatorBook, i: &IndicatorRow, day: time::Date) -> Markup {
                 )
             } else {
                 let column = book.column(i.id, d);
-                let cells: Vec<_> = book
-                    .agencies_of(i.id)
+                let cells: Vec<_> = agencies
                     .iter()
                     .filter_map(|a| column.as_ref().map(|c| c.cell(Some(*a))))
                     .filter(|c| c.value.is_some())

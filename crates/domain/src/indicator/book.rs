@@ -90,8 +90,6 @@ pub struct IndicatorBook {
     defs: HashMap<i64, IndicatorDef>,
     /// Indicator → (agency, or 0 for the nation) → figures, oldest first.
     series: FxHashMap<i64, FxHashMap<i64, Vec<Obs>>>,
-    /// Indicator → the agencies with figures of it.
-    reporters: HashMap<i64, std::collections::BTreeSet<i64>>,
     targets: HashMap<i64, Vec<TargetDef>>,
 }
 
@@ -116,9 +114,6 @@ impl IndicatorBook {
 
     /// Adds a figure (any order; call [`IndicatorBook::sort`] after a bulk load).
     pub fn add_value(&mut self, indicator: i64, agency: Option<i64>, obs: Obs) {
-        if let Some(a) = agency {
-            self.reporters.entry(indicator).or_default().insert(a);
-        }
         self.series
             .entry(indicator)
             .or_default()
@@ -144,9 +139,6 @@ impl IndicatorBook {
         let mut touched: std::collections::HashSet<(i64, i64)> = Default::default();
         for (i, a, o) in values {
             let key = (i, a.unwrap_or(0));
-            if let Some(a) = a {
-                self.reporters.entry(i).or_default().insert(a);
-            }
             self.series
                 .entry(i)
                 .or_default()
@@ -172,7 +164,6 @@ impl IndicatorBook {
     /// Forgets an indicator's figures and targets (before it is loaded again).
     pub fn clear_indicator(&mut self, indicator: i64) {
         self.series.remove(&indicator);
-        self.reporters.remove(&indicator);
         self.targets.remove(&indicator);
     }
 
@@ -186,10 +177,13 @@ impl IndicatorBook {
 
     /// The agencies with figures of an indicator.
     pub fn agencies_of(&self, indicator: i64) -> Vec<i64> {
-        self.reporters
+        let mut v: Vec<i64> = self
+            .series
             .get(&indicator)
-            .map(|s| s.iter().copied().collect())
-            .unwrap_or_default()
+            .map(|m| m.keys().copied().filter(|a| *a != 0).collect())
+            .unwrap_or_default();
+        v.sort_unstable();
+        v
     }
 
     /// The series of one agency (None: the nation), oldest first.
@@ -209,13 +203,35 @@ impl IndicatorBook {
     /// The target in force on `d`: the agency's own, else the common one; of the periods that
     /// hold `d`, the shortest.
     pub fn target_on(&self, indicator: i64, agency: Option<i64>, d: Date) -> Option<&TargetDef> {
-        let list = self.targets.get(&indicator)?;
-        let pick = |who: Option<i64>| {
-            list.iter()
-                .filter(|t| t.agency == who && t.period.contains(d))
-                .min_by_key(|t| t.period.kind)
+        let (common, own) = self.targets_in_force(indicator, d);
+        agency.and_then(|a| own.get(&a).copied()).or(common)
+    }
+
+    /// The targets in force on `d`, in one pass: the common one and each agency's own; of the
+    /// periods that hold `d`, the shortest (the first written of equals).
+    fn targets_in_force(
+        &self,
+        indicator: i64,
+        d: Date,
+    ) -> (Option<&TargetDef>, FxHashMap<i64, &TargetDef>) {
+        let mut common: Option<&TargetDef> = None;
+        let mut own: FxHashMap<i64, &TargetDef> = FxHashMap::default();
+        let shorter = |t: &TargetDef, than: Option<&&TargetDef>| {
+            than.is_none_or(|o| t.period.kind < o.period.kind)
         };
-        agency.and_then(|a| pick(Some(a))).or_else(|| pick(None))
+        for t in self.targets_of(indicator) {
+            if !t.period.contains(d) {
+                continue;
+            }
+            match t.agency {
+                None if shorter(t, common.as_ref()) => common = Some(t),
+                Some(a) if shorter(t, own.get(&a)) => {
+                    own.insert(a, t);
+                }
+                _ => {}
+            }
+        }
+        (common, own)
     }
 
     pub fn targets_of(&self, indicator: i64) -> &[TargetDef] {
@@ -234,24 +250,7 @@ impl IndicatorBook {
     /// series and the targets in force are looked up once, not once per agency.
     pub fn column(&self, indicator: i64, d: Date) -> Option<Column<'_>> {
         let def = self.defs.get(&indicator)?;
-        let mut common: Option<&TargetDef> = None;
-        let mut own: HashMap<i64, &TargetDef> = HashMap::new();
-        // Of the periods that hold `d`, the shortest; the first written of equals.
-        let shorter = |t: &TargetDef, than: Option<&&TargetDef>| {
-            than.is_none_or(|o| t.period.kind < o.period.kind)
-        };
-        for t in self.targets_of(indicator) {
-            if !t.period.contains(d) {
-                continue;
-            }
-            match t.agency {
-                None if shorter(t, common.as_ref()) => common = Some(t),
-                Some(a) if shorter(t, own.get(&a)) => {
-                    own.insert(a, t);
-                }
-                _ => {}
-            }
-        }
+        let (common, own) = self.targets_in_force(indicator, d);
         Some(Column {
             def,
             day: d,
