@@ -81,12 +81,13 @@ impl Service {
 
     /// A view of the book under `key` (which must name everything else it depends on: the day,
     /// the kind of agency, the agencies listed): computed once per state of the book, then
-    /// shared until a figure, a target or an indicator changes.
+    /// shared until a figure, a target or an indicator changes. Given with the book it was
+    /// computed from.
     pub async fn indicator_view<T: Any + Send + Sync>(
         &self,
         key: String,
         compute: impl FnOnce(&IndicatorBook) -> T,
-    ) -> anyhow::Result<Arc<T>> {
+    ) -> anyhow::Result<(Arc<T>, RwLockReadGuard<'_, IndicatorBook>)> {
         let book = self.indicator_book().await?;
         // Read while the book is held: it cannot change meanwhile.
         let generation = self.indicators.generation.load(Ordering::SeqCst);
@@ -99,7 +100,7 @@ impl Service {
             .filter(|(g, _)| *g == generation)
             .and_then(|(_, view)| view.downcast::<T>().ok());
         if let Some(view) = kept {
-            return Ok(view);
+            return Ok((view, book));
         }
         let view = Arc::new(compute(&book));
         if let Ok(mut views) = self.indicators.views.lock() {
@@ -107,12 +108,9 @@ impl Service {
             if views.len() >= VIEWS_KEPT {
                 views.clear();
             }
-            views.insert(
-                key,
-                (generation, view.clone() as Arc<dyn Any + Send + Sync>),
-            );
+            views.insert(key, (generation, view.clone() as View));
         }
-        Ok(view)
+        Ok((view, book))
     }
 }
 

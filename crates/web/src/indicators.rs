@@ -88,7 +88,7 @@ pub async fn list(
         })
         .await
     {
-        Ok(s) => s,
+        Ok((s, _)) => s,
         Err(e) => return crate::errors::internal(e),
     };
     let none = (
@@ -750,7 +750,7 @@ pub async fn build_scorecard_rows(
         cols.hash(&mut h);
         format!("scorecard:{kind:?}:{day}:{:x}", h.finish())
     };
-    let order = state
+    let (order, book) = state
         .indicator_view(key, |book| {
             // Only agencies with a figure of some indicator.
             let agencies: Vec<&AgencyName> = of_kind
@@ -764,7 +764,6 @@ pub async fn build_scorecard_rows(
             card::scorecard_order(book, &cols, &agencies, day)
         })
         .await?;
-    let book = state.indicator_book().await?;
     Ok(card::scorecard_page(
         &book, &cols, &of_kind, &order, day, offset, limit,
     ))
