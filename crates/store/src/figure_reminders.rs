@@ -5,23 +5,10 @@
 use std::collections::HashMap;
 
 use tiendo_domain::deadline::{iso, iso_date};
-use tiendo_domain::indicator::Life;
 use tiendo_domain::reminders::{FigureDuty, FigureReturned, FigureWaiting, IndicatorLabel};
 use time::Date;
 
 use crate::{Db, Result};
-
-#[derive(sqlx::FromRow)]
-struct LabelRow {
-    id: i64,
-    code: String,
-    name: String,
-    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
-    valid_from: Option<Date>,
-    #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
-    valid_to: Option<Date>,
-    created_at: String,
-}
 
 #[derive(sqlx::FromRow)]
 struct LatestRow {
@@ -52,24 +39,18 @@ fn id_list(ids: &[i64]) -> String {
 impl Db {
     /// Every indicator's code, name, life and the day it was set up.
     pub async fn indicator_labels(&self) -> Result<HashMap<i64, IndicatorLabel>> {
-        let rows: Vec<LabelRow> = sqlx::query_as(
-            "SELECT id, code, name, valid_from, valid_to, created_at FROM indicators",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
+        Ok(self
+            .indicators()
+            .await?
             .into_iter()
             .filter_map(|r| {
                 let created_on = r.created_at.get(..10).and_then(iso_date)?;
                 Some((
                     r.id,
                     IndicatorLabel {
+                        life: r.life(),
                         code: r.code,
                         name: r.name,
-                        life: Life {
-                            from: r.valid_from,
-                            to: r.valid_to,
-                        },
                         created_on,
                     },
                 ))
@@ -97,32 +78,18 @@ impl Db {
                 .fetch_all(self.pool())
                 .await?
             }
-            // One agency: a look-up per indicator it answers for.
+            // One agency: a look-up per indicator it answers for, its own figures and the
+            // national ones it leads.
             Some(a) => {
-                let own: Vec<i64> = answerers.iter().filter(|d| d.2).map(|d| d.0).collect();
-                let national: Vec<i64> = answerers.iter().filter(|d| !d.2).map(|d| d.0).collect();
-                let mut rows = Vec::new();
-                if !own.is_empty() {
-                    rows.extend(
-                        sqlx::query_as::<_, LatestRow>(sqlx::AssertSqlSafe(format!(
-                            "SELECT indicator_id, agency_id, MAX(as_of) AS latest FROM indicator_values WHERE indicator_id IN ({}) AND agency_id = $1 GROUP BY indicator_id, agency_id",
-                            id_list(&own)
-                        )))
-                        .bind(a)
-                        .fetch_all(self.pool())
-                        .await?,
-                    );
-                }
-                if !national.is_empty() {
-                    rows.extend(
-                        sqlx::query_as::<_, LatestRow>(sqlx::AssertSqlSafe(format!(
-                            "SELECT indicator_id, agency_id, MAX(as_of) AS latest FROM indicator_values WHERE indicator_id IN ({}) AND agency_id IS NULL GROUP BY indicator_id, agency_id",
-                            id_list(&national)
-                        )))
-                        .fetch_all(self.pool())
-                        .await?,
-                    );
-                }
+                let ids = |own: bool| -> Vec<i64> {
+                    answerers
+                        .iter()
+                        .filter(|d| d.2 == own)
+                        .map(|d| d.0)
+                        .collect()
+                };
+                let mut rows = self.latest_figures(&ids(true), Some(a)).await?;
+                rows.extend(self.latest_figures(&ids(false), None).await?);
                 rows
             }
         };
@@ -141,19 +108,36 @@ impl Db {
             .collect())
     }
 
+    /// The latest day of the figures of these indicators, of one agency (`None`: the nation).
+    async fn latest_figures(&self, ids: &[i64], agency: Option<i64>) -> Result<Vec<LatestRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let whose = match agency {
+            Some(_) => "agency_id = $1",
+            None => "agency_id IS NULL",
+        };
+        let sql = format!(
+            "SELECT indicator_id, agency_id, MAX(as_of) AS latest FROM indicator_values WHERE indicator_id IN ({}) AND {whose} GROUP BY indicator_id, agency_id",
+            id_list(ids)
+        );
+        let mut q = sqlx::query_as::<_, LatestRow>(sqlx::AssertSqlSafe(sql));
+        if let Some(a) = agency {
+            q = q.bind(a);
+        }
+        Ok(q.fetch_all(self.pool()).await?)
+    }
+
     /// Figures reported by agencies that wait for the standing agency (reported by `day`).
     pub async fn figures_waiting(&self, day: Date) -> Result<Vec<FigureWaiting>> {
-        let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT indicator_id, created_at FROM indicator_values WHERE state = 'reported' ORDER BY id",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
+        Ok(self
+            .indicator_values_waiting()
+            .await?
             .into_iter()
-            .filter_map(|(indicator, at)| {
-                let reported_on = at.get(..10).and_then(iso_date)?;
+            .filter_map(|v| {
+                let reported_on = v.created_at.get(..10).and_then(iso_date)?;
                 (reported_on <= day).then_some(FigureWaiting {
-                    indicator,
+                    indicator: v.indicator_id,
                     reported_on,
                 })
             })

@@ -45,6 +45,9 @@ pub struct IndicatorRow {
     #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
     #[serde(with = "opt_iso_date")]
     pub valid_to: Option<Date>,
+    /// When it was set up (RFC 3339).
+    #[serde(skip)]
+    pub created_at: String,
 }
 
 /// A 0/1 column as a flag.
@@ -242,7 +245,7 @@ pub fn value_refusal(
     None
 }
 
-const INDICATOR_COLUMNS: &str = "i.id, i.code, i.name, i.unit, i.kind, i.direction, i.by_agency, i.lead_raw, d.doc_key AS document, COALESCE(d.symbol, d.title, d.file_name, d.doc_key) AS document_name, i.headings, i.valid_from, i.valid_to";
+const INDICATOR_COLUMNS: &str = "i.id, i.code, i.name, i.unit, i.kind, i.direction, i.by_agency, i.lead_raw, d.doc_key AS document, COALESCE(d.symbol, d.title, d.file_name, d.doc_key) AS document_name, i.headings, i.valid_from, i.valid_to, i.created_at";
 
 impl Db {
     /// The indicators of a committee (default: the Government's), in code order.
