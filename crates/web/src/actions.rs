@@ -29,30 +29,43 @@ pub(crate) fn after<T>(task: i64, done: &str, r: Outcome<T>) -> Response {
 }
 
 /// The task page after a form: its message, or, refused, the page again (422) with what was
-/// typed into `form` (not allowed, or no such task: back with the reason).
+/// typed into it (not allowed, or no such task: back with the reason).
 pub(crate) async fn answer<T>(
     state: &AppState,
     u: &CurrentUser,
     task: i64,
-    form: &'static str,
-    values: Vec<(&'static str, String)>,
+    typed: super::task::Typed,
     r: Outcome<T>,
 ) -> Response {
     match r {
-        Ok(_) => back(task, form),
+        Ok(_) => back(task, typed.form),
         Err(e) if matches!(e.kind, RefusalKind::Forbidden | RefusalKind::NotFound) => {
             back(task, e.code)
         }
-        Err(e) => {
-            let typed = super::task::Typed {
-                form,
-                values,
-                had_file: false,
-                code: e.code.to_string(),
-                message: e.text(),
-            };
-            super::task::render(state, u, task, crate::words::today(), None, Some(typed)).await
-        }
+        Err(e) => again(state, u, task, typed, e.code, e.text()).await,
+    }
+}
+
+/// The task page again (422), the refused form holding what was typed.
+async fn again(
+    state: &AppState,
+    u: &CurrentUser,
+    task: i64,
+    mut typed: super::task::Typed,
+    code: &str,
+    message: String,
+) -> Response {
+    typed.code = code.to_string();
+    typed.message = message;
+    super::task::render(state, u, task, crate::words::today(), None, Some(typed)).await
+}
+
+/// What was typed into a form of the task page.
+fn typed(form: &'static str, values: Vec<(&'static str, String)>) -> super::task::Typed {
+    super::task::Typed {
+        form,
+        values,
+        ..Default::default()
     }
 }
 
@@ -170,44 +183,31 @@ pub async fn report(
         return r;
     }
     // A refused report comes back in its form, with what was typed.
-    let had_file = read.had_file;
-    let again = |code: &str, message: String, f: ReportForm| super::task::Typed {
-        form: "bao-cao",
-        values: vec![
-            ("assignment", f.assignment),
-            ("status", f.status),
-            ("text", f.text),
-            ("completed_on", f.completed_on),
+    let mut form = typed(
+        "bao-cao",
+        vec![
+            ("assignment", f.assignment.clone()),
+            ("status", f.status.clone()),
+            ("text", f.text.clone()),
+            ("completed_on", f.completed_on.clone()),
         ],
-        had_file,
-        code: code.to_string(),
-        message,
-    };
-    let today = crate::words::today();
+    );
+    form.had_file = read.had_file;
     if let Some(code) = read.refused {
-        let message = message(code).map(|m| m.0).unwrap_or(code).to_string();
-        let typed = again(code, message, f);
-        return super::task::render(&state, &u, task, today, None, Some(typed)).await;
+        let words = message(code).map(|m| m.0).unwrap_or(code).to_string();
+        return again(&state, &u, task, form, code, words).await;
     }
     let Ok(assignment) = f.assignment.parse::<i64>() else {
         return back(task, "quyen");
     };
     let input = ReportInput {
         assignment,
-        status: f.status.clone(),
-        text: f.text.clone(),
-        completed_on: f.completed_on.clone(),
+        status: f.status,
+        text: f.text,
+        completed_on: f.completed_on,
     };
-    match ops::report(&state, &u, task, &input, read.file).await {
-        Ok(_) => back(task, "bao-cao"),
-        Err(e) if matches!(e.kind, RefusalKind::Forbidden | RefusalKind::NotFound) => {
-            back(task, e.code)
-        }
-        Err(e) => {
-            let typed = again(e.code, e.text(), f);
-            super::task::render(&state, &u, task, today, None, Some(typed)).await
-        }
-    }
+    let r = ops::report(&state, &u, task, &input, read.file).await;
+    answer(&state, &u, task, form, r).await
 }
 
 #[derive(Deserialize)]
@@ -238,7 +238,7 @@ pub async fn request_deadline(
         ("deadline", f.deadline),
         ("reason", f.reason),
     ];
-    answer(&state, &u, task, "gia-han", values, r).await
+    answer(&state, &u, task, typed("gia-han", values), r).await
 }
 
 #[derive(Deserialize)]
@@ -303,7 +303,7 @@ pub async fn raise_difficulty(
     }
     let r = ops::raise_difficulty(&state, &u, task, &f.text, &f.handler).await;
     let values = vec![("text", f.text), ("handler", f.handler)];
-    answer(&state, &u, task, "kho-khan", values, r).await
+    answer(&state, &u, task, typed("kho-khan", values), r).await
 }
 
 async fn review(
@@ -371,5 +371,5 @@ pub async fn commit(
         ("committed_on", f.committed_on),
         ("roadmap", f.roadmap),
     ];
-    answer(&state, &u, task, "cam-ket", values, r).await
+    answer(&state, &u, task, typed("cam-ket", values), r).await
 }

@@ -61,6 +61,9 @@ pub struct DueSoonItem {
     pub name: String,
     /// The agencies whose lead assignment of the task falls due, joined by "; ".
     pub agency: String,
+    /// The same agencies, one by one (the page shows the first three).
+    #[serde(skip)]
+    pub agencies: Vec<String>,
     /// The soonest of their due days.
     pub due: String,
 }
@@ -163,15 +166,16 @@ pub async fn dashboard_data(
         .map(|(task, due, agencies)| {
             let tiendo_store::tasks::TaskName { number, name, .. } =
                 names.get(task).cloned().unwrap_or_default();
+            let agencies: Vec<String> = agencies
+                .iter()
+                .filter_map(|a| snap.agencies.get(a).map(|a| a.name.clone()))
+                .collect();
             DueSoonItem {
                 task_id: *task,
                 number,
                 name,
-                agency: agencies
-                    .iter()
-                    .filter_map(|a| snap.agencies.get(a).map(|a| a.name.clone()))
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                agency: agencies.join("; "),
+                agencies,
                 due: iso(*due),
             }
         })
@@ -297,9 +301,8 @@ pub async fn dashboard(
                                 td {
                                     // Many agencies: the first three and how many more (all of
                                     // them on the task's page and in the tooltip).
-                                    @let all: Vec<&str> = x.agency.split("; ").collect();
-                                    @if all.len() > 3 {
-                                        span title=(x.agency) { (all[..3].join("; ")) " và " (all.len() - 3) " cơ quan khác" }
+                                    @if x.agencies.len() > 3 {
+                                        span title=(x.agency) { (x.agencies[..3].join("; ")) " và " (x.agencies.len() - 3) " cơ quan khác" }
                                     } @else { (x.agency) }
                                 }
                             }
