@@ -504,22 +504,13 @@ async fn an_agency_reports_asks_for_time_and_the_standing_agency_decides() {
                 .expect("message")
                 .0;
             let field = match code {
-                "trang-thai" => "name=\"status\"",
-                "ngay" => "name=\"completed_on\"",
-                _ => "name=\"text\"",
+                "trang-thai" => "status",
+                "ngay" => "completed_on",
+                _ => "text",
             };
-            let at = r.body.find(field).expect("field");
-            let beside = &r.body[at..];
-            let error = beside
-                .find("field-error")
-                .expect("message beside the field");
-            assert!(
-                beside[error..].starts_with(&format!("field-error\" role=\"alert\">{message}")),
-                "{}: {code}",
-                t.label
-            );
-            assert!(
-                beside.find("</label>").is_some_and(|end| end > error),
+            assert_eq!(
+                message_beside(&r.body, field),
+                Some(message),
                 "{}: {code} in the field's label",
                 t.label
             );
@@ -738,8 +729,7 @@ async fn an_agency_reports_asks_for_time_and_the_standing_agency_decides() {
         assert_eq!(r.status.as_u16(), 422);
         let form = &r.body[r.body.find("id=\"kho-khan\"").expect("form")..];
         assert!(form.contains(">Thiếu hướng dẫn</textarea>"));
-        let at = form.find("name=\"handler\"").expect("handler");
-        assert!(form[at..].find("field-error") < form[at..].find("</label>"));
+        assert!(message_beside(form, "handler").is_some());
         assert_eq!(
             tt.post(&kk, &[("csrf", &tt_csrf), ("text", "x")])
                 .await
@@ -1267,8 +1257,7 @@ async fn an_agency_commits_for_a_late_task_and_the_report_lists_it() {
     assert_eq!(r.status.as_u16(), 422);
     let form = &r.body[r.body.find("id=\"cam-ket\"").expect("form")..];
     assert!(form.contains(">Lộ trình ba bước</textarea>"));
-    let at = form.find("name=\"committed_on\"").expect("date");
-    assert!(form[at..].find("field-error") < form[at..].find("</label>"));
+    assert!(message_beside(form, "committed_on").is_some());
     assert_eq!(
         b.post(
             &url,
@@ -1853,4 +1842,13 @@ async fn an_administrator_disables_resets_changes_roles_and_revokes_tokens() {
         assert!(!ok && err.contains("khong-co"), "{err}");
         t.cleanup().await;
     }
+}
+
+/// The refusal's message standing beside a field: inside the field's label, after the field.
+fn message_beside<'a>(html: &'a str, field: &str) -> Option<&'a str> {
+    let rest = &html[html.find(&format!("name=\"{field}\""))?..];
+    let label_end = rest.find("</label>")?;
+    let start = "<span class=\"field-error\" role=\"alert\">";
+    let at = rest.find(start).filter(|at| *at < label_end)? + start.len();
+    rest[at..].split("</span>").next()
 }
