@@ -45,10 +45,25 @@ test('the first administrator logs in, changes the one-time password and sees th
   assert.deepEqual(cards.length, 4);
   assert.equal(await page.$$eval('.cards.periodic .card', (els) => els.length), 4);
   assert.equal(cards[3], 180, 'lead assignments overdue on 20/05/2026');
-  const bars = await page.$$eval('svg.chart rect', (els) => els.length);
-  assert.ok(bars > 0 && bars <= 15, 'the chart of late tasks by agency');
-  assert.match(await page.textContent('svg.chart'), /Bộ Công an/);
+  const bars = await page.$$eval('ol.late-bars li', (els) => els.map((li) => ({
+    name: li.querySelector('.name').textContent, n: Number(li.querySelector('.n').textContent), href: li.querySelector('a').getAttribute('href'),
+  })));
+  assert.ok(bars.length > 0 && bars.length <= 15, 'the chart of late tasks by agency');
+  assert.ok(bars.some((b) => b.name === 'Bộ Công an'));
+  assert.equal(bars.reduce((sum, b) => sum + b.n, 0) <= cards[3], true, 'the bars count lead assignments overdue');
   await page.screenshot({ path: join(shots, '03-tong-quan.png'), fullPage: true });
+  // Each bar opens the list of the tasks behind it: that agency's lead assignments overdue on the
+  // day, as many as the bar says, every one shown overdue.
+  for (const bar of [bars[0], bars[bars.length - 1]]) {
+    await Promise.all([page.waitForNavigation(), page.click(`ol.late-bars a[href="${bar.href}"]`)]);
+    assert.match(await page.textContent('main'), new RegExp(`Nhiệm vụ do ${bar.name} chủ trì`));
+    assert.match(await page.textContent('main'), new RegExp(`${bar.n} nhiệm vụ · trang`), `${bar.name}: the list holds the bar's ${bar.n} tasks`);
+    const badges = await page.$$eval('tbody tr td:last-child', (els) => els.map((e) => e.textContent.trim()));
+    assert.equal(badges.length, Math.min(bar.n, 50));
+    assert.ok(badges.every((b) => b === 'Quá hạn chưa hoàn thành'), badges.join(', '));
+    assert.equal(await page.inputValue('select[name=vai_tro]'), 'chu_tri', 'the filter shows what was chosen');
+    await page.goBack();
+  }
 
   // Search without diacritics, then open a task.
   await page.goto(base + '/nhiem-vu?ngay=2026-05-20');

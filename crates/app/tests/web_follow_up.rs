@@ -570,3 +570,128 @@ async fn other_systems_work_through_the_api_with_a_token() {
         t.cleanup().await;
     }
 }
+
+/// Each bar of the dashboard's chart opens the list of the tasks behind it: the agency's lead
+/// assignments overdue on the day. A task the agency only supports, or leads with another agency
+/// that is late while it is done, is not in its bar and not in its list.
+#[tokio::test]
+async fn a_bar_of_the_dashboard_opens_the_tasks_it_counts() {
+    const SHARED: &str = "STT;Tên nhiệm vụ;Chủ trì;Phối hợp;Thời hạn\n\
+1;Ban hành quy chế chia sẻ dữ liệu;Bộ Tài chính;Bộ Tư pháp;31/3/2026\n\
+2;Xây dựng cơ sở dữ liệu hộ tịch;Bộ Tư pháp;Bộ Tài chính;30/4/2026\n\
+3;Số hóa sổ hộ tịch;Bộ Tư pháp;;31/5/2026\n\
+4;Kết nối dữ liệu thuế;Bộ Tài chính, Bộ Tư pháp;;31/3/2026\n\
+5;Quy chế phối hợp;Bộ Tư pháp;;31/12/2026\n";
+    for t in backends().await {
+        import_text(&t.db, "p.csv", SHARED, "p", date!(2026 - 02 - 01)).await;
+        user(&t.db, "tt", "standing", None, "mat-khau-chung-1").await;
+        user(&t.db, "btc", "focal", Some("BTC"), "mat-khau-chung-1").await;
+        // Bộ Tài chính reports task 4 done on time: the task stays late through Bộ Tư pháp.
+        let task4 =
+            t.db.task_by_number("p", "4")
+                .await
+                .expect("q")
+                .expect("task");
+        let btc =
+            t.db.assignments_of(task4)
+                .await
+                .expect("q")
+                .into_iter()
+                .find(|a| a.agency_code == "BTC")
+                .expect("BTC leads");
+        t.db.add_report(
+            btc.id,
+            date!(2026 - 03 - 20),
+            Some(tiendo_domain::model::ReportedStatus::Done),
+            None,
+            Some("Đã kết nối"),
+            "btc",
+        )
+        .await
+        .expect("report");
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let (mut tt, _) = signed_in(&state, "tt").await;
+        let json = |body: &str| serde_json::from_str::<serde_json::Value>(body).expect("json");
+        let d = json(&tt.get("/api/dashboard?as_of=2026-06-15").await.body);
+        let bars: std::collections::HashMap<String, u64> = d["late_by_agency"]
+            .as_array()
+            .expect("bars")
+            .iter()
+            .map(|b| {
+                (
+                    b["code"].as_str().unwrap_or("").to_string(),
+                    b["open_overdue"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect();
+        // Bộ Tư pháp leads 2, 3 and 4, all late on 15/06; Bộ Tài chính leads 1 (late) and 4 (done).
+        assert_eq!(
+            (bars.get("BTP"), bars.get("BTC")),
+            (Some(&3), Some(&1)),
+            "{}: {d}",
+            t.label
+        );
+        for (code, late) in [("BTP", 3), ("BTC", 1)] {
+            let v = json(
+                &tt.get(&format!(
+                    "/api/tasks?agency={code}&lead_only=true&status=open_overdue&as_of=2026-06-15"
+                ))
+                .await
+                .body,
+            );
+            assert_eq!(v["total"].as_u64(), Some(late), "{} {code}: {v}", t.label);
+            assert!(
+                v["items"]
+                    .as_array()
+                    .expect("items")
+                    .iter()
+                    .all(|i| i["state"] == "open_overdue")
+            );
+            // The page the bar links to says the same.
+            let page = tt
+                .get(&format!(
+                    "/nhiem-vu?co_quan={code}&vai_tro=chu_tri&trang_thai=qua_han&ngay=2026-06-15"
+                ))
+                .await;
+            assert!(
+                page.body.contains(&format!("{late} nhiệm vụ · trang")),
+                "{} {code}",
+                t.label
+            );
+        }
+        // Without lead_only the agency's supporting tasks and task 4 (late through Bộ Tư pháp) count.
+        let v = json(
+            &tt.get("/api/tasks?agency=BTC&status=open_overdue&as_of=2026-06-15")
+                .await
+                .body,
+        );
+        assert_eq!(v["total"].as_u64(), Some(3), "{}: {v}", t.label);
+        // Bộ Tài chính's own lead list holds task 4 as done, the task as a whole is late.
+        let v = json(
+            &tt.get("/api/tasks?agency=BTC&lead_only=true&as_of=2026-06-15")
+                .await
+                .body,
+        );
+        let states: Vec<(String, String)> = v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| {
+                (
+                    i["number"].as_str().unwrap_or("").into(),
+                    i["state"].as_str().unwrap_or("").into(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            states,
+            [
+                ("1".to_string(), "open_overdue".to_string()),
+                ("4".into(), "done_on_time".into())
+            ],
+            "{}",
+            t.label
+        );
+        t.cleanup().await;
+    }
+}

@@ -688,6 +688,15 @@ impl StatusBook {
         m
     }
 
+    /// Per task an agency leads on `as_of`, the state of that agency's own lead assignment: what
+    /// the dashboard's bar for the agency counts, task by task.
+    pub fn lead_states_of(&self, agency: i64, as_of: Date) -> HashMap<i64, AssignmentState> {
+        (0..self.ids.len())
+            .filter(|&i| self.agencies[i] == agency && self.lead_on(i, as_of))
+            .map(|i| (self.tasks[i], evaluate(&self.facts(i), as_of).state))
+            .collect()
+    }
+
     /// Late lead assignments on `as_of`, in plan order.
     pub fn late_assignments(&self, as_of: Date) -> Vec<LateAssignment> {
         (0..self.ids.len())

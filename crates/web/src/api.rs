@@ -211,6 +211,9 @@ pub struct TasksQuery {
     q: Option<String>,
     /// Registry code of an assigned agency
     agency: Option<String>,
+    /// With agency: only the tasks it leads, each in the state of its own lead assignment (the
+    /// dashboard's late_by_agency, task by task)
+    lead_only: Option<bool>,
     /// open_overdue, open, done_on_time, done_late, done_undated, recurring, conditional
     status: Option<String>,
     heading: Option<String>,
@@ -259,6 +262,7 @@ pub async fn tasks(
     let search = TaskSearch {
         q: q.q,
         agency: q.agency,
+        lead_only: q.lead_only.unwrap_or(false),
         status: q.status,
         heading: q.heading,
         document: q.document,

@@ -2,10 +2,11 @@
 
 use axum::http::header;
 use axum::response::IntoResponse;
-use maud::{DOCTYPE, Markup, html};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 use tiendo_domain::access::UserRole;
 
 use super::auth::CurrentUser;
+use super::stacked;
 
 pub async fn css() -> impl IntoResponse {
     (
@@ -85,7 +86,7 @@ pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
                         }
                     }
                 }
-                main id="noi-dung" { (body) }
+                main id="noi-dung" { (PreEscaped(stacked::label_cells(&body.into_string()))) }
             }
         }
     }

@@ -23,6 +23,7 @@ pub mod layout;
 pub mod pages;
 pub mod registry;
 pub mod reports;
+pub mod stacked;
 pub mod task;
 pub mod words;
 

@@ -25,21 +25,28 @@ pub struct DashboardQuery {
     han: Option<i64>,
 }
 
-/// Bars of late assignments per agency, as inline SVG (no script, readable without colour).
-fn chart(rows: &[(String, u64)]) -> Markup {
-    let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1);
-    let bar_h = 22;
-    let label_w = 330;
-    let width = 900;
-    let height = rows.len() * bar_h + 10;
+/// Bars of late lead assignments per agency, each a link to the list of the tasks behind it
+/// (the agency's lead assignments overdue on the day). Readable without colour: the count is
+/// written beside each bar; on a phone the name goes above its bar.
+fn chart(rows: &[LateCount], as_of: Date) -> Markup {
+    let max = rows
+        .iter()
+        .map(|r| r.open_overdue)
+        .max()
+        .unwrap_or(1)
+        .max(1);
     html! {
-        svg.chart role="img" aria-label="Số nhiệm vụ quá hạn theo cơ quan" width=(width) height=(height) viewBox={"0 0 " (width) " " (height)} {
-            @for (i, (name, n)) in rows.iter().enumerate() {
-                @let y = i * bar_h + 4;
-                @let w = (*n as f64 / max as f64 * (width - label_w - 60) as f64).round() as u64;
-                text x="0" y=(y + 15) { (name) }
-                rect x=(label_w) y=(y + 3) width=(w.max(1)) height="15" fill="#b3261e" {}
-                text x=(label_w as u64 + w + 6) y=(y + 15) { (n) }
+        ol.late-bars aria-label="Số nhiệm vụ quá hạn theo cơ quan (chủ trì)" {
+            @for l in rows {
+                @let pct = (l.open_overdue as f64 / max as f64 * 100.0).max(0.5);
+                li {
+                    a href={"/nhiem-vu?co_quan=" (enc(&l.code)) "&vai_tro=chu_tri&trang_thai=qua_han&ngay=" (iso(as_of))}
+                        title={"Xem " (l.open_overdue) " nhiệm vụ quá hạn do " (l.name) " chủ trì"} {
+                        span.name { (l.name) }
+                        svg.bar width="100%" height="14" aria-hidden="true" { rect width={(format!("{pct:.1}")) "%"} height="14" {} }
+                        span.n { (l.open_overdue) }
+                    }
+                }
             }
         }
     }
@@ -236,11 +243,6 @@ pub async fn dashboard(
         Err(e) => return crate::errors::internal(e),
     };
     let totals = d.lead_assignments;
-    let late: Vec<(String, u64)> = d
-        .late_by_agency
-        .iter()
-        .map(|l| (l.name.clone(), l.open_overdue))
-        .collect();
     let own = d.agency.clone();
     page(
         "Tổng quan",
@@ -288,7 +290,7 @@ pub async fn dashboard(
                 }
             }
             h2 { "Nhiệm vụ quá hạn theo cơ quan" }
-            @if late.is_empty() { p.muted { "Không có nhiệm vụ quá hạn." } } @else { (chart(&late)) }
+            @if d.late_by_agency.is_empty() { p.muted { "Không có nhiệm vụ quá hạn." } } @else { (chart(&d.late_by_agency, as_of)) }
             h2 { "Sắp đến hạn trong " (window) " ngày" }
             @if d.due_soon.is_empty() { p.muted { "Không có nhiệm vụ sắp đến hạn." } } @else {
                 table {
@@ -326,6 +328,7 @@ pub async fn dashboard(
 pub struct TasksQuery {
     q: Option<String>,
     co_quan: Option<String>,
+    vai_tro: Option<String>,
     trang_thai: Option<String>,
     muc: Option<String>,
     van_ban: Option<String>,
@@ -352,6 +355,9 @@ fn visible_filter(u: &CurrentUser) -> (Option<i64>, bool) {
 pub struct TaskSearch {
     pub q: Option<String>,
     pub agency: Option<String>,
+    /// With `agency`: only the tasks that agency leads, each in the state of the agency's own
+    /// lead assignment (what its bar on the dashboard counts).
+    pub lead_only: bool,
     /// qua_han / open_overdue, dung_han / done_on_time, tre_han / done_late,
     /// khong_ro_ngay / done_undated, dang_thuc_hien / open, thuong_xuyen / recurring,
     /// chua_xac_dinh / conditional
@@ -394,7 +400,21 @@ pub async fn search_tasks(
         see_all_secret,
     };
     let snap = state.snapshot().await;
-    let states = snap.book.task_states(s.as_of);
+    let lead = filter
+        .agency
+        .as_deref()
+        .filter(|_| s.lead_only)
+        .map(|code| {
+            snap.agencies
+                .iter()
+                .find(|(_, a)| a.code.eq_ignore_ascii_case(code.trim()))
+                .map(|(id, _)| *id)
+        });
+    let states = match lead {
+        Some(Some(agency)) => snap.book.lead_states_of(agency, s.as_of),
+        Some(None) => Default::default(),
+        None => snap.book.task_states(s.as_of),
+    };
     let wanted: Option<HashSet<&str>> = match s.status.as_deref() {
         Some("qua_han" | "open_overdue") => Some(["open_overdue"].into()),
         Some("dung_han" | "done_on_time") => Some(["done_on_time"].into()),
@@ -431,6 +451,7 @@ pub async fn search_tasks(
     };
     let ids: Vec<i64> = ids
         .into_iter()
+        .filter(|id| lead.is_none() || states.contains_key(id))
         .filter(|id| {
             wanted
                 .as_ref()
@@ -464,6 +485,7 @@ pub async fn tasks(
     let search = TaskSearch {
         q: q.q.clone(),
         agency: q.co_quan.clone(),
+        lead_only: q.vai_tro.as_deref() == Some("chu_tri"),
         status: q.trang_thai.clone(),
         heading: q.muc.clone(),
         document: q.van_ban.clone(),
@@ -492,6 +514,7 @@ pub async fn tasks(
         for (k, v) in [
             ("q", &q.q),
             ("co_quan", &q.co_quan),
+            ("vai_tro", &q.vai_tro),
             ("trang_thai", &q.trang_thai),
             ("muc", &q.muc),
             ("van_ban", &q.van_ban),
@@ -520,6 +543,12 @@ pub async fn tasks(
                         @for (code, name) in &agencies { option value=(code) selected[q.co_quan.as_deref() == Some(code.as_str())] { (name) } }
                     }
                 }
+                label { "Vai trò của cơ quan"
+                    select name="vai_tro" {
+                        option value="" { "Mọi phân công" }
+                        option value="chu_tri" selected[q.vai_tro.as_deref() == Some("chu_tri")] { "Chủ trì" }
+                    }
+                }
                 label { "Tình trạng"
                     select name="trang_thai" {
                         @for (v, l) in [("", "Tất cả"), ("qua_han", "Quá hạn"), ("dang_thuc_hien", "Đang thực hiện"), ("dung_han", "Hoàn thành đúng hạn"), ("tre_han", "Hoàn thành quá hạn"), ("khong_ro_ngay", "Hoàn thành, không rõ ngày"), ("thuong_xuyen", "Nhiệm vụ thường xuyên"), ("chua_xac_dinh", "Chưa xác định thời hạn")] {
@@ -539,6 +568,9 @@ pub async fn tasks(
                 label { "đến" (date_input("den", q.den.as_deref().unwrap_or(""), false)) }
                 label { "Tính đến ngày" (date_input("ngay", &iso(as_of), false)) }
                 button.primary type="submit" { "Lọc" }
+            }
+            @if let Some(name) = q.co_quan.as_deref().filter(|c| !c.is_empty() && q.vai_tro.as_deref() == Some("chu_tri")).map(|c| agencies.iter().find(|(code, _)| code.as_str() == c).map_or(c, |(_, n)| n.as_str())) {
+                p.muted { "Nhiệm vụ do " strong { (name) } " chủ trì; tình trạng là của phân công chủ trì của cơ quan này." }
             }
             p.muted { (total) " nhiệm vụ · trang " (current) "/" (pages) " · tình trạng tính đến ngày " (vn(as_of)) }
             table {

@@ -1,0 +1,92 @@
+// Every page on a phone (390×844) and on a laptop (1366×768): nothing wider than the screen, the
+// header (with the log-out button) within it, wide tables read as stacked cards, forms in one
+// column. Screenshots of both widths go to e2e/screenshots/phone-*.png and desk-*.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { startApp, shots, samples } from '../lib/app.mjs';
+
+let app, admin, focal;
+
+before(async () => {
+  app = await startApp();
+  const year = new Date().getFullYear();
+  writeFileSync(join(app.dir, 'tinh.csv'), 'STT;Tỉnh, thành phố;Tỷ lệ hồ sơ trực tuyến toàn trình (%) (mục tiêu: 80%)\n'
+    + '1;Thành phố Hà Nội;91%\n2;Tỉnh Lạng Sơn;55%\n3;Tỉnh Cao Bằng;42%\n');
+  app.run(['import', join(app.dir, 'tinh.csv'), '--reported-on', `${year}-01-15`]);
+  admin = await app.firstSignIn('admin', app.adminPassword, 'mat-khau-e2e-2026');
+  const pw = app.addUser('dm.byt', 'focal', 'BYT');
+  focal = await app.firstSignIn('dm.byt', pw, 'mat-khau-dm-2026');
+});
+
+after(async () => {
+  await admin?.ctx.close();
+  await focal?.ctx.close();
+  await app?.stop();
+});
+
+const pages = [
+  ['tong-quan', '/?ngay=2026-05-20'],
+  ['viec-can-xu-ly', '/viec-can-xu-ly'],
+  ['nhiem-vu', '/nhiem-vu?ngay=2026-05-20'],
+  ['nhiem-vu-1', '/nhiem-vu/1'],
+  ['sua-nhiem-vu', '/nhiem-vu/1/sua'],
+  ['kho-khan', '/kho-khan'],
+  ['chi-tieu', '/chi-tieu'],
+  ['chi-tieu-1', '/chi-tieu/1'],
+  ['bang-diem', '/chi-tieu/bang-diem?kind=tinh'],
+  ['bao-cao', '/bao-cao'],
+  ['xep-hang', '/xep-hang'],
+  ['phien-hop', '/phien-hop'],
+  ['nhap-tep', '/nhap-tep'],
+  ['co-quan', '/co-quan'],
+  ['nhat-ky', '/nhat-ky'],
+  ['thu-cho-gui', '/thu-cho-gui'],
+  ['thong-bao', '/thong-bao'],
+  ['nhac-viec', '/tai-khoan/nhac-viec'],
+  ['mat-khau', '/tai-khoan/mat-khau'],
+];
+
+// What sticks out of the window: the page's own width, and every visible element whose right
+// edge passes the window (outside the boxes that scroll sideways on purpose).
+async function overflow(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const out = [];
+    for (const el of document.querySelectorAll('body *')) {
+      if (el.closest('.scroll')) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      if (r.right > width + 1 || r.left < -1) {
+        if (el.classList.contains('skip')) continue;
+        out.push(`${el.tagName.toLowerCase()}${el.className ? '.' + String(el.className).replace(/ /g, '.') : ''} ${Math.round(r.left)}–${Math.round(r.right)}`);
+      }
+    }
+    return { scroll: document.documentElement.scrollWidth, width, out: out.slice(0, 8) };
+  });
+}
+
+for (const [name, path] of pages) {
+  test(`${name} fits a phone and a laptop`, async () => {
+    const { page } = admin;
+    for (const [label, viewport] of [['phone', { width: 390, height: 844 }], ['desk', { width: 1366, height: 768 }]]) {
+      await page.setViewportSize(viewport);
+      const res = await page.goto(app.base + path);
+      assert.equal(res.status(), 200, `${path} answers`);
+      const o = await overflow(page);
+      assert.ok(o.scroll <= o.width, `${label} ${path}: the page is ${o.scroll} px wide in ${o.width}: ${o.out.join(', ')}`);
+      assert.deepEqual(o.out, [], `${label} ${path}: nothing sticks out`);
+      const logout = await page.locator('header.top button', { hasText: 'Đăng xuất' }).boundingBox();
+      assert.ok(logout && logout.x >= 0 && logout.x + logout.width <= viewport.width, `${label} ${path}: the log-out button is on screen`);
+      await page.screenshot({ path: join(shots, `${label}-${name}.png`), fullPage: true });
+      await page.screenshot({ path: join(shots, `${label}-${name}-top.png`) });
+      if (process.env.SHOT_CHUNKS) {
+        const h = await page.evaluate(() => document.documentElement.scrollHeight);
+        for (let y = 0, k = 0; y < h && k < 12; y += 1500, k++) {
+          await page.screenshot({ path: join(shots, `${label}-${name}-${k}.png`), fullPage: true, clip: { x: 0, y, width: viewport.width, height: Math.min(1500, h - y) } });
+        }
+      }
+    }
+  });
+}
