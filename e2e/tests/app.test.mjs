@@ -113,6 +113,13 @@ test("an agency's focal point reports and asks for time; the standing agency app
   const s = standing.page;
   await s.goto(base + '/nhiem-vu/4');
   assert.match(await s.textContent('main'), /Chờ ý kiến thẩm định của Bộ Tư pháp/);
+  // The history reads as sentences, at Vietnam's time, never the stored codes.
+  const history = await s.$$eval('table.history tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent.trim())));
+  assert.ok(history.some(([, who, what]) => who === 'dau-moi-btc' && what.startsWith('Bộ Tài chính báo cáo: Đang thực hiện (ngày báo cáo ')), JSON.stringify(history));
+  assert.ok(history.some(([, , what]) => what === 'Bộ Tài chính đề nghị điều chỉnh thời hạn thành “31/12/2099”. Lý do: Chờ ý kiến thẩm định của Bộ Tư pháp'), JSON.stringify(history));
+  assert.ok(history.every(([when]) => /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/.test(when)), JSON.stringify(history));
+  const shown = await s.textContent('table.history');
+  assert.doesNotMatch(shown, /assignment:|in_progress|\{"|G_BO_NGANH/);
   await s.screenshot({ path: join(shots, '07-cho-duyet.png'), fullPage: true });
   await Promise.all([s.waitForNavigation(), s.click('form[action$="/duyet"] button')]);
   assert.match(await s.textContent('.flash'), /Đã duyệt điều chỉnh thời hạn/);

@@ -67,9 +67,21 @@ async function overflow(page) {
   });
 }
 
-for (const [name, path] of pages) {
+const focalPages = [
+  ['cua-toi', '/cua-toi'],
+  ['dau-moi-viec-can-xu-ly', '/viec-can-xu-ly'],
+  ['dau-moi-nhiem-vu', null],
+];
+
+for (const [name, fixed, who] of [...pages.map((p) => [...p, 'admin']), ...focalPages.map((p) => [...p, 'focal'])]) {
   test(`${name} fits a phone and a laptop`, async () => {
-    const { page } = admin;
+    const { page } = who === 'admin' ? admin : focal;
+    let path = fixed;
+    if (!path) {
+      // The focal point's own task, with the report, deadline, difficulty and commitment forms.
+      await page.goto(app.base + '/cua-toi');
+      path = await page.getAttribute('main table tbody tr a[href^="/nhiem-vu/"]', 'href');
+    }
     for (const [label, viewport] of [['phone', { width: 390, height: 844 }], ['desk', { width: 1366, height: 768 }]]) {
       await page.setViewportSize(viewport);
       const res = await page.goto(app.base + path);
@@ -90,3 +102,15 @@ for (const [name, path] of pages) {
     }
   });
 }
+
+test('the log-in page fits a phone', async () => {
+  const ctx = await app.browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await ctx.newPage();
+  await page.goto(app.base + '/dang-nhap');
+  const o = await overflow(page);
+  assert.deepEqual([o.scroll <= o.width, o.out], [true, []]);
+  const box = await page.locator('form.login').boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 390, 'the form within the screen');
+  await page.screenshot({ path: join(shots, 'phone-dang-nhap.png') });
+  await ctx.close();
+});

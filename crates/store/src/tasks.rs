@@ -466,7 +466,8 @@ impl Db {
         .await?;
         let Some(r) = row else { return Ok(None) };
         let rows: Vec<AssignmentRecord> = sqlx::query_as(
-            "SELECT a.id, a.agency_id, g.name AS agency, a.role, a.via_group, a.unit, a.assigned_on, a.removed_on FROM assignments a JOIN agencies g ON g.id = a.agency_id
+            "SELECT a.id, a.agency_id, g.name AS agency, a.role, a.via_group, gr.name AS via_group_name, a.unit, a.assigned_on, a.removed_on
+             FROM assignments a JOIN agencies g ON g.id = a.agency_id LEFT JOIN agency_groups gr ON gr.code = a.via_group
              WHERE a.task_id = $1 AND (a.active = 1 OR a.removed_on IS NOT NULL) ORDER BY a.active DESC, a.role DESC, a.id",
         )
         .bind(id)
@@ -609,7 +610,10 @@ pub struct AssignmentRow {
     pub agency: String,
     /// lead or coordinator
     pub role: String,
+    /// The group's code in the registry (`G_BO_NGANH_DP`).
     pub via_group: Option<String>,
+    /// The group's name ("Các bộ, ngành, địa phương"), what people read.
+    pub via_group_name: Option<String>,
     pub unit: Option<String>,
     /// From this day (a reassignment); none: from the start.
     #[serde(with = "opt_iso_date")]
@@ -626,6 +630,7 @@ struct AssignmentRecord {
     agency: String,
     role: String,
     via_group: Option<String>,
+    via_group_name: Option<String>,
     unit: Option<String>,
     assigned_on: Option<String>,
     removed_on: Option<String>,
@@ -639,6 +644,7 @@ impl From<AssignmentRecord> for AssignmentRow {
             agency: r.agency,
             role: r.role,
             via_group: r.via_group,
+            via_group_name: r.via_group_name,
             unit: r.unit,
             assigned_on: r.assigned_on.as_deref().and_then(iso_date),
             removed_on: r.removed_on.as_deref().and_then(iso_date),

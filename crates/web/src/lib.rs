@@ -16,6 +16,7 @@ pub mod auth;
 pub mod difficulties;
 pub mod edit;
 pub mod errors;
+pub mod history;
 pub mod import;
 pub mod inbox;
 pub mod indicators;

@@ -16,8 +16,9 @@ use time::Date;
 
 use super::AppState;
 use super::auth::{CurrentUser, PageUser};
+use super::history;
 use super::layout::page;
-use crate::words::{action_words, badge, date_or_today, enc, show_iso, state_key, today};
+use crate::words::{badge, date_or_today, enc, show_iso, state_key, today};
 
 #[derive(Deserialize, Default)]
 pub struct DashboardQuery {
@@ -731,6 +732,23 @@ pub struct AuditQuery {
 }
 
 /// The audit log, for administrators: who, when, what, before → after.
+/// What an audit row changed, as a link where it has a page.
+fn entity_link(entity: &str, id: Option<i64>) -> Markup {
+    let id = id.map(|x| x.to_string()).unwrap_or_default();
+    html! {
+        @match entity {
+            "task" => a href={"/nhiem-vu/" (id)} { "Nhiệm vụ #" (id) },
+            "indicator" => a href={"/chi-tieu/" (id)} { "Chỉ tiêu #" (id) },
+            "agency" => { "Cơ quan #" (id) },
+            "user" => { "Tài khoản #" (id) },
+            "document" => { "Văn bản #" (id) },
+            "difficulty" => { "Khó khăn #" (id) },
+            "meeting" => a href="/phien-hop" { "Phiên họp #" (id) },
+            other => { (other) " #" (id) },
+        }
+    }
+}
+
 pub async fn audit(
     State(state): State<AppState>,
     PageUser(u): PageUser,
@@ -745,21 +763,25 @@ pub async fn audit(
         .audit_page(100, (page_no - 1) * 100)
         .await
         .unwrap_or_default();
+    let snap = state.snapshot().await;
+    let agency_of = |id: i64| {
+        let a = snap.book.assignment(id)?;
+        snap.agencies.get(&a.agency).map(|n| n.name.clone())
+    };
     page(
         "Nhật ký",
         Some(&u),
         html! {
             h1 { "Nhật ký thay đổi" }
-            table {
-                thead { tr { th { "Thời điểm" } th { "Người thực hiện" } th { "Việc" } th { "Đối tượng" } th { "Trước" } th { "Sau" } } }
+            table.history {
+                thead { tr { th { "Thời điểm" } th { "Người thực hiện" } th { "Đối tượng" } th { "Nội dung" } } }
                 tbody {
                     @for r in &rows {
                         tr {
-                            td { (r.at.replace('T', " ").chars().take(19).collect::<String>()) }
-                            td { (r.actor) } td { (action_words(&r.action)) }
-                            td { @if r.entity == "task" { @if let Some(id) = r.entity_id { a href={"/nhiem-vu/" (id)} { "nhiệm vụ " (id) } } } @else { (r.entity) " " (r.entity_id.map(|x| x.to_string()).unwrap_or_default()) } }
-                            td.muted { (r.before.as_deref().unwrap_or("")) }
-                            td.muted { (r.after.as_deref().unwrap_or("")) }
+                            td.when { (history::when(&r.at)) }
+                            td { (history::who(&r.actor)) }
+                            td { (entity_link(&r.entity, r.entity_id)) }
+                            td { (history::sentence(r, &agency_of)) }
                         }
                     }
                 }

@@ -21,9 +21,10 @@ use tiendo_store::tasks::{
 use time::Date;
 
 use super::auth::{CurrentUser, PageUser};
+use super::history;
 use super::layout::page;
 use super::{AppState, Snapshot};
-use crate::words::{action_words, badge, date_or_today, opt_vn, status_word, today};
+use crate::words::{badge, date_or_today, opt_vn, status_word, today};
 
 #[derive(Deserialize, Default)]
 pub struct TaskQuery {
@@ -51,22 +52,6 @@ pub fn not_found(u: &CurrentUser) -> Response {
         ),
     )
         .into_response()
-}
-
-/// An audit value (JSON) as "key: value; …", for reading, escaped like everything else.
-pub(crate) fn readable(v: Option<&str>) -> String {
-    let Some(v) = v else { return String::new() };
-    match serde_json::from_str::<serde_json::Value>(v) {
-        Ok(serde_json::Value::Object(m)) => m
-            .iter()
-            .map(|(k, v)| match v {
-                serde_json::Value::String(s) => format!("{k}: {s}"),
-                other => format!("{k}: {other}"),
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-        _ => v.to_string(),
-    }
 }
 
 fn role_word(role: &str) -> &'static str {
@@ -405,7 +390,7 @@ impl<'a> TaskPage<'a> {
                                 @else { span.muted { "Chưa được giao vào ngày này" } }
                             }
                             td.muted {
-                                @if let Some(v) = &a.via_group { "theo nhóm " (v) } @if let Some(x) = &a.unit { " (" (x) ")" }
+                                @if let Some(v) = a.via_group_name.as_ref().or(a.via_group.as_ref()) { "theo nhóm “" (v) "”" } @if let Some(x) = &a.unit { " (" (x) ")" }
                                 @if let Some(f) = a.assigned_on { " giao từ " (vn(f)) }
                                 @if let Some(c) = self.commitments.get(&a.id) { br; "Cam kết hoàn thành " (vn(c.committed_on)) ": " (c.roadmap) }
                             }
@@ -702,15 +687,22 @@ impl<'a> TaskPage<'a> {
         }
     }
 
-    /// The audit history of the task.
+    /// The audit history of the task, in sentences.
     fn history(&self) -> Markup {
         let t = self.t;
+        let agency_of = |id: i64| {
+            t.assignments
+                .iter()
+                .chain(&t.ended)
+                .find(|a| a.id == id)
+                .map(|a| a.agency.clone())
+        };
         html! {
             h2 { "Lịch sử thay đổi" }
-            table {
-                thead { tr { th { "Thời điểm" } th { "Người thực hiện" } th { "Việc" } th { "Trước" } th { "Sau" } } }
-                tbody { @for h in &t.history { tr { td { (h.at.replace('T', " ").chars().take(19).collect::<String>()) } td { (h.actor) } td { (action_words(&h.action)) } td.muted.small { (readable(h.before.as_deref())) } td.muted.small { (readable(h.after.as_deref())) } } } }
-        }
+            table.history {
+                thead { tr { th { "Thời điểm" } th { "Người thực hiện" } th { "Nội dung" } } }
+                tbody { @for h in &t.history { tr { td.when { (history::when(&h.at)) } td { (history::who(&h.actor)) } td { (history::sentence(h, &agency_of)) } } } }
+            }
         }
     }
 }
