@@ -228,10 +228,11 @@ fn shown(v: &Value) -> String {
 /// `2026-03-31` as `31/03/2026`, the log's codes in words; any other text as it is.
 fn shown_date(s: &str) -> String {
     let t = s.trim();
-    if t.len() == 10 && t.as_bytes().get(4) == Some(&b'-') {
-        if let Some(d) = parse_user_date(t) {
-            return vn(d);
-        }
+    if t.len() == 10
+        && t.as_bytes().get(4) == Some(&b'-')
+        && let Some(d) = parse_user_date(t)
+    {
+        return vn(d);
     }
     match t {
         "lead" => "chủ trì".into(),
