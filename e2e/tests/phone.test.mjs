@@ -32,6 +32,7 @@ const pages = [
   ['nhiem-vu', '/nhiem-vu?ngay=2026-05-20'],
   ['nhiem-vu-1', '/nhiem-vu/1'],
   ['sua-nhiem-vu', '/nhiem-vu/1/sua'],
+  ['tao-nhiem-vu', '/nhiem-vu/moi'],
   ['kho-khan', '/kho-khan'],
   ['chi-tieu', '/chi-tieu'],
   ['chi-tieu-1', '/chi-tieu/1'],
@@ -113,4 +114,28 @@ test('the log-in page fits a phone', async () => {
   assert.ok(box.x >= 0 && box.x + box.width <= 390, 'the form within the screen');
   await page.screenshot({ path: join(shots, 'phone-dang-nhap.png') });
   await ctx.close();
+});
+
+test('the standing agency creates a task on a phone: preview of the agencies, then saved', async () => {
+  const { page } = admin;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(app.base + '/nhiem-vu');
+  await Promise.all([page.waitForNavigation(), page.click('a[href="/nhiem-vu/moi"]')]);
+  await page.fill('textarea[name=name]', 'Triển khai thẻ <VNeID> mức 2 cho người lao động');
+  await page.fill('input[name=lead]', 'Bộ Công an');
+  await page.fill('input[name=coordinators]', '34 tỉnh, thành phố');
+  await page.fill('input[name=deadline]', 'Quý 3/2027');
+  await Promise.all([page.waitForNavigation(), page.click('button[value=xem]')]);
+  const preview = await page.textContent('section.preview');
+  assert.match(preview, /34 cơ quan: /);
+  assert.match(preview, /30\/09\/2027/);
+  assert.equal(await page.inputValue('textarea[name=name]'), 'Triển khai thẻ <VNeID> mức 2 cho người lao động', 'kept as typed, angle brackets as text');
+  const o = await overflow(page);
+  assert.deepEqual([o.scroll <= o.width, o.out], [true, []]);
+  await page.screenshot({ path: join(shots, 'phone-tao-nhiem-vu-xem-truoc.png'), fullPage: true });
+  await Promise.all([page.waitForNavigation(), page.click('button[value=luu]')]);
+  assert.match(page.url(), /\/nhiem-vu\/\d+\?tb=tao-nhiem-vu$/);
+  assert.match(await page.textContent('.flash'), /Đã tạo nhiệm vụ/);
+  assert.equal(await page.textContent('h1'), 'Triển khai thẻ <VNeID> mức 2 cho người lao động');
+  await page.screenshot({ path: join(shots, 'phone-nhiem-vu-moi-tao.png') });
 });

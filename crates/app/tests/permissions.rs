@@ -188,6 +188,7 @@ async fn every_route_for_every_role() {
         (format!("/nhiem-vu/{other}"), [OK, OK, OK, OK, NF, OK]),
         (format!("/nhiem-vu/{secret}"), [OK, OK, NF, NF, NF, OK]),
         (format!("/nhiem-vu/{own}/sua"), [OK, OK, NO, NO, NO, NO]),
+        ("/nhiem-vu/moi".into(), [OK, OK, NO, NO, NO, NO]),
         ("/nhiem-vu/khong-co".into(), [NF; 6]),
         ("/cua-toi".into(), [OK; 6]),
         ("/viec-can-xu-ly".into(), [OK; 6]),
@@ -381,6 +382,16 @@ async fn every_route_for_every_role() {
             ["400", "400", "403", "403", "403", "403"],
         ),
         (
+            "/nhiem-vu/moi".into(),
+            vec![
+                ("name", ""),
+                ("lead", ""),
+                ("deadline", ""),
+                ("buoc", "luu"),
+            ],
+            ["422", "422", "403", "403", "403", "403"],
+        ),
+        (
             "/co-quan/moi".into(),
             vec![("code", ""), ("name", ""), ("kind", "ministry")],
             ["400", "400", "403", "403", "403", "403"],
@@ -552,6 +563,12 @@ async fn every_route_for_every_role() {
             own_api.clone(),
             r#"{"name":""}"#,
             [BAD, BAD, NO, NO, NO, NO],
+        ),
+        (
+            Method::POST,
+            "/api/tasks".into(),
+            r#"{"name":"","lead":"","deadline":""}"#,
+            [422, 422, NO, NO, NO, NO],
         ),
         (
             Method::POST,

@@ -695,3 +695,172 @@ async fn a_bar_of_the_dashboard_opens_the_tasks_it_counts() {
         t.cleanup().await;
     }
 }
+
+/// One task at a time: the standing agency types a task in the browser, sees the agencies its
+/// names resolve to before saving, mends what was refused without retyping, and saves it; another
+/// system creates one through `POST /api/tasks`. Each is stored with its assignments (a group
+/// expanded to its members) and counted at once.
+#[tokio::test]
+async fn a_task_is_created_in_the_browser_and_through_the_api() {
+    for t in backends().await {
+        import_text(&t.db, "p.csv", PLAN, "p", date!(2026 - 02 - 01)).await;
+        user(&t.db, "tt", "standing", None, "mat-khau-chung-1").await;
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let (mut tt, csrf) = signed_in(&state, "tt").await;
+        let before = t.db.counts().await.expect("counts");
+        let name = "Rà soát, <VNeID> mức 2 cho thủ tục hộ tịch";
+        let mut form = vec![
+            ("csrf", csrf.as_str()),
+            ("document", "624/TB-VPCP"),
+            ("name", name),
+            ("lead", "Bộ Tư phap"),
+            (
+                "coordinators",
+                "Các thành phố trực thuộc Trung ương; Sở Tài chính",
+            ),
+            ("deadline", "Quý V/2026"),
+            ("expected_result", "Báo cáo Thủ tướng"),
+            ("buoc", "luu"),
+        ];
+        // Two fields refused: the page again (422), everything typed kept, each reason beside it.
+        let r = tt.post("/nhiem-vu/moi", &form).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", t.label);
+        assert!(
+            r.body.contains("Không nhận ra cơ quan “Sở Tài chính”"),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("Không đọc được thời hạn “Quý V/2026”"));
+        assert!(
+            r.body.contains("Rà soát, &lt;VNeID&gt; mức 2"),
+            "the name typed, as text"
+        );
+        assert!(
+            r.body.contains("value=\"Báo cáo Thủ tướng\"")
+                || r.body.contains(">Báo cáo Thủ tướng<")
+        );
+        assert_eq!(
+            t.db.counts().await.expect("counts"),
+            before,
+            "nothing stored"
+        );
+        // Mended and previewed: the agencies it will be given to, before anything is stored.
+        form[4] = ("coordinators", "Các thành phố trực thuộc Trung ương");
+        form[5] = ("deadline", "Quý III/2026");
+        form[7] = ("buoc", "xem");
+        let r = tt.post("/nhiem-vu/moi", &form).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(
+            r.body.contains("Bộ Tư pháp") && r.body.contains("6 cơ quan: "),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("Thành phố Hà Nội") && r.body.contains("30/09/2026"));
+        assert_eq!(
+            t.db.counts().await.expect("counts"),
+            before,
+            "a preview stores nothing"
+        );
+        form[7] = ("buoc", "luu");
+        let r = tt.post("/nhiem-vu/moi", &form).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let at = r.location.clone().unwrap_or_default();
+        assert!(at.ends_with("?tb=tao-nhiem-vu"), "{at}");
+        let page = tt.get(&at).await;
+        assert!(
+            page.body.contains("Đã tạo nhiệm vụ")
+                && page.body.contains("Rà soát, &lt;VNeID&gt; mức 2")
+        );
+        let id: i64 = at
+            .trim_start_matches("/nhiem-vu/")
+            .split('?')
+            .next()
+            .unwrap_or("")
+            .parse()
+            .expect("id");
+        let assigned = t.db.assignments_of(id).await.expect("q");
+        assert_eq!(
+            assigned.len(),
+            7,
+            "{}: the lead and the six cities",
+            t.label
+        );
+        assert_eq!(
+            assigned
+                .iter()
+                .filter(|a| a.role == "lead")
+                .map(|a| a.agency_code.as_str())
+                .collect::<Vec<_>>(),
+            ["BTP"]
+        );
+        // The same number in the same document is refused.
+        form[2] = ("name", "Một nhiệm vụ khác");
+        let numbered = [form.clone(), vec![("number", "1")]].concat();
+        let r = tt.post("/nhiem-vu/moi", &numbered).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body.contains("Văn bản này đã có nhiệm vụ số 1"),
+            "{}",
+            r.body
+        );
+        // Through the API: a dry run says what would be stored, then it is stored and counted.
+        let api = |b: &str| {
+            let st = state.clone();
+            let body = b.to_string();
+            let csrf = csrf.clone();
+            let cookie = tt.cookie_header();
+            async move {
+                let resp = router(st)
+                    .oneshot(
+                        Request::post("/api/tasks")
+                            .header(header::CONTENT_TYPE, "application/json")
+                            .header(header::COOKIE, cookie)
+                            .header("x-csrf-token", csrf)
+                            .body(Body::from(body))
+                            .expect("r"),
+                    )
+                    .await
+                    .expect("response");
+                let s = resp.status();
+                let b = resp.into_body().collect().await.expect("b").to_bytes();
+                (
+                    s,
+                    serde_json::from_slice::<serde_json::Value>(&b).unwrap_or_default(),
+                )
+            }
+        };
+        let body = r#"{"name":"Kết nối dữ liệu dân cư","lead":"Bộ Công an","deadline":"30/6/2026","dry_run":true}"#;
+        let (s, v) = api(body).await;
+        assert_eq!((s, v["id"].is_null()), (StatusCode::OK, true), "{v}");
+        assert_eq!(v["resolved"][0]["agencies"][0], "Bộ Công an");
+        assert_eq!(v["task"]["deadline"]["due"], "2026-06-30");
+        let (s, v) = api(&body.replace(",\"dry_run\":true", "")).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let created = v["id"].as_i64().expect("id");
+        let (s, v) = api(r#"{"name":"","lead":"Bộ Công an","deadline":"mai"}"#).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let fields: Vec<&str> = v["problems"]
+            .as_array()
+            .expect("problems")
+            .iter()
+            .filter_map(|p| p["field"].as_str())
+            .collect();
+        assert_eq!(fields, ["name", "deadline"], "{v}");
+        let after = t.db.counts().await.expect("counts");
+        assert_eq!(after.tasks, before.tasks + 2, "{}", t.label);
+        // Both are in the status book at once: the API's task is late on 1/7/2026.
+        let d = tt
+            .get("/api/tasks?status=open_overdue&as_of=2026-07-01&agency=BCA&lead_only=true")
+            .await;
+        let v: serde_json::Value = serde_json::from_str(&d.body).expect("json");
+        assert!(
+            v["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(|i| i["id"].as_i64() == Some(created)),
+            "{v}"
+        );
+        t.cleanup().await;
+    }
+}

@@ -6,6 +6,7 @@
 //! - [`status`]: the status of assignments and tasks as of any date.
 //! - [`model`]: shared value types (roles, reported statuses, parsed task rows).
 //! - [`scoring`]: the monthly score of each agency, by a published formula.
+//! - [`new_task`]: one task typed in, read like a document's row, refused field by field.
 //! - [`import_plan`]: matching a re-imported document to the stored tasks, what changed.
 //! - [`access`]: users' roles and the rule of which tasks each sees.
 //! - [`indicator`]: indicators and targets, values as written, where each stands on a date.
@@ -18,6 +19,7 @@ pub mod deadline;
 pub mod import_plan;
 pub mod indicator;
 pub mod model;
+pub mod new_task;
 pub mod recurrence;
 pub mod reference;
 pub mod reminders;

@@ -132,6 +132,7 @@ pub fn message(code: &str) -> Option<(&'static str, bool)> {
             false,
         ),
         "da-sua" => ("Đã lưu thay đổi của nhiệm vụ.", true),
+        "tao-nhiem-vu" => ("Đã tạo nhiệm vụ và giao cho các cơ quan.", true),
         "sua-nhiem-vu" => ("Giá trị không hợp lệ; chưa lưu thay đổi nào.", false),
         "ngay-hop" => ("Ngày họp không hợp lệ.", false),
         "van-ban" => (
@@ -921,4 +922,131 @@ pub async fn add_committee(
             StoreError::Database(_) => Refusal::failed().with(e.to_string()),
             e => Refusal::bad("ban-chi-dao").with(e.to_string()),
         })
+}
+
+/// An agency a task typed in would be given to: how the registry read the name typed, and the
+/// agencies it stands for (a group's members on the day).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ResolvedName {
+    /// "lead" or "coordinator".
+    pub role: &'static str,
+    /// As typed.
+    pub raw: String,
+    /// The agency's or group's name in the registry.
+    pub name: String,
+    /// How the reading was made when it was not exact (a typo corrected, a former agency).
+    pub note: Option<String>,
+    /// The agencies assigned by it: the agency itself, or the group's members.
+    pub agencies: Vec<String>,
+}
+
+/// A task typed in: as it would be stored (and its id once it is).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DraftedTask {
+    pub id: Option<i64>,
+    pub task: ParsedTask,
+    pub resolved: Vec<ResolvedName>,
+}
+
+/// Why a task typed in was not stored: the fields to mend, or a refusal of the whole.
+#[derive(Debug, Clone)]
+pub enum TaskRefused {
+    Fields(Vec<tiendo_domain::new_task::FieldProblem>),
+    Whole(Refusal),
+}
+
+/// The standing agency creates one task: read like a document's row, shown as it would be
+/// stored; with `save`, stored (in `document`, by key, made when new; the default is the
+/// committee's "Nhiệm vụ giao trực tiếp").
+pub async fn create_task(
+    state: &Service,
+    u: &User,
+    fields: &tiendo_domain::new_task::TaskFields,
+    document: &str,
+    save: bool,
+) -> Result<DraftedTask, TaskRefused> {
+    standing(u).map_err(TaskRefused::Whole)?;
+    if tiendo_domain::text::has_markup(document) || document.chars().count() > 200 {
+        return Err(TaskRefused::Fields(vec![
+            tiendo_domain::new_task::FieldProblem {
+                field: "document",
+                message: "Văn bản giao: văn bản thường, tối đa 200 ký tự.".into(),
+            },
+        ]));
+    }
+    let on = today();
+    let stored = state
+        .db
+        .load_registry()
+        .await
+        .map_err(|_| TaskRefused::Whole(Refusal::failed()))?;
+    let task = tiendo_domain::new_task::draft(fields, &stored.registry, on)
+        .map_err(TaskRefused::Fields)?;
+    let resolved = task
+        .lead
+        .iter()
+        .map(|r| ("lead", r))
+        .chain(task.coordinators.iter().map(|r| ("coordinator", r)))
+        .map(|(role, r)| {
+            let agencies = match (r.kind, r.code.as_deref()) {
+                (tiendo_domain::agency::RefKind::Group, Some(code)) => stored
+                    .registry
+                    .members(code, on)
+                    .into_iter()
+                    .map(|a| a.name.clone())
+                    .collect(),
+                (tiendo_domain::agency::RefKind::Agency, _) => vec![r.name.clone()],
+                _ => Vec::new(),
+            };
+            ResolvedName {
+                role,
+                raw: r.raw.clone(),
+                name: r.name.clone(),
+                note: r.note.clone(),
+                agencies,
+            }
+        })
+        .collect();
+    let mut drafted = DraftedTask {
+        id: None,
+        task,
+        resolved,
+    };
+    if !save {
+        return Ok(drafted);
+    }
+    let (key, title) = match document.trim() {
+        "" => ("giao-truc-tiep", "Nhiệm vụ giao trực tiếp"),
+        d => (d, d),
+    };
+    let id = state
+        .db
+        .create_task(tiendo_store::import::NewTaskInput {
+            committee: None,
+            doc_key: key,
+            doc_title: title,
+            task: &drafted.task,
+            on,
+            actor: &u.username,
+        })
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(m) => {
+                TaskRefused::Fields(vec![tiendo_domain::new_task::FieldProblem {
+                    field: "number",
+                    message: format!(
+                        "{}{}.",
+                        m.chars()
+                            .next()
+                            .map(|c| c.to_uppercase().to_string())
+                            .unwrap_or_default(),
+                        m.chars().skip(1).collect::<String>()
+                    ),
+                }])
+            }
+            _ => TaskRefused::Whole(Refusal::failed()),
+        })?;
+    let _ = state.refresh().await;
+    drafted.id = Some(id);
+    Ok(drafted)
 }

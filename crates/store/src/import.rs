@@ -183,6 +183,110 @@ impl Db {
     }
 }
 
+/// A task typed in, and the document it belongs to: found by its key, or made with this title
+/// (and no file) when there is none yet.
+pub struct NewTaskInput<'a> {
+    pub committee: Option<&'a str>,
+    pub doc_key: &'a str,
+    pub doc_title: &'a str,
+    pub task: &'a ParsedTask,
+    /// The day its assignments start.
+    pub on: Date,
+    pub actor: &'a str,
+}
+
+impl Db {
+    /// Stores one task typed in, as an import would store the same row: its assignments (groups
+    /// expanded to their agencies), the names not resolved, the documents its basis cites; all in
+    /// one transaction, audited. An empty number takes the document's next; a number the document
+    /// already has is refused.
+    pub async fn create_task(&self, input: NewTaskInput<'_>) -> Result<i64> {
+        let reg = self.load_registry_for(input.committee).await?;
+        let committee = match input.committee {
+            Some(code) => self
+                .committee_id(code)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("ban chỉ đạo mã {code}")))?,
+            None => default_committee_id(self).await?,
+        };
+        let mut tx = self.begin_write().await?;
+        let ts = now();
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM documents WHERE committee_id = $1 AND doc_key = $2")
+                .bind(committee)
+                .bind(input.doc_key)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let doc_id = match found {
+            Some(id) => id,
+            None => sqlx::query_scalar(
+                "INSERT INTO documents (committee_id, doc_key, symbol, kind, issued_on, issuer, title, file_name, created_at, updated_at)
+                 VALUES ($1, $2, NULL, 'direct', NULL, NULL, $3, NULL, $4, $4) RETURNING id",
+            )
+            .bind(committee)
+            .bind(input.doc_key)
+            .bind(input.doc_title)
+            .bind(&ts)
+            .fetch_one(&mut *tx)
+            .await?,
+        };
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE document_id = $1")
+            .bind(doc_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut task = input.task.clone();
+        if task.number.trim().is_empty() {
+            task.number = (count + 1).to_string();
+        }
+        let taken: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM tasks WHERE document_id = $1 AND number = $2")
+                .bind(doc_id)
+                .bind(&task.number)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if taken.is_some() {
+            return Err(StoreError::Invalid(format!(
+                "văn bản này đã có nhiệm vụ số {}",
+                task.number
+            )));
+        }
+        let tasks = [task];
+        let import = ImportInput {
+            committee: input.committee,
+            doc_key: input.doc_key,
+            file_name: "",
+            title: None,
+            tasks: &tasks,
+            difficulties: &[],
+            indicators: &[],
+            warnings: &[],
+            reported_on: input.on,
+            actor: input.actor,
+            progress: None,
+        };
+        let ctx = Apply {
+            input: &import,
+            reg: &reg,
+            committee,
+            doc_id,
+            ts: &ts,
+        };
+        let mut summary = ImportSummary::default();
+        let t = &tasks[0];
+        let id = ctx
+            .insert_task(&mut tx, t, count as usize, &mut summary)
+            .await?;
+        if let Some(basis) = &t.basis {
+            link_basis_documents(&mut tx, committee, id, basis, &ts).await?;
+        }
+        record_unresolved(&mut tx, id, t, &mut summary).await?;
+        ctx.apply_assignments(&mut tx, id, t, false, &mut summary)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+}
+
 impl Db {
     /// What importing these tasks under a document key would do to each (the preview's new,
     /// changed or unchanged), without storing anything.

@@ -42,7 +42,7 @@ pub struct ApiDoc;
 pub fn router_and_doc() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(dashboard))
-        .routes(routes!(tasks))
+        .routes(routes!(tasks, create_task))
         .routes(routes!(task, edit_task))
         .routes(routes!(my_tasks))
         .routes(routes!(inbox))
@@ -849,6 +849,75 @@ fn done<T>(r: ops::Outcome<T>, body: impl FnOnce(T) -> serde_json::Value) -> Res
     match r {
         Ok(v) => Json(body(v)).into_response(),
         Err(e) => refused(e),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewTaskInput {
+    /// Document the task belongs to, by key or symbol ("624/TB-VPCP"); made when new. Empty: "Nhiệm vụ giao trực tiếp"
+    #[serde(default)]
+    pub document: String,
+    /// Its number in the document; empty: the next one
+    #[serde(default)]
+    pub number: String,
+    /// The heading it stands under ("Mục")
+    #[serde(default)]
+    pub heading: String,
+    pub name: String,
+    /// As written: "Bộ Tư pháp", "Các bộ, ngành, địa phương"
+    pub lead: String,
+    #[serde(default)]
+    pub coordinators: String,
+    #[serde(default)]
+    pub expected_result: String,
+    /// As written: "30/6/2026", "Quý III/2026", "Thường xuyên"
+    pub deadline: String,
+    #[serde(default)]
+    pub basis: String,
+    #[serde(default)]
+    pub overseer: String,
+    /// true: only read it and say what would be stored
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// The standing agency creates one task with its "6 rõ" fields, read like a document's row: agencies resolved (groups expanded), the deadline read. With dry_run, nothing is stored.
+#[utoipa::path(post, path = "/api/tasks", tag = "ghi", request_body = NewTaskInput, responses((status = 201, description = "{id, task, resolved: [{role, raw, name, note, agencies}]}"), (status = 200, description = "dry_run: {id: null, task, resolved}"), (status = 422, description = "{error, code, problems: [{field, message}]}"), (status = 403, body = ApiError)))]
+pub async fn create_task(
+    State(state): State<AppState>,
+    ApiWriter(u): ApiWriter,
+    Body(b): Body<NewTaskInput>,
+) -> Response {
+    let fields = tiendo_domain::new_task::TaskFields {
+        number: b.number,
+        heading: b.heading,
+        name: b.name,
+        lead: b.lead,
+        coordinators: b.coordinators,
+        expected_result: b.expected_result,
+        deadline: b.deadline,
+        basis: b.basis,
+        overseer: b.overseer,
+    };
+    match ops::create_task(&state, &u, &fields, &b.document, !b.dry_run).await {
+        Ok(d) => {
+            let status = if d.id.is_some() {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            (status, Json(serde_json::json!(d))).into_response()
+        }
+        Err(ops::TaskRefused::Fields(problems)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(serde_json::json!({
+                "error": problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join(" "),
+                "code": "gia-tri",
+                "problems": problems,
+            })),
+        )
+            .into_response(),
+        Err(ops::TaskRefused::Whole(r)) => refused(r),
     }
 }
 

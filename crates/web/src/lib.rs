@@ -21,6 +21,7 @@ pub mod import;
 pub mod inbox;
 pub mod indicators;
 pub mod layout;
+pub mod new_task;
 pub mod pages;
 pub mod registry;
 pub mod reports;
@@ -113,6 +114,11 @@ fn pages_and_forms() -> RouteTable {
     RouteTable::new()
         .add("/", "GET", get(pages::dashboard))
         .add("/nhiem-vu", "GET", get(pages::tasks))
+        .add(
+            "/nhiem-vu/moi",
+            "GET POST",
+            get(new_task::new_page).post(new_task::create),
+        )
         .add("/nhiem-vu/{id}", "GET", get(task::show))
         .add(
             "/nhiem-vu/{id}/bao-cao",

@@ -536,6 +536,7 @@ pub async fn tasks(
         Some(&u),
         html! {
             h1 { "Nhiệm vụ" }
+            @if u.is_standing() { p { a href="/nhiem-vu/moi" { "+ Tạo nhiệm vụ" } } }
             form.filters method="get" action="/nhiem-vu" {
                 label { "Tìm (không cần dấu)" input type="search" name="q" value=(q.q.as_deref().unwrap_or("")) placeholder="vd: chuyen doi so"; }
                 label { "Cơ quan"
