@@ -328,7 +328,32 @@ async fn every_route_for_every_role() {
         (
             "/gia-han/999999/tu-choi".into(),
             vec![("task", &tk)],
+            // A refusal needs its reason before anything is looked up.
+            [
+                "ly-do-tu-choi",
+                "ly-do-tu-choi",
+                "quyen",
+                "quyen",
+                "quyen",
+                "quyen",
+            ],
+        ),
+        (
+            "/gia-han/999999/tu-choi".into(),
+            vec![("task", &tk), ("note", "Đã gia hạn")],
             ["khong-co", "khong-co", "quyen", "quyen", "quyen", "quyen"],
+        ),
+        (
+            format!("/nhiem-vu/{own}/chi-dao"),
+            vec![("kind", "direction"), ("text", "")],
+            [
+                "noi-dung", "noi-dung", "noi-dung", "quyen", "quyen", "quyen",
+            ],
+        ),
+        (
+            "/chi-dao/999999/tra-loi".into(),
+            vec![("task", &tk), ("answer", "")],
+            ["khong-co"; 6],
         ),
         (
             "/bao-cao/999999/xac-nhan".into(),
@@ -563,6 +588,18 @@ async fn every_route_for_every_role() {
             own_api.clone(),
             r#"{"name":""}"#,
             [BAD, BAD, NO, NO, NO, NO],
+        ),
+        (
+            Method::POST,
+            format!("{own_api}/directions"),
+            r#"{"kind":"direction","text":""}"#,
+            [BAD, BAD, BAD, NO, NO, NO],
+        ),
+        (
+            Method::POST,
+            "/api/directions/999999/answer".into(),
+            r#"{"answer":"x"}"#,
+            [NF; 6],
         ),
         (
             Method::POST,

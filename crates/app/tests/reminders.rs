@@ -183,7 +183,7 @@ async fn set_up(db: &Db, day: Date) -> Tasks {
         .request_deadline_change(t.overdue, a1, "30/6/2027", "Thiếu kinh phí", "btc")
         .await
         .expect("request");
-    db.decide_deadline_change(refused, false, day, "tt")
+    db.decide_deadline_change(refused, false, "Chưa đủ căn cứ", day, "tt")
         .await
         .expect("refuse");
     // A difficulty for Bộ Tư pháp to answer, one for the standing agency.

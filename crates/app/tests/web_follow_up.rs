@@ -864,3 +864,287 @@ async fn a_task_is_created_in_the_browser_and_through_the_api() {
         t.cleanup().await;
     }
 }
+
+/// Leaders act: a leader asks Bộ Tài chính for an explanation and gives every agency a
+/// direction; each reaches the agency's "Việc cần xử lý" and is answered there; a deadline
+/// request is refused only with its reason, which the agency reads.
+#[tokio::test]
+async fn a_leader_directs_and_asks_for_an_explanation_and_the_agency_answers() {
+    const TWO: &str = "STT;Tên nhiệm vụ;Chủ trì;Phối hợp;Thời hạn\n\
+1;Ban hành quy chế chia sẻ dữ liệu;Bộ Tài chính;Bộ Tư pháp;31/3/2026\n";
+    for t in backends().await {
+        import_text(&t.db, "p.csv", TWO, "p", date!(2026 - 02 - 01)).await;
+        let task =
+            t.db.task_by_number("p", "1")
+                .await
+                .expect("q")
+                .expect("task");
+        for (n, r, a) in [
+            ("tt", "standing", None),
+            ("ld", "leader", None),
+            ("xem", "viewer", None),
+            ("btc", "focal", Some("BTC")),
+            ("btp", "focal", Some("BTP")),
+        ] {
+            user(&t.db, n, r, a, "mat-khau-chung-1").await;
+        }
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let (mut ld, ld_csrf) = signed_in(&state, "ld").await;
+        let give = format!("/nhiem-vu/{task}/chi-dao");
+        let r = ld
+            .post(
+                &give,
+                &[
+                    ("csrf", &ld_csrf),
+                    ("kind", "explanation"),
+                    ("agency", "BTC"),
+                    ("text", "Vì sao chưa ban hành quy chế?"),
+                    ("answer_due", ""),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("/nhiem-vu/{task}?tb=giai-trinh").as_str()),
+            "{}",
+            t.label
+        );
+        let r = ld
+            .post(
+                &give,
+                &[
+                    ("csrf", &ld_csrf),
+                    ("kind", "direction"),
+                    ("agency", ""),
+                    ("text", "Hoàn thành trong tháng 12"),
+                ],
+            )
+            .await;
+        assert!(
+            r.location
+                .as_deref()
+                .is_some_and(|l| l.ends_with("?tb=chi-dao"))
+        );
+        let r = ld
+            .post(
+                &give,
+                &[
+                    ("csrf", &ld_csrf),
+                    ("kind", "direction"),
+                    ("agency", "BYT"),
+                    ("text", "x"),
+                ],
+            )
+            .await;
+        assert!(
+            r.location
+                .as_deref()
+                .is_some_and(|l| l.ends_with("?tb=co-quan")),
+            "an agency not assigned: {:?}",
+            r.location
+        );
+        let (mut xem, xem_csrf) = signed_in(&state, "xem").await;
+        let r = xem
+            .post(
+                &give,
+                &[("csrf", &xem_csrf), ("kind", "direction"), ("text", "x")],
+            )
+            .await;
+        assert!(
+            r.location
+                .as_deref()
+                .is_some_and(|l| l.ends_with("?tb=quyen")),
+            "a viewer gives no direction"
+        );
+        let rows = t.db.directions_of(task).await.expect("q");
+        assert_eq!(
+            rows.len(),
+            3,
+            "{}: one explanation, the direction to both agencies",
+            t.label
+        );
+        // It reaches each agency addressed, and only it.
+        let (mut btc, btc_csrf) = signed_in(&state, "btc").await;
+        let inbox = |b: &str| serde_json::from_str::<serde_json::Value>(b).expect("json");
+        let v = inbox(&btc.get("/api/inbox").await.body);
+        let open: Vec<String> = v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|i| i["kind"] == "direction_open")
+            .map(|i| i["detail"].as_str().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(open.len(), 2, "{}: {v}", t.label);
+        assert!(
+            open.iter()
+                .any(|d| d.starts_with("Yêu cầu giải trình của ld ngày ")
+                    && d.ends_with("Vì sao chưa ban hành quy chế?")),
+            "{open:?}"
+        );
+        let (mut btp, _) = signed_in(&state, "btp").await;
+        let v = inbox(&btp.get("/api/inbox").await.body);
+        assert_eq!(
+            v["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .filter(|i| i["kind"] == "direction_open")
+                .count(),
+            1,
+            "{v}"
+        );
+        // Bộ Tài chính answers the explanation on the task page; Bộ Tư pháp may not answer it.
+        let explanation = rows
+            .iter()
+            .find(|d| d.kind == tiendo_domain::reminders::DirectionKind::Explanation)
+            .expect("explanation");
+        assert_eq!(
+            explanation.answer_due,
+            Some(tiendo_service::operations::today() + time::Duration::days(7))
+        );
+        let page = btc.get(&format!("/nhiem-vu/{task}")).await;
+        assert!(
+            page.body
+                .contains(&format!("action=\"/chi-dao/{}/tra-loi\"", explanation.id))
+        );
+        let answer = format!("/chi-dao/{}/tra-loi", explanation.id);
+        let (mut btp2, btp_csrf) = signed_in(&state, "btp").await;
+        let r = btp2
+            .post(
+                &answer,
+                &[
+                    ("csrf", &btp_csrf),
+                    ("task", &task.to_string()),
+                    ("answer", "x"),
+                ],
+            )
+            .await;
+        assert!(
+            r.location
+                .as_deref()
+                .is_some_and(|l| l.ends_with("?tb=quyen"))
+        );
+        let r = btc
+            .post(
+                &answer,
+                &[
+                    ("csrf", &btc_csrf),
+                    ("task", &task.to_string()),
+                    ("answer", "Chờ ý kiến Bộ Tư pháp"),
+                ],
+            )
+            .await;
+        assert!(
+            r.location
+                .as_deref()
+                .is_some_and(|l| l.ends_with("?tb=tra-loi-chi-dao")),
+            "{:?}",
+            r.location
+        );
+        let r = btc
+            .post(
+                &answer,
+                &[
+                    ("csrf", &btc_csrf),
+                    ("task", &task.to_string()),
+                    ("answer", "lần hai"),
+                ],
+            )
+            .await;
+        assert!(
+            r.location
+                .as_deref()
+                .is_some_and(|l| l.ends_with("?tb=da-xu-ly")),
+            "answered once"
+        );
+        let v = inbox(&btc.get("/api/inbox").await.body);
+        assert_eq!(
+            v["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .filter(|i| i["kind"] == "direction_open")
+                .count(),
+            1,
+            "the answered one is gone: {v}"
+        );
+        let page = ld.get(&format!("/nhiem-vu/{task}")).await;
+        assert!(
+            page.body.contains("Chờ ý kiến Bộ Tư pháp"),
+            "the leader reads the answer"
+        );
+        assert!(
+            page.body
+                .contains("Bộ Tài chính giải trình: “Chờ ý kiến Bộ Tư pháp”"),
+            "and the history says it"
+        );
+        drop(btp);
+        // A refusal carries its reason, and only with one.
+        let asg =
+            t.db.assignments_of(task)
+                .await
+                .expect("q")
+                .into_iter()
+                .find(|a| a.agency_code == "BTC")
+                .expect("BTC");
+        let change =
+            t.db.request_deadline_change(task, asg.id, "Quý IV/2026", "Chờ thẩm định", "btc")
+                .await
+                .expect("request");
+        let (mut tt, tt_csrf) = signed_in(&state, "tt").await;
+        let refuse = format!("/gia-han/{change}/tu-choi");
+        let r = tt
+            .post(
+                &refuse,
+                &[
+                    ("csrf", &tt_csrf),
+                    ("task", &task.to_string()),
+                    ("note", " "),
+                ],
+            )
+            .await;
+        assert!(
+            r.location
+                .as_deref()
+                .is_some_and(|l| l.ends_with("?tb=ly-do-tu-choi")),
+            "{:?}",
+            r.location
+        );
+        let r = tt
+            .post(
+                &refuse,
+                &[
+                    ("csrf", &tt_csrf),
+                    ("task", &task.to_string()),
+                    ("note", "Đã gia hạn một lần"),
+                ],
+            )
+            .await;
+        assert!(
+            r.location
+                .as_deref()
+                .is_some_and(|l| l.ends_with("?tb=tu-choi")),
+            "{:?}",
+            r.location
+        );
+        let page = btc.get(&format!("/nhiem-vu/{task}")).await;
+        assert!(
+            page.body.contains("Lý do: Đã gia hạn một lần"),
+            "{}",
+            t.label
+        );
+        let v = inbox(&btc.get("/api/inbox").await.body);
+        assert!(
+            v["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(|i| i["kind"] == "request_refused"
+                    && i["detail"]
+                        .as_str()
+                        .is_some_and(|d| d.ends_with("Lý do: Đã gia hạn một lần"))),
+            "{v}"
+        );
+        t.cleanup().await;
+    }
+}

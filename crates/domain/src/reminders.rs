@@ -139,6 +139,8 @@ pub enum ItemKind {
     AnswerDue,
     /// The standing agency refused the agency's deadline request.
     RequestRefused,
+    /// A leader's direction or request for an explanation awaits the agency's answer.
+    DirectionOpen,
     /// A decision waits for the standing agency (completion, deadline request, difficulty).
     DecisionWaiting,
     /// Agencies' figures of an indicator wait for the standing agency to confirm or return.
@@ -151,8 +153,9 @@ pub enum ItemKind {
 
 impl ItemKind {
     /// Every kind, in the digest's order.
-    pub const ALL: [ItemKind; 14] = [
+    pub const ALL: [ItemKind; 15] = [
         ItemKind::WeekSummary,
+        ItemKind::DirectionOpen,
         ItemKind::Overdue,
         ItemKind::PeriodicMissing,
         ItemKind::DueSoon,
@@ -182,6 +185,7 @@ impl ItemKind {
             ItemKind::FigureWaiting => "figure_waiting",
             ItemKind::AnswerDue => "answer_due",
             ItemKind::RequestRefused => "request_refused",
+            ItemKind::DirectionOpen => "direction_open",
             ItemKind::DecisionWaiting => "decision_waiting",
             ItemKind::CommitmentDue => "commitment_due",
             ItemKind::Escalation => "escalation",
@@ -201,6 +205,7 @@ impl ItemKind {
             ItemKind::FigureWaiting => "Số liệu chỉ tiêu chờ xác nhận",
             ItemKind::AnswerDue => "Khó khăn, vướng mắc chờ cơ quan trả lời",
             ItemKind::RequestRefused => "Đề nghị điều chỉnh thời hạn không được chấp thuận",
+            ItemKind::DirectionOpen => "Ý kiến chỉ đạo, yêu cầu giải trình chờ cơ quan trả lời",
             ItemKind::DecisionWaiting => "Việc chờ Cơ quan thường trực quyết định",
             ItemKind::CommitmentDue => "Cam kết đến hạn",
             ItemKind::Escalation => "Nhiệm vụ quá hạn kéo dài (báo cáo lãnh đạo)",
@@ -283,6 +288,68 @@ pub struct OpenDifficulty {
     pub text: String,
 }
 
+/// What a leader asks of an agency on a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DirectionKind {
+    /// "Ý kiến chỉ đạo": the agency answers how it carries it out.
+    Direction,
+    /// "Yêu cầu giải trình": the agency explains, by the day asked.
+    Explanation,
+}
+
+impl DirectionKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            DirectionKind::Direction => "direction",
+            DirectionKind::Explanation => "explanation",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DirectionKind> {
+        match s.trim() {
+            "direction" | "chi_dao" | "chi-dao" => Some(DirectionKind::Direction),
+            "explanation" | "giai_trinh" | "giai-trinh" => Some(DirectionKind::Explanation),
+            _ => None,
+        }
+    }
+
+    pub fn vietnamese(self) -> &'static str {
+        match self {
+            DirectionKind::Direction => "Ý kiến chỉ đạo",
+            DirectionKind::Explanation => "Yêu cầu giải trình",
+        }
+    }
+
+    /// The audit log's action when it is given, and when it is answered.
+    pub fn given_action(self) -> &'static str {
+        match self {
+            DirectionKind::Direction => "direction.given",
+            DirectionKind::Explanation => "explanation.requested",
+        }
+    }
+
+    pub fn answered_action(self) -> &'static str {
+        match self {
+            DirectionKind::Direction => "direction.answered",
+            DirectionKind::Explanation => "explanation.given",
+        }
+    }
+}
+
+/// A direction or request not yet answered by the agency it is addressed to.
+#[derive(Debug, Clone)]
+pub struct OpenDirection {
+    pub id: i64,
+    pub task: i64,
+    pub agency: i64,
+    pub kind: DirectionKind,
+    pub text: String,
+    pub given_by: String,
+    pub given_on: Date,
+    pub answer_due: Option<Date>,
+}
+
 /// A deadline request: waiting, or refused on a day.
 #[derive(Debug, Clone)]
 pub struct DeadlineRequestFact {
@@ -293,6 +360,8 @@ pub struct DeadlineRequestFact {
     pub requested_on: Date,
     /// `Some(day)` when refused that day; `None` while waiting.
     pub refused_on: Option<Date>,
+    /// The reason written with the refusal.
+    pub refusal_note: Option<String>,
 }
 
 /// A reported completion waiting for the standing agency.
@@ -434,6 +503,8 @@ pub struct ReminderFacts<'a> {
     pub requests: &'a [DeadlineRequestFact],
     pub completions: &'a [CompletionWaiting],
     pub commitments: &'a [CommitmentFact],
+    /// Leaders' directions and requests for explanation not yet answered.
+    pub directions: &'a [OpenDirection],
     pub task_names: &'a HashMap<i64, TaskLabel>,
     pub secret_tasks: &'a HashSet<i64>,
     pub agency_names: &'a HashMap<i64, String>,
@@ -617,13 +688,34 @@ fn focal_items(f: &ReminderFacts<'_>, rules: &ReminderRules) -> HashMap<i64, Vec
             && on <= f.day
         {
             let mut it = f.item(ItemKind::RequestRefused, Some(r.task), Some(r.agency));
+            let why = r
+                .refusal_note
+                .as_deref()
+                .map(|n| format!(". Lý do: {n}"))
+                .unwrap_or_default();
             it.detail = Some(format!(
-                "Đề nghị thời hạn \"{}\" không được chấp thuận ngày {}",
+                "Đề nghị thời hạn \"{}\" không được chấp thuận ngày {}{why}",
                 r.deadline_raw,
                 crate::deadline::vn(on)
             ));
             by.entry(r.agency).or_default().push(it);
         }
+    }
+    for d in f.directions {
+        let mut it = f.item(ItemKind::DirectionOpen, Some(d.task), Some(d.agency));
+        it.due = d.answer_due;
+        it.days_late = d
+            .answer_due
+            .filter(|due| *due < f.day)
+            .map(|due| (f.day - due).whole_days());
+        it.detail = Some(format!(
+            "{} của {} ngày {}: {}",
+            d.kind.vietnamese(),
+            d.given_by,
+            crate::deadline::vn(d.given_on),
+            d.text
+        ));
+        by.entry(d.agency).or_default().push(it);
     }
     figure_items(f, rules, &mut by);
     by
@@ -1038,6 +1130,7 @@ mod tests {
             requests: &[],
             completions: &[],
             commitments: &[],
+            directions: &[],
             task_names: &names,
             secret_tasks: &empty_set,
             agency_names: &agencies,
@@ -1081,5 +1174,80 @@ mod tests {
         assert!(Frequency::Weekly.due_on(date!(2026 - 05 - 18)));
         assert!(!Frequency::Weekly.due_on(date!(2026 - 05 - 19)));
         assert!(Frequency::Daily.due_on(date!(2026 - 05 - 19)));
+    }
+
+    #[test]
+    fn a_direction_reaches_the_agency_addressed_and_a_refusal_carries_its_reason() {
+        let empty_set = HashSet::new();
+        let (names, agencies) = (HashMap::new(), HashMap::new());
+        let figures = FigureFacts::default();
+        let directions = [OpenDirection {
+            id: 1,
+            task: 7,
+            agency: 10,
+            kind: DirectionKind::Explanation,
+            text: "Vì sao chậm ban hành?".into(),
+            given_by: "lanhdao".into(),
+            given_on: date!(2026 - 11 - 10),
+            answer_due: Some(date!(2026 - 11 - 17)),
+        }];
+        let requests = [DeadlineRequestFact {
+            change_id: 3,
+            task: 7,
+            agency: 11,
+            deadline_raw: "Quý IV/2026".into(),
+            requested_on: date!(2026 - 11 - 01),
+            refused_on: Some(date!(2026 - 11 - 19)),
+            refusal_note: Some("Đã gia hạn một lần".into()),
+        }];
+        let f = ReminderFacts {
+            day: date!(2026 - 11 - 20),
+            late: &[],
+            due_soon: &[],
+            periodic: &[],
+            open_assignments: &empty_set,
+            returned: &[],
+            difficulties: &[],
+            requests: &requests,
+            completions: &[],
+            commitments: &[],
+            directions: &directions,
+            task_names: &names,
+            secret_tasks: &empty_set,
+            agency_names: &agencies,
+            totals_now: FourWay::default(),
+            totals_week_before: FourWay::default(),
+            periodic_now: OccurrenceCounts::default(),
+            periodic_week_before: OccurrenceCounts::default(),
+            figures: &figures,
+        };
+        let all = ItemsByRole::new(&f, &ReminderRules::default());
+        let of = |agency| all.for_role(UserRole::Focal, Some(agency), None, "", false);
+        let to_10 = of(10);
+        assert_eq!(to_10.len(), 1);
+        assert_eq!(to_10[0].kind, ItemKind::DirectionOpen);
+        assert_eq!(
+            (to_10[0].due, to_10[0].days_late),
+            (Some(date!(2026 - 11 - 17)), Some(3))
+        );
+        assert_eq!(
+            to_10[0].detail.as_deref(),
+            Some("Yêu cầu giải trình của lanhdao ngày 10/11/2026: Vì sao chậm ban hành?")
+        );
+        let to_11 = of(11);
+        assert_eq!(to_11.len(), 1, "the direction is not another agency's");
+        assert!(
+            to_11[0]
+                .detail
+                .as_deref()
+                .is_some_and(|d| d.ends_with("Lý do: Đã gia hạn một lần")),
+            "{:?}",
+            to_11[0].detail
+        );
+        assert!(
+            all.for_role(UserRole::Standing, None, None, "", false)
+                .iter()
+                .all(|i| i.kind != ItemKind::DirectionOpen)
+        );
     }
 }

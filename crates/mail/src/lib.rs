@@ -131,6 +131,10 @@ fn subject(a: &Addressee<'_>, items: &[StoredItem]) -> String {
     let count = |k: &str| items.iter().filter(|i| i.kind == k).count();
     let mut parts = Vec::new();
     for (k, label) in [
+        (
+            "direction_open",
+            "ý kiến chỉ đạo, yêu cầu giải trình chờ trả lời",
+        ),
         ("overdue", "quá hạn"),
         ("periodic_missing", "báo cáo định kỳ quá hạn"),
         ("due_soon", "sắp đến hạn"),
@@ -138,7 +142,7 @@ fn subject(a: &Addressee<'_>, items: &[StoredItem]) -> String {
         ("figure_missing", "số liệu chỉ tiêu chưa báo cáo"),
         ("returned", "bị trả lại"),
         ("figure_returned", "số liệu chỉ tiêu bị trả lại"),
-        ("answer_due", "chờ trả lời"),
+        ("answer_due", "khó khăn chờ trả lời"),
         ("decision_waiting", "chờ quyết định"),
         ("figure_waiting", "chỉ tiêu có số liệu chờ xác nhận"),
         ("commitment_due", "cam kết đến hạn"),

@@ -107,6 +107,10 @@ pub fn message(code: &str) -> Option<(&'static str, bool)> {
             true,
         ),
         "ly-do-tra-lai" => ("Cần nêu lý do trả lại.", false),
+        "ly-do-tu-choi" => (
+            "Cần nêu lý do không chấp thuận (tối đa 5.000 ký tự); cơ quan đề nghị sẽ thấy lý do.",
+            false,
+        ),
         "csrf" => (
             "Biểu mẫu đã hết hạn hoặc không hợp lệ; hãy tải lại trang rồi gửi lại.",
             false,
@@ -165,6 +169,16 @@ pub fn message(code: &str) -> Option<(&'static str, bool)> {
             false,
         ),
         "da-xu-ly" => ("Việc này đã được xử lý.", false),
+        "chi-dao" => (
+            "Đã ghi ý kiến chỉ đạo; các cơ quan được giao sẽ thấy trong “Việc cần xử lý”.",
+            true,
+        ),
+        "giai-trinh" => (
+            "Đã gửi yêu cầu giải trình; cơ quan sẽ thấy trong “Việc cần xử lý”.",
+            true,
+        ),
+        "tra-loi-chi-dao" => ("Đã gửi trả lời.", true),
+        "loai-chi-dao" => ("Chọn ý kiến chỉ đạo hoặc yêu cầu giải trình.", false),
         "loi" => ("Không lưu được; hãy thử lại.", false),
         "ma-html" => (
             "Nội dung có mã HTML hoặc script (thẻ <…>); hãy nhập văn bản thường. Không có gì được lưu.",
@@ -407,17 +421,24 @@ pub async fn request_deadline(
     Ok(id)
 }
 
-/// The standing agency approves (in force from today) or refuses a deadline request.
+/// The standing agency approves (in force from today) or refuses a deadline request; a refusal
+/// carries its reason to the agency.
 pub async fn decide_deadline(
     state: &Service,
     u: &User,
     change: i64,
     approve: bool,
+    note: &str,
 ) -> Outcome<i64> {
     standing(u)?;
+    if approve {
+        plain(&[note])?;
+    } else {
+        typed(note, "ly-do-tu-choi")?;
+    }
     let task = state
         .db
-        .decide_deadline_change(change, approve, today(), &u.username)
+        .decide_deadline_change(change, approve, note, today(), &u.username)
         .await
         .map_err(|e| match e {
             StoreError::Invalid(_) => Refusal::bad("da-xu-ly"),
@@ -1049,4 +1070,81 @@ pub async fn create_task(
     let _ = state.refresh().await;
     drafted.id = Some(id);
     Ok(drafted)
+}
+
+/// A leader (or the standing agency) gives a direction on a task, or asks an agency for an
+/// explanation by a day; addressed to one agency assigned (`agency`, a registry code) or to every
+/// agency assigned (empty). It reaches each agency's inbox and digest until answered.
+pub async fn give_direction(
+    state: &Service,
+    u: &User,
+    task: i64,
+    kind: &str,
+    agency: &str,
+    text: &str,
+    answer_due: &str,
+) -> Outcome<Vec<i64>> {
+    if !matches!(u.role, UserRole::Leader) && !u.is_standing() {
+        return Err(Refusal::forbidden());
+    }
+    let detail = state
+        .db
+        .task_detail(task)
+        .await
+        .map_err(|_| Refusal::failed())?
+        .ok_or_else(Refusal::not_found)?;
+    if !u.sees_task(detail.secret, || false) {
+        return Err(Refusal::not_found());
+    }
+    let kind =
+        tiendo_domain::reminders::DirectionKind::parse(kind).ok_or(Refusal::bad("loai-chi-dao"))?;
+    let text = typed(text, "noi-dung")?;
+    plain(&[agency])?;
+    let on = today();
+    let due = match (kind, answer_due.trim()) {
+        (tiendo_domain::reminders::DirectionKind::Explanation, "") => {
+            Some(on + time::Duration::days(7))
+        }
+        (_, "") => None,
+        (_, d) => Some(
+            parse_user_date(d)
+                .filter(|d| *d >= on && *d <= on + time::Duration::days(366))
+                .ok_or(Refusal::bad("han-tra-loi"))?,
+        ),
+    };
+    let agency = Some(agency.trim()).filter(|a| !a.is_empty());
+    let ids = state
+        .db
+        .give_direction(task, kind, agency, text.as_str(), due, on, &u.username)
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(m) => Refusal::bad("co-quan").with(m),
+            _ => Refusal::failed(),
+        })?;
+    Ok(ids)
+}
+
+/// The agency addressed answers a direction or request (its focal point, or the standing agency
+/// recording an answer received otherwise).
+pub async fn answer_direction(state: &Service, u: &User, id: i64, answer: &str) -> Outcome<i64> {
+    let d = state
+        .db
+        .direction(id)
+        .await
+        .map_err(|_| Refusal::failed())?
+        .ok_or_else(Refusal::not_found)?;
+    if !u.is_standing() && u.own_agency() != Some(d.agency_id) {
+        return Err(Refusal::forbidden());
+    }
+    let answer = typed(answer, "noi-dung")?;
+    let task = state
+        .db
+        .answer_direction(id, answer.as_str(), today(), &u.username)
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(_) => Refusal::bad("da-xu-ly"),
+            StoreError::NotFound(_) => Refusal::not_found(),
+            _ => Refusal::failed(),
+        })?;
+    Ok(task)
 }

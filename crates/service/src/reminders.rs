@@ -133,6 +133,7 @@ impl DayFacts {
                     .retain(|r| r.agency == a && r.refused_on.is_some());
                 follow.completions.clear();
                 follow.commitments.clear();
+                follow.directions.retain(|d| d.agency == a);
             }
             Scope::Standing => {
                 late.clear();
@@ -140,6 +141,7 @@ impl DayFacts {
                 follow.returned.clear();
                 follow.difficulties.retain(|d| d.handler.is_none());
                 follow.requests.retain(|r| r.refused_on.is_none());
+                follow.directions.clear();
             }
             Scope::Leaders => {
                 late.retain(|l| l.days_late > rules.escalate_after_days);
@@ -165,6 +167,7 @@ impl DayFacts {
         tasks.extend(follow.requests.iter().map(|r| r.task));
         tasks.extend(follow.completions.iter().map(|c| c.task));
         tasks.extend(follow.commitments.iter().map(|c| c.task));
+        tasks.extend(follow.directions.iter().map(|d| d.task));
         let ids: Vec<i64> = tasks.into_iter().collect();
         // The indicators: a focal point owes its agency's figures and hears of those returned;
         // the standing agency confirms the figures waiting; the leaders hear of neither.
@@ -262,6 +265,7 @@ impl DayFacts {
             requests: &self.follow.requests,
             completions: &self.follow.completions,
             commitments: &self.follow.commitments,
+            directions: &self.follow.directions,
             task_names: &self.task_names,
             secret_tasks: &self.secret_tasks,
             agency_names: &self.agency_names,

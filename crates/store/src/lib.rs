@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod columns;
 pub mod difficulties;
 pub mod difficulty_import;
+pub mod directions;
 pub mod edit;
 pub mod facts;
 pub mod figure_reminders;

@@ -67,6 +67,7 @@ struct RequestRow {
     state: String,
     #[sqlx(try_from = "IsoDay")]
     effective_on: Date,
+    decision_note: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -95,6 +96,7 @@ pub struct FollowUpFacts {
     pub requests: Vec<DeadlineRequestFact>,
     pub completions: Vec<CompletionWaiting>,
     pub commitments: Vec<CommitmentFact>,
+    pub directions: Vec<tiendo_domain::reminders::OpenDirection>,
 }
 
 /// A queued e-mail a process has claimed and must now send.
@@ -338,7 +340,7 @@ impl Db {
         .fetch_all(self.pool())
         .await?;
         let requests: Vec<RequestRow> = sqlx::query_as(
-            "SELECT dc.id AS change_id, dc.task_id AS task, a.agency_id AS agency, dc.raw AS deadline_raw, substr(dc.created_at, 1, 10) AS requested_on, dc.state, dc.effective_on
+            "SELECT dc.id AS change_id, dc.task_id AS task, a.agency_id AS agency, dc.raw AS deadline_raw, substr(dc.created_at, 1, 10) AS requested_on, dc.state, dc.effective_on, dc.decision_note
              FROM deadline_changes dc JOIN assignments a ON a.id = dc.assignment_id
              WHERE dc.state IN ('requested', 'refused') AND substr(dc.created_at, 1, 10) <= $1 ORDER BY dc.id",
         )
@@ -395,6 +397,7 @@ impl Db {
                     deadline_raw: r.deadline_raw,
                     requested_on: r.requested_on,
                     refused_on: (r.state == "refused").then_some(r.effective_on),
+                    refusal_note: r.decision_note,
                 })
                 .collect(),
             completions: completions
@@ -415,6 +418,7 @@ impl Db {
                     committed_on: r.committed_on,
                 })
                 .collect(),
+            directions: self.open_directions(day, None).await?,
         })
     }
 

@@ -478,7 +478,7 @@ impl Db {
             .map(AssignmentRow::from)
             .partition(|a| a.removed_on.is_none());
         let changes: Vec<DeadlineChangeEntry> = sqlx::query_as(
-            "SELECT dc.effective_on, g.name AS agency, dc.raw AS deadline, dc.reason, dc.approved_by, dc.state, dc.created_by FROM deadline_changes dc
+            "SELECT dc.effective_on, g.name AS agency, dc.raw AS deadline, dc.reason, dc.approved_by, dc.state, dc.created_by, dc.decision_note FROM deadline_changes dc
              LEFT JOIN assignments a ON a.id = dc.assignment_id LEFT JOIN agencies g ON g.id = a.agency_id
              WHERE dc.task_id = $1 ORDER BY dc.effective_on, dc.id",
         )
@@ -666,6 +666,8 @@ pub struct DeadlineChangeEntry {
     /// approved, requested, refused
     pub state: String,
     pub created_by: String,
+    /// The reason given with the decision (a refusal's).
+    pub decision_note: Option<String>,
 }
 
 /// A progress report on a task, with the standing agency's review.
@@ -812,10 +814,12 @@ impl Db {
     }
 
     /// The standing agency approves (in force from `on`) or refuses a requested change.
+    /// `note`: the reason given with the decision (a refusal carries one to the agency).
     pub async fn decide_deadline_change(
         &self,
         change_id: i64,
         approve: bool,
+        note: &str,
         on: Date,
         actor: &str,
     ) -> Result<i64> {
@@ -833,14 +837,16 @@ impl Db {
         if state != "requested" {
             return Err(StoreError::Invalid("đề nghị này đã được xử lý".into()));
         }
-        sqlx::query("UPDATE deadline_changes SET state = $1, effective_on = $2, approved_by = $3 WHERE id = $4")
+        let note = Some(note.trim()).filter(|n| !n.is_empty());
+        sqlx::query("UPDATE deadline_changes SET state = $1, effective_on = $2, approved_by = $3, decision_note = $4 WHERE id = $5")
             .bind(if approve { "approved" } else { "refused" })
             .bind(iso(on))
             .bind(actor)
+            .bind(note)
             .bind(change_id)
             .execute(&mut *tx)
             .await?;
-        Db::audit(&mut tx, actor, if approve { "deadline.approved" } else { "deadline.refused" }, "task", Some(task_id), Some(&json!({ "change": change_id, "state": "requested" })), Some(&json!({ "change": change_id, "state": if approve { "approved" } else { "refused" } }))).await?;
+        Db::audit(&mut tx, actor, if approve { "deadline.approved" } else { "deadline.refused" }, "task", Some(task_id), Some(&json!({ "change": change_id, "state": "requested" })), Some(&json!({ "change": change_id, "state": if approve { "approved" } else { "refused" }, "reason": note }))).await?;
         tx.commit().await?;
         Ok(task_id)
     }

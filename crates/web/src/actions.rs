@@ -259,7 +259,7 @@ async fn decide(
     if let Some(r) = csrf(&u, &f.csrf, f.task) {
         return r;
     }
-    match ops::decide_deadline(&state, &u, change, approve).await {
+    match ops::decide_deadline(&state, &u, change, approve, &f.note).await {
         Ok(task) => back(task, if approve { "duyet" } else { "tu-choi" }),
         Err(e) => back(f.task, e.code),
     }
@@ -372,4 +372,60 @@ pub async fn commit(
         ("roadmap", f.roadmap),
     ];
     answer(&state, &u, task, typed("cam-ket", values), r).await
+}
+
+#[derive(Deserialize)]
+pub struct DirectionForm {
+    csrf: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    answer_due: String,
+}
+
+/// A leader (or the standing agency) gives a direction or asks for an explanation.
+pub async fn give_direction(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(task): Path<i64>,
+    Form(f): Form<DirectionForm>,
+) -> Response {
+    if let Some(r) = csrf(&u, &f.csrf, task) {
+        return r;
+    }
+    let done = if f.kind == "explanation" {
+        "giai-trinh"
+    } else {
+        "chi-dao"
+    };
+    let r = ops::give_direction(&state, &u, task, &f.kind, &f.agency, &f.text, &f.answer_due).await;
+    after(task, done, r)
+}
+
+#[derive(Deserialize)]
+pub struct DirectionAnswerForm {
+    csrf: String,
+    task: i64,
+    #[serde(default)]
+    answer: String,
+}
+
+/// The agency addressed answers a direction or request.
+pub async fn answer_direction(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<DirectionAnswerForm>,
+) -> Response {
+    if let Some(r) = csrf(&u, &f.csrf, f.task) {
+        return r;
+    }
+    match ops::answer_direction(&state, &u, id, &f.answer).await {
+        Ok(task) => back(task, "tra-loi-chi-dao"),
+        Err(e) => back(f.task, e.code),
+    }
 }

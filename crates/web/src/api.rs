@@ -62,6 +62,8 @@ pub fn router_and_doc() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(request_deadline))
         .routes(routes!(raise_difficulty))
         .routes(routes!(commit))
+        .routes(routes!(give_direction))
+        .routes(routes!(answer_direction))
         .routes(routes!(decide_deadline))
         .routes(routes!(review_report))
         .routes(routes!(answer_difficulty))
@@ -921,6 +923,52 @@ pub async fn create_task(
     }
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct DirectionInput {
+    /// direction ("ý kiến chỉ đạo") or explanation ("yêu cầu giải trình")
+    pub kind: String,
+    /// Registry code of the agency assigned it is addressed to; empty: every agency assigned
+    #[serde(default)]
+    pub agency: String,
+    pub text: String,
+    /// dd/mm/yyyy or yyyy-mm-dd; an explanation without one is due in 7 days
+    #[serde(default)]
+    pub answer_due: String,
+}
+
+/// A leader (or the standing agency) gives a direction on a task or asks an agency for an explanation; it reaches each agency addressed until answered.
+#[utoipa::path(post, path = "/api/tasks/{id}/directions", tag = "ghi", params(("id" = i64, Path)), request_body = DirectionInput, responses((status = 201, description = "{ids}"), (status = 400, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn give_direction(
+    State(state): State<AppState>,
+    ApiWriter(u): ApiWriter,
+    Path(task): Path<i64>,
+    Body(b): Body<DirectionInput>,
+) -> Response {
+    match ops::give_direction(&state, &u, task, &b.kind, &b.agency, &b.text, &b.answer_due).await {
+        Ok(ids) => (StatusCode::CREATED, Json(serde_json::json!({ "ids": ids }))).into_response(),
+        Err(e) => refused(e),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DirectionAnswerInput {
+    pub answer: String,
+}
+
+/// The agency addressed answers a direction or request for explanation.
+#[utoipa::path(post, path = "/api/directions/{id}/answer", tag = "ghi", params(("id" = i64, Path)), request_body = DirectionAnswerInput, responses((status = 200, description = "{task}"), (status = 400, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn answer_direction(
+    State(state): State<AppState>,
+    ApiWriter(u): ApiWriter,
+    Path(id): Path<i64>,
+    Body(b): Body<DirectionAnswerInput>,
+) -> Response {
+    done(
+        ops::answer_direction(&state, &u, id, &b.answer).await,
+        |task| serde_json::json!({ "task": task }),
+    )
+}
+
 /// An agency's focal point (or the standing agency) reports progress on an assignment. Evidence files are sent with the web form.
 #[utoipa::path(post, path = "/api/tasks/{id}/reports", tag = "ghi", params(("id" = i64, Path)), request_body = ReportInput, responses((status = 201, description = "{id}"), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
 pub async fn add_report(
@@ -993,7 +1041,7 @@ pub async fn commit(
 pub struct Decision {
     /// approve or refuse; confirm or return
     pub decision: String,
-    /// The reason, required to return a completion
+    /// The reason: required to return a completion or to refuse a deadline request
     #[serde(default)]
     pub note: String,
 }
@@ -1012,7 +1060,7 @@ pub async fn decide_deadline(
         _ => return bad("decision: approve hoặc refuse"),
     };
     done(
-        ops::decide_deadline(&state, &u, id, approve).await,
+        ops::decide_deadline(&state, &u, id, approve, &b.note).await,
         |task| serde_json::json!({ "task": task }),
     )
 }

@@ -95,6 +95,31 @@ pub fn sentence(e: &AuditEntry, agency_of: &dyn Fn(i64) -> Option<String>) -> St
             reason(&after)
         ),
         "deadline.approved" => "Đồng ý đề nghị điều chỉnh thời hạn".into(),
+        "direction.given" | "explanation.requested" => {
+            let to = after.get("agencies").map(shown).unwrap_or_default();
+            let due = date(&after, "answer_due")
+                .map(|d| format!(", hạn trả lời {d}"))
+                .unwrap_or_default();
+            let what = if e.action == "direction.given" {
+                "Ý kiến chỉ đạo gửi"
+            } else {
+                "Yêu cầu giải trình gửi"
+            };
+            format!(
+                "{what} {to}{due}: “{}”",
+                text(&after, "text").unwrap_or_default()
+            )
+        }
+        "direction.answered" | "explanation.given" => format!(
+            "{} {}: “{}”",
+            text(&after, "agency").unwrap_or_else(|| "Cơ quan".into()),
+            if e.action == "direction.answered" {
+                "trả lời ý kiến chỉ đạo"
+            } else {
+                "giải trình"
+            },
+            text(&after, "answer").unwrap_or_default()
+        ),
         "deadline.refused" => format!("Không đồng ý đề nghị điều chỉnh thời hạn{}", reason(&after)),
         "deadline.changed" => {
             let whose = agency(&after)
@@ -289,6 +314,7 @@ fn field_name(k: &str) -> &str {
         "source" => "Nguồn",
         "answer" => "Trả lời",
         "answer_due" => "Hạn trả lời",
+        "agencies" => "Các cơ quan",
         "note" => "Ghi chú",
         "reason" => "Lý do",
         "as_of" => "Số liệu ngày",

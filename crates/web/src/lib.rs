@@ -138,6 +138,16 @@ fn pages_and_forms() -> RouteTable {
         )
         .add("/nhiem-vu/{id}/cam-ket", "POST", post(actions::commit))
         .add(
+            "/nhiem-vu/{id}/chi-dao",
+            "POST",
+            post(actions::give_direction),
+        )
+        .add(
+            "/chi-dao/{id}/tra-loi",
+            "POST",
+            post(actions::answer_direction),
+        )
+        .add(
             "/gia-han/{id}/duyet",
             "POST",
             post(actions::approve_deadline),

@@ -260,6 +260,7 @@ pub(crate) async fn render(
             (p.agency_forms())
             (p.completions())
             (p.deadline_requests())
+            (p.directions())
             (p.difficulties())
             (p.deadline_history())
             (p.reports())
@@ -291,6 +292,8 @@ struct TaskPage<'a> {
     commitments: HashMap<i64, Commitment>,
     evidence: Vec<EvidenceInfo>,
     to_review: Vec<CompletionToReview>,
+    /// Leaders' directions and requests for explanation, with the agencies' answers.
+    directions: Vec<tiendo_store::directions::DirectionRow>,
     /// A refused form, shown again.
     typed: Option<Typed>,
 }
@@ -339,6 +342,7 @@ impl<'a> TaskPage<'a> {
             commitments: db.commitments_of_task(id).await.unwrap_or_default(),
             evidence: db.evidence_of_task(id).await.unwrap_or_default(),
             to_review,
+            directions: db.directions_of(id).await.unwrap_or_default(),
             typed: None,
         }
     }
@@ -602,8 +606,9 @@ impl<'a> TaskPage<'a> {
                                         input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
                                         button.primary type="submit" { "Duyệt" }
                                     }
-                                    form.inline method="post" action={"/gia-han/" (r.id) "/tu-choi"} {
+                                    form.inline.refuse method="post" action={"/gia-han/" (r.id) "/tu-choi"} {
                                         input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
+                                        label { "Lý do không chấp thuận" input type="text" name="note" required maxlength="5000"; }
                                         button type="submit" { "Từ chối" }
                                     }
                                 }
@@ -612,6 +617,68 @@ impl<'a> TaskPage<'a> {
                     }
                 }
         }
+        }
+    }
+
+    /// Leaders' directions and requests for explanation: each with its agency's answer, the
+    /// answer form for that agency, and the form a leader gives one with.
+    fn directions(&self) -> Markup {
+        let (u, t) = (self.u, self.t);
+        let may_give = u.role == UserRole::Leader || u.is_standing();
+        let may_answer = |agency: i64| u.is_standing() || u.own_agency() == Some(agency);
+        html! {
+            @if !self.directions.is_empty() || may_give {
+                h2 #chi-dao { "Ý kiến chỉ đạo, yêu cầu giải trình" }
+            }
+            @if !self.directions.is_empty() {
+                table.directions {
+                    thead { tr { th { "Ngày" } th { "Loại" } th { "Người cho ý kiến" } th { "Gửi cơ quan" } th { "Nội dung" } th { "Hạn trả lời" } th { "Trả lời của cơ quan" } } }
+                    tbody {
+                        @for d in &self.directions {
+                            tr {
+                                td { (opt_vn(d.given_on)) }
+                                td { (d.kind.vietnamese()) }
+                                td { (d.given_by) }
+                                td { (d.agency) }
+                                td { (d.text) }
+                                td { (opt_vn(d.answer_due)) @if d.answer.is_none() && d.answer_due.is_some_and(|x| x < today()) { br; span.error { "Quá hạn trả lời" } } }
+                                td {
+                                    @if let Some(a) = &d.answer { (a) br; span.muted.small { (d.answered_by.as_deref().unwrap_or("")) ", " (opt_vn(d.answered_on)) } }
+                                    @else if may_answer(d.agency_id) {
+                                        form.answer method="post" action={"/chi-dao/" (d.id) "/tra-loi"} {
+                                            input type="hidden" name="csrf" value=(u.csrf);
+                                            input type="hidden" name="task" value=(t.id);
+                                            label { (if d.kind == tiendo_domain::reminders::DirectionKind::Explanation { "Nội dung giải trình" } else { "Trả lời, kết quả triển khai" })
+                                                textarea name="answer" rows="2" required maxlength="5000" {} }
+                                            button.primary type="submit" { "Gửi trả lời" }
+                                        }
+                                    } @else { span.muted { "Chưa trả lời" } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if may_give && !t.assignments.is_empty() {
+                form.box #cho-y-kien method="post" action={"/nhiem-vu/" (t.id) "/chi-dao"} {
+                    input type="hidden" name="csrf" value=(u.csrf);
+                    label { "Loại"
+                        select name="kind" {
+                            option value="direction" { "Ý kiến chỉ đạo" }
+                            option value="explanation" { "Yêu cầu giải trình" }
+                        }
+                    }
+                    label { "Gửi cơ quan"
+                        select name="agency" {
+                            option value="" { "Tất cả cơ quan được giao" }
+                            @for a in &t.assignments { option value=(self.snap.agencies.get(&a.agency_id).map(|x| x.code.as_str()).unwrap_or("")) { (a.agency) " — " (role_word(&a.role).to_lowercase()) } }
+                        }
+                    }
+                    label { "Hạn trả lời (giải trình: mặc định 7 ngày)" (date_input("answer_due", "", false)) }
+                    label.wide { "Nội dung" textarea name="text" rows="3" required maxlength="5000" {} }
+                    button.primary type="submit" { "Gửi" }
+                }
+            }
         }
     }
 
@@ -650,7 +717,7 @@ impl<'a> TaskPage<'a> {
             @if t.changes.is_empty() { p.muted { "Chưa điều chỉnh thời hạn." } } @else {
                 table {
                     thead { tr { th { "Hiệu lực từ" } th { "Áp dụng cho" } th { "Thời hạn mới" } th { "Lý do" } th { "Người duyệt" } th { "Kết quả" } } }
-                    tbody { @for c in &t.changes { tr { td { (vn(c.effective_on)) } td { (c.agency.as_deref().unwrap_or("Toàn bộ nhiệm vụ")) } td { (c.deadline) } td { (c.reason) } td { (c.approved_by.as_deref().unwrap_or("")) } td { (match c.state.as_str() { "approved" => "Đã duyệt", "requested" => "Chờ duyệt", _ => "Từ chối" }) } } } }
+                    tbody { @for c in &t.changes { tr { td { (vn(c.effective_on)) } td { (c.agency.as_deref().unwrap_or("Toàn bộ nhiệm vụ")) } td { (c.deadline) } td { (c.reason) } td { (c.approved_by.as_deref().unwrap_or("")) } td { (match c.state.as_str() { "approved" => "Đã duyệt", "requested" => "Chờ duyệt", _ => "Không chấp thuận" }) @if let Some(n) = &c.decision_note { br; span.muted { "Lý do: " (n) } } } } } }
                 }
         }
         }
