@@ -80,3 +80,18 @@ export async function startApp({ importSample = true, demo = false } = {}) {
   };
   return app;
 }
+
+// Accessibility: axe-core (npm) run in the page as it is (the pages' own policy forbids scripts,
+// so it is evaluated through the browser's debugging protocol, which the policy does not cover).
+// Returns the serious and critical violations, each with where it is.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export async function axeViolations(page) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}${v.nodes.length > 3 ? ` … ${v.nodes.length} in all` : ''}`);
+}

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startApp, shots } from '../lib/app.mjs';
+import { startApp, shots, axeViolations } from '../lib/app.mjs';
 
 let app, base, adminPassword, browser;
 
@@ -170,6 +170,7 @@ test('the standing agency imports a file: upload, preview with warnings, confirm
   assert.match(text, /Cảnh báo/);
   assert.match(text, /chưa xác định được cơ quan chủ trì/);
   await page.screenshot({ path: join(shots, '10-xem-truoc.png'), fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], 'the import preview: no serious accessibility violation');
   await Promise.all([page.waitForNavigation(), page.click('form#xac-nhan button[type=submit]')]);
   assert.match(await page.textContent('.flash'), /2 nhiệm vụ mới/);
   await page.goto(base + '/nhiem-vu?q=dat+dai');
@@ -258,6 +259,7 @@ test('a refused progress report comes back with what was typed and the message b
   assert.ok(await page.$('form[action$="/bao-cao"] label:has(input[name=completed_on]) .field-error'), 'the message beside the date');
   assert.match(await page.textContent('form[action$="/bao-cao"] label:has(input[name=evidence])'), /hãy chọn lại tệp minh chứng/);
   await page.screenshot({ path: join(shots, '69-bao-cao-bi-tu-choi.png'), fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], 'a refused form: no serious accessibility violation');
   // The date mended and the file chosen again (still not a PDF): the message now at the file.
   await page.fill('form[action$="/bao-cao"] input[name=completed_on]', '20/02/2026');
   await page.setInputFiles('form[action$="/bao-cao"] input[name=evidence]', fake);

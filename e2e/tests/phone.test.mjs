@@ -1,11 +1,11 @@
 // Every page on a phone (390×844) and on a laptop (1366×768): nothing wider than the screen, the
 // header (with the log-out button) within it, wide tables read as stacked cards, forms in one
-// column. Screenshots of both widths go to e2e/screenshots/phone-*.png and desk-*.png.
+// column, and no serious or critical accessibility violation (axe-core) at either width. Screenshots of both widths go to e2e/screenshots/phone-*.png and desk-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { startApp, shots, samples } from '../lib/app.mjs';
+import { startApp, shots, samples, axeViolations } from '../lib/app.mjs';
 
 let app, admin, focal;
 
@@ -42,6 +42,8 @@ const pages = [
   ['phien-hop', '/phien-hop'],
   ['nhap-tep', '/nhap-tep'],
   ['co-quan', '/co-quan'],
+  ['co-quan-moi', '/co-quan/moi'],
+  ['sua-co-quan', '/co-quan/BTC/sua'],
   ['nhat-ky', '/nhat-ky'],
   ['thu-cho-gui', '/thu-cho-gui'],
   ['thong-bao', '/thong-bao'],
@@ -92,6 +94,7 @@ for (const [name, fixed, who] of [...pages.map((p) => [...p, 'admin']), ...focal
       assert.deepEqual(o.out, [], `${label} ${path}: nothing sticks out`);
       const logout = await page.locator('header.top button', { hasText: 'Đăng xuất' }).boundingBox();
       assert.ok(logout && logout.x >= 0 && logout.x + logout.width <= viewport.width, `${label} ${path}: the log-out button is on screen`);
+      assert.deepEqual(await axeViolations(page), [], `${label} ${path}: no serious accessibility violation (axe-core)`);
       await page.screenshot({ path: join(shots, `${label}-${name}.png`), fullPage: true });
       await page.screenshot({ path: join(shots, `${label}-${name}-top.png`) });
       if (process.env.SHOT_CHUNKS) {
@@ -110,6 +113,7 @@ test('the log-in page fits a phone', async () => {
   await page.goto(app.base + '/dang-nhap');
   const o = await overflow(page);
   assert.deepEqual([o.scroll <= o.width, o.out], [true, []]);
+  assert.deepEqual(await axeViolations(page), [], 'no serious accessibility violation (axe-core)');
   const box = await page.locator('form.login').boundingBox();
   assert.ok(box.x >= 0 && box.x + box.width <= 390, 'the form within the screen');
   await page.screenshot({ path: join(shots, 'phone-dang-nhap.png') });

@@ -871,3 +871,75 @@ async fn the_scorecard_and_the_list_follow_each_new_figure() {
         t.cleanup().await;
     }
 }
+
+/// A refused figure comes back on the indicator's page (422) with what was typed and the
+/// message beside the field in error; nothing is stored.
+#[tokio::test]
+async fn a_refused_figure_keeps_what_was_typed() {
+    use common::browser::{Browser, hidden};
+    for t in backends().await {
+        import_text(&t.db, "tinh.csv", MATRIX, "tinh", date!(2025 - 10 - 31)).await;
+        let state = tiendo_web::AppState::new(t.db.clone(), false)
+            .await
+            .expect("state");
+        user(&t.db, "tt", "standing", None).await;
+        let mut b = Browser::new(state);
+        b.login("tt", "mat-khau-chung-1").await;
+        let rate = t.db.indicators().await.expect("list")[0].id;
+        let page = b.get(&format!("/chi-tieu/{rate}")).await;
+        let csrf = hidden(&page.body, "csrf");
+        let before =
+            t.db.indicator_values(rate, None)
+                .await
+                .expect("values")
+                .len();
+        let r = b
+            .post(
+                &format!("/chi-tieu/{rate}/so-lieu"),
+                &[
+                    ("csrf", &csrf),
+                    ("agency", "P_HANOI"),
+                    ("as_of", "30/11/2025"),
+                    ("value", "khoảng một nửa"),
+                    ("evidence", "Báo cáo 12/BC-UBND"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            t.label
+        );
+        let form = &r.body[r.body.find("id=\"so-lieu\"").expect("the form")..];
+        let form = &form[..form.find("</form>").expect("its end")];
+        assert!(
+            form.contains("value=\"khoảng một nửa\""),
+            "the figure typed stays"
+        );
+        assert!(
+            form.contains("value=\"Báo cáo 12/BC-UBND\""),
+            "and its evidence"
+        );
+        assert!(form.contains("value=\"30/11/2025\""), "and the day");
+        assert!(
+            form.contains("<option value=\"P_HANOI\" selected>"),
+            "and the agency"
+        );
+        let value = &form[form.find("name=\"value\"").expect("value")..];
+        let (message, label_end) = (value.find("class=\"field-error\""), value.find("</label>"));
+        assert!(
+            matches!((message, label_end), (Some(m), Some(e)) if m < e),
+            "the message beside the figure"
+        );
+        assert_eq!(
+            t.db.indicator_values(rate, None)
+                .await
+                .expect("values")
+                .len(),
+            before,
+            "nothing stored"
+        );
+        t.cleanup().await;
+    }
+}

@@ -451,7 +451,8 @@ async fn every_route_for_every_role() {
         (
             format!("/chi-tieu/{indicator}/so-lieu"),
             vec![("as_of", "2026-02-20"), ("value", "khong doc duoc")],
-            ["so-lieu", "so-lieu", "quyen", "quyen", "so-lieu", "quyen"],
+            // Refused: the indicator's page again with what was typed (422).
+            ["422", "422", "quyen", "quyen", "422", "quyen"],
         ),
         (
             format!("/chi-tieu/{indicator}/muc-tieu"),

@@ -700,7 +700,11 @@ async fn an_agency_reports_asks_for_time_and_the_standing_agency_decides() {
         let r = tt
             .post(
                 &format!("/gia-han/{change}/tu-choi"),
-                &[("csrf", &tt_csrf), ("task", &task.to_string())],
+                &[
+                    ("csrf", &tt_csrf),
+                    ("task", &task.to_string()),
+                    ("note", "Thời hạn quá xa"),
+                ],
             )
             .await;
         assert_eq!(

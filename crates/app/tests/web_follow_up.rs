@@ -109,8 +109,46 @@ async fn the_standing_agency_edits_and_reassigns_a_task() {
             "filter by the leader overseeing"
         );
 
-        // Reassign from Bộ Tài chính to Bộ Công an.
+        // Reassign from Bộ Tài chính to Bộ Công an: without a reason, the page again (422) with
+        // the choices kept and the message at the reason; then with one.
         let btc_a = t.db.assignments_of(task).await.expect("a")[0].id;
+        let r = tt
+            .post(
+                &format!("/nhiem-vu/{task}/giao"),
+                &[
+                    ("csrf", &csrf),
+                    ("agency", "BCA"),
+                    ("role", "lead"),
+                    ("replacing", &btc_a.to_string()),
+                    ("reason", " "),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", t.label);
+        let form = &r.body[r.body.find("id=\"giao\"").expect("the form")..];
+        let form = &form[..form.find("</form>").expect("its end")];
+        assert!(
+            form.contains("<option value=\"BCA\" selected>"),
+            "the agency chosen stays"
+        );
+        assert!(
+            form.contains(&format!("<option value=\"{btc_a}\" selected>")),
+            "and the one it replaces"
+        );
+        let reason = &form[form.find("name=\"reason\"").expect("reason")..];
+        let (message, label_end) = (
+            reason.find("class=\"field-error\""),
+            reason.find("</label>"),
+        );
+        assert!(
+            matches!((message, label_end), (Some(m), Some(e)) if m < e),
+            "the message beside the reason"
+        );
+        assert_eq!(
+            t.db.assignments_of(task).await.expect("a").len(),
+            1,
+            "nothing stored"
+        );
         let r = tt
             .post(
                 &format!("/nhiem-vu/{task}/giao"),
@@ -139,7 +177,11 @@ async fn the_standing_agency_edits_and_reassigns_a_task() {
             "the old one no longer does"
         );
         let history = tt.get(&format!("/nhiem-vu/{task}")).await.body;
-        assert!(history.contains("Giao thêm cơ quan") && history.contains("Bỏ phân công"));
+        assert!(
+            history.contains("Giao Bộ Công an (chủ trì) từ ngày")
+                && history.contains("Kết thúc phân công Bộ Tài chính (chủ trì) từ ngày"),
+            "the history in sentences"
+        );
         t.cleanup().await;
     }
 }

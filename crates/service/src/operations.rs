@@ -1115,7 +1115,15 @@ pub async fn give_direction(
     let agency = Some(agency.trim()).filter(|a| !a.is_empty());
     let ids = state
         .db
-        .give_direction(task, kind, agency, text.as_str(), due, on, &u.username)
+        .give_direction(tiendo_store::directions::NewDirection {
+            task,
+            kind,
+            agency,
+            text: text.as_str(),
+            answer_due: due,
+            on,
+            actor: &u.username,
+        })
         .await
         .map_err(|e| match e {
             StoreError::Invalid(m) => Refusal::bad("co-quan").with(m),

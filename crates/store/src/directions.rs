@@ -67,19 +67,31 @@ impl From<Row> for DirectionRow {
 const SELECT: &str = "SELECT d.id, d.task_id, d.agency_id, g.name AS agency, d.kind, d.text, d.given_by, d.given_on, d.answer_due, d.answer, d.answered_by, d.answered_on
      FROM directions d JOIN agencies g ON g.id = d.agency_id";
 
+/// A direction or request to record.
+pub struct NewDirection<'a> {
+    pub task: i64,
+    pub kind: DirectionKind,
+    /// A registry code; `None`: every agency assigned to the task today.
+    pub agency: Option<&'a str>,
+    pub text: &'a str,
+    pub answer_due: Option<Date>,
+    pub on: Date,
+    pub actor: &'a str,
+}
+
 impl Db {
-    /// Records a direction or request on a task, addressed to `agency` (a registry code) or,
-    /// with `None`, to every agency assigned to the task today. Returns the rows made.
-    pub async fn give_direction(
-        &self,
-        task: i64,
-        kind: DirectionKind,
-        agency: Option<&str>,
-        text: &str,
-        answer_due: Option<Date>,
-        on: Date,
-        actor: &str,
-    ) -> Result<Vec<i64>> {
+    /// Records a direction or request on a task, one row per agency it is addressed to.
+    /// Returns the rows made.
+    pub async fn give_direction(&self, d: NewDirection<'_>) -> Result<Vec<i64>> {
+        let NewDirection {
+            task,
+            kind,
+            agency,
+            text,
+            answer_due,
+            on,
+            actor,
+        } = d;
         let mut tx = self.begin_write().await?;
         let assigned: Vec<(i64, String, String)> = sqlx::query_as(
             "SELECT DISTINCT g.id, g.code, g.name FROM assignments a JOIN agencies g ON g.id = a.agency_id WHERE a.task_id = $1 AND a.active = 1 ORDER BY g.id",

@@ -37,8 +37,22 @@ pub(crate) async fn answer<T>(
     typed: super::task::Typed,
     r: Outcome<T>,
 ) -> Response {
+    let done = typed.form;
+    answer_as(state, u, task, typed, done, r).await
+}
+
+/// [`answer`] with the message of success named apart from the form (one form, two outcomes:
+/// "giao" or "chuyen-giao").
+pub(crate) async fn answer_as<T>(
+    state: &AppState,
+    u: &CurrentUser,
+    task: i64,
+    typed: super::task::Typed,
+    done: &str,
+    r: Outcome<T>,
+) -> Response {
     match r {
-        Ok(_) => back(task, typed.form),
+        Ok(_) => back(task, done),
         Err(e) if matches!(e.kind, RefusalKind::Forbidden | RefusalKind::NotFound) => {
             back(task, e.code)
         }
@@ -61,7 +75,7 @@ async fn again(
 }
 
 /// What was typed into a form of the task page.
-fn typed(form: &'static str, values: Vec<(&'static str, String)>) -> super::task::Typed {
+pub(crate) fn typed(form: &'static str, values: Vec<(&'static str, String)>) -> super::task::Typed {
     super::task::Typed {
         form,
         values,

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use tiendo_store::edit::TaskEdit;
 
 use super::AppState;
-use super::actions::{after, back, csrf};
+use super::actions::{answer, answer_as, back, csrf, typed};
 use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
 use tiendo_service::operations as ops;
@@ -175,15 +175,18 @@ pub async fn assign(
         },
     };
     let r = ops::assign(&state, &u, task, &f.agency, &f.role, replacing, &f.reason).await;
-    after(
-        task,
-        if replacing.is_some() {
-            "chuyen-giao"
-        } else {
-            "giao"
-        },
-        r,
-    )
+    let done = if replacing.is_some() {
+        "chuyen-giao"
+    } else {
+        "giao"
+    };
+    let values = vec![
+        ("agency", f.agency),
+        ("role", f.role),
+        ("replacing", f.replacing),
+        ("reason", f.reason),
+    ];
+    answer_as(&state, &u, task, typed("giao", values), done, r).await
 }
 
 #[derive(Deserialize)]
@@ -209,5 +212,6 @@ pub async fn unassign(
         return back(task, "phan-cong");
     };
     let r = ops::unassign(&state, &u, task, assignment, &f.reason).await;
-    after(task, "ket-thuc-giao", r)
+    let values = vec![("assignment", f.assignment), ("reason", f.reason)];
+    answer(&state, &u, task, typed("ket-thuc-giao", values), r).await
 }

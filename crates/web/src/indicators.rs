@@ -349,7 +349,44 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<IndicatorQuery>,
 ) -> Response {
-    let day = day_of(&q);
+    render(&state, &u, id, &q, None).await
+}
+
+/// A figure form refused: what was typed, and why (the code and its words).
+struct RefusedFigure {
+    form: ValueForm,
+    code: &'static str,
+    message: String,
+}
+
+impl RefusedFigure {
+    /// The field the refusal is about.
+    fn field(&self) -> &'static str {
+        match self.code {
+            "co-quan" => "agency",
+            "ngay" => "as_of",
+            "so-lieu" => "value",
+            "ma-html" if tiendo_domain::text::has_markup(&self.form.value) => "value",
+            "ma-html" => "evidence",
+            _ => "",
+        }
+    }
+
+    fn beside(&self, field: &str) -> Markup {
+        html! { @if self.field() == field { span.field-error role="alert" { (self.message) } } }
+    }
+}
+
+/// The indicator's page; with a refused figure, the page again (422) holding what was typed.
+async fn render(
+    state: &AppState,
+    u: &CurrentUser,
+    id: i64,
+    q: &IndicatorQuery,
+    refused: Option<RefusedFigure>,
+) -> Response {
+    let u = u.clone();
+    let day = day_of(q);
     let i = match state.db.indicator(id).await {
         Ok(Some(i)) => i,
         Ok(None) => return not_found(&u),
@@ -389,6 +426,7 @@ pub async fn show(
     let body = html! {
         h1 { (i.code) " · " (i.name) }
         (flash(q.tb.as_deref()))
+        @if let Some(r) = &refused { p.flash.error role="alert" { (r.message) " Chưa lưu số liệu." } }
         form.filters method="get" action={"/chi-tieu/" (id)} {
             label { "Dữ liệu tính đến ngày" (date_input("ngay", &iso(day), false)) }
             button.primary type="submit" { "Xem" }
@@ -408,7 +446,7 @@ pub async fn show(
         h2 { "Diễn biến 12 tháng" }
         (trend(&book, &i, day))
         @if i.by_agency.0 { (bars(&book, &i, &names, day)) }
-        @if may_report { (report_form(&u, &i, &coverage, &names, day)) }
+        @if may_report { (report_form(&u, &i, &coverage, &names, day, refused.as_ref())) }
         h2 { "Số liệu đã báo cáo (" (all_values) ")" }
         @if all_values > values.len() as i64 { p.muted.small { (values.len()) " số liệu mới nhất; toàn bộ lịch sử có trong báo cáo chỉ tiêu (Excel) và API /api/indicators/" (id) "." } }
         table.values {
@@ -462,7 +500,16 @@ pub async fn show(
             }
         }
     };
-    page(&format!("Chỉ tiêu {}", i.code), Some(&u), body).into_response()
+    let status = if refused.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    (
+        status,
+        page(&format!("Chỉ tiêu {}", i.code), Some(&u), body),
+    )
+        .into_response()
 }
 
 fn report_form(
@@ -471,7 +518,12 @@ fn report_form(
     coverage: &[i64],
     names: &HashMap<i64, AgencyName>,
     day: time::Date,
+    refused: Option<&RefusedFigure>,
 ) -> Markup {
+    let typed = |f: fn(&ValueForm) -> &str| refused.map(|r| f(&r.form)).unwrap_or("");
+    let invalid = |field: &str| refused.filter(|r| r.field() == field).map(|_| "true");
+    let beside = |field: &str| html! { @if let Some(r) = refused { (r.beside(field)) } };
+    let as_of = refused.map_or_else(|| iso(day.min(today())), |r| r.form.as_of.clone());
     let mut agencies: Vec<(&String, &String)> = coverage
         .iter()
         .filter_map(|a| names.get(a))
@@ -480,16 +532,17 @@ fn report_form(
     agencies.sort_by_cached_key(|a| tiendo_domain::text::sort_key(a.1));
     html! {
         h2 { "Báo cáo số liệu" }
-        form.box method="post" action={"/chi-tieu/" (i.id) "/so-lieu"} {
+        form.box #so-lieu method="post" action={"/chi-tieu/" (i.id) "/so-lieu"} {
             input type="hidden" name="csrf" value=(u.csrf);
             @if u.is_standing() && i.by_agency.0 {
                 label { "Cơ quan"
-                    select name="agency" { option value="" { "Cả nước" } @for (c, n) in &agencies { option value=(c) { (n) } } }
+                    select name="agency" aria-invalid=[invalid("agency")] { option value="" { "Cả nước" } @for (c, n) in &agencies { option value=(c) selected[typed(|f| &f.agency) == c.as_str()] { (n) } } }
+                    (beside("agency"))
                 }
             }
-            label { "Số liệu tính đến ngày" (date_input("as_of", &iso(day.min(today())), true)) }
-            label { "Số liệu (như văn bản ghi: 58/76, 85,3%, 1.250, 12,7 nghìn tỷ đồng, Đạt)" input type="text" name="value" required maxlength="200"; }
-            label { "Minh chứng (số, ký hiệu văn bản)" input type="text" name="evidence" maxlength="500"; }
+            label { "Số liệu tính đến ngày" (date_input("as_of", &as_of, true)) (beside("as_of")) }
+            label { "Số liệu (như văn bản ghi: 58/76, 85,3%, 1.250, 12,7 nghìn tỷ đồng, Đạt)" input type="text" name="value" required maxlength="200" value=(typed(|f| &f.value)) aria-invalid=[invalid("value")]; (beside("value")) }
+            label { "Minh chứng (số, ký hiệu văn bản)" input type="text" name="evidence" maxlength="500" value=(typed(|f| &f.evidence)) aria-invalid=[invalid("evidence")]; (beside("evidence")) }
             button.primary type="submit" { "Gửi số liệu" }
         }
         @if !u.is_standing() { p.muted.small { "Số liệu của cơ quan chờ cơ quan thường trực xác nhận; trong khi chờ, số liệu vẫn được tính." } }
@@ -560,7 +613,7 @@ pub async fn set_life(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 pub struct ValueForm {
     csrf: String,
     #[serde(default)]
@@ -599,13 +652,27 @@ pub async fn report(
         return back(id, "csrf");
     }
     let r = ValueReport {
-        agency: f.agency,
-        as_of: f.as_of,
-        value: f.value,
-        evidence: f.evidence,
+        agency: f.agency.clone(),
+        as_of: f.as_of.clone(),
+        value: f.value.clone(),
+        evidence: f.evidence.clone(),
     };
     match ind::report_value(&state, &u, id, &r).await {
         Ok(_) => back(id, "da-bao-so-lieu"),
+        Err(e) if matches!(e.kind, ops::RefusalKind::Invalid) => {
+            let q = IndicatorQuery {
+                ngay: None,
+                loai: None,
+                tb: None,
+                trang: None,
+            };
+            let refused = RefusedFigure {
+                form: f,
+                code: e.code,
+                message: e.text(),
+            };
+            render(&state, &u, id, &q, Some(refused)).await
+        }
         Err(e) => back(id, e.code),
     }
 }

@@ -171,6 +171,14 @@ impl Typed {
             ("gia-han", "ly-do" | "ma-html") => "reason",
             ("cam-ket", "noi-dung" | "ma-html") => "roadmap",
             ("kho-khan", "co-quan") => "handler",
+            ("giao", "co-quan" | "da-giao") => "agency",
+            ("giao", "vai-tro") => "role",
+            ("giao", "phan-cong") => "replacing",
+            ("giao" | "ket-thuc-giao", "ly-do" | "ma-html") => "reason",
+            ("ket-thuc-giao", "phan-cong") => "assignment",
+            ("chi-dao", "co-quan") => "agency",
+            ("chi-dao", "loai-chi-dao") => "kind",
+            ("chi-dao", "han-tra-loi") => "answer_due",
             (_, "noi-dung" | "ma-html") => "text",
             (_, "minh-chung") => "evidence",
             _ => "",
@@ -468,33 +476,39 @@ impl<'a> TaskPage<'a> {
         html! {
             @if u.is_standing() {
                 h2 { "Giao, chuyển giao nhiệm vụ" }
-                form.box method="post" action={"/nhiem-vu/" (t.id) "/giao"} {
+                @let g = FormState::of("giao", self.typed.as_ref());
+                form.box #giao method="post" action={"/nhiem-vu/" (t.id) "/giao"} {
                     input type="hidden" name="csrf" value=(u.csrf);
                     label { "Giao cho cơ quan"
-                        select name="agency" required {
+                        select name="agency" required aria-invalid=[g.invalid("agency")] {
                             option value="" { "— chọn cơ quan —" }
-                            @for (code, name) in &self.agencies { option value=(code) { (name) } }
+                            @for (code, name) in &self.agencies { option value=(code) selected[g.chose("agency", code)] { (name) } }
                         }
+                        (g.error_at("agency"))
                     }
                     label { "Vai trò"
-                        select name="role" { option value="lead" { "Chủ trì" } option value="coordinator" { "Phối hợp" } }
+                        select name="role" aria-invalid=[g.invalid("role")] { option value="lead" selected[g.chose("role", "lead")] { "Chủ trì" } option value="coordinator" selected[g.chose("role", "coordinator")] { "Phối hợp" } }
+                        (g.error_at("role"))
                     }
                     label { "Thay cho (chuyển giao)"
-                        select name="replacing" {
+                        select name="replacing" aria-invalid=[g.invalid("replacing")] {
                             option value="" { "— không, giao thêm —" }
-                            @for a in &t.assignments { option value=(a.id) { (a.agency) " — " (role_word(&a.role).to_lowercase()) } }
+                            @for a in &t.assignments { option value=(a.id) selected[g.chose("replacing", &a.id.to_string())] { (a.agency) " — " (role_word(&a.role).to_lowercase()) } }
                         }
+                        (g.error_at("replacing"))
                     }
-                    label.wide { "Lý do" textarea name="reason" rows="2" required maxlength="5000" {} }
+                    label.wide { "Lý do" textarea name="reason" rows="2" required maxlength="5000" aria-invalid=[g.invalid("reason")] { (g.value("reason")) } (g.error_at("reason")) }
                     button.primary type="submit" { "Giao từ hôm nay" }
                 }
                 @if !t.assignments.is_empty() {
-                    form.box method="post" action={"/nhiem-vu/" (t.id) "/ket-thuc-giao"} {
+                    @let k = FormState::of("ket-thuc-giao", self.typed.as_ref());
+                    form.box #ket-thuc-giao method="post" action={"/nhiem-vu/" (t.id) "/ket-thuc-giao"} {
                         input type="hidden" name="csrf" value=(u.csrf);
                         label { "Kết thúc phân công"
-                            select name="assignment" { @for a in &t.assignments { option value=(a.id) { (a.agency) " — " (role_word(&a.role).to_lowercase()) } } }
+                            select name="assignment" aria-invalid=[k.invalid("assignment")] { @for a in &t.assignments { option value=(a.id) selected[k.chose("assignment", &a.id.to_string())] { (a.agency) " — " (role_word(&a.role).to_lowercase()) } } }
+                            (k.error_at("assignment"))
                         }
-                        label.wide { "Lý do" textarea name="reason" rows="2" required maxlength="5000" {} }
+                        label.wide { "Lý do" textarea name="reason" rows="2" required maxlength="5000" aria-invalid=[k.invalid("reason")] { (k.value("reason")) } (k.error_at("reason")) }
                         button type="submit" { "Kết thúc từ hôm nay" }
                     }
                 }
@@ -660,22 +674,28 @@ impl<'a> TaskPage<'a> {
                 }
             }
             @if may_give && !t.assignments.is_empty() {
+                @let c = FormState::of("chi-dao", self.typed.as_ref());
                 form.box #cho-y-kien method="post" action={"/nhiem-vu/" (t.id) "/chi-dao"} {
                     input type="hidden" name="csrf" value=(u.csrf);
                     label { "Loại"
-                        select name="kind" {
-                            option value="direction" { "Ý kiến chỉ đạo" }
-                            option value="explanation" { "Yêu cầu giải trình" }
+                        select name="kind" aria-invalid=[c.invalid("kind")] {
+                            option value="direction" selected[c.chose("kind", "direction")] { "Ý kiến chỉ đạo" }
+                            option value="explanation" selected[c.chose("kind", "explanation")] { "Yêu cầu giải trình" }
                         }
+                        (c.error_at("kind"))
                     }
                     label { "Gửi cơ quan"
-                        select name="agency" {
+                        select name="agency" aria-invalid=[c.invalid("agency")] {
                             option value="" { "Tất cả cơ quan được giao" }
-                            @for a in &t.assignments { option value=(self.snap.agencies.get(&a.agency_id).map(|x| x.code.as_str()).unwrap_or("")) { (a.agency) " — " (role_word(&a.role).to_lowercase()) } }
+                            @for a in &t.assignments {
+                                @let code = self.snap.agencies.get(&a.agency_id).map(|x| x.code.as_str()).unwrap_or("");
+                                option value=(code) selected[c.chose("agency", code)] { (a.agency) " — " (role_word(&a.role).to_lowercase()) }
+                            }
                         }
+                        (c.error_at("agency"))
                     }
-                    label { "Hạn trả lời (giải trình: mặc định 7 ngày)" (date_input("answer_due", "", false)) }
-                    label.wide { "Nội dung" textarea name="text" rows="3" required maxlength="5000" {} }
+                    label { "Hạn trả lời (giải trình: mặc định 7 ngày)" (date_input("answer_due", c.value("answer_due"), false)) (c.error_at("answer_due")) }
+                    label.wide { "Nội dung" textarea name="text" rows="3" required maxlength="5000" aria-invalid=[c.invalid("text")] { (c.value("text")) } (c.error_at("text")) }
                     button.primary type="submit" { "Gửi" }
                 }
             }
