@@ -66,8 +66,9 @@ test("a focal point's digest rings the bell, is read, and its inbox links to the
   await page.fill('#email', 'dau moi@mof');
   await page.evaluate(() => { document.querySelector('#email').type = 'text'; });
   await Promise.all([page.waitForNavigation(), page.click('form.login button[type=submit]')]);
-  assert.match(await page.textContent('.flash'), /không hợp lệ/);
-  assert.equal(await page.inputValue('#email'), '');
+  assert.match(await page.textContent('#loi-email'), /không hợp lệ/, 'the message beside the address');
+  assert.equal(await page.inputValue('#email'), 'dau moi@mof', 'what was typed stays, to be mended');
+  assert.equal(await page.getAttribute('#email', 'aria-invalid'), 'true');
   await page.fill('#email', 'dau-moi@mof.gov.vn');
   await page.selectOption('#frequency', 'weekly');
   await Promise.all([page.waitForNavigation(), page.click('form.login button[type=submit]')]);

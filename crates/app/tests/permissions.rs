@@ -505,7 +505,8 @@ async fn every_route_for_every_role() {
                 ("channel", "email"),
                 ("frequency", "daily"),
             ],
-            ["email"; 6],
+            // The form again (422) with the address typed and the message beside it.
+            ["422"; 6],
         ),
         (
             "/tai-khoan/nhac-viec".into(),

@@ -447,6 +447,16 @@ async fn meetings_are_recorded_and_their_pack_downloaded() {
     assert_eq!(r.location.as_deref(), Some("/phien-hop?tb=them-phien-hop"));
     let page = tt.get("/phien-hop").await;
     assert!(page.body.contains("Phiên họp lần thứ nhất"));
+    // The document is named by the file it was read from, not by the store's key "p".
+    assert_eq!(
+        t.db.meetings().await.expect("m")[0].document_labels(),
+        ["p.csv"]
+    );
+    assert!(
+        page.body.contains("href=\"/nhiem-vu?van_ban=p\">p.csv</a>"),
+        "the link still finds its tasks: {}",
+        page.body
+    );
     let id = t.db.meetings().await.expect("m")[0].id;
     let (s, cd, body) = download(
         &mut tt,

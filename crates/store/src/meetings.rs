@@ -23,12 +23,14 @@ pub struct Meeting {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct MeetingDocument {
     pub id: i64,
-    /// As people name it: "624/TB-VPCP", or the key of an imported appendix.
+    /// As people name it: "624/TB-VPCP", an appendix's title, or the file it was read from.
     pub label: String,
+    /// What finds its tasks in the task list's document filter: its symbol, else its key.
+    pub reference: String,
 }
 
 impl Meeting {
-    /// The documents as people name them: "624/TB-VPCP", or the key of an imported appendix.
+    /// The documents as people name them: "624/TB-VPCP", an appendix's title or file.
     pub fn document_labels(&self) -> Vec<&str> {
         self.documents.iter().map(|d| d.label.as_str()).collect()
     }
@@ -59,6 +61,8 @@ struct MeetingDocumentRow {
     meeting_id: i64,
     id: i64,
     symbol: Option<String>,
+    title: Option<String>,
+    file_name: Option<String>,
     doc_key: String,
 }
 
@@ -219,7 +223,7 @@ impl Db {
         .fetch_all(self.pool())
         .await?;
         let docs: Vec<MeetingDocumentRow> = sqlx::query_as(
-            "SELECT md.meeting_id, d.id, d.symbol, d.doc_key FROM meeting_documents md JOIN documents d ON d.id = md.document_id ORDER BY d.id",
+            "SELECT md.meeting_id, d.id, d.symbol, d.title, d.file_name, d.doc_key FROM meeting_documents md JOIN documents d ON d.id = md.document_id ORDER BY d.id",
         )
         .fetch_all(self.pool())
         .await?;
@@ -231,7 +235,16 @@ impl Db {
                     .filter(|d| d.meeting_id == m.id)
                     .map(|d| MeetingDocument {
                         id: d.id,
-                        label: d.symbol.clone().unwrap_or_else(|| d.doc_key.clone()),
+                        reference: d.symbol.clone().unwrap_or_else(|| d.doc_key.clone()),
+                        // Its symbol, else its title, else the file it came from; the store's
+                        // key only when none is known.
+                        label: [&d.symbol, &d.title, &d.file_name]
+                            .into_iter()
+                            .flatten()
+                            .map(|s| s.trim())
+                            .find(|s| !s.is_empty())
+                            .unwrap_or(&d.doc_key)
+                            .to_string(),
                     })
                     .collect(),
                 id: m.id,

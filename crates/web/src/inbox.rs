@@ -13,7 +13,7 @@ use tiendo_domain::reminders::{Channel, Frequency, ItemKind, ReminderItem, Remin
 use tiendo_mail::StoredItem;
 
 use super::AppState;
-use super::auth::PageUser;
+use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
 use super::words::date_or_today;
 
@@ -189,21 +189,43 @@ pub async fn settings_page(
         .unwrap_or(Frequency::default_for(u.role).code());
     let message = match q.tb.as_deref() {
         Some("da-luu") => Some((true, "Đã lưu cách nhận nhắc việc.")),
-        Some("email") => Some((false, "Địa chỉ thư điện tử không hợp lệ; chưa lưu gì.")),
         Some("csrf") => Some((false, "Biểu mẫu đã hết hạn; hãy thử lại.")),
         Some(_) => Some((false, "Giá trị không hợp lệ; chưa lưu gì.")),
         None => None,
     };
+    let typed = Typed {
+        email: s.email.as_deref().unwrap_or(""),
+        channel,
+        frequency,
+    };
+    settings_form(&u, &typed, message, None).into_response()
+}
+
+/// The settings as shown: stored, or as typed into a refused form.
+struct Typed<'a> {
+    email: &'a str,
+    channel: &'a str,
+    frequency: &'a str,
+}
+
+fn settings_form(
+    u: &CurrentUser,
+    t: &Typed<'_>,
+    message: Option<(bool, &str)>,
+    email_error: Option<&str>,
+) -> Markup {
+    let (channel, frequency) = (t.channel, t.frequency);
     page(
         "Nhắc việc",
-        Some(&u),
+        Some(u),
         html! {
             h1 { "Cách nhận nhắc việc" }
             @if let Some((ok, m)) = message { p.flash.ok[ok].error[!ok] role="status" { (m) } }
             form.login method="post" action="/tai-khoan/nhac-viec" {
                 input type="hidden" name="csrf" value=(u.csrf);
                 label for="email" { "Thư điện tử" }
-                input #email type="email" name="email" value=(s.email.as_deref().unwrap_or("")) placeholder="ten@co-quan.gov.vn";
+                input #email type="email" name="email" value=(t.email) placeholder="ten@co-quan.gov.vn" aria-invalid=[email_error.map(|_| "true")] aria-describedby=[email_error.map(|_| "loi-email")];
+                @if let Some(e) = email_error { span.field-error #loi-email role="alert" { (e) } }
                 label for="channel" { "Nhận nhắc việc" }
                 select #channel name="channel" {
                     option value="email" selected[channel == "email"] { "Qua thư điện tử và trong ứng dụng" }
@@ -219,7 +241,6 @@ pub async fn settings_page(
             }
         },
     )
-    .into_response()
 }
 
 #[derive(Deserialize)]
@@ -241,8 +262,25 @@ pub async fn save_settings(
         return back("csrf");
     }
     let email = f.email.trim();
+    let refused_email = || {
+        let typed = Typed {
+            email: &f.email,
+            channel: &f.channel,
+            frequency: &f.frequency,
+        };
+        (
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            settings_form(
+                &u,
+                &typed,
+                Some((false, "Chưa lưu gì.")),
+                Some("Địa chỉ thư điện tử không hợp lệ (ví dụ: ten@co-quan.gov.vn)."),
+            ),
+        )
+            .into_response()
+    };
     if !email.is_empty() && !tiendo_domain::reminders::valid_email(email) {
-        return back("email");
+        return refused_email();
     }
     let (Some(channel), Some(frequency)) =
         (Channel::parse(&f.channel), Frequency::parse(&f.frequency))
@@ -263,7 +301,7 @@ pub async fn save_settings(
     .await;
     match saved {
         Ok(()) => back("da-luu"),
-        Err(tiendo_store::StoreError::Invalid(_)) => back("email"),
+        Err(tiendo_store::StoreError::Invalid(_)) => refused_email(),
         Err(e) => crate::errors::internal(e),
     }
 }

@@ -541,7 +541,7 @@ pub async fn meetings(
                             tr {
                                 td { (vn(m.held_on)) }
                                 td { (m.name) }
-                                td { @for (i, d) in m.document_labels().iter().enumerate() { @if i > 0 { ", " } a href={"/nhiem-vu?van_ban=" (enc(d))} { (d) } } }
+                                td { @for (i, d) in m.documents.iter().enumerate() { @if i > 0 { ", " } a href={"/nhiem-vu?van_ban=" (enc(&d.reference))} { (d.label) } } }
                                 td.num { (n) }
                                 td {
                                     form.inline method="get" action={"/phien-hop/" (m.id) "/tai-lieu"} {
