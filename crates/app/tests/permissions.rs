@@ -346,9 +346,7 @@ async fn every_route_for_every_role() {
         (
             format!("/nhiem-vu/{own}/chi-dao"),
             vec![("kind", "direction"), ("text", "")],
-            [
-                "noi-dung", "noi-dung", "noi-dung", "quyen", "quyen", "quyen",
-            ],
+            ["422", "422", "422", "quyen", "quyen", "quyen"],
         ),
         (
             "/chi-dao/999999/tra-loi".into(),
@@ -394,12 +392,12 @@ async fn every_route_for_every_role() {
         (
             format!("/nhiem-vu/{own}/giao"),
             vec![("agency", "BTP"), ("role", "lead"), ("reason", "")],
-            ["ly-do", "ly-do", "quyen", "quyen", "quyen", "quyen"],
+            ["422", "422", "quyen", "quyen", "quyen", "quyen"],
         ),
         (
             format!("/nhiem-vu/{own}/ket-thuc-giao"),
             vec![("assignment", &a), ("reason", "")],
-            ["ly-do", "ly-do", "quyen", "quyen", "quyen", "quyen"],
+            ["422", "422", "quyen", "quyen", "quyen", "quyen"],
         ),
         (
             format!("/nhiem-vu/{own}/sua"),

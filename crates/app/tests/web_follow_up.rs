@@ -984,16 +984,17 @@ async fn a_leader_directs_and_asks_for_an_explanation_and_the_agency_answers() {
                     ("csrf", &ld_csrf),
                     ("kind", "direction"),
                     ("agency", "BYT"),
-                    ("text", "x"),
+                    ("text", "Phối hợp với Bộ Tài chính"),
                 ],
             )
             .await;
+        // An agency not assigned: the page again (422), the text kept, the reason at the agency.
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", t.label);
+        assert!(r.body.contains("không được giao nhiệm vụ"), "{}", r.body);
+        let form = &r.body[r.body.find("id=\"cho-y-kien\"").expect("the form")..];
         assert!(
-            r.location
-                .as_deref()
-                .is_some_and(|l| l.ends_with("?tb=co-quan")),
-            "an agency not assigned: {:?}",
-            r.location
+            form.contains(">Phối hợp với Bộ Tài chính</textarea>"),
+            "what was typed stays"
         );
         let (mut xem, xem_csrf) = signed_in(&state, "xem").await;
         let r = xem

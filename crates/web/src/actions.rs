@@ -20,14 +20,6 @@ pub(crate) fn back(task: i64, code: &str) -> Response {
     Redirect::to(&format!("/nhiem-vu/{task}?tb={code}")).into_response()
 }
 
-/// The task page with the outcome's message.
-pub(crate) fn after<T>(task: i64, done: &str, r: Outcome<T>) -> Response {
-    match r {
-        Ok(_) => back(task, done),
-        Err(e) => back(task, e.code),
-    }
-}
-
 /// The task page after a form: its message, or, refused, the page again (422) with what was
 /// typed into it (not allowed, or no such task: back with the reason).
 pub(crate) async fn answer<T>(
@@ -417,7 +409,13 @@ pub async fn give_direction(
         "chi-dao"
     };
     let r = ops::give_direction(&state, &u, task, &f.kind, &f.agency, &f.text, &f.answer_due).await;
-    after(task, done, r)
+    let values = vec![
+        ("kind", f.kind),
+        ("agency", f.agency),
+        ("text", f.text),
+        ("answer_due", f.answer_due),
+    ];
+    answer_as(&state, &u, task, typed("chi-dao", values), done, r).await
 }
 
 #[derive(Deserialize)]
