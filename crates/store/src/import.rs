@@ -93,18 +93,26 @@ pub(crate) async fn link_basis_documents(
 }
 
 impl Db {
+    /// The committee a code names (the Government's steering committee when none): not found
+    /// when the code names none.
+    async fn committee_or_default(&self, committee: Option<&str>) -> Result<i64> {
+        match committee {
+            Some(code) => self
+                .committee_id(code)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("ban chỉ đạo mã {code}"))),
+            None => default_committee_id(self).await,
+        }
+    }
+}
+
+impl Db {
     /// Stores a document's tasks and difficulties in one transaction: the plan of
     /// [`tiendo_domain::import_plan`] (which stored task each row is, what changed, which
     /// agencies it assigns) applied, every change audited.
     pub async fn import_document(&self, input: ImportInput<'_>) -> Result<ImportSummary> {
         let reg = self.load_registry_for(input.committee).await?;
-        let committee = match input.committee {
-            Some(code) => self
-                .committee_id(code)
-                .await?
-                .ok_or_else(|| StoreError::NotFound(format!("ban chỉ đạo mã {code}")))?,
-            None => default_committee_id(self).await?,
-        };
+        let committee = self.committee_or_default(input.committee).await?;
         let mut tx = self.begin_write().await?;
         let ts = now();
         let mut summary = ImportSummary::default();
@@ -202,13 +210,7 @@ impl Db {
     /// already has is refused.
     pub async fn create_task(&self, input: NewTaskInput<'_>) -> Result<i64> {
         let reg = self.load_registry_for(input.committee).await?;
-        let committee = match input.committee {
-            Some(code) => self
-                .committee_id(code)
-                .await?
-                .ok_or_else(|| StoreError::NotFound(format!("ban chỉ đạo mã {code}")))?,
-            None => default_committee_id(self).await?,
-        };
+        let committee = self.committee_or_default(input.committee).await?;
         let mut tx = self.begin_write().await?;
         let ts = now();
         let found: Option<i64> =
@@ -296,13 +298,7 @@ impl Db {
         doc_key: &str,
         tasks: &[ParsedTask],
     ) -> Result<Vec<TaskPlan>> {
-        let committee = match committee {
-            Some(code) => self
-                .committee_id(code)
-                .await?
-                .ok_or_else(|| StoreError::NotFound(format!("ban chỉ đạo mã {code}")))?,
-            None => default_committee_id(self).await?,
-        };
+        let committee = self.committee_or_default(committee).await?;
         let doc: Option<i64> =
             sqlx::query_scalar("SELECT id FROM documents WHERE committee_id = $1 AND doc_key = $2")
                 .bind(committee)
