@@ -221,6 +221,31 @@ pub enum CommitteeCommand {
         #[arg(long)]
         province: Option<String>,
     },
+    /// Show or set how the committee signs its documents (the ranking, a meeting's pack): the
+    /// place, the symbol after the number, the signer, the recipients. Without options, shows it.
+    Signing {
+        /// The committee (default: the Government's).
+        #[arg(long)]
+        committee: Option<String>,
+        /// The place of the date line ("Hà Nội").
+        #[arg(long)]
+        place: Option<String>,
+        /// The symbol after the number ("BC-BCĐ" gives "Số:      /BC-BCĐ").
+        #[arg(long)]
+        symbol: Option<String>,
+        /// The authority line ("TM. BAN CHỈ ĐẠO", "KT. TRƯỞNG BAN"; "" for none).
+        #[arg(long)]
+        authority: Option<String>,
+        /// The signer's title ("TRƯỞNG BAN").
+        #[arg(long)]
+        signer_title: Option<String>,
+        /// The signer's name ("" to leave it to be written by hand).
+        #[arg(long)]
+        signer_name: Option<String>,
+        /// A recipient ("Nơi nhận"); repeat for several. Replaces the list.
+        #[arg(long)]
+        recipient: Vec<String>,
+    },
 }
 
 /// How an official document names what it goes with, and where it is issued.

@@ -953,9 +953,25 @@ fn commitments_and_the_agency_summary_as_official_documents() {
     );
     let t = table_starting(&dir.join("cq.docx"), "TT");
     assert_eq!(t[0][4], "Hoàn thành, không rõ ngày");
-    assert_eq!(t[0][9], "Khó khăn đã nêu, chưa được trả lời");
+    assert_eq!(t[0][6], "Thường xuyên");
+    assert_eq!(t[0][7], "Chưa xác định thời hạn");
+    assert_eq!(t[0][11], "Khó khăn đã nêu, chưa được trả lời");
     let bca = t.iter().find(|r| r[1] == "Bộ Công an").expect("BCA");
-    assert_eq!((bca[6].as_str(), bca[7].as_str()), ("11", "38"));
+    // In time with a date, recurring, undated, overdue: they add up to the total.
+    assert_eq!(
+        bca[5..10].iter().map(String::as_str).collect::<Vec<_>>(),
+        ["18", "6", "3", "11", "38"]
+    );
+    let totals = t.iter().find(|r| r[1] == "Tổng cộng").expect("totals row");
+    let sum = |i: usize| -> u64 {
+        t.iter()
+            .filter(|r| r.len() == 13 && r[0].parse::<u64>().is_ok())
+            .map(|r| r[i].parse::<u64>().expect("a count"))
+            .sum()
+    };
+    for i in (2..10).chain(11..13) {
+        assert_eq!(totals[i].parse::<u64>().ok(), Some(sum(i)), "column {i}");
+    }
     let (code, out, _) = run(tiendo(&dir).args(["report", "agencies", "--as-of", "2026-05-20"]));
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");

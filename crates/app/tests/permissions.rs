@@ -232,6 +232,7 @@ async fn every_route_for_every_role() {
         ("/bao-cao/tai/kho-khan.json".into(), [OK; 6]),
         ("/bao-cao/tai/theo-co-quan.xlsx".into(), [OK; 6]),
         ("/bao-cao/tai/cam-ket.docx".into(), [OK; 6]),
+        ("/bao-cao/the-thuc".into(), [OK, OK, NO, NO, NO, NO]),
         ("/xep-hang?thang=2026-03".into(), [OK; 6]),
         ("/xep-hang?thang=2026-13".into(), [BAD; 6]),
         ("/phien-hop".into(), [OK; 6]),
@@ -328,15 +329,9 @@ async fn every_route_for_every_role() {
         (
             "/gia-han/999999/tu-choi".into(),
             vec![("task", &tk)],
-            // A refusal needs its reason before anything is looked up.
-            [
-                "ly-do-tu-choi",
-                "ly-do-tu-choi",
-                "quyen",
-                "quyen",
-                "quyen",
-                "quyen",
-            ],
+            // A refusal needs its reason before anything is looked up: the task page again (422)
+            // with the message beside the reason's field.
+            ["422", "422", "quyen", "quyen", "quyen", "quyen"],
         ),
         (
             "/gia-han/999999/tu-choi".into(),
@@ -361,33 +356,17 @@ async fn every_route_for_every_role() {
         (
             "/bao-cao/999999/tra-lai".into(),
             vec![("task", &tk), ("note", "")],
-            [
-                "ly-do-tra-lai",
-                "ly-do-tra-lai",
-                "quyen",
-                "quyen",
-                "quyen",
-                "quyen",
-            ],
+            ["422", "422", "quyen", "quyen", "quyen", "quyen"],
         ),
         (
             format!("/kho-khan/{d}/tra-loi"),
             vec![("task", &tk), ("answer", "")],
-            [
-                "noi-dung", "noi-dung", "quyen", "quyen", "quyen", "noi-dung",
-            ],
+            ["422", "422", "quyen", "quyen", "quyen", "422"],
         ),
         (
             format!("/kho-khan/{d}/chuyen"),
             vec![("task", &tk), ("handler", "BTP"), ("answer_due", "")],
-            [
-                "han-tra-loi",
-                "han-tra-loi",
-                "quyen",
-                "quyen",
-                "quyen",
-                "quyen",
-            ],
+            ["422", "422", "quyen", "quyen", "quyen", "quyen"],
         ),
         (
             format!("/nhiem-vu/{own}/giao"),
@@ -445,6 +424,16 @@ async fn every_route_for_every_role() {
             "/nhap-tep/khong-co".into(),
             vec![],
             ["404", "404", "403", "403", "403", "403"],
+        ),
+        (
+            // Refused (no place): the form again with what was typed (422).
+            "/bao-cao/the-thuc".into(),
+            vec![
+                ("place", ""),
+                ("symbol", "BC-BCĐ"),
+                ("signer_title", "Trưởng ban"),
+            ],
+            ["422", "422", "403", "403", "403", "403"],
         ),
         (
             format!("/chi-tieu/{indicator}/so-lieu"),

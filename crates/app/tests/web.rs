@@ -707,10 +707,9 @@ async fn an_agency_reports_asks_for_time_and_the_standing_agency_decides() {
                 ],
             )
             .await;
-        assert_eq!(
-            r.location.as_deref(),
-            Some(format!("/nhiem-vu/{task}?tb=da-xu-ly").as_str())
-        );
+        // Already decided: the page again (422) saying so.
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Việc này đã được xử lý."));
         let history = t.db.history("task", task).await.expect("history");
         let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
         for a in ["report.added", "deadline.requested", "deadline.approved"] {
@@ -843,13 +842,43 @@ async fn the_standing_agency_confirms_or_returns_a_reported_completion() {
                 &[
                     ("csrf", &tt_csrf),
                     ("task", &task.to_string()),
-                    ("note", ""),
+                    ("note", " "),
                 ],
             )
             .await;
         assert_eq!(
-            r.location.as_deref(),
-            Some(format!("/nhiem-vu/{task}?tb=ly-do-tra-lai").as_str())
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a return needs its reason"
+        );
+        assert!(r.body.contains("Cần nêu lý do trả lại."));
+        // A refused reason comes back in its field, as text, with the message beside it.
+        let r = tt
+            .post(
+                &format!("/bao-cao/{report}/tra-lai"),
+                &[
+                    ("csrf", &tt_csrf),
+                    ("task", &task.to_string()),
+                    ("note", "Thiếu <script>alert(1)</script> văn bản"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let form = r
+            .body
+            .split(&format!("action=\"/bao-cao/{report}/tra-lai\""))
+            .nth(1)
+            .and_then(|f| f.split("</form>").next())
+            .expect("the return form");
+        assert!(
+            form.contains("value=\"Thiếu &lt;script&gt;alert(1)&lt;/script&gt; văn bản\"")
+                && form.contains("aria-invalid=\"true\"")
+                && form.contains("field-error"),
+            "{form}"
+        );
+        assert!(
+            !r.body.contains("<script>alert"),
+            "never rendered as markup"
         );
         let r = btc
             .post(
@@ -918,10 +947,9 @@ async fn the_standing_agency_confirms_or_returns_a_reported_completion() {
                 ],
             )
             .await;
-        assert_eq!(
-            r.location.as_deref(),
-            Some(format!("/nhiem-vu/{task}?tb=da-xu-ly").as_str())
-        );
+        // Already decided: the page again (422) saying so.
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Việc này đã được xử lý."));
         // The plain SQL agrees with the engine about returned reports.
         let book = t.db.load_status_book().await.expect("book");
         let mut engine: Vec<(i64, i64)> = book

@@ -1104,12 +1104,8 @@ async fn a_leader_directs_and_asks_for_an_explanation_and_the_agency_answers() {
                 ],
             )
             .await;
-        assert!(
-            r.location
-                .as_deref()
-                .is_some_and(|l| l.ends_with("?tb=da-xu-ly")),
-            "answered once"
-        );
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "answered once");
+        assert!(r.body.contains("Việc này đã được xử lý."), "{}", r.body);
         let v = inbox(&btc.get("/api/inbox").await.body);
         assert_eq!(
             v["items"]
@@ -1198,6 +1194,221 @@ async fn a_leader_directs_and_asks_for_an_explanation_and_the_agency_answers() {
                         .is_some_and(|d| d.ends_with("Lý do: Đã gia hạn một lần"))),
             "{v}"
         );
+        t.cleanup().await;
+    }
+}
+
+/// Every paragraph and every table cell of a Word file, in order, one string each.
+fn word_text(bytes: &[u8]) -> Vec<String> {
+    let blocks = tiendo_office::docx::read_docx(bytes).expect("a Word file");
+    let mut out = Vec::new();
+    for b in blocks {
+        match b {
+            tiendo_office::blocks::Block::Paragraph(p) => out.push(p),
+            tiendo_office::blocks::Block::Table { rows, .. } => {
+                out.extend(rows.into_iter().flatten().map(|c| c.text))
+            }
+        }
+    }
+    out
+}
+
+/// The rows of the Word file's tables, each as its cells' texts.
+fn word_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    let blocks = tiendo_office::docx::read_docx(bytes).expect("a Word file");
+    blocks
+        .into_iter()
+        .filter_map(|b| match b {
+            tiendo_office::blocks::Block::Table { rows, .. } => Some(rows),
+            _ => None,
+        })
+        .flatten()
+        .map(|r| r.into_iter().map(|c| c.text).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_committee_signs_its_documents_as_it_sets_and_their_counts_add_up() {
+    // A late task, one in time, a recurring one and one whose deadline has no date.
+    let plan = "STT;Tên nhiệm vụ;Chủ trì;Thời hạn\n\
+1;Ban hành quy chế chia sẻ dữ liệu;Bộ Tài chính;31/3/2026\n\
+2;Xây dựng cơ sở dữ liệu hộ tịch;Bộ Tài chính;31/12/2026\n\
+3;Theo dõi, đôn đốc triển khai;Bộ Tài chính;Thường xuyên\n\
+4;Sửa đổi quy chế;Bộ Tài chính;Khi Luật được thông qua\n";
+    for t in backends().await {
+        import_text(&t.db, "p.csv", plan, "p", date!(2026 - 02 - 01)).await;
+        user(&t.db, "tt", "standing", None, "mat-khau-chung-1").await;
+        user(&t.db, "ld", "leader", None, "mat-khau-chung-1").await;
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let (mut tt, csrf) = signed_in(&state, "tt").await;
+        let page = tt.get("/bao-cao/the-thuc").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", t.label);
+        assert!(
+            page.body.contains("Số:      /BC-BCĐ"),
+            "the usual form first"
+        );
+        // Refused: every field in error named beside it, everything typed kept, nothing stored.
+        let bad = tt
+            .post(
+                "/bao-cao/the-thuc",
+                &[
+                    ("csrf", &csrf),
+                    ("place", ""),
+                    ("symbol", "BC UBND"),
+                    ("authority", "TM. Ủy ban nhân dân"),
+                    ("signer_title", "Chủ tịch"),
+                    ("signer_name", "<b>Trần Văn B</b>"),
+                    ("recipients", "Thường trực Tỉnh ủy\nLưu: VT"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        for id in ["loi-place", "loi-symbol", "loi-signer_name"] {
+            assert!(
+                bad.body.contains(&format!("id=\"{id}\"")),
+                "{id}: {}",
+                bad.body
+            );
+        }
+        assert!(bad.body.contains("value=\"BC UBND\""));
+        assert!(bad.body.contains("value=\"TM. Ủy ban nhân dân\""));
+        assert!(
+            bad.body.contains("&lt;b&gt;Trần Văn B&lt;/b&gt;"),
+            "markup kept as text"
+        );
+        assert!(bad.body.contains("Thường trực Tỉnh ủy\nLưu: VT"));
+        assert_eq!(
+            t.db.signing(None).await.expect("signing"),
+            tiendo_domain::signing::Signing::usual()
+        );
+        // A leader may not set it.
+        let (mut ld, ld_csrf) = signed_in(&state, "ld").await;
+        let r = ld
+            .post(
+                "/bao-cao/the-thuc",
+                &[
+                    ("csrf", &ld_csrf),
+                    ("place", "Huế"),
+                    ("symbol", "BC-UBND"),
+                    ("signer_title", "Chủ tịch"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let ok = tt
+            .post(
+                "/bao-cao/the-thuc",
+                &[
+                    ("csrf", &csrf),
+                    ("place", "Huế"),
+                    ("symbol", "BC-UBND"),
+                    ("authority", "TM. Ủy ban nhân dân"),
+                    ("signer_title", "Chủ tịch"),
+                    ("signer_name", "Trần Văn B"),
+                    ("recipients", "- Thường trực Tỉnh ủy;\n- Lưu: VT, VP."),
+                ],
+            )
+            .await;
+        assert_eq!(ok.location.as_deref(), Some("/bao-cao/the-thuc?tb=da-luu"));
+        let page = tt.get("/bao-cao/the-thuc?tb=da-luu").await;
+        assert!(page.body.contains("Số:      /BC-UBND") && page.body.contains("- Lưu: VT, VP."));
+        user(&t.db, "qt", "admin", None, "mat-khau-chung-1").await;
+        let (mut qt, _) = signed_in(&state, "qt").await;
+        let history = qt.get("/nhat-ky").await;
+        assert!(
+            history.body.contains("Đặt thể thức văn bản") && history.body.contains("BC-UBND"),
+            "the change is in the audit, in words"
+        );
+        // The ranking: number line, date at the place set, recipients, signer.
+        let (s, _, body) = download(&mut tt, "/bao-cao/tai/xep-hang.docx?thang=2026-05").await;
+        assert_eq!(s, StatusCode::OK);
+        let text = word_text(&body);
+        let has = |w: &str| text.iter().any(|p| p.contains(w));
+        for w in [
+            "Số: /BC-UBND",
+            "Huế, ngày",
+            "Nơi nhận:",
+            "- Thường trực Tỉnh ủy;",
+            "- Lưu: VT, VP.",
+            "TM. ỦY BAN NHÂN DÂN",
+            "CHỦ TỊCH",
+            "Trần Văn B",
+        ] {
+            assert!(has(w), "{}: {w} missing from {text:?}", t.label);
+        }
+        // A meeting's pack: the cover signed, its counts adding up to the tasks given.
+        t.db.add_meeting(
+            None,
+            "Phiên họp thứ nhất",
+            date!(2026 - 01 - 20),
+            &["p".to_string()],
+            "tt",
+        )
+        .await
+        .expect("meeting");
+        let id = t.db.meetings().await.expect("m")[0].id;
+        let (s, _, body) = download(
+            &mut tt,
+            &format!("/phien-hop/{id}/tai-lieu?ngay=2026-05-20"),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        let text = word_text(&body);
+        let cover = text
+            .iter()
+            .find(|p| p.contains("đã giao 4 nhiệm vụ"))
+            .unwrap_or_else(|| panic!("{text:?}"));
+        assert!(
+            cover.contains("Tổng số 4 nhiệm vụ: đã hoàn thành đúng hạn 0; hoàn thành quá hạn 0; đang thực hiện 3 (trong đó thường xuyên 1, chưa xác định thời hạn 1); chưa hoàn thành (quá hạn) 1."),
+            "{cover}"
+        );
+        assert!(
+            text.iter()
+                .any(|p| p.contains("(Kèm theo Báo cáo số /BC-UBND ngày"))
+        );
+        assert!(text.iter().any(|p| p.lines().any(|l| l == "CHỦ TỊCH")));
+        // Per agency: recurring and undated apart, the totals row adding up.
+        let (s, _, body) =
+            download(&mut tt, "/bao-cao/tai/theo-co-quan.docx?ngay=2026-05-20").await;
+        assert_eq!(s, StatusCode::OK);
+        let rows = word_rows(&body);
+        let header = rows
+            .iter()
+            .find(|r| r.first().is_some_and(|c| c == "TT"))
+            .expect("header");
+        let col = |name: &str| {
+            header
+                .iter()
+                .position(|h| h == name)
+                .unwrap_or_else(|| panic!("{name}: {header:?}"))
+        };
+        let total = rows
+            .iter()
+            .find(|r| r.get(1).is_some_and(|c| c == "Tổng cộng"))
+            .expect("totals row");
+        let n = |name: &str| {
+            total[col(name)]
+                .parse::<u64>()
+                .unwrap_or_else(|_| panic!("{name}: {total:?}"))
+        };
+        assert_eq!(n("Thường xuyên"), 1);
+        assert_eq!(n("Chưa xác định thời hạn"), 1);
+        assert_eq!(n("Quá hạn chưa hoàn thành"), 1);
+        assert_eq!(n("Đang thực hiện, trong hạn"), 1);
+        let parts: u64 = [
+            "Hoàn thành đúng hạn",
+            "Hoàn thành quá hạn",
+            "Hoàn thành, không rõ ngày",
+            "Đang thực hiện, trong hạn",
+            "Thường xuyên",
+            "Chưa xác định thời hạn",
+            "Quá hạn chưa hoàn thành",
+        ]
+        .iter()
+        .map(|c| n(c))
+        .sum();
+        assert_eq!(parts, n("Tổng số"));
+        assert_eq!(n("Tổng số"), 4);
         t.cleanup().await;
     }
 }

@@ -8,6 +8,7 @@
 //! - [`scoring`]: the monthly score of each agency, by a published formula.
 //! - [`new_task`]: one task typed in, read like a document's row, refused field by field.
 //! - [`import_plan`]: matching a re-imported document to the stored tasks, what changed.
+//! - [`signing`]: how a committee issues its documents (number, signer, recipients).
 //! - [`access`]: users' roles and the rule of which tasks each sees.
 //! - [`indicator`]: indicators and targets, values as written, where each stands on a date.
 //! - [`recurrence`]: recurring obligations ("hằng tháng"…), their occurrences and lateness.
@@ -24,5 +25,6 @@ pub mod recurrence;
 pub mod reference;
 pub mod reminders;
 pub mod scoring;
+pub mod signing;
 pub mod status;
 pub mod text;

@@ -19,6 +19,7 @@ pub mod pdf_tables;
 pub mod prose;
 pub mod spreadsheet;
 pub mod table;
+pub mod widths;
 pub mod writer;
 pub mod xml;
 

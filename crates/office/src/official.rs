@@ -66,6 +66,22 @@ pub struct OfficialDoc {
     pub landscape: bool,
     /// Sheet name in Excel.
     pub sheet: String,
+    /// "Số:      /BC-BCĐ" under the issuer, when the output is a document.
+    pub number: Option<String>,
+    /// "Nơi nhận" and the signature block closing a document.
+    pub signature: Option<Signature>,
+}
+
+/// The end of a document: the recipients on the left, the signer on the right (authority and
+/// title in capitals, the space for the signature and seal, the name).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Signature {
+    /// "- Các thành viên Ban Chỉ đạo;" … "- Lưu: VT.", as printed.
+    pub recipients: Vec<String>,
+    /// "TM. BAN CHỈ ĐẠO", "TRƯỞNG BAN".
+    pub signer: Vec<String>,
+    /// Printed under the space; empty leaves it to be written by hand.
+    pub name: String,
 }
 
 use crate::xml::escape as esc;
@@ -111,6 +127,11 @@ fn p(text: &str, center: bool, bold: bool, italic: bool, size_half_points: u32) 
         ));
     }
     format!("<w:p>{ppr}{runs}</w:p>")
+}
+
+/// A cell whose text starts at its top.
+fn top(cell: String) -> String {
+    cell.replace("<w:vAlign w:val=\"center\"/>", "<w:vAlign w:val=\"top\"/>")
 }
 
 fn tc(content: &str, width: u32, span: usize, shade: bool) -> String {
@@ -187,15 +208,6 @@ fn package_docx(body: &str) -> Result<Vec<u8>, ImportError> {
 }
 
 impl OfficialDoc {
-    /// The columns' shares of the page added up (at least 1).
-    fn width_total(&self) -> u32 {
-        self.columns
-            .iter()
-            .map(|c| c.width.max(1))
-            .sum::<u32>()
-            .max(1)
-    }
-
     /// Page width available for the table, in twentieths of a point.
     fn text_width(&self) -> u32 {
         // A4 (11906 × 16838); margins: left 30 mm, right 15 mm.
@@ -206,13 +218,20 @@ impl OfficialDoc {
         }
     }
 
+    /// The columns' widths in twentieths of a point, fitted to the rows' text
+    /// ([`crate::widths::fit`]): the table's full width, rows as short as the text allows.
     fn column_widths(&self) -> Vec<u32> {
-        let total = self.width_total();
-        let w = self.text_width();
-        self.columns
+        let headers: Vec<String> = self.columns.iter().map(|c| c.header.clone()).collect();
+        let hints: Vec<u32> = self.columns.iter().map(|c| c.width).collect();
+        let rows: Vec<Vec<String>> = self
+            .rows
             .iter()
-            .map(|c| c.width.max(1) * w / total)
-            .collect()
+            .filter_map(|r| match r {
+                TableRow::Cells(cells) => Some(cells.iter().map(value_text).collect()),
+                TableRow::Heading(_) => None,
+            })
+            .collect();
+        crate::widths::fit(&headers, &rows, &hints, self.text_width())
     }
 
     pub fn to_docx(&self) -> Result<Vec<u8>, ImportError> {
@@ -239,7 +258,12 @@ impl OfficialDoc {
             // borders.
             let width = self.text_width();
             let (lw, rw) = (width * 42 / 100, width - width * 42 / 100);
-            let left = p(&self.issuer.join("\n"), true, true, false, 24);
+            let mut left = p(&self.issuer.join("\n"), true, true, false, 24);
+            // The short rule under the issuer, then the number line (Decree 30, form 1.1).
+            left.push_str(&p("────────", true, false, false, 20));
+            if let Some(number) = &self.number {
+                left.push_str(&p(number, true, false, false, 26));
+            }
             let mut right = p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", true, true, false, 24);
             right.push_str(
                 &p("Độc lập - Tự do - Hạnh phúc", true, true, false, 26)
@@ -272,6 +296,7 @@ impl OfficialDoc {
             for n in &self.notes {
                 body.push_str(&p(n, false, false, true, 26));
             }
+            body.push_str(&self.signature_xml());
             return body;
         }
         let widths = self.column_widths();
@@ -316,7 +341,38 @@ impl OfficialDoc {
         for n in &self.notes {
             body.push_str(&p(n, false, false, true, 26));
         }
+        body.push_str(&self.signature_xml());
         body
+    }
+
+    /// "Nơi nhận" on the left, the signer on the right, in a table without borders that is not
+    /// split across pages.
+    fn signature_xml(&self) -> String {
+        let Some(sig) = &self.signature else {
+            return String::new();
+        };
+        let width = self.text_width();
+        let (lw, rw) = (width * 45 / 100, width - width * 45 / 100);
+        let keep = |x: String| x.replace("<w:pPr>", "<w:pPr><w:keepNext/><w:keepLines/>");
+        let mut left = keep(p("Nơi nhận:", false, true, true, 24));
+        for r in &sig.recipients {
+            left.push_str(&keep(p(r, false, false, false, 22)));
+        }
+        let mut right = String::new();
+        for l in &sig.signer {
+            right.push_str(&keep(p(l, true, true, false, 26)));
+        }
+        // The space for the signature and the seal.
+        for _ in 0..4 {
+            right.push_str(&keep(p("", true, false, false, 26)));
+        }
+        right.push_str(&p(&sig.name, true, true, false, 26));
+        format!(
+            "{}<w:tbl><w:tblPr><w:tblW w:w=\"{width}\" w:type=\"dxa\"/><w:tblBorders><w:top w:val=\"nil\"/><w:left w:val=\"nil\"/><w:bottom w:val=\"nil\"/><w:right w:val=\"nil\"/><w:insideH w:val=\"nil\"/><w:insideV w:val=\"nil\"/></w:tblBorders><w:tblLayout w:type=\"fixed\"/></w:tblPr><w:tblGrid><w:gridCol w:w=\"{lw}\"/><w:gridCol w:w=\"{rw}\"/></w:tblGrid><w:tr><w:trPr><w:cantSplit/></w:trPr>{}{}</w:tr></w:tbl><w:p/>",
+            p("", false, false, false, 26),
+            top(tc(&left, lw, 1, false)),
+            top(tc(&right, rw, 1, false))
+        )
     }
 
     pub fn to_xlsx(&self) -> Result<Vec<u8>, ImportError> {
@@ -375,21 +431,60 @@ impl OfficialDoc {
             }
             row += 1;
         }
+        let last_data = row.saturating_sub(1).max(header_row + 1);
         for n in &self.notes {
             ws.write_with_format(row + 1, 0, n.as_str(), &f.base.clone().set_italic())
                 .map_err(xerr)?;
             row += 1;
         }
+        if let Some(sig) = &self.signature {
+            // Recipients under the left half, the signer under the right half.
+            let mid = (last_col / 2).max(1);
+            let start = row + 2;
+            let side = |ws: &mut rust_xlsxwriter::Worksheet,
+                        r: u32,
+                        first: u16,
+                        last: u16,
+                        text: &str,
+                        fmt: &Format|
+             -> Result<(), ImportError> {
+                if last > first {
+                    ws.merge_range(r, first, r, last, text, fmt).map_err(xerr)?;
+                } else {
+                    ws.write_with_format(r, first, text, fmt).map_err(xerr)?;
+                }
+                Ok(())
+            };
+            let plain = f.base.clone().set_text_wrap();
+            side(
+                ws,
+                start,
+                0,
+                mid - 1,
+                "Nơi nhận:",
+                &f.base.clone().set_bold().set_italic(),
+            )?;
+            for (i, r) in sig.recipients.iter().enumerate() {
+                side(ws, start + 1 + i as u32, 0, mid - 1, r, &plain)?;
+            }
+            let signer = f.base.clone().set_bold().set_align(FormatAlign::Center);
+            let last = last_col.max(mid);
+            for (i, l) in sig.signer.iter().enumerate() {
+                side(ws, start + i as u32, mid, last, l, &signer)?;
+            }
+            side(
+                ws,
+                start + sig.signer.len() as u32 + 4,
+                mid,
+                last,
+                &sig.name,
+                &signer,
+            )?;
+        }
         ws.set_freeze_panes(header_row + 1, 0).map_err(xerr)?;
         if row > header_row + 1 {
-            ws.autofilter(
-                header_row,
-                0,
-                row.saturating_sub(1 + self.notes.len() as u32)
-                    .max(header_row + 1),
-                last_col,
-            )
-            .map_err(xerr)?;
+            ws.autofilter(header_row, 0, last_data, last_col)
+                .map_err(xerr)?;
         }
         ws.set_repeat_rows(header_row, header_row).map_err(xerr)?;
         if self.landscape {
@@ -400,12 +495,14 @@ impl OfficialDoc {
         wb.save_to_buffer().map_err(xerr)
     }
 
-    /// Column widths in characters, in proportion to the columns' shares of the page.
+    /// Column widths in characters: the Word widths' shares of the page, on a sheet printed one
+    /// page wide.
     fn xlsx_widths(&self) -> Vec<f64> {
-        let total = self.width_total();
-        self.columns
+        let widths = self.column_widths();
+        let total = f64::from(widths.iter().sum::<u32>().max(1));
+        widths
             .iter()
-            .map(|c| (f64::from(c.width.max(1)) / f64::from(total) * 160.0).clamp(6.0, 70.0))
+            .map(|w| (f64::from(*w) / total * 160.0).clamp(4.0, 70.0))
             .collect()
     }
 }
@@ -555,6 +652,8 @@ mod tests {
             landscape: true,
             sheet: "Quá hạn".into(),
             intro: vec![],
+            number: None,
+            signature: None,
         }
     }
 
@@ -604,6 +703,52 @@ mod tests {
         let blocks = crate::docx::read_docx(&bytes).expect("reads back");
         let text = format!("{blocks:?}");
         assert!(text.contains("Nhiệm vụ số hai"), "{text}");
+    }
+
+    #[test]
+    fn a_signed_document_has_its_number_recipients_and_signer() {
+        let mut d = doc();
+        d.issuer = vec!["BAN CHỈ ĐẠO".into()];
+        d.number = Some("Số:      /BC-BCĐ".into());
+        d.signature = Some(Signature {
+            recipients: vec!["- Các thành viên Ban Chỉ đạo;".into(), "- Lưu: VT.".into()],
+            signer: vec!["KT. TRƯỞNG BAN".into(), "PHÓ TRƯỞNG BAN".into()],
+            name: "Nguyễn Văn A".into(),
+        });
+        let blocks = crate::docx::read_docx(&d.to_docx().expect("docx")).expect("reads back");
+        let text = format!("{blocks:?}");
+        // The reader collapses the blank kept for the number.
+        for words in [
+            "Số: /BC-BCĐ",
+            "Nơi nhận:",
+            "- Lưu: VT.",
+            "KT. TRƯỞNG BAN",
+            "PHÓ TRƯỞNG BAN",
+            "Nguyễn Văn A",
+        ] {
+            assert!(text.contains(words), "{words} missing from {text}");
+        }
+        // The signer comes after the table's last row.
+        assert!(text.find("Nguyễn Văn A") > text.find("A & <b>"));
+        use calamine::{Data, Reader};
+        let mut wb =
+            calamine::open_workbook_auto_from_rs(std::io::Cursor::new(d.to_xlsx().expect("xlsx")))
+                .expect("opens");
+        let r = wb.worksheet_range("Quá hạn").expect("sheet");
+        let cells: Vec<String> = r
+            .rows()
+            .flat_map(|r| r.iter())
+            .filter_map(|c| match c {
+                Data::String(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect();
+        for words in ["Nơi nhận:", "- Lưu: VT.", "PHÓ TRƯỞNG BAN", "Nguyễn Văn A"] {
+            assert!(
+                cells.iter().any(|c| c == words),
+                "{words} missing: {cells:?}"
+            );
+        }
     }
 
     #[test]

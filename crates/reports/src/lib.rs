@@ -15,8 +15,9 @@ use tiendo_domain::deadline::{iso, opt_iso_date, vn};
 use tiendo_domain::indicator::book::IndicatorBook;
 use tiendo_domain::model::ReportedStatus;
 use tiendo_domain::scoring::{self, Components, Formula, Month, MonthFacts, Points};
+use tiendo_domain::signing::Signing;
 use tiendo_domain::status::{AssignmentState, FourWay, StatusBook};
-use tiendo_office::official::{Column, OfficialDoc, OfficialPack, TableRow, Value};
+use tiendo_office::official::{Column, OfficialDoc, OfficialPack, Signature, TableRow, Value};
 use tiendo_store::Db;
 use tiendo_store::difficulties::Difficulty;
 use tiendo_store::facts::{AgencyName, OverdueReport, overdue_report_of};
@@ -46,8 +47,42 @@ pub fn everything(_: i64) -> bool {
 pub struct Presentation {
     /// "(Kèm theo …)": the document the appendix goes with.
     pub attached_to: Option<String>,
-    /// Where a document is issued ("Hà Nội"), for its date line.
+    /// Where a document is issued ("Hà Nội"), for its date line; when `None`, the committee's
+    /// own place.
     pub place: Option<String>,
+    /// How the committee signs (number, signer, recipients); documents with the national heading
+    /// close with it. `None`: [`Signing::usual`].
+    pub signing: Option<Signing>,
+}
+
+impl Presentation {
+    fn signing(&self) -> Signing {
+        self.signing.clone().unwrap_or_else(Signing::usual)
+    }
+
+    /// The date line, at the place asked for or the committee's.
+    fn date_line(&self, d: Date) -> String {
+        let place = self
+            .place
+            .clone()
+            .filter(|p| !p.trim().is_empty())
+            .unwrap_or_else(|| self.signing().place);
+        place_date(&place, d)
+    }
+
+    /// Makes `doc` a document of the committee (Decree 30): national heading with the issuer and
+    /// the number line, the date line, and the closing with recipients and signer.
+    fn issue(&self, doc: &mut OfficialDoc, issuer: &str, today: Date) {
+        let s = self.signing();
+        doc.issuer = vec![issuer.to_uppercase()];
+        doc.number = Some(s.number_line());
+        doc.place_date = Some(self.date_line(today));
+        doc.signature = Some(Signature {
+            recipients: s.recipient_lines(),
+            signer: s.signer_lines(),
+            name: s.signer_name.clone(),
+        });
+    }
 }
 
 fn col(header: &str, width: u32) -> Column {
@@ -279,23 +314,52 @@ fn percent(x: Option<f64>) -> String {
 }
 
 pub fn agencies_doc(s: &AgencySummary, p: &Presentation) -> OfficialDoc {
-    let mut table = Vec::new();
-    for (n, r) in s.agencies.iter().enumerate() {
-        let c = &r.counts;
-        table.push(TableRow::Cells(vec![
-            Value::Number(n as i64 + 1),
-            Value::Text(r.name.clone()),
+    let counts = |c: &FourWay| {
+        vec![
             Value::Number(c.done_on_time as i64),
             Value::Number(c.done_late as i64),
             Value::Number(c.done_undated as i64),
-            Value::Number(c.open_in_time as i64),
+            Value::Number(c.open_in_time.saturating_sub(c.recurring + c.conditional) as i64),
+            Value::Number(c.recurring as i64),
+            Value::Number(c.conditional as i64),
             Value::Number(c.open_overdue as i64),
             Value::Number(c.total() as i64),
+        ]
+    };
+    let mut table = Vec::new();
+    for (n, r) in s.agencies.iter().enumerate() {
+        let mut cells = vec![Value::Number(n as i64 + 1), Value::Text(r.name.clone())];
+        cells.extend(counts(&r.counts));
+        cells.extend([
             Value::Text(percent(r.on_time_rate)),
             Value::Number(r.difficulties_raised_open as i64),
             Value::Number(r.difficulties_owed_open as i64),
-        ]));
+        ]);
+        table.push(TableRow::Cells(cells));
     }
+    // The totals: every column adds up.
+    let all: FourWay = s.agencies.iter().map(|r| r.counts).sum();
+    let due = all.done_on_time + all.done_late + all.done_undated + all.open_overdue;
+    let mut cells = vec![Value::Empty, Value::Text("Tổng cộng".into())];
+    cells.extend(counts(&all));
+    cells.extend([
+        Value::Text(percent((due > 0).then(|| {
+            ((all.done_on_time as f64 * 1000.0 / due as f64).round()) / 10.0
+        }))),
+        Value::Number(
+            s.agencies
+                .iter()
+                .map(|r| r.difficulties_raised_open as i64)
+                .sum(),
+        ),
+        Value::Number(
+            s.agencies
+                .iter()
+                .map(|r| r.difficulties_owed_open as i64)
+                .sum(),
+        ),
+    ]);
+    table.push(TableRow::Cells(cells));
     OfficialDoc {
         title: "PHỤ LỤC".into(),
         subtitle: subtitle(
@@ -311,7 +375,9 @@ pub fn agencies_doc(s: &AgencySummary, p: &Presentation) -> OfficialDoc {
             col("Hoàn thành đúng hạn", 10),
             col("Hoàn thành quá hạn", 10),
             col("Hoàn thành, không rõ ngày", 10),
-            col("Đang thực hiện trong hạn", 10),
+            col("Đang thực hiện, trong hạn", 10),
+            col("Thường xuyên", 10),
+            col("Chưa xác định thời hạn", 10),
             col("Quá hạn chưa hoàn thành", 10),
             col("Tổng số", 8),
             col("Tỷ lệ hoàn thành đúng hạn", 10),
@@ -319,7 +385,7 @@ pub fn agencies_doc(s: &AgencySummary, p: &Presentation) -> OfficialDoc {
             col("Khó khăn phải xử lý, chưa trả lời", 10),
         ],
         rows: table,
-        notes: vec!["Tính theo các nhiệm vụ cơ quan chủ trì; nhiệm vụ thường xuyên và chưa có thời hạn cụ thể tính là đang thực hiện trong hạn; “hoàn thành, không rõ ngày” là phân công văn bản chỉ cho biết đã xong trước ngày báo cáo (không tính là đúng hạn); tỷ lệ hoàn thành đúng hạn = hoàn thành đúng hạn / (đã hoàn thành + quá hạn chưa hoàn thành).".into()],
+        notes: vec!["Tính theo các nhiệm vụ cơ quan chủ trì. Tổng số = hoàn thành (đúng hạn, quá hạn, không rõ ngày) + đang thực hiện trong hạn + thường xuyên + chưa xác định thời hạn + quá hạn chưa hoàn thành. Nhiệm vụ thường xuyên và chưa xác định thời hạn không bao giờ tính là quá hạn; “hoàn thành, không rõ ngày” là phân công văn bản chỉ cho biết đã xong trước ngày báo cáo (không tính là đúng hạn); tỷ lệ hoàn thành đúng hạn = hoàn thành đúng hạn / (đã hoàn thành + quá hạn chưa hoàn thành).".into()],
         landscape: true,
         sheet: "Theo cơ quan".into(),
         ..Default::default()
@@ -340,6 +406,33 @@ pub struct ResultItem {
     /// The words the documents use: "Đã hoàn thành", "Đã hoàn thành quá hạn", "Đang thực hiện",
     /// "Chưa hoàn thành".
     pub status: String,
+    /// What the totals show apart inside the status: a recurring or undated task still open, a
+    /// completion on a day no document states.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apart: Option<Apart>,
+}
+
+/// Tasks the totals count apart, so that none vanishes into "đang thực hiện" or "đã hoàn thành".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Apart {
+    /// "Thường xuyên": open, never late.
+    Recurring,
+    /// No date can be read from the deadline: open, never late.
+    Undated,
+    /// Done, on a day no document states (not counted on time).
+    DoneUndated,
+}
+
+impl Apart {
+    fn of(s: AssignmentState) -> Option<Apart> {
+        match s {
+            AssignmentState::Recurring => Some(Apart::Recurring),
+            AssignmentState::Conditional => Some(Apart::Undated),
+            AssignmentState::DoneUndated => Some(Apart::DoneUndated),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -354,6 +447,83 @@ impl ResultsReport {
     /// How many tasks are in each of the documents' words.
     pub fn count(&self, words: &str) -> usize {
         self.items.iter().filter(|i| i.status == words).count()
+    }
+
+    /// Every task counted once, in the documents' words: done on time (with those done on a day
+    /// not stated apart), done late, in progress (recurring and undated apart), not done (late),
+    /// then any other wording a document used and tasks without a lead. The parts add up to the
+    /// total, which comes first.
+    pub fn tally(&self) -> String {
+        let category = |i: &ResultItem| -> Option<&'static str> {
+            let known = [
+                "Đã hoàn thành",
+                "Đã hoàn thành quá hạn",
+                "Đang thực hiện",
+                "Chưa hoàn thành",
+            ];
+            known.into_iter().find(|k| *k == i.status).or_else(|| {
+                ReportedStatus::from_text(&i.status)
+                    .map(|r| r.vietnamese())
+                    .filter(|w| known.contains(w))
+            })
+        };
+        let n = |word: &str| {
+            self.items
+                .iter()
+                .filter(|i| category(i) == Some(word))
+                .count()
+        };
+        let apart = |word: &str, a: Apart| {
+            self.items
+                .iter()
+                .filter(|i| category(i) == Some(word) && i.apart == Some(a))
+                .count()
+        };
+        let mut parts = Vec::new();
+        let done = n("Đã hoàn thành");
+        let undated_done = apart("Đã hoàn thành", Apart::DoneUndated);
+        parts.push(format!("đã hoàn thành đúng hạn {}", done - undated_done));
+        if undated_done > 0 {
+            parts.push(format!(
+                "đã hoàn thành, không rõ ngày hoàn thành {undated_done}"
+            ));
+        }
+        parts.push(format!("hoàn thành quá hạn {}", n("Đã hoàn thành quá hạn")));
+        let open = n("Đang thực hiện");
+        let recurring = apart("Đang thực hiện", Apart::Recurring);
+        let undated = apart("Đang thực hiện", Apart::Undated);
+        let mut inside = Vec::new();
+        if recurring > 0 {
+            inside.push(format!("thường xuyên {recurring}"));
+        }
+        if undated > 0 {
+            inside.push(format!("chưa xác định thời hạn {undated}"));
+        }
+        parts.push(if inside.is_empty() {
+            format!("đang thực hiện {open}")
+        } else {
+            format!("đang thực hiện {open} (trong đó {})", inside.join(", "))
+        });
+        parts.push(format!(
+            "chưa hoàn thành (quá hạn) {}",
+            n("Chưa hoàn thành")
+        ));
+        // Other wordings, each in the order first met.
+        let mut other: Vec<(&str, usize)> = Vec::new();
+        for i in self.items.iter().filter(|i| category(i).is_none()) {
+            match other.iter_mut().find(|(w, _)| *w == i.status) {
+                Some((_, c)) => *c += 1,
+                None => other.push((&i.status, 1)),
+            }
+        }
+        for (w, c) in other {
+            parts.push(format!("“{w}” {c}"));
+        }
+        format!(
+            "Tổng số {} nhiệm vụ: {}.",
+            self.items.len(),
+            parts.join("; ")
+        )
     }
 }
 
@@ -435,6 +605,7 @@ pub async fn results_of(
                             .unwrap_or("Chưa giao cơ quan chủ trì")
                             .to_string()
                     }),
+                apart: computed.and_then(Apart::of),
             }
         })
         .collect();
@@ -494,14 +665,7 @@ pub fn results_doc(r: &ResultsReport, p: &Presentation) -> OfficialDoc {
             col("Tiến độ", 12),
         ],
         rows,
-        notes: vec![format!(
-            "Tổng số: {} nhiệm vụ; đã hoàn thành {}; hoàn thành quá hạn {}; đang thực hiện {}; chưa hoàn thành (quá hạn) {}.",
-            r.items.len(),
-            r.count("Đã hoàn thành"),
-            r.count("Đã hoàn thành quá hạn"),
-            r.count("Đang thực hiện"),
-            r.count("Chưa hoàn thành")
-        )],
+        notes: vec![r.tally()],
         landscape: true,
         sheet: "Kết quả thực hiện".into(),
         ..Default::default()
@@ -1159,9 +1323,7 @@ pub fn score_doc(r: &ScoreReport, issuer: &str, today: Date, p: &Presentation) -
         "Người đứng đầu cơ quan chịu trách nhiệm trước Ban Chỉ đạo về kết quả của cơ quan mình."
             .into(),
     );
-    OfficialDoc {
-        issuer: vec![issuer.to_uppercase()],
-        place_date: Some(place_date(p.place.as_deref().unwrap_or("Hà Nội"), today)),
+    let mut doc = OfficialDoc {
         title: "BẢNG ĐIỂM VÀ XẾP HẠNG".into(),
         subtitle: subtitle(
             vec![format!(
@@ -1206,7 +1368,10 @@ pub fn score_doc(r: &ScoreReport, issuer: &str, today: Date, p: &Presentation) -
         ],
         landscape: true,
         sheet: "Xếp hạng".into(),
-    }
+        ..Default::default()
+    };
+    p.issue(&mut doc, issuer, today);
+    doc
 }
 
 /// The pack for the next meeting: a cover document, the results of the previous meeting's
@@ -1224,9 +1389,7 @@ pub fn meeting_pack(
     let held = vn(meeting.held_on);
     let docs = meeting.document_labels().join(", ");
     let late_agencies: usize = overdue.items.iter().map(|i| i.late_agencies.len()).sum();
-    let cover = OfficialDoc {
-        issuer: vec![issuer.to_uppercase()],
-        place_date: Some(place_date(p.place.as_deref().unwrap_or("Hà Nội"), today)),
+    let mut cover = OfficialDoc {
         title: "BÁO CÁO".into(),
         subtitle: vec![format!(
             "Tình hình thực hiện kết luận tại {} (ngày {held}){}",
@@ -1235,7 +1398,7 @@ pub fn meeting_pack(
         )],
         intro: vec![
             format!(
-                "Tại {} ngày {held}, Ban Chỉ đạo đã giao {} nhiệm vụ{}. Đến ngày {}: đã hoàn thành đúng hạn {}; hoàn thành quá hạn {}; đang thực hiện {}; chưa hoàn thành (quá hạn) {} (chi tiết tại Phụ lục I).",
+                "Tại {} ngày {held}, Ban Chỉ đạo đã giao {} nhiệm vụ{}. Kết quả đến ngày {} (chi tiết tại Phụ lục I): {}",
                 meeting.name,
                 results.items.len(),
                 if docs.is_empty() {
@@ -1244,10 +1407,7 @@ pub fn meeting_pack(
                     format!(" (văn bản: {docs})")
                 },
                 vn(results.as_of),
-                results.count("Đã hoàn thành"),
-                results.count("Đã hoàn thành quá hạn"),
-                results.count("Đang thực hiện"),
-                results.count("Chưa hoàn thành"),
+                results.tally(),
             ),
             format!(
                 "Tổng số nhiệm vụ quá hạn, chưa hoàn thành của Ban Chỉ đạo tính đến ngày {}: {} nhiệm vụ, {} lượt cơ quan chưa hoàn thành (chi tiết tại Phụ lục II).",
@@ -1260,9 +1420,14 @@ pub fn meeting_pack(
         sheet: "Báo cáo".into(),
         ..Default::default()
     };
+    p.issue(&mut cover, issuer, today);
     let attached = Presentation {
-        attached_to: Some(format!("Báo cáo ngày {}", vn(today))),
-        place: None,
+        attached_to: Some(format!(
+            "Báo cáo số      /{} ngày {}",
+            p.signing().symbol,
+            vn(today)
+        )),
+        ..Default::default()
     };
     let mut first = results_doc(results, &attached);
     first.title = "PHỤ LỤC I".into();

@@ -1156,3 +1156,54 @@ pub async fn answer_direction(state: &Service, u: &User, id: i64, answer: &str) 
         })?;
     Ok(task)
 }
+
+/// Why a committee's way of signing was not saved: its fields, or the whole request.
+#[derive(Debug)]
+pub enum SigningRefused {
+    Fields(Vec<tiendo_domain::signing::SigningProblem>),
+    Whole(Refusal),
+}
+
+/// The fields of a committee's way of signing, as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SigningFields {
+    pub place: String,
+    pub symbol: String,
+    pub authority: String,
+    pub signer_title: String,
+    pub signer_name: String,
+    /// One recipient per line.
+    pub recipients: String,
+}
+
+/// The standing agency sets how the committee signs its reports (the place, the symbol after
+/// the number, the signer, the recipients); every field is checked, nothing stored on a refusal.
+pub async fn set_signing(
+    state: &Service,
+    u: &User,
+    committee: Option<&str>,
+    f: &SigningFields,
+) -> Result<tiendo_domain::signing::Signing, SigningRefused> {
+    standing(u).map_err(SigningRefused::Whole)?;
+    let s = tiendo_domain::signing::Signing::read(
+        &f.place,
+        &f.symbol,
+        &f.authority,
+        &f.signer_title,
+        &f.signer_name,
+        &f.recipients,
+    )
+    .map_err(SigningRefused::Fields)?;
+    state
+        .db
+        .set_signing(committee, &s, &u.username)
+        .await
+        .map_err(|e| {
+            SigningRefused::Whole(match e {
+                StoreError::NotFound(m) => Refusal::bad("ban-chi-dao").with(m),
+                _ => Refusal::failed(),
+            })
+        })?;
+    Ok(s)
+}

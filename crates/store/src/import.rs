@@ -95,7 +95,7 @@ pub(crate) async fn link_basis_documents(
 impl Db {
     /// The committee a code names (the Government's steering committee when none): not found
     /// when the code names none.
-    async fn committee_or_default(&self, committee: Option<&str>) -> Result<i64> {
+    pub(crate) async fn committee_or_default(&self, committee: Option<&str>) -> Result<i64> {
         match committee {
             Some(code) => self
                 .committee_id(code)

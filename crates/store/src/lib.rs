@@ -20,6 +20,7 @@ pub mod reminders;
 pub mod schema;
 pub mod scoring;
 pub mod seed;
+pub mod signing;
 pub mod snapshot;
 pub mod tasks;
 pub mod users;

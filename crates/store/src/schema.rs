@@ -50,7 +50,28 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "leaders' directions and requests for explanation; the reason a deadline request was refused",
         DIRECTIONS,
     ),
+    (
+        17,
+        "how each committee signs its documents: place, symbol, signer, recipients",
+        SIGNINGS,
+    ),
 ];
+
+/// Each committee's way of issuing its reports ([`tiendo_domain::signing::Signing`]); recipients
+/// one per line. A committee without a row uses the usual form.
+const SIGNINGS: &str = r#"
+CREATE TABLE signings (
+    committee_id BIGINT PRIMARY KEY REFERENCES committees(id),
+    place TEXT NOT NULL,
+    symbol TEXT NOT NULL,
+    authority TEXT NOT NULL,
+    signer_title TEXT NOT NULL,
+    signer_name TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+)
+"#;
 
 /// A leader's direction on a task ("ý kiến chỉ đạo") or request for an explanation ("yêu cầu
 /// giải trình"), one row per agency it is addressed to, answered by that agency; and the reason

@@ -75,6 +75,20 @@ pub(crate) fn typed(form: &'static str, values: Vec<(&'static str, String)>) -> 
     }
 }
 
+/// What was typed into the form of one row of the task page (`item`: the row's id).
+pub(crate) fn typed_item(
+    form: &'static str,
+    item: i64,
+    values: Vec<(&'static str, String)>,
+) -> super::task::Typed {
+    super::task::Typed {
+        form,
+        item: Some(item),
+        values,
+        ..Default::default()
+    }
+}
+
 /// The form's CSRF token, or the page saying the form expired.
 pub(crate) fn csrf(u: &CurrentUser, token: &str, task: i64) -> Option<Response> {
     (!u.check_csrf(token)).then(|| back(task, "csrf"))
@@ -265,10 +279,15 @@ async fn decide(
     if let Some(r) = csrf(&u, &f.csrf, f.task) {
         return r;
     }
-    match ops::decide_deadline(&state, &u, change, approve, &f.note).await {
-        Ok(task) => back(task, if approve { "duyet" } else { "tu-choi" }),
-        Err(e) => back(f.task, e.code),
+    let r = ops::decide_deadline(&state, &u, change, approve, &f.note).await;
+    if approve {
+        return match r {
+            Ok(task) => back(task, "duyet"),
+            Err(e) => back(f.task, e.code),
+        };
     }
+    let typed = typed_item("tu-choi", change, vec![("note", f.note)]);
+    answer(&state, &u, f.task, typed, r).await
 }
 
 pub async fn approve_deadline(
@@ -322,10 +341,15 @@ async fn review(
     if let Some(r) = csrf(&u, &f.csrf, f.task) {
         return r;
     }
-    match ops::review(&state, &u, report, confirm, &f.note).await {
-        Ok(task) => back(task, if confirm { "xac-nhan" } else { "tra-lai" }),
-        Err(e) => back(f.task, e.code),
+    let r = ops::review(&state, &u, report, confirm, &f.note).await;
+    if confirm {
+        return match r {
+            Ok(task) => back(task, "xac-nhan"),
+            Err(e) => back(f.task, e.code),
+        };
     }
+    let typed = typed_item("tra-lai", report, vec![("note", f.note)]);
+    answer(&state, &u, f.task, typed, r).await
 }
 
 /// The standing agency confirms a reported completion.
@@ -436,8 +460,7 @@ pub async fn answer_direction(
     if let Some(r) = csrf(&u, &f.csrf, f.task) {
         return r;
     }
-    match ops::answer_direction(&state, &u, id, &f.answer).await {
-        Ok(task) => back(task, "tra-loi-chi-dao"),
-        Err(e) => back(f.task, e.code),
-    }
+    let r = ops::answer_direction(&state, &u, id, &f.answer).await;
+    let typed = typed_item("tra-loi-chi-dao", id, vec![("answer", f.answer)]);
+    answer(&state, &u, f.task, typed, r).await
 }

@@ -81,7 +81,20 @@ pub async fn register(
     PageUser(u): PageUser,
     Query(q): Query<RegisterQuery>,
 ) -> Response {
-    let rows = filtered(&state, &u, &q).await.unwrap_or_default();
+    register_page(&state, &u, &q, None).await
+}
+
+/// The register; with a refused answer (the difficulty's id and what was typed), that answer
+/// form holds it with its message.
+async fn register_page(
+    state: &AppState,
+    u: &CurrentUser,
+    q: &RegisterQuery,
+    refused: Option<(i64, &super::refused::Refused)>,
+) -> Response {
+    use super::refused::Refused;
+    let (state, u) = (state.clone(), u.clone());
+    let rows = filtered(&state, &u, q).await.unwrap_or_default();
     let snap = state.snapshot().await;
     let agencies = super::task::agency_options(&snap);
     // An agency answering a difficulty on a task it is not assigned sees the text, not the task.
@@ -126,11 +139,13 @@ pub async fn register(
                             td {
                                 @if let Some(a) = &d.answer { (a) }
                                 @else if (u.is_standing() && d.state == "open") || (u.role == UserRole::Focal && u.user.agency_id.is_some_and(|a| d.awaits(a))) {
+                                    @let r = refused.filter(|(id, _)| *id == d.id).map(|(_, r)| r);
                                     form method="post" action={"/kho-khan/" (d.id) "/tra-loi"} {
                                         input type="hidden" name="csrf" value=(u.csrf);
                                         input type="hidden" name="task" value=(d.task_id.unwrap_or(0));
                                         input type="hidden" name="ve" value="so";
-                                        textarea name="answer" rows="2" required maxlength="5000" aria-label="Nội dung trả lời" {}
+                                        textarea name="answer" rows="2" required maxlength="5000" aria-label="Nội dung trả lời" aria-invalid=[Refused::invalid(r, "answer")] { (Refused::value(r, "answer", "")) }
+                                        (Refused::error_at(r, "answer"))
                                         button.primary type="submit" { "Trả lời" }
                                     }
                                 }
@@ -173,6 +188,12 @@ pub(crate) fn handlers_cell(d: &Difficulty, day: time::Date) -> maud::Markup {
     }
 }
 
+/// May the user see this task's page?
+async fn sees(state: &AppState, u: &CurrentUser, task: i64) -> bool {
+    let snap = state.snapshot().await;
+    Visibility::of(u, &snap).sees(task)
+}
+
 #[derive(Deserialize)]
 pub struct AnswerForm {
     csrf: String,
@@ -202,9 +223,32 @@ pub async fn answer(
     if !u.check_csrf(&f.csrf) {
         return reply("csrf", f.task);
     }
-    match ops::answer_difficulty(&state, &u, id, &f.answer).await {
+    let r = ops::answer_difficulty(&state, &u, id, &f.answer).await;
+    match r {
         Ok(task) => reply("tra-loi", task.unwrap_or(f.task)),
-        Err(e) => reply(e.code, f.task),
+        Err(e)
+            if matches!(
+                e.kind,
+                ops::RefusalKind::Forbidden | ops::RefusalKind::NotFound
+            ) =>
+        {
+            reply(e.code, f.task)
+        }
+        // Refused: the page it came from again (422), the answer kept beside its message; the
+        // register for an agency that may not see the task.
+        Err(e) if to_register || f.task == 0 || !sees(&state, &u, f.task).await => {
+            let q = RegisterQuery::default();
+            let refused = super::refused::Refused::typed([("answer", f.answer.as_str())])
+                .problem("answer", e.text());
+            let mut page = register_page(&state, &u, &q, Some((id, &refused))).await;
+            *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            page
+        }
+        Err(e) => {
+            let typed =
+                super::actions::typed_item("tra-loi-kho-khan", id, vec![("answer", f.answer)]);
+            super::actions::answer_as(&state, &u, f.task, typed, "tra-loi", Err::<(), _>(e)).await
+        }
     }
 }
 
@@ -230,6 +274,13 @@ pub async fn forward(
     }
     match ops::forward_difficulty(&state, &u, id, &f.handler, &f.answer_due).await {
         Ok(task) => back(task.unwrap_or(f.task), "chuyen"),
-        Err(e) => back(f.task, e.code),
+        Err(e) => {
+            let typed = super::actions::typed_item(
+                "chuyen",
+                id,
+                vec![("handler", f.handler), ("answer_due", f.answer_due)],
+            );
+            super::actions::answer(&state, &u, f.task, typed, Err::<(), _>(e)).await
+        }
     }
 }

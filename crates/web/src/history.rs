@@ -192,7 +192,7 @@ pub fn sentence(e: &AuditEntry, agency_of: &dyn Fn(i64) -> Option<String>) -> St
             }
             s
         }
-        "task.updated" | "task.edited" | "agency.edited" | "user.role_changed" => {
+        "task.updated" | "task.edited" | "agency.edited" | "user.role_changed" | "signing.set" => {
             let changes = differences(&before, &after);
             let head = if e.action == "task.updated" {
                 "Cập nhật từ tệp"
@@ -279,6 +279,12 @@ fn field_name(k: &str) -> &str {
     match k {
         "name" => "Tên",
         "number" => "Số thứ tự",
+        "place" => "Địa danh",
+        "symbol" => "Ký hiệu văn bản",
+        "authority" => "Quyền hạn ký",
+        "signer_title" => "Chức vụ người ký",
+        "signer_name" => "Người ký",
+        "recipients" => "Nơi nhận",
         "expected_result" => "Kết quả, sản phẩm",
         "basis" => "Căn cứ giao",
         "overseer" => "Lãnh đạo phụ trách",

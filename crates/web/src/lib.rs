@@ -23,8 +23,10 @@ pub mod indicators;
 pub mod layout;
 pub mod new_task;
 pub mod pages;
+pub mod refused;
 pub mod registry;
 pub mod reports;
+pub mod signing;
 pub mod stacked;
 pub mod task;
 pub mod words;
@@ -227,6 +229,11 @@ fn pages_and_forms() -> RouteTable {
         .add("/chi-tieu/so-lieu/{id}", "POST", post(indicators::review))
         .add("/bao-cao", "GET", get(reports::index))
         .add("/bao-cao/tai/{file}", "GET", get(reports::download))
+        .add(
+            "/bao-cao/the-thuc",
+            "GET POST",
+            get(signing::page_of).post(signing::save),
+        )
         .add("/xep-hang", "GET", get(reports::ranking))
         .add(
             "/phien-hop",

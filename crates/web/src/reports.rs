@@ -119,6 +119,7 @@ pub async fn download(
             .filter(|s| !s.is_empty())
             .map(|s| s.chars().take(300).collect()),
         place: None,
+        signing: None,
     };
     let snap = state.snapshot().await;
     let vis = Visibility::of(&u, &snap);
@@ -299,11 +300,21 @@ impl Download<'_> {
                 let name = format!("xep-hang-{month}");
                 match self.ext {
                     "json" => json(&name, &*r),
-                    _ => official(
-                        &name,
-                        self.ext,
-                        &reports::score_doc(&r, &issuer(self.state).await, today(), &self.p),
-                    ),
+                    _ => {
+                        let signing = match self.state.db.signing(None).await {
+                            Ok(s) => s,
+                            Err(e) => return crate::errors::internal(e),
+                        };
+                        let p = Presentation {
+                            signing: Some(signing),
+                            ..self.p.clone()
+                        };
+                        official(
+                            &name,
+                            self.ext,
+                            &reports::score_doc(&r, &issuer(self.state).await, today(), &p),
+                        )
+                    }
                 }
             }
             Err(e) => failed(e),
@@ -367,6 +378,7 @@ pub async fn index(PageUser(u): PageUser, Query(q): Query<ReportQuery>) -> Respo
                 label { "Kèm theo (tùy chọn)" input name="kem_theo" maxlength="300"; }
                 (buttons("cam-ket"))
             }
+            @if u.is_standing() { p { a href="/bao-cao/the-thuc" { "Thể thức văn bản: số, nơi nhận, người ký" } } }
             h2 { "Điểm và xếp hạng tháng" }
             form.box method="get" {
                 label { "Tháng" input type="month" name="thang" value=(month); }
@@ -672,6 +684,10 @@ pub async fn meeting_pack(
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| s.chars().take(200).collect());
+    let signing = match state.db.signing(None).await {
+        Ok(s) => s,
+        Err(e) => return crate::errors::internal(e),
+    };
     let pack = reports::meeting_pack(
         &m,
         next.as_deref(),
@@ -679,7 +695,10 @@ pub async fn meeting_pack(
         &overdue,
         &issuer(&state).await,
         today(),
-        &Presentation::default(),
+        &Presentation {
+            signing: Some(signing),
+            ..Default::default()
+        },
     );
     match pack.to_docx() {
         Ok(b) => attachment(

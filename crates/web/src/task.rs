@@ -82,6 +82,7 @@ fn difficulties_table(
     task: i64,
     list: &[Difficulty],
     agencies: &[(&String, &String)],
+    typed: Option<&Typed>,
 ) -> Markup {
     let own = u.own_agency();
     html! {
@@ -105,21 +106,26 @@ fn difficulties_table(
                             } @else if d.state == "answered" {
                                 "Đã trả lời " (opt_vn(d.answered_on))
                             } @else if u.is_standing() || handles {
+                                @let a = FormState::of_item("tra-loi-kho-khan", d.id, typed);
                                 form method="post" action={"/kho-khan/" (d.id) "/tra-loi"} {
                                     input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(task);
-                                    textarea name="answer" rows="2" required maxlength="5000" aria-label="Nội dung trả lời" {}
+                                    textarea name="answer" rows="2" required maxlength="5000" aria-label="Nội dung trả lời" aria-invalid=[a.invalid("answer")] { (a.value("answer")) }
+                                    (a.error_at("answer"))
                                     button.primary type="submit" { "Trả lời" }
                                 }
                                 @if u.is_standing() {
+                                    @let f = FormState::of_item("chuyen", d.id, typed);
                                     form method="post" action={"/kho-khan/" (d.id) "/chuyen"} {
                                         input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(task);
                                         label { "Chuyển cho "
-                                            select name="handler" required {
+                                            select name="handler" required aria-invalid=[f.invalid("handler")] {
                                                 option value="" { "— chọn cơ quan —" }
-                                                @for (code, name) in agencies { option value=(code) { (name) } }
+                                                @for (code, name) in agencies { option value=(code) selected[f.chose("handler", code)] { (name) } }
                                             }
                                         }
-                                        label { " hạn trả lời " (date_input("answer_due", "", true)) }
+                                        (f.error_at("handler"))
+                                        label { " hạn trả lời " (date_input("answer_due", f.value("answer_due"), true)) }
+                                        (f.error_at("answer_due"))
                                         button type="submit" { "Chuyển" }
                                     }
                                 }
@@ -151,6 +157,9 @@ pub async fn show(
 #[derive(Debug, Default)]
 pub(crate) struct Typed {
     pub form: &'static str,
+    /// The row a per-row form belongs to (the report returned, the request refused, the
+    /// direction or difficulty answered); `None` for the page's own forms.
+    pub item: Option<i64>,
     /// The fields as typed, by name.
     pub values: Vec<(&'static str, String)>,
     /// A file was chosen: it must be chosen again (a browser never refills a file field).
@@ -164,6 +173,10 @@ impl Typed {
     /// The field a refusal is about.
     fn field(&self) -> &'static str {
         match (self.form, self.code.as_str()) {
+            ("tra-lai" | "tu-choi", _) => "note",
+            ("tra-loi-chi-dao" | "tra-loi-kho-khan", _) => "answer",
+            ("chuyen", "han-tra-loi" | "ngay") => "answer_due",
+            ("chuyen", _) => "handler",
             (_, "trang-thai") => "status",
             ("bao-cao", "ngay") => "completed_on",
             ("cam-ket", "ngay-cam-ket") => "committed_on",
@@ -195,7 +208,14 @@ struct FormState<'a> {
 impl FormState<'_> {
     fn of<'t>(form: &'static str, typed: Option<&'t Typed>) -> FormState<'t> {
         FormState {
-            typed: typed.filter(|t| t.form == form),
+            typed: typed.filter(|t| t.form == form && t.item.is_none()),
+        }
+    }
+
+    /// The form of one row (several on the page, one per report, request, direction, difficulty).
+    fn of_item<'t>(form: &'static str, item: i64, typed: Option<&'t Typed>) -> FormState<'t> {
+        FormState {
+            typed: typed.filter(|t| t.form == form && t.item == Some(item)),
         }
     }
 
@@ -589,9 +609,11 @@ impl<'a> TaskPage<'a> {
                                         input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
                                         button.primary type="submit" { "Xác nhận hoàn thành" }
                                     }
+                                    @let r = FormState::of_item("tra-lai", c.id, self.typed.as_ref());
                                     form method="post" action={"/bao-cao/" (c.id) "/tra-lai"} {
                                         input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
-                                        input name="note" placeholder="Lý do trả lại" aria-label="Lý do trả lại" maxlength="5000";
+                                        input name="note" placeholder="Lý do trả lại" aria-label="Lý do trả lại" maxlength="5000" value=(r.value("note")) aria-invalid=[r.invalid("note")];
+                                        (r.error_at("note"))
                                         button type="submit" { "Trả lại" }
                                     }
                                 }
@@ -620,9 +642,11 @@ impl<'a> TaskPage<'a> {
                                         input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
                                         button.primary type="submit" { "Duyệt" }
                                     }
+                                    @let x = FormState::of_item("tu-choi", r.id, self.typed.as_ref());
                                     form.inline.refuse method="post" action={"/gia-han/" (r.id) "/tu-choi"} {
                                         input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
-                                        label { "Lý do không chấp thuận" input type="text" name="note" required maxlength="5000"; }
+                                        label { "Lý do không chấp thuận" input type="text" name="note" required maxlength="5000" value=(x.value("note")) aria-invalid=[x.invalid("note")]; }
+                                        (x.error_at("note"))
                                         button type="submit" { "Từ chối" }
                                     }
                                 }
@@ -659,11 +683,13 @@ impl<'a> TaskPage<'a> {
                                 td {
                                     @if let Some(a) = &d.answer { (a) br; span.muted.small { (d.answered_by.as_deref().unwrap_or("")) ", " (opt_vn(d.answered_on)) } }
                                     @else if may_answer(d.agency_id) {
+                                        @let a = FormState::of_item("tra-loi-chi-dao", d.id, self.typed.as_ref());
                                         form.answer method="post" action={"/chi-dao/" (d.id) "/tra-loi"} {
                                             input type="hidden" name="csrf" value=(u.csrf);
                                             input type="hidden" name="task" value=(t.id);
                                             label { (if d.kind == tiendo_domain::reminders::DirectionKind::Explanation { "Nội dung giải trình" } else { "Trả lời, kết quả triển khai" })
-                                                textarea name="answer" rows="2" required maxlength="5000" {} }
+                                                textarea name="answer" rows="2" required maxlength="5000" aria-invalid=[a.invalid("answer")] { (a.value("answer")) } }
+                                            (a.error_at("answer"))
                                             button.primary type="submit" { "Gửi trả lời" }
                                         }
                                     } @else { span.muted { "Chưa trả lời" } }
@@ -708,7 +734,7 @@ impl<'a> TaskPage<'a> {
         html! {
             h2 { "Khó khăn, vướng mắc" }
             @if self.difficulties.is_empty() { p.muted { "Chưa có khó khăn, vướng mắc." } } @else {
-                (difficulties_table(u, t.id, &self.difficulties, &self.agencies))
+                (difficulties_table(u, t.id, &self.difficulties, &self.agencies, self.typed.as_ref()))
         }
         @if u.role == UserRole::Focal && !self.actable.is_empty() {
             h2 { "Báo khó khăn, vướng mắc" }

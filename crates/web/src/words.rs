@@ -113,6 +113,7 @@ pub(crate) fn action_words(a: &str) -> &str {
         "indicator.life" => "Đặt thời gian áp dụng chỉ tiêu",
         "indicator.linked" => "Gắn chỉ tiêu với nhiệm vụ",
         "indicator.unlinked" => "Bỏ gắn chỉ tiêu với nhiệm vụ",
+        "signing.set" => "Đặt thể thức văn bản",
         other => other,
     }
 }

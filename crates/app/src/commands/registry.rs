@@ -171,6 +171,76 @@ pub async fn committees(url: &str, command: CommitteeCommand) -> anyhow::Result<
             .await?;
             println!("Đã thêm ban chỉ đạo {code}");
         }
+        CommitteeCommand::Signing {
+            committee,
+            place,
+            symbol,
+            authority,
+            signer_title,
+            signer_name,
+            recipient,
+        } => {
+            let now = db.signing(committee.as_deref()).await?;
+            let changing = place.is_some()
+                || symbol.is_some()
+                || authority.is_some()
+                || signer_title.is_some()
+                || signer_name.is_some()
+                || !recipient.is_empty();
+            let shown = if changing {
+                let fields = operations::SigningFields {
+                    place: place.unwrap_or(now.place),
+                    symbol: symbol.unwrap_or(now.symbol),
+                    authority: authority.unwrap_or(now.authority),
+                    signer_title: signer_title.unwrap_or(now.signer_title),
+                    signer_name: signer_name.unwrap_or(now.signer_name),
+                    recipients: if recipient.is_empty() {
+                        now.recipients.join("\n")
+                    } else {
+                        recipient.join("\n")
+                    },
+                };
+                let service = Service::for_command(db);
+                match operations::set_signing(
+                    &service,
+                    &command_line_user(),
+                    committee.as_deref(),
+                    &fields,
+                )
+                .await
+                {
+                    Ok(s) => s,
+                    Err(operations::SigningRefused::Fields(problems)) => {
+                        for p in problems {
+                            eprintln!("--{}: {}", p.field.replace('_', "-"), p.message);
+                        }
+                        eprintln!("Chưa lưu gì.");
+                        return Ok(ExitCode::from(2));
+                    }
+                    Err(operations::SigningRefused::Whole(r)) => anyhow::bail!(r.text()),
+                }
+            } else {
+                now
+            };
+            println!("{}", shown.number_line());
+            println!("{}, ngày … tháng … năm …", shown.place);
+            println!("Nơi nhận:");
+            for l in shown.recipient_lines() {
+                println!("  {l}");
+            }
+            println!("Người ký:");
+            for l in shown.signer_lines() {
+                println!("  {l}");
+            }
+            println!(
+                "  {}",
+                if shown.signer_name.is_empty() {
+                    "(họ tên ghi tay)"
+                } else {
+                    &shown.signer_name
+                }
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

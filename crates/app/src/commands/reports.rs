@@ -20,7 +20,7 @@ use tiendo_store::facts::OverdueReport;
 fn presentation(doc: DocArgs) -> Presentation {
     Presentation {
         attached_to: doc.attached_to,
-        place: None,
+        ..Default::default()
     }
 }
 
@@ -401,7 +401,11 @@ pub async fn score(db: &Db, a: ScoreArgs) -> anyhow::Result<ExitCode> {
     let book = db.load_status_book().await?;
     let r = reports::score(db, &book, month, formula).await?;
     let issuer = issuer(db).await?;
-    let p = Presentation { attached_to, place };
+    let p = Presentation {
+        attached_to,
+        place,
+        signing: Some(db.signing(None).await?),
+    };
     write_report(
         &r,
         format,
@@ -553,6 +557,7 @@ pub async fn meetings(db: &Db, command: MeetingCommand) -> anyhow::Result<ExitCo
             let p = Presentation {
                 attached_to: None,
                 place,
+                signing: Some(db.signing(None).await?),
             };
             let pack = reports::meeting_pack(
                 &m,
