@@ -106,7 +106,9 @@ test('indicators: list, page with its charts, scorecard by kind, a figure report
   await Promise.all([page.waitForNavigation(), page.click('form[action$="/thoi-gian"] button[type=submit]')]);
   assert.match(await page.textContent('.flash'), /ngoài thời gian theo dõi/);
   assert.match(await page.textContent('dl.fields'), /không giới hạn/);
-  await page.click('details.box summary');
+  // The form comes back open, holding the day typed, the reason beside it.
+  assert.equal(await page.inputValue('input[name=valid_from]'), '01/01/2099');
+  assert.match(await page.textContent('form[action$="/thoi-gian"] .field-error'), /ngoài thời gian theo dõi/);
   await page.fill('input[name=valid_from]', '01/01/2025');
   await page.fill('input[name=valid_to]', '31/12/2030');
   await Promise.all([page.waitForNavigation(), page.click('form[action$="/thoi-gian"] button[type=submit]')]);

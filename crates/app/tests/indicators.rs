@@ -940,6 +940,36 @@ async fn a_refused_figure_keeps_what_was_typed() {
             before,
             "nothing stored"
         );
+        // A refused target: its form again with the period, the value and the agency typed, the
+        // message beside the period.
+        let targets = t.db.indicator_targets(rate).await.expect("targets").len();
+        let r = b
+            .post(
+                &format!("/chi-tieu/{rate}/muc-tieu"),
+                &[
+                    ("csrf", &csrf),
+                    ("period", "Quý V/2026"),
+                    ("value", "95%"),
+                    ("agency", "P_HANOI"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+        let form = &r.body[r.body.find("id=\"muc-tieu\"").expect("the target form")..];
+        let form = &form[..form.find("</form>").expect("its end")];
+        for kept in [
+            "value=\"Quý V/2026\"",
+            "value=\"95%\"",
+            "value=\"P_HANOI\"",
+            "id=\"loi-period\"",
+        ] {
+            assert!(form.contains(kept), "{kept}: {form}");
+        }
+        assert_eq!(
+            t.db.indicator_targets(rate).await.expect("targets").len(),
+            targets,
+            "no target stored"
+        );
         t.cleanup().await;
     }
 }

@@ -432,7 +432,16 @@ async fn meetings_are_recorded_and_their_pack_downloaded() {
             ],
         )
         .await;
-    assert_eq!(r.location.as_deref(), Some("/phien-hop?tb=van-ban"));
+    // Refused: the page again (422), everything typed kept, the message beside the documents.
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("value=\"Phiên họp lần thứ nhất\""));
+    assert!(r.body.contains("value=\"20/01/2026\"") || r.body.contains("value=\"2026-01-20\""));
+    assert!(r.body.contains("value=\"khong co van ban\""));
+    assert!(r.body.contains("id=\"loi-documents\""), "{}", r.body);
+    assert!(
+        t.db.meetings().await.expect("m").is_empty(),
+        "nothing stored"
+    );
     let r = tt
         .post(
             "/phien-hop",
@@ -1152,12 +1161,18 @@ async fn a_leader_directs_and_asks_for_an_explanation_and_the_agency_answers() {
                 ],
             )
             .await;
+        // Refused without its reason: the page again (422), the message beside the reason's
+        // field of this request's form.
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let form = r
+            .body
+            .split(&format!("action=\"{refuse}\""))
+            .nth(1)
+            .and_then(|f| f.split("</form>").next())
+            .expect("the refusal form");
         assert!(
-            r.location
-                .as_deref()
-                .is_some_and(|l| l.ends_with("?tb=ly-do-tu-choi")),
-            "{:?}",
-            r.location
+            form.contains("aria-invalid=\"true\"") && form.contains("field-error"),
+            "{form}"
         );
         let r = tt
             .post(

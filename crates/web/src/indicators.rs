@@ -25,6 +25,7 @@ use tiendo_store::indicators::IndicatorRow;
 use super::AppState;
 use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
+use super::refused::Refused;
 use crate::words::{opt_vn, today};
 
 #[derive(Deserialize, Default)]
@@ -377,14 +378,34 @@ impl RefusedFigure {
     }
 }
 
-/// The indicator's page; with a refused figure, the page again (422) holding what was typed.
+/// Which form of the indicator's page was refused, with what was typed into it.
+enum Refusal {
+    Figure(RefusedFigure),
+    /// The target form (period, value, agency).
+    Target(Refused, String),
+    /// The follow-up period and direction (valid_from, valid_to, direction).
+    Life(Refused, String),
+}
+
+/// The indicator's page; with a refused form, the page again (422) holding what was typed.
 async fn render(
     state: &AppState,
     u: &CurrentUser,
     id: i64,
     q: &IndicatorQuery,
-    refused: Option<RefusedFigure>,
+    refusal: Option<Refusal>,
 ) -> Response {
+    let (refused, refused_target, refused_life, message) = match refusal {
+        None => (None, None, None, None),
+        Some(Refusal::Figure(f)) => {
+            let m = format!("{} Chưa lưu số liệu.", f.message);
+            (Some(f), None, None, Some(m))
+        }
+        Some(Refusal::Target(r, m)) => {
+            (None, Some(r), None, Some(format!("{m} Chưa đặt mục tiêu.")))
+        }
+        Some(Refusal::Life(r, m)) => (None, None, Some(r), Some(format!("{m} Chưa lưu."))),
+    };
     let u = u.clone();
     let day = day_of(q);
     let i = match state.db.indicator(id).await {
@@ -426,7 +447,7 @@ async fn render(
     let body = html! {
         h1 { (i.code) " · " (i.name) }
         (flash(q.tb.as_deref()))
-        @if let Some(r) = &refused { p.flash.error role="alert" { (r.message) " Chưa lưu số liệu." } }
+        @if let Some(m) = &message { p.flash.error role="alert" { (m) } }
         form.filters method="get" action={"/chi-tieu/" (id)} {
             label { "Dữ liệu tính đến ngày" (date_input("ngay", &iso(day), false)) }
             button.primary type="submit" { "Xem" }
@@ -486,7 +507,7 @@ async fn render(
                 tbody { @for t in &targets { tr { td { (Period::parse(&t.period).map(|p| p.vietnamese()).unwrap_or_else(|| t.period.clone())) } td { (t.agency.as_deref().unwrap_or("Cả nước và mọi cơ quan chưa có mục tiêu riêng")) } td { (t.raw) } } } }
             }
         }
-        @if u.is_standing() { (target_form(&u, &i)) (life_form(&u, &i)) }
+        @if u.is_standing() { (target_form(&u, &i, refused_target.as_ref())) (life_form(&u, &i, refused_life.as_ref())) }
         h2 { "Nhiệm vụ liên quan" }
         @if tasks.is_empty() { p.muted { "Chưa liên kết nhiệm vụ nào." } } @else {
             ul { @for t in &tasks { @if vis.sees(*t) { li { a href={"/nhiem-vu/" (t)} { "Nhiệm vụ " (t) } } } } }
@@ -500,7 +521,7 @@ async fn render(
             }
         }
     };
-    let status = if refused.is_some() {
+    let status = if message.is_some() {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {
         axum::http::StatusCode::OK
@@ -549,33 +570,47 @@ fn report_form(
     }
 }
 
-fn target_form(u: &CurrentUser, i: &IndicatorRow) -> Markup {
+fn target_form(u: &CurrentUser, i: &IndicatorRow, r: Option<&Refused>) -> Markup {
+    let field = |name: &'static str, label: &str, max: &str, required: bool| {
+        html! {
+            label { (label) input type="text" name=(name) required[required] maxlength=(max) value=(Refused::value(r, name, "")) aria-invalid=[Refused::invalid(r, name)] aria-describedby=[Refused::described(r, name)]; }
+            (Refused::error_at(r, name))
+        }
+    };
     html! {
-        form.box method="post" action={"/chi-tieu/" (i.id) "/muc-tieu"} {
+        form.box #muc-tieu method="post" action={"/chi-tieu/" (i.id) "/muc-tieu"} {
             input type="hidden" name="csrf" value=(u.csrf);
-            label { "Kỳ (2026, Quý II/2026, 6 tháng đầu năm 2026, tháng 6/2026)" input type="text" name="period" required maxlength="40"; }
-            label { "Mục tiêu" input type="text" name="value" required maxlength="100"; }
-            @if i.by_agency.0 { label { "Mã cơ quan (để trống: áp dụng chung)" input type="text" name="agency" maxlength="40"; } }
+            (field("period", "Kỳ (2026, Quý II/2026, 6 tháng đầu năm 2026, tháng 6/2026)", "40", true))
+            (field("value", "Mục tiêu", "100", true))
+            @if i.by_agency.0 { (field("agency", "Mã cơ quan (để trống: áp dụng chung)", "40", false)) }
             button.primary type="submit" { "Đặt mục tiêu" }
         }
     }
 }
 
-fn life_form(u: &CurrentUser, i: &IndicatorRow) -> Markup {
-    let lower = i.direction() == tiendo_domain::indicator::Direction::Lower;
+fn life_form(u: &CurrentUser, i: &IndicatorRow, r: Option<&Refused>) -> Markup {
+    let lower = match r {
+        Some(_) => Refused::value(r, "direction", "") == "lower",
+        None => i.direction() == tiendo_domain::indicator::Direction::Lower,
+    };
+    let from = i.valid_from.map(vn).unwrap_or_default();
+    let to = i.valid_to.map(vn).unwrap_or_default();
     html! {
-        details.box {
+        // Open when refused, so that the message is seen.
+        details.box open[r.is_some()] {
             summary { "Thời gian theo dõi và chiều đánh giá" }
             form method="post" action={"/chi-tieu/" (i.id) "/thoi-gian"} {
                 input type="hidden" name="csrf" value=(u.csrf);
-                label { "Theo dõi từ ngày (ngày/tháng/năm; để trống: từ đầu)" (date_input("valid_from", &i.valid_from.map(vn).unwrap_or_default(), false)) }
-                label { "đến ngày (để trống: không hạn)" (date_input("valid_to", &i.valid_to.map(vn).unwrap_or_default(), false)) }
+                label { "Theo dõi từ ngày (ngày/tháng/năm; để trống: từ đầu)" (date_input("valid_from", Refused::value(r, "valid_from", &from), false)) }
+                label { "đến ngày (để trống: không hạn)" (date_input("valid_to", Refused::value(r, "valid_to", &to), false)) }
+                (Refused::error_at(r, "valid_from"))
                 label { "Chiều đánh giá"
                     select name="direction" {
                         option value="higher" selected[!lower] { "Càng cao càng tốt" }
                         option value="lower" selected[lower] { "Càng thấp càng tốt" }
                     }
                 }
+                (Refused::error_at(r, "direction"))
                 button.primary type="submit" { "Lưu" }
             }
         }
@@ -609,6 +644,26 @@ pub async fn set_life(
     };
     match ind::set_life(&state, &u, id, &l).await {
         Ok(()) => back(id, "thoi-gian-theo-doi"),
+        Err(e) if matches!(e.kind, ops::RefusalKind::Invalid) => {
+            let field = match e.code {
+                "chieu" => "direction",
+                _ => "valid_from",
+            };
+            let r = Refused::typed([
+                ("valid_from", l.valid_from.as_str()),
+                ("valid_to", l.valid_to.as_str()),
+                ("direction", l.direction.as_str()),
+            ])
+            .problem(field, e.text());
+            render(
+                &state,
+                &u,
+                id,
+                &IndicatorQuery::default(),
+                Some(Refusal::Life(r, e.text())),
+            )
+            .await
+        }
         Err(e) => back(id, e.code),
     }
 }
@@ -671,7 +726,7 @@ pub async fn report(
                 code: e.code,
                 message: e.text(),
             };
-            render(&state, &u, id, &q, Some(refused)).await
+            render(&state, &u, id, &q, Some(Refusal::Figure(refused))).await
         }
         Err(e) => back(id, e.code),
     }
@@ -737,6 +792,29 @@ pub async fn set_target(
     };
     match ind::set_target(&state, &u, id, &t).await {
         Ok(()) => back(id, "muc-tieu"),
+        Err(e) if matches!(e.kind, ops::RefusalKind::Invalid) => {
+            let field = match e.code {
+                "ky" => "period",
+                "co-quan" => "agency",
+                "ma-html" if tiendo_domain::text::has_markup(&t.period) => "period",
+                "ma-html" if tiendo_domain::text::has_markup(&t.agency) => "agency",
+                _ => "value",
+            };
+            let r = Refused::typed([
+                ("period", t.period.as_str()),
+                ("value", t.value.as_str()),
+                ("agency", t.agency.as_str()),
+            ])
+            .problem(field, e.text());
+            render(
+                &state,
+                &u,
+                id,
+                &IndicatorQuery::default(),
+                Some(Refusal::Target(r, e.text())),
+            )
+            .await
+        }
         Err(e) => back(id, e.code),
     }
 }

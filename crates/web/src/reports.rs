@@ -16,6 +16,7 @@ use tiendo_office::official::OfficialDoc;
 
 use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
+use super::refused::Refused;
 use super::{AppState, Visibility};
 use crate::words::{enc, today};
 use tiendo_reports::{self as reports, Presentation};
@@ -524,6 +525,16 @@ pub async fn meetings(
     PageUser(u): PageUser,
     Query(q): Query<MeetingsQuery>,
 ) -> Response {
+    meetings_page(&state, &u, q.tb.as_deref(), None).await
+}
+
+/// The meetings page; with a refused new meeting, its form holds what was typed (422).
+async fn meetings_page(
+    state: &AppState,
+    u: &CurrentUser,
+    tb: Option<&str>,
+    refused: Option<&Refused>,
+) -> Response {
     let all = state.db.meetings().await.unwrap_or_default();
     let mut counts = Vec::with_capacity(all.len());
     for m in &all {
@@ -536,12 +547,10 @@ pub async fn meetings(
                 .unwrap_or(0),
         );
     }
-    let flash =
-        q.tb.as_deref()
-            .and_then(tiendo_service::operations::message);
-    page(
+    let flash = tb.and_then(tiendo_service::operations::message);
+    let page_of = page(
         "Phiên họp",
-        Some(&u),
+        Some(u),
         html! {
             h1 { "Phiên họp của Ban Chỉ đạo" }
             @if let Some((msg, ok)) = flash { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
@@ -571,15 +580,21 @@ pub async fn meetings(
                 h2 { "Ghi phiên họp" }
                 form.box method="post" action="/phien-hop" {
                     input type="hidden" name="csrf" value=(u.csrf);
-                    label { "Tên phiên họp" input name="name" required maxlength="300" placeholder="vd: Phiên họp lần thứ năm"; }
-                    label { "Ngày họp" (date_input("held_on", "", true)) }
-                    label { "Văn bản kết luận (số ký hiệu hoặc khóa tệp; nhiều văn bản cách nhau bởi dấu phẩy)" input name="documents" maxlength="600" placeholder="vd: 624/TB-VPCP"; }
+                    label { "Tên phiên họp" input name="name" required maxlength="300" placeholder="vd: Phiên họp lần thứ năm" value=(Refused::value(refused, "name", "")) aria-invalid=[Refused::invalid(refused, "name")]; }
+                    (Refused::error_at(refused, "name"))
+                    label { "Ngày họp" (date_input("held_on", Refused::value(refused, "held_on", ""), true)) }
+                    (Refused::error_at(refused, "held_on"))
+                    label { "Văn bản kết luận (số ký hiệu hoặc khóa tệp; nhiều văn bản cách nhau bởi dấu phẩy)" input name="documents" maxlength="600" placeholder="vd: 624/TB-VPCP" value=(Refused::value(refused, "documents", "")) aria-invalid=[Refused::invalid(refused, "documents")]; }
+                    (Refused::error_at(refused, "documents"))
                     button.primary type="submit" { "Ghi" }
                 }
             }
         },
-    )
-    .into_response()
+    );
+    match refused {
+        Some(_) => (StatusCode::UNPROCESSABLE_ENTITY, page_of).into_response(),
+        None => page_of.into_response(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -612,6 +627,21 @@ pub async fn add_meeting(
         .await
     {
         Ok(_) => to("them-phien-hop"),
+        Err(e) if e.kind == tiendo_service::operations::RefusalKind::Invalid => {
+            let field = match e.code {
+                "ngay-hop" => "held_on",
+                "van-ban" => "documents",
+                "ma-html" if tiendo_domain::text::has_markup(&f.documents) => "documents",
+                _ => "name",
+            };
+            let refused = Refused::typed([
+                ("name", f.name.as_str()),
+                ("held_on", f.held_on.as_str()),
+                ("documents", f.documents.as_str()),
+            ])
+            .problem(field, e.text());
+            meetings_page(&state, &u, None, Some(&refused)).await
+        }
         Err(e) => to(e.code),
     }
 }
