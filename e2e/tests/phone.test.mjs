@@ -38,6 +38,7 @@ const pages = [
   ['chi-tieu-1', '/chi-tieu/1'],
   ['bang-diem', '/chi-tieu/bang-diem?kind=tinh'],
   ['bao-cao', '/bao-cao'],
+  ['the-thuc', '/bao-cao/the-thuc'],
   ['xep-hang', '/xep-hang'],
   ['phien-hop', '/phien-hop'],
   ['nhap-tep', '/nhap-tep'],
