@@ -215,13 +215,14 @@ impl DayFacts {
             late,
             due_soon,
             periodic,
+            // Counted once per state of the book and day (the dashboard reads the same).
             periodic_now: if summary {
-                snap.book.periodic_totals(day)
+                periodic_total(&snap, day)
             } else {
                 Default::default()
             },
             periodic_week_before: if summary {
-                snap.book.periodic_totals(day - Duration::days(7))
+                periodic_total(&snap, day - Duration::days(7))
             } else {
                 Default::default()
             },
@@ -565,4 +566,16 @@ mod tests {
         assert_eq!(backoff_seconds(9), 6 * 3600);
         assert_eq!(backoff_seconds(i64::MAX), 6 * 3600);
     }
+}
+
+/// The periodic reports of every recurring lead assignment on `day`, from the snapshot's counts.
+fn periodic_total(
+    snap: &crate::snapshot::Snapshot,
+    day: time::Date,
+) -> tiendo_domain::recurrence::OccurrenceCounts {
+    let mut t = tiendo_domain::recurrence::OccurrenceCounts::default();
+    for c in snap.day_counts(day).periodic.values() {
+        t += *c;
+    }
+    t
 }

@@ -2,7 +2,11 @@
 //! changed since the snapshot was taken; those are reloaded, anything wider reloads everything.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use tiendo_domain::recurrence::OccurrenceCounts;
+use tiendo_domain::status::FourWay;
+use time::Date;
 
 use tiendo_domain::status::StatusBook;
 use tiendo_store::Db;
@@ -22,7 +26,22 @@ pub struct Snapshot {
     /// Every task id with its secrecy flag, in plan order.
     pub tasks: Vec<TaskInPlan>,
     pub version: i64,
+    /// The day's counts of the whole book, by version and day (the newest few kept).
+    day_counts: Arc<Mutex<Vec<(i64, Date, Arc<DayCounts>)>>>,
 }
+
+/// The counts of a day over the whole book: per agency, its lead assignments in the four ways
+/// and its recurring assignments' periodic reports. Counting the periodic reports walks every
+/// recurring obligation's occurrences, so the dashboard reads them from here, computed once per
+/// state of the book and day.
+#[derive(Debug, Default)]
+pub struct DayCounts {
+    pub agencies: HashMap<i64, FourWay>,
+    pub periodic: HashMap<i64, OccurrenceCounts>,
+}
+
+/// Days whose counts are kept per state of the book.
+const DAYS_KEPT: usize = 8;
 
 impl Snapshot {
     /// No task, no agency: what a command of the command line holds.
@@ -32,7 +51,33 @@ impl Snapshot {
             agencies: HashMap::new(),
             tasks: Vec::new(),
             version: 0,
+            day_counts: Arc::default(),
         }
+    }
+
+    /// The day's counts ([`DayCounts`]) for this state of the book: computed by the first reader
+    /// of a day, then shared.
+    pub fn day_counts(&self, as_of: Date) -> Arc<DayCounts> {
+        let mut kept = self
+            .day_counts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((_, _, c)) = kept
+            .iter()
+            .find(|(v, d, _)| *v == self.version && *d == as_of)
+        {
+            return c.clone();
+        }
+        let c = Arc::new(DayCounts {
+            agencies: self.book.agency_counts(as_of),
+            periodic: self.book.periodic_counts(as_of),
+        });
+        kept.retain(|(v, _, _)| *v == self.version);
+        if kept.len() >= DAYS_KEPT {
+            kept.remove(0);
+        }
+        kept.push((self.version, as_of, c.clone()));
+        c
     }
 }
 
@@ -75,6 +120,7 @@ pub async fn load_snapshot(db: &Db) -> anyhow::Result<Snapshot> {
         agencies: db.agency_names().await?,
         tasks: db.task_order().await?,
         version,
+        day_counts: Arc::default(),
     })
 }
 

@@ -114,19 +114,22 @@ pub async fn dashboard_data(
     } else {
         None
     };
-    let per_agency = snap.book.agency_counts(as_of);
+    // Computed once per state of the book and day, shared by every reader.
+    let day = snap.day_counts(as_of);
+    let per_agency = &day.agencies;
     let totals = match own {
         Some(a) => per_agency.get(&a).copied().unwrap_or_default(),
         None => per_agency.values().copied().sum(),
     };
     let periodic = match own {
-        Some(a) => snap
-            .book
-            .periodic_counts(as_of)
-            .get(&a)
-            .copied()
-            .unwrap_or_default(),
-        None => snap.book.periodic_totals(as_of),
+        Some(a) => day.periodic.get(&a).copied().unwrap_or_default(),
+        None => {
+            let mut t = tiendo_domain::recurrence::OccurrenceCounts::default();
+            for c in day.periodic.values() {
+                t += *c;
+            }
+            t
+        }
     };
     let mut late: Vec<LateCount> = per_agency
         .iter()
@@ -428,8 +431,10 @@ pub async fn search_tasks(
         Some("chua_xac_dinh" | "conditional") => Some(["conditional"].into()),
         _ => None,
     };
+    // An agency's lead tasks (a bar of the chart) come from the book: only other filters need
+    // the database.
     let sql_filters = filter.q.is_some()
-        || filter.agency.is_some()
+        || (filter.agency.is_some() && lead.is_none())
         || filter.heading.is_some()
         || filter.document.is_some()
         || filter.overseer.is_some()
