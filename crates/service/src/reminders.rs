@@ -520,6 +520,18 @@ pub async fn run_scheduler(db: Db, at: DailyAt, rules: ReminderRules, mail: Opti
     }
 }
 
+/// The periodic reports of every recurring lead assignment on `day`, from the snapshot's counts.
+fn periodic_total(
+    snap: &crate::snapshot::Snapshot,
+    day: time::Date,
+) -> tiendo_domain::recurrence::OccurrenceCounts {
+    let mut t = tiendo_domain::recurrence::OccurrenceCounts::default();
+    for c in snap.day_counts(day).periodic.values() {
+        t += *c;
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::{DailyAt, backoff_seconds};
@@ -566,16 +578,4 @@ mod tests {
         assert_eq!(backoff_seconds(9), 6 * 3600);
         assert_eq!(backoff_seconds(i64::MAX), 6 * 3600);
     }
-}
-
-/// The periodic reports of every recurring lead assignment on `day`, from the snapshot's counts.
-fn periodic_total(
-    snap: &crate::snapshot::Snapshot,
-    day: time::Date,
-) -> tiendo_domain::recurrence::OccurrenceCounts {
-    let mut t = tiendo_domain::recurrence::OccurrenceCounts::default();
-    for c in snap.day_counts(day).periodic.values() {
-        t += *c;
-    }
-    t
 }
