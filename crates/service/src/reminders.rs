@@ -112,8 +112,15 @@ impl DayFacts {
         // Only the leaders' summary needs the counts (two passes over the whole book).
         let summary = matches!(scope, Scope::Everyone | Scope::Leaders);
         let mut follow = db.follow_up_facts(day).await?;
-        let mut late = snap.book.late_assignments(day);
-        let mut due_soon = snap.book.due_soon(day, rules.due_within_days);
+        // The standing agency's inbox holds its decisions only: the late and due-soon
+        // assignments (two passes over the whole book) are not read for it.
+        let (mut late, mut due_soon) = match scope {
+            Scope::Standing => (Vec::new(), Vec::new()),
+            _ => (
+                snap.book.late_assignments(day),
+                snap.book.due_soon(day, rules.due_within_days),
+            ),
+        };
         let mut periodic = match scope {
             Scope::Everyone | Scope::Agency(_) => {
                 snap.book.periodic_reports(day, rules.due_within_days)
@@ -217,12 +224,12 @@ impl DayFacts {
             periodic,
             // Counted once per state of the book and day (the dashboard reads the same).
             periodic_now: if summary {
-                periodic_total(&snap, day)
+                periodic_total(snap, day)
             } else {
                 Default::default()
             },
             periodic_week_before: if summary {
-                periodic_total(&snap, day - Duration::days(7))
+                periodic_total(snap, day - Duration::days(7))
             } else {
                 Default::default()
             },

@@ -27,7 +27,7 @@ pub struct Snapshot {
     pub tasks: Vec<TaskInPlan>,
     pub version: i64,
     /// The day's counts of the whole book, by version and day (the newest few kept).
-    day_counts: Arc<Mutex<Vec<(i64, Date, Arc<DayCounts>)>>>,
+    day_counts: Arc<Mutex<Vec<KeptDay>>>,
 }
 
 /// The counts of a day over the whole book: per agency, its lead assignments in the four ways
@@ -39,6 +39,9 @@ pub struct DayCounts {
     pub agencies: HashMap<i64, FourWay>,
     pub periodic: HashMap<i64, OccurrenceCounts>,
 }
+
+/// A day's counts as kept: the book's version, the day, the counts.
+type KeptDay = (i64, Date, Arc<DayCounts>);
 
 /// Days whose counts are kept per state of the book.
 const DAYS_KEPT: usize = 8;
