@@ -223,15 +223,16 @@ impl OfficialDoc {
     fn column_widths(&self) -> Vec<u32> {
         let headers: Vec<String> = self.columns.iter().map(|c| c.header.clone()).collect();
         let hints: Vec<u32> = self.columns.iter().map(|c| c.width).collect();
-        let rows: Vec<Vec<String>> = self
+        let rows: Vec<&Vec<Value>> = self
             .rows
             .iter()
             .filter_map(|r| match r {
-                TableRow::Cells(cells) => Some(cells.iter().map(value_text).collect()),
+                TableRow::Cells(cells) => Some(cells),
                 TableRow::Heading(_) => None,
             })
             .collect();
-        crate::widths::fit(&headers, &rows, &hints, self.text_width())
+        let text = |r: &&Vec<Value>, i: usize| r.get(i).map(value_text).unwrap_or_default();
+        crate::widths::fit(&headers, &rows, text, &hints, self.text_width())
     }
 
     pub fn to_docx(&self) -> Result<Vec<u8>, ImportError> {

@@ -90,8 +90,15 @@ impl Cell {
 }
 
 /// Widths in twentieths of a point adding up to `total`, for columns with these headers and these
-/// rows of cell texts; `hints` (relative) are used as they are when the table has no rows.
-pub fn fit(headers: &[String], rows: &[Vec<String>], hints: &[u32], total: u32) -> Vec<u32> {
+/// rows, `text(row, column)` giving a cell's text (asked of the sampled rows only); `hints`
+/// (relative) are used as they are when the table has no rows.
+pub fn fit<R>(
+    headers: &[String],
+    rows: &[R],
+    text: impl Fn(&R, usize) -> String,
+    hints: &[u32],
+    total: u32,
+) -> Vec<u32> {
     let n = headers.len();
     if n == 0 {
         return Vec::new();
@@ -114,11 +121,7 @@ pub fn fit(headers: &[String], rows: &[Vec<String>], hints: &[u32], total: u32) 
     let sample: Vec<Vec<Cell>> = rows
         .iter()
         .step_by(step)
-        .map(|r| {
-            (0..n)
-                .map(|i| Cell::of(r.get(i).map(String::as_str).unwrap_or(""), 1.0))
-                .collect()
-        })
+        .map(|r| (0..n).map(|i| Cell::of(&text(r, i), 1.0)).collect())
         .collect();
     let cap = (avail / 4.0).max(3.0);
     let mut min: Vec<f64> = (0..n)
@@ -240,6 +243,11 @@ fn settle(w: &mut [u32], total: u32) {
 mod tests {
     use super::*;
 
+    /// A row's cell text.
+    fn cell() -> impl Fn(&Vec<String>, usize) -> String {
+        |r, i| r.get(i).cloned().unwrap_or_default()
+    }
+
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| x.to_string()).collect()
     }
@@ -284,12 +292,12 @@ mod tests {
             .collect();
         let hints = [5, 32, 15, 12, 8];
         let total = 14287;
-        let w = fit(&headers, &rows, &hints, total);
+        let w = fit(&headers, &rows, cell(), &hints, total);
         assert_eq!(w.iter().sum::<u32>(), total);
         // The date fits on one line; "31/12/2026" is 10 characters.
         assert!(f64::from(w[3] - MARGINS) / CHAR >= 10.0, "{w:?}");
         assert!(w[1] > w[2] && w[2] > w[0], "{w:?}");
-        let by_hints = fit(&headers, &[], &hints, total);
+        let by_hints = fit(&headers, &[] as &[Vec<String>], cell(), &hints, total);
         assert!(
             lines(&headers, &rows, &w) < lines(&headers, &rows, &by_hints),
             "fitted {w:?} is no shorter than the hints {by_hints:?}"
@@ -299,10 +307,11 @@ mod tests {
     #[test]
     fn an_empty_table_keeps_its_hints_and_widths_always_add_up() {
         let headers = s(&["A", "B"]);
-        assert_eq!(fit(&headers, &[], &[1, 3], 1000), vec![250, 750]);
+        let none: &[Vec<String>] = &[];
+        assert_eq!(fit(&headers, none, cell(), &[1, 3], 1000), vec![250, 750]);
         let rows = vec![s(&["x".repeat(500).as_str(), "y"])];
-        let w = fit(&headers, &rows, &[1, 1], 1000);
+        let w = fit(&headers, &rows, cell(), &[1, 1], 1000);
         assert_eq!(w.iter().sum::<u32>(), 1000);
-        assert!(fit(&[], &rows, &[], 1000).is_empty());
+        assert!(fit(&[], &rows, cell(), &[], 1000).is_empty());
     }
 }

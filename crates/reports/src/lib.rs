@@ -282,15 +282,11 @@ pub fn agencies(
         .map(|id| {
             let AgencyName { code, name, .. } = names.get(&id).cloned().unwrap_or_default();
             let c = counts.get(&id).copied().unwrap_or_default();
-            // Done on time over the assignments whose outcome is known: done (on time, late or
-            // on a day not stated) or past their due date — an overdue one lowers the rate.
-            let due = c.done_on_time + c.done_late + c.done_undated + c.open_overdue;
             AgencyRow {
                 code,
                 name,
                 counts: c,
-                on_time_rate: (due > 0)
-                    .then(|| ((c.done_on_time as f64 * 1000.0 / due as f64).round()) / 10.0),
+                on_time_rate: on_time_rate(&c),
                 difficulties_raised_open: raised.get(&id).copied().unwrap_or(0),
                 difficulties_owed_open: owed.get(&id).copied().unwrap_or(0),
             }
@@ -306,6 +302,14 @@ pub fn agencies(
         as_of,
         agencies: rows,
     }
+}
+
+/// Done on time over the assignments whose outcome is known: done (on time, late or on a day
+/// not stated) or past their due date — an overdue one lowers the rate. In percent, one decimal;
+/// `None` when nothing is known yet.
+fn on_time_rate(c: &FourWay) -> Option<f64> {
+    let due = c.done_on_time + c.done_late + c.done_undated + c.open_overdue;
+    (due > 0).then(|| ((c.done_on_time as f64 * 1000.0 / due as f64).round()) / 10.0)
 }
 
 fn percent(x: Option<f64>) -> String {
@@ -339,13 +343,10 @@ pub fn agencies_doc(s: &AgencySummary, p: &Presentation) -> OfficialDoc {
     }
     // The totals: every column adds up.
     let all: FourWay = s.agencies.iter().map(|r| r.counts).sum();
-    let due = all.done_on_time + all.done_late + all.done_undated + all.open_overdue;
     let mut cells = vec![Value::Empty, Value::Text("Tổng cộng".into())];
     cells.extend(counts(&all));
     cells.extend([
-        Value::Text(percent((due > 0).then(|| {
-            ((all.done_on_time as f64 * 1000.0 / due as f64).round()) / 10.0
-        }))),
+        Value::Text(percent(on_time_rate(&all))),
         Value::Number(
             s.agencies
                 .iter()

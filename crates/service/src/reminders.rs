@@ -217,22 +217,26 @@ impl DayFacts {
                 )
             })
             .collect();
+        // The leaders' summary: the day's counts and the week before's, computed once per state
+        // of the book and day (the dashboard reads the same).
+        let (now, week_before) = if summary {
+            (
+                Some(snap.day_counts(day)),
+                Some(snap.day_counts(day - Duration::days(7))),
+            )
+        } else {
+            (None, None)
+        };
         Ok(DayFacts {
             day,
             late,
             due_soon,
             periodic,
-            // Counted once per state of the book and day (the dashboard reads the same).
-            periodic_now: if summary {
-                periodic_total(snap, day)
-            } else {
-                Default::default()
-            },
-            periodic_week_before: if summary {
-                periodic_total(snap, day - Duration::days(7))
-            } else {
-                Default::default()
-            },
+            periodic_now: now.as_ref().map(|c| c.periodic_total()).unwrap_or_default(),
+            periodic_week_before: week_before
+                .as_ref()
+                .map(|c| c.periodic_total())
+                .unwrap_or_default(),
             open_assignments,
             follow,
             figures,
@@ -248,16 +252,11 @@ impl DayFacts {
                 .iter()
                 .map(|(id, a)| (*id, a.name.clone()))
                 .collect(),
-            totals_now: if summary {
-                snap.book.totals(day)
-            } else {
-                Default::default()
-            },
-            totals_week_before: if summary {
-                snap.book.totals(day - Duration::days(7))
-            } else {
-                Default::default()
-            },
+            totals_now: now.as_ref().map(|c| c.lead_total()).unwrap_or_default(),
+            totals_week_before: week_before
+                .as_ref()
+                .map(|c| c.lead_total())
+                .unwrap_or_default(),
         })
     }
 
@@ -525,18 +524,6 @@ pub async fn run_scheduler(db: Db, at: DailyAt, rules: ReminderRules, mail: Opti
         }
         tokio::time::sleep(std::time::Duration::from_secs(60)).await;
     }
-}
-
-/// The periodic reports of every recurring lead assignment on `day`, from the snapshot's counts.
-fn periodic_total(
-    snap: &crate::snapshot::Snapshot,
-    day: time::Date,
-) -> tiendo_domain::recurrence::OccurrenceCounts {
-    let mut t = tiendo_domain::recurrence::OccurrenceCounts::default();
-    for c in snap.day_counts(day).periodic.values() {
-        t += *c;
-    }
-    t
 }
 
 #[cfg(test)]

@@ -19,7 +19,6 @@ use crate::Service;
 /// What the pages read from memory: the status book and the agency names, with the audit position
 /// they reflect. Changes to a few tasks are applied to it in place; anything else (an import by
 /// another process, say) reloads it in the background.
-#[derive(Clone)]
 pub struct Snapshot {
     pub book: StatusBook,
     pub agencies: HashMap<i64, AgencyName>,
@@ -30,6 +29,20 @@ pub struct Snapshot {
     day_counts: Arc<Mutex<Vec<KeptDay>>>,
 }
 
+/// A copy (to change in place, then publish) starts without kept counts: they belong to the
+/// state they were counted on, and readers of the old state keep theirs.
+impl Clone for Snapshot {
+    fn clone(&self) -> Snapshot {
+        Snapshot {
+            book: self.book.clone(),
+            agencies: self.agencies.clone(),
+            tasks: self.tasks.clone(),
+            version: self.version,
+            day_counts: Arc::default(),
+        }
+    }
+}
+
 /// The counts of a day over the whole book: per agency, its lead assignments in the four ways
 /// and its recurring assignments' periodic reports. Counting the periodic reports walks every
 /// recurring obligation's occurrences, so the dashboard reads them from here, computed once per
@@ -38,6 +51,22 @@ pub struct Snapshot {
 pub struct DayCounts {
     pub agencies: HashMap<i64, FourWay>,
     pub periodic: HashMap<i64, OccurrenceCounts>,
+}
+
+impl DayCounts {
+    /// The four-way counts over every agency's lead assignments.
+    pub fn lead_total(&self) -> FourWay {
+        self.agencies.values().copied().sum()
+    }
+
+    /// The periodic reports over every recurring lead assignment.
+    pub fn periodic_total(&self) -> OccurrenceCounts {
+        let mut t = OccurrenceCounts::default();
+        for c in self.periodic.values() {
+            t += *c;
+        }
+        t
+    }
 }
 
 /// A day's counts as kept: the book's version, the day, the counts.

@@ -50,6 +50,11 @@ impl Db {
     /// usual form when it has set none.
     pub async fn signing(&self, committee: Option<&str>) -> Result<Signing> {
         let id = self.committee_or_default(committee).await?;
+        self.signing_of(id).await
+    }
+
+    /// The committee's way of signing, by the committee's id.
+    async fn signing_of(&self, id: i64) -> Result<Signing> {
         let row: Option<Row> = sqlx::query_as(
             "SELECT place, symbol, authority, signer_title, signer_name, recipients FROM signings WHERE committee_id = $1",
         )
@@ -66,8 +71,8 @@ impl Db {
         s: &Signing,
         actor: &str,
     ) -> Result<()> {
-        let before = self.signing(committee).await?;
         let id = self.committee_or_default(committee).await?;
+        let before = self.signing_of(id).await?;
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO signings (committee_id, place, symbol, authority, signer_title, signer_name, recipients, updated_by, updated_at)

@@ -697,7 +697,8 @@ pub async fn summary(
     for s in snap.book.task_states(as_of).into_values() {
         tasks.add(s);
     }
-    Json(serde_json::json!({ "as_of": iso(as_of), "lead_assignments": snap.book.totals(as_of), "tasks": tasks, "periodic_reports": snap.book.periodic_totals(as_of) })).into_response()
+    let day = snap.day_counts(as_of);
+    Json(serde_json::json!({ "as_of": iso(as_of), "lead_assignments": day.lead_total(), "tasks": tasks, "periodic_reports": day.periodic_total() })).into_response()
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -93,16 +93,15 @@ async fn register_page(
     refused: Option<(i64, &super::refused::Refused)>,
 ) -> Response {
     use super::refused::Refused;
-    let (state, u) = (state.clone(), u.clone());
-    let rows = filtered(&state, &u, q).await.unwrap_or_default();
+    let rows = filtered(state, u, q).await.unwrap_or_default();
     let snap = state.snapshot().await;
     let agencies = super::task::agency_options(&snap);
     // An agency answering a difficulty on a task it is not assigned sees the text, not the task.
-    let vis = Visibility::of(&u, &snap);
+    let vis = Visibility::of(u, &snap);
     let day = today();
     page(
         "Khó khăn, vướng mắc",
-        Some(&u),
+        Some(u),
         html! {
             h1 { "Khó khăn, vướng mắc" }
             @if let Some((msg, ok)) = q.tb.as_deref().and_then(ops::message) { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }

@@ -382,9 +382,14 @@ impl RefusedFigure {
 enum Refusal {
     Figure(RefusedFigure),
     /// The target form (period, value, agency).
-    Target(Refused, String),
+    Target(Refused),
     /// The follow-up period and direction (valid_from, valid_to, direction).
-    Life(Refused, String),
+    Life(Refused),
+}
+
+/// The indicator's page again (422), the refused target or follow-up form holding what was typed.
+async fn again(state: &AppState, u: &CurrentUser, id: i64, refusal: Refusal) -> Response {
+    render(state, u, id, &IndicatorQuery::default(), Some(refusal)).await
 }
 
 /// The indicator's page; with a refused form, the page again (422) holding what was typed.
@@ -401,10 +406,14 @@ async fn render(
             let m = format!("{} Chưa lưu số liệu.", f.message);
             (Some(f), None, None, Some(m))
         }
-        Some(Refusal::Target(r, m)) => {
-            (None, Some(r), None, Some(format!("{m} Chưa đặt mục tiêu.")))
+        Some(Refusal::Target(r)) => {
+            let m = format!("{} Chưa đặt mục tiêu.", r.messages());
+            (None, Some(r), None, Some(m))
         }
-        Some(Refusal::Life(r, m)) => (None, None, Some(r), Some(format!("{m} Chưa lưu."))),
+        Some(Refusal::Life(r)) => {
+            let m = format!("{} Chưa lưu.", r.messages());
+            (None, None, Some(r), Some(m))
+        }
     };
     let u = u.clone();
     let day = day_of(q);
@@ -655,14 +664,7 @@ pub async fn set_life(
                 ("direction", l.direction.as_str()),
             ])
             .problem(field, e.text());
-            render(
-                &state,
-                &u,
-                id,
-                &IndicatorQuery::default(),
-                Some(Refusal::Life(r, e.text())),
-            )
-            .await
+            again(&state, &u, id, Refusal::Life(r)).await
         }
         Err(e) => back(id, e.code),
     }
@@ -806,14 +808,7 @@ pub async fn set_target(
                 ("agency", t.agency.as_str()),
             ])
             .problem(field, e.text());
-            render(
-                &state,
-                &u,
-                id,
-                &IndicatorQuery::default(),
-                Some(Refusal::Target(r, e.text())),
-            )
-            .await
+            again(&state, &u, id, Refusal::Target(r)).await
         }
         Err(e) => back(id, e.code),
     }

@@ -119,17 +119,11 @@ pub async fn dashboard_data(
     let per_agency = &day.agencies;
     let totals = match own {
         Some(a) => per_agency.get(&a).copied().unwrap_or_default(),
-        None => per_agency.values().copied().sum(),
+        None => day.lead_total(),
     };
     let periodic = match own {
         Some(a) => day.periodic.get(&a).copied().unwrap_or_default(),
-        None => {
-            let mut t = tiendo_domain::recurrence::OccurrenceCounts::default();
-            for c in day.periodic.values() {
-                t += *c;
-            }
-            t
-        }
+        None => day.periodic_total(),
     };
     let mut late: Vec<LateCount> = per_agency
         .iter()

@@ -70,6 +70,15 @@ impl Refused {
         }
     }
 
+    /// Every problem's message, in order, one after another.
+    pub fn messages(&self) -> String {
+        self.problems
+            .iter()
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// How many problems the form has.
     pub fn count(&self) -> usize {
         self.problems.len()

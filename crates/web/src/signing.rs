@@ -77,37 +77,43 @@ pub async fn save(
             ("recipients", v.recipients.as_str()),
         ])
     };
+    let (status, refused, message) = if !u.check_csrf(&f.csrf) {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            typed(),
+            "Biểu mẫu đã hết hạn hoặc không hợp lệ; hãy gửi lại. Chưa lưu gì.".to_string(),
+        )
+    } else {
+        match ops::set_signing(&state, &u, None, v).await {
+            Ok(_) => return Redirect::to("/bao-cao/the-thuc?tb=da-luu").into_response(),
+            Err(SigningRefused::Fields(problems)) => {
+                let r = problems
+                    .iter()
+                    .fold(typed(), |r, p| r.problem(p.field, p.message.clone()));
+                let n = r.count();
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    r,
+                    format!("Chưa lưu gì: {n} mục cần sửa (ghi ngay dưới mục đó)."),
+                )
+            }
+            Err(SigningRefused::Whole(r)) if r.kind == ops::RefusalKind::Forbidden => {
+                return forbidden(&u);
+            }
+            Err(SigningRefused::Whole(r)) => (StatusCode::SERVICE_UNAVAILABLE, typed(), r.text()),
+        }
+    };
+    // Refused: the form again over the form in force (its preview), holding what was typed.
     let stored = state
         .db
         .signing(None)
         .await
         .unwrap_or_else(|_| Signing::usual());
-    let again = |status: StatusCode, r: Refused, message: &str| {
-        (status, form(&u, &stored, Some(&r), Some((false, message)))).into_response()
-    };
-    if !u.check_csrf(&f.csrf) {
-        return again(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            typed(),
-            "Biểu mẫu đã hết hạn hoặc không hợp lệ; hãy gửi lại. Chưa lưu gì.",
-        );
-    }
-    match ops::set_signing(&state, &u, None, v).await {
-        Ok(_) => Redirect::to("/bao-cao/the-thuc?tb=da-luu").into_response(),
-        Err(SigningRefused::Fields(problems)) => {
-            let r = problems
-                .iter()
-                .fold(typed(), |r, p| r.problem(p.field, p.message.clone()));
-            let n = r.count();
-            again(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                r,
-                &format!("Chưa lưu gì: {n} mục cần sửa (ghi ngay dưới mục đó)."),
-            )
-        }
-        Err(SigningRefused::Whole(r)) if r.kind == ops::RefusalKind::Forbidden => forbidden(&u),
-        Err(SigningRefused::Whole(r)) => again(StatusCode::SERVICE_UNAVAILABLE, typed(), &r.text()),
-    }
+    (
+        status,
+        form(&u, &stored, Some(&refused), Some((false, &message))),
+    )
+        .into_response()
 }
 
 /// The form, with the stored values or, when refused, what was typed.
