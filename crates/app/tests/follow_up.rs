@@ -814,7 +814,7 @@ async fn every_report_on_generated_data_adds_up() {
         let ck = reports::commitments(db, &book, d, None, &everything)
             .await
             .expect("commitments");
-        assert_eq!(ck.items.len(), book.late_assignments(d).len());
+        assert_eq!(ck.items.len(), book.late_assignments(d, None).len());
         // The score's components add up to the book's own counts for the month's last day.
         let month = Month::parse("2026-05").expect("month");
         let sc = reports::score(db, &book, month, None).await.expect("score");

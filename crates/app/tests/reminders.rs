@@ -398,6 +398,93 @@ async fn each_role_hears_of_its_own_work_item_by_item() {
     }
 }
 
+/// Counts of each kind, in order, as the dashboard shows them.
+fn counted(items: &[tiendo_domain::reminders::ReminderItem]) -> Vec<(ItemKind, usize)> {
+    let mut out: Vec<(ItemKind, usize)> = Vec::new();
+    for i in items.iter().filter(|i| i.kind != ItemKind::WeekSummary) {
+        match out.last_mut() {
+            Some((k, n)) if *k == i.kind => *n += 1,
+            _ => out.push((i.kind, 1)),
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_commitment_come_due_waits_for_the_standing_agency_while_its_assignment_is_open() {
+    let day = today();
+    for t in backends().await {
+        let k = set_up(&t.db, day).await;
+        let label = t.label;
+        // Bộ Tài chính committed to finish task 2 yesterday and has not reported it done.
+        let a2 = assignment(&t.db, k.due_soon, "BTC").await;
+        t.db.add_commitment(a2, day - Duration::days(1), "Trình Chính phủ", "btc")
+            .await
+            .expect("commitment");
+        // Task 1: an earlier date, then a newer commitment for later: the newest one counts.
+        let a1 = assignment(&t.db, k.overdue, "BTC").await;
+        t.db.add_commitment(a1, day - Duration::days(5), "Lần đầu", "btc")
+            .await
+            .expect("commitment");
+        t.db.add_commitment(a1, day + Duration::days(10), "Lùi lại", "btc")
+            .await
+            .expect("commitment");
+        // Task 4: Bộ Tư pháp reported it done; its commitment no longer waits.
+        let a4 = assignment(&t.db, k.btp, "BTP").await;
+        t.db.add_commitment(a4, day - Duration::days(2), "Đã xong", "btp")
+            .await
+            .expect("commitment");
+
+        let v = digests_on(&t.db, day).await;
+        let tt = of(&v, "tt").expect("standing agency's digest");
+        let due: Vec<(ItemKind, Option<i64>)> = kinds(tt)
+            .into_iter()
+            .filter(|(kind, _)| *kind == ItemKind::CommitmentDue)
+            .collect();
+        assert_eq!(
+            due,
+            vec![(ItemKind::CommitmentDue, Some(k.due_soon))],
+            "{label}"
+        );
+        let item = tt
+            .items
+            .iter()
+            .find(|i| i.kind == ItemKind::CommitmentDue)
+            .expect("the commitment's item");
+        assert_eq!(item.due, Some(day - Duration::days(1)), "{label}");
+        assert_eq!(item.agency.as_deref(), Some("Bộ Tài chính"), "{label}");
+        // Three days ago no commitment's date had come. (Two days ago, Bộ Tư pháp's had, and
+        // its done report was still to come.)
+        let before = digests_on(&t.db, day - Duration::days(3)).await;
+        assert!(
+            of(&before, "tt").is_none_or(|d| !kinds(d)
+                .iter()
+                .any(|(kind, _)| *kind == ItemKind::CommitmentDue)),
+            "{label}"
+        );
+
+        // Each one's inbox is the digest's items, and the dashboard's counts are theirs.
+        let snap = tiendo_service::load_snapshot(&t.db)
+            .await
+            .expect("snapshot");
+        for user in ["tt", "btc", "btp", "ld"] {
+            let u = t.db.user_by_username(user).await.expect("q").expect("user");
+            let rules = ReminderRules::default();
+            let inbox = tiendo_service::reminders::inbox(&t.db, &snap, &u, day, &rules)
+                .await
+                .expect("inbox");
+            if let Some(d) = of(&v, user) {
+                assert_eq!(inbox, d.items, "{label}: {user}'s inbox");
+            }
+            let counts = tiendo_service::reminders::inbox_counts(&t.db, &snap, &u, day, &rules)
+                .await
+                .expect("counts");
+            assert_eq!(counts, counted(&inbox), "{label}: {user}'s counts");
+        }
+        t.cleanup().await;
+    }
+}
+
 #[tokio::test]
 async fn secret_tasks_are_not_told_to_leaders_nor_named_in_e_mail() {
     let day = today();

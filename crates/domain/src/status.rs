@@ -423,6 +423,11 @@ impl StatusBook {
     }
 
     /// Is assignment `i` a lead assignment in force on `d`?
+    /// The positions of one agency's assignments, or of every assignment.
+    fn positions_of(&self, of: Option<i64>) -> impl Iterator<Item = usize> + '_ {
+        (0..self.ids.len()).filter(move |&i| of.is_none_or(|a| self.agencies[i] == a))
+    }
+
     fn lead_on(&self, i: usize, d: Date) -> bool {
         self.roles[i] == Role::Lead && self.in_force(i, d)
     }
@@ -559,11 +564,19 @@ impl StatusBook {
     }
 
     /// Lead recurring assignments whose periodic report is missing on `as_of` (`within` = 0), or
-    /// due within `within` days and not yet sent; in plan order.
-    pub fn periodic_reports(&self, as_of: Date, within: i64) -> Vec<PeriodicReport> {
+    /// due within `within` days and not yet sent (of one agency, or of all); in plan order.
+    pub fn periodic_reports(
+        &self,
+        as_of: Date,
+        within: i64,
+        of: Option<i64>,
+    ) -> Vec<PeriodicReport> {
         let limit = as_of + time::Duration::days(within.max(0));
         let mut out = Vec::new();
-        for i in self.recurring_leads(as_of) {
+        for i in self
+            .recurring_leads(as_of)
+            .filter(|&i| of.is_none_or(|a| self.agencies[i] == a))
+        {
             let Some((rec, occ)) = self.occurrences_at(i, as_of, limit) else {
                 continue;
             };
@@ -697,9 +710,9 @@ impl StatusBook {
             .collect()
     }
 
-    /// Late lead assignments on `as_of`, in plan order.
-    pub fn late_assignments(&self, as_of: Date) -> Vec<LateAssignment> {
-        (0..self.ids.len())
+    /// Late lead assignments on `as_of` (of one agency, or of all), in plan order.
+    pub fn late_assignments(&self, as_of: Date, of: Option<i64>) -> Vec<LateAssignment> {
+        self.positions_of(of)
             .filter(|&i| self.lead_on(i, as_of))
             .filter_map(|i| {
                 let ev = evaluate(&self.facts(i), as_of);
@@ -723,11 +736,12 @@ impl StatusBook {
             .collect()
     }
 
-    /// Open lead assignments whose due date falls within `days` days from `as_of` (inclusive).
-    pub fn due_soon(&self, as_of: Date, days: i64) -> Vec<DueSoon> {
+    /// Open lead assignments (of one agency, or of all) whose due date falls within `days` days
+    /// from `as_of` (inclusive).
+    pub fn due_soon(&self, as_of: Date, days: i64, of: Option<i64>) -> Vec<DueSoon> {
         let limit = as_of + time::Duration::days(days);
         let mut out = Vec::new();
-        for i in 0..self.ids.len() {
+        for i in self.positions_of(of) {
             if !self.lead_on(i, as_of) {
                 continue;
             }
@@ -1044,11 +1058,30 @@ mod tests {
             }
         );
         assert!(!c.contains_key(&102), "coordinators are not counted");
-        let soon = b.due_soon(date!(2026 - 04 - 01), 7);
+        let soon = b.due_soon(date!(2026 - 04 - 01), 7, None);
         assert_eq!(
             soon.iter().map(|s| s.assignment).collect::<Vec<_>>(),
             vec![5]
         );
+        // one agency's lists: that agency's lead assignments only, none of another's
+        let late = |of| {
+            b.late_assignments(date!(2026 - 04 - 01), of)
+                .iter()
+                .map(|l| l.assignment)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(late(None), vec![1]);
+        assert_eq!(late(Some(100)), vec![1]);
+        assert!(late(Some(101)).is_empty());
+        assert!(late(Some(102)).is_empty(), "a coordinator is not late");
+        assert_eq!(
+            b.due_soon(date!(2026 - 04 - 01), 7, Some(101))
+                .iter()
+                .map(|s| s.assignment)
+                .collect::<Vec<_>>(),
+            vec![5]
+        );
+        assert!(b.due_soon(date!(2026 - 04 - 01), 7, Some(100)).is_empty());
         // the book follows a new report
         assert!(b.add_event(1, done(date!(2026 - 04 - 02))));
         assert!(b.overdue(date!(2026 - 04 - 03)).is_empty());

@@ -856,7 +856,7 @@ pub async fn commitments(
     answer_by: Option<Date>,
     visible: Visible<'_>,
 ) -> anyhow::Result<CommitmentsReport> {
-    let late = book.late_assignments(as_of);
+    let late = book.late_assignments(as_of, None);
     let mut ids: Vec<i64> = late.iter().map(|l| l.task).collect();
     ids.sort_unstable();
     ids.dedup();

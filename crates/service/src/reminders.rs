@@ -7,7 +7,8 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use tiendo_domain::deadline::vn;
 use tiendo_domain::reminders::{
-    Digest, FigureFacts, ReminderFacts, ReminderItem, ReminderRules, TaskLabel, digests,
+    CommitmentFact, Digest, FigureFacts, ItemKind, ReminderFacts, ReminderItem, ReminderRules,
+    TaskLabel, digests,
 };
 use tiendo_mail::{Addressee, Mailer, StoredItem, compose};
 use tiendo_store::Db;
@@ -88,6 +89,8 @@ pub struct DayFacts {
     due_soon: Vec<tiendo_domain::status::DueSoon>,
     periodic: Vec<tiendo_domain::status::PeriodicReport>,
     open_assignments: HashSet<i64>,
+    /// The commitments come due on assignments in force, with whose they are.
+    commitments: Vec<CommitmentFact>,
     follow: tiendo_store::reminders::FollowUpFacts,
     task_names: HashMap<i64, TaskLabel>,
     secret_tasks: HashSet<i64>,
@@ -100,64 +103,64 @@ pub struct DayFacts {
 }
 
 impl DayFacts {
-    /// Reads the day's facts: the status book in memory, the store's follow-up facts, the names
-    /// of the tasks concerned.
+    /// Reads the day's facts: the status book in memory, the store's follow-up facts, and,
+    /// when `named`, the names of the tasks concerned (counting the items needs none).
     pub async fn read(
         db: &Db,
         snap: &Snapshot,
         day: Date,
         rules: &ReminderRules,
         scope: Scope,
+        named: bool,
     ) -> anyhow::Result<DayFacts> {
+        use tiendo_store::reminders::FactsOf;
         // Only the leaders' summary needs the counts (two passes over the whole book).
         let summary = matches!(scope, Scope::Everyone | Scope::Leaders);
-        let mut follow = db.follow_up_facts(day).await?;
-        // The standing agency's inbox holds its decisions only: the late and due-soon
-        // assignments (two passes over the whole book) are not read for it.
-        let (mut late, mut due_soon) = match scope {
-            Scope::Standing => (Vec::new(), Vec::new()),
-            _ => (
-                snap.book.late_assignments(day),
-                snap.book.due_soon(day, rules.due_within_days),
+        // Each scope reads what it shows: a focal point its agency's assignments and follow-up
+        // facts, the standing agency its decisions (no late or due-soon lists), the leaders
+        // the long-overdue assignments.
+        let (follow, late, due_soon, periodic) = match scope {
+            Scope::Everyone => (
+                db.follow_up_facts(day, FactsOf::Everyone).await?,
+                snap.book.late_assignments(day, None),
+                snap.book.due_soon(day, rules.due_within_days, None),
+                snap.book.periodic_reports(day, rules.due_within_days, None),
             ),
-        };
-        let mut periodic = match scope {
-            Scope::Everyone | Scope::Agency(_) => {
-                snap.book.periodic_reports(day, rules.due_within_days)
-            }
-            Scope::Standing | Scope::Leaders => Vec::new(),
-        };
-        match scope {
-            Scope::Everyone => {}
-            Scope::Agency(a) => {
-                late.retain(|l| l.agency == a);
-                due_soon.retain(|d| d.agency == a);
-                periodic.retain(|p| p.agency == a);
-                follow.returned.retain(|r| r.agency == a);
-                follow.difficulties.retain(|d| d.handler == Some(a));
-                follow
-                    .requests
-                    .retain(|r| r.agency == a && r.refused_on.is_some());
-                follow.completions.clear();
-                follow.commitments.clear();
-                follow.directions.retain(|d| d.agency == a);
-            }
-            Scope::Standing => {
-                late.clear();
-                due_soon.clear();
-                follow.returned.clear();
-                follow.difficulties.retain(|d| d.handler.is_none());
-                follow.requests.retain(|r| r.refused_on.is_none());
-                follow.directions.clear();
-            }
+            Scope::Agency(a) => (
+                db.follow_up_facts(day, FactsOf::Agency(a)).await?,
+                snap.book.late_assignments(day, Some(a)),
+                snap.book.due_soon(day, rules.due_within_days, Some(a)),
+                snap.book
+                    .periodic_reports(day, rules.due_within_days, Some(a)),
+            ),
+            Scope::Standing => (
+                db.follow_up_facts(day, FactsOf::Standing).await?,
+                Vec::new(),
+                Vec::new(),
+                Vec::new(),
+            ),
             Scope::Leaders => {
+                let mut late = snap.book.late_assignments(day, None);
                 late.retain(|l| l.days_late > rules.escalate_after_days);
-                due_soon.clear();
-                follow = Default::default();
+                (Default::default(), late, Vec::new(), Vec::new())
             }
-        }
-        let open_assignments: HashSet<i64> = follow
+        };
+        // A commitment come due is the standing agency's while its assignment, in force today
+        // (not removed), is not reported done; the book tells whose it is.
+        let commitments: Vec<CommitmentFact> = follow
             .commitments
+            .iter()
+            .filter_map(|c| {
+                let a = snap.book.assignment(c.assignment)?;
+                a.until.is_none().then_some(CommitmentFact {
+                    assignment: c.assignment,
+                    task: a.task,
+                    agency: a.agency,
+                    committed_on: c.committed_on,
+                })
+            })
+            .collect();
+        let open_assignments: HashSet<i64> = commitments
             .iter()
             .filter(|c| {
                 snap.book
@@ -173,7 +176,7 @@ impl DayFacts {
         tasks.extend(follow.difficulties.iter().filter_map(|d| d.task));
         tasks.extend(follow.requests.iter().map(|r| r.task));
         tasks.extend(follow.completions.iter().map(|c| c.task));
-        tasks.extend(follow.commitments.iter().map(|c| c.task));
+        tasks.extend(commitments.iter().map(|c| c.task));
         tasks.extend(follow.directions.iter().map(|d| d.task));
         let ids: Vec<i64> = tasks.into_iter().collect();
         // The indicators: a focal point owes its agency's figures and hears of those returned;
@@ -202,6 +205,7 @@ impl DayFacts {
             },
             Scope::Leaders => FigureFacts::default(),
         };
+        let ids = if named { ids } else { Vec::new() };
         let task_names: HashMap<i64, TaskLabel> = db
             .task_names(&ids)
             .await?
@@ -238,6 +242,7 @@ impl DayFacts {
                 .map(|c| c.periodic_total())
                 .unwrap_or_default(),
             open_assignments,
+            commitments,
             follow,
             figures,
             task_names,
@@ -271,7 +276,7 @@ impl DayFacts {
             difficulties: &self.follow.difficulties,
             requests: &self.follow.requests,
             completions: &self.follow.completions,
-            commitments: &self.follow.commitments,
+            commitments: &self.commitments,
             directions: &self.follow.directions,
             task_names: &self.task_names,
             secret_tasks: &self.secret_tasks,
@@ -293,7 +298,7 @@ pub async fn compute(
     rules: &ReminderRules,
 ) -> anyhow::Result<Vec<Digest>> {
     let recipients = db.reminder_recipients().await?;
-    let f = DayFacts::read(db, snap, day, rules, Scope::Everyone).await?;
+    let f = DayFacts::read(db, snap, day, rules, Scope::Everyone, true).await?;
     Ok(digests(&f.facts(), rules, &recipients))
 }
 
@@ -305,10 +310,46 @@ pub async fn inbox(
     day: Date,
     rules: &ReminderRules,
 ) -> anyhow::Result<Vec<ReminderItem>> {
+    inbox_items(db, snap, user, day, rules, true).await
+}
+
+/// How many items of each kind a user's inbox holds on a day, in the inbox's order (the
+/// dashboard's summary; the week's summary is not an item to act on and is not counted). The
+/// tasks' names are not read, except a leader's: which escalations a leader hears of depends on
+/// the tasks' overseers.
+pub async fn inbox_counts(
+    db: &Db,
+    snap: &Snapshot,
+    user: &tiendo_store::users::User,
+    day: Date,
+    rules: &ReminderRules,
+) -> anyhow::Result<Vec<(ItemKind, usize)>> {
+    let named = user.role == tiendo_domain::access::UserRole::Leader;
+    let mut counts: Vec<(ItemKind, usize)> = Vec::new();
+    for i in inbox_items(db, snap, user, day, rules, named).await? {
+        if i.kind == ItemKind::WeekSummary {
+            continue;
+        }
+        match counts.last_mut() {
+            Some((k, n)) if *k == i.kind => *n += 1,
+            _ => counts.push((i.kind, 1)),
+        }
+    }
+    Ok(counts)
+}
+
+async fn inbox_items(
+    db: &Db,
+    snap: &Snapshot,
+    user: &tiendo_store::users::User,
+    day: Date,
+    rules: &ReminderRules,
+    named: bool,
+) -> anyhow::Result<Vec<ReminderItem>> {
     let Some(scope) = Scope::of(user) else {
         return Ok(Vec::new());
     };
-    let f = DayFacts::read(db, snap, day, rules, scope).await?;
+    let f = DayFacts::read(db, snap, day, rules, scope, named).await?;
     Ok(tiendo_domain::reminders::inbox(
         &f.facts(),
         rules,

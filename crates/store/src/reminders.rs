@@ -10,8 +10,8 @@ use serde_json::json;
 use tiendo_domain::access::UserRole;
 use tiendo_domain::deadline::iso;
 use tiendo_domain::reminders::{
-    Channel, CommitmentFact, CompletionWaiting, DeadlineRequestFact, Digest, Frequency,
-    OpenDifficulty, Recipient, ReturnedCompletion, valid_email,
+    Channel, CompletionWaiting, DeadlineRequestFact, Digest, Frequency, OpenDifficulty, Recipient,
+    ReturnedCompletion, valid_email,
 };
 use time::{Date, OffsetDateTime};
 
@@ -80,12 +80,12 @@ struct CompletionRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct CommitmentRow {
-    assignment: i64,
-    task: i64,
-    agency: i64,
-    #[sqlx(try_from = "IsoDay")]
-    committed_on: Date,
+/// An assignment's newest commitment whose date has come. Whose assignment it is, and whether
+/// it is still open, the status book tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommitmentCome {
+    pub assignment: i64,
+    pub committed_on: Date,
 }
 
 /// The follow-up facts of a day, as the store holds them.
@@ -95,8 +95,21 @@ pub struct FollowUpFacts {
     pub difficulties: Vec<OpenDifficulty>,
     pub requests: Vec<DeadlineRequestFact>,
     pub completions: Vec<CompletionWaiting>,
-    pub commitments: Vec<CommitmentFact>,
+    pub commitments: Vec<CommitmentCome>,
     pub directions: Vec<tiendo_domain::reminders::OpenDirection>,
+}
+
+/// Whose follow-up facts are read: everyone's (the digests), a focal point's agency's, or the
+/// standing agency's decisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactsOf {
+    Everyone,
+    /// Completions returned to the agency, difficulties it handles, its refused deadline
+    /// requests, directions to it.
+    Agency(i64),
+    /// Difficulties nobody handles yet, deadline requests to decide, completions to confirm,
+    /// commitments whose date has come.
+    Standing,
 }
 
 /// A queued e-mail a process has claimed and must now send.
@@ -316,55 +329,116 @@ impl Db {
             .collect())
     }
 
-    /// The decisions and answers waiting on `day`, and the returned completions not yet followed
-    /// by a new report. Only what had happened by `day` counts.
-    pub async fn follow_up_facts(&self, day: Date) -> Result<FollowUpFacts> {
-        let d = iso(day);
-        let returned: Vec<ReturnedRow> = sqlx::query_as(
-            "SELECT r.id AS report_id, a.task_id AS task, a.agency_id AS agency, r.review_note AS note, substr(r.reviewed_at, 1, 10) AS returned_on
-             FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id
-             WHERE r.review = 'returned' AND a.active = 1 AND substr(r.reviewed_at, 1, 10) <= $1
-               AND r.id = (SELECT MAX(r2.id) FROM progress_reports r2 WHERE r2.assignment_id = r.assignment_id)
-             ORDER BY r.id",
-        )
-        .bind(&d)
-        .fetch_all(self.pool())
+    /// Each assignment's newest commitment, when its date has come by `day`, in the order they
+    /// were made. Read as one text ("assignment date,…"): thousands of commitments at national
+    /// scale, and one row carries them out of the database many times faster than one each.
+    pub async fn commitments_come(&self, day: Date) -> Result<Vec<CommitmentCome>> {
+        let agg = match self.backend() {
+            crate::Backend::Sqlite => "group_concat",
+            crate::Backend::Postgres => "string_agg",
+        };
+        let all: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT {agg}(CAST(c.assignment_id AS TEXT) || ' ' || c.committed_on, ',' ORDER BY c.id) FROM commitments c
+             WHERE c.committed_on <= $1 AND c.id = (SELECT MAX(c2.id) FROM commitments c2 WHERE c2.assignment_id = c.assignment_id)"
+        )))
+        .bind(iso(day))
+        .fetch_one(self.pool())
         .await?;
+        let Some(all) = all else {
+            return Ok(Vec::new());
+        };
+        all.split(',')
+            .map(|one| {
+                one.split_once(' ')
+                    .and_then(|(a, on)| {
+                        Some(CommitmentCome {
+                            assignment: a.parse().ok()?,
+                            committed_on: tiendo_domain::deadline::iso_date(on)?,
+                        })
+                    })
+                    .ok_or_else(|| StoreError::Invalid(format!("cam kết lưu sai dạng: {one:?}")))
+            })
+            .collect()
+    }
+
+    /// The decisions and answers waiting on `day`, and the returned completions not yet followed
+    /// by a new report, as `of` reads them. Only what had happened by `day` counts.
+    pub async fn follow_up_facts(&self, day: Date, of: FactsOf) -> Result<FollowUpFacts> {
+        let d = iso(day);
+        // 0: every agency's.
+        let agency = match of {
+            FactsOf::Agency(a) => a,
+            FactsOf::Everyone | FactsOf::Standing => 0,
+        };
+        let standing = of == FactsOf::Standing;
+        let returned: Vec<ReturnedRow> = if standing {
+            Vec::new()
+        } else {
+            sqlx::query_as(
+                "SELECT r.id AS report_id, a.task_id AS task, a.agency_id AS agency, r.review_note AS note, substr(r.reviewed_at, 1, 10) AS returned_on
+                 FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id
+                 WHERE r.review = 'returned' AND a.active = 1 AND substr(r.reviewed_at, 1, 10) <= $1 AND ($2 = 0 OR a.agency_id = $2)
+                   AND r.id = (SELECT MAX(r2.id) FROM progress_reports r2 WHERE r2.assignment_id = r.assignment_id)
+                 ORDER BY r.id",
+            )
+            .bind(&d)
+            .bind(agency)
+            .fetch_all(self.pool())
+            .await?
+        };
+        // An agency's: those it handles; the standing agency's: those nobody handles yet.
         let difficulties: Vec<DifficultyRow> = sqlx::query_as(
             "SELECT df.id, df.task_id AS task, df.raising_agency_id AS raised_by, h.agency_id AS handler, COALESCE(h.answer_due, df.answer_due) AS answer_due, df.text
              FROM difficulties df LEFT JOIN difficulty_handlers h ON h.difficulty_id = df.id AND h.state = 'open'
              WHERE df.state = 'open' AND substr(COALESCE(df.raised_on, df.created_at), 1, 10) <= $1
+               AND ($2 = 0 OR h.agency_id = $2) AND ($3 = 0 OR h.agency_id IS NULL)
              ORDER BY df.id, h.agency_id",
         )
         .bind(&d)
+        .bind(agency)
+        .bind(i64::from(standing))
         .fetch_all(self.pool())
         .await?;
+        // An agency hears of its refused requests; the standing agency decides those requested.
+        let request_state = match of {
+            FactsOf::Everyone => "",
+            FactsOf::Agency(_) => "refused",
+            FactsOf::Standing => "requested",
+        };
         let requests: Vec<RequestRow> = sqlx::query_as(
             "SELECT dc.id AS change_id, dc.task_id AS task, a.agency_id AS agency, dc.raw AS deadline_raw, substr(dc.created_at, 1, 10) AS requested_on, dc.state, dc.effective_on, dc.decision_note
              FROM deadline_changes dc JOIN assignments a ON a.id = dc.assignment_id
-             WHERE dc.state IN ('requested', 'refused') AND substr(dc.created_at, 1, 10) <= $1 ORDER BY dc.id",
+             WHERE dc.state IN ('requested', 'refused') AND substr(dc.created_at, 1, 10) <= $1
+               AND ($2 = 0 OR a.agency_id = $2) AND ($3 = '' OR dc.state = $3) ORDER BY dc.id",
         )
         .bind(&d)
+        .bind(agency)
+        .bind(request_state)
         .fetch_all(self.pool())
         .await?;
-        let completions: Vec<CompletionRow> = sqlx::query_as(
-            "SELECT r.id AS report_id, a.task_id AS task, a.agency_id AS agency, r.reported_on FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id
-             WHERE r.status IN ('done', 'done_late') AND r.review IS NULL AND r.source = 'user' AND a.active = 1 ORDER BY r.id",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        // The day is compared here: in the SQL it would lead SQLite to the index on the report
-        // date (every report) instead of the partial index of users' reports (a few).
-        let completions: Vec<CompletionRow> = completions
-            .into_iter()
-            .filter(|c| c.reported_on <= day)
-            .collect();
-        let commitments: Vec<CommitmentRow> = sqlx::query_as(
-            "SELECT c.assignment_id AS assignment, a.task_id AS task, a.agency_id AS agency, c.committed_on FROM commitments c JOIN assignments a ON a.id = c.assignment_id
-             WHERE a.active = 1 AND c.id = (SELECT MAX(c2.id) FROM commitments c2 WHERE c2.assignment_id = c.assignment_id) ORDER BY c.id",
-        )
-        .fetch_all(self.pool())
-        .await?;
+        // Completions to confirm and commitments due are the standing agency's.
+        let (completions, commitments) = if matches!(of, FactsOf::Agency(_)) {
+            (Vec::new(), Vec::new())
+        } else {
+            let completions: Vec<CompletionRow> = sqlx::query_as(
+                "SELECT r.id AS report_id, a.task_id AS task, a.agency_id AS agency, r.reported_on FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id
+                 WHERE r.status IN ('done', 'done_late') AND r.review IS NULL AND r.source = 'user' AND a.active = 1 ORDER BY r.id",
+            )
+            .fetch_all(self.pool())
+            .await?;
+            // The day is compared here: in the SQL it would lead SQLite to the index on the
+            // report date (every report) instead of the partial index of users' reports (a few).
+            let completions: Vec<CompletionRow> = completions
+                .into_iter()
+                .filter(|c| c.reported_on <= day)
+                .collect();
+            (completions, self.commitments_come(day).await?)
+        };
+        let directions = match of {
+            FactsOf::Everyone => self.open_directions(day, None).await?,
+            FactsOf::Agency(a) => self.open_directions(day, Some(a)).await?,
+            FactsOf::Standing => Vec::new(),
+        };
         Ok(FollowUpFacts {
             returned: returned
                 .into_iter()
@@ -409,16 +483,8 @@ impl Db {
                     reported_on: r.reported_on,
                 })
                 .collect(),
-            commitments: commitments
-                .into_iter()
-                .map(|r| CommitmentFact {
-                    assignment: r.assignment,
-                    task: r.task,
-                    agency: r.agency,
-                    committed_on: r.committed_on,
-                })
-                .collect(),
-            directions: self.open_directions(day, None).await?,
+            commitments,
+            directions,
         })
     }
 

@@ -148,9 +148,9 @@ pub async fn dashboard_data(
     let mut soon: Vec<(i64, Date, Vec<i64>)> = Vec::new();
     for d in snap
         .book
-        .due_soon(as_of, window)
+        .due_soon(as_of, window, own)
         .into_iter()
-        .filter(|d| own.is_none_or(|o| o == d.agency) && vis.sees(d.task))
+        .filter(|d| vis.sees(d.task))
     {
         let full = soon.len() >= 25;
         match soon.iter_mut().find(|(t, _, _)| *t == d.task) {
@@ -200,20 +200,21 @@ pub async fn dashboard_data(
         .filter(|d| f.agency.is_some() || d.task_id.is_none_or(|t| vis.sees(t)))
         .collect();
     difficulties.truncate(10);
-    let mut inbox: Vec<InboxCount> = Vec::new();
-    for i in crate::inbox::items_of(state, &u.user, as_of).await? {
-        if i.kind == tiendo_domain::reminders::ItemKind::WeekSummary {
-            continue;
-        }
-        match inbox.last_mut() {
-            Some(c) if c.kind == i.kind => c.count += 1,
-            _ => inbox.push(InboxCount {
-                kind: i.kind,
-                heading: i.kind.heading(),
-                count: 1,
-            }),
-        }
-    }
+    let inbox: Vec<InboxCount> = tiendo_service::reminders::inbox_counts(
+        &state.db,
+        &snap,
+        &u.user,
+        as_of,
+        &tiendo_domain::reminders::ReminderRules::default(),
+    )
+    .await?
+    .into_iter()
+    .map(|(kind, count)| InboxCount {
+        kind,
+        heading: kind.heading(),
+        count,
+    })
+    .collect();
     Ok(Dashboard {
         as_of: iso(as_of),
         days: window,

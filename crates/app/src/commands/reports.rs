@@ -286,7 +286,7 @@ async fn due_soon(db: &Db, as_of: String, days: i64, format: Format) -> anyhow::
     let tasks = db.task_infos().await?;
     let agencies = db.agency_names().await?;
     let items: Vec<serde_json::Value> = book
-        .due_soon(as_of, days)
+        .due_soon(as_of, days, None)
         .into_iter()
         .map(|d| {
             let t = tasks.get(&d.task);
