@@ -61,6 +61,23 @@ pub enum Command {
     },
     /// Start the web application and the JSON API (OpenAPI at /api/openapi.json).
     Serve(ServeArgs),
+    /// Copy the whole database to a new file while servers keep running: SQLite by an online
+    /// copy (VACUUM INTO), PostgreSQL by pg_dump (custom format).
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// Put a backup made by `tiendo backup` in place of the database named by --database-url.
+    /// Stop every server first. A database that already holds data is replaced only with --force.
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        input: PathBuf,
+        /// Replace a database that already holds data.
+        #[arg(long)]
+        force: bool,
+    },
     /// Accounts of the web application.
     Users {
         #[command(subcommand)]

@@ -2,6 +2,7 @@
 //! default) and PostgreSQL; the SQL keeps to types both read the same way (BIGINT, TEXT).
 
 pub mod audit;
+pub mod backup;
 pub mod baseline;
 pub mod bulk;
 pub mod columns;

@@ -3,6 +3,7 @@
 //! acting as the operator `cli`.
 
 mod accounts;
+mod backup;
 mod generate;
 mod import;
 mod output;
@@ -32,5 +33,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Users { command } => accounts::run(url, command).await,
         Command::Generate(a) => generate::run(url, a).await,
         Command::Remind(a) => remind::run(url, a).await,
+        Command::Backup { output } => backup::backup(url, &output).await,
+        Command::Restore { input, force } => backup::restore(url, &input, force).await,
     }
 }

@@ -21,7 +21,7 @@ pub struct TestDb {
     pub url: String,
     pub db: Db,
     dir: Option<PathBuf>,
-    pg: Option<(String, String)>,
+    pub pg: Option<(String, String)>,
 }
 
 pub fn temp_dir() -> PathBuf {

@@ -1,0 +1,66 @@
+//! What `tiendo backup` and `tiendo restore` ask of the database itself: SQLite's online copy,
+//! and whether a file or a PostgreSQL database holds Tiến Độ's data. The PostgreSQL copy itself
+//! is pg_dump's and pg_restore's (run by the command line).
+
+use sqlx::Connection;
+
+use crate::{Backend, Db, Result, StoreError, redact_url};
+
+impl Db {
+    /// Writes a consistent copy of the whole SQLite database to a new file at `path` while other
+    /// processes keep reading and writing (`VACUUM INTO`: one read transaction, so the copy holds
+    /// every change committed before it began and nothing half-written).
+    pub async fn backup_sqlite_into(&self, path: &str) -> Result<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::Invalid(
+                "sao lưu bằng VACUUM INTO chỉ dành cho SQLite".into(),
+            ));
+        }
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+/// The newest migration recorded in a SQLite file, read without changing it; refused when the
+/// file is not a Tiến Độ database.
+pub async fn sqlite_file_version(path: &str) -> Result<i64> {
+    sqlx::any::install_default_drivers();
+    let not_ours = |e: &dyn std::fmt::Display| {
+        StoreError::Invalid(format!("{path} không phải cơ sở dữ liệu của Tiến Độ ({e})"))
+    };
+    let mut conn = sqlx::AnyConnection::connect(&format!("sqlite://{path}?mode=ro"))
+        .await
+        .map_err(|e| not_ours(&e))?;
+    let version: std::result::Result<i64, _> = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM schema_migrations",
+    )
+    .fetch_one(&mut conn)
+    .await;
+    conn.close().await.ok();
+    match version {
+        Ok(v) if v > 0 => Ok(v),
+        Ok(_) => Err(not_ours(&"chưa có bảng nào")),
+        Err(e) => Err(not_ours(&e)),
+    }
+}
+
+/// How many tables a PostgreSQL database's public schema holds (0: empty, ready for a restore).
+pub async fn postgres_table_count(url: &str) -> Result<i64> {
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(url).await.map_err(|e| {
+        StoreError::Invalid(format!(
+            "không kết nối được cơ sở dữ liệu \"{}\": {e}",
+            redact_url(url)
+        ))
+    })?;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM information_schema.tables WHERE table_schema = 'public'",
+    )
+    .fetch_one(&mut conn)
+    .await?;
+    conn.close().await.ok();
+    Ok(n)
+}
