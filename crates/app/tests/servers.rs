@@ -299,15 +299,8 @@ async fn a_backup_taken_while_the_server_writes_restores_every_acknowledged_repo
             ),
             Some((admin, name)) => {
                 let restored = format!("{name}_r");
-                let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(admin)
-                    .await
-                    .expect("admin");
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {restored}")))
-                    .execute(&mut conn)
-                    .await
-                    .expect("create");
                 (
-                    common::with_database(admin, &restored),
+                    common::create_database(admin, &restored).await,
                     Some((admin.clone(), restored)),
                 )
             }
@@ -379,15 +372,8 @@ async fn a_backup_taken_while_the_server_writes_restores_every_acknowledged_repo
         assert_eq!(tasks(&restored).await, tasks(&t.db).await);
         restored.pool().close().await;
 
-        if let Some((admin, name)) = admin_db
-            && let Ok(mut conn) = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await
-        {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(&mut conn)
-            .await
-            .ok();
+        if let Some((admin, name)) = admin_db {
+            common::drop_database(&admin, &name).await;
         }
         std::fs::remove_dir_all(dir).ok();
         t.cleanup().await;

@@ -75,15 +75,7 @@ pub async fn backends() -> Vec<TestDb> {
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::SeqCst)
         );
-        let mut conn = sqlx::AnyConnection::connect(&admin)
-            .await
-            .expect("TIENDO_TEST_POSTGRES_URL must connect");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut conn)
-            .await
-            .expect("create database");
-        conn.close().await.ok();
-        let url = with_database(&admin, &name);
+        let url = create_database(&admin, &name).await;
         let db = Db::connect(&url).await.expect("postgres");
         out.push(TestDb {
             label: "postgres",
@@ -102,17 +94,36 @@ impl TestDb {
         if let Some(d) = self.dir {
             std::fs::remove_dir_all(d).ok();
         }
-        if let Some((admin, name)) = self.pg
-            && let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await
-        {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(&mut conn)
-            .await
-            .ok();
-            conn.close().await.ok();
+        if let Some((admin, name)) = self.pg {
+            drop_database(&admin, &name).await;
         }
+    }
+}
+
+/// Creates a PostgreSQL database through the administrator's URL; returns the new database's URL.
+pub async fn create_database(admin: &str, name: &str) -> String {
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(admin)
+        .await
+        .expect("TIENDO_TEST_POSTGRES_URL must connect");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create database");
+    conn.close().await.ok();
+    with_database(admin, name)
+}
+
+/// Drops a PostgreSQL database made by [`create_database`], whoever is still connected.
+pub async fn drop_database(admin: &str, name: &str) {
+    if let Ok(mut conn) = sqlx::AnyConnection::connect(admin).await {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .execute(&mut conn)
+        .await
+        .ok();
+        conn.close().await.ok();
     }
 }
 
