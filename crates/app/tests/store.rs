@@ -618,3 +618,79 @@ async fn servers_starting_at_once_on_a_fresh_database_migrate_it_once() {
     }
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// Writes one audit row in a transaction of its own that the caller commits.
+async fn audit_row_uncommitted(
+    db: &Db,
+    entity_id: i64,
+) -> tiendo_store::sqlx::Transaction<'static, tiendo_store::sqlx::Any> {
+    let mut tx = db.begin_write().await.expect("begin");
+    tiendo_store::sqlx::query(
+        "INSERT INTO audit_log (at, actor, action, entity, entity_id) VALUES ('2026-12-04T00:00:00Z', 'feed-test', 'task.updated', 'task', $1)",
+    )
+    .bind(entity_id)
+    .execute(&mut *tx)
+    .await
+    .expect("insert");
+    tx
+}
+
+/// The change feed every server's status book follows cannot skip a commit: a change whose
+/// transaction took its audit id first but commits after a later one is still read, once. On
+/// PostgreSQL the later one commits while the first is open; on SQLite it waits its turn.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_change_feed_reads_a_commit_that_lands_after_a_later_one() {
+    for t in backends().await {
+        let start = t.db.feed_position().await.expect("position");
+        let first = audit_row_uncommitted(&t.db, 9_001).await;
+        let db = t.db.clone();
+        let second = tokio::spawn(async move {
+            let tx = audit_row_uncommitted(&db, 9_002).await;
+            tx.commit().await.expect("commit second");
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        let early =
+            t.db.changes_after(&start, 100)
+                .await
+                .expect("feed")
+                .expect("few");
+        first.commit().await.expect("commit first");
+        second.await.expect("join");
+        let late =
+            t.db.changes_after(&early.next, 100)
+                .await
+                .expect("feed")
+                .expect("few");
+        let mut read: Vec<i64> = early
+            .changes
+            .iter()
+            .chain(&late.changes)
+            .filter_map(|c| c.entity_id)
+            .collect();
+        read.sort_unstable();
+        assert_eq!(
+            read,
+            vec![9_001, 9_002],
+            "{}: each change read once",
+            t.label
+        );
+        let after =
+            t.db.changes_after(&late.next, 100)
+                .await
+                .expect("feed")
+                .expect("few");
+        assert!(after.changes.is_empty(), "{}: {:?}", t.label, after.changes);
+        if t.label == "postgres" {
+            assert_eq!(
+                early
+                    .changes
+                    .iter()
+                    .filter_map(|c| c.entity_id)
+                    .collect::<Vec<_>>(),
+                vec![9_002],
+                "the later commit is read while the earlier id is still open"
+            );
+        }
+        t.cleanup().await;
+    }
+}

@@ -47,6 +47,8 @@ use tokio::sync::{Mutex, RwLock};
 pub struct Service {
     pub db: Db,
     snapshot: RwLock<Arc<Snapshot>>,
+    /// Where the snapshot stands in the audit log's feed; held by the one refresh running.
+    position: Mutex<tiendo_store::audit::FeedPosition>,
     /// Months already scored, by the data version they were scored on.
     scores: Mutex<HashMap<(Month, i64), Arc<ScoreReport>>>,
     /// Whether the status book in memory follows the store (not for one command).
@@ -58,10 +60,11 @@ pub struct Service {
 impl Service {
     /// Reads the status book from the store.
     pub async fn new(db: Db) -> anyhow::Result<Service> {
-        let snap = load_snapshot(&db).await?;
+        let (position, snap) = snapshot::load_followed(&db).await?;
         Ok(Service {
             db,
             snapshot: RwLock::new(Arc::new(snap)),
+            position: Mutex::new(position),
             scores: Default::default(),
             follows: true,
             indicators: Default::default(),
@@ -75,6 +78,7 @@ impl Service {
         Service {
             db,
             snapshot: RwLock::new(Arc::new(Snapshot::empty())),
+            position: Mutex::default(),
             scores: Default::default(),
             follows: false,
             indicators: Default::default(),

@@ -1,7 +1,10 @@
-//! The status book in memory and how it follows the store: the audit log says which tasks
-//! changed since the snapshot was taken; those are reloaded, anything wider reloads everything.
+//! The status book in memory and how it follows the store: the audit log's feed
+//! ([`tiendo_store::audit::FeedPosition`]) says which tasks changed since the snapshot was
+//! taken, a commit that lands late included; those are reloaded, anything wider reloads
+//! everything.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tiendo_domain::recurrence::OccurrenceCounts;
@@ -10,34 +13,43 @@ use time::Date;
 
 use tiendo_domain::status::StatusBook;
 use tiendo_store::Db;
+use tiendo_store::audit::FeedPosition;
 use tiendo_store::facts::AgencyName;
 use tiendo_store::tasks::TaskInPlan;
 use tiendo_store::users::User;
 
 use crate::Service;
 
-/// What the pages read from memory: the status book and the agency names, with the audit position
-/// they reflect. Changes to a few tasks are applied to it in place; anything else (an import by
-/// another process, say) reloads it in the background.
+/// What the pages read from memory: the status book and the agency names. Changes to a few tasks
+/// are applied to a copy, published as a new state; anything else (an import by another
+/// process, say) reloads it.
 pub struct Snapshot {
     pub book: StatusBook,
     pub agencies: HashMap<i64, AgencyName>,
     /// Every task id with its secrecy flag, in plan order.
     pub tasks: Vec<TaskInPlan>,
+    /// This state of the book, unique in the process: what is computed from it (a day's counts,
+    /// a month's ranking) is kept under it.
     pub version: i64,
     /// The day's counts of the whole book, by version and day (the newest few kept).
     day_counts: Arc<Mutex<Vec<KeptDay>>>,
 }
 
-/// A copy (to change in place, then publish) starts without kept counts: they belong to the
-/// state they were counted on, and readers of the old state keep theirs.
+/// The next state's [`Snapshot::version`].
+fn next_version() -> i64 {
+    static STATES: AtomicI64 = AtomicI64::new(1);
+    STATES.fetch_add(1, Ordering::Relaxed)
+}
+
+/// A copy (to change, then publish) is a new state: it starts without kept counts, which belong
+/// to the state they were counted on (readers of the old state keep theirs).
 impl Clone for Snapshot {
     fn clone(&self) -> Snapshot {
         Snapshot {
             book: self.book.clone(),
             agencies: self.agencies.clone(),
             tasks: self.tasks.clone(),
-            version: self.version,
+            version: next_version(),
             day_counts: Arc::default(),
         }
     }
@@ -82,7 +94,7 @@ impl Snapshot {
             book: StatusBook::default(),
             agencies: HashMap::new(),
             tasks: Vec::new(),
-            version: 0,
+            version: next_version(),
             day_counts: Arc::default(),
         }
     }
@@ -146,14 +158,22 @@ impl Visibility {
 }
 
 pub async fn load_snapshot(db: &Db) -> anyhow::Result<Snapshot> {
-    let version = db.data_version().await?;
-    Ok(Snapshot {
+    Ok(load_followed(db).await?.1)
+}
+
+/// The snapshot with the feed position it reflects at least: the position is read first, so a
+/// change committed while the tables are read is applied again by the next refresh rather than
+/// missed.
+pub(crate) async fn load_followed(db: &Db) -> anyhow::Result<(FeedPosition, Snapshot)> {
+    let position = db.feed_position().await?;
+    let snap = Snapshot {
         book: db.load_status_book().await?,
         agencies: db.agency_names().await?,
         tasks: db.task_order().await?,
-        version,
+        version: next_version(),
         day_counts: Arc::default(),
-    })
+    };
+    Ok((position, snap))
 }
 
 /// Entities whose changes never touch the status book.
@@ -169,24 +189,32 @@ const OUTSIDE_THE_BOOK: &[&str] = &[
 impl Service {
     /// Brings the snapshot up to date with the audit log: the tasks changed since it was taken
     /// are reloaded (their assignments, deadlines and reports); a change that is not about one
-    /// task (an import, a generated data set) reloads everything.
+    /// task (an import, a generated data set) reloads everything. One refresh at a time: a
+    /// caller that waited finds the changes it came for already applied.
     pub async fn refresh(&self) -> anyhow::Result<bool> {
         if !self.follows {
             return Ok(false);
         }
-        let current = self.snapshot().await.version;
-        let changes = self.db.changes_since(current, 2001).await?;
-        let Some(latest) = changes.last().map(|c| c.id) else {
-            return Ok(false);
-        };
-        let whole = changes.len() > 2000
-            || changes.iter().any(|c| match c.entity.as_str() {
-                "task" => c.entity_id.is_none(),
-                e => !OUTSIDE_THE_BOOK.contains(&e),
-            });
-        if whole {
-            let snap = load_snapshot(&self.db).await?;
+        let mut position = self.position.lock().await;
+        let Some(feed) = self.db.changes_after(&position, 2000).await? else {
+            let (at, snap) = load_followed(&self.db).await?;
             *self.snapshot.write().await = Arc::new(snap);
+            *position = at;
+            return Ok(true);
+        };
+        let changes = feed.changes;
+        if changes.is_empty() {
+            *position = feed.next;
+            return Ok(false);
+        }
+        let whole = changes.iter().any(|c| match c.entity.as_str() {
+            "task" => c.entity_id.is_none(),
+            e => !OUTSIDE_THE_BOOK.contains(&e),
+        });
+        if whole {
+            let (at, snap) = load_followed(&self.db).await?;
+            *self.snapshot.write().await = Arc::new(snap);
+            *position = at;
             return Ok(true);
         }
         let mut tasks: Vec<i64> = changes
@@ -208,20 +236,20 @@ impl Service {
             None
         };
         let mut guard = self.snapshot.write().await;
-        if guard.version >= latest {
-            return Ok(true);
-        }
-        let snap = Arc::make_mut(&mut guard);
+        // Copied only while a reader still holds the current state.
+        let next = Arc::make_mut(&mut guard);
+        next.version = next_version();
         for a in inputs {
-            snap.book.upsert(a);
+            next.book.upsert(a);
         }
         if let Some(o) = order {
-            snap.tasks = o;
+            next.tasks = o;
         }
         if let Some(a) = agencies {
-            snap.agencies = a;
+            next.agencies = a;
         }
-        snap.version = latest;
+        drop(guard);
+        *position = feed.next;
         Ok(true)
     }
 }

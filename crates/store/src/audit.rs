@@ -3,7 +3,9 @@
 
 use sqlx::FromRow;
 
-use crate::{Db, Result, now};
+use std::collections::BTreeSet;
+
+use crate::{Backend, Db, Result, now};
 
 /// One audited change, as the audit page and a task's history show it.
 #[derive(Debug, Clone, FromRow)]
@@ -89,14 +91,138 @@ impl Db {
         )
     }
 
-    /// Up to `limit` changes after position `after`, oldest first.
-    pub async fn changes_since(&self, after: i64, limit: i64) -> Result<Vec<Change>> {
-        Ok(sqlx::query_as(
-            "SELECT id, entity, entity_id, action FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(after)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?)
+    /// Where the log stands now: every change committed so far counts as applied. Read before
+    /// loading what the changes touched, so that a change committed meanwhile is read again
+    /// rather than missed (applying a change twice reloads the same rows).
+    pub async fn feed_position(&self) -> Result<FeedPosition> {
+        match self.backend() {
+            Backend::Sqlite => Ok(FeedPosition {
+                last: self.data_version().await?,
+                ..FeedPosition::default()
+            }),
+            Backend::Postgres => {
+                let mut tx = self.pool().begin_with(READ_ONE_SNAPSHOT).await?;
+                let horizon = running_horizon(&mut tx).await?;
+                let last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM audit_log")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let seen: Vec<i64> =
+                    sqlx::query_scalar("SELECT id FROM audit_log WHERE writer >= $1")
+                        .bind(horizon)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                tx.commit().await?;
+                Ok(FeedPosition {
+                    last,
+                    horizon,
+                    seen: seen.into_iter().collect(),
+                })
+            }
+        }
     }
+
+    /// The changes committed since `from`, oldest first, with the position after them; `None`
+    /// when there are more than `limit` (the follower then reloads everything).
+    ///
+    /// On SQLite writers take turns, so ids are committed in order and "after the last id read"
+    /// misses nothing. On PostgreSQL an id is taken at insert and a transaction may commit after
+    /// a later one: the position keeps the oldest transaction still running when the log was
+    /// read (its horizon), and the next read looks again at every change written by that
+    /// transaction or a later one, skipping those already applied.
+    pub async fn changes_after(&self, from: &FeedPosition, limit: usize) -> Result<Option<Feed>> {
+        let fetch = limit as i64 + 1;
+        match self.backend() {
+            Backend::Sqlite => {
+                let changes: Vec<Change> = sqlx::query_as(
+                    "SELECT id, entity, entity_id, action FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2",
+                )
+                .bind(from.last)
+                .bind(fetch)
+                .fetch_all(self.pool())
+                .await?;
+                if changes.len() > limit {
+                    return Ok(None);
+                }
+                let last = changes.last().map_or(from.last, |c| c.id);
+                Ok(Some(Feed {
+                    changes,
+                    next: FeedPosition {
+                        last,
+                        ..FeedPosition::default()
+                    },
+                }))
+            }
+            Backend::Postgres => {
+                let mut tx = self.pool().begin_with(READ_ONE_SNAPSHOT).await?;
+                let horizon = running_horizon(&mut tx).await?;
+                // Changes already applied are read again while their writer's horizon holds:
+                // room for them beside the new ones.
+                let rows: Vec<(i64, String, Option<i64>, String, i64)> = sqlx::query_as(
+                    "SELECT id, entity, entity_id, action, writer FROM audit_log WHERE writer >= $1 ORDER BY id LIMIT $2",
+                )
+                .bind(from.horizon)
+                .bind(fetch + from.seen.len() as i64)
+                .fetch_all(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                let mut next = FeedPosition {
+                    last: from.last,
+                    horizon,
+                    seen: BTreeSet::new(),
+                };
+                let mut changes = Vec::new();
+                for (id, entity, entity_id, action, writer) in rows {
+                    if writer >= horizon {
+                        next.seen.insert(id);
+                    }
+                    next.last = next.last.max(id);
+                    if !from.seen.contains(&id) {
+                        changes.push(Change {
+                            id,
+                            entity,
+                            entity_id,
+                            action,
+                        });
+                    }
+                }
+                if changes.len() > limit {
+                    return Ok(None);
+                }
+                Ok(Some(Feed { changes, next }))
+            }
+        }
+    }
+}
+
+/// One snapshot for every statement of a read of the log.
+const READ_ONE_SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
+/// PostgreSQL: the oldest transaction still running in this transaction's snapshot. Every
+/// transaction before it has ended, so every change it wrote that will ever be seen is seen now.
+async fn running_horizon(tx: &mut sqlx::Transaction<'static, sqlx::Any>) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+            .fetch_one(&mut **tx)
+            .await?,
+    )
+}
+
+/// Where a follower of the audit log stands: every change it has applied, told apart from
+/// those that may still come.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeedPosition {
+    /// The newest change applied (its audit id).
+    pub last: i64,
+    /// PostgreSQL: the oldest transaction that was running when the log was last read. A change
+    /// written by it or a later transaction may still commit below `last`.
+    horizon: i64,
+    /// PostgreSQL: the changes written at or after the horizon that were already applied.
+    seen: BTreeSet<i64>,
+}
+
+/// The changes read from the log and the position after them.
+#[derive(Debug)]
+pub struct Feed {
+    pub changes: Vec<Change>,
+    pub next: FeedPosition,
 }

@@ -255,7 +255,14 @@ impl Db {
                 Backend::Sqlite => "BLOB",
                 Backend::Postgres => "BYTEA",
             };
-            let ddl = sql.replace("{pk}", pk).replace("{blob}", blob);
+            let writer = match self.backend {
+                Backend::Sqlite => "0",
+                Backend::Postgres => "(pg_current_xact_id()::text::bigint)",
+            };
+            let ddl = sql
+                .replace("{pk}", pk)
+                .replace("{blob}", blob)
+                .replace("{writer}", writer);
             for stmt in ddl.split(';').map(str::trim).filter(|s| !s.is_empty()) {
                 sqlx::raw_sql(sqlx::AssertSqlSafe(stmt.to_string()))
                     .execute(&mut *tx)

@@ -1,5 +1,6 @@
 //! The schema, written once for both backends: BIGINT keys, TEXT dates (YYYY-MM-DD) and
-//! timestamps (RFC 3339), BIGINT 0/1 flags. `{pk}` and `{blob}` are the dialect differences.
+//! timestamps (RFC 3339), BIGINT 0/1 flags. `{pk}`, `{blob}` and `{writer}` are the dialect
+//! differences.
 
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial schema", INITIAL),
@@ -55,7 +56,21 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "how each committee signs its documents: place, symbol, signer, recipients",
         SIGNINGS,
     ),
+    (
+        18,
+        "each audited change records the transaction that wrote it",
+        AUDIT_WRITER,
+    ),
 ];
+
+/// The writing transaction of each audit row, so that a follower of the log on PostgreSQL can
+/// tell which changes may still commit below the newest id it has read ([`crate::audit::FeedPosition`]).
+/// `{writer}` is PostgreSQL's transaction id (`pg_current_xact_id()`) taken by default at
+/// insert; on SQLite, whose writers take turns, it is 0 and unused.
+const AUDIT_WRITER: &str = r#"
+ALTER TABLE audit_log ADD COLUMN writer BIGINT NOT NULL DEFAULT {writer};
+CREATE INDEX audit_writer ON audit_log(writer)
+"#;
 
 /// Each committee's way of issuing its reports ([`tiendo_domain::signing::Signing`]); recipients
 /// one per line. A committee without a row uses the usual form.

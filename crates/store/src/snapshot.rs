@@ -1,8 +1,9 @@
 //! The status book saved in the database, so that a command-line report at national scale does
 //! not rebuild it from two million reports each time. A snapshot is keyed by the data version it
-//! reflects: the newest audit row (every change is audited in its own transaction) and the newest
-//! row of each table the book is made from. Any change makes the key differ, and the next reader
-//! loads from the tables again and saves a new snapshot.
+//! reflects: the newest audit row and the number of audit rows (every change is audited in its
+//! own transaction, and on PostgreSQL one may commit below the newest id: the count still
+//! grows), and the newest row of each table the book is made from. Any change makes the key
+//! differ, and the next reader loads from the tables again and saves a new snapshot.
 
 use tiendo_domain::deadline::DeadlineKind;
 use tiendo_domain::model::{ReportedStatus, Role};
@@ -43,16 +44,16 @@ const NO_DATE: i32 = i32::MIN;
 impl Db {
     /// The version of the data the status book is made from.
     pub async fn data_fingerprint(&self) -> Result<String> {
-        let (audit, tasks, assignments, reports, changes): (i64, i64, i64, i64, i64) =
+        let (audit, audited, tasks, assignments, reports, changes): (i64, i64, i64, i64, i64, i64) =
             sqlx::query_as(
-                "SELECT (SELECT COALESCE(MAX(id), 0) FROM audit_log), (SELECT COALESCE(MAX(id), 0) FROM tasks),
+                "SELECT (SELECT COALESCE(MAX(id), 0) FROM audit_log), (SELECT COUNT(*) FROM audit_log), (SELECT COALESCE(MAX(id), 0) FROM tasks),
                         (SELECT COALESCE(MAX(id), 0) FROM assignments), (SELECT COALESCE(MAX(id), 0) FROM progress_reports),
                         (SELECT COALESCE(MAX(id), 0) FROM deadline_changes)",
             )
             .fetch_one(self.pool())
             .await?;
         Ok(format!(
-            "{FORMAT}:{audit}:{tasks}:{assignments}:{reports}:{changes}"
+            "{FORMAT}:{audit}:{audited}:{tasks}:{assignments}:{reports}:{changes}"
         ))
     }
 
