@@ -554,6 +554,26 @@ pub struct ServeArgs {
     /// When the day's reminders go out, Vietnam's time (HH:MM), or "off".
     #[arg(long, env = "TIENDO_REMIND_AT", default_value = "07:00")]
     pub remind_at: String,
+    /// How log lines are written: json (one object per line), text, or auto (text at a
+    /// terminal, JSON otherwise). The level: TIENDO_LOG (default info).
+    #[arg(long, env = "TIENDO_LOG_FORMAT", default_value = "auto", value_parser = ["auto", "json", "text"])]
+    pub log_format: String,
+    /// Seconds a connection may take to send a request's head; an idle kept-alive connection
+    /// is closed after as long.
+    #[arg(long, default_value_t = 15)]
+    pub header_timeout: u64,
+    /// Seconds a request body may stall between two pieces.
+    #[arg(long, default_value_t = 30)]
+    pub body_timeout: u64,
+    /// Seconds after which a request is answered 503 if it is not done.
+    #[arg(long, default_value_t = 120)]
+    pub request_timeout: u64,
+    /// Connections served at once; the next waits to be accepted.
+    #[arg(long, default_value_t = 4096)]
+    pub max_connections: usize,
+    /// Seconds given to the requests in flight after SIGTERM.
+    #[arg(long, default_value_t = 30)]
+    pub shutdown_grace: u64,
     #[command(flatten)]
     pub mail: MailArgs,
     #[command(flatten)]

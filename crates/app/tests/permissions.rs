@@ -266,13 +266,22 @@ async fn every_route_for_every_role() {
         ("/api/meetings".into(), [OK; 6]),
         ("/api/openapi.json".into(), [OK; 6]),
         ("/healthz".into(), [OK; 6]),
+        ("/readyz".into(), [OK; 6]),
+        ("/metrics".into(), [OK, NO, NO, NO, NO, NO]),
     ];
     // Anonymous: pages lead to the log-in page, the API answers 401.
     let mut anon = Browser::new(state.clone());
     for (p, _) in &pages {
         let r = anon.get(p).await;
-        if p.starts_with("/api/openapi") || p.starts_with("/static/") || p == "/healthz" {
+        if p.starts_with("/api/openapi")
+            || p.starts_with("/static/")
+            || p == "/healthz"
+            || p == "/readyz"
+        {
             assert_eq!(r.status, StatusCode::OK, "anonymous {p}");
+        } else if p == "/metrics" {
+            // A scraper is told to authenticate, not sent to a log-in page.
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "anonymous {p}");
         } else if p.starts_with("/huy-nhan-thu") {
             // The e-mails' stop link needs no session: its signature is the proof (forged here).
             assert_eq!(r.status, StatusCode::BAD_REQUEST, "anonymous {p}");

@@ -44,10 +44,18 @@ fn generated(url: &str, tasks: &str, seed: &str) -> String {
     .to_string()
 }
 
-/// A running server and its address (host:port); killed when dropped.
+/// A running server, its address (host:port) and what it has logged so far; killed when
+/// dropped.
 struct Server {
     child: Child,
     address: String,
+    log: Arc<std::sync::Mutex<String>>,
+}
+
+impl Server {
+    fn log(&self) -> String {
+        self.log.lock().map(|l| l.clone()).unwrap_or_default()
+    }
 }
 
 impl Drop for Server {
@@ -58,8 +66,13 @@ impl Drop for Server {
 }
 
 fn serve(url: &str) -> Server {
+    serve_with(url, &[])
+}
+
+fn serve_with(url: &str, args: &[&str]) -> Server {
     let mut child = tiendo(url)
-        .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(["serve", "--bind", "127.0.0.1:0", "--log-format", "json"])
+        .args(args)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -78,8 +91,21 @@ fn serve(url: &str) -> Server {
         }
     };
     // Keep reading what it prints, so that it never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, address }
+    let log = Arc::new(std::sync::Mutex::new(printed));
+    let kept = log.clone();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if let Ok(mut l) = kept.lock() {
+                l.push_str(&line);
+                l.push('\n');
+            }
+        }
+    });
+    Server {
+        child,
+        address,
+        log,
+    }
 }
 
 /// One HTTP/1.1 exchange on its own connection: (status, body).
@@ -376,6 +402,278 @@ async fn a_backup_taken_while_the_server_writes_restores_every_acknowledged_repo
             common::drop_database(&admin, &name).await;
         }
         std::fs::remove_dir_all(dir).ok();
+        t.cleanup().await;
+    }
+}
+
+/// One HTTP/1.1 exchange that may fail (the server stopping): the status, or None when no
+/// answer came.
+async fn try_http(address: &str, request: &str) -> Option<(u16, String)> {
+    let mut stream = tokio::net::TcpStream::connect(address).await.ok()?;
+    stream.write_all(request.as_bytes()).await.ok()?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.ok()?;
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer.split(' ').nth(1)?.parse().ok()?;
+    Some((status, answer))
+}
+
+/// Seconds until the server closes a connection that sends `first` and then nothing more, and
+/// what it answered.
+async fn closed_after(address: &str, first: &[u8]) -> (f64, String) {
+    let mut stream = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connects");
+    let started = Instant::now();
+    stream.write_all(first).await.expect("sends");
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "the connection is still open after 20 s");
+    (
+        started.elapsed().as_secs_f64(),
+        String::from_utf8_lossy(&answer).into_owned(),
+    )
+}
+
+/// What an operator relies on: every answer carries a request id (the caller's, or a new one)
+/// and every log line of the request is a JSON object under it; `/readyz` answers; `/metrics`
+/// counts requests by route template and status for an administrator only, and says when the
+/// status book last caught up with the store.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_operator_reads_request_ids_logs_metrics_and_readiness() {
+    for t in common::backends().await {
+        let standing = generated(&t.url, "60", "5");
+        let admin = run(
+            &t.url,
+            &["users", "token", "quan-tri", "--name", "giam-sat"],
+        )
+        .trim()
+        .to_string();
+        let server = serve(&t.url);
+        let a = &server.address;
+
+        let (status, answer) = try_http(
+            a,
+            &format!("GET /readyz HTTP/1.1\r\nHost: {a}\r\nX-Request-Id: kiem-tra-42\r\nConnection: close\r\n\r\n"),
+        )
+        .await
+        .expect("answer");
+        assert_eq!(status, 200, "{answer}");
+        assert!(
+            answer
+                .to_ascii_lowercase()
+                .contains("x-request-id: kiem-tra-42"),
+            "{answer}"
+        );
+        let (_, answer) = try_http(
+            a,
+            &format!("GET /healthz HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\n\r\n"),
+        )
+        .await
+        .expect("answer");
+        assert!(
+            answer.to_ascii_lowercase().contains("x-request-id: "),
+            "a new id when none is given: {answer}"
+        );
+
+        let (assignment, task): (i64, i64) = sqlx::query_as(
+            "SELECT id, task_id FROM assignments WHERE role = 'lead' AND active = 1 ORDER BY id LIMIT 1",
+        )
+        .fetch_one(t.db.pool())
+        .await
+        .expect("assignment");
+        let body = serde_json::json!({ "assignment": assignment, "status": "in_progress", "text": "số đo" })
+            .to_string();
+        for _ in 0..2 {
+            let (status, body) = http(
+                a,
+                "POST",
+                &format!("/api/tasks/{task}/reports"),
+                &standing,
+                Some(&body),
+            )
+            .await;
+            assert_eq!(status, 201, "{body}");
+        }
+
+        let (status, _) = http(a, "GET", "/metrics", "", None).await;
+        assert_eq!(status, 401, "{}: anonymous", t.label);
+        let (status, _) = http(a, "GET", "/metrics", &standing, None).await;
+        assert_eq!(status, 403, "{}: not an administrator", t.label);
+        let (status, text) = http(a, "GET", "/metrics", &admin, None).await;
+        assert_eq!(status, 200, "{}: {text}", t.label);
+        let sample = |name: &str| -> Option<f64> {
+            text.lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.rsplit(' ').next())
+                .and_then(|v| v.parse().ok())
+        };
+        assert_eq!(
+            sample(
+                r#"tiendo_http_requests_total{method="POST",route="/api/tasks/{id}/reports",status="201"}"#
+            ),
+            Some(2.0),
+            "{text}"
+        );
+        assert_eq!(
+            sample(r#"tiendo_http_requests_total{method="GET",route="/metrics",status="403"}"#),
+            Some(1.0),
+            "{text}"
+        );
+        assert!(
+            sample(
+                r#"tiendo_http_request_duration_seconds_count{method="POST",route="/api/tasks/{id}/reports"}"#
+            ) == Some(2.0),
+            "{text}"
+        );
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs_f64();
+        let refreshed = sample("tiendo_book_refreshed_timestamp_seconds").expect("refresh time");
+        assert!(
+            (now - 60.0..=now + 1.0).contains(&refreshed),
+            "{refreshed} vs {now}"
+        );
+        assert!(
+            sample("tiendo_db_connections").is_some_and(|n| n >= 1.0),
+            "{text}"
+        );
+        assert_eq!(sample("tiendo_mail_queue_waiting"), Some(0.0), "{text}");
+        assert_eq!(sample("tiendo_draining"), Some(0.0), "{text}");
+
+        // The log: one JSON object per line; the request given an id is logged under it.
+        let log = server.log();
+        let lines: Vec<serde_json::Value> = log
+            .lines()
+            .filter(|l| l.starts_with('{'))
+            .map(|l| serde_json::from_str(l).expect("each log line is JSON"))
+            .collect();
+        let answered = lines
+            .iter()
+            .find(|l| l["span"]["request_id"] == "kiem-tra-42")
+            .unwrap_or_else(|| panic!("no line for the request id:\n{log}"));
+        assert_eq!(answered["status"], 200);
+        assert_eq!(answered["span"]["route"], "/readyz");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l["span"]["route"] == "/api/tasks/{id}/reports" && l["status"] == 201),
+            "{log}"
+        );
+        drop(server);
+        t.cleanup().await;
+    }
+}
+
+/// A connection that sends nothing, stops in the middle of a request's head or of its body, or
+/// stays idle after an answer is closed after the set time; on SIGTERM the server stops taking
+/// connections, answers every request it had taken and exits cleanly: each report it
+/// acknowledged is stored once, and no request was answered with an error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn slow_and_idle_connections_are_closed_and_a_stop_finishes_what_was_taken() {
+    for t in common::backends().await {
+        let token = generated(&t.url, "200", "6");
+        let mut server = serve_with(&t.url, &["--header-timeout", "1", "--body-timeout", "1"]);
+        let a = server.address.clone();
+
+        let (waited, answer) = closed_after(&a, b"").await;
+        assert!(
+            waited < 5.0 && answer.is_empty(),
+            "silent: {waited} s, {answer:?}"
+        );
+        let (waited, answer) = closed_after(&a, b"GET /healthz HTTP/1.1\r\nHost: x").await;
+        assert!(waited < 5.0, "half a head: {waited} s, {answer:?}");
+        let (waited, answer) = closed_after(
+            &a,
+            format!("POST /api/summary HTTP/1.1\r\nHost: {a}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"a\":").as_bytes(),
+        )
+        .await;
+        assert!(waited < 5.0, "a stalled body: {waited} s, {answer:?}");
+        let (waited, answer) = closed_after(
+            &a,
+            format!("GET /healthz HTTP/1.1\r\nHost: {a}\r\n\r\n").as_bytes(),
+        )
+        .await;
+        assert!(
+            waited < 5.0 && answer.starts_with("HTTP/1.1 200"),
+            "idle after an answer: {waited} s, {answer:?}"
+        );
+
+        let targets: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT id, task_id FROM assignments WHERE role = 'lead' AND active = 1 ORDER BY id LIMIT 400",
+        )
+        .fetch_all(t.db.pool())
+        .await
+        .expect("assignments");
+        let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let targets = Arc::new(targets);
+        let mut clients = Vec::new();
+        for _ in 0..8 {
+            let (a, token, next, targets) =
+                (a.clone(), token.clone(), next.clone(), targets.clone());
+            clients.push(tokio::spawn(async move {
+                let mut answers = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(&(assignment, task)) = targets.get(i) else {
+                        return answers;
+                    };
+                    let body = serde_json::json!({ "assignment": assignment, "status": "in_progress", "text": format!("dừng {i}") }).to_string();
+                    let request = format!(
+                        "POST /api/tasks/{task}/reports HTTP/1.1\r\nHost: {a}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    match try_http(&a, &request).await {
+                        Some((status, answer)) => answers.push((i, status, answer)),
+                        None => return answers,
+                    }
+                }
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let term = Command::new("kill")
+            .args(["-TERM", &server.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(term.success());
+        let mut acknowledged = Vec::new();
+        for c in clients {
+            for (i, status, answer) in c.await.expect("client") {
+                assert_eq!(status, 201, "{}: request {i} answered {answer}", t.label);
+                acknowledged.push(format!("dừng {i}"));
+            }
+        }
+        let started = Instant::now();
+        let exit = loop {
+            if let Some(s) = server.child.try_wait().expect("wait") {
+                break s;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "still running after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(exit.success(), "{}: {exit:?}\n{}", t.label, server.log());
+        assert!(
+            !acknowledged.is_empty() && acknowledged.len() < 400,
+            "{}: stopped mid-burst ({} acknowledged)",
+            t.label,
+            acknowledged.len()
+        );
+        let stored: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT text, COUNT(*) FROM progress_reports WHERE text LIKE 'dừng %' GROUP BY text",
+        )
+        .fetch_all(t.db.pool())
+        .await
+        .expect("stored");
+        let stored: std::collections::HashMap<String, i64> = stored.into_iter().collect();
+        for text in &acknowledged {
+            assert_eq!(stored.get(text), Some(&1), "{}: {text}", t.label);
+        }
+        assert!(server.log().contains("stopping: no new connections"));
+        drop(server);
         t.cleanup().await;
     }
 }

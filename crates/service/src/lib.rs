@@ -19,7 +19,7 @@ pub mod reminders;
 mod snapshot;
 
 pub use operations::{Outcome, Refusal, RefusalKind};
-pub use snapshot::{Snapshot, Visibility, load_snapshot};
+pub use snapshot::{RefreshReading, Snapshot, Visibility, load_snapshot};
 
 /// Who acts when a command of the command line changes data: an administrator named `cli` in
 /// the audit log.
@@ -49,6 +49,8 @@ pub struct Service {
     snapshot: RwLock<Arc<Snapshot>>,
     /// Where the snapshot stands in the audit log's feed; held by the one refresh running.
     position: Mutex<tiendo_store::audit::FeedPosition>,
+    /// How refreshes went, for metrics.
+    pub refreshes: snapshot::RefreshStats,
     /// Months already scored, by the data version they were scored on.
     scores: Mutex<HashMap<(Month, i64), Arc<ScoreReport>>>,
     /// Whether the status book in memory follows the store (not for one command).
@@ -65,6 +67,7 @@ impl Service {
             db,
             snapshot: RwLock::new(Arc::new(snap)),
             position: Mutex::new(position),
+            refreshes: Default::default(),
             scores: Default::default(),
             follows: true,
             indicators: Default::default(),
@@ -79,6 +82,7 @@ impl Service {
             db,
             snapshot: RwLock::new(Arc::new(Snapshot::empty())),
             position: Mutex::default(),
+            refreshes: Default::default(),
             scores: Default::default(),
             follows: false,
             indicators: Default::default(),

@@ -176,6 +176,51 @@ pub(crate) async fn load_followed(db: &Db) -> anyhow::Result<(FeedPosition, Snap
     Ok((position, snap))
 }
 
+/// How the book has followed the store, for an operator's metrics.
+#[derive(Debug, Default)]
+pub struct RefreshStats {
+    /// When the book last caught up with the feed (milliseconds since 1970, 0 for never).
+    last_success_ms: AtomicI64,
+    /// How long the last refresh took (microseconds).
+    last_micros: AtomicI64,
+    total: AtomicI64,
+    failed: AtomicI64,
+}
+
+/// A reading of [`RefreshStats`].
+#[derive(Debug, Clone, Copy)]
+pub struct RefreshReading {
+    pub last_success_unix_seconds: f64,
+    pub last_seconds: f64,
+    pub total: i64,
+    pub failed: i64,
+}
+
+impl RefreshStats {
+    fn record(&self, took: std::time::Duration, ok: bool) {
+        self.total.fetch_add(1, Ordering::Relaxed);
+        self.last_micros
+            .store(took.as_micros() as i64, Ordering::Relaxed);
+        if ok {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64);
+            self.last_success_ms.store(now, Ordering::Relaxed);
+        } else {
+            self.failed.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    pub fn read(&self) -> RefreshReading {
+        RefreshReading {
+            last_success_unix_seconds: self.last_success_ms.load(Ordering::Relaxed) as f64 / 1000.0,
+            last_seconds: self.last_micros.load(Ordering::Relaxed) as f64 / 1e6,
+            total: self.total.load(Ordering::Relaxed),
+            failed: self.failed.load(Ordering::Relaxed),
+        }
+    }
+}
+
 /// Entities whose changes never touch the status book.
 const OUTSIDE_THE_BOOK: &[&str] = &[
     "agency",
@@ -195,6 +240,13 @@ impl Service {
         if !self.follows {
             return Ok(false);
         }
+        let started = std::time::Instant::now();
+        let result = self.follow_feed().await;
+        self.refreshes.record(started.elapsed(), result.is_ok());
+        result
+    }
+
+    async fn follow_feed(&self) -> anyhow::Result<bool> {
         let mut position = self.position.lock().await;
         let Some(feed) = self.db.changes_after(&position, 2000).await? else {
             let (at, snap) = load_followed(&self.db).await?;

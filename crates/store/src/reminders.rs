@@ -703,3 +703,28 @@ impl Db {
         Ok(())
     }
 }
+
+/// What is waiting to be done, for an operator's metrics.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QueueSizes {
+    /// Reminder e-mails the SMTP server has not accepted yet.
+    pub mail_waiting: i64,
+    /// Imports being read or stored.
+    pub imports_running: i64,
+}
+
+impl Db {
+    /// How much waits in the reminder mail queue and the import jobs.
+    pub async fn queue_sizes(&self) -> Result<QueueSizes> {
+        let (mail_waiting, imports_running): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM reminders WHERE mail_state = 'queued'),
+                    (SELECT COUNT(*) FROM import_jobs WHERE state IN ('reading', 'storing'))",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok(QueueSizes {
+            mail_waiting,
+            imports_running,
+        })
+    }
+}

@@ -107,7 +107,7 @@ pub(crate) async fn current_user(
     if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
         let h = sha256_hex(&token);
         let found = state.db.session_user(&h).await.map_err(|e| {
-            eprintln!("phiên đăng nhập: không hỏi được cơ sở dữ liệu: {e}");
+            tracing::warn!(error = %e, "session: the database does not answer");
             Unavailable
         })?;
         if let Some(tiendo_store::users::LiveSession { user, csrf, unread }) = found {
@@ -133,7 +133,7 @@ pub(crate) async fn current_user(
         .api_token_user(&sha256_hex(&bearer))
         .await
         .map_err(|e| {
-            eprintln!("mã truy cập API: không hỏi được cơ sở dữ liệu: {e}");
+            tracing::warn!(error = %e, "API token: the database does not answer");
             Unavailable
         })?;
     Ok(user.map(|user| CurrentUser {

@@ -26,7 +26,7 @@ pub fn incident(e: &dyn std::fmt::Display) -> String {
             .map(|d| d.subsec_nanos() ^ (d.as_secs() as u32))
             .unwrap_or(0)
     );
-    eprintln!("lỗi máy chủ [{code}]: {e}");
+    tracing::error!(incident = %code, error = %e, "request failed");
     format!("Máy chủ không xử lý được yêu cầu (mã sự cố {code}); hãy thử lại sau.")
 }
 

@@ -26,9 +26,11 @@ pub mod pages;
 pub mod refused;
 pub mod registry;
 pub mod reports;
+pub mod server;
 pub mod signing;
 pub mod stacked;
 pub mod task;
+pub mod telemetry;
 pub mod words;
 
 use std::collections::HashMap;
@@ -50,6 +52,21 @@ pub struct App {
     /// Imports being stored by this server: (tasks stored, tasks in all), by job token, for the
     /// progress bar (another server shows the job as storing, without the count).
     pub import_progress: std::sync::Mutex<HashMap<String, (usize, usize)>>,
+    /// Requests, latency and the rest of `/metrics`.
+    pub metrics: telemetry::Metrics,
+    /// Set when the server has been told to stop: `/readyz` then answers 503.
+    draining: std::sync::atomic::AtomicBool,
+}
+
+impl App {
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub fn start_draining(&self) {
+        self.draining
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 impl std::ops::Deref for App {
@@ -75,6 +92,8 @@ impl AppState {
             service: Service::new(db).await?,
             secure_cookies,
             import_progress: Default::default(),
+            metrics: Default::default(),
+            draining: Default::default(),
         })))
     }
 }
@@ -258,15 +277,54 @@ fn pages_and_forms() -> RouteTable {
         )
         .add("/static/app.css", "GET", get(layout::css))
         .add("/healthz", "GET", get(health))
+        .add("/readyz", "GET", get(telemetry::ready))
+        .add("/metrics", "GET", get(telemetry::metrics))
 }
 
 pub fn router(state: AppState) -> Router {
+    use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
     pages_and_forms()
         .router
         .merge(import::routes().router)
         .merge(api::router())
         .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            telemetry::track,
+        ))
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Millis),
+                ),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// The span every log line of a request is written under: its id, method, route template and
+/// path (without the query, which may hold what a user searched for).
+fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("", |m| m.as_str());
+    tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %req.method(),
+        route = %route,
+        path = %req.uri().path(),
+    )
 }
 
 /// For a load balancer or a monitor, without signing in: 200 `{"status": "ok"}` when the
@@ -278,7 +336,7 @@ async fn health(
     match state.db.data_version().await {
         Ok(_) => axum::Json(serde_json::json!({ "status": "ok" })).into_response(),
         Err(e) => {
-            eprintln!("healthz: the database does not answer: {e}");
+            tracing::warn!(error = %e, "healthz: the database does not answer");
             (
                 axum::http::StatusCode::SERVICE_UNAVAILABLE,
                 [(axum::http::header::RETRY_AFTER, "5")],
@@ -358,6 +416,7 @@ pub async fn serve(
     db: Db,
     bind: &str,
     secure_cookies: bool,
+    limits: server::Limits,
     intro: impl FnOnce(&str),
 ) -> anyhow::Result<()> {
     if let Some(admin) = tiendo_service::accounts::ensure_first_admin(&db).await? {
@@ -374,14 +433,20 @@ pub async fn serve(
         loop {
             tokio::time::sleep(Duration::from_secs(3)).await;
             if let Err(e) = refresher.refresh().await {
-                eprintln!("tiendo serve: không cập nhật được dữ liệu: {e:#}");
+                tracing::error!(
+                    error = format!("{e:#}"),
+                    "the status book could not follow the store"
+                );
             }
             ticks += 1;
             // Expired sessions and old failed log-ins are purged every ten minutes.
             if ticks % 200 == 1
                 && let Err(e) = refresher.db.purge_expired().await
             {
-                eprintln!("tiendo serve: không xóa được phiên hết hạn: {e:#}");
+                tracing::error!(
+                    error = format!("{e:#}"),
+                    "expired sessions could not be purged"
+                );
             }
         }
     });
@@ -391,6 +456,6 @@ pub async fn serve(
     let address = format!("http://{}", listener.local_addr()?);
     intro(&address);
     eprintln!("Tiến Độ đang chạy tại {address}");
-    axum::serve(listener, router(state)).await?;
-    Ok(())
+    tracing::info!(address = %address, "listening");
+    server::run(listener, router(state.clone()), state, limits).await
 }

@@ -1,6 +1,10 @@
 //! `tiendo serve [--demo]`: the web application and the JSON API.
 
 use std::process::ExitCode;
+use std::time::Duration;
+
+use tiendo_web::server::Limits;
+use tiendo_web::telemetry::LogFormat;
 
 use tiendo_service::reminders::{self, DailyAt};
 use tiendo_store::Db;
@@ -9,6 +13,18 @@ use crate::args::ServeArgs;
 use crate::demo;
 
 pub async fn run(url: &str, a: ServeArgs) -> anyhow::Result<ExitCode> {
+    tiendo_web::telemetry::init_logs(match a.log_format.as_str() {
+        "json" => LogFormat::Json,
+        "text" => LogFormat::Text,
+        _ => LogFormat::automatic(),
+    });
+    let limits = Limits {
+        header_timeout: Duration::from_secs(a.header_timeout.max(1)),
+        body_idle_timeout: Duration::from_secs(a.body_timeout.max(1)),
+        request_timeout: Duration::from_secs(a.request_timeout.max(1)),
+        max_connections: a.max_connections.max(1),
+        shutdown_grace: Duration::from_secs(a.shutdown_grace),
+    };
     let schedule = match a.remind_at.trim() {
         "off" => None,
         s => Some(DailyAt::parse(s).ok_or_else(|| {
@@ -39,7 +55,7 @@ pub async fn run(url: &str, a: ServeArgs) -> anyhow::Result<ExitCode> {
             mail,
         ));
     }
-    tiendo_web::serve(db, &a.bind, !a.plain_http_cookies, |address| {
+    tiendo_web::serve(db, &a.bind, !a.plain_http_cookies, limits, |address| {
         if let Some(start) = &start {
             eprint!("{}", demo::sign_in_text(start, address));
         }
