@@ -677,3 +677,235 @@ async fn slow_and_idle_connections_are_closed_and_a_stop_finishes_what_was_taken
         t.cleanup().await;
     }
 }
+
+/// nginx from Debian (`TIENDO_TEST_NGINX`, else /usr/sbin/nginx), running the shipped site
+/// file (deploy/nginx-site.conf) in front of the given servers, in a directory of its own.
+struct Proxy {
+    child: Child,
+    address: String,
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+fn nginx_binary() -> Option<String> {
+    std::env::var("TIENDO_TEST_NGINX")
+        .ok()
+        .or_else(|| Some("/usr/sbin/nginx".to_string()))
+        .filter(|p| std::path::Path::new(p).exists())
+}
+
+fn proxy(nginx: &str, upstreams: &[&str]) -> Proxy {
+    let dir = common::temp_dir();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let site = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../deploy/nginx-site.conf"
+    ))
+    .expect("deploy/nginx-site.conf");
+    let servers: String = upstreams
+        .iter()
+        .map(|u| format!("    server {u} max_fails=1 fail_timeout=5s;\n"))
+        .collect();
+    let site = site
+        .replace(
+            "    server 127.0.0.1:8081 max_fails=1 fail_timeout=5s;\n    server 127.0.0.1:8082 max_fails=1 fail_timeout=5s;\n",
+            &servers,
+        )
+        .replace("listen 80;", &format!("listen 127.0.0.1:{port};"));
+    assert!(
+        site.contains(upstreams[0]),
+        "the site file's upstream lines changed"
+    );
+    std::fs::write(dir.join("site.conf"), site).expect("site");
+    let d = dir.display();
+    std::fs::write(
+        dir.join("nginx.conf"),
+        format!(
+            "worker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\nevents {{ worker_connections 512; }}\n\
+             http {{\n  access_log {d}/access.log;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n  fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n  include {d}/site.conf;\n}}\n"
+        ),
+    )
+    .expect("conf");
+    let child = Command::new(nginx)
+        .args([
+            "-p",
+            &d.to_string(),
+            "-c",
+            &format!("{d}/nginx.conf"),
+            "-g",
+            "daemon off;",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("nginx starts");
+    let address = format!("127.0.0.1:{port}");
+    let started = Instant::now();
+    while std::net::TcpStream::connect(&address).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "nginx does not listen: {}",
+            std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Proxy { child, address }
+}
+
+/// `count` reports, one per open lead assignment from `offset`, sent through `address` with at
+/// most 32 at once; each answer's status with its report's text.
+async fn reports_through(
+    db: &tiendo_store::Db,
+    address: &str,
+    token: &str,
+    mark: &str,
+    offset: i64,
+    count: i64,
+) -> Vec<(u16, String)> {
+    let targets: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT id, task_id FROM assignments WHERE role = 'lead' AND active = 1 ORDER BY id LIMIT $1 OFFSET $2",
+    )
+    .bind(count)
+    .bind(offset)
+    .fetch_all(db.pool())
+    .await
+    .expect("assignments");
+    assert_eq!(targets.len() as i64, count, "enough assignments");
+    let gate = Arc::new(tokio::sync::Semaphore::new(32));
+    let mut writers = Vec::new();
+    for (i, (assignment, task)) in targets.into_iter().enumerate() {
+        let (address, token, gate) = (address.to_string(), token.to_string(), gate.clone());
+        let text = format!("{mark} {i}");
+        writers.push(tokio::spawn(async move {
+            let _turn = gate.acquire().await.expect("gate");
+            let body = serde_json::json!({ "assignment": assignment, "status": "in_progress", "text": text }).to_string();
+            let (status, _) = http(&address, "POST", &format!("/api/tasks/{task}/reports"), &token, Some(&body)).await;
+            (status, text)
+        }));
+    }
+    let mut out = Vec::new();
+    for w in writers {
+        out.push(w.await.expect("writer"));
+    }
+    out
+}
+
+/// Reports with texts starting with `mark`, by text, and how often each is stored.
+async fn stored_reports(
+    db: &tiendo_store::Db,
+    mark: &str,
+) -> std::collections::HashMap<String, i64> {
+    sqlx::query_as::<_, (String, i64)>(
+        "SELECT text, COUNT(*) FROM progress_reports WHERE text LIKE $1 GROUP BY text",
+    )
+    .bind(format!("{mark} %"))
+    .fetch_all(db.pool())
+    .await
+    .expect("stored")
+    .into_iter()
+    .collect()
+}
+
+/// Two servers behind nginx (the shipped site file), as a national deployment runs them: a burst
+/// through the proxy is shared by both, answered 201 every time and stored once each; both
+/// servers' figures reach the plain-SQL baseline; one server stopped (SIGTERM), the next burst
+/// goes to the other without an error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_servers_behind_nginx_share_a_burst_and_survive_one_stopping() {
+    let Some(nginx) = nginx_binary() else {
+        eprintln!("skipped: no nginx (scripts/test installs Debian's package)");
+        return;
+    };
+    for t in common::backends().await {
+        let token = generated(&t.url, "400", "21");
+        let mut servers = [serve(&t.url), serve(&t.url)];
+        let upstreams: Vec<&str> = servers.iter().map(|s| s.address.as_str()).collect();
+        let proxy = proxy(&nginx, &upstreams);
+
+        let answers = reports_through(&t.db, &proxy.address, &token, "proxy", 0, 200).await;
+        assert!(
+            answers.iter().all(|(s, _)| *s == 201),
+            "{}: {answers:?}",
+            t.label
+        );
+        let stored = stored_reports(&t.db, "proxy").await;
+        assert_eq!(stored.len(), 200, "{}", t.label);
+        assert!(
+            stored.values().all(|n| *n == 1),
+            "{}: none doubled",
+            t.label
+        );
+        for s in &servers {
+            let log = s.log();
+            let taken = log
+                .lines()
+                .filter(|l| {
+                    l.contains("\"route\":\"/api/tasks/{id}/reports\"")
+                        && l.contains("\"status\":201")
+                })
+                .count();
+            assert!(
+                taken >= 20,
+                "{}: {} took only {taken} of 200",
+                t.label,
+                s.address
+            );
+        }
+        // Each server, asked through its own address, reaches the baseline.
+        for s in &servers {
+            let started = Instant::now();
+            loop {
+                let (status, body) = http(&s.address, "GET", "/api/summary", &token, None).await;
+                assert_eq!(status, 200, "{body}");
+                let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+                let day = tiendo_domain::deadline::iso_date(v["as_of"].as_str().unwrap_or(""))
+                    .expect("as_of");
+                let baseline: FourWay =
+                    t.db.agency_counts_plain_sql(day)
+                        .await
+                        .expect("sql")
+                        .into_values()
+                        .sum();
+                if four_way(&v["lead_assignments"]) == baseline {
+                    break;
+                }
+                assert!(
+                    started.elapsed() < Duration::from_secs(20),
+                    "{}: {} never reaches the baseline",
+                    t.label,
+                    s.address
+                );
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
+        }
+
+        // One server is stopped; the proxy sends everything to the other.
+        let term = Command::new("kill")
+            .args(["-TERM", &servers[0].child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(term.success());
+        let exit = servers[0].child.wait().expect("wait");
+        assert!(exit.success(), "{exit:?}");
+        let answers = reports_through(&t.db, &proxy.address, &token, "mot-may", 200, 100).await;
+        assert!(
+            answers.iter().all(|(s, _)| *s == 201),
+            "{}: {answers:?}",
+            t.label
+        );
+        let stored = stored_reports(&t.db, "mot-may").await;
+        assert_eq!(stored.len(), 100, "{}", t.label);
+        assert!(stored.values().all(|n| *n == 1), "{}", t.label);
+        drop(proxy);
+        drop(servers);
+        t.cleanup().await;
+    }
+}
