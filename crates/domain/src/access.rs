@@ -111,3 +111,84 @@ mod tests {
         assert!(UserRole::Viewer.sees_task(false, || false));
     }
 }
+
+/// How failed log-ins slow the next attempt: never a lock-out that someone else can trigger,
+/// a wait that grows with each failure past a free allowance, counted three ways over the last
+/// [`LoginThrottle::WINDOW_MINUTES`]:
+/// - one name from one address: 5 free failures (a person mistyping);
+/// - one address across names: 20 (one machine guessing many accounts);
+/// - one name from every address: 50 (many machines guessing one account). The account's owner
+///   then waits seconds, not a quarter of an hour.
+///
+/// Past its allowance each further failure doubles the wait after the group's last failure,
+/// from 1 second up to [`LoginThrottle::MAX_WAIT_SECONDS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginThrottle;
+
+/// Failed log-ins of one group (name and address, address, or name) in the window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Failures {
+    pub count: i64,
+    /// Seconds since the newest of them.
+    pub seconds_since_last: i64,
+}
+
+impl LoginThrottle {
+    pub const WINDOW_MINUTES: i64 = 15;
+    pub const MAX_WAIT_SECONDS: i64 = 300;
+    pub const FREE_PER_NAME_AND_ADDRESS: i64 = 5;
+    pub const FREE_PER_ADDRESS: i64 = 20;
+    pub const FREE_PER_NAME: i64 = 50;
+
+    /// Seconds to wait before the next attempt may be checked (0: now).
+    pub fn wait(pair: Failures, address: Failures, name: Failures) -> i64 {
+        [
+            (pair, Self::FREE_PER_NAME_AND_ADDRESS),
+            (address, Self::FREE_PER_ADDRESS),
+            (name, Self::FREE_PER_NAME),
+        ]
+        .into_iter()
+        .map(|(f, free)| {
+            if f.count < free {
+                return 0;
+            }
+            let doublings = (f.count - free).min(20) as u32;
+            let wait = (1i64 << doublings).min(Self::MAX_WAIT_SECONDS);
+            (wait - f.seconds_since_last).max(0)
+        })
+        .max()
+        .unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod throttle_tests {
+    use super::*;
+
+    fn f(count: i64, ago: i64) -> Failures {
+        Failures {
+            count,
+            seconds_since_last: ago,
+        }
+    }
+
+    #[test]
+    fn mistakes_within_the_allowance_never_wait() {
+        assert_eq!(LoginThrottle::wait(f(4, 0), f(19, 0), f(49, 0)), 0);
+    }
+
+    #[test]
+    fn each_failure_past_the_allowance_doubles_the_wait_up_to_five_minutes() {
+        assert_eq!(LoginThrottle::wait(f(5, 0), f(5, 0), f(5, 0)), 1);
+        assert_eq!(LoginThrottle::wait(f(8, 0), f(8, 0), f(8, 0)), 8);
+        assert_eq!(LoginThrottle::wait(f(8, 3), f(8, 3), f(8, 3)), 5);
+        assert_eq!(LoginThrottle::wait(f(8, 9), f(8, 9), f(8, 9)), 0);
+        assert_eq!(LoginThrottle::wait(f(40, 0), f(40, 0), f(40, 0)), 300);
+    }
+
+    #[test]
+    fn guessing_across_names_or_from_many_addresses_is_slowed_too() {
+        assert_eq!(LoginThrottle::wait(f(1, 0), f(22, 0), f(1, 0)), 4);
+        assert_eq!(LoginThrottle::wait(f(0, 0), f(0, 0), f(51, 0)), 2);
+    }
+}

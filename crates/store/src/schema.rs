@@ -61,7 +61,15 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "each audited change records the transaction that wrote it",
         AUDIT_WRITER,
     ),
+    (19, "failed log-ins by address", LOGIN_ADDRESSES),
 ];
+
+/// Where each failed log-in came from, so that guessing is slowed per address as well as per
+/// name ([`tiendo_domain::access::LoginThrottle`]).
+const LOGIN_ADDRESSES: &str = r#"
+ALTER TABLE login_failures ADD COLUMN address TEXT NOT NULL DEFAULT '';
+CREATE INDEX login_failures_address ON login_failures(address, at)
+"#;
 
 /// The writing transaction of each audit row, so that a follower of the log on PostgreSQL can
 /// tell which changes may still commit below the newest id it has read ([`crate::audit::FeedPosition`]).

@@ -4,6 +4,8 @@ use serde_json::json;
 
 use tiendo_domain::access::UserRole;
 
+use tiendo_domain::access::{Failures, LoginThrottle};
+
 use crate::{Db, Result, StoreError, now};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -283,41 +285,81 @@ impl Db {
         Ok(gone)
     }
 
-    /// Claims one log-in attempt for a user name: counted as a failure until a success clears
-    /// the name's failures. None is given once `max` failures were recorded since `since` (RFC
-    /// 3339). The count and the claim are one transaction, serialised per name, so two hundred
-    /// simultaneous guesses get `max` attempts between them, not two hundred.
-    pub async fn claim_login_attempt(&self, username: &str, since: &str, max: i64) -> Result<bool> {
+    /// Claims one log-in attempt for a user name from an address: counted as a failure until a
+    /// success clears it. Refused, with the seconds to wait, while the failures already recorded
+    /// ask for a wait ([`LoginThrottle`]); a refused attempt is not counted. The counts and the
+    /// claim are one transaction, serialised per address and per name, so two hundred
+    /// simultaneous guesses are counted one after the other, not all against the same count.
+    pub async fn claim_login_attempt(&self, username: &str, address: &str) -> Result<LoginClaim> {
         let name = username.trim().to_lowercase();
+        let now_t = time::OffsetDateTime::now_utc();
+        let fmt = |t: time::OffsetDateTime| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default()
+        };
+        let since = fmt(now_t - time::Duration::minutes(LoginThrottle::WINDOW_MINUTES));
         let mut tx = self.begin_write().await?;
         if self.backend() == crate::Backend::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))::text")
-                .bind(format!("login:{name}"))
-                .execute(&mut *tx)
-                .await?;
+            // Always the address first, then the name: no two claims wait for each other.
+            for key in [format!("login-address:{address}"), format!("login:{name}")] {
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))::text")
+                    .bind(key)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
-        let failures: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2",
-        )
-        .bind(&name)
-        .bind(since)
-        .fetch_one(&mut *tx)
-        .await?;
-        if failures >= max {
-            return Ok(false);
+        let mut failures = Vec::new();
+        for (sql, binds) in [
+            (
+                "SELECT COUNT(*), MAX(at) FROM login_failures WHERE username = $1 AND address = $2 AND at > $3",
+                vec![name.as_str(), address, since.as_str()],
+            ),
+            (
+                "SELECT COUNT(*), MAX(at) FROM login_failures WHERE address = $1 AND at > $2",
+                vec![address, since.as_str()],
+            ),
+            (
+                "SELECT COUNT(*), MAX(at) FROM login_failures WHERE username = $1 AND at > $2",
+                vec![name.as_str(), since.as_str()],
+            ),
+        ] {
+            let mut q = sqlx::query_as::<_, (i64, Option<String>)>(sql);
+            for b in binds {
+                q = q.bind(b.to_string());
+            }
+            let (count, last) = q.fetch_one(&mut *tx).await?;
+            let seconds_since_last = last
+                .and_then(|l| {
+                    time::OffsetDateTime::parse(&l, &time::format_description::well_known::Rfc3339)
+                        .ok()
+                })
+                .map_or(i64::MAX, |l| (now_t - l).whole_seconds().max(0));
+            failures.push(Failures {
+                count,
+                seconds_since_last,
+            });
         }
-        sqlx::query("INSERT INTO login_failures (username, at) VALUES ($1, $2)")
+        let wait = LoginThrottle::wait(failures[0], failures[1], failures[2]);
+        if wait > 0 {
+            tx.rollback().await?;
+            return Ok(LoginClaim::Wait(wait));
+        }
+        sqlx::query("INSERT INTO login_failures (username, address, at) VALUES ($1, $2, $3)")
             .bind(&name)
-            .bind(now())
+            .bind(address)
+            .bind(fmt(now_t))
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(LoginClaim::Go)
     }
 
-    pub async fn clear_login_failures(&self, username: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_failures WHERE username = $1")
+    /// After a successful log-in: the failures of this name from this address are forgotten
+    /// (those from elsewhere still count against guessers).
+    pub async fn clear_login_failures(&self, username: &str, address: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_failures WHERE username = $1 AND address = $2")
             .bind(username.trim().to_lowercase())
+            .bind(address)
             .execute(self.pool())
             .await?;
         Ok(())
@@ -491,4 +533,13 @@ impl Db {
             .await?;
         Ok(row.map(User::from))
     }
+}
+
+/// What a log-in attempt may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginClaim {
+    /// Check the password (the attempt is counted as failed until it succeeds).
+    Go,
+    /// Too many failures: wait this many seconds.
+    Wait(i64),
 }

@@ -8,11 +8,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
 use tiendo_service::accounts::{hash_password, new_token, sha256_hex, verify_password};
+use tiendo_store::users::LoginClaim;
 
 use crate::AppState;
 use crate::auth::{
-    CurrentUser, LOGIN_COOKIE, MAX_FAILURES, MIN_PASSWORD, PageUser, SESSION_COOKIE, SESSION_HOURS,
-    THROTTLE_MINUTES, constant_eq, cookie, now_plus, set_cookie,
+    ClientAddress, CurrentUser, LOGIN_COOKIE, MIN_PASSWORD, PageUser, SESSION_COOKIE,
+    SESSION_HOURS, constant_eq, cookie, now_plus, set_cookie,
 };
 use crate::layout::page;
 
@@ -82,6 +83,7 @@ pub struct LoginForm {
 
 pub async fn login(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
@@ -99,23 +101,23 @@ pub async fn login(
         )
             .into_response();
     }
-    let since = {
-        let t = time::OffsetDateTime::now_utc() - time::Duration::minutes(THROTTLE_MINUTES);
-        t.format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default()
-    };
     // The attempt is claimed (and counted as failed) before any password is checked.
-    let claimed = state
-        .db
-        .claim_login_attempt(&f.username, &since, MAX_FAILURES)
-        .await
-        .unwrap_or(false);
-    if !claimed {
+    let claim = match state.db.claim_login_attempt(&f.username, &address).await {
+        Ok(c) => c,
+        Err(e) => {
+            // The database cannot count the attempt: come back, rather than check unthrottled.
+            tracing::warn!(error = %e, "log-in: the attempt could not be counted");
+            return crate::auth::Unavailable.page();
+        }
+    };
+    if let LoginClaim::Wait(seconds) = claim {
         let msg = format!(
-            "Đăng nhập sai quá {MAX_FAILURES} lần; hãy thử lại sau {THROTTLE_MINUTES} phút."
+            "Đăng nhập sai nhiều lần; hãy thử lại sau {}.",
+            wait_words(seconds)
         );
         return (
             StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, seconds.to_string())],
             login_form(&expected, &next, Some(&msg), &f.username),
         )
             .into_response();
@@ -141,7 +143,7 @@ pub async fn login(
         )
             .into_response();
     };
-    let _ = state.db.clear_login_failures(&f.username).await;
+    let _ = state.db.clear_login_failures(&f.username, &address).await;
     let (Ok(token), Ok(csrf)) = (new_token(), new_token()) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
@@ -311,5 +313,14 @@ mod tests {
             assert_eq!(safe_next(Some(away)), "/", "{away:?}");
         }
         assert_eq!(safe_next(None), "/");
+    }
+}
+
+/// "45 giây", "3 phút 20 giây".
+fn wait_words(seconds: i64) -> String {
+    match (seconds / 60, seconds % 60) {
+        (0, s) => format!("{s} giây"),
+        (m, 0) => format!("{m} phút"),
+        (m, s) => format!("{m} phút {s} giây"),
     }
 }

@@ -14,9 +14,6 @@ use crate::AppState;
 pub(crate) const SESSION_COOKIE: &str = "tiendo_session";
 pub(crate) const LOGIN_COOKIE: &str = "tiendo_login";
 pub(crate) const SESSION_HOURS: i64 = 12;
-/// Failed log-ins allowed per user name within [`THROTTLE_MINUTES`].
-pub(crate) const MAX_FAILURES: i64 = 5;
-pub(crate) const THROTTLE_MINUTES: i64 = 15;
 pub(crate) const MIN_PASSWORD: usize = 10;
 
 pub(crate) fn now_plus(hours: i64) -> String {
@@ -247,5 +244,39 @@ impl FromRequestParts<AppState> for ApiWriter {
             }
         }
         Ok(ApiWriter(u))
+    }
+}
+
+/// Where a request comes from, for counting failed log-ins: the connection's address, or, when
+/// that is a proxy on this machine (nginx in front, deploy/nginx-site.conf), the last address
+/// the proxy put in `X-Forwarded-For`. A client cannot pass for another by sending the header
+/// itself: only a loopback peer is believed.
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let peer = crate::server::peer(parts);
+        let forwarded = || {
+            parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(str::trim)
+                .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
+                .last()
+                .map(str::to_string)
+        };
+        let address = match peer {
+            Some(p) if p.ip().is_loopback() => forwarded().unwrap_or_else(|| p.ip().to_string()),
+            Some(p) => p.ip().to_string(),
+            // Served in-process (the tests' router): no connection to go by.
+            None => forwarded().unwrap_or_default(),
+        };
+        Ok(ClientAddress(address))
     }
 }

@@ -14,6 +14,8 @@ use tower::ServiceExt;
 pub struct Browser {
     pub state: AppState,
     pub cookies: HashMap<String, String>,
+    /// The address a proxy in front would name (`X-Forwarded-For`), if any.
+    pub from: Option<String>,
 }
 
 pub struct Page {
@@ -28,10 +30,20 @@ impl Browser {
         Self {
             state,
             cookies: HashMap::new(),
+            from: None,
         }
     }
 
-    pub async fn send(&mut self, req: Request<Body>) -> Page {
+    /// The same browser, seen by the server as coming from `address`.
+    pub fn from(mut self, address: &str) -> Self {
+        self.from = Some(address.to_string());
+        self
+    }
+
+    pub async fn send(&mut self, mut req: Request<Body>) -> Page {
+        if let Some(from) = self.from.as_deref().and_then(|f| f.parse().ok()) {
+            req.headers_mut().insert("x-forwarded-for", from);
+        }
         let resp = router(self.state.clone())
             .oneshot(req)
             .await
