@@ -291,6 +291,15 @@ pub async fn change_password(
         .into_response()
 }
 
+/// "45 giây", "3 phút 20 giây".
+fn wait_words(seconds: i64) -> String {
+    match (seconds / 60, seconds % 60) {
+        (0, s) => format!("{s} giây"),
+        (m, 0) => format!("{m} phút"),
+        (m, s) => format!("{m} phút {s} giây"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::safe_next;
@@ -313,14 +322,5 @@ mod tests {
             assert_eq!(safe_next(Some(away)), "/", "{away:?}");
         }
         assert_eq!(safe_next(None), "/");
-    }
-}
-
-/// "45 giây", "3 phút 20 giây".
-fn wait_words(seconds: i64) -> String {
-    match (seconds / 60, seconds % 60) {
-        (0, s) => format!("{s} giây"),
-        (m, 0) => format!("{m} phút"),
-        (m, s) => format!("{m} phút {s} giây"),
     }
 }

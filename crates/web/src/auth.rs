@@ -268,7 +268,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
                 .flat_map(|v| v.split(','))
                 .map(str::trim)
                 .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
-                .last()
+                .next_back()
                 .map(str::to_string)
         };
         let address = match peer {
