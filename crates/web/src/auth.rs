@@ -267,8 +267,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
                 .filter_map(|v| v.to_str().ok())
                 .flat_map(|v| v.split(','))
                 .map(str::trim)
-                .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
                 .next_back()
+                .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
                 .map(str::to_string)
         };
         let address = match peer {
