@@ -47,6 +47,8 @@ const pages = [
   ['sua-co-quan', '/co-quan/BTC/sua'],
   ['nhat-ky', '/nhat-ky'],
   ['thu-cho-gui', '/thu-cho-gui'],
+  ['tai-khoan', '/quan-tri/tai-khoan'],
+  ['tai-khoan-admin', '/quan-tri/tai-khoan/admin'],
   ['thong-bao', '/thong-bao'],
   ['nhac-viec', '/tai-khoan/nhac-viec'],
   ['mat-khau', '/tai-khoan/mat-khau'],

@@ -201,7 +201,12 @@ pub enum UserCommand {
         username: String,
         #[arg(long)]
         name: String,
+        /// The token stops working after this many days (1–3650); without it, until revoked.
+        #[arg(long)]
+        expires_in_days: Option<u32>,
     },
+    /// List the accounts: role, agency, state, e-mail, API tokens in force.
+    List,
     /// Revoke this account's API tokens of that name.
     RevokeToken {
         username: String,

@@ -168,7 +168,7 @@ async fn every_route_for_every_role() {
         user(&t.db, name, role, agency, "mat-khau-chung-1").await;
         let u = t.db.user_by_username(name).await.expect("q").expect("user");
         let token = auth::new_token().expect("token");
-        t.db.create_api_token(&auth::sha256_hex(&token), "hệ thống", u.id, "test")
+        t.db.create_api_token(&auth::sha256_hex(&token), "hệ thống", u.id, None, "test")
             .await
             .expect("token");
         tokens.push(token);
@@ -221,6 +221,12 @@ async fn every_route_for_every_role() {
         ),
         ("/co-quan".into(), [OK; 6]),
         ("/co-quan/moi".into(), [OK, OK, NO, NO, NO, NO]),
+        ("/quan-tri/tai-khoan".into(), [OK, NO, NO, NO, NO, NO]),
+        ("/quan-tri/tai-khoan/btc".into(), [OK, NO, NO, NO, NO, NO]),
+        (
+            "/quan-tri/tai-khoan/khong-co".into(),
+            [NF, NO, NO, NO, NO, NO],
+        ),
         ("/co-quan/BTC/sua".into(), [OK, OK, NO, NO, NO, NO]),
         ("/co-quan/KHONG_CO/sua".into(), [NF, NF, NO, NO, NO, NO]),
         ("/bao-cao".into(), [OK; 6]),
@@ -406,6 +412,17 @@ async fn every_route_for_every_role() {
             "/co-quan/moi".into(),
             vec![("code", ""), ("name", ""), ("kind", "ministry")],
             ["400", "400", "403", "403", "403", "403"],
+        ),
+        (
+            "/quan-tri/tai-khoan".into(),
+            vec![("username", ""), ("role", "viewer")],
+            ["422", "403", "403", "403", "403", "403"],
+        ),
+        (
+            // An administrator cannot lock themself out.
+            "/quan-tri/tai-khoan/qt/khoa".into(),
+            vec![],
+            ["422", "403", "403", "403", "403", "403"],
         ),
         (
             "/co-quan/BTC/sua".into(),

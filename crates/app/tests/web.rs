@@ -328,9 +328,15 @@ async fn the_api_answers_sessions_and_tokens_and_documents_itself() {
                 .expect("q")
                 .expect("user");
         let token = auth::new_token().expect("token");
-        t.db.create_api_token(&auth::sha256_hex(&token), "Hệ thống giám sát", u.id, "test")
-            .await
-            .expect("token");
+        t.db.create_api_token(
+            &auth::sha256_hex(&token),
+            "Hệ thống giám sát",
+            u.id,
+            None,
+            "test",
+        )
+        .await
+        .expect("token");
         let state = AppState::new(t.db.clone(), false).await.expect("state");
         let call = |auth: Option<String>, uri: &str| {
             let mut r = Request::get(uri);
@@ -1686,7 +1692,7 @@ async fn a_database_that_cannot_answer_is_503_with_retry_after_not_a_bad_login()
                 .expect("q")
                 .expect("user");
         let token = auth::new_token().expect("token");
-        t.db.create_api_token(&auth::sha256_hex(&token), "Hệ thống", u.id, "test")
+        t.db.create_api_token(&auth::sha256_hex(&token), "Hệ thống", u.id, None, "test")
             .await
             .expect("token");
         let state = AppState::new(t.db.clone(), false).await.expect("state");
@@ -1807,7 +1813,7 @@ async fn an_administrator_disables_resets_changes_roles_and_revokes_tokens() {
                 .expect("q")
                 .expect("user");
         let token = auth::new_token().expect("token");
-        t.db.create_api_token(&auth::sha256_hex(&token), "hethong", u.id, "test")
+        t.db.create_api_token(&auth::sha256_hex(&token), "hethong", u.id, None, "test")
             .await
             .expect("token");
         let state = AppState::new(t.db.clone(), false).await.expect("state");
@@ -1904,4 +1910,236 @@ fn message_beside<'a>(html: &'a str, field: &str) -> Option<&'a str> {
     let start = "<span class=\"field-error\" role=\"alert\">";
     let at = rest.find(start).filter(|at| *at < label_end)? + start.len();
     rest[at..].split("</span>").next()
+}
+
+/// The text of `<code class="secret">` on a page: the password or token shown once.
+fn shown_secret(body: &str) -> String {
+    body.split("<code class=\"secret\">")
+        .nth(1)
+        .and_then(|r| r.split("</code>").next())
+        .unwrap_or_else(|| panic!("no secret shown: {body}"))
+        .to_string()
+}
+
+/// An administrator manages accounts in the browser (Quản lý tài khoản): creates one (its
+/// one-time password shown once), disables it (its session and token stop) and enables it,
+/// changes its role, resets its password, creates a token that works and one that has expired,
+/// revokes one; cannot lock themself out; every change is in the audit log.
+#[tokio::test]
+async fn an_administrator_manages_accounts_and_tokens_in_the_browser() {
+    for t in backends().await {
+        import_text(
+            &t.db,
+            "ds.csv",
+            "STT;Tên nhiệm vụ;Chủ trì;Thời hạn\n1;Việc một;Bộ Tài chính;31/3/2026\n",
+            "ds.csv",
+            date!(2026 - 02 - 15),
+        )
+        .await;
+        user(&t.db, "quantri", "admin", None, "mat-khau-qt-01").await;
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let mut admin = Browser::new(state.clone());
+        admin.login("quantri", "mat-khau-qt-01").await;
+        let list = admin.get("/quan-tri/tai-khoan").await;
+        assert_eq!(list.status, StatusCode::OK);
+        let csrf = hidden(&list.body, "csrf");
+
+        // A focal point of an agency the registry does not hold is refused, nothing stored.
+        let p = admin
+            .post(
+                "/quan-tri/tai-khoan",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "dau-moi"),
+                    ("full_name", "Nguyễn Văn A"),
+                    ("role", "focal"),
+                    ("agency", "KHONG_CO"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", t.label);
+        assert!(p.body.contains("KHONG_CO"), "{}", p.body);
+        assert!(t.db.user_by_username("dau-moi").await.expect("q").is_none());
+        let p = admin
+            .post(
+                "/quan-tri/tai-khoan",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "dau-moi"),
+                    ("full_name", "Nguyễn Văn A"),
+                    ("role", "focal"),
+                    ("agency", "BTC"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{}: {}", t.label, p.body);
+        let once = shown_secret(&p.body);
+        let mut focal = Browser::new(state.clone());
+        let signed = focal.login("dau-moi", &once).await;
+        assert_eq!(
+            signed.location.as_deref(),
+            Some("/tai-khoan/mat-khau"),
+            "{}",
+            t.label
+        );
+        let again = admin
+            .post(
+                "/quan-tri/tai-khoan",
+                &[("csrf", &csrf), ("username", "dau-moi"), ("role", "viewer")],
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(again.body.contains("đã có"), "{}", again.body);
+
+        // A token that works, then one that expired, through the form and the store.
+        let p = admin
+            .post(
+                "/quan-tri/tai-khoan/dau-moi/ma-truy-cap",
+                &[("csrf", &csrf), ("name", "he-thong-tinh"), ("days", "30")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+        let token = shown_secret(&p.body);
+        let api = |token: String| {
+            let state = state.clone();
+            async move {
+                let req = Request::get("/api/summary")
+                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                    .body(Body::empty())
+                    .expect("request");
+                Browser::new(state).send(req).await.status
+            }
+        };
+        assert_eq!(api(token.clone()).await, StatusCode::OK);
+        let p = admin
+            .post(
+                "/quan-tri/tai-khoan/dau-moi/ma-truy-cap",
+                &[("csrf", &csrf), ("name", "sai"), ("days", "0")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
+        let expired = auth::new_token().expect("token");
+        let id = t.db.account_id("dau-moi").await.expect("id");
+        t.db.create_api_token(
+            &auth::sha256_hex(&expired),
+            "cu",
+            id,
+            Some("2020-01-01T00:00:00Z"),
+            "test",
+        )
+        .await
+        .expect("token");
+        assert_eq!(
+            api(expired).await,
+            StatusCode::UNAUTHORIZED,
+            "an expired token"
+        );
+        let page = admin.get("/quan-tri/tai-khoan/dau-moi").await;
+        assert!(page.body.contains("Hết hạn"), "{}", page.body);
+        assert!(page.body.contains("Còn hiệu lực đến"), "{}", page.body);
+
+        // Disabled: the token stops; enabled again: it works.
+        let p = admin
+            .post("/quan-tri/tai-khoan/dau-moi/khoa", &[("csrf", &csrf)])
+            .await;
+        assert_eq!(
+            p.location.as_deref(),
+            Some("/quan-tri/tai-khoan/dau-moi?tb=khoa")
+        );
+        assert_eq!(api(token.clone()).await, StatusCode::UNAUTHORIZED);
+        assert!(
+            admin
+                .get("/quan-tri/tai-khoan")
+                .await
+                .body
+                .contains("Đã khóa")
+        );
+        admin
+            .post("/quan-tri/tai-khoan/dau-moi/mo-khoa", &[("csrf", &csrf)])
+            .await;
+        assert_eq!(api(token.clone()).await, StatusCode::OK);
+
+        // Another role; a reset password; a revoked token.
+        let p = admin
+            .post(
+                "/quan-tri/tai-khoan/dau-moi/vai-tro",
+                &[("csrf", &csrf), ("role", "viewer"), ("agency", "")],
+            )
+            .await;
+        assert_eq!(
+            p.location.as_deref(),
+            Some("/quan-tri/tai-khoan/dau-moi?tb=vai-tro")
+        );
+        let u =
+            t.db.user_by_username("dau-moi")
+                .await
+                .expect("q")
+                .expect("user");
+        assert_eq!(u.role, tiendo_domain::access::UserRole::Viewer);
+        let p = admin
+            .post("/quan-tri/tai-khoan/dau-moi/mat-khau", &[("csrf", &csrf)])
+            .await;
+        let second = shown_secret(&p.body);
+        assert_ne!(second, once);
+        assert_eq!(
+            Browser::new(state.clone())
+                .login("dau-moi", &once)
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
+        let p = admin
+            .post(
+                "/quan-tri/tai-khoan/dau-moi/thu-hoi-ma",
+                &[("csrf", &csrf), ("name", "he-thong-tinh")],
+            )
+            .await;
+        assert_eq!(
+            p.location.as_deref(),
+            Some("/quan-tri/tai-khoan/dau-moi?tb=thu-hoi")
+        );
+        assert_eq!(api(token).await, StatusCode::UNAUTHORIZED);
+
+        // Not themself; not without the form's token.
+        let p = admin
+            .post(
+                "/quan-tri/tai-khoan/quantri/vai-tro",
+                &[("csrf", &csrf), ("role", "viewer")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let p = admin
+            .post("/quan-tri/tai-khoan/dau-moi/khoa", &[("csrf", "gia-mao")])
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(t.db.user_by_username("dau-moi").await.expect("q").is_some());
+        let active: i64 =
+            tiendo_store::sqlx::query_scalar("SELECT active FROM users WHERE username = 'dau-moi'")
+                .fetch_one(t.db.pool())
+                .await
+                .expect("active");
+        assert_eq!(active, 1, "a forged form changes nothing");
+
+        let actions: Vec<String> = tiendo_store::sqlx::query_scalar(
+            "SELECT action FROM audit_log WHERE entity = 'user' AND actor = 'quantri' ORDER BY id",
+        )
+        .fetch_all(t.db.pool())
+        .await
+        .expect("audit");
+        for a in [
+            "user.created",
+            "api_token.created",
+            "user.disabled",
+            "user.enabled",
+            "user.role_changed",
+            "api_token.revoked",
+        ] {
+            assert!(
+                actions.iter().any(|x| x == a),
+                "{}: {a} not audited in {actions:?}",
+                t.label
+            );
+        }
+        t.cleanup().await;
+    }
 }

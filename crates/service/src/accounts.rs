@@ -104,19 +104,39 @@ pub async fn reset_to_one_time_password(
     Ok(password)
 }
 
-/// A new API token for an account, named for its holder; returns the token (shown once).
+/// A new API token for an account, named for its holder, valid for `days` days when given
+/// (otherwise until revoked); returns the token (shown once).
 pub async fn create_api_token(
     db: &Db,
     username: &str,
     name: &str,
+    days: Option<u32>,
     actor: &str,
 ) -> anyhow::Result<String> {
     let Some(user) = db.user_by_username(username).await? else {
         anyhow::bail!("không có tài khoản {username}");
     };
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        anyhow::bail!("tên mã truy cập phải có từ 1 đến 100 ký tự");
+    }
+    let expires_at = match days {
+        Some(0) | Some(3651..) => anyhow::bail!("thời hạn của mã truy cập: từ 1 đến 3650 ngày"),
+        Some(d) => Some(
+            (time::OffsetDateTime::now_utc() + time::Duration::days(i64::from(d)))
+                .format(&time::format_description::well_known::Rfc3339)?,
+        ),
+        None => None,
+    };
     let token = new_token()?;
-    db.create_api_token(&sha256_hex(&token), name, user.id, actor)
-        .await?;
+    db.create_api_token(
+        &sha256_hex(&token),
+        name,
+        user.id,
+        expires_at.as_deref(),
+        actor,
+    )
+    .await?;
     Ok(token)
 }
 

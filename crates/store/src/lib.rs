@@ -100,6 +100,11 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// Now, UTC, RFC 3339, as every timestamp in the database is written.
+pub fn now_rfc3339() -> String {
+    now()
+}
+
 pub(crate) fn now() -> String {
     let t = OffsetDateTime::now_utc();
     t.format(&time::format_description::well_known::Rfc3339)

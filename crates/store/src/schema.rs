@@ -62,7 +62,13 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         AUDIT_WRITER,
     ),
     (19, "failed log-ins by address", LOGIN_ADDRESSES),
+    (20, "API tokens that expire", TOKEN_EXPIRY),
 ];
+
+/// An API token may be given an end (RFC 3339); none: until revoked.
+const TOKEN_EXPIRY: &str = r#"
+ALTER TABLE api_tokens ADD COLUMN expires_at TEXT
+"#;
 
 /// Where each failed log-in came from, so that guessing is slowed per address as well as per
 /// name ([`tiendo_domain::access::LoginThrottle`]).

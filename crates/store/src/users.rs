@@ -1,6 +1,7 @@
 //! Accounts, sessions, failed log-ins and API tokens. Secrets arrive here already hashed.
 
 use serde_json::json;
+use sqlx::FromRow;
 
 use tiendo_domain::access::UserRole;
 
@@ -494,19 +495,23 @@ impl Db {
         Ok(n)
     }
 
+    /// Stores a new API token (its hash) for an account, valid until `expires_at` (RFC 3339)
+    /// when given, otherwise until revoked.
     pub async fn create_api_token(
         &self,
         token_hash: &str,
         name: &str,
         user_id: i64,
+        expires_at: Option<&str>,
         actor: &str,
     ) -> Result<i64> {
         let mut tx = self.begin_write().await?;
-        let id: i64 = sqlx::query_scalar("INSERT INTO api_tokens (token_hash, name, user_id, created_at, revoked_at) VALUES ($1, $2, $3, $4, NULL) RETURNING id")
+        let id: i64 = sqlx::query_scalar("INSERT INTO api_tokens (token_hash, name, user_id, created_at, revoked_at, expires_at) VALUES ($1, $2, $3, $4, NULL, $5) RETURNING id")
             .bind(token_hash)
             .bind(name)
             .bind(user_id)
             .bind(now())
+            .bind(expires_at)
             .fetch_one(&mut *tx)
             .await?;
         Db::audit(
@@ -516,7 +521,7 @@ impl Db {
             "user",
             Some(user_id),
             None,
-            Some(&json!({ "name": name })),
+            Some(&json!({ "name": name, "expires_at": expires_at })),
         )
         .await?;
         tx.commit().await?;
@@ -525,13 +530,70 @@ impl Db {
 
     pub async fn api_token_user(&self, token_hash: &str) -> Result<Option<User>> {
         let sql = format!(
-            "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1"
+            "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.active = 1"
         );
         let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(token_hash)
+            .bind(now())
             .fetch_optional(self.pool())
             .await?;
         Ok(row.map(User::from))
+    }
+}
+
+/// An account as the administrators' list shows it.
+#[derive(Debug, Clone, FromRow)]
+pub struct AccountRow {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub role: String,
+    pub agency_code: Option<String>,
+    pub agency_name: Option<String>,
+    pub active: i64,
+    pub must_change_password: i64,
+    pub email: Option<String>,
+    pub created_at: String,
+}
+
+/// An API token as the administrators' list shows it (never the token itself).
+#[derive(Debug, Clone, FromRow)]
+pub struct TokenRow {
+    pub user_id: i64,
+    pub name: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+    pub expires_at: Option<String>,
+}
+
+impl TokenRow {
+    /// Whether it still opens the API at `now` (RFC 3339).
+    pub fn in_force(&self, now: &str) -> bool {
+        self.revoked_at.is_none() && self.expires_at.as_deref().is_none_or(|e| e > now)
+    }
+}
+
+impl Db {
+    /// Every account, by user name.
+    pub async fn accounts(&self) -> Result<Vec<AccountRow>> {
+        Ok(sqlx::query_as(
+            "SELECT u.id, u.username, u.full_name, u.role, a.code AS agency_code, a.name AS agency_name, u.active,
+                    u.must_change_password, u.email, u.created_at
+             FROM users u LEFT JOIN agencies a ON a.id = u.agency_id ORDER BY u.username",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// The API tokens of one account, or of every account, newest first.
+    pub async fn api_tokens(&self, user_id: Option<i64>) -> Result<Vec<TokenRow>> {
+        Ok(sqlx::query_as(
+            "SELECT user_id, name, created_at, revoked_at, expires_at FROM api_tokens
+             WHERE $1 = 0 OR user_id = $1 ORDER BY id DESC",
+        )
+        .bind(user_id.unwrap_or(0))
+        .fetch_all(self.pool())
+        .await?)
     }
 }
 

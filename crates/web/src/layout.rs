@@ -72,7 +72,7 @@ pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
                             a href="/phien-hop" { "Phiên họp" }
                             @if u.is_standing() { a href="/nhap-tep" { "Nhập tệp" } }
                             a href="/co-quan" { "Cơ quan" }
-                            @if u.role == UserRole::Admin { a href="/nhat-ky" { "Nhật ký" } a href="/thu-cho-gui" { "Thư chờ gửi" } }
+                            @if u.role == UserRole::Admin { a href="/nhat-ky" { "Nhật ký" } a href="/thu-cho-gui" { "Thư chờ gửi" } a href="/quan-tri/tai-khoan" { "Tài khoản" } }
                         }
                         div.who {
                             (bell(u.unread))

@@ -11,6 +11,7 @@
 
 pub mod account;
 pub mod actions;
+pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod difficulties;
@@ -274,6 +275,17 @@ fn pages_and_forms() -> RouteTable {
             "/tai-khoan/mat-khau",
             "GET POST",
             get(account::password_page).post(account::change_password),
+        )
+        .add(
+            "/quan-tri/tai-khoan",
+            "GET POST",
+            get(admin::list).post(admin::create),
+        )
+        .add("/quan-tri/tai-khoan/{username}", "GET", get(admin::show))
+        .add(
+            "/quan-tri/tai-khoan/{username}/{what}",
+            "POST",
+            post(admin::change),
         )
         .add("/static/app.css", "GET", get(layout::css))
         .add("/healthz", "GET", get(health))

@@ -100,8 +100,38 @@ pub async fn run(url: &str, command: UserCommand) -> anyhow::Result<ExitCode> {
                 .await?;
             println!("Đã đổi vai trò của {username} thành {}.", role.name());
         }
-        UserCommand::Token { username, name } => {
-            let token = accounts::create_api_token(&db, &username, &name, "cli").await?;
+        UserCommand::List => {
+            let now = tiendo_store::now_rfc3339();
+            let tokens = db.api_tokens(None).await?;
+            for a in db.accounts().await? {
+                let in_force: Vec<&str> = tokens
+                    .iter()
+                    .filter(|t| t.user_id == a.id && t.in_force(&now))
+                    .map(|t| t.name.as_str())
+                    .collect();
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    a.username,
+                    a.role,
+                    a.agency_code.as_deref().unwrap_or("-"),
+                    if a.active == 1 {
+                        "hoạt động"
+                    } else {
+                        "đã khóa"
+                    },
+                    a.email.as_deref().unwrap_or("-"),
+                    a.full_name,
+                    in_force.join(", ")
+                );
+            }
+        }
+        UserCommand::Token {
+            username,
+            name,
+            expires_in_days,
+        } => {
+            let token =
+                accounts::create_api_token(&db, &username, &name, expires_in_days, "cli").await?;
             println!("{token}");
             eprintln!(
                 "Mã truy cập API \"{name}\" cho {username} (chỉ hiện một lần): dùng trong tiêu đề Authorization: Bearer …"
