@@ -2143,3 +2143,128 @@ async fn an_administrator_manages_accounts_and_tokens_in_the_browser() {
         t.cleanup().await;
     }
 }
+
+/// Another system (nq57) pushes its tasks through the API with its own ids: the first push
+/// creates, the same push again changes nothing, a push with new values updates the same task
+/// (a new deadline as a deadline change), eight pushes of a new id at once store one task; an id
+/// with markup is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn another_system_pushes_the_same_task_twice_without_a_duplicate() {
+    for t in backends().await {
+        user(&t.db, "he-thong", "standing", None, "mat-khau-ht-01").await;
+        let u =
+            t.db.user_by_username("he-thong")
+                .await
+                .expect("q")
+                .expect("user");
+        let token = auth::new_token().expect("token");
+        t.db.create_api_token(&auth::sha256_hex(&token), "nq57", u.id, None, "test")
+            .await
+            .expect("token");
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let push = |body: serde_json::Value| {
+            let (state, token) = (state.clone(), token.clone());
+            async move {
+                let req = Request::post("/api/tasks")
+                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(body.to_string()))
+                    .expect("request");
+                let p = Browser::new(state).send(req).await;
+                (
+                    p.status,
+                    serde_json::from_str::<serde_json::Value>(&p.body).unwrap_or_default(),
+                )
+            }
+        };
+        let tasks = |db: tiendo_store::Db| async move {
+            tiendo_store::sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM tasks")
+                .fetch_one(db.pool())
+                .await
+                .expect("count")
+        };
+        let first = serde_json::json!({
+            "name": "Kết nối dữ liệu dân cư với hệ thống thuế",
+            "lead": "Bộ Công an",
+            "deadline": "30/6/2026",
+            "document": "nq57",
+            "external_system": "nq57",
+            "external_id": "NV-2026-001",
+        });
+        let (s, v) = push(first.clone()).await;
+        assert_eq!(s, StatusCode::CREATED, "{}: {v}", t.label);
+        assert_eq!(v["outcome"], "created");
+        let id = v["id"].as_i64().expect("id");
+        let before = tasks(t.db.clone()).await;
+
+        let (s, v) = push(first.clone()).await;
+        assert_eq!(
+            (s, v["outcome"].as_str()),
+            (StatusCode::OK, Some("unchanged")),
+            "{v}"
+        );
+        assert_eq!(v["id"].as_i64(), Some(id));
+        assert_eq!(
+            tasks(t.db.clone()).await,
+            before,
+            "{}: no duplicate",
+            t.label
+        );
+
+        let mut changed = first.clone();
+        changed["name"] = "Kết nối dữ liệu dân cư với hệ thống thuế và bảo hiểm".into();
+        changed["deadline"] = "30/9/2026".into();
+        let (s, v) = push(changed).await;
+        assert_eq!(
+            (s, v["outcome"].as_str()),
+            (StatusCode::OK, Some("updated")),
+            "{v}"
+        );
+        assert_eq!(v["id"].as_i64(), Some(id));
+        let name: String = tiendo_store::sqlx::query_scalar("SELECT name FROM tasks WHERE id = $1")
+            .bind(id)
+            .fetch_one(t.db.pool())
+            .await
+            .expect("task");
+        assert!(name.ends_with("và bảo hiểm"), "{name}");
+        let changes: Vec<(Option<String>, String)> = tiendo_store::sqlx::query_as(
+            "SELECT due_on, reason FROM deadline_changes WHERE task_id = $1",
+        )
+        .bind(id)
+        .fetch_all(t.db.pool())
+        .await
+        .expect("changes");
+        assert_eq!(changes.len(), 1, "{}: {changes:?}", t.label);
+        assert_eq!(changes[0].0.as_deref(), Some("2026-09-30"));
+        assert!(changes[0].1.contains("hệ thống khác"), "{changes:?}");
+        assert_eq!(tasks(t.db.clone()).await, before);
+
+        // Eight pushes of one new id at once: one task.
+        let mut racing = Vec::new();
+        for _ in 0..8 {
+            let mut b = first.clone();
+            b["external_id"] = "NV-2026-002".into();
+            racing.push(tokio::spawn(push(b)));
+        }
+        let mut ids = Vec::new();
+        for r in racing {
+            let (s, v) = r.await.expect("join");
+            assert!(
+                s == StatusCode::CREATED || s == StatusCode::OK,
+                "{}: {s} {v}",
+                t.label
+            );
+            ids.push(v["id"].as_i64().expect("id"));
+        }
+        ids.dedup();
+        assert_eq!(ids.len(), 1, "{}: {ids:?}", t.label);
+        assert_eq!(tasks(t.db.clone()).await, before + 1, "{}", t.label);
+
+        let mut bad = first.clone();
+        bad["external_id"] = "<script>".into();
+        let (s, _) = push(bad).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(tasks(t.db.clone()).await, before + 1);
+        t.cleanup().await;
+    }
+}

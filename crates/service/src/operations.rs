@@ -967,6 +967,16 @@ pub struct DraftedTask {
     pub id: Option<i64>,
     pub task: ParsedTask,
     pub resolved: Vec<ResolvedName>,
+    /// What was done: "created", "updated" (pushed again under its external id, with changed
+    /// fields), "unchanged" (pushed again as it was), or "preview" (nothing stored).
+    pub outcome: &'static str,
+}
+
+/// Another system's name for a task it pushes: its system and its id there.
+#[derive(Debug, Clone, Copy)]
+pub struct ExternalId<'a> {
+    pub system: &'a str,
+    pub id: &'a str,
 }
 
 /// Why a task typed in was not stored: the fields to mend, or a refusal of the whole.
@@ -984,9 +994,28 @@ pub async fn create_task(
     u: &User,
     fields: &tiendo_domain::new_task::TaskFields,
     document: &str,
+    external: Option<ExternalId<'_>>,
     save: bool,
 ) -> Result<DraftedTask, TaskRefused> {
     standing(u).map_err(TaskRefused::Whole)?;
+    if let Some(x) = external {
+        let bad = |s: &str| {
+            s.trim().is_empty()
+                || s.chars().count() > 100
+                || s.chars().any(char::is_control)
+                || tiendo_domain::text::has_markup(s)
+        };
+        if bad(x.system) || bad(x.id) {
+            return Err(TaskRefused::Fields(vec![
+                tiendo_domain::new_task::FieldProblem {
+                    field: "external",
+                    message:
+                        "Mã ở hệ thống khác: tên hệ thống và mã, mỗi thứ từ 1 đến 100 ký tự thường."
+                            .into(),
+                },
+            ]));
+        }
+    }
     if tiendo_domain::text::has_markup(document) || document.chars().count() > 200 {
         return Err(TaskRefused::Fields(vec![
             tiendo_domain::new_task::FieldProblem {
@@ -1032,15 +1061,27 @@ pub async fn create_task(
         id: None,
         task,
         resolved,
+        outcome: "preview",
     };
     if !save {
         return Ok(drafted);
+    }
+    let external = external.map(|x| (x.system.trim(), x.id.trim()));
+    if let Some((system, id)) = external {
+        let known = state
+            .db
+            .task_by_external_id(system, id)
+            .await
+            .map_err(|_| TaskRefused::Whole(Refusal::failed()))?;
+        if let Some(task) = known {
+            return update_pushed(state, u, task, drafted).await;
+        }
     }
     let (key, title) = match document.trim() {
         "" => ("giao-truc-tiep", "Nhiệm vụ giao trực tiếp"),
         d => (d, d),
     };
-    let id = state
+    let created = state
         .db
         .create_task(tiendo_store::import::NewTaskInput {
             committee: None,
@@ -1049,26 +1090,90 @@ pub async fn create_task(
             task: &drafted.task,
             on,
             actor: &u.username,
+            external,
         })
-        .await
-        .map_err(|e| match e {
-            StoreError::Invalid(m) => {
-                TaskRefused::Fields(vec![tiendo_domain::new_task::FieldProblem {
-                    field: "number",
-                    message: format!(
-                        "{}{}.",
-                        m.chars()
-                            .next()
-                            .map(|c| c.to_uppercase().to_string())
-                            .unwrap_or_default(),
-                        m.chars().skip(1).collect::<String>()
-                    ),
-                }])
+        .await;
+    let created = match (created, external) {
+        // Pushed twice at once: the other push stored it (the pair is unique).
+        (Err(e @ StoreError::Database(_)), Some((system, id))) => {
+            match state.db.task_by_external_id(system, id).await {
+                Ok(Some(task)) => Ok(tiendo_store::import::Created::Known(task)),
+                _ => Err(e),
             }
-            _ => TaskRefused::Whole(Refusal::failed()),
-        })?;
-    let _ = state.refresh().await;
-    drafted.id = Some(id);
+        }
+        (other, _) => other,
+    };
+    let created = created.map_err(|e| match e {
+        StoreError::Invalid(m) => {
+            TaskRefused::Fields(vec![tiendo_domain::new_task::FieldProblem {
+                field: "number",
+                message: format!(
+                    "{}{}.",
+                    m.chars()
+                        .next()
+                        .map(|c| c.to_uppercase().to_string())
+                        .unwrap_or_default(),
+                    m.chars().skip(1).collect::<String>()
+                ),
+            }])
+        }
+        _ => TaskRefused::Whole(Refusal::failed()),
+    })?;
+    match created {
+        tiendo_store::import::Created::New(id) => {
+            let _ = state.refresh().await;
+            drafted.id = Some(id);
+            drafted.outcome = "created";
+            Ok(drafted)
+        }
+        tiendo_store::import::Created::Known(task) => update_pushed(state, u, task, drafted).await,
+    }
+}
+
+/// A task pushed again under its external id: its own fields (name, expected result, basis,
+/// overseer) take the pushed values and a different deadline becomes a deadline change;
+/// nothing new is created. Its agencies are changed by the assignment calls, not by a push.
+async fn update_pushed(
+    state: &Service,
+    u: &User,
+    task: i64,
+    mut drafted: DraftedTask,
+) -> Result<DraftedTask, TaskRefused> {
+    let current = state
+        .db
+        .editable_fields(task)
+        .await
+        .map_err(|_| TaskRefused::Whole(Refusal::failed()))?
+        .ok_or_else(|| TaskRefused::Whole(Refusal::not_found()))?;
+    let (stored, deadline_raw) = current;
+    let pushed = &drafted.task;
+    let mut edit = TaskEdit {
+        name: pushed.name.clone(),
+        expected_result: pushed.expected_result.clone().unwrap_or_default(),
+        basis: pushed.basis.clone().unwrap_or_default(),
+        overseer: pushed.overseer.clone().unwrap_or_default(),
+        secret: stored.secret,
+        new_deadline: String::new(),
+        reason: String::new(),
+    };
+    if pushed.deadline.raw.trim() != deadline_raw.trim() {
+        edit.new_deadline = pushed.deadline.raw.clone();
+        edit.reason = "Cập nhật từ hệ thống khác (cùng mã nhiệm vụ)".into();
+    }
+    let same = edit.name == stored.name
+        && edit.expected_result == stored.expected_result
+        && edit.basis == stored.basis
+        && edit.overseer == stored.overseer
+        && edit.new_deadline.is_empty();
+    drafted.id = Some(task);
+    if same {
+        drafted.outcome = "unchanged";
+        return Ok(drafted);
+    }
+    edit_task(state, u, task, &edit)
+        .await
+        .map_err(TaskRefused::Whole)?;
+    drafted.outcome = "updated";
     Ok(drafted)
 }
 

@@ -41,6 +41,48 @@ fn opt(s: &str) -> Option<String> {
 }
 
 impl Db {
+    /// A task's editable fields as stored (no new deadline), with its deadline as written.
+    pub async fn editable_fields(&self, id: i64) -> Result<Option<(TaskEdit, String)>> {
+        let row: Option<(String, Option<String>, Option<String>, Option<String>, i64, String)> =
+            sqlx::query_as(
+                "SELECT name, expected_result, basis, overseer, secret, deadline_raw FROM tasks WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(
+            row.map(|(name, expected, basis, overseer, secret, deadline)| {
+                (
+                    TaskEdit {
+                        name,
+                        expected_result: expected.unwrap_or_default(),
+                        basis: basis.unwrap_or_default(),
+                        overseer: overseer.unwrap_or_default(),
+                        secret: secret != 0,
+                        new_deadline: String::new(),
+                        reason: String::new(),
+                    },
+                    deadline,
+                )
+            }),
+        )
+    }
+
+    /// The task another system knows by this id, if it pushed one.
+    pub async fn task_by_external_id(
+        &self,
+        system: &str,
+        external_id: &str,
+    ) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT task_id FROM task_external_ids WHERE system = $1 AND external_id = $2",
+        )
+        .bind(system)
+        .bind(external_id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
     /// Edits a task's fields; a new deadline becomes a task-wide deadline change in force from
     /// `on`. Nothing is stored when any value is refused.
     pub async fn edit_task(&self, id: i64, e: &TaskEdit, on: Date, actor: &str) -> Result<()> {

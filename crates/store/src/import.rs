@@ -201,6 +201,17 @@ pub struct NewTaskInput<'a> {
     /// The day its assignments start.
     pub on: Date,
     pub actor: &'a str,
+    /// Another system's (system, id) for it: stored beside it, and a second push of the same
+    /// id stores nothing new.
+    pub external: Option<(&'a str, &'a str)>,
+}
+
+/// What storing a task typed in or pushed did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Created {
+    New(i64),
+    /// The other system's id was already stored for this task: nothing was created.
+    Known(i64),
 }
 
 impl Db {
@@ -208,11 +219,24 @@ impl Db {
     /// expanded to their agencies), the names not resolved, the documents its basis cites; all in
     /// one transaction, audited. An empty number takes the document's next; a number the document
     /// already has is refused.
-    pub async fn create_task(&self, input: NewTaskInput<'_>) -> Result<i64> {
+    pub async fn create_task(&self, input: NewTaskInput<'_>) -> Result<Created> {
         let reg = self.load_registry_for(input.committee).await?;
         let committee = self.committee_or_default(input.committee).await?;
         let mut tx = self.begin_write().await?;
         let ts = now();
+        if let Some((system, external_id)) = input.external {
+            let known: Option<i64> = sqlx::query_scalar(
+                "SELECT task_id FROM task_external_ids WHERE system = $1 AND external_id = $2",
+            )
+            .bind(system)
+            .bind(external_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(id) = known {
+                tx.rollback().await?;
+                return Ok(Created::Known(id));
+            }
+        }
         let found: Option<i64> =
             sqlx::query_scalar("SELECT id FROM documents WHERE committee_id = $1 AND doc_key = $2")
                 .bind(committee)
@@ -284,8 +308,19 @@ impl Db {
         record_unresolved(&mut tx, id, t, &mut summary).await?;
         ctx.apply_assignments(&mut tx, id, t, false, &mut summary)
             .await?;
+        if let Some((system, external_id)) = input.external {
+            // The key (system, external_id) is unique: of two pushes at once, one stores.
+            sqlx::query(
+                "INSERT INTO task_external_ids (task_id, system, external_id) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(system)
+            .bind(external_id)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
-        Ok(id)
+        Ok(Created::New(id))
     }
 }
 

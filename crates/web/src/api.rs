@@ -882,10 +882,18 @@ pub struct NewTaskInput {
     /// true: only read it and say what would be stored
     #[serde(default)]
     pub dry_run: bool,
+    /// The pushing system's name ("nq57", "vpcp") with `external_id`: the task is created
+    /// once; pushed again under the same pair, its fields are updated instead (200, outcome
+    /// "updated" or "unchanged")
+    #[serde(default)]
+    pub external_system: String,
+    /// The task's id in the pushing system
+    #[serde(default)]
+    pub external_id: String,
 }
 
 /// The standing agency creates one task with its "6 rõ" fields, read like a document's row: agencies resolved (groups expanded), the deadline read. With dry_run, nothing is stored.
-#[utoipa::path(post, path = "/api/tasks", tag = "ghi", request_body = NewTaskInput, responses((status = 201, description = "{id, task, resolved: [{role, raw, name, note, agencies}]}"), (status = 200, description = "dry_run: {id: null, task, resolved}"), (status = 422, description = "{error, code, problems: [{field, message}]}"), (status = 403, body = ApiError)))]
+#[utoipa::path(post, path = "/api/tasks", tag = "ghi", request_body = NewTaskInput, responses((status = 201, description = "{id, task, resolved: [{role, raw, name, note, agencies}], outcome: \"created\"}"), (status = 200, description = "dry_run: {id: null, task, resolved, outcome: \"preview\"}; pushed again under its external id: {id, …, outcome: \"updated\" | \"unchanged\"}"), (status = 422, description = "{error, code, problems: [{field, message}]}"), (status = 403, body = ApiError)))]
 pub async fn create_task(
     State(state): State<AppState>,
     ApiWriter(u): ApiWriter,
@@ -902,9 +910,13 @@ pub async fn create_task(
         basis: b.basis,
         overseer: b.overseer,
     };
-    match ops::create_task(&state, &u, &fields, &b.document, !b.dry_run).await {
+    let external = match (b.external_system.trim(), b.external_id.trim()) {
+        ("", "") => None,
+        (system, id) => Some(ops::ExternalId { system, id }),
+    };
+    match ops::create_task(&state, &u, &fields, &b.document, external, !b.dry_run).await {
         Ok(d) => {
-            let status = if d.id.is_some() {
+            let status = if d.outcome == "created" {
                 StatusCode::CREATED
             } else {
                 StatusCode::OK

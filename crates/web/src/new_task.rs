@@ -146,7 +146,7 @@ pub async fn create(
         );
     }
     let save = f.buoc == "luu";
-    match ops::create_task(&state, &u, &f.fields, &f.document, save).await {
+    match ops::create_task(&state, &u, &f.fields, &f.document, None, save).await {
         Ok(DraftedTask { id: Some(id), .. }) => {
             Redirect::to(&format!("/nhiem-vu/{id}?tb=tao-nhiem-vu")).into_response()
         }
