@@ -43,8 +43,15 @@ fn opt(s: &str) -> Option<String> {
 impl Db {
     /// A task's editable fields as stored (no new deadline), with its deadline as written.
     pub async fn editable_fields(&self, id: i64) -> Result<Option<(TaskEdit, String)>> {
-        let row: Option<(String, Option<String>, Option<String>, Option<String>, i64, String)> =
-            sqlx::query_as(
+        type Row = (
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            i64,
+            String,
+        );
+        let row: Option<Row> = sqlx::query_as(
                 "SELECT name, expected_result, basis, overseer, secret, deadline_raw FROM tasks WHERE id = $1",
             )
             .bind(id)
