@@ -2268,3 +2268,37 @@ async fn another_system_pushes_the_same_task_twice_without_a_duplicate() {
         t.cleanup().await;
     }
 }
+
+/// The OpenAPI document passes a validator (openapi-spec-validator, installed from PyPI by
+/// scripts/test, named by TIENDO_OPENAPI_VALIDATOR as a Python path), so a client can be
+/// generated from it; the task list's filters are query parameters.
+#[test]
+fn the_openapi_document_is_valid() {
+    let doc = tiendo_web::api::openapi()
+        .to_json()
+        .expect("the document as JSON");
+    let v: serde_json::Value = serde_json::from_str(&doc).expect("json");
+    let params = v["paths"]["/api/tasks"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters");
+    assert!(!params.is_empty());
+    assert!(params.iter().all(|p| p["in"] == "query"), "{params:?}");
+    let Ok(pythonpath) = std::env::var("TIENDO_OPENAPI_VALIDATOR") else {
+        eprintln!("skipped the validator: TIENDO_OPENAPI_VALIDATOR is not set (scripts/test sets it)");
+        return;
+    };
+    let file = common::temp_dir().join("openapi.json");
+    std::fs::write(&file, &doc).expect("write");
+    let out = std::process::Command::new("python3")
+        .args(["-m", "openapi_spec_validator"])
+        .arg(&file)
+        .env("PYTHONPATH", pythonpath)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
