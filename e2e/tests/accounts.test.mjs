@@ -1,7 +1,7 @@
 // Quản lý tài khoản in the browser: an administrator creates a focal point's account (the
 // one-time password is shown once), the new user signs in with it and is asked for a new
-// password; the administrator then locks the account and its holder is sent back to the
-// log-in page; a token with an end date is created and listed.
+// password; a token with an end date is created and listed; the administrator then locks the
+// account and its holder is sent back to the log-in page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -39,6 +39,15 @@ test('an administrator creates, locks and gives a token to an account', async ()
   await app.signInOn(holder.page, 'dm.btc', once);
   assert.match(holder.page.url(), /\/tai-khoan\/mat-khau$/);
 
+  // A token for thirty days, shown once, then listed with its end.
+  await page.goto(app.base + '/quan-tri/tai-khoan/dm.btc');
+  await page.fill('input[name=name]', 'he-thong-tinh');
+  await page.fill('input[name=days]', '30');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Tạo mã truy cập")')]);
+  assert.ok((await page.textContent('code.secret')).trim().length >= 20);
+  await page.goto(app.base + '/quan-tri/tai-khoan/dm.btc');
+  assert.match(await page.textContent('table.tokens'), /Còn hiệu lực đến/);
+  await page.screenshot({ path: join(shots, '61-tai-khoan-chi-tiet.png'), fullPage: true });
   // Locked: the holder's next page is the log-in page.
   await page.goto(app.base + '/quan-tri/tai-khoan/dm.btc');
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("Khóa tài khoản")')]);
@@ -47,14 +56,6 @@ test('an administrator creates, locks and gives a token to an account', async ()
   assert.match(holder.page.url(), /\/dang-nhap/);
   await holder.ctx.close();
 
-  // A token for thirty days, shown once, then listed with its end.
-  await page.fill('input[name=name]', 'he-thong-tinh');
-  await page.fill('input[name=days]', '30');
-  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Tạo mã truy cập")')]);
-  assert.ok((await page.textContent('code.secret')).trim().length >= 20);
-  await page.goto(app.base + '/quan-tri/tai-khoan/dm.btc');
-  assert.match(await page.textContent('table.tokens'), /Còn hiệu lực đến/);
-  await page.screenshot({ path: join(shots, '61-tai-khoan-chi-tiet.png'), fullPage: true });
   await page.goto(app.base + '/quan-tri/tai-khoan');
   assert.match(await page.textContent('table.accounts'), /Đã khóa/);
   await page.screenshot({ path: join(shots, '62-tai-khoan-danh-sach.png'), fullPage: true });

@@ -83,6 +83,11 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Other systems told of changes (webhooks): subscribe, list, stop, deliver now.
+    Webhooks {
+        #[command(subcommand)]
+        command: WebhookCommand,
+    },
     /// Generate a synthetic, realistic data set (up to national scale) into the database.
     Generate(GenerateArgs),
     /// Compute the reminders due on a date (one digest per user) and, unless --dry-run, send
@@ -598,4 +603,31 @@ pub struct GenerateArgs {
     /// (for `tiendo import`) instead of storing them.
     #[arg(long)]
     pub docx: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub enum WebhookCommand {
+    /// Tell a system of changes of these kinds at this address; prints the secret that signs
+    /// each delivery (shown once).
+    Add {
+        /// The system's name ("nq57", "vpcp").
+        #[arg(long)]
+        system: String,
+        /// Where deliveries are posted (http:// or https://).
+        #[arg(long)]
+        url: String,
+        /// Kinds of change, comma-separated: task, assignment, report, deadline, difficulty,
+        /// commitment, document, indicator; or * for all of them.
+        #[arg(long, default_value = "*")]
+        events: String,
+    },
+    /// The subscribed systems and what waits to be delivered to each.
+    List,
+    /// Stop telling a system.
+    Remove {
+        #[arg(long)]
+        system: String,
+    },
+    /// Deliver what is due now (`serve` does it every few seconds).
+    Deliver,
 }

@@ -909,3 +909,234 @@ async fn two_servers_behind_nginx_share_a_burst_and_survive_one_stopping() {
         t.cleanup().await;
     }
 }
+
+/// A system's receiving end: a real HTTP server on 127.0.0.1 that answers each delivery with
+/// the next status of `answers` (the last one repeated) and keeps what it was sent.
+struct Receiver {
+    address: String,
+    got: Arc<std::sync::Mutex<Vec<(String, String)>>>,
+}
+
+async fn receiver(answers: Vec<u16>) -> Receiver {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("addr").to_string();
+    let got = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = got.clone();
+    tokio::spawn(async move {
+        let mut n = 0usize;
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            // Head, then the body by its Content-Length.
+            let (head, body) = loop {
+                let Ok(r) = stream.read(&mut chunk).await else {
+                    break (String::new(), String::new());
+                };
+                if r == 0 {
+                    break (String::new(), String::new());
+                }
+                buf.extend_from_slice(&chunk[..r]);
+                let text = String::from_utf8_lossy(&buf).into_owned();
+                if let Some((head, rest)) = text.split_once("\r\n\r\n") {
+                    let length: usize = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
+                    if rest.len() >= length {
+                        break (head.to_string(), rest.to_string());
+                    }
+                }
+            };
+            let status = answers[n.min(answers.len() - 1)];
+            n += 1;
+            if let Ok(mut g) = kept.lock() {
+                g.push((head, body));
+            }
+            let _ = stream
+                .write_all(
+                    format!(
+                        "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    )
+                    .as_bytes(),
+                )
+                .await;
+        }
+    });
+    Receiver { address, got }
+}
+
+/// Another system subscribed to reports hears of each one: the delivery is queued with the
+/// report itself, signed with the subscription's secret (HMAC-SHA256 of the body), retried after
+/// a refusal with the same delivery id, and delivered by a server started after the change
+/// (nothing kept in a process's memory); kinds it did not subscribe to are not sent at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_subscribed_system_hears_of_each_report_signed_and_retried() {
+    for t in common::backends().await {
+        let token = generated(&t.url, "60", "8");
+        let rx = receiver(vec![500, 204]).await;
+        let secret = run(
+            &t.url,
+            &[
+                "webhooks",
+                "add",
+                "--system",
+                "nq57",
+                "--url",
+                &format!("http://{}/nhan", rx.address),
+                "--events",
+                "report",
+            ],
+        )
+        .trim()
+        .to_string();
+        assert!(secret.len() >= 20);
+
+        // A report through a server, which then stops: the delivery waits in the database.
+        let (assignment, task): (i64, i64) = sqlx::query_as(
+            "SELECT a.id, a.task_id FROM assignments a JOIN tasks t ON t.id = a.task_id WHERE a.role = 'lead' AND a.active = 1 AND t.secret = 0 ORDER BY a.id LIMIT 1",
+        )
+        .fetch_one(t.db.pool())
+        .await
+        .expect("assignment");
+        {
+            let server = serve_with(&t.url, &[]);
+            let body = serde_json::json!({ "assignment": assignment, "status": "in_progress", "text": "báo cho nq57" }).to_string();
+            let (status, answer) = http(
+                &server.address,
+                "POST",
+                &format!("/api/tasks/{task}/reports"),
+                &token,
+                Some(&body),
+            )
+            .await;
+            assert_eq!(status, 201, "{answer}");
+            // A change of another kind (a deadline request) is not sent.
+            let body = serde_json::json!({ "assignment": assignment, "deadline": "31/12/2099", "reason": "cần thêm thời gian" }).to_string();
+            http(
+                &server.address,
+                "POST",
+                &format!("/api/tasks/{task}/deadline-requests"),
+                &token,
+                Some(&body),
+            )
+            .await;
+            let mut killed = server;
+            killed.child.kill().ok();
+            killed.child.wait().ok();
+        }
+        let queued: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM webhook_outbox WHERE state = 'queued'")
+                .fetch_one(t.db.pool())
+                .await
+                .expect("outbox");
+        assert!(queued >= 1, "{}: queued with the report", t.label);
+
+        // First try refused (500): still queued, tried once, due again later.
+        run(&t.url, &["webhooks", "deliver"]);
+        let (attempts, error): (i64, Option<String>) = sqlx::query_as(
+            "SELECT attempts, last_error FROM webhook_outbox WHERE state = 'queued' ORDER BY id LIMIT 1",
+        )
+        .fetch_one(t.db.pool())
+        .await
+        .expect("retry");
+        assert_eq!(
+            (attempts, error.as_deref()),
+            (1, Some("HTTP 500")),
+            "{}",
+            t.label
+        );
+        let listed = run(&t.url, &["webhooks", "list"]);
+        assert!(
+            listed.contains("nq57") && listed.contains("HTTP 500"),
+            "{listed}"
+        );
+        // Not before its time: nothing is sent now.
+        run(&t.url, &["webhooks", "deliver"]);
+        assert_eq!(
+            rx.got.lock().map(|g| g.len()).unwrap_or(0),
+            queued as usize,
+            "{}",
+            t.label
+        );
+        // Its time comes (moved here rather than waited for): a server delivers it.
+        sqlx::query("UPDATE webhook_outbox SET next_attempt_at = '2000-01-01T00:00:00Z' WHERE state = 'queued'")
+            .execute(t.db.pool())
+            .await
+            .expect("due");
+        let server = serve_with(&t.url, &[]);
+        let started = Instant::now();
+        loop {
+            let left: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM webhook_outbox WHERE state = 'queued'")
+                    .fetch_one(t.db.pool())
+                    .await
+                    .expect("left");
+            if left == 0 {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "{}: still queued\n{}",
+                t.label,
+                server.log()
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        drop(server);
+
+        let got = rx.got.lock().map(|g| g.clone()).unwrap_or_default();
+        assert_eq!(
+            got.len(),
+            2 * queued as usize,
+            "{}: one refusal, one delivery each",
+            t.label
+        );
+        let header = |head: &str, name: &str| -> String {
+            head.lines()
+                .find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+                })
+                .unwrap_or_default()
+        };
+        let (first_head, _) = &got[0];
+        let (head, body) = &got[1];
+        assert!(head.starts_with("POST /nhan "), "{head}");
+        assert_eq!(
+            header(first_head, "x-tiendo-delivery"),
+            header(head, "x-tiendo-delivery"),
+            "a retry keeps its delivery id"
+        );
+        // The signature: HMAC-SHA256 of the body under the secret printed at subscription.
+        use hmac::Mac;
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("key");
+        mac.update(body.as_bytes());
+        let expected: String = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            header(head, "x-tiendo-signature"),
+            format!("sha256={expected}"),
+            "{}",
+            t.label
+        );
+        let v: serde_json::Value = serde_json::from_str(body).expect("json");
+        assert_eq!(v["event"], "report.added", "{v}");
+        assert_eq!(v["kind"], "report");
+        assert!(
+            got.iter().all(|(_, b)| !b.contains("deadline.")),
+            "{}: only reports",
+            t.label
+        );
+        t.cleanup().await;
+    }
+}

@@ -2284,7 +2284,9 @@ fn the_openapi_document_is_valid() {
     assert!(!params.is_empty());
     assert!(params.iter().all(|p| p["in"] == "query"), "{params:?}");
     let Ok(pythonpath) = std::env::var("TIENDO_OPENAPI_VALIDATOR") else {
-        eprintln!("skipped the validator: TIENDO_OPENAPI_VALIDATOR is not set (scripts/test sets it)");
+        eprintln!(
+            "skipped the validator: TIENDO_OPENAPI_VALIDATOR is not set (scripts/test sets it)"
+        );
         return;
     };
     let file = common::temp_dir().join("openapi.json");

@@ -114,6 +114,10 @@ pub async fn create_api_token(
     actor: &str,
 ) -> anyhow::Result<String> {
     let Some(user) = db.user_by_username(username).await? else {
+        // A locked account is not found by name for signing in; say which it is.
+        if db.account_id(username).await.is_ok() {
+            anyhow::bail!("tài khoản {username} đang bị khóa: mở lại trước khi cấp mã truy cập");
+        }
         anyhow::bail!("không có tài khoản {username}");
     };
     let name = name.trim();

@@ -17,6 +17,7 @@ pub mod indicators;
 pub mod operations;
 pub mod reminders;
 mod snapshot;
+pub mod webhooks;
 
 pub use operations::{Outcome, Refusal, RefusalKind};
 pub use snapshot::{RefreshReading, Snapshot, Visibility, load_snapshot};

@@ -229,6 +229,7 @@ const OUTSIDE_THE_BOOK: &[&str] = &[
     "committee",
     "meeting",
     "formula",
+    "webhook",
 ];
 
 impl Service {

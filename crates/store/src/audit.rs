@@ -36,7 +36,9 @@ pub struct Change {
 const ENTRY_COLUMNS: &str = "at, actor, action, entity, entity_id, before_value, after_value";
 
 impl Db {
-    /// Writes one audit row in the given transaction.
+    /// Writes one audit row in the given transaction, and queues it for every system subscribed
+    /// to its kind of change ([`crate::webhooks`]) in the same transaction: a change stored is
+    /// a change told, even if the server stops right after.
     pub(crate) async fn audit(
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
         actor: &str,
@@ -46,17 +48,18 @@ impl Db {
         before: Option<&serde_json::Value>,
         after: Option<&serde_json::Value>,
     ) -> Result<()> {
-        sqlx::query("INSERT INTO audit_log (at, actor, action, entity, entity_id, before_value, after_value) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-            .bind(now())
+        let at = now();
+        let id: i64 = sqlx::query_scalar("INSERT INTO audit_log (at, actor, action, entity, entity_id, before_value, after_value) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+            .bind(&at)
             .bind(actor)
             .bind(action)
             .bind(entity)
             .bind(entity_id)
             .bind(before.map(|v| v.to_string()))
             .bind(after.map(|v| v.to_string()))
-            .execute(&mut **tx)
+            .fetch_one(&mut **tx)
             .await?;
-        Ok(())
+        crate::webhooks::queue(tx, id, action, &at).await
     }
 
     /// The audit log, newest first.

@@ -25,6 +25,7 @@ pub mod signing;
 pub mod snapshot;
 pub mod tasks;
 pub mod users;
+pub mod webhooks;
 
 use std::str::FromStr;
 use std::time::Duration;

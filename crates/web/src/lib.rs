@@ -439,6 +439,7 @@ pub async fn serve(
         eprintln!("(Đổi mật khẩu ngay sau lần đăng nhập đầu tiên.)");
     }
     let state = AppState::new(db, secure_cookies).await?;
+    tokio::spawn(tiendo_service::webhooks::run(state.db.clone()));
     let refresher = state.clone();
     tokio::spawn(async move {
         let mut ticks: u64 = 0;

@@ -11,6 +11,7 @@ mod registry;
 mod remind;
 mod reports;
 mod serve;
+mod webhooks;
 
 use std::process::ExitCode;
 
@@ -31,6 +32,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Committees { command } => registry::committees(url, command).await,
         Command::Serve(a) => serve::run(url, a).await,
         Command::Users { command } => accounts::run(url, command).await,
+        Command::Webhooks { command } => webhooks::run(url, command).await,
         Command::Generate(a) => generate::run(url, a).await,
         Command::Remind(a) => remind::run(url, a).await,
         Command::Backup { output } => backup::backup(url, &output).await,

@@ -1,0 +1,288 @@
+//! Webhooks: other systems (nq57, VPCP's follow-up system) told of each change they subscribed
+//! to. A delivery is queued in the outbox by the change's own transaction ([`queue`], called by
+//! every audited change), so it is never lost across a restart; servers claim due deliveries
+//! with a lease (two servers never send one at once), and a refused or failed delivery waits
+//! twice as long each time (1 minute to 6 hours) until the system accepts it.
+
+use serde_json::json;
+use sqlx::FromRow;
+
+use crate::{Db, Result, StoreError, now};
+
+/// The kinds of change a system may subscribe to: the first word of the audit action
+/// (`report.added` is a "report"). Accounts, tokens and settings are never sent.
+pub const KINDS: [&str; 8] = [
+    "task",
+    "assignment",
+    "report",
+    "deadline",
+    "difficulty",
+    "commitment",
+    "document",
+    "indicator",
+];
+
+/// The kind of an audit action, when it is one systems may hear of.
+pub fn kind_of(action: &str) -> Option<&'static str> {
+    let first = action.split('.').next()?;
+    KINDS.iter().copied().find(|k| *k == first)
+}
+
+/// Queues the audited change `audit_id` for each active subscription to its kind.
+pub(crate) async fn queue(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    audit_id: i64,
+    action: &str,
+    at: &str,
+) -> Result<()> {
+    let Some(kind) = kind_of(action) else {
+        return Ok(());
+    };
+    sqlx::query(
+        "INSERT INTO webhook_outbox (subscription_id, audit_id, state, attempts, next_attempt_at, created_at)
+         SELECT id, $1, 'queued', 0, $2, $2 FROM webhook_subscriptions
+         WHERE active = 1 AND (events = '*' OR (',' || events || ',') LIKE $3)",
+    )
+    .bind(audit_id)
+    .bind(at)
+    .bind(format!("%,{kind},%"))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A subscribed system.
+#[derive(Debug, Clone, FromRow)]
+pub struct Subscription {
+    pub id: i64,
+    pub system: String,
+    pub url: String,
+    pub events: String,
+    pub active: i64,
+    pub created_at: String,
+}
+
+/// A delivery claimed for sending: what to post, where, signed with what.
+#[derive(Debug, Clone, FromRow)]
+pub struct Delivery {
+    pub id: i64,
+    pub system: String,
+    pub url: String,
+    pub secret: String,
+    pub attempts: i64,
+    pub audit_id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    #[sqlx(rename = "before_value")]
+    pub before: Option<String>,
+    #[sqlx(rename = "after_value")]
+    pub after: Option<String>,
+    /// The task is secret: its values are not sent, only that it changed.
+    pub secret_task: i64,
+}
+
+/// Deliveries waiting, per system, for an operator.
+#[derive(Debug, Clone, FromRow)]
+pub struct Waiting {
+    pub system: String,
+    pub queued: i64,
+    pub oldest: Option<String>,
+    pub last_error: Option<String>,
+}
+
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+impl Db {
+    /// Subscribes a system to kinds of change (a comma list of [`KINDS`], or `*` for all) at
+    /// `url` with the shared `secret` that signs each delivery.
+    pub async fn add_subscription(
+        &self,
+        system: &str,
+        url: &str,
+        secret: &str,
+        events: &str,
+        actor: &str,
+    ) -> Result<i64> {
+        let events = events
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .collect::<Vec<_>>();
+        if events.is_empty() {
+            return Err(StoreError::Invalid(
+                "hãy nêu loại thay đổi cần báo (hoặc *)".into(),
+            ));
+        }
+        if let Some(bad) = events.iter().find(|e| **e != "*" && !KINDS.contains(e)) {
+            return Err(StoreError::Invalid(format!(
+                "loại thay đổi không có: \"{bad}\" (có: {}, hoặc *)",
+                KINDS.join(", ")
+            )));
+        }
+        if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 2000 {
+            return Err(StoreError::Invalid(
+                "địa chỉ nhận phải bắt đầu bằng http:// hoặc https://".into(),
+            ));
+        }
+        let events = if events.contains(&"*") {
+            "*".to_string()
+        } else {
+            events.join(",")
+        };
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO webhook_subscriptions (system, url, secret, events, active, created_at, created_by) VALUES ($1, $2, $3, $4, 1, $5, $6) RETURNING id",
+        )
+        .bind(system.trim())
+        .bind(url)
+        .bind(secret)
+        .bind(&events)
+        .bind(now())
+        .bind(actor)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(d) if d.message().to_lowercase().contains("unique") => {
+                StoreError::Invalid(format!("hệ thống {} đã đăng ký", system.trim()))
+            }
+            e => e.into(),
+        })?;
+        Db::audit(
+            &mut tx,
+            actor,
+            "webhook.subscribed",
+            "webhook",
+            Some(id),
+            None,
+            Some(&json!({ "system": system.trim(), "url": url, "events": events })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Stops telling a system; what was queued for it is kept, not sent.
+    pub async fn remove_subscription(&self, system: &str, actor: &str) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let id: Option<i64> = sqlx::query_scalar(
+            "UPDATE webhook_subscriptions SET active = 0 WHERE system = $1 AND active = 1 RETURNING id",
+        )
+        .bind(system.trim())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(id) = id else {
+            tx.rollback().await?;
+            return Err(StoreError::NotFound(format!(
+                "đăng ký của hệ thống {}",
+                system.trim()
+            )));
+        };
+        Db::audit(
+            &mut tx,
+            actor,
+            "webhook.unsubscribed",
+            "webhook",
+            Some(id),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn subscriptions(&self) -> Result<Vec<Subscription>> {
+        Ok(sqlx::query_as(
+            "SELECT id, system, url, events, active, created_at FROM webhook_subscriptions ORDER BY system",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Claims up to `limit` due deliveries of active subscriptions for `lease_seconds`, oldest
+    /// first: each is claimed by one server only.
+    pub async fn claim_deliveries(&self, limit: i64, lease_seconds: i64) -> Result<Vec<Delivery>> {
+        let t = time::OffsetDateTime::now_utc();
+        let (at, until) = (
+            rfc3339(t),
+            rfc3339(t + time::Duration::seconds(lease_seconds)),
+        );
+        let due: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT o.id, o.next_attempt_at FROM webhook_outbox o JOIN webhook_subscriptions s ON s.id = o.subscription_id
+             WHERE o.state = 'queued' AND o.next_attempt_at <= $1 AND s.active = 1 ORDER BY o.id LIMIT $2",
+        )
+        .bind(&at)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        let mut out = Vec::new();
+        for (id, was) in due {
+            let won = sqlx::query(
+                "UPDATE webhook_outbox SET next_attempt_at = $1 WHERE id = $2 AND state = 'queued' AND next_attempt_at = $3",
+            )
+            .bind(&until)
+            .bind(id)
+            .bind(&was)
+            .execute(self.pool())
+            .await?
+            .rows_affected()
+                == 1;
+            if !won {
+                continue;
+            }
+            let d: Option<Delivery> = sqlx::query_as(
+                "SELECT o.id, s.system, s.url, s.secret, o.attempts, a.id AS audit_id, a.at, a.actor, a.action, a.entity, a.entity_id,
+                        a.before_value, a.after_value,
+                        COALESCE((SELECT t.secret FROM tasks t WHERE a.entity = 'task' AND t.id = a.entity_id), 0) AS secret_task
+                 FROM webhook_outbox o JOIN webhook_subscriptions s ON s.id = o.subscription_id JOIN audit_log a ON a.id = o.audit_id
+                 WHERE o.id = $1",
+            )
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+            out.extend(d);
+        }
+        Ok(out)
+    }
+
+    /// The system accepted the delivery.
+    pub async fn delivery_done(&self, id: i64) -> Result<()> {
+        sqlx::query("UPDATE webhook_outbox SET state = 'delivered', delivered_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
+            .bind(now())
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The delivery failed: tried again in `retry_in_seconds`.
+    pub async fn delivery_failed(&self, id: i64, error: &str, retry_in_seconds: i64) -> Result<()> {
+        let next =
+            rfc3339(time::OffsetDateTime::now_utc() + time::Duration::seconds(retry_in_seconds));
+        sqlx::query("UPDATE webhook_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3 AND state = 'queued'")
+            .bind(error.chars().take(500).collect::<String>())
+            .bind(next)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// What waits to be delivered, per system.
+    pub async fn deliveries_waiting(&self) -> Result<Vec<Waiting>> {
+        Ok(sqlx::query_as(
+            "SELECT s.system, COUNT(o.id) AS queued, MIN(o.created_at) AS oldest,
+                    (SELECT o2.last_error FROM webhook_outbox o2 WHERE o2.subscription_id = s.id AND o2.state = 'queued' AND o2.last_error IS NOT NULL ORDER BY o2.id DESC LIMIT 1) AS last_error
+             FROM webhook_subscriptions s LEFT JOIN webhook_outbox o ON o.subscription_id = s.id AND o.state = 'queued'
+             WHERE s.active = 1 GROUP BY s.id, s.system ORDER BY s.system",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
+}
