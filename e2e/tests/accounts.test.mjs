@@ -51,7 +51,7 @@ test('an administrator creates, locks and gives a token to an account', async ()
   // Locked: the holder's next page is the log-in page.
   await page.goto(app.base + '/quan-tri/tai-khoan/dm.btc');
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("Khóa tài khoản")')]);
-  assert.match(await page.textContent('p.notice'), /Đã khóa tài khoản/);
+  assert.match(await page.textContent('.flash'), /Đã khóa tài khoản/);
   await holder.page.goto(app.base + '/');
   assert.match(holder.page.url(), /\/dang-nhap/);
   await holder.ctx.close();

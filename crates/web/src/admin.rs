@@ -102,7 +102,7 @@ fn list_page(
         Some(u),
         html! {
             h1 { "Quản lý tài khoản" }
-            @if let Some(s) = said { p.notice role="status" { (s) } }
+            @if let Some(s) = said { p.flash.ok role="status" { (s) } }
             p.muted { "Mọi thay đổi được ghi vào Nhật ký. Lệnh " code { "tiendo users" } " làm được các việc này từ dòng lệnh." }
             div.table-wrap {
                 table.accounts {
@@ -124,8 +124,8 @@ fn list_page(
                 }
             }
             h2 id="tao-tai-khoan" { "Tạo tài khoản" }
-            @if let Some(m) = refused { p.error role="alert" { (m) } }
-            form.stack method="post" action=(LIST) {
+            @if let Some(m) = refused { p.flash.error role="alert" { (m) } }
+            form.box method="post" action=(LIST) {
                 input type="hidden" name="csrf" value=(u.csrf);
                 label { "Tên đăng nhập" input name="username" required value=(typed.username) autocomplete="off"; }
                 label { "Họ tên" input name="full_name" value=(typed.full_name); }
@@ -318,8 +318,8 @@ async fn account_page(
             html! {
                 p { a href=(LIST) { "← Danh sách tài khoản" } }
                 h1 { "Tài khoản " (a.username) }
-                @if let Some(s) = said { p.notice role="status" { (s) } }
-                @if let Some(m) = refused { p.error role="alert" { (m) } }
+                @if let Some(s) = said { p.flash.ok role="status" { (s) } }
+                @if let Some(m) = refused { p.flash.error role="alert" { (m) } }
                 dl.facts {
                     dt { "Họ tên" } dd { (a.full_name) }
                     dt { "Vai trò" } dd { (role_cell(&a.role)) }
@@ -337,7 +337,7 @@ async fn account_page(
                         button type="submit" { @if a.active == 1 { "Khóa tài khoản" } @else { "Mở lại tài khoản" } }
                     }
                     h2 { "Đổi vai trò" }
-                    form.stack method="post" action=(format!("{base}/vai-tro")) {
+                    form.box method="post" action=(format!("{base}/vai-tro")) {
                         input type="hidden" name="csrf" value=(u.csrf);
                         (role_select(&a.role))
                         label { "Mã cơ quan (bắt buộc với đầu mối của cơ quan)" input name="agency" value=(a.agency_code.as_deref().unwrap_or("")); }
@@ -354,7 +354,7 @@ async fn account_page(
                 @if tokens.is_empty() { p { "Chưa có mã truy cập nào." } } @else {
                     div.table-wrap {
                         table.tokens {
-                            thead { tr { th { "Tên" } th { "Tạo lúc" } th { "Tình trạng" } th { span.visually-hidden { "Thu hồi" } } } }
+                            thead { tr { th { "Tên" } th { "Tạo lúc" } th { "Tình trạng" } th { "Thu hồi" } } }
                             tbody {
                                 @for t in &tokens {
                                     tr {
@@ -376,7 +376,7 @@ async fn account_page(
                         }
                     }
                 }
-                form.stack method="post" action=(format!("{base}/ma-truy-cap")) {
+                form.box method="post" action=(format!("{base}/ma-truy-cap")) {
                     input type="hidden" name="csrf" value=(u.csrf);
                     label { "Tên mã (hệ thống sẽ dùng)" input name="name" required; }
                     label { "Hết hạn sau (ngày; để trống: đến khi thu hồi)" input name="days" inputmode="numeric"; }
