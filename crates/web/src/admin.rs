@@ -142,7 +142,8 @@ fn role_select(current: &str) -> Markup {
         label { "Vai trò"
             select name="role" {
                 @for r in UserRole::ALL {
-                    option value=(r.code()) selected[r.code() == current] { (r.name()) }
+                    // A new account is offered as a focal point, never as an administrator.
+                    option value=(r.code()) selected[r.code() == current || (current.is_empty() && r == UserRole::Focal)] { (r.name()) }
                 }
             }
         }
