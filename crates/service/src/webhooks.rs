@@ -29,17 +29,18 @@ pub fn payload(d: &Delivery) -> serde_json::Value {
             .and_then(|s| serde_json::from_str(s).ok())
             .unwrap_or(serde_json::Value::Null)
     };
+    let c = &d.change;
     serde_json::json!({
         "delivery": d.id,
         "change": d.audit_id,
-        "event": d.action,
-        "kind": tiendo_store::webhooks::kind_of(&d.action),
-        "entity": d.entity,
-        "entity_id": d.entity_id,
-        "at": d.at,
-        "actor": d.actor,
-        "before": value(&d.before),
-        "after": value(&d.after),
+        "event": c.action,
+        "kind": tiendo_store::webhooks::kind_of(&c.action),
+        "entity": c.entity,
+        "entity_id": c.entity_id,
+        "at": c.at,
+        "actor": c.actor,
+        "before": value(&c.before),
+        "after": value(&c.after),
         "secret": d.secret_task != 0,
     })
 }
@@ -78,7 +79,7 @@ pub async fn deliver_due(db: &Db, client: &reqwest::Client) -> anyhow::Result<Ro
             .post(&d.url)
             .header("content-type", "application/json")
             .header("x-tiendo-delivery", d.id.to_string())
-            .header("x-tiendo-event", &d.action)
+            .header("x-tiendo-event", &d.change.action)
             .header("x-tiendo-signature", signature(&d.secret, body.as_bytes()))
             .body(body)
             .send()

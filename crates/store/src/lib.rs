@@ -107,9 +107,46 @@ pub fn now_rfc3339() -> String {
 }
 
 pub(crate) fn now() -> String {
-    let t = OffsetDateTime::now_utc();
+    rfc3339(OffsetDateTime::now_utc())
+}
+
+/// A moment as every timestamp in the database is written: RFC 3339, UTC.
+pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| t.unix_timestamp().to_string())
+}
+
+impl Db {
+    /// Leases the rows of `table` found due (`due`: id and the `next_attempt_at` read) until
+    /// `until`, each only if no other process took it meanwhile (its `next_attempt_at` unchanged
+    /// and `still_queued` holding); returns the ids won. The reminder mail and the webhook
+    /// outbox are claimed this way, so two servers never send one item at once.
+    pub(crate) async fn lease(
+        &self,
+        table: &str,
+        still_queued: &str,
+        due: Vec<(i64, String)>,
+        until: &str,
+    ) -> Result<Vec<i64>> {
+        let sql = format!(
+            "UPDATE {table} SET next_attempt_at = $1 WHERE id = $2 AND {still_queued} AND next_attempt_at = $3"
+        );
+        let mut won = Vec::new();
+        for (id, was) in due {
+            let taken = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(until)
+                .bind(id)
+                .bind(&was)
+                .execute(&self.pool)
+                .await?
+                .rows_affected()
+                == 1;
+            if taken {
+                won.push(id);
+            }
+        }
+        Ok(won)
+    }
 }
 
 impl Db {

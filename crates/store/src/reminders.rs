@@ -16,7 +16,7 @@ use tiendo_domain::reminders::{
 use time::{Date, OffsetDateTime};
 
 use crate::columns::{IsoDay, MaybeIsoDay};
-use crate::{Db, Result, StoreError, now};
+use crate::{Db, Result, StoreError, now, rfc3339};
 
 /// Notifications older than this many days are deleted (their e-mail, if still queued, is kept).
 pub const KEEP_DAYS: i64 = 90;
@@ -176,11 +176,6 @@ pub struct Queued {
     pub new: u64,
     /// Digests another run had already stored (not stored again, not sent again).
     pub already: u64,
-}
-
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| t.unix_timestamp().to_string())
 }
 
 impl Db {
@@ -546,22 +541,9 @@ impl Db {
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
-        let mut claimed = Vec::new();
-        for (id, was) in due {
-            let won = sqlx::query(
-                "UPDATE reminders SET next_attempt_at = $1 WHERE id = $2 AND mail_state = 'queued' AND next_attempt_at = $3",
-            )
-            .bind(&until)
-            .bind(id)
-            .bind(&was)
-            .execute(self.pool())
-            .await?
-            .rows_affected()
-                == 1;
-            if won {
-                claimed.push(id);
-            }
-        }
+        let claimed = self
+            .lease("reminders", "mail_state = 'queued'", due, &until)
+            .await?;
         let mut out = Vec::new();
         for id in claimed {
             let m: Option<ClaimedMail> = sqlx::query_as(

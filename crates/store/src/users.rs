@@ -7,7 +7,7 @@ use tiendo_domain::access::UserRole;
 
 use tiendo_domain::access::{Failures, LoginThrottle};
 
-use crate::{Db, Result, StoreError, now};
+use crate::{Db, Result, StoreError, now, rfc3339};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -270,17 +270,13 @@ impl Db {
     /// Deletes expired sessions and failed log-ins older than a day. Returns how many sessions.
     pub async fn purge_expired(&self) -> Result<u64> {
         let t = time::OffsetDateTime::now_utc();
-        let fmt = |t: time::OffsetDateTime| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default()
-        };
         let gone = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(fmt(t))
+            .bind(rfc3339(t))
             .execute(self.pool())
             .await?
             .rows_affected();
         sqlx::query("DELETE FROM login_failures WHERE at < $1")
-            .bind(fmt(t - time::Duration::days(1)))
+            .bind(rfc3339(t - time::Duration::days(1)))
             .execute(self.pool())
             .await?;
         Ok(gone)
@@ -294,11 +290,7 @@ impl Db {
     pub async fn claim_login_attempt(&self, username: &str, address: &str) -> Result<LoginClaim> {
         let name = username.trim().to_lowercase();
         let now_t = time::OffsetDateTime::now_utc();
-        let fmt = |t: time::OffsetDateTime| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default()
-        };
-        let since = fmt(now_t - time::Duration::minutes(LoginThrottle::WINDOW_MINUTES));
+        let since = rfc3339(now_t - time::Duration::minutes(LoginThrottle::WINDOW_MINUTES));
         let mut tx = self.begin_write().await?;
         if self.backend() == crate::Backend::Postgres {
             // Always the address first, then the name: no two claims wait for each other.
@@ -348,7 +340,7 @@ impl Db {
         sqlx::query("INSERT INTO login_failures (username, address, at) VALUES ($1, $2, $3)")
             .bind(&name)
             .bind(address)
-            .bind(fmt(now_t))
+            .bind(rfc3339(now_t))
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;

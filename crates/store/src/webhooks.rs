@@ -7,7 +7,8 @@
 use serde_json::json;
 use sqlx::FromRow;
 
-use crate::{Db, Result, StoreError, now};
+use crate::audit::AuditEntry;
+use crate::{Db, Result, StoreError, now, rfc3339};
 
 /// The kinds of change a system may subscribe to: the first word of the audit action
 /// (`report.added` is a "report"). Accounts, tokens and settings are never sent.
@@ -71,15 +72,9 @@ pub struct Delivery {
     pub secret: String,
     pub attempts: i64,
     pub audit_id: i64,
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub entity: String,
-    pub entity_id: Option<i64>,
-    #[sqlx(rename = "before_value")]
-    pub before: Option<String>,
-    #[sqlx(rename = "after_value")]
-    pub after: Option<String>,
+    /// The change to tell.
+    #[sqlx(flatten)]
+    pub change: AuditEntry,
     /// The task is secret: its values are not sent, only that it changed.
     pub secret_task: i64,
 }
@@ -91,11 +86,6 @@ pub struct Waiting {
     pub queued: i64,
     pub oldest: Option<String>,
     pub last_error: Option<String>,
-}
-
-fn rfc3339(t: time::OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }
 
 impl Db {
@@ -222,20 +212,10 @@ impl Db {
         .fetch_all(self.pool())
         .await?;
         let mut out = Vec::new();
-        for (id, was) in due {
-            let won = sqlx::query(
-                "UPDATE webhook_outbox SET next_attempt_at = $1 WHERE id = $2 AND state = 'queued' AND next_attempt_at = $3",
-            )
-            .bind(&until)
-            .bind(id)
-            .bind(&was)
-            .execute(self.pool())
+        for id in self
+            .lease("webhook_outbox", "state = 'queued'", due, &until)
             .await?
-            .rows_affected()
-                == 1;
-            if !won {
-                continue;
-            }
+        {
             let d: Option<Delivery> = sqlx::query_as(
                 "SELECT o.id, s.system, s.url, s.secret, o.attempts, a.id AS audit_id, a.at, a.actor, a.action, a.entity, a.entity_id,
                         a.before_value, a.after_value,
