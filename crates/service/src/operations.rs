@@ -1092,33 +1092,23 @@ pub async fn create_task(
             actor: &u.username,
             external,
         })
-        .await;
-    let created = match (created, external) {
-        // Pushed twice at once: the other push stored it (the pair is unique).
-        (Err(e @ StoreError::Database(_)), Some((system, id))) => {
-            match state.db.task_by_external_id(system, id).await {
-                Ok(Some(task)) => Ok(tiendo_store::import::Created::Known(task)),
-                _ => Err(e),
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(m) => {
+                TaskRefused::Fields(vec![tiendo_domain::new_task::FieldProblem {
+                    field: "number",
+                    message: format!(
+                        "{}{}.",
+                        m.chars()
+                            .next()
+                            .map(|c| c.to_uppercase().to_string())
+                            .unwrap_or_default(),
+                        m.chars().skip(1).collect::<String>()
+                    ),
+                }])
             }
-        }
-        (other, _) => other,
-    };
-    let created = created.map_err(|e| match e {
-        StoreError::Invalid(m) => {
-            TaskRefused::Fields(vec![tiendo_domain::new_task::FieldProblem {
-                field: "number",
-                message: format!(
-                    "{}{}.",
-                    m.chars()
-                        .next()
-                        .map(|c| c.to_uppercase().to_string())
-                        .unwrap_or_default(),
-                    m.chars().skip(1).collect::<String>()
-                ),
-            }])
-        }
-        _ => TaskRefused::Whole(Refusal::failed()),
-    })?;
+            _ => TaskRefused::Whole(Refusal::failed()),
+        })?;
     match created {
         tiendo_store::import::Created::New(id) => {
             let _ = state.refresh().await;

@@ -225,6 +225,14 @@ impl Db {
         let mut tx = self.begin_write().await?;
         let ts = now();
         if let Some((system, external_id)) = input.external {
+            // Pushes of one id take turns (SQLite's writers always do), so the second finds
+            // what the first stored instead of racing it to a number or a key.
+            if self.backend() == crate::Backend::Postgres {
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))::text")
+                    .bind(format!("task-external:{system}:{external_id}"))
+                    .execute(&mut *tx)
+                    .await?;
+            }
             let known: Option<i64> = sqlx::query_scalar(
                 "SELECT task_id FROM task_external_ids WHERE system = $1 AND external_id = $2",
             )
