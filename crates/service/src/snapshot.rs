@@ -249,26 +249,28 @@ impl Service {
 
     async fn follow_feed(&self) -> anyhow::Result<bool> {
         let mut position = self.position.lock().await;
-        let Some(feed) = self.db.changes_after(&position, 2000).await? else {
-            let (at, snap) = load_followed(&self.db).await?;
-            *self.snapshot.write().await = Arc::new(snap);
-            *position = at;
-            return Ok(true);
+        // More than 2,000 changes, or one wider than a task (an import, a generated data set):
+        // everything is read again.
+        let feed = match self.db.changes_after(&position, 2000).await? {
+            Some(f)
+                if !f.changes.iter().any(|c| match c.entity.as_str() {
+                    "task" => c.entity_id.is_none(),
+                    e => !OUTSIDE_THE_BOOK.contains(&e),
+                }) =>
+            {
+                f
+            }
+            _ => {
+                let (at, snap) = load_followed(&self.db).await?;
+                *self.snapshot.write().await = Arc::new(snap);
+                *position = at;
+                return Ok(true);
+            }
         };
         let changes = feed.changes;
         if changes.is_empty() {
             *position = feed.next;
             return Ok(false);
-        }
-        let whole = changes.iter().any(|c| match c.entity.as_str() {
-            "task" => c.entity_id.is_none(),
-            e => !OUTSIDE_THE_BOOK.contains(&e),
-        });
-        if whole {
-            let (at, snap) = load_followed(&self.db).await?;
-            *self.snapshot.write().await = Arc::new(snap);
-            *position = at;
-            return Ok(true);
         }
         let mut tasks: Vec<i64> = changes
             .iter()

@@ -533,6 +533,11 @@ impl Db {
     }
 }
 
+/// The accounts with their agencies, as [`AccountRow`]s.
+const ACCOUNTS: &str = "SELECT u.id, u.username, u.full_name, u.role, a.code AS agency_code, a.name AS agency_name, u.active,
+        u.must_change_password, u.email, u.created_at
+ FROM users u LEFT JOIN agencies a ON a.id = u.agency_id";
+
 /// An account as the administrators' list shows it.
 #[derive(Debug, Clone, FromRow)]
 pub struct AccountRow {
@@ -568,13 +573,19 @@ impl TokenRow {
 impl Db {
     /// Every account, by user name.
     pub async fn accounts(&self) -> Result<Vec<AccountRow>> {
-        Ok(sqlx::query_as(
-            "SELECT u.id, u.username, u.full_name, u.role, a.code AS agency_code, a.name AS agency_name, u.active,
-                    u.must_change_password, u.email, u.created_at
-             FROM users u LEFT JOIN agencies a ON a.id = u.agency_id ORDER BY u.username",
-        )
-        .fetch_all(self.pool())
-        .await?)
+        let sql = format!("{ACCOUNTS} ORDER BY u.username");
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// One account by its exact user name.
+    pub async fn account(&self, username: &str) -> Result<Option<AccountRow>> {
+        let sql = format!("{ACCOUNTS} WHERE u.username = $1");
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(username)
+            .fetch_optional(self.pool())
+            .await?)
     }
 
     /// The API tokens of one account, or of every account, newest first.

@@ -284,11 +284,11 @@ async fn account_page(
     said: Option<&str>,
     refused: Option<&str>,
 ) -> Response {
-    let rows = match state.db.accounts().await {
-        Ok(r) => r,
+    let found = match state.db.account(username).await {
+        Ok(a) => a,
         Err(e) => return crate::errors::internal(e),
     };
-    let Some(a) = rows.into_iter().find(|a| a.username == username) else {
+    let Some(a) = found else {
         return (
             StatusCode::NOT_FOUND,
             page(

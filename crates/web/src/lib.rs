@@ -288,7 +288,7 @@ fn pages_and_forms() -> RouteTable {
             post(admin::change),
         )
         .add("/static/app.css", "GET", get(layout::css))
-        .add("/healthz", "GET", get(health))
+        .add("/healthz", "GET", get(telemetry::health))
         .add("/readyz", "GET", get(telemetry::ready))
         .add("/metrics", "GET", get(telemetry::metrics))
 }
@@ -337,26 +337,6 @@ fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
         route = %route,
         path = %req.uri().path(),
     )
-}
-
-/// For a load balancer or a monitor, without signing in: 200 `{"status": "ok"}` when the
-/// database answers, otherwise 503 with Retry-After. It says nothing else.
-async fn health(
-    axum::extract::State(state): axum::extract::State<AppState>,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    match state.db.data_version().await {
-        Ok(_) => axum::Json(serde_json::json!({ "status": "ok" })).into_response(),
-        Err(e) => {
-            tracing::warn!(error = %e, "healthz: the database does not answer");
-            (
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                [(axum::http::header::RETRY_AFTER, "5")],
-                axum::Json(serde_json::json!({ "status": "unavailable" })),
-            )
-                .into_response()
-        }
-    }
 }
 
 /// What every answer tells the browser: no framing by another site, no script at all (the pages

@@ -261,26 +261,39 @@ pub async fn metrics(State(state): State<AppState>, ApiUser(me): ApiUser) -> Res
         .into_response()
 }
 
-/// `GET /readyz`, for a load balancer, without signing in: 200 while this server takes
-/// requests and its database answers; 503 with Retry-After while it stops (after SIGTERM) or
-/// when the database does not answer.
-pub async fn ready(State(state): State<AppState>) -> Response {
-    let unavailable = |why: &str| {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [(header::RETRY_AFTER, "5")],
-            axum::Json(serde_json::json!({ "status": why })),
-        )
-            .into_response()
-    };
-    if state.is_draining() {
-        return unavailable("stopping");
-    }
+/// 503 with Retry-After, saying only why (`{"status": why}`).
+fn unavailable(why: &str) -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "5")],
+        axum::Json(serde_json::json!({ "status": why })),
+    )
+        .into_response()
+}
+
+/// 200 `{"status": ok}` when the database answers, otherwise 503 "unavailable".
+async fn database_answers(state: &AppState, probe: &str, ok: &str) -> Response {
     match state.db.data_version().await {
-        Ok(_) => axum::Json(serde_json::json!({ "status": "ready" })).into_response(),
+        Ok(_) => axum::Json(serde_json::json!({ "status": ok })).into_response(),
         Err(e) => {
-            tracing::warn!(error = %e, "readyz: the database does not answer");
+            tracing::warn!(error = %e, probe, "the database does not answer");
             unavailable("unavailable")
         }
     }
+}
+
+/// `GET /healthz`, for a monitor, without signing in: 200 `{"status": "ok"}` when the database
+/// answers, otherwise 503 with Retry-After. It says nothing else.
+pub async fn health(State(state): State<AppState>) -> Response {
+    database_answers(&state, "healthz", "ok").await
+}
+
+/// `GET /readyz`, for a load balancer, without signing in: 200 `{"status": "ready"}` while this
+/// server takes requests and its database answers; 503 with Retry-After while it stops (after
+/// SIGTERM) or when the database does not answer.
+pub async fn ready(State(state): State<AppState>) -> Response {
+    if state.is_draining() {
+        return unavailable("stopping");
+    }
+    database_answers(&state, "readyz", "ready").await
 }
