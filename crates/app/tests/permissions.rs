@@ -166,9 +166,7 @@ async fn every_route_for_every_role() {
     let mut tokens = Vec::new();
     for (name, role, agency) in ROLES {
         user(&t.db, name, role, agency, "mat-khau-chung-1").await;
-        let u = t.db.user_by_username(name).await.expect("q").expect("user");
-        let token = auth::new_token().expect("token");
-        t.db.create_api_token(&auth::sha256_hex(&token), "hệ thống", u.id, None, "test")
+        let token = auth::create_api_token(&t.db, name, "hệ thống", None, "test")
             .await
             .expect("token");
         tokens.push(token);

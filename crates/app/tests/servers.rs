@@ -116,28 +116,52 @@ async fn http(
     token: &str,
     body: Option<&str>,
 ) -> (u16, String) {
-    let mut stream = tokio::net::TcpStream::connect(address)
-        .await
-        .expect("connects");
     let body = body.unwrap_or("");
     let request = format!(
         "{method} {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    stream.write_all(request.as_bytes()).await.expect("sends");
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).await.expect("reads");
-    let answer = String::from_utf8_lossy(&answer).into_owned();
-    let status = answer
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
+    let (status, answer) = try_http(address, &request)
+        .await
+        .unwrap_or_else(|| panic!("no answer from {address} to {method} {path}"));
     let body = answer
         .split_once("\r\n\r\n")
         .map(|(_, b)| b.to_string())
         .unwrap_or_default();
     (status, body)
+}
+
+/// Waits (20 s at most) until the server's `/api/summary` equals the plain-SQL count of the
+/// lead assignments on its day; returns that count.
+async fn reaches_baseline(
+    db: &tiendo_store::Db,
+    address: &str,
+    token: &str,
+    label: &str,
+) -> FourWay {
+    let started = Instant::now();
+    loop {
+        let (status, body) = http(address, "GET", "/api/summary", token, None).await;
+        assert_eq!(status, 200, "{body}");
+        let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+        let day =
+            tiendo_domain::deadline::iso_date(v["as_of"].as_str().unwrap_or("")).expect("as_of");
+        let baseline: FourWay = db
+            .agency_counts_plain_sql(day)
+            .await
+            .expect("sql")
+            .into_values()
+            .sum();
+        let seen = four_way(&v["lead_assignments"]);
+        if seen == baseline {
+            return baseline;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{label}: the server at {address} stays at {seen:?}, the baseline is {baseline:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 }
 
 fn four_way(v: &serde_json::Value) -> FourWay {
@@ -195,12 +219,7 @@ async fn two_servers_writing_at_once_agree_with_the_plain_sql_baseline() {
             let (status, body) = w.await.expect("writer");
             assert_eq!(status, 201, "{}: {body}", t.label);
         }
-        let stored: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT text, COUNT(*) FROM progress_reports WHERE text LIKE 'đợt %' GROUP BY text",
-        )
-        .fetch_all(t.db.pool())
-        .await
-        .expect("stored");
+        let stored = stored_reports(&t.db, "đợt").await;
         assert_eq!(stored.len(), 240, "{}: every report stored", t.label);
         assert!(
             stored.iter().all(|(_, n)| *n == 1),
@@ -210,33 +229,8 @@ async fn two_servers_writing_at_once_agree_with_the_plain_sql_baseline() {
 
         // Each server follows the other's writes: its figures reach the baseline and stay there.
         for address in &addresses {
-            let started = Instant::now();
-            loop {
-                let (status, body) = http(address, "GET", "/api/summary", &token, None).await;
-                assert_eq!(status, 200, "{body}");
-                let v: serde_json::Value = serde_json::from_str(&body).expect("json");
-                let day = tiendo_domain::deadline::iso_date(v["as_of"].as_str().unwrap_or(""))
-                    .expect("as_of");
-                let baseline: FourWay =
-                    t.db.agency_counts_plain_sql(day)
-                        .await
-                        .expect("sql")
-                        .into_values()
-                        .sum();
-                let seen = four_way(&v["lead_assignments"]);
-                if seen == baseline {
-                    assert!(
-                        baseline.done_on_time + baseline.done_late + baseline.done_undated >= 160
-                    );
-                    break;
-                }
-                assert!(
-                    started.elapsed() < Duration::from_secs(20),
-                    "{}: the server at {address} stays at {seen:?}, the baseline is {baseline:?}",
-                    t.label
-                );
-                tokio::time::sleep(Duration::from_millis(500)).await;
-            }
+            let baseline = reaches_baseline(&t.db, address, &token, t.label).await;
+            assert!(baseline.done_on_time + baseline.done_late + baseline.done_undated >= 160);
         }
         drop(servers);
         t.cleanup().await;
@@ -336,19 +330,14 @@ async fn a_backup_taken_while_the_server_writes_restores_every_acknowledged_repo
         let restored = tiendo_store::Db::connect(&restored_url)
             .await
             .expect("opens");
-        let stored: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT text, COUNT(*) FROM progress_reports WHERE text LIKE 'sao lưu %' GROUP BY text",
-        )
-        .fetch_all(restored.pool())
-        .await
-        .expect("stored");
+        let stored = stored_reports(&restored, "sao lưu").await;
         assert!(
             stored.iter().all(|(_, n)| *n == 1),
             "{}: once each",
             t.label
         );
         let in_backup: std::collections::HashSet<&str> =
-            stored.iter().map(|(s, _)| s.as_str()).collect();
+            stored.keys().map(|s| s.as_str()).collect();
         let missing: Vec<&String> = before
             .iter()
             .filter(|s| !in_backup.contains(s.as_str()))
@@ -662,13 +651,7 @@ async fn slow_and_idle_connections_are_closed_and_a_stop_finishes_what_was_taken
             t.label,
             acknowledged.len()
         );
-        let stored: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT text, COUNT(*) FROM progress_reports WHERE text LIKE 'dừng %' GROUP BY text",
-        )
-        .fetch_all(t.db.pool())
-        .await
-        .expect("stored");
-        let stored: std::collections::HashMap<String, i64> = stored.into_iter().collect();
+        let stored = stored_reports(&t.db, "dừng").await;
         for text in &acknowledged {
             assert_eq!(stored.get(text), Some(&1), "{}: {text}", t.label);
         }
@@ -861,30 +844,7 @@ async fn two_servers_behind_nginx_share_a_burst_and_survive_one_stopping() {
         }
         // Each server, asked through its own address, reaches the baseline.
         for s in &servers {
-            let started = Instant::now();
-            loop {
-                let (status, body) = http(&s.address, "GET", "/api/summary", &token, None).await;
-                assert_eq!(status, 200, "{body}");
-                let v: serde_json::Value = serde_json::from_str(&body).expect("json");
-                let day = tiendo_domain::deadline::iso_date(v["as_of"].as_str().unwrap_or(""))
-                    .expect("as_of");
-                let baseline: FourWay =
-                    t.db.agency_counts_plain_sql(day)
-                        .await
-                        .expect("sql")
-                        .into_values()
-                        .sum();
-                if four_way(&v["lead_assignments"]) == baseline {
-                    break;
-                }
-                assert!(
-                    started.elapsed() < Duration::from_secs(20),
-                    "{}: {} never reaches the baseline",
-                    t.label,
-                    s.address
-                );
-                tokio::time::sleep(Duration::from_millis(300)).await;
-            }
+            reaches_baseline(&t.db, &s.address, &token, t.label).await;
         }
 
         // One server is stopped; the proxy sends everything to the other.

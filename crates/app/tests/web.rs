@@ -1686,13 +1686,7 @@ async fn agency_pickers_are_in_vietnamese_order_and_offer_only_agencies_in_force
 async fn a_database_that_cannot_answer_is_503_with_retry_after_not_a_bad_login() {
     for t in backends().await {
         user(&t.db, "canbo", "standing", None, "mat-khau-cb-01").await;
-        let u =
-            t.db.user_by_username("canbo")
-                .await
-                .expect("q")
-                .expect("user");
-        let token = auth::new_token().expect("token");
-        t.db.create_api_token(&auth::sha256_hex(&token), "Hệ thống", u.id, None, "test")
+        let token = auth::create_api_token(&t.db, "canbo", "Hệ thống", None, "test")
             .await
             .expect("token");
         let state = AppState::new(t.db.clone(), false).await.expect("state");
@@ -1807,13 +1801,7 @@ async fn an_administrator_disables_resets_changes_roles_and_revokes_tokens() {
             )
         };
         user(&t.db, "canbo", "standing", None, "mat-khau-cb-01").await;
-        let u =
-            t.db.user_by_username("canbo")
-                .await
-                .expect("q")
-                .expect("user");
-        let token = auth::new_token().expect("token");
-        t.db.create_api_token(&auth::sha256_hex(&token), "hethong", u.id, None, "test")
+        let token = auth::create_api_token(&t.db, "canbo", "hethong", None, "test")
             .await
             .expect("token");
         let state = AppState::new(t.db.clone(), false).await.expect("state");
@@ -2152,13 +2140,7 @@ async fn an_administrator_manages_accounts_and_tokens_in_the_browser() {
 async fn another_system_pushes_the_same_task_twice_without_a_duplicate() {
     for t in backends().await {
         user(&t.db, "he-thong", "standing", None, "mat-khau-ht-01").await;
-        let u =
-            t.db.user_by_username("he-thong")
-                .await
-                .expect("q")
-                .expect("user");
-        let token = auth::new_token().expect("token");
-        t.db.create_api_token(&auth::sha256_hex(&token), "nq57", u.id, None, "test")
+        let token = auth::create_api_token(&t.db, "he-thong", "nq57", None, "test")
             .await
             .expect("token");
         let state = AppState::new(t.db.clone(), false).await.expect("state");

@@ -502,9 +502,7 @@ async fn other_systems_work_through_the_api_with_a_token() {
         let mut tokens = std::collections::HashMap::new();
         for (n, r, a) in [("tt", "standing", None), ("btc", "focal", Some("BTC"))] {
             user(&t.db, n, r, a, "mat-khau-chung-1").await;
-            let u = t.db.user_by_username(n).await.expect("q").expect("u");
-            let token = auth::new_token().expect("token");
-            t.db.create_api_token(&auth::sha256_hex(&token), "hệ thống", u.id, None, "test")
+            let token = auth::create_api_token(&t.db, n, "hệ thống", None, "test")
                 .await
                 .expect("token");
             tokens.insert(n, token);
