@@ -5,7 +5,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use sha2::{Digest, Sha256};
 use tiendo_domain::access::UserRole;
-use tiendo_store::Db;
+use tiendo_store::{Db, StoreError};
 
 /// A random secret, hex-encoded.
 pub fn new_token() -> anyhow::Result<String> {
@@ -116,16 +116,25 @@ pub async fn create_api_token(
     let Some(user) = db.user_by_username(username).await? else {
         // A locked account is not found by name for signing in; say which it is.
         if db.account_id(username).await.is_ok() {
-            anyhow::bail!("tài khoản {username} đang bị khóa: mở lại trước khi cấp mã truy cập");
+            return Err(StoreError::Invalid(format!(
+                "tài khoản {username} đang bị khóa: mở lại trước khi cấp mã truy cập"
+            ))
+            .into());
         }
-        anyhow::bail!("không có tài khoản {username}");
+        return Err(StoreError::Invalid(format!("không có tài khoản {username}")).into());
     };
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        anyhow::bail!("tên mã truy cập phải có từ 1 đến 100 ký tự");
+        return Err(
+            StoreError::Invalid("tên mã truy cập phải có từ 1 đến 100 ký tự".into()).into(),
+        );
     }
     let expires_at = match days {
-        Some(0) | Some(3651..) => anyhow::bail!("thời hạn của mã truy cập: từ 1 đến 3650 ngày"),
+        Some(0) | Some(3651..) => {
+            return Err(
+                StoreError::Invalid("thời hạn của mã truy cập: từ 1 đến 3650 ngày".into()).into(),
+            );
+        }
         Some(d) => Some(
             (time::OffsetDateTime::now_utc() + time::Duration::days(i64::from(d)))
                 .format(&time::format_description::well_known::Rfc3339)?,

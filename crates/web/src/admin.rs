@@ -509,18 +509,9 @@ pub async fn change(
     };
     match outcome {
         Ok(r) => r,
-        Err(e) => {
-            let words = refusal_text(&e).or_else(|| {
-                // The service's own checks (a token's name or term) are plain messages.
-                e.downcast_ref::<StoreError>()
-                    .is_none()
-                    .then(|| e.to_string())
-                    .filter(|m| !m.contains("cơ sở dữ liệu"))
-            });
-            match words {
-                Some(m) => account_page(&state, &u, &username, None, Some(&m)).await,
-                None => crate::errors::internal(e),
-            }
-        }
+        Err(e) => match refusal_text(&e) {
+            Some(m) => account_page(&state, &u, &username, None, Some(&m)).await,
+            None => crate::errors::internal(e),
+        },
     }
 }
