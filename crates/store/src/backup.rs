@@ -24,9 +24,9 @@ impl Db {
     }
 }
 
-/// The newest migration recorded in a SQLite file, read without changing it; refused when the
-/// file is not a Tiến Độ database.
-pub async fn sqlite_file_version(path: &str) -> Result<i64> {
+/// Checks, without changing it, that a SQLite file is a Tiến Độ database (it records at least
+/// one migration); refused otherwise.
+pub async fn check_sqlite_file(path: &str) -> Result<()> {
     sqlx::any::install_default_drivers();
     let not_ours = |e: &dyn std::fmt::Display| {
         StoreError::Invalid(format!("{path} không phải cơ sở dữ liệu của Tiến Độ ({e})"))
@@ -41,7 +41,7 @@ pub async fn sqlite_file_version(path: &str) -> Result<i64> {
     .await;
     conn.close().await.ok();
     match version {
-        Ok(v) if v > 0 => Ok(v),
+        Ok(v) if v > 0 => Ok(()),
         Ok(_) => Err(not_ours(&"chưa có bảng nào")),
         Err(e) => Err(not_ours(&e)),
     }

@@ -69,6 +69,22 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// The backend a database URL names (`sqlite:` or `postgres://`); refused otherwise.
+    pub fn of(url: &str) -> Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::Invalid(format!(
+                "địa chỉ cơ sở dữ liệu không hợp lệ \"{}\": phải bắt đầu bằng sqlite:// hoặc postgres://",
+                redact_url(url)
+            )))
+        }
+    }
+}
+
 /// The PostgreSQL advisory lock that lets one process at a time apply migrations.
 const MIGRATION_LOCK: i64 = 0x7469_656e_646f; // "tiendo"
 
@@ -154,23 +170,20 @@ impl Db {
     /// database to exist.
     pub async fn connect(url: &str) -> Result<Db> {
         sqlx::any::install_default_drivers();
-        let (backend, url) = if let Some(rest) = url.strip_prefix("sqlite:") {
-            let mut u = format!("sqlite:{rest}");
-            if !rest.contains("memory") && !u.contains("mode=") {
-                u.push_str(if u.contains('?') {
-                    "&mode=rwc"
-                } else {
-                    "?mode=rwc"
-                });
+        let backend = Backend::of(url)?;
+        let url = match backend {
+            Backend::Sqlite => {
+                let mut u = url.to_string();
+                if !u.contains("memory") && !u.contains("mode=") {
+                    u.push_str(if u.contains('?') {
+                        "&mode=rwc"
+                    } else {
+                        "?mode=rwc"
+                    });
+                }
+                u
             }
-            (Backend::Sqlite, u)
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            (Backend::Postgres, url.to_string())
-        } else {
-            return Err(StoreError::Invalid(format!(
-                "địa chỉ cơ sở dữ liệu không hợp lệ \"{}\": phải bắt đầu bằng sqlite:// hoặc postgres://",
-                redact_url(url)
-            )));
+            Backend::Postgres => url.to_string(),
         };
         let opts = AnyConnectOptions::from_str(&url).map_err(|e| {
             StoreError::Invalid(format!(

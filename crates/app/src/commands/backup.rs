@@ -13,7 +13,7 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
-use tiendo_store::{Db, redact_url};
+use tiendo_store::{Backend, Db, redact_url};
 
 /// Where the database is: a SQLite file or a PostgreSQL URL.
 enum Target {
@@ -22,15 +22,10 @@ enum Target {
 }
 
 fn target(url: &str) -> anyhow::Result<Target> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+    if Backend::of(url)? == Backend::Postgres {
         return Ok(Target::Postgres);
     }
-    let Some(rest) = url.strip_prefix("sqlite:") else {
-        bail!(
-            "địa chỉ cơ sở dữ liệu không hợp lệ \"{}\": phải bắt đầu bằng sqlite:// hoặc postgres://",
-            redact_url(url)
-        );
-    };
+    let rest = url.trim_start_matches("sqlite:");
     let path = rest.trim_start_matches("//");
     let path = path.split('?').next().unwrap_or_default();
     if path.is_empty() || path.contains(":memory:") {
@@ -110,7 +105,7 @@ pub async fn restore(url: &str, input: &Path, force: bool) -> anyhow::Result<Exi
     let started = Instant::now();
     match target(url)? {
         Target::Sqlite(path) => {
-            tiendo_store::backup::sqlite_file_version(utf8(input)?).await?;
+            tiendo_store::backup::check_sqlite_file(utf8(input)?).await?;
             let holds_data = std::fs::metadata(&path)
                 .map(|m| m.len() > 0)
                 .unwrap_or(false);
