@@ -591,16 +591,12 @@ async fn servers_starting_at_once_on_a_fresh_database_migrate_it_once() {
         }
         let db = Db::connect(url).await.expect("db");
         let versions: Vec<i64> = tiendo_store::sqlx::query_scalar(
-            "SELECT version FROM schema_migrations ORDER BY version",
+            "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
         )
         .fetch_all(db.pool())
         .await
         .expect("versions");
-        let wanted: Vec<i64> = tiendo_store::schema::MIGRATIONS
-            .iter()
-            .map(|m| m.0)
-            .collect();
-        assert_eq!(versions, wanted, "{url}");
+        assert_eq!(versions, tiendo_store::schema::versions(), "{url}");
         let agencies: i64 = tiendo_store::sqlx::query_scalar("SELECT COUNT(*) FROM agencies")
             .fetch_one(db.pool())
             .await
@@ -691,6 +687,81 @@ async fn the_change_feed_reads_a_commit_that_lands_after_a_later_one() {
                 "the later commit is read while the earlier id is still open"
             );
         }
+        t.cleanup().await;
+    }
+}
+
+/// A database the earlier hand-written runner migrated (its steps in `schema_migrations`, one
+/// step behind this build) is taken over by sqlx's migrator: the steps it applied are recorded,
+/// not run again (its data stays), the missing one is applied, the old table goes. A database
+/// that records a step this build does not know is refused with a reason, and left unchanged.
+#[tokio::test]
+async fn a_database_of_the_earlier_runner_is_taken_over_and_a_newer_one_refused() {
+    use tiendo_store::sqlx;
+    for t in common::backends().await {
+        let all = tiendo_store::schema::versions();
+        let last = *all.last().expect("steps");
+        let agencies = |db: Db| async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM agencies")
+                .fetch_one(db.pool())
+                .await
+                .expect("agencies")
+        };
+        let before = agencies(t.db.clone()).await;
+        assert!(before > 0, "{}", t.label);
+        // As the earlier runner left it: every step but the newest (the webhooks' tables).
+        for sql in [
+            "DROP TABLE webhook_outbox",
+            "DROP TABLE webhook_subscriptions",
+            "DROP TABLE _sqlx_migrations",
+            "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        ] {
+            sqlx::query(sql).execute(t.db.pool()).await.expect(sql);
+        }
+        for v in &all[..all.len() - 1] {
+            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'bước', '2026-01-01T00:00:00Z')")
+                .bind(*v)
+                .execute(t.db.pool())
+                .await
+                .expect("earlier step");
+        }
+        t.db.pool().close().await;
+
+        let db = Db::connect(&t.url).await.expect("taken over");
+        let recorded: Vec<i64> = sqlx::query_scalar(
+            "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
+        )
+        .fetch_all(db.pool())
+        .await
+        .expect("recorded");
+        assert_eq!(recorded, all, "{}", t.label);
+        let old_table = sqlx::query("SELECT 1 FROM schema_migrations")
+            .fetch_all(db.pool())
+            .await;
+        assert!(old_table.is_err(), "{}: the old table is gone", t.label);
+        let subscriptions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_subscriptions")
+            .fetch_one(db.pool())
+            .await
+            .expect("the missing step was applied");
+        assert_eq!(subscriptions, 0);
+        assert_eq!(agencies(db.clone()).await, before, "{}: data kept", t.label);
+
+        // A step from a newer build: refused, nothing changed.
+        sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES ($1, 'newer', TRUE, $2, 0)")
+            .bind(last + 1)
+            .bind(vec![0u8; 48])
+            .execute(db.pool())
+            .await
+            .expect("newer step");
+        db.pool().close().await;
+        let refused = Db::connect(&t.url).await.err().map(|e| e.to_string());
+        let refused = refused.unwrap_or_default();
+        assert!(
+            refused.contains("không khớp các bước nâng cấp")
+                && refused.contains(&(last + 1).to_string()),
+            "{}: {refused}",
+            t.label
+        );
         t.cleanup().await;
     }
 }

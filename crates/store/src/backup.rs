@@ -34,11 +34,23 @@ pub async fn check_sqlite_file(path: &str) -> Result<()> {
     let mut conn = sqlx::AnyConnection::connect(&format!("sqlite://{path}?mode=ro"))
         .await
         .map_err(|e| not_ours(&e))?;
-    let version: std::result::Result<i64, _> = sqlx::query_scalar(
-        "SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM schema_migrations",
+    // sqlx's table of applied steps, or the earlier runner's in a file older than it.
+    let table: std::result::Result<Option<String>, _> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('_sqlx_migrations', 'schema_migrations') ORDER BY name LIMIT 1",
     )
-    .fetch_one(&mut conn)
+    .fetch_optional(&mut conn)
     .await;
+    let version: std::result::Result<i64, _> = match table {
+        Ok(Some(t)) => {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM {t}"
+            )))
+            .fetch_one(&mut conn)
+            .await
+        }
+        Ok(None) => Ok(0),
+        Err(e) => Err(e),
+    };
     conn.close().await.ok();
     match version {
         Ok(v) if v > 0 => Ok(()),
