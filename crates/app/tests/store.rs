@@ -422,6 +422,38 @@ async fn generated_data_engine_agrees_with_plain_sql() {
     }
 }
 
+/// An assignment read alone (after a report on it) is what reading its whole task gives for it:
+/// its reports, its own deadline changes and those of its task.
+#[tokio::test]
+async fn an_assignment_read_alone_equals_it_read_with_its_task() {
+    for t in backends().await {
+        let reg = t.db.load_registry().await.expect("registry").registry;
+        let g = tiendo_generate::generate(&reg, 300, 5, 3.0);
+        t.db.bulk_insert(&g, &mut |_, _, _| {}).await.expect("bulk");
+        // Tasks with deadline changes of either kind first, then any.
+        let tasks: Vec<i64> = tiendo_store::sqlx::query_scalar(
+            "SELECT id FROM tasks ORDER BY (SELECT COUNT(*) FROM deadline_changes c WHERE c.task_id = tasks.id) DESC, id LIMIT 60",
+        )
+        .fetch_all(t.db.pool())
+        .await
+        .expect("tasks");
+        let whole = t.db.assignment_inputs(&tasks).await.expect("by task");
+        let ids: Vec<i64> = whole.iter().map(|a| a.id).collect();
+        let alone = t.db.assignment_inputs_by_id(&ids).await.expect("by id");
+        let shown = |v: &[tiendo_domain::status::AssignmentInput]| {
+            let mut v: Vec<String> = v.iter().map(|a| format!("{a:?}")).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(shown(&alone), shown(&whole), "{}", t.label);
+        assert!(whole.iter().any(|a| !a.changes.is_empty()), "{}", t.label);
+        assert!(whole.iter().any(|a| !a.events.is_empty()), "{}", t.label);
+        let one = t.db.assignment_inputs_by_id(&ids[..1]).await.expect("one");
+        assert_eq!(one.len(), 1);
+        t.cleanup().await;
+    }
+}
+
 /// "Bộ Công an chủ trì, phối hợp với các bộ, ngành": the group expands to every ministry but the
 /// lead, so Bộ Công an is assigned once, as lead — from a table and from a prose notice alike.
 #[tokio::test]
@@ -540,6 +572,32 @@ async fn a_bulk_load_refreshes_the_planner_statistics() {
         .await
         .expect("statistics");
         assert!(analysed >= 2, "{}: {analysed}", t.label);
+        if t.label == "sqlite" {
+            // The audit log held one row: no statistics kept for it, so the book's follower
+            // reads its new changes by key, not by scanning the log.
+            let audit_stats: i64 = tiendo_store::sqlx::query_scalar(
+                "SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'audit_log'",
+            )
+            .fetch_one(t.db.pool())
+            .await
+            .expect("audit statistics");
+            assert_eq!(audit_stats, 0);
+            use tiendo_store::sqlx::Row;
+            let plan: Vec<String> = tiendo_store::sqlx::query(
+                "EXPLAIN QUERY PLAN SELECT id, entity, entity_id, action FROM audit_log WHERE id > 5 ORDER BY id LIMIT 10",
+            )
+            .fetch_all(t.db.pool())
+            .await
+            .expect("plan")
+            .iter()
+            .map(|r| r.try_get::<String, _>(3).expect("detail"))
+            .collect();
+            assert!(
+                plan.iter().any(|d| d.starts_with("SEARCH audit_log"))
+                    && !plan.iter().any(|d| d.starts_with("SCAN")),
+                "{plan:?}"
+            );
+        }
         t.cleanup().await;
     }
 }
@@ -691,9 +749,9 @@ async fn the_change_feed_reads_a_commit_that_lands_after_a_later_one() {
     }
 }
 
-/// A database the earlier hand-written runner migrated (its steps in `schema_migrations`, one
-/// step behind this build) is taken over by sqlx's migrator: the steps it applied are recorded,
-/// not run again (its data stays), the missing one is applied, the old table goes. A database
+/// A database the earlier hand-written runner migrated (its steps in `schema_migrations`, some
+/// steps behind this build) is taken over by sqlx's migrator: the steps it applied are recorded,
+/// not run again (its data stays), the missing ones are applied, the old table goes. A database
 /// that records a step this build does not know is refused with a reason, and left unchanged.
 #[tokio::test]
 async fn a_database_of_the_earlier_runner_is_taken_over_and_a_newer_one_refused() {
@@ -709,16 +767,18 @@ async fn a_database_of_the_earlier_runner_is_taken_over_and_a_newer_one_refused(
         };
         let before = agencies(t.db.clone()).await;
         assert!(before > 0, "{}", t.label);
-        // As the earlier runner left it: every step but the newest (the webhooks' tables).
+        // As the earlier runner left a database of an earlier build: steps 1 to 20, without
+        // the webhooks' tables (step 21) and the audit rows' assignment (step 22).
         for sql in [
             "DROP TABLE webhook_outbox",
             "DROP TABLE webhook_subscriptions",
+            "ALTER TABLE audit_log DROP COLUMN assignment_id",
             "DROP TABLE _sqlx_migrations",
             "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
         ] {
             sqlx::query(sql).execute(t.db.pool()).await.expect(sql);
         }
-        for v in &all[..all.len() - 1] {
+        for v in all.iter().filter(|v| **v <= 20) {
             sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'bước', '2026-01-01T00:00:00Z')")
                 .bind(*v)
                 .execute(t.db.pool())
@@ -744,6 +804,10 @@ async fn a_database_of_the_earlier_runner_is_taken_over_and_a_newer_one_refused(
             .await
             .expect("the missing step was applied");
         assert_eq!(subscriptions, 0);
+        sqlx::query("SELECT assignment_id FROM audit_log")
+            .fetch_all(db.pool())
+            .await
+            .expect("the step after it too");
         assert_eq!(agencies(db.clone()).await, before, "{}: data kept", t.label);
 
         // A step from a newer build: refused, nothing changed.

@@ -1,6 +1,7 @@
 //! The status book in memory and how it follows the store: the audit log's feed
-//! ([`tiendo_store::audit::FeedPosition`]) says which tasks changed since the snapshot was
-//! taken, a commit that lands late included; those are reloaded, anything wider reloads
+//! ([`tiendo_store::audit::FeedPosition`]) says what changed since the snapshot was taken, a
+//! commit that lands late included; each change reloads what it touched ([`Reload`]: one
+//! assignment for a report, one task for another change to it), anything wider reloads
 //! everything.
 
 use std::collections::{HashMap, HashSet};
@@ -233,9 +234,9 @@ const OUTSIDE_THE_BOOK: &[&str] = &[
 ];
 
 impl Service {
-    /// Brings the snapshot up to date with the audit log: the tasks changed since it was taken
-    /// are reloaded (their assignments, deadlines and reports); a change that is not about one
-    /// task (an import, a generated data set) reloads everything. One refresh at a time: a
+    /// Brings the snapshot up to date with the audit log: what changed since it was taken is
+    /// reloaded ([`Reload`]: an assignment whose reports changed, a task otherwise changed); a
+    /// change that is not about one task (an import, a generated data set) reloads everything. One refresh at a time: a
     /// caller that waited finds the changes it came for already applied.
     pub async fn refresh(&self) -> anyhow::Result<bool> {
         if !self.follows {
@@ -251,15 +252,12 @@ impl Service {
         let mut position = self.position.lock().await;
         // More than 2,000 changes, or one wider than a task (an import, a generated data set):
         // everything is read again.
-        let feed = match self.db.changes_after(&position, 2000).await? {
-            Some(f)
-                if !f.changes.iter().any(|c| match c.entity.as_str() {
-                    "task" => c.entity_id.is_none(),
-                    e => !OUTSIDE_THE_BOOK.contains(&e),
-                }) =>
-            {
-                f
-            }
+        let feed = self.db.changes_after(&position, 2000).await?;
+        let (feed, reload) = match feed.map(|f| {
+            let r = Reload::of(&f.changes);
+            (f, r)
+        }) {
+            Some((f, Some(r))) => (f, r),
             _ => {
                 let (at, snap) = load_followed(&self.db).await?;
                 *self.snapshot.write().await = Arc::new(snap);
@@ -267,25 +265,18 @@ impl Service {
                 return Ok(true);
             }
         };
-        let changes = feed.changes;
-        if changes.is_empty() {
+        if feed.changes.is_empty() {
             *position = feed.next;
             return Ok(false);
         }
-        let mut tasks: Vec<i64> = changes
-            .iter()
-            .filter(|c| c.entity == "task")
-            .filter_map(|c| c.entity_id)
-            .collect();
-        tasks.sort_unstable();
-        tasks.dedup();
-        let inputs = self.db.assignment_inputs(&tasks).await?;
-        let order = if changes.iter().any(|c| c.action.starts_with("task.")) {
+        let mut inputs = self.db.assignment_inputs(&reload.tasks).await?;
+        inputs.extend(self.db.assignment_inputs_by_id(&reload.assignments).await?);
+        let order = if reload.order {
             Some(self.db.task_order().await?)
         } else {
             None
         };
-        let agencies = if changes.iter().any(|c| c.entity == "agency") {
+        let agencies = if reload.agencies {
             Some(self.db.agency_names().await?)
         } else {
             None
@@ -306,5 +297,100 @@ impl Service {
         drop(guard);
         *position = feed.next;
         Ok(true)
+    }
+}
+
+/// What a batch of changes asks of the book, each change at its own cost: a report added,
+/// confirmed or returned reloads its assignment; any other change to a task reloads that task's
+/// assignments; a task added or edited also reloads the plan order; an agency renamed reloads
+/// the names.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Reload {
+    pub tasks: Vec<i64>,
+    pub assignments: Vec<i64>,
+    pub order: bool,
+    pub agencies: bool,
+}
+
+impl Reload {
+    /// `None` when a change is wider than one task (an import, a generated data set, a
+    /// registry change): everything is read again.
+    pub(crate) fn of(changes: &[tiendo_store::audit::Change]) -> Option<Reload> {
+        let mut r = Reload::default();
+        let mut by_assignment: Vec<(i64, i64)> = Vec::new();
+        for c in changes {
+            match (c.entity.as_str(), c.entity_id, c.assignment) {
+                ("task", Some(task), Some(assignment)) => by_assignment.push((task, assignment)),
+                ("task", Some(task), None) => {
+                    r.tasks.push(task);
+                    r.order |= c.action.starts_with("task.");
+                }
+                ("task", None, _) => return None,
+                ("agency", ..) => r.agencies = true,
+                (e, ..) if OUTSIDE_THE_BOOK.contains(&e) => {}
+                _ => return None,
+            }
+        }
+        r.tasks.sort_unstable();
+        r.tasks.dedup();
+        // A task read whole already holds its assignments' reports.
+        r.assignments = by_assignment
+            .into_iter()
+            .filter(|(task, _)| r.tasks.binary_search(task).is_err())
+            .map(|(_, a)| a)
+            .collect();
+        r.assignments.sort_unstable();
+        r.assignments.dedup();
+        Some(r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tiendo_store::audit::Change;
+
+    fn change(entity: &str, id: Option<i64>, action: &str, assignment: Option<i64>) -> Change {
+        Change {
+            id: 1,
+            entity: entity.into(),
+            entity_id: id,
+            action: action.into(),
+            assignment,
+        }
+    }
+
+    #[test]
+    fn each_change_reloads_what_it_touched_and_no_more() {
+        let r = Reload::of(&[
+            change("task", Some(7), "report.added", Some(70)),
+            change("task", Some(7), "report.added", Some(70)),
+            change("task", Some(8), "report.confirmed", Some(80)),
+            change("task", Some(9), "report.added", Some(90)),
+            change("task", Some(9), "deadline.approved", None),
+            change("user", Some(3), "user.created", None),
+        ])
+        .expect("within tasks");
+        assert_eq!(r.assignments, vec![70, 80], "task 9 is read whole");
+        assert_eq!(r.tasks, vec![9]);
+        assert!(!r.order && !r.agencies);
+
+        let r = Reload::of(&[
+            change("task", Some(4), "task.edited", None),
+            change("agency", Some(2), "agency.edited", None),
+        ])
+        .expect("within tasks");
+        assert_eq!((r.tasks, r.order, r.agencies), (vec![4], true, true));
+
+        let nothing = Reload::of(&[change("webhook", Some(1), "webhook.subscribed", None)]);
+        assert_eq!(nothing, Some(Reload::default()));
+        assert_eq!(
+            Reload::of(&[change("task", None, "document.imported", None)]),
+            None
+        );
+        assert_eq!(
+            Reload::of(&[change("document", Some(3), "document.imported", None)]),
+            None
+        );
     }
 }

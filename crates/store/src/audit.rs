@@ -31,6 +31,17 @@ pub struct Change {
     pub entity: String,
     pub entity_id: Option<i64>,
     pub action: String,
+    /// The one assignment whose reports it changed, when it changed nothing else of its task.
+    #[sqlx(rename = "assignment_id")]
+    pub assignment: Option<i64>,
+}
+
+/// A change with the PostgreSQL transaction that wrote it.
+#[derive(FromRow)]
+struct WrittenChange {
+    #[sqlx(flatten)]
+    change: Change,
+    writer: i64,
 }
 
 const ENTRY_COLUMNS: &str = "at, actor, action, entity, entity_id, before_value, after_value";
@@ -48,13 +59,51 @@ impl Db {
         before: Option<&serde_json::Value>,
         after: Option<&serde_json::Value>,
     ) -> Result<()> {
+        Db::audit_row(tx, actor, action, entity, entity_id, None, before, after).await
+    }
+
+    /// [`Db::audit`] of a change to one assignment's reports of a task, and nothing else of it:
+    /// the status book reloads that assignment alone.
+    pub(crate) async fn audit_reports_of(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        actor: &str,
+        action: &str,
+        task: i64,
+        assignment: i64,
+        after: &serde_json::Value,
+    ) -> Result<()> {
+        Db::audit_row(
+            tx,
+            actor,
+            action,
+            "task",
+            Some(task),
+            Some(assignment),
+            None,
+            Some(after),
+        )
+        .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn audit_row(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        actor: &str,
+        action: &str,
+        entity: &str,
+        entity_id: Option<i64>,
+        assignment: Option<i64>,
+        before: Option<&serde_json::Value>,
+        after: Option<&serde_json::Value>,
+    ) -> Result<()> {
         let at = now();
-        let id: i64 = sqlx::query_scalar("INSERT INTO audit_log (at, actor, action, entity, entity_id, before_value, after_value) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+        let id: i64 = sqlx::query_scalar("INSERT INTO audit_log (at, actor, action, entity, entity_id, assignment_id, before_value, after_value) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
             .bind(&at)
             .bind(actor)
             .bind(action)
             .bind(entity)
             .bind(entity_id)
+            .bind(assignment)
             .bind(before.map(|v| v.to_string()))
             .bind(after.map(|v| v.to_string()))
             .fetch_one(&mut **tx)
@@ -137,7 +186,7 @@ impl Db {
         match self.backend() {
             Backend::Sqlite => {
                 let changes: Vec<Change> = sqlx::query_as(
-                    "SELECT id, entity, entity_id, action FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2",
+                    "SELECT id, entity, entity_id, action, assignment_id FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2",
                 )
                 .bind(from.last)
                 .bind(fetch)
@@ -160,8 +209,8 @@ impl Db {
                 let horizon = running_horizon(&mut tx).await?;
                 // Changes already applied are read again while their writer's horizon holds:
                 // room for them beside the new ones.
-                let rows: Vec<(i64, String, Option<i64>, String, i64)> = sqlx::query_as(
-                    "SELECT id, entity, entity_id, action, writer FROM audit_log WHERE writer >= $1 ORDER BY id LIMIT $2",
+                let rows: Vec<WrittenChange> = sqlx::query_as(
+                    "SELECT id, entity, entity_id, action, assignment_id, writer FROM audit_log WHERE writer >= $1 ORDER BY id LIMIT $2",
                 )
                 .bind(from.horizon)
                 .bind(fetch + from.seen.len() as i64)
@@ -174,18 +223,13 @@ impl Db {
                     seen: BTreeSet::new(),
                 };
                 let mut changes = Vec::new();
-                for (id, entity, entity_id, action, writer) in rows {
+                for WrittenChange { change, writer } in rows {
                     if writer >= horizon {
-                        next.seen.insert(id);
+                        next.seen.insert(change.id);
                     }
-                    next.last = next.last.max(id);
-                    if !from.seen.contains(&id) {
-                        changes.push(Change {
-                            id,
-                            entity,
-                            entity_id,
-                            action,
-                        });
+                    next.last = next.last.max(change.id);
+                    if !from.seen.contains(&change.id) {
+                        changes.push(change);
                     }
                 }
                 if changes.len() > limit {

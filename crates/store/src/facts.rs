@@ -188,7 +188,18 @@ impl Db {
     pub async fn assignment_inputs(&self, tasks: &[i64]) -> Result<Vec<AssignmentInput>> {
         let mut out = Vec::new();
         for chunk in tasks.chunks(500) {
-            self.stream_assignments(Some(chunk), &mut |a| out.push(a))
+            self.stream_assignments(Some(Scope::Tasks(chunk)), &mut |a| out.push(a))
+                .await?;
+        }
+        Ok(out)
+    }
+
+    /// Some assignments by id, as [`Db::load_status_book`] reads them (to bring a book up to
+    /// date after changes to their reports alone).
+    pub async fn assignment_inputs_by_id(&self, ids: &[i64]) -> Result<Vec<AssignmentInput>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            self.stream_assignments(Some(Scope::Assignments(chunk)), &mut |a| out.push(a))
                 .await?;
         }
         Ok(out)
@@ -196,21 +207,31 @@ impl Db {
 
     async fn stream_assignments(
         &self,
-        tasks: Option<&[i64]>,
+        scope: Option<Scope<'_>>,
         sink: &mut (dyn FnMut(AssignmentInput) + Send),
     ) -> Result<()> {
-        let list = tasks.map(|t| t.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
-        if list.as_deref() == Some("") {
-            return Ok(());
-        }
-        let (change_filter, task_filter, report_filter) = match &list {
-            Some(l) => (
-                format!(" AND task_id IN ({l})"),
-                format!(" AND a.task_id IN ({l})"),
-                format!(
-                    " AND assignment_id IN (SELECT id FROM assignments WHERE task_id IN ({l}))"
-                ),
-            ),
+        let list = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let (change_filter, task_filter, report_filter) = match scope {
+            Some(Scope::Tasks([]) | Scope::Assignments([])) => return Ok(()),
+            Some(Scope::Tasks(ids)) => {
+                let l = list(ids);
+                (
+                    format!(" AND task_id IN ({l})"),
+                    format!(" AND a.task_id IN ({l})"),
+                    format!(
+                        " AND assignment_id IN (SELECT id FROM assignments WHERE task_id IN ({l}))"
+                    ),
+                )
+            }
+            // The deadline changes of their tasks (a change for the whole task applies to each).
+            Some(Scope::Assignments(ids)) => {
+                let l = list(ids);
+                (
+                    format!(" AND task_id IN (SELECT task_id FROM assignments WHERE id IN ({l}))"),
+                    format!(" AND a.id IN ({l})"),
+                    format!(" AND assignment_id IN ({l})"),
+                )
+            }
             None => (String::new(), String::new(), String::new()),
         };
         let changes: Vec<ApprovedChange> = sqlx::query_as(
@@ -432,4 +453,13 @@ pub fn agency_counts(
             .then_with(|| a.name.cmp(&b.name))
     });
     v
+}
+
+/// Which assignments [`Db::stream_assignments`] reads besides all of them.
+#[derive(Clone, Copy)]
+enum Scope<'a> {
+    /// Every assignment of these tasks.
+    Tasks(&'a [i64]),
+    /// These assignments.
+    Assignments(&'a [i64]),
 }

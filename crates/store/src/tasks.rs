@@ -878,13 +878,14 @@ impl Db {
         }
         let mut tx = self.begin_write().await?;
         let row: Option<ReportToReview> = sqlx::query_as(
-            "SELECT a.task_id, r.status, r.review FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id WHERE r.id = $1",
+            "SELECT a.task_id, r.assignment_id, r.status, r.review FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id WHERE r.id = $1",
         )
         .bind(report_id)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(ReportToReview {
             task_id: task,
+            assignment_id,
             status,
             review,
         }) = row
@@ -908,7 +909,7 @@ impl Db {
             .bind(report_id)
             .execute(&mut *tx)
             .await?;
-        Db::audit(
+        Db::audit_reports_of(
             &mut tx,
             actor,
             if confirm {
@@ -916,10 +917,9 @@ impl Db {
             } else {
                 "report.returned"
             },
-            "task",
-            Some(task),
-            None,
-            Some(&json!({ "report": report_id, "note": note.trim() })),
+            task,
+            assignment_id,
+            &json!({ "report": report_id, "note": note.trim() }),
         )
         .await?;
         tx.commit().await?;
@@ -1011,6 +1011,7 @@ impl Db {
 #[derive(sqlx::FromRow)]
 struct ReportToReview {
     task_id: i64,
+    assignment_id: i64,
     status: Option<String>,
     review: Option<String>,
 }
@@ -1130,14 +1131,13 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
         }
-        Db::audit(
+        Db::audit_reports_of(
             &mut tx,
             actor,
             "report.added",
-            "task",
-            Some(task),
-            None,
-            Some(&json!({ "assignment": assignment_id, "status": status.map(|s| s.as_str()), "reported_on": iso(reported_on), "evidence": evidence.as_ref().map(|e| e.file_name) })),
+            task,
+            assignment_id,
+            &json!({ "assignment": assignment_id, "status": status.map(|s| s.as_str()), "reported_on": iso(reported_on), "evidence": evidence.as_ref().map(|e| e.file_name) }),
         )
         .await?;
         tx.commit().await?;
