@@ -829,3 +829,45 @@ async fn a_database_of_the_earlier_runner_is_taken_over_and_a_newer_one_refused(
         t.cleanup().await;
     }
 }
+
+/// The audit log the status book follows keeps fresh statistics on PostgreSQL even where
+/// autovacuum is off: once many rows arrived since its last analysis it is analysed again, then
+/// not again until more arrive.
+#[tokio::test]
+async fn the_audit_log_is_analysed_again_once_it_has_grown() {
+    use tiendo_store::sqlx;
+    for t in common::backends().await {
+        if t.label != "postgres" {
+            assert!(!t.db.keep_log_statistics().await.expect("sqlite"));
+            t.cleanup().await;
+            continue;
+        }
+        sqlx::query("ANALYZE audit_log")
+            .execute(t.db.pool())
+            .await
+            .expect("first analysis");
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor, action, entity, entity_id)
+             SELECT '2026-12-04T00:00:00Z', 'kiểm thử', 'task.updated', 'task', g FROM generate_series(1, 3000) g",
+        )
+        .execute(t.db.pool())
+        .await
+        .expect("rows");
+        // The server's counters reach the statistics views within a second or so.
+        let mut analysed = false;
+        for _ in 0..50 {
+            if t.db.keep_log_statistics().await.expect("keep") {
+                analysed = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(analysed, "analysed once 3,000 rows arrived");
+        tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+        assert!(
+            !t.db.keep_log_statistics().await.expect("again"),
+            "nothing new since"
+        );
+        t.cleanup().await;
+    }
+}

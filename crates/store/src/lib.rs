@@ -301,6 +301,29 @@ impl Db {
         Ok(())
     }
 
+    /// Keeps the planner's statistics of the audit log (which the status book follows after
+    /// every write) as fresh as autovacuum would: on PostgreSQL, once more than a tenth of it
+    /// (and 1,000 rows) changed since its last analysis, it is analysed again. Where autovacuum
+    /// is off, statistics taken while the log was nearly empty made each read of the feed scan
+    /// the whole log (6.5 ms at 32,000 rows, growing). Returns whether it analysed. SQLite needs
+    /// nothing: it keeps no statistics for a table nearly empty at analysis ([`Db::analyze`]).
+    pub async fn keep_log_statistics(&self) -> Result<bool> {
+        if self.backend == Backend::Sqlite {
+            return Ok(false);
+        }
+        let stale: Option<bool> = sqlx::query_scalar(
+            "SELECT n_mod_since_analyze > 1000 + n_live_tup / 10 FROM pg_stat_user_tables
+             WHERE schemaname = current_schema() AND relname = 'audit_log'",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        if stale != Some(true) {
+            return Ok(false);
+        }
+        self.pool.execute("ANALYZE audit_log").await?;
+        Ok(true)
+    }
+
     /// A transaction that will write. On SQLite it takes the write lock at its start (`BEGIN
     /// IMMEDIATE`, waiting up to the busy timeout for it): a deferred transaction that reads
     /// first and then writes cannot wait for another writer and fails at once with "database is

@@ -432,6 +432,15 @@ pub async fn serve(
                 );
             }
             ticks += 1;
+            // The audit log's statistics looked at with every refresh (a look is one row of
+            // the statistics view; an analysis follows a few times as the log grows tenfold).
+            if let Err(e) = refresher.db.keep_log_statistics().await
+            {
+                tracing::error!(
+                    error = format!("{e:#}"),
+                    "the audit log's statistics could not be refreshed"
+                );
+            }
             // Expired sessions and old failed log-ins are purged every ten minutes.
             if ticks % 200 == 1
                 && let Err(e) = refresher.db.purge_expired().await
