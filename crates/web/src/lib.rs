@@ -434,8 +434,7 @@ pub async fn serve(
             ticks += 1;
             // The audit log's statistics looked at with every refresh (a look is one row of
             // the statistics view; an analysis follows a few times as the log grows tenfold).
-            if let Err(e) = refresher.db.keep_log_statistics().await
-            {
+            if let Err(e) = refresher.db.keep_log_statistics().await {
                 tracing::error!(
                     error = format!("{e:#}"),
                     "the audit log's statistics could not be refreshed"
