@@ -236,8 +236,9 @@ const OUTSIDE_THE_BOOK: &[&str] = &[
 impl Service {
     /// Brings the snapshot up to date with the audit log: what changed since it was taken is
     /// reloaded ([`Reload`]: an assignment whose reports changed, a task otherwise changed); a
-    /// change that is not about one task (an import, a generated data set) reloads everything. One refresh at a time: a
-    /// caller that waited finds the changes it came for already applied.
+    /// change that is not about one task (an import, a generated data set) reloads everything.
+    /// One refresh at a time: a caller that waited finds the changes it came for already
+    /// applied.
     pub async fn refresh(&self) -> anyhow::Result<bool> {
         if !self.follows {
             return Ok(false);
@@ -253,17 +254,11 @@ impl Service {
         // More than 2,000 changes, or one wider than a task (an import, a generated data set):
         // everything is read again.
         let feed = self.db.changes_after(&position, 2000).await?;
-        let (feed, reload) = match feed.map(|f| {
-            let r = Reload::of(&f.changes);
-            (f, r)
-        }) {
-            Some((f, Some(r))) => (f, r),
-            _ => {
-                let (at, snap) = load_followed(&self.db).await?;
-                *self.snapshot.write().await = Arc::new(snap);
-                *position = at;
-                return Ok(true);
-            }
+        let Some((feed, reload)) = feed.and_then(|f| Reload::of(&f.changes).map(|r| (f, r))) else {
+            let (at, snap) = load_followed(&self.db).await?;
+            *self.snapshot.write().await = Arc::new(snap);
+            *position = at;
+            return Ok(true);
         };
         if feed.changes.is_empty() {
             *position = feed.next;
