@@ -492,6 +492,15 @@ pub enum AgencyCommand {
         #[arg(long)]
         valid_to: Option<String>,
     },
+    /// Name an agency with another system's id for it (nq57's code for a ministry, say), so
+    /// that the system's pushes and exports find it: `agencies link BCA --system nq57 --id 12`.
+    Link {
+        code: String,
+        #[arg(long)]
+        system: String,
+        #[arg(long)]
+        id: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
@@ -527,6 +536,15 @@ pub struct ImportArgs {
     /// The committee assigning these tasks (default: the Government steering committee).
     #[arg(long)]
     pub committee: Option<String>,
+    /// The files are this system's export ("nq57"): each task's id there is read from the id
+    /// column; a task already stored under its id is updated (whatever file it came from),
+    /// never made again.
+    #[arg(long)]
+    pub system: Option<String>,
+    /// The header of the id column, with --system (default: the first of "Mã nhiệm vụ",
+    /// "Mã số nhiệm vụ", "Mã NV", "Mã định danh", "Mã", "ID", "Mã số").
+    #[arg(long, requires = "system")]
+    pub id_column: Option<String>,
 }
 
 #[derive(Args)]

@@ -256,6 +256,7 @@ async fn a_difficulty_whose_agency_cannot_be_named_stores_nothing_of_the_file() 
                 reported_on: date!(2025 - 11 - 10),
                 actor: "test",
                 progress: None,
+                external_system: None,
             })
             .await;
         let e = r.expect_err("refused");

@@ -457,6 +457,7 @@ async fn bad_input_is_refused_with_one_message_and_nothing_stored() {
                 reported_on: date!(2025 - 11 - 30),
                 actor: "test",
                 progress: None,
+                external_system: None,
             })
             .await;
         assert!(refused.is_err(), "{}", t.label);

@@ -372,6 +372,7 @@ async fn an_import_that_fails_stores_nothing() {
                 reported_on: date!(2026 - 02 - 15),
                 actor: "t",
                 progress: None,
+                external_system: None,
             })
             .await;
         assert!(r.is_err(), "{}", t.label);
@@ -868,6 +869,183 @@ async fn the_audit_log_is_analysed_again_once_it_has_grown() {
             !t.db.keep_log_statistics().await.expect("again"),
             "nothing new since"
         );
+        t.cleanup().await;
+    }
+}
+
+/// Reads an export of another system (CSV text) with its ids and stores it under `key`.
+async fn import_export(
+    db: &Db,
+    name: &str,
+    text: &str,
+    key: &str,
+) -> tiendo_store::Result<tiendo_store::import::ImportSummary> {
+    let reg = db.load_registry().await.expect("registry").registry;
+    let mut p = tiendo_office::read_bytes(
+        name,
+        text.as_bytes(),
+        ReadOptions {
+            registry: &reg,
+            reported_on: date!(2026 - 11 - 30),
+        },
+    )
+    .expect("reads");
+    tiendo_domain::import_plan::take_external_ids(&mut p.tasks, None).expect("ids");
+    db.import_document(ImportInput {
+        committee: None,
+        doc_key: key,
+        file_name: name,
+        title: None,
+        tasks: &p.tasks,
+        difficulties: &p.difficulties,
+        indicators: &p.indicators,
+        warnings: &p.warnings,
+        reported_on: date!(2026 - 11 - 30),
+        actor: "test",
+        progress: None,
+        external_system: Some("nq57"),
+    })
+    .await
+}
+
+/// nq57 exports its tasks every month under a new file name, renumbered, with a task renamed
+/// and given a new deadline, and a new one: imported with its ids, the second export updates
+/// the tasks the first stored (the deadline as a change), stores only the new one, and each id
+/// keeps naming the same task. The same export imported without ids would make them again.
+#[tokio::test]
+async fn another_systems_export_imported_again_under_another_name_updates_its_tasks() {
+    const NOVEMBER: &str = "STT,Mã nhiệm vụ,Nhiệm vụ,Cơ quan chủ trì,Thời hạn hoàn thành
+1,NQ57-001,Xây dựng cơ sở dữ liệu quốc gia về dân cư,Bộ Công an,30/6/2026
+2,NQ57-002,Hoàn thiện Cổng dịch vụ công quốc gia,Văn phòng Chính phủ,Quý III/2026
+";
+    const DECEMBER: &str = "STT,Mã nhiệm vụ,Nhiệm vụ,Cơ quan chủ trì,Thời hạn hoàn thành
+1,NQ57-002,Hoàn thiện và kết nối Cổng dịch vụ công quốc gia,Văn phòng Chính phủ,Quý IV/2026
+2,NQ57-001,Xây dựng cơ sở dữ liệu quốc gia về dân cư,Bộ Công an,30/6/2026
+3,NQ57-003,Số hoá hồ sơ đất đai,Bộ Nông nghiệp và Môi trường,31/12/2026
+";
+    for t in backends().await {
+        let first = import_export(&t.db, "nq57-11.csv", NOVEMBER, "nq57-11")
+            .await
+            .expect("first");
+        assert_eq!(first.tasks_created, 2, "{}", t.label);
+        let ids = |db: Db| async move {
+            tiendo_store::sqlx::query_as::<_, (String, i64)>(
+                "SELECT external_id, task_id FROM task_external_ids WHERE system = 'nq57' ORDER BY external_id",
+            )
+            .fetch_all(db.pool())
+            .await
+            .expect("ids")
+        };
+        let before = ids(t.db.clone()).await;
+        assert_eq!(before.len(), 2);
+
+        let second = import_export(&t.db, "nq57-12.csv", DECEMBER, "nq57-12")
+            .await
+            .expect("second");
+        assert_eq!(
+            (second.tasks_created, second.tasks_updated),
+            (1, 2),
+            "{}: {second:?}",
+            t.label
+        );
+        let after = ids(t.db.clone()).await;
+        assert_eq!(
+            &after[..2],
+            &before[..],
+            "{}: each id names the same task",
+            t.label
+        );
+        assert_eq!(after.len(), 3);
+        let renamed = before[1].1;
+        let (name, due): (String, Option<String>) = tiendo_store::sqlx::query_as(
+            "SELECT t.name, (SELECT c.due_on FROM deadline_changes c WHERE c.task_id = t.id) FROM tasks t WHERE t.id = $1",
+        )
+        .bind(renamed)
+        .fetch_one(t.db.pool())
+        .await
+        .expect("task");
+        assert_eq!(name, "Hoàn thiện và kết nối Cổng dịch vụ công quốc gia");
+        assert_eq!(due.as_deref(), Some("2026-12-31"), "{}", t.label);
+        let tasks: i64 = tiendo_store::sqlx::query_scalar("SELECT COUNT(*) FROM tasks")
+            .fetch_one(t.db.pool())
+            .await
+            .expect("count");
+        assert_eq!(tasks, 3, "{}: nothing made twice", t.label);
+
+        // The same export once more: nothing new, nothing changed, no second deadline change.
+        let third = import_export(&t.db, "nq57-12b.csv", DECEMBER, "nq57-12b")
+            .await
+            .expect("third");
+        assert_eq!(
+            (
+                third.tasks_created,
+                third.tasks_updated,
+                third.tasks_unchanged
+            ),
+            (0, 0, 3),
+            "{}: {third:?}",
+            t.label
+        );
+        let changes: i64 =
+            tiendo_store::sqlx::query_scalar("SELECT COUNT(*) FROM deadline_changes")
+                .fetch_one(t.db.pool())
+                .await
+                .expect("count");
+        assert_eq!(changes, 1, "{}", t.label);
+
+        // An export whose id column is missing a value stores nothing.
+        let holed = DECEMBER.replace("3,NQ57-003,", "3,,");
+        let reg = t.db.load_registry().await.expect("registry").registry;
+        let mut p = tiendo_office::read_bytes(
+            "nq57-12c.csv",
+            holed.as_bytes(),
+            ReadOptions {
+                registry: &reg,
+                reported_on: date!(2026 - 11 - 30),
+            },
+        )
+        .expect("reads");
+        let e = tiendo_domain::import_plan::take_external_ids(&mut p.tasks, None).unwrap_err();
+        assert!(e.contains("không có mã"), "{e}");
+        t.cleanup().await;
+    }
+}
+
+/// A later version of an appendix with a new deadline, imported twice: one deadline change, and
+/// the second import finds the task unchanged (it is compared with the deadline its document
+/// last stated, not the original).
+#[tokio::test]
+async fn a_later_version_imported_twice_changes_the_deadline_once() {
+    const FIRST: &str = "STT,Nhiệm vụ,Cơ quan chủ trì,Thời hạn hoàn thành
+1,Xây dựng cơ sở dữ liệu quốc gia về dân cư,Bộ Công an,30/6/2026
+";
+    let later = FIRST.replace("30/6/2026", "Quý IV/2026");
+    for t in backends().await {
+        import_text(&t.db, "phu-luc.csv", FIRST, "phu-luc", date!(2026 - 5 - 1)).await;
+        let second =
+            import_text(&t.db, "phu-luc.csv", &later, "phu-luc", date!(2026 - 6 - 1)).await;
+        assert_eq!(second.tasks_updated, 1, "{}", t.label);
+        let third = import_text(&t.db, "phu-luc.csv", &later, "phu-luc", date!(2026 - 7 - 1)).await;
+        assert_eq!(
+            (third.tasks_updated, third.tasks_unchanged),
+            (0, 1),
+            "{}: {third:?}",
+            t.label
+        );
+        let changes: Vec<(String, Option<String>)> =
+            tiendo_store::sqlx::query_as("SELECT raw, due_on FROM deadline_changes")
+                .fetch_all(t.db.pool())
+                .await
+                .expect("changes");
+        assert_eq!(
+            changes,
+            [("Quý IV/2026".to_string(), Some("2026-12-31".to_string()))],
+            "{}",
+            t.label
+        );
+        // The first version again states the original deadline: a change back to it.
+        let back = import_text(&t.db, "phu-luc.csv", FIRST, "phu-luc", date!(2026 - 8 - 1)).await;
+        assert_eq!(back.tasks_updated, 1, "{}", t.label);
         t.cleanup().await;
     }
 }

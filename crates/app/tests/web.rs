@@ -2196,7 +2196,7 @@ async fn another_system_pushes_the_same_task_twice_without_a_duplicate() {
         let mut changed = first.clone();
         changed["name"] = "Kết nối dữ liệu dân cư với hệ thống thuế và bảo hiểm".into();
         changed["deadline"] = "30/9/2026".into();
-        let (s, v) = push(changed).await;
+        let (s, v) = push(changed.clone()).await;
         assert_eq!(
             (s, v["outcome"].as_str()),
             (StatusCode::OK, Some("updated")),
@@ -2220,6 +2220,22 @@ async fn another_system_pushes_the_same_task_twice_without_a_duplicate() {
         assert_eq!(changes[0].0.as_deref(), Some("2026-09-30"));
         assert!(changes[0].1.contains("hệ thống khác"), "{changes:?}");
         assert_eq!(tasks(t.db.clone()).await, before);
+        // The same changed push again: unchanged, no second deadline change.
+        let (s, v) = push(changed.clone()).await;
+        assert_eq!(
+            (s, v["outcome"].as_str()),
+            (StatusCode::OK, Some("unchanged")),
+            "{}: {v}",
+            t.label
+        );
+        let again: i64 = tiendo_store::sqlx::query_scalar(
+            "SELECT COUNT(*) FROM deadline_changes WHERE task_id = $1",
+        )
+        .bind(id)
+        .fetch_one(t.db.pool())
+        .await
+        .expect("changes");
+        assert_eq!(again, 1, "{}", t.label);
 
         // Eight pushes of one new id at once: one task.
         let mut racing = Vec::new();
@@ -2285,4 +2301,223 @@ fn the_openapi_document_is_valid() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Another system (nq57) names our agencies and assignments by its own ids: an agency pushed
+/// twice is made (or found by its exact name) once and updated only when its values change;
+/// eight pushes of one new agency at once make one; an assignment given under the system's id
+/// (the agency named by the system's id too) is given once however often it is sent, and an
+/// agency already holding the task has its assignment named instead; every id leads back to
+/// our record; an id already naming another agency is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn another_system_names_agencies_and_assignments_by_its_own_ids() {
+    for t in backends().await {
+        user(&t.db, "he-thong", "standing", None, "mat-khau-ht-01").await;
+        let token = auth::create_api_token(&t.db, "he-thong", "nq57", None, "test")
+            .await
+            .expect("token");
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let call = |method: &'static str, uri: String, body: Option<serde_json::Value>| {
+            let (state, token) = (state.clone(), token.clone());
+            async move {
+                let req = Request::builder()
+                    .method(method)
+                    .uri(uri)
+                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(body.map(|b| b.to_string()).unwrap_or_default()))
+                    .expect("request");
+                let p = Browser::new(state).send(req).await;
+                (
+                    p.status,
+                    serde_json::from_str::<serde_json::Value>(&p.body).unwrap_or_default(),
+                )
+            }
+        };
+        let count = |db: tiendo_store::Db, sql: &'static str| async move {
+            tiendo_store::sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(db.pool())
+                .await
+                .expect("count")
+        };
+        let agencies_before = count(t.db.clone(), "SELECT COUNT(*) FROM agencies").await;
+
+        // An agency the registry holds, pushed by its exact name: linked, not made again.
+        let push = |id: &'static str, body: serde_json::Value| {
+            call(
+                "PUT",
+                format!("/api/agencies/external/nq57/{id}"),
+                Some(body),
+            )
+        };
+        let (s, v) = push("BO-CA", serde_json::json!({ "name": "Bộ Công an" })).await;
+        assert_eq!(
+            (s, v["outcome"].as_str()),
+            (StatusCode::OK, Some("linked")),
+            "{}: {v}",
+            t.label
+        );
+        assert_eq!(v["code"], "BCA");
+        let (s, v) = push("BO-CA", serde_json::json!({ "name": "Bộ Công an" })).await;
+        assert_eq!(
+            (s, v["outcome"].as_str()),
+            (StatusCode::OK, Some("unchanged")),
+            "{v}"
+        );
+        let (_, v) = push(
+            "BO-CA",
+            serde_json::json!({ "name": "Bộ Công an", "head_name": "Nguyễn Văn A" }),
+        )
+        .await;
+        assert_eq!(v["outcome"], "updated", "{}: {v}", t.label);
+        assert_eq!(
+            count(t.db.clone(), "SELECT COUNT(*) FROM agencies").await,
+            agencies_before
+        );
+
+        // A new agency: created once, even pushed eight times at once.
+        let mut racing = Vec::new();
+        for _ in 0..8 {
+            racing.push(tokio::spawn(push(
+                "TT-DL",
+                serde_json::json!({ "name": "Trung tâm Điều phối dữ liệu số", "kind": "government_agency" }),
+            )));
+        }
+        let mut codes = Vec::new();
+        for r in racing {
+            let (s, v) = r.await.expect("join");
+            assert!(
+                s == StatusCode::CREATED || s == StatusCode::OK,
+                "{}: {s} {v}",
+                t.label
+            );
+            codes.push(v["code"].as_str().expect("code").to_string());
+        }
+        codes.dedup();
+        assert_eq!(codes, ["NQ57_TT_DL"], "{}", t.label);
+        assert_eq!(
+            count(t.db.clone(), "SELECT COUNT(*) FROM agencies").await,
+            agencies_before + 1,
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            count(
+                t.db.clone(),
+                "SELECT COUNT(*) FROM agency_external_ids WHERE external_id = 'TT-DL'"
+            )
+            .await,
+            1
+        );
+
+        // An id that already names an agency cannot name another.
+        let (s, v) = call(
+            "POST",
+            "/api/agencies/BTP/external-ids".into(),
+            Some(serde_json::json!({ "system": "nq57", "external_id": "BO-CA" })),
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+        assert!(
+            v["error"].as_str().unwrap_or("").contains("Bộ Công an"),
+            "{v}"
+        );
+
+        // A task pushed with its lead; then its assignments under the system's ids.
+        let (s, v) = call(
+            "POST",
+            "/api/tasks".into(),
+            Some(serde_json::json!({
+                "name": "Kết nối dữ liệu dân cư với hệ thống thuế",
+                "lead": "Bộ Công an", "deadline": "30/6/2026",
+                "external_system": "nq57", "external_id": "NV-1",
+            })),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{}: {v}", t.label);
+        let task = v["id"].as_i64().expect("task");
+        let assign = |body: serde_json::Value| {
+            call("POST", format!("/api/tasks/{task}/assignments"), Some(body))
+        };
+        let lead = serde_json::json!({ "agency_external_id": "BO-CA", "role": "lead",
+            "external_system": "nq57", "external_id": "PC-1" });
+        let (s, v) = assign(lead.clone()).await;
+        assert_eq!(
+            (s, v["outcome"].as_str()),
+            (StatusCode::OK, Some("linked")),
+            "{}: {v}",
+            t.label
+        );
+        let lead_id = v["id"].as_i64().expect("id");
+        let helper = serde_json::json!({ "agency_external_id": "TT-DL", "role": "coordinator",
+            "external_system": "nq57", "external_id": "PC-2" });
+        let assignments = || {
+            count(
+                t.db.clone(),
+                "SELECT COUNT(*) FROM assignments WHERE active = 1",
+            )
+        };
+        let (s, v) = assign(helper.clone()).await;
+        assert_eq!(
+            (s, v["outcome"].as_str()),
+            (StatusCode::CREATED, Some("created")),
+            "{v}"
+        );
+        let helper_id = v["id"].as_i64().expect("id");
+        let before = assignments().await;
+        for body in [lead.clone(), helper.clone()] {
+            let (s, v) = assign(body).await;
+            assert_eq!(
+                (s, v["outcome"].as_str()),
+                (StatusCode::OK, Some("unchanged")),
+                "{v}"
+            );
+        }
+        assert_eq!(
+            assignments().await,
+            before,
+            "{}: sent again, given once",
+            t.label
+        );
+        let (s, _) = assign(
+            serde_json::json!({ "agency_external_id": "KHONG-CO", "role": "lead",
+            "external_system": "nq57", "external_id": "PC-3" }),
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+
+        // Every id leads back to our record.
+        let (s, v) = call("GET", "/api/external/nq57/assignments/PC-2".into(), None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(
+            (
+                v["id"].as_i64(),
+                v["task_id"].as_i64(),
+                v["agency"].as_str(),
+                v["role"].as_str()
+            ),
+            (
+                Some(helper_id),
+                Some(task),
+                Some("NQ57_TT_DL"),
+                Some("coordinator")
+            ),
+            "{v}"
+        );
+        let (_, v) = call("GET", "/api/external/nq57/assignments/PC-1".into(), None).await;
+        assert_eq!(v["id"].as_i64(), Some(lead_id));
+        let (_, v) = call("GET", "/api/external/nq57/tasks/NV-1".into(), None).await;
+        assert_eq!(v["id"].as_i64(), Some(task));
+        let (_, v) = call("GET", "/api/external/nq57/agencies/BO-CA".into(), None).await;
+        assert_eq!(v["agency"], "BCA");
+        let (s, _) = call("GET", "/api/external/nq57/tasks/NV-404".into(), None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (_, v) = call("GET", "/api/agencies?q=bo%20cong%20an".into(), None).await;
+        assert_eq!(
+            v["items"][0]["external_ids"],
+            serde_json::json!([{ "system": "nq57", "external_id": "BO-CA" }]),
+            "{v}"
+        );
+        t.cleanup().await;
+    }
 }

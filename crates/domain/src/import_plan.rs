@@ -110,6 +110,17 @@ fn changed_fields(before: &StoredTask, after: &StoredTask) -> Vec<&'static str> 
 /// one row at most: same number and same text first, then same number, then same text (its
 /// [`name_key`]); a row without a number by its text only. Then says what changed.
 pub fn plan_tasks(stored: &[StoredTask], rows: &[ParsedTask]) -> Vec<TaskPlan> {
+    plan_tasks_with(stored, rows, &vec![None; rows.len()])
+}
+
+/// [`plan_tasks`] where some rows are already known to be some stored tasks (another system's
+/// id names them): `known[row]` is that stored task's index. The other rows are matched as
+/// [`plan_tasks`] matches, to stored tasks no row is known to be.
+pub fn plan_tasks_with(
+    stored: &[StoredTask],
+    rows: &[ParsedTask],
+    known: &[Option<usize>],
+) -> Vec<TaskPlan> {
     let keys: Vec<String> = stored.iter().map(|s| name_key(&s.name)).collect();
     let mut by_number: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -119,9 +130,10 @@ pub fn plan_tasks(stored: &[StoredTask], rows: &[ParsedTask]) -> Vec<TaskPlan> {
         }
         by_name.entry(keys[i].as_str()).or_default().push(i);
     }
-    let mut used: HashSet<usize> = HashSet::new();
+    let mut used: HashSet<usize> = known.iter().flatten().copied().collect();
     rows.iter()
-        .map(|t| {
+        .enumerate()
+        .map(|(row, t)| {
             let key = name_key(&t.name);
             let pick = |cands: Option<&Vec<usize>>, used: &HashSet<usize>, same_text: bool| {
                 cands?
@@ -131,7 +143,9 @@ pub fn plan_tasks(stored: &[StoredTask], rows: &[ParsedTask]) -> Vec<TaskPlan> {
             };
             let by_num = by_number.get(t.number.as_str());
             let by_text = by_name.get(key.as_str());
-            let matched = if t.number.is_empty() {
+            let matched = if let Some(i) = known.get(row).copied().flatten() {
+                Some(i)
+            } else if t.number.is_empty() {
                 pick(by_text, &used, false)
             } else {
                 pick(by_num, &used, true)
@@ -153,6 +167,68 @@ pub fn plan_tasks(stored: &[StoredTask], rows: &[ParsedTask]) -> Vec<TaskPlan> {
             }
         })
         .collect()
+}
+
+/// The column headers (by [`name_key`]) that hold another system's id for each task, when the
+/// file is that system's export and no column is named.
+const ID_COLUMNS: [&str; 7] = [
+    "ma nhiem vu",
+    "ma so nhiem vu",
+    "ma nv",
+    "ma dinh danh",
+    "ma",
+    "id",
+    "ma so",
+];
+
+/// Reads another system's id for each task from the file's id column (`column`, or the first
+/// of "Mã nhiệm vụ", "Mã số nhiệm vụ", "Mã NV", "Mã định danh", "Mã", "ID", "Mã số" found),
+/// into [`ParsedTask::external_id`]; the column stays among the task's extra columns. Refused,
+/// with the reason, when no task has the column, a task has no id, an id is not plain text of
+/// at most 100 characters, or two tasks have the same id: an export of another system names
+/// each of its tasks once, and a row that cannot be matched is not guessed.
+pub fn take_external_ids(tasks: &mut [ParsedTask], column: Option<&str>) -> Result<(), String> {
+    let wanted: Vec<String> = match column {
+        Some(c) => vec![name_key(c)],
+        None => ID_COLUMNS.iter().map(|c| c.to_string()).collect(),
+    };
+    let header = wanted.iter().find(|w| {
+        tasks
+            .iter()
+            .any(|t| t.extra.iter().any(|(h, _)| &name_key(h) == *w))
+    });
+    let Some(header) = header else {
+        return Err(match column {
+            Some(c) => format!("không có cột \"{c}\" trong bảng nhiệm vụ"),
+            None => "không thấy cột mã nhiệm vụ (Mã nhiệm vụ, Mã số nhiệm vụ, Mã NV, Mã định danh, Mã, ID); chỉ rõ bằng --id-column".into(),
+        });
+    };
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for t in tasks.iter_mut() {
+        let at = t
+            .source
+            .clone()
+            .unwrap_or_else(|| format!("nhiệm vụ {}", t.number));
+        let id = t
+            .extra
+            .iter()
+            .find(|(h, _)| &name_key(h) == header)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default();
+        if id.is_empty() {
+            return Err(format!("{at}: không có mã nhiệm vụ"));
+        }
+        if !crate::text::is_plain_id(&id) {
+            return Err(format!(
+                "{at}: mã nhiệm vụ phải là văn bản thường, tối đa 100 ký tự"
+            ));
+        }
+        if let Some(first) = seen.insert(id.clone(), at.clone()) {
+            return Err(format!("mã nhiệm vụ {id} có ở cả {first} và {at}"));
+        }
+        t.external_id = Some(id);
+    }
+    Ok(())
 }
 
 /// One assignment a row asks for, by registry code.
@@ -264,12 +340,89 @@ mod tests {
             source: None,
             overseer: None,
             extra: Vec::new(),
+            external_id: None,
             notes: Vec::new(),
         }
     }
 
     fn stored(rows: &[ParsedTask]) -> Vec<StoredTask> {
         rows.iter().map(as_stored).collect()
+    }
+
+    fn with_id(mut t: ParsedTask, header: &str, id: &str) -> ParsedTask {
+        t.extra.push((header.into(), id.into()));
+        t.source = Some(format!("dòng {}", t.number));
+        t
+    }
+
+    #[test]
+    fn a_row_known_by_its_id_is_that_task_whatever_its_number_and_text() {
+        let before = vec![
+            row("1", "Xây dựng Đề án", "Quý I/2026"),
+            row("2", "Hoàn thành cơ sở dữ liệu", "Thường xuyên"),
+        ];
+        // The other system renumbered and renamed: its ids say row 1 is stored task 1 (the
+        // database one), row 2 is new, though its number and text are stored task 0's.
+        let rows = vec![
+            row("1", "Hoàn thành cơ sở dữ liệu quốc gia", "Thường xuyên"),
+            row("2", "Xây dựng Đề án", "Quý I/2026"),
+        ];
+        let plan = plan_tasks_with(&stored(&before), &rows, &[Some(1), None]);
+        assert!(
+            matches!(
+                &plan[0],
+                TaskPlan::Existing { stored: 1, changed, new_deadline: false } if changed == &vec!["name", "number"]
+            ),
+            "{plan:?}"
+        );
+        // Stored task 0 is still free: row 2 matches it by number and text.
+        assert!(
+            matches!(&plan[1], TaskPlan::Existing { stored: 0, .. }),
+            "{plan:?}"
+        );
+        let plan = plan_tasks_with(&stored(&before), &rows, &[Some(0), Some(1)]);
+        assert!(
+            matches!(&plan[1], TaskPlan::Existing { stored: 1, .. }),
+            "{plan:?}"
+        );
+    }
+
+    #[test]
+    fn ids_are_read_from_the_id_column_and_refused_when_missing_or_repeated() {
+        let mut rows = vec![
+            with_id(row("1", "A", "Quý I/2026"), "Mã nhiệm vụ", " NV-01 "),
+            with_id(row("2", "B", "Quý I/2026"), "Mã nhiệm vụ", "NV-02"),
+        ];
+        assert_eq!(take_external_ids(&mut rows, None), Ok(()));
+        assert_eq!(rows[0].external_id.as_deref(), Some("NV-01"));
+        assert_eq!(rows[1].external_id.as_deref(), Some("NV-02"));
+        assert_eq!(
+            rows[0].extra.len(),
+            1,
+            "the column is kept among the extra ones"
+        );
+
+        let mut named = vec![with_id(row("1", "A", ""), "Số hiệu NQ57", "X-9")];
+        assert!(take_external_ids(&mut named.clone(), None).is_err());
+        assert_eq!(take_external_ids(&mut named, Some("so hieu nq57")), Ok(()));
+        assert_eq!(named[0].external_id.as_deref(), Some("X-9"));
+
+        let mut missing = vec![
+            with_id(row("1", "A", ""), "ID", "7"),
+            with_id(row("2", "B", ""), "ID", "  "),
+        ];
+        let e = take_external_ids(&mut missing, None).unwrap_err();
+        assert!(e.contains("dòng 2"), "{e}");
+        let mut repeated = vec![
+            with_id(row("1", "A", ""), "ID", "7"),
+            with_id(row("2", "B", ""), "ID", "7"),
+        ];
+        let e = take_external_ids(&mut repeated, None).unwrap_err();
+        assert!(e.contains("dòng 1") && e.contains("dòng 2"), "{e}");
+        let mut marked = vec![with_id(row("1", "A", ""), "ID", "<b>7</b>")];
+        assert!(take_external_ids(&mut marked, None).is_err());
+        let mut none = vec![row("1", "A", "")];
+        assert!(take_external_ids(&mut none, None).is_err());
     }
 
     #[test]

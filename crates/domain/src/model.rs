@@ -129,6 +129,10 @@ pub struct ParsedTask {
     /// Columns found that have no field of their own, kept as they were.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<(String, String)>,
+    /// Another system's id for the task, read from the file's id column when the file is
+    /// imported as that system's export (`tiendo import --system nq57`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
     /// Where the reading is uncertain (a task read from prose: a lead taken from its item, no
     /// deadline, several milestones …), said so the person confirming the preview can check.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -145,6 +145,7 @@ pub fn draft(
         source: Some("nhập trực tiếp".into()),
         overseer: text(&f.overseer),
         extra: Vec::new(),
+        external_id: None,
         notes: Vec::new(),
     })
 }

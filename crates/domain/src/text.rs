@@ -324,6 +324,13 @@ const HTML_ELEMENTS: &[&str] = &[
     "xmp",
 ];
 
+/// Is this a usable id of another system (its name "nq57", or a record's id there "NV-2026-001")?
+/// 1 to 100 characters after trimming, no control character, no markup.
+pub fn is_plain_id(s: &str) -> bool {
+    let s = s.trim();
+    !s.is_empty() && s.chars().count() <= 100 && !s.chars().any(char::is_control) && !has_markup(s)
+}
+
 /// Does typed text contain HTML markup? A tag of an HTML element (`<b>`, `</p>`, `<img …>`,
 /// `<svg/onload=…>`, any case), a tag carrying attributes (`<x onclick=…>`), a comment or
 /// declaration (`<!-- … -->`, `<!DOCTYPE …>`, `<?xml …?>`), or the start of a script even

@@ -1020,6 +1020,7 @@ impl Reader<'_> {
                 source: Some(d.source),
                 overseer: d.overseer,
                 extra: Vec::new(),
+                external_id: None,
                 notes,
             });
         }

@@ -682,6 +682,7 @@ fn parsed(
             .filter(|(h, _)| crate::columns::classify(h) != Some(Column::Overseer))
             .cloned()
             .collect(),
+        external_id: None,
         notes: Vec::new(),
     }
 }

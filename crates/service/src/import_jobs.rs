@@ -439,6 +439,7 @@ pub async fn store(
         warnings: &p.warnings,
         reported_on: j.reported_on,
         progress,
+        external_system: None,
     };
     match import_document(state, u, request).await {
         Ok(s) => {

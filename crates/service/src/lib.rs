@@ -14,6 +14,7 @@
 pub mod accounts;
 pub mod import_jobs;
 pub mod indicators;
+pub mod integration;
 pub mod operations;
 pub mod reminders;
 mod snapshot;

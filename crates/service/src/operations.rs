@@ -258,7 +258,7 @@ fn typed(s: &str, missing: &'static str) -> Outcome<TypedText> {
     })
 }
 
-fn standing(u: &User) -> Outcome<()> {
+pub(crate) fn standing(u: &User) -> Outcome<()> {
     if u.is_standing() {
         Ok(())
     } else {
@@ -885,6 +885,9 @@ pub struct ImportRequest<'a> {
     pub reported_on: time::Date,
     /// Told (stored, total) every few hundred tasks.
     pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
+    /// The document is this system's export, each task with its id there: tasks are matched by
+    /// that id first (see [`tiendo_store::import::ImportInput::external_system`]).
+    pub external_system: Option<&'a str>,
 }
 
 /// The standing agency stores a previewed document in one transaction (all or nothing); a
@@ -915,6 +918,7 @@ pub async fn import_document(
             reported_on: r.reported_on,
             actor: &u.username,
             progress: r.progress,
+            external_system: r.external_system,
         })
         .await
         .map_err(|e| match e {
@@ -999,12 +1003,7 @@ pub async fn create_task(
 ) -> Result<DraftedTask, TaskRefused> {
     standing(u).map_err(TaskRefused::Whole)?;
     if let Some(x) = external {
-        let bad = |s: &str| {
-            s.trim().is_empty()
-                || s.chars().count() > 100
-                || s.chars().any(char::is_control)
-                || tiendo_domain::text::has_markup(s)
-        };
+        let bad = |s: &str| !tiendo_domain::text::is_plain_id(s);
         if bad(x.system) || bad(x.id) {
             return Err(TaskRefused::Fields(vec![
                 tiendo_domain::new_task::FieldProblem {
@@ -1160,9 +1159,25 @@ async fn update_pushed(
         drafted.outcome = "unchanged";
         return Ok(drafted);
     }
-    edit_task(state, u, task, &edit)
+    plain(&[
+        &edit.name,
+        &edit.expected_result,
+        &edit.basis,
+        &edit.overseer,
+    ])
+    .map_err(TaskRefused::Whole)?;
+    state
+        .db
+        .edit_task_as_stated(task, &edit, today(), &u.username)
         .await
-        .map_err(TaskRefused::Whole)?;
+        .map_err(|err| {
+            TaskRefused::Whole(match err {
+                StoreError::Invalid(m) => Refusal::bad("sua-nhiem-vu").with(m),
+                StoreError::NotFound(_) => Refusal::not_found(),
+                _ => Refusal::failed(),
+            })
+        })?;
+    let _ = state.refresh().await;
     drafted.outcome = "updated";
     Ok(drafted)
 }

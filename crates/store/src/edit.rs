@@ -25,7 +25,7 @@ pub struct TaskEdit {
     pub reason: String,
 }
 
-fn limit(field: &str, value: &str, max: usize, required: bool) -> Result<()> {
+pub(crate) fn limit(field: &str, value: &str, max: usize, required: bool) -> Result<()> {
     let n = value.chars().count();
     if (required && n == 0) || n > max {
         return Err(StoreError::Invalid(format!(
@@ -41,7 +41,8 @@ fn opt(s: &str) -> Option<String> {
 }
 
 impl Db {
-    /// A task's editable fields as stored (no new deadline), with its deadline as written.
+    /// A task's editable fields as stored (no new deadline), with its deadline as its source
+    /// last stated it (the original, or the last one a push or a later file stated).
     pub async fn editable_fields(&self, id: i64) -> Result<Option<(TaskEdit, String)>> {
         type Row = (
             String,
@@ -52,7 +53,7 @@ impl Db {
             String,
         );
         let row: Option<Row> = sqlx::query_as(
-                "SELECT name, expected_result, basis, overseer, secret, deadline_raw FROM tasks WHERE id = $1",
+                "SELECT name, expected_result, basis, overseer, secret, COALESCE(stated_deadline_raw, deadline_raw) FROM tasks WHERE id = $1",
             )
             .bind(id)
             .fetch_optional(self.pool())
@@ -93,6 +94,30 @@ impl Db {
     /// Edits a task's fields; a new deadline becomes a task-wide deadline change in force from
     /// `on`. Nothing is stored when any value is refused.
     pub async fn edit_task(&self, id: i64, e: &TaskEdit, on: Date, actor: &str) -> Result<()> {
+        self.edit_task_with(id, e, on, actor, false).await
+    }
+
+    /// [`Db::edit_task`] of a task pushed again by the system it came from: its new deadline is
+    /// also what the source now states ([`Db::editable_fields`]), so the same push again
+    /// changes nothing.
+    pub async fn edit_task_as_stated(
+        &self,
+        id: i64,
+        e: &TaskEdit,
+        on: Date,
+        actor: &str,
+    ) -> Result<()> {
+        self.edit_task_with(id, e, on, actor, true).await
+    }
+
+    async fn edit_task_with(
+        &self,
+        id: i64,
+        e: &TaskEdit,
+        on: Date,
+        actor: &str,
+        stated: bool,
+    ) -> Result<()> {
         let name = clean_cell(&e.name);
         let expected = clean_cell(&e.expected_result);
         let basis = clean_cell(&e.basis);
@@ -195,6 +220,16 @@ impl Db {
             .bind(now())
             .execute(&mut *tx)
             .await?;
+            if stated {
+                sqlx::query(
+                    "UPDATE tasks SET stated_deadline_raw = $1, stated_due_on = $2 WHERE id = $3",
+                )
+                .bind(&d.raw)
+                .bind(d.due.map(iso))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
             Db::audit(
                 &mut tx,
                 actor,
@@ -247,15 +282,44 @@ impl Db {
         limit("lý do", &reason, 5000, true)?;
         let (agency, agency_name) = self.agency_in_force(agency_code, on).await?;
         let mut tx = self.begin_write().await?;
+        let id = self
+            .assign_in(
+                &mut tx,
+                task,
+                (agency, &agency_name),
+                role,
+                replacing,
+                on,
+                &reason,
+                actor,
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// [`Db::assign`] inside a writing transaction, the agency already found (id, name).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn assign_in(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        task: i64,
+        (agency, agency_name): (i64, &str),
+        role: Role,
+        replacing: Option<i64>,
+        on: Date,
+        reason: &str,
+        actor: &str,
+    ) -> Result<i64> {
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM tasks WHERE id = $1")
             .bind(task)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
         if exists.is_none() {
             return Err(StoreError::NotFound(format!("nhiệm vụ {task}")));
         }
         if let Some(old) = replacing {
-            self.end_assignment(&mut tx, task, old, on, &reason, actor)
+            self.end_assignment(tx, task, old, on, reason, actor)
                 .await?;
         }
         let current: Option<(i64, i64)> = sqlx::query_as(
@@ -264,7 +328,7 @@ impl Db {
         .bind(task)
         .bind(agency)
         .bind(role.as_str())
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?;
         let id = match current {
             Some((_, 1)) => {
@@ -282,7 +346,7 @@ impl Db {
                     .bind(iso(on))
                     .bind(now())
                     .bind(id)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                 id
             }
@@ -296,12 +360,12 @@ impl Db {
                 .bind(role.as_str())
                 .bind(now())
                 .bind(iso(on))
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?
             }
         };
         Db::audit(
-            &mut tx,
+            tx,
             actor,
             "assignment.added",
             "task",
@@ -310,7 +374,6 @@ impl Db {
             Some(&json!({ "agency": agency_name, "role": role.as_str(), "from": iso(on), "reason": reason })),
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 

@@ -2,14 +2,15 @@
 //! file (or a later version of the same appendix) updates the same tasks — matched by document and
 //! number, falling back to the name — and records what changed.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 use serde_json::json;
 use tiendo_domain::agency::RefKind;
 use tiendo_domain::deadline::{iso, iso_date};
 use tiendo_domain::import_plan::{
-    StoredTask, TaskPlan, WantedAssignment, joined_raw, plan_tasks, wanted_assignments,
+    StoredTask, TaskPlan, WantedAssignment, joined_raw, plan_tasks, plan_tasks_with,
+    wanted_assignments,
 };
 use tiendo_domain::model::{ParsedDifficulty, ParsedIndicator, ParsedTask, ReportedStatus, Role};
 use tiendo_domain::reference::{DocumentRef, referenced_documents};
@@ -37,6 +38,10 @@ pub struct ImportInput<'a> {
     pub actor: &'a str,
     /// Called every few hundred tasks with (stored, total), for a progress indicator.
     pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
+    /// The file is this system's export and each task carries its id there
+    /// ([`ParsedTask::external_id`]): a task already stored under the id is updated wherever it
+    /// was first imported; a new one is stored with the id.
+    pub external_system: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
@@ -118,9 +123,15 @@ impl Db {
         let mut summary = ImportSummary::default();
         let doc_id = upsert_document(&mut tx, committee, &input, &ts).await?;
         summary.document_id = doc_id;
-        let existing = stored_tasks(&mut tx, doc_id).await?;
+        let mut existing = stored_tasks(&mut tx, doc_id).await?;
+        let known = match input.external_system {
+            Some(system) => {
+                known_by_external_id(&mut tx, system, doc_id, input.tasks, &mut existing).await?
+            }
+            None => vec![None; input.tasks.len()],
+        };
         let fields: Vec<StoredTask> = existing.iter().map(|e| e.fields.clone()).collect();
-        let plan = plan_tasks(&fields, input.tasks);
+        let plan = plan_tasks_with(&fields, input.tasks, &known);
         let ctx = Apply {
             input: &input,
             reg: &reg,
@@ -161,6 +172,18 @@ impl Db {
                 .await?;
             ctx.store_status_reports(&mut tx, task_id, t, &assignments, &unfinished, &mut summary)
                 .await?;
+            if let (Some(system), Some(id), None) =
+                (input.external_system, &t.external_id, known[pos])
+            {
+                sqlx::query(
+                    "INSERT INTO task_external_ids (task_id, system, external_id) VALUES ($1, $2, $3)",
+                )
+                .bind(task_id)
+                .bind(system)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
         }
         summary.difficulties = crate::difficulty_import::DifficultyImport {
             reg: &reg,
@@ -297,6 +320,7 @@ impl Db {
             reported_on: input.on,
             actor: input.actor,
             progress: None,
+            external_system: None,
         };
         let ctx = Apply {
             input: &import,
@@ -415,7 +439,10 @@ async fn upsert_document(
 
 async fn stored_tasks(tx: &mut Tx<'_>, doc_id: i64) -> Result<Vec<ExistingTask>> {
     let rows: Vec<ExistingTaskRow> = sqlx::query_as(
-        "SELECT id, number, name, deadline_raw, expected_result, basis, due_on, headings, lead_raw, coordinators_raw FROM tasks WHERE document_id = $1 ORDER BY id",
+        "SELECT id, number, name, COALESCE(stated_deadline_raw, deadline_raw) AS deadline_raw, expected_result, basis,
+                CASE WHEN stated_deadline_raw IS NULL THEN due_on ELSE stated_due_on END AS due_on,
+                headings, lead_raw, coordinators_raw
+         FROM tasks WHERE document_id = $1 ORDER BY id",
     )
     .bind(doc_id)
     .fetch_all(&mut **tx)
@@ -437,6 +464,52 @@ async fn stored_tasks(tx: &mut Tx<'_>, doc_id: i64) -> Result<Vec<ExistingTask>>
             },
             headings_json: r.headings,
         })
+        .collect())
+}
+
+/// For each row, the stored task its id in `system` already names (an index into `existing`),
+/// if any: tasks first imported from another document are added to `existing` for it. A row
+/// whose id names no task is matched as any row is, and stored with its id.
+async fn known_by_external_id(
+    tx: &mut Tx<'_>,
+    system: &str,
+    doc_id: i64,
+    rows: &[ParsedTask],
+    existing: &mut Vec<ExistingTask>,
+) -> Result<Vec<Option<usize>>> {
+    let pairs: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT x.external_id, x.task_id, t.document_id FROM task_external_ids x JOIN tasks t ON t.id = x.task_id WHERE x.system = $1",
+    )
+    .bind(system)
+    .fetch_all(&mut **tx)
+    .await?;
+    let by_id: HashMap<&str, (i64, i64)> = pairs
+        .iter()
+        .map(|(x, task, doc)| (x.as_str(), (*task, *doc)))
+        .collect();
+    let named: Vec<Option<(i64, i64)>> = rows
+        .iter()
+        .map(|t| t.external_id.as_deref().and_then(|x| by_id.get(x).copied()))
+        .collect();
+    let wanted: HashSet<i64> = named.iter().flatten().map(|(task, _)| *task).collect();
+    let other_docs: HashSet<i64> = named
+        .iter()
+        .flatten()
+        .map(|(_, doc)| *doc)
+        .filter(|d| *d != doc_id)
+        .collect();
+    for doc in other_docs {
+        let theirs = stored_tasks(tx, doc).await?;
+        existing.extend(theirs.into_iter().filter(|e| wanted.contains(&e.id)));
+    }
+    let at: HashMap<i64, usize> = existing
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id, i))
+        .collect();
+    Ok(named
+        .iter()
+        .map(|n| n.and_then(|(task, _)| at.get(&task).copied()))
         .collect())
 }
 
@@ -635,6 +708,15 @@ impl Apply<'_> {
             .bind(format!("Thời hạn mới theo tệp {}", input.file_name))
             .bind(self.ts)
             .bind(input.actor)
+            .execute(&mut **tx)
+            .await?;
+            // What the document now states, compared with by its next version.
+            sqlx::query(
+                "UPDATE tasks SET stated_deadline_raw = $1, stated_due_on = $2 WHERE id = $3",
+            )
+            .bind(&t.deadline.raw)
+            .bind(t.deadline.due.map(iso))
+            .bind(e.id)
             .execute(&mut **tx)
             .await?;
         }

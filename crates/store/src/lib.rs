@@ -10,6 +10,7 @@ pub mod difficulties;
 pub mod difficulty_import;
 pub mod directions;
 pub mod edit;
+pub mod external_ids;
 pub mod facts;
 pub mod figure_reminders;
 pub mod import;

@@ -768,6 +768,7 @@ pub(crate) async fn store(
     key: Option<&str>,
     preview: &DocumentPreview,
     reported_on: time::Date,
+    external_system: Option<&str>,
 ) -> Result<tiendo_store::import::ImportSummary, tiendo_service::Refusal> {
     let request = ImportRequest {
         committee: None,
@@ -780,6 +781,7 @@ pub(crate) async fn store(
         warnings: &preview.warnings,
         reported_on,
         progress: None,
+        external_system,
     };
     tiendo_service::operations::import_document(state, u, request).await
 }

@@ -51,10 +51,26 @@ pub async fn run(url: &str, a: ImportArgs) -> anyhow::Result<ExitCode> {
     if a.document.is_some() && a.files.len() > 1 {
         bail!("--document chỉ dùng khi nhập một tệp");
     }
+    if let Some(s) = &a.system
+        && !tiendo_domain::text::is_plain_id(s)
+    {
+        bail!("--system: tên hệ thống là văn bản thường, tối đa 100 ký tự");
+    }
     let (registry, db) = registry_for_reading(url, a.dry_run, a.committee.as_deref()).await?;
-    let Some(previews) = read_all(&a.files, &registry, reported_on) else {
+    let Some(mut previews) = read_all(&a.files, &registry, reported_on) else {
         return Ok(ExitCode::FAILURE);
     };
+    if a.system.is_some() {
+        for p in &mut previews {
+            if let Err(e) =
+                tiendo_domain::import_plan::take_external_ids(&mut p.tasks, a.id_column.as_deref())
+            {
+                eprintln!("{}: {e}", p.file);
+                eprintln!("Không lưu tệp nào.");
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    }
     let stored: Vec<Option<ImportSummary>> = if a.dry_run {
         previews.iter().map(|_| None).collect()
     } else {
@@ -130,6 +146,7 @@ async fn store_all(
             warnings: &p.warnings,
             reported_on,
             progress: Some(&|done, total| eprintln!("  đã lưu {done}/{total} nhiệm vụ …")),
+            external_system: a.system.as_deref().map(str::trim),
         };
         let s = operations::import_document(&service, &operator, request)
             .await

@@ -85,6 +85,25 @@ pub async fn agencies(url: &str, command: AgencyCommand) -> anyhow::Result<ExitC
             operations::add_alias(&service, &command_line_user(), &code, &alias).await?;
             println!("Đã thêm tên gọi \"{alias}\" cho {code}");
         }
+        AgencyCommand::Link { code, system, id } => {
+            let service = Service::for_command(Db::connect(url).await?);
+            let linked = tiendo_service::integration::link_agency(
+                &service,
+                &command_line_user(),
+                &code,
+                &system,
+                &id,
+            )
+            .await?;
+            match linked {
+                tiendo_store::external_ids::Linked::Linked => {
+                    println!("Đã gắn mã {id} của hệ thống {system} cho {code}")
+                }
+                tiendo_store::external_ids::Linked::Unchanged => {
+                    println!("Mã {id} của hệ thống {system} đã gắn cho {code}; không đổi gì")
+                }
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

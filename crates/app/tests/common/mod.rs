@@ -155,6 +155,7 @@ pub async fn import_file(
         reported_on,
         actor: "test",
         progress: None,
+        external_system: None,
     })
     .await
     .expect("imports")
@@ -189,6 +190,7 @@ pub async fn import_text(
         reported_on,
         actor: "test",
         progress: None,
+        external_system: None,
     })
     .await
     .expect("imports")

@@ -22,6 +22,8 @@ use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use super::auth::{ApiUser, ApiWriter};
+
+pub mod external;
 use super::pages::TaskSearch;
 use super::{AppState, Visibility};
 use crate::words::today;
@@ -52,6 +54,9 @@ pub fn router_and_doc() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(agencies, add_agency))
         .routes(routes!(edit_agency))
         .routes(routes!(add_alias))
+        .routes(routes!(external::push_agency))
+        .routes(routes!(external::link_agency))
+        .routes(routes!(external::find_external))
         .routes(routes!(audit))
         .routes(routes!(overdue))
         .routes(routes!(summary))
@@ -524,18 +529,19 @@ pub struct AgenciesQuery {
 }
 
 /// Cơ quan: the registry with every spelling and the head of each agency.
-#[utoipa::path(get, path = "/api/agencies", tag = "đọc", params(AgenciesQuery), responses((status = 200, description = "{items: [{code, name, kind, aliases, valid_from, valid_to, head_title, head_name}]}")))]
+#[utoipa::path(get, path = "/api/agencies", tag = "đọc", params(AgenciesQuery), responses((status = 200, description = "{items: [{code, name, kind, aliases, valid_from, valid_to, head_title, head_name, external_ids: [{system, external_id}]}]}")))]
 pub async fn agencies(
     State(state): State<AppState>,
     ApiUser(_u): ApiUser,
     Query(q): Query<AgenciesQuery>,
 ) -> Response {
-    let (reg, heads) = match (
+    let (reg, heads, external) = match (
         state.db.load_registry().await,
         state.db.agency_heads().await,
+        state.db.agency_external_ids().await,
     ) {
-        (Ok(r), Ok(h)) => (r, h),
-        (Err(e), _) | (_, Err(e)) => return failed(e),
+        (Ok(r), Ok(h), Ok(x)) => (r, h, x),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return failed(e),
     };
     let key =
         q.q.as_deref()
@@ -552,6 +558,7 @@ pub async fn agencies(
                 "code": a.code, "name": a.name, "kind": a.kind, "short": a.short, "aliases": a.aliases,
                 "valid_from": a.valid_from.map(iso), "valid_to": a.valid_to.map(iso), "successor": a.successor,
                 "head_title": head.title.unwrap_or_else(|| a.kind.head_title().to_string()), "head_name": head.name,
+                "external_ids": external.get(&a.code).cloned().unwrap_or_default(),
             })
         })
         .collect();
@@ -1140,24 +1147,43 @@ pub async fn forward_difficulty(
 
 #[derive(Deserialize, ToSchema)]
 pub struct AssignInput {
-    /// Registry code of the agency
+    /// Registry code of the agency (or, with `external_system`, `agency_external_id`)
+    #[serde(default)]
     pub agency: String,
     /// lead or coordinator
     pub role: String,
     /// The assignment it replaces (ends today), if any
     #[serde(default)]
     pub replacing: Option<i64>,
+    /// Why (required, except when another system assigns under its id)
+    #[serde(default)]
     pub reason: String,
+    /// The assigning system ("nq57") with `external_id`, its id for the assignment: the same
+    /// call again gives back the same assignment (200, outcome "unchanged"); an agency that
+    /// already holds the task in that role has its assignment named by the id (200, "linked")
+    #[serde(default)]
+    pub external_system: String,
+    #[serde(default)]
+    pub external_id: String,
+    /// With `external_system`: the agency by its id in that system instead of `agency`
+    #[serde(default)]
+    pub agency_external_id: String,
 }
 
 /// The standing agency gives the task to an agency from today (a reassignment with `replacing`).
-#[utoipa::path(post, path = "/api/tasks/{id}/assignments", tag = "ghi", params(("id" = i64, Path)), request_body = AssignInput, responses((status = 201, description = "{id}"), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+#[utoipa::path(post, path = "/api/tasks/{id}/assignments", tag = "ghi", params(("id" = i64, Path)), request_body = AssignInput, responses((status = 201, description = "{id} (with external_system: {id, outcome: \"created\"})"), (status = 200, description = "with external_system, the id already stored or the agency already assigned: {id, outcome: \"unchanged\" | \"linked\"}"), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
 pub async fn assign(
     State(state): State<AppState>,
     ApiWriter(u): ApiWriter,
     Path(task): Path<i64>,
     Body(b): Body<AssignInput>,
 ) -> Response {
+    if !b.external_system.trim().is_empty() || !b.external_id.trim().is_empty() {
+        if b.replacing.is_some() {
+            return bad("replacing: không dùng cùng mã ở hệ thống khác");
+        }
+        return external::assign_external(&state, &u, task, &b).await;
+    }
     created(ops::assign(&state, &u, task, &b.agency, &b.role, b.replacing, &b.reason).await)
 }
 
@@ -1192,6 +1218,12 @@ pub struct ImportQuery {
     dry_run: bool,
     /// The key of the appendix across versions (default: the file name without extension)
     document: Option<String>,
+    /// The file is this system's export ("nq57"): each task's id there is read from the id
+    /// column, and a task already stored under its id is updated instead of made again
+    system: Option<String>,
+    /// The header of the id column (default: the first of "Mã nhiệm vụ", "Mã số nhiệm vụ",
+    /// "Mã NV", "Mã định danh", "Mã", "ID", "Mã số")
+    id_column: Option<String>,
 }
 
 /// The standing agency sends a file (the request body, as bytes): the preview, or with `dry_run=false` the tasks stored in one transaction (all or nothing).
@@ -1222,10 +1254,26 @@ pub async fn import(
     if name.is_empty() || body.is_empty() {
         return bad("cần tên tệp (file_name) và nội dung tệp");
     }
-    let preview = match super::import::read(&state, &name, &body, reported_on).await {
+    let system = match q.system.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) if tiendo_domain::text::is_plain_id(s) => Some(s),
+        Some(_) => return bad("system: tên hệ thống là văn bản thường, tối đa 100 ký tự"),
+    };
+    let mut preview = match super::import::read(&state, &name, &body, reported_on).await {
         Ok(p) => p,
         Err(msg) => return bad(&format!("{name}: {msg}")),
     };
+    if system.is_some()
+        && let Err(msg) = tiendo_domain::import_plan::take_external_ids(
+            &mut preview.tasks,
+            q.id_column
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty()),
+        )
+    {
+        return bad(&format!("{name}: {msg}"));
+    }
     if q.dry_run {
         return Json(serde_json::json!({ "preview": preview, "stored": null })).into_response();
     }
@@ -1236,6 +1284,7 @@ pub async fn import(
         q.document.as_deref(),
         &preview,
         reported_on,
+        system,
     )
     .await
     {
