@@ -964,6 +964,23 @@ async fn a_subscribed_system_hears_of_each_report_signed_and_retried() {
         .fetch_one(t.db.pool())
         .await
         .expect("assignment");
+        // nq57 knows the task and the assignment by its own ids: the delivery carries them.
+        for (sql, id) in [
+            (
+                "INSERT INTO task_external_ids (task_id, system, external_id) VALUES ($1, 'nq57', 'NV-9')",
+                task,
+            ),
+            (
+                "INSERT INTO assignment_external_ids (assignment_id, system, external_id) VALUES ($1, 'nq57', 'PC-9')",
+                assignment,
+            ),
+        ] {
+            sqlx::query(sql)
+                .bind(id)
+                .execute(t.db.pool())
+                .await
+                .expect("ids");
+        }
         {
             let server = serve_with(&t.url, &[]);
             let body = serde_json::json!({ "assignment": assignment, "status": "in_progress", "text": "báo cho nq57" }).to_string();
@@ -1092,6 +1109,16 @@ async fn a_subscribed_system_hears_of_each_report_signed_and_retried() {
         let v: serde_json::Value = serde_json::from_str(body).expect("json");
         assert_eq!(v["event"], "report.added", "{v}");
         assert_eq!(v["kind"], "report");
+        assert_eq!(
+            (
+                v["external_id"].as_str(),
+                v["assignment_id"].as_i64(),
+                v["assignment_external_id"].as_str()
+            ),
+            (Some("NV-9"), Some(assignment), Some("PC-9")),
+            "{}: {v}",
+            t.label
+        );
         assert!(
             got.iter().all(|(_, b)| !b.contains("deadline.")),
             "{}: only reports",

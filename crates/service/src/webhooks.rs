@@ -42,6 +42,9 @@ pub fn payload(d: &Delivery) -> serde_json::Value {
         "before": value(&c.before),
         "after": value(&c.after),
         "secret": d.secret_task != 0,
+        "external_id": d.external_id,
+        "assignment_id": d.assignment_id,
+        "assignment_external_id": d.assignment_external_id,
     })
 }
 

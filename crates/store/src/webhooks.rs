@@ -77,6 +77,12 @@ pub struct Delivery {
     pub change: AuditEntry,
     /// The task is secret: its values are not sent, only that it changed.
     pub secret_task: i64,
+    /// The receiving system's own id for the task or agency changed, when it gave one.
+    pub external_id: Option<String>,
+    /// The assignment the change touched (a report added, confirmed or returned).
+    pub assignment_id: Option<i64>,
+    /// The receiving system's own id for that assignment, when it gave one.
+    pub assignment_external_id: Option<String>,
 }
 
 /// Deliveries waiting, per system, for an operator.
@@ -219,7 +225,12 @@ impl Db {
             let d: Option<Delivery> = sqlx::query_as(
                 "SELECT o.id, s.system, s.url, s.secret, o.attempts, a.id AS audit_id, a.at, a.actor, a.action, a.entity, a.entity_id,
                         a.before_value, a.after_value,
-                        COALESCE((SELECT t.secret FROM tasks t WHERE a.entity = 'task' AND t.id = a.entity_id), 0) AS secret_task
+                        COALESCE((SELECT t.secret FROM tasks t WHERE a.entity = 'task' AND t.id = a.entity_id), 0) AS secret_task,
+                        CASE WHEN a.entity = 'task' THEN (SELECT MIN(x.external_id) FROM task_external_ids x WHERE x.task_id = a.entity_id AND x.system = s.system)
+                             WHEN a.entity = 'agency' THEN (SELECT MIN(x.external_id) FROM agency_external_ids x WHERE x.agency_id = a.entity_id AND x.system = s.system)
+                        END AS external_id,
+                        a.assignment_id,
+                        (SELECT MIN(x.external_id) FROM assignment_external_ids x WHERE x.assignment_id = a.assignment_id AND x.system = s.system) AS assignment_external_id
                  FROM webhook_outbox o JOIN webhook_subscriptions s ON s.id = o.subscription_id JOIN audit_log a ON a.id = o.audit_id
                  WHERE o.id = $1",
             )
