@@ -255,6 +255,7 @@ async fn every_route_for_every_role() {
         ("/api/my-tasks".into(), [BAD, BAD, BAD, BAD, OK, OK]),
         ("/api/difficulties".into(), [OK; 6]),
         ("/api/agencies?q=cong+an".into(), [OK; 6]),
+        ("/api/external/nq57/tasks/khong-co".into(), [NF; 6]),
         ("/api/audit".into(), [OK, NO, NO, NO, NO, NO]),
         ("/api/overdue?as_of=2026-05-20".into(), [OK; 6]),
         ("/api/overdue?as_of=2026-02-30".into(), [BAD; 6]),
@@ -641,6 +642,18 @@ async fn every_route_for_every_role() {
             Method::POST,
             "/api/agencies/BTC/aliases".into(),
             r#"{"alias":""}"#,
+            [BAD, BAD, NO, NO, NO, NO],
+        ),
+        (
+            Method::PUT,
+            "/api/agencies/external/nq57/X-1".into(),
+            r#"{"name":""}"#,
+            [BAD, BAD, NO, NO, NO, NO],
+        ),
+        (
+            Method::POST,
+            "/api/agencies/BTC/external-ids".into(),
+            r#"{"system":"","external_id":""}"#,
             [BAD, BAD, NO, NO, NO, NO],
         ),
         (
