@@ -53,6 +53,9 @@ pub struct Service {
     position: Mutex<tiendo_store::audit::FeedPosition>,
     /// How refreshes went, for metrics.
     pub refreshes: snapshot::RefreshStats,
+    /// Which refreshes have begun and completed, so that a caller whose change another
+    /// refresh has read already does not read the feed again.
+    turns: snapshot::RefreshTurns,
     /// Months already scored, by the data version they were scored on.
     scores: Mutex<HashMap<(Month, i64), Arc<ScoreReport>>>,
     /// Whether the status book in memory follows the store (not for one command).
@@ -70,6 +73,7 @@ impl Service {
             snapshot: RwLock::new(Arc::new(snap)),
             position: Mutex::new(position),
             refreshes: Default::default(),
+            turns: Default::default(),
             scores: Default::default(),
             follows: true,
             indicators: Default::default(),
@@ -85,6 +89,7 @@ impl Service {
             snapshot: RwLock::new(Arc::new(Snapshot::empty())),
             position: Mutex::default(),
             refreshes: Default::default(),
+            turns: Default::default(),
             scores: Default::default(),
             follows: false,
             indicators: Default::default(),

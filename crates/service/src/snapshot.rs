@@ -222,6 +222,15 @@ impl RefreshStats {
     }
 }
 
+/// The refreshes begun and the last one completed, numbered in the order they took the feed
+/// position: a caller that waited for the position while a refresh begun after it came in ran to
+/// the end has nothing left to read.
+#[derive(Debug, Default)]
+pub(crate) struct RefreshTurns {
+    begun: std::sync::atomic::AtomicU64,
+    done: std::sync::atomic::AtomicU64,
+}
+
 /// Entities whose changes never touch the status book.
 const OUTSIDE_THE_BOOK: &[&str] = &[
     "agency",
@@ -243,17 +252,32 @@ impl Service {
         if !self.follows {
             return Ok(false);
         }
+        // Taken before waiting: a refresh numbered higher began after this call, so after
+        // whatever the caller committed before calling.
+        let entered = self.turns.begun.load(Ordering::SeqCst);
+        let mut position = self.position.lock().await;
+        if self.turns.done.load(Ordering::SeqCst) > entered {
+            // A refresh that began after this call came in has read the feed and applied it:
+            // what the caller committed is in the book already.
+            return Ok(false);
+        }
+        let turn = self.turns.begun.fetch_add(1, Ordering::SeqCst) + 1;
         let started = std::time::Instant::now();
-        let result = self.follow_feed().await;
+        let result = self.follow_feed(&mut position).await;
         self.refreshes.record(started.elapsed(), result.is_ok());
+        if result.is_ok() {
+            self.turns.done.store(turn, Ordering::SeqCst);
+        }
         result
     }
 
-    async fn follow_feed(&self) -> anyhow::Result<bool> {
-        let mut position = self.position.lock().await;
+    async fn follow_feed(
+        &self,
+        position: &mut tiendo_store::audit::FeedPosition,
+    ) -> anyhow::Result<bool> {
         // More than 2,000 changes, or one wider than a task (an import, a generated data set):
         // everything is read again.
-        let feed = self.db.changes_after(&position, 2000).await?;
+        let feed = self.db.changes_after(position, 2000).await?;
         let Some((feed, reload)) = feed.and_then(|f| Reload::of(&f.changes).map(|r| (f, r))) else {
             let (at, snap) = load_followed(&self.db).await?;
             *self.snapshot.write().await = Arc::new(snap);
@@ -387,5 +411,59 @@ mod tests {
             Reload::of(&[change("document", Some(3), "document.imported", None)]),
             None
         );
+    }
+
+    /// Callers that came in while another refresh held the feed position: the first to get it
+    /// reads the feed for all of them, the others find their change applied and read nothing.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_refresh_begun_after_a_caller_came_in_reads_the_feed_for_it() {
+        let file = std::env::temp_dir().join(format!(
+            "tiendo-refresh-turns-{}-{}.db",
+            std::process::id(),
+            next_version()
+        ));
+        let db = Db::connect(&format!("sqlite://{}", file.display()))
+            .await
+            .expect("database");
+        db.migrate().await.expect("migrate");
+        let service = Arc::new(Service::new(db).await.expect("service"));
+        let agency: tiendo_domain::agency::AgencyRecord = serde_json::from_value(
+            serde_json::json!({ "code": "BKT", "name": "Bộ Kiểm thử", "kind": "ministry" }),
+        )
+        .expect("record");
+        let id = service
+            .db
+            .add_agency(&agency, "kiem-thu")
+            .await
+            .expect("agency");
+
+        // A refresh holds the position while three callers come in behind it.
+        let held = service.position.lock().await;
+        let callers: Vec<_> = (0..3)
+            .map(|_| {
+                let s = service.clone();
+                tokio::spawn(async move { s.refresh().await })
+            })
+            .collect();
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        drop(held);
+        let mut applied = 0;
+        for c in callers {
+            if c.await.expect("caller").expect("refresh") {
+                applied += 1;
+            }
+        }
+        assert_eq!(applied, 1, "one caller read the change for all three");
+        assert_eq!(service.refreshes.read().total, 1, "the feed was read once");
+        let snap = service.snapshot().await;
+        assert_eq!(
+            snap.agencies.get(&id).map(|a| a.name.as_str()),
+            Some("Bộ Kiểm thử")
+        );
+
+        // A caller coming in after that refresh ended reads the feed again (finding nothing).
+        assert!(!service.refresh().await.expect("refresh"));
+        assert_eq!(service.refreshes.read().total, 2);
+        std::fs::remove_file(&file).ok();
     }
 }
