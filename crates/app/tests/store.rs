@@ -769,8 +769,15 @@ async fn a_database_of_the_earlier_runner_is_taken_over_and_a_newer_one_refused(
         let before = agencies(t.db.clone()).await;
         assert!(before > 0, "{}", t.label);
         // As the earlier runner left a database of an earlier build: steps 1 to 20, without
-        // the webhooks' tables (step 21) and the audit rows' assignment (step 22).
+        // the webhooks' tables (step 21), the audit rows' assignment (step 22), the external
+        // ids and stated deadlines (step 23) and the import jobs' source system (step 24).
         for sql in [
+            "ALTER TABLE import_jobs DROP COLUMN external_system",
+            "ALTER TABLE tasks DROP COLUMN stated_due_on",
+            "ALTER TABLE tasks DROP COLUMN stated_deadline_raw",
+            "DROP INDEX task_external_ids_task",
+            "DROP TABLE assignment_external_ids",
+            "DROP TABLE agency_external_ids",
             "DROP TABLE webhook_outbox",
             "DROP TABLE webhook_subscriptions",
             "ALTER TABLE audit_log DROP COLUMN assignment_id",
@@ -809,6 +816,10 @@ async fn a_database_of_the_earlier_runner_is_taken_over_and_a_newer_one_refused(
             .fetch_all(db.pool())
             .await
             .expect("the step after it too");
+        sqlx::query("SELECT external_system FROM import_jobs")
+            .fetch_all(db.pool())
+            .await
+            .expect("and the last step");
         assert_eq!(agencies(db.clone()).await, before, "{}: data kept", t.label);
 
         // A step from a newer build: refused, nothing changed.

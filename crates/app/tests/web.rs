@@ -1204,6 +1204,112 @@ async fn import_through_the_browser_previews_then_stores() {
     }
 }
 
+/// A file exported by another monitoring system, uploaded in the browser with that system's
+/// name: each task's id is read from its id column, the preview matches the tasks a file of
+/// another name stored under the same ids (changed, not new), and storing updates them instead
+/// of making them again. A system name with markup, or an export without an id column, is
+/// refused on the form with one line and stores nothing.
+#[tokio::test]
+async fn another_systems_export_uploaded_in_the_browser_updates_the_tasks_it_names() {
+    const NOVEMBER: &str = "STT,Mã nhiệm vụ,Nhiệm vụ,Cơ quan chủ trì,Thời hạn hoàn thành
+1,NQ57-001,Xây dựng cơ sở dữ liệu quốc gia về dân cư,Bộ Công an,30/6/2026
+2,NQ57-002,Hoàn thiện Cổng dịch vụ công quốc gia,Văn phòng Chính phủ,Quý III/2026
+";
+    const DECEMBER: &str = "STT,Mã nhiệm vụ,Nhiệm vụ,Cơ quan chủ trì,Thời hạn hoàn thành
+1,NQ57-002,Hoàn thiện và kết nối Cổng dịch vụ công quốc gia,Văn phòng Chính phủ,Quý IV/2026
+2,NQ57-001,Xây dựng cơ sở dữ liệu quốc gia về dân cư,Bộ Công an,30/6/2026
+3,NQ57-003,Số hoá hồ sơ đất đai,Bộ Nông nghiệp và Môi trường,31/12/2026
+";
+    for t in backends().await {
+        user(&t.db, "thuongtruc", "standing", None, "mat-khau-tt-01").await;
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let mut b = Browser::new(state.clone());
+        b.login("thuongtruc", "mat-khau-tt-01").await;
+        let page = b.get("/nhap-tep").await;
+        assert!(
+            page.body.contains("name=\"system\"") && page.body.contains("name=\"id_column\""),
+            "the form asks for the source system"
+        );
+        let csrf = hidden(&page.body, "csrf");
+        let cookie = b.cookie_header();
+        let upload = |system: &str, name: &'static str, text: &str| {
+            let fields = [
+                ("csrf", csrf.as_str()),
+                ("reported_on", "2026-11-30"),
+                ("system", system),
+                ("id_column", ""),
+            ];
+            let (ct, body) = multipart(&fields, Some((name, text.as_bytes())));
+            Request::post("/nhap-tep")
+                .header(header::CONTENT_TYPE, ct)
+                .header(header::COOKIE, cookie.clone())
+                .body(Body::from(body))
+                .expect("request")
+        };
+        let jobs = |db: tiendo_store::Db| async move {
+            tiendo_store::sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM import_jobs")
+                .fetch_one(db.pool())
+                .await
+                .expect("jobs")
+        };
+
+        let r = b.send(upload("<b>nq57</b>", "nq57-11.csv", NOVEMBER)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", t.label);
+        assert!(r.body.contains("Tên hệ thống nguồn"), "{}", r.body);
+        assert!(!r.body.contains("<b>nq57"), "markup never rendered");
+        let without_ids = "STT,Nhiệm vụ,Cơ quan chủ trì,Thời hạn hoàn thành\n1,Số hoá hồ sơ,Bộ Tư pháp,31/12/2026\n";
+        let r = b.send(upload("nq57", "khong-ma.csv", without_ids)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", t.label);
+        assert!(r.body.contains("không thấy cột mã nhiệm vụ"), "{}", r.body);
+        assert_eq!(jobs(t.db.clone()).await, 1, "only the failed read is kept");
+        assert_eq!(t.db.counts().await.expect("c").tasks, 0);
+
+        let r = b.send(upload("nq57", "nq57-11.csv", NOVEMBER)).await;
+        let job = r.location.clone().expect("the job's page");
+        let preview = b.get(&job).await;
+        assert!(
+            preview
+                .body
+                .contains("Tệp xuất từ hệ thống <strong>nq57</strong>")
+                && preview.body.contains("Mã NQ57-001")
+                && preview.body.contains("2 nhiệm vụ (2 mới"),
+            "{}: {}",
+            t.label,
+            preview.body
+        );
+        b.post(&job, &[("csrf", &csrf)]).await;
+        assert!(b.get(&job).await.body.contains("2 nhiệm vụ mới"));
+
+        // December's export, under another name: two of its tasks are November's.
+        let r = b.send(upload(" nq57 ", "nq57-12.csv", DECEMBER)).await;
+        let job = r.location.clone().expect("the job's page");
+        let preview = b.get(&job).await;
+        assert!(
+            preview.body.contains("3 nhiệm vụ (1 mới, 2 thay đổi"),
+            "{}: matched by id across files: {}",
+            t.label,
+            preview.body
+        );
+        b.post(&job, &[("csrf", &csrf)]).await;
+        let stored = b.get(&job).await;
+        assert!(
+            stored.body.contains("1 nhiệm vụ mới, 2 cập nhật"),
+            "{}: {}",
+            t.label,
+            stored.body
+        );
+        assert_eq!(t.db.counts().await.expect("c").tasks, 3, "{}", t.label);
+        let renamed: String = tiendo_store::sqlx::query_scalar(
+            "SELECT t.name FROM tasks t JOIN task_external_ids x ON x.task_id = t.id WHERE x.system = 'nq57' AND x.external_id = 'NQ57-002'",
+        )
+        .fetch_one(t.db.pool())
+        .await
+        .expect("task");
+        assert_eq!(renamed, "Hoàn thiện và kết nối Cổng dịch vụ công quốc gia");
+        t.cleanup().await;
+    }
+}
+
 /// The text between a marker and the end of the element that follows it.
 fn between(body: &str, marker: &str, end: &str) -> String {
     let after = body.split(marker).nth(1).expect("marker");

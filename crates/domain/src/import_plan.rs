@@ -200,7 +200,7 @@ pub fn take_external_ids(tasks: &mut [ParsedTask], column: Option<&str>) -> Resu
     let Some(header) = header else {
         return Err(match column {
             Some(c) => format!("không có cột \"{c}\" trong bảng nhiệm vụ"),
-            None => "không thấy cột mã nhiệm vụ (Mã nhiệm vụ, Mã số nhiệm vụ, Mã NV, Mã định danh, Mã, ID); chỉ rõ bằng --id-column".into(),
+            None => "không thấy cột mã nhiệm vụ (Mã nhiệm vụ, Mã số nhiệm vụ, Mã NV, Mã định danh, Mã, ID, Mã số); hãy chỉ rõ tiêu đề cột mã (--id-column, id_column)".into(),
         });
     };
     let mut seen: HashMap<String, String> = HashMap::new();

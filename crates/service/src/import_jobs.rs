@@ -39,6 +39,8 @@ pub struct Job {
     /// Why reading failed, or why storing was refused (the job is ready again then).
     pub error: Option<String>,
     pub summary: Option<ImportSummary>,
+    /// The other system the file was exported from, whose ids name its tasks.
+    pub external_system: Option<String>,
 }
 
 impl Job {
@@ -83,35 +85,65 @@ pub fn doc_key_of(file_name: &str) -> String {
         .unwrap_or_else(|| file_name.to_string())
 }
 
+/// The other system a file was exported from, as typed on the upload form: `None` for an
+/// ordinary file; refused unless plain text of at most 100 characters.
+pub fn source_system(typed: &str) -> Outcome<Option<&str>> {
+    match typed.trim() {
+        "" => Ok(None),
+        s if tiendo_domain::text::is_plain_id(s) => Ok(Some(s)),
+        _ => Err(Refusal::bad("he-thong")),
+    }
+}
+
 /// A new job for an uploaded file: checked, recorded as reading. Returns its token; the caller
-/// reads the file with [`read`] (in the background).
+/// reads the file with [`read`] (in the background). With `external_system`, the file is an
+/// export of that system: its tasks are matched by the system's ids.
 pub async fn start(
     state: &Service,
     u: &User,
     file_name: &str,
     reported_on: time::Date,
+    external_system: Option<&str>,
 ) -> Outcome<String> {
     standing(u)?;
     let token = crate::accounts::new_token().map_err(failed)?;
     state
         .db
-        .create_import_job(&token, u.id, file_name, &doc_key_of(file_name), reported_on)
+        .create_import_job(
+            &token,
+            u.id,
+            file_name,
+            &doc_key_of(file_name),
+            reported_on,
+            external_system,
+        )
         .await
         .map_err(failed)?;
     Ok(token)
 }
 
+/// What [`read`] reads a job's file with.
+pub struct ReadRequest {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub reported_on: time::Date,
+    /// For an export of another system: each task's id is read from this column (`None`: the
+    /// usual headers, see [`tiendo_domain::import_plan::take_external_ids`]), and a file
+    /// without ids is refused.
+    pub ids: Option<Option<String>>,
+}
+
 /// Reads the file of a job; the job is then ready, or failed with the reader's one line.
-pub async fn read(
-    state: &Service,
-    token: &str,
-    file_name: String,
-    bytes: Vec<u8>,
-    reported_on: time::Date,
-) {
+pub async fn read(state: &Service, token: &str, request: ReadRequest) {
+    let ReadRequest {
+        file_name,
+        bytes,
+        reported_on,
+        ids,
+    } = request;
     let outcome = match state.db.load_registry().await {
         Ok(reg) => tokio::task::spawn_blocking(move || {
-            tiendo_office::read_bytes(
+            let mut preview = tiendo_office::read_bytes(
                 &file_name,
                 &bytes,
                 ReadOptions {
@@ -119,7 +151,15 @@ pub async fn read(
                     reported_on,
                 },
             )
-            .map_err(|e| format!("{file_name}: {e}"))
+            .map_err(|e| format!("{file_name}: {e}"))?;
+            if let Some(column) = ids {
+                tiendo_domain::import_plan::take_external_ids(
+                    &mut preview.tasks,
+                    column.as_deref(),
+                )
+                .map_err(|e| format!("{file_name}: {e}"))?;
+            }
+            Ok(preview)
         })
         .await
         .unwrap_or_else(|e| Err(e.to_string())),
@@ -186,6 +226,7 @@ fn decode(row: ImportJobRow) -> Outcome<Job> {
         dropped: serde_json::from_str(&row.dropped).unwrap_or_default(),
         error: row.error,
         summary,
+        external_system: row.external_system,
     })
 }
 
@@ -204,7 +245,7 @@ pub async fn plan(state: &Service, job: &Job) -> Outcome<Vec<TaskPlan>> {
     };
     state
         .db
-        .import_plan_for(None, &job.doc_key, &p.tasks)
+        .import_plan_for(None, &job.doc_key, &p.tasks, job.external_system.as_deref())
         .await
         .map_err(failed)
 }
@@ -439,7 +480,7 @@ pub async fn store(
         warnings: &p.warnings,
         reported_on: j.reported_on,
         progress,
-        external_system: None,
+        external_system: j.external_system.as_deref(),
     };
     match import_document(state, u, request).await {
         Ok(s) => {

@@ -232,6 +232,10 @@ pub fn message(code: &str) -> Option<(&'static str, bool)> {
         "da-bo" => ("Đã bỏ mục khỏi lần nhập này.", true),
         "da-giu" => ("Đã giữ lại mục.", true),
         "ban-chi-dao" => ("Thông tin ban chỉ đạo không hợp lệ; chưa lưu gì.", false),
+        "he-thong" => (
+            "Tên hệ thống nguồn hoặc cột mã không hợp lệ (văn bản thường, tối đa 100 ký tự); chưa nhập gì.",
+            false,
+        ),
         _ => return None,
     })
 }

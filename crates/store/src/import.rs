@@ -9,8 +9,7 @@ use serde_json::json;
 use tiendo_domain::agency::RefKind;
 use tiendo_domain::deadline::{iso, iso_date};
 use tiendo_domain::import_plan::{
-    StoredTask, TaskPlan, WantedAssignment, joined_raw, plan_tasks, plan_tasks_with,
-    wanted_assignments,
+    StoredTask, TaskPlan, WantedAssignment, joined_raw, plan_tasks_with, wanted_assignments,
 };
 use tiendo_domain::model::{ParsedDifficulty, ParsedIndicator, ParsedTask, ReportedStatus, Role};
 use tiendo_domain::reference::{DocumentRef, referenced_documents};
@@ -364,6 +363,7 @@ impl Db {
         committee: Option<&str>,
         doc_key: &str,
         tasks: &[ParsedTask],
+        external_system: Option<&str>,
     ) -> Result<Vec<TaskPlan>> {
         let committee = self.committee_or_default(committee).await?;
         let doc: Option<i64> =
@@ -372,14 +372,25 @@ impl Db {
                 .bind(doc_key)
                 .fetch_optional(self.pool())
                 .await?;
-        let Some(doc) = doc else {
+        if doc.is_none() && external_system.is_none() {
             return Ok(vec![TaskPlan::New; tasks.len()]);
-        };
+        }
         let mut tx = self.pool().begin().await?;
-        let existing = stored_tasks(&mut tx, doc).await?;
+        let mut existing = match doc {
+            Some(doc) => stored_tasks(&mut tx, doc).await?,
+            None => Vec::new(),
+        };
+        // As the import will: a row whose id names a task stored from any document updates it.
+        let known = match external_system {
+            Some(system) => {
+                known_by_external_id(&mut tx, system, doc.unwrap_or(0), tasks, &mut existing)
+                    .await?
+            }
+            None => vec![None; tasks.len()],
+        };
         tx.rollback().await?;
         let fields: Vec<StoredTask> = existing.into_iter().map(|e| e.fields).collect();
-        Ok(plan_tasks(&fields, tasks))
+        Ok(plan_tasks_with(&fields, tasks, &known))
     }
 }
 

@@ -64,6 +64,9 @@ pub struct ImportJobRow {
     pub summary: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// The other system the file was exported from: its tasks are matched by that system's
+    /// ids.
+    pub external_system: Option<String>,
 }
 
 impl ImportJobRow {
@@ -82,7 +85,7 @@ impl ImportJobRow {
     }
 }
 
-const COLUMNS: &str = "token, user_id, file_name, doc_key, reported_on, state, preview, dropped, error, summary, created_at, updated_at";
+const COLUMNS: &str = "token, user_id, file_name, doc_key, reported_on, state, preview, dropped, error, summary, created_at, updated_at, external_system";
 
 impl Db {
     /// A new job, reading. Jobs untouched for [`KEEP_DAYS`] are deleted on the way.
@@ -93,6 +96,7 @@ impl Db {
         file_name: &str,
         doc_key: &str,
         reported_on: Date,
+        external_system: Option<&str>,
     ) -> Result<()> {
         let ts = now();
         let old = (time::OffsetDateTime::now_utc() - time::Duration::days(KEEP_DAYS))
@@ -104,8 +108,8 @@ impl Db {
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO import_jobs (token, user_id, file_name, doc_key, reported_on, state, preview, dropped, error, summary, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, 'reading', NULL, '{}', NULL, NULL, $6, $6)",
+            "INSERT INTO import_jobs (token, user_id, file_name, doc_key, reported_on, state, preview, dropped, error, summary, created_at, updated_at, external_system)
+             VALUES ($1, $2, $3, $4, $5, 'reading', NULL, '{}', NULL, NULL, $6, $6, $7)",
         )
         .bind(token)
         .bind(user_id)
@@ -113,6 +117,7 @@ impl Db {
         .bind(doc_key)
         .bind(tiendo_domain::deadline::iso(reported_on))
         .bind(&ts)
+        .bind(external_system)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;

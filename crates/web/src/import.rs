@@ -68,6 +68,12 @@ fn form(u: &CurrentUser, error: Option<&str>, recent: &[Job]) -> Markup {
                 input type="hidden" name="csrf" value=(u.csrf);
                 label { "Tệp" input type="file" name="file" required accept=".docx,.xlsx,.xlsm,.xls,.ods,.csv,.txt,.tsv,.pdf"; }
                 label { "Số liệu tiến độ tính đến ngày" (date_input("reported_on", &crate::words::today_iso(), false)) }
+                details #tu-he-thong {
+                    summary { "Tệp xuất từ hệ thống theo dõi khác (nq57, Hệ thống theo dõi nhiệm vụ của VPCP…)" }
+                    p.muted { "Mỗi nhiệm vụ được đối chiếu theo mã của hệ thống đó: nhập lại tệp (kể cả dưới tên khác) cập nhật đúng nhiệm vụ đã lưu, không tạo bản trùng. Tệp phải có cột mã, mỗi nhiệm vụ một mã khác nhau." }
+                    label { "Tên hệ thống" input type="text" name="system" maxlength="100" placeholder="nq57"; }
+                    label { "Tiêu đề cột mã (để trống: Mã nhiệm vụ, Mã số nhiệm vụ, Mã NV, Mã định danh, Mã, ID, Mã số)" input type="text" name="id_column" maxlength="100"; }
+                }
                 button.primary type="submit" { "Xem trước" }
             }
             @if !recent.is_empty() {
@@ -111,6 +117,9 @@ struct Upload {
     file_name: String,
     bytes: Vec<u8>,
     reported_on: Option<time::Date>,
+    /// The other system the file was exported from, and the header of its id column, as typed.
+    system: String,
+    id_column: String,
 }
 
 const TOO_LARGE: &str = "Tệp quá lớn (tối đa 50 MB) hoặc tải lên bị gián đoạn.";
@@ -122,6 +131,8 @@ async fn read_upload(mp: &mut Multipart) -> Result<Upload, (StatusCode, &'static
         file_name: String::new(),
         bytes: Vec::new(),
         reported_on: None,
+        system: String::new(),
+        id_column: String::new(),
     };
     loop {
         let field = match mp.next_field().await {
@@ -134,6 +145,8 @@ async fn read_upload(mp: &mut Multipart) -> Result<Upload, (StatusCode, &'static
             "reported_on" => {
                 up.reported_on = parse_user_date(&field.text().await.unwrap_or_default())
             }
+            "system" => up.system = field.text().await.unwrap_or_default(),
+            "id_column" => up.id_column = field.text().await.unwrap_or_default(),
             "file" => {
                 up.file_name = field
                     .file_name()
@@ -187,20 +200,35 @@ pub async fn upload(
             "Ngày số liệu không hợp lệ (không trước năm 2000, không sau hôm nay).",
         );
     };
+    let system = match jobs::source_system(&up.system) {
+        Ok(s) => s.map(str::to_string),
+        Err(e) => return refused(&u, StatusCode::BAD_REQUEST, &e.text()),
+    };
+    // The id column matters only for another system's export.
+    let ids = match (&system, jobs::source_system(&up.id_column)) {
+        (None, _) => None,
+        (Some(_), Ok(column)) => Some(column.map(str::to_string)),
+        (Some(_), Err(e)) => return refused(&u, StatusCode::BAD_REQUEST, &e.text()),
+    };
     let Upload {
         file_name, bytes, ..
     } = up;
     if bytes.is_empty() || file_name.is_empty() {
         return refused(&u, StatusCode::BAD_REQUEST, "Chưa chọn tệp, hoặc tệp rỗng.");
     }
-    let token = match jobs::start(&state, &u, &file_name, reported_on).await {
+    let token = match jobs::start(&state, &u, &file_name, reported_on, system.as_deref()).await {
         Ok(t) => t,
         Err(e) => return refused(&u, StatusCode::INTERNAL_SERVER_ERROR, &e.text()),
     };
     let bg = state.clone();
     let t = token.clone();
-    let work =
-        tokio::spawn(async move { jobs::read(&bg, &t, file_name, bytes, reported_on).await });
+    let request = jobs::ReadRequest {
+        file_name,
+        bytes,
+        reported_on,
+        ids,
+    };
+    let work = tokio::spawn(async move { jobs::read(&bg, &t, request).await });
     let _ = tokio::time::timeout(WAIT, work).await;
     // Unreadable: one clear line on the form, as before any job existed.
     if let Ok(j) = jobs::job(&state, &u, &token).await
@@ -380,6 +408,9 @@ fn preview_body(
             @if !p.difficulties.is_empty() { " · " (p.difficulties.len()) " khó khăn, vướng mắc" }
             " · số liệu tính đến ngày " (vn(j.reported_on)) " · " (p.warnings.len()) " cảnh báo"
         }
+        @if let Some(system) = &j.external_system {
+            p #he-thong-nguon { "Tệp xuất từ hệ thống " strong { (system) } ": mỗi nhiệm vụ được đối chiếu theo mã của hệ thống này, kể cả nhiệm vụ đã nhập từ tệp khác." }
+        }
         @if !p.warnings.is_empty() {
             details open[p.warnings.len() <= 20] {
                 summary { "Cảnh báo (" (p.warnings.len()) ")" }
@@ -402,7 +433,7 @@ fn preview_body(
                         }
                         @let dropped = j.dropped.tasks.contains(&i);
                         tr id={"muc-" (i)} class=[dropped.then_some("dropped")] {
-                            td { (t.number) }
+                            td { (t.number) @if let Some(id) = &t.external_id { br; span.muted title="mã của hệ thống nguồn" { "Mã " (id) } } }
                             td {
                                 @if dropped { span.badge { "Đã bỏ" } " " }
                                 (t.name)
