@@ -68,13 +68,13 @@ fn form(u: &CurrentUser, error: Option<&str>, recent: &[Job]) -> Markup {
                 input type="hidden" name="csrf" value=(u.csrf);
                 label { "Tệp" input type="file" name="file" required accept=".docx,.xlsx,.xlsm,.xls,.ods,.csv,.txt,.tsv,.pdf"; }
                 label { "Số liệu tiến độ tính đến ngày" (date_input("reported_on", &crate::words::today_iso(), false)) }
+                button.primary type="submit" { "Xem trước" }
                 details #tu-he-thong {
                     summary { "Tệp xuất từ hệ thống theo dõi khác (nq57, Hệ thống theo dõi nhiệm vụ của VPCP…)" }
                     p.muted { "Mỗi nhiệm vụ được đối chiếu theo mã của hệ thống đó: nhập lại tệp (kể cả dưới tên khác) cập nhật đúng nhiệm vụ đã lưu, không tạo bản trùng. Tệp phải có cột mã, mỗi nhiệm vụ một mã khác nhau." }
                     label { "Tên hệ thống" input type="text" name="system" maxlength="100" placeholder="nq57"; }
                     label { "Tiêu đề cột mã (để trống: Mã nhiệm vụ, Mã số nhiệm vụ, Mã NV, Mã định danh, Mã, ID, Mã số)" input type="text" name="id_column" maxlength="100"; }
                 }
-                button.primary type="submit" { "Xem trước" }
             }
             @if !recent.is_empty() {
                 h2 { "Các lần nhập gần đây" }
