@@ -407,6 +407,81 @@ async fn try_http(address: &str, request: &str) -> Option<(u16, String)> {
     Some((status, answer))
 }
 
+/// Eight clients sending progress reports as fast as they are answered, cycling over `targets`
+/// (texts "{mark} {i}"), until `REQUESTS` are sent or the server stops answering.
+struct Burst {
+    answered: Arc<std::sync::atomic::AtomicUsize>,
+    clients: Vec<tokio::task::JoinHandle<Vec<(usize, u16, String)>>>,
+}
+
+impl Burst {
+    /// More than any test waits for: the server is stopped mid-burst.
+    const REQUESTS: usize = 20_000;
+
+    fn start(address: &str, token: &str, targets: Vec<(i64, i64)>, mark: &str) -> Burst {
+        let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let answered = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let targets = Arc::new(targets);
+        let mut clients = Vec::new();
+        for _ in 0..8 {
+            let (a, token, mark, next, answered, targets) = (
+                address.to_string(),
+                token.to_string(),
+                mark.to_string(),
+                next.clone(),
+                answered.clone(),
+                targets.clone(),
+            );
+            clients.push(tokio::spawn(async move {
+                let mut answers = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    if i >= Burst::REQUESTS {
+                        return answers;
+                    }
+                    let Some(&(assignment, task)) = targets.get(i % targets.len().max(1)) else {
+                        return answers;
+                    };
+                    let body = serde_json::json!({ "assignment": assignment, "status": "in_progress", "text": format!("{mark} {i}") }).to_string();
+                    let request = format!(
+                        "POST /api/tasks/{task}/reports HTTP/1.1\r\nHost: {a}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    match try_http(&a, &request).await {
+                        Some((status, answer)) => {
+                            answered.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            answers.push((i, status, answer))
+                        }
+                        None => return answers,
+                    }
+                }
+            }));
+        }
+        Burst { answered, clients }
+    }
+
+    /// Waits (60 s at most) until `n` requests have been answered.
+    async fn wait_for(&self, n: usize, label: &str) {
+        let waiting = Instant::now();
+        while self.answered.load(std::sync::atomic::Ordering::SeqCst) < n {
+            assert!(
+                waiting.elapsed() < Duration::from_secs(60),
+                "{label}: fewer than {n} answers"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Every answer received: (request number, status, whole answer).
+    async fn answers(self) -> Vec<(usize, u16, String)> {
+        let mut all = Vec::new();
+        for c in self.clients {
+            all.extend(c.await.expect("client"));
+        }
+        all
+    }
+}
+
 /// Seconds until the server closes a connection that sends `first` and then nothing more, and
 /// what it answered.
 async fn closed_after(address: &str, first: &[u8]) -> (f64, String) {
@@ -597,64 +672,17 @@ async fn slow_and_idle_connections_are_closed_and_a_stop_finishes_what_was_taken
         .expect("assignments");
         // More requests than can be answered before the stop, which is sent once some are
         // acknowledged (not after a fixed time, which a fast run may outlast).
-        const REQUESTS: usize = 20_000;
-        let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let answered = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let targets = Arc::new(targets);
-        let mut clients = Vec::new();
-        for _ in 0..8 {
-            let (a, token, next, answered, targets) = (
-                a.clone(),
-                token.clone(),
-                next.clone(),
-                answered.clone(),
-                targets.clone(),
-            );
-            clients.push(tokio::spawn(async move {
-                let mut answers = Vec::new();
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                    if i >= REQUESTS {
-                        return answers;
-                    }
-                    let Some(&(assignment, task)) = targets.get(i % targets.len().max(1)) else {
-                        return answers;
-                    };
-                    let body = serde_json::json!({ "assignment": assignment, "status": "in_progress", "text": format!("dừng {i}") }).to_string();
-                    let request = format!(
-                        "POST /api/tasks/{task}/reports HTTP/1.1\r\nHost: {a}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                        body.len()
-                    );
-                    match try_http(&a, &request).await {
-                        Some((status, answer)) => {
-                            answered.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                            answers.push((i, status, answer))
-                        }
-                        None => return answers,
-                    }
-                }
-            }));
-        }
-        let waiting = Instant::now();
-        while answered.load(std::sync::atomic::Ordering::SeqCst) < 50 {
-            assert!(
-                waiting.elapsed() < Duration::from_secs(60),
-                "{}: no answers",
-                t.label
-            );
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+        let burst = Burst::start(&a, &token, targets, "dừng");
+        burst.wait_for(50, t.label).await;
         let term = Command::new("kill")
             .args(["-TERM", &server.child.id().to_string()])
             .status()
             .expect("kill");
         assert!(term.success());
         let mut acknowledged = Vec::new();
-        for c in clients {
-            for (i, status, answer) in c.await.expect("client") {
-                assert_eq!(status, 201, "{}: request {i} answered {answer}", t.label);
-                acknowledged.push(format!("dừng {i}"));
-            }
+        for (i, status, answer) in burst.answers().await {
+            assert_eq!(status, 201, "{}: request {i} answered {answer}", t.label);
+            acknowledged.push(format!("dừng {i}"));
         }
         let started = Instant::now();
         let exit = loop {
@@ -669,7 +697,7 @@ async fn slow_and_idle_connections_are_closed_and_a_stop_finishes_what_was_taken
         };
         assert!(exit.success(), "{}: {exit:?}\n{}", t.label, server.log());
         assert!(
-            acknowledged.len() >= 50 && acknowledged.len() < REQUESTS,
+            acknowledged.len() >= 50 && acknowledged.len() < Burst::REQUESTS,
             "{}: stopped mid-burst ({} acknowledged)",
             t.label,
             acknowledged.len()
@@ -680,6 +708,168 @@ async fn slow_and_idle_connections_are_closed_and_a_stop_finishes_what_was_taken
         }
         assert!(server.log().contains("stopping: no new connections"));
         drop(server);
+        t.cleanup().await;
+    }
+}
+
+/// `kill -9` of a server in the middle of a burst of reports: every report it acknowledged is
+/// stored exactly once (whatever it had not answered may or may not be, but never twice), and a
+/// server started again on the same database comes up, reaches the plain-SQL figures, takes
+/// reports and stops cleanly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_server_killed_mid_burst_loses_no_acknowledged_report_and_starts_again() {
+    for t in common::backends().await {
+        let token = generated(&t.url, "200", "9");
+        let mut server = serve(&t.url);
+        let targets: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT id, task_id FROM assignments WHERE role = 'lead' AND active = 1 ORDER BY id LIMIT 400",
+        )
+        .fetch_all(t.db.pool())
+        .await
+        .expect("assignments");
+        let burst = Burst::start(&server.address, &token, targets, "kill9");
+        burst.wait_for(50, t.label).await;
+        server.child.kill().expect("SIGKILL");
+        let exit = server.child.wait().expect("wait");
+        assert_eq!(
+            std::os::unix::process::ExitStatusExt::signal(&exit),
+            Some(9),
+            "{}: killed, not finished",
+            t.label
+        );
+        let answers = burst.answers().await;
+        let acknowledged: Vec<String> = answers
+            .iter()
+            .filter(|(_, status, _)| *status == 201)
+            .map(|(i, _, _)| format!("kill9 {i}"))
+            .collect();
+        for (i, status, answer) in &answers {
+            assert_eq!(*status, 201, "{}: request {i} answered {answer}", t.label);
+        }
+        assert!(
+            acknowledged.len() >= 50 && acknowledged.len() < Burst::REQUESTS,
+            "{}: killed mid-burst ({} acknowledged)",
+            t.label,
+            acknowledged.len()
+        );
+        let stored = stored_reports(&t.db, "kill9").await;
+        for text in &acknowledged {
+            assert_eq!(stored.get(text), Some(&1), "{}: {text} lost", t.label);
+        }
+        assert!(
+            stored.values().all(|n| *n == 1),
+            "{}: none doubled",
+            t.label
+        );
+
+        // Started again on the same database: ready, the figures of what is stored, new reports.
+        let mut again = serve(&t.url);
+        let (status, body) = http(&again.address, "GET", "/readyz", &token, None).await;
+        assert_eq!(status, 200, "{}: {body}", t.label);
+        reaches_baseline(&t.db, &again.address, &token, t.label).await;
+        let answers = reports_through(&t.db, &again.address, &token, "sau-kill9", 0, 20).await;
+        assert!(
+            answers.iter().all(|(s, _)| *s == 201),
+            "{}: {answers:?}",
+            t.label
+        );
+        assert_eq!(stored_reports(&t.db, "sau-kill9").await.len(), 20);
+        let term = Command::new("kill")
+            .args(["-TERM", &again.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(term.success());
+        let exit = again.child.wait().expect("wait");
+        assert!(exit.success(), "{}: {exit:?}\n{}", t.label, again.log());
+        drop(again);
+        drop(server);
+        t.cleanup().await;
+    }
+}
+
+/// `kill -9` of `tiendo import` while it stores a 5,000-task appendix (after it has said it
+/// stored the first 250): nothing of the document is in the database, not a task, an
+/// assignment, a document or an audit row; the same import run again stores it whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_import_killed_while_it_stores_leaves_nothing_of_it() {
+    let dir = common::temp_dir();
+    let appendix = dir.join("phu-luc-5000.docx");
+    let for_docx = common::temp_dir();
+    run(
+        &format!("sqlite://{}", for_docx.join("x.db").display()),
+        &[
+            "generate",
+            "--tasks",
+            "5000",
+            "--seed",
+            "12",
+            "--docx",
+            appendix.to_str().expect("path"),
+        ],
+    );
+    for t in common::backends().await {
+        run(&t.url, &["generate", "--tasks", "100", "--seed", "3"]);
+        let counts = || async {
+            let mut n = Vec::new();
+            for table in [
+                "tasks",
+                "assignments",
+                "documents",
+                "audit_log",
+                "progress_reports",
+            ] {
+                let c: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                    "SELECT COUNT(*) FROM {table}"
+                )))
+                .fetch_one(t.db.pool())
+                .await
+                .expect("count");
+                n.push((table, c));
+            }
+            n
+        };
+        let before = counts().await;
+
+        let mut import = tiendo(&t.url)
+            .args(["import", appendix.to_str().expect("path")])
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("starts");
+        let stderr = import.stderr.take().expect("stderr");
+        let mut printed = String::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            printed.push_str(&line);
+            printed.push('\n');
+            if line.contains("đã lưu 250/") {
+                break;
+            }
+        }
+        import.kill().expect("SIGKILL");
+        let exit = import.wait().expect("wait");
+        assert_eq!(
+            std::os::unix::process::ExitStatusExt::signal(&exit),
+            Some(9),
+            "{}: killed while storing, not finished:\n{printed}",
+            t.label
+        );
+        assert!(
+            printed.contains("đã lưu 250/5000"),
+            "{}: {printed}",
+            t.label
+        );
+        assert_eq!(counts().await, before, "{}: nothing of it stored", t.label);
+
+        // The same import, run to its end, stores the whole appendix at once.
+        run(&t.url, &["import", appendix.to_str().expect("path")]);
+        let after = counts().await;
+        assert_eq!(after[0].1, before[0].1 + 5000, "{}: {after:?}", t.label);
+        let appendices: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM documents WHERE doc_key = 'phu-luc-5000'")
+                .fetch_one(t.db.pool())
+                .await
+                .expect("document");
+        assert_eq!(appendices, 1, "{}", t.label);
         t.cleanup().await;
     }
 }
