@@ -1841,6 +1841,137 @@ async fn a_database_that_cannot_answer_is_503_with_retry_after_not_a_bad_login()
     }
 }
 
+/// A report while another writer holds the database past the wait (SQLite's busy timeout,
+/// PostgreSQL's lock_timeout) is answered 503 with Retry-After and stores nothing; sent again
+/// once the lock is gone, it is stored. A report the store fails on for good (here: a table
+/// gone) is a 500 naming an incident code, never the database's words, and stores nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_busy_database_is_503_and_a_failure_names_an_incident_not_the_database() {
+    use tiendo_store::sqlx::{self, Connection};
+    for t in backends().await {
+        import_file(
+            &t.db,
+            &sample("plan-2026-appendix-2.txt"),
+            "plan",
+            date!(2026 - 02 - 15),
+        )
+        .await;
+        user(&t.db, "canbo", "standing", None, "mat-khau-cb-01").await;
+        let token = auth::create_api_token(&t.db, "canbo", "Hệ thống", None, "test")
+            .await
+            .expect("token");
+        let (assignment, task): (i64, i64) = sqlx::query_as(
+            "SELECT id, task_id FROM assignments WHERE role = 'lead' AND active = 1 ORDER BY id LIMIT 1",
+        )
+        .fetch_one(t.db.pool())
+        .await
+        .expect("assignment");
+        let reports = || async {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM progress_reports")
+                .fetch_one(t.db.pool())
+                .await
+                .expect("count")
+        };
+        let before = reports().await;
+        // The server's own connections: on PostgreSQL a lock is waited for 500 ms at most.
+        let db = match &t.pg {
+            Some((_, name)) => {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "ALTER DATABASE {name} SET lock_timeout = '500ms'"
+                )))
+                .execute(t.db.pool())
+                .await
+                .expect("lock_timeout");
+                tiendo_store::Db::connect(&t.url).await.expect("connect")
+            }
+            None => t.db.clone(),
+        };
+        let state = AppState::new(db, false).await.expect("state");
+        let report = |text: &str| {
+            let body = serde_json::json!({ "assignment": assignment, "status": "in_progress", "text": text }).to_string();
+            Request::post(format!("/api/tasks/{task}/reports"))
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body))
+                .expect("request")
+        };
+
+        // Another writer holds the database (SQLite) or the assignment's row (PostgreSQL).
+        let mut holder = sqlx::AnyConnection::connect(&t.url).await.expect("holder");
+        if t.pg.is_some() {
+            sqlx::query("BEGIN")
+                .execute(&mut holder)
+                .await
+                .expect("begin");
+            sqlx::query("SELECT id FROM assignments WHERE id = $1 FOR UPDATE")
+                .bind(assignment)
+                .fetch_all(&mut holder)
+                .await
+                .expect("row lock");
+        } else {
+            sqlx::query("BEGIN IMMEDIATE")
+                .execute(&mut holder)
+                .await
+                .expect("write lock");
+        }
+        let busy = Browser::new(state.clone()).send(report("lúc bận")).await;
+        assert_eq!(
+            busy.status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{}: {}",
+            t.label,
+            busy.body
+        );
+        assert_eq!(
+            busy.headers
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok()),
+            Some("5")
+        );
+        let v: serde_json::Value = serde_json::from_str(&busy.body).expect("json");
+        assert_eq!(v["code"], "ban", "{}", t.label);
+        sqlx::query("ROLLBACK")
+            .execute(&mut holder)
+            .await
+            .expect("release");
+        assert_eq!(reports().await, before, "{}: nothing stored", t.label);
+        let again = Browser::new(state.clone()).send(report("lúc bận")).await;
+        assert_eq!(
+            again.status,
+            StatusCode::CREATED,
+            "{}: {}",
+            t.label,
+            again.body
+        );
+        assert_eq!(reports().await, before + 1, "{}", t.label);
+
+        // A failure that will not pass: the outbox of deliveries is gone.
+        sqlx::query("DROP TABLE webhook_outbox")
+            .execute(&mut holder)
+            .await
+            .expect("drop");
+        let failed = Browser::new(state.clone()).send(report("hỏng")).await;
+        assert_eq!(
+            failed.status,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "{}: {}",
+            t.label,
+            failed.body
+        );
+        let v: serde_json::Value = serde_json::from_str(&failed.body).expect("json");
+        let said = v["error"].as_str().unwrap_or_default();
+        assert!(said.contains("mã sự cố"), "{}: {said}", t.label);
+        assert!(
+            !said.contains("webhook_outbox") && !said.to_lowercase().contains("relation"),
+            "{}: the database's words: {said}",
+            t.label
+        );
+        assert_eq!(reports().await, before + 1, "{}: nothing stored", t.label);
+        holder.close().await.ok();
+        t.cleanup().await;
+    }
+}
+
 /// Forty wrong guesses at once on one name from one address: only the first five are checked at
 /// all (the rest are told to wait, without a password hash being computed); the account's owner,
 /// from elsewhere, still signs in.

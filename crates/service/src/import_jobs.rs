@@ -66,7 +66,7 @@ impl Job {
 }
 
 fn failed(e: impl std::fmt::Display) -> Refusal {
-    Refusal::failed().with(e.to_string())
+    Refusal::failed_because(e)
 }
 
 fn standing(u: &User) -> Outcome<()> {

@@ -36,7 +36,7 @@ type View = Arc<dyn Any + Send + Sync>;
 const VIEWS_KEPT: usize = 64;
 
 fn failed(e: impl std::fmt::Display) -> Refusal {
-    Refusal::failed().with(e.to_string())
+    Refusal::failed_because(e)
 }
 
 impl Service {

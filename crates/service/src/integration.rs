@@ -58,12 +58,8 @@ async fn over_stored(state: &Service, code: &str, f: &AgencyInput) -> Outcome<(A
         .db
         .load_registry()
         .await
-        .map_err(|_| Refusal::failed())?;
-    let heads = state
-        .db
-        .agency_heads()
-        .await
-        .map_err(|_| Refusal::failed())?;
+        .map_err(Refusal::from_store)?;
+    let heads = state.db.agency_heads().await.map_err(Refusal::from_store)?;
     let Some(a) = stored.registry.agency(code) else {
         return Err(Refusal::not_found());
     };
@@ -157,7 +153,7 @@ pub async fn push_agency(
         .db
         .agency_by_external_id(system, external_id)
         .await
-        .map_err(|_| Refusal::failed())?;
+        .map_err(Refusal::from_store)?;
     if let Some(code) = known {
         let outcome = apply_push(state, u, &code, f).await?;
         return Ok(PushedAgency { code, outcome });
@@ -166,7 +162,7 @@ pub async fn push_agency(
         .db
         .load_registry()
         .await
-        .map_err(|_| Refusal::failed())?;
+        .map_err(Refusal::from_store)?;
     let by_code = Some(f.code.trim())
         .filter(|c| !c.is_empty() && stored.registry.agency(c).is_some())
         .map(str::to_string);
@@ -202,7 +198,7 @@ pub async fn push_agency(
             .db
             .load_registry()
             .await
-            .map_err(|_| Refusal::failed())?;
+            .map_err(Refusal::from_store)?;
         if made.registry.agency(&code).is_none() {
             return Err(refused);
         }
@@ -234,7 +230,7 @@ async fn link(
             StoreError::UnknownAgency(m) | StoreError::Invalid(m) => {
                 Refusal::bad("ma-ngoai").with(m)
             }
-            _ => Refusal::failed(),
+            e => Refusal::from_store(e),
         })
 }
 
@@ -277,7 +273,7 @@ pub async fn assign_external(
             .db
             .agency_by_external_id(system, theirs)
             .await
-            .map_err(|_| Refusal::failed())?
+            .map_err(Refusal::from_store)?
             .ok_or_else(|| {
                 Refusal::bad("co-quan").with(format!(
                     "hệ thống {system} chưa có cơ quan mã {theirs} trong danh mục"
@@ -309,7 +305,7 @@ pub async fn assign_external(
             StoreError::UnknownAgency(m) => Refusal::bad("co-quan").with(m),
             StoreError::Invalid(m) => Refusal::bad("ma-ngoai").with(m),
             StoreError::NotFound(_) => Refusal::not_found(),
-            _ => Refusal::failed(),
+            e => Refusal::from_store(e),
         })?;
     if done.1 != AssignedExternal::Unchanged {
         let _ = state.refresh().await;
@@ -331,6 +327,6 @@ pub async fn find_external(
         .db
         .external_record(kind, system, external_id)
         .await
-        .map_err(|_| Refusal::failed())?
+        .map_err(Refusal::from_store)?
         .ok_or_else(Refusal::not_found)
 }

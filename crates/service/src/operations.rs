@@ -24,8 +24,12 @@ pub enum RefusalKind {
     Forbidden,
     /// The record does not exist.
     NotFound,
-    /// The store failed; nothing was recorded.
+    /// The store failed; nothing was recorded. Its cause is in the log under the refusal's
+    /// incident code, never in what the user is told.
     Failed,
+    /// The database is busy or unreachable for now (no connection freed in time, a lock held
+    /// too long); nothing was recorded and the same request may succeed in a moment.
+    Unavailable,
 }
 
 /// Why an action was refused: a message code (see [`message`]), its kind, and the store's own
@@ -35,6 +39,8 @@ pub struct Refusal {
     pub code: &'static str,
     pub kind: RefusalKind,
     pub detail: Option<String>,
+    /// A failure's code in the server's log, where its cause is written.
+    pub incident: Option<String>,
 }
 
 impl std::fmt::Display for Refusal {
@@ -51,6 +57,7 @@ impl Refusal {
             code,
             kind,
             detail: None,
+            incident: None,
         }
     }
     pub(crate) fn bad(code: &'static str) -> Self {
@@ -65,13 +72,39 @@ impl Refusal {
     pub(crate) fn failed() -> Self {
         Self::new("loi", RefusalKind::Failed)
     }
+    /// A failure: its cause goes to the log under a new incident code, which is all the user
+    /// is told of it (a database's own words may name tables, columns or paths).
+    pub fn failed_because(cause: impl std::fmt::Display) -> Self {
+        let code = incident_code();
+        tracing::error!(incident = %code, error = %cause, "an action failed");
+        Refusal {
+            incident: Some(code),
+            ..Self::failed()
+        }
+    }
+    /// The refusal for a store error that is not the user's doing: busy or unreachable
+    /// ([`StoreError::is_transient`]: come back in a moment), otherwise a failure, logged.
+    pub fn from_store(e: StoreError) -> Self {
+        if e.is_transient() {
+            tracing::warn!(error = %e, "the database is busy or unreachable");
+            Self::new("ban", RefusalKind::Unavailable)
+        } else {
+            Self::failed_because(e)
+        }
+    }
     pub(crate) fn with(mut self, detail: String) -> Self {
         self.detail = Some(detail);
         self
     }
 
-    /// The message for people: the store's reason when there is one, else the code's.
+    /// The message for people: the store's reason when there is one, else the code's; for a
+    /// failure, only its incident code.
     pub fn text(&self) -> String {
+        if let Some(incident) = &self.incident {
+            return format!(
+                "Không lưu được (mã sự cố {incident}); không có gì thay đổi, hãy thử lại sau."
+            );
+        }
         match &self.detail {
             Some(d) => {
                 let mut c = d.chars();
@@ -88,6 +121,17 @@ impl Refusal {
 }
 
 pub type Outcome<T> = Result<T, Refusal>;
+
+/// A short code naming one failure in the server's log (the time, folded to 8 hex digits).
+pub fn incident_code() -> String {
+    format!(
+        "{:08x}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos() ^ (d.as_secs() as u32))
+            .unwrap_or(0)
+    )
+}
 
 /// Messages shown back after an action, by code (no user text is echoed through a URL).
 pub fn message(code: &str) -> Option<(&'static str, bool)> {
@@ -180,6 +224,10 @@ pub fn message(code: &str) -> Option<(&'static str, bool)> {
         "tra-loi-chi-dao" => ("Đã gửi trả lời.", true),
         "loai-chi-dao" => ("Chọn ý kiến chỉ đạo hoặc yêu cầu giải trình.", false),
         "loi" => ("Không lưu được; hãy thử lại.", false),
+        "ban" => (
+            "Máy chủ đang bận; không có gì được lưu, hãy thử lại sau ít giây.",
+            false,
+        ),
         "ma-html" => (
             "Nội dung có mã HTML hoặc script (thẻ <…>); hãy nhập văn bản thường. Không có gì được lưu.",
             false,
@@ -393,7 +441,7 @@ pub async fn report(
             &u.username,
         )
         .await
-        .map_err(|_| Refusal::failed())?;
+        .map_err(Refusal::from_store)?;
     let _ = state.refresh().await;
     Ok(id)
 }
@@ -447,7 +495,7 @@ pub async fn decide_deadline(
         .map_err(|e| match e {
             StoreError::Invalid(_) => Refusal::bad("da-xu-ly"),
             StoreError::NotFound(_) => Refusal::not_found(),
-            _ => Refusal::failed(),
+            e => Refusal::from_store(e),
         })?;
     let _ = state.refresh().await;
     Ok(task)
@@ -483,7 +531,7 @@ pub async fn raise_difficulty(
         .await
         .map_err(|e| match e {
             StoreError::UnknownAgency(_) => Refusal::bad("co-quan"),
-            _ => Refusal::failed(),
+            e => Refusal::from_store(e),
         })?;
     let _ = state.refresh().await;
     Ok(id)
@@ -511,7 +559,7 @@ pub async fn review(
         .map_err(|e| match e {
             StoreError::Invalid(_) => Refusal::bad("da-xu-ly"),
             StoreError::NotFound(_) => Refusal::not_found(),
-            _ => Refusal::failed(),
+            e => Refusal::from_store(e),
         })?;
     let _ = state.refresh().await;
     Ok(task)
@@ -538,7 +586,7 @@ pub async fn commit(
         .db
         .add_commitment(assignment, date, roadmap.as_str(), &u.username)
         .await
-        .map_err(|_| Refusal::failed())?;
+        .map_err(Refusal::from_store)?;
     let _ = state.refresh().await;
     Ok(id)
 }
@@ -554,7 +602,7 @@ pub async fn answer_difficulty(
         .db
         .difficulty_handler_ids(id)
         .await
-        .map_err(|_| Refusal::failed())?
+        .map_err(Refusal::from_store)?
         .ok_or_else(Refusal::not_found)?;
     let by_agency = if u.is_standing() {
         None
@@ -576,7 +624,7 @@ pub async fn answer_difficulty(
             StoreError::NotYours(_) => Refusal::forbidden(),
             StoreError::Invalid(_) => Refusal::bad("da-xu-ly"),
             StoreError::NotFound(_) => Refusal::not_found(),
-            _ => Refusal::failed(),
+            e => Refusal::from_store(e),
         })?;
     let _ = state.refresh().await;
     Ok(task)
@@ -606,7 +654,7 @@ pub async fn forward_difficulty(
             StoreError::UnknownAgency(_) => Refusal::bad("co-quan"),
             StoreError::Invalid(_) => Refusal::bad("da-xu-ly"),
             StoreError::NotFound(_) => Refusal::not_found(),
-            _ => Refusal::failed(),
+            e => Refusal::from_store(e),
         })?;
     let _ = state.refresh().await;
     Ok(task)
@@ -630,7 +678,7 @@ pub async fn edit_task(state: &Service, u: &User, id: i64, e: &TaskEdit) -> Outc
         .map_err(|err| match err {
             StoreError::Invalid(m) => Refusal::bad("sua-nhiem-vu").with(m),
             StoreError::NotFound(_) => Refusal::not_found(),
-            _ => Refusal::failed(),
+            e => Refusal::from_store(e),
         })?;
     let _ = state.refresh().await;
     Ok(())
@@ -667,7 +715,7 @@ pub async fn assign(
             StoreError::AlreadyAssigned(m) => Refusal::bad("da-giao").with(m),
             StoreError::Invalid(_) => Refusal::bad("phan-cong"),
             StoreError::NotFound(_) => Refusal::not_found(),
-            _ => Refusal::failed(),
+            e => Refusal::from_store(e),
         })?;
     let _ = state.refresh().await;
     Ok(id)
@@ -689,7 +737,7 @@ pub async fn unassign(
         .await
         .map_err(|e| match e {
             StoreError::Invalid(_) => Refusal::bad("phan-cong"),
-            _ => Refusal::failed(),
+            e => Refusal::from_store(e),
         })?;
     let _ = state.refresh().await;
     Ok(())
@@ -706,7 +754,7 @@ pub async fn add_alias(state: &Service, u: &User, code: &str, alias: &str) -> Ou
         .map_err(|e| match e {
             StoreError::Invalid(m) => Refusal::bad("ten-goi-trung").with(m),
             StoreError::NotFound(_) => Refusal::not_found(),
-            _ => Refusal::failed(),
+            e => Refusal::from_store(e),
         })?;
     let _ = state.refresh().await;
     Ok(())
@@ -732,7 +780,7 @@ pub async fn add_agency_record(
             StoreError::Invalid(m) | StoreError::NotFound(m) | StoreError::UnknownAgency(m) => {
                 Refusal::bad("co-quan-sai").with(m)
             }
-            _ => Refusal::failed(),
+            e => Refusal::from_store(e),
         })?;
     let _ = state.refresh().await;
     Ok(id)
@@ -810,7 +858,7 @@ pub async fn add_agency(state: &Service, u: &User, f: &AgencyInput) -> Outcome<i
             StoreError::Invalid(m) | StoreError::NotFound(m) | StoreError::UnknownAgency(m) => {
                 Refusal::bad("co-quan-sai").with(m)
             }
-            _ => Refusal::failed(),
+            e => Refusal::from_store(e),
         })?;
     let _ = state.refresh().await;
     Ok(id)
@@ -838,7 +886,7 @@ pub async fn edit_agency(state: &Service, u: &User, code: &str, f: &AgencyInput)
             StoreError::Invalid(m) | StoreError::UnknownAgency(m) => {
                 Refusal::bad("co-quan-sai").with(m)
             }
-            _ => Refusal::failed(),
+            e => Refusal::from_store(e),
         })?;
     let _ = state.refresh().await;
     Ok(())
@@ -866,7 +914,7 @@ pub async fn add_meeting(
         .map_err(|e| match e {
             StoreError::UnknownDocument(m) => Refusal::bad("van-ban").with(m),
             StoreError::Invalid(m) => Refusal::bad("phien-hop").with(m),
-            _ => Refusal::failed(),
+            e => Refusal::from_store(e),
         })
 }
 
@@ -926,7 +974,7 @@ pub async fn import_document(
         })
         .await
         .map_err(|e| match e {
-            StoreError::Database(_) => Refusal::failed().with(e.to_string()),
+            StoreError::Database(_) => Refusal::from_store(e),
             e => Refusal::bad("luu-tep").with(e.to_string()),
         })?;
     let _ = state.refresh().await;
@@ -948,7 +996,7 @@ pub async fn add_committee(
         .add_committee(code, name, province, &u.username)
         .await
         .map_err(|e| match e {
-            StoreError::Database(_) => Refusal::failed().with(e.to_string()),
+            StoreError::Database(_) => Refusal::from_store(e),
             e => Refusal::bad("ban-chi-dao").with(e.to_string()),
         })
 }
@@ -1032,7 +1080,7 @@ pub async fn create_task(
         .db
         .load_registry()
         .await
-        .map_err(|_| TaskRefused::Whole(Refusal::failed()))?;
+        .map_err(|e| TaskRefused::Whole(Refusal::from_store(e)))?;
     let task = tiendo_domain::new_task::draft(fields, &stored.registry, on)
         .map_err(TaskRefused::Fields)?;
     let resolved = task
@@ -1075,7 +1123,7 @@ pub async fn create_task(
             .db
             .task_by_external_id(system, id)
             .await
-            .map_err(|_| TaskRefused::Whole(Refusal::failed()))?;
+            .map_err(|e| TaskRefused::Whole(Refusal::from_store(e)))?;
         if let Some(task) = known {
             return update_pushed(state, u, task, drafted).await;
         }
@@ -1110,7 +1158,7 @@ pub async fn create_task(
                     ),
                 }])
             }
-            _ => TaskRefused::Whole(Refusal::failed()),
+            e => TaskRefused::Whole(Refusal::from_store(e)),
         })?;
     match created {
         tiendo_store::import::Created::New(id) => {
@@ -1136,7 +1184,7 @@ async fn update_pushed(
         .db
         .editable_fields(task)
         .await
-        .map_err(|_| TaskRefused::Whole(Refusal::failed()))?
+        .map_err(|e| TaskRefused::Whole(Refusal::from_store(e)))?
         .ok_or_else(|| TaskRefused::Whole(Refusal::not_found()))?;
     let (stored, deadline_raw) = current;
     let pushed = &drafted.task;
@@ -1178,7 +1226,7 @@ async fn update_pushed(
             TaskRefused::Whole(match err {
                 StoreError::Invalid(m) => Refusal::bad("sua-nhiem-vu").with(m),
                 StoreError::NotFound(_) => Refusal::not_found(),
-                _ => Refusal::failed(),
+                e => Refusal::from_store(e),
             })
         })?;
     let _ = state.refresh().await;
@@ -1205,7 +1253,7 @@ pub async fn give_direction(
         .db
         .task_detail(task)
         .await
-        .map_err(|_| Refusal::failed())?
+        .map_err(Refusal::from_store)?
         .ok_or_else(Refusal::not_found)?;
     if !u.sees_task(detail.secret, || false) {
         return Err(Refusal::not_found());
@@ -1241,7 +1289,7 @@ pub async fn give_direction(
         .await
         .map_err(|e| match e {
             StoreError::Invalid(m) => Refusal::bad("co-quan").with(m),
-            _ => Refusal::failed(),
+            e => Refusal::from_store(e),
         })?;
     Ok(ids)
 }
@@ -1253,7 +1301,7 @@ pub async fn answer_direction(state: &Service, u: &User, id: i64, answer: &str) 
         .db
         .direction(id)
         .await
-        .map_err(|_| Refusal::failed())?
+        .map_err(Refusal::from_store)?
         .ok_or_else(Refusal::not_found)?;
     if !u.is_standing() && u.own_agency() != Some(d.agency_id) {
         return Err(Refusal::forbidden());
@@ -1266,7 +1314,7 @@ pub async fn answer_direction(state: &Service, u: &User, id: i64, answer: &str) 
         .map_err(|e| match e {
             StoreError::Invalid(_) => Refusal::bad("da-xu-ly"),
             StoreError::NotFound(_) => Refusal::not_found(),
-            _ => Refusal::failed(),
+            e => Refusal::from_store(e),
         })?;
     Ok(task)
 }
@@ -1316,7 +1364,7 @@ pub async fn set_signing(
         .map_err(|e| {
             SigningRefused::Whole(match e {
                 StoreError::NotFound(m) => Refusal::bad("ban-chi-dao").with(m),
-                _ => Refusal::failed(),
+                e => Refusal::from_store(e),
             })
         })?;
     Ok(s)

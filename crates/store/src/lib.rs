@@ -64,6 +64,34 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+impl StoreError {
+    /// A failure that passes: no connection freed in time, the database down or restarting,
+    /// another writer's lock held past the busy timeout (SQLite), a deadlock or a serialization
+    /// failure (PostgreSQL). Nothing was stored; the same request later may succeed.
+    pub fn is_transient(&self) -> bool {
+        let StoreError::Database(e) = self else {
+            return false;
+        };
+        match e {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+            sqlx::Error::Database(d) => d.code().is_some_and(|code| {
+                match code.parse::<i32>() {
+                    // SQLite's extended result codes: SQLITE_BUSY (5) and SQLITE_LOCKED (6)
+                    // with their variants in the high bits.
+                    Ok(n) => matches!(n & 0xff, 5 | 6),
+                    // PostgreSQL's SQLSTATE: lock not available, serialization failure,
+                    // deadlock, shutting down, cannot connect now, too many connections.
+                    Err(_) => matches!(
+                        code.as_ref(),
+                        "55P03" | "40001" | "40P01" | "57P01" | "57P03" | "53300"
+                    ),
+                }
+            }),
+            _ => false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

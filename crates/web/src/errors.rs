@@ -12,6 +12,7 @@ pub fn refusal_status(kind: RefusalKind) -> StatusCode {
         RefusalKind::Forbidden => StatusCode::FORBIDDEN,
         RefusalKind::NotFound => StatusCode::NOT_FOUND,
         RefusalKind::Failed => StatusCode::INTERNAL_SERVER_ERROR,
+        RefusalKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 
@@ -19,13 +20,7 @@ pub fn refusal_status(kind: RefusalKind) -> StatusCode {
 /// server's log under the same code, so an operator can find it. The caller never sees it (it may
 /// hold SQL, table names or paths).
 pub fn incident(e: &dyn std::fmt::Display) -> String {
-    let code = format!(
-        "{:08x}",
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos() ^ (d.as_secs() as u32))
-            .unwrap_or(0)
-    );
+    let code = tiendo_service::operations::incident_code();
     tracing::error!(incident = %code, error = %e, "request failed");
     format!("Máy chủ không xử lý được yêu cầu (mã sự cố {code}); hãy thử lại sau.")
 }

@@ -65,6 +65,20 @@ pub fn init_logs(format: LogFormat) {
     };
 }
 
+/// Logs of a command other than `serve`: errors only (`TIENDO_LOG` to see more), as plain lines
+/// on standard error, so that a failure's cause is printed beside its incident code.
+pub fn init_command_logs() {
+    use std::io::IsTerminal;
+    let filter = EnvFilter::try_from_env("TIENDO_LOG").unwrap_or_else(|_| EnvFilter::new("error"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .without_time()
+        .with_target(false)
+        .try_init();
+}
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct Answered {
     method: String,

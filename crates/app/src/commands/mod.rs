@@ -22,6 +22,9 @@ use crate::args::{Cli, Command};
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let url = cli.database_url.as_str();
+    if !matches!(cli.command, Command::Serve(_)) {
+        tiendo_web::telemetry::init_command_logs();
+    }
     match cli.command {
         Command::Import(a) => import::run(url, a).await,
         Command::Report { report } => reports::run(&Db::connect(url).await?, report).await,

@@ -128,8 +128,16 @@ fn bad(msg: &str) -> Response {
     error(StatusCode::BAD_REQUEST, "gia-tri", msg)
 }
 
+/// A refused action as JSON; a busy database (503) says when to come back.
 fn refused(r: Refusal) -> Response {
-    error(crate::errors::refusal_status(r.kind), r.code, r.text())
+    let mut answer = error(crate::errors::refusal_status(r.kind), r.code, r.text());
+    if r.kind == tiendo_service::RefusalKind::Unavailable {
+        answer.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("5"),
+        );
+    }
+    answer
 }
 
 fn failed(e: impl std::fmt::Display) -> Response {
