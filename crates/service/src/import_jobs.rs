@@ -65,10 +65,6 @@ impl Job {
     }
 }
 
-fn failed(e: impl std::fmt::Display) -> Refusal {
-    Refusal::failed_because(e)
-}
-
 fn standing(u: &User) -> Outcome<()> {
     if u.is_standing() {
         Ok(())
@@ -106,7 +102,7 @@ pub async fn start(
     external_system: Option<&str>,
 ) -> Outcome<String> {
     standing(u)?;
-    let token = crate::accounts::new_token().map_err(failed)?;
+    let token = crate::accounts::new_token().map_err(Refusal::failed_because)?;
     state
         .db
         .create_import_job(
@@ -118,7 +114,7 @@ pub async fn start(
             external_system,
         )
         .await
-        .map_err(failed)?;
+        .map_err(Refusal::from_store)?;
     Ok(token)
 }
 
@@ -188,7 +184,7 @@ pub async fn job(state: &Service, u: &User, token: &str) -> Outcome<Job> {
         .db
         .import_job(token, u.id)
         .await
-        .map_err(failed)?
+        .map_err(Refusal::from_store)?
         .ok_or_else(Refusal::not_found)?;
     if row.stale(time::OffsetDateTime::now_utc())
         && let Some(s) = row.state()
@@ -207,13 +203,15 @@ pub async fn job(state: &Service, u: &User, token: &str) -> Outcome<Job> {
 }
 
 fn decode(row: ImportJobRow) -> Outcome<Job> {
-    let state = row.state().ok_or_else(|| failed("trạng thái không rõ"))?;
+    let state = row
+        .state()
+        .ok_or_else(|| Refusal::failed_because("trạng thái không rõ"))?;
     let preview = match &row.preview {
-        Some(p) => Some(serde_json::from_str(p).map_err(failed)?),
+        Some(p) => Some(serde_json::from_str(p).map_err(Refusal::failed_because)?),
         None => None,
     };
     let summary = match &row.summary {
-        Some(s) => Some(serde_json::from_str(s).map_err(failed)?),
+        Some(s) => Some(serde_json::from_str(s).map_err(Refusal::failed_because)?),
         None => None,
     };
     Ok(Job {
@@ -233,7 +231,11 @@ fn decode(row: ImportJobRow) -> Outcome<Job> {
 /// A user's recent jobs, newest first.
 pub async fn jobs_of(state: &Service, u: &User) -> Outcome<Vec<Job>> {
     standing(u)?;
-    let rows = state.db.import_jobs_of(u.id, 10).await.map_err(failed)?;
+    let rows = state
+        .db
+        .import_jobs_of(u.id, 10)
+        .await
+        .map_err(Refusal::from_store)?;
     rows.into_iter().map(decode).collect()
 }
 
@@ -247,7 +249,7 @@ pub async fn plan(state: &Service, job: &Job) -> Outcome<Vec<TaskPlan>> {
         .db
         .import_plan_for(None, &job.doc_key, &p.tasks, job.external_system.as_deref())
         .await
-        .map_err(failed)
+        .map_err(Refusal::from_store)
 }
 
 /// Which items of a preview a correction is about.
@@ -299,13 +301,13 @@ async fn ready_job(state: &Service, u: &User, token: &str) -> Outcome<Job> {
 }
 
 async fn save(state: &Service, j: &Job) -> Outcome<()> {
-    let preview = serde_json::to_string(&j.preview).map_err(failed)?;
-    let dropped = serde_json::to_string(&j.dropped).map_err(failed)?;
+    let preview = serde_json::to_string(&j.preview).map_err(Refusal::failed_because)?;
+    let dropped = serde_json::to_string(&j.dropped).map_err(Refusal::failed_because)?;
     if state
         .db
         .import_job_corrected(&j.token, &preview, &dropped)
         .await
-        .map_err(failed)?
+        .map_err(Refusal::from_store)?
     {
         Ok(())
     } else {
@@ -353,7 +355,12 @@ pub async fn correct_task(
     let lead = cell(&c.lead, 1000)?;
     let coordinators = cell(&c.coordinators, 2000)?;
     let deadline = cell(&c.deadline, 300)?;
-    let reg = state.db.load_registry().await.map_err(failed)?.registry;
+    let reg = state
+        .db
+        .load_registry()
+        .await
+        .map_err(Refusal::from_store)?
+        .registry;
     let on = Some(j.reported_on);
     let ctx = DeadlineContext {
         document_year: Some(j.reported_on.year()),
@@ -417,7 +424,12 @@ pub async fn correct_difficulty(
     })?;
     let agency = cell(&c.agency, 500)?;
     let handlers = cell(&c.handlers, 2000)?;
-    let reg = state.db.load_registry().await.map_err(failed)?.registry;
+    let reg = state
+        .db
+        .load_registry()
+        .await
+        .map_err(Refusal::from_store)?
+        .registry;
     let on = Some(j.reported_on);
     let Some(d) = j
         .preview
@@ -452,7 +464,12 @@ pub async fn correct_difficulty(
 /// Claims a ready job for storing (once: a second confirmation is refused).
 pub async fn claim(state: &Service, u: &User, token: &str) -> Outcome<Job> {
     let j = ready_job(state, u, token).await?;
-    if !state.db.import_job_claimed(token).await.map_err(failed)? {
+    if !state
+        .db
+        .import_job_claimed(token)
+        .await
+        .map_err(Refusal::from_store)?
+    {
         return Err(Refusal::bad("nhap-da-xong"));
     }
     Ok(j)
@@ -484,12 +501,12 @@ pub async fn store(
     };
     match import_document(state, u, request).await {
         Ok(s) => {
-            let json = serde_json::to_string(&s).map_err(failed)?;
+            let json = serde_json::to_string(&s).map_err(Refusal::failed_because)?;
             state
                 .db
                 .import_job_stored(&j.token, &json)
                 .await
-                .map_err(failed)?;
+                .map_err(Refusal::from_store)?;
             Ok(s)
         }
         Err(e) => {

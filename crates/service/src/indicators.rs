@@ -35,10 +35,6 @@ type View = Arc<dyn Any + Send + Sync>;
 /// Views kept at most (each day and kind asked for is one).
 const VIEWS_KEPT: usize = 64;
 
-fn failed(e: impl std::fmt::Display) -> Refusal {
-    Refusal::failed_because(e)
-}
-
 impl Service {
     /// Every indicator's figures and targets as the store holds them now.
     pub async fn indicator_book(&self) -> anyhow::Result<RwLockReadGuard<'_, IndicatorBook>> {
@@ -119,7 +115,7 @@ async fn indicator(state: &Service, id: i64) -> Outcome<IndicatorRow> {
         .db
         .indicator(id)
         .await
-        .map_err(failed)?
+        .map_err(Refusal::from_store)?
         .ok_or_else(Refusal::not_found)
 }
 
@@ -144,8 +140,16 @@ pub async fn report_value(
     r: &ValueReport,
 ) -> Outcome<i64> {
     let ind = indicator(state, indicator_id).await?;
-    let leads = state.db.indicator_leads(ind.id).await.map_err(failed)?;
-    let coverage = state.db.indicator_coverage(ind.id).await.map_err(failed)?;
+    let leads = state
+        .db
+        .indicator_leads(ind.id)
+        .await
+        .map_err(Refusal::from_store)?;
+    let coverage = state
+        .db
+        .indicator_coverage(ind.id)
+        .await
+        .map_err(Refusal::from_store)?;
     // Who may report which figure, before any value is read.
     let agency: Option<i64> = match u.role {
         UserRole::Admin | UserRole::Standing => match r.agency.trim() {
@@ -155,7 +159,7 @@ pub async fn report_value(
                     .db
                     .agency_id(code)
                     .await
-                    .map_err(failed)?
+                    .map_err(Refusal::from_store)?
                     .ok_or(Refusal::bad("co-quan"))?,
             ),
         },
@@ -186,7 +190,11 @@ pub async fn report_value(
             r.value.trim()
         )));
     }
-    let targets = state.db.indicator_targets(ind.id).await.map_err(failed)?;
+    let targets = state
+        .db
+        .indicator_targets(ind.id)
+        .await
+        .map_err(Refusal::from_store)?;
     if let Some(why) = value_refusal(&ind, &coverage, &targets, agency, as_of, &value) {
         return Err(Refusal::bad("so-lieu").with(why));
     }
@@ -209,7 +217,7 @@ pub async fn report_value(
             actor: &u.username,
         })
         .await
-        .map_err(failed)?;
+        .map_err(Refusal::from_store)?;
     Ok(id)
 }
 
@@ -243,7 +251,7 @@ pub async fn review_value(
         .map_err(|e| match e {
             tiendo_store::StoreError::NotFound(_) => Refusal::not_found(),
             tiendo_store::StoreError::Invalid(m) => Refusal::bad("da-xu-ly").with(m),
-            e => failed(e),
+            e => Refusal::from_store(e),
         })
 }
 
@@ -292,9 +300,13 @@ pub async fn set_target(
                 .db
                 .agency_id(code)
                 .await
-                .map_err(failed)?
+                .map_err(Refusal::from_store)?
                 .ok_or(Refusal::bad("co-quan"))?;
-            let coverage = state.db.indicator_coverage(ind.id).await.map_err(failed)?;
+            let coverage = state
+                .db
+                .indicator_coverage(ind.id)
+                .await
+                .map_err(Refusal::from_store)?;
             if !ind.by_agency.0 || (!coverage.is_empty() && !coverage.contains(&id)) {
                 return Err(Refusal::bad("co-quan")
                     .with("cơ quan này không thuộc phạm vi báo cáo chỉ tiêu".to_string()));
@@ -307,7 +319,7 @@ pub async fn set_target(
         .db
         .indicator_values(ind.id, None)
         .await
-        .map_err(failed)?;
+        .map_err(Refusal::from_store)?;
     if let Some(v) = values
         .iter()
         .map(|v| v.parsed())
@@ -322,7 +334,7 @@ pub async fn set_target(
         .db
         .set_indicator_target(ind.id, agency, period, &value, &u.username)
         .await
-        .map_err(failed)
+        .map_err(Refusal::from_store)
 }
 
 /// An indicator's life and direction as the standing agency sets them.
@@ -377,7 +389,7 @@ pub async fn set_life(
         .await
         .map_err(|e| match e {
             tiendo_store::StoreError::Invalid(m) => Refusal::bad("ngoai-thoi-gian").with(m),
-            e => failed(e),
+            e => Refusal::from_store(e),
         })
 }
 
@@ -400,6 +412,6 @@ pub async fn link_task(
         .await
         .map_err(|e| match e {
             tiendo_store::StoreError::NotFound(_) => Refusal::bad("nhiem-vu"),
-            e => failed(e),
+            e => Refusal::from_store(e),
         })
 }
