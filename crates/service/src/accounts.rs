@@ -68,7 +68,7 @@ mod hashers {
     use std::sync::mpsc::{Receiver, Sender, channel};
     use std::sync::{Arc, LazyLock, Mutex};
 
-    use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
+    use argon2::password_hash::{Output, ParamsString, PasswordHash, Salt, SaltString};
     use argon2::{Algorithm, Argon2, Block, Params, Version};
 
     pub(super) enum Job {
@@ -133,24 +133,33 @@ mod hashers {
         }
     }
 
-    /// One argon2 computation in `memory`, grown (once) to what the parameters need.
+    /// One argon2 computation of `password` with `salt` into `out`, in `memory` (grown, once, to
+    /// what the parameters need).
     fn compute(
-        argon: &Argon2<'_>,
-        params: &Params,
-        password: &[u8],
-        salt: &[u8],
+        algorithm: Algorithm,
+        version: Version,
+        params: Params,
+        password: &str,
+        salt: Salt<'_>,
         out: &mut [u8],
         memory: &mut Vec<Block>,
-    ) -> argon2::Result<()> {
-        if memory.len() < params.block_count() {
-            memory.resize(params.block_count(), Block::new());
+    ) -> anyhow::Result<()> {
+        let mut raw_salt = [0u8; 64];
+        let raw_salt = salt
+            .decode_b64(&mut raw_salt)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let blocks = params.block_count();
+        if memory.len() < blocks {
+            memory.resize(blocks, Block::new());
         }
-        argon.hash_password_into_with_memory(
-            password,
-            salt,
-            out,
-            &mut memory[..params.block_count()],
-        )
+        Argon2::new(algorithm, version, params)
+            .hash_password_into_with_memory(
+                password.as_bytes(),
+                raw_salt,
+                out,
+                &mut memory[..blocks],
+            )
+            .map_err(|e| anyhow::anyhow!("{e}"))
     }
 
     /// A new hash of a password, as a PHC string (argon2id, the crate's default parameters,
@@ -159,23 +168,17 @@ mod hashers {
         let mut salt = [0u8; 16];
         getrandom::fill(&mut salt).map_err(|e| anyhow::anyhow!("{e}"))?;
         let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let mut raw_salt = [0u8; 64];
-        let raw_salt = salt
-            .as_salt()
-            .decode_b64(&mut raw_salt)
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let params = Params::default();
-        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
         let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
         compute(
-            &argon,
-            &params,
-            password.as_bytes(),
-            raw_salt,
+            Algorithm::Argon2id,
+            Version::V0x13,
+            params.clone(),
+            password,
+            salt.as_salt(),
             &mut out,
             memory,
-        )
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        )?;
         let phc = PasswordHash {
             algorithm: Algorithm::Argon2id.ident(),
             version: Some(Version::V0x13.into()),
@@ -207,26 +210,10 @@ mod hashers {
         if params.m_cost() > MAX_MEMORY_KIB {
             return false;
         }
-        let mut raw_salt = [0u8; 64];
-        let Ok(raw_salt) = salt.decode_b64(&mut raw_salt) else {
-            return false;
-        };
-        let argon = Argon2::new(algorithm, version, params.clone());
         let mut out = vec![0u8; expected.len()];
-        if compute(
-            &argon,
-            &params,
-            password.as_bytes(),
-            raw_salt,
-            &mut out,
-            memory,
-        )
-        .is_err()
-        {
-            return false;
-        }
         // `Output`'s equality is constant-time.
-        Output::new(&out).is_ok_and(|computed| computed == expected)
+        compute(algorithm, version, params, password, salt, &mut out, memory).is_ok()
+            && Output::new(&out).is_ok_and(|computed| computed == expected)
     }
 
     #[cfg(test)]
