@@ -122,15 +122,11 @@ impl Db {
         let mut summary = ImportSummary::default();
         let doc_id = upsert_document(&mut tx, committee, &input, &ts).await?;
         summary.document_id = doc_id;
-        let mut existing = stored_tasks(&mut tx, doc_id).await?;
-        let known = match input.external_system {
-            Some(system) => {
-                known_by_external_id(&mut tx, system, doc_id, input.tasks, &mut existing).await?
-            }
-            None => vec![None; input.tasks.len()],
-        };
-        let fields: Vec<StoredTask> = existing.iter().map(|e| e.fields.clone()).collect();
-        let plan = plan_tasks_with(&fields, input.tasks, &known);
+        let Planned {
+            existing,
+            known,
+            plan,
+        } = plan_rows(&mut tx, Some(doc_id), input.tasks, input.external_system).await?;
         let ctx = Apply {
             input: &input,
             reg: &reg,
@@ -375,23 +371,48 @@ impl Db {
         if doc.is_none() && external_system.is_none() {
             return Ok(vec![TaskPlan::New; tasks.len()]);
         }
-        let mut tx = self.pool().begin().await?;
-        let mut existing = match doc {
-            Some(doc) => stored_tasks(&mut tx, doc).await?,
-            None => Vec::new(),
-        };
         // As the import will: a row whose id names a task stored from any document updates it.
-        let known = match external_system {
-            Some(system) => {
-                known_by_external_id(&mut tx, system, doc.unwrap_or(0), tasks, &mut existing)
-                    .await?
-            }
-            None => vec![None; tasks.len()],
-        };
+        let mut tx = self.pool().begin().await?;
+        let planned = plan_rows(&mut tx, doc, tasks, external_system).await?;
         tx.rollback().await?;
-        let fields: Vec<StoredTask> = existing.into_iter().map(|e| e.fields).collect();
-        Ok(plan_tasks_with(&fields, tasks, &known))
+        Ok(planned.plan)
     }
+}
+
+/// Which stored task each row of a document is.
+struct Planned {
+    /// The stored tasks the plan's indices point into.
+    existing: Vec<ExistingTask>,
+    /// For each row, the stored task another system's id already names.
+    known: Vec<Option<usize>>,
+    plan: Vec<TaskPlan>,
+}
+
+/// The plan of [`plan_tasks_with`] against the document's stored tasks and, with another
+/// system's ids, the tasks those ids name from any document.
+async fn plan_rows(
+    tx: &mut Tx<'_>,
+    doc: Option<i64>,
+    rows: &[ParsedTask],
+    external_system: Option<&str>,
+) -> Result<Planned> {
+    let mut existing = match doc {
+        Some(doc) => stored_tasks(tx, doc).await?,
+        None => Vec::new(),
+    };
+    let known = match external_system {
+        Some(system) => {
+            known_by_external_id(tx, system, doc.unwrap_or(0), rows, &mut existing).await?
+        }
+        None => vec![None; rows.len()],
+    };
+    let fields: Vec<StoredTask> = existing.iter().map(|e| e.fields.clone()).collect();
+    let plan = plan_tasks_with(&fields, rows, &known);
+    Ok(Planned {
+        existing,
+        known,
+        plan,
+    })
 }
 
 type Tx<'t> = sqlx::Transaction<'t, sqlx::Any>;
