@@ -56,6 +56,15 @@ impl Server {
     fn log(&self) -> String {
         self.log.lock().map(|l| l.clone()).unwrap_or_default()
     }
+
+    /// SIGTERM, as a service manager stops it.
+    fn terminate(&self) {
+        let term = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(term.success());
+    }
 }
 
 impl Drop for Server {
@@ -407,8 +416,9 @@ async fn try_http(address: &str, request: &str) -> Option<(u16, String)> {
     Some((status, answer))
 }
 
-/// Eight clients sending progress reports as fast as they are answered, cycling over `targets`
-/// (texts "{mark} {i}"), until `REQUESTS` are sent or the server stops answering.
+/// Eight clients sending progress reports as fast as they are answered, cycling over the first
+/// 400 open lead assignments (texts "{mark} {i}"), until `REQUESTS` are sent or the server stops
+/// answering.
 struct Burst {
     answered: Arc<std::sync::atomic::AtomicUsize>,
     clients: Vec<tokio::task::JoinHandle<Vec<(usize, u16, String)>>>,
@@ -418,7 +428,13 @@ impl Burst {
     /// More than any test waits for: the server is stopped mid-burst.
     const REQUESTS: usize = 20_000;
 
-    fn start(address: &str, token: &str, targets: Vec<(i64, i64)>, mark: &str) -> Burst {
+    async fn start(db: &tiendo_store::Db, address: &str, token: &str, mark: &str) -> Burst {
+        let targets: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT id, task_id FROM assignments WHERE role = 'lead' AND active = 1 ORDER BY id LIMIT 400",
+        )
+        .fetch_all(db.pool())
+        .await
+        .expect("assignments");
         let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let answered = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let targets = Arc::new(targets);
@@ -664,21 +680,11 @@ async fn slow_and_idle_connections_are_closed_and_a_stop_finishes_what_was_taken
             "idle after an answer: {waited} s, {answer:?}"
         );
 
-        let targets: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT id, task_id FROM assignments WHERE role = 'lead' AND active = 1 ORDER BY id LIMIT 400",
-        )
-        .fetch_all(t.db.pool())
-        .await
-        .expect("assignments");
         // More requests than can be answered before the stop, which is sent once some are
         // acknowledged (not after a fixed time, which a fast run may outlast).
-        let burst = Burst::start(&a, &token, targets, "dừng");
+        let burst = Burst::start(&t.db, &a, &token, "dừng").await;
         burst.wait_for(50, t.label).await;
-        let term = Command::new("kill")
-            .args(["-TERM", &server.child.id().to_string()])
-            .status()
-            .expect("kill");
-        assert!(term.success());
+        server.terminate();
         let mut acknowledged = Vec::new();
         for (i, status, answer) in burst.answers().await {
             assert_eq!(status, 201, "{}: request {i} answered {answer}", t.label);
@@ -721,13 +727,7 @@ async fn a_server_killed_mid_burst_loses_no_acknowledged_report_and_starts_again
     for t in common::backends().await {
         let token = generated(&t.url, "200", "9");
         let mut server = serve(&t.url);
-        let targets: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT id, task_id FROM assignments WHERE role = 'lead' AND active = 1 ORDER BY id LIMIT 400",
-        )
-        .fetch_all(t.db.pool())
-        .await
-        .expect("assignments");
-        let burst = Burst::start(&server.address, &token, targets, "kill9");
+        let burst = Burst::start(&t.db, &server.address, &token, "kill9").await;
         burst.wait_for(50, t.label).await;
         server.child.kill().expect("SIGKILL");
         let exit = server.child.wait().expect("wait");
@@ -737,14 +737,10 @@ async fn a_server_killed_mid_burst_loses_no_acknowledged_report_and_starts_again
             "{}: killed, not finished",
             t.label
         );
-        let answers = burst.answers().await;
-        let acknowledged: Vec<String> = answers
-            .iter()
-            .filter(|(_, status, _)| *status == 201)
-            .map(|(i, _, _)| format!("kill9 {i}"))
-            .collect();
-        for (i, status, answer) in &answers {
-            assert_eq!(*status, 201, "{}: request {i} answered {answer}", t.label);
+        let mut acknowledged = Vec::new();
+        for (i, status, answer) in burst.answers().await {
+            assert_eq!(status, 201, "{}: request {i} answered {answer}", t.label);
+            acknowledged.push(format!("kill9 {i}"));
         }
         assert!(
             acknowledged.len() >= 50 && acknowledged.len() < Burst::REQUESTS,
@@ -774,11 +770,7 @@ async fn a_server_killed_mid_burst_loses_no_acknowledged_report_and_starts_again
             t.label
         );
         assert_eq!(stored_reports(&t.db, "sau-kill9").await.len(), 20);
-        let term = Command::new("kill")
-            .args(["-TERM", &again.child.id().to_string()])
-            .status()
-            .expect("kill");
-        assert!(term.success());
+        again.terminate();
         let exit = again.child.wait().expect("wait");
         assert!(exit.success(), "{}: {exit:?}\n{}", t.label, again.log());
         drop(again);
@@ -1061,11 +1053,7 @@ async fn two_servers_behind_nginx_share_a_burst_and_survive_one_stopping() {
         }
 
         // One server is stopped; the proxy sends everything to the other.
-        let term = Command::new("kill")
-            .args(["-TERM", &servers[0].child.id().to_string()])
-            .status()
-            .expect("kill");
-        assert!(term.success());
+        servers[0].terminate();
         let exit = servers[0].child.wait().expect("wait");
         assert!(exit.success(), "{exit:?}");
         let answers = reports_through(&t.db, &proxy.address, &token, "mot-may", 200, 100).await;

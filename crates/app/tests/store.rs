@@ -925,17 +925,8 @@ async fn import_export(
 /// keeps naming the same task. The same export imported without ids would make them again.
 #[tokio::test]
 async fn another_systems_export_imported_again_under_another_name_updates_its_tasks() {
-    const NOVEMBER: &str = "STT,Mã nhiệm vụ,Nhiệm vụ,Cơ quan chủ trì,Thời hạn hoàn thành
-1,NQ57-001,Xây dựng cơ sở dữ liệu quốc gia về dân cư,Bộ Công an,30/6/2026
-2,NQ57-002,Hoàn thiện Cổng dịch vụ công quốc gia,Văn phòng Chính phủ,Quý III/2026
-";
-    const DECEMBER: &str = "STT,Mã nhiệm vụ,Nhiệm vụ,Cơ quan chủ trì,Thời hạn hoàn thành
-1,NQ57-002,Hoàn thiện và kết nối Cổng dịch vụ công quốc gia,Văn phòng Chính phủ,Quý IV/2026
-2,NQ57-001,Xây dựng cơ sở dữ liệu quốc gia về dân cư,Bộ Công an,30/6/2026
-3,NQ57-003,Số hoá hồ sơ đất đai,Bộ Nông nghiệp và Môi trường,31/12/2026
-";
     for t in backends().await {
-        let first = import_export(&t.db, "nq57-11.csv", NOVEMBER, "nq57-11")
+        let first = import_export(&t.db, "nq57-11.csv", common::NQ57_NOVEMBER, "nq57-11")
             .await
             .expect("first");
         assert_eq!(first.tasks_created, 2, "{}", t.label);
@@ -950,7 +941,7 @@ async fn another_systems_export_imported_again_under_another_name_updates_its_ta
         let before = ids(t.db.clone()).await;
         assert_eq!(before.len(), 2);
 
-        let second = import_export(&t.db, "nq57-12.csv", DECEMBER, "nq57-12")
+        let second = import_export(&t.db, "nq57-12.csv", common::NQ57_DECEMBER, "nq57-12")
             .await
             .expect("second");
         assert_eq!(
@@ -984,7 +975,7 @@ async fn another_systems_export_imported_again_under_another_name_updates_its_ta
         assert_eq!(tasks, 3, "{}: nothing made twice", t.label);
 
         // The same export once more: nothing new, nothing changed, no second deadline change.
-        let third = import_export(&t.db, "nq57-12b.csv", DECEMBER, "nq57-12b")
+        let third = import_export(&t.db, "nq57-12b.csv", common::NQ57_DECEMBER, "nq57-12b")
             .await
             .expect("third");
         assert_eq!(
@@ -1005,7 +996,7 @@ async fn another_systems_export_imported_again_under_another_name_updates_its_ta
         assert_eq!(changes, 1, "{}", t.label);
 
         // An export whose id column is missing a value stores nothing.
-        let holed = DECEMBER.replace("3,NQ57-003,", "3,,");
+        let holed = common::NQ57_DECEMBER.replace("3,NQ57-003,", "3,,");
         let reg = t.db.load_registry().await.expect("registry").registry;
         let mut p = tiendo_office::read_bytes(
             "nq57-12c.csv",

@@ -1211,15 +1211,6 @@ async fn import_through_the_browser_previews_then_stores() {
 /// refused on the form with one line and stores nothing.
 #[tokio::test]
 async fn another_systems_export_uploaded_in_the_browser_updates_the_tasks_it_names() {
-    const NOVEMBER: &str = "STT,Mã nhiệm vụ,Nhiệm vụ,Cơ quan chủ trì,Thời hạn hoàn thành
-1,NQ57-001,Xây dựng cơ sở dữ liệu quốc gia về dân cư,Bộ Công an,30/6/2026
-2,NQ57-002,Hoàn thiện Cổng dịch vụ công quốc gia,Văn phòng Chính phủ,Quý III/2026
-";
-    const DECEMBER: &str = "STT,Mã nhiệm vụ,Nhiệm vụ,Cơ quan chủ trì,Thời hạn hoàn thành
-1,NQ57-002,Hoàn thiện và kết nối Cổng dịch vụ công quốc gia,Văn phòng Chính phủ,Quý IV/2026
-2,NQ57-001,Xây dựng cơ sở dữ liệu quốc gia về dân cư,Bộ Công an,30/6/2026
-3,NQ57-003,Số hoá hồ sơ đất đai,Bộ Nông nghiệp và Môi trường,31/12/2026
-";
     for t in backends().await {
         user(&t.db, "thuongtruc", "standing", None, "mat-khau-tt-01").await;
         let state = AppState::new(t.db.clone(), false).await.expect("state");
@@ -1253,7 +1244,9 @@ async fn another_systems_export_uploaded_in_the_browser_updates_the_tasks_it_nam
                 .expect("jobs")
         };
 
-        let r = b.send(upload("<b>nq57</b>", "nq57-11.csv", NOVEMBER)).await;
+        let r = b
+            .send(upload("<b>nq57</b>", "nq57-11.csv", common::NQ57_NOVEMBER))
+            .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", t.label);
         assert!(r.body.contains("Tên hệ thống nguồn"), "{}", r.body);
         assert!(!r.body.contains("<b>nq57"), "markup never rendered");
@@ -1264,7 +1257,9 @@ async fn another_systems_export_uploaded_in_the_browser_updates_the_tasks_it_nam
         assert_eq!(jobs(t.db.clone()).await, 1, "only the failed read is kept");
         assert_eq!(t.db.counts().await.expect("c").tasks, 0);
 
-        let r = b.send(upload("nq57", "nq57-11.csv", NOVEMBER)).await;
+        let r = b
+            .send(upload("nq57", "nq57-11.csv", common::NQ57_NOVEMBER))
+            .await;
         let job = r.location.clone().expect("the job's page");
         let preview = b.get(&job).await;
         assert!(
@@ -1281,7 +1276,9 @@ async fn another_systems_export_uploaded_in_the_browser_updates_the_tasks_it_nam
         assert!(b.get(&job).await.body.contains("2 nhiệm vụ mới"));
 
         // December's export, under another name: two of its tasks are November's.
-        let r = b.send(upload(" nq57 ", "nq57-12.csv", DECEMBER)).await;
+        let r = b
+            .send(upload(" nq57 ", "nq57-12.csv", common::NQ57_DECEMBER))
+            .await;
         let job = r.location.clone().expect("the job's page");
         let preview = b.get(&job).await;
         assert!(

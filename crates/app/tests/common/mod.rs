@@ -31,6 +31,18 @@ pub fn temp_dir() -> PathBuf {
     d
 }
 
+/// Two monthly exports of another monitoring system (nq57), tasks named by its ids: in the
+/// second, the tasks are renumbered, one renamed and given a new deadline, and one is new.
+pub const NQ57_NOVEMBER: &str = "STT,Mã nhiệm vụ,Nhiệm vụ,Cơ quan chủ trì,Thời hạn hoàn thành
+1,NQ57-001,Xây dựng cơ sở dữ liệu quốc gia về dân cư,Bộ Công an,30/6/2026
+2,NQ57-002,Hoàn thiện Cổng dịch vụ công quốc gia,Văn phòng Chính phủ,Quý III/2026
+";
+pub const NQ57_DECEMBER: &str = "STT,Mã nhiệm vụ,Nhiệm vụ,Cơ quan chủ trì,Thời hạn hoàn thành
+1,NQ57-002,Hoàn thiện và kết nối Cổng dịch vụ công quốc gia,Văn phòng Chính phủ,Quý IV/2026
+2,NQ57-001,Xây dựng cơ sở dữ liệu quốc gia về dân cư,Bộ Công an,30/6/2026
+3,NQ57-003,Số hoá hồ sơ đất đai,Bộ Nông nghiệp và Môi trường,31/12/2026
+";
+
 pub fn sample(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../testdata/samples")
