@@ -2,8 +2,8 @@
 //! account per role, so that a new user sees the product at once. Existing data is kept.
 
 use tiendo_domain::access::UserRole;
-use tiendo_service::accounts;
-use tiendo_store::Db;
+use tiendo_service::Service;
+use tiendo_store::users::User;
 
 /// How many tasks the demonstration data set holds (every deadline form, group assignments,
 /// reports, extensions, difficulties, commitments, conclusion notices).
@@ -47,26 +47,37 @@ pub struct DemoAccount {
 /// Fills an empty database (no task yet) with the demonstration set; makes sure every demo
 /// account exists. An account never signed in to gets a fresh one-time password (the old one
 /// was only ever printed); one whose password was changed keeps it.
-pub async fn prepare(db: &Db, progress: &mut dyn FnMut(&str)) -> anyhow::Result<DemoStart> {
-    let existing = db.counts().await?.tasks;
+pub async fn prepare(
+    service: &Service,
+    progress: &mut dyn FnMut(&str),
+) -> anyhow::Result<DemoStart> {
+    let existing = service.counts().await?.tasks;
     let mut generated = None;
     if existing == 0 {
         progress(&format!(
             "Cơ sở dữ liệu trống: sinh bộ dữ liệu minh họa ({DEMO_TASKS} nhiệm vụ) …"
         ));
-        let registry = db.load_registry().await?.registry;
+        let registry = service.registry().await?.registry;
         let data = tiendo_generate::generate(&registry, DEMO_TASKS, 2026, 3.0);
-        db.bulk_insert(&data, &mut |_, _, _| {}).await?;
-        generated = Some(db.counts().await?.tasks);
+        service.insert_generated(&data, &mut |_, _, _| {}).await?;
+        generated = Some(service.counts().await?.tasks);
     }
+    // The demonstration acts as an administrator named "demo" in the audit log.
+    let demo = User {
+        username: "demo".into(),
+        full_name: "Dữ liệu minh họa".into(),
+        ..tiendo_service::command_line_user()
+    };
     let mut accounts = Vec::new();
     for &(username, role, agency, full_name) in ACCOUNTS {
-        let password = match db.user_by_username(username).await? {
-            None => {
-                Some(accounts::create_account(db, username, full_name, role, agency, "demo").await?)
-            }
-            Some(user) if user.must_change_password => {
-                Some(accounts::reset_to_one_time_password(db, user.id, "demo").await?)
+        let password = match service.account(&demo, username).await? {
+            None => Some(
+                service
+                    .add_account(&demo, username, Some(full_name), role, agency, None)
+                    .await?,
+            ),
+            Some((a, _)) if a.must_change_password != 0 => {
+                Some(service.reset_account_password(&demo, username).await?)
             }
             Some(_) => None,
         };

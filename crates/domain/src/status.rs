@@ -46,6 +46,18 @@ pub enum AssignmentState {
 }
 
 impl AssignmentState {
+    /// The state's code in the API and in query parameters (as serialized).
+    pub fn code(self) -> &'static str {
+        match self {
+            AssignmentState::DoneOnTime => "done_on_time",
+            AssignmentState::DoneLate => "done_late",
+            AssignmentState::DoneUndated => "done_undated",
+            AssignmentState::OpenInTime => "open_in_time",
+            AssignmentState::OpenOverdue => "open_overdue",
+            AssignmentState::Recurring => "recurring",
+            AssignmentState::Conditional => "conditional",
+        }
+    }
     pub fn is_done(self) -> bool {
         matches!(self, Self::DoneOnTime | Self::DoneLate | Self::DoneUndated)
     }

@@ -3,6 +3,8 @@
 
 use sha2::{Digest, Sha256};
 use tiendo_domain::access::UserRole;
+use tiendo_domain::reminders::{Channel, Frequency};
+use tiendo_store::users::{AccountRow, TokenRow, User};
 use tiendo_store::{Db, StoreError};
 
 /// A random secret, hex-encoded.
@@ -368,4 +370,245 @@ pub async fn ensure_first_admin(db: &Db) -> anyhow::Result<Option<FirstAdmin>> {
         username: "admin".into(),
         one_time_password: password,
     }))
+}
+
+/// The rule for a login name: 1 to 64 characters, no white space, control character or "/".
+pub fn valid_username(username: &str) -> bool {
+    !username.is_empty()
+        && username.chars().count() <= 64
+        && !username
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '/')
+}
+
+/// Accounts as administrators manage them, each action checked here: only an administrator
+/// acts, never on their own lock or role; every change audited under the actor's name.
+impl crate::Service {
+    fn administrator(actor: &User) -> anyhow::Result<()> {
+        if actor.role == UserRole::Admin {
+            Ok(())
+        } else {
+            Err(StoreError::NotYours("chỉ quản trị hệ thống quản lý tài khoản".into()).into())
+        }
+    }
+
+    fn not_oneself(actor: &User, username: &str) -> anyhow::Result<()> {
+        if actor.username == username {
+            Err(
+                StoreError::Invalid("Không tự khóa hay tự đổi vai trò của chính mình được.".into())
+                    .into(),
+            )
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Every account and every API token (the administrators' list).
+    pub async fn accounts(&self, actor: &User) -> anyhow::Result<(Vec<AccountRow>, Vec<TokenRow>)> {
+        Self::administrator(actor)?;
+        Ok((self.db.accounts().await?, self.db.api_tokens(None).await?))
+    }
+
+    /// One account with its API tokens.
+    pub async fn account(
+        &self,
+        actor: &User,
+        username: &str,
+    ) -> anyhow::Result<Option<(AccountRow, Vec<TokenRow>)>> {
+        Self::administrator(actor)?;
+        let Some(a) = self.db.account(username).await? else {
+            return Ok(None);
+        };
+        let tokens = self.db.api_tokens(Some(a.id)).await?;
+        Ok(Some((a, tokens)))
+    }
+
+    /// A new account with a one-time password (returned, shown once) and, when given, its
+    /// e-mail address; nothing is created when the name or the address cannot stand.
+    #[tracing::instrument(skip_all)]
+    pub async fn add_account(
+        &self,
+        actor: &User,
+        username: &str,
+        full_name: Option<&str>,
+        role: UserRole,
+        agency: Option<&str>,
+        email: Option<&str>,
+    ) -> anyhow::Result<String> {
+        Self::administrator(actor)?;
+        let username = username.trim();
+        if !valid_username(username) {
+            return Err(StoreError::Invalid(
+                "Tên đăng nhập: từ 1 đến 64 ký tự, không có khoảng trắng hay dấu /.".into(),
+            )
+            .into());
+        }
+        if let Some(e) = email.map(str::trim)
+            && !tiendo_domain::reminders::valid_email(e)
+        {
+            return Err(StoreError::Invalid(format!(
+                "địa chỉ thư điện tử không hợp lệ: \"{e}\"; chưa tạo tài khoản"
+            ))
+            .into());
+        }
+        let full_name = full_name.map(str::trim).filter(|n| !n.is_empty());
+        let password = create_account(
+            &self.db,
+            username,
+            full_name.unwrap_or(username),
+            role,
+            agency,
+            &actor.username,
+        )
+        .await?;
+        if let Some(e) = email {
+            self.db
+                .set_user_email(username, Some(e), &actor.username)
+                .await?;
+        }
+        Ok(password)
+    }
+
+    /// Locks an account (its sessions and tokens stop) or opens it again.
+    pub async fn set_account_active(
+        &self,
+        actor: &User,
+        username: &str,
+        active: bool,
+    ) -> anyhow::Result<()> {
+        Self::administrator(actor)?;
+        Self::not_oneself(actor, username)?;
+        Ok(self
+            .db
+            .set_account_active(username, active, &actor.username)
+            .await?)
+    }
+
+    /// Changes an account's role and agency; its sessions end.
+    pub async fn set_account_role(
+        &self,
+        actor: &User,
+        username: &str,
+        role: UserRole,
+        agency: Option<&str>,
+    ) -> anyhow::Result<()> {
+        Self::administrator(actor)?;
+        Self::not_oneself(actor, username)?;
+        Ok(self
+            .db
+            .set_account_role(username, role, agency, &actor.username)
+            .await?)
+    }
+
+    /// A new one-time password for an account (returned, shown once); its sessions end.
+    pub async fn reset_account_password(
+        &self,
+        actor: &User,
+        username: &str,
+    ) -> anyhow::Result<String> {
+        Self::administrator(actor)?;
+        let id = self.db.account_id(username).await?;
+        reset_to_one_time_password(&self.db, id, &actor.username).await
+    }
+
+    /// A new API token for an account (returned, shown once).
+    pub async fn issue_api_token(
+        &self,
+        actor: &User,
+        username: &str,
+        name: &str,
+        days: Option<u32>,
+    ) -> anyhow::Result<String> {
+        Self::administrator(actor)?;
+        create_api_token(&self.db, username, name, days, &actor.username).await
+    }
+
+    /// Revokes an account's tokens of that name; how many.
+    pub async fn revoke_api_tokens(
+        &self,
+        actor: &User,
+        username: &str,
+        name: &str,
+    ) -> anyhow::Result<u64> {
+        Self::administrator(actor)?;
+        Ok(self
+            .db
+            .revoke_api_tokens(username, name, &actor.username)
+            .await?)
+    }
+
+    /// Sets or removes the e-mail address of an account: one's own, or any as administrator.
+    pub async fn set_account_email(
+        &self,
+        actor: &User,
+        username: &str,
+        email: Option<&str>,
+    ) -> anyhow::Result<()> {
+        if actor.username != username {
+            Self::administrator(actor)?;
+        }
+        Ok(self
+            .db
+            .set_user_email(username, email, &actor.username)
+            .await?)
+    }
+
+    /// How an account hears of reminders: one's own, or any as administrator.
+    pub async fn set_reminder_preferences(
+        &self,
+        actor: &User,
+        username: &str,
+        channel: Option<Channel>,
+        frequency: Option<Frequency>,
+    ) -> anyhow::Result<()> {
+        if actor.username != username {
+            Self::administrator(actor)?;
+        }
+        Ok(self
+            .db
+            .set_reminder_preferences(username, channel, frequency, &actor.username)
+            .await?)
+    }
+
+    /// Names an account as the head of an agency (or of none); the agency's name.
+    pub async fn set_agency_head_account(
+        &self,
+        actor: &User,
+        username: &str,
+        agency: Option<&str>,
+    ) -> anyhow::Result<Option<String>> {
+        Self::administrator(actor)?;
+        Ok(self
+            .db
+            .set_agency_head_account(username, agency, &actor.username)
+            .await?)
+    }
+
+    /// The signed-in user's own reminder settings.
+    pub async fn reminder_settings(
+        &self,
+        user: &User,
+    ) -> tiendo_store::Result<tiendo_store::reminders::ReminderSettings> {
+        self.db.reminder_settings(user.id).await
+    }
+
+    /// Saves the user's own address, channel and frequency.
+    pub async fn save_reminder_settings(
+        &self,
+        user: &User,
+        email: Option<&str>,
+        channel: Channel,
+        frequency: Frequency,
+    ) -> tiendo_store::Result<()> {
+        let me = user.username.as_str();
+        self.db.set_user_email(me, email, me).await?;
+        self.db
+            .set_reminder_preferences(me, Some(channel), Some(frequency), me)
+            .await
+    }
+
+    /// Creates the first administrator of an empty database.
+    pub async fn ensure_first_admin(&self) -> anyhow::Result<Option<FirstAdmin>> {
+        ensure_first_admin(&self.db).await
+    }
 }

@@ -5,7 +5,10 @@
 //!   with the audit log after every change; a month's ranking cached per version of the data.
 //! - [`operations`]: each action (report, deadline request, difficulty, review, edit, registry,
 //!   meeting): who may do it and whether its values make sense; a [`Refusal`] stores nothing.
-//! - [`accounts`]: passwords, one-time passwords, API and session tokens.
+//! - [`accounts`]: passwords, one-time passwords, API and session tokens; accounts as
+//!   administrators manage them.
+//! - [`sessions`]: signing in (throttled) and out, one's own password, who a token is.
+//! - [`queries`]: what the front ends read (the dashboard, the task list, the records).
 //! - [`reminders`]: the digests of a day, queued once and delivered by e-mail with retries.
 //!
 //! Nothing here knows HTTP: a refusal says what kind of refusal it is ([`RefusalKind`]) and the
@@ -16,7 +19,9 @@ pub mod import_jobs;
 pub mod indicators;
 pub mod integration;
 pub mod operations;
+pub mod queries;
 pub mod reminders;
+pub mod sessions;
 mod snapshot;
 pub mod webhooks;
 
@@ -47,7 +52,8 @@ use tokio::sync::{Mutex, RwLock};
 
 /// The store and what is read from memory, shared by every request of a server.
 pub struct Service {
-    pub db: Db,
+    /// The store: the service's own, so that every front end goes through the rules here.
+    pub(crate) db: Db,
     snapshot: RwLock<Arc<Snapshot>>,
     /// Where the snapshot stands in the audit log's feed; held by the one refresh running.
     position: Mutex<tiendo_store::audit::FeedPosition>,

@@ -918,6 +918,47 @@ pub async fn add_meeting(
         })
 }
 
+/// The standing agency links one more document (a symbol or an imported appendix's key) to a
+/// meeting.
+pub async fn link_meeting_document(
+    state: &Service,
+    u: &User,
+    meeting: i64,
+    document: &str,
+) -> Outcome<()> {
+    standing(u)?;
+    plain(&[document])?;
+    state
+        .db
+        .link_meeting_document(meeting, document, &u.username)
+        .await
+        .map_err(|e| match e {
+            StoreError::UnknownDocument(m) => Refusal::bad("van-ban").with(m),
+            StoreError::Invalid(m) | StoreError::NotFound(m) => Refusal::bad("phien-hop").with(m),
+            e => Refusal::from_store(e),
+        })
+}
+
+/// The standing agency publishes a scoring formula (TOML) from a month on: never a month
+/// already under way or past ([`tiendo_store`] checks it against `today`); its version.
+pub async fn publish_formula(
+    state: &Service,
+    u: &User,
+    content: &str,
+    from: tiendo_domain::scoring::Month,
+    today: time::Date,
+) -> Outcome<i64> {
+    standing(u)?;
+    state
+        .db
+        .publish_formula(content, from, today, &u.username)
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(m) => Refusal::bad("cong-thuc").with(m),
+            e => Refusal::from_store(e),
+        })
+}
+
 /// A document read and previewed, to store: its tasks, under its key across versions.
 pub struct ImportRequest<'a> {
     /// The committee assigning the tasks (default: the Government steering committee).

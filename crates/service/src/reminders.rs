@@ -567,6 +567,31 @@ pub async fn run_scheduler(db: Db, at: DailyAt, rules: ReminderRules, mail: Opti
     }
 }
 
+impl crate::Service {
+    /// The day's reminders ([`remind`]) on the status book as stored now.
+    pub async fn remind(
+        &self,
+        day: Date,
+        dry_run: bool,
+        rules: &ReminderRules,
+        mail: Option<&MailSettings>,
+    ) -> anyhow::Result<RemindOutcome> {
+        let snap = crate::load_snapshot(&self.db).await?;
+        remind(&self.db, &snap, day, dry_run, rules, mail).await
+    }
+
+    /// Runs the day's reminders every day at `at`, and retries queued e-mails, for as long as
+    /// the server runs.
+    pub fn spawn_reminders(
+        &self,
+        at: DailyAt,
+        rules: ReminderRules,
+        mail: Option<MailSettings>,
+    ) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(run_scheduler(self.db.clone(), at, rules, mail))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{DailyAt, backoff_seconds};

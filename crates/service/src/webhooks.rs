@@ -138,6 +138,64 @@ pub async fn run(db: Db) {
     }
 }
 
+/// The systems told of changes, as the administrator manages them.
+impl crate::Service {
+    /// Subscribes a system to kinds of change, its deliveries signed with `secret`.
+    pub async fn add_subscription(
+        &self,
+        actor: &tiendo_store::users::User,
+        system: &str,
+        url: &str,
+        secret: &str,
+        events: &str,
+    ) -> anyhow::Result<i64> {
+        administrator(actor)?;
+        Ok(self
+            .db
+            .add_subscription(system, url, secret, events, &actor.username)
+            .await?)
+    }
+
+    /// Stops telling a system of changes.
+    pub async fn remove_subscription(
+        &self,
+        actor: &tiendo_store::users::User,
+        system: &str,
+    ) -> anyhow::Result<()> {
+        administrator(actor)?;
+        Ok(self.db.remove_subscription(system, &actor.username).await?)
+    }
+
+    /// Every subscription, with what waits to be delivered to each system.
+    pub async fn subscriptions(
+        &self,
+    ) -> tiendo_store::Result<(
+        Vec<tiendo_store::webhooks::Subscription>,
+        Vec<tiendo_store::webhooks::Waiting>,
+    )> {
+        Ok((
+            self.db.subscriptions().await?,
+            self.db.deliveries_waiting().await?,
+        ))
+    }
+
+    /// Delivers what is due now, once.
+    pub async fn deliver_webhooks(&self) -> anyhow::Result<Round> {
+        deliver_due(&self.db, &client()?).await
+    }
+}
+
+fn administrator(actor: &tiendo_store::users::User) -> anyhow::Result<()> {
+    if actor.role == tiendo_domain::access::UserRole::Admin {
+        Ok(())
+    } else {
+        Err(tiendo_store::StoreError::NotYours(
+            "chỉ quản trị hệ thống quản lý các hệ thống nhận thông báo".into(),
+        )
+        .into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

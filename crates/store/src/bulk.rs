@@ -154,7 +154,7 @@ struct Bulk {
     ts: String,
 }
 
-type Progress<'p> = &'p mut dyn FnMut(&str, usize, usize);
+pub type Progress<'p> = &'p mut dyn FnMut(&str, usize, usize);
 
 async fn next_id(tx: &mut Tx<'_>, table: &'static str) -> Result<i64> {
     let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {table}");

@@ -207,7 +207,7 @@ pub(crate) fn now() -> String {
 }
 
 /// A moment as every timestamp in the database is written: RFC 3339, UTC.
-pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
+pub fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| t.unix_timestamp().to_string())
 }

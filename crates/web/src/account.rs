@@ -7,13 +7,13 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
-use tiendo_service::accounts::{hash_password, new_token, sha256_hex, verify_password};
-use tiendo_store::users::LoginClaim;
+use tiendo_service::accounts::new_token;
+use tiendo_service::sessions::{MIN_PASSWORD, PasswordRefused, SESSION_HOURS, SignInRefused};
 
 use crate::AppState;
 use crate::auth::{
-    ClientAddress, CurrentUser, LOGIN_COOKIE, MIN_PASSWORD, PageUser, SESSION_COOKIE,
-    SESSION_HOURS, constant_eq, cookie, now_plus, set_cookie,
+    ClientAddress, CurrentUser, LOGIN_COOKIE, PageUser, SESSION_COOKIE, constant_eq, cookie,
+    set_cookie,
 };
 use crate::layout::page;
 
@@ -101,65 +101,40 @@ pub async fn login(
         )
             .into_response();
     }
-    // The attempt is claimed (and counted as failed) before any password is checked.
-    let claim = match state.db.claim_login_attempt(&f.username, &address).await {
-        Ok(c) => c,
-        Err(e) => {
+    let signed = match state.sign_in(&f.username, &f.password, &address).await {
+        Ok(s) => s,
+        Err(SignInRefused::Unavailable(e)) => {
             // The database cannot count the attempt: come back, rather than check unthrottled.
             tracing::warn!(error = %e, "log-in: the attempt could not be counted");
             return crate::auth::Unavailable.page();
         }
-    };
-    if let LoginClaim::Wait(seconds) = claim {
-        let msg = format!(
-            "Đăng nhập sai nhiều lần; hãy thử lại sau {}.",
-            wait_words(seconds)
-        );
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, seconds.to_string())],
-            login_form(&expected, &next, Some(&msg), &f.username),
-        )
-            .into_response();
-    }
-    let user = state.db.user_by_username(&f.username).await.ok().flatten();
-    let ok = match &user {
-        Some(u) => verify_password(f.password.clone(), u.password_hash.clone()).await,
-        None => {
-            // Same work whether or not the name exists.
-            let _ = hash_password(f.password.clone()).await;
-            false
+        Err(SignInRefused::Wait(seconds)) => {
+            let msg = format!(
+                "Đăng nhập sai nhiều lần; hãy thử lại sau {}.",
+                wait_words(seconds)
+            );
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, seconds.to_string())],
+                login_form(&expected, &next, Some(&msg), &f.username),
+            )
+                .into_response();
         }
+        Err(SignInRefused::Wrong) => {
+            return (
+                StatusCode::UNAUTHORIZED,
+                login_form(
+                    &expected,
+                    &next,
+                    Some("Tên đăng nhập hoặc mật khẩu không đúng."),
+                    &f.username,
+                ),
+            )
+                .into_response();
+        }
+        Err(SignInRefused::Failed(e)) => return crate::errors::internal(e),
     };
-    let Some(user) = user.filter(|_| ok) else {
-        return (
-            StatusCode::UNAUTHORIZED,
-            login_form(
-                &expected,
-                &next,
-                Some("Tên đăng nhập hoặc mật khẩu không đúng."),
-                &f.username,
-            ),
-        )
-            .into_response();
-    };
-    let _ = state.db.clear_login_failures(&f.username, &address).await;
-    let (Ok(token), Ok(csrf)) = (new_token(), new_token()) else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    if state
-        .db
-        .create_session(
-            &sha256_hex(&token),
-            user.id,
-            &csrf,
-            &now_plus(SESSION_HOURS),
-        )
-        .await
-        .is_err()
-    {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    }
+    let (user, token) = (signed.user, signed.token);
     let target = if user.must_change_password {
         "/tai-khoan/mat-khau".to_string()
     } else {
@@ -190,7 +165,7 @@ pub async fn logout(
         return (StatusCode::FORBIDDEN, "Yêu cầu không hợp lệ (CSRF)").into_response();
     }
     if let Some(s) = &u.session {
-        let _ = state.db.delete_session(s).await;
+        state.sign_out(s).await;
     }
     (
         [(
@@ -248,37 +223,19 @@ pub async fn change_password(
         )
             .into_response();
     }
-    if !verify_password(f.current.clone(), u.user.password_hash.clone()).await {
-        return (
-            StatusCode::BAD_REQUEST,
-            password_form(&u, Some("Mật khẩu hiện tại không đúng.")),
-        )
-            .into_response();
-    }
-    if f.new.chars().count() < MIN_PASSWORD || f.new.chars().count() > 200 {
-        return (
-            StatusCode::BAD_REQUEST,
-            password_form(&u, Some("Mật khẩu mới phải có từ 10 đến 200 ký tự.")),
-        )
-            .into_response();
-    }
-    if f.new != f.again {
-        return (
-            StatusCode::BAD_REQUEST,
-            password_form(&u, Some("Hai lần nhập mật khẩu mới không khớp.")),
-        )
-            .into_response();
-    }
-    let Ok(hash) = hash_password(f.new.clone()).await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    if state
-        .db
-        .set_password(u.user.id, &hash, &u.user.username)
+    match state
+        .change_password(&u.user, &f.current, &f.new, &f.again)
         .await
-        .is_err()
     {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        Ok(()) => {}
+        Err(PasswordRefused::Failed(e)) => return crate::errors::internal(e),
+        Err(refused) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                password_form(&u, refused.message()),
+            )
+                .into_response();
+        }
     }
     // Every session of the account ended with the change: sign in again.
     (

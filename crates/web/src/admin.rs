@@ -11,7 +11,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use tiendo_domain::access::UserRole;
-use tiendo_service::accounts;
 use tiendo_store::StoreError;
 use tiendo_store::users::{AccountRow, TokenRow};
 
@@ -71,9 +70,9 @@ pub async fn list(
     if let Some(r) = admin_only(&u) {
         return r;
     }
-    let (rows, tokens) = match (state.db.accounts().await, state.db.api_tokens(None).await) {
-        (Ok(r), Ok(t)) => (r, t),
-        (Err(e), _) | (_, Err(e)) => return crate::errors::internal(e),
+    let (rows, tokens) = match state.accounts(&u).await {
+        Ok(found) => found,
+        Err(e) => return crate::errors::internal(e),
     };
     let now = tiendo_store::now_rfc3339();
     list_page(
@@ -192,8 +191,7 @@ pub async fn create(
         Err(Err(e)) => return crate::errors::internal(e),
     };
     let now = tiendo_store::now_rfc3339();
-    let rows = state.db.accounts().await.unwrap_or_default();
-    let tokens = state.db.api_tokens(None).await.unwrap_or_default();
+    let (rows, tokens) = state.accounts(&u).await.unwrap_or_default();
     (
         StatusCode::UNPROCESSABLE_ENTITY,
         list_page(&u, &rows, &tokens, &now, None, Some(&refused), &f),
@@ -215,24 +213,16 @@ async fn create_checked(
         return refuse("Hãy chọn một vai trò.");
     };
     let username = f.username.trim();
-    if username.is_empty()
-        || username.chars().count() > 64
-        || username
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '/')
-    {
-        return refuse("Tên đăng nhập: từ 1 đến 64 ký tự, không có khoảng trắng hay dấu /.");
-    }
-    let full_name = optional(&f.full_name).unwrap_or(username);
-    match accounts::create_account(
-        &state.db,
-        username,
-        full_name,
-        role,
-        optional(&f.agency),
-        &u.username,
-    )
-    .await
+    match state
+        .add_account(
+            u,
+            username,
+            optional(&f.full_name),
+            role,
+            optional(&f.agency),
+            None,
+        )
+        .await
     {
         Ok(password) => Ok(shown_once(
             u,
@@ -284,11 +274,11 @@ async fn account_page(
     said: Option<&str>,
     refused: Option<&str>,
 ) -> Response {
-    let found = match state.db.account(username).await {
+    let found = match state.account(u, username).await {
         Ok(a) => a,
         Err(e) => return crate::errors::internal(e),
     };
-    let Some(a) = found else {
+    let Some((a, tokens)) = found else {
         return (
             StatusCode::NOT_FOUND,
             page(
@@ -298,10 +288,6 @@ async fn account_page(
             ),
         )
             .into_response();
-    };
-    let tokens = match state.db.api_tokens(Some(a.id)).await {
-        Ok(t) => t,
-        Err(e) => return crate::errors::internal(e),
     };
     let now = tiendo_store::now_rfc3339();
     let me = a.id == u.user.id;
@@ -423,56 +409,34 @@ pub async fn change(
         )
         .await;
     }
-    let me = username == u.username;
     let done = |code: &str| {
         Redirect::to(&format!("{}?tb={code}", account_path(&username))).into_response()
     };
     let outcome: anyhow::Result<Response> = match what.as_str() {
-        "khoa" | "mo-khoa" | "vai-tro" if me => {
-            return account_page(
-                &state,
-                &u,
-                &username,
-                None,
-                Some("Không tự khóa hay tự đổi vai trò của chính mình được."),
-            )
-            .await;
-        }
         "khoa" => state
-            .db
-            .set_account_active(&username, false, &u.username)
+            .set_account_active(&u, &username, false)
             .await
-            .map(|_| done("khoa"))
-            .map_err(Into::into),
+            .map(|_| done("khoa")),
         "mo-khoa" => state
-            .db
-            .set_account_active(&username, true, &u.username)
+            .set_account_active(&u, &username, true)
             .await
-            .map(|_| done("mo-khoa"))
-            .map_err(Into::into),
+            .map(|_| done("mo-khoa")),
         "vai-tro" => match UserRole::parse(&f.role) {
             None => Err(StoreError::Invalid("Hãy chọn một vai trò.".into()).into()),
             Some(role) => state
-                .db
-                .set_account_role(&username, role, optional(&f.agency), &u.username)
+                .set_account_role(&u, &username, role, optional(&f.agency))
                 .await
-                .map(|_| done("vai-tro"))
-                .map_err(Into::into),
+                .map(|_| done("vai-tro")),
         },
-        "mat-khau" => match state.db.account_id(&username).await {
-            Ok(id) => accounts::reset_to_one_time_password(&state.db, id, &u.username)
-                .await
-                .map(|p| {
-                    shown_once(
-                        &u,
-                        &username,
-                        "Đã đặt lại mật khẩu",
-                        "Mật khẩu dùng một lần mới",
-                        &p,
-                    )
-                }),
-            Err(e) => Err(e.into()),
-        },
+        "mat-khau" => state.reset_account_password(&u, &username).await.map(|p| {
+            shown_once(
+                &u,
+                &username,
+                "Đã đặt lại mật khẩu",
+                "Mật khẩu dùng một lần mới",
+                &p,
+            )
+        }),
         "ma-truy-cap" => {
             let days = match f.days.trim() {
                 "" => Ok(None),
@@ -482,27 +446,24 @@ pub async fn change(
             };
             match days {
                 Err(e) => Err(e.into()),
-                Ok(days) => {
-                    accounts::create_api_token(&state.db, &username, &f.name, days, &u.username)
-                        .await
-                        .map(|t| {
-                            shown_once(
-                                &u,
-                                &username,
-                                "Đã tạo mã truy cập",
-                                &format!("Mã truy cập \"{}\"", f.name.trim()),
-                                &t,
-                            )
-                        })
-                }
+                Ok(days) => state
+                    .issue_api_token(&u, &username, &f.name, days)
+                    .await
+                    .map(|t| {
+                        shown_once(
+                            &u,
+                            &username,
+                            "Đã tạo mã truy cập",
+                            &format!("Mã truy cập \"{}\"", f.name.trim()),
+                            &t,
+                        )
+                    }),
             }
         }
         "thu-hoi-ma" => state
-            .db
-            .revoke_api_tokens(&username, &f.name, &u.username)
+            .revoke_api_tokens(&u, &username, &f.name)
             .await
-            .map(|_| done("thu-hoi"))
-            .map_err(Into::into),
+            .map(|_| done("thu-hoi")),
         _ => {
             return StatusCode::NOT_FOUND.into_response();
         }

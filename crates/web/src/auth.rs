@@ -6,21 +6,12 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use tiendo_service::accounts::sha256_hex;
 use tiendo_store::users::User;
 
 use crate::AppState;
 
 pub(crate) const SESSION_COOKIE: &str = "tiendo_session";
 pub(crate) const LOGIN_COOKIE: &str = "tiendo_login";
-pub(crate) const SESSION_HOURS: i64 = 12;
-pub(crate) const MIN_PASSWORD: usize = 10;
-
-pub(crate) fn now_plus(hours: i64) -> String {
-    let t = time::OffsetDateTime::now_utc() + time::Duration::hours(hours);
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
 
 pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
@@ -102,12 +93,11 @@ pub(crate) async fn current_user(
     state: &AppState,
 ) -> Result<Option<CurrentUser>, Unavailable> {
     if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
-        let h = sha256_hex(&token);
-        let found = state.db.session_user(&h).await.map_err(|e| {
+        let found = state.session(&token).await.map_err(|e| {
             tracing::warn!(error = %e, "session: the database does not answer");
             Unavailable
         })?;
-        if let Some(tiendo_store::users::LiveSession { user, csrf, unread }) = found {
+        if let Some((tiendo_store::users::LiveSession { user, csrf, unread }, h)) = found {
             return Ok(Some(CurrentUser {
                 user,
                 csrf,
@@ -125,14 +115,10 @@ pub(crate) async fn current_user(
     else {
         return Ok(None);
     };
-    let user = state
-        .db
-        .api_token_user(&sha256_hex(&bearer))
-        .await
-        .map_err(|e| {
-            tracing::warn!(error = %e, "API token: the database does not answer");
-            Unavailable
-        })?;
+    let user = state.token_user(&bearer).await.map_err(|e| {
+        tracing::warn!(error = %e, "API token: the database does not answer");
+        Unavailable
+    })?;
     Ok(user.map(|user| CurrentUser {
         user,
         csrf: String::new(),

@@ -35,7 +35,7 @@ pub async fn filtered(
     u: &CurrentUser,
     q: &RegisterQuery,
 ) -> anyhow::Result<Vec<Difficulty>> {
-    let all = state.db.difficulties(None).await?;
+    let all = state.difficulties(None).await?;
     let snap = state.snapshot().await;
     let vis = Visibility::of(u, &snap);
     let code_of = |id: i64| snap.agencies.get(&id).map(|a| a.code.as_str());

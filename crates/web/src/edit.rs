@@ -61,7 +61,7 @@ async fn task_to_edit(
         return Err(forbidden(u));
     }
     let found = match id.parse::<i64>() {
-        Ok(id) => state.db.task_detail(id).await.ok().flatten(),
+        Ok(id) => state.task_detail(id).await.ok().flatten(),
         Err(_) => None,
     };
     found.ok_or_else(|| super::task::not_found(u))
@@ -85,7 +85,7 @@ pub async fn form_page(
         new_deadline: String::new(),
         reason: String::new(),
     };
-    let overseers = state.db.overseers().await.unwrap_or_default();
+    let overseers = state.overseers().await.unwrap_or_default();
     form(&u, t.id, &t.number, &e, &overseers, None).into_response()
 }
 
@@ -127,7 +127,7 @@ pub async fn save(
         new_deadline: f.new_deadline,
         reason: f.reason,
     };
-    let overseers = state.db.overseers().await.unwrap_or_default();
+    let overseers = state.overseers().await.unwrap_or_default();
     let refuse = |msg: &str| {
         (
             StatusCode::BAD_REQUEST,

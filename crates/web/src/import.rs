@@ -767,12 +767,7 @@ pub(crate) async fn read(
     bytes: &[u8],
     reported_on: time::Date,
 ) -> Result<DocumentPreview, String> {
-    let reg = state
-        .db
-        .load_registry()
-        .await
-        .map_err(|e| e.to_string())?
-        .registry;
+    let reg = state.registry().await.map_err(|e| e.to_string())?.registry;
     let name = name.to_string();
     let bytes = bytes.to_vec();
     tokio::task::spawn_blocking(move || {

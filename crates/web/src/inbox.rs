@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use tiendo_domain::deadline::{iso, vn};
-use tiendo_domain::reminders::{Channel, Frequency, ItemKind, ReminderItem, ReminderRules};
+use tiendo_domain::reminders::{Channel, Frequency, ItemKind, ReminderItem};
 use tiendo_mail::StoredItem;
 
 use super::AppState;
@@ -28,8 +28,7 @@ pub async fn items_of(
     u: &tiendo_store::users::User,
     day: time::Date,
 ) -> anyhow::Result<Vec<ReminderItem>> {
-    let snap = state.snapshot().await;
-    tiendo_service::reminders::inbox(&state.db, &snap, u, day, &ReminderRules::default()).await
+    state.inbox(u, day).await
 }
 
 fn item_line(i: &ReminderItem) -> Markup {
@@ -104,7 +103,7 @@ pub async fn inbox(
 
 /// The reminders a user received, newest first, with their items.
 pub async fn notifications(State(state): State<AppState>, PageUser(u): PageUser) -> Response {
-    let list = match state.db.notifications(u.user.id, 90).await {
+    let list = match state.notifications(&u, 90).await {
         Ok(v) => v,
         Err(e) => return crate::errors::internal(e),
     };
@@ -156,7 +155,7 @@ pub async fn mark_read(
     if !u.check_csrf(&f.csrf) {
         return Redirect::to("/thong-bao").into_response();
     }
-    match state.db.mark_read(u.user.id, id, f.doc != "0").await {
+    match state.mark_read(&u, id, f.doc != "0").await {
         Ok(()) => Redirect::to("/thong-bao").into_response(),
         Err(tiendo_store::StoreError::NotFound(_)) => (
             axum::http::StatusCode::NOT_FOUND,
@@ -178,7 +177,7 @@ pub async fn settings_page(
     PageUser(u): PageUser,
     Query(q): Query<SettingsQuery>,
 ) -> Response {
-    let s = match state.db.reminder_settings(u.user.id).await {
+    let s = match state.reminder_settings(&u).await {
         Ok(s) => s,
         Err(e) => return crate::errors::internal(e),
     };
@@ -287,19 +286,10 @@ pub async fn save_settings(
     else {
         return back("gia-tri");
     };
-    let actor = u.user.username.as_str();
-    let saved = async {
-        state
-            .db
-            .set_user_email(actor, (!email.is_empty()).then_some(email), actor)
-            .await?;
-        state
-            .db
-            .set_reminder_preferences(actor, Some(channel), Some(frequency), actor)
-            .await
-    }
-    .await;
-    match saved {
+    match state
+        .save_reminder_settings(&u, (!email.is_empty()).then_some(email), channel, frequency)
+        .await
+    {
         Ok(()) => back("da-luu"),
         Err(tiendo_store::StoreError::Invalid(_)) => refused_email(),
         Err(e) => crate::errors::internal(e),
@@ -321,7 +311,7 @@ async fn signed_user(
     let (Some(id), Some(k)) = (u.and_then(|u| u.parse::<i64>().ok()), k) else {
         return Ok(None);
     };
-    let key = tiendo_service::reminders::link_key(&state.db).await?;
+    let key = state.link_key().await?;
     Ok(tiendo_service::reminders::valid_unsubscribe(&key, id, k).then_some(id))
 }
 
@@ -378,7 +368,7 @@ pub async fn unsubscribe(
         Ok(None) => return bad_link(),
         Err(e) => return crate::errors::internal(e),
     };
-    match state.db.stop_reminder_mail(id).await {
+    match state.stop_reminder_mail(id).await {
         Ok(_) => page(
             "Đã ngừng nhận thư",
             None,
@@ -396,7 +386,7 @@ pub async fn waiting_mail(State(state): State<AppState>, PageUser(u): PageUser) 
     if u.role != tiendo_domain::access::UserRole::Admin {
         return super::layout::forbidden_page(&u, "Chỉ quản trị hệ thống xem thư chờ gửi.");
     }
-    let rows = match state.db.pending_mail().await {
+    let rows = match state.pending_mail().await {
         Ok(r) => r,
         Err(e) => return crate::errors::internal(e),
     };

@@ -76,7 +76,7 @@ pub async fn list(
     Query(q): Query<IndicatorQuery>,
 ) -> Response {
     let day = day_of(&q);
-    let list = match state.db.indicators().await {
+    let list = match state.indicators().await {
         Ok(l) => l,
         Err(e) => return crate::errors::internal(e),
     };
@@ -417,12 +417,12 @@ async fn render(
     };
     let u = u.clone();
     let day = day_of(q);
-    let i = match state.db.indicator(id).await {
+    let i = match state.indicator(id).await {
         Ok(Some(i)) => i,
         Ok(None) => return not_found(&u),
         Err(e) => return crate::errors::internal(e),
     };
-    let names = match state.db.agency_names().await {
+    let names = match state.agency_names().await {
         Ok(n) => n,
         Err(e) => return crate::errors::internal(e),
     };
@@ -430,16 +430,15 @@ async fn render(
         Ok(b) => b,
         Err(e) => return crate::errors::internal(e),
     };
-    let leads = state.db.indicator_leads(id).await.unwrap_or_default();
-    let coverage = state.db.indicator_coverage(id).await.unwrap_or_default();
+    let leads = state.indicator_leads(id).await.unwrap_or_default();
+    let coverage = state.indicator_coverage(id).await.unwrap_or_default();
     // The newest figures; the whole history is in the API and the reports.
     let (values, all_values) = state
-        .db
         .indicator_values_recent(id, 200)
         .await
         .unwrap_or_default();
-    let targets = state.db.indicator_targets(id).await.unwrap_or_default();
-    let tasks = state.db.indicator_task_ids(id).await.unwrap_or_default();
+    let targets = state.indicator_targets(id).await.unwrap_or_default();
+    let tasks = state.indicator_task_ids(id).await.unwrap_or_default();
     let snap = state.snapshot().await;
     let vis = super::Visibility::of(&u, &snap);
     let name_of = |a: &i64| names.get(a).map(|n| n.name.clone()).unwrap_or_default();
@@ -871,8 +870,8 @@ pub async fn build_scorecard_rows(
     offset: usize,
     limit: usize,
 ) -> anyhow::Result<Scorecard> {
-    let list = state.db.indicators().await?;
-    let names = state.db.agency_names().await?;
+    let list = state.indicators().await?;
+    let names = state.agency_names().await?;
     let cols: Vec<(i64, String, String)> = list
         .iter()
         .filter(|i| i.by_agency.0)

@@ -411,15 +411,15 @@ pub async fn serve(
     limits: server::Limits,
     intro: impl FnOnce(&str),
 ) -> anyhow::Result<()> {
-    if let Some(admin) = tiendo_service::accounts::ensure_first_admin(&db).await? {
+    let state = AppState::new(db, secure_cookies).await?;
+    if let Some(admin) = state.ensure_first_admin().await? {
         eprintln!(
             "Tài khoản quản trị đầu tiên: {} / mật khẩu dùng một lần: {}",
             admin.username, admin.one_time_password
         );
         eprintln!("(Đổi mật khẩu ngay sau lần đăng nhập đầu tiên.)");
     }
-    let state = AppState::new(db, secure_cookies).await?;
-    tokio::spawn(tiendo_service::webhooks::run(state.db.clone()));
+    state.spawn_webhooks();
     let refresher = state.clone();
     tokio::spawn(async move {
         let mut ticks: u64 = 0;
@@ -434,7 +434,7 @@ pub async fn serve(
             ticks += 1;
             // The audit log's statistics looked at with every refresh (a look is one row of
             // the statistics view; an analysis follows a few times as the log grows tenfold).
-            if let Err(e) = refresher.db.keep_log_statistics().await {
+            if let Err(e) = refresher.keep_log_statistics().await {
                 tracing::error!(
                     error = format!("{e:#}"),
                     "the audit log's statistics could not be refreshed"
@@ -442,7 +442,7 @@ pub async fn serve(
             }
             // Expired sessions and old failed log-ins are purged every ten minutes.
             if ticks % 200 == 1
-                && let Err(e) = refresher.db.purge_expired().await
+                && let Err(e) = refresher.purge_expired().await
             {
                 tracing::error!(
                     error = format!("{e:#}"),

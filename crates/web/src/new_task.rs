@@ -120,7 +120,7 @@ pub async fn new_page(State(state): State<AppState>, PageUser(u): PageUser) -> R
     if !u.is_standing() {
         return forbidden(&u);
     }
-    let overseers = state.db.overseers().await.unwrap_or_default();
+    let overseers = state.overseers().await.unwrap_or_default();
     form_page(&u, &NewTaskForm::default(), &overseers, Shown::default()).into_response()
 }
 
@@ -132,7 +132,7 @@ pub async fn create(
     if !u.is_standing() {
         return forbidden(&u);
     }
-    let overseers = state.db.overseers().await.unwrap_or_default();
+    let overseers = state.overseers().await.unwrap_or_default();
     let again = |status: StatusCode, shown: Shown<'_>| {
         (status, form_page(&u, &f, &overseers, shown)).into_response()
     };

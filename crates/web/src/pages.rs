@@ -2,7 +2,6 @@
 //! the task page. Dates are shown dd/mm/yyyy; "as of" is chosen with `?ngay=`.
 
 use crate::words::date_input;
-use std::collections::HashSet;
 use tiendo_domain::access::UserRole;
 
 use axum::extract::{Query, State};
@@ -10,15 +9,15 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use tiendo_domain::deadline::{iso, parse_user_date, vn};
-use tiendo_domain::status::{AssignmentState, FourWay};
-use tiendo_store::tasks::TaskFilter;
+use tiendo_service::queries::dashboard::LateCount;
+use tiendo_service::queries::tasks::{MY_PAGE, TaskSearch};
 use time::Date;
 
 use super::AppState;
-use super::auth::{CurrentUser, PageUser};
+use super::auth::PageUser;
 use super::history;
 use super::layout::page;
-use crate::words::{badge, date_or_today, enc, show_iso, state_key, today};
+use crate::words::{badge, date_or_today, enc, show_iso, today};
 
 #[derive(Deserialize, Default)]
 pub struct DashboardQuery {
@@ -53,183 +52,6 @@ fn chart(rows: &[LateCount], as_of: Date) -> Markup {
     }
 }
 
-/// One agency's bar of the chart.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct LateCount {
-    pub code: String,
-    pub name: String,
-    pub open_overdue: u64,
-}
-
-/// A lead assignment falling due soon.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct DueSoonItem {
-    pub task_id: i64,
-    pub number: String,
-    pub name: String,
-    /// The agencies whose lead assignment of the task falls due, joined by "; ".
-    pub agency: String,
-    /// The same agencies, one by one (the page shows the first three).
-    #[serde(skip)]
-    pub agencies: Vec<String>,
-    /// The soonest of their due days.
-    pub due: String,
-}
-
-/// What the dashboard shows (and `/api/dashboard` returns).
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Dashboard {
-    pub as_of: String,
-    pub days: i64,
-    /// The focal point's agency, when the counts are its own.
-    pub agency: Option<String>,
-    pub lead_assignments: FourWay,
-    /// The recurring lead assignments' periodic reports due before the day, counted apart.
-    pub periodic_reports: tiendo_domain::recurrence::OccurrenceCounts,
-    pub late_by_agency: Vec<LateCount>,
-    pub due_soon: Vec<DueSoonItem>,
-    pub newest_difficulties: Vec<tiendo_store::difficulties::Difficulty>,
-    /// What waits for the user on the day ("Việc cần xử lý"), counted by kind.
-    pub inbox: Vec<InboxCount>,
-}
-
-/// How many items of one kind wait in the user's inbox.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct InboxCount {
-    pub kind: tiendo_domain::reminders::ItemKind,
-    pub heading: &'static str,
-    pub count: usize,
-}
-
-pub async fn dashboard_data(
-    state: &AppState,
-    u: &CurrentUser,
-    as_of: Date,
-    window: i64,
-) -> anyhow::Result<Dashboard> {
-    let snap = state.snapshot().await;
-    let vis = super::Visibility::of(u, &snap);
-    let own = if u.role == UserRole::Focal {
-        u.user.agency_id
-    } else {
-        None
-    };
-    // Computed once per state of the book and day, shared by every reader.
-    let day = snap.day_counts(as_of);
-    let per_agency = &day.agencies;
-    let totals = match own {
-        Some(a) => per_agency.get(&a).copied().unwrap_or_default(),
-        None => day.lead_total(),
-    };
-    let periodic = match own {
-        Some(a) => day.periodic.get(&a).copied().unwrap_or_default(),
-        None => day.periodic_total(),
-    };
-    let mut late: Vec<LateCount> = per_agency
-        .iter()
-        .filter(|(a, c)| c.open_overdue > 0 && own.is_none_or(|o| o == **a))
-        .map(|(a, c)| {
-            let tiendo_store::facts::AgencyName { code, name, .. } =
-                snap.agencies.get(a).cloned().unwrap_or_default();
-            LateCount {
-                code,
-                name,
-                open_overdue: c.open_overdue,
-            }
-        })
-        .collect();
-    late.sort_by(|a, b| {
-        b.open_overdue
-            .cmp(&a.open_overdue)
-            .then_with(|| a.name.cmp(&b.name))
-    });
-    late.truncate(15);
-    // One line per task (its agencies together), the soonest first.
-    let mut soon: Vec<(i64, Date, Vec<i64>)> = Vec::new();
-    for d in snap
-        .book
-        .due_soon(as_of, window, own)
-        .into_iter()
-        .filter(|d| vis.sees(d.task))
-    {
-        let full = soon.len() >= 25;
-        match soon.iter_mut().find(|(t, _, _)| *t == d.task) {
-            Some((_, due, agencies)) => {
-                *due = (*due).min(d.due);
-                if !agencies.contains(&d.agency) {
-                    agencies.push(d.agency);
-                }
-            }
-            None if !full => soon.push((d.task, d.due, vec![d.agency])),
-            None => {}
-        }
-    }
-    let ids: Vec<i64> = soon.iter().map(|d| d.0).collect();
-    let names = state.db.task_names(&ids).await?;
-    let due_soon = soon
-        .iter()
-        .map(|(task, due, agencies)| {
-            let tiendo_store::tasks::TaskName { number, name, .. } =
-                names.get(task).cloned().unwrap_or_default();
-            let agencies: Vec<String> = agencies
-                .iter()
-                .filter_map(|a| snap.agencies.get(a).map(|a| a.name.clone()))
-                .collect();
-            DueSoonItem {
-                task_id: *task,
-                number,
-                name,
-                agency: agencies.join("; "),
-                agencies,
-                due: iso(*due),
-            }
-        })
-        .collect();
-    // The newest ten the user may see: its own agency's, or the newest on tasks it may see.
-    let f = tiendo_store::difficulties::DifficultyFilter {
-        agency: u.own_agency(),
-        newest: Some(50),
-        ..Default::default()
-    };
-    let mut difficulties: Vec<_> = state
-        .db
-        .difficulties_where(&f)
-        .await?
-        .into_iter()
-        .rev()
-        .filter(|d| f.agency.is_some() || d.task_id.is_none_or(|t| vis.sees(t)))
-        .collect();
-    difficulties.truncate(10);
-    let inbox: Vec<InboxCount> = tiendo_service::reminders::inbox_counts(
-        &state.db,
-        &snap,
-        &u.user,
-        as_of,
-        &tiendo_domain::reminders::ReminderRules::default(),
-    )
-    .await?
-    .into_iter()
-    .map(|(kind, count)| InboxCount {
-        kind,
-        heading: kind.heading(),
-        count,
-    })
-    .collect();
-    Ok(Dashboard {
-        as_of: iso(as_of),
-        days: window,
-        agency: own
-            .and_then(|a| snap.agencies.get(&a))
-            .map(|a| a.name.clone()),
-        lead_assignments: totals,
-        periodic_reports: periodic,
-        late_by_agency: late,
-        due_soon,
-        newest_difficulties: difficulties,
-        inbox,
-    })
-}
-
 pub async fn dashboard(
     State(state): State<AppState>,
     PageUser(u): PageUser,
@@ -237,7 +59,7 @@ pub async fn dashboard(
 ) -> Response {
     let as_of = date_or_today(q.ngay.as_deref());
     let window = q.han.unwrap_or(14).clamp(1, 120);
-    let d = match dashboard_data(&state, &u, as_of, window).await {
+    let d = match state.dashboard(&u, as_of, window).await {
         Ok(d) => d,
         Err(e) => return crate::errors::internal(e),
     };
@@ -338,145 +160,6 @@ pub struct TasksQuery {
     trang: Option<usize>,
 }
 
-const PAGE_SIZE: usize = 50;
-
-/// [`UserRole::sees_task`] as the database's filter: (only this agency's tasks, secret ones too).
-fn visible_filter(u: &CurrentUser) -> (Option<i64>, bool) {
-    match u.role {
-        UserRole::Admin | UserRole::Standing => (None, true),
-        UserRole::Focal => (u.agency_id.or(Some(-1)), false),
-        UserRole::Leader | UserRole::Viewer => (None, false),
-    }
-}
-
-/// What the task list is asked for, from the page's parameters or the API's.
-#[derive(Debug, Clone)]
-pub struct TaskSearch {
-    pub q: Option<String>,
-    pub agency: Option<String>,
-    /// With `agency`: only the tasks that agency leads, each in the state of the agency's own
-    /// lead assignment (what its bar on the dashboard counts).
-    pub lead_only: bool,
-    /// qua_han / open_overdue, dung_han / done_on_time, tre_han / done_late,
-    /// khong_ro_ngay / done_undated, dang_thuc_hien / open, thuong_xuyen / recurring,
-    /// chua_xac_dinh / conditional
-    pub status: Option<String>,
-    pub heading: Option<String>,
-    pub document: Option<String>,
-    pub due_from: Option<Date>,
-    pub due_to: Option<Date>,
-    pub overseer: Option<String>,
-    pub as_of: Date,
-    pub page: usize,
-}
-
-/// One page of the task list, with each task's state on the date asked.
-pub struct TaskPage {
-    pub total: usize,
-    pub pages: usize,
-    pub current: usize,
-    pub rows: Vec<tiendo_store::tasks::TaskRow>,
-    pub states: std::collections::HashMap<i64, AssignmentState>,
-}
-
-/// The tasks a user may see that match the search, one page of them.
-pub async fn search_tasks(
-    state: &AppState,
-    u: &CurrentUser,
-    s: &TaskSearch,
-) -> anyhow::Result<TaskPage> {
-    let (only_agency, see_all_secret) = visible_filter(u);
-    let text = |v: &Option<String>| v.clone().filter(|x| !x.trim().is_empty());
-    let filter = TaskFilter {
-        q: text(&s.q),
-        agency: text(&s.agency),
-        heading: text(&s.heading),
-        document: text(&s.document),
-        due_from: s.due_from,
-        due_to: s.due_to,
-        overseer: text(&s.overseer),
-        only_agency_id: only_agency,
-        see_all_secret,
-    };
-    let snap = state.snapshot().await;
-    let lead = filter
-        .agency
-        .as_deref()
-        .filter(|_| s.lead_only)
-        .map(|code| {
-            snap.agencies
-                .iter()
-                .find(|(_, a)| a.code.eq_ignore_ascii_case(code.trim()))
-                .map(|(id, _)| *id)
-        });
-    let states = match lead {
-        Some(Some(agency)) => snap.book.lead_states_of(agency, s.as_of),
-        Some(None) => Default::default(),
-        None => snap.book.task_states(s.as_of),
-    };
-    let wanted: Option<HashSet<&str>> = match s.status.as_deref() {
-        Some("qua_han" | "open_overdue") => Some(["open_overdue"].into()),
-        Some("dung_han" | "done_on_time") => Some(["done_on_time"].into()),
-        Some("tre_han" | "done_late") => Some(["done_late"].into()),
-        Some("khong_ro_ngay" | "done_undated") => Some(["done_undated"].into()),
-        Some("dang_thuc_hien" | "open") => {
-            Some(["open_in_time", "recurring", "conditional"].into())
-        }
-        Some("thuong_xuyen" | "recurring") => Some(["recurring"].into()),
-        Some("chua_xac_dinh" | "conditional") => Some(["conditional"].into()),
-        _ => None,
-    };
-    // An agency's lead tasks (a bar of the chart) come from the book: only other filters need
-    // the database.
-    let sql_filters = filter.q.is_some()
-        || (filter.agency.is_some() && lead.is_none())
-        || filter.heading.is_some()
-        || filter.document.is_some()
-        || filter.overseer.is_some()
-        || filter.due_from.is_some()
-        || filter.due_to.is_some();
-    // Without text or date filters the list comes from memory (plan order, visibility, status);
-    // otherwise the database narrows it first.
-    let ids: Vec<i64> = if sql_filters {
-        state.db.list_task_ids(&filter).await?
-    } else {
-        let own = only_agency.map(|a| snap.book.tasks_of_agency(a));
-        snap.tasks
-            .iter()
-            .filter(|t| match &own {
-                Some(own) => own.contains(&t.id),
-                None => see_all_secret || !t.secret,
-            })
-            .map(|t| t.id)
-            .collect()
-    };
-    let ids: Vec<i64> = ids
-        .into_iter()
-        .filter(|id| lead.is_none() || states.contains_key(id))
-        .filter(|id| {
-            wanted
-                .as_ref()
-                .is_none_or(|w| states.get(id).is_some_and(|s| w.contains(state_key(*s))))
-        })
-        .collect();
-    let total = ids.len();
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let current = s.page.clamp(1, pages);
-    let page_ids = &ids[((current - 1) * PAGE_SIZE).min(total)..(current * PAGE_SIZE).min(total)];
-    let rows = state.db.tasks_by_ids(page_ids).await?;
-    let states = rows
-        .iter()
-        .filter_map(|r| states.get(&r.id).map(|s| (r.id, *s)))
-        .collect();
-    Ok(TaskPage {
-        total,
-        pages,
-        current,
-        rows,
-        states,
-    })
-}
-
 pub async fn tasks(
     State(state): State<AppState>,
     PageUser(u): PageUser,
@@ -496,7 +179,7 @@ pub async fn tasks(
         as_of,
         page: q.trang.unwrap_or(1),
     };
-    let found = match search_tasks(&state, &u, &search).await {
+    let found = match state.search_tasks(&u, &search).await {
         Ok(p) => p,
         Err(e) => return crate::errors::internal(e),
     };
@@ -509,7 +192,7 @@ pub async fn tasks(
     );
     let snap = state.snapshot().await;
     let agencies = super::task::agency_options(&snap);
-    let overseers = state.db.overseers().await.unwrap_or_default();
+    let overseers = state.overseers().await.unwrap_or_default();
     let link = |p: usize| -> String {
         let mut parts = vec![];
         for (k, v) in [
@@ -608,76 +291,6 @@ pub struct AsOfQuery {
 }
 
 /// "Việc của tôi": an agency's assignments, the late ones first.
-/// One of an agency's assignments with its state.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct MyAssignment {
-    pub task_id: i64,
-    pub number: String,
-    pub name: String,
-    pub assignment_id: i64,
-    pub role: String,
-    pub due: Option<String>,
-    pub state: AssignmentState,
-    pub days_late: i64,
-}
-
-/// Assignments shown on one page of "Việc của tôi".
-pub const MY_PAGE: usize = 100;
-
-/// An agency's assignments in force on `as_of`, late ones first: how many in all, and those of
-/// one page (all of them with `None`).
-pub async fn my_assignments(
-    state: &AppState,
-    agency: i64,
-    as_of: Date,
-    page: Option<usize>,
-) -> anyhow::Result<(usize, Vec<MyAssignment>)> {
-    let mine = state.db.assignments_of_agency(agency).await?;
-    let snap = state.snapshot().await;
-    let mut rows: Vec<(i64, i64, String, tiendo_domain::status::Evaluation)> = mine
-        .iter()
-        .filter(|a| snap.book.assignment_in_force(a.id, as_of))
-        .filter_map(|a| {
-            snap.book
-                .evaluate_assignment(a.id, as_of)
-                .map(|e| (a.task_id, a.id, a.role.clone(), e))
-        })
-        .collect();
-    let rank = |s: AssignmentState| match s {
-        AssignmentState::OpenOverdue => 0,
-        AssignmentState::OpenInTime => 1,
-        AssignmentState::Recurring | AssignmentState::Conditional => 2,
-        AssignmentState::DoneLate | AssignmentState::DoneUndated | AssignmentState::DoneOnTime => 3,
-    };
-    rows.sort_by_key(|(task, _, _, e)| (rank(e.state), -e.days_late, e.due, *task));
-    let total = rows.len();
-    if let Some(p) = page {
-        let start = (p.max(1) - 1) * MY_PAGE;
-        rows = rows.into_iter().skip(start).take(MY_PAGE).collect();
-    }
-    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let names = state.db.task_names(&ids).await?;
-    Ok((
-        total,
-        rows.into_iter()
-            .map(|(task, aid, role, e)| {
-                let tiendo_store::tasks::TaskName { number, name, .. } =
-                    names.get(&task).cloned().unwrap_or_default();
-                MyAssignment {
-                    task_id: task,
-                    number,
-                    name,
-                    assignment_id: aid,
-                    role,
-                    due: e.due.map(iso),
-                    state: e.state,
-                    days_late: e.days_late,
-                }
-            })
-            .collect(),
-    ))
-}
-
 pub async fn my_tasks(
     State(state): State<AppState>,
     PageUser(u): PageUser,
@@ -689,7 +302,7 @@ pub async fn my_tasks(
     };
     let pages = |total: usize| total.div_ceil(MY_PAGE).max(1);
     let current = q.trang.unwrap_or(1).max(1);
-    let (total, rows) = match my_assignments(&state, agency, as_of, Some(current)).await {
+    let (total, rows) = match state.my_assignments(agency, as_of, Some(current)).await {
         Ok(r) => r,
         Err(e) => return crate::errors::internal(e),
     };
@@ -760,7 +373,6 @@ pub async fn audit(
     }
     let page_no = q.trang.unwrap_or(1).clamp(1, 100_000);
     let rows = state
-        .db
         .audit_page(100, (page_no - 1) * 100)
         .await
         .unwrap_or_default();

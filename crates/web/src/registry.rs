@@ -56,10 +56,10 @@ pub async fn list(
     PageUser(u): PageUser,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    let Ok(reg) = state.db.load_registry().await else {
+    let Ok(reg) = state.registry().await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let heads = state.db.agency_heads().await.unwrap_or_default();
+    let heads = state.agency_heads().await.unwrap_or_default();
     let key =
         q.q.as_deref()
             .map(tiendo_domain::text::name_key)
@@ -212,7 +212,7 @@ pub async fn edit_page(
     if !u.is_standing() {
         return forbidden(&u);
     }
-    let Ok(Some(r)) = state.db.agency_record(&code).await else {
+    let Ok(Some(r)) = state.agency_record(&code).await else {
         return (
             StatusCode::NOT_FOUND,
             page(

@@ -85,7 +85,8 @@ fn json<T: serde::Serialize>(stem: &str, v: &T) -> Response {
 }
 
 async fn issuer(state: &AppState) -> String {
-    reports::issuer(&state.db)
+    state
+        .issuer()
         .await
         .ok()
         .flatten()
@@ -172,15 +173,16 @@ struct Download<'a> {
 impl Download<'_> {
     /// The tasks late on the date.
     async fn overdue(&self) -> Response {
-        let r = match reports::overdue(
-            &self.state.db,
-            &self.snap.book,
-            &self.snap.agencies,
-            self.as_of,
-            None,
-            &|t| self.vis.sees(t),
-        )
-        .await
+        let r = match self
+            .state
+            .overdue_report(
+                &self.snap.book,
+                &self.snap.agencies,
+                self.as_of,
+                None,
+                &|t| self.vis.sees(t),
+            )
+            .await
         {
             Ok(r) => r,
             Err(e) => return failed(e),
@@ -206,10 +208,10 @@ impl Download<'_> {
                 "Cần số ký hiệu văn bản (vd: 624/TB-VPCP) hoặc khóa tệp đã nhập.",
             );
         };
-        match reports::results(&self.state.db, &self.snap.book, doc, self.as_of, &|t| {
-            self.vis.sees(t)
-        })
-        .await
+        match self
+            .state
+            .results_report(&self.snap.book, doc, self.as_of, &|t| self.vis.sees(t))
+            .await
         {
             Ok(Some(r)) => {
                 let name = format!("ket-qua-{}-{}", enc(doc).replace('%', ""), iso(self.as_of));
@@ -228,7 +230,7 @@ impl Download<'_> {
 
     /// The register of difficulties.
     async fn difficulties(&self) -> Response {
-        let Ok(all) = self.state.db.difficulties(None).await else {
+        let Ok(all) = self.state.difficulties(None).await else {
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         };
         let rows =
@@ -251,7 +253,7 @@ impl Download<'_> {
 
     /// Each agency's counts.
     async fn agencies(&self) -> Response {
-        let Ok(all) = self.state.db.difficulties(None).await else {
+        let Ok(all) = self.state.difficulties(None).await else {
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         };
         let r = reports::agencies(&self.snap.book, &self.snap.agencies, &all, self.as_of);
@@ -271,14 +273,12 @@ impl Download<'_> {
                 None => return bad(self.u, "Hạn gửi cam kết không hợp lệ."),
             },
         };
-        match reports::commitments(
-            &self.state.db,
-            &self.snap.book,
-            self.as_of,
-            answer_by,
-            &|t| self.vis.sees(t),
-        )
-        .await
+        match self
+            .state
+            .commitments_report(&self.snap.book, self.as_of, answer_by, &|t| {
+                self.vis.sees(t)
+            })
+            .await
         {
             Ok(r) => {
                 let name = format!("cam-ket-{}", iso(self.as_of));
@@ -302,7 +302,7 @@ impl Download<'_> {
                 match self.ext {
                     "json" => json(&name, &*r),
                     _ => {
-                        let signing = match self.state.db.signing(None).await {
+                        let signing = match self.state.signing(None).await {
                             Ok(s) => s,
                             Err(e) => return crate::errors::internal(e),
                         };
@@ -535,12 +535,11 @@ async fn meetings_page(
     tb: Option<&str>,
     refused: Option<&Refused>,
 ) -> Response {
-    let all = state.db.meetings().await.unwrap_or_default();
+    let all = state.meetings().await.unwrap_or_default();
     let mut counts = Vec::with_capacity(all.len());
     for m in &all {
         counts.push(
             state
-                .db
                 .tasks_of_meeting(m.id)
                 .await
                 .map(|t| t.len())
@@ -667,7 +666,6 @@ pub async fn meeting_pack(
         },
     };
     let Some(m) = state
-        .db
         .meetings()
         .await
         .ok()
@@ -686,24 +684,20 @@ pub async fn meeting_pack(
     let snap = state.snapshot().await;
     let vis = Visibility::of(&u, &snap);
     let visible = |t: i64| vis.sees(t);
-    let Ok(ids) = state.db.tasks_of_meeting(id).await else {
+    let Ok(ids) = state.tasks_of_meeting(id).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let label = m.label();
-    let results =
-        match reports::results_of(&state.db, &snap.book, &label, &ids, as_of, &visible).await {
-            Ok(r) => r,
-            Err(e) => return crate::errors::internal(e),
-        };
-    let overdue = match reports::overdue(
-        &state.db,
-        &snap.book,
-        &snap.agencies,
-        as_of,
-        None,
-        &visible,
-    )
-    .await
+    let results = match state
+        .results_of(&snap.book, &label, &ids, as_of, &visible)
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return crate::errors::internal(e),
+    };
+    let overdue = match state
+        .overdue_report(&snap.book, &snap.agencies, as_of, None, &visible)
+        .await
     {
         Ok(r) => r,
         Err(e) => return crate::errors::internal(e),
@@ -714,7 +708,7 @@ pub async fn meeting_pack(
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| s.chars().take(200).collect());
-    let signing = match state.db.signing(None).await {
+    let signing = match state.signing(None).await {
         Ok(s) => s,
         Err(e) => return crate::errors::internal(e),
     };

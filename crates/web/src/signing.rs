@@ -37,7 +37,7 @@ pub async fn page_of(
     if !u.is_standing() {
         return forbidden(&u);
     }
-    let s = match state.db.signing(None).await {
+    let s = match state.signing(None).await {
         Ok(s) => s,
         Err(e) => return crate::errors::internal(e),
     };
@@ -105,7 +105,6 @@ pub async fn save(
     };
     // Refused: the form again over the form in force (its preview), holding what was typed.
     let stored = state
-        .db
         .signing(None)
         .await
         .unwrap_or_else(|_| Signing::usual());

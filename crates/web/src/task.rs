@@ -33,15 +33,6 @@ pub struct TaskQuery {
     tb: Option<String>,
 }
 
-/// May this user see the task? Otherwise it does not exist for them.
-pub fn may_see(u: &CurrentUser, t: &TaskDetail) -> bool {
-    u.sees_task(t.secret, || {
-        u.user
-            .agency_id
-            .is_some_and(|a| t.assignments.iter().any(|x| x.agency_id == a))
-    })
-}
-
 pub fn not_found(u: &CurrentUser) -> Response {
     (
         StatusCode::NOT_FOUND,
@@ -258,12 +249,9 @@ pub(crate) async fn render(
     tb: Option<&str>,
     typed: Option<Typed>,
 ) -> Response {
-    let Ok(Some(t)) = state.db.task_detail(id).await else {
+    let Ok(Some(t)) = state.task_for(u, id).await else {
         return not_found(u);
     };
-    if !may_see(u, &t) {
-        return not_found(u);
-    }
     let snap = state.snapshot().await;
     let mut p = TaskPage::read(state, u, &t, &snap, as_of).await;
     let flash = match &typed {
@@ -351,12 +339,7 @@ impl<'a> TaskPage<'a> {
                     .is_some_and(|e| e.state == AssignmentState::OpenOverdue)
             })
             .collect();
-        let db = &state.db;
-        let to_review = if u.is_standing() {
-            db.completions_to_review(id).await.unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+        let records = state.task_records(u, id).await;
         TaskPage {
             u,
             t,
@@ -365,12 +348,12 @@ impl<'a> TaskPage<'a> {
             agencies: agency_options(snap),
             actable,
             late,
-            pending: db.pending_deadline_requests(id).await.unwrap_or_default(),
-            difficulties: db.difficulties(Some(id)).await.unwrap_or_default(),
-            commitments: db.commitments_of_task(id).await.unwrap_or_default(),
-            evidence: db.evidence_of_task(id).await.unwrap_or_default(),
-            to_review,
-            directions: db.directions_of(id).await.unwrap_or_default(),
+            pending: records.pending,
+            difficulties: records.difficulties,
+            commitments: records.commitments,
+            evidence: records.evidence,
+            to_review: records.to_review,
+            directions: records.directions,
             typed: None,
         }
     }
@@ -827,15 +810,9 @@ pub async fn evidence(
     Path(id): Path<i64>,
 ) -> Response {
     let not_found = || (StatusCode::NOT_FOUND, "Không tìm thấy").into_response();
-    let Ok(Some(file)) = state.db.evidence_file(id).await else {
+    let Ok(Some(file)) = state.evidence_file_for(&u, id).await else {
         return not_found();
     };
-    let Ok(Some(t)) = state.db.task_detail(file.task_id).await else {
-        return not_found();
-    };
-    if !may_see(&u, &t) {
-        return not_found();
-    }
     let encoded = crate::words::percent_encode(&file.file_name, b".-_");
     (
         [

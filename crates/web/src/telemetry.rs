@@ -245,16 +245,16 @@ pub async fn metrics(State(state): State<AppState>, ApiUser(me): ApiUser) -> Res
         return (StatusCode::FORBIDDEN, "Chỉ quản trị viên xem được số đo.").into_response();
     }
     let m = &state.metrics;
-    let pool = state.db.pool();
-    m.pool_connections.set(i64::from(pool.size()));
-    m.pool_idle.set(pool.num_idle() as i64);
+    let (connections, idle) = state.pool_connections();
+    m.pool_connections.set(i64::from(connections));
+    m.pool_idle.set(idle as i64);
     let r = state.refreshes.read();
     m.refreshed_at.set(r.last_success_unix_seconds);
     m.refresh_seconds.set(r.last_seconds);
     m.refreshes.set(r.total);
     m.refresh_failures.set(r.failed);
     m.draining.set(i64::from(state.is_draining()));
-    match state.db.queue_sizes().await {
+    match state.queue_sizes().await {
         Ok(q) => {
             m.mail_waiting.set(q.mail_waiting);
             m.imports_running.set(q.imports_running);
@@ -287,7 +287,7 @@ fn unavailable(why: &str) -> Response {
 
 /// 200 `{"status": ok}` when the database answers, otherwise 503 "unavailable".
 async fn database_answers(state: &AppState, probe: &str, ok: &str) -> Response {
-    match state.db.data_version().await {
+    match state.data_version().await {
         Ok(_) => axum::Json(serde_json::json!({ "status": ok })).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, probe, "the database does not answer");

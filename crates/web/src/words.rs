@@ -46,15 +46,7 @@ pub(crate) fn opt_vn(d: Option<time::Date>) -> String {
 }
 
 pub(crate) fn state_key(s: AssignmentState) -> &'static str {
-    match s {
-        AssignmentState::DoneOnTime => "done_on_time",
-        AssignmentState::DoneLate => "done_late",
-        AssignmentState::DoneUndated => "done_undated",
-        AssignmentState::OpenInTime => "open_in_time",
-        AssignmentState::OpenOverdue => "open_overdue",
-        AssignmentState::Recurring => "recurring",
-        AssignmentState::Conditional => "conditional",
-    }
+    s.code()
 }
 
 pub(crate) fn badge(s: AssignmentState) -> Markup {

@@ -2,13 +2,13 @@
 
 use std::process::ExitCode;
 
-use tiendo_service::accounts;
-use tiendo_store::Db;
+use tiendo_service::command_line_user;
 
 use crate::args::UserCommand;
 
 pub async fn run(url: &str, command: UserCommand) -> anyhow::Result<ExitCode> {
-    let db = Db::connect(url).await?;
+    let service = super::service(url).await?;
+    let cli = command_line_user();
     match command {
         UserCommand::Add {
             username,
@@ -17,21 +17,16 @@ pub async fn run(url: &str, command: UserCommand) -> anyhow::Result<ExitCode> {
             name,
             email,
         } => {
-            if let Some(e) = email.as_deref()
-                && !tiendo_domain::reminders::valid_email(e.trim())
-            {
-                anyhow::bail!(
-                    "địa chỉ thư điện tử không hợp lệ: \"{}\"; chưa tạo tài khoản",
-                    e.trim()
-                );
-            }
-            let full_name = name.as_deref().unwrap_or(&username);
-            let password =
-                accounts::create_account(&db, &username, full_name, role, agency.as_deref(), "cli")
-                    .await?;
-            if let Some(e) = email.as_deref() {
-                db.set_user_email(&username, Some(e), "cli").await?;
-            }
+            let password = service
+                .add_account(
+                    &cli,
+                    &username,
+                    name.as_deref(),
+                    role,
+                    agency.as_deref(),
+                    email.as_deref(),
+                )
+                .await?;
             println!("Đã tạo tài khoản {username}; mật khẩu dùng một lần: {password}");
         }
         UserCommand::SetEmail {
@@ -40,7 +35,8 @@ pub async fn run(url: &str, command: UserCommand) -> anyhow::Result<ExitCode> {
             remove,
         } => {
             let email = email.filter(|_| !remove);
-            db.set_user_email(&username, email.as_deref(), "cli")
+            service
+                .set_account_email(&cli, &username, email.as_deref())
                 .await?;
             match email {
                 Some(e) => println!("Thư nhắc việc của {username} gửi đến {}.", e.trim()),
@@ -53,8 +49,8 @@ pub async fn run(url: &str, command: UserCommand) -> anyhow::Result<ExitCode> {
             remove,
         } => {
             let agency = agency.filter(|_| !remove);
-            match db
-                .set_agency_head_account(&username, agency.as_deref(), "cli")
+            match service
+                .set_agency_head_account(&cli, &username, agency.as_deref())
                 .await?
             {
                 Some(name) => println!(
@@ -70,25 +66,25 @@ pub async fn run(url: &str, command: UserCommand) -> anyhow::Result<ExitCode> {
             channel,
             frequency,
         } => {
-            db.set_reminder_preferences(&username, channel, frequency, "cli")
+            service
+                .set_reminder_preferences(&cli, &username, channel, frequency)
                 .await?;
             println!("Đã lưu cách nhận nhắc việc của {username}.");
         }
         UserCommand::RevokeToken { username, name } => {
-            let n = db.revoke_api_tokens(&username, &name, "cli").await?;
+            let n = service.revoke_api_tokens(&cli, &username, &name).await?;
             println!("Đã thu hồi {n} mã truy cập \"{name}\" của {username}.");
         }
         UserCommand::ResetPassword { username } => {
-            let id = db.account_id(&username).await?;
-            let password = accounts::reset_to_one_time_password(&db, id, "cli").await?;
+            let password = service.reset_account_password(&cli, &username).await?;
             println!("Mật khẩu dùng một lần mới của {username}: {password}");
         }
         UserCommand::Disable { username } => {
-            db.set_account_active(&username, false, "cli").await?;
+            service.set_account_active(&cli, &username, false).await?;
             println!("Đã khóa tài khoản {username}; các phiên đăng nhập đã kết thúc.");
         }
         UserCommand::Enable { username } => {
-            db.set_account_active(&username, true, "cli").await?;
+            service.set_account_active(&cli, &username, true).await?;
             println!("Đã mở lại tài khoản {username}.");
         }
         UserCommand::SetRole {
@@ -96,14 +92,15 @@ pub async fn run(url: &str, command: UserCommand) -> anyhow::Result<ExitCode> {
             role,
             agency,
         } => {
-            db.set_account_role(&username, role, agency.as_deref(), "cli")
+            service
+                .set_account_role(&cli, &username, role, agency.as_deref())
                 .await?;
             println!("Đã đổi vai trò của {username} thành {}.", role.name());
         }
         UserCommand::List => {
             let now = tiendo_store::now_rfc3339();
-            let tokens = db.api_tokens(None).await?;
-            for a in db.accounts().await? {
+            let (accounts, tokens) = service.accounts(&cli).await?;
+            for a in accounts {
                 let in_force: Vec<&str> = tokens
                     .iter()
                     .filter(|t| t.user_id == a.id && t.in_force(&now))
@@ -130,8 +127,9 @@ pub async fn run(url: &str, command: UserCommand) -> anyhow::Result<ExitCode> {
             name,
             expires_in_days,
         } => {
-            let token =
-                accounts::create_api_token(&db, &username, &name, expires_in_days, "cli").await?;
+            let token = service
+                .issue_api_token(&cli, &username, &name, expires_in_days)
+                .await?;
             println!("{token}");
             eprintln!(
                 "Mã truy cập API \"{name}\" cho {username} (chỉ hiện một lần): dùng trong tiêu đề Authorization: Bearer …"

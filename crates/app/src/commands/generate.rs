@@ -4,7 +4,6 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use tiendo_domain::agency::Registry;
-use tiendo_store::Db;
 
 use crate::args::GenerateArgs;
 
@@ -29,8 +28,8 @@ pub async fn run(url: &str, a: GenerateArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let db = Db::connect(url).await?;
-    let reg = db.load_registry().await?.registry;
+    let service = super::service(url).await?;
+    let reg = service.registry().await?.registry;
     let g = tiendo_generate::generate(&reg, a.tasks, a.seed, a.reports_per_assignment);
     eprintln!(
         "Sinh {} nhiệm vụ, {} phân công, {} báo cáo, {} lần gia hạn …",
@@ -40,8 +39,8 @@ pub async fn run(url: &str, a: GenerateArgs) -> anyhow::Result<ExitCode> {
         g.changes.len()
     );
     let mut last = std::time::Instant::now();
-    let s = db
-        .bulk_insert(&g, &mut |label, done, total| {
+    let s = service
+        .insert_generated(&g, &mut |label, done, total| {
             if last.elapsed().as_secs() >= 2 || done == total {
                 eprintln!("  {label}: {done}/{total}");
                 last = std::time::Instant::now();

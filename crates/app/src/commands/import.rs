@@ -10,7 +10,6 @@ use tiendo_domain::deadline::vn;
 use tiendo_office::{DocumentPreview, ReadOptions};
 use tiendo_service::operations::{self, ImportRequest};
 use tiendo_service::{Service, command_line_user};
-use tiendo_store::Db;
 use tiendo_store::import::ImportSummary;
 
 use super::output::{parse_date_arg, short, today};
@@ -22,7 +21,7 @@ pub(crate) async fn registry_for_reading(
     url: &str,
     dry_run: bool,
     committee: Option<&str>,
-) -> anyhow::Result<(Registry, Option<Db>)> {
+) -> anyhow::Result<(Registry, Option<Service>)> {
     if dry_run
         && committee.is_none()
         && let Some(path) = url
@@ -33,14 +32,14 @@ pub(crate) async fn registry_for_reading(
     {
         return Ok((Registry::default_registry()?, None));
     }
-    let db = Db::connect(url).await?;
+    let service = super::service(url).await?;
     if let Some(c) = committee
-        && !db.committees().await?.iter().any(|x| x.code == c)
+        && !service.committees().await?.iter().any(|x| x.code == c)
     {
         bail!("không có ban chỉ đạo mã {c} (xem: tiendo committees list)");
     }
-    let reg = db.load_registry_for(committee).await?.registry;
-    Ok((reg, Some(db)))
+    let reg = service.registry_for(committee).await?.registry;
+    Ok((reg, Some(service)))
 }
 
 pub async fn run(url: &str, a: ImportArgs) -> anyhow::Result<ExitCode> {
@@ -56,7 +55,7 @@ pub async fn run(url: &str, a: ImportArgs) -> anyhow::Result<ExitCode> {
     {
         bail!("--system: tên hệ thống là văn bản thường, tối đa 100 ký tự");
     }
-    let (registry, db) = registry_for_reading(url, a.dry_run, a.committee.as_deref()).await?;
+    let (registry, service) = registry_for_reading(url, a.dry_run, a.committee.as_deref()).await?;
     let Some(mut previews) = read_all(&a.files, &registry, reported_on) else {
         return Ok(ExitCode::FAILURE);
     };
@@ -74,11 +73,11 @@ pub async fn run(url: &str, a: ImportArgs) -> anyhow::Result<ExitCode> {
     let stored: Vec<Option<ImportSummary>> = if a.dry_run {
         previews.iter().map(|_| None).collect()
     } else {
-        let db = match db {
-            Some(db) => db,
-            None => Db::connect(url).await?,
+        let service = match service {
+            Some(s) => s,
+            None => super::service(url).await?,
         };
-        store_all(db, &a, &previews, reported_on).await?
+        store_all(&service, &a, &previews, reported_on).await?
     };
     match a.format {
         Format::Json => print_json(&previews, &stored)?,
@@ -118,12 +117,11 @@ fn read_all(
 }
 
 async fn store_all(
-    db: Db,
+    service: &Service,
     a: &ImportArgs,
     previews: &[DocumentPreview],
     reported_on: time::Date,
 ) -> anyhow::Result<Vec<Option<ImportSummary>>> {
-    let service = Service::for_command(db);
     let operator = command_line_user();
     let mut stored = Vec::new();
     for (p, f) in previews.iter().zip(&a.files) {
@@ -148,7 +146,7 @@ async fn store_all(
             progress: Some(&|done, total| eprintln!("  đã lưu {done}/{total} nhiệm vụ …")),
             external_system: a.system.as_deref().map(str::trim),
         };
-        let s = operations::import_document(&service, &operator, request)
+        let s = operations::import_document(service, &operator, request)
             .await
             .with_context(|| format!("{}: không lưu được", p.file))?;
         stored.push(Some(s));

@@ -16,9 +16,15 @@ mod webhooks;
 use std::process::ExitCode;
 
 pub use import::preview_text;
+use tiendo_service::Service;
 use tiendo_store::Db;
 
 use crate::args::{Cli, Command};
+
+/// The service one command acts through, on the database the URL names.
+pub(crate) async fn service(url: &str) -> anyhow::Result<Service> {
+    Ok(Service::for_command(Db::connect(url).await?))
+}
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let url = cli.database_url.as_str();
@@ -27,10 +33,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     match cli.command {
         Command::Import(a) => import::run(url, a).await,
-        Command::Report { report } => reports::run(&Db::connect(url).await?, report).await,
-        Command::Score(a) => reports::score(&Db::connect(url).await?, a).await,
-        Command::Formula { command } => reports::formula(&Db::connect(url).await?, command).await,
-        Command::Meetings { command } => reports::meetings(&Db::connect(url).await?, command).await,
+        Command::Report { report } => reports::run(&service(url).await?, report).await,
+        Command::Score(a) => reports::score(&service(url).await?, a).await,
+        Command::Formula { command } => reports::formula(&service(url).await?, command).await,
+        Command::Meetings { command } => reports::meetings(&service(url).await?, command).await,
         Command::Agencies { command } => registry::agencies(url, command).await,
         Command::Committees { command } => registry::committees(url, command).await,
         Command::Serve(a) => serve::run(url, a).await,

@@ -6,8 +6,7 @@ use std::process::ExitCode;
 use anyhow::anyhow;
 use tiendo_domain::agency::{AgencyKind, AgencyRef, RefKind, Registry};
 use tiendo_domain::deadline::{iso, vn};
-use tiendo_service::{Service, command_line_user, operations};
-use tiendo_store::Db;
+use tiendo_service::{command_line_user, operations};
 use time::Date;
 
 use super::import::registry_for_reading;
@@ -76,17 +75,17 @@ pub async fn agencies(url: &str, command: AgencyCommand) -> anyhow::Result<ExitC
                 successor: None,
                 committee,
             };
-            let service = Service::for_command(Db::connect(url).await?);
+            let service = super::service(url).await?;
             operations::add_agency_record(&service, &command_line_user(), &record).await?;
             println!("Đã thêm cơ quan {code}: {}", record.name);
         }
         AgencyCommand::AddAlias { code, alias } => {
-            let service = Service::for_command(Db::connect(url).await?);
+            let service = super::service(url).await?;
             operations::add_alias(&service, &command_line_user(), &code, &alias).await?;
             println!("Đã thêm tên gọi \"{alias}\" cho {code}");
         }
         AgencyCommand::Link { code, system, id } => {
-            let service = Service::for_command(Db::connect(url).await?);
+            let service = super::service(url).await?;
             let linked = tiendo_service::integration::link_agency(
                 &service,
                 &command_line_user(),
@@ -166,10 +165,10 @@ fn resolved_line(reg: &Registry, r: &AgencyRef, on: Date) -> String {
 }
 
 pub async fn committees(url: &str, command: CommitteeCommand) -> anyhow::Result<ExitCode> {
-    let db = Db::connect(url).await?;
+    let service = super::service(url).await?;
     match command {
         CommitteeCommand::List => {
-            for c in db.committees().await? {
+            for c in service.committees().await? {
                 let province = c.province.map(|p| format!(" ({p})")).unwrap_or_default();
                 println!("{:<16} {:<9} {}{province}", c.code, c.level, c.name);
             }
@@ -179,7 +178,6 @@ pub async fn committees(url: &str, command: CommitteeCommand) -> anyhow::Result<
             name,
             province,
         } => {
-            let service = Service::for_command(db);
             operations::add_committee(
                 &service,
                 &command_line_user(),
@@ -199,7 +197,7 @@ pub async fn committees(url: &str, command: CommitteeCommand) -> anyhow::Result<
             signer_name,
             recipient,
         } => {
-            let now = db.signing(committee.as_deref()).await?;
+            let now = service.signing(committee.as_deref()).await?;
             let changing = place.is_some()
                 || symbol.is_some()
                 || authority.is_some()
@@ -219,7 +217,6 @@ pub async fn committees(url: &str, command: CommitteeCommand) -> anyhow::Result<
                         recipient.join("\n")
                     },
                 };
-                let service = Service::for_command(db);
                 match operations::set_signing(
                     &service,
                     &command_line_user(),

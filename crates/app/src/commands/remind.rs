@@ -6,8 +6,7 @@ use std::process::ExitCode;
 use tiendo_domain::deadline::vn;
 use tiendo_domain::reminders::ReminderRules;
 use tiendo_mail::Mailer;
-use tiendo_service::reminders::{self, MailSettings, vietnam_now};
-use tiendo_store::Db;
+use tiendo_service::reminders::{MailSettings, vietnam_now};
 
 use super::output::parse_date_arg;
 use crate::args::{Format, MailArgs, RemindArgs, RuleArgs};
@@ -43,10 +42,10 @@ pub async fn run(url: &str, a: RemindArgs) -> anyhow::Result<ExitCode> {
         None => vietnam_now().date(),
     };
     let mail = a.mail.settings()?;
-    let db = Db::connect(url).await?;
-    let snap = tiendo_service::load_snapshot(&db).await?;
-    let out =
-        reminders::remind(&db, &snap, day, a.dry_run, &a.rules.rules(), mail.as_ref()).await?;
+    let out = super::service(url)
+        .await?
+        .remind(day, a.dry_run, &a.rules.rules(), mail.as_ref())
+        .await?;
     match a.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&out)?),
         Format::Text => {

@@ -8,7 +8,6 @@ use anyhow::{Context, anyhow, bail};
 use tiendo_domain::deadline::{iso, parse_user_date, vn};
 use tiendo_domain::scoring::{Formula, Month};
 use tiendo_service::{Service, command_line_user, operations};
-use tiendo_store::Db;
 
 use super::output::{parse_date_arg, short, today, write_report};
 use crate::args::{
@@ -31,13 +30,11 @@ fn stem(s: &str) -> String {
 }
 
 /// The name of the committee issuing a document (the Government's by default).
-async fn issuer(db: &Db) -> anyhow::Result<String> {
-    Ok(reports::issuer(db)
-        .await?
-        .unwrap_or_else(|| "BAN CHỈ ĐẠO".into()))
+async fn issuer(svc: &Service) -> anyhow::Result<String> {
+    Ok(svc.issuer().await?.unwrap_or_else(|| "BAN CHỈ ĐẠO".into()))
 }
 
-pub async fn run(db: &Db, report: ReportCommand) -> anyhow::Result<ExitCode> {
+pub async fn run(svc: &Service, report: ReportCommand) -> anyhow::Result<ExitCode> {
     match report {
         ReportCommand::Overdue {
             as_of,
@@ -45,51 +42,51 @@ pub async fn run(db: &Db, report: ReportCommand) -> anyhow::Result<ExitCode> {
             format,
             output,
             doc,
-        } => overdue(db, as_of, committee, format, output, doc).await,
+        } => overdue(svc, as_of, committee, format, output, doc).await,
         ReportCommand::Results {
             document,
             as_of,
             format,
             output,
             doc,
-        } => results(db, document, as_of, format, output, doc).await,
+        } => results(svc, document, as_of, format, output, doc).await,
         ReportCommand::Commitments {
             as_of,
             answer_by,
             format,
             output,
             doc,
-        } => commitments(db, as_of, answer_by, format, output, doc).await,
+        } => commitments(svc, as_of, answer_by, format, output, doc).await,
         ReportCommand::Indicators {
             as_of,
             format,
             output,
             doc,
-        } => indicators(db, as_of, format, output, doc).await,
+        } => indicators(svc, as_of, format, output, doc).await,
         ReportCommand::Difficulties {
             as_of,
             format,
             output,
             doc,
-        } => difficulties(db, as_of, format, output, doc).await,
-        ReportCommand::Summary { as_of } => summary(db, as_of).await,
+        } => difficulties(svc, as_of, format, output, doc).await,
+        ReportCommand::Summary { as_of } => summary(svc, as_of).await,
         ReportCommand::DueSoon {
             as_of,
             days,
             format,
-        } => due_soon(db, as_of, days, format).await,
+        } => due_soon(svc, as_of, days, format).await,
         ReportCommand::Agencies {
             as_of,
             format,
             output,
             doc,
-        } => agencies(db, as_of, format, output, doc).await,
+        } => agencies(svc, as_of, format, output, doc).await,
     }
 }
 
 /// `report overdue`: the tasks late on a date and who has not finished them.
 async fn overdue(
-    db: &Db,
+    svc: &Service,
     as_of: String,
     committee: Option<String>,
     format: ReportFormat,
@@ -98,21 +95,15 @@ async fn overdue(
 ) -> anyhow::Result<ExitCode> {
     let as_of = parse_date_arg("--as-of", &as_of)?;
     if let Some(c) = &committee
-        && !db.committees().await?.iter().any(|x| &x.code == c)
+        && !svc.committees().await?.iter().any(|x| &x.code == c)
     {
         bail!("không có ban chỉ đạo mã {c} (xem: tiendo committees list)");
     }
-    let book = db.load_status_book().await?;
-    let agencies = db.agency_names().await?;
-    let r = reports::overdue(
-        db,
-        &book,
-        &agencies,
-        as_of,
-        committee.as_deref(),
-        &everything,
-    )
-    .await?;
+    let book = svc.load_status_book().await?;
+    let agencies = svc.agency_names().await?;
+    let r = svc
+        .overdue_report(&book, &agencies, as_of, committee.as_deref(), &everything)
+        .await?;
     write_report(
         &r,
         format,
@@ -147,7 +138,7 @@ fn overdue_text(r: &OverdueReport) -> String {
 
 /// `report results`: the results of a document's tasks.
 async fn results(
-    db: &Db,
+    svc: &Service,
     document: String,
     as_of: Option<String>,
     format: ReportFormat,
@@ -158,8 +149,11 @@ async fn results(
         Some(s) => parse_date_arg("--as-of", &s)?,
         None => today(),
     };
-    let book = db.load_status_book().await?;
-    let Some(r) = reports::results(db, &book, &document, as_of, &everything).await? else {
+    let book = svc.load_status_book().await?;
+    let Some(r) = svc
+        .results_report(&book, &document, as_of, &everything)
+        .await?
+    else {
         bail!(
             "không có văn bản \"{document}\" (số ký hiệu trong cột căn cứ giao, hoặc khóa của tệp đã nhập)"
         );
@@ -176,7 +170,7 @@ async fn results(
 
 /// `report commitments`: the late assignments and the agencies' commitments.
 async fn commitments(
-    db: &Db,
+    svc: &Service,
     as_of: String,
     answer_by: Option<String>,
     format: ReportFormat,
@@ -187,8 +181,10 @@ async fn commitments(
     let answer_by = answer_by
         .map(|d| parse_date_arg("--answer-by", &d))
         .transpose()?;
-    let book = db.load_status_book().await?;
-    let r = reports::commitments(db, &book, as_of, answer_by, &everything).await?;
+    let book = svc.load_status_book().await?;
+    let r = svc
+        .commitments_report(&book, as_of, answer_by, &everything)
+        .await?;
     write_report(
         &r,
         format,
@@ -201,7 +197,7 @@ async fn commitments(
 
 /// `report difficulties`: the register of difficulties on a date.
 async fn difficulties(
-    db: &Db,
+    svc: &Service,
     as_of: Option<String>,
     format: ReportFormat,
     output: Option<PathBuf>,
@@ -211,7 +207,7 @@ async fn difficulties(
         Some(s) => parse_date_arg("--as-of", &s)?,
         None => today(),
     };
-    let rows = reports::difficulties_as_of(db.difficulties(None).await?, as_of);
+    let rows = reports::difficulties_as_of(svc.difficulties(None).await?, as_of);
     let open = rows.iter().filter(|d| d.state != "answered").count();
     let late = rows.iter().filter(|d| d.answer_overdue(as_of)).count();
     let register = serde_json::json!({
@@ -233,7 +229,7 @@ async fn difficulties(
 
 /// `report indicators`: every indicator on a date (docs/contracts.md).
 async fn indicators(
-    db: &Db,
+    svc: &Service,
     as_of: Option<String>,
     format: ReportFormat,
     output: Option<PathBuf>,
@@ -243,9 +239,9 @@ async fn indicators(
         Some(s) => parse_date_arg("--as-of", &s)?,
         None => today(),
     };
-    let book = db.load_indicator_book().await?;
-    let names = db.agency_names().await?;
-    let report = reports::indicators::indicators_report(db, &book, &names, as_of).await?;
+    let book = svc.load_indicator_book().await?;
+    let names = svc.agency_names().await?;
+    let report = svc.indicators_report(&book, &names, as_of).await?;
     write_report(
         &report,
         format,
@@ -257,9 +253,9 @@ async fn indicators(
 }
 
 /// `report summary`: the four-way counts of tasks and lead assignments.
-async fn summary(db: &Db, as_of: String) -> anyhow::Result<ExitCode> {
+async fn summary(svc: &Service, as_of: String) -> anyhow::Result<ExitCode> {
     let as_of = parse_date_arg("--as-of", &as_of)?;
-    let book = db.load_status_book().await?;
+    let book = svc.load_status_book().await?;
     let mut tasks = tiendo_domain::status::FourWay::default();
     for s in book.task_states(as_of).into_values() {
         tasks.add(s);
@@ -277,14 +273,19 @@ async fn summary(db: &Db, as_of: String) -> anyhow::Result<ExitCode> {
 }
 
 /// `report due-soon`: assignments due within some days.
-async fn due_soon(db: &Db, as_of: String, days: i64, format: Format) -> anyhow::Result<ExitCode> {
+async fn due_soon(
+    svc: &Service,
+    as_of: String,
+    days: i64,
+    format: Format,
+) -> anyhow::Result<ExitCode> {
     let as_of = parse_date_arg("--as-of", &as_of)?;
     if !(0..=366).contains(&days) {
         bail!("--days phải từ 0 đến 366");
     }
-    let book = db.load_status_book().await?;
-    let tasks = db.task_infos().await?;
-    let agencies = db.agency_names().await?;
+    let book = svc.load_status_book().await?;
+    let tasks = svc.task_infos().await?;
+    let agencies = svc.agency_names().await?;
     let items: Vec<serde_json::Value> = book
         .due_soon(as_of, days, None)
         .into_iter()
@@ -330,16 +331,16 @@ async fn due_soon(db: &Db, as_of: String, days: i64, format: Format) -> anyhow::
 
 /// `report agencies`: each agency's counts and on-time rate.
 async fn agencies(
-    db: &Db,
+    svc: &Service,
     as_of: String,
     format: ReportFormat,
     output: Option<PathBuf>,
     doc: DocArgs,
 ) -> anyhow::Result<ExitCode> {
     let as_of = parse_date_arg("--as-of", &as_of)?;
-    let book = db.load_status_book().await?;
-    let names = db.agency_names().await?;
-    let difficulties = db.difficulties(None).await?;
+    let book = svc.load_status_book().await?;
+    let names = svc.agency_names().await?;
+    let difficulties = svc.difficulties(None).await?;
     let r = reports::agencies(&book, &names, &difficulties, as_of);
     write_report(
         &r,
@@ -386,7 +387,7 @@ fn read_formula(path: &PathBuf) -> anyhow::Result<(Formula, String)> {
     Ok((f, text))
 }
 
-pub async fn score(db: &Db, a: ScoreArgs) -> anyhow::Result<ExitCode> {
+pub async fn score(svc: &Service, a: ScoreArgs) -> anyhow::Result<ExitCode> {
     let ScoreArgs {
         month,
         format,
@@ -398,13 +399,13 @@ pub async fn score(db: &Db, a: ScoreArgs) -> anyhow::Result<ExitCode> {
     let month = Month::parse(&month)
         .ok_or_else(|| anyhow!("--month: tháng không hợp lệ \"{month}\" (dùng YYYY-MM)"))?;
     let formula = formula.as_ref().map(read_formula).transpose()?;
-    let book = db.load_status_book().await?;
-    let r = reports::score(db, &book, month, formula).await?;
-    let issuer = issuer(db).await?;
+    let book = svc.load_status_book().await?;
+    let r = svc.score_report(&book, month, formula).await?;
+    let issuer = issuer(svc).await?;
     let p = Presentation {
         attached_to,
         place,
-        signing: Some(db.signing(None).await?),
+        signing: Some(svc.signing(None).await?),
     };
     write_report(
         &r,
@@ -441,7 +442,7 @@ fn score_text(r: &ScoreReport) -> String {
     s
 }
 
-pub async fn formula(db: &Db, command: FormulaCommand) -> anyhow::Result<ExitCode> {
+pub async fn formula(svc: &Service, command: FormulaCommand) -> anyhow::Result<ExitCode> {
     match command {
         FormulaCommand::Show { month } => {
             let month = match month {
@@ -449,7 +450,7 @@ pub async fn formula(db: &Db, command: FormulaCommand) -> anyhow::Result<ExitCod
                     .ok_or_else(|| anyhow!("--month: tháng không hợp lệ \"{m}\" (dùng YYYY-MM)"))?,
                 None => Month::of(today()),
             };
-            let (_, v) = db.formula_for(month).await?;
+            let (_, v) = svc.formula_for(month).await?;
             match &v.effective_from {
                 Some(from) => eprintln!(
                     "Cách tính áp dụng cho {}: công bố áp dụng từ {from} (bởi {}).",
@@ -468,14 +469,14 @@ pub async fn formula(db: &Db, command: FormulaCommand) -> anyhow::Result<ExitCod
                 anyhow!("--from-month: tháng không hợp lệ \"{from_month}\" (dùng YYYY-MM)")
             })?;
             let (_, text) = read_formula(&file)?;
-            db.publish_formula(&text, from, today(), "cli").await?;
+            operations::publish_formula(svc, &command_line_user(), &text, from, today()).await?;
             println!("Đã công bố cách tính điểm áp dụng từ {}", from.vietnamese());
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn meetings(db: &Db, command: MeetingCommand) -> anyhow::Result<ExitCode> {
+pub async fn meetings(svc: &Service, command: MeetingCommand) -> anyhow::Result<ExitCode> {
     match command {
         MeetingCommand::Add {
             name,
@@ -484,9 +485,8 @@ pub async fn meetings(db: &Db, command: MeetingCommand) -> anyhow::Result<ExitCo
             committee,
         } => {
             let held_on = parse_date_arg("--held-on", &held_on)?;
-            let service = Service::for_command(db.clone());
             let id = operations::add_meeting(
-                &service,
+                svc,
                 &command_line_user(),
                 committee.as_deref(),
                 &name,
@@ -494,7 +494,7 @@ pub async fn meetings(db: &Db, command: MeetingCommand) -> anyhow::Result<ExitCo
                 &documents,
             )
             .await?;
-            let tasks = db.tasks_of_meeting(id).await?;
+            let tasks = svc.tasks_of_meeting(id).await?;
             println!(
                 "Đã ghi phiên họp {id}: {name} ({}), {} nhiệm vụ đã liên kết",
                 vn(held_on),
@@ -502,20 +502,21 @@ pub async fn meetings(db: &Db, command: MeetingCommand) -> anyhow::Result<ExitCo
             );
         }
         MeetingCommand::Link { meeting, document } => {
-            db.link_meeting_document(meeting, &document, "cli").await?;
-            let tasks = db.tasks_of_meeting(meeting).await?;
+            operations::link_meeting_document(svc, &command_line_user(), meeting, &document)
+                .await?;
+            let tasks = svc.tasks_of_meeting(meeting).await?;
             println!(
                 "Đã liên kết {document} với phiên họp {meeting}: {} nhiệm vụ",
                 tasks.len()
             );
         }
         MeetingCommand::List { format } => {
-            let all = db.meetings().await?;
+            let all = svc.meetings().await?;
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&all)?),
                 Format::Text => {
                     for m in &all {
-                        let n = db.tasks_of_meeting(m.id).await?.len();
+                        let n = svc.tasks_of_meeting(m.id).await?.len();
                         println!(
                             "{:>4}  {}  {}  [{}]  {n} nhiệm vụ",
                             m.id,
@@ -538,7 +539,7 @@ pub async fn meetings(db: &Db, command: MeetingCommand) -> anyhow::Result<ExitCo
                 Some(s) => parse_date_arg("--as-of", &s)?,
                 None => today(),
             };
-            let all = db.meetings().await?;
+            let all = svc.meetings().await?;
             let m = match meeting {
                 Some(id) => all
                     .into_iter()
@@ -548,23 +549,27 @@ pub async fn meetings(db: &Db, command: MeetingCommand) -> anyhow::Result<ExitCo
                     anyhow!("chưa có phiên họp nào (tiendo meetings add --name … --held-on … --document …)")
                 })?,
             };
-            let book = db.load_status_book().await?;
-            let ids = db.tasks_of_meeting(m.id).await?;
+            let book = svc.load_status_book().await?;
+            let ids = svc.tasks_of_meeting(m.id).await?;
             let label = m.label();
-            let results = reports::results_of(db, &book, &label, &ids, as_of, &everything).await?;
-            let agencies = db.agency_names().await?;
-            let overdue = reports::overdue(db, &book, &agencies, as_of, None, &everything).await?;
+            let results = svc
+                .results_of(&book, &label, &ids, as_of, &everything)
+                .await?;
+            let agencies = svc.agency_names().await?;
+            let overdue = svc
+                .overdue_report(&book, &agencies, as_of, None, &everything)
+                .await?;
             let p = Presentation {
                 attached_to: None,
                 place,
-                signing: Some(db.signing(None).await?),
+                signing: Some(svc.signing(None).await?),
             };
             let pack = reports::meeting_pack(
                 &m,
                 next.as_deref(),
                 &results,
                 &overdue,
-                &issuer(db).await?,
+                &issuer(svc).await?,
                 today(),
                 &p,
             );

@@ -6,7 +6,8 @@ use std::time::Duration;
 use tiendo_web::server::Limits;
 use tiendo_web::telemetry::LogFormat;
 
-use tiendo_service::reminders::{self, DailyAt};
+use tiendo_service::Service;
+use tiendo_service::reminders::DailyAt;
 use tiendo_store::Db;
 
 use crate::args::ServeArgs;
@@ -34,7 +35,12 @@ pub async fn run(url: &str, a: ServeArgs) -> anyhow::Result<ExitCode> {
     let mail = a.mail.settings()?;
     let db = Db::connect(url).await?;
     let start = match a.demo {
-        true => Some(demo::prepare(&db, &mut |line| eprintln!("{line}")).await?),
+        true => Some(
+            demo::prepare(&Service::for_command(db.clone()), &mut |line| {
+                eprintln!("{line}")
+            })
+            .await?,
+        ),
         false => None,
     };
     if a.plain_http_cookies {
@@ -48,12 +54,7 @@ pub async fn run(url: &str, a: ServeArgs) -> anyhow::Result<ExitCode> {
                 "Nhắc việc: chưa cấu hình máy chủ thư (--smtp-url / TIENDO_SMTP_URL): bản tin chỉ hiện trong ứng dụng, thư chờ trong hàng đợi."
             );
         }
-        tokio::spawn(reminders::run_scheduler(
-            db.clone(),
-            at,
-            a.rules.rules(),
-            mail,
-        ));
+        Service::for_command(db.clone()).spawn_reminders(at, a.rules.rules(), mail);
     }
     tiendo_web::serve(db, &a.bind, !a.plain_http_cookies, limits, |address| {
         if let Some(start) = &start {

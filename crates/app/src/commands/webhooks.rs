@@ -3,13 +3,13 @@
 use std::process::ExitCode;
 
 use tiendo_service::accounts::new_token;
-use tiendo_service::webhooks;
-use tiendo_store::Db;
+use tiendo_service::command_line_user;
 
 use crate::args::WebhookCommand;
 
 pub async fn run(url: &str, command: WebhookCommand) -> anyhow::Result<ExitCode> {
-    let db = Db::connect(url).await?;
+    let service = super::service(url).await?;
+    let cli = command_line_user();
     match command {
         WebhookCommand::Add {
             system,
@@ -17,7 +17,8 @@ pub async fn run(url: &str, command: WebhookCommand) -> anyhow::Result<ExitCode>
             events,
         } => {
             let secret = new_token()?;
-            db.add_subscription(&system, &url, &secret, &events, "cli")
+            service
+                .add_subscription(&cli, &system, &url, &secret, &events)
                 .await?;
             println!("{secret}");
             eprintln!(
@@ -25,8 +26,8 @@ pub async fn run(url: &str, command: WebhookCommand) -> anyhow::Result<ExitCode>
             );
         }
         WebhookCommand::List => {
-            let waiting = db.deliveries_waiting().await?;
-            for s in db.subscriptions().await? {
+            let (subscriptions, waiting) = service.subscriptions().await?;
+            for s in subscriptions {
                 let w = waiting.iter().find(|w| w.system == s.system);
                 println!(
                     "{}\\t{}\\t{}\\t{}\\tchờ gửi: {}{}",
@@ -46,11 +47,11 @@ pub async fn run(url: &str, command: WebhookCommand) -> anyhow::Result<ExitCode>
             }
         }
         WebhookCommand::Remove { system } => {
-            db.remove_subscription(&system, "cli").await?;
+            service.remove_subscription(&cli, &system).await?;
             println!("Đã dừng báo cho hệ thống {system}.");
         }
         WebhookCommand::Deliver => {
-            let r = webhooks::deliver_due(&db, &webhooks::client()?).await?;
+            let r = service.deliver_webhooks().await?;
             println!("Đã gửi {}, chưa gửi được {}.", r.delivered, r.failed);
         }
     }

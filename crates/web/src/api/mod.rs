@@ -24,11 +24,11 @@ use utoipa_axum::routes;
 use super::auth::{ApiUser, ApiWriter};
 
 pub mod external;
-use super::pages::TaskSearch;
 use super::{AppState, Visibility};
 use crate::words::today;
 use tiendo_reports as reports;
 use tiendo_service::operations::{self as ops, AgencyInput, Refusal, ReportInput};
+use tiendo_service::queries::tasks::TaskSearch;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -212,7 +212,9 @@ pub async fn dashboard(
         Ok(d) => d,
         Err(m) => return bad(&m),
     };
-    match super::pages::dashboard_data(&state, &u, as_of, q.days.unwrap_or(14).clamp(1, 120)).await
+    match state
+        .dashboard(&u, as_of, q.days.unwrap_or(14).clamp(1, 120))
+        .await
     {
         Ok(d) => Json(d).into_response(),
         Err(e) => failed(e),
@@ -287,7 +289,7 @@ pub async fn tasks(
         as_of,
         page: q.page.unwrap_or(1),
     };
-    match super::pages::search_tasks(&state, &u, &search).await {
+    match state.search_tasks(&u, &search).await {
         Ok(p) => {
             let items: Vec<TaskListItem> = p
                 .rows
@@ -329,12 +331,9 @@ pub async fn task(
         Ok(d) => d,
         Err(m) => return bad(&m),
     };
-    let Ok(Some(t)) = state.db.task_detail(id).await else {
+    let Ok(Some(t)) = state.task_for(&u, id).await else {
         return not_found();
     };
-    if !super::task::may_see(&u, &t) {
-        return not_found();
-    }
     let snap = state.snapshot().await;
     let assignments: Vec<serde_json::Value> = t
         .assignments
@@ -352,8 +351,8 @@ pub async fn task(
         })
         .collect();
     let (difficulties, evidence) = match (
-        state.db.difficulties(Some(id)).await,
-        state.db.evidence_of_task(id).await,
+        state.difficulties(Some(id)).await,
+        state.evidence_of_task(id).await,
     ) {
         (Ok(d), Ok(e)) => (d, e),
         (Err(e), _) | (_, Err(e)) => return failed(e),
@@ -440,7 +439,7 @@ pub async fn inbox(
 /// Thông báo: the reminders the caller received (newest first, kept 90 days), with the unread count.
 #[utoipa::path(get, path = "/api/notifications", tag = "đọc", responses((status = 200, description = "{unread, items: [{id, day, digest, channel, item_count, items, mail_state, read_at}]}"), (status = 401, body = ApiError)))]
 pub async fn notifications(State(state): State<AppState>, ApiUser(u): ApiUser) -> Response {
-    let list = match state.db.notifications(u.user.id, 200).await {
+    let list = match state.notifications(&u, 200).await {
         Ok(v) => v,
         Err(e) => return failed(e),
     };
@@ -470,7 +469,7 @@ pub async fn mark_notification(
     Path(id): Path<i64>,
     Body(b): Body<ReadInput>,
 ) -> Response {
-    match state.db.mark_read(u.user.id, id, b.read).await {
+    match state.mark_read(&u, id, b.read).await {
         Ok(()) => Json(serde_json::json!({ "ok": true })).into_response(),
         Err(tiendo_store::StoreError::NotFound(_)) => not_found(),
         Err(e) => failed(e),
@@ -491,7 +490,7 @@ pub async fn my_tasks(
     let Some(agency) = u.user.agency_id else {
         return bad("tài khoản này không gắn với cơ quan nào");
     };
-    match super::pages::my_assignments(&state, agency, as_of, None).await {
+    match state.my_assignments(agency, as_of, None).await {
         Ok((_, items)) => {
             Json(serde_json::json!({ "as_of": iso(as_of), "items": items })).into_response()
         }
@@ -544,9 +543,9 @@ pub async fn agencies(
     Query(q): Query<AgenciesQuery>,
 ) -> Response {
     let (reg, heads, external) = match (
-        state.db.load_registry().await,
-        state.db.agency_heads().await,
-        state.db.agency_external_ids().await,
+        state.registry().await,
+        state.agency_heads().await,
+        state.agency_external_ids().await,
     ) {
         (Ok(r), Ok(h), Ok(x)) => (r, h, x),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return failed(e),
@@ -641,7 +640,7 @@ pub async fn audit(
         );
     }
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
-    match state.db.audit_page(100, (page - 1) * 100).await {
+    match state.audit_page(100, (page - 1) * 100).await {
         Ok(rows) => Json(serde_json::json!({ "page": page, "items": rows.into_iter().map(|r| serde_json::json!({ "at": r.at, "actor": r.actor, "action": r.action, "entity": r.entity, "entity_id": r.entity_id, "before": r.before, "after": r.after })).collect::<Vec<_>>() })).into_response(),
         Err(e) => failed(e),
     }
@@ -669,15 +668,15 @@ pub async fn overdue(
     };
     let snap = state.snapshot().await;
     let vis = Visibility::of(&u, &snap);
-    let mut r = match reports::overdue(
-        &state.db,
-        &snap.book,
-        &snap.agencies,
-        as_of,
-        q.committee.as_deref(),
-        &|t| vis.sees(t),
-    )
-    .await
+    let mut r = match state
+        .overdue_report(
+            &snap.book,
+            &snap.agencies,
+            as_of,
+            q.committee.as_deref(),
+            &|t| vis.sees(t),
+        )
+        .await
     {
         Ok(r) => r,
         Err(e) => return failed(e),
@@ -743,7 +742,7 @@ pub async fn report(
     let vis = Visibility::of(&u, &snap);
     let visible = |t: i64| vis.sees(t);
     match name.as_str() {
-        "agencies" => match state.db.difficulties(None).await {
+        "agencies" => match state.difficulties(None).await {
             Ok(all) => {
                 Json(reports::agencies(&snap.book, &snap.agencies, &all, as_of)).into_response()
             }
@@ -753,13 +752,16 @@ pub async fn report(
             let Some(doc) = q.document.as_deref().filter(|d| !d.trim().is_empty()) else {
                 return bad("document: cần số ký hiệu văn bản hoặc khóa tệp");
             };
-            match reports::results(&state.db, &snap.book, doc.trim(), as_of, &visible).await {
+            match state
+                .results_report(&snap.book, doc.trim(), as_of, &visible)
+                .await
+            {
                 Ok(Some(r)) => Json(r).into_response(),
                 Ok(None) => not_found(),
                 Err(e) => failed(e),
             }
         }
-        "difficulties" => match state.db.difficulties(None).await {
+        "difficulties" => match state.difficulties(None).await {
             Ok(all) => {
                 let rows = reports::visible_difficulties(
                     reports::difficulties_as_of(all, as_of),
@@ -775,7 +777,10 @@ pub async fn report(
                 Ok(d) => d,
                 Err(m) => return bad(&m),
             };
-            match reports::commitments(&state.db, &snap.book, as_of, answer_by, &visible).await {
+            match state
+                .commitments_report(&snap.book, as_of, answer_by, &visible)
+                .await
+            {
                 Ok(r) => Json(r).into_response(),
                 Err(e) => failed(e),
             }
@@ -814,14 +819,13 @@ pub async fn score(
 /// Phiên họp: the meetings, their documents and how many tasks they assigned.
 #[utoipa::path(get, path = "/api/meetings", tag = "đọc", responses((status = 200, description = "{items: [{id, committee, name, held_on, documents, tasks}]}")))]
 pub async fn meetings(State(state): State<AppState>, ApiUser(_u): ApiUser) -> Response {
-    let all = match state.db.meetings().await {
+    let all = match state.meetings().await {
         Ok(m) => m,
         Err(e) => return failed(e),
     };
     let mut items = Vec::new();
     for m in all {
         let n = state
-            .db
             .tasks_of_meeting(m.id)
             .await
             .map(|t| t.len())
@@ -1323,7 +1327,7 @@ pub async fn indicators(
         Ok(d) => d,
         Err(m) => return bad(&m),
     };
-    let names = match state.db.agency_names().await {
+    let names = match state.agency_names().await {
         Ok(n) => n,
         Err(e) => return failed(e),
     };
@@ -1331,7 +1335,7 @@ pub async fn indicators(
         Ok(b) => b,
         Err(e) => return failed(e),
     };
-    match tiendo_reports::indicators::indicators_report(&state.db, &book, &names, as_of).await {
+    match state.indicators_report(&book, &names, as_of).await {
         Ok(r) => Json(r).into_response(),
         Err(e) => failed(e),
     }
@@ -1350,16 +1354,16 @@ pub async fn indicator(
         Ok(d) => d,
         Err(m) => return bad(&m),
     };
-    let i = match state.db.indicator(id).await {
+    let i = match state.indicator(id).await {
         Ok(Some(i)) => i,
         Ok(None) => return not_found(),
         Err(e) => return failed(e),
     };
     let (targets, values, tasks, coverage) = match (
-        state.db.indicator_targets(id).await,
-        state.db.indicator_values(id, None).await,
-        state.db.indicator_task_ids(id).await,
-        state.db.indicator_coverage(id).await,
+        state.indicator_targets(id).await,
+        state.indicator_values(id, None).await,
+        state.indicator_task_ids(id).await,
+        state.indicator_coverage(id).await,
     ) {
         (Ok(t), Ok(v), Ok(k), Ok(c)) => (t, v, k, c),
         _ => return failed("indicator"),

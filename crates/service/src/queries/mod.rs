@@ -1,0 +1,344 @@
+//! What the front ends read, through the service alone (the store is the service's own): the
+//! shared read models ([`dashboard`], [`tasks`]) and the records a page, the API or a command
+//! shows. Where a rule decides what a user may see, it is applied here, once.
+
+pub mod dashboard;
+pub mod reports;
+pub mod tasks;
+
+use std::collections::HashMap;
+
+use tiendo_domain::scoring::{Formula, Month};
+use tiendo_store::Result;
+use tiendo_store::audit::AuditEntry;
+use tiendo_store::difficulties::Difficulty;
+use tiendo_store::facts::AgencyName;
+use tiendo_store::users::User;
+
+use crate::Service;
+
+/// One task as its page shows it, when the user may see it ([`tiendo_domain::access`]: secret
+/// tasks to those cleared, a focal point's own agency's tasks).
+pub fn may_see(u: &User, t: &tiendo_store::tasks::TaskDetail) -> bool {
+    u.sees_task(t.secret, || {
+        u.agency_id
+            .is_some_and(|a| t.assignments.iter().any(|x| x.agency_id == a))
+    })
+}
+
+impl Service {
+    /// A task with every field and assignment, when it exists and the user may see it.
+    pub async fn task_for(
+        &self,
+        u: &User,
+        id: i64,
+    ) -> Result<Option<tiendo_store::tasks::TaskDetail>> {
+        Ok(self.db.task_detail(id).await?.filter(|t| may_see(u, t)))
+    }
+
+    /// A task as stored, whoever asks (for the standing agency's edit form and the commands).
+    pub async fn task_detail(&self, id: i64) -> Result<Option<tiendo_store::tasks::TaskDetail>> {
+        self.db.task_detail(id).await
+    }
+
+    /// The evidence files of a task.
+    pub async fn evidence_of_task(
+        &self,
+        task: i64,
+    ) -> Result<Vec<tiendo_store::tasks::EvidenceInfo>> {
+        self.db.evidence_of_task(task).await
+    }
+
+    /// An evidence file with its bytes, when the user may see its task.
+    pub async fn evidence_file_for(
+        &self,
+        u: &User,
+        id: i64,
+    ) -> Result<Option<tiendo_store::tasks::EvidenceFile>> {
+        let Some(file) = self.db.evidence_file(id).await? else {
+            return Ok(None);
+        };
+        Ok(self.task_for(u, file.task_id).await?.map(|_| file))
+    }
+
+    /// Names and numbers of some tasks.
+    pub async fn task_names(
+        &self,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, tiendo_store::tasks::TaskName>> {
+        self.db.task_names(ids).await
+    }
+
+    /// The leaders who oversee tasks (for the filters and forms).
+    pub async fn overseers(&self) -> Result<Vec<String>> {
+        self.db.overseers().await
+    }
+
+    /// Difficulties of one task, or all of them.
+    pub async fn difficulties(&self, task: Option<i64>) -> Result<Vec<Difficulty>> {
+        self.db.difficulties(task).await
+    }
+
+    /// Every agency's code and name, by id.
+    pub async fn agency_names(&self) -> Result<HashMap<i64, AgencyName>> {
+        self.db.agency_names().await
+    }
+
+    /// The registry as stored (agencies, aliases, groups).
+    pub async fn registry(&self) -> Result<tiendo_store::registry::StoredRegistry> {
+        self.db.load_registry().await
+    }
+
+    /// The registry a committee reads its documents with.
+    pub async fn registry_for(
+        &self,
+        committee: Option<&str>,
+    ) -> Result<tiendo_store::registry::StoredRegistry> {
+        self.db.load_registry_for(committee).await
+    }
+
+    /// The accounts named as the heads of agencies.
+    pub async fn agency_heads(&self) -> Result<HashMap<i64, tiendo_store::registry::Head>> {
+        self.db.agency_heads().await
+    }
+
+    /// Other systems' ids of the agencies, by code.
+    pub async fn agency_external_ids(
+        &self,
+    ) -> Result<HashMap<String, Vec<tiendo_store::external_ids::ExternalId>>> {
+        self.db.agency_external_ids().await
+    }
+
+    /// One agency of the registry with its aliases and history.
+    pub async fn agency_record(
+        &self,
+        code: &str,
+    ) -> Result<Option<tiendo_store::registry::StoredAgency>> {
+        self.db.agency_record(code).await
+    }
+
+    /// The committees of this installation.
+    pub async fn committees(&self) -> Result<Vec<tiendo_store::registry::Committee>> {
+        self.db.committees().await
+    }
+
+    /// How a committee signs its documents.
+    pub async fn signing(
+        &self,
+        committee: Option<&str>,
+    ) -> Result<tiendo_domain::signing::Signing> {
+        self.db.signing(committee).await
+    }
+
+    /// The committee's meetings.
+    pub async fn meetings(&self) -> Result<Vec<tiendo_store::meetings::Meeting>> {
+        self.db.meetings().await
+    }
+
+    /// The tasks of a meeting's documents.
+    pub async fn tasks_of_meeting(&self, meeting: i64) -> Result<Vec<i64>> {
+        self.db.tasks_of_meeting(meeting).await
+    }
+
+    /// A page of the audit log, newest first.
+    pub async fn audit_page(&self, limit: i64, offset: usize) -> Result<Vec<AuditEntry>> {
+        self.db.audit_page(limit, offset).await
+    }
+
+    /// The user's own notifications, newest first.
+    pub async fn notifications(
+        &self,
+        u: &User,
+        limit: i64,
+    ) -> Result<Vec<tiendo_store::reminders::Notification>> {
+        self.db.notifications(u.id, limit).await
+    }
+
+    /// Marks one of the user's own notifications read or unread.
+    pub async fn mark_read(&self, u: &User, id: i64, read: bool) -> Result<()> {
+        self.db.mark_read(u.id, id, read).await
+    }
+
+    /// The reminder e-mails an SMTP server has not yet accepted.
+    pub async fn pending_mail(&self) -> Result<Vec<tiendo_store::reminders::PendingMail>> {
+        self.db.pending_mail().await
+    }
+
+    /// Stops the e-mails of an account (its signed unsubscribe link); the address stopped.
+    pub async fn stop_reminder_mail(&self, user_id: i64) -> Result<Option<String>> {
+        self.db.stop_reminder_mail(user_id).await
+    }
+
+    /// The key that signs the e-mails' unsubscribe links.
+    pub async fn link_key(&self) -> anyhow::Result<String> {
+        crate::reminders::link_key(&self.db).await
+    }
+
+    /// Every indicator.
+    pub async fn indicators(&self) -> Result<Vec<tiendo_store::indicators::IndicatorRow>> {
+        self.db.indicators().await
+    }
+
+    /// One indicator.
+    pub async fn indicator(
+        &self,
+        id: i64,
+    ) -> Result<Option<tiendo_store::indicators::IndicatorRow>> {
+        self.db.indicator(id).await
+    }
+
+    /// An indicator's lead agencies.
+    pub async fn indicator_leads(&self, id: i64) -> Result<Vec<i64>> {
+        self.db.indicator_leads(id).await
+    }
+
+    /// The agencies an indicator is reported by.
+    pub async fn indicator_coverage(&self, id: i64) -> Result<Vec<i64>> {
+        self.db.indicator_coverage(id).await
+    }
+
+    /// An indicator's targets.
+    pub async fn indicator_targets(
+        &self,
+        id: i64,
+    ) -> Result<Vec<tiendo_store::indicators::TargetRow>> {
+        self.db.indicator_targets(id).await
+    }
+
+    /// An indicator's figures (the nation's with `Some(None)`, one agency's, or all).
+    pub async fn indicator_values(
+        &self,
+        id: i64,
+        agency: Option<Option<i64>>,
+    ) -> Result<Vec<tiendo_store::indicators::ValueRow>> {
+        self.db.indicator_values(id, agency).await
+    }
+
+    /// An indicator's newest figures (at most `limit`) and how many it has in all.
+    pub async fn indicator_values_recent(
+        &self,
+        id: i64,
+        limit: i64,
+    ) -> Result<(Vec<tiendo_store::indicators::ValueRow>, i64)> {
+        self.db.indicator_values_recent(id, limit).await
+    }
+
+    /// The tasks linked to an indicator.
+    pub async fn indicator_task_ids(&self, id: i64) -> Result<Vec<i64>> {
+        self.db.indicator_task_ids(id).await
+    }
+
+    /// The scoring formula in force for a month, with its version.
+    pub async fn formula_for(
+        &self,
+        month: Month,
+    ) -> Result<(Formula, tiendo_store::scoring::FormulaVersion)> {
+        self.db.formula_for(month).await
+    }
+
+    /// Every task's number, name and place in the plans (for the reports' rows).
+    pub async fn task_infos(&self) -> Result<HashMap<i64, tiendo_store::facts::TaskInfo>> {
+        self.db.task_infos().await
+    }
+
+    /// The lead assignments and tasks counted, for the demonstration's first start.
+    pub async fn counts(&self) -> Result<tiendo_store::tasks::Counts> {
+        self.db.counts().await
+    }
+}
+
+/// What the server does in the background and what its probes ask: the database is looked at,
+/// never changed by a user here.
+impl Service {
+    /// Whether the database answers (`/healthz`, `/readyz`): its data version.
+    pub async fn data_version(&self) -> Result<i64> {
+        self.db.data_version().await
+    }
+
+    /// Connections open and idle in the pool (`/metrics`).
+    pub fn pool_connections(&self) -> (u32, usize) {
+        let pool = self.db.pool();
+        (pool.size(), pool.num_idle())
+    }
+
+    /// Mail waiting and imports running (`/metrics`).
+    pub async fn queue_sizes(&self) -> Result<tiendo_store::reminders::QueueSizes> {
+        self.db.queue_sizes().await
+    }
+
+    /// Looks at the audit log's statistics (PostgreSQL analyses it as it grows).
+    pub async fn keep_log_statistics(&self) -> Result<bool> {
+        self.db.keep_log_statistics().await
+    }
+
+    /// Purges expired sessions and old failed log-ins.
+    pub async fn purge_expired(&self) -> Result<u64> {
+        self.db.purge_expired().await
+    }
+
+    /// Delivers the webhooks' outbox for as long as the server runs.
+    pub fn spawn_webhooks(&self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(crate::webhooks::run(self.db.clone()))
+    }
+}
+
+/// What a task's page shows beside its fields: deadline requests waiting, difficulties,
+/// commitments by assignment, evidence files, completions waiting for review (for the standing
+/// agency) and leaders' directions. A record that cannot be read is shown as none.
+#[derive(Debug, Default)]
+pub struct TaskRecords {
+    pub pending: Vec<tiendo_store::tasks::DeadlineRequest>,
+    pub difficulties: Vec<Difficulty>,
+    pub commitments: HashMap<i64, tiendo_store::tasks::Commitment>,
+    pub evidence: Vec<tiendo_store::tasks::EvidenceInfo>,
+    pub to_review: Vec<tiendo_store::tasks::CompletionToReview>,
+    pub directions: Vec<tiendo_store::directions::DirectionRow>,
+}
+
+impl Service {
+    /// The records of a task's page, as the user may see them (completions to review only for
+    /// the standing agency).
+    pub async fn task_records(&self, u: &User, task: i64) -> TaskRecords {
+        let db = &self.db;
+        TaskRecords {
+            pending: db.pending_deadline_requests(task).await.unwrap_or_default(),
+            difficulties: db.difficulties(Some(task)).await.unwrap_or_default(),
+            commitments: db.commitments_of_task(task).await.unwrap_or_default(),
+            evidence: db.evidence_of_task(task).await.unwrap_or_default(),
+            to_review: if u.role.is_standing() {
+                db.completions_to_review(task).await.unwrap_or_default()
+            } else {
+                Vec::new()
+            },
+            directions: db.directions_of(task).await.unwrap_or_default(),
+        }
+    }
+
+    /// What waits for a user on a day ("Việc cần xử lý").
+    pub async fn inbox(
+        &self,
+        u: &User,
+        day: time::Date,
+    ) -> anyhow::Result<Vec<tiendo_domain::reminders::ReminderItem>> {
+        let snap = self.snapshot().await;
+        crate::reminders::inbox(
+            &self.db,
+            &snap,
+            u,
+            day,
+            &tiendo_domain::reminders::ReminderRules::default(),
+        )
+        .await
+    }
+}
+
+impl Service {
+    /// Stores a generated data set (the demonstration's, a benchmark's) in one transaction.
+    pub async fn insert_generated(
+        &self,
+        g: &tiendo_store::bulk::Generated,
+        progress: tiendo_store::bulk::Progress<'_>,
+    ) -> Result<tiendo_store::bulk::BulkSummary> {
+        self.db.bulk_insert(g, progress).await
+    }
+}
