@@ -879,3 +879,192 @@ async fn every_route_for_every_role() {
     }
     t.cleanup().await;
 }
+
+async fn account(db: &tiendo_store::Db, name: &str) -> tiendo_store::users::User {
+    db.user_by_username(name)
+        .await
+        .expect("read")
+        .expect("account")
+}
+
+/// The rules of accounts and sessions are the service's own, whoever calls it (the pages, the
+/// API, the command line): only an administrator manages accounts and never their own lock or
+/// role; a login name with a space is refused; one's own password keeps its length and must be
+/// typed twice the same; a wrong password opens no session, a right one does, and signing out
+/// ends it; a task is found only by those who may see it. Each refusal stores nothing.
+#[tokio::test]
+async fn the_service_keeps_the_account_and_visibility_rules_itself() {
+    use tiendo_domain::access::UserRole;
+    use tiendo_service::Service;
+    use tiendo_service::sessions::{PasswordRefused, SignInRefused};
+    for t in backends().await {
+        for (name, role, agency) in ROLES {
+            user(&t.db, name, role, agency, "mat-khau-dung-1").await;
+        }
+        let service = Service::new(t.db.clone()).await.expect("service");
+        let (qt, tt, btc) = (
+            account(&t.db, "qt").await,
+            account(&t.db, "tt").await,
+            account(&t.db, "btc").await,
+        );
+        let accounts_before = t.db.accounts().await.expect("accounts").len();
+
+        // Only an administrator manages accounts.
+        for not_admin in [&tt, &btc] {
+            let e = service
+                .add_account(not_admin, "moi", None, UserRole::Viewer, None, None)
+                .await
+                .expect_err("not an administrator");
+            assert!(e.to_string().contains("quản trị"), "{}: {e}", t.label);
+            assert!(service.accounts(not_admin).await.is_err(), "{}", t.label);
+            assert!(
+                service
+                    .set_account_active(not_admin, "bca", false)
+                    .await
+                    .is_err(),
+                "{}",
+                t.label
+            );
+        }
+        // Never one's own lock or role; a login name with a space is refused.
+        let e = service
+            .set_account_active(&qt, "qt", false)
+            .await
+            .expect_err("oneself");
+        assert!(e.to_string().contains("chính mình"), "{}: {e}", t.label);
+        assert!(
+            service
+                .set_account_role(&qt, "qt", UserRole::Viewer, None)
+                .await
+                .is_err(),
+            "{}",
+            t.label
+        );
+        assert!(
+            service
+                .add_account(&qt, "có dấu cách", None, UserRole::Viewer, None, None)
+                .await
+                .is_err(),
+            "{}",
+            t.label
+        );
+        assert!(
+            service
+                .add_account(
+                    &qt,
+                    "moi2",
+                    None,
+                    UserRole::Viewer,
+                    None,
+                    Some("không-phải-thư")
+                )
+                .await
+                .is_err(),
+            "{}: a bad address creates no account",
+            t.label
+        );
+        assert_eq!(
+            t.db.accounts().await.expect("accounts").len(),
+            accounts_before,
+            "{}: nothing created by a refusal",
+            t.label
+        );
+        let password = service
+            .add_account(&qt, "moi", Some("Người mới"), UserRole::Viewer, None, None)
+            .await
+            .expect("an administrator creates");
+        assert!(password.len() >= 10, "{}", t.label);
+
+        // Signing in: a wrong password opens nothing; a right one a session that signing out ends.
+        assert!(
+            matches!(
+                service.sign_in("btc", "sai-mat-khau-9", "10.0.0.1").await,
+                Err(SignInRefused::Wrong)
+            ),
+            "{}",
+            t.label
+        );
+        let signed = match service.sign_in("btc", "mat-khau-dung-1", "10.0.0.1").await {
+            Ok(s) => s,
+            Err(e) => panic!("{}: {e:?}", t.label),
+        };
+        let (live, hash) = service
+            .session(&signed.token)
+            .await
+            .expect("read")
+            .expect("a live session");
+        assert_eq!(live.user.username, "btc", "{}", t.label);
+        service.sign_out(&hash).await;
+        assert!(
+            service
+                .session(&signed.token)
+                .await
+                .expect("read")
+                .is_none(),
+            "{}: signed out",
+            t.label
+        );
+
+        // One's own password: the current one, 10 to 200 characters, typed twice the same.
+        for (current, new, again, want) in [
+            ("sai", "mat-khau-moi-1", "mat-khau-moi-1", "hiện tại"),
+            ("mat-khau-dung-1", "ngan", "ngan", "10 đến 200"),
+            (
+                "mat-khau-dung-1",
+                "mat-khau-moi-1",
+                "mat-khau-moi-2",
+                "không khớp",
+            ),
+        ] {
+            let refused = service
+                .change_password(&btc, current, new, again)
+                .await
+                .expect_err("refused");
+            assert!(
+                !matches!(refused, PasswordRefused::Failed(_))
+                    && refused.message().is_some_and(|m| m.contains(want)),
+                "{}: {refused:?}",
+                t.label
+            );
+        }
+        assert!(
+            service
+                .sign_in("btc", "mat-khau-dung-1", "10.0.0.2")
+                .await
+                .is_ok(),
+            "{}: the password is unchanged after the refusals",
+            t.label
+        );
+
+        // A task is found only by whoever may see it.
+        common::import_text(
+            &t.db,
+            "p.csv",
+            "STT,Nhiệm vụ,Cơ quan chủ trì,Thời hạn\n1,Việc của Bộ Công an,Bộ Công an,30/6/2026\n",
+            "p",
+            date!(2026 - 02 - 01),
+        )
+        .await;
+        let task =
+            t.db.task_by_number("p", "1")
+                .await
+                .expect("read")
+                .expect("task");
+        assert!(
+            service.task_for(&tt, task).await.expect("read").is_some(),
+            "{}",
+            t.label
+        );
+        assert!(
+            service.task_for(&btc, task).await.expect("read").is_none(),
+            "{}: not its agency's task",
+            t.label
+        );
+        let bca = account(&t.db, "bca").await;
+        assert!(
+            service.task_for(&bca, task).await.expect("read").is_some(),
+            "{}",
+            t.label
+        );
+    }
+}
