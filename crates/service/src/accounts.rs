@@ -425,7 +425,7 @@ impl crate::Service {
 
     /// A new account with a one-time password (returned, shown once) and, when given, its
     /// e-mail address; nothing is created when the name or the address cannot stand.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_account(
         &self,
         actor: &User,

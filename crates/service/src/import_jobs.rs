@@ -94,6 +94,7 @@ pub fn source_system(typed: &str) -> Outcome<Option<&str>> {
 /// A new job for an uploaded file: checked, recorded as reading. Returns its token; the caller
 /// reads the file with [`read`] (in the background). With `external_system`, the file is an
 /// export of that system: its tasks are matched by the system's ids.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn start(
     state: &Service,
     u: &User,
@@ -130,6 +131,7 @@ pub struct ReadRequest {
 }
 
 /// Reads the file of a job; the job is then ready, or failed with the reader's one line.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn read(state: &Service, token: &str, request: ReadRequest) {
     let ReadRequest {
         file_name,
@@ -178,6 +180,7 @@ pub async fn read(state: &Service, token: &str, request: ReadRequest) {
 
 /// A user's job, as it stands. A job its process left reading or storing for too long is
 /// failed on the way (a storing transaction that died stored nothing).
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn job(state: &Service, u: &User, token: &str) -> Outcome<Job> {
     standing(u)?;
     let row = state
@@ -229,6 +232,7 @@ fn decode(row: ImportJobRow) -> Outcome<Job> {
 }
 
 /// A user's recent jobs, newest first.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn jobs_of(state: &Service, u: &User) -> Outcome<Vec<Job>> {
     standing(u)?;
     let rows = state
@@ -241,6 +245,7 @@ pub async fn jobs_of(state: &Service, u: &User) -> Outcome<Vec<Job>> {
 
 /// What confirming would do to each task of the preview: new, or the stored task it updates
 /// and what changed.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn plan(state: &Service, job: &Job) -> Outcome<Vec<TaskPlan>> {
     let Some(p) = &job.preview else {
         return Ok(Vec::new());
@@ -260,6 +265,7 @@ pub enum ItemKind {
 }
 
 /// Drops an item from what confirming stores, or keeps it again.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn set_dropped(
     state: &Service,
     u: &User,
@@ -340,6 +346,7 @@ fn cell(s: &str, max: usize) -> Outcome<String> {
 /// Corrects a task of the preview: the lead and coordinators are read again by the registry,
 /// the deadline by the deadline rules; what is uncertain is said again in its notes. The item
 /// is marked as corrected by hand.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn correct_task(
     state: &Service,
     u: &User,
@@ -410,6 +417,7 @@ pub struct DifficultyCorrection {
 
 /// Corrects a difficulty of the preview: the raising agency and the handling agencies are read
 /// again by the registry (each handler keeps its answer when it is named again).
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn correct_difficulty(
     state: &Service,
     u: &User,
@@ -462,6 +470,7 @@ pub async fn correct_difficulty(
 }
 
 /// Claims a ready job for storing (once: a second confirmation is refused).
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn claim(state: &Service, u: &User, token: &str) -> Outcome<Job> {
     let j = ready_job(state, u, token).await?;
     if !state
@@ -477,6 +486,7 @@ pub async fn claim(state: &Service, u: &User, token: &str) -> Outcome<Job> {
 
 /// Stores a claimed job in one transaction (what was kept of it); the job is then stored with
 /// what storing did, or ready again with the reason it was refused (nothing stored).
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn store(
     state: &Service,
     u: &User,

@@ -37,6 +37,7 @@ const VIEWS_KEPT: usize = 64;
 
 impl Service {
     /// Every indicator's figures and targets as the store holds them now.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn indicator_book(&self) -> anyhow::Result<RwLockReadGuard<'_, IndicatorBook>> {
         let marks = self.db.indicator_marks().await?;
         {
@@ -79,6 +80,7 @@ impl Service {
     /// the kind of agency, the agencies listed): computed once per state of the book, then
     /// shared until a figure, a target or an indicator changes. Given with the book it was
     /// computed from.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn indicator_view<T: Any + Send + Sync>(
         &self,
         key: String,
@@ -133,6 +135,7 @@ pub struct ValueReport {
 
 /// An agency's focal point reports its agency's figure (a national indicator: its lead's figure);
 /// the standing agency any figure. A focal point's figure waits for the standing agency.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn report_value(
     state: &Service,
     u: &User,
@@ -222,6 +225,7 @@ pub async fn report_value(
 }
 
 /// The standing agency confirms a reported figure, or returns it with its reason.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn review_value(
     state: &Service,
     u: &User,
@@ -267,6 +271,7 @@ pub struct TargetSetting {
 
 /// The standing agency sets a target: a figure of the indicator's unit, for a period within its
 /// life, for the nation (and every agency) or one covered agency.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn set_target(
     state: &Service,
     u: &User,
@@ -350,6 +355,7 @@ pub struct LifeSetting {
 
 /// The standing agency sets the days an indicator is followed and whether higher or lower is
 /// better. Figures and targets already recorded must stay within the new life.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn set_life(
     state: &Service,
     u: &User,
@@ -394,6 +400,7 @@ pub async fn set_life(
 }
 
 /// The standing agency links an indicator to a task (or unlinks it).
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn link_task(
     state: &Service,
     u: &User,

@@ -140,6 +140,7 @@ async fn apply_push(
 /// system: created the first time (or, when the registry already holds it by its code or by
 /// its exact name, linked to it), updated when pushed again with other values; never made
 /// twice.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn push_agency(
     state: &Service,
     u: &User,
@@ -236,6 +237,7 @@ async fn link(
 
 /// The standing agency names an agency of the registry (by code) with another system's id for
 /// it; refused when the id already names another agency.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn link_agency(
     state: &Service,
     u: &User,
@@ -254,6 +256,7 @@ pub async fn link_agency(
 /// assignment: the same call again gives back the same assignment and changes nothing.
 /// The agency is named by its registry code or by its id in the same system.
 #[allow(clippy::too_many_arguments)]
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn assign_external(
     state: &Service,
     u: &User,
@@ -315,6 +318,7 @@ pub async fn assign_external(
 
 /// What another system's id stands for here. Any account may ask; a secret task's assignment
 /// is found like any other (the lookup tells ids only, no content).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_external(
     state: &Service,
     kind: &str,

@@ -320,6 +320,7 @@ pub(crate) fn standing(u: &User) -> Outcome<()> {
 
 /// May this user act on this assignment of this task? The standing agency on any; a focal point
 /// on its own agency's only.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn may_act(state: &Service, u: &User, task: i64, assignment: i64) -> bool {
     let Ok(list) = state.db.assignments_of(task).await else {
         return false;
@@ -377,6 +378,7 @@ pub struct ReportInput {
 }
 
 /// An agency (or the standing agency) reports on an assignment, with an evidence file.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn report(
     state: &Service,
     u: &User,
@@ -447,6 +449,7 @@ pub async fn report(
 }
 
 /// An agency asks for a new deadline on its assignment.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn request_deadline(
     state: &Service,
     u: &User,
@@ -475,6 +478,7 @@ pub async fn request_deadline(
 
 /// The standing agency approves (in force from today) or refuses a deadline request; a refusal
 /// carries its reason to the agency.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn decide_deadline(
     state: &Service,
     u: &User,
@@ -503,6 +507,7 @@ pub async fn decide_deadline(
 
 /// An agency's focal point raises a difficulty on a task its agency is assigned, naming who should
 /// resolve it (empty: the standing agency).
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn raise_difficulty(
     state: &Service,
     u: &User,
@@ -538,6 +543,7 @@ pub async fn raise_difficulty(
 }
 
 /// The standing agency confirms a reported completion, or returns it with the reason.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn review(
     state: &Service,
     u: &User,
@@ -566,6 +572,7 @@ pub async fn review(
 }
 
 /// An agency commits to a completion date (today to two years on) and a roadmap.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn commit(
     state: &Service,
     u: &User,
@@ -592,6 +599,7 @@ pub async fn commit(
 }
 
 /// The standing agency, or the focal point of the agency a difficulty was forwarded to, answers.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn answer_difficulty(
     state: &Service,
     u: &User,
@@ -632,6 +640,7 @@ pub async fn answer_difficulty(
 
 /// The standing agency forwards a difficulty to the agency that must resolve it, with the day it
 /// must answer by (today to a year on).
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn forward_difficulty(
     state: &Service,
     u: &User,
@@ -661,6 +670,7 @@ pub async fn forward_difficulty(
 }
 
 /// The standing agency edits a task.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn edit_task(state: &Service, u: &User, id: i64, e: &TaskEdit) -> Outcome<()> {
     standing(u)?;
     plain(&[
@@ -686,6 +696,7 @@ pub async fn edit_task(state: &Service, u: &User, id: i64, e: &TaskEdit) -> Outc
 
 /// The standing agency gives a task to an agency from today; with `replacing`, that assignment
 /// ends today.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn assign(
     state: &Service,
     u: &User,
@@ -722,6 +733,7 @@ pub async fn assign(
 }
 
 /// The standing agency ends an assignment from today.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn unassign(
     state: &Service,
     u: &User,
@@ -744,6 +756,7 @@ pub async fn unassign(
 }
 
 /// The standing agency adds a spelling to an agency.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn add_alias(state: &Service, u: &User, code: &str, alias: &str) -> Outcome<()> {
     standing(u)?;
     plain(&[alias])?;
@@ -762,6 +775,7 @@ pub async fn add_alias(state: &Service, u: &User, code: &str, alias: &str) -> Ou
 
 /// The standing agency adds an agency with all its registry fields (the command line's
 /// `agencies add`): the same markup check as the form's.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn add_agency_record(
     state: &Service,
     u: &User,
@@ -832,6 +846,7 @@ fn date_field(s: &str) -> Outcome<Option<time::Date>> {
 }
 
 /// The standing agency adds an agency to the registry.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn add_agency(state: &Service, u: &User, f: &AgencyInput) -> Outcome<i64> {
     standing(u)?;
     f.plain()?;
@@ -865,6 +880,7 @@ pub async fn add_agency(state: &Service, u: &User, f: &AgencyInput) -> Outcome<i
 }
 
 /// The standing agency edits an agency of the registry.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn edit_agency(state: &Service, u: &User, code: &str, f: &AgencyInput) -> Outcome<()> {
     standing(u)?;
     f.plain()?;
@@ -893,6 +909,7 @@ pub async fn edit_agency(state: &Service, u: &User, code: &str, f: &AgencyInput)
 }
 
 /// The standing agency records a meeting and the documents it issued.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn add_meeting(
     state: &Service,
     u: &User,
@@ -920,6 +937,7 @@ pub async fn add_meeting(
 
 /// The standing agency links one more document (a symbol or an imported appendix's key) to a
 /// meeting.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn link_meeting_document(
     state: &Service,
     u: &User,
@@ -941,6 +959,7 @@ pub async fn link_meeting_document(
 
 /// The standing agency publishes a scoring formula (TOML) from a month on: never a month
 /// already under way or past ([`tiendo_store`] checks it against `today`); its version.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn publish_formula(
     state: &Service,
     u: &User,
@@ -985,6 +1004,7 @@ pub struct ImportRequest<'a> {
 
 /// The standing agency stores a previewed document in one transaction (all or nothing); a
 /// re-import updates the same tasks. A refusal carries the store's reason.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn import_document(
     state: &Service,
     u: &User,
@@ -1023,6 +1043,7 @@ pub async fn import_document(
 }
 
 /// The standing agency adds a steering committee (a province's, say).
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn add_committee(
     state: &Service,
     u: &User,
@@ -1086,6 +1107,7 @@ pub enum TaskRefused {
 /// The standing agency creates one task: read like a document's row, shown as it would be
 /// stored; with `save`, stored (in `document`, by key, made when new; the default is the
 /// committee's "Nhiệm vụ giao trực tiếp").
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn create_task(
     state: &Service,
     u: &User,
@@ -1278,6 +1300,7 @@ async fn update_pushed(
 /// A leader (or the standing agency) gives a direction on a task, or asks an agency for an
 /// explanation by a day; addressed to one agency assigned (`agency`, a registry code) or to every
 /// agency assigned (empty). It reaches each agency's inbox and digest until answered.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn give_direction(
     state: &Service,
     u: &User,
@@ -1337,6 +1360,7 @@ pub async fn give_direction(
 
 /// The agency addressed answers a direction or request (its focal point, or the standing agency
 /// recording an answer received otherwise).
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn answer_direction(state: &Service, u: &User, id: i64, answer: &str) -> Outcome<i64> {
     let d = state
         .db
@@ -1382,6 +1406,7 @@ pub struct SigningFields {
 
 /// The standing agency sets how the committee signs its reports (the place, the symbol after
 /// the number, the signer, the recipients); every field is checked, nothing stored on a refusal.
+#[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn set_signing(
     state: &Service,
     u: &User,

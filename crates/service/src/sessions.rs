@@ -64,7 +64,7 @@ impl Service {
     /// Signs a person in from an address: the attempt is claimed (and counted as failed)
     /// before any password is checked, the same work is done whether or not the name exists,
     /// and a success clears the failures and opens a session of [`SESSION_HOURS`].
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn sign_in(
         &self,
         username: &str,
@@ -131,7 +131,7 @@ impl Service {
     /// Changes the user's own password: the current one must be right, the new one between
     /// [`MIN_PASSWORD`] and [`MAX_PASSWORD`] characters and typed twice the same. Every session
     /// of the account ends with the change.
-    #[tracing::instrument(skip_all, fields(user = user.id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user = user.id))]
     pub async fn change_password(
         &self,
         user: &User,
