@@ -406,6 +406,13 @@ async fn reports_download_and_leave_out_what_the_reader_may_not_see() {
     assert!(body.starts_with(b"PK"), "an Excel file");
     let (s, _, _) = download(&mut xem, "/bao-cao/tai/qua-han.docx?ngay=2026-02-31").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
+    // The register of difficulties as JSON says its date under the same key as the command
+    // line's and the API's.
+    let (s, _, body) = download(&mut xem, "/bao-cao/tai/kho-khan.json?ngay=2026-05-20").await;
+    assert_eq!(s, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(v["as_of"], "2026-05-20", "{v}");
+    assert!(v["difficulties"].is_array(), "{v}");
     // The ranking page shows each agency's components and the formula.
     let r = xem.get("/xep-hang?thang=2026-05").await;
     assert!(r.body.contains("Điểm và xếp hạng tháng 5/2026"));

@@ -241,7 +241,7 @@ impl Download<'_> {
         match self.ext {
             "json" => json(
                 &name,
-                &serde_json::json!({ "self.as_of": iso(self.as_of), "difficulties": rows }),
+                &serde_json::json!({ "as_of": iso(self.as_of), "difficulties": rows }),
             ),
             _ => official(
                 &name,
