@@ -381,14 +381,29 @@ pub fn valid_username(username: &str) -> bool {
             .any(|c| c.is_whitespace() || c.is_control() || c == '/')
 }
 
+/// Refused unless the actor is an administrator, saying what only administrators manage
+/// ("tài khoản", "các hệ thống nhận thông báo").
+pub(crate) fn administrator(actor: &User, what: &str) -> anyhow::Result<()> {
+    if actor.role == UserRole::Admin {
+        Ok(())
+    } else {
+        Err(StoreError::NotYours(format!("chỉ quản trị hệ thống quản lý {what}")).into())
+    }
+}
+
 /// Accounts as administrators manage them, each action checked here: only an administrator
 /// acts, never on their own lock or role; every change audited under the actor's name.
 impl crate::Service {
     fn administrator(actor: &User) -> anyhow::Result<()> {
-        if actor.role == UserRole::Admin {
+        administrator(actor, "tài khoản")
+    }
+
+    /// One's own settings, or anyone's as administrator.
+    fn oneself_or_administrator(actor: &User, username: &str) -> anyhow::Result<()> {
+        if actor.username == username {
             Ok(())
         } else {
-            Err(StoreError::NotYours("chỉ quản trị hệ thống quản lý tài khoản".into()).into())
+            Self::administrator(actor)
         }
     }
 
@@ -544,9 +559,7 @@ impl crate::Service {
         username: &str,
         email: Option<&str>,
     ) -> anyhow::Result<()> {
-        if actor.username != username {
-            Self::administrator(actor)?;
-        }
+        Self::oneself_or_administrator(actor, username)?;
         Ok(self
             .db
             .set_user_email(username, email, &actor.username)
@@ -561,9 +574,7 @@ impl crate::Service {
         channel: Option<Channel>,
         frequency: Option<Frequency>,
     ) -> anyhow::Result<()> {
-        if actor.username != username {
-            Self::administrator(actor)?;
-        }
+        Self::oneself_or_administrator(actor, username)?;
         Ok(self
             .db
             .set_reminder_preferences(username, channel, frequency, &actor.username)

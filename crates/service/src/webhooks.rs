@@ -10,6 +10,8 @@ use std::time::Duration;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use tiendo_store::Db;
+
+use crate::accounts::administrator;
 use tiendo_store::webhooks::Delivery;
 
 /// What one round of delivery did.
@@ -138,6 +140,9 @@ pub async fn run(db: Db) {
     }
 }
 
+/// What only administrators manage here, in the refusal's words.
+const SUBSCRIPTIONS: &str = "các hệ thống nhận thông báo";
+
 /// The systems told of changes, as the administrator manages them.
 impl crate::Service {
     /// Subscribes a system to kinds of change, its deliveries signed with `secret`.
@@ -149,7 +154,7 @@ impl crate::Service {
         secret: &str,
         events: &str,
     ) -> anyhow::Result<i64> {
-        administrator(actor)?;
+        administrator(actor, SUBSCRIPTIONS)?;
         Ok(self
             .db
             .add_subscription(system, url, secret, events, &actor.username)
@@ -162,7 +167,7 @@ impl crate::Service {
         actor: &tiendo_store::users::User,
         system: &str,
     ) -> anyhow::Result<()> {
-        administrator(actor)?;
+        administrator(actor, SUBSCRIPTIONS)?;
         Ok(self.db.remove_subscription(system, &actor.username).await?)
     }
 
@@ -182,17 +187,6 @@ impl crate::Service {
     /// Delivers what is due now, once.
     pub async fn deliver_webhooks(&self) -> anyhow::Result<Round> {
         deliver_due(&self.db, &client()?).await
-    }
-}
-
-fn administrator(actor: &tiendo_store::users::User) -> anyhow::Result<()> {
-    if actor.role == tiendo_domain::access::UserRole::Admin {
-        Ok(())
-    } else {
-        Err(tiendo_store::StoreError::NotYours(
-            "chỉ quản trị hệ thống quản lý các hệ thống nhận thông báo".into(),
-        )
-        .into())
     }
 }
 
