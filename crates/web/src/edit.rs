@@ -61,7 +61,7 @@ async fn task_to_edit(
         return Err(forbidden(u));
     }
     let found = match id.parse::<i64>() {
-        Ok(id) => state.task_detail(id).await.ok().flatten(),
+        Ok(id) => state.task_for(u, id).await.ok().flatten(),
         Err(_) => None,
     };
     found.ok_or_else(|| super::task::not_found(u))

@@ -36,11 +36,6 @@ impl Service {
         Ok(self.db.task_detail(id).await?.filter(|t| may_see(u, t)))
     }
 
-    /// A task as stored, whoever asks (for the standing agency's edit form and the commands).
-    pub async fn task_detail(&self, id: i64) -> Result<Option<tiendo_store::tasks::TaskDetail>> {
-        self.db.task_detail(id).await
-    }
-
     /// The evidence files of a task.
     pub async fn evidence_of_task(
         &self,
