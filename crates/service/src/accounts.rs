@@ -326,10 +326,9 @@ pub async fn create_api_token(
                 StoreError::Invalid("thời hạn của mã truy cập: từ 1 đến 3650 ngày".into()).into(),
             );
         }
-        Some(d) => Some(
-            (time::OffsetDateTime::now_utc() + time::Duration::days(i64::from(d)))
-                .format(&time::format_description::well_known::Rfc3339)?,
-        ),
+        Some(d) => Some(tiendo_store::rfc3339(
+            time::OffsetDateTime::now_utc() + time::Duration::days(i64::from(d)),
+        )),
         None => None,
     };
     let token = new_token()?;

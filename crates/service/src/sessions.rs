@@ -15,10 +15,10 @@ pub const MIN_PASSWORD: usize = 10;
 /// The longest.
 pub const MAX_PASSWORD: usize = 200;
 
-/// A session just opened: the token for the cookie (never stored), its CSRF token, its user.
+/// A session just opened: the token for the cookie (never stored) and its user. The session's
+/// CSRF token is stored with it and read with the session on each request.
 pub struct SignedIn {
     pub token: String,
-    pub csrf: String,
     pub user: User,
 }
 
@@ -103,7 +103,7 @@ impl Service {
             )
             .await
             .map_err(|e| SignInRefused::Failed(e.into()))?;
-        Ok(SignedIn { token, csrf, user })
+        Ok(SignedIn { token, user })
     }
 
     /// Ends a session (named by its hash); one already gone is no error.

@@ -34,13 +34,11 @@ pub async fn run(url: &str, a: ServeArgs) -> anyhow::Result<ExitCode> {
     };
     let mail = a.mail.settings()?;
     let db = Db::connect(url).await?;
+    // The demonstration's set-up and the reminders' schedule act through the service; the web
+    // server builds its own, which keeps the status book in memory.
+    let service = Service::for_command(db.clone());
     let start = match a.demo {
-        true => Some(
-            demo::prepare(&Service::for_command(db.clone()), &mut |line| {
-                eprintln!("{line}")
-            })
-            .await?,
-        ),
+        true => Some(demo::prepare(&service, &mut |line| eprintln!("{line}")).await?),
         false => None,
     };
     if a.plain_http_cookies {
@@ -54,7 +52,7 @@ pub async fn run(url: &str, a: ServeArgs) -> anyhow::Result<ExitCode> {
                 "Nhắc việc: chưa cấu hình máy chủ thư (--smtp-url / TIENDO_SMTP_URL): bản tin chỉ hiện trong ứng dụng, thư chờ trong hàng đợi."
             );
         }
-        Service::for_command(db.clone()).spawn_reminders(at, a.rules.rules(), mail);
+        service.spawn_reminders(at, a.rules.rules(), mail);
     }
     tiendo_web::serve(db, &a.bind, !a.plain_http_cookies, limits, |address| {
         if let Some(start) = &start {
