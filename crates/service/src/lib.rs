@@ -9,6 +9,7 @@
 //!   administrators manage them.
 //! - [`sessions`]: signing in (throttled) and out, one's own password, who a token is.
 //! - [`queries`]: what the front ends read (the dashboard, the task list, the records).
+//! - `upkeep`: the probes, the background loops and the generated data sets.
 //! - [`reminders`]: the digests of a day, queued once and delivered by e-mail with retries.
 //!
 //! Nothing here knows HTTP: a refusal says what kind of refusal it is ([`RefusalKind`]) and the
@@ -23,6 +24,7 @@ pub mod queries;
 pub mod reminders;
 pub mod sessions;
 mod snapshot;
+mod upkeep;
 pub mod webhooks;
 
 pub use operations::{Outcome, Refusal, RefusalKind};

@@ -568,6 +568,21 @@ pub async fn run_scheduler(db: Db, at: DailyAt, rules: ReminderRules, mail: Opti
 }
 
 impl crate::Service {
+    /// Marks one of the user's own notifications read or unread.
+    pub async fn mark_read(
+        &self,
+        u: &tiendo_store::users::User,
+        id: i64,
+        read: bool,
+    ) -> tiendo_store::Result<()> {
+        self.db.mark_read(u.id, id, read).await
+    }
+
+    /// Stops the e-mails of an account (its signed unsubscribe link); the address stopped.
+    pub async fn stop_reminder_mail(&self, user_id: i64) -> tiendo_store::Result<Option<String>> {
+        self.db.stop_reminder_mail(user_id).await
+    }
+
     /// The day's reminders ([`remind`]) on the status book as stored now.
     pub async fn remind(
         &self,

@@ -149,19 +149,9 @@ impl Service {
         self.db.notifications(u.id, limit).await
     }
 
-    /// Marks one of the user's own notifications read or unread.
-    pub async fn mark_read(&self, u: &User, id: i64, read: bool) -> Result<()> {
-        self.db.mark_read(u.id, id, read).await
-    }
-
     /// The reminder e-mails an SMTP server has not yet accepted.
     pub async fn pending_mail(&self) -> Result<Vec<tiendo_store::reminders::PendingMail>> {
         self.db.pending_mail().await
-    }
-
-    /// Stops the e-mails of an account (its signed unsubscribe link); the address stopped.
-    pub async fn stop_reminder_mail(&self, user_id: i64) -> Result<Option<String>> {
-        self.db.stop_reminder_mail(user_id).await
     }
 
     /// The key that signs the e-mails' unsubscribe links.
@@ -242,41 +232,6 @@ impl Service {
     }
 }
 
-/// What the server does in the background and what its probes ask: the database is looked at,
-/// never changed by a user here.
-impl Service {
-    /// Whether the database answers (`/healthz`, `/readyz`): its data version.
-    pub async fn data_version(&self) -> Result<i64> {
-        self.db.data_version().await
-    }
-
-    /// Connections open and idle in the pool (`/metrics`).
-    pub fn pool_connections(&self) -> (u32, usize) {
-        let pool = self.db.pool();
-        (pool.size(), pool.num_idle())
-    }
-
-    /// Mail waiting and imports running (`/metrics`).
-    pub async fn queue_sizes(&self) -> Result<tiendo_store::reminders::QueueSizes> {
-        self.db.queue_sizes().await
-    }
-
-    /// Looks at the audit log's statistics (PostgreSQL analyses it as it grows).
-    pub async fn keep_log_statistics(&self) -> Result<bool> {
-        self.db.keep_log_statistics().await
-    }
-
-    /// Purges expired sessions and old failed log-ins.
-    pub async fn purge_expired(&self) -> Result<u64> {
-        self.db.purge_expired().await
-    }
-
-    /// Delivers the webhooks' outbox for as long as the server runs.
-    pub fn spawn_webhooks(&self) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(crate::webhooks::run(self.db.clone()))
-    }
-}
-
 /// What a task's page shows beside its fields: deadline requests waiting, difficulties,
 /// commitments by assignment, evidence files, completions waiting for review (for the standing
 /// agency) and leaders' directions. A record that cannot be read is shown as none.
@@ -324,16 +279,5 @@ impl Service {
             &tiendo_domain::reminders::ReminderRules::default(),
         )
         .await
-    }
-}
-
-impl Service {
-    /// Stores a generated data set (the demonstration's, a benchmark's) in one transaction.
-    pub async fn insert_generated(
-        &self,
-        g: &tiendo_store::bulk::Generated,
-        progress: tiendo_store::bulk::Progress<'_>,
-    ) -> Result<tiendo_store::bulk::BulkSummary> {
-        self.db.bulk_insert(g, progress).await
     }
 }
