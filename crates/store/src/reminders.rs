@@ -178,6 +178,23 @@ pub struct Queued {
     pub already: u64,
 }
 
+/// The completions the standing agency returned by a day (`$1`) and not yet followed by a new
+/// report, of one agency (`$2`) or of all (0): read for every agency's dashboard and inbox.
+/// Public, like [`COMPLETIONS_TO_REVIEW`], so that a test can ask the database how it runs it:
+/// through an index of the few reports concerned (SQLite: migration 25's, which it takes even
+/// while its statistics know nothing of them; PostgreSQL: migration 8's), never a scan of every
+/// report.
+pub const RETURNED_COMPLETIONS: &str = "SELECT r.id AS report_id, a.task_id AS task, a.agency_id AS agency, r.review_note AS note, substr(r.reviewed_at, 1, 10) AS returned_on
+     FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id
+     WHERE r.review = 'returned' AND a.active = 1 AND substr(r.reviewed_at, 1, 10) <= $1 AND ($2 = 0 OR a.agency_id = $2)
+       AND r.id = (SELECT MAX(r2.id) FROM progress_reports r2 WHERE r2.assignment_id = r.assignment_id)
+     ORDER BY r.id";
+
+/// The completions users reported that wait for the standing agency's review: read for the
+/// standing agency's dashboard and inbox.
+pub const COMPLETIONS_TO_REVIEW: &str = "SELECT r.id AS report_id, a.task_id AS task, a.agency_id AS agency, r.reported_on FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id
+     WHERE r.status IN ('done', 'done_late') AND r.review IS NULL AND r.source = 'user' AND a.active = 1 ORDER BY r.id";
+
 impl Db {
     /// Sets (or with `None` removes) an account's e-mail address. An address that is not one is
     /// refused and nothing changes.
@@ -369,17 +386,11 @@ impl Db {
         let returned: Vec<ReturnedRow> = if standing {
             Vec::new()
         } else {
-            sqlx::query_as(
-                "SELECT r.id AS report_id, a.task_id AS task, a.agency_id AS agency, r.review_note AS note, substr(r.reviewed_at, 1, 10) AS returned_on
-                 FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id
-                 WHERE r.review = 'returned' AND a.active = 1 AND substr(r.reviewed_at, 1, 10) <= $1 AND ($2 = 0 OR a.agency_id = $2)
-                   AND r.id = (SELECT MAX(r2.id) FROM progress_reports r2 WHERE r2.assignment_id = r.assignment_id)
-                 ORDER BY r.id",
-            )
-            .bind(&d)
-            .bind(agency)
-            .fetch_all(self.pool())
-            .await?
+            sqlx::query_as(RETURNED_COMPLETIONS)
+                .bind(&d)
+                .bind(agency)
+                .fetch_all(self.pool())
+                .await?
         };
         // An agency's: those it handles; the standing agency's: those nobody handles yet.
         let difficulties: Vec<DifficultyRow> = sqlx::query_as(
@@ -415,12 +426,9 @@ impl Db {
         let (completions, commitments) = if matches!(of, FactsOf::Agency(_)) {
             (Vec::new(), Vec::new())
         } else {
-            let completions: Vec<CompletionRow> = sqlx::query_as(
-                "SELECT r.id AS report_id, a.task_id AS task, a.agency_id AS agency, r.reported_on FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id
-                 WHERE r.status IN ('done', 'done_late') AND r.review IS NULL AND r.source = 'user' AND a.active = 1 ORDER BY r.id",
-            )
-            .fetch_all(self.pool())
-            .await?;
+            let completions: Vec<CompletionRow> = sqlx::query_as(COMPLETIONS_TO_REVIEW)
+                .fetch_all(self.pool())
+                .await?;
             // The day is compared here: in the SQL it would lead SQLite to the index on the
             // report date (every report) instead of the partial index of users' reports (a few).
             let completions: Vec<CompletionRow> = completions
