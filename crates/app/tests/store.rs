@@ -583,16 +583,13 @@ async fn a_bulk_load_refreshes_the_planner_statistics() {
             .await
             .expect("audit statistics");
             assert_eq!(audit_stats, 0);
-            use tiendo_store::sqlx::Row;
-            let plan: Vec<String> = tiendo_store::sqlx::query(
-                "EXPLAIN QUERY PLAN SELECT id, entity, entity_id, action FROM audit_log WHERE id > 5 ORDER BY id LIMIT 10",
+            let plan = sqlite_plan(
+                &t.db,
+                tiendo_store::sqlx::query(explained(
+                    "SELECT id, entity, entity_id, action FROM audit_log WHERE id > 5 ORDER BY id LIMIT 10",
+                )),
             )
-            .fetch_all(t.db.pool())
-            .await
-            .expect("plan")
-            .iter()
-            .map(|r| r.try_get::<String, _>(3).expect("detail"))
-            .collect();
+            .await;
             assert!(
                 plan.iter().any(|d| d.starts_with("SEARCH audit_log"))
                     && !plan.iter().any(|d| d.starts_with("SCAN")),
@@ -602,25 +599,18 @@ async fn a_bulk_load_refreshes_the_planner_statistics() {
             // hold no row for the partial indexes of migration 8: the returned completions and
             // the completions to review, which every dashboard reads, are still found through
             // the indexes of those few reports (migration 25), not by reading every report.
-            let returned = tiendo_store::sqlx::query(sqlx_explain(
-                tiendo_store::reminders::RETURNED_COMPLETIONS,
-            ))
-            .bind("2026-05-20")
-            .bind(0_i64);
-            let to_review = tiendo_store::sqlx::query(sqlx_explain(
+            let returned =
+                tiendo_store::sqlx::query(explained(tiendo_store::reminders::RETURNED_COMPLETIONS))
+                    .bind("2026-05-20")
+                    .bind(0_i64);
+            let to_review = tiendo_store::sqlx::query(explained(
                 tiendo_store::reminders::COMPLETIONS_TO_REVIEW,
             ));
             for (query, index) in [
                 (returned, "SCAN r USING INDEX progress_reports_returned"),
                 (to_review, "SCAN r USING INDEX progress_reports_of_users"),
             ] {
-                let plan: Vec<String> = query
-                    .fetch_all(t.db.pool())
-                    .await
-                    .expect("plan")
-                    .iter()
-                    .map(|r| r.try_get::<String, _>(3).expect("detail"))
-                    .collect();
+                let plan = sqlite_plan(&t.db, query).await;
                 assert!(plan.iter().any(|d| d == index), "{plan:?}");
             }
         }
@@ -1080,7 +1070,26 @@ async fn a_later_version_imported_twice_changes_the_deadline_once() {
     }
 }
 
-/// SQLite's plan of a statement.
-fn sqlx_explain(sql: &str) -> tiendo_store::sqlx::AssertSqlSafe<String> {
+/// A statement asked for SQLite's plan of it.
+fn explained(sql: &str) -> tiendo_store::sqlx::AssertSqlSafe<String> {
     tiendo_store::sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}"))
+}
+
+/// The steps of SQLite's plan ("SCAN r USING INDEX …"), in order.
+async fn sqlite_plan(
+    db: &Db,
+    query: tiendo_store::sqlx::query::Query<
+        '_,
+        tiendo_store::sqlx::Any,
+        tiendo_store::sqlx::any::AnyArguments,
+    >,
+) -> Vec<String> {
+    use tiendo_store::sqlx::Row;
+    query
+        .fetch_all(db.pool())
+        .await
+        .expect("plan")
+        .iter()
+        .map(|r| r.try_get::<String, _>(3).expect("detail"))
+        .collect()
 }
