@@ -10,12 +10,14 @@
 //! - [`import_plan`]: matching a re-imported document to the stored tasks, what changed.
 //! - [`signing`]: how a committee issues its documents (number, signer, recipients).
 //! - [`access`]: users' roles and the rule of which tasks each sees.
+//! - [`audit`]: the kinds of change the audit log records, and what follows from each.
 //! - [`indicator`]: indicators and targets, values as written, where each stands on a date.
 //! - [`recurrence`]: recurring obligations ("hằng tháng"…), their occurrences and lateness.
 //! - [`reminders`]: who must be reminded of what on a day (the digests).
 
 pub mod access;
 pub mod agency;
+pub mod audit;
 pub mod deadline;
 pub mod import_plan;
 pub mod indicator;

@@ -14,6 +14,7 @@
 //!   the weekly summary, how the counts moved over the week. Secret tasks are never named to
 //!   someone who may not see them.
 
+use crate::audit::AuditAction;
 use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
@@ -322,17 +323,17 @@ impl DirectionKind {
     }
 
     /// The audit log's action when it is given, and when it is answered.
-    pub fn given_action(self) -> &'static str {
+    pub fn given_action(self) -> AuditAction {
         match self {
-            DirectionKind::Direction => "direction.given",
-            DirectionKind::Explanation => "explanation.requested",
+            DirectionKind::Direction => AuditAction::DirectionGiven,
+            DirectionKind::Explanation => AuditAction::ExplanationRequested,
         }
     }
 
-    pub fn answered_action(self) -> &'static str {
+    pub fn answered_action(self) -> AuditAction {
         match self {
-            DirectionKind::Direction => "direction.answered",
-            DirectionKind::Explanation => "explanation.given",
+            DirectionKind::Direction => AuditAction::DirectionAnswered,
+            DirectionKind::Explanation => AuditAction::ExplanationGiven,
         }
     }
 }

@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
+use tiendo_domain::audit::AuditAction;
 
 use tiendo_domain::recurrence::OccurrenceCounts;
 use tiendo_domain::status::FourWay;
@@ -342,7 +343,7 @@ impl Reload {
                 ("task", Some(task), Some(assignment)) => by_assignment.push((task, assignment)),
                 ("task", Some(task), None) => {
                     r.tasks.push(task);
-                    r.order |= c.action.starts_with("task.");
+                    r.order |= c.kind().is_none_or(AuditAction::rewrites_task);
                 }
                 ("task", None, _) => return None,
                 ("agency", ..) => r.agencies = true,

@@ -36,7 +36,7 @@ pub fn payload(d: &Delivery) -> serde_json::Value {
         "delivery": d.id,
         "change": d.audit_id,
         "event": c.action,
-        "kind": tiendo_store::webhooks::kind_of(&c.action),
+        "kind": c.kind().and_then(|a| a.change_kind()).map(|k| k.code()),
         "entity": c.entity,
         "entity_id": c.entity_id,
         "at": c.at,

@@ -5,6 +5,8 @@ use sqlx::FromRow;
 
 use std::collections::BTreeSet;
 
+use tiendo_domain::audit::AuditAction;
+
 use crate::{Backend, Db, Result, now};
 
 /// One audited change, as the audit page and a task's history show it.
@@ -13,7 +15,7 @@ pub struct AuditEntry {
     /// RFC 3339, UTC.
     pub at: String,
     pub actor: String,
-    /// What was done, by code (`report.added`, `task.updated` …).
+    /// What was done, by code (`report.added`, `task.updated` …): see [`AuditEntry::kind`].
     pub action: String,
     pub entity: String,
     pub entity_id: Option<i64>,
@@ -36,6 +38,20 @@ pub struct Change {
     pub assignment: Option<i64>,
 }
 
+impl AuditEntry {
+    /// The kind of change, `None` for a code this version does not know.
+    pub fn kind(&self) -> Option<AuditAction> {
+        AuditAction::parse(&self.action)
+    }
+}
+
+impl Change {
+    /// The kind of change, `None` for a code this version does not know.
+    pub fn kind(&self) -> Option<AuditAction> {
+        AuditAction::parse(&self.action)
+    }
+}
+
 /// A change with the PostgreSQL transaction that wrote it.
 #[derive(FromRow)]
 struct WrittenChange {
@@ -53,7 +69,7 @@ impl Db {
     pub(crate) async fn audit(
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
         actor: &str,
-        action: &str,
+        action: AuditAction,
         entity: &str,
         entity_id: Option<i64>,
         before: Option<&serde_json::Value>,
@@ -67,7 +83,7 @@ impl Db {
     pub(crate) async fn audit_reports_of(
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
         actor: &str,
-        action: &str,
+        action: AuditAction,
         task: i64,
         assignment: i64,
         after: &serde_json::Value,
@@ -89,7 +105,7 @@ impl Db {
     async fn audit_row(
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
         actor: &str,
-        action: &str,
+        action: AuditAction,
         entity: &str,
         entity_id: Option<i64>,
         assignment: Option<i64>,
@@ -100,7 +116,7 @@ impl Db {
         let id: i64 = sqlx::query_scalar("INSERT INTO audit_log (at, actor, action, entity, entity_id, assignment_id, before_value, after_value) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
             .bind(&at)
             .bind(actor)
-            .bind(action)
+            .bind(action.code())
             .bind(entity)
             .bind(entity_id)
             .bind(assignment)

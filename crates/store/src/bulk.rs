@@ -4,6 +4,7 @@
 use sqlx::Any;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
+use tiendo_domain::audit::AuditAction;
 use tiendo_domain::deadline::{DeadlineKind, iso};
 use tiendo_domain::model::{ReportedStatus, Role};
 use time::Date;
@@ -216,7 +217,7 @@ impl Db {
         Db::audit(
             &mut tx,
             "generate",
-            "document.generated",
+            AuditAction::DocumentGenerated,
             "document",
             Some(doc_id),
             None,

@@ -3,6 +3,7 @@
 //! the agency it was forwarded to answers it. Every step is audited on the task.
 
 use serde_json::json;
+use tiendo_domain::audit::AuditAction;
 use tiendo_domain::deadline::{iso, iso_day, opt_iso_date};
 use tiendo_domain::text::clean_cell;
 use time::Date;
@@ -334,7 +335,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "difficulty.raised",
+            AuditAction::DifficultyRaised,
             "task",
             Some(task_id),
             None,
@@ -411,7 +412,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "difficulty.forwarded",
+            AuditAction::DifficultyForwarded,
             "task",
             task,
             Some(&json!({ "difficulty": id, "handlers": old, "answer_due": old_due.map(iso) })),
@@ -461,7 +462,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "difficulty.answered",
+            AuditAction::DifficultyAnswered,
             "task",
             task,
             None,

@@ -6,6 +6,7 @@
 
 use serde_json::json;
 use tiendo_domain::agency::RefKind;
+use tiendo_domain::audit::AuditAction;
 use tiendo_domain::deadline::{Deadline, iso};
 use tiendo_domain::import_plan::expand;
 use tiendo_domain::model::{HandlerState, ParsedDifficulty, Role};
@@ -225,7 +226,7 @@ impl DifficultyImport<'_> {
         Db::audit(
             tx,
             self.actor,
-            "difficulty.imported",
+            AuditAction::DifficultyImported,
             "difficulty",
             Some(id),
             None,
@@ -319,7 +320,7 @@ impl DifficultyImport<'_> {
             Db::audit(
                 tx,
                 self.actor,
-                "difficulty.imported",
+                AuditAction::DifficultyImported,
                 "difficulty",
                 Some(id),
                 None,

@@ -3,6 +3,7 @@
 //! the task's past (who was late when) stays as it was. Every change is audited with before → after.
 
 use serde_json::{Value, json};
+use tiendo_domain::audit::AuditAction;
 use tiendo_domain::deadline::{DeadlineContext, DeadlineKind, iso, parse_deadline};
 use tiendo_domain::model::Role;
 use tiendo_domain::text::{clean, clean_cell, name_key};
@@ -197,7 +198,7 @@ impl Db {
             Db::audit(
                 &mut tx,
                 actor,
-                "task.edited",
+                AuditAction::TaskEdited,
                 "task",
                 Some(id),
                 Some(&pick(&before)),
@@ -233,7 +234,7 @@ impl Db {
             Db::audit(
                 &mut tx,
                 actor,
-                "deadline.changed",
+                AuditAction::DeadlineChanged,
                 "task",
                 Some(id),
                 None,
@@ -367,7 +368,7 @@ impl Db {
         Db::audit(
             tx,
             actor,
-            "assignment.added",
+            AuditAction::AssignmentAdded,
             "task",
             Some(task),
             None,
@@ -438,7 +439,7 @@ impl Db {
         Db::audit(
             tx,
             actor,
-            "assignment.removed",
+            AuditAction::AssignmentRemoved,
             "task",
             Some(task),
             Some(&json!({ "agency": name, "role": role })),

@@ -5,6 +5,7 @@
 //! transaction-scoped advisory lock, as SQLite's writers always do.
 
 use std::collections::HashMap;
+use tiendo_domain::audit::AuditAction;
 
 use serde::Serialize;
 use serde_json::json;
@@ -236,7 +237,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "agency.linked",
+            AuditAction::AgencyLinked,
             "agency",
             Some(agency),
             None,
@@ -319,7 +320,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "assignment.linked",
+            AuditAction::AssignmentLinked,
             "task",
             Some(task),
             None,

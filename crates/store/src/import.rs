@@ -3,6 +3,7 @@
 //! number, falling back to the name — and records what changed.
 
 use std::collections::{HashMap, HashSet};
+use tiendo_domain::audit::AuditAction;
 
 use serde::Serialize;
 use serde_json::json;
@@ -597,7 +598,7 @@ async fn record_import(
     Db::audit(
         tx,
         input.actor,
-        "document.imported",
+        AuditAction::DocumentImported,
         "document",
         Some(doc_id),
         None,
@@ -682,7 +683,7 @@ impl Apply<'_> {
         Db::audit(
             tx,
             input.actor,
-            "task.created",
+            AuditAction::TaskCreated,
             "task",
             Some(id),
             None,
@@ -768,7 +769,7 @@ impl Apply<'_> {
         Db::audit(
             tx,
             input.actor,
-            "task.updated",
+            AuditAction::TaskUpdated,
             "task",
             Some(e.id),
             Some(&before),
@@ -822,7 +823,7 @@ impl Apply<'_> {
                 Db::audit(
                     tx,
                     self.input.actor,
-                    "assignment.added",
+                    AuditAction::AssignmentAdded,
                     "task",
                     Some(task_id),
                     None,
@@ -912,7 +913,7 @@ impl Apply<'_> {
             Db::audit(
                 tx,
                 self.input.actor,
-                "assignment.removed",
+                AuditAction::AssignmentRemoved,
                 "task",
                 Some(task_id),
                 Some(&json!({ "agency": name, "role": role })),

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 use serde_json::json;
+use tiendo_domain::audit::AuditAction;
 use tiendo_domain::deadline::{iso, opt_iso_date};
 use tiendo_domain::import_plan::expand;
 use tiendo_domain::indicator::book::{IndicatorBook, IndicatorDef, Obs, TargetDef};
@@ -396,7 +397,7 @@ impl Db {
         Db::audit(
             &mut tx,
             v.actor,
-            "indicator.value",
+            AuditAction::IndicatorValue,
             "indicator",
             Some(v.indicator),
             None,
@@ -441,9 +442,9 @@ impl Db {
             &mut tx,
             actor,
             if confirm {
-                "indicator.confirmed"
+                AuditAction::IndicatorConfirmed
             } else {
-                "indicator.returned"
+                AuditAction::IndicatorReturned
             },
             "indicator",
             Some(indicator),
@@ -469,7 +470,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "indicator.target",
+            AuditAction::IndicatorTarget,
             "indicator",
             Some(indicator),
             None,
@@ -539,7 +540,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "indicator.life",
+            AuditAction::IndicatorLife,
             "indicator",
             Some(indicator),
             None,
@@ -587,9 +588,9 @@ impl Db {
             &mut tx,
             actor,
             if link {
-                "indicator.linked"
+                AuditAction::IndicatorLinked
             } else {
-                "indicator.unlinked"
+                AuditAction::IndicatorUnlinked
             },
             "task",
             Some(task),
@@ -971,7 +972,7 @@ impl IndicatorImport<'_> {
         Db::audit(
             tx,
             self.actor,
-            "indicator.created",
+            AuditAction::IndicatorCreated,
             "indicator",
             Some(id),
             None,

@@ -2,6 +2,7 @@
 //! any appendix imported for it. The tasks a meeting assigned are the tasks of those documents.
 
 use serde_json::json;
+use tiendo_domain::audit::AuditAction;
 use tiendo_domain::deadline::iso;
 use time::Date;
 
@@ -173,7 +174,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "meeting.added",
+            AuditAction::MeetingAdded,
             "meeting",
             Some(id),
             None,
@@ -204,7 +205,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "meeting.document_linked",
+            AuditAction::MeetingDocumentLinked,
             "meeting",
             Some(meeting),
             None,

@@ -1,6 +1,7 @@
 //! The agency registry as stored: loaded into the domain's [`Registry`], edited at run time.
 
 use std::collections::HashMap;
+use tiendo_domain::audit::AuditAction;
 
 use tiendo_domain::agency::{AgencyKind, AgencyRecord, GroupRecord, Registry};
 
@@ -297,7 +298,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "agency.added",
+            AuditAction::AgencyAdded,
             "agency",
             Some(id),
             None,
@@ -346,7 +347,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "committee.added",
+            AuditAction::CommitteeAdded,
             "committee",
             Some(id),
             None,
@@ -394,7 +395,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "agency.alias_added",
+            AuditAction::AgencyAliasAdded,
             "agency",
             Some(id),
             None,
@@ -493,7 +494,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "agency.edited",
+            AuditAction::AgencyEdited,
             "agency",
             Some(id),
             Some(&before),

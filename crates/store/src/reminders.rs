@@ -8,6 +8,7 @@
 
 use serde_json::json;
 use tiendo_domain::access::UserRole;
+use tiendo_domain::audit::AuditAction;
 use tiendo_domain::deadline::iso;
 use tiendo_domain::reminders::{
     Channel, CompletionWaiting, DeadlineRequestFact, Digest, Frequency, OpenDifficulty, Recipient,
@@ -222,7 +223,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "user.email",
+            AuditAction::UserEmail,
             "user",
             Some(id),
             None,
@@ -261,7 +262,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "user.heads_agency",
+            AuditAction::UserHeadsAgency,
             "user",
             Some(id),
             None,
@@ -299,7 +300,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "user.reminders",
+            AuditAction::UserReminders,
             "user",
             Some(id),
             None,
@@ -646,7 +647,7 @@ impl Db {
         Db::audit(
             &mut tx,
             "huy-nhan-thu",
-            "user.reminders",
+            AuditAction::UserReminders,
             "user",
             Some(user_id),
             None,

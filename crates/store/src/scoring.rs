@@ -2,6 +2,7 @@
 //! with its versions (each in force from a month; never retroactive).
 
 use std::collections::HashSet;
+use tiendo_domain::audit::AuditAction;
 
 use serde_json::json;
 use tiendo_domain::deadline::iso;
@@ -81,7 +82,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "formula.published",
+            AuditAction::FormulaPublished,
             "formula",
             Some(id),
             None,

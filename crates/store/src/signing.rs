@@ -2,6 +2,7 @@
 //! standing agency or an administrator, every change audited with what it was before.
 
 use serde_json::json;
+use tiendo_domain::audit::AuditAction;
 use tiendo_domain::signing::Signing;
 
 use crate::{Db, Result, now};
@@ -95,7 +96,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "signing.set",
+            AuditAction::SigningSet,
             "committee",
             Some(id),
             Some(&as_json(&before)),

@@ -1,6 +1,7 @@
 //! Changes made after import: deadline changes (with who approved and why) and progress reports.
 
 use serde_json::json;
+use tiendo_domain::audit::AuditAction;
 use tiendo_domain::deadline::{
     DeadlineContext, DeadlineKind, iso, iso_date, opt_iso_date, parse_deadline,
 };
@@ -82,7 +83,7 @@ impl Db {
         Db::audit(
             &mut tx,
             c.actor,
-            "deadline.changed",
+            AuditAction::DeadlineChanged,
             "task",
             Some(c.task_id),
             None,
@@ -800,7 +801,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "deadline.requested",
+            AuditAction::DeadlineRequested,
             "task",
             Some(task_id),
             None,
@@ -846,7 +847,7 @@ impl Db {
             .bind(change_id)
             .execute(&mut *tx)
             .await?;
-        Db::audit(&mut tx, actor, if approve { "deadline.approved" } else { "deadline.refused" }, "task", Some(task_id), Some(&json!({ "change": change_id, "state": "requested" })), Some(&json!({ "change": change_id, "state": if approve { "approved" } else { "refused" }, "reason": note }))).await?;
+        Db::audit(&mut tx, actor, if approve { AuditAction::DeadlineApproved } else { AuditAction::DeadlineRefused }, "task", Some(task_id), Some(&json!({ "change": change_id, "state": "requested" })), Some(&json!({ "change": change_id, "state": if approve { "approved" } else { "refused" }, "reason": note }))).await?;
         tx.commit().await?;
         Ok(task_id)
     }
@@ -913,9 +914,9 @@ impl Db {
             &mut tx,
             actor,
             if confirm {
-                "report.confirmed"
+                AuditAction::ReportConfirmed
             } else {
-                "report.returned"
+                AuditAction::ReportReturned
             },
             task,
             assignment_id,
@@ -975,7 +976,7 @@ impl Db {
             .bind(actor)
             .fetch_one(&mut *tx)
             .await?;
-        Db::audit(&mut tx, actor, "commitment.added", "task", Some(task), None, Some(&json!({ "assignment": assignment_id, "committed_on": iso(committed_on), "roadmap": roadmap }))).await?;
+        Db::audit(&mut tx, actor, AuditAction::CommitmentAdded, "task", Some(task), None, Some(&json!({ "assignment": assignment_id, "committed_on": iso(committed_on), "roadmap": roadmap }))).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -1134,7 +1135,7 @@ impl Db {
         Db::audit_reports_of(
             &mut tx,
             actor,
-            "report.added",
+            AuditAction::ReportAdded,
             task,
             assignment_id,
             &json!({ "assignment": assignment_id, "status": status.map(|s| s.as_str()), "reported_on": iso(reported_on), "evidence": evidence.as_ref().map(|e| e.file_name) }),

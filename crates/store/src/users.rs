@@ -2,6 +2,7 @@
 
 use serde_json::json;
 use sqlx::FromRow;
+use tiendo_domain::audit::AuditAction;
 
 use tiendo_domain::access::UserRole;
 
@@ -160,7 +161,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "user.created",
+            AuditAction::UserCreated,
             "user",
             Some(id),
             None,
@@ -215,9 +216,9 @@ impl Db {
             .await?;
         end_sessions(&mut tx, user_id).await?;
         let action = if one_time {
-            "user.password_reset"
+            AuditAction::UserPasswordReset
         } else {
-            "user.password_changed"
+            AuditAction::UserPasswordChanged
         };
         Db::audit(&mut tx, actor, action, "user", Some(user_id), None, None).await?;
         tx.commit().await?;
@@ -405,9 +406,9 @@ impl Db {
             end_sessions(&mut tx, id).await?;
         }
         let action = if active {
-            "user.enabled"
+            AuditAction::UserEnabled
         } else {
-            "user.disabled"
+            AuditAction::UserDisabled
         };
         Db::audit(&mut tx, actor, action, "user", Some(id), None, None).await?;
         tx.commit().await?;
@@ -443,7 +444,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "user.role_changed",
+            AuditAction::UserRoleChanged,
             "user",
             Some(id),
             before.as_ref(),
@@ -476,7 +477,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "api_token.revoked",
+            AuditAction::ApiTokenRevoked,
             "user",
             Some(id),
             None,
@@ -509,7 +510,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "api_token.created",
+            AuditAction::ApiTokenCreated,
             "user",
             Some(user_id),
             None,

@@ -6,37 +6,19 @@
 
 use serde_json::json;
 use sqlx::FromRow;
+use tiendo_domain::audit::{AuditAction, ChangeKind};
 
 use crate::audit::AuditEntry;
 use crate::{Db, Result, StoreError, now, rfc3339};
-
-/// The kinds of change a system may subscribe to: the first word of the audit action
-/// (`report.added` is a "report"). Accounts, tokens and settings are never sent.
-pub const KINDS: [&str; 8] = [
-    "task",
-    "assignment",
-    "report",
-    "deadline",
-    "difficulty",
-    "commitment",
-    "document",
-    "indicator",
-];
-
-/// The kind of an audit action, when it is one systems may hear of.
-pub fn kind_of(action: &str) -> Option<&'static str> {
-    let first = action.split('.').next()?;
-    KINDS.iter().copied().find(|k| *k == first)
-}
 
 /// Queues the audited change `audit_id` for each active subscription to its kind.
 pub(crate) async fn queue(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     audit_id: i64,
-    action: &str,
+    action: AuditAction,
     at: &str,
 ) -> Result<()> {
-    let Some(kind) = kind_of(action) else {
+    let Some(kind) = action.change_kind() else {
         return Ok(());
     };
     sqlx::query(
@@ -46,7 +28,7 @@ pub(crate) async fn queue(
     )
     .bind(audit_id)
     .bind(at)
-    .bind(format!("%,{kind},%"))
+    .bind(format!("%,{},%", kind.code()))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -95,7 +77,7 @@ pub struct Waiting {
 }
 
 impl Db {
-    /// Subscribes a system to kinds of change (a comma list of [`KINDS`], or `*` for all) at
+    /// Subscribes a system to kinds of change (a comma list of [`ChangeKind`] codes, or `*` for all) at
     /// `url` with the shared `secret` that signs each delivery.
     pub async fn add_subscription(
         &self,
@@ -115,10 +97,14 @@ impl Db {
                 "hãy nêu loại thay đổi cần báo (hoặc *)".into(),
             ));
         }
-        if let Some(bad) = events.iter().find(|e| **e != "*" && !KINDS.contains(e)) {
+        if let Some(bad) = events
+            .iter()
+            .find(|e| **e != "*" && ChangeKind::parse(e).is_none())
+        {
+            let kinds: Vec<&str> = ChangeKind::ALL.iter().map(|k| k.code()).collect();
             return Err(StoreError::Invalid(format!(
                 "loại thay đổi không có: \"{bad}\" (có: {}, hoặc *)",
-                KINDS.join(", ")
+                kinds.join(", ")
             )));
         }
         if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 2000 {
@@ -152,7 +138,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "webhook.subscribed",
+            AuditAction::WebhookSubscribed,
             "webhook",
             Some(id),
             None,
@@ -182,7 +168,7 @@ impl Db {
         Db::audit(
             &mut tx,
             actor,
-            "webhook.unsubscribed",
+            AuditAction::WebhookUnsubscribed,
             "webhook",
             Some(id),
             None,

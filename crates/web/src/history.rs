@@ -9,7 +9,9 @@ use tiendo_store::audit::AuditEntry;
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 
-use crate::words::{action_words, status_word};
+use tiendo_domain::audit::AuditAction;
+
+use crate::words::status_word;
 
 /// Vietnam's offset from UTC (no summer time).
 const VIETNAM: i8 = 7;
@@ -66,8 +68,13 @@ pub fn sentence(e: &AuditEntry, agency_of: &dyn Fn(i64) -> Option<String>) -> St
             .map(|r| format!(". Lý do: {r}"))
             .unwrap_or_default()
     };
-    match e.action.as_str() {
-        "report.added" => {
+    let Some(action) = e.kind() else {
+        // A code this version does not know (written by a later one): shown as stored.
+        return fields_after(&e.action, &after);
+    };
+    use AuditAction::*;
+    match action {
+        ReportAdded => {
             let who = agency(&after).unwrap_or_else(|| "Cơ quan".into());
             let status = status_word(after.get("status").and_then(Value::as_str));
             let mut s = if status.is_empty() {
@@ -83,24 +90,24 @@ pub fn sentence(e: &AuditEntry, agency_of: &dyn Fn(i64) -> Option<String>) -> St
             }
             s
         }
-        "report.confirmed" => "Cơ quan thường trực xác nhận báo cáo hoàn thành".into(),
-        "report.returned" => match text(&after, "note") {
+        ReportConfirmed => "Cơ quan thường trực xác nhận báo cáo hoàn thành".into(),
+        ReportReturned => match text(&after, "note") {
             Some(n) => format!("Cơ quan thường trực trả lại báo cáo hoàn thành. Lý do: {n}"),
             None => "Cơ quan thường trực trả lại báo cáo hoàn thành".into(),
         },
-        "deadline.requested" => format!(
+        DeadlineRequested => format!(
             "{} đề nghị điều chỉnh thời hạn thành “{}”{}",
             agency(&after).unwrap_or_else(|| "Cơ quan".into()),
             text(&after, "deadline").unwrap_or_default(),
             reason(&after)
         ),
-        "deadline.approved" => "Đồng ý đề nghị điều chỉnh thời hạn".into(),
-        "direction.given" | "explanation.requested" => {
+        DeadlineApproved => "Đồng ý đề nghị điều chỉnh thời hạn".into(),
+        DirectionGiven | ExplanationRequested => {
             let to = after.get("agencies").map(shown).unwrap_or_default();
             let due = date(&after, "answer_due")
                 .map(|d| format!(", hạn trả lời {d}"))
                 .unwrap_or_default();
-            let what = if e.action == "direction.given" {
+            let what = if action == DirectionGiven {
                 "Ý kiến chỉ đạo gửi"
             } else {
                 "Yêu cầu giải trình gửi"
@@ -110,18 +117,18 @@ pub fn sentence(e: &AuditEntry, agency_of: &dyn Fn(i64) -> Option<String>) -> St
                 text(&after, "text").unwrap_or_default()
             )
         }
-        "direction.answered" | "explanation.given" => format!(
+        DirectionAnswered | ExplanationGiven => format!(
             "{} {}: “{}”",
             text(&after, "agency").unwrap_or_else(|| "Cơ quan".into()),
-            if e.action == "direction.answered" {
+            if action == DirectionAnswered {
                 "trả lời ý kiến chỉ đạo"
             } else {
                 "giải trình"
             },
             text(&after, "answer").unwrap_or_default()
         ),
-        "deadline.refused" => format!("Không đồng ý đề nghị điều chỉnh thời hạn{}", reason(&after)),
-        "deadline.changed" => {
+        DeadlineRefused => format!("Không đồng ý đề nghị điều chỉnh thời hạn{}", reason(&after)),
+        DeadlineChanged => {
             let whose = agency(&after)
                 .map(|a| format!(" của {a}"))
                 .unwrap_or_default();
@@ -134,7 +141,7 @@ pub fn sentence(e: &AuditEntry, agency_of: &dyn Fn(i64) -> Option<String>) -> St
                 reason(&after)
             )
         }
-        "commitment.added" => {
+        CommitmentAdded => {
             let mut s = format!(
                 "{} cam kết hoàn thành trước ngày {}",
                 agency(&after).unwrap_or_else(|| "Cơ quan".into()),
@@ -145,22 +152,22 @@ pub fn sentence(e: &AuditEntry, agency_of: &dyn Fn(i64) -> Option<String>) -> St
             }
             s
         }
-        "difficulty.raised" => format!(
+        DifficultyRaised => format!(
             "Nêu khó khăn, vướng mắc: “{}”",
             text(&after, "text").unwrap_or_default()
         ),
-        "difficulty.answered" => format!(
+        DifficultyAnswered => format!(
             "Trả lời khó khăn, vướng mắc: “{}”",
             text(&after, "answer").unwrap_or_default()
         ),
-        "difficulty.forwarded" => {
+        DifficultyForwarded => {
             let to = after.get("handlers").map(shown).unwrap_or_default();
             let due = date(&after, "answer_due")
                 .map(|d| format!(", hạn trả lời {d}"))
                 .unwrap_or_default();
             format!("Chuyển khó khăn, vướng mắc đến {to}{due}")
         }
-        "assignment.added" => {
+        AssignmentAdded => {
             let from = date(&after, "from")
                 .map(|d| format!(" từ ngày {d}"))
                 .unwrap_or_default();
@@ -171,7 +178,7 @@ pub fn sentence(e: &AuditEntry, agency_of: &dyn Fn(i64) -> Option<String>) -> St
                 reason(&after)
             )
         }
-        "assignment.removed" => {
+        AssignmentRemoved => {
             let on = date(&after, "removed_on")
                 .map(|d| format!(" từ ngày {d}"))
                 .unwrap_or_default();
@@ -182,7 +189,7 @@ pub fn sentence(e: &AuditEntry, agency_of: &dyn Fn(i64) -> Option<String>) -> St
                 reason(&after)
             )
         }
-        "task.created" => {
+        TaskCreated => {
             let mut s = String::from("Tạo nhiệm vụ");
             if let Some(n) = text(&after, "number") {
                 s.push_str(&format!(" số {n}"));
@@ -192,12 +199,12 @@ pub fn sentence(e: &AuditEntry, agency_of: &dyn Fn(i64) -> Option<String>) -> St
             }
             s
         }
-        "task.updated" | "task.edited" | "agency.edited" | "user.role_changed" | "signing.set" => {
+        TaskUpdated | TaskEdited | AgencyEdited | UserRoleChanged | SigningSet => {
             let changes = differences(&before, &after);
-            let head = if e.action == "task.updated" {
+            let head = if action == TaskUpdated {
                 "Cập nhật từ tệp"
             } else {
-                action_words(&e.action)
+                action.words()
             };
             if changes.is_empty() {
                 format!("{head}: không thay đổi nội dung")
@@ -205,16 +212,49 @@ pub fn sentence(e: &AuditEntry, agency_of: &dyn Fn(i64) -> Option<String>) -> St
                 format!("{head}: {}", changes.join("; "))
             }
         }
-        other => {
-            let mut s = action_words(other).to_string();
-            let fields = listed(&after);
-            if !fields.is_empty() {
-                s.push_str(": ");
-                s.push_str(&fields.join("; "));
-            }
-            s
-        }
+        AssignmentLinked
+        | DifficultyImported
+        | AgencyAdded
+        | AgencyAliasAdded
+        | AgencyLinked
+        | DocumentImported
+        | DocumentGenerated
+        | UserCreated
+        | UserPasswordChanged
+        | UserPasswordReset
+        | UserDisabled
+        | UserEnabled
+        | UserEmail
+        | UserHeadsAgency
+        | UserReminders
+        | ApiTokenCreated
+        | ApiTokenRevoked
+        | CommitteeAdded
+        | MeetingAdded
+        | MeetingDocumentLinked
+        | FormulaPublished
+        | IndicatorCreated
+        | IndicatorValue
+        | IndicatorConfirmed
+        | IndicatorReturned
+        | IndicatorTarget
+        | IndicatorLife
+        | IndicatorLinked
+        | IndicatorUnlinked
+        | WebhookSubscribed
+        | WebhookUnsubscribed => fields_after(action.words(), &after),
     }
+}
+
+/// The change's name, then every value it recorded, field by field.
+fn fields_after(head: &str, after: &Map<String, Value>) -> String {
+    let mut s = head.to_string();
+    let fields = listed(after);
+    if !fields.is_empty() {
+        s.push_str(": ");
+        s.push_str(&fields.join("; "));
+    }
+    s
 }
 
 fn object(v: Option<&str>) -> Map<String, Value> {
@@ -459,6 +499,23 @@ mod tests {
         assert!(
             sentence(&broken, &agencies).ends_with("Giá trị: not json"),
             "text that is not JSON is shown as it is"
+        );
+    }
+
+    #[test]
+    fn every_kind_of_change_reads_in_words_and_an_unknown_one_as_stored() {
+        for action in AuditAction::ALL {
+            let e = entry(action.code(), None, Some(r#"{"agency":"Bộ Y tế"}"#));
+            let said = sentence(&e, &agencies);
+            assert!(
+                !said.contains(action.code()) && !said.is_empty(),
+                "{action}: {said}"
+            );
+        }
+        let later = entry("report.withdrawn", None, Some(r#"{"agency":"Bộ Y tế"}"#));
+        assert_eq!(
+            sentence(&later, &agencies),
+            "report.withdrawn: Cơ quan: Bộ Y tế"
         );
     }
 }

@@ -53,63 +53,6 @@ pub(crate) fn badge(s: AssignmentState) -> Markup {
     html! { span class={"badge s-" (state_key(s))} { (s.vietnamese()) } }
 }
 
-/// The audit log's actions in words.
-pub(crate) fn action_words(a: &str) -> &str {
-    match a {
-        "task.created" => "Tạo nhiệm vụ",
-        "task.updated" => "Cập nhật nhiệm vụ",
-        "deadline.changed" => "Điều chỉnh thời hạn",
-        "report.added" => "Báo cáo tiến độ",
-        "assignment.removed" => "Bỏ phân công",
-        "deadline.requested" => "Đề nghị điều chỉnh thời hạn",
-        "deadline.approved" => "Duyệt điều chỉnh thời hạn",
-        "deadline.refused" => "Từ chối điều chỉnh thời hạn",
-        "difficulty.raised" => "Nêu khó khăn, vướng mắc",
-        "difficulty.answered" => "Trả lời khó khăn, vướng mắc",
-        "report.confirmed" => "Xác nhận hoàn thành",
-        "report.returned" => "Trả lại báo cáo hoàn thành",
-        "commitment.added" => "Cam kết hoàn thành",
-        "task.edited" => "Sửa nhiệm vụ",
-        "assignment.added" => "Giao thêm cơ quan",
-        "difficulty.forwarded" => "Chuyển khó khăn, vướng mắc",
-        "agency.added" => "Thêm cơ quan",
-        "agency.edited" => "Sửa thông tin cơ quan",
-        "agency.alias_added" => "Thêm tên gọi cơ quan",
-        "document.imported" => "Nhập tệp",
-        "document.generated" => "Sinh dữ liệu",
-        "user.created" => "Tạo tài khoản",
-        "user.password_changed" => "Đổi mật khẩu",
-        "user.password_reset" => "Cấp lại mật khẩu dùng một lần",
-        "api_token.created" => "Tạo mã truy cập API",
-        "committee.added" => "Thêm ban chỉ đạo",
-        "meeting.added" => "Ghi phiên họp",
-        "meeting.document_linked" => "Liên kết văn bản với phiên họp",
-        "formula.published" => "Công bố cách tính điểm",
-        "direction.given" => "Ý kiến chỉ đạo",
-        "explanation.requested" => "Yêu cầu giải trình",
-        "direction.answered" => "Trả lời ý kiến chỉ đạo",
-        "explanation.given" => "Giải trình",
-        "difficulty.imported" => "Nhập khó khăn, vướng mắc từ tệp",
-        "api_token.revoked" => "Thu hồi mã truy cập API",
-        "user.disabled" => "Khóa tài khoản",
-        "user.enabled" => "Mở khóa tài khoản",
-        "user.email" => "Đổi thư điện tử nhận nhắc việc",
-        "user.heads_agency" => "Ghi người đứng đầu cơ quan",
-        "user.reminders" => "Đổi cách nhận nhắc việc",
-        "user.role_changed" => "Đổi vai trò, cơ quan của tài khoản",
-        "indicator.created" => "Thêm chỉ tiêu",
-        "indicator.value" => "Báo cáo số liệu chỉ tiêu",
-        "indicator.confirmed" => "Xác nhận số liệu chỉ tiêu",
-        "indicator.returned" => "Trả lại số liệu chỉ tiêu",
-        "indicator.target" => "Đặt mục tiêu chỉ tiêu",
-        "indicator.life" => "Đặt thời gian áp dụng chỉ tiêu",
-        "indicator.linked" => "Gắn chỉ tiêu với nhiệm vụ",
-        "indicator.unlinked" => "Bỏ gắn chỉ tiêu với nhiệm vụ",
-        "signing.set" => "Đặt thể thức văn bản",
-        other => other,
-    }
-}
-
 pub(crate) fn status_word(s: Option<&str>) -> &'static str {
     match s {
         Some("done") => "Đã hoàn thành",
