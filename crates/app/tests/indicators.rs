@@ -9,6 +9,7 @@ use common::{backends, import_text};
 use tiendo_domain::indicator::{Colour, IndicatorStatus};
 use tiendo_service::Service;
 use tiendo_service::indicators::{self as ind, TargetSetting, ValueReport};
+use tiendo_service::notices::Notice;
 use tiendo_store::users::User;
 use time::macros::date;
 
@@ -364,7 +365,7 @@ async fn bad_input_is_refused_with_one_message_and_nothing_stored() {
             let e = ind::set_life(&service, &tt, rate, &life(from, to, ""))
                 .await
                 .expect_err("bad days");
-            assert_eq!(e.code, "ngay-theo-doi", "{from} {to}");
+            assert_eq!(e.code, Notice::IndicatorLifeInvalid, "{from} {to}");
         }
         // A life that would leave the figures of 31/10/2025 outside it is refused.
         let e = ind::set_life(&service, &tt, rate, &life("01/01/2026", "", ""))
@@ -425,7 +426,7 @@ async fn bad_input_is_refused_with_one_message_and_nothing_stored() {
         )
         .await
         .expect_err("outside its life");
-        assert_eq!(e.code, "ky");
+        assert_eq!(e.code, Notice::PeriodUnreadable);
         assert_eq!(
             count(t.db.clone()).await,
             before,

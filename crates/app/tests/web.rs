@@ -526,9 +526,7 @@ async fn an_agency_reports_asks_for_time_and_the_standing_agency_decides() {
             }
             // A refused report comes back in its form, the message beside the field in error.
             assert_eq!(r.status.as_u16(), 422, "{}: {code}", t.label);
-            let message = tiendo_service::operations::message(code)
-                .expect("message")
-                .0;
+            let message = tiendo_service::notices::message(code).expect("message").0;
             let field = match code {
                 "trang-thai" => "status",
                 "ngay" => "completed_on",
@@ -636,9 +634,7 @@ async fn an_agency_reports_asks_for_time_and_the_standing_agency_decides() {
         let form = &r.body[r.body.find("id=\"gia-han\"").expect("form")..];
         assert!(form.contains("value=\"31/12/1999\" aria-invalid=\"true\""));
         assert!(form.contains(">Chờ ý kiến &lt;VNeID&gt;</textarea>"));
-        let message = tiendo_service::operations::message("thoi-han")
-            .expect("m")
-            .0;
+        let message = tiendo_service::notices::message("thoi-han").expect("m").0;
         assert!(form.contains(&format!(
             "<span class=\"field-error\" role=\"alert\">{message}"
         )));

@@ -4,6 +4,7 @@
 //! deadline, text), and confirms; storing runs in the background, all or nothing. Every step is
 //! checked here; the web adapter only shows it and runs the background work.
 
+use crate::notices::Notice;
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
@@ -87,7 +88,7 @@ pub fn source_system(typed: &str) -> Outcome<Option<&str>> {
     match typed.trim() {
         "" => Ok(None),
         s if tiendo_domain::text::is_plain_id(s) => Ok(Some(s)),
-        _ => Err(Refusal::bad("he-thong")),
+        _ => Err(Refusal::bad(Notice::SourceSystemInvalid)),
     }
 }
 
@@ -301,7 +302,7 @@ fn item_count(j: &Job, kind: ItemKind) -> usize {
 async fn ready_job(state: &Service, u: &User, token: &str) -> Outcome<Job> {
     let j = job(state, u, token).await?;
     if j.state != JobState::Ready || j.preview.is_none() {
-        return Err(Refusal::bad("nhap-da-xong"));
+        return Err(Refusal::bad(Notice::ImportClosed));
     }
     Ok(j)
 }
@@ -317,7 +318,7 @@ async fn save(state: &Service, j: &Job) -> Outcome<()> {
     {
         Ok(())
     } else {
-        Err(Refusal::bad("nhap-da-xong"))
+        Err(Refusal::bad(Notice::ImportClosed))
     }
 }
 
@@ -334,11 +335,11 @@ pub struct TaskCorrection {
 /// Text of an agency or deadline cell: optional, no markup, at most this many characters.
 fn cell(s: &str, max: usize) -> Outcome<String> {
     if tiendo_domain::text::has_markup(s) {
-        return Err(Refusal::bad("ma-html"));
+        return Err(Refusal::bad(Notice::Markup));
     }
     let s = clean(s);
     if s.chars().count() > max {
-        return Err(Refusal::bad("sua-muc"));
+        return Err(Refusal::bad(Notice::ItemTextInvalid));
     }
     Ok(s)
 }
@@ -356,8 +357,8 @@ pub async fn correct_task(
 ) -> Outcome<()> {
     let mut j = ready_job(state, u, token).await?;
     let name = TypedText::parse(&c.name).map_err(|p| match p {
-        TextProblem::Markup => Refusal::bad("ma-html"),
-        _ => Refusal::bad("sua-muc"),
+        TextProblem::Markup => Refusal::bad(Notice::Markup),
+        _ => Refusal::bad(Notice::ItemTextInvalid),
     })?;
     let lead = cell(&c.lead, 1000)?;
     let coordinators = cell(&c.coordinators, 2000)?;
@@ -427,8 +428,8 @@ pub async fn correct_difficulty(
 ) -> Outcome<()> {
     let mut j = ready_job(state, u, token).await?;
     let text = TypedText::parse(&c.text).map_err(|p| match p {
-        TextProblem::Markup => Refusal::bad("ma-html"),
-        _ => Refusal::bad("sua-muc"),
+        TextProblem::Markup => Refusal::bad(Notice::Markup),
+        _ => Refusal::bad(Notice::ItemTextInvalid),
     })?;
     let agency = cell(&c.agency, 500)?;
     let handlers = cell(&c.handlers, 2000)?;
@@ -479,7 +480,7 @@ pub async fn claim(state: &Service, u: &User, token: &str) -> Outcome<Job> {
         .await
         .map_err(Refusal::from_store)?
     {
-        return Err(Refusal::bad("nhap-da-xong"));
+        return Err(Refusal::bad(Notice::ImportClosed));
     }
     Ok(j)
 }

@@ -3,6 +3,7 @@
 //! an agency reports its figure, the standing agency confirms or returns it, sets a target,
 //! links an indicator to a task — each checked here for the pages, the API and the command line.
 
+use crate::notices::Notice;
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -163,7 +164,7 @@ pub async fn report_value(
                     .agency_id(code)
                     .await
                     .map_err(Refusal::from_store)?
-                    .ok_or(Refusal::bad("co-quan"))?,
+                    .ok_or(Refusal::bad(Notice::AgencyUnknown))?,
             ),
         },
         UserRole::Focal => {
@@ -180,15 +181,15 @@ pub async fn report_value(
     };
     let as_of = parse_user_date(r.as_of.trim())
         .filter(|d| d.year() >= 2000 && *d <= today())
-        .ok_or(Refusal::bad("ngay"))?;
+        .ok_or(Refusal::bad(Notice::CompletionDateInvalid))?;
     for t in [&r.value, &r.evidence] {
         if tiendo_domain::text::has_markup(t) {
-            return Err(Refusal::bad("ma-html"));
+            return Err(Refusal::bad(Notice::Markup));
         }
     }
     let value = parse_value(&r.value);
     if matches!(value.form, ValueForm::Text | ValueForm::NoData) || r.value.chars().count() > 200 {
-        return Err(Refusal::bad("so-lieu").with(format!(
+        return Err(Refusal::bad(Notice::FigureInvalid).with(format!(
             "không đọc được số liệu \"{}\" (ví dụ đúng: 58/76, 85,3%, 1.250, 12,7 nghìn tỷ đồng, Đạt)",
             r.value.trim()
         )));
@@ -199,7 +200,7 @@ pub async fn report_value(
         .await
         .map_err(Refusal::from_store)?;
     if let Some(why) = value_refusal(&ind, &coverage, &targets, agency, as_of, &value) {
-        return Err(Refusal::bad("so-lieu").with(why));
+        return Err(Refusal::bad(Notice::FigureInvalid).with(why));
     }
     let evidence = r.evidence.trim();
     let id = state
@@ -238,10 +239,10 @@ pub async fn review_value(
     }
     let note = note.trim();
     if tiendo_domain::text::has_markup(note) {
-        return Err(Refusal::bad("ma-html"));
+        return Err(Refusal::bad(Notice::Markup));
     }
     if !confirm && note.is_empty() {
-        return Err(Refusal::bad("ly-do-tra-lai"));
+        return Err(Refusal::bad(Notice::ReturnReasonMissing));
     }
     state
         .db
@@ -254,7 +255,7 @@ pub async fn review_value(
         .await
         .map_err(|e| match e {
             tiendo_store::StoreError::NotFound(_) => Refusal::not_found(),
-            tiendo_store::StoreError::Invalid(m) => Refusal::bad("da-xu-ly").with(m),
+            tiendo_store::StoreError::Invalid(m) => Refusal::bad(Notice::AlreadyHandled).with(m),
             e => Refusal::from_store(e),
         })
 }
@@ -282,21 +283,20 @@ pub async fn set_target(
         return Err(Refusal::forbidden());
     }
     let ind = indicator(state, indicator_id).await?;
-    let period = Period::parse(&t.period).ok_or(Refusal::bad("ky"))?;
+    let period = Period::parse(&t.period).ok_or(Refusal::bad(Notice::PeriodUnreadable))?;
     if !ind.life().touches(period) {
-        return Err(Refusal::bad("ky").with(format!(
+        return Err(Refusal::bad(Notice::PeriodUnreadable).with(format!(
             "{} nằm ngoài thời gian theo dõi chỉ tiêu",
             period.vietnamese()
         )));
     }
     if tiendo_domain::text::has_markup(&t.value) {
-        return Err(Refusal::bad("ma-html"));
+        return Err(Refusal::bad(Notice::Markup));
     }
     let value = parse_value(&t.value);
     if !value.has_figure() {
-        return Err(
-            Refusal::bad("so-lieu").with(format!("không đọc được mục tiêu \"{}\"", t.value.trim()))
-        );
+        return Err(Refusal::bad(Notice::FigureInvalid)
+            .with(format!("không đọc được mục tiêu \"{}\"", t.value.trim())));
     }
     let agency = match t.agency.trim() {
         "" => None,
@@ -306,14 +306,14 @@ pub async fn set_target(
                 .agency_id(code)
                 .await
                 .map_err(Refusal::from_store)?
-                .ok_or(Refusal::bad("co-quan"))?;
+                .ok_or(Refusal::bad(Notice::AgencyUnknown))?;
             let coverage = state
                 .db
                 .indicator_coverage(ind.id)
                 .await
                 .map_err(Refusal::from_store)?;
             if !ind.by_agency.0 || (!coverage.is_empty() && !coverage.contains(&id)) {
-                return Err(Refusal::bad("co-quan")
+                return Err(Refusal::bad(Notice::AgencyUnknown)
                     .with("cơ quan này không thuộc phạm vi báo cáo chỉ tiêu".to_string()));
             }
             Some(id)
@@ -330,7 +330,7 @@ pub async fn set_target(
         .map(|v| v.parsed())
         .find(|v| v.has_figure() && tiendo_domain::indicator::comparable(v, &value).is_none())
     {
-        return Err(Refusal::bad("so-lieu").with(format!(
+        return Err(Refusal::bad(Notice::FigureInvalid).with(format!(
             "mục tiêu \"{}\" khác đơn vị với số liệu \"{}\" đã có",
             value.raw, v.raw
         )));
@@ -371,18 +371,19 @@ pub async fn set_life(
             "" => Ok(None),
             x => parse_user_date(x)
                 .map(Some)
-                .ok_or(Refusal::bad("ngay-theo-doi")),
+                .ok_or(Refusal::bad(Notice::IndicatorLifeInvalid)),
         }
     };
     let (from, to) = (day(&l.valid_from)?, day(&l.valid_to)?);
     if let (Some(f), Some(t)) = (from, to)
         && f > t
     {
-        return Err(Refusal::bad("ngay-theo-doi"));
+        return Err(Refusal::bad(Notice::IndicatorLifeInvalid));
     }
     let direction = match l.direction.trim() {
         "" => ind.direction(),
-        d => tiendo_domain::indicator::Direction::parse(d).ok_or(Refusal::bad("chieu"))?,
+        d => tiendo_domain::indicator::Direction::parse(d)
+            .ok_or(Refusal::bad(Notice::DirectionOfGoodInvalid))?,
     };
     state
         .db
@@ -394,7 +395,9 @@ pub async fn set_life(
         )
         .await
         .map_err(|e| match e {
-            tiendo_store::StoreError::Invalid(m) => Refusal::bad("ngoai-thoi-gian").with(m),
+            tiendo_store::StoreError::Invalid(m) => {
+                Refusal::bad(Notice::FiguresOutsideLife).with(m)
+            }
             e => Refusal::from_store(e),
         })
 }
@@ -412,13 +415,16 @@ pub async fn link_task(
         return Err(Refusal::forbidden());
     }
     indicator(state, indicator_id).await?;
-    let task: i64 = task.trim().parse().map_err(|_| Refusal::bad("nhiem-vu"))?;
+    let task: i64 = task
+        .trim()
+        .parse()
+        .map_err(|_| Refusal::bad(Notice::TaskNumberUnknown))?;
     state
         .db
         .link_indicator_task(indicator_id, task, link, &u.username)
         .await
         .map_err(|e| match e {
-            tiendo_store::StoreError::NotFound(_) => Refusal::bad("nhiem-vu"),
+            tiendo_store::StoreError::NotFound(_) => Refusal::bad(Notice::TaskNumberUnknown),
             e => Refusal::from_store(e),
         })
 }

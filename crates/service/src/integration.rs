@@ -4,6 +4,7 @@
 //! files exported by another system are imported with `external_system`
 //! ([`crate::operations::ImportRequest`]).
 
+use crate::notices::Notice;
 use tiendo_domain::agency::RefKind;
 use tiendo_domain::model::Role;
 use tiendo_domain::text::is_plain_id;
@@ -19,7 +20,7 @@ fn checked<'a>(system: &'a str, external_id: &'a str) -> Outcome<(&'a str, &'a s
     if is_plain_id(system) && is_plain_id(external_id) {
         Ok((system.trim(), external_id.trim()))
     } else {
-        Err(Refusal::bad("ma-ngoai").with(
+        Err(Refusal::bad(Notice::ExternalIdInvalid).with(
             "mã ở hệ thống khác: tên hệ thống và mã, mỗi thứ từ 1 đến 100 ký tự thường".into(),
         ))
     }
@@ -229,7 +230,7 @@ async fn link(
         .await
         .map_err(|e| match e {
             StoreError::UnknownAgency(m) | StoreError::Invalid(m) => {
-                Refusal::bad("ma-ngoai").with(m)
+                Refusal::bad(Notice::ExternalIdInvalid).with(m)
             }
             e => Refusal::from_store(e),
         })
@@ -269,7 +270,7 @@ pub async fn assign_external(
 ) -> Outcome<(i64, AssignedExternal)> {
     standing(u)?;
     let (system, external_id) = checked(system, external_id)?;
-    let role = Role::parse(role).ok_or(Refusal::bad("vai-tro"))?;
+    let role = Role::parse(role).ok_or(Refusal::bad(Notice::RoleInvalid))?;
     let code = match (agency.trim(), agency_external_id.trim()) {
         (code, "") if !code.is_empty() => code.to_string(),
         ("", theirs) if !theirs.is_empty() => state
@@ -278,12 +279,12 @@ pub async fn assign_external(
             .await
             .map_err(Refusal::from_store)?
             .ok_or_else(|| {
-                Refusal::bad("co-quan").with(format!(
+                Refusal::bad(Notice::AgencyUnknown).with(format!(
                     "hệ thống {system} chưa có cơ quan mã {theirs} trong danh mục"
                 ))
             })?,
         _ => {
-            return Err(Refusal::bad("co-quan").with(
+            return Err(Refusal::bad(Notice::AgencyUnknown).with(
                 "cần một trong hai: agency (mã trong danh mục) hoặc agency_external_id".into(),
             ));
         }
@@ -305,8 +306,8 @@ pub async fn assign_external(
         )
         .await
         .map_err(|e| match e {
-            StoreError::UnknownAgency(m) => Refusal::bad("co-quan").with(m),
-            StoreError::Invalid(m) => Refusal::bad("ma-ngoai").with(m),
+            StoreError::UnknownAgency(m) => Refusal::bad(Notice::AgencyUnknown).with(m),
+            StoreError::Invalid(m) => Refusal::bad(Notice::ExternalIdInvalid).with(m),
             StoreError::NotFound(_) => Refusal::not_found(),
             e => Refusal::from_store(e),
         })?;

@@ -19,6 +19,7 @@ pub mod accounts;
 pub mod import_jobs;
 pub mod indicators;
 pub mod integration;
+pub mod notices;
 pub mod operations;
 pub mod queries;
 pub mod reminders;

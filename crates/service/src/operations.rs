@@ -13,6 +13,7 @@ use tiendo_store::import::{ImportInput, ImportSummary};
 use tiendo_store::users::User;
 
 use crate::Service;
+use crate::notices::Notice;
 
 /// What kind of refusal: the web adapter answers each with its HTTP status, the command line
 /// with its message.
@@ -32,11 +33,11 @@ pub enum RefusalKind {
     Unavailable,
 }
 
-/// Why an action was refused: a message code (see [`message`]), its kind, and the store's own
+/// Why an action was refused: what the user is told ([`Notice`]), its kind, and the store's own
 /// words when it gave a reason.
 #[derive(Debug, Clone)]
 pub struct Refusal {
-    pub code: &'static str,
+    pub code: Notice,
     pub kind: RefusalKind,
     pub detail: Option<String>,
     /// A failure's code in the server's log, where its cause is written.
@@ -52,7 +53,7 @@ impl std::fmt::Display for Refusal {
 impl std::error::Error for Refusal {}
 
 impl Refusal {
-    fn new(code: &'static str, kind: RefusalKind) -> Self {
+    fn new(code: Notice, kind: RefusalKind) -> Self {
         Refusal {
             code,
             kind,
@@ -60,17 +61,17 @@ impl Refusal {
             incident: None,
         }
     }
-    pub(crate) fn bad(code: &'static str) -> Self {
+    pub(crate) fn bad(code: Notice) -> Self {
         Self::new(code, RefusalKind::Invalid)
     }
     pub(crate) fn forbidden() -> Self {
-        Self::new("quyen", RefusalKind::Forbidden)
+        Self::new(Notice::Forbidden, RefusalKind::Forbidden)
     }
     pub(crate) fn not_found() -> Self {
-        Self::new("khong-co", RefusalKind::NotFound)
+        Self::new(Notice::NotFound, RefusalKind::NotFound)
     }
     pub(crate) fn failed() -> Self {
-        Self::new("loi", RefusalKind::Failed)
+        Self::new(Notice::Failed, RefusalKind::Failed)
     }
     /// A failure: its cause goes to the log under a new incident code, which is all the user
     /// is told of it (a database's own words may name tables, columns or paths).
@@ -87,7 +88,7 @@ impl Refusal {
     pub fn from_store(e: StoreError) -> Self {
         if e.is_transient() {
             tracing::warn!(error = %e, "the database is busy or unreachable");
-            Self::new("ban", RefusalKind::Unavailable)
+            Self::new(Notice::Busy, RefusalKind::Unavailable)
         } else {
             Self::failed_because(e)
         }
@@ -113,9 +114,7 @@ impl Refusal {
                     None => String::new(),
                 }
             }
-            None => message(self.code)
-                .map(|m| m.0.to_string())
-                .unwrap_or_else(|| self.code.to_string()),
+            None => self.code.text().to_string(),
         }
     }
 }
@@ -133,161 +132,6 @@ pub fn incident_code() -> String {
     )
 }
 
-/// Messages shown back after an action, by code (no user text is echoed through a URL).
-pub fn message(code: &str) -> Option<(&'static str, bool)> {
-    Some(match code {
-        "bao-cao" => ("Đã ghi báo cáo tiến độ.", true),
-        "gia-han" => (
-            "Đã gửi đề nghị điều chỉnh thời hạn; chờ cơ quan thường trực xem xét.",
-            true,
-        ),
-        "duyet" => ("Đã duyệt điều chỉnh thời hạn.", true),
-        "tu-choi" => ("Đã từ chối đề nghị điều chỉnh thời hạn.", true),
-        "kho-khan" => ("Đã gửi khó khăn, vướng mắc.", true),
-        "tra-loi" => ("Đã trả lời khó khăn, vướng mắc.", true),
-        "xac-nhan" => ("Đã xác nhận hoàn thành.", true),
-        "tra-lai" => (
-            "Đã trả lại báo cáo hoàn thành; cơ quan sẽ thấy lý do.",
-            true,
-        ),
-        "ly-do-tra-lai" => ("Cần nêu lý do trả lại.", false),
-        "ly-do-tu-choi" => (
-            "Cần nêu lý do không chấp thuận (tối đa 5.000 ký tự); cơ quan đề nghị sẽ thấy lý do.",
-            false,
-        ),
-        "csrf" => (
-            "Biểu mẫu đã hết hạn hoặc không hợp lệ; hãy tải lại trang rồi gửi lại.",
-            false,
-        ),
-        "quyen" => (
-            "Bạn không có quyền thực hiện việc này trên nhiệm vụ này.",
-            false,
-        ),
-        "khong-co" => ("Không tìm thấy.", false),
-        "trang-thai" => ("Tình trạng báo cáo không hợp lệ.", false),
-        "noi-dung" => ("Cần nội dung (tối đa 5.000 ký tự).", false),
-        "ngay" => (
-            "Ngày hoàn thành không hợp lệ (không trước năm 2000, không sau hôm nay).",
-            false,
-        ),
-        "thoi-han" => (
-            "Thời hạn đề nghị không đọc được (ví dụ: 30/6/2026, Quý III/2026) hoặc đã qua.",
-            false,
-        ),
-        "ly-do" => ("Cần nêu lý do (tối đa 5.000 ký tự).", false),
-        "co-quan" => (
-            "Cơ quan không có trong danh mục hoặc đã hết hiệu lực.",
-            false,
-        ),
-        "da-sua" => ("Đã lưu thay đổi của nhiệm vụ.", true),
-        "tao-nhiem-vu" => ("Đã tạo nhiệm vụ và giao cho các cơ quan.", true),
-        "sua-nhiem-vu" => ("Giá trị không hợp lệ; chưa lưu thay đổi nào.", false),
-        "ngay-hop" => ("Ngày họp không hợp lệ.", false),
-        "van-ban" => (
-            "Không nhận ra văn bản: nhập số ký hiệu (vd: 624/TB-VPCP) hoặc khóa của tệp đã nhập.",
-            false,
-        ),
-        "phien-hop" => (
-            "Cần tên phiên họp (tối đa 300 ký tự) và ngày họp hợp lý.",
-            false,
-        ),
-        "them-phien-hop" => ("Đã ghi phiên họp.", true),
-        "giao" => ("Đã giao nhiệm vụ cho cơ quan từ hôm nay.", true),
-        "chuyen-giao" => (
-            "Đã chuyển giao: phân công cũ kết thúc, phân công mới bắt đầu từ hôm nay.",
-            true,
-        ),
-        "ket-thuc-giao" => ("Đã kết thúc phân công từ hôm nay.", true),
-        "da-giao" => ("Cơ quan này đã được giao nhiệm vụ với vai trò đó.", false),
-        "vai-tro" => ("Vai trò không hợp lệ.", false),
-        "phan-cong" => (
-            "Phân công không thuộc nhiệm vụ này hoặc đã kết thúc.",
-            false,
-        ),
-        "chuyen" => (
-            "Đã chuyển khó khăn, vướng mắc cho cơ quan xử lý với hạn trả lời.",
-            true,
-        ),
-        "han-tra-loi" => (
-            "Hạn trả lời không hợp lệ (từ hôm nay đến tối đa 1 năm sau).",
-            false,
-        ),
-        "da-xu-ly" => ("Việc này đã được xử lý.", false),
-        "chi-dao" => (
-            "Đã ghi ý kiến chỉ đạo; các cơ quan được giao sẽ thấy trong “Việc cần xử lý”.",
-            true,
-        ),
-        "giai-trinh" => (
-            "Đã gửi yêu cầu giải trình; cơ quan sẽ thấy trong “Việc cần xử lý”.",
-            true,
-        ),
-        "tra-loi-chi-dao" => ("Đã gửi trả lời.", true),
-        "loai-chi-dao" => ("Chọn ý kiến chỉ đạo hoặc yêu cầu giải trình.", false),
-        "loi" => ("Không lưu được; hãy thử lại.", false),
-        "ban" => (
-            "Máy chủ đang bận; không có gì được lưu, hãy thử lại sau ít giây.",
-            false,
-        ),
-        "ma-html" => (
-            "Nội dung có mã HTML hoặc script (thẻ <…>); hãy nhập văn bản thường. Không có gì được lưu.",
-            false,
-        ),
-        "minh-chung" => (
-            "Tệp minh chứng phải là PDF, Word (.docx), Excel (.xlsx), JPG hoặc PNG, tối đa 10 MB; không có gì được lưu.",
-            false,
-        ),
-        "cam-ket" => ("Đã ghi cam kết hoàn thành và lộ trình.", true),
-        "ngay-cam-ket" => ("Ngày cam kết phải từ hôm nay đến tối đa 2 năm sau.", false),
-        "ten-goi" => (
-            "Đã thêm tên gọi; các tệp nhập sau sẽ nhận ra tên này.",
-            true,
-        ),
-        "ten-goi-trung" => (
-            "Tên gọi trống, quá dài, hoặc đã là tên của cơ quan khác.",
-            false,
-        ),
-        "them-co-quan" => ("Đã thêm cơ quan vào danh mục.", true),
-        "sua-co-quan" => ("Đã lưu thông tin cơ quan.", true),
-        "co-quan-sai" => ("Thông tin cơ quan không hợp lệ; chưa lưu gì.", false),
-        "luu-tep" => ("Không lưu được tệp; không có gì được lưu.", false),
-        "nhap-da-xong" => (
-            "Bản xem trước này đã được lưu, đang lưu, hoặc không còn; không sửa được nữa.",
-            false,
-        ),
-        "sua-muc" => ("Nội dung mục trống hoặc quá dài; chưa sửa gì.", false),
-        "da-sua-muc" => ("Đã sửa mục; bản xem trước đã cập nhật.", true),
-        "so-lieu" => ("Số liệu không hợp lệ; chưa lưu gì.", false),
-        "da-bao-so-lieu" => ("Đã ghi số liệu chỉ tiêu.", true),
-        "ky" => (
-            "Kỳ không hợp lệ (ví dụ: 2026, Quý II/2026, tháng 6/2026); chưa lưu gì.",
-            false,
-        ),
-        "muc-tieu" => ("Đã đặt mục tiêu.", true),
-        "xac-nhan-so-lieu" => ("Đã xác nhận số liệu.", true),
-        "tra-lai-so-lieu" => ("Đã trả lại số liệu; cơ quan sẽ thấy lý do.", true),
-        "lien-ket" => ("Đã cập nhật liên kết chỉ tiêu – nhiệm vụ.", true),
-        "thoi-gian-theo-doi" => ("Đã cập nhật thời gian theo dõi và chiều đánh giá.", true),
-        "ngay-theo-doi" => (
-            "Ngày không hợp lệ (ngày/tháng/năm), hoặc ngày bắt đầu sau ngày kết thúc; chưa lưu gì.",
-            false,
-        ),
-        "chieu" => ("Chiều đánh giá không hợp lệ; chưa lưu gì.", false),
-        "ngoai-thoi-gian" => (
-            "Đã có số liệu hoặc mục tiêu nằm ngoài thời gian theo dõi mới; chưa lưu gì.",
-            false,
-        ),
-        "nhiem-vu" => ("Không có nhiệm vụ số này.", false),
-        "da-bo" => ("Đã bỏ mục khỏi lần nhập này.", true),
-        "da-giu" => ("Đã giữ lại mục.", true),
-        "ban-chi-dao" => ("Thông tin ban chỉ đạo không hợp lệ; chưa lưu gì.", false),
-        "he-thong" => (
-            "Tên hệ thống nguồn hoặc cột mã không hợp lệ (văn bản thường, tối đa 100 ký tự); chưa nhập gì.",
-            false,
-        ),
-        _ => return None,
-    })
-}
-
 pub fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
 }
@@ -295,7 +139,7 @@ pub fn today() -> time::Date {
 /// Typed text: no HTML markup, anything else is kept as typed and shown escaped.
 fn plain(fields: &[&str]) -> Outcome<()> {
     if fields.iter().any(|f| tiendo_domain::text::has_markup(f)) {
-        Err(Refusal::bad("ma-html"))
+        Err(Refusal::bad(Notice::Markup))
     } else {
         Ok(())
     }
@@ -303,9 +147,9 @@ fn plain(fields: &[&str]) -> Outcome<()> {
 
 /// Required typed text, parsed ([`TypedText`]): markup is refused as such, an empty or too long
 /// text with the code `missing`.
-fn typed(s: &str, missing: &'static str) -> Outcome<TypedText> {
+fn typed(s: &str, missing: Notice) -> Outcome<TypedText> {
     TypedText::parse(s).map_err(|p| match p {
-        TextProblem::Markup => Refusal::bad("ma-html"),
+        TextProblem::Markup => Refusal::bad(Notice::Markup),
         TextProblem::Empty | TextProblem::TooLong => Refusal::bad(missing),
     })
 }
@@ -391,14 +235,14 @@ pub async fn report(
     }
     let status = match f.status.trim() {
         "" => None,
-        s => Some(ReportedStatus::parse(s).ok_or(Refusal::bad("trang-thai"))?),
+        s => Some(ReportedStatus::parse(s).ok_or(Refusal::bad(Notice::StatusInvalid))?),
     };
-    let text = typed(&f.text, "noi-dung")?;
+    let text = typed(&f.text, Notice::TextMissing)?;
     let completed = match f.completed_on.trim() {
         "" => None,
         s => match parse_user_date(s) {
             Some(d) if d.year() >= 2000 && d <= today() => Some(d),
-            _ => return Err(Refusal::bad("ngay")),
+            _ => return Err(Refusal::bad(Notice::CompletionDateInvalid)),
         },
     };
     let completed = if status.is_some_and(|s| s.is_done()) {
@@ -409,7 +253,7 @@ pub async fn report(
     let evidence = match &evidence {
         Some((name, bytes)) => {
             if bytes.len() > MAX_EVIDENCE_BYTES {
-                return Err(Refusal::bad("minh-chung"));
+                return Err(Refusal::bad(Notice::EvidenceFileRefused));
             }
             match evidence_type(name, bytes) {
                 Some(ct) => Some((
@@ -418,7 +262,7 @@ pub async fn report(
                     bytes.as_slice(),
                     crate::accounts::sha256_bytes(bytes),
                 )),
-                None => return Err(Refusal::bad("minh-chung")),
+                None => return Err(Refusal::bad(Notice::EvidenceFileRefused)),
             }
         }
         None => None,
@@ -461,17 +305,17 @@ pub async fn request_deadline(
     if !may_act(state, u, task, assignment).await {
         return Err(Refusal::forbidden());
     }
-    let reason = typed(reason, "ly-do")?;
+    let reason = typed(reason, Notice::ReasonMissing)?;
     plain(&[deadline])?;
     let d = tiendo_domain::deadline::parse_deadline(deadline, Default::default());
     if d.due.is_none_or(|due| due < today()) || deadline.chars().count() > 200 {
-        return Err(Refusal::bad("thoi-han"));
+        return Err(Refusal::bad(Notice::DeadlineUnreadable));
     }
     let id = state
         .db
         .request_deadline_change(task, assignment, deadline, reason.as_str(), &u.username)
         .await
-        .map_err(|_| Refusal::bad("thoi-han"))?;
+        .map_err(|_| Refusal::bad(Notice::DeadlineUnreadable))?;
     let _ = state.refresh().await;
     Ok(id)
 }
@@ -490,14 +334,14 @@ pub async fn decide_deadline(
     if approve {
         plain(&[note])?;
     } else {
-        typed(note, "ly-do-tu-choi")?;
+        typed(note, Notice::RefusalReasonMissing)?;
     }
     let task = state
         .db
         .decide_deadline_change(change, approve, note, today(), &u.username)
         .await
         .map_err(|e| match e {
-            StoreError::Invalid(_) => Refusal::bad("da-xu-ly"),
+            StoreError::Invalid(_) => Refusal::bad(Notice::AlreadyHandled),
             StoreError::NotFound(_) => Refusal::not_found(),
             e => Refusal::from_store(e),
         })?;
@@ -522,7 +366,7 @@ pub async fn raise_difficulty(
     if !snap.book.tasks_of_agency(agency).contains(&task) {
         return Err(Refusal::forbidden());
     }
-    let text = typed(text, "noi-dung")?;
+    let text = typed(text, Notice::TextMissing)?;
     let id = state
         .db
         .raise_difficulty(
@@ -535,7 +379,7 @@ pub async fn raise_difficulty(
         )
         .await
         .map_err(|e| match e {
-            StoreError::UnknownAgency(_) => Refusal::bad("co-quan"),
+            StoreError::UnknownAgency(_) => Refusal::bad(Notice::AgencyUnknown),
             e => Refusal::from_store(e),
         })?;
     let _ = state.refresh().await;
@@ -556,14 +400,14 @@ pub async fn review(
     if confirm {
         plain(&[note])?;
     } else {
-        typed(note, "ly-do-tra-lai")?;
+        typed(note, Notice::ReturnReasonMissing)?;
     }
     let task = state
         .db
         .review_report(report, confirm, note, &u.username)
         .await
         .map_err(|e| match e {
-            StoreError::Invalid(_) => Refusal::bad("da-xu-ly"),
+            StoreError::Invalid(_) => Refusal::bad(Notice::AlreadyHandled),
             StoreError::NotFound(_) => Refusal::not_found(),
             e => Refusal::from_store(e),
         })?;
@@ -586,9 +430,9 @@ pub async fn commit(
     }
     let limit = today() + time::Duration::days(730);
     let Some(date) = parse_user_date(committed_on).filter(|d| *d >= today() && *d <= limit) else {
-        return Err(Refusal::bad("ngay-cam-ket"));
+        return Err(Refusal::bad(Notice::CommitmentDateInvalid));
     };
-    let roadmap = typed(roadmap, "noi-dung")?;
+    let roadmap = typed(roadmap, Notice::TextMissing)?;
     let id = state
         .db
         .add_commitment(assignment, date, roadmap.as_str(), &u.username)
@@ -623,14 +467,14 @@ pub async fn answer_difficulty(
     } else {
         return Err(Refusal::forbidden());
     };
-    let answer = typed(answer, "noi-dung")?;
+    let answer = typed(answer, Notice::TextMissing)?;
     let task = state
         .db
         .answer_difficulty(id, answer.as_str(), today(), by_agency, &u.username)
         .await
         .map_err(|e| match e {
             StoreError::NotYours(_) => Refusal::forbidden(),
-            StoreError::Invalid(_) => Refusal::bad("da-xu-ly"),
+            StoreError::Invalid(_) => Refusal::bad(Notice::AlreadyHandled),
             StoreError::NotFound(_) => Refusal::not_found(),
             e => Refusal::from_store(e),
         })?;
@@ -653,15 +497,15 @@ pub async fn forward_difficulty(
     let Some(due) =
         parse_user_date(answer_due).filter(|d| *d >= day && *d <= day + time::Duration::days(366))
     else {
-        return Err(Refusal::bad("han-tra-loi"));
+        return Err(Refusal::bad(Notice::AnswerDueInvalid));
     };
     let task = state
         .db
         .forward_difficulty(id, handler.trim(), due, day, &u.username)
         .await
         .map_err(|e| match e {
-            StoreError::UnknownAgency(_) => Refusal::bad("co-quan"),
-            StoreError::Invalid(_) => Refusal::bad("da-xu-ly"),
+            StoreError::UnknownAgency(_) => Refusal::bad(Notice::AgencyUnknown),
+            StoreError::Invalid(_) => Refusal::bad(Notice::AlreadyHandled),
             StoreError::NotFound(_) => Refusal::not_found(),
             e => Refusal::from_store(e),
         })?;
@@ -686,7 +530,7 @@ pub async fn edit_task(state: &Service, u: &User, id: i64, e: &TaskEdit) -> Outc
         .edit_task(id, e, today(), &u.username)
         .await
         .map_err(|err| match err {
-            StoreError::Invalid(m) => Refusal::bad("sua-nhiem-vu").with(m),
+            StoreError::Invalid(m) => Refusal::bad(Notice::TaskValuesInvalid).with(m),
             StoreError::NotFound(_) => Refusal::not_found(),
             e => Refusal::from_store(e),
         })?;
@@ -707,8 +551,8 @@ pub async fn assign(
     reason: &str,
 ) -> Outcome<i64> {
     standing(u)?;
-    let role = Role::parse(role).ok_or(Refusal::bad("vai-tro"))?;
-    let reason = typed(reason, "ly-do")?;
+    let role = Role::parse(role).ok_or(Refusal::bad(Notice::RoleInvalid))?;
+    let reason = typed(reason, Notice::ReasonMissing)?;
     let id = state
         .db
         .assign(
@@ -722,9 +566,9 @@ pub async fn assign(
         )
         .await
         .map_err(|e| match e {
-            StoreError::UnknownAgency(m) => Refusal::bad("co-quan").with(m),
-            StoreError::AlreadyAssigned(m) => Refusal::bad("da-giao").with(m),
-            StoreError::Invalid(_) => Refusal::bad("phan-cong"),
+            StoreError::UnknownAgency(m) => Refusal::bad(Notice::AgencyUnknown).with(m),
+            StoreError::AlreadyAssigned(m) => Refusal::bad(Notice::AlreadyAssigned).with(m),
+            StoreError::Invalid(_) => Refusal::bad(Notice::AssignmentNotOfTask),
             StoreError::NotFound(_) => Refusal::not_found(),
             e => Refusal::from_store(e),
         })?;
@@ -742,13 +586,13 @@ pub async fn unassign(
     reason: &str,
 ) -> Outcome<()> {
     standing(u)?;
-    let reason = typed(reason, "ly-do")?;
+    let reason = typed(reason, Notice::ReasonMissing)?;
     state
         .db
         .unassign(task, assignment, today(), reason.as_str(), &u.username)
         .await
         .map_err(|e| match e {
-            StoreError::Invalid(_) => Refusal::bad("phan-cong"),
+            StoreError::Invalid(_) => Refusal::bad(Notice::AssignmentNotOfTask),
             e => Refusal::from_store(e),
         })?;
     let _ = state.refresh().await;
@@ -765,7 +609,7 @@ pub async fn add_alias(state: &Service, u: &User, code: &str, alias: &str) -> Ou
         .add_alias(code, alias, &u.username)
         .await
         .map_err(|e| match e {
-            StoreError::Invalid(m) => Refusal::bad("ten-goi-trung").with(m),
+            StoreError::Invalid(m) => Refusal::bad(Notice::AliasRefused).with(m),
             StoreError::NotFound(_) => Refusal::not_found(),
             e => Refusal::from_store(e),
         })?;
@@ -792,7 +636,7 @@ pub async fn add_agency_record(
         .await
         .map_err(|e| match e {
             StoreError::Invalid(m) | StoreError::NotFound(m) | StoreError::UnknownAgency(m) => {
-                Refusal::bad("co-quan-sai").with(m)
+                Refusal::bad(Notice::AgencyValuesInvalid).with(m)
             }
             e => Refusal::from_store(e),
         })?;
@@ -841,7 +685,10 @@ fn date_field(s: &str) -> Outcome<Option<time::Date>> {
         x => parse_user_date(x)
             .filter(|d| (1945..=2100).contains(&d.year()))
             .map(Some)
-            .ok_or_else(|| Refusal::bad("co-quan-sai").with(format!("ngày không hợp lệ: \"{x}\""))),
+            .ok_or_else(|| {
+                Refusal::bad(Notice::AgencyValuesInvalid)
+                    .with(format!("ngày không hợp lệ: \"{x}\""))
+            }),
     }
 }
 
@@ -851,8 +698,9 @@ pub async fn add_agency(state: &Service, u: &User, f: &AgencyInput) -> Outcome<i
     standing(u)?;
     f.plain()?;
     let (from, to) = (date_field(&f.valid_from)?, date_field(&f.valid_to)?);
-    let kind = tiendo_domain::agency::AgencyKind::parse(&f.kind)
-        .ok_or_else(|| Refusal::bad("co-quan-sai").with("loại cơ quan không hợp lệ".into()))?;
+    let kind = tiendo_domain::agency::AgencyKind::parse(&f.kind).ok_or_else(|| {
+        Refusal::bad(Notice::AgencyValuesInvalid).with("loại cơ quan không hợp lệ".into())
+    })?;
     let record = tiendo_domain::agency::AgencyRecord {
         code: f.code.trim().to_string(),
         name: f.name.clone(),
@@ -871,7 +719,7 @@ pub async fn add_agency(state: &Service, u: &User, f: &AgencyInput) -> Outcome<i
         .await
         .map_err(|e| match e {
             StoreError::Invalid(m) | StoreError::NotFound(m) | StoreError::UnknownAgency(m) => {
-                Refusal::bad("co-quan-sai").with(m)
+                Refusal::bad(Notice::AgencyValuesInvalid).with(m)
             }
             e => Refusal::from_store(e),
         })?;
@@ -900,7 +748,7 @@ pub async fn edit_agency(state: &Service, u: &User, code: &str, f: &AgencyInput)
         .map_err(|e| match e {
             StoreError::NotFound(_) => Refusal::not_found(),
             StoreError::Invalid(m) | StoreError::UnknownAgency(m) => {
-                Refusal::bad("co-quan-sai").with(m)
+                Refusal::bad(Notice::AgencyValuesInvalid).with(m)
             }
             e => Refusal::from_store(e),
         })?;
@@ -923,14 +771,14 @@ pub async fn add_meeting(
     for d in documents {
         plain(&[d])?;
     }
-    let held_on = parse_user_date(held_on).ok_or(Refusal::bad("ngay-hop"))?;
+    let held_on = parse_user_date(held_on).ok_or(Refusal::bad(Notice::MeetingDateInvalid))?;
     state
         .db
         .add_meeting(committee, name, held_on, documents, &u.username)
         .await
         .map_err(|e| match e {
-            StoreError::UnknownDocument(m) => Refusal::bad("van-ban").with(m),
-            StoreError::Invalid(m) => Refusal::bad("phien-hop").with(m),
+            StoreError::UnknownDocument(m) => Refusal::bad(Notice::DocumentUnknown).with(m),
+            StoreError::Invalid(m) => Refusal::bad(Notice::MeetingInvalid).with(m),
             e => Refusal::from_store(e),
         })
 }
@@ -951,8 +799,10 @@ pub async fn link_meeting_document(
         .link_meeting_document(meeting, document, &u.username)
         .await
         .map_err(|e| match e {
-            StoreError::UnknownDocument(m) => Refusal::bad("van-ban").with(m),
-            StoreError::Invalid(m) | StoreError::NotFound(m) => Refusal::bad("phien-hop").with(m),
+            StoreError::UnknownDocument(m) => Refusal::bad(Notice::DocumentUnknown).with(m),
+            StoreError::Invalid(m) | StoreError::NotFound(m) => {
+                Refusal::bad(Notice::MeetingInvalid).with(m)
+            }
             e => Refusal::from_store(e),
         })
 }
@@ -973,7 +823,7 @@ pub async fn publish_formula(
         .publish_formula(content, from, today, &u.username)
         .await
         .map_err(|e| match e {
-            StoreError::Invalid(m) => Refusal::bad("cong-thuc").with(m),
+            StoreError::Invalid(m) => Refusal::bad(Notice::FormulaInvalid).with(m),
             e => Refusal::from_store(e),
         })
 }
@@ -1036,7 +886,7 @@ pub async fn import_document(
         .await
         .map_err(|e| match e {
             StoreError::Database(_) => Refusal::from_store(e),
-            e => Refusal::bad("luu-tep").with(e.to_string()),
+            e => Refusal::bad(Notice::FileNotSaved).with(e.to_string()),
         })?;
     let _ = state.refresh().await;
     Ok(summary)
@@ -1059,7 +909,7 @@ pub async fn add_committee(
         .await
         .map_err(|e| match e {
             StoreError::Database(_) => Refusal::from_store(e),
-            e => Refusal::bad("ban-chi-dao").with(e.to_string()),
+            e => Refusal::bad(Notice::CommitteeInvalid).with(e.to_string()),
         })
 }
 
@@ -1287,7 +1137,7 @@ async fn update_pushed(
         .await
         .map_err(|err| {
             TaskRefused::Whole(match err {
-                StoreError::Invalid(m) => Refusal::bad("sua-nhiem-vu").with(m),
+                StoreError::Invalid(m) => Refusal::bad(Notice::TaskValuesInvalid).with(m),
                 StoreError::NotFound(_) => Refusal::not_found(),
                 e => Refusal::from_store(e),
             })
@@ -1322,9 +1172,9 @@ pub async fn give_direction(
     if !u.sees_task(detail.secret, || false) {
         return Err(Refusal::not_found());
     }
-    let kind =
-        tiendo_domain::reminders::DirectionKind::parse(kind).ok_or(Refusal::bad("loai-chi-dao"))?;
-    let text = typed(text, "noi-dung")?;
+    let kind = tiendo_domain::reminders::DirectionKind::parse(kind)
+        .ok_or(Refusal::bad(Notice::DirectionKindMissing))?;
+    let text = typed(text, Notice::TextMissing)?;
     plain(&[agency])?;
     let on = today();
     let due = match (kind, answer_due.trim()) {
@@ -1335,7 +1185,7 @@ pub async fn give_direction(
         (_, d) => Some(
             parse_user_date(d)
                 .filter(|d| *d >= on && *d <= on + time::Duration::days(366))
-                .ok_or(Refusal::bad("han-tra-loi"))?,
+                .ok_or(Refusal::bad(Notice::AnswerDueInvalid))?,
         ),
     };
     let agency = Some(agency.trim()).filter(|a| !a.is_empty());
@@ -1352,7 +1202,7 @@ pub async fn give_direction(
         })
         .await
         .map_err(|e| match e {
-            StoreError::Invalid(m) => Refusal::bad("co-quan").with(m),
+            StoreError::Invalid(m) => Refusal::bad(Notice::AgencyUnknown).with(m),
             e => Refusal::from_store(e),
         })?;
     Ok(ids)
@@ -1371,13 +1221,13 @@ pub async fn answer_direction(state: &Service, u: &User, id: i64, answer: &str) 
     if !u.is_standing() && u.own_agency() != Some(d.agency_id) {
         return Err(Refusal::forbidden());
     }
-    let answer = typed(answer, "noi-dung")?;
+    let answer = typed(answer, Notice::TextMissing)?;
     let task = state
         .db
         .answer_direction(id, answer.as_str(), today(), &u.username)
         .await
         .map_err(|e| match e {
-            StoreError::Invalid(_) => Refusal::bad("da-xu-ly"),
+            StoreError::Invalid(_) => Refusal::bad(Notice::AlreadyHandled),
             StoreError::NotFound(_) => Refusal::not_found(),
             e => Refusal::from_store(e),
         })?;
@@ -1429,7 +1279,7 @@ pub async fn set_signing(
         .await
         .map_err(|e| {
             SigningRefused::Whole(match e {
-                StoreError::NotFound(m) => Refusal::bad("ban-chi-dao").with(m),
+                StoreError::NotFound(m) => Refusal::bad(Notice::CommitteeInvalid).with(m),
                 e => Refusal::from_store(e),
             })
         })?;

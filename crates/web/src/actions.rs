@@ -14,33 +14,20 @@ use tiendo_service::operations::{
     self as ops, MAX_EVIDENCE_BYTES, Outcome, RefusalKind, ReportInput,
 };
 
-pub use tiendo_service::operations::message;
+pub use tiendo_service::notices::{Notice, message};
 
-pub(crate) fn back(task: i64, code: &str) -> Response {
+pub(crate) fn back(task: i64, code: Notice) -> Response {
     Redirect::to(&format!("/nhiem-vu/{task}?tb={code}")).into_response()
 }
 
-/// The task page after a form: its message, or, refused, the page again (422) with what was
-/// typed into it (not allowed, or no such task: back with the reason).
+/// The task page after a form: its message of success (`done`), or, refused, the page again
+/// (422) with what was typed into it (not allowed, or no such task: back with the reason).
 pub(crate) async fn answer<T>(
     state: &AppState,
     u: &CurrentUser,
     task: i64,
     typed: super::task::Typed,
-    r: Outcome<T>,
-) -> Response {
-    let done = typed.form;
-    answer_as(state, u, task, typed, done, r).await
-}
-
-/// [`answer`] with the message of success named apart from the form (one form, two outcomes:
-/// "giao" or "chuyen-giao").
-pub(crate) async fn answer_as<T>(
-    state: &AppState,
-    u: &CurrentUser,
-    task: i64,
-    typed: super::task::Typed,
-    done: &str,
+    done: Notice,
     r: Outcome<T>,
 ) -> Response {
     match r {
@@ -58,10 +45,10 @@ async fn again(
     u: &CurrentUser,
     task: i64,
     mut typed: super::task::Typed,
-    code: &str,
+    code: Notice,
     message: String,
 ) -> Response {
-    typed.code = code.to_string();
+    typed.code = Some(code);
     typed.message = message;
     super::task::render(state, u, task, crate::words::today(), None, Some(typed)).await
 }
@@ -91,7 +78,7 @@ pub(crate) fn typed_item(
 
 /// The form's CSRF token, or the page saying the form expired.
 pub(crate) fn csrf(u: &CurrentUser, token: &str, task: i64) -> Option<Response> {
-    (!u.check_csrf(token)).then(|| back(task, "csrf"))
+    (!u.check_csrf(token)).then(|| back(task, Notice::FormExpired))
 }
 
 #[derive(Deserialize, Default)]
@@ -110,7 +97,7 @@ struct ReadReport {
     form: ReportForm,
     file: Option<(String, Vec<u8>)>,
     had_file: bool,
-    refused: Option<&'static str>,
+    refused: Option<Notice>,
 }
 
 /// The report form arrives as multipart (with an evidence file) or url-encoded (without).
@@ -130,12 +117,12 @@ async fn read_report(req: axum::extract::Request, state: &AppState) -> ReadRepor
     if !multipart {
         match Form::<ReportForm>::from_request(req, state).await {
             Ok(Form(f)) => out.form = f,
-            Err(_) => out.refused = Some("loi"),
+            Err(_) => out.refused = Some(Notice::Failed),
         }
         return out;
     }
     let Ok(mut mp) = axum::extract::Multipart::from_request(req, state).await else {
-        out.refused = Some("loi");
+        out.refused = Some(Notice::Failed);
         return out;
     };
     loop {
@@ -143,7 +130,7 @@ async fn read_report(req: axum::extract::Request, state: &AppState) -> ReadRepor
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(_) => {
-                out.refused = Some("minh-chung");
+                out.refused = Some(Notice::EvidenceFileRefused);
                 break;
             }
         };
@@ -158,12 +145,12 @@ async fn read_report(req: axum::extract::Request, state: &AppState) -> ReadRepor
                 .collect();
             out.had_file |= !fname.is_empty();
             let Ok(bytes) = field.bytes().await else {
-                out.refused = Some("minh-chung");
+                out.refused = Some(Notice::EvidenceFileRefused);
                 break;
             };
             if !fname.is_empty() && !bytes.is_empty() {
                 if bytes.len() > MAX_EVIDENCE_BYTES {
-                    out.refused = Some("minh-chung");
+                    out.refused = Some(Notice::EvidenceFileRefused);
                     break;
                 }
                 out.file = Some((fname, bytes.to_vec()));
@@ -171,7 +158,7 @@ async fn read_report(req: axum::extract::Request, state: &AppState) -> ReadRepor
             continue;
         }
         let Ok(value) = field.text().await else {
-            out.refused = Some("loi");
+            out.refused = Some(Notice::Failed);
             break;
         };
         let f = &mut out.form;
@@ -214,11 +201,10 @@ pub async fn report(
     );
     form.had_file = read.had_file;
     if let Some(code) = read.refused {
-        let words = message(code).map(|m| m.0).unwrap_or(code).to_string();
-        return again(&state, &u, task, form, code, words).await;
+        return again(&state, &u, task, form, code, code.text().to_string()).await;
     }
     let Ok(assignment) = f.assignment.parse::<i64>() else {
-        return back(task, "quyen");
+        return back(task, Notice::Forbidden);
     };
     let input = ReportInput {
         assignment,
@@ -227,7 +213,7 @@ pub async fn report(
         completed_on: f.completed_on,
     };
     let r = ops::report(&state, &u, task, &input, read.file).await;
-    answer(&state, &u, task, form, r).await
+    answer(&state, &u, task, form, Notice::ReportRecorded, r).await
 }
 
 #[derive(Deserialize)]
@@ -250,7 +236,7 @@ pub async fn request_deadline(
         return r;
     }
     let Ok(assignment) = f.assignment.parse::<i64>() else {
-        return back(task, "quyen");
+        return back(task, Notice::Forbidden);
     };
     let r = ops::request_deadline(&state, &u, task, assignment, &f.deadline, &f.reason).await;
     let values = vec![
@@ -258,7 +244,15 @@ pub async fn request_deadline(
         ("deadline", f.deadline),
         ("reason", f.reason),
     ];
-    answer(&state, &u, task, typed("gia-han", values), r).await
+    answer(
+        &state,
+        &u,
+        task,
+        typed("gia-han", values),
+        Notice::ExtensionRequested,
+        r,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -282,12 +276,12 @@ async fn decide(
     let r = ops::decide_deadline(&state, &u, change, approve, &f.note).await;
     if approve {
         return match r {
-            Ok(task) => back(task, "duyet"),
+            Ok(task) => back(task, Notice::ExtensionApproved),
             Err(e) => back(f.task, e.code),
         };
     }
     let typed = typed_item("tu-choi", change, vec![("note", f.note)]);
-    answer(&state, &u, f.task, typed, r).await
+    answer(&state, &u, f.task, typed, Notice::ExtensionRefused, r).await
 }
 
 pub async fn approve_deadline(
@@ -328,7 +322,15 @@ pub async fn raise_difficulty(
     }
     let r = ops::raise_difficulty(&state, &u, task, &f.text, &f.handler).await;
     let values = vec![("text", f.text), ("handler", f.handler)];
-    answer(&state, &u, task, typed("kho-khan", values), r).await
+    answer(
+        &state,
+        &u,
+        task,
+        typed("kho-khan", values),
+        Notice::DifficultyRaised,
+        r,
+    )
+    .await
 }
 
 async fn review(
@@ -344,12 +346,12 @@ async fn review(
     let r = ops::review(&state, &u, report, confirm, &f.note).await;
     if confirm {
         return match r {
-            Ok(task) => back(task, "xac-nhan"),
+            Ok(task) => back(task, Notice::CompletionConfirmed),
             Err(e) => back(f.task, e.code),
         };
     }
     let typed = typed_item("tra-lai", report, vec![("note", f.note)]);
-    answer(&state, &u, f.task, typed, r).await
+    answer(&state, &u, f.task, typed, Notice::CompletionReturned, r).await
 }
 
 /// The standing agency confirms a reported completion.
@@ -393,7 +395,7 @@ pub async fn commit(
         return r;
     }
     let Ok(assignment) = f.assignment.parse::<i64>() else {
-        return back(task, "quyen");
+        return back(task, Notice::Forbidden);
     };
     let r = ops::commit(&state, &u, task, assignment, &f.committed_on, &f.roadmap).await;
     let values = vec![
@@ -401,7 +403,15 @@ pub async fn commit(
         ("committed_on", f.committed_on),
         ("roadmap", f.roadmap),
     ];
-    answer(&state, &u, task, typed("cam-ket", values), r).await
+    answer(
+        &state,
+        &u,
+        task,
+        typed("cam-ket", values),
+        Notice::CommitmentRecorded,
+        r,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -428,9 +438,9 @@ pub async fn give_direction(
         return r;
     }
     let done = if f.kind == "explanation" {
-        "giai-trinh"
+        Notice::ExplanationRequested
     } else {
-        "chi-dao"
+        Notice::DirectionGiven
     };
     let r = ops::give_direction(&state, &u, task, &f.kind, &f.agency, &f.text, &f.answer_due).await;
     let values = vec![
@@ -439,7 +449,7 @@ pub async fn give_direction(
         ("text", f.text),
         ("answer_due", f.answer_due),
     ];
-    answer_as(&state, &u, task, typed("chi-dao", values), done, r).await
+    answer(&state, &u, task, typed("chi-dao", values), done, r).await
 }
 
 #[derive(Deserialize)]
@@ -462,5 +472,5 @@ pub async fn answer_direction(
     }
     let r = ops::answer_direction(&state, &u, id, &f.answer).await;
     let typed = typed_item("tra-loi-chi-dao", id, vec![("answer", f.answer)]);
-    answer(&state, &u, f.task, typed, r).await
+    answer(&state, &u, f.task, typed, Notice::DirectionAnswered, r).await
 }

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
 use tiendo_domain::access::UserRole;
+use tiendo_service::notices::Notice;
 use tiendo_store::difficulties::Difficulty;
 
 use super::actions::{back, csrf};
@@ -104,7 +105,7 @@ async fn register_page(
         Some(u),
         html! {
             h1 { "Khó khăn, vướng mắc" }
-            @if let Some((msg, ok)) = q.tb.as_deref().and_then(ops::message) { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
+            @if let Some((msg, ok)) = q.tb.as_deref().and_then(tiendo_service::notices::message) { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
             form.filters method="get" action="/kho-khan" {
                 label { "Cơ quan nêu"
                     select name="nen" { option value="" { "Tất cả" } @for (c, n) in &agencies { option value=(c) selected[q.nen.as_deref() == Some(c.as_str())] { (n) } } }
@@ -212,7 +213,7 @@ pub async fn answer(
     Form(f): Form<AnswerForm>,
 ) -> Response {
     let to_register = f.ve == "so";
-    let reply = |code: &str, task: i64| {
+    let reply = |code: Notice, task: i64| {
         if to_register {
             Redirect::to(&format!("/kho-khan?tb={code}")).into_response()
         } else {
@@ -220,11 +221,11 @@ pub async fn answer(
         }
     };
     if !u.check_csrf(&f.csrf) {
-        return reply("csrf", f.task);
+        return reply(Notice::FormExpired, f.task);
     }
     let r = ops::answer_difficulty(&state, &u, id, &f.answer).await;
     match r {
-        Ok(task) => reply("tra-loi", task.unwrap_or(f.task)),
+        Ok(task) => reply(Notice::DifficultyAnswered, task.unwrap_or(f.task)),
         Err(e)
             if matches!(
                 e.kind,
@@ -246,7 +247,15 @@ pub async fn answer(
         Err(e) => {
             let typed =
                 super::actions::typed_item("tra-loi-kho-khan", id, vec![("answer", f.answer)]);
-            super::actions::answer_as(&state, &u, f.task, typed, "tra-loi", Err::<(), _>(e)).await
+            super::actions::answer(
+                &state,
+                &u,
+                f.task,
+                typed,
+                Notice::DifficultyAnswered,
+                Err::<(), _>(e),
+            )
+            .await
         }
     }
 }
@@ -272,14 +281,22 @@ pub async fn forward(
         return r;
     }
     match ops::forward_difficulty(&state, &u, id, &f.handler, &f.answer_due).await {
-        Ok(task) => back(task.unwrap_or(f.task), "chuyen"),
+        Ok(task) => back(task.unwrap_or(f.task), Notice::DifficultyForwarded),
         Err(e) => {
             let typed = super::actions::typed_item(
                 "chuyen",
                 id,
                 vec![("handler", f.handler), ("answer_due", f.answer_due)],
             );
-            super::actions::answer(&state, &u, f.task, typed, Err::<(), _>(e)).await
+            super::actions::answer(
+                &state,
+                &u,
+                f.task,
+                typed,
+                Notice::DifficultyForwarded,
+                Err::<(), _>(e),
+            )
+            .await
         }
     }
 }

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use tiendo_store::edit::TaskEdit;
 
 use super::AppState;
-use super::actions::{answer, answer_as, back, csrf, typed};
+use super::actions::{Notice, answer, back, csrf, typed};
 use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
 use tiendo_service::operations as ops;
@@ -171,14 +171,14 @@ pub async fn assign(
         "" => None,
         s => match s.parse::<i64>() {
             Ok(x) => Some(x),
-            Err(_) => return back(task, "phan-cong"),
+            Err(_) => return back(task, Notice::AssignmentNotOfTask),
         },
     };
     let r = ops::assign(&state, &u, task, &f.agency, &f.role, replacing, &f.reason).await;
     let done = if replacing.is_some() {
-        "chuyen-giao"
+        Notice::AssignmentHandedOver
     } else {
-        "giao"
+        Notice::AgencyAssigned
     };
     let values = vec![
         ("agency", f.agency),
@@ -186,7 +186,7 @@ pub async fn assign(
         ("replacing", f.replacing),
         ("reason", f.reason),
     ];
-    answer_as(&state, &u, task, typed("giao", values), done, r).await
+    answer(&state, &u, task, typed("giao", values), done, r).await
 }
 
 #[derive(Deserialize)]
@@ -209,9 +209,17 @@ pub async fn unassign(
         return r;
     }
     let Ok(assignment) = f.assignment.trim().parse::<i64>() else {
-        return back(task, "phan-cong");
+        return back(task, Notice::AssignmentNotOfTask);
     };
     let r = ops::unassign(&state, &u, task, assignment, &f.reason).await;
     let values = vec![("assignment", f.assignment), ("reason", f.reason)];
-    answer(&state, &u, task, typed("ket-thuc-giao", values), r).await
+    answer(
+        &state,
+        &u,
+        task,
+        typed("ket-thuc-giao", values),
+        Notice::AssignmentEnded,
+        r,
+    )
+    .await
 }

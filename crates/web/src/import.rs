@@ -7,6 +7,7 @@
 
 use crate::words::date_input;
 use std::time::Duration;
+use tiendo_service::notices::Notice;
 
 use axum::Form;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
@@ -400,7 +401,7 @@ fn preview_body(
     let from = (page_no - 1) * PAGE;
     html! {
         h1 { "Xem trước: " (j.file_name) }
-        @if let Some((msg, ok)) = tb.and_then(tiendo_service::operations::message) { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
+        @if let Some((msg, ok)) = tb.and_then(tiendo_service::notices::message) { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
         @if let Some(e) = &j.error { p.flash.error role="alert" { "Lần lưu trước bị từ chối, không có gì được lưu: " (e) } }
         p {
             (p.tasks.len()) " nhiệm vụ (" (new) " mới, " (kept_tasks - new - unchanged) " thay đổi, " (unchanged) " không đổi"
@@ -547,7 +548,7 @@ pub async fn confirm(
     }
     let j = match jobs::claim(&state, &u, &token).await {
         Ok(j) => j,
-        Err(e) if e.code == "khong-co" => return not_found(&u),
+        Err(e) if e.code == Notice::NotFound => return not_found(&u),
         Err(e) => {
             return (StatusCode::CONFLICT, form(&u, Some(&e.text()), &[])).into_response();
         }
@@ -591,7 +592,7 @@ pub struct ItemForm {
     handlers: String,
 }
 
-fn back_to(token: &str, code: &str, anchor: &str) -> Response {
+fn back_to(token: &str, code: Notice, anchor: &str) -> Response {
     Redirect::to(&format!("/nhap-tep/{token}?tb={code}#{anchor}")).into_response()
 }
 
@@ -719,12 +720,18 @@ async fn correct(
         ItemKind::Difficulty => format!("kho-khan-{index}"),
     };
     if !u.check_csrf(&f.csrf) {
-        return back_to(token, "csrf", &anchor);
+        return back_to(token, Notice::FormExpired, &anchor);
     }
     let outcome = match f.action.as_str() {
         "bo" | "giu" => jobs::set_dropped(state, u, token, kind, index, f.action == "bo")
             .await
-            .map(|_| if f.action == "bo" { "da-bo" } else { "da-giu" }),
+            .map(|_| {
+                if f.action == "bo" {
+                    Notice::ItemDropped
+                } else {
+                    Notice::ItemKept
+                }
+            }),
         "sua" => match kind {
             ItemKind::Task => {
                 let c = jobs::TaskCorrection {
@@ -744,15 +751,15 @@ async fn correct(
                 jobs::correct_difficulty(state, u, token, index, &c).await
             }
         }
-        .map(|_| "da-sua-muc"),
-        _ => return back_to(token, "sua-muc", &anchor),
+        .map(|_| Notice::ItemEdited),
+        _ => return back_to(token, Notice::ItemTextInvalid, &anchor),
     };
     match outcome {
         Ok(code) => back_to(token, code, &anchor),
-        Err(e) if e.code == "quyen" => {
+        Err(e) if e.code == Notice::Forbidden => {
             super::layout::forbidden_page(u, "Chỉ cơ quan thường trực nhập tệp.")
         }
-        Err(e) if e.code == "khong-co" => not_found(u),
+        Err(e) if e.code == Notice::NotFound => not_found(u),
         Err(e) if f.action == "sua" => {
             item_page(state, u, token, kind, index, Some((&e.text(), &f))).await
         }

@@ -5,6 +5,7 @@
 
 use crate::words::date_input;
 use std::collections::HashMap;
+use tiendo_service::notices::Notice;
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -62,7 +63,7 @@ fn badge(status: IndicatorStatus, c: Colour) -> Markup {
 }
 
 fn flash(tb: Option<&str>) -> Markup {
-    html! { @if let Some((msg, ok)) = tb.and_then(ops::message) { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } } }
+    html! { @if let Some((msg, ok)) = tb.and_then(tiendo_service::notices::message) { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } } }
 }
 
 fn rule() -> Markup {
@@ -356,7 +357,7 @@ pub async fn show(
 /// A figure form refused: what was typed, and why (the code and its words).
 struct RefusedFigure {
     form: ValueForm,
-    code: &'static str,
+    code: Notice,
     message: String,
 }
 
@@ -364,11 +365,11 @@ impl RefusedFigure {
     /// The field the refusal is about.
     fn field(&self) -> &'static str {
         match self.code {
-            "co-quan" => "agency",
-            "ngay" => "as_of",
-            "so-lieu" => "value",
-            "ma-html" if tiendo_domain::text::has_markup(&self.form.value) => "value",
-            "ma-html" => "evidence",
+            Notice::AgencyUnknown => "agency",
+            Notice::CompletionDateInvalid => "as_of",
+            Notice::FigureInvalid => "value",
+            Notice::Markup if tiendo_domain::text::has_markup(&self.form.value) => "value",
+            Notice::Markup => "evidence",
             _ => "",
         }
     }
@@ -643,7 +644,7 @@ pub async fn set_life(
     Form(f): Form<LifeForm>,
 ) -> Response {
     if !u.check_csrf(&f.csrf) {
-        return back(id, "csrf");
+        return back(id, Notice::FormExpired);
     }
     let l = ind::LifeSetting {
         valid_from: f.valid_from,
@@ -651,10 +652,10 @@ pub async fn set_life(
         direction: f.direction,
     };
     match ind::set_life(&state, &u, id, &l).await {
-        Ok(()) => back(id, "thoi-gian-theo-doi"),
+        Ok(()) => back(id, Notice::IndicatorLifeSaved),
         Err(e) if matches!(e.kind, ops::RefusalKind::Invalid) => {
             let field = match e.code {
-                "chieu" => "direction",
+                Notice::DirectionOfGoodInvalid => "direction",
                 _ => "valid_from",
             };
             let r = Refused::typed([
@@ -694,7 +695,7 @@ fn not_found(u: &CurrentUser) -> Response {
         .into_response()
 }
 
-fn back(id: i64, code: &str) -> Response {
+fn back(id: i64, code: Notice) -> Response {
     Redirect::to(&format!("/chi-tieu/{id}?tb={code}")).into_response()
 }
 
@@ -705,7 +706,7 @@ pub async fn report(
     Form(f): Form<ValueForm>,
 ) -> Response {
     if !u.check_csrf(&f.csrf) {
-        return back(id, "csrf");
+        return back(id, Notice::FormExpired);
     }
     let r = ValueReport {
         agency: f.agency.clone(),
@@ -714,7 +715,7 @@ pub async fn report(
         evidence: f.evidence.clone(),
     };
     match ind::report_value(&state, &u, id, &r).await {
-        Ok(_) => back(id, "da-bao-so-lieu"),
+        Ok(_) => back(id, Notice::FigureReported),
         Err(e) if matches!(e.kind, ops::RefusalKind::Invalid) => {
             let q = IndicatorQuery {
                 ngay: None,
@@ -750,16 +751,16 @@ pub async fn review(
     Form(f): Form<ReviewForm>,
 ) -> Response {
     if !u.check_csrf(&f.csrf) {
-        return back(f.chi_tieu, "csrf");
+        return back(f.chi_tieu, Notice::FormExpired);
     }
     let confirm = f.action == "xac-nhan";
     match ind::review_value(&state, &u, value, confirm, &f.note).await {
         Ok(i) => back(
             i,
             if confirm {
-                "xac-nhan-so-lieu"
+                Notice::FigureConfirmed
             } else {
-                "tra-lai-so-lieu"
+                Notice::FigureReturned
             },
         ),
         Err(e) => back(f.chi_tieu, e.code),
@@ -784,7 +785,7 @@ pub async fn set_target(
     Form(f): Form<TargetForm>,
 ) -> Response {
     if !u.check_csrf(&f.csrf) {
-        return back(id, "csrf");
+        return back(id, Notice::FormExpired);
     }
     let t = TargetSetting {
         agency: f.agency,
@@ -792,13 +793,13 @@ pub async fn set_target(
         value: f.value,
     };
     match ind::set_target(&state, &u, id, &t).await {
-        Ok(()) => back(id, "muc-tieu"),
+        Ok(()) => back(id, Notice::TargetSet),
         Err(e) if matches!(e.kind, ops::RefusalKind::Invalid) => {
             let field = match e.code {
-                "ky" => "period",
-                "co-quan" => "agency",
-                "ma-html" if tiendo_domain::text::has_markup(&t.period) => "period",
-                "ma-html" if tiendo_domain::text::has_markup(&t.agency) => "agency",
+                Notice::PeriodUnreadable => "period",
+                Notice::AgencyUnknown => "agency",
+                Notice::Markup if tiendo_domain::text::has_markup(&t.period) => "period",
+                Notice::Markup if tiendo_domain::text::has_markup(&t.agency) => "agency",
                 _ => "value",
             };
             let r = Refused::typed([
@@ -829,10 +830,10 @@ pub async fn link(
     Form(f): Form<LinkForm>,
 ) -> Response {
     if !u.check_csrf(&f.csrf) {
-        return back(id, "csrf");
+        return back(id, Notice::FormExpired);
     }
     match ind::link_task(&state, &u, id, &f.task, f.action != "bo-lien-ket").await {
-        Ok(()) => back(id, "lien-ket"),
+        Ok(()) => back(id, Notice::IndicatorLinksSaved),
         Err(e) => back(id, e.code),
     }
 }

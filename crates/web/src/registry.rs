@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use tiendo_domain::deadline::vn;
+use tiendo_service::notices::Notice;
 
 use super::AppState;
 use super::auth::{CurrentUser, PageUser};
@@ -70,9 +71,7 @@ pub async fn list(
         .iter()
         .filter(|a| matches(a, &key))
         .collect();
-    let flash =
-        q.tb.as_deref()
-            .and_then(tiendo_service::operations::message);
+    let flash = q.tb.as_deref().and_then(tiendo_service::notices::message);
     page(
         "Danh mục cơ quan",
         Some(&u),
@@ -284,12 +283,12 @@ pub async fn add_alias(
     Path(code): Path<String>,
     Form(f): Form<AliasForm>,
 ) -> Response {
-    let to = |m: &str| Redirect::to(&format!("/co-quan?tb={m}")).into_response();
+    let to = |m: Notice| Redirect::to(&format!("/co-quan?tb={m}")).into_response();
     if !u.check_csrf(&f.csrf) {
-        return to("csrf");
+        return to(Notice::FormExpired);
     }
     match ops::add_alias(&state, &u, &code, &f.alias).await {
-        Ok(()) => to("ten-goi"),
+        Ok(()) => to(Notice::AliasAdded),
         Err(e) => to(e.code),
     }
 }

@@ -13,6 +13,7 @@ use tiendo_domain::access::UserRole;
 use tiendo_domain::deadline::{iso, parse_user_date, vn};
 use tiendo_domain::scoring::Month;
 use tiendo_office::official::OfficialDoc;
+use tiendo_service::notices::Notice;
 
 use super::auth::{CurrentUser, PageUser};
 use super::layout::page;
@@ -546,7 +547,7 @@ async fn meetings_page(
                 .unwrap_or(0),
         );
     }
-    let flash = tb.and_then(tiendo_service::operations::message);
+    let flash = tb.and_then(tiendo_service::notices::message);
     let page_of = page(
         "Phiên họp",
         Some(u),
@@ -612,9 +613,9 @@ pub async fn add_meeting(
     PageUser(u): PageUser,
     Form(f): Form<MeetingForm>,
 ) -> Response {
-    let to = |c: &str| Redirect::to(&format!("/phien-hop?tb={c}")).into_response();
+    let to = |c: Notice| Redirect::to(&format!("/phien-hop?tb={c}")).into_response();
     if !u.check_csrf(&f.csrf) {
-        return to("csrf");
+        return to(Notice::FormExpired);
     }
     let docs: Vec<String> = f
         .documents
@@ -625,12 +626,12 @@ pub async fn add_meeting(
     match tiendo_service::operations::add_meeting(&state, &u, None, &f.name, &f.held_on, &docs)
         .await
     {
-        Ok(_) => to("them-phien-hop"),
+        Ok(_) => to(Notice::MeetingRecorded),
         Err(e) if e.kind == tiendo_service::operations::RefusalKind::Invalid => {
             let field = match e.code {
-                "ngay-hop" => "held_on",
-                "van-ban" => "documents",
-                "ma-html" if tiendo_domain::text::has_markup(&f.documents) => "documents",
+                Notice::MeetingDateInvalid => "held_on",
+                Notice::DocumentUnknown => "documents",
+                Notice::Markup if tiendo_domain::text::has_markup(&f.documents) => "documents",
                 _ => "name",
             };
             let refused = Refused::typed([

@@ -25,6 +25,7 @@ use super::history;
 use super::layout::page;
 use super::{AppState, Snapshot};
 use crate::words::{badge, date_or_today, opt_vn, status_word, today};
+use tiendo_service::notices::Notice;
 
 #[derive(Deserialize, Default)]
 pub struct TaskQuery {
@@ -155,7 +156,8 @@ pub(crate) struct Typed {
     pub values: Vec<(&'static str, String)>,
     /// A file was chosen: it must be chosen again (a browser never refills a file field).
     pub had_file: bool,
-    pub code: String,
+    /// Why it was refused.
+    pub code: Option<Notice>,
     /// The refusal in words.
     pub message: String,
 }
@@ -163,28 +165,30 @@ pub(crate) struct Typed {
 impl Typed {
     /// The field a refusal is about.
     fn field(&self) -> &'static str {
-        match (self.form, self.code.as_str()) {
+        match (self.form, self.code) {
             ("tra-lai" | "tu-choi", _) => "note",
             ("tra-loi-chi-dao" | "tra-loi-kho-khan", _) => "answer",
-            ("chuyen", "han-tra-loi" | "ngay") => "answer_due",
+            ("chuyen", Some(Notice::AnswerDueInvalid | Notice::CompletionDateInvalid)) => {
+                "answer_due"
+            }
             ("chuyen", _) => "handler",
-            (_, "trang-thai") => "status",
-            ("bao-cao", "ngay") => "completed_on",
-            ("cam-ket", "ngay-cam-ket") => "committed_on",
-            ("gia-han", "thoi-han") => "deadline",
-            ("gia-han", "ly-do" | "ma-html") => "reason",
-            ("cam-ket", "noi-dung" | "ma-html") => "roadmap",
-            ("kho-khan", "co-quan") => "handler",
-            ("giao", "co-quan" | "da-giao") => "agency",
-            ("giao", "vai-tro") => "role",
-            ("giao", "phan-cong") => "replacing",
-            ("giao" | "ket-thuc-giao", "ly-do" | "ma-html") => "reason",
-            ("ket-thuc-giao", "phan-cong") => "assignment",
-            ("chi-dao", "co-quan") => "agency",
-            ("chi-dao", "loai-chi-dao") => "kind",
-            ("chi-dao", "han-tra-loi") => "answer_due",
-            (_, "noi-dung" | "ma-html") => "text",
-            (_, "minh-chung") => "evidence",
+            (_, Some(Notice::StatusInvalid)) => "status",
+            ("bao-cao", Some(Notice::CompletionDateInvalid)) => "completed_on",
+            ("cam-ket", Some(Notice::CommitmentDateInvalid)) => "committed_on",
+            ("gia-han", Some(Notice::DeadlineUnreadable)) => "deadline",
+            ("gia-han", Some(Notice::ReasonMissing | Notice::Markup)) => "reason",
+            ("cam-ket", Some(Notice::TextMissing | Notice::Markup)) => "roadmap",
+            ("kho-khan", Some(Notice::AgencyUnknown)) => "handler",
+            ("giao", Some(Notice::AgencyUnknown | Notice::AlreadyAssigned)) => "agency",
+            ("giao", Some(Notice::RoleInvalid)) => "role",
+            ("giao", Some(Notice::AssignmentNotOfTask)) => "replacing",
+            ("giao" | "ket-thuc-giao", Some(Notice::ReasonMissing | Notice::Markup)) => "reason",
+            ("ket-thuc-giao", Some(Notice::AssignmentNotOfTask)) => "assignment",
+            ("chi-dao", Some(Notice::AgencyUnknown)) => "agency",
+            ("chi-dao", Some(Notice::DirectionKindMissing)) => "kind",
+            ("chi-dao", Some(Notice::AnswerDueInvalid)) => "answer_due",
+            (_, Some(Notice::TextMissing | Notice::Markup)) => "text",
+            (_, Some(Notice::EvidenceFileRefused)) => "evidence",
             _ => "",
         }
     }
@@ -257,7 +261,7 @@ pub(crate) async fn render(
     let flash = match &typed {
         Some(r) => Some((r.message.clone(), false)),
         None => tb
-            .and_then(super::actions::message)
+            .and_then(tiendo_service::notices::message)
             .map(|(m, ok)| (m.to_string(), ok)),
     };
     let refused = typed.is_some();

@@ -16,6 +16,7 @@ use tiendo_domain::access::UserRole;
 use tiendo_domain::deadline::{iso, parse_user_date};
 use tiendo_domain::scoring::Month;
 use tiendo_domain::status::AssignmentState;
+use tiendo_service::notices::Notice;
 use tiendo_store::edit::TaskEdit;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
@@ -130,7 +131,11 @@ fn bad(msg: &str) -> Response {
 
 /// A refused action as JSON; a busy database (503) says when to come back.
 fn refused(r: Refusal) -> Response {
-    let mut answer = error(crate::errors::refusal_status(r.kind), r.code, r.text());
+    let mut answer = error(
+        crate::errors::refusal_status(r.kind),
+        r.code.code(),
+        r.text(),
+    );
     if r.kind == tiendo_service::RefusalKind::Unavailable {
         answer.headers_mut().insert(
             axum::http::header::RETRY_AFTER,
@@ -143,13 +148,17 @@ fn refused(r: Refusal) -> Response {
 fn failed(e: impl std::fmt::Display) -> Response {
     error(
         StatusCode::INTERNAL_SERVER_ERROR,
-        "loi",
+        Notice::Failed.code(),
         crate::errors::incident(&e),
     )
 }
 
 fn not_found() -> Response {
-    error(StatusCode::NOT_FOUND, "khong-co", "không tìm thấy")
+    error(
+        StatusCode::NOT_FOUND,
+        Notice::NotFound.code(),
+        "không tìm thấy",
+    )
 }
 
 /// A JSON body; a malformed one is a 400 with a JSON error, never a panic.
@@ -635,7 +644,7 @@ pub async fn audit(
     if u.role != UserRole::Admin {
         return error(
             StatusCode::FORBIDDEN,
-            "quyen",
+            Notice::Forbidden.code(),
             "chỉ quản trị hệ thống xem nhật ký",
         );
     }
@@ -1249,7 +1258,7 @@ pub async fn import(
     if !u.is_standing() {
         return error(
             StatusCode::FORBIDDEN,
-            "quyen",
+            Notice::Forbidden.code(),
             "chỉ cơ quan thường trực nhập tệp",
         );
     }
@@ -1303,7 +1312,7 @@ pub async fn import(
         Ok(s) => Json(serde_json::json!({ "preview": preview, "stored": s })).into_response(),
         Err(e) => error(
             StatusCode::BAD_REQUEST,
-            "loi",
+            Notice::Failed.code(),
             format!("không lưu được, không có gì được lưu: {e}"),
         ),
     }
