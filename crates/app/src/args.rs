@@ -382,6 +382,8 @@ pub enum ReportCommand {
         #[command(flatten)]
         doc: DocArgs,
     },
+    /// A month's score and ranking of the agencies (the same as `tiendo score`).
+    Ranking(ScoreArgs),
 }
 
 #[derive(Subcommand)]

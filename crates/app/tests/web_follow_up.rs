@@ -1432,3 +1432,86 @@ async fn the_committee_signs_its_documents_as_it_sets_and_their_counts_add_up() 
         t.cleanup().await;
     }
 }
+
+/// Every kind of report in the registry is one and the same report through the reports page's
+/// download, the API and the command line: the page offers it, each door knows its name, and the
+/// three give the same JSON on the same data, on both backends.
+#[tokio::test]
+async fn every_report_is_the_same_through_the_page_the_api_and_the_command_line() {
+    use tiendo_reports::kinds::{Needs, ReportKind};
+    const NOTICE: &str = "TT;Nhiệm vụ;Cơ quan chủ trì;Thời hạn;Căn cứ giao\n\
+1;Kết nối sổ sức khỏe điện tử;Bộ Y tế;30/6/2025;Thông báo số 552/TB-VPCP ngày 10/5/2025\n\
+2;Giấy chuyển tuyến điện tử;Bộ Y tế;31/3/2025;Thông báo số 552/TB-VPCP ngày 10/5/2025\n\
+3;Sàn dữ liệu;Bộ Công an;31/12/2025;Thông báo số 552/TB-VPCP\n";
+    for t in backends().await {
+        import_text(&t.db, "tb.csv", NOTICE, "tb", date!(2025 - 05 - 15)).await;
+        user(&t.db, "tt", "standing", None, "mat-khau-chung-1").await;
+        let token = auth::create_api_token(&t.db, "tt", "hệ thống", None, "test")
+            .await
+            .expect("token");
+        let state = AppState::new(t.db.clone(), false).await.expect("state");
+        let (mut tt, _) = signed_in(&state, "tt").await;
+        let page = tt.get("/bao-cao").await;
+        for kind in ReportKind::ALL {
+            assert!(page.body.contains(kind.title()), "{kind:?} on the page");
+            assert!(
+                page.body
+                    .contains(&format!("/bao-cao/tai/{}.docx", kind.slug())),
+                "{kind:?} offered for download"
+            );
+            let (page_query, api_query, cli_args): (&str, &str, Vec<&str>) = match kind.needs() {
+                Needs::Month => ("thang=2025-07", "month=2025-07", vec!["--month", "2025-07"]),
+                Needs::Document => (
+                    "ngay=2025-08-15&van_ban=552%2FTB-VPCP",
+                    "as_of=2025-08-15&document=552%2FTB-VPCP",
+                    vec!["--as-of", "2025-08-15", "--document", "552/TB-VPCP"],
+                ),
+                Needs::Nothing | Needs::OptionalAnswerBy => (
+                    "ngay=2025-08-15",
+                    "as_of=2025-08-15",
+                    vec!["--as-of", "2025-08-15"],
+                ),
+            };
+            let (s, cd, body) = download(
+                &mut tt,
+                &format!("/bao-cao/tai/{}.json?{page_query}", kind.slug()),
+            )
+            .await;
+            assert_eq!(s, StatusCode::OK, "{kind:?} from the page");
+            assert!(cd.contains(".json"), "{cd}");
+            let from_page: serde_json::Value = serde_json::from_slice(&body).expect("json");
+            let req = Request::builder()
+                .uri(format!("/api/report/{}?{api_query}", kind.name()))
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .expect("request");
+            let resp = router(state.clone()).oneshot(req).await.expect("response");
+            assert_eq!(resp.status(), StatusCode::OK, "{kind:?} from the API");
+            let b = resp.into_body().collect().await.expect("b").to_bytes();
+            let from_api: serde_json::Value = serde_json::from_slice(&b).expect("json");
+            assert_eq!(from_page, from_api, "{kind:?}: the page and the API");
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_tiendo"))
+                .args(["--database-url", &t.url, "report", kind.name()])
+                .args(&cli_args)
+                .args(["--format", "json"])
+                .output()
+                .expect("runs");
+            assert!(
+                out.status.success(),
+                "{kind:?} on the command line: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let from_cli: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+            assert_eq!(
+                from_page, from_cli,
+                "{kind:?}: the page and the command line"
+            );
+        }
+        // What only one door knows of is refused by the others the same way.
+        let (s, _, _) = download(&mut tt, "/bao-cao/tai/overdue.json").await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "the API's name is not the page's");
+        let (s, _, _) = download(&mut tt, "/bao-cao/tai/ket-qua.json?ngay=2025-08-15").await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "results need a document");
+        t.cleanup().await;
+    }
+}

@@ -6,6 +6,7 @@
 //! scores are the committee's and are the same for every reader.
 
 pub mod indicators;
+pub mod kinds;
 
 use std::collections::{HashMap, HashSet};
 
@@ -244,7 +245,7 @@ pub struct AgencySummary {
     pub agencies: Vec<AgencyRow>,
 }
 
-fn ser_date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn ser_date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&iso(*d))
 }
 

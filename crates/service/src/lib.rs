@@ -112,6 +112,15 @@ impl Service {
     /// A month's ranking with the published formula, computed once per version of the data.
     pub async fn score(&self, month: Month) -> anyhow::Result<Arc<ScoreReport>> {
         let snap = self.snapshot().await;
+        self.score_on(&snap, month).await
+    }
+
+    /// [`Service::score`] on a given state of the data (a command's, read once).
+    pub async fn score_on(
+        &self,
+        snap: &Snapshot,
+        month: Month,
+    ) -> anyhow::Result<Arc<ScoreReport>> {
         let key = (month, snap.version);
         if let Some(r) = self.scores.lock().await.get(&key) {
             return Ok(r.clone());
@@ -125,5 +134,11 @@ impl Service {
         cache.retain(|k, _| k.1 == snap.version);
         cache.insert(key, r.clone());
         Ok(r)
+    }
+
+    /// The data as stored now, read once (a command's; a server keeps its own,
+    /// [`Service::snapshot`]).
+    pub async fn snapshot_now(&self) -> anyhow::Result<Snapshot> {
+        load_snapshot(&self.db).await
     }
 }

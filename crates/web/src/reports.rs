@@ -20,7 +20,9 @@ use super::layout::page;
 use super::refused::Refused;
 use super::{AppState, Visibility};
 use crate::words::{enc, today};
+use tiendo_reports::kinds::{Needs, ReportKind};
 use tiendo_reports::{self as reports, Presentation};
+use tiendo_service::queries::reports::{ReportRefused, ReportRequest};
 
 #[derive(Deserialize, Default)]
 pub struct ReportQuery {
@@ -85,65 +87,22 @@ fn json<T: serde::Serialize>(stem: &str, v: &T) -> Response {
     }
 }
 
-async fn issuer(state: &AppState) -> String {
-    state
-        .issuer()
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| "Ban Chỉ đạo".into())
-}
-
-/// `/bao-cao/tai/{stem}.{ext}`: one report, built now from the data in memory.
+/// `/bao-cao/tai/{slug}.{ext}`: one report ([`ReportKind::from_slug`]), built now from the data
+/// in memory, listing only the tasks the reader may see.
 pub async fn download(
     State(state): State<AppState>,
     PageUser(u): PageUser,
     Path(file): Path<String>,
     Query(q): Query<ReportQuery>,
 ) -> Response {
-    let Some((stem, ext)) = file.rsplit_once('.') else {
+    let Some((slug, ext)) = file.rsplit_once('.') else {
         return bad(&u, "Tên báo cáo không hợp lệ.");
     };
     if !matches!(ext, "docx" | "xlsx" | "json") {
         return bad(&u, "Định dạng phải là docx, xlsx hoặc json.");
     }
-    let as_of = match q.ngay.as_deref().filter(|s| !s.is_empty()) {
-        None => today(),
-        Some(s) => match parse_user_date(s) {
-            Some(d) => d,
-            None => return bad(&u, "Ngày không hợp lệ."),
-        },
-    };
-    let p = Presentation {
-        attached_to: q
-            .kem_theo
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| s.chars().take(300).collect()),
-        place: None,
-        signing: None,
-    };
-    let snap = state.snapshot().await;
-    let vis = Visibility::of(&u, &snap);
-    let d = Download {
-        state: &state,
-        u: &u,
-        q: &q,
-        ext,
-        as_of,
-        p,
-        snap: &snap,
-        vis,
-    };
-    match stem {
-        "qua-han" => d.overdue().await,
-        "ket-qua" => d.results().await,
-        "kho-khan" => d.difficulties().await,
-        "theo-co-quan" => d.agencies().await,
-        "cam-ket" => d.commitments().await,
-        "xep-hang" => d.ranking().await,
-        _ => (
+    let Some(kind) = ReportKind::from_slug(slug) else {
+        return (
             StatusCode::NOT_FOUND,
             page(
                 "Không tìm thấy",
@@ -151,177 +110,54 @@ pub async fn download(
                 html! { h1 { "Không có báo cáo này" } },
             ),
         )
-            .into_response(),
-    }
-}
-
-fn failed(e: anyhow::Error) -> Response {
-    crate::errors::internal(e)
-}
-
-/// One download being built: for whom, in what format, as of when, seeing what.
-struct Download<'a> {
-    state: &'a AppState,
-    u: &'a CurrentUser,
-    q: &'a ReportQuery,
-    ext: &'a str,
-    as_of: time::Date,
-    p: Presentation,
-    snap: &'a crate::Snapshot,
-    vis: Visibility,
-}
-
-impl Download<'_> {
-    /// The tasks late on the date.
-    async fn overdue(&self) -> Response {
-        let r = match self
-            .state
-            .overdue_report(
-                &self.snap.book,
-                &self.snap.agencies,
-                self.as_of,
-                None,
-                &|t| self.vis.sees(t),
-            )
-            .await
-        {
-            Ok(r) => r,
-            Err(e) => return failed(e),
-        };
-        let name = format!("nhiem-vu-qua-han-{}", iso(self.as_of));
-        match self.ext {
-            "json" => json(&name, &r),
-            _ => official(&name, self.ext, &reports::overdue_doc(&r, &self.p)),
-        }
-    }
-
-    /// The results of a document's tasks.
-    async fn results(&self) -> Response {
-        let Some(doc) = self
-            .q
-            .van_ban
-            .as_deref()
+            .into_response();
+    };
+    let filled = |v: &Option<String>| {
+        v.as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
-        else {
-            return bad(
-                self.u,
-                "Cần số ký hiệu văn bản (vd: 624/TB-VPCP) hoặc khóa tệp đã nhập.",
-            );
+            .map(str::to_string)
+    };
+    let as_of = match filled(&q.ngay) {
+        None => today(),
+        Some(s) => match parse_user_date(&s) {
+            Some(d) => d,
+            None => return bad(&u, "Ngày không hợp lệ."),
+        },
+    };
+    let answer_by = match filled(&q.han_cam_ket) {
+        None => None,
+        Some(s) => match parse_user_date(&s) {
+            Some(d) => Some(d),
+            None => return bad(&u, "Hạn gửi cam kết không hợp lệ."),
+        },
+    };
+    let request = ReportRequest {
+        document: filled(&q.van_ban),
+        month: q.thang.as_deref().and_then(Month::parse),
+        answer_by,
+        ..ReportRequest::on(as_of)
+    };
+    let snap = state.snapshot().await;
+    let vis = Visibility::of(&u, &snap);
+    let report = match state.report(kind, request, &snap, &|t| vis.sees(t)).await {
+        Ok(r) => r,
+        Err(ReportRefused::Failed(e)) => return crate::errors::internal(e),
+        Err(refused) => return bad(&u, &refused.message()),
+    };
+    let stem = report.file_stem();
+    if ext == "json" {
+        return match report.to_json() {
+            Ok(v) => json(&stem, &v),
+            Err(e) => crate::errors::internal(e),
         };
-        match self
-            .state
-            .results_report(&self.snap.book, doc, self.as_of, &|t| self.vis.sees(t))
-            .await
-        {
-            Ok(Some(r)) => {
-                let name = format!("ket-qua-{}-{}", enc(doc).replace('%', ""), iso(self.as_of));
-                match self.ext {
-                    "json" => json(&name, &r),
-                    _ => official(&name, self.ext, &reports::results_doc(&r, &self.p)),
-                }
-            }
-            Ok(None) => bad(
-                self.u,
-                "Không có văn bản này (số ký hiệu trong cột căn cứ giao, hoặc khóa của tệp đã nhập).",
-            ),
-            Err(e) => failed(e),
-        }
     }
-
-    /// The register of difficulties.
-    async fn difficulties(&self) -> Response {
-        let Ok(all) = self.state.difficulties(None).await else {
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        };
-        let rows =
-            reports::visible_difficulties(reports::difficulties_as_of(all, self.as_of), &|t| {
-                self.vis.sees(t)
-            });
-        let name = format!("kho-khan-vuong-mac-{}", iso(self.as_of));
-        match self.ext {
-            "json" => json(
-                &name,
-                &serde_json::json!({ "as_of": iso(self.as_of), "difficulties": rows }),
-            ),
-            _ => official(
-                &name,
-                self.ext,
-                &reports::difficulties_doc(&rows, self.as_of, &self.p),
-            ),
-        }
-    }
-
-    /// Each agency's counts.
-    async fn agencies(&self) -> Response {
-        let Ok(all) = self.state.difficulties(None).await else {
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        };
-        let r = reports::agencies(&self.snap.book, &self.snap.agencies, &all, self.as_of);
-        let name = format!("tinh-hinh-theo-co-quan-{}", iso(self.as_of));
-        match self.ext {
-            "json" => json(&name, &r),
-            _ => official(&name, self.ext, &reports::agencies_doc(&r, &self.p)),
-        }
-    }
-
-    /// Late assignments and commitments.
-    async fn commitments(&self) -> Response {
-        let answer_by = match self.q.han_cam_ket.as_deref().filter(|s| !s.is_empty()) {
-            None => None,
-            Some(s) => match parse_user_date(s) {
-                Some(d) => Some(d),
-                None => return bad(self.u, "Hạn gửi cam kết không hợp lệ."),
-            },
-        };
-        match self
-            .state
-            .commitments_report(&self.snap.book, self.as_of, answer_by, &|t| {
-                self.vis.sees(t)
-            })
-            .await
-        {
-            Ok(r) => {
-                let name = format!("cam-ket-{}", iso(self.as_of));
-                match self.ext {
-                    "json" => json(&name, &r),
-                    _ => official(&name, self.ext, &reports::commitments_doc(&r, &self.p)),
-                }
-            }
-            Err(e) => failed(e),
-        }
-    }
-
-    /// A month's ranking.
-    async fn ranking(&self) -> Response {
-        let Some(month) = self.q.thang.as_deref().and_then(Month::parse) else {
-            return bad(self.u, "Tháng không hợp lệ (YYYY-MM).");
-        };
-        match self.state.score(month).await {
-            Ok(r) => {
-                let name = format!("xep-hang-{month}");
-                match self.ext {
-                    "json" => json(&name, &*r),
-                    _ => {
-                        let signing = match self.state.signing(None).await {
-                            Ok(s) => s,
-                            Err(e) => return crate::errors::internal(e),
-                        };
-                        let p = Presentation {
-                            signing: Some(signing),
-                            ..self.p.clone()
-                        };
-                        official(
-                            &name,
-                            self.ext,
-                            &reports::score_doc(&r, &issuer(self.state).await, today(), &p),
-                        )
-                    }
-                }
-            }
-            Err(e) => failed(e),
-        }
-    }
+    let p = Presentation {
+        attached_to: filled(&q.kem_theo).map(|s| s.chars().take(300).collect()),
+        place: None,
+        signing: None,
+    };
+    official(&stem, ext, &report.document(&p, today()))
 }
 
 fn buttons(stem: &str) -> maud::Markup {
@@ -348,45 +184,31 @@ pub async fn index(PageUser(u): PageUser, Query(q): Query<ReportQuery>) -> Respo
             @if let Some((msg, ok)) = flash { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
             p.muted { "Mỗi báo cáo được lập ngay từ dữ liệu hiện có, theo thể thức Nghị định 30/2020/NĐ-CP (Word), hoặc bảng tính Excel, hoặc JSON cho hệ thống khác." }
             @if u.role == UserRole::Focal || !u.is_standing() { p.muted { "Danh sách nhiệm vụ trong báo cáo chỉ gồm các nhiệm vụ bạn được xem." } }
-            h2 { "Danh sách nhiệm vụ quá hạn" }
-            form.box method="get" {
-                label { "Dữ liệu tính đến ngày" (date_input("ngay", &day, false)) }
-                label { "Kèm theo (tùy chọn)" input name="kem_theo" maxlength="300" placeholder="vd: Báo cáo số …/BC-BCA ngày …"; }
-                (buttons("qua-han"))
-            }
-            h2 { "Kết quả thực hiện nhiệm vụ của một văn bản" }
-            form.box method="get" {
-                label { "Văn bản giao (số ký hiệu hoặc khóa tệp)" input name="van_ban" required maxlength="200" placeholder="vd: 624/TB-VPCP"; }
-                label { "Dữ liệu tính đến ngày" (date_input("ngay", &day, false)) }
-                label { "Kèm theo (tùy chọn)" input name="kem_theo" maxlength="300"; }
-                (buttons("ket-qua"))
-            }
-            h2 { "Tình hình thực hiện theo cơ quan" }
-            form.box method="get" {
-                label { "Dữ liệu tính đến ngày" (date_input("ngay", &day, false)) }
-                label { "Kèm theo (tùy chọn)" input name="kem_theo" maxlength="300"; }
-                (buttons("theo-co-quan"))
-            }
-            h2 { "Khó khăn, vướng mắc" }
-            form.box method="get" {
-                label { "Dữ liệu tính đến ngày" (date_input("ngay", &day, false)) }
-                label { "Kèm theo (tùy chọn)" input name="kem_theo" maxlength="300"; }
-                (buttons("kho-khan"))
-            }
-            h2 { "Cam kết hoàn thành nhiệm vụ chậm tiến độ" }
-            form.box method="get" {
-                label { "Dữ liệu tính đến ngày" (date_input("ngay", &day, false)) }
-                label { "Hạn gửi cam kết (tùy chọn)" (date_input("han_cam_ket", "", false)) }
-                label { "Kèm theo (tùy chọn)" input name="kem_theo" maxlength="300"; }
-                (buttons("cam-ket"))
+            @for kind in ReportKind::ALL {
+                h2 { (kind.title()) }
+                form.box method="get" {
+                    @match kind.needs() {
+                        Needs::Month => {
+                            label { "Tháng" input type="month" name="thang" value=(month); }
+                        }
+                        needs => {
+                            @if needs == Needs::Document {
+                                label { "Văn bản giao (số ký hiệu hoặc khóa tệp)" input name="van_ban" required maxlength="200" placeholder="vd: 624/TB-VPCP"; }
+                            }
+                            label { "Dữ liệu tính đến ngày" (date_input("ngay", &day, false)) }
+                            @if needs == Needs::OptionalAnswerBy {
+                                label { "Hạn gửi cam kết (tùy chọn)" (date_input("han_cam_ket", "", false)) }
+                            }
+                            label { "Kèm theo (tùy chọn)" input name="kem_theo" maxlength="300" placeholder="vd: Báo cáo số …/BC-BCA ngày …"; }
+                        }
+                    }
+                    (buttons(kind.slug()))
+                    @if kind == ReportKind::Ranking {
+                        a href={"/xep-hang?thang=" (month)} { "Xem bảng xếp hạng" }
+                    }
+                }
             }
             @if u.is_standing() { p { a href="/bao-cao/the-thuc" { "Thể thức văn bản: số, nơi nhận, người ký" } } }
-            h2 { "Điểm và xếp hạng tháng" }
-            form.box method="get" {
-                label { "Tháng" input type="month" name="thang" value=(month); }
-                (buttons("xep-hang"))
-                a href={"/xep-hang?thang=" (month)} { "Xem bảng xếp hạng" }
-            }
         },
     )
     .into_response()
@@ -713,12 +535,16 @@ pub async fn meeting_pack(
         Ok(s) => s,
         Err(e) => return crate::errors::internal(e),
     };
+    let issuer = match state.issuer().await {
+        Ok(s) => s,
+        Err(e) => return crate::errors::internal(e),
+    };
     let pack = reports::meeting_pack(
         &m,
         next.as_deref(),
         &results,
         &overdue,
-        &issuer(&state).await,
+        &issuer,
         today(),
         &Presentation {
             signing: Some(signing),

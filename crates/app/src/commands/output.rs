@@ -19,27 +19,6 @@ pub(crate) fn today() -> Date {
     time::OffsetDateTime::now_utc().date()
 }
 
-/// A report in the format asked for: an official Word or Excel file (`{stem}.docx` or `.xlsx`
-/// unless `--output` names it), JSON, or the text `as_text` writes (JSON for a report with none).
-pub(crate) fn write_report<R: serde::Serialize>(
-    report: &R,
-    format: ReportFormat,
-    output: Option<PathBuf>,
-    stem: &str,
-    official: impl FnOnce(&R) -> tiendo_office::official::OfficialDoc,
-    as_text: Option<&dyn Fn(&R) -> String>,
-) -> anyhow::Result<ExitCode> {
-    let text = match (format, as_text) {
-        (ReportFormat::Docx | ReportFormat::Xlsx, _) => {
-            return write_official(&official(report), format, output, stem);
-        }
-        (ReportFormat::Text, Some(t)) => t(report),
-        (ReportFormat::Json | ReportFormat::Text, _) => serde_json::to_string_pretty(report)?,
-    };
-    emit(&output, &text)?;
-    Ok(ExitCode::SUCCESS)
-}
-
 /// Writes a Word or Excel report to --output (or a default name in the working directory) and
 /// says where.
 pub(crate) fn write_official(

@@ -9,11 +9,13 @@ use tiendo_domain::deadline::{iso, parse_user_date, vn};
 use tiendo_domain::scoring::{Formula, Month};
 use tiendo_service::{Service, command_line_user, operations};
 
-use super::output::{parse_date_arg, short, today, write_report};
+use super::output::{emit, parse_date_arg, short, today, write_official};
 use crate::args::{
     DocArgs, Format, FormulaCommand, MeetingCommand, ReportCommand, ReportFormat, ScoreArgs,
 };
+use tiendo_reports::kinds::{Report, ReportKind};
 use tiendo_reports::{self as reports, AgencySummary, Presentation, ScoreReport, everything};
+use tiendo_service::queries::reports::{ReportRefused, ReportRequest};
 use tiendo_store::facts::OverdueReport;
 
 fn presentation(doc: DocArgs) -> Presentation {
@@ -23,95 +25,137 @@ fn presentation(doc: DocArgs) -> Presentation {
     }
 }
 
-fn stem(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_alphanumeric() { c } else { '-' })
-        .collect()
-}
-
-/// The name of the committee issuing a document (the Government's by default).
-async fn issuer(svc: &Service) -> anyhow::Result<String> {
-    Ok(svc.issuer().await?.unwrap_or_else(|| "BAN CHỈ ĐẠO".into()))
-}
-
 pub async fn run(svc: &Service, report: ReportCommand) -> anyhow::Result<ExitCode> {
-    match report {
+    let date = |s: Option<String>| match s {
+        Some(s) => parse_date_arg("--as-of", &s),
+        None => Ok(today()),
+    };
+    let (kind, request, format, output, doc) = match report {
+        ReportCommand::Summary { as_of } => return summary(svc, as_of).await,
+        ReportCommand::DueSoon {
+            as_of,
+            days,
+            format,
+        } => return due_soon(svc, as_of, days, format).await,
         ReportCommand::Overdue {
             as_of,
             committee,
             format,
             output,
             doc,
-        } => overdue(svc, as_of, committee, format, output, doc).await,
+        } => (
+            ReportKind::Overdue,
+            ReportRequest {
+                committee,
+                ..ReportRequest::on(date(Some(as_of))?)
+            },
+            format,
+            output,
+            doc,
+        ),
         ReportCommand::Results {
             document,
             as_of,
             format,
             output,
             doc,
-        } => results(svc, document, as_of, format, output, doc).await,
+        } => (
+            ReportKind::Results,
+            ReportRequest {
+                document: Some(document),
+                ..ReportRequest::on(date(as_of)?)
+            },
+            format,
+            output,
+            doc,
+        ),
         ReportCommand::Commitments {
             as_of,
             answer_by,
             format,
             output,
             doc,
-        } => commitments(svc, as_of, answer_by, format, output, doc).await,
+        } => (
+            ReportKind::Commitments,
+            ReportRequest {
+                answer_by: answer_by
+                    .map(|d| parse_date_arg("--answer-by", &d))
+                    .transpose()?,
+                ..ReportRequest::on(date(Some(as_of))?)
+            },
+            format,
+            output,
+            doc,
+        ),
         ReportCommand::Indicators {
             as_of,
             format,
             output,
             doc,
-        } => indicators(svc, as_of, format, output, doc).await,
+        } => (
+            ReportKind::Indicators,
+            ReportRequest::on(date(as_of)?),
+            format,
+            output,
+            doc,
+        ),
         ReportCommand::Difficulties {
             as_of,
             format,
             output,
             doc,
-        } => difficulties(svc, as_of, format, output, doc).await,
-        ReportCommand::Summary { as_of } => summary(svc, as_of).await,
-        ReportCommand::DueSoon {
-            as_of,
-            days,
+        } => (
+            ReportKind::Difficulties,
+            ReportRequest::on(date(as_of)?),
             format,
-        } => due_soon(svc, as_of, days, format).await,
+            output,
+            doc,
+        ),
         ReportCommand::Agencies {
             as_of,
             format,
             output,
             doc,
-        } => agencies(svc, as_of, format, output, doc).await,
-    }
+        } => (
+            ReportKind::Agencies,
+            ReportRequest::on(date(Some(as_of))?),
+            format,
+            output,
+            doc,
+        ),
+        ReportCommand::Ranking(a) => return score(svc, a).await,
+    };
+    write(svc, kind, request, format, output, &presentation(doc)).await
 }
 
-/// `report overdue`: the tasks late on a date and who has not finished them.
-async fn overdue(
+/// Builds one report of the registry ([`ReportKind`]) on the data as stored now, and writes it
+/// as asked: JSON, text (for the reports that have a terminal form), Word or Excel.
+async fn write(
     svc: &Service,
-    as_of: String,
-    committee: Option<String>,
+    kind: ReportKind,
+    request: ReportRequest,
     format: ReportFormat,
     output: Option<PathBuf>,
-    doc: DocArgs,
+    p: &Presentation,
 ) -> anyhow::Result<ExitCode> {
-    let as_of = parse_date_arg("--as-of", &as_of)?;
-    if let Some(c) = &committee
-        && !svc.committees().await?.iter().any(|x| &x.code == c)
-    {
-        bail!("không có ban chỉ đạo mã {c} (xem: tiendo committees list)");
+    let snap = svc.snapshot_now().await?;
+    let report = match svc.report(kind, request, &snap, &everything).await {
+        Ok(r) => r,
+        Err(ReportRefused::Failed(e)) => return Err(e),
+        Err(refused) => bail!("{}", refused.message()),
+    };
+    let stem = report.file_stem();
+    if matches!(format, ReportFormat::Docx | ReportFormat::Xlsx) {
+        return write_official(&report.document(p, today()), format, output, &stem);
     }
-    let book = svc.load_status_book().await?;
-    let agencies = svc.agency_names().await?;
-    let r = svc
-        .overdue_report(&book, &agencies, as_of, committee.as_deref(), &everything)
-        .await?;
-    write_report(
-        &r,
-        format,
-        output,
-        &format!("nhiem-vu-qua-han-{}", iso(as_of)),
-        |r| reports::overdue_doc(r, &presentation(doc)),
-        Some(&overdue_text),
-    )
+    let text = match (&report, format) {
+        (Report::Overdue(r), ReportFormat::Text) => overdue_text(r),
+        (Report::Agencies(r), ReportFormat::Text) => agencies_text(r),
+        (Report::Ranking { report, .. }, ReportFormat::Text) => score_text(report),
+        _ => serde_json::to_string_pretty(&report.to_json()?)?,
+    };
+    emit(&output, &text)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The overdue list as text for the terminal.
@@ -134,122 +178,6 @@ fn overdue_text(r: &OverdueReport) -> String {
     }
     s.push_str(&format!("\nTổng số: {} nhiệm vụ quá hạn", r.items.len()));
     s
-}
-
-/// `report results`: the results of a document's tasks.
-async fn results(
-    svc: &Service,
-    document: String,
-    as_of: Option<String>,
-    format: ReportFormat,
-    output: Option<PathBuf>,
-    doc: DocArgs,
-) -> anyhow::Result<ExitCode> {
-    let as_of = match as_of {
-        Some(s) => parse_date_arg("--as-of", &s)?,
-        None => today(),
-    };
-    let book = svc.load_status_book().await?;
-    let Some(r) = svc
-        .results_report(&book, &document, as_of, &everything)
-        .await?
-    else {
-        bail!(
-            "không có văn bản \"{document}\" (số ký hiệu trong cột căn cứ giao, hoặc khóa của tệp đã nhập)"
-        );
-    };
-    write_report(
-        &r,
-        format,
-        output,
-        &format!("ket-qua-{}-{}", stem(&document), iso(as_of)),
-        |r| reports::results_doc(r, &presentation(doc)),
-        None,
-    )
-}
-
-/// `report commitments`: the late assignments and the agencies' commitments.
-async fn commitments(
-    svc: &Service,
-    as_of: String,
-    answer_by: Option<String>,
-    format: ReportFormat,
-    output: Option<PathBuf>,
-    doc: DocArgs,
-) -> anyhow::Result<ExitCode> {
-    let as_of = parse_date_arg("--as-of", &as_of)?;
-    let answer_by = answer_by
-        .map(|d| parse_date_arg("--answer-by", &d))
-        .transpose()?;
-    let book = svc.load_status_book().await?;
-    let r = svc
-        .commitments_report(&book, as_of, answer_by, &everything)
-        .await?;
-    write_report(
-        &r,
-        format,
-        output,
-        &format!("cam-ket-{}", iso(as_of)),
-        |r| reports::commitments_doc(r, &presentation(doc)),
-        None,
-    )
-}
-
-/// `report difficulties`: the register of difficulties on a date.
-async fn difficulties(
-    svc: &Service,
-    as_of: Option<String>,
-    format: ReportFormat,
-    output: Option<PathBuf>,
-    doc: DocArgs,
-) -> anyhow::Result<ExitCode> {
-    let as_of = match as_of {
-        Some(s) => parse_date_arg("--as-of", &s)?,
-        None => today(),
-    };
-    let rows = reports::difficulties_as_of(svc.difficulties(None).await?, as_of);
-    let open = rows.iter().filter(|d| d.state != "answered").count();
-    let late = rows.iter().filter(|d| d.answer_overdue(as_of)).count();
-    let register = serde_json::json!({
-        "as_of": iso(as_of),
-        "total": rows.len(),
-        "open": open,
-        "answer_overdue": late,
-        "difficulties": rows,
-    });
-    write_report(
-        &register,
-        format,
-        output,
-        &format!("kho-khan-vuong-mac-{}", iso(as_of)),
-        |_| reports::difficulties_doc(&rows, as_of, &presentation(doc)),
-        None,
-    )
-}
-
-/// `report indicators`: every indicator on a date (docs/contracts.md).
-async fn indicators(
-    svc: &Service,
-    as_of: Option<String>,
-    format: ReportFormat,
-    output: Option<PathBuf>,
-    doc: DocArgs,
-) -> anyhow::Result<ExitCode> {
-    let as_of = match as_of {
-        Some(s) => parse_date_arg("--as-of", &s)?,
-        None => today(),
-    };
-    let book = svc.load_indicator_book().await?;
-    let names = svc.agency_names().await?;
-    let report = svc.indicators_report(&book, &names, as_of).await?;
-    write_report(
-        &report,
-        format,
-        output,
-        &format!("chi-tieu-{}", iso(as_of)),
-        |r| reports::indicators::indicators_doc(r, as_of, &presentation(doc)),
-        None,
-    )
 }
 
 /// `report summary`: the four-way counts of tasks and lead assignments.
@@ -329,29 +257,6 @@ async fn due_soon(
     Ok(ExitCode::SUCCESS)
 }
 
-/// `report agencies`: each agency's counts and on-time rate.
-async fn agencies(
-    svc: &Service,
-    as_of: String,
-    format: ReportFormat,
-    output: Option<PathBuf>,
-    doc: DocArgs,
-) -> anyhow::Result<ExitCode> {
-    let as_of = parse_date_arg("--as-of", &as_of)?;
-    let book = svc.load_status_book().await?;
-    let names = svc.agency_names().await?;
-    let difficulties = svc.difficulties(None).await?;
-    let r = reports::agencies(&book, &names, &difficulties, as_of);
-    write_report(
-        &r,
-        format,
-        output,
-        &format!("tinh-hinh-theo-co-quan-{}", iso(as_of)),
-        |r| reports::agencies_doc(r, &presentation(doc)),
-        Some(&agencies_text),
-    )
-}
-
 /// Each agency's counts and on-time rate as a text table.
 fn agencies_text(r: &AgencySummary) -> String {
     let mut s = format!(
@@ -387,6 +292,8 @@ fn read_formula(path: &PathBuf) -> anyhow::Result<(Formula, String)> {
     Ok((f, text))
 }
 
+/// `tiendo score` (and `tiendo report ranking`): a month's ranking, with the published formula
+/// or with another one to compare.
 pub async fn score(svc: &Service, a: ScoreArgs) -> anyhow::Result<ExitCode> {
     let ScoreArgs {
         month,
@@ -398,23 +305,17 @@ pub async fn score(svc: &Service, a: ScoreArgs) -> anyhow::Result<ExitCode> {
     } = a;
     let month = Month::parse(&month)
         .ok_or_else(|| anyhow!("--month: tháng không hợp lệ \"{month}\" (dùng YYYY-MM)"))?;
-    let formula = formula.as_ref().map(read_formula).transpose()?;
-    let book = svc.load_status_book().await?;
-    let r = svc.score_report(&book, month, formula).await?;
-    let issuer = issuer(svc).await?;
+    let request = ReportRequest {
+        month: Some(month),
+        formula: formula.as_ref().map(read_formula).transpose()?,
+        ..ReportRequest::on(today())
+    };
     let p = Presentation {
         attached_to,
         place,
-        signing: Some(svc.signing(None).await?),
+        signing: None,
     };
-    write_report(
-        &r,
-        format,
-        output,
-        &format!("xep-hang-{month}"),
-        |r| reports::score_doc(r, &issuer, today(), &p),
-        Some(&score_text),
-    )
+    write(svc, ReportKind::Ranking, request, format, output, &p).await
 }
 
 /// The ranking as a text table.
@@ -569,7 +470,7 @@ pub async fn meetings(svc: &Service, command: MeetingCommand) -> anyhow::Result<
                 next.as_deref(),
                 &results,
                 &overdue,
-                &issuer(svc).await?,
+                &svc.issuer().await?,
                 today(),
                 &p,
             );

@@ -11,12 +11,168 @@ use tiendo_reports::{CommitmentsReport, ResultsReport, ScoreReport, Visible};
 use tiendo_store::facts::{AgencyName, OverdueReport};
 use time::Date;
 
-use crate::Service;
+use crate::{Service, Snapshot};
+use tiendo_reports::kinds::{DifficultyRegister, Report, ReportKind};
+
+/// What a report is asked for: its date, and what its kind needs ([`ReportKind::needs`]).
+#[derive(Debug, Clone)]
+pub struct ReportRequest {
+    pub as_of: Date,
+    /// A document's symbol or key ([`ReportKind::Results`]).
+    pub document: Option<String>,
+    /// The month ranked ([`ReportKind::Ranking`]).
+    pub month: Option<Month>,
+    /// The day commitments were due ([`ReportKind::Commitments`]).
+    pub answer_by: Option<Date>,
+    /// Only this committee's tasks ([`ReportKind::Overdue`]; default all).
+    pub committee: Option<String>,
+    /// A formula to try in place of the published one ([`ReportKind::Ranking`]).
+    pub formula: Option<(Formula, String)>,
+}
+
+impl ReportRequest {
+    /// A report on a date, with nothing else asked.
+    pub fn on(as_of: Date) -> ReportRequest {
+        ReportRequest {
+            as_of,
+            document: None,
+            month: None,
+            answer_by: None,
+            committee: None,
+            formula: None,
+        }
+    }
+}
+
+/// Why a report was not built.
+#[derive(Debug)]
+pub enum ReportRefused {
+    /// The report needs a document and none was named.
+    DocumentMissing,
+    NoSuchDocument(String),
+    /// The ranking needs a month.
+    MonthMissing,
+    NoSuchCommittee(String),
+    Failed(anyhow::Error),
+}
+
+impl ReportRefused {
+    /// What the reader is told (a failure's cause is for the log).
+    pub fn message(&self) -> String {
+        match self {
+            ReportRefused::DocumentMissing => {
+                "Cần số ký hiệu văn bản (vd: 624/TB-VPCP) hoặc khóa tệp đã nhập.".into()
+            }
+            ReportRefused::NoSuchDocument(d) => format!(
+                "Không có văn bản \"{d}\" (số ký hiệu trong cột căn cứ giao, hoặc khóa của tệp đã nhập)."
+            ),
+            ReportRefused::MonthMissing => "Tháng không hợp lệ (YYYY-MM).".into(),
+            ReportRefused::NoSuchCommittee(c) => {
+                format!("Không có ban chỉ đạo mã {c} (xem: tiendo committees list).")
+            }
+            ReportRefused::Failed(_) => "Không tạo được báo cáo; hãy thử lại.".into(),
+        }
+    }
+}
+
+impl<E: Into<anyhow::Error>> From<E> for ReportRefused {
+    fn from(e: E) -> Self {
+        ReportRefused::Failed(e.into())
+    }
+}
 
 impl Service {
-    /// The name of the Government's committee, which issues the reports.
-    pub async fn issuer(&self) -> anyhow::Result<Option<String>> {
-        tiendo_reports::issuer(&self.db).await
+    /// One report of any kind, on the given state of the data, listing only the tasks `visible`
+    /// lets the reader see: the one builder behind `tiendo report`, the reports page's downloads
+    /// and `/api/report/{name}`.
+    #[tracing::instrument(level = "debug", skip(self, req, snap, visible), fields(kind = kind.name()))]
+    pub async fn report(
+        &self,
+        kind: ReportKind,
+        req: ReportRequest,
+        snap: &Snapshot,
+        visible: Visible<'_>,
+    ) -> Result<Report, ReportRefused> {
+        let as_of = req.as_of;
+        Ok(match kind {
+            ReportKind::Overdue => {
+                if let Some(c) = &req.committee
+                    && !self.db.committees().await?.iter().any(|x| &x.code == c)
+                {
+                    return Err(ReportRefused::NoSuchCommittee(c.clone()));
+                }
+                Report::Overdue(
+                    self.overdue_report(
+                        &snap.book,
+                        &snap.agencies,
+                        as_of,
+                        req.committee.as_deref(),
+                        visible,
+                    )
+                    .await?,
+                )
+            }
+            ReportKind::Results => {
+                let doc = req
+                    .document
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|d| !d.is_empty())
+                    .ok_or(ReportRefused::DocumentMissing)?;
+                match self.results_report(&snap.book, doc, as_of, visible).await? {
+                    Some(r) => Report::Results(r),
+                    None => return Err(ReportRefused::NoSuchDocument(doc.to_string())),
+                }
+            }
+            ReportKind::Agencies => {
+                let difficulties = self.db.difficulties(None).await?;
+                Report::Agencies(tiendo_reports::agencies(
+                    &snap.book,
+                    &snap.agencies,
+                    &difficulties,
+                    as_of,
+                ))
+            }
+            ReportKind::Difficulties => {
+                let all = self.db.difficulties(None).await?;
+                let rows = tiendo_reports::visible_difficulties(
+                    tiendo_reports::difficulties_as_of(all, as_of),
+                    visible,
+                );
+                Report::Difficulties(DifficultyRegister::of(rows, as_of))
+            }
+            ReportKind::Commitments => Report::Commitments(
+                self.commitments_report(&snap.book, as_of, req.answer_by, visible)
+                    .await?,
+            ),
+            ReportKind::Indicators => {
+                let book = self.indicator_book().await?;
+                let r = self.indicators_report(&book, &snap.agencies, as_of).await?;
+                Report::Indicators(r, as_of)
+            }
+            ReportKind::Ranking => {
+                let month = req.month.ok_or(ReportRefused::MonthMissing)?;
+                let report = match req.formula {
+                    Some(f) => {
+                        std::sync::Arc::new(self.score_report(&snap.book, month, Some(f)).await?)
+                    }
+                    None => self.score_on(snap, month).await?,
+                };
+                Report::Ranking {
+                    report,
+                    issuer: self.issuer().await?,
+                    signing: self.db.signing(None).await?,
+                }
+            }
+        })
+    }
+
+    /// The name of the Government's committee, which issues the reports ("Ban Chỉ đạo" when
+    /// the database does not name it).
+    pub async fn issuer(&self) -> anyhow::Result<String> {
+        Ok(tiendo_reports::issuer(&self.db)
+            .await?
+            .unwrap_or_else(|| "Ban Chỉ đạo".into()))
     }
 
     /// The status book as stored now (a command reads it once; a server keeps its own in

@@ -16,7 +16,9 @@ use tiendo_domain::access::UserRole;
 use tiendo_domain::deadline::{iso, parse_user_date};
 use tiendo_domain::scoring::Month;
 use tiendo_domain::status::AssignmentState;
+use tiendo_reports::kinds::ReportKind;
 use tiendo_service::notices::Notice;
+use tiendo_service::queries::reports::{ReportRefused, ReportRequest};
 use tiendo_store::edit::TaskEdit;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
@@ -27,7 +29,6 @@ use super::auth::{ApiUser, ApiWriter};
 pub mod external;
 use super::{AppState, Visibility};
 use crate::words::today;
-use tiendo_reports as reports;
 use tiendo_service::operations::{self as ops, AgencyInput, Refusal, ReportInput};
 use tiendo_service::queries::tasks::TaskSearch;
 
@@ -733,68 +734,52 @@ pub struct ReportQuery {
     document: Option<String>,
     /// For `commitments`: the day commitments were due (notice 2352/BCA-VPB)
     answer_by: Option<String>,
+    /// For `ranking`: the month ranked, YYYY-MM
+    month: Option<String>,
 }
 
-/// A report as JSON: `agencies` (per-agency summary), `results` (of a document), `difficulties`, `commitments`. Word and Excel: `/bao-cao/tai/{name}.docx|xlsx`.
-#[utoipa::path(get, path = "/api/report/{name}", tag = "đọc", params(("name" = String, Path, description = "agencies, results, difficulties, commitments"), ReportQuery), responses((status = 200, description = "the report"), (status = 400, body = ApiError), (status = 404, body = ApiError)))]
+/// A report as JSON, by its name: `overdue`, `results` (of a `document`), `agencies`, `difficulties`, `commitments`, `indicators`, `ranking` (of a `month`). The same reports as `tiendo report {name}`; Word and Excel: `/bao-cao/tai/{slug}.docx|xlsx`.
+#[utoipa::path(get, path = "/api/report/{name}", tag = "đọc", params(("name" = String, Path, description = "overdue, results, agencies, difficulties, commitments, indicators, ranking"), ReportQuery), responses((status = 200, description = "the report"), (status = 400, body = ApiError), (status = 404, body = ApiError)))]
 pub async fn report(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     Path(name): Path<String>,
     Query(q): Query<ReportQuery>,
 ) -> Response {
+    let Some(kind) = ReportKind::from_name(&name) else {
+        return not_found();
+    };
     let as_of = match date_param("as_of", q.as_of.as_deref()) {
         Ok(d) => d,
         Err(m) => return bad(&m),
     };
+    let answer_by = match opt_date("answer_by", q.answer_by.as_deref()) {
+        Ok(d) => d,
+        Err(m) => return bad(&m),
+    };
+    let month = match q.month.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => match Month::parse(s) {
+            Some(m) => Some(m),
+            None => return bad("month: tháng không hợp lệ (YYYY-MM)"),
+        },
+    };
+    let request = ReportRequest {
+        document: q.document.clone(),
+        month,
+        answer_by,
+        ..ReportRequest::on(as_of)
+    };
     let snap = state.snapshot().await;
     let vis = Visibility::of(&u, &snap);
-    let visible = |t: i64| vis.sees(t);
-    match name.as_str() {
-        "agencies" => match state.difficulties(None).await {
-            Ok(all) => {
-                Json(reports::agencies(&snap.book, &snap.agencies, &all, as_of)).into_response()
-            }
+    match state.report(kind, request, &snap, &|t| vis.sees(t)).await {
+        Ok(r) => match r.to_json() {
+            Ok(v) => Json(v).into_response(),
             Err(e) => failed(e),
         },
-        "results" => {
-            let Some(doc) = q.document.as_deref().filter(|d| !d.trim().is_empty()) else {
-                return bad("document: cần số ký hiệu văn bản hoặc khóa tệp");
-            };
-            match state
-                .results_report(&snap.book, doc.trim(), as_of, &visible)
-                .await
-            {
-                Ok(Some(r)) => Json(r).into_response(),
-                Ok(None) => not_found(),
-                Err(e) => failed(e),
-            }
-        }
-        "difficulties" => match state.difficulties(None).await {
-            Ok(all) => {
-                let rows = reports::visible_difficulties(
-                    reports::difficulties_as_of(all, as_of),
-                    &visible,
-                );
-                Json(serde_json::json!({ "as_of": iso(as_of), "difficulties": rows }))
-                    .into_response()
-            }
-            Err(e) => failed(e),
-        },
-        "commitments" => {
-            let answer_by = match opt_date("answer_by", q.answer_by.as_deref()) {
-                Ok(d) => d,
-                Err(m) => return bad(&m),
-            };
-            match state
-                .commitments_report(&snap.book, as_of, answer_by, &visible)
-                .await
-            {
-                Ok(r) => Json(r).into_response(),
-                Err(e) => failed(e),
-            }
-        }
-        _ => not_found(),
+        Err(ReportRefused::Failed(e)) => failed(e),
+        Err(ReportRefused::NoSuchDocument(_)) => not_found(),
+        Err(refused) => bad(&refused.message()),
     }
 }
 
