@@ -854,7 +854,7 @@ async fn a_task_is_created_in_the_browser_and_through_the_api() {
         assert_eq!(
             assigned
                 .iter()
-                .filter(|a| a.role == "lead")
+                .filter(|a| a.role == tiendo_domain::model::Role::Lead)
                 .map(|a| a.agency_code.as_str())
                 .collect::<Vec<_>>(),
             ["BTP"]

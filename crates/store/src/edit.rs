@@ -473,7 +473,8 @@ struct EditableFields {
 #[derive(sqlx::FromRow)]
 struct AssignmentToEnd {
     name: String,
-    role: String,
+    #[sqlx(try_from = "String")]
+    role: Role,
     #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
     assigned_on: Option<Date>,
 }

@@ -71,7 +71,7 @@ struct BookRow {
     id: i64,
     task_id: i64,
     agency_id: i64,
-    role: String,
+    role: Role,
     deadline_kind: String,
     due_on: Option<Date>,
     assigned_on: Option<Date>,
@@ -92,7 +92,13 @@ impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for BookRow {
             id: row.try_get(0)?,
             task_id: row.try_get(1)?,
             agency_id: row.try_get(2)?,
-            role: row.try_get(3)?,
+            role: {
+                let role: String = row.try_get(3)?;
+                Role::parse(&role).ok_or_else(|| sqlx::Error::ColumnDecode {
+                    index: "role".into(),
+                    source: format!("vai trò không có: {role}").into(),
+                })?
+            },
             deadline_kind: row.try_get(4)?,
             due_on: row.try_get::<MaybeIsoDay, _>(5)?.into(),
             assigned_on: row.try_get::<MaybeIsoDay, _>(6)?.into(),
@@ -285,7 +291,7 @@ impl Db {
                 id: r.id,
                 task: r.task_id,
                 agency: r.agency_id,
-                role: Role::parse(&r.role).unwrap_or(Role::Coordinator),
+                role: r.role,
                 kind: DeadlineKind::parse(&r.deadline_kind).unwrap_or(DeadlineKind::Unknown),
                 due: r.due_on,
                 changes: ch.into_iter().map(|(_, c)| c).collect(),

@@ -629,7 +629,8 @@ struct StoredAssignment {
 #[derive(sqlx::FromRow)]
 struct PriorAssignment {
     agency_id: i64,
-    role: String,
+    #[sqlx(try_from = "String")]
+    role: Role,
     active: i64,
 }
 
@@ -638,7 +639,8 @@ struct PriorAssignment {
 struct ActiveRow {
     id: i64,
     agency_id: i64,
-    role: String,
+    #[sqlx(try_from = "String")]
+    role: Role,
 }
 
 impl Apply<'_> {
@@ -805,7 +807,7 @@ impl Apply<'_> {
             let Some(agency_id) = id_of(w) else { continue };
             let was = before
                 .iter()
-                .find(|b| b.agency_id == agency_id && b.role == w.role.as_str())
+                .find(|b| b.agency_id == agency_id && b.role == w.role)
                 .map(|b| b.active == 1);
             let newly = matched && was != Some(true);
             let aid = self

@@ -5,7 +5,7 @@ use tiendo_domain::audit::AuditAction;
 use tiendo_domain::deadline::{
     DeadlineContext, DeadlineKind, iso, iso_date, opt_iso_date, parse_deadline,
 };
-use tiendo_domain::model::ReportedStatus;
+use tiendo_domain::model::{ReportedStatus, Role};
 use time::Date;
 
 use crate::{Db, Result, StoreError, now};
@@ -552,8 +552,8 @@ impl Db {
 pub struct ActiveAssignment {
     pub id: i64,
     pub agency_code: String,
-    /// lead or coordinator
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
 }
 
 /// One of an agency's active assignments.
@@ -562,8 +562,8 @@ pub struct AgencyAssignment {
     pub task_id: i64,
     /// The assignment's id.
     pub id: i64,
-    /// lead or coordinator
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
 }
 
 /// A task's number and name.
@@ -609,8 +609,7 @@ pub struct AssignmentRow {
     pub id: i64,
     pub agency_id: i64,
     pub agency: String,
-    /// lead or coordinator
-    pub role: String,
+    pub role: Role,
     /// The group's code in the registry (`G_BO_NGANH_DP`).
     pub via_group: Option<String>,
     /// The group's name ("Các bộ, ngành, địa phương"), what people read.
@@ -629,7 +628,8 @@ struct AssignmentRecord {
     id: i64,
     agency_id: i64,
     agency: String,
-    role: String,
+    #[sqlx(try_from = "String")]
+    role: Role,
     via_group: Option<String>,
     via_group_name: Option<String>,
     unit: Option<String>,
@@ -688,8 +688,8 @@ pub struct ReportEntry {
 /// An agency a document named that the registry could not.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UnresolvedAgency {
-    /// lead or coordinator
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub text: String,
 }
 

@@ -545,7 +545,8 @@ pub struct AccountRow {
     pub id: i64,
     pub username: String,
     pub full_name: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: UserRole,
     pub agency_code: Option<String>,
     pub agency_name: Option<String>,
     pub active: i64,

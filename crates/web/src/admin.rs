@@ -46,10 +46,6 @@ pub struct Notice {
     tb: String,
 }
 
-fn role_cell(code: &str) -> &'static str {
-    UserRole::parse(code).map_or("(vai trò không rõ)", UserRole::name)
-}
-
 fn token_state(t: &TokenRow, now: &str) -> String {
     if let Some(r) = &t.revoked_at {
         return format!("Đã thu hồi {}", crate::words::timestamp_vn(r));
@@ -112,7 +108,7 @@ fn list_page(
                             tr {
                                 td { a href=(account_path(&a.username)) { (a.username) } }
                                 td { (a.full_name) }
-                                td { (role_cell(&a.role)) }
+                                td { (a.role.name()) }
                                 td { (a.agency_name.as_deref().unwrap_or("")) }
                                 td { @if a.active == 1 { "Đang hoạt động" @if a.must_change_password == 1 { " (chờ đổi mật khẩu)" } } @else { strong { "Đã khóa" } } }
                                 td { (a.email.as_deref().unwrap_or("")) }
@@ -309,7 +305,7 @@ async fn account_page(
                 @if let Some(m) = refused { p.flash.error role="alert" { (m) } }
                 dl.facts {
                     dt { "Họ tên" } dd { (a.full_name) }
-                    dt { "Vai trò" } dd { (role_cell(&a.role)) }
+                    dt { "Vai trò" } dd { (a.role.name()) }
                     dt { "Cơ quan" } dd { (a.agency_name.as_deref().unwrap_or("—")) }
                     dt { "Trạng thái" } dd { @if a.active == 1 { "Đang hoạt động" } @else { strong { "Đã khóa" } } }
                     dt { "Thư điện tử" } dd { (a.email.as_deref().unwrap_or("—")) }
@@ -326,7 +322,7 @@ async fn account_page(
                     h2 { "Đổi vai trò" }
                     form.box method="post" action=(format!("{base}/vai-tro")) {
                         input type="hidden" name="csrf" value=(u.csrf);
-                        (role_select(&a.role))
+                        (role_select(a.role.code()))
                         label { "Mã cơ quan (bắt buộc với đầu mối của cơ quan)" input name="agency" value=(a.agency_code.as_deref().unwrap_or("")); }
                         button type="submit" { "Đổi vai trò" }
                     }

@@ -324,7 +324,7 @@ pub async fn my_tasks(
                     @for r in &rows {
                         tr {
                             td { a href={"/nhiem-vu/" (r.task_id) "?ngay=" (iso(as_of))} { "[" (r.number) "] " (r.name) } }
-                            td { (if r.role == "lead" { "Chủ trì" } else { "Phối hợp" }) }
+                            td { (if r.role == tiendo_domain::model::Role::Lead { "Chủ trì" } else { "Phối hợp" }) }
                             td { (show_iso(r.due.as_deref())) }
                             td { (badge(r.state)) @if r.days_late > 0 { " " span.muted { (r.days_late) " ngày" } } }
                         }

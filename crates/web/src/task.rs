@@ -12,6 +12,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use tiendo_domain::access::UserRole;
 use tiendo_domain::deadline::vn;
+use tiendo_domain::model::Role;
 use tiendo_domain::status::AssignmentState;
 
 use tiendo_store::difficulties::Difficulty;
@@ -46,11 +47,10 @@ pub fn not_found(u: &CurrentUser) -> Response {
         .into_response()
 }
 
-fn role_word(role: &str) -> &'static str {
-    if role == "lead" {
-        "Chủ trì"
-    } else {
-        "Phối hợp"
+fn role_word(role: Role) -> &'static str {
+    match role {
+        Role::Lead => "Chủ trì",
+        Role::Coordinator => "Phối hợp",
     }
 }
 
@@ -381,7 +381,7 @@ impl<'a> TaskPage<'a> {
                 @for (k, v) in &t.extra { dt { (k) } dd { (v) } }
                 @if !t.unresolved.is_empty() {
                     dt { "Chưa xác định được cơ quan" }
-                    dd { @for u in &t.unresolved { (if u.role == "lead" { "Chủ trì: " } else { "Phối hợp: " }) (u.text) br; } }
+                    dd { @for u in &t.unresolved { (role_word(u.role)) ": " (u.text) br; } }
                 }
         }
         }
@@ -399,7 +399,7 @@ impl<'a> TaskPage<'a> {
                         @let ev = self.snap.book.evaluate_assignment(a.id, self.as_of).filter(|_| self.snap.book.assignment_in_force(a.id, self.as_of));
                         tr {
                             td { (a.agency) }
-                            td { (role_word(&a.role)) }
+                            td { (role_word(a.role)) }
                             td { @if let Some(d) = ev.and_then(|e| e.due) { (vn(d)) } }
                             td {
                                 @if let Some(e) = ev {
@@ -421,7 +421,7 @@ impl<'a> TaskPage<'a> {
             h2 { "Phân công đã kết thúc" }
             table {
                 thead { tr { th { "Cơ quan" } th { "Vai trò" } th { "Từ ngày" } th { "Đến ngày" } } }
-                tbody { @for a in &t.ended { tr { td { (a.agency) } td { (role_word(&a.role)) } td { @if let Some(f) = a.assigned_on { (vn(f)) } @else { "từ đầu" } } td { (a.removed_on.map(vn).unwrap_or_default()) } } } }
+                tbody { @for a in &t.ended { tr { td { (a.agency) } td { (role_word(a.role)) } td { @if let Some(f) = a.assigned_on { (vn(f)) } @else { "từ đầu" } } td { (a.removed_on.map(vn).unwrap_or_default()) } } } }
             }
         }
         }
@@ -435,7 +435,7 @@ impl<'a> TaskPage<'a> {
             .t
             .assignments
             .iter()
-            .filter(|a| a.role == "lead")
+            .filter(|a| a.role == Role::Lead)
             .filter_map(|a| {
                 let until = self.as_of + time::Duration::days(366);
                 let (rec, occ) = self.snap.book.occurrences(a.id, self.as_of, until)?;
@@ -500,7 +500,7 @@ impl<'a> TaskPage<'a> {
                     label { "Thay cho (chuyển giao)"
                         select name="replacing" aria-invalid=[g.invalid("replacing")] {
                             option value="" { "— không, giao thêm —" }
-                            @for a in &t.assignments { option value=(a.id) selected[g.chose("replacing", &a.id.to_string())] { (a.agency) " — " (role_word(&a.role).to_lowercase()) } }
+                            @for a in &t.assignments { option value=(a.id) selected[g.chose("replacing", &a.id.to_string())] { (a.agency) " — " (role_word(a.role).to_lowercase()) } }
                         }
                         (g.error_at("replacing"))
                     }
@@ -512,7 +512,7 @@ impl<'a> TaskPage<'a> {
                     form.box #ket-thuc-giao method="post" action={"/nhiem-vu/" (t.id) "/ket-thuc-giao"} {
                         input type="hidden" name="csrf" value=(u.csrf);
                         label { "Kết thúc phân công"
-                            select name="assignment" aria-invalid=[k.invalid("assignment")] { @for a in &t.assignments { option value=(a.id) selected[k.chose("assignment", &a.id.to_string())] { (a.agency) " — " (role_word(&a.role).to_lowercase()) } } }
+                            select name="assignment" aria-invalid=[k.invalid("assignment")] { @for a in &t.assignments { option value=(a.id) selected[k.chose("assignment", &a.id.to_string())] { (a.agency) " — " (role_word(a.role).to_lowercase()) } } }
                             (k.error_at("assignment"))
                         }
                         label.wide { "Lý do" textarea name="reason" rows="2" required maxlength="5000" aria-invalid=[k.invalid("reason")] { (k.value("reason")) } (k.error_at("reason")) }
@@ -533,7 +533,7 @@ impl<'a> TaskPage<'a> {
                 form.box #bao-cao method="post" action={"/nhiem-vu/" (t.id) "/bao-cao"} enctype="multipart/form-data" {
                     input type="hidden" name="csrf" value=(u.csrf);
                     label { "Phân công"
-                        select name="assignment" { @for a in &self.actable { option value=(a.id) selected[r.chose("assignment", &a.id.to_string())] { (a.agency) " — " (role_word(&a.role).to_lowercase()) } } }
+                        select name="assignment" { @for a in &self.actable { option value=(a.id) selected[r.chose("assignment", &a.id.to_string())] { (a.agency) " — " (role_word(a.role).to_lowercase()) } } }
                     }
                     label { "Tình trạng"
                         select name="status" aria-invalid=[r.invalid("status")] {
@@ -702,7 +702,7 @@ impl<'a> TaskPage<'a> {
                             option value="" { "Tất cả cơ quan được giao" }
                             @for a in &t.assignments {
                                 @let code = self.snap.agencies.get(&a.agency_id).map(|x| x.code.as_str()).unwrap_or("");
-                                option value=(code) selected[c.chose("agency", code)] { (a.agency) " — " (role_word(&a.role).to_lowercase()) }
+                                option value=(code) selected[c.chose("agency", code)] { (a.agency) " — " (role_word(a.role).to_lowercase()) }
                             }
                         }
                         (c.error_at("agency"))

@@ -159,7 +159,7 @@ pub struct MyAssignment {
     pub number: String,
     pub name: String,
     pub assignment_id: i64,
-    pub role: String,
+    pub role: tiendo_domain::model::Role,
     pub due: Option<String>,
     pub state: AssignmentState,
     pub days_late: i64,
@@ -179,13 +179,18 @@ impl Service {
     ) -> anyhow::Result<(usize, Vec<MyAssignment>)> {
         let mine = self.db.assignments_of_agency(agency).await?;
         let snap = self.snapshot().await;
-        let mut rows: Vec<(i64, i64, String, tiendo_domain::status::Evaluation)> = mine
+        let mut rows: Vec<(
+            i64,
+            i64,
+            tiendo_domain::model::Role,
+            tiendo_domain::status::Evaluation,
+        )> = mine
             .iter()
             .filter(|a| snap.book.assignment_in_force(a.id, as_of))
             .filter_map(|a| {
                 snap.book
                     .evaluate_assignment(a.id, as_of)
-                    .map(|e| (a.task_id, a.id, a.role.clone(), e))
+                    .map(|e| (a.task_id, a.id, a.role, e))
             })
             .collect();
         let rank = |s: AssignmentState| match s {
