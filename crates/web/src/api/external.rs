@@ -87,7 +87,7 @@ pub(super) async fn assign_external(
     state: &AppState,
     u: &crate::auth::CurrentUser,
     task: i64,
-    b: &super::AssignInput,
+    b: &super::tasks::AssignInput,
 ) -> Response {
     match integ::assign_external(
         state,
