@@ -128,6 +128,7 @@ impl Db {
     }
 
     /// The audit log, newest first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn audit_page(&self, limit: i64, offset: usize) -> Result<Vec<AuditEntry>> {
         let sql =
             format!("SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY id DESC LIMIT $1 OFFSET $2");
@@ -139,6 +140,7 @@ impl Db {
     }
 
     /// Audit rows for one entity, oldest first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn history(&self, entity: &str, entity_id: i64) -> Result<Vec<AuditEntry>> {
         let sql = format!(
             "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY id"
@@ -151,6 +153,7 @@ impl Db {
     }
 
     /// The position of the newest change (0 for none).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn data_version(&self) -> Result<i64> {
         Ok(
             sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM audit_log")
@@ -162,6 +165,7 @@ impl Db {
     /// Where the log stands now: every change committed so far counts as applied. Read before
     /// loading what the changes touched, so that a change committed meanwhile is read again
     /// rather than missed (applying a change twice reloads the same rows).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn feed_position(&self) -> Result<FeedPosition> {
         match self.backend() {
             Backend::Sqlite => Ok(FeedPosition {
@@ -197,6 +201,7 @@ impl Db {
     /// a later one: the position keeps the oldest transaction still running when the log was
     /// read (its horizon), and the next read looks again at every change written by that
     /// transaction or a later one, skipping those already applied.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn changes_after(&self, from: &FeedPosition, limit: usize) -> Result<Option<Feed>> {
         let fetch = limit as i64 + 1;
         match self.backend() {

@@ -10,6 +10,7 @@ impl Db {
     /// Writes a consistent copy of the whole SQLite database to a new file at `path` while other
     /// processes keep reading and writing (`VACUUM INTO`: one read transaction, so the copy holds
     /// every change committed before it began and nothing half-written).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn backup_sqlite_into(&self, path: &str) -> Result<()> {
         if self.backend != Backend::Sqlite {
             return Err(StoreError::Invalid(

@@ -34,6 +34,7 @@ WHERE (a.active = 1 OR a.removed_on IS NOT NULL) AND a.role = 'lead'
 
 impl Db {
     /// (task id, agency id) of every late lead assignment on `as_of`, sorted.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn overdue_plain_sql(&self, as_of: Date) -> Result<Vec<(i64, i64)>> {
         let sql = format!(
             "SELECT x.task_id, x.agency_id FROM ({IN_FORCE}) x
@@ -48,6 +49,7 @@ impl Db {
     }
 
     /// Per agency id, the four-way counts on `as_of`, computed by GROUP BY.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn agency_counts_plain_sql(&self, as_of: Date) -> Result<BTreeMap<i64, FourWay>> {
         let sql = format!(
             "SELECT y.agency_id,

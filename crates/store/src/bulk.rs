@@ -169,6 +169,7 @@ type Tx<'t> = sqlx::Transaction<'t, sqlx::Any>;
 
 impl Db {
     /// Writes a generated data set in one transaction, many rows per statement.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn bulk_insert(&self, g: &Generated, progress: Progress<'_>) -> Result<BulkSummary> {
         let reg = self.load_registry().await?;
         let committee = default_committee_id(self).await?;

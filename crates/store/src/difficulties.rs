@@ -285,6 +285,7 @@ pub(crate) async fn close_when_all_answered(
 impl Db {
     /// An agency raises a difficulty on a task, naming the agency that should resolve it (none:
     /// the standing agency); it is to be answered within [`ANSWER_DAYS`] days.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn raise_difficulty(
         &self,
         task_id: i64,
@@ -348,6 +349,7 @@ impl Db {
 
     /// The standing agency forwards a difficulty to the agency that must resolve it, with the
     /// day it must answer by.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn forward_difficulty(
         &self,
         id: i64,
@@ -426,6 +428,7 @@ impl Db {
     /// A difficulty is answered: by the standing agency (`by_agency` none: the answer settles it)
     /// or by one of the agencies that must resolve it (its own answer; the difficulty is answered
     /// once every agency has). Returns its task.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn answer_difficulty(
         &self,
         id: i64,
@@ -474,6 +477,7 @@ impl Db {
     }
 
     /// The agencies a difficulty is routed to now; `None` when there is no such difficulty.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn difficulty_handler_ids(&self, id: i64) -> Result<Option<Vec<i64>>> {
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM difficulties WHERE id = $1")
             .bind(id)
@@ -493,6 +497,7 @@ impl Db {
     }
 
     /// Every routing of every difficulty, oldest first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn difficulty_routings(&self) -> Result<Vec<Routing>> {
         Ok(sqlx::query_as(
             "SELECT difficulty_id, handler_agency_id, answer_due, set_on FROM difficulty_routing ORDER BY id",
@@ -502,6 +507,7 @@ impl Db {
     }
 
     /// Difficulties, oldest first: of one task, or all.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn difficulties(&self, task_id: Option<i64>) -> Result<Vec<Difficulty>> {
         let f = DifficultyFilter {
             task: task_id,
@@ -511,6 +517,7 @@ impl Db {
     }
 
     /// Difficulties as the filter asks, oldest first (the newest ones when limited).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn difficulties_where(&self, f: &DifficultyFilter) -> Result<Vec<Difficulty>> {
         let mut conditions = Vec::new();
         if let Some(t) = f.task {

@@ -82,6 +82,7 @@ pub struct NewDirection<'a> {
 impl Db {
     /// Records a direction or request on a task, one row per agency it is addressed to.
     /// Returns the rows made.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn give_direction(&self, d: NewDirection<'_>) -> Result<Vec<i64>> {
         let NewDirection {
             task,
@@ -143,6 +144,7 @@ impl Db {
     }
 
     /// The agency's answer to a direction or request (once; an answered one is refused).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn answer_direction(
         &self,
         id: i64,
@@ -187,6 +189,7 @@ impl Db {
     }
 
     /// The directions and requests of a task, oldest first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn directions_of(&self, task: i64) -> Result<Vec<DirectionRow>> {
         let sql = format!("{SELECT} WHERE d.task_id = $1 ORDER BY d.id");
         let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -197,6 +200,7 @@ impl Db {
     }
 
     /// One direction (to check who may answer it).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn direction(&self, id: i64) -> Result<Option<DirectionRow>> {
         let sql = format!("{SELECT} WHERE d.id = $1");
         let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -207,6 +211,7 @@ impl Db {
     }
 
     /// The directions and requests given by `day` and not answered on it, for the reminders.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn open_directions(
         &self,
         day: Date,

@@ -44,6 +44,7 @@ fn opt(s: &str) -> Option<String> {
 impl Db {
     /// A task's editable fields as stored (no new deadline), with its deadline as its source
     /// last stated it (the original, or the last one a push or a later file stated).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn editable_fields(&self, id: i64) -> Result<Option<(TaskEdit, String)>> {
         type Row = (
             String,
@@ -78,6 +79,7 @@ impl Db {
     }
 
     /// The task another system knows by this id, if it pushed one.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn task_by_external_id(
         &self,
         system: &str,
@@ -94,6 +96,7 @@ impl Db {
 
     /// Edits a task's fields; a new deadline becomes a task-wide deadline change in force from
     /// `on`. Nothing is stored when any value is refused.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn edit_task(&self, id: i64, e: &TaskEdit, on: Date, actor: &str) -> Result<()> {
         self.edit_task_with(id, e, on, actor, false).await
     }
@@ -101,6 +104,7 @@ impl Db {
     /// [`Db::edit_task`] of a task pushed again by the system it came from: its new deadline is
     /// also what the source now states ([`Db::editable_fields`]), so the same push again
     /// changes nothing.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn edit_task_as_stated(
         &self,
         id: i64,
@@ -269,6 +273,7 @@ impl Db {
     /// assignment of the same task ends the same day (a reassignment). Returns the new
     /// assignment's id.
     #[allow(clippy::too_many_arguments)]
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn assign(
         &self,
         task: i64,
@@ -379,6 +384,7 @@ impl Db {
     }
 
     /// Ends an assignment on `on` (the agency is no longer assigned from that day).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn unassign(
         &self,
         task: i64,
@@ -450,6 +456,7 @@ impl Db {
     }
 
     /// The distinct overseers named on tasks, for the task list's filter.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn overseers(&self) -> Result<Vec<String>> {
         Ok(sqlx::query_scalar(
             "SELECT DISTINCT overseer FROM tasks WHERE overseer IS NOT NULL ORDER BY overseer",

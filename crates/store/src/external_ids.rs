@@ -111,6 +111,7 @@ async fn agency_of_pair(tx: &mut Tx<'_>, system: &str, external_id: &str) -> Res
 
 impl Db {
     /// The record another system's id names, if it names one.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn external_record(
         &self,
         kind: ExternalKind,
@@ -147,6 +148,7 @@ impl Db {
     }
 
     /// The registry code another system's agency id names, if it names one.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn agency_by_external_id(
         &self,
         system: &str,
@@ -159,6 +161,7 @@ impl Db {
     }
 
     /// Every other system's ids of each agency, by registry code.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn agency_external_ids(&self) -> Result<HashMap<String, Vec<ExternalId>>> {
         let rows: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT g.code, x.system, x.external_id FROM agency_external_ids x
@@ -177,6 +180,7 @@ impl Db {
     }
 
     /// Other systems' ids of one task, of its assignments, or of an agency.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn external_ids_of(&self, kind: ExternalKind, id: i64) -> Result<Vec<ExternalId>> {
         let sql = match kind {
             ExternalKind::Task => {
@@ -194,6 +198,7 @@ impl Db {
 
     /// Gives an agency of the registry (by code) another system's id for it; audited. Refused
     /// when the pair already names another agency.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn link_agency(
         &self,
         code: &str,
@@ -253,6 +258,7 @@ impl Db {
     /// holding the task in that role has its assignment named by the pair; otherwise the
     /// agency is assigned from `on` ([`Db::assign`]). One transaction, audited.
     #[allow(clippy::too_many_arguments)]
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn assign_external(
         &self,
         task: i64,

@@ -167,6 +167,7 @@ fn parse_events(s: &str) -> Vec<StatusEvent> {
 impl Db {
     /// The status book: from the saved snapshot when it reflects the current data, otherwise
     /// loaded from the tables (and saved for the next reader).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn load_status_book(&self) -> Result<StatusBook> {
         let fingerprint = self.data_fingerprint().await?;
         if let Some(book) = self.saved_status_book(&fingerprint).await? {
@@ -182,6 +183,7 @@ impl Db {
     /// Every assignment (removed ones too, with the day they were removed) with its deadline
     /// history and reports, in the order of the source plans (document, then row), straight from
     /// the tables.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn load_status_book_from_tables(&self) -> Result<StatusBook> {
         let mut book = StatusBook::new();
         self.stream_assignments(None, &mut |a| book.upsert(a))
@@ -191,6 +193,7 @@ impl Db {
 
     /// The assignments of some tasks, as [`Db::load_status_book`] reads them (to bring a book
     /// up to date after changes to those tasks).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn assignment_inputs(&self, tasks: &[i64]) -> Result<Vec<AssignmentInput>> {
         let mut out = Vec::new();
         for chunk in tasks.chunks(500) {
@@ -202,6 +205,7 @@ impl Db {
 
     /// Some assignments by id, as [`Db::load_status_book`] reads them (to bring a book up to
     /// date after changes to their reports alone).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn assignment_inputs_by_id(&self, ids: &[i64]) -> Result<Vec<AssignmentInput>> {
         let mut out = Vec::new();
         for chunk in ids.chunks(500) {
@@ -313,11 +317,13 @@ impl Db {
     }
 
     /// Display fields of every task.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn task_infos(&self) -> Result<HashMap<i64, TaskInfo>> {
         self.task_infos_where(String::new()).await
     }
 
     /// Display fields of some tasks.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn task_infos_of(&self, ids: &[i64]) -> Result<HashMap<i64, TaskInfo>> {
         let mut out = HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
@@ -357,6 +363,7 @@ impl Db {
     }
 
     /// Agencies by id, with their codes and names.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn agency_names(&self) -> Result<HashMap<i64, AgencyName>> {
         let rows: Vec<AgencyName> =
             sqlx::query_as("SELECT id, code, name, kind, valid_to FROM agencies")

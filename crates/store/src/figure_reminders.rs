@@ -38,6 +38,7 @@ fn id_list(ids: &[i64]) -> String {
 
 impl Db {
     /// Every indicator's code, name, life and the day it was set up.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn indicator_labels(&self) -> Result<HashMap<i64, IndicatorLabel>> {
         Ok(self
             .indicators()
@@ -61,6 +62,7 @@ impl Db {
     /// Who owes which figure (of one agency, or of all) and the latest day each reported: an
     /// agency covered by an indicator reported by agency owes its own figure, a lead of a
     /// national indicator the national one. A figure of any state counts as reported.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn figure_duties(&self, agency: Option<i64>) -> Result<Vec<FigureDuty>> {
         let answerers = match agency {
             Some(a) => self.indicator_answerers_of(a).await?,
@@ -129,6 +131,7 @@ impl Db {
     }
 
     /// Figures reported by agencies that wait for the standing agency (reported by `day`).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn figures_waiting(&self, day: Date) -> Result<Vec<FigureWaiting>> {
         Ok(self
             .indicator_values_waiting()
@@ -147,6 +150,7 @@ impl Db {
     /// Figures returned by `day` and still the latest of their series (nothing reported after
     /// them), each with the agency to tell: the reporter's, or each lead of a national figure.
     /// Of one agency, or of all.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn figures_returned(
         &self,
         day: Date,

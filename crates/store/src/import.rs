@@ -115,6 +115,7 @@ impl Db {
     /// Stores a document's tasks and difficulties in one transaction: the plan of
     /// [`tiendo_domain::import_plan`] (which stored task each row is, what changed, which
     /// agencies it assigns) applied, every change audited.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn import_document(&self, input: ImportInput<'_>) -> Result<ImportSummary> {
         let reg = self.load_registry_for(input.committee).await?;
         let committee = self.committee_or_default(input.committee).await?;
@@ -238,6 +239,7 @@ impl Db {
     /// expanded to their agencies), the names not resolved, the documents its basis cites; all in
     /// one transaction, audited. An empty number takes the document's next; a number the document
     /// already has is refused.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_task(&self, input: NewTaskInput<'_>) -> Result<Created> {
         let reg = self.load_registry_for(input.committee).await?;
         let committee = self.committee_or_default(input.committee).await?;
@@ -355,6 +357,7 @@ impl Db {
 impl Db {
     /// What importing these tasks under a document key would do to each (the preview's new,
     /// changed or unchanged), without storing anything.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn import_plan_for(
         &self,
         committee: Option<&str>,

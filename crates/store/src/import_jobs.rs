@@ -89,6 +89,7 @@ const COLUMNS: &str = "token, user_id, file_name, doc_key, reported_on, state, p
 
 impl Db {
     /// A new job, reading. Jobs untouched for [`KEEP_DAYS`] are deleted on the way.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_import_job(
         &self,
         token: &str,
@@ -125,6 +126,7 @@ impl Db {
     }
 
     /// A user's job by its token (another user's is not found).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn import_job(&self, token: &str, user_id: i64) -> Result<Option<ImportJobRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM import_jobs WHERE token = $1 AND user_id = $2"
@@ -136,6 +138,7 @@ impl Db {
     }
 
     /// A user's jobs, newest first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn import_jobs_of(&self, user_id: i64, limit: i64) -> Result<Vec<ImportJobRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM import_jobs WHERE user_id = $1 ORDER BY id DESC LIMIT $2"
@@ -179,6 +182,7 @@ impl Db {
     }
 
     /// The file was read: the job waits for the person's corrections and confirmation.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn import_job_read(&self, token: &str, preview: &str) -> Result<bool> {
         let set = JobUpdate {
             preview: Some(preview),
@@ -189,6 +193,7 @@ impl Db {
     }
 
     /// The file could not be read (or its process died): the reason is kept.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn import_job_failed(
         &self,
         token: &str,
@@ -203,6 +208,7 @@ impl Db {
     }
 
     /// The person's corrections: what is read now, and the items dropped. Only while ready.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn import_job_corrected(
         &self,
         token: &str,
@@ -219,6 +225,7 @@ impl Db {
     }
 
     /// Claims a ready job for storing; false when it is not ready (stored, storing already).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn import_job_claimed(&self, token: &str) -> Result<bool> {
         self.move_job(
             token,
@@ -230,6 +237,7 @@ impl Db {
     }
 
     /// Stored: what storing did.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn import_job_stored(&self, token: &str, summary: &str) -> Result<bool> {
         let set = JobUpdate {
             summary: Some(summary),
@@ -240,6 +248,7 @@ impl Db {
     }
 
     /// Storing was refused (nothing was stored): ready again, with the reason, to correct.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn import_job_refused(&self, token: &str, error: &str) -> Result<bool> {
         let set = JobUpdate {
             error: Some(error),

@@ -250,6 +250,7 @@ const INDICATOR_COLUMNS: &str = "i.id, i.code, i.name, i.unit, i.kind, i.directi
 
 impl Db {
     /// The indicators of a committee (default: the Government's), in code order.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn indicators(&self) -> Result<Vec<IndicatorRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {INDICATOR_COLUMNS} FROM indicators i LEFT JOIN documents d ON d.id = i.document_id ORDER BY i.id"
@@ -258,6 +259,7 @@ impl Db {
         .await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn indicator(&self, id: i64) -> Result<Option<IndicatorRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {INDICATOR_COLUMNS} FROM indicators i LEFT JOIN documents d ON d.id = i.document_id WHERE i.id = $1"
@@ -268,6 +270,7 @@ impl Db {
     }
 
     /// The agencies that report their own figure of an indicator.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn indicator_coverage(&self, id: i64) -> Result<Vec<i64>> {
         Ok(sqlx::query_scalar(
             "SELECT agency_id FROM indicator_agencies WHERE indicator_id = $1 ORDER BY agency_id",
@@ -278,6 +281,7 @@ impl Db {
     }
 
     /// The agencies leading an indicator.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn indicator_leads(&self, id: i64) -> Result<Vec<i64>> {
         Ok(sqlx::query_scalar(
             "SELECT agency_id FROM indicator_leads WHERE indicator_id = $1 ORDER BY agency_id",
@@ -290,11 +294,13 @@ impl Db {
     /// Who answers for which indicator, in one read: (indicator, agency, its own figure) — each
     /// covered agency of an indicator reported by agency (true), each lead of a national one
     /// (false).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn indicator_answerers(&self) -> Result<Vec<(i64, i64, bool)>> {
         self.answerers(None).await
     }
 
     /// [`Db::indicator_answerers`] of one agency.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn indicator_answerers_of(&self, agency: i64) -> Result<Vec<(i64, i64, bool)>> {
         self.answerers(Some(agency)).await
     }
@@ -321,6 +327,7 @@ impl Db {
             .collect())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn indicator_targets(&self, id: i64) -> Result<Vec<TargetRow>> {
         Ok(sqlx::query_as(
             "SELECT t.id, t.indicator_id, t.agency_id, g.name AS agency, t.period, t.raw, t.form, t.value, t.numerator, t.denominator, t.scale
@@ -333,6 +340,7 @@ impl Db {
 
     /// An indicator's values, oldest first (with their history): of one agency (`Some(None)`:
     /// the nation), or all.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn indicator_values(
         &self,
         id: i64,
@@ -355,6 +363,7 @@ impl Db {
     }
 
     /// The newest `limit` values of an indicator (newest first) and how many it has in all.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn indicator_values_recent(
         &self,
         id: i64,
@@ -379,6 +388,7 @@ impl Db {
     }
 
     /// Values waiting for the standing agency (reported by agencies), oldest first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn indicator_values_waiting(&self) -> Result<Vec<ValueRow>> {
         Ok(sqlx::query_as(
             "SELECT v.id, v.indicator_id, v.agency_id, g.name AS agency, v.as_of, v.raw, v.form, v.value, v.numerator, v.denominator, v.scale,
@@ -391,6 +401,7 @@ impl Db {
     }
 
     /// Records a value (checked by the caller with [`value_refusal`]); audited.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn record_indicator_value(&self, v: NewValue<'_>) -> Result<i64> {
         let mut tx = self.begin_write().await?;
         let id = insert_value(&mut tx, &v).await?;
@@ -410,6 +421,7 @@ impl Db {
 
     /// The standing agency confirms a reported value, or returns it with a reason (a returned
     /// value no longer counts).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn review_indicator_value(
         &self,
         id: i64,
@@ -457,6 +469,7 @@ impl Db {
     }
 
     /// Sets a target (replacing one for the same indicator, agency and period); audited.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_indicator_target(
         &self,
         indicator: i64,
@@ -483,6 +496,7 @@ impl Db {
 
     /// Sets an indicator's life (the first and last day it is followed) and its direction.
     /// Refused when a recorded figure or a target would fall outside the new life.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_indicator_life(
         &self,
         indicator: i64,
@@ -556,6 +570,7 @@ impl Db {
     }
 
     /// Links an indicator and a task (or unlinks them).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn link_indicator_task(
         &self,
         indicator: i64,
@@ -603,6 +618,7 @@ impl Db {
     }
 
     /// The tasks linked to an indicator.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn indicator_task_ids(&self, indicator: i64) -> Result<Vec<i64>> {
         Ok(sqlx::query_scalar(
             "SELECT task_id FROM indicator_tasks WHERE indicator_id = $1 ORDER BY task_id",
@@ -613,6 +629,7 @@ impl Db {
     }
 
     /// The indicators linked to a task.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn task_indicator_ids(&self, task: i64) -> Result<Vec<i64>> {
         Ok(sqlx::query_scalar(
             "SELECT indicator_id FROM indicator_tasks WHERE task_id = $1 ORDER BY indicator_id",
@@ -625,6 +642,7 @@ impl Db {
     /// What the book in memory follows: the newest indicator, the newest value, the values
     /// returned so far, the targets. A new value is added to the book; anything else reads the
     /// indicators concerned again.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn indicator_marks(&self) -> Result<IndicatorMarks> {
         Ok(sqlx::query_as(
             "SELECT (SELECT COALESCE(MAX(id), 0) FROM indicators) AS indicators,
@@ -639,6 +657,7 @@ impl Db {
     }
 
     /// The values recorded after `id` (not returned), to add to the book in memory.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn indicator_values_after(&self, id: i64) -> Result<Vec<BookValue>> {
         Ok(sqlx::query_as(
             "SELECT indicator_id, agency_id, as_of, form, value, scale, numerator, denominator FROM indicator_values
@@ -650,6 +669,7 @@ impl Db {
     }
 
     /// Every target, for the book.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn indicator_target_defs(&self) -> Result<Vec<(i64, TargetDef)>> {
         let targets: Vec<TargetRow> = sqlx::query_as(
             "SELECT t.id, t.indicator_id, t.agency_id, NULL AS agency, t.period, t.raw, t.form, t.value, t.numerator, t.denominator, t.scale
@@ -674,6 +694,7 @@ impl Db {
     }
 
     /// Every indicator's figures (returned values left out) and targets.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn load_indicator_book(&self) -> Result<IndicatorBook> {
         let mut book = IndicatorBook::new();
         for i in self.indicators().await? {

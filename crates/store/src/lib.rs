@@ -248,6 +248,7 @@ impl Db {
 impl Db {
     /// Connects and migrates. `sqlite://PATH` creates the file if needed; `postgres://…` needs the
     /// database to exist.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn connect(url: &str) -> Result<Db> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of(url)?;
@@ -312,6 +313,7 @@ impl Db {
     /// Refreshes the query planner's statistics, after many rows arrived at once (`generate`, a
     /// big import): without them a PostgreSQL whose autovacuum has not yet run plans the next
     /// burst of reports as if the tables were empty.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn analyze(&self) -> Result<()> {
         let sql = match self.backend {
             // A bounded sample per index, as SQLite advises for large tables. A table then
@@ -336,6 +338,7 @@ impl Db {
     /// is off, statistics taken while the log was nearly empty made each read of the feed scan
     /// the whole log (6.5 ms at 32,000 rows, growing). Returns whether it analysed. SQLite needs
     /// nothing: it keeps no statistics for a table nearly empty at analysis ([`Db::analyze`]).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn keep_log_statistics(&self) -> Result<bool> {
         if self.backend == Backend::Sqlite {
             return Ok(false);
@@ -357,6 +360,7 @@ impl Db {
     /// IMMEDIATE`, waiting up to the busy timeout for it): a deferred transaction that reads
     /// first and then writes cannot wait for another writer and fails at once with "database is
     /// locked". PostgreSQL's row locks need no such thing.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
         Ok(match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
@@ -377,6 +381,7 @@ impl Db {
     ///
     /// A database migrated by the earlier hand-written runner (a `schema_migrations` table) is
     /// taken over first: its steps are recorded as applied, unchanged, and that table dropped.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn migrate(&self) -> Result<()> {
         let migrator = schema::migrator(self.backend);
         // `run_direct` is what the migrator's `run` and `skip` call; taking the connection
@@ -427,6 +432,7 @@ impl Db {
     }
 
     /// The id of an agency by registry code.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn agency_id(&self, code: &str) -> Result<Option<i64>> {
         Ok(
             sqlx::query_scalar("SELECT id FROM agencies WHERE code = $1")
@@ -438,6 +444,7 @@ impl Db {
 
     /// The id and name of an agency that may be given new work on `on`: one of the registry,
     /// still in force that day (a ministry merged away, a province before 1 July 2025, is not).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn agency_in_force(&self, code: &str, on: time::Date) -> Result<(i64, String)> {
         let agency: Option<AgencyInForce> =
             sqlx::query_as("SELECT id, name, valid_to FROM agencies WHERE code = $1")
@@ -459,6 +466,7 @@ impl Db {
     }
 
     /// The id of a committee by code.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn committee_id(&self, code: &str) -> Result<Option<i64>> {
         Ok(
             sqlx::query_scalar("SELECT id FROM committees WHERE code = $1")

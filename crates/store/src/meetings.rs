@@ -135,6 +135,7 @@ impl Db {
     }
 
     /// Records a meeting held on `held_on` and the documents it issued.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_meeting(
         &self,
         committee: Option<&str>,
@@ -186,6 +187,7 @@ impl Db {
     }
 
     /// Links another document (an appendix imported for the meeting, say) to a meeting.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn link_meeting_document(
         &self,
         meeting: i64,
@@ -217,6 +219,7 @@ impl Db {
     }
 
     /// Meetings, latest first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn meetings(&self) -> Result<Vec<Meeting>> {
         let rows: Vec<MeetingRow> = sqlx::query_as(
             "SELECT m.id, c.code AS committee, m.name, m.held_on FROM meetings m JOIN committees c ON c.id = m.committee_id ORDER BY m.held_on DESC, m.id DESC",
@@ -257,6 +260,7 @@ impl Db {
     }
 
     /// The tasks a meeting assigned (of its documents), in plan order.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn tasks_of_meeting(&self, meeting: i64) -> Result<Vec<i64>> {
         Ok(sqlx::query_scalar(
             "SELECT x.id FROM (

@@ -156,12 +156,14 @@ pub struct Committee {
 
 impl Db {
     /// The national registry.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn load_registry(&self) -> Result<StoredRegistry> {
         self.load_registry_for(None).await
     }
 
     /// The registry a committee reads with: the national agencies and, for a provincial committee,
     /// its own departments and communes.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn load_registry_for(&self, committee: Option<&str>) -> Result<StoredRegistry> {
         let rows: Vec<RegistryRow> = sqlx::query_as(
             "SELECT a.id, a.code, a.name, a.kind, a.short_name, a.parent_code, a.valid_from, a.valid_to, a.successor_code, c.code AS committee
@@ -227,11 +229,13 @@ impl Db {
     }
 
     /// Adds an agency to the registry (national, or of a provincial committee).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_agency(&self, a: &AgencyRecord, actor: &str) -> Result<i64> {
         self.add_agency_headed(a, "", "", actor).await
     }
 
     /// Adds an agency with the title and name of its head.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_agency_headed(
         &self,
         a: &AgencyRecord,
@@ -310,6 +314,7 @@ impl Db {
     }
 
     /// Adds a committee (a province's own steering committee, for instance).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_committee(
         &self,
         code: &str,
@@ -359,6 +364,7 @@ impl Db {
     }
 
     /// Every steering committee, the Government's first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn committees(&self) -> Result<Vec<Committee>> {
         Ok(
             sqlx::query_as("SELECT code, name, level, province_code FROM committees ORDER BY id")
@@ -368,6 +374,7 @@ impl Db {
     }
 
     /// Adds a spelling to an agency; refused when it already names another agency.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_alias(&self, code: &str, alias: &str, actor: &str) -> Result<()> {
         let alias = tiendo_domain::text::clean(alias);
         if alias.is_empty() || alias.chars().count() > 300 {
@@ -436,6 +443,7 @@ const AGENCY_RECORD: &str = "SELECT id, code, name, short_name, kind, valid_from
 impl Db {
     /// Edits an agency. A new name keeps the old one as a spelling, so documents that use it are
     /// still read.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn edit_agency(&self, code: &str, e: &AgencyEdit, actor: &str) -> Result<()> {
         let name = tiendo_domain::text::clean(&e.name);
         let short = tiendo_domain::text::clean(&e.short);
@@ -506,6 +514,7 @@ impl Db {
     }
 
     /// Each agency's head, by agency id.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn agency_heads(&self) -> Result<HashMap<i64, Head>> {
         let rows: Vec<Head> = sqlx::query_as("SELECT id, head_title, head_name FROM agencies")
             .fetch_all(self.pool())
@@ -514,6 +523,7 @@ impl Db {
     }
 
     /// One agency as stored.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn agency_record(&self, code: &str) -> Result<Option<StoredAgency>> {
         Ok(sqlx::query_as(AGENCY_RECORD)
             .bind(code)
@@ -524,6 +534,7 @@ impl Db {
 
 impl Db {
     /// Each agency's kind (ministry, province, …), by agency id.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn agency_kinds(&self) -> Result<HashMap<i64, String>> {
         let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, kind FROM agencies")
             .fetch_all(self.pool())

@@ -199,6 +199,7 @@ pub const COMPLETIONS_TO_REVIEW: &str = "SELECT r.id AS report_id, a.task_id AS 
 impl Db {
     /// Sets (or with `None` removes) an account's e-mail address. An address that is not one is
     /// refused and nothing changes.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_user_email(
         &self,
         username: &str,
@@ -236,6 +237,7 @@ impl Db {
 
     /// Marks an account as held by the head of an agency (`None`: by nobody's head), who then
     /// hears of that agency's long-overdue assignments. Returns the agency's name.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_agency_head_account(
         &self,
         username: &str,
@@ -274,6 +276,7 @@ impl Db {
     }
 
     /// Sets how an account hears of reminders.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_reminder_preferences(
         &self,
         username: &str,
@@ -312,6 +315,7 @@ impl Db {
     }
 
     /// Every active account, with its address and preferences (defaults filled in).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn reminder_recipients(&self) -> Result<Vec<Recipient>> {
         let rows: Vec<RecipientRow> = sqlx::query_as(
             "SELECT id, username, full_name, email, role, agency_id, remind_channel, remind_frequency, heads_agency_id FROM users WHERE active = 1 ORDER BY id",
@@ -345,6 +349,7 @@ impl Db {
     /// Each assignment's newest commitment, when its date has come by `day`, in the order they
     /// were made. Read as one text ("assignment date,…"): thousands of commitments at national
     /// scale, and one row carries them out of the database many times faster than one each.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn commitments_come(&self, day: Date) -> Result<Vec<CommitmentCome>> {
         let agg = match self.backend() {
             crate::Backend::Sqlite => "group_concat",
@@ -376,6 +381,7 @@ impl Db {
 
     /// The decisions and answers waiting on `day`, and the returned completions not yet followed
     /// by a new report, as `of` reads them. Only what had happened by `day` counts.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn follow_up_facts(&self, day: Date, of: FactsOf) -> Result<FollowUpFacts> {
         let d = iso(day);
         // 0: every agency's.
@@ -495,6 +501,7 @@ impl Db {
     /// Stores the day's digests that are not stored yet, each once whatever the number of
     /// processes doing the same: the e-mail ones queued for delivery, all of them shown in the
     /// application. Old notifications are deleted.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn queue_digests(&self, digests: &[Digest]) -> Result<Queued> {
         let mut q = Queued::default();
         let created = now();
@@ -537,6 +544,7 @@ impl Db {
 
     /// Claims up to `limit` queued e-mails whose attempt is due, for `lease` seconds: another
     /// process will not send them meanwhile. Oldest first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn claim_mail(&self, limit: i64, lease_seconds: i64) -> Result<Vec<ClaimedMail>> {
         let t = OffsetDateTime::now_utc();
         let (at, until) = (
@@ -567,6 +575,7 @@ impl Db {
     }
 
     /// The SMTP server accepted the e-mail.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn mail_sent(&self, id: i64) -> Result<()> {
         sqlx::query("UPDATE reminders SET mail_state = 'sent', sent_at = $1, attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL WHERE id = $2")
             .bind(now())
@@ -577,6 +586,7 @@ impl Db {
     }
 
     /// The delivery failed: the e-mail stays queued, tried again after `retry_in_seconds`.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn mail_failed(&self, id: i64, error: &str, retry_in_seconds: i64) -> Result<()> {
         let next = rfc3339(OffsetDateTime::now_utc() + time::Duration::seconds(retry_in_seconds));
         let error: String = error.chars().take(1000).collect();
@@ -590,6 +600,7 @@ impl Db {
     }
 
     /// E-mails the SMTP server has not accepted yet, oldest first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn pending_mail(&self) -> Result<Vec<PendingMail>> {
         Ok(sqlx::query_as(
             "SELECT r.id, u.username, r.email, r.day, r.digest, r.attempts, r.next_attempt_at, r.last_error FROM reminders r JOIN users u ON u.id = r.user_id
@@ -601,6 +612,7 @@ impl Db {
 
     /// A setting shared by every server of the installation; the first to ask creates it with
     /// `make()`, every other gets that same value.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn shared_setting(
         &self,
         name: &str,
@@ -621,6 +633,7 @@ impl Db {
     }
 
     /// An account's address and reminder preferences as stored (`None` when not chosen).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn reminder_settings(&self, user_id: i64) -> Result<ReminderSettings> {
         sqlx::query_as("SELECT email, remind_channel, remind_frequency FROM users WHERE id = $1")
             .bind(user_id)
@@ -630,6 +643,7 @@ impl Db {
     }
 
     /// Stops the e-mails of an account (the unsubscribe link): reminders stay in the application.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn stop_reminder_mail(&self, user_id: i64) -> Result<Option<String>> {
         let mut tx = self.begin_write().await?;
         let email: Option<Option<String>> =
@@ -659,6 +673,7 @@ impl Db {
     }
 
     /// A user's reminders, newest first (at most `limit`).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn notifications(&self, user_id: i64, limit: i64) -> Result<Vec<Notification>> {
         Ok(sqlx::query_as(
             "SELECT id, day, digest, channel, item_count, items, mail_state, read_at FROM reminders WHERE user_id = $1 ORDER BY day DESC, id DESC LIMIT $2",
@@ -670,6 +685,7 @@ impl Db {
     }
 
     /// How many of a user's reminders are unread.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn unread_count(&self, user_id: i64) -> Result<i64> {
         Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM reminders WHERE user_id = $1 AND read_at IS NULL",
@@ -680,6 +696,7 @@ impl Db {
     }
 
     /// Marks one of the user's reminders read (or unread again). Another user's is not found.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn mark_read(&self, user_id: i64, id: i64, read: bool) -> Result<()> {
         let n = sqlx::query("UPDATE reminders SET read_at = $1 WHERE id = $2 AND user_id = $3")
             .bind(read.then(now))
@@ -706,6 +723,7 @@ pub struct QueueSizes {
 
 impl Db {
     /// How much waits in the reminder mail queue and the import jobs.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn queue_sizes(&self) -> Result<QueueSizes> {
         let (mail_waiting, imports_running): (i64, i64) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM reminders WHERE mail_state = 'queued'),

@@ -24,6 +24,7 @@ pub struct FormulaVersion {
 impl Db {
     /// The formula in force for `month`: the latest version published for it or an earlier
     /// month, else the shipped one.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn formula_for(&self, month: Month) -> Result<(Formula, FormulaVersion)> {
         let row: Option<StoredFormula> = sqlx::query_as(
             "SELECT id, effective_from, content, created_at, created_by FROM scoring_formulas WHERE effective_from <= $1 ORDER BY effective_from DESC, id DESC LIMIT 1",
@@ -54,6 +55,7 @@ impl Db {
 
     /// Publishes a new formula from `from` (the current month or later: a month already under
     /// way or past keeps the formula it was scored with).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn publish_formula(
         &self,
         content: &str,
@@ -94,6 +96,7 @@ impl Db {
     }
 
     /// Lead or coordinating assignments with a progress report (any kind) dated within the window.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn reported_between(&self, from: time::Date, to: time::Date) -> Result<HashSet<i64>> {
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT DISTINCT assignment_id FROM progress_reports WHERE reported_on >= $1 AND reported_on <= $2",
@@ -106,6 +109,7 @@ impl Db {
     }
 
     /// Every difficulty's routings and the day it was answered.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn difficulty_facts(&self) -> Result<Vec<DifficultyFacts>> {
         let answered: Vec<AnsweredOn> =
             sqlx::query_as("SELECT id, answered_on FROM difficulties ORDER BY id")
@@ -141,6 +145,7 @@ impl Db {
     }
 
     /// Each task overseen by a leader, with the leader as the documents name them.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn task_overseers(&self) -> Result<Vec<(i64, String)>> {
         let rows: Vec<Overseen> = sqlx::query_as(
             "SELECT id, overseer FROM tasks WHERE overseer IS NOT NULL AND overseer <> '' ORDER BY id",
@@ -154,6 +159,7 @@ impl Db {
     }
 
     /// Every commitment: assignment, committed date, the day it was made.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn commitment_facts(&self) -> Result<Vec<CommitmentFacts>> {
         let rows: Vec<CommitmentRecord> = sqlx::query_as(
             "SELECT assignment_id, committed_on, substr(created_at, 1, 10) AS made_on FROM commitments ORDER BY id",

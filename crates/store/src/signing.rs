@@ -49,6 +49,7 @@ fn as_json(s: &Signing) -> serde_json::Value {
 impl Db {
     /// The committee's way of signing (by its code; `None`: the Government's committee), or the
     /// usual form when it has set none.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn signing(&self, committee: Option<&str>) -> Result<Signing> {
         let id = self.committee_or_default(committee).await?;
         self.signing_of(id).await
@@ -66,6 +67,7 @@ impl Db {
     }
 
     /// Sets the committee's way of signing; audited with the form it replaces.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_signing(
         &self,
         committee: Option<&str>,

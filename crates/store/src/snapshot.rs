@@ -43,6 +43,7 @@ const NO_DATE: i32 = i32::MIN;
 
 impl Db {
     /// The version of the data the status book is made from.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn data_fingerprint(&self) -> Result<String> {
         let (audit, audited, tasks, assignments, reports, changes): (i64, i64, i64, i64, i64, i64) =
             sqlx::query_as(

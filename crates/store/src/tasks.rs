@@ -24,6 +24,7 @@ pub struct DeadlineChangeInput<'a> {
 
 impl Db {
     /// Records an approved deadline change. An unreadable or absurd new deadline is refused.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn change_deadline(&self, c: DeadlineChangeInput<'_>) -> Result<i64> {
         let d = parse_deadline(
             c.new_deadline,
@@ -95,6 +96,7 @@ impl Db {
     }
 
     /// Records a progress report on one assignment.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_report(
         &self,
         assignment_id: i64,
@@ -117,6 +119,7 @@ impl Db {
     }
 
     /// Active assignments of a task, in the order they were made.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn assignments_of(&self, task_id: i64) -> Result<Vec<ActiveAssignment>> {
         Ok(sqlx::query_as(
             "SELECT a.id, g.code AS agency_code, a.role FROM assignments a JOIN agencies g ON g.id = a.agency_id WHERE a.task_id = $1 AND a.active = 1 ORDER BY a.id",
@@ -127,6 +130,7 @@ impl Db {
     }
 
     /// Task id by document key and number.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn task_by_number(&self, doc_key: &str, number: &str) -> Result<Option<i64>> {
         Ok(sqlx::query_scalar("SELECT t.id FROM tasks t JOIN documents d ON d.id = t.document_id WHERE d.doc_key = $1 AND t.number = $2 ORDER BY t.id")
             .bind(doc_key)
@@ -136,6 +140,7 @@ impl Db {
     }
 
     /// Row counts of the main tables, for summaries and checks.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn counts(&self) -> Result<Counts> {
         let q = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
         Ok(Counts {
@@ -171,6 +176,7 @@ impl Db {
     /// Tasks assigned by a document — an imported appendix (its key) or a document named in the
     /// tasks' basis ("552/TB-VPCP") — in the order of their source rows. `None` when no document
     /// has that symbol or key.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn tasks_of_document(&self, symbol_or_key: &str) -> Result<Option<Vec<i64>>> {
         let doc: Option<i64> = sqlx::query_scalar("SELECT id FROM documents WHERE symbol = $1 OR doc_key = $1 OR doc_key = $2 ORDER BY id")
             .bind(symbol_or_key.trim())
@@ -193,6 +199,7 @@ impl Db {
     }
 
     /// For each of some tasks, the latest thing a document said of it on or before `as_of`.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn task_statements(
         &self,
         tasks: &[i64],
@@ -218,6 +225,7 @@ impl Db {
     /// The latest progress text reported on or before `as_of` for each of some tasks, by task.
     /// The latest is the last by date, then by entry; the database finds each
     /// task's latest report and only those texts are read.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn latest_results(
         &self,
         tasks: &[i64],
@@ -341,6 +349,7 @@ enum Bind {
 
 impl Db {
     /// Ids of the tasks matching the filter, in the order of their source documents and rows.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn list_task_ids(&self, f: &TaskFilter) -> Result<Vec<i64>> {
         let mut sql = String::from(
             "SELECT t.id FROM tasks t LEFT JOIN documents d ON d.id = t.document_id WHERE 1 = 1",
@@ -423,6 +432,7 @@ impl Db {
     }
 
     /// The list rows of some tasks, in the order given.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn tasks_by_ids(&self, ids: &[i64]) -> Result<Vec<TaskRow>> {
         let mut rows: std::collections::HashMap<i64, TaskRow> = std::collections::HashMap::new();
         for chunk in ids.chunks(500) {
@@ -441,6 +451,7 @@ impl Db {
     }
 
     /// Every task's id and secrecy flag, in plan order (for filtering in memory).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn task_order(&self) -> Result<Vec<TaskInPlan>> {
         let rows: Vec<(i64, i64)> =
             sqlx::query_as("SELECT id, secret FROM tasks ORDER BY document_id, position, id")
@@ -456,6 +467,7 @@ impl Db {
     }
 
     /// Everything about one task for its page.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn task_detail(&self, id: i64) -> Result<Option<TaskDetail>> {
         let row: Option<TaskDetailRecord> = sqlx::query_as(
             "SELECT t.id, t.number, t.name, t.headings, t.expected_result, t.deadline_raw, t.due_on, t.deadline_note, t.basis, t.extra, t.source,
@@ -527,6 +539,7 @@ impl Db {
     }
 
     /// Number and name of some tasks.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn task_names(
         &self,
         ids: &[i64],
@@ -750,6 +763,7 @@ pub struct TaskDetail {
 
 impl Db {
     /// An agency asks for a new deadline on its assignment; not in force until approved.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn request_deadline_change(
         &self,
         task_id: i64,
@@ -816,6 +830,7 @@ impl Db {
 
     /// The standing agency approves (in force from `on`) or refuses a requested change.
     /// `note`: the reason given with the decision (a refusal carries one to the agency).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn decide_deadline_change(
         &self,
         change_id: i64,
@@ -853,6 +868,7 @@ impl Db {
     }
 
     /// Pending deadline requests of a task: (change id, agency, new deadline, reason, by).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn pending_deadline_requests(&self, task_id: i64) -> Result<Vec<DeadlineRequest>> {
         Ok(sqlx::query_as(
             "SELECT dc.id, g.name AS agency, dc.raw AS deadline, dc.reason, dc.created_by FROM deadline_changes dc JOIN assignments a ON a.id = dc.assignment_id
@@ -867,6 +883,7 @@ impl Db {
 impl Db {
     /// The standing agency confirms a reported completion, or returns it with a note (it then no
     /// longer counts as done).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn review_report(
         &self,
         report_id: i64,
@@ -928,6 +945,7 @@ impl Db {
     }
 
     /// Reported completions of a task awaiting the standing agency: (report id, date, agency, text).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn completions_to_review(&self, task_id: i64) -> Result<Vec<CompletionToReview>> {
         Ok(sqlx::query_as(
             "SELECT r.id, r.reported_on, g.name AS agency, r.text FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id JOIN agencies g ON g.id = a.agency_id
@@ -939,6 +957,7 @@ impl Db {
     }
 
     /// An agency's active assignments, by task.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn assignments_of_agency(&self, agency_id: i64) -> Result<Vec<AgencyAssignment>> {
         Ok(sqlx::query_as("SELECT task_id, id, role FROM assignments WHERE agency_id = $1 AND active = 1 ORDER BY task_id").bind(agency_id).fetch_all(self.pool()).await?)
     }
@@ -946,6 +965,7 @@ impl Db {
 
 impl Db {
     /// An agency commits to a completion date and roadmap for its assignment.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_commitment(
         &self,
         assignment_id: i64,
@@ -983,6 +1003,7 @@ impl Db {
 
     /// The latest commitment of each assignment of a task: assignment → (committed on, roadmap,
     /// made on).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn commitments_of_task(
         &self,
         task: i64,
@@ -998,6 +1019,7 @@ impl Db {
     }
 
     /// The latest commitment of each assignment, by assignment.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn latest_commitments(&self) -> Result<std::collections::HashMap<i64, Commitment>> {
         let rows: Vec<Commitment> = sqlx::query_as(
             "SELECT assignment_id, committed_on, roadmap, created_at FROM commitments ORDER BY id",
@@ -1079,6 +1101,7 @@ pub struct Evidence<'a> {
 impl Db {
     /// A progress report with its evidence file, in one transaction.
     #[allow(clippy::too_many_arguments)]
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_report_with_evidence(
         &self,
         assignment_id: i64,
@@ -1146,6 +1169,7 @@ impl Db {
     }
 
     /// Evidence files of a task: (id, report id, file name, size).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn evidence_of_task(&self, task_id: i64) -> Result<Vec<EvidenceInfo>> {
         Ok(sqlx::query_as(
             "SELECT e.id, e.report_id, e.file_name, e.size_bytes FROM evidence_files e JOIN progress_reports r ON r.id = e.report_id
@@ -1157,6 +1181,7 @@ impl Db {
     }
 
     /// One evidence file, with the task it belongs to.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn evidence_file(&self, id: i64) -> Result<Option<EvidenceFile>> {
         Ok(sqlx::query_as(
             "SELECT a.task_id, e.file_name, e.content_type, e.content FROM evidence_files e JOIN progress_reports r ON r.id = e.report_id

@@ -108,6 +108,7 @@ const USER_COLUMNS: &str =
     "u.id, u.username, u.full_name, u.password_hash, u.role, u.agency_id, u.must_change_password";
 
 impl Db {
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn user_count(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(self.pool())
@@ -116,6 +117,7 @@ impl Db {
 
     /// Creates an account. A focal point is bound to one agency (by registry code).
     #[allow(clippy::too_many_arguments)]
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_user(
         &self,
         username: &str,
@@ -172,6 +174,7 @@ impl Db {
         Ok(id)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
         let sql =
             format!("SELECT {USER_COLUMNS} FROM users u WHERE u.username = $1 AND u.active = 1");
@@ -183,6 +186,7 @@ impl Db {
     }
 
     /// The password its owner chose (at the first log-in or later); ends its sessions.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_password(&self, user_id: i64, password_hash: &str, actor: &str) -> Result<()> {
         self.replace_password(user_id, password_hash, false, actor)
             .await
@@ -190,6 +194,7 @@ impl Db {
 
     /// Gives an account a new one-time password (changed at its next log-in) and ends its
     /// sessions: an administrator's reset, or the demonstration accounts printed again.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn reset_password(
         &self,
         user_id: i64,
@@ -225,6 +230,7 @@ impl Db {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_session(
         &self,
         token_hash: &str,
@@ -244,6 +250,7 @@ impl Db {
     }
 
     /// The user of a live session, with its CSRF token.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<LiveSession>> {
         let sql = format!(
             "SELECT {USER_COLUMNS}, s.csrf, (SELECT COUNT(*) FROM reminders n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1"
@@ -260,6 +267,7 @@ impl Db {
         }))
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
@@ -269,6 +277,7 @@ impl Db {
     }
 
     /// Deletes expired sessions and failed log-ins older than a day. Returns how many sessions.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn purge_expired(&self) -> Result<u64> {
         let t = time::OffsetDateTime::now_utc();
         let gone = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
@@ -288,6 +297,7 @@ impl Db {
     /// ask for a wait ([`LoginThrottle`]); a refused attempt is not counted. The counts and the
     /// claim are one transaction, serialised per address and per name, so two hundred
     /// simultaneous guesses are counted one after the other, not all against the same count.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn claim_login_attempt(&self, username: &str, address: &str) -> Result<LoginClaim> {
         let name = username.trim().to_lowercase();
         let now_t = time::OffsetDateTime::now_utc();
@@ -350,6 +360,7 @@ impl Db {
 
     /// After a successful log-in: the failures of this name from this address are forgotten
     /// (those from elsewhere still count against guessers).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn clear_login_failures(&self, username: &str, address: &str) -> Result<()> {
         sqlx::query("DELETE FROM login_failures WHERE username = $1 AND address = $2")
             .bind(username.trim().to_lowercase())
@@ -383,12 +394,14 @@ impl Db {
     }
 
     /// An account's id by user name, enabled or not.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn account_id(&self, username: &str) -> Result<i64> {
         account_id_with(self.pool(), username).await
     }
 
     /// Disables an account (its sessions end; its API tokens stop working with it) or enables
     /// it again.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_account_active(
         &self,
         username: &str,
@@ -417,6 +430,7 @@ impl Db {
 
     /// Gives an account another role (a focal point needs its agency); its sessions end, so the
     /// new role holds from the next log-in.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_account_role(
         &self,
         username: &str,
@@ -456,6 +470,7 @@ impl Db {
     }
 
     /// Revokes an account's API tokens of that name; says how many.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn revoke_api_tokens(&self, username: &str, name: &str, actor: &str) -> Result<u64> {
         let id = self.account_id(username).await?;
         let mut tx = self.begin_write().await?;
@@ -490,6 +505,7 @@ impl Db {
 
     /// Stores a new API token (its hash) for an account, valid until `expires_at` (RFC 3339)
     /// when given, otherwise until revoked.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_api_token(
         &self,
         token_hash: &str,
@@ -521,6 +537,7 @@ impl Db {
         Ok(id)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn api_token_user(&self, token_hash: &str) -> Result<Option<User>> {
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.active = 1"
@@ -574,6 +591,7 @@ impl TokenRow {
 
 impl Db {
     /// Every account, by user name.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn accounts(&self) -> Result<Vec<AccountRow>> {
         let sql = format!("{ACCOUNTS} ORDER BY u.username");
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -582,6 +600,7 @@ impl Db {
     }
 
     /// One account by its exact user name.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn account(&self, username: &str) -> Result<Option<AccountRow>> {
         let sql = format!("{ACCOUNTS} WHERE u.username = $1");
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -591,6 +610,7 @@ impl Db {
     }
 
     /// The API tokens of one account, or of every account, newest first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn api_tokens(&self, user_id: Option<i64>) -> Result<Vec<TokenRow>> {
         Ok(sqlx::query_as(
             "SELECT user_id, name, created_at, revoked_at, expires_at FROM api_tokens

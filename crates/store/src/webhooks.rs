@@ -79,6 +79,7 @@ pub struct Waiting {
 impl Db {
     /// Subscribes a system to kinds of change (a comma list of [`ChangeKind`] codes, or `*` for all) at
     /// `url` with the shared `secret` that signs each delivery.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_subscription(
         &self,
         system: &str,
@@ -150,6 +151,7 @@ impl Db {
     }
 
     /// Stops telling a system; what was queued for it is kept, not sent.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn remove_subscription(&self, system: &str, actor: &str) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let id: Option<i64> = sqlx::query_scalar(
@@ -179,6 +181,7 @@ impl Db {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn subscriptions(&self) -> Result<Vec<Subscription>> {
         Ok(sqlx::query_as(
             "SELECT id, system, url, events, active, created_at FROM webhook_subscriptions ORDER BY system",
@@ -189,6 +192,7 @@ impl Db {
 
     /// Claims up to `limit` due deliveries of active subscriptions for `lease_seconds`, oldest
     /// first: each is claimed by one server only.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn claim_deliveries(&self, limit: i64, lease_seconds: i64) -> Result<Vec<Delivery>> {
         let t = time::OffsetDateTime::now_utc();
         let (at, until) = (
@@ -229,6 +233,7 @@ impl Db {
     }
 
     /// The system accepted the delivery.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn delivery_done(&self, id: i64) -> Result<()> {
         sqlx::query("UPDATE webhook_outbox SET state = 'delivered', delivered_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
             .bind(now())
@@ -239,6 +244,7 @@ impl Db {
     }
 
     /// The delivery failed: tried again in `retry_in_seconds`.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn delivery_failed(&self, id: i64, error: &str, retry_in_seconds: i64) -> Result<()> {
         let next =
             rfc3339(time::OffsetDateTime::now_utc() + time::Duration::seconds(retry_in_seconds));
@@ -252,6 +258,7 @@ impl Db {
     }
 
     /// What waits to be delivered, per system.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn deliveries_waiting(&self) -> Result<Vec<Waiting>> {
         Ok(sqlx::query_as(
             "SELECT s.system, COUNT(o.id) AS queued, MIN(o.created_at) AS oldest,
