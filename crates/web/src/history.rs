@@ -45,173 +45,122 @@ pub fn who(actor: &str) -> &str {
     }
 }
 
+/// What one audit row recorded, read for its sentence.
+struct Recorded<'a> {
+    before: Map<String, Value>,
+    after: Map<String, Value>,
+    agency_of: &'a dyn Fn(i64) -> Option<String>,
+}
+
+impl Recorded<'_> {
+    /// A text value after the change, trimmed; `None` when absent or empty.
+    fn text(&self, k: &str) -> Option<String> {
+        text_of(&self.after, k)
+    }
+
+    /// A text value after the change, or nothing.
+    fn said(&self, k: &str) -> String {
+        self.text(k).unwrap_or_default()
+    }
+
+    /// A date after the change, as people write it.
+    fn date(&self, k: &str) -> Option<String> {
+        self.text(k).map(|d| shown_date(&d))
+    }
+
+    /// `prefix` and the date under `k`, or nothing.
+    fn dated(&self, prefix: &str, k: &str) -> String {
+        self.date(k)
+            .map(|d| format!("{prefix}{d}"))
+            .unwrap_or_default()
+    }
+
+    /// The agency of the assignment the change names.
+    fn agency(&self) -> Option<String> {
+        self.after
+            .get("assignment")
+            .and_then(Value::as_i64)
+            .map(|id| (self.agency_of)(id).unwrap_or_else(|| format!("Phân công số {id}")))
+    }
+
+    fn agency_or_any(&self) -> String {
+        self.agency().unwrap_or_else(|| "Cơ quan".into())
+    }
+
+    /// ". Lý do: …" when a reason was given.
+    fn reason(&self) -> String {
+        self.text("reason")
+            .map(|r| format!(". Lý do: {r}"))
+            .unwrap_or_default()
+    }
+}
+
+fn text_of(m: &Map<String, Value>, k: &str) -> Option<String> {
+    m.get(k)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
 /// The change as one sentence. `agency_of` names the agency of an assignment id (the log keeps
 /// the id only).
 pub fn sentence(e: &AuditEntry, agency_of: &dyn Fn(i64) -> Option<String>) -> String {
-    let before = object(e.before.as_deref());
-    let after = object(e.after.as_deref());
-    let text = |m: &Map<String, Value>, k: &str| {
-        m.get(k)
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-    let date = |m: &Map<String, Value>, k: &str| text(m, k).map(|d| shown_date(&d));
-    let agency = |m: &Map<String, Value>| {
-        m.get("assignment")
-            .and_then(Value::as_i64)
-            .map(|id| agency_of(id).unwrap_or_else(|| format!("Phân công số {id}")))
-    };
-    let reason = |m: &Map<String, Value>| {
-        text(m, "reason")
-            .map(|r| format!(". Lý do: {r}"))
-            .unwrap_or_default()
+    let r = Recorded {
+        before: object(e.before.as_deref()),
+        after: object(e.after.as_deref()),
+        agency_of,
     };
     let Some(action) = e.kind() else {
         // A code this version does not know (written by a later one): shown as stored.
-        return fields_after(&e.action, &after);
+        return fields_after(&e.action, &r.after);
     };
     use AuditAction::*;
     match action {
-        ReportAdded => {
-            let who = agency(&after).unwrap_or_else(|| "Cơ quan".into());
-            let status = status_word(after.get("status").and_then(Value::as_str));
-            let mut s = if status.is_empty() {
-                format!("{who} báo cáo tiến độ")
-            } else {
-                format!("{who} báo cáo: {status}")
-            };
-            if let Some(f) = text(&after, "evidence") {
-                s.push_str(&format!(", kèm tệp {f}"));
-            }
-            if let Some(d) = date(&after, "reported_on") {
-                s.push_str(&format!(" (ngày báo cáo {d})"));
-            }
-            s
-        }
+        ReportAdded => report_added(&r),
         ReportConfirmed => "Cơ quan thường trực xác nhận báo cáo hoàn thành".into(),
-        ReportReturned => match text(&after, "note") {
+        ReportReturned => match r.text("note") {
             Some(n) => format!("Cơ quan thường trực trả lại báo cáo hoàn thành. Lý do: {n}"),
             None => "Cơ quan thường trực trả lại báo cáo hoàn thành".into(),
         },
+        CommitmentAdded => commitment_added(&r),
         DeadlineRequested => format!(
             "{} đề nghị điều chỉnh thời hạn thành “{}”{}",
-            agency(&after).unwrap_or_else(|| "Cơ quan".into()),
-            text(&after, "deadline").unwrap_or_default(),
-            reason(&after)
+            r.agency_or_any(),
+            r.said("deadline"),
+            r.reason()
         ),
         DeadlineApproved => "Đồng ý đề nghị điều chỉnh thời hạn".into(),
-        DirectionGiven | ExplanationRequested => {
-            let to = after.get("agencies").map(shown).unwrap_or_default();
-            let due = date(&after, "answer_due")
-                .map(|d| format!(", hạn trả lời {d}"))
-                .unwrap_or_default();
-            let what = if action == DirectionGiven {
-                "Ý kiến chỉ đạo gửi"
-            } else {
-                "Yêu cầu giải trình gửi"
-            };
-            format!(
-                "{what} {to}{due}: “{}”",
-                text(&after, "text").unwrap_or_default()
-            )
-        }
-        DirectionAnswered | ExplanationGiven => format!(
-            "{} {}: “{}”",
-            text(&after, "agency").unwrap_or_else(|| "Cơ quan".into()),
-            if action == DirectionAnswered {
-                "trả lời ý kiến chỉ đạo"
-            } else {
-                "giải trình"
-            },
-            text(&after, "answer").unwrap_or_default()
+        DeadlineRefused => format!("Không đồng ý đề nghị điều chỉnh thời hạn{}", r.reason()),
+        DeadlineChanged => deadline_changed(&r),
+        DirectionGiven => direction_given("Ý kiến chỉ đạo gửi", &r),
+        ExplanationRequested => direction_given("Yêu cầu giải trình gửi", &r),
+        DirectionAnswered => direction_answered("trả lời ý kiến chỉ đạo", &r),
+        ExplanationGiven => direction_answered("giải trình", &r),
+        DifficultyRaised => format!("Nêu khó khăn, vướng mắc: “{}”", r.said("text")),
+        DifficultyAnswered => format!("Trả lời khó khăn, vướng mắc: “{}”", r.said("answer")),
+        DifficultyForwarded => format!(
+            "Chuyển khó khăn, vướng mắc đến {}{}",
+            r.after.get("handlers").map(shown).unwrap_or_default(),
+            r.dated(", hạn trả lời ", "answer_due")
         ),
-        DeadlineRefused => format!("Không đồng ý đề nghị điều chỉnh thời hạn{}", reason(&after)),
-        DeadlineChanged => {
-            let whose = agency(&after)
-                .map(|a| format!(" của {a}"))
-                .unwrap_or_default();
-            let from = date(&after, "effective_on")
-                .map(|d| format!(" từ ngày {d}"))
-                .unwrap_or_default();
-            format!(
-                "Điều chỉnh thời hạn{whose} thành “{}”{from}{}",
-                text(&after, "deadline").unwrap_or_default(),
-                reason(&after)
-            )
-        }
-        CommitmentAdded => {
-            let mut s = format!(
-                "{} cam kết hoàn thành trước ngày {}",
-                agency(&after).unwrap_or_else(|| "Cơ quan".into()),
-                date(&after, "committed_on").unwrap_or_default()
-            );
-            if let Some(r) = text(&after, "roadmap") {
-                s.push_str(&format!(". Lộ trình: {r}"));
-            }
-            s
-        }
-        DifficultyRaised => format!(
-            "Nêu khó khăn, vướng mắc: “{}”",
-            text(&after, "text").unwrap_or_default()
+        AssignmentAdded => format!(
+            "Giao {} ({}){}{}",
+            r.said("agency"),
+            role_word(r.text("role").as_deref()),
+            r.dated(" từ ngày ", "from"),
+            r.reason()
         ),
-        DifficultyAnswered => format!(
-            "Trả lời khó khăn, vướng mắc: “{}”",
-            text(&after, "answer").unwrap_or_default()
+        AssignmentRemoved => format!(
+            "Kết thúc phân công {} ({}){}{}",
+            text_of(&r.before, "agency").unwrap_or_default(),
+            role_word(text_of(&r.before, "role").as_deref()),
+            r.dated(" từ ngày ", "removed_on"),
+            r.reason()
         ),
-        DifficultyForwarded => {
-            let to = after.get("handlers").map(shown).unwrap_or_default();
-            let due = date(&after, "answer_due")
-                .map(|d| format!(", hạn trả lời {d}"))
-                .unwrap_or_default();
-            format!("Chuyển khó khăn, vướng mắc đến {to}{due}")
-        }
-        AssignmentAdded => {
-            let from = date(&after, "from")
-                .map(|d| format!(" từ ngày {d}"))
-                .unwrap_or_default();
-            format!(
-                "Giao {} ({}){from}{}",
-                text(&after, "agency").unwrap_or_default(),
-                role_word(text(&after, "role").as_deref()),
-                reason(&after)
-            )
-        }
-        AssignmentRemoved => {
-            let on = date(&after, "removed_on")
-                .map(|d| format!(" từ ngày {d}"))
-                .unwrap_or_default();
-            format!(
-                "Kết thúc phân công {} ({}){on}{}",
-                text(&before, "agency").unwrap_or_default(),
-                role_word(text(&before, "role").as_deref()),
-                reason(&after)
-            )
-        }
-        TaskCreated => {
-            let mut s = String::from("Tạo nhiệm vụ");
-            if let Some(n) = text(&after, "number") {
-                s.push_str(&format!(" số {n}"));
-            }
-            if let Some(f) = text(&after, "file") {
-                s.push_str(&format!(" từ tệp {f}"));
-            }
-            s
-        }
-        TaskUpdated | TaskEdited | AgencyEdited | UserRoleChanged | SigningSet => {
-            let changes = differences(&before, &after);
-            let head = if action == TaskUpdated {
-                "Cập nhật từ tệp"
-            } else {
-                action.words()
-            };
-            if changes.is_empty() {
-                format!("{head}: không thay đổi nội dung")
-            } else {
-                format!("{head}: {}", changes.join("; "))
-            }
-        }
+        TaskCreated => task_created(&r),
+        TaskUpdated => edited("Cập nhật từ tệp", &r),
+        TaskEdited | AgencyEdited | UserRoleChanged | SigningSet => edited(action.words(), &r),
         AssignmentLinked
         | DifficultyImported
         | AgencyAdded
@@ -242,7 +191,86 @@ pub fn sentence(e: &AuditEntry, agency_of: &dyn Fn(i64) -> Option<String>) -> St
         | IndicatorLinked
         | IndicatorUnlinked
         | WebhookSubscribed
-        | WebhookUnsubscribed => fields_after(action.words(), &after),
+        | WebhookUnsubscribed => fields_after(action.words(), &r.after),
+    }
+}
+
+fn report_added(r: &Recorded<'_>) -> String {
+    let who = r.agency_or_any();
+    let status = status_word(r.after.get("status").and_then(Value::as_str));
+    let mut s = if status.is_empty() {
+        format!("{who} báo cáo tiến độ")
+    } else {
+        format!("{who} báo cáo: {status}")
+    };
+    if let Some(f) = r.text("evidence") {
+        s.push_str(&format!(", kèm tệp {f}"));
+    }
+    if let Some(d) = r.date("reported_on") {
+        s.push_str(&format!(" (ngày báo cáo {d})"));
+    }
+    s
+}
+
+fn commitment_added(r: &Recorded<'_>) -> String {
+    let mut s = format!(
+        "{} cam kết hoàn thành trước ngày {}",
+        r.agency_or_any(),
+        r.date("committed_on").unwrap_or_default()
+    );
+    if let Some(roadmap) = r.text("roadmap") {
+        s.push_str(&format!(". Lộ trình: {roadmap}"));
+    }
+    s
+}
+
+fn deadline_changed(r: &Recorded<'_>) -> String {
+    let whose = r.agency().map(|a| format!(" của {a}")).unwrap_or_default();
+    format!(
+        "Điều chỉnh thời hạn{whose} thành “{}”{}{}",
+        r.said("deadline"),
+        r.dated(" từ ngày ", "effective_on"),
+        r.reason()
+    )
+}
+
+/// A leader's direction or request (`what` says which) to the agencies it names.
+fn direction_given(what: &str, r: &Recorded<'_>) -> String {
+    format!(
+        "{what} {}{}: “{}”",
+        r.after.get("agencies").map(shown).unwrap_or_default(),
+        r.dated(", hạn trả lời ", "answer_due"),
+        r.said("text")
+    )
+}
+
+/// The agency's answer to a direction or request (`verb` says which).
+fn direction_answered(verb: &str, r: &Recorded<'_>) -> String {
+    format!(
+        "{} {verb}: “{}”",
+        r.text("agency").unwrap_or_else(|| "Cơ quan".into()),
+        r.said("answer")
+    )
+}
+
+fn task_created(r: &Recorded<'_>) -> String {
+    let mut s = String::from("Tạo nhiệm vụ");
+    if let Some(n) = r.text("number") {
+        s.push_str(&format!(" số {n}"));
+    }
+    if let Some(f) = r.text("file") {
+        s.push_str(&format!(" từ tệp {f}"));
+    }
+    s
+}
+
+/// An edit: each changed field, under its name.
+fn edited(head: &str, r: &Recorded<'_>) -> String {
+    let changes = differences(&r.before, &r.after);
+    if changes.is_empty() {
+        format!("{head}: không thay đổi nội dung")
+    } else {
+        format!("{head}: {}", changes.join("; "))
     }
 }
 
