@@ -139,20 +139,7 @@ pub async fn score_with(
     let names = db.agency_names().await?;
     let heads = db.agency_heads().await?;
     let kinds: HashMap<i64, String> = db.agency_kinds().await?;
-    let mut leaders: Vec<String> = Vec::new();
-    let mut overseer: HashMap<i64, Vec<usize>> = HashMap::new();
-    for (task, text) in db.task_overseers().await? {
-        for who in scoring::leaders_named(&text) {
-            let i = match leaders.iter().position(|l| *l == who) {
-                Some(i) => i,
-                None => {
-                    leaders.push(who);
-                    leaders.len() - 1
-                }
-            };
-            overseer.entry(task).or_default().push(i);
-        }
-    }
+    let (leaders, overseer) = overseers(db).await?;
     let shared = SharedFacts {
         difficulties: db.difficulty_facts().await?,
         commitments: db.commitment_facts().await?,
@@ -208,23 +195,11 @@ pub async fn score_with(
                 name: agency_name,
                 ..
             } = names.get(&s.agency).cloned().unwrap_or_default();
-            let tiendo_store::registry::Head {
-                title,
-                name: person,
-                ..
-            } = heads.get(&s.agency).cloned().unwrap_or_default();
-            let title = title.unwrap_or_else(|| {
-                kinds
-                    .get(&s.agency)
-                    .and_then(|k| AgencyKind::parse(k))
-                    .unwrap_or(AgencyKind::Other)
-                    .head_title()
-                    .to_string()
-            });
-            let head = match person {
-                Some(p) => format!("{title} {agency_name} ({p})"),
-                None => format!("{title} {agency_name}"),
-            };
+            let head = head_of(
+                heads.get(&s.agency),
+                kinds.get(&s.agency).map(String::as_str),
+                &agency_name,
+            );
             let (previous_rank, previous_score) =
                 before.get(&s.agency).copied().unwrap_or_default();
             ScoreRow {
@@ -269,6 +244,50 @@ pub async fn score_with(
         nothing_due,
         tie_break: scoring::TIE_BREAK,
     })
+}
+
+/// The leaders named as overseeing tasks, in the order first named, and each task's leaders (by
+/// their place in that list).
+async fn overseers(db: &Db) -> anyhow::Result<(Vec<String>, HashMap<i64, Vec<usize>>)> {
+    let mut leaders: Vec<String> = Vec::new();
+    let mut overseer: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (task, text) in db.task_overseers().await? {
+        for who in scoring::leaders_named(&text) {
+            let i = match leaders.iter().position(|l| *l == who) {
+                Some(i) => i,
+                None => {
+                    leaders.push(who);
+                    leaders.len() - 1
+                }
+            };
+            overseer.entry(task).or_default().push(i);
+        }
+    }
+    Ok((leaders, overseer))
+}
+
+/// The head answerable for an agency's score: "Bộ trưởng Bộ Y tế (Nguyễn Văn A)", the title as
+/// recorded or the usual one for its kind of body.
+fn head_of(
+    head: Option<&tiendo_store::registry::Head>,
+    kind: Option<&str>,
+    agency: &str,
+) -> String {
+    let tiendo_store::registry::Head {
+        title,
+        name: person,
+        ..
+    } = head.cloned().unwrap_or_default();
+    let title = title.unwrap_or_else(|| {
+        kind.and_then(AgencyKind::parse)
+            .unwrap_or(AgencyKind::Other)
+            .head_title()
+            .to_string()
+    });
+    match person {
+        Some(p) => format!("{title} {agency} ({p})"),
+        None => format!("{title} {agency}"),
+    }
 }
 
 fn num(x: Option<f64>) -> String {

@@ -179,48 +179,9 @@ impl DayFacts {
         tasks.extend(commitments.iter().map(|c| c.task));
         tasks.extend(follow.directions.iter().map(|d| d.task));
         let ids: Vec<i64> = tasks.into_iter().collect();
-        // The indicators: a focal point owes its agency's figures and hears of those returned;
-        // the standing agency confirms the figures waiting; the leaders hear of neither.
-        let figures = match scope {
-            Scope::Everyone | Scope::Agency(_) => {
-                let agency = match scope {
-                    Scope::Agency(a) => Some(a),
-                    _ => None,
-                };
-                FigureFacts {
-                    indicators: db.indicator_labels().await?,
-                    duties: db.figure_duties(agency).await?,
-                    waiting: if agency.is_none() {
-                        db.figures_waiting(day).await?
-                    } else {
-                        Vec::new()
-                    },
-                    returned: db.figures_returned(day, agency).await?,
-                }
-            }
-            Scope::Standing => FigureFacts {
-                indicators: db.indicator_labels().await?,
-                waiting: db.figures_waiting(day).await?,
-                ..Default::default()
-            },
-            Scope::Leaders => FigureFacts::default(),
-        };
+        let figures = figure_facts(db, scope, day).await?;
         let ids = if named { ids } else { Vec::new() };
-        let task_names: HashMap<i64, TaskLabel> = db
-            .task_names(&ids)
-            .await?
-            .into_iter()
-            .map(|(id, t)| {
-                (
-                    id,
-                    TaskLabel {
-                        number: t.number,
-                        name: t.name,
-                        overseer: t.overseer,
-                    },
-                )
-            })
-            .collect();
+        let task_names = task_labels(db, &ids).await?;
         // The leaders' summary: the day's counts and the week before's, computed once per state
         // of the book and day (the dashboard reads the same).
         let (now, week_before) = if summary {
@@ -605,6 +566,55 @@ impl crate::Service {
     ) -> tokio::task::JoinHandle<()> {
         tokio::spawn(run_scheduler(self.db.clone(), at, rules, mail))
     }
+}
+
+/// The indicators' facts of a scope: a focal point owes its agency's figures and hears of
+/// those returned; the standing agency confirms the figures waiting; the leaders hear of
+/// neither.
+async fn figure_facts(db: &Db, scope: Scope, day: Date) -> anyhow::Result<FigureFacts> {
+    Ok(match scope {
+        Scope::Everyone | Scope::Agency(_) => {
+            let agency = match scope {
+                Scope::Agency(a) => Some(a),
+                _ => None,
+            };
+            FigureFacts {
+                indicators: db.indicator_labels().await?,
+                duties: db.figure_duties(agency).await?,
+                waiting: if agency.is_none() {
+                    db.figures_waiting(day).await?
+                } else {
+                    Vec::new()
+                },
+                returned: db.figures_returned(day, agency).await?,
+            }
+        }
+        Scope::Standing => FigureFacts {
+            indicators: db.indicator_labels().await?,
+            waiting: db.figures_waiting(day).await?,
+            ..Default::default()
+        },
+        Scope::Leaders => FigureFacts::default(),
+    })
+}
+
+/// The number, name and overseeing leader of each task named.
+async fn task_labels(db: &Db, ids: &[i64]) -> anyhow::Result<HashMap<i64, TaskLabel>> {
+    Ok(db
+        .task_names(ids)
+        .await?
+        .into_iter()
+        .map(|(id, t)| {
+            (
+                id,
+                TaskLabel {
+                    number: t.number,
+                    name: t.name,
+                    overseer: t.overseer,
+                },
+            )
+        })
+        .collect())
 }
 
 #[cfg(test)]
