@@ -158,64 +158,11 @@ impl AuditAction {
     }
 
     /// Whether the change rewrites a task's own fields (its number, title, deadline as
-    /// written…), so that the task may move in the follow-up order; the other changes of a
-    /// task touch its assignments, reports or records beside it.
+    /// written…), so that the task may move in the follow-up order: the changes systems hear of
+    /// as task changes ([`ChangeKind::Task`]); the other changes of a task touch its
+    /// assignments, reports or records beside it.
     pub fn rewrites_task(self) -> bool {
-        use AuditAction::*;
-        match self {
-            TaskCreated | TaskUpdated | TaskEdited => true,
-            DeadlineChanged
-            | DeadlineRequested
-            | DeadlineApproved
-            | DeadlineRefused
-            | ReportAdded
-            | ReportConfirmed
-            | ReportReturned
-            | AssignmentAdded
-            | AssignmentRemoved
-            | AssignmentLinked
-            | CommitmentAdded
-            | DifficultyRaised
-            | DifficultyAnswered
-            | DifficultyForwarded
-            | DifficultyImported
-            | DirectionGiven
-            | DirectionAnswered
-            | ExplanationRequested
-            | ExplanationGiven
-            | AgencyAdded
-            | AgencyEdited
-            | AgencyAliasAdded
-            | AgencyLinked
-            | DocumentImported
-            | DocumentGenerated
-            | UserCreated
-            | UserPasswordChanged
-            | UserPasswordReset
-            | UserDisabled
-            | UserEnabled
-            | UserEmail
-            | UserHeadsAgency
-            | UserReminders
-            | UserRoleChanged
-            | ApiTokenCreated
-            | ApiTokenRevoked
-            | CommitteeAdded
-            | MeetingAdded
-            | MeetingDocumentLinked
-            | FormulaPublished
-            | IndicatorCreated
-            | IndicatorValue
-            | IndicatorConfirmed
-            | IndicatorReturned
-            | IndicatorTarget
-            | IndicatorLife
-            | IndicatorLinked
-            | IndicatorUnlinked
-            | SigningSet
-            | WebhookSubscribed
-            | WebhookUnsubscribed => false,
-        }
+        self.change_kind() == Some(ChangeKind::Task)
     }
 }
 
