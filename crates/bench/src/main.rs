@@ -755,11 +755,14 @@ async fn in_memory_reports(
     let doc = r::agencies_doc(&ag, &p);
     report_line("per-agency summary", ag.agencies.len(), j, &doc, runs).await?;
     let (j, df) = timed(runs, || async {
-        Ok(r::difficulties_as_of(db.difficulties(None).await?, as_of))
+        Ok(r::DifficultyRegister::of(
+            r::difficulties_as_of(db.difficulties(None).await?, as_of),
+            as_of,
+        ))
     })
     .await?;
-    let doc = r::difficulties_doc(&df, as_of, &p);
-    report_line("difficulties", df.len(), j, &doc, runs).await?;
+    let doc = r::difficulties_doc(&df, &p);
+    report_line("difficulties", df.total, j, &doc, runs).await?;
     let (j, ck) = timed(runs, || async {
         r::commitments(db, book, as_of, Some(date!(2026 - 05 - 10)), &everything).await
     })

@@ -1,6 +1,7 @@
 //! The register of difficulties on a date, grouped into ministries and localities.
 
 use crate::{Presentation, Visible, col, subtitle};
+use serde::Serialize;
 use tiendo_domain::agency::AgencyKind;
 use tiendo_domain::deadline::vn;
 use tiendo_office::official::{OfficialDoc, TableRow, Value};
@@ -60,9 +61,39 @@ fn answers_text(d: &Difficulty) -> String {
     out.join("\n")
 }
 
+/// The register of difficulties on a date, with its totals.
+#[derive(Debug, Clone, Serialize)]
+pub struct DifficultyRegister {
+    #[serde(serialize_with = "crate::ser_date")]
+    pub as_of: Date,
+    pub total: usize,
+    pub open: usize,
+    pub answer_overdue: usize,
+    pub difficulties: Vec<Difficulty>,
+}
+
+impl DifficultyRegister {
+    pub fn of(difficulties: Vec<Difficulty>, as_of: Date) -> DifficultyRegister {
+        DifficultyRegister {
+            as_of,
+            total: difficulties.len(),
+            open: difficulties
+                .iter()
+                .filter(|d| d.state != "answered")
+                .count(),
+            answer_overdue: difficulties
+                .iter()
+                .filter(|d| d.answer_overdue(as_of))
+                .count(),
+            difficulties,
+        }
+    }
+}
+
 /// The difficulties table: agency, difficulty, agency that must resolve it, answer and its state,
 /// grouped into ministries and central bodies, then localities.
-pub fn difficulties_doc(rows: &[Difficulty], as_of: Date, p: &Presentation) -> OfficialDoc {
+pub fn difficulties_doc(register: &DifficultyRegister, p: &Presentation) -> OfficialDoc {
+    let (rows, as_of) = (&register.difficulties, register.as_of);
     let mut table = Vec::new();
     let mut n = 0;
     for (title, want_local) in [
@@ -121,8 +152,6 @@ pub fn difficulties_doc(rows: &[Difficulty], as_of: Date, p: &Presentation) -> O
             ]));
         }
     }
-    let open = rows.iter().filter(|r| r.state != "answered").count();
-    let late = rows.iter().filter(|r| r.answer_overdue(as_of)).count();
     OfficialDoc {
         title: "PHỤ LỤC".into(),
         subtitle: subtitle(
@@ -143,9 +172,7 @@ pub fn difficulties_doc(rows: &[Difficulty], as_of: Date, p: &Presentation) -> O
         rows: table,
         notes: vec![format!(
             "Tổng số: {} khó khăn, vướng mắc; {} chưa được trả lời, trong đó {} quá hạn trả lời.",
-            rows.len(),
-            open,
-            late
+            register.total, register.open, register.answer_overdue
         )],
         landscape: true,
         sheet: "Khó khăn, vướng mắc".into(),

@@ -8,17 +8,17 @@
 use std::sync::Arc;
 
 use serde::Serialize;
+
 use tiendo_domain::deadline::iso;
 use tiendo_domain::signing::Signing;
 use tiendo_office::official::OfficialDoc;
-use tiendo_store::difficulties::Difficulty;
 use tiendo_store::facts::OverdueReport;
 use time::Date;
 
 use crate::indicators::IndicatorsReport;
 use crate::{
-    AgencySummary, CommitmentsReport, Presentation, ResultsReport, ScoreReport, agencies_doc,
-    commitments_doc, difficulties_doc, overdue_doc, results_doc, score_doc,
+    AgencySummary, CommitmentsReport, DifficultyRegister, Presentation, ResultsReport, ScoreReport,
+    agencies_doc, commitments_doc, difficulties_doc, overdue_doc, results_doc, score_doc,
 };
 
 /// One kind of report.
@@ -125,35 +125,6 @@ pub enum Needs {
     OptionalAnswerBy,
 }
 
-/// The register of difficulties on a date, with its totals.
-#[derive(Debug, Clone, Serialize)]
-pub struct DifficultyRegister {
-    #[serde(serialize_with = "crate::ser_date")]
-    pub as_of: Date,
-    pub total: usize,
-    pub open: usize,
-    pub answer_overdue: usize,
-    pub difficulties: Vec<Difficulty>,
-}
-
-impl DifficultyRegister {
-    pub fn of(difficulties: Vec<Difficulty>, as_of: Date) -> DifficultyRegister {
-        DifficultyRegister {
-            as_of,
-            total: difficulties.len(),
-            open: difficulties
-                .iter()
-                .filter(|d| d.state != "answered")
-                .count(),
-            answer_overdue: difficulties
-                .iter()
-                .filter(|d| d.answer_overdue(as_of))
-                .count(),
-            difficulties,
-        }
-    }
-}
-
 /// A report built, ready to be written in any format.
 #[derive(Debug, Clone)]
 pub enum Report {
@@ -198,26 +169,13 @@ impl Report {
         }
     }
 
-    /// The report as JSON.
-    pub fn to_json(&self) -> serde_json::Result<serde_json::Value> {
-        match self {
-            Report::Overdue(r) => serde_json::to_value(r),
-            Report::Results(r) => serde_json::to_value(r),
-            Report::Agencies(r) => serde_json::to_value(r),
-            Report::Difficulties(r) => serde_json::to_value(r),
-            Report::Commitments(r) => serde_json::to_value(r),
-            Report::Indicators(r, _) => serde_json::to_value(r),
-            Report::Ranking { report, .. } => serde_json::to_value(&**report),
-        }
-    }
-
     /// The report as an official document (Word or Excel), issued `today`.
     pub fn document(&self, p: &Presentation, today: Date) -> OfficialDoc {
         match self {
             Report::Overdue(r) => overdue_doc(r, p),
             Report::Results(r) => results_doc(r, p),
             Report::Agencies(r) => agencies_doc(r, p),
-            Report::Difficulties(r) => difficulties_doc(&r.difficulties, r.as_of, p),
+            Report::Difficulties(r) => difficulties_doc(r, p),
             Report::Commitments(r) => commitments_doc(r, p),
             Report::Indicators(r, as_of) => crate::indicators::indicators_doc(r, *as_of, p),
             Report::Ranking {
@@ -231,6 +189,22 @@ impl Report {
                 };
                 score_doc(report, issuer, today, &p)
             }
+        }
+    }
+}
+
+/// The report as JSON: the report itself, written straight from its own type (its fields in
+/// their declared order).
+impl Serialize for Report {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Report::Overdue(r) => r.serialize(s),
+            Report::Results(r) => r.serialize(s),
+            Report::Agencies(r) => r.serialize(s),
+            Report::Difficulties(r) => r.serialize(s),
+            Report::Commitments(r) => r.serialize(s),
+            Report::Indicators(r, _) => r.serialize(s),
+            Report::Ranking { report, .. } => report.serialize(s),
         }
     }
 }

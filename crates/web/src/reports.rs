@@ -147,10 +147,7 @@ pub async fn download(
     };
     let stem = report.file_stem();
     if ext == "json" {
-        return match report.to_json() {
-            Ok(v) => json(&stem, &v),
-            Err(e) => crate::errors::internal(e),
-        };
+        return json(&stem, &report);
     }
     let p = Presentation {
         attached_to: filled(&q.kem_theo).map(|s| s.chars().take(300).collect()),

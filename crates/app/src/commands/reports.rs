@@ -152,7 +152,7 @@ async fn write(
         (Report::Overdue(r), ReportFormat::Text) => overdue_text(r),
         (Report::Agencies(r), ReportFormat::Text) => agencies_text(r),
         (Report::Ranking { report, .. }, ReportFormat::Text) => score_text(report),
-        _ => serde_json::to_string_pretty(&report.to_json()?)?,
+        _ => serde_json::to_string_pretty(&report)?,
     };
     emit(&output, &text)?;
     Ok(ExitCode::SUCCESS)

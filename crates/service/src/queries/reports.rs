@@ -12,7 +12,8 @@ use tiendo_store::facts::{AgencyName, OverdueReport};
 use time::Date;
 
 use crate::{Service, Snapshot};
-use tiendo_reports::kinds::{DifficultyRegister, Report, ReportKind};
+use tiendo_reports::DifficultyRegister;
+use tiendo_reports::kinds::{Report, ReportKind};
 
 /// What a report is asked for: its date, and what its kind needs ([`ReportKind::needs`]).
 #[derive(Debug, Clone)]

@@ -205,6 +205,16 @@ fn opt_date(name: &str, v: Option<&str>) -> Result<Option<time::Date>, String> {
     }
 }
 
+/// A month parameter (`YYYY-MM`), when given; the error is the message for a 400.
+fn opt_month(v: Option<&str>) -> Result<Option<tiendo_domain::scoring::Month>, String> {
+    match v.filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => tiendo_domain::scoring::Month::parse(s)
+            .map(Some)
+            .ok_or_else(|| "month: tháng không hợp lệ (YYYY-MM)".to_string()),
+    }
+}
+
 /// 201 with the new row's id, or the refusal.
 fn created(r: ops::Outcome<i64>) -> Response {
     match r {

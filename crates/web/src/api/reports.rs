@@ -1,7 +1,9 @@
 //! The committee's figures: the dashboard, the overdue list and totals, the reports of the
 //! registry ([`ReportKind`]), the ranking, the meetings and the audit log.
 
-use super::{ApiError, AsOf, Body, bad, date_param, error, failed, not_found, opt_date, refused};
+use super::{
+    ApiError, AsOf, Body, bad, date_param, error, failed, not_found, opt_date, opt_month, refused,
+};
 use crate::auth::{ApiUser, ApiWriter};
 use crate::words::today;
 use crate::{AppState, Visibility};
@@ -177,12 +179,9 @@ pub async fn report(
         Ok(d) => d,
         Err(m) => return bad(&m),
     };
-    let month = match q.month.as_deref().filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => match Month::parse(s) {
-            Some(m) => Some(m),
-            None => return bad("month: tháng không hợp lệ (YYYY-MM)"),
-        },
+    let month = match opt_month(q.month.as_deref()) {
+        Ok(m) => m,
+        Err(m) => return bad(&m),
     };
     let request = ReportRequest {
         document: q.document.clone(),
@@ -193,10 +192,7 @@ pub async fn report(
     let snap = state.snapshot().await;
     let vis = Visibility::of(&u, &snap);
     match state.report(kind, request, &snap, &|t| vis.sees(t)).await {
-        Ok(r) => match r.to_json() {
-            Ok(v) => Json(v).into_response(),
-            Err(e) => failed(e),
-        },
+        Ok(r) => Json(r).into_response(),
         Err(ReportRefused::Failed(e)) => failed(e),
         Err(ReportRefused::NoSuchDocument(_)) => not_found(),
         Err(refused) => bad(&refused.message()),
@@ -217,12 +213,9 @@ pub async fn score(
     ApiUser(_u): ApiUser,
     Query(q): Query<ScoreQuery>,
 ) -> Response {
-    let month = match q.month.as_deref().filter(|s| !s.is_empty()) {
-        None => Month::of(today()).prev(),
-        Some(s) => match Month::parse(s) {
-            Some(m) => m,
-            None => return bad("month: tháng không hợp lệ (YYYY-MM)"),
-        },
+    let month = match opt_month(q.month.as_deref()) {
+        Ok(m) => m.unwrap_or_else(|| Month::of(today()).prev()),
+        Err(m) => return bad(&m),
     };
     match state.score(month).await {
         Ok(r) => Json(&*r).into_response(),
