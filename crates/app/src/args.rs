@@ -173,6 +173,18 @@ pub enum UserCommand {
         /// Where reminders are e-mailed.
         #[arg(long)]
         email: Option<String>,
+        /// The committee the account belongs to (a province's, added with `tiendo committees
+        /// add`); without it, the Government committee's. The account sees and acts on its
+        /// committee's work only.
+        #[arg(long)]
+        committee: Option<String>,
+    },
+    /// Move an account to another committee (without `--committee`: the Government's); its
+    /// sessions end, the move is audited.
+    Committee {
+        username: String,
+        #[arg(long)]
+        committee: Option<String>,
     },
     /// Set the account's e-mail address (`--remove` to remove it).
     SetEmail {
@@ -345,6 +357,19 @@ pub enum ReportCommand {
     /// Indicators on a date: each with its target in force, its latest figures (the nation's and
     /// each agency's) and where it stands (achieved, not achieved, no target, no data).
     Indicators {
+        /// Default: today.
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        format: ReportFormat,
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        doc: DocArgs,
+    },
+    /// Every committee's standing on a date (the national view): its own tasks, open overdue,
+    /// done on time and late, indicators by colour, difficulties awaiting answers, newest report.
+    Committees {
         /// Default: today.
         #[arg(long)]
         as_of: Option<String>,

@@ -11,6 +11,7 @@ use common::backends;
 use common::browser::{Browser, hidden, multipart, user};
 use http_body_util::BodyExt;
 use tiendo_service::accounts as auth;
+use tiendo_service::accounts::NewAccount;
 use tiendo_store::edit::TaskEdit;
 use tiendo_web::{AppState, router};
 use time::macros::date;
@@ -912,7 +913,7 @@ async fn the_service_keeps_the_account_and_visibility_rules_itself() {
         // Only an administrator manages accounts.
         for not_admin in [&tt, &btc] {
             let e = service
-                .add_account(not_admin, "moi", None, UserRole::Viewer, None, None)
+                .add_account(not_admin, NewAccount::new("moi", UserRole::Viewer))
                 .await
                 .expect_err("not an administrator");
             assert!(e.to_string().contains("quản trị"), "{}: {e}", t.label);
@@ -946,7 +947,13 @@ async fn the_service_keeps_the_account_and_visibility_rules_itself() {
         ] {
             assert!(
                 service
-                    .add_account(&qt, name, None, UserRole::Viewer, None, email)
+                    .add_account(
+                        &qt,
+                        NewAccount {
+                            email,
+                            ..NewAccount::new(name, UserRole::Viewer)
+                        },
+                    )
                     .await
                     .is_err(),
                 "{}: {why} creates no account",
@@ -960,7 +967,13 @@ async fn the_service_keeps_the_account_and_visibility_rules_itself() {
             t.label
         );
         let password = service
-            .add_account(&qt, "moi", Some("Người mới"), UserRole::Viewer, None, None)
+            .add_account(
+                &qt,
+                NewAccount {
+                    full_name: Some("Người mới"),
+                    ..NewAccount::new("moi", UserRole::Viewer)
+                },
+            )
             .await
             .expect("an administrator creates");
         assert!(password.len() >= 10, "{}", t.label);

@@ -215,7 +215,7 @@ async fn digests_name_missing_and_coming_periodic_reports() {
         let label = t.label;
         let p = set_up(db).await;
         for (user, agency) in [("bca", "BCA"), ("btp", "BTP"), ("btc", "BTC")] {
-            create_account(db, user, user, UserRole::Focal, Some(agency), "test")
+            create_account(db, user, user, UserRole::Focal, Some(agency), None, "test")
                 .await
                 .expect("account");
         }

@@ -143,7 +143,7 @@ async fn set_up(db: &Db, day: Date) -> Tasks {
         ("ld", UserRole::Leader, None, Some("ld@chinhphu.vn")),
         ("xem", UserRole::Viewer, None, Some("xem@mic.gov.vn")),
     ] {
-        create_account(db, user, user, role, agency, "test")
+        create_account(db, user, user, role, agency, None, "test")
             .await
             .expect("account");
         if let Some(e) = email {
@@ -739,7 +739,7 @@ async fn bad_addresses_and_servers_are_refused_and_store_nothing() {
             "{}: no account",
             t.label
         );
-        create_account(&t.db, "b", "B", UserRole::Viewer, None, "test")
+        create_account(&t.db, "b", "B", UserRole::Viewer, None, None, "test")
             .await
             .expect("account");
         assert!(
@@ -873,7 +873,7 @@ async fn escalations_go_to_the_leader_who_oversees_the_task() {
             ("pttg-dung", "Nguyễn Chí Dũng"),
             ("truong-ban", "Trần Văn Sơn"),
         ] {
-            create_account(&t.db, user, name, UserRole::Leader, None, "test")
+            create_account(&t.db, user, name, UserRole::Leader, None, None, "test")
                 .await
                 .expect("leader");
             t.db.set_reminder_preferences(user, None, Some(Frequency::Daily), "test")
@@ -909,6 +909,7 @@ async fn escalations_go_to_the_leader_who_oversees_the_task() {
             "bt-btp",
             "Bộ trưởng Bộ Tư pháp",
             UserRole::Viewer,
+            None,
             None,
             "test",
         )

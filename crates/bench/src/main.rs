@@ -283,6 +283,7 @@ async fn indicator_timings(db: &Db, args: &Args) -> anyhow::Result<()> {
             "-",
             tiendo_domain::access::UserRole::Standing,
             None,
+            None,
             false,
             "bench",
         )
@@ -469,6 +470,7 @@ async fn reminder_timings(
                 "-",
                 UserRole::Focal,
                 Some(code),
+                None,
                 false,
                 "bench",
             )
@@ -486,7 +488,7 @@ async fn reminder_timings(
         ("ld0", UserRole::Leader),
         ("ld1", UserRole::Leader),
     ] {
-        db.create_user(name, name, "-", role, None, false, "bench")
+        db.create_user(name, name, "-", role, None, None, false, "bench")
             .await?;
         db.set_user_email(name, Some(&format!("{name}@example.gov.vn")), "bench")
             .await?;

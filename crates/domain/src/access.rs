@@ -70,6 +70,108 @@ impl UserRole {
     }
 }
 
+/// How far a user reaches into one task: the one rule of visibility across committees, applied
+/// by every list, page, report, inbox and e-mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Access {
+    /// Not shown anywhere, not even by id.
+    Hidden,
+    /// Another committee's task, read by the Government committee's officers (the national view,
+    /// a drill-down): shown when asked for that committee, never in their own lists.
+    Overseen,
+    /// Another committee's task assigned to the user's province or one of its agencies: in the
+    /// user's lists, read-only.
+    Received,
+    /// The user's own committee's task (or its own agency's assignment): acted on as the role
+    /// allows.
+    Own,
+}
+
+impl Access {
+    /// Shown by id (its page, the API).
+    pub fn sees(self) -> bool {
+        self != Access::Hidden
+    }
+
+    /// In the user's own lists, counts and reminders.
+    pub fn listed(self) -> bool {
+        matches!(self, Access::Received | Access::Own)
+    }
+
+    /// Acted on (reports, decisions, edits), as far as the role allows.
+    pub fn acts(self) -> bool {
+        self == Access::Own
+    }
+}
+
+/// A user as the visibility rule reads them: role, committee, and the agency a focal point
+/// speaks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reader {
+    pub role: UserRole,
+    pub committee: i64,
+    /// The user's committee is the Government's (the national view reads every committee).
+    pub national: bool,
+    /// The agency a focal point speaks for.
+    pub agency: Option<i64>,
+}
+
+/// What the rule needs of one task: whose committee's it is and whether it is secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskScope {
+    pub committee: i64,
+    pub secret: bool,
+}
+
+impl Reader {
+    /// The committee of whoever runs the installation (the command line): every committee's
+    /// work is its own. No stored account has it.
+    pub const EVERY_COMMITTEE: i64 = 0;
+
+    /// The one rule of who sees a task, across committees:
+    /// - the user's own committee's task: by role ([`UserRole::sees_task`]), acted on;
+    /// - another committee's task assigned to a focal point's own agency: acted on (the agency
+    ///   reports on its assignment wherever it came from);
+    /// - another committee's task, not secret, assigned to the user's province or one of its
+    ///   agencies: read-only, in the user's lists;
+    /// - another committee's task, not secret, read by the Government committee's officers (not
+    ///   its focal points): read-only, only when that committee is asked for;
+    /// - anything else: hidden.
+    ///
+    /// `own_agency_assigned`: the focal point's agency is assigned the task;
+    /// `province_assigned`: the user's province, or an agency of the user's committee, is.
+    pub fn access(
+        &self,
+        task: TaskScope,
+        own_agency_assigned: impl FnOnce() -> bool,
+        province_assigned: impl FnOnce() -> bool,
+    ) -> Access {
+        if task.committee == self.committee || self.committee == Reader::EVERY_COMMITTEE {
+            return if self.role.sees_task(task.secret, own_agency_assigned) {
+                Access::Own
+            } else {
+                Access::Hidden
+            };
+        }
+        if self.role == UserRole::Focal {
+            return if self.agency.is_some() && own_agency_assigned() {
+                Access::Own
+            } else {
+                Access::Hidden
+            };
+        }
+        if task.secret {
+            Access::Hidden
+        } else if province_assigned() {
+            Access::Received
+        } else if self.national {
+            Access::Overseen
+        } else {
+            Access::Hidden
+        }
+    }
+}
+
 impl fmt::Display for UserRole {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
@@ -97,6 +199,55 @@ mod tests {
         }
         assert_eq!(UserRole::parse("Admin"), None);
         assert!(UserRole::try_from("root".to_string()).is_err());
+    }
+
+    #[test]
+    fn committees_see_their_own_work_what_they_received_and_the_nation_oversees() {
+        const GOV: i64 = 1;
+        const HANOI: i64 = 2;
+        const HUE: i64 = 3;
+        let reader = |role, committee, agency| Reader {
+            role,
+            committee,
+            national: committee == GOV,
+            agency,
+        };
+        let task = |committee, secret| TaskScope { committee, secret };
+        let yes = || true;
+        let no = || false;
+        // A Hà Nội officer: Hà Nội's tasks are its own; Huế's are hidden, unless assigned to Hà
+        // Nội (then read-only and secret ones still hidden).
+        let hn = reader(UserRole::Standing, HANOI, None);
+        assert_eq!(hn.access(task(HANOI, true), no, no), Access::Own);
+        assert_eq!(hn.access(task(HUE, false), no, no), Access::Hidden);
+        assert_eq!(hn.access(task(GOV, false), no, yes), Access::Received);
+        assert_eq!(hn.access(task(GOV, true), no, yes), Access::Hidden);
+        // The Government's standing agency oversees every province, outside its own lists.
+        let gov = reader(UserRole::Standing, GOV, None);
+        assert_eq!(gov.access(task(HUE, false), no, no), Access::Overseen);
+        assert_eq!(gov.access(task(HUE, true), no, no), Access::Hidden);
+        assert_eq!(gov.access(task(GOV, true), no, no), Access::Own);
+        // A focal point acts on its own agency's assignment from any committee, nothing else.
+        let focal = reader(UserRole::Focal, HANOI, Some(7));
+        assert_eq!(focal.access(task(GOV, true), yes, yes), Access::Own);
+        assert_eq!(focal.access(task(GOV, false), no, yes), Access::Hidden);
+        let gov_focal = reader(UserRole::Focal, GOV, Some(8));
+        assert_eq!(gov_focal.access(task(HUE, false), no, no), Access::Hidden);
+        // Leaders and viewers: their committee's tasks but secret ones.
+        let leader = reader(UserRole::Leader, HANOI, None);
+        assert_eq!(leader.access(task(HANOI, true), no, no), Access::Hidden);
+        assert_eq!(leader.access(task(HANOI, false), no, no), Access::Own);
+        assert_eq!(leader.access(task(HUE, false), no, no), Access::Hidden);
+        for a in [
+            Access::Hidden,
+            Access::Overseen,
+            Access::Received,
+            Access::Own,
+        ] {
+            assert_eq!(a.sees(), a != Access::Hidden);
+            assert_eq!(a.acts(), a == Access::Own);
+            assert!(!a.listed() || a.sees());
+        }
     }
 
     #[test]

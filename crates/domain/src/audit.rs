@@ -86,6 +86,7 @@ audit_actions! {
     UserHeadsAgency = "user.heads_agency", "Ghi người đứng đầu cơ quan";
     UserReminders = "user.reminders", "Đổi cách nhận nhắc việc";
     UserRoleChanged = "user.role_changed", "Đổi vai trò, cơ quan của tài khoản";
+    UserCommitteeChanged = "user.committee_changed", "Chuyển tài khoản sang ban chỉ đạo khác";
     ApiTokenCreated = "api_token.created", "Tạo mã truy cập API";
     ApiTokenRevoked = "api_token.revoked", "Thu hồi mã truy cập API";
     CommitteeAdded = "committee.added", "Thêm ban chỉ đạo";
@@ -143,6 +144,7 @@ impl AuditAction {
             | UserHeadsAgency
             | UserReminders
             | UserRoleChanged
+            | UserCommitteeChanged
             | ApiTokenCreated
             | ApiTokenRevoked
             | CommitteeAdded

@@ -114,6 +114,9 @@ pub struct Recipient {
     pub heads: Option<i64>,
     pub channel: Channel,
     pub frequency: Frequency,
+    /// The account's committee: its digest holds only what that committee's lists hold
+    /// ([`crate::access::Reader::access`]).
+    pub committee: i64,
 }
 
 /// What a reminder is about.

@@ -553,8 +553,17 @@ impl StatusBook {
     /// Per agency, its lead recurring assignments' periodic reports due before `as_of`, counted
     /// apart from the four-way counts.
     pub fn periodic_counts(&self, as_of: Date) -> HashMap<i64, OccurrenceCounts> {
+        self.periodic_counts_where(as_of, |_| true)
+    }
+
+    /// [`StatusBook::periodic_counts`] over the tasks `keep` accepts (by task id).
+    pub fn periodic_counts_where(
+        &self,
+        as_of: Date,
+        keep: impl Fn(i64) -> bool,
+    ) -> HashMap<i64, OccurrenceCounts> {
         let mut m: HashMap<i64, OccurrenceCounts> = HashMap::new();
-        for i in self.recurring_leads(as_of) {
+        for i in self.recurring_leads(as_of).filter(|&i| keep(self.tasks[i])) {
             let Some((_, occ)) = self.occurrences_at(i, as_of, as_of) else {
                 continue;
             };
@@ -681,9 +690,18 @@ impl StatusBook {
 
     /// Per agency, the four-way counts of its lead assignments on `as_of`.
     pub fn agency_counts(&self, as_of: Date) -> HashMap<i64, FourWay> {
+        self.agency_counts_where(as_of, |_| true)
+    }
+
+    /// [`StatusBook::agency_counts`] over the tasks `keep` accepts (by task id).
+    pub fn agency_counts_where(
+        &self,
+        as_of: Date,
+        keep: impl Fn(i64) -> bool,
+    ) -> HashMap<i64, FourWay> {
         let mut m: HashMap<i64, FourWay> = HashMap::new();
         for i in 0..self.ids.len() {
-            if !self.lead_on(i, as_of) {
+            if !self.lead_on(i, as_of) || !keep(self.tasks[i]) {
                 continue;
             }
             let ev = evaluate(&self.facts(i), as_of);
@@ -737,6 +755,18 @@ impl StatusBook {
                     days_late: ev.days_late,
                 })
             })
+            .collect()
+    }
+
+    /// The tasks where any of these agencies has an assignment today (any role; removed ones
+    /// excluded).
+    pub fn tasks_of_agencies(
+        &self,
+        agencies: &std::collections::HashSet<i64>,
+    ) -> std::collections::HashSet<i64> {
+        (0..self.ids.len())
+            .filter(|&i| agencies.contains(&self.agencies[i]) && self.periods[i].1.is_none())
+            .map(|i| self.tasks[i])
             .collect()
     }
 

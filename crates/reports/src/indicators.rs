@@ -556,6 +556,7 @@ mod tests {
             name: name.into(),
             kind: "province".into(),
             valid_to: None,
+            committee_id: None,
         })
         .collect();
         let agencies: Vec<&AgencyName> = names.iter().collect();

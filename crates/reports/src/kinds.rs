@@ -17,8 +17,9 @@ use time::Date;
 
 use crate::indicators::IndicatorsReport;
 use crate::{
-    AgencySummary, CommitmentsReport, DifficultyRegister, Presentation, ResultsReport, ScoreReport,
-    agencies_doc, commitments_doc, difficulties_doc, overdue_doc, results_doc, score_doc,
+    AgencySummary, CommitmentsReport, CommitteesReport, DifficultyRegister, Presentation,
+    ResultsReport, ScoreReport, agencies_doc, commitments_doc, committees_doc, difficulties_doc,
+    overdue_doc, results_doc, score_doc,
 };
 
 /// One kind of report.
@@ -38,10 +39,12 @@ pub enum ReportKind {
     Indicators,
     /// A month's score and ranking.
     Ranking,
+    /// Every committee's standing (the national view).
+    Committees,
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 7] = [
+    pub const ALL: [ReportKind; 8] = [
         ReportKind::Overdue,
         ReportKind::Results,
         ReportKind::Agencies,
@@ -49,6 +52,7 @@ impl ReportKind {
         ReportKind::Commitments,
         ReportKind::Indicators,
         ReportKind::Ranking,
+        ReportKind::Committees,
     ];
 
     /// The name in the API (`/api/report/{name}`) and on the command line
@@ -62,6 +66,7 @@ impl ReportKind {
             ReportKind::Commitments => "commitments",
             ReportKind::Indicators => "indicators",
             ReportKind::Ranking => "ranking",
+            ReportKind::Committees => "committees",
         }
     }
 
@@ -75,6 +80,7 @@ impl ReportKind {
             ReportKind::Commitments => "cam-ket",
             ReportKind::Indicators => "chi-tieu",
             ReportKind::Ranking => "xep-hang",
+            ReportKind::Committees => "cac-ban-chi-dao",
         }
     }
 
@@ -88,6 +94,7 @@ impl ReportKind {
             ReportKind::Commitments => "Cam kết hoàn thành nhiệm vụ chậm tiến độ",
             ReportKind::Indicators => "Chỉ tiêu và mức độ đạt",
             ReportKind::Ranking => "Điểm và xếp hạng tháng",
+            ReportKind::Committees => "Tình hình của các ban chỉ đạo",
         }
     }
 
@@ -100,7 +107,8 @@ impl ReportKind {
             ReportKind::Overdue
             | ReportKind::Agencies
             | ReportKind::Difficulties
-            | ReportKind::Indicators => Needs::Nothing,
+            | ReportKind::Indicators
+            | ReportKind::Committees => Needs::Nothing,
         }
     }
 
@@ -140,6 +148,7 @@ pub enum Report {
         issuer: String,
         signing: Signing,
     },
+    Committees(CommitteesReport),
 }
 
 impl Report {
@@ -152,6 +161,7 @@ impl Report {
             Report::Commitments(_) => ReportKind::Commitments,
             Report::Indicators(..) => ReportKind::Indicators,
             Report::Ranking { .. } => ReportKind::Ranking,
+            Report::Committees(_) => ReportKind::Committees,
         }
     }
 
@@ -166,6 +176,7 @@ impl Report {
             Report::Commitments(r) => format!("cam-ket-{}", iso(r.as_of)),
             Report::Indicators(_, as_of) => format!("chi-tieu-{}", iso(*as_of)),
             Report::Ranking { report, .. } => format!("xep-hang-{}", report.month),
+            Report::Committees(r) => format!("cac-ban-chi-dao-{}", iso(r.as_of)),
         }
     }
 
@@ -189,6 +200,7 @@ impl Report {
                 };
                 score_doc(report, issuer, today, &p)
             }
+            Report::Committees(r) => committees_doc(r, p),
         }
     }
 }
@@ -205,6 +217,7 @@ impl Serialize for Report {
             Report::Commitments(r) => r.serialize(s),
             Report::Indicators(r, _) => r.serialize(s),
             Report::Ranking { report, .. } => report.serialize(s),
+            Report::Committees(r) => r.serialize(s),
         }
     }
 }

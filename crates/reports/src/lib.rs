@@ -15,6 +15,7 @@ pub mod kinds;
 
 mod agencies;
 mod commitments;
+mod committees;
 mod difficulties;
 mod meetings;
 mod overdue;
@@ -23,6 +24,7 @@ mod score;
 
 pub use agencies::*;
 pub use commitments::*;
+pub use committees::*;
 pub use difficulties::*;
 pub use meetings::*;
 pub use overdue::*;
@@ -151,4 +153,14 @@ fn headings(rows: &mut Vec<TableRow>, last: &mut Vec<String>, now: &[String]) {
 
 pub(crate) fn ser_date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&iso(*d))
+}
+
+pub(crate) fn ser_opt_date<S: serde::Serializer>(
+    d: &Option<Date>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&iso(*d)),
+        None => s.serialize_none(),
+    }
 }

@@ -274,12 +274,22 @@ pub async fn create_account(
     full_name: &str,
     role: UserRole,
     agency_code: Option<&str>,
+    committee_code: Option<&str>,
     actor: &str,
 ) -> anyhow::Result<String> {
     let password = new_password()?;
     let hash = hash_password(password.clone()).await?;
-    db.create_user(username, full_name, &hash, role, agency_code, true, actor)
-        .await?;
+    db.create_user(
+        username,
+        full_name,
+        &hash,
+        role,
+        agency_code,
+        committee_code,
+        true,
+        actor,
+    )
+    .await?;
     Ok(password)
 }
 
@@ -362,6 +372,7 @@ pub async fn ensure_first_admin(db: &Db) -> anyhow::Result<Option<FirstAdmin>> {
         "Quản trị hệ thống",
         UserRole::Admin,
         None,
+        None,
         "system",
     )
     .await?;
@@ -390,6 +401,32 @@ pub(crate) fn administrator(actor: &User, what: &str) -> anyhow::Result<()> {
     }
 }
 
+/// An account to create: its name, its holder's name, its role, the agency a focal point speaks
+/// for, its committee (by code; none: the creator's, or the Government's) and its e-mail address.
+#[derive(Debug, Clone, Copy)]
+pub struct NewAccount<'a> {
+    pub username: &'a str,
+    pub full_name: Option<&'a str>,
+    pub role: UserRole,
+    pub agency: Option<&'a str>,
+    pub committee: Option<&'a str>,
+    pub email: Option<&'a str>,
+}
+
+impl<'a> NewAccount<'a> {
+    /// An account of a role, nothing else given.
+    pub fn new(username: &'a str, role: UserRole) -> NewAccount<'a> {
+        NewAccount {
+            username,
+            full_name: None,
+            role,
+            agency: None,
+            committee: None,
+            email: None,
+        }
+    }
+}
+
 /// Accounts as administrators manage them, each action checked here: only an administrator
 /// acts, never on their own lock or role; every change audited under the actor's name.
 impl crate::Service {
@@ -398,12 +435,63 @@ impl crate::Service {
     }
 
     /// One's own settings, or anyone's as administrator.
-    fn oneself_or_administrator(actor: &User, username: &str) -> anyhow::Result<()> {
+    async fn oneself_or_administrator(&self, actor: &User, username: &str) -> anyhow::Result<()> {
         if actor.username == username {
             Ok(())
         } else {
-            Self::administrator(actor)
+            self.administers(actor, username).await
         }
+    }
+
+    /// The actor's committee when it is a province's (its administrators manage its own accounts
+    /// only); `None` for the Government's and the command line.
+    async fn provincial_committee(
+        &self,
+        actor: &User,
+    ) -> Option<tiendo_store::registry::Committee> {
+        let snap = self.snapshot().await;
+        snap.committee(actor.committee_id)
+            .filter(|c| c.level == "province")
+            .cloned()
+    }
+
+    /// An administrator acting on an account of their own committee (the Government's
+    /// administrators on any).
+    async fn administers(&self, actor: &User, username: &str) -> anyhow::Result<()> {
+        Self::administrator(actor)?;
+        let Some(own) = self.provincial_committee(actor).await else {
+            return Ok(());
+        };
+        match self.db.account(username).await? {
+            Some(a) if a.committee_code.as_deref() != Some(own.code.as_str()) => Err(
+                StoreError::NotYours(format!("tài khoản {username} không thuộc {}", own.name))
+                    .into(),
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    /// Moves an account to another committee (`None`: the Government's); audited, its sessions
+    /// end. Only the Government committee's administrators move accounts.
+    pub async fn set_account_committee(
+        &self,
+        actor: &User,
+        username: &str,
+        committee: Option<&str>,
+    ) -> anyhow::Result<()> {
+        Self::administrator(actor)?;
+        if self.provincial_committee(actor).await.is_some() {
+            return Err(StoreError::NotYours(
+                "chỉ quản trị của Ban Chỉ đạo Chính phủ chuyển tài khoản giữa các ban chỉ đạo"
+                    .into(),
+            )
+            .into());
+        }
+        Self::not_oneself(actor, username)?;
+        Ok(self
+            .db
+            .set_account_committee(username, committee, &actor.username)
+            .await?)
     }
 
     fn not_oneself(actor: &User, username: &str) -> anyhow::Result<()> {
@@ -420,7 +508,14 @@ impl crate::Service {
     /// Every account and every API token (the administrators' list).
     pub async fn accounts(&self, actor: &User) -> anyhow::Result<(Vec<AccountRow>, Vec<TokenRow>)> {
         Self::administrator(actor)?;
-        Ok((self.db.accounts().await?, self.db.api_tokens(None).await?))
+        let mut accounts = self.db.accounts().await?;
+        let mut tokens = self.db.api_tokens(None).await?;
+        if let Some(own) = self.provincial_committee(actor).await {
+            accounts.retain(|a| a.committee_code.as_deref() == Some(own.code.as_str()));
+            let ids: std::collections::HashSet<i64> = accounts.iter().map(|a| a.id).collect();
+            tokens.retain(|t| ids.contains(&t.user_id));
+        }
+        Ok((accounts, tokens))
     }
 
     /// One account with its API tokens.
@@ -429,7 +524,7 @@ impl crate::Service {
         actor: &User,
         username: &str,
     ) -> anyhow::Result<Option<(AccountRow, Vec<TokenRow>)>> {
-        Self::administrator(actor)?;
+        self.administers(actor, username).await?;
         let Some(a) = self.db.account(username).await? else {
             return Ok(None);
         };
@@ -440,16 +535,29 @@ impl crate::Service {
     /// A new account with a one-time password (returned, shown once) and, when given, its
     /// e-mail address; nothing is created when the name or the address cannot stand.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn add_account(
-        &self,
-        actor: &User,
-        username: &str,
-        full_name: Option<&str>,
-        role: UserRole,
-        agency: Option<&str>,
-        email: Option<&str>,
-    ) -> anyhow::Result<String> {
+    pub async fn add_account(&self, actor: &User, new: NewAccount<'_>) -> anyhow::Result<String> {
+        let NewAccount {
+            username,
+            full_name,
+            role,
+            agency,
+            committee,
+            email,
+        } = new;
         Self::administrator(actor)?;
+        // A province's administrator adds accounts to its own committee only.
+        let own = self.provincial_committee(actor).await;
+        let committee = match (&own, committee.map(str::trim).filter(|c| !c.is_empty())) {
+            (Some(own), Some(c)) if !own.code.eq_ignore_ascii_case(c) => {
+                return Err(StoreError::NotYours(format!(
+                    "chỉ tạo được tài khoản của {} (không phải của ban chỉ đạo mã {c})",
+                    own.name
+                ))
+                .into());
+            }
+            (Some(own), _) => Some(own.code.clone()),
+            (None, c) => c.map(str::to_string),
+        };
         let username = username.trim();
         if !valid_username(username) {
             return Err(StoreError::Invalid(
@@ -472,6 +580,7 @@ impl crate::Service {
             full_name.unwrap_or(username),
             role,
             agency,
+            committee.as_deref(),
             &actor.username,
         )
         .await?;
@@ -490,7 +599,7 @@ impl crate::Service {
         username: &str,
         active: bool,
     ) -> anyhow::Result<()> {
-        Self::administrator(actor)?;
+        self.administers(actor, username).await?;
         Self::not_oneself(actor, username)?;
         Ok(self
             .db
@@ -506,7 +615,7 @@ impl crate::Service {
         role: UserRole,
         agency: Option<&str>,
     ) -> anyhow::Result<()> {
-        Self::administrator(actor)?;
+        self.administers(actor, username).await?;
         Self::not_oneself(actor, username)?;
         Ok(self
             .db
@@ -520,7 +629,7 @@ impl crate::Service {
         actor: &User,
         username: &str,
     ) -> anyhow::Result<String> {
-        Self::administrator(actor)?;
+        self.administers(actor, username).await?;
         let id = self.db.account_id(username).await?;
         reset_to_one_time_password(&self.db, id, &actor.username).await
     }
@@ -533,7 +642,7 @@ impl crate::Service {
         name: &str,
         days: Option<u32>,
     ) -> anyhow::Result<String> {
-        Self::administrator(actor)?;
+        self.administers(actor, username).await?;
         create_api_token(&self.db, username, name, days, &actor.username).await
     }
 
@@ -544,7 +653,7 @@ impl crate::Service {
         username: &str,
         name: &str,
     ) -> anyhow::Result<u64> {
-        Self::administrator(actor)?;
+        self.administers(actor, username).await?;
         Ok(self
             .db
             .revoke_api_tokens(username, name, &actor.username)
@@ -558,7 +667,7 @@ impl crate::Service {
         username: &str,
         email: Option<&str>,
     ) -> anyhow::Result<()> {
-        Self::oneself_or_administrator(actor, username)?;
+        self.oneself_or_administrator(actor, username).await?;
         Ok(self
             .db
             .set_user_email(username, email, &actor.username)
@@ -573,7 +682,7 @@ impl crate::Service {
         channel: Option<Channel>,
         frequency: Option<Frequency>,
     ) -> anyhow::Result<()> {
-        Self::oneself_or_administrator(actor, username)?;
+        self.oneself_or_administrator(actor, username).await?;
         Ok(self
             .db
             .set_reminder_preferences(username, channel, frequency, &actor.username)
@@ -587,7 +696,7 @@ impl crate::Service {
         username: &str,
         agency: Option<&str>,
     ) -> anyhow::Result<Option<String>> {
-        Self::administrator(actor)?;
+        self.administers(actor, username).await?;
         Ok(self
             .db
             .set_agency_head_account(username, agency, &actor.username)

@@ -41,6 +41,7 @@ pub fn command_line_user() -> tiendo_store::users::User {
         password_hash: String::new(),
         role: tiendo_domain::access::UserRole::Admin,
         agency_id: None,
+        committee_id: tiendo_domain::access::Reader::EVERY_COMMITTEE,
         must_change_password: false,
     }
 }

@@ -64,6 +64,7 @@ notices! {
     FormExpired = "csrf", refused "Biểu mẫu đã hết hạn hoặc không hợp lệ; hãy tải lại trang rồi gửi lại.";
     Forbidden = "quyen", refused "Bạn không có quyền thực hiện việc này trên nhiệm vụ này.";
     NotFound = "khong-co", refused "Không tìm thấy.";
+    OtherCommittee = "ban-chi-dao-khac", refused "Việc này thuộc ban chỉ đạo khác: bạn chỉ được xem, không thay đổi được; chưa lưu gì.";
     StatusInvalid = "trang-thai", refused "Tình trạng báo cáo không hợp lệ.";
     TextMissing = "noi-dung", refused "Cần nội dung (tối đa 5.000 ký tự).";
     CompletionDateInvalid = "ngay", refused "Ngày hoàn thành không hợp lệ (không trước năm 2000, không sau hôm nay).";

@@ -10,6 +10,7 @@ use tiendo_store::StoreError;
 use tiendo_store::edit::TaskEdit;
 use tiendo_store::import::{ImportInput, ImportSummary};
 
+use tiendo_store::tasks::RecordOfTask;
 use tiendo_store::users::User;
 
 use crate::Service;
@@ -162,10 +163,68 @@ pub(crate) fn standing(u: &User) -> Outcome<()> {
     }
 }
 
+/// The user may change this task: its own committee's, or its own agency's assignment
+/// ([`tiendo_domain::access::Access::acts`]). Another committee's task it reads is refused as
+/// such; a task it may not see is not found.
+pub(crate) async fn on_own_task(state: &Service, u: &User, task: i64) -> Outcome<()> {
+    match state
+        .task_with_access(u, task)
+        .await
+        .map_err(Refusal::from_store)?
+    {
+        None => Err(Refusal::not_found()),
+        Some((_, a)) if a.acts() => Ok(()),
+        Some(_) => Err(Refusal::new(Notice::OtherCommittee, RefusalKind::Forbidden)),
+    }
+}
+
+/// [`on_own_task`] for a record kept beside a task (a deadline change, a report, a difficulty,
+/// a direction), named by its own id; a difficulty on no task is its committee's as before.
+async fn on_own_record(
+    state: &Service,
+    u: &User,
+    kind: tiendo_store::tasks::RecordOfTask,
+    id: i64,
+) -> Outcome<()> {
+    match state
+        .db
+        .task_of_record(kind, id)
+        .await
+        .map_err(Refusal::from_store)?
+    {
+        Some(task) => on_own_task(state, u, task).await,
+        None => Ok(()),
+    }
+}
+
+/// The committee a change is made in: a province's officer works in its own committee (naming
+/// another is refused); the Government's in the one named (default: the Government's).
+pub(crate) async fn own_committee(
+    state: &Service,
+    u: &User,
+    named: Option<&str>,
+) -> Outcome<Option<String>> {
+    let snap = state.snapshot().await;
+    let named = named.map(str::trim).filter(|c| !c.is_empty());
+    match snap
+        .committee(u.committee_id)
+        .filter(|c| c.level == "province")
+    {
+        None => Ok(named.map(str::to_string)),
+        Some(own) if named.is_none_or(|c| c.eq_ignore_ascii_case(&own.code)) => {
+            Ok(Some(own.code.clone()))
+        }
+        Some(_) => Err(Refusal::new(Notice::OtherCommittee, RefusalKind::Forbidden)),
+    }
+}
+
 /// May this user act on this assignment of this task? The standing agency on any; a focal point
 /// on its own agency's only.
 #[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn may_act(state: &Service, u: &User, task: i64, assignment: i64) -> bool {
+    if on_own_task(state, u, task).await.is_err() {
+        return false;
+    }
     let Ok(list) = state.db.assignments_of(task).await else {
         return false;
     };
@@ -331,6 +390,7 @@ pub async fn decide_deadline(
     note: &str,
 ) -> Outcome<i64> {
     standing(u)?;
+    on_own_record(state, u, RecordOfTask::DeadlineChange, change).await?;
     if approve {
         plain(&[note])?;
     } else {
@@ -396,6 +456,7 @@ pub async fn review(
     note: &str,
 ) -> Outcome<i64> {
     standing(u)?;
+    on_own_record(state, u, RecordOfTask::ProgressReport, report).await?;
     // A return needs its reason; a confirmation may carry a note.
     if confirm {
         plain(&[note])?;
@@ -457,6 +518,7 @@ pub async fn answer_difficulty(
         .map_err(Refusal::from_store)?
         .ok_or_else(Refusal::not_found)?;
     let by_agency = if u.is_standing() {
+        on_own_record(state, u, RecordOfTask::Difficulty, id).await?;
         None
     } else if u.role == UserRole::Focal {
         let own = u.agency_id.ok_or_else(Refusal::forbidden)?;
@@ -493,6 +555,7 @@ pub async fn forward_difficulty(
     answer_due: &str,
 ) -> Outcome<Option<i64>> {
     standing(u)?;
+    on_own_record(state, u, RecordOfTask::Difficulty, id).await?;
     let day = today();
     let Some(due) =
         parse_user_date(answer_due).filter(|d| *d >= day && *d <= day + time::Duration::days(366))
@@ -517,6 +580,7 @@ pub async fn forward_difficulty(
 #[tracing::instrument(level = "debug", skip_all, fields(user = %u.username))]
 pub async fn edit_task(state: &Service, u: &User, id: i64, e: &TaskEdit) -> Outcome<()> {
     standing(u)?;
+    on_own_task(state, u, id).await?;
     plain(&[
         &e.name,
         &e.expected_result,
@@ -551,6 +615,7 @@ pub async fn assign(
     reason: &str,
 ) -> Outcome<i64> {
     standing(u)?;
+    on_own_task(state, u, task).await?;
     let role = Role::parse(role).ok_or(Refusal::bad(Notice::RoleInvalid))?;
     let reason = typed(reason, Notice::ReasonMissing)?;
     let id = state
@@ -586,6 +651,7 @@ pub async fn unassign(
     reason: &str,
 ) -> Outcome<()> {
     standing(u)?;
+    on_own_task(state, u, task).await?;
     let reason = typed(reason, Notice::ReasonMissing)?;
     state
         .db
@@ -626,6 +692,18 @@ pub async fn add_agency_record(
     record: &tiendo_domain::agency::AgencyRecord,
 ) -> Outcome<i64> {
     standing(u)?;
+    // A province's standing agency adds its own departments and communes.
+    let committee = own_committee(state, u, record.committee.as_deref()).await?;
+    let owned;
+    let record = if committee != record.committee {
+        owned = tiendo_domain::agency::AgencyRecord {
+            committee,
+            ..record.clone()
+        };
+        &owned
+    } else {
+        record
+    };
     let mut fields = vec![record.code.as_str(), record.name.as_str()];
     fields.extend(record.short.as_deref());
     fields.extend(record.aliases.iter().map(String::as_str));
@@ -767,6 +845,8 @@ pub async fn add_meeting(
     documents: &[String],
 ) -> Outcome<i64> {
     standing(u)?;
+    let committee = own_committee(state, u, committee).await?;
+    let committee = committee.as_deref();
     plain(&[name])?;
     for d in documents {
         plain(&[d])?;
@@ -861,6 +941,7 @@ pub async fn import_document(
     r: ImportRequest<'_>,
 ) -> Outcome<ImportSummary> {
     standing(u)?;
+    let committee = own_committee(state, u, r.committee).await?;
     let key = r.key.map(str::to_string).unwrap_or_else(|| {
         r.file_name
             .rsplit_once('.')
@@ -870,7 +951,7 @@ pub async fn import_document(
     let summary = state
         .db
         .import_document(ImportInput {
-            committee: r.committee,
+            committee: committee.as_deref(),
             doc_key: &key,
             file_name: r.file_name,
             title: (!r.title.is_empty()).then(|| r.title.join(" — ")),
@@ -902,6 +983,10 @@ pub async fn add_committee(
     province: Option<&str>,
 ) -> Outcome<i64> {
     standing(u)?;
+    // Only the Government committee's officers add committees.
+    if own_committee(state, u, None).await?.is_some() {
+        return Err(Refusal::new(Notice::OtherCommittee, RefusalKind::Forbidden));
+    }
     plain(&[code, name, province.unwrap_or("")])?;
     state
         .db
@@ -1045,10 +1130,13 @@ pub async fn create_task(
         "" => ("giao-truc-tiep", "Nhiệm vụ giao trực tiếp"),
         d => (d, d),
     };
+    let committee = own_committee(state, u, None)
+        .await
+        .map_err(TaskRefused::Whole)?;
     let created = state
         .db
         .create_task(tiendo_store::import::NewTaskInput {
-            committee: None,
+            committee: committee.as_deref(),
             doc_key: key,
             doc_title: title,
             task: &drafted.task,
@@ -1163,15 +1251,7 @@ pub async fn give_direction(
     if !matches!(u.role, UserRole::Leader) && !u.is_standing() {
         return Err(Refusal::forbidden());
     }
-    let detail = state
-        .db
-        .task_detail(task)
-        .await
-        .map_err(Refusal::from_store)?
-        .ok_or_else(Refusal::not_found)?;
-    if !u.sees_task(detail.secret, || false) {
-        return Err(Refusal::not_found());
-    }
+    on_own_task(state, u, task).await?;
     let kind = tiendo_domain::reminders::DirectionKind::parse(kind)
         .ok_or(Refusal::bad(Notice::DirectionKindMissing))?;
     let text = typed(text, Notice::TextMissing)?;
@@ -1221,6 +1301,9 @@ pub async fn answer_direction(state: &Service, u: &User, id: i64, answer: &str) 
     if !u.is_standing() && u.own_agency() != Some(d.agency_id) {
         return Err(Refusal::forbidden());
     }
+    if u.is_standing() {
+        on_own_record(state, u, RecordOfTask::Direction, id).await?;
+    }
     let answer = typed(answer, Notice::TextMissing)?;
     let task = state
         .db
@@ -1264,6 +1347,10 @@ pub async fn set_signing(
     f: &SigningFields,
 ) -> Result<tiendo_domain::signing::Signing, SigningRefused> {
     standing(u).map_err(SigningRefused::Whole)?;
+    let committee = own_committee(state, u, committee)
+        .await
+        .map_err(SigningRefused::Whole)?;
+    let committee = committee.as_deref();
     let s = tiendo_domain::signing::Signing::read(
         &f.place,
         &f.symbol,

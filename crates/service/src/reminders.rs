@@ -15,7 +15,7 @@ use tiendo_store::Db;
 use tiendo_store::reminders::{PendingMail, Queued};
 use time::{Date, Duration};
 
-use crate::Snapshot;
+use crate::{Snapshot, Visibility};
 
 /// Where e-mails go and what their links point to.
 #[derive(Clone)]
@@ -186,8 +186,8 @@ impl DayFacts {
         // of the book and day (the dashboard reads the same).
         let (now, week_before) = if summary {
             (
-                Some(snap.day_counts(day)),
-                Some(snap.day_counts(day - Duration::days(7))),
+                Some(snap.day_counts(day, None)),
+                Some(snap.day_counts(day - Duration::days(7), None)),
             )
         } else {
             (None, None)
@@ -260,7 +260,19 @@ pub async fn compute(
 ) -> anyhow::Result<Vec<Digest>> {
     let recipients = db.reminder_recipients().await?;
     let f = DayFacts::read(db, snap, day, rules, Scope::Everyone, true).await?;
-    Ok(digests(&f.facts(), rules, &recipients))
+    let mut all = digests(&f.facts(), rules, &recipients);
+    // Each digest holds only what its reader's committee lists (the one visibility rule).
+    all.retain_mut(|d| {
+        let Some(r) = recipients.iter().find(|r| r.user_id == d.user_id) else {
+            return false;
+        };
+        let vis = Visibility::of_reader(snap.reader_of(r.role, r.committee, r.agency), snap);
+        let counted = snap.counted_for(r.committee);
+        d.items
+            .retain(|i| i.task_id.is_none_or(|t| vis.sees(t) || counted(t)));
+        !d.items.is_empty()
+    });
+    Ok(all)
 }
 
 /// A user's "Việc cần xử lý" on a day.
@@ -311,13 +323,19 @@ async fn inbox_items(
         return Ok(Vec::new());
     };
     let f = DayFacts::read(db, snap, day, rules, scope, named).await?;
-    Ok(tiendo_domain::reminders::inbox(
+    let vis = Visibility::of(user, snap);
+    let counted = snap.counted_for(user.committee_id);
+    let mut items = tiendo_domain::reminders::inbox(
         &f.facts(),
         rules,
         user.role,
         user.own_agency(),
         &user.full_name,
-    ))
+    );
+    // What the user's committee counts (a secret task of its own escalated without its name,
+    // as before) or the user sees; never another committee's.
+    items.retain(|i| i.task_id.is_none_or(|t| vis.sees(t) || counted(t)));
+    Ok(items)
 }
 
 /// Computes the day's digests and, unless `dry_run`, stores each once (the application's

@@ -13,10 +13,12 @@ use tiendo_domain::recurrence::OccurrenceCounts;
 use tiendo_domain::status::FourWay;
 use time::Date;
 
+use tiendo_domain::access::{Access, Reader, TaskScope};
 use tiendo_domain::status::StatusBook;
 use tiendo_store::Db;
 use tiendo_store::audit::FeedPosition;
 use tiendo_store::facts::AgencyName;
+use tiendo_store::registry::Committee;
 use tiendo_store::tasks::TaskInPlan;
 use tiendo_store::users::User;
 
@@ -28,13 +30,20 @@ use crate::Service;
 pub struct Snapshot {
     pub book: StatusBook,
     pub agencies: HashMap<i64, AgencyName>,
-    /// Every task id with its secrecy flag, in plan order.
+    /// Every task id with its secrecy flag and committee, in plan order.
     pub tasks: Vec<TaskInPlan>,
+    /// What the visibility rule reads of each task, by id (from `tasks`).
+    scopes: Arc<HashMap<i64, TaskScope>>,
+    /// The committees: the Government's and the provinces'.
+    pub committees: Vec<Committee>,
     /// This state of the book, unique in the process: what is computed from it (a day's counts,
     /// a month's ranking) is kept under it.
     pub version: i64,
-    /// The day's counts of the whole book, by version and day (the newest few kept).
+    /// The day's counts of the whole book, by version, day and committee (the newest few kept).
     day_counts: Arc<Mutex<Vec<KeptDay>>>,
+    /// Per provincial committee, the tasks assigned to its province or its own agencies, by
+    /// version.
+    received: Arc<Mutex<Vec<KeptReceived>>>,
 }
 
 /// The next state's [`Snapshot::version`].
@@ -51,10 +60,31 @@ impl Clone for Snapshot {
             book: self.book.clone(),
             agencies: self.agencies.clone(),
             tasks: self.tasks.clone(),
+            scopes: self.scopes.clone(),
+            committees: self.committees.clone(),
             version: next_version(),
             day_counts: Arc::default(),
+            received: Arc::default(),
         }
     }
+}
+
+/// Each task's [`TaskScope`], by id.
+fn scopes_of(tasks: &[TaskInPlan]) -> Arc<HashMap<i64, TaskScope>> {
+    Arc::new(
+        tasks
+            .iter()
+            .map(|t| {
+                (
+                    t.id,
+                    TaskScope {
+                        committee: t.committee_id,
+                        secret: t.secret,
+                    },
+                )
+            })
+            .collect(),
+    )
 }
 
 /// The counts of a day over the whole book: per agency, its lead assignments in the four ways
@@ -83,8 +113,12 @@ impl DayCounts {
     }
 }
 
-/// A day's counts as kept: the book's version, the day, the counts.
-type KeptDay = (i64, Date, Arc<DayCounts>);
+/// A committee's received tasks as kept: the book's version, the committee, the tasks.
+type KeptReceived = (i64, i64, Arc<HashSet<i64>>);
+
+/// A day's counts as kept: the book's version, the day, the committee whose lists are counted,
+/// the counts.
+type KeptDay = (i64, Date, i64, Arc<DayCounts>);
 
 /// Days whose counts are kept per state of the book.
 const DAYS_KEPT: usize = 8;
@@ -96,66 +130,193 @@ impl Snapshot {
             book: StatusBook::default(),
             agencies: HashMap::new(),
             tasks: Vec::new(),
+            scopes: Arc::default(),
+            committees: Vec::new(),
             version: next_version(),
             day_counts: Arc::default(),
+            received: Arc::default(),
         }
     }
 
-    /// The day's counts ([`DayCounts`]) for this state of the book: computed by the first reader
-    /// of a day, then shared.
-    pub fn day_counts(&self, as_of: Date) -> Arc<DayCounts> {
+    /// The day's counts ([`DayCounts`]) for this state of the book, over the tasks a committee
+    /// lists ([`Access::listed`]; `None`: every task, what a focal point's own agency is counted
+    /// over): computed by the first reader of a day, then shared.
+    pub fn day_counts(&self, as_of: Date, committee: Option<i64>) -> Arc<DayCounts> {
+        // One committee holds every task: its lists are the whole book.
+        let committee = committee.filter(|_| self.committees.len() > 1);
+        let key = committee.unwrap_or(0);
         let mut kept = self
             .day_counts
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some((_, _, c)) = kept
+        if let Some((.., c)) = kept
             .iter()
-            .find(|(v, d, _)| *v == self.version && *d == as_of)
+            .find(|(v, d, k, _)| *v == self.version && *d == as_of && *k == key)
         {
             return c.clone();
         }
-        let c = Arc::new(DayCounts {
-            agencies: self.book.agency_counts(as_of),
-            periodic: self.book.periodic_counts(as_of),
+        let c = Arc::new(match committee {
+            None => DayCounts {
+                agencies: self.book.agency_counts(as_of),
+                periodic: self.book.periodic_counts(as_of),
+            },
+            Some(c) => {
+                let listed = self.counted_for(c);
+                DayCounts {
+                    agencies: self.book.agency_counts_where(as_of, &listed),
+                    periodic: self.book.periodic_counts_where(as_of, &listed),
+                }
+            }
         });
-        kept.retain(|(v, _, _)| *v == self.version);
+        kept.retain(|(v, ..)| *v == self.version);
         if kept.len() >= DAYS_KEPT {
             kept.remove(0);
         }
-        kept.push((self.version, as_of, c.clone()));
+        kept.push((self.version, as_of, key, c.clone()));
         c
+    }
+
+    /// Whether a task counts in a committee's figures: its own tasks (secret ones counted, never
+    /// named) and, not secret, those its province received.
+    pub fn counted_for(&self, committee: i64) -> impl Fn(i64) -> bool + '_ {
+        let received = self.received(committee);
+        let alone = self.committees.len() <= 1;
+        move |t: i64| {
+            alone
+                || self.scopes.get(&t).is_some_and(|s| {
+                    s.committee == committee || (!s.secret && received.contains(&t))
+                })
+        }
+    }
+
+    /// A committee by id.
+    pub fn committee(&self, id: i64) -> Option<&Committee> {
+        self.committees.iter().find(|c| c.id == id)
+    }
+
+    /// How the visibility rule reads a user.
+    pub fn reader(&self, u: &User) -> Reader {
+        self.reader_of(u.role, u.committee_id, u.own_agency())
+    }
+
+    /// How the visibility rule reads a role in a committee (with a focal point's agency).
+    pub fn reader_of(
+        &self,
+        role: tiendo_domain::access::UserRole,
+        committee: i64,
+        agency: Option<i64>,
+    ) -> Reader {
+        Reader {
+            role,
+            committee,
+            national: self
+                .committee(committee)
+                .is_none_or(|c| c.level != "province"),
+            agency: agency.filter(|_| role == tiendo_domain::access::UserRole::Focal),
+        }
+    }
+
+    /// A provincial committee's province and own agencies (departments, communes): what its
+    /// officers receive other committees' tasks through. Empty for the Government's.
+    pub fn province_agencies(&self, committee: i64) -> HashSet<i64> {
+        let Some(c) = self.committee(committee).filter(|c| c.level == "province") else {
+            return HashSet::new();
+        };
+        self.agencies
+            .values()
+            .filter(|a| {
+                a.committee_id == Some(committee) || c.province.as_deref() == Some(a.code.as_str())
+            })
+            .map(|a| a.id)
+            .collect()
+    }
+
+    /// The tasks assigned now to a committee's province or own agencies, read once per state of
+    /// the book.
+    pub fn received(&self, committee: i64) -> Arc<HashSet<i64>> {
+        let mut kept = self
+            .received
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((.., r)) = kept
+            .iter()
+            .find(|(v, c, _)| *v == self.version && *c == committee)
+        {
+            return r.clone();
+        }
+        let r = Arc::new(
+            self.book
+                .tasks_of_agencies(&self.province_agencies(committee)),
+        );
+        kept.retain(|(v, ..)| *v == self.version);
+        kept.push((self.version, committee, r.clone()));
+        r
+    }
+
+    /// What the visibility rule reads of a task in memory (`None`: not in this state of the book).
+    pub fn scope(&self, task: i64) -> Option<TaskScope> {
+        self.scopes.get(&task).copied()
     }
 }
 
-/// Which tasks a user may see ([`User::sees_task`]), with what the rule needs read from memory
-/// once: the secret tasks, and a focal point's own agency's tasks.
+/// Which tasks a user may see and act on ([`Reader::access`]), with what the rule needs read
+/// from memory once: each task's committee and secrecy, a focal point's own agency's tasks, and
+/// the tasks the user's province received.
 pub struct Visibility {
-    user: User,
-    secret: HashSet<i64>,
+    reader: Reader,
+    scopes: Arc<HashMap<i64, TaskScope>>,
     own: HashSet<i64>,
+    received: Arc<HashSet<i64>>,
 }
 
 impl Visibility {
     pub fn of(user: &User, snap: &Snapshot) -> Visibility {
-        let own = match user.own_agency() {
+        Visibility::of_reader(snap.reader(user), snap)
+    }
+
+    pub fn of_reader(reader: Reader, snap: &Snapshot) -> Visibility {
+        let own = match reader.agency {
             Some(a) => snap.book.tasks_of_agency(a),
             None => Default::default(),
         };
         Visibility {
-            user: user.clone(),
-            secret: snap
-                .tasks
-                .iter()
-                .filter(|t| t.secret)
-                .map(|t| t.id)
-                .collect(),
+            reader,
+            scopes: snap.scopes.clone(),
             own,
+            received: snap.received(reader.committee),
         }
     }
 
+    /// How far the user reaches into a task (hidden when the book does not hold it).
+    pub fn access(&self, task: i64) -> Access {
+        match self.scopes.get(&task) {
+            Some(scope) => self.reader.access(
+                *scope,
+                || self.own.contains(&task),
+                || self.received.contains(&task),
+            ),
+            None => Access::Hidden,
+        }
+    }
+
+    /// In the user's own lists, counts and reports ([`Access::listed`]).
     pub fn sees(&self, task: i64) -> bool {
-        self.user
-            .sees_task(self.secret.contains(&task), || self.own.contains(&task))
+        self.access(task).listed()
+    }
+
+    /// Shown when asked for by id or by its committee ([`Access::sees`]).
+    pub fn reads(&self, task: i64) -> bool {
+        self.access(task).sees()
+    }
+
+    /// The user's committee (what its lists and counts are of).
+    pub fn committee(&self) -> i64 {
+        self.reader.committee
+    }
+
+    /// The user is a focal point of an agency.
+    pub fn agency(&self) -> Option<i64> {
+        self.reader.agency
     }
 }
 
@@ -171,9 +332,16 @@ pub(crate) async fn load_followed(db: &Db) -> anyhow::Result<(FeedPosition, Snap
     let snap = Snapshot {
         book: db.load_status_book().await?,
         agencies: db.agency_names().await?,
+        scopes: Arc::default(),
         tasks: db.task_order().await?,
+        committees: db.committees().await?,
         version: next_version(),
         day_counts: Arc::default(),
+        received: Arc::default(),
+    };
+    let snap = Snapshot {
+        scopes: scopes_of(&snap.tasks),
+        ..snap
     };
     Ok((position, snap))
 }
@@ -297,7 +465,7 @@ impl Service {
             None
         };
         let agencies = if reload.agencies {
-            Some(self.db.agency_names().await?)
+            Some((self.db.agency_names().await?, self.db.committees().await?))
         } else {
             None
         };
@@ -309,10 +477,12 @@ impl Service {
             next.book.upsert(a);
         }
         if let Some(o) = order {
+            next.scopes = scopes_of(&o);
             next.tasks = o;
         }
-        if let Some(a) = agencies {
+        if let Some((a, c)) = agencies {
             next.agencies = a;
+            next.committees = c;
         }
         drop(guard);
         *position = feed.next;
@@ -346,7 +516,7 @@ impl Reload {
                     r.order |= c.kind().is_none_or(AuditAction::rewrites_task);
                 }
                 ("task", None, _) => return None,
-                ("agency", ..) => r.agencies = true,
+                ("agency" | "committee", ..) => r.agencies = true,
                 (e, ..) if OUTSIDE_THE_BOOK.contains(&e) => {}
                 _ => return None,
             }

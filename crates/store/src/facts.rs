@@ -366,7 +366,7 @@ impl Db {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn agency_names(&self) -> Result<HashMap<i64, AgencyName>> {
         let rows: Vec<AgencyName> =
-            sqlx::query_as("SELECT id, code, name, kind, valid_to FROM agencies")
+            sqlx::query_as("SELECT id, code, name, kind, valid_to, committee_id FROM agencies")
                 .fetch_all(self.pool())
                 .await?;
         Ok(rows.into_iter().map(|a| (a.id, a)).collect())
@@ -382,6 +382,8 @@ pub struct AgencyName {
     pub kind: String,
     #[sqlx(try_from = "crate::columns::MaybeIsoDay")]
     pub valid_to: Option<Date>,
+    /// The provincial committee whose own agency it is (a department, a commune); none: national.
+    pub committee_id: Option<i64>,
 }
 
 impl AgencyName {

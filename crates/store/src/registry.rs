@@ -146,6 +146,7 @@ pub struct StoredAgency {
 /// A steering committee: the Government's, or a province's running the same workflow.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Committee {
+    pub id: i64,
     pub code: String,
     pub name: String,
     /// national, province
@@ -366,11 +367,40 @@ impl Db {
     /// Every steering committee, the Government's first.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn committees(&self) -> Result<Vec<Committee>> {
-        Ok(
-            sqlx::query_as("SELECT code, name, level, province_code FROM committees ORDER BY id")
-                .fetch_all(self.pool())
-                .await?,
+        Ok(sqlx::query_as(
+            "SELECT id, code, name, level, province_code FROM committees ORDER BY id",
         )
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Each indicator's committee, by indicator id.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn indicator_committees(&self) -> Result<HashMap<i64, i64>> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as("SELECT id, committee_id FROM indicators")
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Per committee, the day of the newest progress report on its tasks, on or before `as_of`.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn last_report_by_committee(
+        &self,
+        as_of: time::Date,
+    ) -> Result<HashMap<i64, time::Date>> {
+        let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
+            "SELECT t.committee_id, MAX(r.reported_on) FROM progress_reports r
+             JOIN assignments a ON a.id = r.assignment_id JOIN tasks t ON t.id = a.task_id
+             WHERE r.reported_on <= $1 GROUP BY t.committee_id",
+        )
+        .bind(tiendo_domain::deadline::iso(as_of))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(c, d)| Some((c, tiendo_domain::deadline::iso_date(d.as_deref()?)?)))
+            .collect())
     }
 
     /// Adds a spelling to an agency; refused when it already names another agency.

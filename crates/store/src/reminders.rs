@@ -34,6 +34,7 @@ struct RecipientRow {
     remind_channel: Option<String>,
     remind_frequency: Option<String>,
     heads_agency_id: Option<i64>,
+    committee_id: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -318,7 +319,9 @@ impl Db {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn reminder_recipients(&self) -> Result<Vec<Recipient>> {
         let rows: Vec<RecipientRow> = sqlx::query_as(
-            "SELECT id, username, full_name, email, role, agency_id, remind_channel, remind_frequency, heads_agency_id FROM users WHERE active = 1 ORDER BY id",
+            "SELECT id, username, full_name, email, role, agency_id, remind_channel, remind_frequency, heads_agency_id,
+                    COALESCE(committee_id, (SELECT id FROM committees WHERE code = 'BCDCP'), -1) AS committee_id
+             FROM users WHERE active = 1 ORDER BY id",
         )
         .fetch_all(self.pool())
         .await?;
@@ -342,6 +345,7 @@ impl Db {
                 role: r.role,
                 agency: r.agency_id,
                 heads: r.heads_agency_id,
+                committee: r.committee_id,
             })
             .collect())
     }

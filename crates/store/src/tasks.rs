@@ -453,15 +453,17 @@ impl Db {
     /// Every task's id and secrecy flag, in plan order (for filtering in memory).
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn task_order(&self) -> Result<Vec<TaskInPlan>> {
-        let rows: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT id, secret FROM tasks ORDER BY document_id, position, id")
-                .fetch_all(self.pool())
-                .await?;
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT id, secret, committee_id FROM tasks ORDER BY document_id, position, id",
+        )
+        .fetch_all(self.pool())
+        .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, secret)| TaskInPlan {
+            .map(|(id, secret, committee_id)| TaskInPlan {
                 id,
                 secret: secret != 0,
+                committee_id,
             })
             .collect())
     }
@@ -471,7 +473,7 @@ impl Db {
     pub async fn task_detail(&self, id: i64) -> Result<Option<TaskDetail>> {
         let row: Option<TaskDetailRecord> = sqlx::query_as(
             "SELECT t.id, t.number, t.name, t.headings, t.expected_result, t.deadline_raw, t.due_on, t.deadline_note, t.basis, t.extra, t.source,
-                    COALESCE(d.title, d.doc_key) AS document, t.secret, c.name AS committee, t.lead_raw, t.overseer, t.coordinators_raw
+                    COALESCE(d.title, d.doc_key) AS document, t.secret, t.committee_id, c.name AS committee, t.lead_raw, t.overseer, t.coordinators_raw
              FROM tasks t JOIN committees c ON c.id = t.committee_id LEFT JOIN documents d ON d.id = t.document_id WHERE t.id = $1",
         )
         .bind(id)
@@ -525,6 +527,7 @@ impl Db {
             source: r.source,
             document: r.document,
             secret: r.secret != 0,
+            committee_id: r.committee_id,
             committee: r.committee,
             lead_raw: r.lead_raw,
             overseer: r.overseer,
@@ -589,11 +592,12 @@ pub struct TaskName {
     pub overseer: Option<String>,
 }
 
-/// A task in plan order, with whether it is secret.
+/// A task in plan order, with whether it is secret and whose committee's it is.
 #[derive(Debug, Clone, Copy)]
 pub struct TaskInPlan {
     pub id: i64,
     pub secret: bool,
+    pub committee_id: i64,
 }
 
 /// A task's latest progress text.
@@ -725,6 +729,7 @@ struct TaskDetailRecord {
     source: Option<String>,
     document: Option<String>,
     secret: i64,
+    committee_id: i64,
     committee: String,
     lead_raw: Option<String>,
     overseer: Option<String>,
@@ -746,6 +751,8 @@ pub struct TaskDetail {
     pub source: Option<String>,
     pub document: Option<String>,
     pub secret: bool,
+    /// The committee whose task it is (its id, and its name below).
+    pub committee_id: i64,
     pub committee: String,
     pub lead_raw: Option<String>,
     pub overseer: Option<String>,
@@ -761,7 +768,34 @@ pub struct TaskDetail {
     pub history: Vec<crate::audit::AuditEntry>,
 }
 
+/// A record kept beside a task, named by its own id: whose task it is decides who may act on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordOfTask {
+    DeadlineChange,
+    ProgressReport,
+    Difficulty,
+    Direction,
+}
+
 impl Db {
+    /// The task a record belongs to (`None`: no such record, or a difficulty raised on no task).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn task_of_record(&self, kind: RecordOfTask, id: i64) -> Result<Option<i64>> {
+        let sql = match kind {
+            RecordOfTask::DeadlineChange => "SELECT task_id FROM deadline_changes WHERE id = $1",
+            RecordOfTask::ProgressReport => {
+                "SELECT a.task_id FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id WHERE r.id = $1"
+            }
+            RecordOfTask::Difficulty => "SELECT task_id FROM difficulties WHERE id = $1",
+            RecordOfTask::Direction => "SELECT task_id FROM directions WHERE id = $1",
+        };
+        let task: Option<Option<i64>> = sqlx::query_scalar(sql)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(task.flatten())
+    }
+
     /// An agency asks for a new deadline on its assignment; not in force until approved.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn request_deadline_change(

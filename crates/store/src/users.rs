@@ -18,6 +18,9 @@ pub struct User {
     pub password_hash: String,
     pub role: UserRole,
     pub agency_id: Option<i64>,
+    /// The committee the account belongs to (an account without one is the Government
+    /// committee's).
+    pub committee_id: i64,
     pub must_change_password: bool,
 }
 
@@ -48,6 +51,7 @@ struct UserRow {
     #[sqlx(try_from = "String")]
     role: UserRole,
     agency_id: Option<i64>,
+    committee_id: i64,
     must_change_password: i64,
 }
 
@@ -60,6 +64,7 @@ impl From<UserRow> for User {
             password_hash: r.password_hash,
             role: r.role,
             agency_id: r.agency_id,
+            committee_id: r.committee_id,
             must_change_password: r.must_change_password != 0,
         }
     }
@@ -104,8 +109,10 @@ pub struct LiveSession {
     pub unread: i64,
 }
 
-const USER_COLUMNS: &str =
-    "u.id, u.username, u.full_name, u.password_hash, u.role, u.agency_id, u.must_change_password";
+/// An account's columns; one without a committee is the Government committee's.
+const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.password_hash, u.role, u.agency_id,
+     COALESCE(u.committee_id, (SELECT id FROM committees WHERE code = 'BCDCP'), -1) AS committee_id,
+     u.must_change_password";
 
 impl Db {
     #[tracing::instrument(level = "debug", skip_all)]
@@ -125,6 +132,7 @@ impl Db {
         password_hash: &str,
         role: UserRole,
         agency_code: Option<&str>,
+        committee_code: Option<&str>,
         must_change_password: bool,
         actor: &str,
     ) -> Result<i64> {
@@ -140,17 +148,19 @@ impl Db {
                     .into(),
             ));
         }
-        let agency_id = self.account_agency(role, agency_code).await?;
+        let committee_id = self.account_committee(committee_code).await?;
+        let agency_id = self.account_agency(role, agency_code, committee_id).await?;
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, full_name, password_hash, role, agency_id, committee_id, must_change_password, active, created_at, created_by)
-             VALUES ($1, $2, $3, $4, $5, NULL, $6, 1, $7, $8) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) RETURNING id",
         )
         .bind(&username)
         .bind(tiendo_domain::text::clean(full_name))
         .bind(password_hash)
         .bind(role.code())
         .bind(agency_id)
+        .bind(committee_id)
         .bind(i64::from(must_change_password))
         .bind(now())
         .bind(actor)
@@ -167,7 +177,9 @@ impl Db {
             "user",
             Some(id),
             None,
-            Some(&json!({ "username": username, "role": role.code(), "agency": agency_code })),
+            Some(
+                &json!({ "username": username, "role": role.code(), "agency": agency_code, "committee": committee_code }),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -372,25 +384,104 @@ impl Db {
 
     /// The agency an account of this role is bound to: a registry code that must exist, and one
     /// a focal point cannot do without.
+    /// The committee an account is given by code (`None`: the Government committee's, stored
+    /// as none).
+    async fn account_committee(&self, committee_code: Option<&str>) -> Result<Option<i64>> {
+        match committee_code.map(str::trim).filter(|c| !c.is_empty()) {
+            None => Ok(None),
+            Some(code) => Ok(Some(self.committee_id(code).await?.ok_or_else(|| {
+                StoreError::Invalid(format!(
+                    "không có ban chỉ đạo mã {code} (xem: tiendo committees list)"
+                ))
+            })?)),
+        }
+    }
+
+    /// The agency an account speaks for: a focal point needs one, and it must be a national
+    /// agency or one of the account's own committee (never another province's department).
     async fn account_agency(
         &self,
         role: UserRole,
         agency_code: Option<&str>,
+        committee_id: Option<i64>,
     ) -> Result<Option<i64>> {
-        let agency_id = match agency_code {
-            Some(code) => Some(
-                self.agency_id(code)
-                    .await?
-                    .ok_or_else(|| StoreError::NotFound(format!("cơ quan mã {code}")))?,
-            ),
+        let agency = match agency_code {
+            Some(code) => {
+                let row: Option<(i64, Option<i64>)> = sqlx::query_as(
+                    "SELECT id, committee_id FROM agencies WHERE UPPER(code) = UPPER($1)",
+                )
+                .bind(code.trim())
+                .fetch_optional(self.pool())
+                .await?;
+                Some(row.ok_or_else(|| StoreError::NotFound(format!("cơ quan mã {code}")))?)
+            }
             None => None,
         };
-        if role == UserRole::Focal && agency_id.is_none() {
+        if let Some((_, Some(owner))) = agency {
+            let own = match committee_id {
+                Some(c) => c,
+                None => crate::seed::default_committee_id(self).await?,
+            };
+            if owner != own {
+                return Err(StoreError::Invalid(format!(
+                    "cơ quan mã {} thuộc ban chỉ đạo khác với ban chỉ đạo của tài khoản",
+                    agency_code.unwrap_or_default().trim()
+                )));
+            }
+        }
+        if role == UserRole::Focal && agency.is_none() {
             return Err(StoreError::Invalid(
                 "đầu mối phải gắn với một cơ quan (--agency)".into(),
             ));
         }
-        Ok(agency_id)
+        Ok(agency.map(|(id, _)| id))
+    }
+
+    /// Moves an account to another committee (`None`: the Government's); its sessions end. Its
+    /// agency must be national or of the new committee.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn set_account_committee(
+        &self,
+        username: &str,
+        committee_code: Option<&str>,
+        actor: &str,
+    ) -> Result<()> {
+        let id = self.account_id(username).await?;
+        let committee_id = self.account_committee(committee_code).await?;
+        let (role, agency): (String, Option<String>) = sqlx::query_as(
+            "SELECT u.role, a.code FROM users u LEFT JOIN agencies a ON a.id = u.agency_id WHERE u.id = $1",
+        )
+        .bind(id)
+        .fetch_one(self.pool())
+        .await?;
+        let role = UserRole::try_from(role).map_err(StoreError::Invalid)?;
+        self.account_agency(role, agency.as_deref(), committee_id)
+            .await?;
+        let mut tx = self.begin_write().await?;
+        let before: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT c.code FROM users u LEFT JOIN committees c ON c.id = u.committee_id WHERE u.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE users SET committee_id = $1 WHERE id = $2")
+            .bind(committee_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        end_sessions(&mut tx, id).await?;
+        Db::audit(
+            &mut tx,
+            actor,
+            AuditAction::UserCommitteeChanged,
+            "user",
+            Some(id),
+            Some(&json!({ "committee": before.flatten() })),
+            Some(&json!({ "committee": committee_code })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// An account's id by user name, enabled or not.
@@ -439,7 +530,12 @@ impl Db {
         actor: &str,
     ) -> Result<()> {
         let id = self.account_id(username).await?;
-        let agency_id = self.account_agency(role, agency_code).await?;
+        let committee_id: Option<i64> =
+            sqlx::query_scalar("SELECT committee_id FROM users WHERE id = $1")
+                .bind(id)
+                .fetch_one(self.pool())
+                .await?;
+        let agency_id = self.account_agency(role, agency_code, committee_id).await?;
         let mut tx = self.begin_write().await?;
         let before: Option<(String, Option<i64>)> =
             sqlx::query_as("SELECT role, agency_id FROM users WHERE id = $1")
@@ -553,8 +649,8 @@ impl Db {
 
 /// The accounts with their agencies, as [`AccountRow`]s.
 const ACCOUNTS: &str = "SELECT u.id, u.username, u.full_name, u.role, a.code AS agency_code, a.name AS agency_name, u.active,
-        u.must_change_password, u.email, u.created_at
- FROM users u LEFT JOIN agencies a ON a.id = u.agency_id";
+        u.must_change_password, u.email, u.created_at, c.code AS committee_code, c.name AS committee_name
+ FROM users u LEFT JOIN agencies a ON a.id = u.agency_id LEFT JOIN committees c ON c.id = u.committee_id";
 
 /// An account as the administrators' list shows it.
 #[derive(Debug, Clone, FromRow)]
@@ -570,6 +666,9 @@ pub struct AccountRow {
     pub must_change_password: i64,
     pub email: Option<String>,
     pub created_at: String,
+    /// The account's committee (none: the Government committee's).
+    pub committee_code: Option<String>,
+    pub committee_name: Option<String>,
 }
 
 /// An API token as the administrators' list shows it (never the token itself).

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use tiendo_domain::access::UserRole;
+use tiendo_service::accounts::NewAccount as AccountToAdd;
 use tiendo_store::StoreError;
 use tiendo_store::users::{AccountRow, TokenRow};
 
@@ -101,7 +102,7 @@ fn list_page(
             p.muted { "Mọi thay đổi được ghi vào Nhật ký. Lệnh " code { "tiendo users" } " làm được các việc này từ dòng lệnh." }
             div.table-wrap {
                 table.accounts {
-                    thead { tr { th { "Tên đăng nhập" } th { "Họ tên" } th { "Vai trò" } th { "Cơ quan" } th { "Trạng thái" } th { "Thư điện tử" } th { "Mã truy cập còn hiệu lực" } } }
+                    thead { tr { th { "Tên đăng nhập" } th { "Họ tên" } th { "Vai trò" } th { "Cơ quan" } th { "Ban chỉ đạo" } th { "Trạng thái" } th { "Thư điện tử" } th { "Mã truy cập còn hiệu lực" } } }
                     tbody {
                         @for a in rows {
                             @let live = tokens.iter().filter(|t| t.user_id == a.id && t.in_force(now)).count();
@@ -110,6 +111,7 @@ fn list_page(
                                 td { (a.full_name) }
                                 td { (a.role.name()) }
                                 td { (a.agency_name.as_deref().unwrap_or("")) }
+                                td { (a.committee_name.as_deref().unwrap_or("Ban Chỉ đạo của Chính phủ")) }
                                 td { @if a.active == 1 { "Đang hoạt động" @if a.must_change_password == 1 { " (chờ đổi mật khẩu)" } } @else { strong { "Đã khóa" } } }
                                 td { (a.email.as_deref().unwrap_or("")) }
                                 td.num { (live) }
@@ -126,6 +128,7 @@ fn list_page(
                 label { "Họ tên" input name="full_name" value=(typed.full_name); }
                 (role_select(&typed.role))
                 label { "Mã cơ quan (bắt buộc với đầu mối của cơ quan)" input name="agency" value=(typed.agency); }
+                label { "Mã ban chỉ đạo (để trống: ban chỉ đạo của bạn)" input name="committee" value=(typed.committee) autocomplete="off"; }
                 button type="submit" { "Tạo tài khoản" }
             }
         },
@@ -157,6 +160,8 @@ pub struct NewAccount {
     role: String,
     #[serde(default)]
     agency: String,
+    #[serde(default)]
+    committee: String,
 }
 
 fn optional(s: &str) -> Option<&str> {
@@ -212,11 +217,12 @@ async fn create_checked(
     match state
         .add_account(
             u,
-            username,
-            optional(&f.full_name),
-            role,
-            optional(&f.agency),
-            None,
+            AccountToAdd {
+                full_name: optional(&f.full_name),
+                agency: optional(&f.agency),
+                committee: optional(&f.committee),
+                ..AccountToAdd::new(username, role)
+            },
         )
         .await
     {

@@ -160,7 +160,9 @@ pub fn sentence(e: &AuditEntry, agency_of: &dyn Fn(i64) -> Option<String>) -> St
         ),
         TaskCreated => task_created(&r),
         TaskUpdated => edited("Cập nhật từ tệp", &r),
-        TaskEdited | AgencyEdited | UserRoleChanged | SigningSet => edited(action.words(), &r),
+        TaskEdited | AgencyEdited | UserRoleChanged | UserCommitteeChanged | SigningSet => {
+            edited(action.words(), &r)
+        }
         AssignmentLinked
         | DifficultyImported
         | AgencyAdded

@@ -156,6 +156,8 @@ pub struct TasksQuery {
     tu: Option<String>,
     den: Option<String>,
     lanh_dao: Option<String>,
+    /// Another committee's tasks (the national view's drill-down), by code.
+    ban_chi_dao: Option<String>,
     ngay: Option<String>,
     trang: Option<usize>,
 }
@@ -176,6 +178,7 @@ pub async fn tasks(
         due_from: q.tu.as_deref().and_then(parse_user_date),
         due_to: q.den.as_deref().and_then(parse_user_date),
         overseer: q.lanh_dao.clone(),
+        committee: q.ban_chi_dao.clone(),
         as_of,
         page: q.trang.unwrap_or(1),
     };

@@ -139,8 +139,7 @@ pub async fn download(
         ..ReportRequest::on(as_of)
     };
     let snap = state.snapshot().await;
-    let vis = Visibility::of(&u, &snap);
-    let report = match state.report(kind, request, &snap, &|t| vis.sees(t)).await {
+    let report = match state.report_for(&u, kind, request, &snap).await {
         Ok(r) => r,
         Err(ReportRefused::Failed(e)) => return crate::errors::internal(e),
         Err(refused) => return bad(&u, &refused.message()),

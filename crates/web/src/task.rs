@@ -253,8 +253,18 @@ pub(crate) async fn render(
     tb: Option<&str>,
     typed: Option<Typed>,
 ) -> Response {
-    let Ok(Some(t)) = state.task_for(u, id).await else {
+    let Ok(Some((t, access))) = state.task_with_access(u, id).await else {
         return not_found(u);
+    };
+    // Another committee's task is read as a viewer reads it: no form to act on.
+    let reader;
+    let (u, read_only) = if access.acts() {
+        (u, false)
+    } else {
+        let mut v = u.clone();
+        v.user.role = UserRole::Viewer;
+        reader = v;
+        (&reader, true)
     };
     let snap = state.snapshot().await;
     let mut p = TaskPage::read(state, u, &t, &snap, as_of).await;
@@ -272,6 +282,7 @@ pub(crate) async fn render(
         html! {
             p { a href="/nhiem-vu" { "‹ Danh sách nhiệm vụ" } @if u.is_standing() { " · " a href={"/nhiem-vu/" (t.id) "/sua"} { "Sửa nhiệm vụ" } } }
             @if let Some((msg, ok)) = flash { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
+            @if read_only { p.flash.info role="note" { "Nhiệm vụ của " (t.committee) ": bạn chỉ được xem." } }
             h1 { (t.name) }
             (p.fields())
             (p.assignments())

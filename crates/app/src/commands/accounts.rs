@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use tiendo_service::accounts::NewAccount;
 use tiendo_service::command_line_user;
 
 use crate::args::UserCommand;
@@ -16,18 +17,33 @@ pub async fn run(url: &str, command: UserCommand) -> anyhow::Result<ExitCode> {
             agency,
             name,
             email,
+            committee,
         } => {
             let password = service
                 .add_account(
                     &cli,
-                    &username,
-                    name.as_deref(),
-                    role,
-                    agency.as_deref(),
-                    email.as_deref(),
+                    NewAccount {
+                        full_name: name.as_deref(),
+                        agency: agency.as_deref(),
+                        committee: committee.as_deref(),
+                        email: email.as_deref(),
+                        ..NewAccount::new(&username, role)
+                    },
                 )
                 .await?;
             println!("Đã tạo tài khoản {username}; mật khẩu dùng một lần: {password}");
+        }
+        UserCommand::Committee {
+            username,
+            committee,
+        } => {
+            service
+                .set_account_committee(&cli, &username, committee.as_deref())
+                .await?;
+            match committee {
+                Some(c) => println!("Đã chuyển tài khoản {username} sang ban chỉ đạo {c}."),
+                None => println!("Đã chuyển tài khoản {username} về Ban Chỉ đạo của Chính phủ."),
+            }
         }
         UserCommand::SetEmail {
             username,

@@ -99,6 +99,18 @@ pub async fn run(svc: &Service, report: ReportCommand) -> anyhow::Result<ExitCod
             output,
             doc,
         ),
+        ReportCommand::Committees {
+            as_of,
+            format,
+            output,
+            doc,
+        } => (
+            ReportKind::Committees,
+            ReportRequest::on(date(as_of)?),
+            format,
+            output,
+            doc,
+        ),
         ReportCommand::Difficulties {
             as_of,
             format,

@@ -149,7 +149,7 @@ pub async fn user(db: &Db, name: &str, role: &str, agency: Option<&str>, passwor
         .await
         .expect("hash");
     let role = tiendo_domain::access::UserRole::parse(role).expect("role");
-    db.create_user(name, name, &hash, role, agency, false, "test")
+    db.create_user(name, name, &hash, role, agency, None, false, "test")
         .await
         .expect("user");
 }

@@ -69,8 +69,10 @@ impl Service {
         } else {
             None
         };
-        // Computed once per state of the book and day, shared by every reader.
-        let day = snap.day_counts(as_of);
+        // Computed once per state of the book, day and committee, shared by every reader: a
+        // focal point's agency over every committee's tasks, anyone else over their committee's
+        // lists.
+        let day = snap.day_counts(as_of, own.is_none().then_some(u.committee_id));
         let per_agency = &day.agencies;
         let totals = match own {
             Some(a) => per_agency.get(&a).copied().unwrap_or_default(),

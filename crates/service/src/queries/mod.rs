@@ -15,15 +15,27 @@ use tiendo_store::difficulties::Difficulty;
 use tiendo_store::facts::AgencyName;
 use tiendo_store::users::User;
 
-use crate::Service;
+use crate::{Service, Snapshot};
+use tiendo_domain::access::{Access, TaskScope};
 
-/// One task as its page shows it, when the user may see it ([`tiendo_domain::access`]: secret
-/// tasks to those cleared, a focal point's own agency's tasks).
-pub fn may_see(u: &User, t: &tiendo_store::tasks::TaskDetail) -> bool {
-    u.sees_task(t.secret, || {
-        u.agency_id
-            .is_some_and(|a| t.assignments.iter().any(|x| x.agency_id == a))
-    })
+/// How far a user reaches into a task as stored now ([`tiendo_domain::access::Reader::access`]),
+/// read from the task itself rather than the book in memory (a task just added on another server
+/// is found).
+pub fn access_to(snap: &Snapshot, u: &User, t: &tiendo_store::tasks::TaskDetail) -> Access {
+    let reader = snap.reader(u);
+    let assigned =
+        |agencies: &dyn Fn(i64) -> bool| t.assignments.iter().any(|x| agencies(x.agency_id));
+    reader.access(
+        TaskScope {
+            committee: t.committee_id,
+            secret: t.secret,
+        },
+        || reader.agency.is_some_and(|a| assigned(&|x| x == a)),
+        || {
+            let province = snap.province_agencies(u.committee_id);
+            assigned(&|x| province.contains(&x))
+        },
+    )
 }
 
 impl Service {
@@ -33,7 +45,31 @@ impl Service {
         u: &User,
         id: i64,
     ) -> Result<Option<tiendo_store::tasks::TaskDetail>> {
-        Ok(self.db.task_detail(id).await?.filter(|t| may_see(u, t)))
+        Ok(self.task_with_access(u, id).await?.map(|(t, _)| t))
+    }
+
+    /// A task the user may see, with how far the user reaches into it (read-only when it is
+    /// another committee's).
+    pub async fn task_with_access(
+        &self,
+        u: &User,
+        id: i64,
+    ) -> Result<Option<(tiendo_store::tasks::TaskDetail, Access)>> {
+        let Some(t) = self.db.task_detail(id).await? else {
+            return Ok(None);
+        };
+        let snap = self.snapshot().await;
+        let access = access_to(&snap, u, &t);
+        Ok(access.sees().then_some((t, access)))
+    }
+
+    /// Whether the user may act on a task (its own committee's, or its own agency's assignment):
+    /// the check every change to a task makes before it is stored.
+    pub async fn acts_on(&self, u: &User, task: i64) -> Result<bool> {
+        Ok(self
+            .task_with_access(u, task)
+            .await?
+            .is_some_and(|(_, a)| a.acts()))
     }
 
     /// The evidence files of a task.

@@ -29,6 +29,9 @@ pub struct ReportRequest {
     pub committee: Option<String>,
     /// A formula to try in place of the published one ([`ReportKind::Ranking`]).
     pub formula: Option<(Formula, String)>,
+    /// Only this committee's line ([`ReportKind::Committees`] read by a province's officer);
+    /// `None`: every committee (the national view).
+    pub only_committee: Option<i64>,
 }
 
 impl ReportRequest {
@@ -41,6 +44,7 @@ impl ReportRequest {
             answer_by: None,
             committee: None,
             formula: None,
+            only_committee: None,
         }
     }
 }
@@ -83,6 +87,32 @@ impl<E: Into<anyhow::Error>> From<E> for ReportRefused {
 }
 
 impl Service {
+    /// One report as a user may read it (the pages and the API): the tasks the user's lists
+    /// hold, or, with a committee asked for, that committee's tasks the user may read; the national
+    /// view whole for the Government committee's officers, a province's own line for its
+    /// officers.
+    pub async fn report_for(
+        &self,
+        u: &tiendo_store::users::User,
+        kind: ReportKind,
+        mut req: ReportRequest,
+        snap: &Snapshot,
+    ) -> Result<Report, ReportRefused> {
+        let vis = crate::Visibility::of(u, snap);
+        if !snap.reader(u).national {
+            req.only_committee = Some(u.committee_id);
+        }
+        let one_committee = req.committee.is_some();
+        let visible = |t: i64| {
+            if one_committee {
+                vis.reads(t)
+            } else {
+                vis.sees(t)
+            }
+        };
+        self.report(kind, req, snap, &visible).await
+    }
+
     /// One report of any kind, on the given state of the data, listing only the tasks `visible`
     /// lets the reader see: the one builder behind `tiendo report`, the reports page's downloads
     /// and `/api/report/{name}`.
@@ -165,7 +195,72 @@ impl Service {
                     signing: self.db.signing(None).await?,
                 }
             }
+            ReportKind::Committees => Report::Committees(
+                self.committees_report(snap, as_of, req.only_committee)
+                    .await?,
+            ),
         })
+    }
+
+    /// Every committee's standing on a date (or one committee's): its tasks, late and done, its
+    /// indicators by colour, its difficulties awaiting an answer, its newest report.
+    pub async fn committees_report(
+        &self,
+        snap: &Snapshot,
+        as_of: Date,
+        only: Option<i64>,
+    ) -> anyhow::Result<tiendo_reports::CommitteesReport> {
+        let committees: Vec<_> = snap
+            .committees
+            .iter()
+            .filter(|c| only.is_none_or(|o| o == c.id))
+            .cloned()
+            .collect();
+        let task_committee: HashMap<i64, i64> =
+            snap.tasks.iter().map(|t| (t.id, t.committee_id)).collect();
+        let task_states = snap.book.task_states(as_of);
+        let owner = self.db.indicator_committees().await?;
+        let indicators: Vec<(i64, tiendo_domain::indicator::Colour)> = {
+            let book = self.indicator_book().await?;
+            self.indicators_report(&book, &snap.agencies, as_of)
+                .await?
+                .indicators
+                .iter()
+                .filter_map(|i| Some((*owner.get(&i.id.parse::<i64>().ok()?)?, i.colour)))
+                .collect()
+        };
+        // A difficulty on a task is its task's committee's; one raised on no task, its raising
+        // agency's committee's (the Government's for a national agency).
+        let national = snap
+            .committees
+            .iter()
+            .find(|c| c.code == tiendo_store::seed::DEFAULT_COMMITTEE)
+            .map(|c| c.id);
+        let awaiting: Vec<i64> =
+            tiendo_reports::difficulties_as_of(self.db.difficulties(None).await?, as_of)
+                .into_iter()
+                .filter(|d| d.state != "answered")
+                .filter_map(|d| match d.task_id {
+                    Some(t) => task_committee.get(&t).copied(),
+                    None => snap
+                        .agencies
+                        .get(&d.agency_id)
+                        .and_then(|a| a.committee_id)
+                        .or(national),
+                })
+                .collect();
+        let last_reports = self.db.last_report_by_committee(as_of).await?;
+        Ok(tiendo_reports::committees_report(
+            &tiendo_reports::CommitteeFacts {
+                committees: &committees,
+                task_committee: &task_committee,
+                task_states: &task_states,
+                indicators: &indicators,
+                difficulties_awaiting: &awaiting,
+                last_reports: &last_reports,
+            },
+            as_of,
+        ))
     }
 
     /// The name of the Government's committee, which issues the reports ("Ban Chỉ đạo" when

@@ -4,26 +4,16 @@
 
 use std::collections::HashSet;
 
-use tiendo_domain::access::UserRole;
 use tiendo_domain::deadline::iso;
 use tiendo_domain::status::AssignmentState;
 use tiendo_store::tasks::TaskFilter;
 use tiendo_store::users::User;
 use time::Date;
 
-use crate::Service;
+use crate::{Service, Visibility};
 
 /// Tasks shown on one page of the list.
 pub const PAGE_SIZE: usize = 50;
-
-/// [`UserRole::sees_task`] as the database's filter: (only this agency's tasks, secret ones too).
-fn visible_filter(u: &User) -> (Option<i64>, bool) {
-    match u.role {
-        UserRole::Admin | UserRole::Standing => (None, true),
-        UserRole::Focal => (u.agency_id.or(Some(-1)), false),
-        UserRole::Leader | UserRole::Viewer => (None, false),
-    }
-}
 
 /// What the task list is asked for, from the page's parameters or the API's.
 #[derive(Debug, Clone)]
@@ -42,6 +32,9 @@ pub struct TaskSearch {
     pub due_from: Option<Date>,
     pub due_to: Option<Date>,
     pub overseer: Option<String>,
+    /// Another committee's tasks, by code (the national view's drill-down); default: the
+    /// user's own lists.
+    pub committee: Option<String>,
     pub as_of: Date,
     pub page: usize,
 }
@@ -58,7 +51,6 @@ pub struct TaskPage {
 impl Service {
     /// The tasks a user may see that match the search, one page of them.
     pub async fn search_tasks(&self, u: &User, s: &TaskSearch) -> anyhow::Result<TaskPage> {
-        let (only_agency, see_all_secret) = visible_filter(u);
         let text = |v: &Option<String>| v.clone().filter(|x| !x.trim().is_empty());
         let filter = TaskFilter {
             q: text(&s.q),
@@ -68,10 +60,22 @@ impl Service {
             due_from: s.due_from,
             due_to: s.due_to,
             overseer: text(&s.overseer),
-            only_agency_id: only_agency,
-            see_all_secret,
+            only_agency_id: None,
+            see_all_secret: true,
         };
         let snap = self.snapshot().await;
+        let vis = Visibility::of(u, &snap);
+        // The user's own lists, or one committee's tasks the user may read.
+        let committee = text(&s.committee).map(|code| {
+            snap.committees
+                .iter()
+                .find(|c| c.code.eq_ignore_ascii_case(code.trim()))
+                .map_or(-1, |c| c.id)
+        });
+        let shown = |id: i64| match committee {
+            None => vis.sees(id),
+            Some(c) => snap.scope(id).is_some_and(|t| t.committee == c) && vis.reads(id),
+        };
         let lead = filter
             .agency
             .as_deref()
@@ -113,18 +117,11 @@ impl Service {
         let ids: Vec<i64> = if sql_filters {
             self.db.list_task_ids(&filter).await?
         } else {
-            let own = only_agency.map(|a| snap.book.tasks_of_agency(a));
-            snap.tasks
-                .iter()
-                .filter(|t| match &own {
-                    Some(own) => own.contains(&t.id),
-                    None => see_all_secret || !t.secret,
-                })
-                .map(|t| t.id)
-                .collect()
+            snap.tasks.iter().map(|t| t.id).collect()
         };
         let ids: Vec<i64> = ids
             .into_iter()
+            .filter(|id| shown(*id))
             .filter(|id| lead.is_none() || states.contains_key(id))
             .filter(|id| {
                 wanted

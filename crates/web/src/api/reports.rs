@@ -106,7 +106,14 @@ pub async fn overdue(
             &snap.agencies,
             as_of,
             q.committee.as_deref(),
-            &|t| vis.sees(t),
+            // One committee asked for: its tasks the caller may read (the national view).
+            &|t| {
+                if q.committee.is_some() {
+                    vis.reads(t)
+                } else {
+                    vis.sees(t)
+                }
+            },
         )
         .await
     {
@@ -131,7 +138,7 @@ pub async fn overdue(
 #[utoipa::path(get, path = "/api/summary", tag = "đọc", params(AsOf), responses((status = 200, description = "{as_of, lead_assignments: {done_on_time, done_late, open_in_time, open_overdue, recurring, conditional}, tasks: {…}, periodic_reports: {due, on_time, late, missing} (the recurring lead assignments' periodic reports due before as_of)}")))]
 pub async fn summary(
     State(state): State<AppState>,
-    ApiUser(_u): ApiUser,
+    ApiUser(u): ApiUser,
     Query(q): Query<AsOf>,
 ) -> Response {
     let as_of = match date_param("as_of", q.as_of.as_deref()) {
@@ -139,11 +146,15 @@ pub async fn summary(
         Err(m) => return bad(&m),
     };
     let snap = state.snapshot().await;
+    let counted = snap.counted_for(u.committee_id);
     let mut tasks = tiendo_domain::status::FourWay::default();
-    for s in snap.book.task_states(as_of).into_values() {
-        tasks.add(s);
+    for (task, s) in snap.book.task_states(as_of) {
+        if counted(task) {
+            tasks.add(s);
+        }
     }
-    let day = snap.day_counts(as_of);
+    // The committee's lists, as its dashboard counts them.
+    let day = snap.day_counts(as_of, Some(u.committee_id));
     Json(serde_json::json!({ "as_of": iso(as_of), "lead_assignments": day.lead_total(), "tasks": tasks, "periodic_reports": day.periodic_total() })).into_response()
 }
 
@@ -160,8 +171,8 @@ pub struct ReportQuery {
     month: Option<String>,
 }
 
-/// A report as JSON, by its name: `overdue`, `results` (of a `document`), `agencies`, `difficulties`, `commitments`, `indicators`, `ranking` (of a `month`). The same reports as `tiendo report {name}`; Word and Excel: `/bao-cao/tai/{slug}.docx|xlsx`.
-#[utoipa::path(get, path = "/api/report/{name}", tag = "đọc", params(("name" = String, Path, description = "overdue, results, agencies, difficulties, commitments, indicators, ranking"), ReportQuery), responses((status = 200, description = "the report"), (status = 400, body = ApiError), (status = 404, body = ApiError)))]
+/// A report as JSON, by its name: `overdue`, `results` (of a `document`), `agencies`, `difficulties`, `commitments`, `indicators`, `ranking` (of a `month`), `committees` (every committee's standing; a province's officers read their own). The same reports as `tiendo report {name}`; Word and Excel: `/bao-cao/tai/{slug}.docx|xlsx`.
+#[utoipa::path(get, path = "/api/report/{name}", tag = "đọc", params(("name" = String, Path, description = "overdue, results, agencies, difficulties, commitments, indicators, ranking, committees"), ReportQuery), responses((status = 200, description = "the report"), (status = 400, body = ApiError), (status = 404, body = ApiError)))]
 pub async fn report(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -190,8 +201,7 @@ pub async fn report(
         ..ReportRequest::on(as_of)
     };
     let snap = state.snapshot().await;
-    let vis = Visibility::of(&u, &snap);
-    match state.report(kind, request, &snap, &|t| vis.sees(t)).await {
+    match state.report_for(&u, kind, request, &snap).await {
         Ok(r) => Json(r).into_response(),
         Err(ReportRefused::Failed(e)) => failed(e),
         Err(ReportRefused::NoSuchDocument(_)) => not_found(),

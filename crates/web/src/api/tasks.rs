@@ -37,6 +37,9 @@ pub struct TasksQuery {
     due_to: Option<String>,
     /// The leader overseeing the task, as written
     overseer: Option<String>,
+    /// Another committee's tasks, by its code (the national view's drill-down: the Government
+    /// committee's officers read any province's; default: the caller's own lists)
+    committee: Option<String>,
     /// YYYY-MM-DD (default: today)
     as_of: Option<String>,
     /// 1, 2, … (50 tasks a page)
@@ -83,6 +86,7 @@ pub async fn tasks(
         due_from,
         due_to,
         overseer: q.overseer,
+        committee: q.committee,
         as_of,
         page: q.page.unwrap_or(1),
     };
@@ -121,7 +125,7 @@ pub async fn task(
         Ok(d) => d,
         Err(m) => return bad(&m),
     };
-    let Ok(Some(t)) = state.task_for(&u, id).await else {
+    let Ok(Some((t, access))) = state.task_with_access(&u, id).await else {
         return not_found();
     };
     let snap = state.snapshot().await;
@@ -151,7 +155,7 @@ pub async fn task(
         "id": t.id, "number": t.number, "name": t.name, "headings": t.headings,
         "expected_result": t.expected_result, "deadline": { "raw": t.deadline_raw, "due": t.due_on.map(iso), "note": t.deadline_note },
         "basis": t.basis, "lead_raw": t.lead_raw, "coordinators_raw": t.coordinators_raw, "overseer": t.overseer,
-        "document": t.document, "committee": t.committee, "secret": t.secret, "extra": t.extra, "source": t.source,
+        "document": t.document, "committee": t.committee, "read_only": !access.acts(), "secret": t.secret, "extra": t.extra, "source": t.source,
         "unresolved_agencies": t.unresolved.iter().map(|u| serde_json::json!({ "role": u.role, "text": u.text })).collect::<Vec<_>>(),
         "as_of": iso(as_of),
         "assignments": assignments,
