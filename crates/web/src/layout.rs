@@ -70,6 +70,7 @@ pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
                             a href="/bao-cao" { "Báo cáo" }
                             a href="/xep-hang" { "Xếp hạng" }
                             a href="/phien-hop" { "Phiên họp" }
+                            a href="/ban-chi-dao" { "Các ban chỉ đạo" }
                             @if u.is_standing() { a href="/nhap-tep" { "Nhập tệp" } }
                             a href="/co-quan" { "Cơ quan" }
                             @if u.role == UserRole::Admin { a href="/nhat-ky" { "Nhật ký" } a href="/thu-cho-gui" { "Thư chờ gửi" } a href="/quan-tri/tai-khoan" { "Tài khoản" } }

@@ -255,6 +255,7 @@ fn pages_and_forms() -> RouteTable {
             get(signing::page_of).post(signing::save),
         )
         .add("/xep-hang", "GET", get(reports::ranking))
+        .add("/ban-chi-dao", "GET", get(reports::committees))
         .add(
             "/phien-hop",
             "GET POST",

@@ -196,6 +196,24 @@ pub async fn tasks(
     let snap = state.snapshot().await;
     let agencies = super::task::agency_options(&snap);
     let overseers = state.overseers().await.unwrap_or_default();
+    // Another committee's list (the national view's drill-down).
+    let viewed = q
+        .ban_chi_dao
+        .as_deref()
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| {
+            snap.committees
+                .iter()
+                .find(|x| x.code.eq_ignore_ascii_case(c.trim()))
+                .cloned()
+                .unwrap_or_else(|| tiendo_store::registry::Committee {
+                    id: -1,
+                    code: c.trim().to_string(),
+                    name: format!("ban chỉ đạo mã {}", c.trim()),
+                    level: String::new(),
+                    province: None,
+                })
+        });
     let link = |p: usize| -> String {
         let mut parts = vec![];
         for (k, v) in [
@@ -208,6 +226,7 @@ pub async fn tasks(
             ("tu", &q.tu),
             ("den", &q.den),
             ("lanh_dao", &q.lanh_dao),
+            ("ban_chi_dao", &q.ban_chi_dao),
             ("ngay", &q.ngay),
         ] {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
@@ -255,7 +274,11 @@ pub async fn tasks(
                 label { "Hạn từ" (date_input("tu", q.tu.as_deref().unwrap_or(""), false)) }
                 label { "đến" (date_input("den", q.den.as_deref().unwrap_or(""), false)) }
                 label { "Tính đến ngày" (date_input("ngay", &iso(as_of), false)) }
+                @if let Some(c) = &viewed { input type="hidden" name="ban_chi_dao" value=(c.code); }
                 button.primary type="submit" { "Lọc" }
+            }
+            @if let Some(c) = &viewed {
+                p.flash.info role="note" { "Nhiệm vụ của " strong { (c.name) } @if c.id != u.committee_id { " (chỉ xem)" } ". " a href="/nhiem-vu" { "Về danh sách của ban chỉ đạo mình" } }
             }
             @if let Some(name) = q.co_quan.as_deref().filter(|c| !c.is_empty() && q.vai_tro.as_deref() == Some("chu_tri")).map(|c| agencies.iter().find(|(code, _)| code.as_str() == c).map_or(c, |(_, n)| n.as_str())) {
                 p.muted { "Nhiệm vụ do " strong { (name) } " chủ trì; tình trạng là của phân công chủ trì của cơ quan này." }

@@ -556,3 +556,105 @@ pub async fn meeting_pack(
         Err(e) => crate::errors::internal(e),
     }
 }
+
+#[derive(Deserialize, Default)]
+pub struct CommitteesQuery {
+    ngay: Option<String>,
+    /// The column sorted on, largest first: tasks, open_overdue, done_on_time, done_late,
+    /// difficulties (default: the committees in the order they were added).
+    sap_xep: Option<String>,
+}
+
+/// "Các ban chỉ đạo": every committee's standing on a day, as the Government's officers see it
+/// (a province's officers see their own line), sortable, each figure leading to that
+/// committee's own list.
+pub async fn committees(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Query(q): Query<CommitteesQuery>,
+) -> Response {
+    let as_of = match q.ngay.as_deref().filter(|s| !s.trim().is_empty()) {
+        None => today(),
+        Some(s) => match parse_user_date(s) {
+            Some(d) => d,
+            None => return bad(&u, "Ngày không hợp lệ."),
+        },
+    };
+    let snap = state.snapshot().await;
+    let report = match state
+        .report_for(&u, ReportKind::Committees, ReportRequest::on(as_of), &snap)
+        .await
+    {
+        Ok(tiendo_reports::kinds::Report::Committees(r)) => r,
+        Ok(_) => return crate::errors::internal(anyhow::anyhow!("not the committees' report")),
+        Err(ReportRefused::Failed(e)) => return crate::errors::internal(e),
+        Err(refused) => return bad(&u, &refused.message()),
+    };
+    let mut lines = report.committees.clone();
+    let sort = q.sap_xep.as_deref().unwrap_or("");
+    let key = |c: &reports::CommitteeStanding| match sort {
+        "tasks" => c.tasks,
+        "open_overdue" => c.open_overdue,
+        "done_on_time" => c.done_on_time,
+        "done_late" => c.done_late,
+        "difficulties" => c.difficulties_awaiting,
+        _ => 0,
+    };
+    lines.sort_by(|a, b| key(b).cmp(&key(a)));
+    let day = iso(as_of);
+    let heading = |label: &str, code: &str| {
+        html! { th { a href={"/ban-chi-dao?ngay=" (day) "&sap_xep=" (code)} aria-sort=[(sort == code).then_some("descending")] { (label) } } }
+    };
+    let list = |code: &str, status: Option<&str>| {
+        let mut href = format!("/nhiem-vu?ban_chi_dao={}&ngay={}", enc(code), day);
+        if let Some(s) = status {
+            href.push_str("&trang_thai=");
+            href.push_str(s);
+        }
+        href
+    };
+    page(
+        "Các ban chỉ đạo",
+        Some(&u),
+        html! {
+            h1 { "Tình hình của các ban chỉ đạo" }
+            form.filters method="get" action="/ban-chi-dao" {
+                label { "Tính đến ngày" (date_input("ngay", &day, false)) }
+                button.primary type="submit" { "Xem" }
+                a href={"/bao-cao/tai/cac-ban-chi-dao.docx?ngay=" (day)} { "Tải Word" }
+                a href={"/bao-cao/tai/cac-ban-chi-dao.xlsx?ngay=" (day)} { "Tải Excel" }
+                a href={"/bao-cao/tai/cac-ban-chi-dao.json?ngay=" (day)} { "Tải JSON" }
+            }
+            p.muted { "Mỗi ban chỉ đạo tính các nhiệm vụ do mình giao. Bấm tên cột để xếp theo cột đó (lớn trước); bấm một số để xem các nhiệm vụ." }
+            div.table-wrap {
+                table {
+                    thead { tr {
+                        th { "Ban chỉ đạo" }
+                        (heading("Số nhiệm vụ", "tasks"))
+                        (heading("Quá hạn chưa hoàn thành", "open_overdue"))
+                        (heading("Hoàn thành đúng hạn", "done_on_time"))
+                        (heading("Hoàn thành quá hạn", "done_late"))
+                        th { "Chỉ tiêu xanh / vàng / đỏ" }
+                        (heading("Khó khăn chờ trả lời", "difficulties"))
+                        th { "Báo cáo gần nhất" }
+                    } }
+                    tbody {
+                        @for c in &lines {
+                            tr {
+                                td { (c.name) }
+                                td.num { a href=(list(&c.code, None)) { (c.tasks) } }
+                                td.num { a href=(list(&c.code, Some("qua_han"))) { (c.open_overdue) } }
+                                td.num { a href=(list(&c.code, Some("dung_han"))) { (c.done_on_time) } }
+                                td.num { a href=(list(&c.code, Some("tre_han"))) { (c.done_late) } }
+                                td.num { (c.indicators.green) " / " (c.indicators.amber) " / " (c.indicators.red) }
+                                td.num { (c.difficulties_awaiting) }
+                                td { (c.last_activity.map(vn).unwrap_or_else(|| "Chưa có".into())) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}

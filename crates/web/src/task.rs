@@ -256,7 +256,9 @@ pub(crate) async fn render(
     let Ok(Some((t, access))) = state.task_with_access(u, id).await else {
         return not_found(u);
     };
-    // Another committee's task is read as a viewer reads it: no form to act on.
+    // Another committee's task is read as a viewer reads it: no form to act on (the page's
+    // header still names the user as they are).
+    let signed_in = u;
     let reader;
     let (u, read_only) = if access.acts() {
         (u, false)
@@ -278,7 +280,7 @@ pub(crate) async fn render(
     p.typed = typed;
     let body = page(
         &format!("Nhiệm vụ {}", t.number),
-        Some(u),
+        Some(signed_in),
         html! {
             p { a href="/nhiem-vu" { "‹ Danh sách nhiệm vụ" } @if u.is_standing() { " · " a href={"/nhiem-vu/" (t.id) "/sua"} { "Sửa nhiệm vụ" } } }
             @if let Some((msg, ok)) = flash { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
