@@ -600,7 +600,7 @@ pub async fn committees(
         "difficulties" => c.difficulties_awaiting,
         _ => 0,
     };
-    lines.sort_by(|a, b| key(b).cmp(&key(a)));
+    lines.sort_by_key(|c| std::cmp::Reverse(key(c)));
     let day = iso(as_of);
     let heading = |label: &str, code: &str| {
         html! { th { a href={"/ban-chi-dao?ngay=" (day) "&sap_xep=" (code)} aria-sort=[(sort == code).then_some("descending")] { (label) } } }
