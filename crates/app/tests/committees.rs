@@ -515,6 +515,127 @@ async fn walk(url: &str, db: &tiendo_store::Db, label: &str) {
         assert!(std::fs::read(&out).expect("file").starts_with(b"PK"));
     }
 
+    // Indicators, meetings, the registry and what a task may be given: Huế's own are never
+    // Hà Nội's; the Government's indicators are read by every province.
+    for (committee, name, csv) in [
+        (
+            None,
+            "ct-quoc-gia.csv",
+            "STT;Chỉ tiêu;Đơn vị tính;Mục tiêu năm 2026;Kết quả thực hiện;Cơ quan chủ trì\n1;Tỷ lệ hồ sơ trực tuyến toàn trình quốc gia;%;80%;60%;Bộ Công an\n",
+        ),
+        (
+            Some("BCD_HUE"),
+            "ct-hue.csv",
+            "STT;Chỉ tiêu;Đơn vị tính;Mục tiêu năm 2026;Kết quả thực hiện;Cơ quan chủ trì\n1;Tỷ lệ hồ sơ số hóa của Huế;%;90%;70%;Sở Tài chính\n",
+        ),
+    ] {
+        let file = dir.join(name);
+        std::fs::write(&file, csv).expect("write");
+        let mut args = vec!["import", "--reported-on", "2026-01-05"];
+        if let Some(c) = committee {
+            args.extend(["--committee", c]);
+        }
+        args.push(file.to_str().expect("path"));
+        ok(url, &args);
+    }
+    ok(
+        url,
+        &[
+            "meetings",
+            "add",
+            "--name",
+            "Phiên họp Ban Chỉ đạo Huế",
+            "--held-on",
+            "2026-01-10",
+            "--document",
+            "hue",
+            "--committee",
+            "BCD_HUE",
+        ],
+    );
+    let names_in = |v: &serde_json::Value, list: &str, field: &str| -> Vec<String> {
+        v[list]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|i| i[field].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let indicators_of = |i: usize| {
+        let state = state.clone();
+        let token = tokens[i].clone();
+        async move {
+            let (_, b) = api(&state, Method::GET, "/api/indicators", &token, None).await;
+            b
+        }
+    };
+    let hn = names_in(&indicators_of(3).await, "indicators", "name");
+    assert!(
+        hn.iter().any(|n| n.contains("quốc gia")) && !hn.iter().any(|n| n.contains("Huế")),
+        "{label}: {hn:?}"
+    );
+    let hue = names_in(&indicators_of(6).await, "indicators", "name");
+    assert!(hue.iter().any(|n| n.contains("Huế")), "{label}: {hue:?}");
+    let hue_indicator = indicators_of(6).await["indicators"]
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .find(|i| i["name"].as_str().is_some_and(|n| n.contains("Huế")))
+        })
+        .and_then(|i| i["id"].as_str().map(str::to_string))
+        .expect("Huế's indicator");
+    for (i, want) in [
+        (3, StatusCode::NOT_FOUND),
+        (6, StatusCode::OK),
+        (0, StatusCode::OK),
+    ] {
+        let (s, _) = api(
+            &state,
+            Method::GET,
+            &format!("/api/indicators/{hue_indicator}"),
+            &tokens[i],
+            None,
+        )
+        .await;
+        assert_eq!(s, want, "{label}: {} indicator of Huế", OFFICERS[i].0);
+    }
+    let meetings = |i: usize| {
+        let state = state.clone();
+        let token = tokens[i].clone();
+        async move {
+            let (_, b) = api(&state, Method::GET, "/api/meetings", &token, None).await;
+            names_in(&b, "items", "name")
+        }
+    };
+    assert!(
+        meetings(6).await.iter().any(|m| m.contains("Huế")),
+        "{label}"
+    );
+    assert!(
+        !meetings(3).await.iter().any(|m| m.contains("Huế")),
+        "{label}"
+    );
+    let (_, agencies) = api(&state, Method::GET, "/api/agencies", &tokens[3], None).await;
+    let codes = names_in(&agencies, "items", "code");
+    assert!(
+        codes.iter().any(|c| c == "HN_STC") && !codes.iter().any(|c| c == "HUE_STC"),
+        "{label}: Hà Nội's registry"
+    );
+    let (s, b) = api(
+        &state,
+        Method::POST,
+        &format!("/api/tasks/{hn1}/assignments"),
+        &tokens[3],
+        Some(
+            serde_json::json!({ "agency": "HUE_STC", "role": "coordinator", "reason": "Phối hợp" }),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{label}: {b}");
+    assert!(b.to_string().contains("ban chỉ đạo khác"), "{label}: {b}");
+
     // In the browser: Hà Nội's list holds its tasks and the one received, never Huế's; the
     // received task's page reads only.
     ok(

@@ -172,6 +172,25 @@ impl Reader {
     }
 }
 
+impl Reader {
+    /// The same rule for what belongs to a committee without being a task (an indicator, a
+    /// meeting, a difficulty raised on no task): the user's own committee's is theirs; the
+    /// Government committee's is read by the provinces' officers (its figures and meetings
+    /// concern them); a province's is read by the Government committee's officers (the national
+    /// view, outside their own lists) and hidden from every other province.
+    pub fn access_to_record(&self, committee: i64, national_record: bool) -> Access {
+        if committee == self.committee || self.committee == Reader::EVERY_COMMITTEE {
+            Access::Own
+        } else if national_record {
+            Access::Received
+        } else if self.national && self.role != UserRole::Focal {
+            Access::Overseen
+        } else {
+            Access::Hidden
+        }
+    }
+}
+
 impl fmt::Display for UserRole {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
@@ -248,6 +267,25 @@ mod tests {
             assert_eq!(a.acts(), a == Access::Own);
             assert!(!a.listed() || a.sees());
         }
+    }
+
+    #[test]
+    fn records_of_a_committee_follow_the_same_rule() {
+        let reader = |role, committee, national| Reader {
+            role,
+            committee,
+            national,
+            agency: None,
+        };
+        let hn = reader(UserRole::Standing, 2, false);
+        assert_eq!(hn.access_to_record(2, false), Access::Own);
+        assert_eq!(hn.access_to_record(1, true), Access::Received);
+        assert_eq!(hn.access_to_record(3, false), Access::Hidden);
+        let gov = reader(UserRole::Leader, 1, true);
+        assert_eq!(gov.access_to_record(1, true), Access::Own);
+        assert_eq!(gov.access_to_record(3, false), Access::Overseen);
+        let cli = reader(UserRole::Admin, Reader::EVERY_COMMITTEE, true);
+        assert_eq!(cli.access_to_record(3, false), Access::Own);
     }
 
     #[test]

@@ -113,13 +113,24 @@ impl Service {
     }
 }
 
-async fn indicator(state: &Service, id: i64) -> Outcome<IndicatorRow> {
-    state
+/// An indicator the user may act on: one it may not see is not found; the standing agency
+/// changes its own committee's only (a province's focal point reports its figures on the
+/// Government's indicators too).
+async fn indicator(state: &Service, u: &User, id: i64) -> Outcome<IndicatorRow> {
+    let row = state
         .db
         .indicator(id)
         .await
         .map_err(Refusal::from_store)?
-        .ok_or_else(Refusal::not_found)
+        .ok_or_else(Refusal::not_found)?;
+    let access = state.snapshot().await.record_access(u, row.committee_id);
+    if !access.sees() {
+        return Err(Refusal::not_found());
+    }
+    if u.is_standing() && !access.acts() {
+        return Err(Refusal::other_committee());
+    }
+    Ok(row)
 }
 
 /// What an agency (or the standing agency, or another system) reports for an indicator.
@@ -143,7 +154,7 @@ pub async fn report_value(
     indicator_id: i64,
     r: &ValueReport,
 ) -> Outcome<i64> {
-    let ind = indicator(state, indicator_id).await?;
+    let ind = indicator(state, u, indicator_id).await?;
     let leads = state
         .db
         .indicator_leads(ind.id)
@@ -282,7 +293,7 @@ pub async fn set_target(
     if !u.is_standing() {
         return Err(Refusal::forbidden());
     }
-    let ind = indicator(state, indicator_id).await?;
+    let ind = indicator(state, u, indicator_id).await?;
     let period = Period::parse(&t.period).ok_or(Refusal::bad(Notice::PeriodUnreadable))?;
     if !ind.life().touches(period) {
         return Err(Refusal::bad(Notice::PeriodUnreadable).with(format!(
@@ -365,7 +376,7 @@ pub async fn set_life(
     if !u.is_standing() {
         return Err(Refusal::forbidden());
     }
-    let ind = indicator(state, indicator_id).await?;
+    let ind = indicator(state, u, indicator_id).await?;
     let day = |s: &str| -> Outcome<Option<time::Date>> {
         match s.trim() {
             "" => Ok(None),
@@ -414,7 +425,7 @@ pub async fn link_task(
     if !u.is_standing() {
         return Err(Refusal::forbidden());
     }
-    indicator(state, indicator_id).await?;
+    indicator(state, u, indicator_id).await?;
     let task: i64 = task
         .trim()
         .parse()

@@ -68,6 +68,9 @@ impl Refusal {
     pub(crate) fn forbidden() -> Self {
         Self::new(Notice::Forbidden, RefusalKind::Forbidden)
     }
+    pub(crate) fn other_committee() -> Self {
+        Self::new(Notice::OtherCommittee, RefusalKind::Forbidden)
+    }
     pub(crate) fn not_found() -> Self {
         Self::new(Notice::NotFound, RefusalKind::NotFound)
     }
@@ -174,7 +177,7 @@ pub(crate) async fn on_own_task(state: &Service, u: &User, task: i64) -> Outcome
     {
         None => Err(Refusal::not_found()),
         Some((_, a)) if a.acts() => Ok(()),
-        Some(_) => Err(Refusal::new(Notice::OtherCommittee, RefusalKind::Forbidden)),
+        Some(_) => Err(Refusal::other_committee()),
     }
 }
 
@@ -214,7 +217,7 @@ pub(crate) async fn own_committee(
         Some(own) if named.is_none_or(|c| c.eq_ignore_ascii_case(&own.code)) => {
             Ok(Some(own.code.clone()))
         }
-        Some(_) => Err(Refusal::new(Notice::OtherCommittee, RefusalKind::Forbidden)),
+        Some(_) => Err(Refusal::other_committee()),
     }
 }
 
@@ -616,6 +619,21 @@ pub async fn assign(
 ) -> Outcome<i64> {
     standing(u)?;
     on_own_task(state, u, task).await?;
+    // A task is given to national agencies or to its own committee's departments and communes,
+    // never to another province's.
+    {
+        let snap = state.snapshot().await;
+        let foreign = snap
+            .agencies
+            .values()
+            .find(|a| a.code.eq_ignore_ascii_case(agency.trim()))
+            .and_then(|a| a.committee_id)
+            .is_some_and(|c| snap.scope(task).is_some_and(|t| t.committee != c));
+        if foreign {
+            return Err(Refusal::bad(Notice::AgencyUnknown)
+                .with(format!("cơ quan {} thuộc ban chỉ đạo khác", agency.trim())));
+        }
+    }
     let role = Role::parse(role).ok_or(Refusal::bad(Notice::RoleInvalid))?;
     let reason = typed(reason, Notice::ReasonMissing)?;
     let id = state
@@ -985,7 +1003,7 @@ pub async fn add_committee(
     standing(u)?;
     // Only the Government committee's officers add committees.
     if own_committee(state, u, None).await?.is_some() {
-        return Err(Refusal::new(Notice::OtherCommittee, RefusalKind::Forbidden));
+        return Err(Refusal::other_committee());
     }
     plain(&[code, name, province.unwrap_or("")])?;
     state

@@ -189,6 +189,28 @@ impl Snapshot {
         }
     }
 
+    /// How far a user reaches into a record of a committee that is not a task (an indicator, a
+    /// meeting, a difficulty on no task): [`Reader::access_to_record`].
+    pub fn record_access(&self, u: &User, committee: i64) -> Access {
+        let national = self
+            .committee(committee)
+            .is_some_and(|c| c.level != "province");
+        self.reader(u).access_to_record(committee, national)
+    }
+
+    /// The agencies of other provinces' committees than those a user's lists hold (their
+    /// departments and communes): what they raise on no task is not shown to the user.
+    pub fn foreign_agencies(&self, u: &User) -> HashSet<i64> {
+        self.agencies
+            .values()
+            .filter(|a| {
+                a.committee_id
+                    .is_some_and(|c| !self.record_access(u, c).listed())
+            })
+            .map(|a| a.id)
+            .collect()
+    }
+
     /// A committee by id.
     pub fn committee(&self, id: i64) -> Option<&Committee> {
         self.committees.iter().find(|c| c.id == id)

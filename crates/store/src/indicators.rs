@@ -25,6 +25,9 @@ type Tx<'t> = sqlx::Transaction<'t, sqlx::Any>;
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct IndicatorRow {
     pub id: i64,
+    /// The committee whose indicator it is.
+    #[serde(skip)]
+    pub committee_id: i64,
     pub code: String,
     pub name: String,
     pub unit: Option<String>,
@@ -246,7 +249,7 @@ pub fn value_refusal(
     None
 }
 
-const INDICATOR_COLUMNS: &str = "i.id, i.code, i.name, i.unit, i.kind, i.direction, i.by_agency, i.lead_raw, d.doc_key AS document, COALESCE(d.symbol, d.title, d.file_name, d.doc_key) AS document_name, i.headings, i.valid_from, i.valid_to, i.created_at";
+const INDICATOR_COLUMNS: &str = "i.id, i.committee_id, i.code, i.name, i.unit, i.kind, i.direction, i.by_agency, i.lead_raw, d.doc_key AS document, COALESCE(d.symbol, d.title, d.file_name, d.doc_key) AS document_name, i.headings, i.valid_from, i.valid_to, i.created_at";
 
 impl Db {
     /// The indicators of a committee (default: the Government's), in code order.

@@ -41,14 +41,19 @@ pub async fn filtered(
     let vis = Visibility::of(u, &snap);
     let code_of = |id: i64| snap.agencies.get(&id).map(|a| a.code.as_str());
     let own = u.own_agency();
+    let foreign = snap.foreign_agencies(u);
     let day = today();
     let mut rows: Vec<Difficulty> = all
         .into_iter()
         // An agency sees the difficulties it raised or must resolve, even on a task it is not
-        // assigned; others, those of the tasks they may see.
+        // assigned; others, those of the tasks they may see, and those raised on no task but by
+        // another province's agency.
         .filter(|d| match own {
             Some(a) => d.agency_id == a || d.handled_by(a),
-            None => d.task_id.is_none_or(|t| vis.sees(t)),
+            None => match d.task_id {
+                Some(t) => vis.sees(t),
+                None => !foreign.contains(&d.agency_id),
+            },
         })
         .filter(|d| {
             q.nen

@@ -77,7 +77,7 @@ pub async fn list(
     Query(q): Query<IndicatorQuery>,
 ) -> Response {
     let day = day_of(&q);
-    let list = match state.indicators().await {
+    let list = match state.indicators(&u).await {
         Ok(l) => l,
         Err(e) => return crate::errors::internal(e),
     };
@@ -418,7 +418,7 @@ async fn render(
     };
     let u = u.clone();
     let day = day_of(q);
-    let i = match state.indicator(id).await {
+    let i = match state.indicator(&u, id).await {
         Ok(Some(i)) => i,
         Ok(None) => return not_found(&u),
         Err(e) => return crate::errors::internal(e),
@@ -857,21 +857,23 @@ pub(crate) fn agencies_of_kind(
 /// The scorecard of the indicators reported by agency, for the agencies of a kind.
 pub async fn build_scorecard(
     state: &AppState,
+    u: &tiendo_store::users::User,
     kind: Option<KindGroup>,
     day: time::Date,
 ) -> anyhow::Result<Scorecard> {
-    build_scorecard_rows(state, kind, day, 0, usize::MAX).await
+    build_scorecard_rows(state, u, kind, day, 0, usize::MAX).await
 }
 
 /// [`build_scorecard`] with only the rows `offset .. offset + limit` written out.
 pub async fn build_scorecard_rows(
     state: &AppState,
+    u: &tiendo_store::users::User,
     kind: Option<KindGroup>,
     day: time::Date,
     offset: usize,
     limit: usize,
 ) -> anyhow::Result<Scorecard> {
-    let list = state.indicators().await?;
+    let list = state.indicators(u).await?;
     let names = state.agency_names().await?;
     let cols: Vec<(i64, String, String)> = list
         .iter()
@@ -923,7 +925,14 @@ pub async fn scorecard_page(
         .unwrap_or(1)
         .clamp(1, 1_000_000);
     let page_of = |n: usize| {
-        build_scorecard_rows(&state, kind, day, (n - 1) * SCORECARD_PAGE, SCORECARD_PAGE)
+        build_scorecard_rows(
+            &state,
+            &u,
+            kind,
+            day,
+            (n - 1) * SCORECARD_PAGE,
+            SCORECARD_PAGE,
+        )
     };
     let mut card = match page_of(asked).await {
         Ok(c) => c,

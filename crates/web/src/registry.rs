@@ -57,7 +57,7 @@ pub async fn list(
     PageUser(u): PageUser,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    let Ok(reg) = state.registry().await else {
+    let Ok(reg) = state.registry_of(&u).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let heads = state.agency_heads().await.unwrap_or_default();

@@ -354,7 +354,7 @@ async fn meetings_page(
     tb: Option<&str>,
     refused: Option<&Refused>,
 ) -> Response {
-    let all = state.meetings().await.unwrap_or_default();
+    let all = state.meetings(u).await.unwrap_or_default();
     let mut counts = Vec::with_capacity(all.len());
     for m in &all {
         counts.push(
@@ -485,7 +485,7 @@ pub async fn meeting_pack(
         },
     };
     let Some(m) = state
-        .meetings()
+        .meetings(&u)
         .await
         .ok()
         .and_then(|all| all.into_iter().find(|m| m.id == id))

@@ -424,7 +424,7 @@ pub async fn meetings(svc: &Service, command: MeetingCommand) -> anyhow::Result<
             );
         }
         MeetingCommand::List { format } => {
-            let all = svc.meetings().await?;
+            let all = svc.meetings(&tiendo_service::command_line_user()).await?;
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&all)?),
                 Format::Text => {
@@ -452,7 +452,7 @@ pub async fn meetings(svc: &Service, command: MeetingCommand) -> anyhow::Result<
                 Some(s) => parse_date_arg("--as-of", &s)?,
                 None => today(),
             };
-            let all = svc.meetings().await?;
+            let all = svc.meetings(&tiendo_service::command_line_user()).await?;
             let m = match meeting {
                 Some(id) => all
                     .into_iter()

@@ -64,6 +64,7 @@ impl Service {
     pub async fn dashboard(&self, u: &User, as_of: Date, window: i64) -> anyhow::Result<Dashboard> {
         let snap = self.snapshot().await;
         let vis = Visibility::of(u, &snap);
+        let foreign = snap.foreign_agencies(u);
         let own = if u.role == UserRole::Focal {
             u.agency_id
         } else {
@@ -154,7 +155,13 @@ impl Service {
             .await?
             .into_iter()
             .rev()
-            .filter(|d| f.agency.is_some() || d.task_id.is_none_or(|t| vis.sees(t)))
+            .filter(|d| {
+                f.agency.is_some()
+                    || match d.task_id {
+                        Some(t) => vis.sees(t),
+                        None => !foreign.contains(&d.agency_id),
+                    }
+            })
             .collect();
         difficulties.truncate(10);
         let inbox: Vec<InboxCount> = crate::reminders::inbox_counts(

@@ -120,6 +120,18 @@ impl Service {
         self.db.load_registry().await
     }
 
+    /// The registry as a user reads it: the national agencies and, for a province's officers,
+    /// their own committee's departments and communes (never another province's).
+    pub async fn registry_of(&self, u: &User) -> Result<tiendo_store::registry::StoredRegistry> {
+        let own = self
+            .snapshot()
+            .await
+            .committee(u.committee_id)
+            .filter(|c| c.level == "province")
+            .map(|c| c.code.clone());
+        self.db.load_registry_for(own.as_deref()).await
+    }
+
     /// The registry a committee reads its documents with.
     pub async fn registry_for(
         &self,
@@ -162,8 +174,16 @@ impl Service {
     }
 
     /// The committee's meetings.
-    pub async fn meetings(&self) -> Result<Vec<tiendo_store::meetings::Meeting>> {
-        self.db.meetings().await
+    pub async fn meetings(&self, u: &User) -> Result<Vec<tiendo_store::meetings::Meeting>> {
+        let snap = self.snapshot().await;
+        let mut all = self.db.meetings().await?;
+        all.retain(|m| {
+            snap.committees
+                .iter()
+                .find(|c| c.code == m.committee)
+                .is_some_and(|c| snap.record_access(u, c.id).listed())
+        });
+        Ok(all)
     }
 
     /// The tasks of a meeting's documents.
@@ -196,16 +216,39 @@ impl Service {
     }
 
     /// Every indicator.
-    pub async fn indicators(&self) -> Result<Vec<tiendo_store::indicators::IndicatorRow>> {
-        self.db.indicators().await
+    pub async fn indicators(
+        &self,
+        u: &User,
+    ) -> Result<Vec<tiendo_store::indicators::IndicatorRow>> {
+        let snap = self.snapshot().await;
+        let mut list = self.db.indicators().await?;
+        list.retain(|i| snap.record_access(u, i.committee_id).listed());
+        Ok(list)
+    }
+
+    /// The ids of the indicators a user's lists hold (their committee's, and the Government
+    /// committee's for a province's officers).
+    pub async fn listed_indicators(&self, u: &User) -> Result<std::collections::HashSet<i64>> {
+        Ok(self
+            .indicators(u)
+            .await?
+            .into_iter()
+            .map(|i| i.id)
+            .collect())
     }
 
     /// One indicator.
     pub async fn indicator(
         &self,
+        u: &User,
         id: i64,
     ) -> Result<Option<tiendo_store::indicators::IndicatorRow>> {
-        self.db.indicator(id).await
+        let snap = self.snapshot().await;
+        Ok(self
+            .db
+            .indicator(id)
+            .await?
+            .filter(|i| snap.record_access(u, i.committee_id).sees()))
     }
 
     /// An indicator's lead agencies.

@@ -32,6 +32,12 @@ pub struct ReportRequest {
     /// Only this committee's line ([`ReportKind::Committees`] read by a province's officer);
     /// `None`: every committee (the national view).
     pub only_committee: Option<i64>,
+    /// Only these indicators ([`ReportKind::Indicators`] read by a user: those its lists hold);
+    /// `None`: every indicator.
+    pub indicators: Option<std::collections::HashSet<i64>>,
+    /// Difficulties raised on no task by these agencies are left out ([`ReportKind::Difficulties`]
+    /// read by a user: other provinces' departments and communes).
+    pub foreign_agencies: std::collections::HashSet<i64>,
 }
 
 impl ReportRequest {
@@ -45,6 +51,8 @@ impl ReportRequest {
             committee: None,
             formula: None,
             only_committee: None,
+            indicators: None,
+            foreign_agencies: Default::default(),
         }
     }
 }
@@ -102,6 +110,10 @@ impl Service {
         if !snap.reader(u).national {
             req.only_committee = Some(u.committee_id);
         }
+        if kind == ReportKind::Indicators {
+            req.indicators = Some(self.listed_indicators(u).await?);
+        }
+        req.foreign_agencies = snap.foreign_agencies(u);
         let one_committee = req.committee.is_some();
         let visible = |t: i64| {
             if one_committee {
@@ -166,10 +178,13 @@ impl Service {
             }
             ReportKind::Difficulties => {
                 let all = self.db.difficulties(None).await?;
-                let rows = tiendo_reports::visible_difficulties(
+                let mut rows = tiendo_reports::visible_difficulties(
                     tiendo_reports::difficulties_as_of(all, as_of),
                     visible,
                 );
+                rows.retain(|d| {
+                    d.task_id.is_some() || !req.foreign_agencies.contains(&d.agency_id)
+                });
                 Report::Difficulties(DifficultyRegister::of(rows, as_of))
             }
             ReportKind::Commitments => Report::Commitments(
@@ -178,7 +193,11 @@ impl Service {
             ),
             ReportKind::Indicators => {
                 let book = self.indicator_book().await?;
-                let r = self.indicators_report(&book, &snap.agencies, as_of).await?;
+                let mut r = self.indicators_report(&book, &snap.agencies, as_of).await?;
+                if let Some(keep) = &req.indicators {
+                    r.indicators
+                        .retain(|i| i.id.parse::<i64>().is_ok_and(|id| keep.contains(&id)));
+                }
                 Report::Indicators(r, as_of)
             }
             ReportKind::Ranking => {

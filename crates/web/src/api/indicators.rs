@@ -15,24 +15,26 @@ use utoipa::{IntoParams, ToSchema};
 #[utoipa::path(get, path = "/api/indicators", tag = "đọc", params(AsOf), responses((status = 200, description = "{as_of, colour_rule, indicators: [{id, code, name, unit, kind, direction, lead, target, values, status, progress, colour}]}")))]
 pub async fn indicators(
     State(state): State<AppState>,
-    ApiUser(_u): ApiUser,
+    ApiUser(u): ApiUser,
     Query(q): Query<AsOf>,
 ) -> Response {
     let as_of = match date_param("as_of", q.as_of.as_deref()) {
         Ok(d) => d,
         Err(m) => return bad(&m),
     };
-    let names = match state.agency_names().await {
-        Ok(n) => n,
-        Err(e) => return failed(e),
-    };
-    let book = match state.indicator_book().await {
-        Ok(b) => b,
-        Err(e) => return failed(e),
-    };
-    match state.indicators_report(&book, &names, as_of).await {
+    let snap = state.snapshot().await;
+    match state
+        .report_for(
+            &u,
+            tiendo_reports::kinds::ReportKind::Indicators,
+            tiendo_service::queries::reports::ReportRequest::on(as_of),
+            &snap,
+        )
+        .await
+    {
         Ok(r) => Json(r).into_response(),
-        Err(e) => failed(e),
+        Err(tiendo_service::queries::reports::ReportRefused::Failed(e)) => failed(e),
+        Err(refused) => bad(&refused.message()),
     }
 }
 
@@ -49,7 +51,7 @@ pub async fn indicator(
         Ok(d) => d,
         Err(m) => return bad(&m),
     };
-    let i = match state.indicator(id).await {
+    let i = match state.indicator(&u, id).await {
         Ok(Some(i)) => i,
         Ok(None) => return not_found(),
         Err(e) => return failed(e),
@@ -114,7 +116,7 @@ pub struct ScorecardQuery {
 #[utoipa::path(get, path = "/api/scorecard", tag = "đọc", params(ScorecardQuery), responses((status = 200, description = "{as_of, colour_rule, indicators, rows: [{agency_id, agency, kind, cells: [{indicator, text, target, status, colour}], green, assessed}]}"), (status = 400, body = ApiError)))]
 pub async fn scorecard(
     State(state): State<AppState>,
-    ApiUser(_u): ApiUser,
+    ApiUser(u): ApiUser,
     Query(q): Query<ScorecardQuery>,
 ) -> Response {
     let as_of = match date_param("as_of", q.as_of.as_deref()) {
@@ -128,7 +130,7 @@ pub async fn scorecard(
             None => return bad("kind: bo-nganh, tinh, tap-doan, xa hoặc khac"),
         },
     };
-    match crate::indicators::build_scorecard(&state, kind, as_of).await {
+    match crate::indicators::build_scorecard(&state, &u, kind, as_of).await {
         Ok(c) => Json(c).into_response(),
         Err(e) => failed(e),
     }

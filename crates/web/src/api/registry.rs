@@ -24,11 +24,11 @@ pub struct AgenciesQuery {
 #[utoipa::path(get, path = "/api/agencies", tag = "đọc", params(AgenciesQuery), responses((status = 200, description = "{items: [{code, name, kind, aliases, valid_from, valid_to, head_title, head_name, external_ids: [{system, external_id}]}]}")))]
 pub async fn agencies(
     State(state): State<AppState>,
-    ApiUser(_u): ApiUser,
+    ApiUser(u): ApiUser,
     Query(q): Query<AgenciesQuery>,
 ) -> Response {
     let (reg, heads, external) = match (
-        state.registry().await,
+        state.registry_of(&u).await,
         state.agency_heads().await,
         state.agency_external_ids().await,
     ) {

@@ -235,8 +235,8 @@ pub async fn score(
 
 /// Phiên họp: the meetings, their documents and how many tasks they assigned.
 #[utoipa::path(get, path = "/api/meetings", tag = "đọc", responses((status = 200, description = "{items: [{id, committee, name, held_on, documents, tasks}]}")))]
-pub async fn meetings(State(state): State<AppState>, ApiUser(_u): ApiUser) -> Response {
-    let all = match state.meetings().await {
+pub async fn meetings(State(state): State<AppState>, ApiUser(u): ApiUser) -> Response {
+    let all = match state.meetings(&u).await {
         Ok(m) => m,
         Err(e) => return failed(e),
     };
