@@ -665,6 +665,10 @@ pub enum WebhookCommand {
         /// commitment, document, indicator; or * for all of them.
         #[arg(long, default_value = "*")]
         events: String,
+        /// Only this committee's changes (its tasks, documents and indicators): a province's
+        /// system. Default: every change of those kinds.
+        #[arg(long)]
+        committee: Option<String>,
     },
     /// The subscribed systems and what waits to be delivered to each.
     List,

@@ -368,6 +368,22 @@ async fn walk(url: &str, db: &tiendo_store::Db, label: &str) {
         assert_eq!(total, leads, "{label}: {} dashboard {d}", OFFICERS[i].0);
     }
 
+    // Hà Nội's own system hears of Hà Nội's changes only; another of every change.
+    for (system, committee) in [("hanoi", Some("BCD_HANOI")), ("tat-ca", None)] {
+        let mut args = vec![
+            "webhooks",
+            "add",
+            "--system",
+            system,
+            "--url",
+            "http://127.0.0.1:9/khong-nghe",
+        ];
+        if let Some(c) = committee {
+            args.extend(["--committee", c]);
+        }
+        ok(url, &args);
+    }
+
     // Writes: a province's officer reads the Government's task given to it but does not change
     // it; another province's task is not found; its own committee's is changed.
     let edit = |name: &str| serde_json::json!({ "name": name });
@@ -665,6 +681,32 @@ async fn walk(url: &str, db: &tiendo_store::Db, label: &str) {
     assert_eq!(
         b.get(&format!("/nhiem-vu/{hue1}")).await.status,
         StatusCode::NOT_FOUND
+    );
+
+    // What each system was sent: Hà Nội's, changes of Hà Nội's tasks only.
+    let sent = |system: &'static str| async move {
+        let rows: Vec<(String, Option<i64>)> = tiendo_store::sqlx::query_as(
+            "SELECT a.entity, a.entity_id FROM webhook_outbox o JOIN audit_log a ON a.id = o.audit_id
+             JOIN webhook_subscriptions s ON s.id = o.subscription_id WHERE s.system = $1",
+        )
+        .bind(system)
+        .fetch_all(db.pool())
+        .await
+        .expect("outbox");
+        rows
+    };
+    let hanoi = sent("hanoi").await;
+    assert!(!hanoi.is_empty(), "{label}: Hà Nội's changes are sent");
+    assert!(
+        hanoi
+            .iter()
+            .all(|(e, id)| e == "task" && (*id == Some(hn1) || *id == Some(hn2))),
+        "{label}: {hanoi:?}"
+    );
+    let all = sent("tat-ca").await;
+    assert!(
+        all.len() > hanoi.len() && all.iter().any(|(e, _)| e == "indicator"),
+        "{label}: every change to the other system: {all:?}"
     );
 
     // Moving an account between committees is audited.

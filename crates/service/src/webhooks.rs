@@ -153,11 +153,12 @@ impl crate::Service {
         url: &str,
         secret: &str,
         events: &str,
+        committee: Option<&str>,
     ) -> anyhow::Result<i64> {
         administrator(actor, SUBSCRIPTIONS)?;
         Ok(self
             .db
-            .add_subscription(system, url, secret, events, &actor.username)
+            .add_subscription(system, url, secret, events, committee, &actor.username)
             .await?)
     }
 

@@ -24,7 +24,14 @@ pub(crate) async fn queue(
     sqlx::query(
         "INSERT INTO webhook_outbox (subscription_id, audit_id, state, attempts, next_attempt_at, created_at)
          SELECT id, $1, 'queued', 0, $2, $2 FROM webhook_subscriptions
-         WHERE active = 1 AND (events = '*' OR (',' || events || ',') LIKE $3)",
+         WHERE active = 1 AND (events = '*' OR (',' || events || ',') LIKE $3)
+           AND (committee_id IS NULL OR committee_id = (
+                SELECT CASE a.entity
+                    WHEN 'task' THEN (SELECT t.committee_id FROM tasks t WHERE t.id = a.entity_id)
+                    WHEN 'indicator' THEN (SELECT i.committee_id FROM indicators i WHERE i.id = a.entity_id)
+                    WHEN 'document' THEN (SELECT d.committee_id FROM documents d WHERE d.id = a.entity_id)
+                END
+                FROM audit_log a WHERE a.id = $1))",
     )
     .bind(audit_id)
     .bind(at)
@@ -86,8 +93,17 @@ impl Db {
         url: &str,
         secret: &str,
         events: &str,
+        committee: Option<&str>,
         actor: &str,
     ) -> Result<i64> {
+        let committee_id = match committee.map(str::trim).filter(|c| !c.is_empty()) {
+            None => None,
+            Some(c) => Some(self.committee_id(c).await?.ok_or_else(|| {
+                StoreError::Invalid(format!(
+                    "không có ban chỉ đạo mã {c} (xem: tiendo committees list)"
+                ))
+            })?),
+        };
         let events = events
             .split(',')
             .map(str::trim)
@@ -120,7 +136,7 @@ impl Db {
         };
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO webhook_subscriptions (system, url, secret, events, active, created_at, created_by) VALUES ($1, $2, $3, $4, 1, $5, $6) RETURNING id",
+            "INSERT INTO webhook_subscriptions (system, url, secret, events, active, created_at, created_by, committee_id) VALUES ($1, $2, $3, $4, 1, $5, $6, $7) RETURNING id",
         )
         .bind(system.trim())
         .bind(url)
@@ -128,6 +144,7 @@ impl Db {
         .bind(&events)
         .bind(now())
         .bind(actor)
+        .bind(committee_id)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| match e {

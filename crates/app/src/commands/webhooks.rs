@@ -15,10 +15,11 @@ pub async fn run(url: &str, command: WebhookCommand) -> anyhow::Result<ExitCode>
             system,
             url,
             events,
+            committee,
         } => {
             let secret = new_token()?;
             service
-                .add_subscription(&cli, &system, &url, &secret, &events)
+                .add_subscription(&cli, &system, &url, &secret, &events, committee.as_deref())
                 .await?;
             println!("{secret}");
             eprintln!(
