@@ -709,6 +709,36 @@ async fn walk(url: &str, db: &tiendo_store::Db, label: &str) {
         "{label}: every change to the other system: {all:?}"
     );
 
+    // A province's administrator reads its own committee's log, nothing of Hà Nội's.
+    ok(
+        url,
+        &[
+            "users",
+            "add",
+            "qt.hue",
+            "--role",
+            "admin",
+            "--committee",
+            "BCD_HUE",
+        ],
+    );
+    let qt_hue = ok(url, &["users", "token", "qt.hue", "--name", "kiểm thử"]);
+    let (s, log) = api(&state, Method::GET, "/api/audit", qt_hue.trim(), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let entries = log["items"].as_array().cloned().unwrap_or_default();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["entity"] == "task" && e["entity_id"] == hue1),
+        "{label}: Huế's own changes"
+    );
+    assert!(
+        !entries
+            .iter()
+            .any(|e| e["entity"] == "task" && (e["entity_id"] == hn1 || e["entity_id"] == kh1)),
+        "{label}: nothing of Hà Nội's or the Government's tasks: {log}"
+    );
+
     // Moving an account between committees is audited.
     ok(
         url,

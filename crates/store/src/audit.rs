@@ -139,6 +139,31 @@ impl Db {
             .await?)
     }
 
+    /// A page of one committee's audit log, newest first: the changes to its own tasks,
+    /// indicators and documents, and every change its own accounts made.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn committee_audit_page(
+        &self,
+        committee: i64,
+        limit: i64,
+        offset: usize,
+    ) -> Result<Vec<AuditEntry>> {
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log
+             WHERE (entity = 'task' AND entity_id IN (SELECT id FROM tasks WHERE committee_id = $1))
+                OR (entity = 'indicator' AND entity_id IN (SELECT id FROM indicators WHERE committee_id = $1))
+                OR (entity = 'document' AND entity_id IN (SELECT id FROM documents WHERE committee_id = $1))
+                OR actor IN (SELECT username FROM users WHERE committee_id = $1)
+             ORDER BY id DESC LIMIT $2 OFFSET $3"
+        );
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(committee)
+            .bind(limit)
+            .bind(offset as i64)
+            .fetch_all(self.pool())
+            .await?)
+    }
+
     /// Audit rows for one entity, oldest first.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn history(&self, entity: &str, entity_id: i64) -> Result<Vec<AuditEntry>> {

@@ -399,7 +399,7 @@ pub async fn audit(
     }
     let page_no = q.trang.unwrap_or(1).clamp(1, 100_000);
     let rows = state
-        .audit_page(100, (page_no - 1) * 100)
+        .audit_page(&u, 100, (page_no - 1) * 100)
         .await
         .unwrap_or_default();
     let snap = state.snapshot().await;

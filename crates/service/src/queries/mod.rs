@@ -191,9 +191,16 @@ impl Service {
         self.db.tasks_of_meeting(meeting).await
     }
 
-    /// A page of the audit log, newest first.
-    pub async fn audit_page(&self, limit: i64, offset: usize) -> Result<Vec<AuditEntry>> {
-        self.db.audit_page(limit, offset).await
+    /// A page of the audit log as a user may read it, newest first: the whole log for the
+    /// Government committee's administrators, a province's own for its administrators.
+    pub async fn audit_page(&self, u: &User, limit: i64, offset: usize) -> Result<Vec<AuditEntry>> {
+        if self.snapshot().await.reader(u).national {
+            self.db.audit_page(limit, offset).await
+        } else {
+            self.db
+                .committee_audit_page(u.committee_id, limit, offset)
+                .await
+        }
     }
 
     /// The user's own notifications, newest first.

@@ -72,7 +72,7 @@ pub async fn audit(
         );
     }
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
-    match state.audit_page(100, (page - 1) * 100).await {
+    match state.audit_page(&u, 100, (page - 1) * 100).await {
         Ok(rows) => Json(serde_json::json!({ "page": page, "items": rows.into_iter().map(|r| serde_json::json!({ "at": r.at, "actor": r.actor, "action": r.action, "entity": r.entity, "entity_id": r.entity_id, "before": r.before, "after": r.after })).collect::<Vec<_>>() })).into_response(),
         Err(e) => failed(e),
     }
