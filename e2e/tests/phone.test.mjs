@@ -40,6 +40,7 @@ const pages = [
   ['bao-cao', '/bao-cao'],
   ['the-thuc', '/bao-cao/the-thuc'],
   ['xep-hang', '/xep-hang'],
+  ['ban-chi-dao', '/ban-chi-dao'],
   ['phien-hop', '/phien-hop'],
   ['nhap-tep', '/nhap-tep'],
   ['co-quan', '/co-quan'],

@@ -603,7 +603,7 @@ pub async fn committees(
     lines.sort_by_key(|c| std::cmp::Reverse(key(c)));
     let day = iso(as_of);
     let heading = |label: &str, code: &str| {
-        html! { th { a href={"/ban-chi-dao?ngay=" (day) "&sap_xep=" (code)} aria-sort=[(sort == code).then_some("descending")] { (label) } } }
+        html! { th aria-sort=[(sort == code).then_some("descending")] { a href={"/ban-chi-dao?ngay=" (day) "&sap_xep=" (code)} { (label) } } }
     };
     let list = |code: &str, status: Option<&str>| {
         let mut href = format!("/nhiem-vu?ban_chi_dao={}&ngay={}", enc(code), day);

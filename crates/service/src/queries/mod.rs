@@ -176,12 +176,18 @@ impl Service {
     /// The committee's meetings.
     pub async fn meetings(&self, u: &User) -> Result<Vec<tiendo_store::meetings::Meeting>> {
         let snap = self.snapshot().await;
+        // The committees as stored (a command's service holds no book in memory).
+        let committees = self.db.committees().await?;
         let mut all = self.db.meetings().await?;
         all.retain(|m| {
-            snap.committees
+            committees
                 .iter()
                 .find(|c| c.code == m.committee)
-                .is_some_and(|c| snap.record_access(u, c.id).listed())
+                .is_some_and(|c| {
+                    snap.reader(u)
+                        .access_to_record(c.id, c.level != "province")
+                        .listed()
+                })
         });
         Ok(all)
     }
