@@ -92,7 +92,8 @@ async fn the_demo_fills_an_empty_database_once_and_prints_how_to_sign_in() {
     let url = format!("sqlite://{}", dir.join("tiendo.db").display());
     let db = Db::connect(&url).await.expect("the demo's database");
     let counts = db.counts().await.expect("counts");
-    assert_eq!(counts.tasks, 3000);
+    // 3,000 generated for the Government's committee, and the two provinces' plans (7 + 3).
+    assert_eq!(counts.tasks, 3010);
     assert!(counts.assignments > counts.tasks && counts.reports > 0);
     for (user, role, password) in &listed {
         let stored = db.user_by_username(user).await.expect("read").expect(user);
@@ -129,7 +130,7 @@ async fn the_demo_fills_an_empty_database_once_and_prints_how_to_sign_in() {
     // signed in to, the chosen password kept.
     let second = demo_start(&dir);
     assert!(
-        second.contains("Giữ nguyên dữ liệu đã có: 3000 nhiệm vụ"),
+        second.contains("Giữ nguyên dữ liệu đã có: 3010 nhiệm vụ"),
         "{second}"
     );
     assert!(!second.contains("Đã sinh bộ dữ liệu"), "{second}");
@@ -147,7 +148,11 @@ async fn the_demo_fills_an_empty_database_once_and_prints_how_to_sign_in() {
     assert_ne!(new_focal, old_focal);
 
     let db = Db::connect(&url).await.expect("db");
-    assert_eq!(db.counts().await.expect("counts").tasks, 3000);
+    assert_eq!(
+        db.counts().await.expect("counts").tasks,
+        3010,
+        "nothing added"
+    );
     let focal = db
         .user_by_username("dm.byt")
         .await
