@@ -44,6 +44,8 @@ pub struct Snapshot {
     /// Per provincial committee, the tasks assigned to its province or its own agencies, by
     /// version.
     received: Arc<Mutex<Vec<KeptReceived>>>,
+    /// Per agency, the tasks it is assigned now (a focal point's own), by version.
+    assigned: Arc<Mutex<Vec<KeptReceived>>>,
 }
 
 /// The next state's [`Snapshot::version`].
@@ -65,6 +67,7 @@ impl Clone for Snapshot {
             version: next_version(),
             day_counts: Arc::default(),
             received: Arc::default(),
+            assigned: Arc::default(),
         }
     }
 }
@@ -135,6 +138,7 @@ impl Snapshot {
             version: next_version(),
             day_counts: Arc::default(),
             received: Arc::default(),
+            assigned: Arc::default(),
         }
     }
 
@@ -275,6 +279,28 @@ impl Snapshot {
         r
     }
 
+    /// The tasks an agency is assigned now, read once per state of the book (the few agencies
+    /// asked for most recently are kept).
+    pub fn assigned_to(&self, agency: i64) -> Arc<HashSet<i64>> {
+        let mut kept = self
+            .assigned
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((.., r)) = kept
+            .iter()
+            .find(|(v, a, _)| *v == self.version && *a == agency)
+        {
+            return r.clone();
+        }
+        let r = Arc::new(self.book.tasks_of_agency(agency));
+        kept.retain(|(v, ..)| *v == self.version);
+        if kept.len() >= 64 {
+            kept.remove(0);
+        }
+        kept.push((self.version, agency, r.clone()));
+        r
+    }
+
     /// What the visibility rule reads of a task in memory (`None`: not in this state of the book).
     pub fn scope(&self, task: i64) -> Option<TaskScope> {
         self.scopes.get(&task).copied()
@@ -287,7 +313,7 @@ impl Snapshot {
 pub struct Visibility {
     reader: Reader,
     scopes: Arc<HashMap<i64, TaskScope>>,
-    own: HashSet<i64>,
+    own: Arc<HashSet<i64>>,
     received: Arc<HashSet<i64>>,
 }
 
@@ -298,7 +324,7 @@ impl Visibility {
 
     pub fn of_reader(reader: Reader, snap: &Snapshot) -> Visibility {
         let own = match reader.agency {
-            Some(a) => snap.book.tasks_of_agency(a),
+            Some(a) => snap.assigned_to(a),
             None => Default::default(),
         };
         Visibility {
@@ -360,6 +386,7 @@ pub(crate) async fn load_followed(db: &Db) -> anyhow::Result<(FeedPosition, Snap
         version: next_version(),
         day_counts: Arc::default(),
         received: Arc::default(),
+        assigned: Arc::default(),
     };
     let snap = Snapshot {
         scopes: scopes_of(&snap.tasks),

@@ -119,15 +119,17 @@ impl Service {
         } else {
             snap.tasks.iter().map(|t| t.id).collect()
         };
+        // The cheap tests first: an agency's bar and a state narrow the list before the rule is
+        // read for each task left.
         let ids: Vec<i64> = ids
             .into_iter()
-            .filter(|id| shown(*id))
             .filter(|id| lead.is_none() || states.contains_key(id))
             .filter(|id| {
                 wanted
                     .as_ref()
                     .is_none_or(|w| states.get(id).is_some_and(|s| w.contains(s.code())))
             })
+            .filter(|id| shown(*id))
             .collect();
         let total = ids.len();
         let pages = total.div_ceil(PAGE_SIZE).max(1);
