@@ -261,18 +261,41 @@ pub async fn compute(
     let recipients = db.reminder_recipients().await?;
     let f = DayFacts::read(db, snap, day, rules, Scope::Everyone, true).await?;
     let mut all = digests(&f.facts(), rules, &recipients);
+    let by_id: HashMap<i64, &tiendo_domain::reminders::Recipient> =
+        recipients.iter().map(|r| (r.user_id, r)).collect();
     // Each digest holds only what its reader's committee lists (the one visibility rule).
     all.retain_mut(|d| {
-        let Some(r) = recipients.iter().find(|r| r.user_id == d.user_id) else {
+        let Some(r) = by_id.get(&d.user_id) else {
             return false;
         };
-        let vis = Visibility::of_reader(snap.reader_of(r.role, r.committee, r.agency), snap);
-        let counted = snap.counted_for(r.committee);
-        d.items
-            .retain(|i| i.task_id.is_none_or(|t| vis.sees(t) || counted(t)));
+        within_reach(
+            snap,
+            snap.reader_of(r.role, r.committee, r.agency),
+            &mut d.items,
+        );
         !d.items.is_empty()
     });
     Ok(all)
+}
+
+/// Keeps the items a reader may be told of: what the reader's committee counts (a secret task
+/// of its own escalated without its name, as before) or the reader sees; never another
+/// committee's. The reader's own tasks are read only when a task is not its committee's.
+fn within_reach(
+    snap: &Snapshot,
+    reader: tiendo_domain::access::Reader,
+    items: &mut Vec<ReminderItem>,
+) {
+    let counted = snap.counted_for(reader.committee);
+    let mut vis: Option<Visibility> = None;
+    items.retain(|i| {
+        i.task_id.is_none_or(|t| {
+            counted(t)
+                || vis
+                    .get_or_insert_with(|| Visibility::of_reader(reader, snap))
+                    .sees(t)
+        })
+    });
 }
 
 /// A user's "Việc cần xử lý" on a day.
@@ -323,8 +346,6 @@ async fn inbox_items(
         return Ok(Vec::new());
     };
     let f = DayFacts::read(db, snap, day, rules, scope, named).await?;
-    let vis = Visibility::of(user, snap);
-    let counted = snap.counted_for(user.committee_id);
     let mut items = tiendo_domain::reminders::inbox(
         &f.facts(),
         rules,
@@ -332,9 +353,7 @@ async fn inbox_items(
         user.own_agency(),
         &user.full_name,
     );
-    // What the user's committee counts (a secret task of its own escalated without its name,
-    // as before) or the user sees; never another committee's.
-    items.retain(|i| i.task_id.is_none_or(|t| vis.sees(t) || counted(t)));
+    within_reach(snap, snap.reader(user), &mut items);
     Ok(items)
 }
 

@@ -116,8 +116,31 @@ impl DayCounts {
     }
 }
 
-/// A committee's received tasks as kept: the book's version, the committee, the tasks.
+/// A set of tasks as kept for a state of the book: its version, what it is of (a committee, an
+/// agency), the tasks.
 type KeptReceived = (i64, i64, Arc<HashSet<i64>>);
+
+/// The set kept for `key` in this state of the book, computed by the first reader; sets of older
+/// states are dropped, and at most `limit` are kept (the oldest dropped first).
+fn kept_per_state(
+    kept: &Mutex<Vec<KeptReceived>>,
+    version: i64,
+    key: i64,
+    limit: usize,
+    compute: impl FnOnce() -> HashSet<i64>,
+) -> Arc<HashSet<i64>> {
+    let mut kept = kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((.., r)) = kept.iter().find(|(v, k, _)| *v == version && *k == key) {
+        return r.clone();
+    }
+    let r = Arc::new(compute());
+    kept.retain(|(v, ..)| *v == version);
+    if kept.len() >= limit {
+        kept.remove(0);
+    }
+    kept.push((version, key, r.clone()));
+    r
+}
 
 /// A day's counts as kept: the book's version, the day, the committee whose lists are counted,
 /// the counts.
@@ -258,47 +281,24 @@ impl Snapshot {
     }
 
     /// The tasks assigned now to a committee's province or own agencies, read once per state of
-    /// the book.
+    /// the book (none for the Government's committee, without reading the book).
     pub fn received(&self, committee: i64) -> Arc<HashSet<i64>> {
-        let mut kept = self
-            .received
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some((.., r)) = kept
-            .iter()
-            .find(|(v, c, _)| *v == self.version && *c == committee)
-        {
-            return r.clone();
-        }
-        let r = Arc::new(
-            self.book
-                .tasks_of_agencies(&self.province_agencies(committee)),
-        );
-        kept.retain(|(v, ..)| *v == self.version);
-        kept.push((self.version, committee, r.clone()));
-        r
+        kept_per_state(&self.received, self.version, committee, usize::MAX, || {
+            let agencies = self.province_agencies(committee);
+            if agencies.is_empty() {
+                HashSet::new()
+            } else {
+                self.book.tasks_of_agencies(&agencies)
+            }
+        })
     }
 
     /// The tasks an agency is assigned now, read once per state of the book (the few agencies
     /// asked for most recently are kept).
     pub fn assigned_to(&self, agency: i64) -> Arc<HashSet<i64>> {
-        let mut kept = self
-            .assigned
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some((.., r)) = kept
-            .iter()
-            .find(|(v, a, _)| *v == self.version && *a == agency)
-        {
-            return r.clone();
-        }
-        let r = Arc::new(self.book.tasks_of_agency(agency));
-        kept.retain(|(v, ..)| *v == self.version);
-        if kept.len() >= 64 {
-            kept.remove(0);
-        }
-        kept.push((self.version, agency, r.clone()));
-        r
+        kept_per_state(&self.assigned, self.version, agency, 64, || {
+            self.book.tasks_of_agency(agency)
+        })
     }
 
     /// What the visibility rule reads of a task in memory (`None`: not in this state of the book).
