@@ -117,3 +117,31 @@ test('indicators: list, page with its charts, scorecard by kind, a figure report
   await page.screenshot({ path: join(shots, '65-thoi-gian-theo-doi.png'), fullPage: true });
   await s.ctx.close();
 });
+
+test('a sloppy appendix of indicators: the preview counts and shows them, the sloppy cells are warnings, saving stores them', async () => {
+  const { page, ctx } = await app.signIn('admin', 'mat-khau-e2e-2026');
+  const file = join(app.dir, 'phu-luc-chi-tieu.csv');
+  writeFileSync(file, 'STT;Chỉ tiêu;Đơn vị tính;Mục tiêu năm ' + new Date().getFullYear() + ';Kết quả thực hiện;Cơ quan chủ trì\n'
+    + '1;Tỷ lệ thủ tục có hồ sơ trực tuyến;%;85%;61,3;UBND các tỉnh, thành phố\n'
+    + '2;Số hệ thống kết nối nền tảng tích hợp;hệ thống;120;Đang triển khai;Bộ Khoa học và Công nghệ\n'
+    + '3;Tỷ lệ cơ quan dùng chữ ký số;%;100%;38 cơ quan;Ban Cơ yếu Chính phủ\n');
+  await page.goto(app.base + '/nhap-tep');
+  await page.setInputFiles('input[type=file]', file);
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/nhap-tep"] button[type=submit]')]);
+  assert.match(await page.textContent('#noi-dung'), /Tệp có 3 chỉ tiêu/);
+  assert.doesNotMatch(await page.textContent('#noi-dung'), /0 nhiệm vụ/, 'no empty kind is counted');
+  assert.equal(await page.textContent('form#xac-nhan button[type=submit]'), 'Lưu 3 chỉ tiêu');
+  const rows = await page.$$eval('table#chi-tieu tbody tr', (els) => els.map((e) => e.textContent));
+  assert.equal(rows.length, 3);
+  assert.match(rows[0], /61,3[\s\S]*Các địa phương/, 'the figure as written, the group as the lead');
+  assert.match(rows[1], /Đang triển khai \(chưa có số liệu\)/);
+  assert.match(await page.textContent('main'), /dòng 3, cột "Kết quả thực hiện": "38 cơ quan" khác đơn vị với mục tiêu "100%"/);
+  await page.screenshot({ path: join(shots, '67-xem-truoc-chi-tieu.png'), fullPage: true });
+  await Promise.all([page.waitForNavigation(), page.click('form#xac-nhan button[type=submit]')]);
+  await page.waitForSelector('.flash.ok');
+  assert.match(await page.textContent('.flash.ok'), /chỉ tiêu: 3 mới, 0 đã có; 3 số liệu mới/);
+  assert.doesNotMatch(await page.textContent('.flash.ok'), /nhiệm vụ mới/);
+  await page.goto(app.base + '/chi-tieu');
+  assert.match(await page.textContent('main'), /Tỷ lệ thủ tục có hồ sơ trực tuyến/);
+  await ctx.close();
+});

@@ -14,7 +14,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 use tiendo_domain::agency::RefKind;
-use tiendo_domain::indicator::{Direction, IndicatorKind, Period, ValueForm, parse_value};
+use tiendo_domain::indicator::value::in_unit;
+use tiendo_domain::indicator::{
+    Direction, IndicatorKind, ParsedValue, Period, ValueForm, comparable, parse_value,
+};
 use tiendo_domain::model::{ParsedIndicator, ParsedIndicatorValue};
 use tiendo_domain::text::{clean, fold};
 
@@ -115,6 +118,46 @@ fn push_heading(headings: &mut Vec<(HeadingKind, String)>, kind: HeadingKind, te
     headings.push((kind, text));
 }
 
+/// A figure's cell read as its column expects: in the column's unit when it writes none; a
+/// figure in another unit than the target's, or words that hold no figure, are kept as written
+/// with no number and a warning naming the table, row and column. Never refuses.
+fn read_figure(
+    raw: &str,
+    unit: Option<&str>,
+    target: Option<&ParsedValue>,
+    place: &str,
+    warnings: &mut Vec<String>,
+) -> ParsedValue {
+    let value = in_unit(parse_value(raw), unit, target);
+    if let Some(t) = target
+        && value.has_figure()
+        && t.has_figure()
+        && comparable(&value, t).is_none()
+    {
+        let why = format!(
+            "khác đơn vị với mục tiêu \"{}\"; giữ nguyên văn, không tính",
+            t.raw
+        );
+        warnings.push(format!("{place}: \"{}\" {why}", value.raw));
+        return ParsedValue {
+            raw: value.raw.clone(),
+            form: ValueForm::Text,
+            value: None,
+            numerator: None,
+            denominator: None,
+            scale: None,
+            note: Some(why),
+        };
+    }
+    if value.form == ValueForm::Text {
+        warnings.push(format!(
+            "{place}: \"{}\" không đọc được số liệu; giữ nguyên văn",
+            value.raw
+        ));
+    }
+    value
+}
+
 fn cell<'a>(row: &'a [String], cols: &[Option<Col>], c: Col) -> &'a str {
     cols.iter()
         .position(|x| *x == Some(c))
@@ -185,16 +228,30 @@ fn read_rows(
         let unit = Some(cell(row, &cols, Col::Unit))
             .filter(|u| !u.is_empty())
             .map(clean);
-        let target = (!target_raw.is_empty()).then(|| parse_value(target_raw));
-        let result = parse_value(result_raw);
+        let target = (!target_raw.is_empty())
+            .then(|| in_unit(parse_value(target_raw), unit.as_deref(), None));
+        let result = if result_raw.is_empty() {
+            parse_value(result_raw)
+        } else {
+            read_figure(
+                result_raw,
+                unit.as_deref(),
+                target.as_ref(),
+                &format!("{source}, cột \"{}\"", clean(&header_of(Col::Result))),
+                &mut out.warnings,
+            )
+        };
         let mut notes = Vec::new();
         for (what, v) in [("mục tiêu", target.as_ref()), ("kết quả", Some(&result))] {
             if let Some(v) = v
                 && v.form == ValueForm::Text
             {
                 notes.push(format!(
-                    "{what} \"{}\" không đọc được số liệu, giữ nguyên văn",
-                    v.raw
+                    "{what} \"{}\": {}",
+                    v.raw,
+                    v.note
+                        .as_deref()
+                        .unwrap_or("không đọc được số liệu, giữ nguyên văn")
                 ));
             } else if let Some(n) = v.and_then(|v| v.note.clone()) {
                 notes.push(format!("{what}: {n}"));
@@ -299,7 +356,10 @@ fn read_matrix(
         .collect();
     let first = out.indicators.len();
     for (i, ci) in &columns {
-        let target = ci.target.as_deref().map(parse_value);
+        let target = ci
+            .target
+            .as_deref()
+            .map(|t| in_unit(parse_value(t), ci.unit.as_deref(), None));
         out.indicators.push(ParsedIndicator {
             number: String::new(),
             headings: headings.iter().map(|(_, t)| t.clone()).collect(),
@@ -362,12 +422,19 @@ fn read_matrix(
                 k + 1
             ));
         }
-        for (n, (i, _)) in columns.iter().enumerate() {
+        for (n, (i, ci)) in columns.iter().enumerate() {
             let raw = row.get(*i).map(|s| s.trim()).unwrap_or("");
             if raw.is_empty() {
                 continue;
             }
-            let value = parse_value(raw);
+            let target = out.indicators.get(first + n).and_then(|x| x.target.clone());
+            let value = read_figure(
+                raw,
+                ci.unit.as_deref(),
+                target.as_ref(),
+                &format!("{origin}, dòng {}, cột \"{}\"", k + 1, ci.name),
+                &mut out.warnings,
+            );
             cells += 1;
             if value.form == ValueForm::Text {
                 unreadable += 1;

@@ -54,6 +54,33 @@ pub struct DocumentPreview {
     pub warnings: Vec<String>,
 }
 
+impl DocumentPreview {
+    /// What the file holds, counted: "12 nhiệm vụ, 34 khó khăn, vướng mắc, 4 chỉ tiêu" (only
+    /// the kinds it holds; "0 nhiệm vụ" when it holds nothing).
+    pub fn contents(&self) -> String {
+        contents_words(
+            self.tasks.len(),
+            self.difficulties.len(),
+            self.indicators.len(),
+        )
+    }
+}
+
+/// [`DocumentPreview::contents`] of given counts (what is kept after dropping some).
+pub fn contents_words(tasks: usize, difficulties: usize, indicators: usize) -> String {
+    let mut parts = Vec::new();
+    if tasks > 0 || difficulties + indicators == 0 {
+        parts.push(format!("{tasks} nhiệm vụ"));
+    }
+    if difficulties > 0 {
+        parts.push(format!("{difficulties} khó khăn, vướng mắc"));
+    }
+    if indicators > 0 {
+        parts.push(format!("{indicators} chỉ tiêu"));
+    }
+    parts.join(", ")
+}
+
 /// How to read.
 #[derive(Debug, Clone, Copy)]
 pub struct ReadOptions<'a> {

@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use tiendo_domain::agency::RefKind;
 use tiendo_domain::indicator::{Direction, IndicatorKind, PeriodKind, ValueForm};
 use tiendo_domain::model::ParsedIndicator;
 use tiendo_office::DocumentPreview;
@@ -359,4 +360,196 @@ fn a_letter_with_tasks_difficulties_and_indicators_keeps_each_in_its_place() {
         p.indicators.iter().all(|i| i.headings.is_empty()),
         "no heading leaks"
     );
+}
+
+/// An appendix as provinces fill it in: a bare figure under a "%" target, words where a figure
+/// should be, a figure in another unit, a sentence, and a group as the lead.
+const SLOPPY_HEADER: [&str; 6] = [
+    "STT",
+    "Chỉ tiêu",
+    "Đơn vị tính",
+    "Mục tiêu năm 2026",
+    "Kết quả thực hiện",
+    "Cơ quan chủ trì",
+];
+
+fn sloppy_rows() -> Vec<Vec<&'static str>> {
+    vec![
+        vec![
+            "1",
+            "Tỷ lệ thủ tục hành chính có phát sinh hồ sơ trực tuyến",
+            "%",
+            "85%",
+            "61,3",
+            "UBND các tỉnh, thành phố",
+        ],
+        vec![
+            "2",
+            "Số hệ thống thông tin kết nối nền tảng tích hợp",
+            "hệ thống",
+            "120",
+            "Đang triển khai",
+            "Bộ Khoa học và Công nghệ",
+        ],
+        vec![
+            "3",
+            "Tỷ lệ hồ sơ được số hóa",
+            "",
+            "70%",
+            "52,4",
+            "Bộ Nội vụ",
+        ],
+        vec![
+            "4",
+            "Tỷ lệ cơ quan nhà nước dùng chữ ký số",
+            "%",
+            "100%",
+            "38 cơ quan",
+            "Ban Cơ yếu Chính phủ",
+        ],
+        vec![
+            "5",
+            "Vốn bố trí cho hạ tầng số",
+            "nghìn tỷ đồng",
+            "4,5",
+            "3,2",
+            "Bộ Tài chính",
+        ],
+        vec![
+            "6",
+            "Số nền tảng số dùng chung",
+            "nền tảng",
+            "30",
+            "Chưa có",
+            "Các bộ, ngành",
+        ],
+    ]
+}
+
+fn check_sloppy(p: &DocumentPreview, format: &str) {
+    assert_eq!(p.indicators.len(), 6, "{format}: every row is kept");
+    // A bare figure under a "%" column is a percentage, said in a note.
+    let rate = named(p, "Tỷ lệ thủ tục hành chính");
+    let v = &rate.values[0].value;
+    assert_eq!(
+        (v.form, v.value),
+        (ValueForm::Percent, Some(61.3)),
+        "{format}"
+    );
+    assert_eq!(v.raw, "61,3", "{format}: as written");
+    assert!(
+        rate.notes.iter().any(|n| n.contains("phần trăm")),
+        "{format}: {:?}",
+        rate.notes
+    );
+    // The group lead is kept as the group.
+    assert_eq!(rate.lead.len(), 1, "{format}");
+    assert_eq!(rate.lead[0].kind, RefKind::Group, "{format}");
+    // Words in place of a figure: no number, never 0.
+    for start in ["Số hệ thống thông tin", "Số nền tảng số"] {
+        let v = &named(p, start).values[0].value;
+        assert_eq!(
+            (v.form, v.value),
+            (ValueForm::NoData, None),
+            "{format}: {start}"
+        );
+    }
+    // No unit column: the target's "%" says it.
+    let files = &named(p, "Tỷ lệ hồ sơ được số hóa").values[0].value;
+    assert_eq!(
+        (files.form, files.value),
+        (ValueForm::Percent, Some(52.4)),
+        "{format}"
+    );
+    // A count under a "%" target: kept as written, no number, a warning naming the place.
+    let signed = &named(p, "Tỷ lệ cơ quan nhà nước").values[0].value;
+    assert_eq!(
+        (signed.form, signed.value),
+        (ValueForm::Text, None),
+        "{format}"
+    );
+    assert_eq!(signed.raw, "38 cơ quan");
+    let warning = p
+        .warnings
+        .iter()
+        .find(|w| w.contains("38 cơ quan"))
+        .unwrap_or_else(|| panic!("{format}: {:?}", p.warnings));
+    assert!(
+        warning.contains("dòng 4")
+            && warning.contains("Kết quả thực hiện")
+            && warning.contains("100%"),
+        "{format}: {warning}"
+    );
+    // An amount in the column's scale, target and figure alike.
+    let money = named(p, "Vốn bố trí");
+    assert_eq!(money.values[0].value.scale, Some(1e12), "{format}");
+    assert_eq!(
+        money.target.as_ref().and_then(|t| t.scale),
+        Some(1e12),
+        "{format}"
+    );
+}
+
+#[test]
+fn a_sloppy_appendix_keeps_every_cell_and_says_where_in_every_format() {
+    check_sloppy(
+        &read("phu-luc.docx", &as_docx(&SLOPPY_HEADER, &sloppy_rows())).expect("docx"),
+        "docx",
+    );
+    check_sloppy(
+        &read("phu-luc.xlsx", &as_xlsx(&SLOPPY_HEADER, &sloppy_rows())).expect("xlsx"),
+        "xlsx",
+    );
+    check_sloppy(
+        &read(
+            "phu-luc.txt",
+            as_text(&SLOPPY_HEADER, &sloppy_rows(), "\t").as_bytes(),
+        )
+        .expect("txt"),
+        "txt",
+    );
+}
+
+#[test]
+fn a_sloppy_cell_in_a_table_of_provinces_is_a_warning_not_a_refusal() {
+    let header = [
+        "STT",
+        "Tỉnh, thành phố",
+        "Tỷ lệ người dân có tài khoản định danh điện tử (%) (mục tiêu: 80%)",
+    ];
+    let rows = vec![
+        vec!["1", "Thành phố Hà Nội", "61,3"],
+        vec!["2", "Tỉnh Lạng Sơn", "Đang cập nhật"],
+        vec!["3", "Tỉnh Cao Bằng", "1.200 người"],
+        vec!["4", "Thành phố Huế", "74%"],
+    ];
+    for (name, bytes) in [
+        ("tinh.docx", as_docx(&header, &rows)),
+        ("tinh.xlsx", as_xlsx(&header, &rows)),
+    ] {
+        let p = read(name, &bytes).expect(name);
+        let ind = &p.indicators[0];
+        let got: Vec<(ValueForm, Option<f64>)> = ind
+            .values
+            .iter()
+            .map(|v| (v.value.form, v.value.value))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (ValueForm::Percent, Some(61.3)),
+                (ValueForm::NoData, None),
+                (ValueForm::Text, None),
+                (ValueForm::Percent, Some(74.0)),
+            ],
+            "{name}"
+        );
+        assert!(
+            p.warnings.iter().any(|w| w.contains("dòng 3")
+                && w.contains("1.200 người")
+                && w.contains("Tỷ lệ người dân")),
+            "{name}: {:?}",
+            p.warnings
+        );
+    }
 }

@@ -66,6 +66,37 @@ impl Job {
     }
 }
 
+/// What storing a file did, in one sentence: the tasks, difficulties and indicators stored
+/// (each kind only when the file held some).
+pub fn stored_words(s: &ImportSummary) -> String {
+    let mut parts = Vec::new();
+    let d = &s.difficulties;
+    let i = &s.indicators;
+    let had_difficulties = d.created + d.updated + d.unchanged > 0;
+    let had_indicators = i.created + i.updated > 0;
+    if s.tasks_created + s.tasks_updated + s.tasks_unchanged > 0
+        || !(had_difficulties || had_indicators)
+    {
+        parts.push(format!(
+            "{} nhiệm vụ mới, {} cập nhật, {} không đổi; {} phân công; {} báo cáo",
+            s.tasks_created, s.tasks_updated, s.tasks_unchanged, s.assignments, s.reports
+        ));
+    }
+    if had_difficulties {
+        parts.push(format!(
+            "khó khăn, vướng mắc: {} mới, {} cập nhật, {} không đổi",
+            d.created, d.updated, d.unchanged
+        ));
+    }
+    if had_indicators {
+        parts.push(format!(
+            "chỉ tiêu: {} mới, {} đã có; {} số liệu mới",
+            i.created, i.updated, i.values
+        ));
+    }
+    parts.join("; ")
+}
+
 fn standing(u: &User) -> Outcome<()> {
     if u.is_standing() {
         Ok(())

@@ -181,11 +181,15 @@ impl ValueRow {
 }
 
 /// What storing a document's indicators did.
-#[derive(Debug, Clone, Copy, Default, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct IndicatorCounts {
     pub created: u64,
     pub updated: u64,
     pub values: u64,
+    /// Figures kept as written without a number: what the indicator already stored refuses
+    /// them (another unit than its target, a day outside its life), each said here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// A value an agency, another system or a document reports.
@@ -882,7 +886,7 @@ impl IndicatorImport<'_> {
             } else {
                 counts.updated += 1;
             }
-            counts.values += self.store_values(tx, id, p).await?;
+            counts.values += self.store_values(tx, id, p, &mut counts.warnings).await?;
         }
         Ok(counts)
     }
@@ -971,11 +975,12 @@ impl IndicatorImport<'_> {
         .bind(self.actor)
         .fetch_one(&mut **tx)
         .await?;
-        for a in &p.lead {
-            if a.kind != tiendo_domain::agency::RefKind::Agency {
+        // A group lead ("UBND các tỉnh, thành phố") is each of its members on the day.
+        let leads = expand(&self.reg.registry, &p.lead, Role::Lead, self.reported_on);
+        for w in &leads {
+            let Some(agency) = self.reg.ids.get(&w.code).copied() else {
                 continue;
-            }
-            let agency = self.agency_id(a, &format!("chỉ tiêu \"{}\", cơ quan chủ trì", p.name))?;
+            };
             sqlx::query("INSERT INTO indicator_leads (indicator_id, agency_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .bind(id)
                 .bind(agency)
@@ -1008,7 +1013,13 @@ impl IndicatorImport<'_> {
 
     /// The row's target and figures, checked as any value is; a figure already recorded for the
     /// day is not recorded twice.
-    async fn store_values(&self, tx: &mut Tx<'_>, id: i64, p: &ParsedIndicator) -> Result<u64> {
+    async fn store_values(
+        &self,
+        tx: &mut Tx<'_>,
+        id: i64,
+        p: &ParsedIndicator,
+        warnings: &mut Vec<String>,
+    ) -> Result<u64> {
         let ind: IndicatorRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {INDICATOR_COLUMNS} FROM indicators i LEFT JOIN documents d ON d.id = i.document_id WHERE i.id = $1"
         )))
@@ -1038,7 +1049,9 @@ impl IndicatorImport<'_> {
                 Some(a) => Some(self.agency_id(a, &format!("chỉ tiêu \"{}\"", p.name))?),
                 None => None,
             };
-            if let Some(why) = value_refusal(
+            // A figure the indicator cannot take is kept as written, with no number, and said.
+            let demoted;
+            let value = match value_refusal(
                 &ind,
                 &coverage,
                 &targets,
@@ -1046,15 +1059,31 @@ impl IndicatorImport<'_> {
                 self.reported_on,
                 &v.value,
             ) {
-                return Err(StoreError::Invalid(why));
-            }
+                Some(why) => {
+                    warnings.push(format!(
+                        "{}: {why}; giữ nguyên văn, không tính",
+                        p.source.as_deref().unwrap_or(&p.name)
+                    ));
+                    demoted = ParsedValue {
+                        raw: v.value.raw.clone(),
+                        form: ValueForm::Text,
+                        value: None,
+                        numerator: None,
+                        denominator: None,
+                        scale: None,
+                        note: Some(why),
+                    };
+                    &demoted
+                }
+                None => &v.value,
+            };
             let same: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM indicator_values WHERE indicator_id = $1 AND COALESCE(agency_id, 0) = $2 AND as_of = $3 AND raw = $4 AND state <> 'returned'",
             )
             .bind(id)
             .bind(agency.unwrap_or(0))
             .bind(iso(self.reported_on))
-            .bind(&v.value.raw)
+            .bind(&value.raw)
             .fetch_optional(&mut **tx)
             .await?;
             if same.is_some() {
@@ -1067,7 +1096,7 @@ impl IndicatorImport<'_> {
                     indicator: id,
                     agency,
                     as_of: self.reported_on,
-                    value: &v.value,
+                    value,
                     evidence: None,
                     source: "import",
                     source_key: Some(&key),

@@ -324,16 +324,15 @@ fn stored_body(j: &Job) -> Markup {
     html! {
         h1 { "Đã nhập tệp" }
         @if let Some(s) = &j.summary {
-            p.flash.ok role="status" {
-                "Đã lưu " (j.file_name) ": " (s.tasks_created) " nhiệm vụ mới, " (s.tasks_updated) " cập nhật, "
-                (s.tasks_unchanged) " không đổi; " (s.assignments) " phân công"
-                @if s.difficulties.created + s.difficulties.updated + s.difficulties.unchanged > 0 {
-                    "; khó khăn, vướng mắc: " (s.difficulties.created) " mới, " (s.difficulties.updated) " cập nhật"
+            p.flash.ok role="status" { "Đã lưu " (j.file_name) ": " (jobs::stored_words(s)) "." }
+            @if !s.indicators.warnings.is_empty() {
+                details open {
+                    summary { "Số liệu giữ nguyên văn, không tính (" (s.indicators.warnings.len()) ")" }
+                    ul { @for w in &s.indicators.warnings { li { (w) } } }
                 }
-                "."
             }
         }
-        p { a href="/nhiem-vu" { "Xem danh sách nhiệm vụ" } " · " a href="/kho-khan" { "Khó khăn, vướng mắc" } " · " a href="/nhap-tep" { "Nhập tệp khác" } }
+        p { a href="/nhiem-vu" { "Xem danh sách nhiệm vụ" } " · " a href="/kho-khan" { "Khó khăn, vướng mắc" } " · " a href="/chi-tieu" { "Chỉ tiêu" } " · " a href="/nhap-tep" { "Nhập tệp khác" } }
     }
 }
 
@@ -403,10 +402,12 @@ fn preview_body(
         h1 { "Xem trước: " (j.file_name) }
         @if let Some((msg, ok)) = tb.and_then(tiendo_service::notices::message) { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
         @if let Some(e) = &j.error { p.flash.error role="alert" { "Lần lưu trước bị từ chối, không có gì được lưu: " (e) } }
-        p {
-            (p.tasks.len()) " nhiệm vụ (" (new) " mới, " (kept_tasks - new - unchanged) " thay đổi, " (unchanged) " không đổi"
-            @if !j.dropped.tasks.is_empty() { ", " (j.dropped.tasks.len()) " đã bỏ" } ")"
-            @if !p.difficulties.is_empty() { " · " (p.difficulties.len()) " khó khăn, vướng mắc" }
+        p #noi-dung {
+            "Tệp có " (p.contents())
+            @if !p.tasks.is_empty() {
+                " · nhiệm vụ: " (new) " mới, " (kept_tasks - new - unchanged) " thay đổi, " (unchanged) " không đổi"
+                @if !j.dropped.tasks.is_empty() { ", " (j.dropped.tasks.len()) " đã bỏ" }
+            }
             " · số liệu tính đến ngày " (vn(j.reported_on)) " · " (p.warnings.len()) " cảnh báo"
         }
         @if let Some(system) = &j.external_system {
@@ -420,7 +421,7 @@ fn preview_body(
         }
         form #xac-nhan method="post" action={"/nhap-tep/" (j.token)} {
             input type="hidden" name="csrf" value=(u.csrf);
-            p { button.primary type="submit" { "Lưu " (kept_tasks) " nhiệm vụ" @if kept_difficulties > 0 { ", " (kept_difficulties) " khó khăn, vướng mắc" } } " " a href="/nhap-tep" { "Hủy" } }
+            p { button.primary type="submit" { "Lưu " (tiendo_office::contents_words(kept_tasks, kept_difficulties, p.indicators.len())) } " " a href="/nhap-tep" { "Hủy" } }
         }
         @if !p.tasks.is_empty() {
             h2 { "Nhiệm vụ" }
@@ -491,6 +492,49 @@ fn preview_body(
                 }
             }
         }
+        @if !p.indicators.is_empty() {
+            h2 { "Chỉ tiêu" }
+            table.preview #chi-tieu {
+                thead { tr { th { "TT" } th { "Chỉ tiêu" } th { "Đơn vị" } th { "Mục tiêu" } th { "Số liệu" } th { "Chủ trì" } } }
+                tbody {
+                    @for (i, x) in p.indicators.iter().enumerate() {
+                        @if !x.headings.is_empty() && (i == 0 || p.indicators[i - 1].headings != x.headings) {
+                            tr { td colspan="6" { strong { (x.headings.join(" › ")) } } }
+                        }
+                        tr id={"chi-tieu-" (i)} {
+                            td { (x.number) }
+                            td {
+                                (x.name)
+                                @for n in &x.notes { br; span.note { "⚠ " (n) } }
+                            }
+                            td { (x.unit.as_deref().unwrap_or("")) }
+                            td { @if let Some(t) = &x.target { (t.raw) } }
+                            td {
+                                @if x.values.is_empty() { span.muted { "chưa có số liệu" } }
+                                ul.handlers { @for v in &x.values {
+                                    li {
+                                        @if let Some(a) = &v.agency { (refs(std::slice::from_ref(a))) ": " }
+                                        (v.value.raw)
+                                        @if !v.value.has_figure() { " " span.muted { "(" (figure_words(&v.value)) ")" } }
+                                    }
+                                } }
+                            }
+                            td { (refs(&x.lead)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What a value without a figure is, in the preview: no figure yet, or why it was kept as
+/// written.
+fn figure_words(v: &tiendo_domain::indicator::ParsedValue) -> &str {
+    match (v.form, v.note.as_deref()) {
+        (tiendo_domain::indicator::ValueForm::NoData, _) => "chưa có số liệu",
+        (_, Some(note)) => note,
+        _ => "không đọc được số liệu, giữ nguyên văn",
     }
 }
 

@@ -180,22 +180,9 @@ fn print_text(previews: &[DocumentPreview], stored: &[Option<ImportSummary>]) {
     for (p, s) in previews.iter().zip(stored) {
         print!("{}", preview_text(p));
         if let Some(s) = s {
-            println!(
-                "Đã lưu: {} nhiệm vụ mới, {} cập nhật, {} không đổi; {} phân công; {} báo cáo; khó khăn, vướng mắc: {} mới, {} cập nhật, {} không đổi.",
-                s.tasks_created,
-                s.tasks_updated,
-                s.tasks_unchanged,
-                s.assignments,
-                s.reports,
-                s.difficulties.created,
-                s.difficulties.updated,
-                s.difficulties.unchanged
-            );
-            if s.indicators.created + s.indicators.updated > 0 {
-                println!(
-                    "Chỉ tiêu: {} mới, {} đã có; {} số liệu mới.",
-                    s.indicators.created, s.indicators.updated, s.indicators.values
-                );
+            println!("Đã lưu: {}.", tiendo_service::import_jobs::stored_words(s));
+            for w in &s.indicators.warnings {
+                println!("  ! {w}");
             }
             for c in &s.changes {
                 println!("  thay đổi: {c}");
@@ -215,12 +202,22 @@ fn summary_line(p: &DocumentPreview, s: Option<&ImportSummary>, dry_run: bool) -
                 .chain(&t.coordinators)
                 .chain(&t.incomplete_units)
         })
+        .chain(
+            p.difficulties
+                .iter()
+                .flat_map(|d| d.agency.iter().chain(d.handlers.iter().map(|h| &h.agency))),
+        )
+        .chain(p.indicators.iter().flat_map(|i| {
+            i.lead
+                .iter()
+                .chain(i.values.iter().filter_map(|v| v.agency.as_ref()))
+        }))
         .filter(|r| r.kind == RefKind::Unresolved)
         .count();
     format!(
-        "{}: {} nhiệm vụ, {} phân công, {} cảnh báo, {} cơ quan chưa xác định{}",
+        "{}: {}, {} phân công, {} cảnh báo, {} cơ quan chưa xác định{}",
         p.file,
-        p.tasks.len(),
+        p.contents(),
         s.map(|s| s.assignments.to_string())
             .unwrap_or_else(|| "—".into()),
         p.warnings.len(),
@@ -243,14 +240,7 @@ fn agency_word(r: &tiendo_domain::agency::AgencyRef) -> String {
 
 /// A readable preview: one line per task, then the difficulties, then the warnings.
 pub fn preview_text(p: &DocumentPreview) -> String {
-    let mut s = format!("{} — {} nhiệm vụ", p.file, p.tasks.len());
-    if !p.difficulties.is_empty() {
-        s.push_str(&format!(", {} khó khăn, vướng mắc", p.difficulties.len()));
-    }
-    if !p.indicators.is_empty() {
-        s.push_str(&format!(", {} chỉ tiêu", p.indicators.len()));
-    }
-    s.push('\n');
+    let mut s = format!("{} — {}\n", p.file, p.contents());
     let mut last_heading: Vec<String> = Vec::new();
     for t in &p.tasks {
         if t.headings != last_heading {

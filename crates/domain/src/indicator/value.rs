@@ -121,6 +121,36 @@ const NO_DATA: &[&str] = &[
     "n/a",
 ];
 
+/// Words written in place of a figure: the work is under way, the figure is being gathered, or
+/// the indicator does not apply. No number is read from them, and never 0 ("Đang triển khai" is
+/// not "Chưa triển khai").
+const NO_FIGURE_YET: &[&str] = &[
+    "dang trien khai",
+    "dang thuc hien",
+    "dang cap nhat",
+    "dang tong hop",
+    "dang xay dung",
+    "dang hoan thien",
+    "dang ra soat",
+    "chua co",
+    "chua cap nhat",
+    "chua tong hop",
+    "khong ap dung",
+    "khong phat sinh",
+];
+
+/// Is the folded text one of [`NO_FIGURE_YET`], alone or followed by more words with no figure
+/// ("Đang triển khai thực hiện", "Chưa có số liệu")?
+fn no_figure_yet(key: &str) -> bool {
+    !key.chars().any(|c| c.is_ascii_digit())
+        && NO_FIGURE_YET.iter().any(|w| {
+            key == *w
+                || key
+                    .strip_prefix(w)
+                    .is_some_and(|rest| rest.starts_with([' ', ',', ';', '(']))
+        })
+}
+
 /// A number as Vietnamese documents write it: "331.720" (thousands), "39,5" (decimal),
 /// "1.234,5". A "." not followed by exactly three digits is not a thousands mark: unreadable.
 pub fn parse_number(s: &str) -> Option<f64> {
@@ -162,6 +192,12 @@ pub fn parse_value(raw: &str) -> ParsedValue {
     if key.is_empty() || NO_DATA.contains(&key) {
         return ParsedValue::of(&raw, ValueForm::NoData, None);
     }
+    if no_figure_yet(key) {
+        return ParsedValue {
+            note: Some("ghi bằng chữ, chưa có số liệu".into()),
+            ..ParsedValue::of(&raw, ValueForm::NoData, None)
+        };
+    }
     if YES.contains(&key) {
         return ParsedValue::of(&raw, ValueForm::YesNo, Some(1.0));
     }
@@ -190,6 +226,54 @@ pub fn parse_value(raw: &str) -> ParsedValue {
     }
 }
 
+/// A value read in the unit its column states: a bare number in a column whose unit is "%" (or
+/// whose target is a percentage) is a percentage; a bare amount in a column of "nghìn tỷ đồng" is
+/// in that scale. Said in the value's note; anything else is returned as read.
+pub fn in_unit(
+    value: ParsedValue,
+    unit: Option<&str>,
+    target: Option<&ParsedValue>,
+) -> ParsedValue {
+    // Only a figure written alone: "45 xã" says its own unit.
+    if value.form != ValueForm::Number
+        || value.scale.is_some()
+        || parse_number(&value.raw).is_none()
+    {
+        return value;
+    }
+    let unit = unit.map(|u| u.trim()).filter(|u| !u.is_empty());
+    let u = unit.map(fold).unwrap_or_default();
+    let per_cent = u == "%"
+        || u.starts_with("phan tram")
+        || u.starts_with("ty le")
+        || (unit.is_none() && target.is_some_and(|t| t.form == ValueForm::Percent));
+    let note = |what: &str| {
+        let before = value.note.clone();
+        Some(match before {
+            Some(n) => format!("{n}; {what}"),
+            None => what.to_string(),
+        })
+    };
+    if per_cent {
+        return ParsedValue {
+            form: ValueForm::Percent,
+            note: note("không ghi đơn vị; đọc là phần trăm theo đơn vị của cột"),
+            ..value.clone()
+        };
+    }
+    let scale = scale_of(&u);
+    match unit {
+        Some(written) if scale != 1.0 => ParsedValue {
+            scale: Some(scale),
+            note: note(&format!(
+                "không ghi đơn vị; đọc theo đơn vị của cột \"{written}\""
+            )),
+            ..value.clone()
+        },
+        _ => value,
+    }
+}
+
 /// The pieces of a text that may be figures: runs starting with a digit, with what follows them
 /// ("%", a scale word).
 fn candidates(raw: &str) -> Vec<String> {
@@ -204,7 +288,8 @@ fn candidates(raw: &str) -> Vec<String> {
         let mut piece = w.to_string();
         // "39,5 %", "87,5 triệu", "12,7 nghìn tỷ đồng"
         let rest: Vec<&str> = words[i + 1..].iter().take(3).copied().collect();
-        if rest.first() == Some(&"%") {
+        let per_cent = rest.len() >= 2 && fold(&rest[..2].join(" ")) == "phan tram";
+        if rest.first() == Some(&"%") || per_cent {
             piece.push('%');
         } else {
             let joined = rest.join(" ");
@@ -222,8 +307,10 @@ fn candidates(raw: &str) -> Vec<String> {
 /// The whole text as one figure, or None.
 fn figure(raw: &str) -> Option<ParsedValue> {
     let t = raw.trim();
-    // "39,5%", "39,5 %"
-    if let Some(n) = t.strip_suffix('%') {
+    // "39,5%", "39,5 %", "39,5 phần trăm"
+    let folded = fold(t);
+    // The number's own characters are ASCII: folding leaves them as written.
+    if let Some(n) = t.strip_suffix('%').or(folded.strip_suffix("phan tram")) {
         let v = parse_number(n.trim())?;
         return Some(ParsedValue::of(raw, ValueForm::Percent, Some(v)));
     }
@@ -339,5 +426,58 @@ mod tests {
         assert_eq!(parse_number("12.34"), None);
         assert_eq!(parse_number("1234.567"), None);
         assert_eq!(parse_number("457.956"), Some(457_956.0));
+    }
+
+    #[test]
+    fn words_in_place_of_a_figure_are_no_figure_never_zero() {
+        for s in [
+            "Đang triển khai",
+            "Đang triển khai thực hiện",
+            "Chưa có",
+            "Đang cập nhật",
+            "Không áp dụng",
+            "đang tổng hợp.",
+        ] {
+            let x = v(s);
+            assert_eq!((x.form, x.value), (ValueForm::NoData, None), "{s}");
+            assert_eq!(x.raw, s, "kept as written");
+        }
+        // "Chưa triển khai" says the work has not started: a no.
+        assert_eq!(v("Chưa triển khai").value, Some(0.0));
+        // A figure beside the words is still read.
+        assert_eq!(v("Đang triển khai, đạt 40%").value, Some(40.0));
+    }
+
+    #[test]
+    fn per_cent_in_words() {
+        let x = v("40 phần trăm");
+        assert_eq!((x.form, x.value), (ValueForm::Percent, Some(40.0)));
+        let x = v("khoảng 40 phần trăm");
+        assert_eq!((x.form, x.value), (ValueForm::Percent, Some(40.0)));
+        assert!(x.note.is_some(), "taken from a sentence, said so");
+    }
+
+    #[test]
+    fn a_bare_figure_is_read_in_its_columns_unit() {
+        let x = in_unit(v("61,3"), Some("%"), None);
+        assert_eq!((x.form, x.value), (ValueForm::Percent, Some(61.3)));
+        assert!(x.note.as_deref().is_some_and(|n| n.contains("phần trăm")));
+        assert_eq!(x.raw, "61,3");
+        let target = v("85%");
+        let x = in_unit(v("61,3"), None, Some(&target));
+        assert_eq!(x.form, ValueForm::Percent, "the target says the unit");
+        let x = in_unit(v("12,7"), Some("nghìn tỷ đồng"), None);
+        assert_eq!((x.value, x.scale), (Some(12.7), Some(1e12)));
+        // Written with its own unit, or a count: as read.
+        assert_eq!(
+            in_unit(v("11,7 tỷ"), Some("nghìn tỷ đồng"), None).scale,
+            Some(1e9)
+        );
+        assert_eq!(in_unit(v("45"), Some("nền tảng"), None), v("45"));
+        assert_eq!(in_unit(v("45 xã"), Some("%"), None).form, ValueForm::Number);
+        assert_eq!(
+            in_unit(v("58/76"), Some("%"), None).form,
+            ValueForm::Fraction
+        );
     }
 }
