@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::registry::{AgencyKind, Registry, Target};
-use crate::text::{clean_cell, name_key};
+use crate::text::{clean_cell, fold, name_key};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -132,6 +132,21 @@ impl Registry {
                 }
             }
         }
+        // "Các Bộ Tài chính, Tư pháp, Nội vụ" — the shared prefix without a colon: each name
+        // after the first is read with the prefix, when every one of them is then known.
+        let key = name_key(text);
+        for prefix in ["cac bo ", "cac tinh ", "cac thanh pho "] {
+            if key.starts_with(prefix)
+                && top_level_find(text, ',').is_some()
+                && let Some(space) = text.find(' ')
+            {
+                let rest = &text[space + 1..];
+                let out = self.resolve_run(rest, on, true);
+                if out.len() > 1 && out.iter().all(|r| r.kind == RefKind::Agency) {
+                    return out;
+                }
+            }
+        }
         self.resolve_run(text, on, false)
     }
 
@@ -234,10 +249,14 @@ impl Registry {
         }
         if let (Some(n), Target::Group(i), Some(d)) = (counted, target, on) {
             let members = self.members(&self.group_at(i).code, d).len();
+            // "09 địa phương" of 34: some of them, named elsewhere — never the whole group.
             if members != n {
-                r.note = Some(format!(
-                    "văn bản ghi {n}, danh mục có {members} cơ quan vào ngày này"
+                let mut kept = AgencyRef::unresolved(raw);
+                kept.note = Some(format!(
+                    "văn bản ghi {n} cơ quan, nhóm \"{}\" có {members}: chưa rõ là những cơ quan nào, không giao cho cả nhóm",
+                    r.name
                 ));
+                return Some(kept);
             }
         }
         if headed.is_some() && r.note.is_none() {
@@ -391,7 +410,7 @@ fn merge_qualified_groups(refs: Vec<AgencyRef>) -> Vec<AgencyRef> {
             ]
             .iter()
             .any(|w| key.starts_with(w));
-            if continues && key.contains("lien quan") {
+            if continues && is_qualified(&key) {
                 let joined = format!("{}, {}", prev.raw, r.raw);
                 out.pop();
                 out.push(AgencyRef::unresolved(&joined));
@@ -401,6 +420,63 @@ fn merge_qualified_groups(refs: Vec<AgencyRef>) -> Vec<AgencyRef> {
         out.push(r);
     }
     out
+}
+
+/// Words that narrow a group to some of its members: "… liên quan", "… theo từng hệ thống được
+/// giao tại Kế hoạch số …", "… được phân công", "… có trách nhiệm". Which members is said
+/// elsewhere (a footnote, another document): the phrase is kept, never the whole group.
+fn is_qualified(key: &str) -> bool {
+    let words = format!(" {key} ");
+    [
+        " lien quan ",
+        " theo ",
+        " duoc giao ",
+        " duoc phan cong ",
+        " tai ",
+        " thuoc ",
+        " co trach nhiem ",
+        " chua hoan thanh ",
+    ]
+    .iter()
+    .any(|w| words.contains(w))
+}
+
+/// Does the text start with the word an agency's name starts with ("Bộ Xây dựng", "UBND tỉnh",
+/// "Văn phòng Chính phủ"), written with a capital? A cell that lists agencies one per line,
+/// copied without its line breaks ("Bộ Tài chính Bộ Xây dựng"), is split there; the longest run
+/// the registry knows still wins. A province's name is not such a word: "Sở Tài chính Thành
+/// phố Hà Nội" is one department.
+fn starts_an_agency_name(rest: &str) -> bool {
+    if !rest.starts_with(|c: char| c.is_uppercase()) {
+        return false;
+    }
+    let head: String = rest
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let f = format!("{} ", fold(&head));
+    [
+        "bo ",
+        "so ",
+        "ubnd ",
+        "uy ban ",
+        "van phong ",
+        "ngan hang ",
+        "tap doan ",
+        "tong cong ty ",
+        "thong tan ",
+        "dai ",
+        "kiem toan ",
+        "thanh tra ",
+        "bao hiem ",
+        "toa an ",
+        "vien ",
+        "ban ",
+        "hoc vien ",
+    ]
+    .iter()
+    .any(|w| f.starts_with(w))
 }
 
 fn is_list_prefix(key: &str) -> bool {
@@ -486,6 +562,10 @@ fn segments(text: &str) -> Vec<Segment> {
             b' ' if depth <= 0 => {
                 // " và " (NFC: 'v', 'à' = U+00E0, two bytes) or " va "
                 let rest = &text[i + 1..];
+                if i > start && starts_an_agency_name(rest) {
+                    push(&mut segs, start, i);
+                    start = i + 1;
+                }
                 for w in ["và ", "va "] {
                     if rest.starts_with(w) {
                         push(&mut segs, start, i);
@@ -637,15 +717,24 @@ mod tests {
                 .len(),
             6
         );
+        // Another count names some of the group, not which: kept as written, never all six.
         let wrong = reg().resolve("UBND 05 thành phố trực thuộc trung ương", on);
+        assert_eq!(wrong[0].kind, RefKind::Unresolved);
+        assert_eq!(wrong[0].name, "UBND 05 thành phố trực thuộc trung ương");
         assert!(
             wrong[0]
                 .note
                 .as_deref()
                 .unwrap_or("")
-                .contains("văn bản ghi 5, danh mục có 6"),
+                .contains("văn bản ghi 5 cơ quan"),
             "{:?}",
             wrong[0].note
+        );
+        let some = reg().resolve("09 địa phương", on);
+        assert_eq!(
+            (some.len(), some[0].kind),
+            (1, RefKind::Unresolved),
+            "{some:?}"
         );
         assert_eq!(
             names("Các thành phố trực thuộc Trung ương")[0].0,
