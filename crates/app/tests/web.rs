@@ -1095,6 +1095,26 @@ async fn import_through_the_browser_previews_then_stores() {
             r.body.contains("value=\"Quý III/2026\""),
             "what was typed comes back"
         );
+        // A day that is not in the calendar is refused as on the new-task form, kept as typed.
+        let r = b
+            .post(
+                &format!("{job}/muc/1"),
+                &[
+                    ("csrf", &csrf),
+                    ("action", "sua"),
+                    ("name", &name),
+                    ("lead", "Bộ Y tế"),
+                    ("coordinators", ""),
+                    ("deadline", "31/02/2025"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", t.label);
+        assert!(
+            r.body.contains("value=\"31/02/2025\""),
+            "what was typed comes back"
+        );
+        assert!(r.body.contains("Không đọc được thời hạn"), "and why");
         let r = b
             .post(
                 &format!("{job}/muc/1"),

@@ -87,6 +87,16 @@ pub struct Deadline {
 }
 
 impl Deadline {
+    /// The deadline without a day of its own, in words: "chưa có thời hạn" when the text gives
+    /// none at all, "không đọc được thời hạn" when what it gives cannot be read, else its kind.
+    pub fn in_words(&self) -> &'static str {
+        if self.kind == DeadlineKind::Unknown && self.raw.trim().is_empty() {
+            "chưa có thời hạn"
+        } else {
+            self.kind.vietnamese()
+        }
+    }
+
     /// True when the deadline names a date that can be late ("6 rõ" on time).
     pub fn has_due(&self) -> bool {
         self.due.is_some()

@@ -10,6 +10,7 @@ use tiendo_domain::text::{clean, fold};
 use crate::blocks::{Block, expand_row};
 use crate::columns::{TableKind, table_kind};
 use crate::error::ImportError;
+
 use crate::{DocumentPreview, ReadOptions, difficulty_table, indicator_table, prose, table};
 
 /// A run of blocks read by one reader.
@@ -178,6 +179,7 @@ pub fn read_document(
             preview.warnings.extend(read.warnings);
         }
     }
+    answer_due_from_the_body(&mut preview);
     if preview.tasks.is_empty() && preview.difficulties.is_empty() && preview.indicators.is_empty()
     {
         if let Some(e) = missing_name {
@@ -196,4 +198,35 @@ pub fn read_document(
             .push(format!("bỏ qua bảng không đọc được — {u}"));
     }
     Ok(preview)
+}
+
+/// The reply date a letter's body gives for the difficulties it sends ("rà soát khó khăn, vướng
+/// mắc tại Phụ lục I và gửi kết quả … trước ngày 15/7/2026") is their answer deadline, where the
+/// table gives none; said in each difficulty's notes.
+fn answer_due_from_the_body(preview: &mut DocumentPreview) {
+    if preview.difficulties.is_empty() {
+        return;
+    }
+    let Some(asked) = preview.tasks.iter().find(|t| {
+        let said = fold(t.source.as_deref().unwrap_or(&t.name));
+        t.deadline.due.is_some()
+            && said.contains("kho khan")
+            && ["gui", "bao cao", "tra loi", "xu ly", "giai quyet"]
+                .iter()
+                .any(|w| said.contains(w))
+    }) else {
+        return;
+    };
+    let deadline = asked.deadline.clone();
+    for d in &mut preview.difficulties {
+        let mut given = false;
+        for h in d.handlers.iter_mut().filter(|h| h.answer_due.is_none()) {
+            h.answer_due = Some(deadline.clone());
+            given = true;
+        }
+        if given {
+            d.notes
+                .push(format!("hạn trả lời theo văn bản: «{}»", deadline.raw));
+        }
+    }
 }

@@ -406,12 +406,26 @@ fn heading(line: &str) -> Option<(Heading, Option<String>)> {
         return None;
     }
     let fh = fold(head);
+    // A section's name says what it holds at its start ("2. Tình hình triển khai") or in a
+    // short title ("III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN"); a numbered sentence that mentions
+    // "tình hình" in passing ("1. Các Sở, ngành căn cứ tình hình thực tế, …") is not one.
+    let name = fh
+        .split_once(". ")
+        .map(|(_, b)| b)
+        .unwrap_or(&fh)
+        .trim_start();
+    let short = name.chars().count() <= 90;
+    let names = |words: &[&str]| {
+        words
+            .iter()
+            .any(|d| name.starts_with(d) || (short && name.contains(d)))
+    };
     Some((
         Heading {
             level,
             text: head.to_string(),
-            descriptive: DESCRIPTIVE_SECTIONS.iter().any(|d| fh.contains(d)),
-            assigning: TASK_SECTIONS.iter().any(|d| fh.contains(d)),
+            descriptive: names(DESCRIPTIVE_SECTIONS),
+            assigning: names(TASK_SECTIONS),
         },
         body,
     ))
@@ -450,12 +464,22 @@ fn split_top(text: &str, at: impl Fn(&str, usize) -> bool) -> Vec<String> {
 const ABBREVIATIONS: &[&str] = &["tp", "tt", "ts", "ths", "pgs", "gs", "v.v", "st", "tr", "k"];
 
 /// Sentences: a "." followed by a space and a capital letter, not after an abbreviation.
+/// Footnote marks as a document's text keeps them: "…tháng 6/2026.¹ Tỉnh …".
+const SUPERSCRIPT_DIGITS: &[char] = &['¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹', '⁰'];
+
+/// A footnote's own text (R9): it starts with its superscript mark.
+fn is_footnote(text: &str) -> bool {
+    text.trim_start().starts_with(SUPERSCRIPT_DIGITS)
+}
+
 fn sentences(text: &str) -> Vec<String> {
     split_top(text, |t, i| {
         if !t[i..].starts_with('.') {
             return false;
         }
-        let after = &t[i + 1..];
+        // A footnote mark after the full stop ends the sentence too; the footnote's text
+        // that follows is its own sentence.
+        let after = t[i + 1..].trim_start_matches(SUPERSCRIPT_DIGITS);
         let mut chars = after.chars();
         if chars.next() != Some(' ') {
             return false;
@@ -608,6 +632,12 @@ fn opening(sentence: &str, opts: &ReadOptions<'_>, on: Date) -> Opening {
             break;
         }
     }
+    // "Văn phòng Chính phủ đề nghị Thủ trưởng các bộ, cơ quan khẩn trương …": the sender asks;
+    // the work is the addressee's.
+    if !directive && let Some(after) = sender_asks(sentence, f, &folded, opts, on) {
+        start = after;
+        directive = true;
+    }
     let body = &sentence[start..];
     let body_trimmed = body.trim_start_matches([' ', ',']);
     let offset = start + (body.len() - body_trimmed.len());
@@ -631,6 +661,29 @@ fn opening(sentence: &str, opts: &ReadOptions<'_>, on: Date) -> Opening {
             statement: false,
         },
     }
+}
+
+/// Where the addressee's part starts in "[sender] đề nghị / yêu cầu [addressee] …": the
+/// words before the verb name known agencies and nothing else, within the first words.
+fn sender_asks(
+    sentence: &str,
+    f: &str,
+    folded: &Folded,
+    opts: &ReadOptions<'_>,
+    on: Date,
+) -> Option<usize> {
+    for verb in [" de nghi ", " yeu cau "] {
+        let Some(at) = f.find(verb) else { continue };
+        if f[..at].split_whitespace().count() > 12 {
+            continue;
+        }
+        let sender = sentence[..folded.at(at)].trim();
+        let refs = opts.registry.resolve(sender, Some(on));
+        if !refs.is_empty() && refs.iter().all(|r| r.kind != RefKind::Unresolved) {
+            return Some(folded.at(at + verb.len()));
+        }
+    }
+    None
 }
 
 /// R6: the agencies after "phối hợp (với)" / "cùng (với)".
@@ -704,6 +757,31 @@ fn deadline_of(phrases: &[String], ctx: DeadlineContext) -> Deadline {
         return d;
     }
     parse_deadline(&joined, ctx)
+}
+
+/// A task's text as the preview and the lists show it: from the work on, capitalised —
+/// "phải phát huy vai trò …" after its subject reads "Phát huy vai trò …".
+fn work_name(text: &str) -> String {
+    let mut t = text.trim().trim_start_matches([',', ':', ';', '-', ' ']);
+    for modal in [
+        "cần phải ",
+        "phải ",
+        "cần ",
+        "có trách nhiệm ",
+        "chịu trách nhiệm ",
+    ] {
+        if let Some(rest) = t.strip_prefix(modal)
+            && rest.split_whitespace().count() >= 2
+        {
+            t = rest;
+            break;
+        }
+    }
+    let mut chars = t.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
 }
 
 /// The clauses of one task, from its subject on, with the sentence(s) they came from.
@@ -844,7 +922,8 @@ impl Reader<'_> {
         for sentence in sentences(text) {
             let f = fold(&sentence);
             // R9.
-            if f.contains("tran trong thong bao")
+            if is_footnote(&sentence)
+                || f.contains("tran trong thong bao")
                 || f.contains("de cac dong chi biet")
                 || (f.contains("thong bao de ") && f.contains(" biet"))
             {
@@ -1007,7 +1086,7 @@ impl Reader<'_> {
             tasks.push(ParsedTask {
                 number: (i + 1).to_string(),
                 headings: d.headings,
-                name: d.name,
+                name: work_name(&d.name),
                 lead: d.lead,
                 coordinators: d.coordinators,
                 expected_result: None,

@@ -407,10 +407,21 @@ pub async fn correct_task(
     let Some(t) = j.preview.as_mut().and_then(|p| p.tasks.get_mut(index)) else {
         return Err(Refusal::not_found());
     };
+    // As the new-task form: a deadline typed must read (31/02 is no day) and be plausible;
+    // empty stays "chưa có thời hạn".
+    let parsed = parse_deadline(&deadline, ctx);
+    if !deadline.is_empty()
+        && (parsed.kind == DeadlineKind::Unknown
+            || parsed
+                .due
+                .is_some_and(|d| d.year() < 2000 || d.year() > j.reported_on.year() + 30))
+    {
+        return Err(Refusal::bad(Notice::ItemDeadlineUnreadable));
+    }
     t.name = clean(name.as_str());
     t.lead = reg.resolve(&lead, on);
     t.coordinators = reg.resolve(&coordinators, on);
-    t.deadline = parse_deadline(&deadline, ctx);
+    t.deadline = parsed;
     t.notes = notes_after_correction(t);
     save(state, &j).await
 }

@@ -105,6 +105,7 @@ notices! {
     FileNotSaved = "luu-tep", refused "Không lưu được tệp; không có gì được lưu.";
     ImportClosed = "nhap-da-xong", refused "Bản xem trước này đã được lưu, đang lưu, hoặc không còn; không sửa được nữa.";
     ItemTextInvalid = "sua-muc", refused "Nội dung mục trống hoặc quá dài; chưa sửa gì.";
+    ItemDeadlineUnreadable = "sua-thoi-han", refused "Không đọc được thời hạn (ví dụ: 30/6/2026, Tháng 9/2026, Quý III/2026, Năm 2026, Thường xuyên; ngày phải có trong lịch, không trước năm 2000); để trống nếu văn bản không nêu. Chưa sửa gì.";
     ItemEdited = "da-sua-muc", done "Đã sửa mục; bản xem trước đã cập nhật.";
     FigureInvalid = "so-lieu", refused "Số liệu không hợp lệ; chưa lưu gì.";
     FigureReported = "da-bao-so-lieu", done "Đã ghi số liệu chỉ tiêu.";

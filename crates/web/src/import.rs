@@ -403,12 +403,14 @@ fn preview_body(
         @if let Some((msg, ok)) = tb.and_then(tiendo_service::notices::message) { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
         @if let Some(e) = &j.error { p.flash.error role="alert" { "Lần lưu trước bị từ chối, không có gì được lưu: " (e) } }
         p #noi-dung {
-            "Tệp có " (p.contents())
-            @if !p.tasks.is_empty() {
-                " · nhiệm vụ: " (new) " mới, " (kept_tasks - new - unchanged) " thay đổi, " (unchanged) " không đổi"
-                @if !j.dropped.tasks.is_empty() { ", " (j.dropped.tasks.len()) " đã bỏ" }
+            // Each kind the file holds, counted; "0 nhiệm vụ" only when it holds nothing.
+            @if !p.tasks.is_empty() || (p.difficulties.is_empty() && p.indicators.is_empty()) {
+                (p.tasks.len()) " nhiệm vụ (" (new) " mới, " (kept_tasks - new - unchanged) " thay đổi, " (unchanged) " không đổi"
+                @if !j.dropped.tasks.is_empty() { ", " (j.dropped.tasks.len()) " đã bỏ" } ") · "
             }
-            " · số liệu tính đến ngày " (vn(j.reported_on)) " · " (p.warnings.len()) " cảnh báo"
+            @if !p.difficulties.is_empty() { (p.difficulties.len()) " khó khăn, vướng mắc · " }
+            @if !p.indicators.is_empty() { (p.indicators.len()) " chỉ tiêu · " }
+            "số liệu tính đến ngày " (vn(j.reported_on)) " · " (p.warnings.len()) " cảnh báo"
         }
         @if let Some(system) = &j.external_system {
             p #he-thong-nguon { "Tệp xuất từ hệ thống " strong { (system) } ": mỗi nhiệm vụ được đối chiếu theo mã của hệ thống này, kể cả nhiệm vụ đã nhập từ tệp khác." }
@@ -440,7 +442,7 @@ fn preview_body(
                                 @if dropped { span.badge { "Đã bỏ" } " " }
                                 (t.name)
                                 // A task read from prose: its sentence, and what to check.
-                                @if let Some(src) = t.source.as_deref().filter(|s| *s != t.name && s.contains(&t.name.chars().take(24).collect::<String>())) {
+                                @if let Some(src) = t.source.as_deref().filter(|s| *s != t.name && s.to_lowercase().contains(&t.name.to_lowercase().chars().take(24).collect::<String>())) {
                                     br; span.muted { "Câu gốc: «" (src) "»" }
                                 }
                                 @if let Some(o) = &t.overseer { br; span.muted { "Theo dõi, chỉ đạo: " (o) } }
@@ -448,7 +450,7 @@ fn preview_body(
                             }
                             td { (refs(&t.lead)) }
                             td { (refs(&t.coordinators)) }
-                            td { (t.deadline.raw) @if let Some(d) = t.deadline.due { br; span.muted { (vn(d)) } } @else { br; span.muted { (kind_words(t.deadline.kind)) } } }
+                            td { (t.deadline.raw) @if let Some(d) = t.deadline.due { br; span.muted { (vn(d)) } } @else { br; span.muted { (t.deadline.in_words()) } } }
                             td { (t.basis.as_deref().unwrap_or("")) }
                             td { (verdict(plan.get(i))) }
                             td { (item_actions(u, &j.token, "muc", i, dropped)) }
@@ -861,14 +863,4 @@ pub(crate) async fn store(
         external_system,
     };
     tiendo_service::operations::import_document(state, u, request).await
-}
-
-fn kind_words(k: tiendo_domain::deadline::DeadlineKind) -> &'static str {
-    use tiendo_domain::deadline::DeadlineKind::*;
-    match k {
-        Recurring => "thường xuyên",
-        Conditional => "chưa có ngày cụ thể",
-        Unknown => "không đọc được",
-        _ => "",
-    }
 }

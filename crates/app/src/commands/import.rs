@@ -261,7 +261,7 @@ pub fn preview_text(p: &DocumentPreview) -> String {
             t.deadline
                 .due
                 .map(vn)
-                .unwrap_or_else(|| t.deadline.kind.vietnamese().to_string())
+                .unwrap_or_else(|| t.deadline.in_words().to_string())
         ));
         // What a person should check before confirming (tasks read from prose).
         for n in &t.notes {

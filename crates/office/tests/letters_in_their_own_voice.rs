@@ -1,0 +1,111 @@
+//! A letter's own requests, in the letter's own voice (issue #35, part 4 and 7), the same in its
+//! text copy, its Word file and its PDF: requests whose subject is the addressee, the sender
+//! asking the head of another body, a reply date that is the answer deadline of the appendix's
+//! difficulties; reports of what someone did and footnotes are context, never tasks. Each task
+//! reads from the work on, capitalised; one without a deadline says so.
+
+mod common;
+
+use common::*;
+use tiendo_domain::deadline::DeadlineKind;
+use tiendo_office::DocumentPreview;
+use time::macros::date;
+
+fn constructed(name: &str) -> Vec<u8> {
+    std::fs::read(
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/constructed")
+            .join(name),
+    )
+    .expect("fixture")
+}
+
+fn leads(p: &DocumentPreview, i: usize) -> Vec<String> {
+    p.tasks[i].lead.iter().map(|a| a.name.clone()).collect()
+}
+
+fn check(p: &DocumentPreview, format: &str) {
+    let names: Vec<&str> = p.tasks.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(p.tasks.len(), 4, "{format}: {names:#?}");
+    // 1. The addressee as the subject; "tình hình" in the sentence does not make it a heading.
+    assert!(
+        names[0].starts_with("Căn cứ tình hình thực tế, chủ động rà soát"),
+        "{format}: {}",
+        names[0]
+    );
+    assert_eq!(leads(p, 0), ["Các sở, ban, ngành"], "{format}");
+    assert_eq!(p.tasks[0].deadline.kind, DeadlineKind::Unknown);
+    assert_eq!(
+        p.tasks[0].deadline.in_words(),
+        "chưa có thời hạn",
+        "{format}"
+    );
+    // 2. "Văn phòng Chính phủ đề nghị Thủ trưởng các bộ, cơ quan khẩn trương …": the bodies
+    // asked lead it, not the sender.
+    assert!(
+        names[1].starts_with("Khẩn trương hoàn thành việc kết nối"),
+        "{format}: {}",
+        names[1]
+    );
+    assert_eq!(leads(p, 1), ["Các bộ, ngành"], "{format}");
+    assert_eq!(
+        p.tasks[1].deadline.due,
+        Some(date!(2026 - 08 - 31)),
+        "{format}"
+    );
+    // 3. From the work on: "phải phát huy" reads "Phát huy".
+    assert!(
+        names[2].starts_with("Phát huy vai trò đầu mối"),
+        "{format}: {}",
+        names[2]
+    );
+    assert_eq!(leads(p, 2), ["Bộ Tài chính"], "{format}");
+    // 4. The reply date.
+    assert_eq!(
+        p.tasks[3].deadline.due,
+        Some(date!(2026 - 07 - 15)),
+        "{format}"
+    );
+    // Neither the report of what Quảng Ninh did nor the footnote is a task.
+    assert!(
+        p.tasks.iter().all(|t| !t.name.contains("Quảng Ninh")
+            && !t.source.as_deref().unwrap_or("").contains("Quảng Ninh")),
+        "{format}: {names:#?}"
+    );
+    // The reply date is the answer deadline of the appendix's difficulties.
+    assert_eq!(p.difficulties.len(), 2, "{format}");
+    for d in &p.difficulties {
+        assert_eq!(d.handlers.len(), 1, "{format}");
+        assert_eq!(
+            d.handlers[0].answer_due.as_ref().and_then(|x| x.due),
+            Some(date!(2026 - 07 - 15)),
+            "{format}: {}",
+            d.text
+        );
+        assert!(d.notes.iter().any(|n| n.contains("15/7/2026")), "{format}");
+    }
+}
+
+#[test]
+fn a_letter_in_its_own_voice_reads_the_same_as_text_word_and_pdf() {
+    for name in [
+        "cong-van-888-BKHCN.txt",
+        "cong-van-888-BKHCN.docx",
+        "cong-van-888-BKHCN.pdf",
+    ] {
+        let p = read(name, &constructed(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        check(&p, name);
+    }
+}
+
+/// Without a reply date for them, difficulties keep the table's own (none here).
+#[test]
+fn a_reply_date_about_something_else_is_not_the_difficulties_deadline() {
+    let text = "Số: 5/BKHCN-VP\nHà Nội, ngày 12 tháng 6 năm 2026\n\n\
+Đề nghị Bộ Tài chính gửi dự toán kinh phí về Bộ Khoa học và Công nghệ trước ngày 30/7/2026.\n\n\
+PHỤ LỤC\nSTT\tCơ quan nêu\tNội dung khó khăn, vướng mắc\tCơ quan xử lý\n\
+1\tTỉnh Lạng Sơn\tChưa có định mức chi\tBộ Tài chính\n";
+    let p = read("cv.txt", text.as_bytes()).expect("reads");
+    assert_eq!(p.tasks.len(), 1);
+    assert_eq!(p.difficulties[0].handlers[0].answer_due, None);
+}
