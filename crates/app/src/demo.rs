@@ -175,6 +175,7 @@ async fn ensure_provinces(service: &Service, demo: &User) -> anyhow::Result<()> 
                 reported_on,
                 progress: None,
                 external_system: None,
+                silence_rule: read.silence_rule.as_ref(),
             },
         )
         .await?;

@@ -257,6 +257,7 @@ async fn a_difficulty_whose_agency_cannot_be_named_stores_nothing_of_the_file() 
                 actor: "test",
                 progress: None,
                 external_system: None,
+                silence_rule: None,
             })
             .await;
         let e = r.expect_err("refused");

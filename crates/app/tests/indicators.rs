@@ -581,6 +581,7 @@ async fn bad_input_is_refused_with_one_message_and_nothing_stored() {
             actor: "test",
             progress: None,
             external_system: None,
+            silence_rule: None,
         })
         .await
         .expect("stored");

@@ -961,3 +961,114 @@ async fn escalations_go_to_the_leader_who_oversees_the_task() {
         t.cleanup().await;
     }
 }
+
+/// A letter's rule "Quá thời hạn trên, nếu không có văn bản trả lời thì được hiểu là … cam kết
+/// hoàn thành 100%" is stored with the document; the day's run after the answer date records a
+/// commitment, with the rule as its source, for each lead still late on the letter's tasks that
+/// did not commit — not for one that did, not for one on time — once, on both backends.
+#[tokio::test]
+async fn no_answer_by_the_letters_date_is_recorded_as_a_commitment_once() {
+    let today = time::OffsetDateTime::now_utc().date();
+    let answer_by = today;
+    let letter = format!(
+        "BỘ CÔNG AN\nSố: 77/BCA-VPB\nHà Nội, ngày {} tháng {} năm {}\n\
+Đề nghị các bộ gửi văn bản cam kết tiến độ đối với các nhiệm vụ chậm tiến độ tại Phụ lục về Bộ Công an trước ngày {}/{}/{}. \
+Quá thời hạn trên, nếu không có văn bản trả lời thì được hiểu là các cơ quan cam kết hoàn thành 100% nhiệm vụ.\n\n\
+PHỤ LỤC\nSTT\tTên nhiệm vụ\tChủ trì\tThời hạn\n\
+1\tXây dựng cơ sở dữ liệu hộ tịch điện tử\tBộ Y tế\t{}\n\
+2\tXây dựng cơ sở dữ liệu công chứng\tBộ Tư pháp\t{}\n\
+3\tXây dựng cơ sở dữ liệu cán bộ\tBộ Nội vụ\t{}\n",
+        (today - Duration::days(10)).day(),
+        u8::from((today - Duration::days(10)).month()),
+        (today - Duration::days(10)).year(),
+        answer_by.day(),
+        u8::from(answer_by.month()),
+        answer_by.year(),
+        tiendo_domain::deadline::vn(today - Duration::days(60)),
+        tiendo_domain::deadline::vn(today - Duration::days(30)),
+        tiendo_domain::deadline::vn(today + Duration::days(300)),
+    );
+    for t in backends().await {
+        import_text(
+            &t.db,
+            "cam-ket.txt",
+            &letter,
+            "cam-ket",
+            today - Duration::days(10),
+        )
+        .await;
+        let tasks =
+            t.db.tasks_of_document("cam-ket")
+                .await
+                .expect("query")
+                .expect("document");
+        let names = t.db.task_infos_of(&tasks).await.expect("infos");
+        let task = |start: &str| {
+            *names
+                .iter()
+                .find(|(_, i)| i.name.starts_with(start))
+                .map(|(id, _)| id)
+                .unwrap_or_else(|| panic!("{start}"))
+        };
+        let health = assignment(&t.db, task("Xây dựng cơ sở dữ liệu hộ tịch"), "BYT").await;
+        let justice = assignment(&t.db, task("Xây dựng cơ sở dữ liệu công chứng"), "BTP").await;
+        let home = assignment(&t.db, task("Xây dựng cơ sở dữ liệu cán bộ"), "BNV").await;
+        // The Ministry of Justice answers by the day; the Ministry of Health does not.
+        t.db.add_commitment(
+            justice,
+            today + Duration::days(20),
+            "Hoàn thành kiểm thử, đưa vào vận hành",
+            "dm.btp",
+        )
+        .await
+        .expect("commits");
+        let rules = ReminderRules::default();
+        let run = |day: Date| {
+            let db = t.db.clone();
+            async move {
+                let snap = tiendo_service::load_snapshot(&db).await.expect("snapshot");
+                tiendo_service::reminders::remind(&db, &snap, day, false, &rules, None)
+                    .await
+                    .expect("runs")
+            }
+        };
+        // On the answer date itself nothing is deemed yet.
+        assert_eq!(run(answer_by).await.deemed_commitments, 0, "{}", t.label);
+        let out = run(answer_by + Duration::days(1)).await;
+        assert_eq!(out.deemed_commitments, 1, "{}", t.label);
+        let made = t.db.latest_commitments().await.expect("commitments");
+        let deemed = made.get(&health).expect("the silent ministry");
+        assert!(
+            deemed.roadmap.contains("77/BCA-VPB") && deemed.roadmap.contains("được hiểu là"),
+            "{}",
+            deemed.roadmap
+        );
+        assert_eq!(
+            deemed.committed_on.month(),
+            answer_by.month(),
+            "{}: to finish within the answer date's month",
+            t.label
+        );
+        assert_eq!(
+            made.get(&justice).map(|c| c.roadmap.as_str()),
+            Some("Hoàn thành kiểm thử, đưa vào vận hành")
+        );
+        assert!(
+            !made.contains_key(&home),
+            "{}: not late, nothing to commit",
+            t.label
+        );
+        // Once.
+        assert_eq!(
+            run(answer_by + Duration::days(2)).await.deemed_commitments,
+            0,
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            t.db.latest_commitments().await.expect("commitments").len(),
+            2
+        );
+        t.cleanup().await;
+    }
+}

@@ -373,6 +373,7 @@ async fn an_import_that_fails_stores_nothing() {
                 actor: "t",
                 progress: None,
                 external_system: None,
+                silence_rule: None,
             })
             .await;
         assert!(r.is_err(), "{}", t.label);
@@ -933,6 +934,7 @@ async fn import_export(
         actor: "test",
         progress: None,
         external_system: Some("nq57"),
+        silence_rule: None,
     })
     .await
 }

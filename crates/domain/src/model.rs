@@ -341,3 +341,20 @@ mod tests {
         assert_eq!(HandlerState::from_text("Văn bản số 12/BTP"), None);
     }
 }
+
+/// A letter's rule that no answer is a commitment: "Quá thời hạn trên, nếu không có văn bản trả
+/// lời thì được hiểu là … cam kết hoàn thành 100%". At `answer_by`, each agency still late on the
+/// letter's tasks that has not answered with a commitment is recorded as committing, with this
+/// rule as its source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SilenceRule {
+    /// The rule's sentence as written.
+    pub text: String,
+    /// The letter, as its tasks name it ("Văn bản số 77/BCA-VPB ngày 27/11/2026").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The day answers were due (the letter's own date for them); None when the letter gives
+    /// none: then nothing is recorded, and the preview says so.
+    #[serde(with = "crate::deadline::opt_iso_date")]
+    pub answer_by: Option<time::Date>,
+}

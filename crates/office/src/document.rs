@@ -111,6 +111,7 @@ pub fn read_document(
         difficulties: Vec::new(),
         indicators: Vec::new(),
         warnings: Vec::new(),
+        silence_rule: None,
     };
     let mut prose_blocks: Vec<Block> = Vec::new();
     let mut unrecognised: Vec<String> = Vec::new();
@@ -168,6 +169,17 @@ pub fn read_document(
     }
     if !prose_blocks.is_empty() {
         let read = prose::read_prose(&prose_blocks, opts);
+        preview.silence_rule = prose::silence_rule(&prose_blocks, &read.tasks, read.context);
+        if let Some(rule) = preview
+            .silence_rule
+            .as_ref()
+            .filter(|r| r.answer_by.is_none())
+        {
+            preview.warnings.push(format!(
+                "văn bản coi việc không trả lời là cam kết nhưng không nêu hạn trả lời: quy định chưa được áp dụng — «{}»",
+                rule.text
+            ));
+        }
         if !read.tasks.is_empty() {
             if preview.title.is_empty() || preview.tasks.is_empty() {
                 preview.title = read.title;

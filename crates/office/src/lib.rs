@@ -51,6 +51,9 @@ pub struct DocumentPreview {
     /// Indicators of indicator tables, with their targets and figures.
     #[serde(default)]
     pub indicators: Vec<ParsedIndicator>,
+    /// The letter's rule that no answer is a commitment, when it states one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub silence_rule: Option<tiendo_domain::model::SilenceRule>,
     pub warnings: Vec<String>,
 }
 

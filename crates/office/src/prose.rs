@@ -47,6 +47,8 @@ pub struct ProseRead {
     pub title: Vec<String>,
     pub tasks: Vec<ParsedTask>,
     pub warnings: Vec<String>,
+    /// How the letter's dates were read (its year).
+    pub context: DeadlineContext,
 }
 
 /// Text folded for matching, with each folded byte's position in the original: a match found in
@@ -464,6 +466,56 @@ fn split_top(text: &str, at: impl Fn(&str, usize) -> bool) -> Vec<String> {
 const ABBREVIATIONS: &[&str] = &["tp", "tt", "ts", "ths", "pgs", "gs", "v.v", "st", "tr", "k"];
 
 /// Sentences: a "." followed by a space and a capital letter, not after an abbreviation.
+/// Is the (folded) sentence a rule that no answer is a commitment? It is context (R9), read by
+/// [`silence_rule`], never a task.
+fn is_silence_rule(f: &str) -> bool {
+    let silent = [
+        "khong co van ban",
+        "khong gui van ban",
+        "khong tra loi",
+        "khong co y kien",
+        "khong gui cam ket",
+        "khong co cam ket",
+    ]
+    .iter()
+    .any(|w| f.contains(w));
+    let deemed = ["duoc hieu", "coi nhu", "xem nhu", "duoc xem"]
+        .iter()
+        .any(|w| f.contains(w));
+    silent && deemed && f.contains("cam ket")
+}
+
+/// A letter's rule that no answer is a commitment ("Quá thời hạn nêu trên, nếu không có văn bản
+/// trả lời thì được hiểu là … cam kết hoàn thành 100%"): the sentence, and the day answers were
+/// due — a date in the sentence itself, else that of the body's request for commitments ("gửi
+/// văn bản cam kết … trước ngày 25/11/2025").
+pub(crate) fn silence_rule(
+    blocks: &[Block],
+    tasks: &[ParsedTask],
+    ctx: DeadlineContext,
+) -> Option<tiendo_domain::model::SilenceRule> {
+    let (lines, _) = lines(blocks);
+    for line in &lines {
+        for sentence in sentences(&line.text) {
+            if !is_silence_rule(&fold(&sentence)) {
+                continue;
+            }
+            let own = deadline_of(&deadline_phrases(&sentence), ctx).due;
+            let asked = tasks
+                .iter()
+                .filter(|t| fold(t.source.as_deref().unwrap_or(&t.name)).contains("cam ket"))
+                .filter_map(|t| t.deadline.due)
+                .next_back();
+            return Some(tiendo_domain::model::SilenceRule {
+                text: sentence.trim().to_string(),
+                source: tasks.iter().find_map(|t| t.basis.clone()),
+                answer_by: own.or(asked),
+            });
+        }
+    }
+    None
+}
+
 /// Footnote marks as a document's text keeps them: "…tháng 6/2026.¹ Tỉnh …".
 const SUPERSCRIPT_DIGITS: &[char] = &['¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹', '⁰'];
 
@@ -923,6 +975,7 @@ impl Reader<'_> {
             let f = fold(&sentence);
             // R9.
             if is_footnote(&sentence)
+                || is_silence_rule(&f)
                 || f.contains("tran trong thong bao")
                 || f.contains("de cac dong chi biet")
                 || (f.contains("thong bao de ") && f.contains(" biet"))
@@ -1256,5 +1309,8 @@ pub fn read_prose(blocks: &[Block], opts: ReadOptions<'_>) -> ProseRead {
         title,
         tasks,
         warnings,
+        context: DeadlineContext {
+            document_year: date.map(|d| d.year()),
+        },
     }
 }

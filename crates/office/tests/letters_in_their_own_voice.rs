@@ -109,3 +109,45 @@ PHỤ LỤC\nSTT\tCơ quan nêu\tNội dung khó khăn, vướng mắc\tCơ quan
     assert_eq!(p.tasks.len(), 1);
     assert_eq!(p.difficulties[0].handlers[0].answer_due, None);
 }
+
+/// "No answer means a commitment": the rule is kept with the letter, with the answer date of
+/// the body's request for commitments; without any date it is said, not guessed.
+#[test]
+fn the_rule_that_no_answer_is_a_commitment_is_read_with_its_date() {
+    let with_date = "Số: 77/BCA-VPB\nHà Nội, ngày 10 tháng 11 năm 2025\n\n\
+Đề nghị các bộ gửi văn bản cam kết tiến độ đối với các nhiệm vụ chậm tiến độ về Bộ Công an trước ngày 25/11/2025. \
+Quá thời hạn nêu trên, nếu không có văn bản trả lời thì được hiểu là các cơ quan cam kết hoàn thành 100% nhiệm vụ.\n";
+    let p = read("cv.txt", with_date.as_bytes()).expect("reads");
+    let rule = p.silence_rule.expect("the rule");
+    assert!(
+        rule.text.starts_with("Quá thời hạn nêu trên"),
+        "{}",
+        rule.text
+    );
+    assert_eq!(rule.answer_by, Some(date!(2025 - 11 - 25)));
+    assert!(
+        rule.source
+            .as_deref()
+            .is_some_and(|s| s.contains("77/BCA-VPB"))
+    );
+    assert!(
+        p.tasks.iter().all(|t| !t.name.contains("được hiểu")),
+        "the rule is no task"
+    );
+
+    let without = "Số: 78/BCA-VPB\nHà Nội, ngày 10 tháng 11 năm 2025\n\n\
+Giao Bộ Y tế chủ trì xây dựng cơ sở dữ liệu, hoàn thành trong tháng 12/2025. \
+Nếu không có văn bản trả lời thì coi như cơ quan cam kết hoàn thành.\n";
+    let p = read("cv.txt", without.as_bytes()).expect("reads");
+    assert_eq!(p.silence_rule.as_ref().and_then(|r| r.answer_by), None);
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.contains("không nêu hạn trả lời")),
+        "{:?}",
+        p.warnings
+    );
+    // A letter without such a rule has none.
+    let p = read("cv.txt", "Số: 79/BCA-VPB\nHà Nội, ngày 10 tháng 11 năm 2025\n\nGiao Bộ Y tế chủ trì xây dựng cơ sở dữ liệu, hoàn thành trong tháng 12/2025.\n".as_bytes()).expect("reads");
+    assert!(p.silence_rule.is_none());
+}

@@ -551,6 +551,7 @@ pub async fn store(
         reported_on: j.reported_on,
         progress,
         external_system: j.external_system.as_deref(),
+        silence_rule: p.silence_rule.as_ref(),
     };
     match import_document(state, u, request).await {
         Ok(s) => {

@@ -948,6 +948,8 @@ pub struct ImportRequest<'a> {
     /// The document is this system's export, each task with its id there: tasks are matched by
     /// that id first (see [`tiendo_store::import::ImportInput::external_system`]).
     pub external_system: Option<&'a str>,
+    /// The letter's rule that no answer is a commitment, kept with the document.
+    pub silence_rule: Option<&'a tiendo_domain::model::SilenceRule>,
 }
 
 /// The standing agency stores a previewed document in one transaction (all or nothing); a
@@ -981,6 +983,7 @@ pub async fn import_document(
             actor: &u.username,
             progress: r.progress,
             external_system: r.external_system,
+            silence_rule: r.silence_rule,
         })
         .await
         .map_err(|e| match e {

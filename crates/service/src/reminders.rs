@@ -41,6 +41,9 @@ pub struct RemindOutcome {
     /// Digests stored by this run, and those an earlier run had stored.
     pub queued: Queued,
     pub delivery: Delivery,
+    /// Commitments recorded by letters' rules that no answer is a commitment.
+    #[serde(default)]
+    pub deemed_commitments: u64,
 }
 
 /// What the delivery of queued e-mails did.
@@ -367,6 +370,11 @@ pub async fn remind(
     rules: &ReminderRules,
     mail: Option<&MailSettings>,
 ) -> anyhow::Result<RemindOutcome> {
+    let deemed_commitments = if dry_run {
+        0
+    } else {
+        apply_silence_rules(db, snap, day).await?
+    };
     let messages = compute(db, snap, day, rules).await?;
     if dry_run {
         return Ok(RemindOutcome {
@@ -375,6 +383,7 @@ pub async fn remind(
             messages,
             queued: Queued::default(),
             delivery: Delivery::default(),
+            deemed_commitments,
         });
     }
     let queued = db.queue_digests(&messages).await?;
@@ -385,7 +394,36 @@ pub async fn remind(
         messages,
         queued,
         delivery,
+        deemed_commitments,
     })
+}
+
+/// Who records the commitments a letter's rule deems made.
+pub const SILENCE_RULE_ACTOR: &str = "he-thong";
+
+/// Applies each letter's rule that no answer is a commitment whose answer date has passed
+/// ("Quá thời hạn trên, nếu không có văn bản trả lời thì được hiểu là cam kết hoàn thành
+/// 100%"), once: each lead still late on the answer date on the letter's tasks, with no
+/// commitment made by then, is recorded as committing to finish within that month — the rule
+/// as its roadmap — and is then reminded and scored as any commitment. Returns how many.
+pub async fn apply_silence_rules(db: &Db, snap: &Snapshot, day: Date) -> anyhow::Result<u64> {
+    let mut recorded = 0;
+    for rule in db.silence_rules_due(day).await? {
+        let tasks: std::collections::HashSet<i64> =
+            db.tasks_in_document(rule.id).await?.into_iter().collect();
+        let late: Vec<i64> = snap
+            .book
+            .late_assignments(rule.answer_by, None)
+            .into_iter()
+            .filter(|l| tasks.contains(&l.task))
+            .map(|l| l.assignment)
+            .collect();
+        let by = tiendo_domain::scoring::Month::of(rule.answer_by).last();
+        recorded += db
+            .apply_silence_rule(&rule, &late, by, day, SILENCE_RULE_ACTOR)
+            .await?;
+    }
+    Ok(recorded)
 }
 
 /// The key that signs the links in reminder e-mails, shared by every server (made at first use).

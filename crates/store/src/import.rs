@@ -42,6 +42,8 @@ pub struct ImportInput<'a> {
     /// ([`ParsedTask::external_id`]): a task already stored under the id is updated wherever it
     /// was first imported; a new one is stored with the id.
     pub external_system: Option<&'a str>,
+    /// The letter's rule that no answer is a commitment, kept with the document.
+    pub silence_rule: Option<&'a tiendo_domain::model::SilenceRule>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
@@ -319,6 +321,7 @@ impl Db {
             actor: input.actor,
             progress: None,
             external_system: None,
+            silence_rule: None,
         };
         let ctx = Apply {
             input: &import,
@@ -458,10 +461,12 @@ async fn upsert_document(
     input: &ImportInput<'_>,
     ts: &str,
 ) -> Result<i64> {
+    let rule = input.silence_rule;
     Ok(sqlx::query_scalar(
-        "INSERT INTO documents (committee_id, doc_key, symbol, kind, issued_on, issuer, title, file_name, created_at, updated_at)
-         VALUES ($1, $2, NULL, 'appendix', NULL, NULL, $3, $4, $5, $5)
-         ON CONFLICT (committee_id, doc_key) DO UPDATE SET title = COALESCE(excluded.title, documents.title), file_name = excluded.file_name, updated_at = excluded.updated_at
+        "INSERT INTO documents (committee_id, doc_key, symbol, kind, issued_on, issuer, title, file_name, created_at, updated_at, silence_rule, silence_answer_by)
+         VALUES ($1, $2, NULL, 'appendix', NULL, NULL, $3, $4, $5, $5, $6, $7)
+         ON CONFLICT (committee_id, doc_key) DO UPDATE SET title = COALESCE(excluded.title, documents.title), file_name = excluded.file_name, updated_at = excluded.updated_at,
+             silence_rule = COALESCE(excluded.silence_rule, documents.silence_rule), silence_answer_by = COALESCE(excluded.silence_answer_by, documents.silence_answer_by)
          RETURNING id",
     )
     .bind(committee)
@@ -469,6 +474,12 @@ async fn upsert_document(
     .bind(input.title.clone())
     .bind(input.file_name)
     .bind(ts)
+    // Stored as said: "«rule» (source)" keeps the letter that set it beside it.
+    .bind(rule.map(|r| match &r.source {
+        Some(src) => format!("{} ({src})", r.text),
+        None => r.text.clone(),
+    }))
+    .bind(rule.and_then(|r| r.answer_by).map(iso))
     .fetch_one(&mut **tx)
     .await?)
 }

@@ -1035,6 +1035,98 @@ impl Db {
         Ok(id)
     }
 
+    /// The documents whose rule that no answer is a commitment falls due before `day` and has
+    /// not been applied: (document, its name, the rule, the answer date).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn silence_rules_due(&self, day: Date) -> Result<Vec<SilenceRuleDue>> {
+        Ok(sqlx::query_as(
+            "SELECT id, COALESCE(symbol, title, file_name, doc_key) AS name, silence_rule AS rule, silence_answer_by AS answer_by
+             FROM documents WHERE silence_rule IS NOT NULL AND silence_answer_by IS NOT NULL AND silence_answer_by < $1 AND silence_applied_on IS NULL
+             ORDER BY id",
+        )
+        .bind(iso(day))
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// The tasks a document holds.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn tasks_in_document(&self, document: i64) -> Result<Vec<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM tasks WHERE document_id = $1 ORDER BY id")
+                .bind(document)
+                .fetch_all(self.pool())
+                .await?,
+        )
+    }
+
+    /// Applies a document's rule that no answer is a commitment, once: each assignment given
+    /// gets a commitment to `committed_on` whose roadmap says the rule, unless it made one by
+    /// the answer date; the document is marked applied on `day`. One transaction; audited.
+    /// Returns how many commitments were recorded.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn apply_silence_rule(
+        &self,
+        rule: &SilenceRuleDue,
+        assignments: &[i64],
+        committed_on: Date,
+        day: Date,
+        actor: &str,
+    ) -> Result<u64> {
+        let mut tx = self.begin_write().await?;
+        let claimed = sqlx::query(
+            "UPDATE documents SET silence_applied_on = $1 WHERE id = $2 AND silence_applied_on IS NULL",
+        )
+        .bind(iso(day))
+        .bind(rule.id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            // Another server applied it first.
+            return Ok(0);
+        }
+        let answered_by = format!("{}T23:59:59.999999Z", iso(rule.answer_by));
+        let roadmap = format!(
+            "Không có văn bản cam kết trước ngày {}: theo văn bản {}, được hiểu là cam kết hoàn thành — «{}»",
+            tiendo_domain::deadline::vn(rule.answer_by),
+            rule.name,
+            rule.rule
+        );
+        let ts = now();
+        let mut recorded = 0;
+        for &a in assignments {
+            let task: Option<i64> =
+                sqlx::query_scalar("SELECT task_id FROM assignments WHERE id = $1 AND active = 1")
+                    .bind(a)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some(task) = task else { continue };
+            let answered: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM commitments WHERE assignment_id = $1 AND created_at <= $2 LIMIT 1",
+            )
+            .bind(a)
+            .bind(&answered_by)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if answered.is_some() {
+                continue;
+            }
+            sqlx::query("INSERT INTO commitments (assignment_id, committed_on, roadmap, created_at, created_by) VALUES ($1, $2, $3, $4, $5)")
+                .bind(a)
+                .bind(iso(committed_on))
+                .bind(&roadmap)
+                .bind(&ts)
+                .bind(actor)
+                .execute(&mut *tx)
+                .await?;
+            Db::audit(&mut tx, actor, AuditAction::CommitmentAdded, "task", Some(task), None, Some(&json!({ "assignment": a, "committed_on": iso(committed_on), "roadmap": roadmap, "document": rule.id }))).await?;
+            recorded += 1;
+        }
+        tx.commit().await?;
+        Ok(recorded)
+    }
+
     /// The latest commitment of each assignment of a task: assignment → (committed on, roadmap,
     /// made on).
     #[tracing::instrument(level = "debug", skip_all)]
@@ -1062,6 +1154,16 @@ impl Db {
         .await?;
         Ok(rows.into_iter().map(|c| (c.assignment_id, c)).collect())
     }
+}
+
+/// A document's rule that no answer is a commitment, due to be applied.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SilenceRuleDue {
+    pub id: i64,
+    pub name: String,
+    pub rule: String,
+    #[sqlx(try_from = "crate::columns::IsoDay")]
+    pub answer_by: Date,
 }
 
 /// A report the standing agency is about to confirm or return.

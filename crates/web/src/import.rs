@@ -412,6 +412,13 @@ fn preview_body(
             @if !p.indicators.is_empty() { (p.indicators.len()) " chỉ tiêu · " }
             "số liệu tính đến ngày " (vn(j.reported_on)) " · " (p.warnings.len()) " cảnh báo"
         }
+        @if let Some(rule) = &p.silence_rule {
+            p #quy-dinh-cam-ket {
+                strong { "Không trả lời được hiểu là cam kết" }
+                @if let Some(d) = rule.answer_by { " (áp dụng sau ngày " (vn(d)) ": cơ quan còn chậm mà chưa gửi cam kết được ghi là cam kết hoàn thành trong tháng)" }
+                ": «" (rule.text) "»"
+            }
+        }
         @if let Some(system) = &j.external_system {
             p #he-thong-nguon { "Tệp xuất từ hệ thống " strong { (system) } ": mỗi nhiệm vụ được đối chiếu theo mã của hệ thống này, kể cả nhiệm vụ đã nhập từ tệp khác." }
         }
@@ -861,6 +868,7 @@ pub(crate) async fn store(
         reported_on,
         progress: None,
         external_system,
+        silence_rule: preview.silence_rule.as_ref(),
     };
     tiendo_service::operations::import_document(state, u, request).await
 }

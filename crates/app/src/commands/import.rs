@@ -145,6 +145,7 @@ async fn store_all(
             reported_on,
             progress: Some(&|done, total| eprintln!("  đã lưu {done}/{total} nhiệm vụ …")),
             external_system: a.system.as_deref().map(str::trim),
+            silence_rule: p.silence_rule.as_ref(),
         };
         let s = operations::import_document(service, &operator, request)
             .await
@@ -345,6 +346,15 @@ pub fn preview_text(p: &DocumentPreview) -> String {
         .any(|r| r.kind == RefKind::Unresolved);
     if unknown_agency {
         s.push_str("\n  ?  trước tên cơ quan: tên này chưa có trong danh mục cơ quan: được lưu như văn bản viết, không tạo phân công cho cơ quan nào (thêm tên gọi khác ở mục Cơ quan rồi nhập lại).\n");
+    }
+    if let Some(rule) = &p.silence_rule {
+        s.push_str(&format!(
+            "\nKhông trả lời được hiểu là cam kết{}: «{}»\n",
+            rule.answer_by
+                .map(|d| format!(" (áp dụng sau ngày {})", vn(d)))
+                .unwrap_or_default(),
+            rule.text
+        ));
     }
     if !p.warnings.is_empty() {
         s.push_str(&format!("\nCảnh báo ({}):\n", p.warnings.len()));

@@ -68,6 +68,12 @@ pub async fn run(url: &str, a: RemindArgs) -> anyhow::Result<ExitCode> {
                     m.items.len()
                 );
             }
+            if out.deemed_commitments > 0 {
+                println!(
+                    "Ghi {} cam kết theo quy định của văn bản: không trả lời đúng hạn được hiểu là cam kết hoàn thành.",
+                    out.deemed_commitments
+                );
+            }
             if !a.dry_run {
                 println!(
                     "Lưu mới {} bản tin, {} bản tin đã lưu từ trước (không gửi lại); gửi được {} thư, {} thư lỗi.",

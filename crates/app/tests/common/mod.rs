@@ -168,6 +168,7 @@ pub async fn import_file(
         actor: "test",
         progress: None,
         external_system: None,
+        silence_rule: p.silence_rule.as_ref(),
     })
     .await
     .expect("imports")
@@ -203,6 +204,7 @@ pub async fn import_text(
         actor: "test",
         progress: None,
         external_system: None,
+        silence_rule: p.silence_rule.as_ref(),
     })
     .await
     .expect("imports")
