@@ -349,3 +349,56 @@ async fn the_monthly_score_counts_periodic_reports_apart() {
         t.cleanup().await;
     }
 }
+
+/// "Trước ngày 31/01/2026 và hàng tháng": the date is the deadline (late after it, done when
+/// reported done) and the duty beside it owes a report each month — both followed, on both
+/// backends.
+#[tokio::test]
+async fn a_date_and_a_monthly_duty_in_one_cell_are_both_followed() {
+    const TWO: &str = "STT;Tên nhiệm vụ;Chủ trì;Thời hạn\n\
+        1;Xây dựng và báo cáo tiến độ cơ sở dữ liệu đất đai;Bộ Nông nghiệp và Môi trường;Trước ngày 31/01/2026 và hàng tháng\n";
+    for t in backends().await {
+        let db = &t.db;
+        import_text(db, "two.csv", TWO, "two", date!(2025 - 12 - 28)).await;
+        tiendo_store::sqlx::query("UPDATE tasks SET created_at = '2025-12-28T08:00:00Z'")
+            .execute(db.pool())
+            .await
+            .expect("backdate");
+        let task = common::task(db, "two", "1").await;
+        let a = assignment(db, task, "BNNMT").await;
+        db.add_report(
+            a,
+            date!(2026 - 01 - 20),
+            Some(ReportedStatus::InProgress),
+            None,
+            Some("Báo cáo tháng 1"),
+            "dm",
+        )
+        .await
+        .expect("report");
+        let book = db.load_status_book().await.expect("book");
+        let ev = book
+            .evaluate_assignment(a, date!(2026 - 03 - 05))
+            .expect("assignment");
+        assert_eq!(
+            (ev.due, ev.days_late),
+            (Some(date!(2026 - 01 - 31)), 33),
+            "{}: the date is the deadline",
+            t.label
+        );
+        let (rec, occ) = book
+            .occurrences(a, date!(2026 - 03 - 05), date!(2026 - 03 - 05))
+            .expect("the monthly duty is followed too");
+        assert_eq!(rec.period, Period::Monthly, "{}", t.label);
+        assert_eq!(
+            states(&occ),
+            vec![
+                (date!(2026 - 01 - 31), OccurrenceState::OnTime, 0),
+                (date!(2026 - 02 - 28), OccurrenceState::Missing, 5),
+            ],
+            "{}",
+            t.label
+        );
+        t.cleanup().await;
+    }
+}

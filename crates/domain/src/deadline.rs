@@ -84,6 +84,11 @@ pub struct Deadline {
     /// Why the text could not be read exactly, or what was ambiguous about it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// A recurring duty written beside a dated deadline ("Trước ngày 20/11/2025 và hàng
+    /// tháng"): the recurring part as written. Both are followed: the date as the deadline, the
+    /// duty as a report owed each period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurring: Option<String>,
 }
 
 impl Deadline {
@@ -142,6 +147,40 @@ static HALF_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 const MIN_YEAR: i32 = 1990;
 const MAX_YEAR: i32 = 2100;
 
+/// Does the (folded) text state a recurring duty ("Thường xuyên", "hằng tháng", "trước ngày 20
+/// hằng tháng", "6 tháng một lần")?
+fn is_recurring(f: &str) -> bool {
+    f.contains("thuong xuyen")
+        || f.starts_with("hang nam")
+        || f.starts_with("hang thang")
+        || f.starts_with("hang quy")
+        || f.starts_with("dinh ky")
+        || f.starts_with("hang tuan")
+        || crate::recurrence::states_period(f)
+}
+
+/// "Trước ngày 20/11/2025 và hàng tháng", "Quý I/2026; sau đó hằng quý": a dated deadline
+/// and a recurring duty in one cell, split where they are joined. None unless exactly the two
+/// kinds are there (each part read on its own).
+fn two_parts(raw: &str, ctx: DeadlineContext) -> Option<(Deadline, String)> {
+    let pieces: Vec<&str> = raw
+        .split([';', ','])
+        .flat_map(|p| p.split(" và "))
+        .flat_map(|p| p.split(" sau đó "))
+        .map(|p| p.trim().trim_end_matches('.').trim())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if pieces.len() < 2 {
+        return None;
+    }
+    let (duty, dated): (Vec<&str>, Vec<&str>) = pieces.iter().partition(|p| is_recurring(&fold(p)));
+    if duty.is_empty() || dated.is_empty() {
+        return None;
+    }
+    let d = parse_deadline(&dated.join("; "), ctx);
+    d.due.is_some().then(|| (d, duty.join("; ")))
+}
+
 /// Parses a deadline cell. Never fails: what cannot be read is `unknown` with a note.
 pub fn parse_deadline(raw: &str, ctx: DeadlineContext) -> Deadline {
     let raw_clean = clean(raw);
@@ -152,19 +191,20 @@ pub fn parse_deadline(raw: &str, ctx: DeadlineContext) -> Deadline {
         due: None,
         before: false,
         note: None,
+        recurring: None,
     };
     if f.is_empty() {
         deadline.note = Some("không có thời hạn".into());
         return deadline;
     }
-    if f.contains("thuong xuyen")
-        || f.starts_with("hang nam")
-        || f.starts_with("hang thang")
-        || f.starts_with("hang quy")
-        || f.starts_with("dinh ky")
-        || f.starts_with("hang tuan")
-        || crate::recurrence::states_period(&f)
-    {
+    if is_recurring(&f) {
+        if let Some((dated, duty)) = two_parts(&deadline.raw, ctx) {
+            return Deadline {
+                raw: deadline.raw,
+                recurring: Some(duty),
+                ..dated
+            };
+        }
         deadline.kind = DeadlineKind::Recurring;
         return deadline;
     }
@@ -658,5 +698,33 @@ mod tests {
         fn never_panics(s in "\\PC{0,60}") {
             let _ = p(&s);
         }
+    }
+
+    #[test]
+    fn a_date_and_a_recurring_duty_in_one_cell_keep_both() {
+        let ctx = DeadlineContext::default();
+        let d = parse_deadline("Trước ngày 20/11/2025 và hàng tháng", ctx);
+        assert_eq!(
+            (d.kind, d.due, d.before),
+            (DeadlineKind::Date, Some(date!(2025 - 11 - 20)), true)
+        );
+        assert_eq!(d.recurring.as_deref(), Some("hàng tháng"));
+        assert_eq!(d.raw, "Trước ngày 20/11/2025 và hàng tháng", "as written");
+        let d = parse_deadline("Quý I/2026; sau đó hằng quý", ctx);
+        assert_eq!(
+            (d.kind, d.due),
+            (DeadlineKind::Quarter, Some(date!(2026 - 03 - 31)))
+        );
+        assert_eq!(d.recurring.as_deref(), Some("hằng quý"));
+        // One kind only: as before.
+        for s in ["Trước ngày 20 hằng tháng", "Thường xuyên", "hằng quý"] {
+            let d = parse_deadline(s, ctx);
+            assert_eq!(
+                (d.kind, d.recurring),
+                (DeadlineKind::Recurring, None),
+                "{s}"
+            );
+        }
+        assert_eq!(parse_deadline("30/6/2026", ctx).recurring, None);
     }
 }

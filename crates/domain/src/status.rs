@@ -522,11 +522,14 @@ impl StatusBook {
     ) -> Option<(Recurrence, Vec<Occurrence>)> {
         let f = self.facts(i);
         let (kind, _) = deadline_in_force(&f, as_of);
-        if kind != DeadlineKind::Recurring {
+        let own = self.schedules.get(&i);
+        // A dated deadline with a recurring duty beside it ("Trước ngày 20/11/2025 và hàng
+        // tháng") owes its reports too.
+        if kind != DeadlineKind::Recurring && own.is_none() {
             return None;
         }
-        let schedule = match self.schedules.get(&i) {
-            Some(sc) if f.kind == DeadlineKind::Recurring => *sc,
+        let schedule = match own {
+            Some(sc) if f.kind == DeadlineKind::Recurring || kind != DeadlineKind::Recurring => *sc,
             // Made recurring by a deadline change: from that change, on the committee's cycle.
             _ => Schedule {
                 recurrence: Recurrence::DEFAULT,
@@ -631,10 +634,12 @@ impl StatusBook {
     fn recurring_leads(&self, as_of: Date) -> impl Iterator<Item = usize> + '_ {
         (0..self.ids.len()).filter(move |&i| {
             self.lead_on(i, as_of)
-                && (self.kinds[i] == DeadlineKind::Recurring || {
-                    let (cs, ce) = self.change_ranges[i];
-                    cs != ce
-                })
+                && (self.kinds[i] == DeadlineKind::Recurring
+                    || self.schedules.contains_key(&i)
+                    || {
+                        let (cs, ce) = self.change_ranges[i];
+                        cs != ce
+                    })
         })
     }
 

@@ -271,8 +271,8 @@ impl Db {
         };
         let sql = format!(
             "SELECT a.id, a.task_id, a.agency_id, a.role, t.deadline_kind, t.due_on, a.assigned_on, a.removed_on, r.events,
-                    CASE WHEN t.deadline_kind = 'recurring' THEN t.deadline_raw END,
-                    CASE WHEN t.deadline_kind = 'recurring' THEN COALESCE(a.assigned_on, substr(t.created_at, 1, 10)) END
+                    CASE WHEN t.deadline_kind = 'recurring' THEN t.deadline_raw ELSE t.recurring_raw END,
+                    CASE WHEN t.deadline_kind = 'recurring' OR t.recurring_raw IS NOT NULL THEN COALESCE(a.assigned_on, substr(t.created_at, 1, 10)) END
              FROM assignments a
              JOIN tasks t ON t.id = a.task_id
              LEFT JOIN (

@@ -669,8 +669,8 @@ impl Apply<'_> {
         let headings = serde_json::to_string(&t.headings).unwrap_or_else(|_| "[]".into());
         let extra = serde_json::to_string(&t.extra).unwrap_or_else(|_| "[]".into());
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO tasks (committee_id, document_id, number, name, name_key, headings, expected_result, deadline_raw, deadline_kind, due_on, deadline_before, deadline_note, basis, overseer, secret, parent_task_id, extra, lead_raw, coordinators_raw, source, position, created_at, updated_at, updated_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $21, 0, NULL, $14, $15, $16, $17, $18, $19, $19, $20) RETURNING id",
+            "INSERT INTO tasks (committee_id, document_id, number, name, name_key, headings, expected_result, deadline_raw, deadline_kind, due_on, deadline_before, deadline_note, basis, overseer, secret, parent_task_id, extra, lead_raw, coordinators_raw, source, position, created_at, updated_at, updated_by, recurring_raw)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $21, 0, NULL, $14, $15, $16, $17, $18, $19, $19, $20, $22) RETURNING id",
         )
         .bind(self.committee)
         .bind(self.doc_id)
@@ -693,6 +693,7 @@ impl Apply<'_> {
         .bind(self.ts)
         .bind(input.actor)
         .bind(t.overseer.clone())
+        .bind(t.deadline.recurring.clone())
         .fetch_one(&mut **tx)
         .await?;
         summary.tasks_created += 1;
@@ -759,13 +760,15 @@ impl Apply<'_> {
             .bind(input.actor)
             .execute(&mut **tx)
             .await?;
-            // What the document now states, compared with by its next version.
+            // What the document now states, compared with by its next version; the recurring
+            // duty it writes beside the date, or none.
             sqlx::query(
-                "UPDATE tasks SET stated_deadline_raw = $1, stated_due_on = $2 WHERE id = $3",
+                "UPDATE tasks SET stated_deadline_raw = $1, stated_due_on = $2, recurring_raw = $4 WHERE id = $3",
             )
             .bind(&t.deadline.raw)
             .bind(t.deadline.due.map(iso))
             .bind(e.id)
+            .bind(t.deadline.recurring.clone())
             .execute(&mut **tx)
             .await?;
         }

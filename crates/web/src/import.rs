@@ -457,7 +457,11 @@ fn preview_body(
                             }
                             td { (refs(&t.lead)) }
                             td { (refs(&t.coordinators)) }
-                            td { (t.deadline.raw) @if let Some(d) = t.deadline.due { br; span.muted { (vn(d)) } } @else { br; span.muted { (t.deadline.in_words()) } } }
+                            td {
+                                (t.deadline.raw)
+                                @if let Some(d) = t.deadline.due { br; span.muted { (vn(d)) } } @else { br; span.muted { (t.deadline.in_words()) } }
+                                @if let Some(r) = &t.deadline.recurring { br; span.muted { "và báo cáo " (r) } }
+                            }
                             td { (t.basis.as_deref().unwrap_or("")) }
                             td { (verdict(plan.get(i))) }
                             td { (item_actions(u, &j.token, "muc", i, dropped)) }

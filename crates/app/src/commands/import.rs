@@ -263,6 +263,11 @@ pub fn preview_text(p: &DocumentPreview) -> String {
                 .due
                 .map(vn)
                 .unwrap_or_else(|| t.deadline.in_words().to_string())
+                + &t.deadline
+                    .recurring
+                    .as_deref()
+                    .map(|r| format!(" và báo cáo {r}"))
+                    .unwrap_or_default()
         ));
         // What a person should check before confirming (tasks read from prose).
         for n in &t.notes {
