@@ -787,8 +787,13 @@ async fn a_database_of_the_earlier_runner_is_taken_over_and_a_newer_one_refused(
         // As the earlier runner left a database of an earlier build: steps 1 to 20, without
         // the webhooks' tables (step 21), the audit rows' assignment (step 22), the external
         // ids and stated deadlines (step 23), the import jobs' source system (step 24) and the
-        // indexes of returned and users' reports (step 25, SQLite's only).
+        // indexes of returned and users' reports (step 25, SQLite's only), the documents' rule
+        // that no answer is a commitment (step 27) and the tasks' recurring duty (step 28).
         for sql in [
+            "ALTER TABLE tasks DROP COLUMN recurring_raw",
+            "ALTER TABLE documents DROP COLUMN silence_applied_on",
+            "ALTER TABLE documents DROP COLUMN silence_answer_by",
+            "ALTER TABLE documents DROP COLUMN silence_rule",
             "DROP INDEX IF EXISTS progress_reports_of_users",
             "DROP INDEX IF EXISTS progress_reports_returned",
             "ALTER TABLE import_jobs DROP COLUMN external_system",
