@@ -128,8 +128,8 @@ test('a sloppy appendix of indicators: the preview counts and shows them, the sl
   await page.goto(app.base + '/nhap-tep');
   await page.setInputFiles('input[type=file]', file);
   await Promise.all([page.waitForNavigation(), page.click('form[action="/nhap-tep"] button[type=submit]')]);
-  assert.match(await page.textContent('#noi-dung'), /^3 chỉ tiêu · /);
-  assert.doesNotMatch(await page.textContent('#noi-dung'), /0 nhiệm vụ/, 'no empty kind is counted');
+  assert.match(await page.textContent('#tom-tat-tep'), /^3 chỉ tiêu · /);
+  assert.doesNotMatch(await page.textContent('#tom-tat-tep'), /0 nhiệm vụ/, 'no empty kind is counted');
   assert.equal(await page.textContent('form#xac-nhan button[type=submit]'), 'Lưu 3 chỉ tiêu');
   const rows = await page.$$eval('table#chi-tieu tbody tr', (els) => els.map((e) => e.textContent));
   assert.equal(rows.length, 3);

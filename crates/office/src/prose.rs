@@ -13,6 +13,9 @@
 //! - **R4 Subjects.** A sentence is an assignment when, after "Giao", "Yêu cầu", "Đề nghị" or
 //!   "Trước mắt, giao", it opens with agencies or groups (or their heads: "Bộ trưởng Bộ Y tế",
 //!   "Chủ tịch UBND các tỉnh") followed by an action ("chủ trì", "khẩn trương", "xây dựng" …).
+//!   "[sender] đề nghị / yêu cầu [addressee] …" is the addressee's task. A numbered sentence is a
+//!   section heading only when its start, or a short title, names one ("1. Các Sở, ngành căn cứ
+//!   tình hình thực tế, chủ động …" is a request). A task's text starts at the work, capitalised.
 //!   A sentence with a new subject starts a new task; one without continues the task before it.
 //! - **R5 Statements.** A subject followed by "đã", "đang", "chưa", "còn", "vẫn", "được" … states a
 //!   fact and is not a task.
@@ -24,8 +27,9 @@
 //!   has an unknown deadline, flagged.
 //! - **R8 Overseer.** "Phân công Phó Thủ tướng … theo dõi, chỉ đạo" names the leader of the tasks of
 //!   its paragraph.
-//! - **R9 Not tasks.** Formulas of politeness ("trân trọng thông báo"), footnotes ("[1] …"), tables
-//!   of the letterhead.
+//! - **R9 Not tasks.** Formulas of politeness ("trân trọng thông báo"), footnotes ("[1] …", a
+//!   superscript mark after a full stop and the note after it), tables of the letterhead, and the
+//!   rule that no answer is a commitment (read apart by [`silence_rule`]).
 //! - **R10 Never silent.** A sentence that reads as an instruction (a deadline, "Giao", "Yêu cầu")
 //!   but names no agency the registry knows is a warning with its text, not a task.
 

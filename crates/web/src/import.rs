@@ -402,7 +402,7 @@ fn preview_body(
         h1 { "Xem trước: " (j.file_name) }
         @if let Some((msg, ok)) = tb.and_then(tiendo_service::notices::message) { p class=(if ok { "flash ok" } else { "flash error" }) role="status" { (msg) } }
         @if let Some(e) = &j.error { p.flash.error role="alert" { "Lần lưu trước bị từ chối, không có gì được lưu: " (e) } }
-        p #noi-dung {
+        p #tom-tat-tep {
             // Each kind the file holds, counted; "0 nhiệm vụ" only when it holds nothing.
             @if !p.tasks.is_empty() || (p.difficulties.is_empty() && p.indicators.is_empty()) {
                 (p.tasks.len()) " nhiệm vụ (" (new) " mới, " (kept_tasks - new - unchanged) " thay đổi, " (unchanged) " không đổi"
