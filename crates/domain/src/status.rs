@@ -522,14 +522,13 @@ impl StatusBook {
     ) -> Option<(Recurrence, Vec<Occurrence>)> {
         let f = self.facts(i);
         let (kind, _) = deadline_in_force(&f, as_of);
-        let own = self.schedules.get(&i);
-        // A dated deadline with a recurring duty beside it ("Trước ngày 20/11/2025 và hàng
-        // tháng") owes its reports too.
-        if kind != DeadlineKind::Recurring && own.is_none() {
-            return None;
-        }
-        let schedule = match own {
-            Some(sc) if f.kind == DeadlineKind::Recurring || kind != DeadlineKind::Recurring => *sc,
+        let recurring_now = kind == DeadlineKind::Recurring;
+        let schedule = match (self.schedules.get(&i), f.kind == DeadlineKind::Recurring) {
+            // A recurring task still recurring; or a dated deadline with a recurring duty beside
+            // it ("Trước ngày 20/11/2025 và hàng tháng") still dated: its own schedule.
+            (Some(sc), was_recurring) if was_recurring == recurring_now => *sc,
+            // No duty in force (a recurring task given a date by a change stops owing reports).
+            _ if !recurring_now => return None,
             // Made recurring by a deadline change: from that change, on the committee's cycle.
             _ => Schedule {
                 recurrence: Recurrence::DEFAULT,
