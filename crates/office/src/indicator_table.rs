@@ -139,15 +139,7 @@ fn read_figure(
             t.raw
         );
         warnings.push(format!("{place}: \"{}\" {why}", value.raw));
-        return ParsedValue {
-            raw: value.raw.clone(),
-            form: ValueForm::Text,
-            value: None,
-            numerator: None,
-            denominator: None,
-            scale: None,
-            note: Some(why),
-        };
+        return ParsedValue::kept_as_written(&value.raw, why);
     }
     if value.form == ValueForm::Text {
         warnings.push(format!(

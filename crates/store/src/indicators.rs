@@ -978,9 +978,9 @@ impl IndicatorImport<'_> {
         // A group lead ("UBND các tỉnh, thành phố") is each of its members on the day.
         let leads = expand(&self.reg.registry, &p.lead, Role::Lead, self.reported_on);
         for w in &leads {
-            let Some(agency) = self.reg.ids.get(&w.code).copied() else {
-                continue;
-            };
+            let agency = self.reg.ids.get(&w.code).copied().ok_or_else(|| {
+                StoreError::UnknownAgency(format!("không có cơ quan mã {}", w.code))
+            })?;
             sqlx::query("INSERT INTO indicator_leads (indicator_id, agency_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .bind(id)
                 .bind(agency)
@@ -1064,15 +1064,7 @@ impl IndicatorImport<'_> {
                         "{}: {why}; giữ nguyên văn, không tính",
                         p.source.as_deref().unwrap_or(&p.name)
                     ));
-                    demoted = ParsedValue {
-                        raw: v.value.raw.clone(),
-                        form: ValueForm::Text,
-                        value: None,
-                        numerator: None,
-                        denominator: None,
-                        scale: None,
-                        note: Some(why),
-                    };
+                    demoted = ParsedValue::kept_as_written(&v.value.raw, why);
                     &demoted
                 }
                 None => &v.value,

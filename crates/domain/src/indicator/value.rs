@@ -58,6 +58,15 @@ impl ParsedValue {
         }
     }
 
+    /// The text as written, with no figure, and why it is not counted: a figure of another
+    /// unit than the target's, one the indicator cannot take.
+    pub fn kept_as_written(raw: &str, why: String) -> Self {
+        ParsedValue {
+            note: Some(why),
+            ..ParsedValue::of(raw, ValueForm::Text, None)
+        }
+    }
+
     /// Was a figure read (a number, a fraction, a percentage, yes or no)?
     pub fn has_figure(&self) -> bool {
         self.value.is_some()
@@ -247,31 +256,22 @@ pub fn in_unit(
         || u.starts_with("phan tram")
         || u.starts_with("ty le")
         || (unit.is_none() && target.is_some_and(|t| t.form == ValueForm::Percent));
-    let note = |what: &str| {
-        let before = value.note.clone();
-        Some(match before {
-            Some(n) => format!("{n}; {what}"),
-            None => what.to_string(),
-        })
-    };
-    if per_cent {
-        return ParsedValue {
-            form: ValueForm::Percent,
-            note: note("không ghi đơn vị; đọc là phần trăm theo đơn vị của cột"),
-            ..value.clone()
-        };
-    }
     let scale = scale_of(&u);
-    match unit {
-        Some(written) if scale != 1.0 => ParsedValue {
-            scale: Some(scale),
-            note: note(&format!(
-                "không ghi đơn vị; đọc theo đơn vị của cột \"{written}\""
-            )),
-            ..value.clone()
-        },
-        _ => value,
-    }
+    let mut value = value;
+    let said = if per_cent {
+        value.form = ValueForm::Percent;
+        "không ghi đơn vị; đọc là phần trăm theo đơn vị của cột".to_string()
+    } else if let Some(written) = unit.filter(|_| scale != 1.0) {
+        value.scale = Some(scale);
+        format!("không ghi đơn vị; đọc theo đơn vị của cột \"{written}\"")
+    } else {
+        return value;
+    };
+    value.note = Some(match value.note.take() {
+        Some(n) => format!("{n}; {said}"),
+        None => said,
+    });
+    value
 }
 
 /// The pieces of a text that may be figures: runs starting with a digit, with what follows them
