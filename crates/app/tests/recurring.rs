@@ -402,3 +402,45 @@ async fn a_date_and_a_monthly_duty_in_one_cell_are_both_followed() {
         t.cleanup().await;
     }
 }
+
+/// A recurring duty given a date by an approved change owes no more periodic reports from the
+/// change on: the date is then its deadline.
+#[tokio::test]
+async fn a_recurring_duty_given_a_date_by_a_change_stops_owing_reports() {
+    for t in backends().await {
+        let db = &t.db;
+        let p = set_up(db).await;
+        let duty = assignment(db, p.standing_duty, "BTP").await;
+        let before = db.load_status_book().await.expect("book");
+        assert!(
+            before
+                .occurrences(duty, date!(2026 - 05 - 02), date!(2026 - 05 - 02))
+                .is_some(),
+            "{}: owed before the change",
+            t.label
+        );
+        db.change_deadline(tiendo_store::tasks::DeadlineChangeInput {
+            task_id: p.standing_duty,
+            assignment_id: None,
+            new_deadline: "30/9/2026",
+            effective_on: date!(2026 - 04 - 01),
+            reason: "Chuyển thành nhiệm vụ có thời hạn",
+            approved_by: "Phó Thủ tướng",
+            actor: "test",
+        })
+        .await
+        .expect("change");
+        let book = db.load_status_book().await.expect("book");
+        assert!(
+            book.occurrences(duty, date!(2026 - 05 - 02), date!(2026 - 05 - 02))
+                .is_none(),
+            "{}: a dated deadline owes no periodic report",
+            t.label
+        );
+        let ev = book
+            .evaluate_assignment(duty, date!(2026 - 05 - 02))
+            .expect("assignment");
+        assert_eq!(ev.due, Some(date!(2026 - 09 - 30)), "{}", t.label);
+        t.cleanup().await;
+    }
+}
