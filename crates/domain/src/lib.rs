@@ -3,6 +3,7 @@
 //! - [`text`]: one folding function for comparing and searching Vietnamese text.
 //! - [`deadline`]: Vietnamese deadline wording ("Quý I/2026", "Thường xuyên"…) to a due date.
 //! - [`agency`]: the agency registry (data) and the resolver for agency cells.
+//! - [`footnote`]: footnote marks and notes, which may say which members of a group a cell means.
 //! - [`status`]: the status of assignments and tasks as of any date.
 //! - [`model`]: shared value types (roles, reported statuses, parsed task rows).
 //! - [`scoring`]: the monthly score of each agency, by a published formula.
@@ -19,6 +20,7 @@ pub mod access;
 pub mod agency;
 pub mod audit;
 pub mod deadline;
+pub mod footnote;
 pub mod import_plan;
 pub mod indicator;
 pub mod model;

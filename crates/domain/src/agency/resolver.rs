@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::registry::{AgencyKind, Registry, Target};
+use crate::footnote::{Footnotes, take_marks};
 use crate::text::{clean_cell, fold, name_key};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -116,6 +117,37 @@ impl Registry {
     /// Reads an agency cell into agencies, groups and unresolved text. `on` is the date the
     /// document speaks of, used to say when a named agency no longer exists.
     pub fn resolve(&self, cell: &str, on: Option<Date>) -> Vec<AgencyRef> {
+        let refs = self.resolve_pieces(cell, on);
+        if !refs
+            .iter()
+            .any(|r| r.kind == RefKind::Unresolved && r.raw.ends_with(')'))
+        {
+            return refs;
+        }
+        // "02 địa phương (Ninh Bình, Phú Thọ)": a counted group with its members in parentheses.
+        let mut out = Vec::with_capacity(refs.len());
+        for r in refs {
+            let (base, inner) = split_parenthesis(&r.raw);
+            let listed = match (r.kind, inner, count_in(&name_key(base))) {
+                (RefKind::Unresolved, Some(inner), Some((_, n))) => {
+                    self.listed_in(inner, on).filter(|l| l.len() == n)
+                }
+                _ => None,
+            };
+            match listed {
+                Some(list) => {
+                    for mut a in list {
+                        a.note = Some(format!("trong ngoặc của \"{}\"", r.raw));
+                        push_unique(&mut out, a);
+                    }
+                }
+                None => push_unique(&mut out, r),
+            }
+        }
+        out
+    }
+
+    fn resolve_pieces(&self, cell: &str, on: Option<Date>) -> Vec<AgencyRef> {
         let text = clean_cell(cell).replace('\n', "; ");
         let text = text.trim();
         if text.is_empty() {
@@ -376,6 +408,90 @@ impl Registry {
         Some(r)
     }
 
+    /// Reads an agency cell whose pieces may carry footnote marks ("09 địa phương¹"). A piece
+    /// that is not one agency (a group, a counted or qualified phrase) followed by a mark is read
+    /// from its note when the note lists agencies and nothing else ("¹ Gồm các tỉnh: Lào Cai,
+    /// …"): those agencies, each noting where it came from. A count that the note does not bear
+    /// out keeps the phrase unresolved, saying so; a note that lists no agencies (a remark, a
+    /// citation) leaves the piece as read without it.
+    pub fn resolve_noted(&self, cell: &str, on: Option<Date>, notes: &Footnotes) -> Vec<AgencyRef> {
+        let (plain, marks) = take_marks(cell);
+        let refs = self.resolve(&plain, on);
+        if marks.is_empty() || notes.is_empty() {
+            return refs;
+        }
+        let mut out: Vec<AgencyRef> = Vec::with_capacity(refs.len());
+        for r in refs {
+            let key = name_key(&r.raw);
+            let mark = marks.iter().find(|m| {
+                r.kind != RefKind::Agency
+                    && !key.is_empty()
+                    && plain
+                        .get(..m.at)
+                        .is_some_and(|before| name_key(before).ends_with(&key))
+            });
+            let Some((number, note)) =
+                mark.and_then(|m| notes.get(m.number).map(|n| (m.number, n)))
+            else {
+                push_unique(&mut out, r);
+                continue;
+            };
+            let listed = self.listed_in(note, on);
+            let count = count_in(&key).map(|(_, n)| n);
+            match listed {
+                Some(list) if count.is_none_or(|n| n == list.len()) => {
+                    for mut a in list {
+                        a.note = Some(match a.note {
+                            Some(n0) => format!("theo chú thích {number} của \"{}\"; {n0}", r.raw),
+                            None => format!("theo chú thích {number} của \"{}\"", r.raw),
+                        });
+                        push_unique(&mut out, a);
+                    }
+                }
+                Some(list) => {
+                    let mut kept = AgencyRef::unresolved(&r.raw);
+                    kept.note = Some(format!(
+                        "văn bản ghi {} cơ quan, chú thích {number} liệt kê {}: chưa rõ là những cơ quan nào, không giao cho cả nhóm",
+                        count.unwrap_or(0),
+                        list.len()
+                    ));
+                    push_unique(&mut out, kept);
+                }
+                None => push_unique(&mut out, r),
+            }
+        }
+        out
+    }
+
+    /// The agencies a footnote lists, when it lists agencies and nothing else: "Gồm các tỉnh:
+    /// Lào Cai, Tuyên Quang.", "Bộ Công an, Bộ Y tế", "(1) Hà Nội; (2) Huế".
+    fn listed_in(&self, note: &str, on: Option<Date>) -> Option<Vec<AgencyRef>> {
+        let mut text = note.trim().trim_end_matches(['.', ';', ',']).trim();
+        if let Some(colon) = top_level_find(text, ':')
+            && text[..colon].split_whitespace().count() <= 8
+        {
+            text = text[colon + 1..].trim();
+        } else {
+            let key = fold(text);
+            for opening in ["bao gom ", "gom "] {
+                if key.starts_with(opening) {
+                    let words = opening.split_whitespace().count();
+                    text = text
+                        .splitn(words + 1, char::is_whitespace)
+                        .nth(words)
+                        .unwrap_or("")
+                        .trim();
+                    break;
+                }
+            }
+        }
+        let text = clean_cell(&without_numbering(text)).replace('\n', "; ");
+        let wholly = |refs: Vec<AgencyRef>| {
+            (!refs.is_empty() && refs.iter().all(|r| r.kind == RefKind::Agency)).then_some(refs)
+        };
+        wholly(self.resolve(&text, on)).or_else(|| wholly(self.resolve_run(&text, on, true)))
+    }
+
     /// Agencies of given kinds named in a cell, for tests and tools.
     pub fn resolve_codes(&self, cell: &str) -> Vec<String> {
         self.resolve(cell, None)
@@ -517,6 +633,43 @@ fn split_parenthesis(s: &str) -> (&str, Option<&str>) {
         );
     }
     (s, None)
+}
+
+fn push_unique(out: &mut Vec<AgencyRef>, r: AgencyRef) {
+    if r.kind == RefKind::Unresolved || !out.iter().any(|o| o.kind == r.kind && o.code == r.code) {
+        out.push(r);
+    }
+}
+
+/// "(1) Hà Nội; (2) Huế" and "1. Hà Nội; 2. Huế": the list without its numbers.
+fn without_numbering(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let digits = |s: &str| s.chars().take_while(char::is_ascii_digit).count();
+        let at_word_start = out.is_empty() || out.ends_with([' ', ';', ',']);
+        if c == '('
+            && let n = digits(&rest[1..])
+            && n > 0
+            && rest[1 + n..].starts_with(')')
+        {
+            out.push(';');
+            rest = &rest[n + 2..];
+            continue;
+        }
+        if at_word_start
+            && let n = digits(rest)
+            && n > 0
+            && rest[n..].starts_with(". ")
+        {
+            out.push(';');
+            rest = &rest[n + 1..];
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 fn top_level_find(s: &str, needle: char) -> Option<usize> {
@@ -746,6 +899,96 @@ mod tests {
         );
         let provinces = reg().resolve("34 tỉnh, thành phố", on);
         assert_eq!(provinces[0].note, None, "34 on this date");
+    }
+
+    fn noted(cell: &str, notes: &[(u32, &str)]) -> Vec<AgencyRef> {
+        let mut n = Footnotes::default();
+        for (k, t) in notes {
+            n.insert(*k, t);
+        }
+        reg().resolve_noted(cell, Some(date!(2026 - 02 - 01)), &n)
+    }
+
+    const NINE: &str = "Gồm các tỉnh: Lào Cai, Tuyên Quang, Cao Bằng, Lạng Sơn, Điện Biên, Lai Châu, Sơn La, Phú Thọ và Thái Nguyên.";
+
+    #[test]
+    fn a_counted_group_is_read_from_its_footnote() {
+        let r = noted("Bộ Tài chính; 09 địa phương¹", &[(1, NINE)]);
+        let got: Vec<(RefKind, &str)> = r.iter().map(|a| (a.kind, a.name.as_str())).collect();
+        assert_eq!(got.len(), 10, "{got:?}");
+        assert_eq!(got[0], (RefKind::Agency, "Bộ Tài chính"));
+        assert!(
+            got[1..].iter().all(|(k, _)| *k == RefKind::Agency),
+            "{got:?}"
+        );
+        assert!(got.iter().any(|(_, n)| n.contains("Lào Cai")), "{got:?}");
+        assert!(
+            got.iter().any(|(_, n)| n.contains("Thái Nguyên")),
+            "{got:?}"
+        );
+        let note = r[1].note.as_deref().unwrap_or("");
+        assert!(
+            note.contains("chú thích 1") && note.contains("09 địa phương"),
+            "{note}"
+        );
+        assert_eq!(
+            r[0].note, None,
+            "the agency before it owes nothing to the note"
+        );
+        // Numbered lists and the conversion's own mark read alike.
+        let numbered = noted(
+            "Các bộ, ngành theo từng hệ thống được giao tại Kế hoạch số 02-KH/BCĐTW[footnoteRef:4]",
+            &[(4, "(1) Bộ Công an; (2) Bộ Y tế; (3) Bộ Tư pháp.")],
+        );
+        let names: Vec<&str> = numbered.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["Bộ Công an", "Bộ Y tế", "Bộ Tư pháp"]);
+        // The members in parentheses after the count read the same way, without a note.
+        let two = noted("02 địa phương (Ninh Bình, Phú Thọ)", &[]);
+        let names: Vec<(RefKind, &str)> = two.iter().map(|a| (a.kind, a.name.as_str())).collect();
+        assert_eq!(names.len(), 2, "{two:#?}");
+        assert!(
+            names.iter().all(|(k, _)| *k == RefKind::Agency),
+            "{names:?}"
+        );
+        assert!(
+            names[0].1.contains("Ninh Bình") && names[1].1.contains("Phú Thọ"),
+            "{names:?}"
+        );
+        // …and a count the parentheses do not bear out stays the phrase.
+        let wrong = noted("03 địa phương (Ninh Bình, Phú Thọ)", &[]);
+        assert_eq!(
+            (wrong.len(), wrong[0].kind),
+            (1, RefKind::Unresolved),
+            "{wrong:#?}"
+        );
+    }
+
+    #[test]
+    fn a_footnote_that_does_not_bear_the_group_out_is_not_followed() {
+        // Eight names for "09": which nine is not said; the phrase stays, with both counts.
+        let eight = NINE.replace(" và Thái Nguyên", "");
+        let r = noted("09 địa phương¹", &[(1, &eight)]);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].kind, RefKind::Unresolved);
+        let note = r[0].note.as_deref().unwrap_or("");
+        assert!(
+            note.contains("ghi 9") && note.contains("liệt kê 8"),
+            "{note}"
+        );
+        // A remark, not a list: the group as read without the note.
+        let remark = noted(
+            "Các bộ, ngành¹",
+            &[(1, "Theo Quyết định số 06/QĐ-TTg ngày 06/01/2022.")],
+        );
+        assert_eq!(remark.len(), 1);
+        assert_eq!(remark[0].kind, RefKind::Group);
+        // A mark with no note, or a mark after an agency: as read.
+        assert_eq!(
+            noted("09 địa phương²", &[(1, NINE)])[0].kind,
+            RefKind::Unresolved
+        );
+        let agency = noted("Bộ Y tế¹", &[(1, NINE)]);
+        assert_eq!((agency.len(), agency[0].name.as_str()), (1, "Bộ Y tế"));
     }
 
     #[test]
