@@ -277,6 +277,61 @@ async fn a_difficulty_whose_agency_cannot_be_named_stores_nothing_of_the_file() 
     }
 }
 
+/// Groups named in footnotes (issue #35, part 3), through the store: the nine provinces of "09
+/// địa phương¹" each owe an answer; the ministries of a qualified group's note, only they; "06
+/// địa phương³" whose note names five is kept as written, owed by nobody, and the file imports.
+#[tokio::test]
+async fn groups_named_in_footnotes_owe_their_answers_member_by_member() {
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/constructed/cong-van-515-BTC.docx");
+    for t in backends().await {
+        let s = import_file(&t.db, &file, "cv-515", date!(2026 - 09 - 02)).await;
+        assert_eq!(s.difficulties.created, 3, "{}", t.label);
+        let all = t.db.difficulties(None).await.expect("register");
+        let by_text = |start: &str| {
+            all.iter()
+                .find(|d| d.text.starts_with(start))
+                .unwrap_or_else(|| panic!("{start}"))
+        };
+        let known = |d: &tiendo_store::difficulties::Difficulty| {
+            let mut v: Vec<String> = d
+                .handlers
+                .iter()
+                .filter(|h| h.agency_id.is_some())
+                .map(|h| h.name.clone())
+                .collect();
+            v.sort();
+            v
+        };
+        let nine = known(by_text("Chưa nhận được dự toán"));
+        assert_eq!(nine.len(), 9, "{}: {nine:?}", t.label);
+        for p in ["Lào Cai", "Thái Nguyên", "Điện Biên"] {
+            assert!(
+                nine.iter().any(|n| n.contains(p)),
+                "{}: {p} in {nine:?}",
+                t.label
+            );
+        }
+        assert_eq!(
+            known(by_text("Chưa thống nhất")),
+            ["Bộ Công an", "Bộ Khoa học và Công nghệ", "Bộ Y tế"],
+            "{}",
+            t.label
+        );
+        let six = by_text("Chưa báo cáo");
+        assert!(known(six).is_empty(), "{}: nobody guessed", t.label);
+        assert!(
+            six.handlers
+                .iter()
+                .any(|h| h.agency_id.is_none() && h.name.starts_with("06 địa phương")),
+            "{}: {:?}",
+            t.label,
+            six.handlers
+        );
+        t.cleanup().await;
+    }
+}
+
 /// `report results` as JSON from the binary.
 fn results_json(url: &str, document: &str, as_of: &str) -> serde_json::Value {
     common::cli_json(

@@ -11,7 +11,7 @@ use tiendo_domain::deadline::{DeadlineContext, DeadlineKind, parse_deadline};
 use tiendo_domain::model::{HandlerState, ParsedDifficulty, ParsedHandler};
 use tiendo_domain::text::{clean, fold};
 
-use crate::ReadOptions;
+use crate::Reading;
 use crate::blocks::{Block, expand_row};
 use crate::columns::{DifficultyColumn as Col, TableKind, classify_difficulty, table_kind};
 use crate::table::{HeadingKind, heading_kind, is_numbering_row};
@@ -39,7 +39,7 @@ impl Map {
 }
 
 struct Reader<'o> {
-    opts: ReadOptions<'o>,
+    opts: Reading<'o>,
     ctx: DeadlineContext,
     map: Option<Map>,
     headings: Vec<(HeadingKind, String)>,
@@ -54,7 +54,7 @@ struct Reader<'o> {
 }
 
 /// Reads the difficulty tables among `blocks` (the paragraphs before them are titles or headings).
-pub fn read_difficulties(blocks: &[Block], opts: ReadOptions<'_>) -> DifficultyRead {
+pub fn read_difficulties(blocks: &[Block], opts: Reading<'_>) -> DifficultyRead {
     let mut r = Reader {
         opts,
         ctx: DeadlineContext::default(),
@@ -245,7 +245,7 @@ impl Reader<'_> {
             ));
         }
         let on = Some(self.opts.reported_on);
-        let agency_refs = self.opts.registry.resolve(&self.agency_raw, on);
+        let agency_refs = self.opts.agencies(&self.agency_raw, on);
         let task = Some(map.cell(row, Col::Task))
             .filter(|t| !t.is_empty())
             .map(clean);
@@ -285,7 +285,7 @@ impl Reader<'_> {
         if !state_raw.is_empty() {
             last.state_raw = Some(clean(state_raw));
         }
-        let refs: Vec<AgencyRef> = self.opts.registry.resolve(handler_cell, on);
+        let refs: Vec<AgencyRef> = self.opts.agencies(handler_cell, on);
         let due = (!due_raw.is_empty()).then(|| parse_deadline(due_raw, self.ctx));
         if let Some(d) = &due
             && matches!(d.kind, DeadlineKind::Unknown)

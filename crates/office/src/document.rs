@@ -5,13 +5,16 @@
 //! read inside their part only, so a heading never leaks from one appendix into the next. The
 //! body, and any part without a recognised table, is read as prose ([`crate::prose`]).
 
+use tiendo_domain::footnote::{Footnotes, note_of};
 use tiendo_domain::text::{clean, fold};
 
 use crate::blocks::{Block, expand_row};
 use crate::columns::{TableKind, table_kind};
 use crate::error::ImportError;
 
-use crate::{DocumentPreview, ReadOptions, difficulty_table, indicator_table, prose, table};
+use crate::{
+    DocumentPreview, ReadOptions, Reading, difficulty_table, indicator_table, prose, table,
+};
 
 /// A run of blocks read by one reader.
 #[derive(Debug)]
@@ -113,10 +116,32 @@ pub fn read_document(
         warnings: Vec::new(),
         silence_rule: None,
     };
+    // A footnote's own text is not part of the body: it is kept aside, for the cells and
+    // phrases whose marks refer to it.
+    let mut footnotes = Footnotes::default();
+    let blocks: Vec<Block> = blocks
+        .iter()
+        .filter(|b| match b {
+            Block::Paragraph(p) => match note_of(p) {
+                Some((number, text)) => {
+                    footnotes.insert(number, &text);
+                    false
+                }
+                None => true,
+            },
+            Block::Table { .. } => true,
+        })
+        .cloned()
+        .collect();
+    let opts = Reading {
+        registry: opts.registry,
+        reported_on: opts.reported_on,
+        footnotes: &footnotes,
+    };
     let mut prose_blocks: Vec<Block> = Vec::new();
     let mut unrecognised: Vec<String> = Vec::new();
     let mut missing_name: Option<ImportError> = None;
-    for run in runs(blocks) {
+    for run in runs(&blocks) {
         let owned: Vec<Block> = run.blocks.iter().map(|b| (*b).clone()).collect();
         match run.kind {
             Some(TableKind::Tasks) => match table::read_tasks(&owned, opts) {

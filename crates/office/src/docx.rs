@@ -1,5 +1,8 @@
 //! Word (.docx): `word/document.xml` read with quick-xml. Paragraphs outside tables, tables with
 //! horizontal (gridSpan) and vertical (vMerge) merges; nested tables are flattened into their cell.
+//! Footnotes: a reference is written where it stands as its number in superscript ("09 địa
+//! phương¹"), and each note referred to (`word/footnotes.xml`) follows the document as a paragraph
+//! of its own ("¹ Gồm các tỉnh: …"), numbered as Word numbers them, in order of reference.
 
 use std::io::{Cursor, Read};
 
@@ -67,7 +70,90 @@ pub(crate) fn check_expanded_size<R: Read + std::io::Seek>(
 
 pub fn read_docx(bytes: &[u8]) -> Result<Vec<Block>, ImportError> {
     let xml = read_zip_part(bytes, "word/document.xml")?;
-    parse_document_xml(&xml)
+    let (mut blocks, referred) = parse_document(&xml)?;
+    if referred.is_empty() {
+        return Ok(blocks);
+    }
+    let notes = match read_zip_part(bytes, "word/footnotes.xml") {
+        Ok(xml) => parse_footnotes_xml(&xml)?,
+        // References without their part: the marks stay, there is nothing to add.
+        Err(ImportError::Corrupt(_)) => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    for (i, id) in referred.iter().enumerate() {
+        if let Some((_, text)) = notes.iter().find(|(n, _)| n == id) {
+            let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            blocks.push(Block::Paragraph(format!(
+                "{} {text}",
+                tiendo_domain::footnote::superscript_number(number)
+            )));
+        }
+    }
+    Ok(blocks)
+}
+
+/// The notes of `word/footnotes.xml`: each one's id and text (its paragraphs joined), the
+/// separators left out.
+fn parse_footnotes_xml(xml: &[u8]) -> Result<Vec<(String, String)>, ImportError> {
+    let mut reader = Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    let mut out = Vec::new();
+    let mut current: Option<(String, Vec<String>)> = None;
+    let mut in_text = false;
+    loop {
+        let ev = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| ImportError::Corrupt(format!("XML chú thích của tài liệu hỏng ({e})")))?;
+        match ev {
+            Event::Eof => break,
+            Event::Start(e) => match e.local_name().into_inner() {
+                "footnote" => current = attr(&e, "id").map(|id| (id, vec![String::new()])),
+                "p" => {
+                    if let Some((_, paras)) = current.as_mut() {
+                        paras.push(String::new());
+                    }
+                }
+                "t" => in_text = true,
+                _ => {}
+            },
+            Event::Text(t) if in_text => {
+                if let Some(p) = current.as_mut().and_then(|(_, paras)| paras.last_mut()) {
+                    p.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) if in_text => {
+                if let Some(p) = current.as_mut().and_then(|(_, paras)| paras.last_mut()) {
+                    if let Ok(Some(c)) = r.resolve_char_ref() {
+                        p.push(c);
+                    } else if let Some(v) =
+                        quick_xml::escape::resolve_predefined_entity(&r.xml10_content())
+                    {
+                        p.push_str(v);
+                    }
+                }
+            }
+            Event::End(e) => match e.local_name().into_inner() {
+                "t" => in_text = false,
+                "footnote" => {
+                    if let Some((id, paras)) = current.take() {
+                        let text = paras
+                            .iter()
+                            .map(|p| p.trim())
+                            .filter(|p| !p.is_empty())
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        if !text.is_empty() {
+                            out.push((id, text));
+                        }
+                    }
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(out)
 }
 
 #[derive(Default)]
@@ -92,6 +178,8 @@ struct DocumentReader {
     /// Inside tracked deletions (`w:del`), whose text is not part of the document.
     in_deleted: usize,
     table_count: usize,
+    /// Footnote ids in the order the document refers to them (their number is the place + 1).
+    footnotes: Vec<String>,
 }
 
 impl DocumentReader {
@@ -132,6 +220,20 @@ impl DocumentReader {
             }
             ("vMerge", Some(t)) => t.vmerge_continue = !has_val(e, "restart"),
             ("tab", _) if kept => self.para.push(' '),
+            ("footnoteReference", _) if kept => {
+                if let Some(id) = attr(e, "id") {
+                    let place = match self.footnotes.iter().position(|f| *f == id) {
+                        Some(p) => p,
+                        None => {
+                            self.footnotes.push(id);
+                            self.footnotes.len() - 1
+                        }
+                    };
+                    let number = u32::try_from(place + 1).unwrap_or(u32::MAX);
+                    self.para
+                        .push_str(&tiendo_domain::footnote::superscript_number(number));
+                }
+            }
             ("br" | "cr", _) if kept => self.para.push('\n'),
             // An empty paragraph of a cell.
             ("p", Some(t)) => t.cell_paragraphs.push(String::new()),
@@ -228,6 +330,11 @@ impl DocumentReader {
 
 /// Parses `word/document.xml` into blocks.
 pub fn parse_document_xml(xml: &[u8]) -> Result<Vec<Block>, ImportError> {
+    parse_document(xml).map(|(blocks, _)| blocks)
+}
+
+/// Parses `word/document.xml` into blocks and the ids of the footnotes it refers to, in order.
+fn parse_document(xml: &[u8]) -> Result<(Vec<Block>, Vec<String>), ImportError> {
     let mut reader = Reader::from_reader(xml);
     let mut buf = Vec::new();
     let mut doc = DocumentReader::default();
@@ -246,7 +353,7 @@ pub fn parse_document_xml(xml: &[u8]) -> Result<Vec<Block>, ImportError> {
         }
         buf.clear();
     }
-    Ok(doc.blocks)
+    Ok((doc.blocks, doc.footnotes))
 }
 
 /// A cell continuing a vertical merge takes the text of the cell above in the same grid column.
@@ -271,8 +378,12 @@ fn fill_vertical_merges(row: &mut [Cell], vmerge: &[bool], above: Option<&Vec<Ce
 }
 
 fn attr_val(e: &quick_xml::events::BytesStart<'_>) -> Option<String> {
+    attr(e, "val")
+}
+
+fn attr(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
     for a in e.attributes().flatten() {
-        if a.key.local_name().into_inner() == "val" {
+        if a.key.local_name().into_inner() == name {
             return Some(a.value.to_string());
         }
     }

@@ -21,7 +21,7 @@ use tiendo_domain::indicator::{
 use tiendo_domain::model::{ParsedIndicator, ParsedIndicatorValue};
 use tiendo_domain::text::{clean, fold};
 
-use crate::ReadOptions;
+use crate::Reading;
 use crate::blocks::{Block, expand_row};
 use crate::columns::{
     IndicatorColumn as Col, TableKind, classify_indicator, is_agency_column, table_kind,
@@ -43,7 +43,7 @@ static UNIT_IN_HEADER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\(([^():]{1,30})\)").expect("static regex"));
 
 /// Reads the indicator tables among `blocks`.
-pub fn read_indicators(blocks: &[Block], opts: ReadOptions<'_>) -> IndicatorRead {
+pub fn read_indicators(blocks: &[Block], opts: Reading<'_>) -> IndicatorRead {
     let mut out = IndicatorRead {
         title: Vec::new(),
         indicators: Vec::new(),
@@ -165,7 +165,7 @@ fn read_rows(
     body: &[(Vec<String>, bool)],
     origin: &str,
     headings: &mut Vec<(HeadingKind, String)>,
-    opts: ReadOptions<'_>,
+    opts: Reading<'_>,
     year: i32,
 ) {
     let cols: Vec<Option<Col>> = header.iter().map(|h| classify_indicator(h)).collect();
@@ -254,7 +254,7 @@ fn read_rows(
         } else {
             target.as_ref().unwrap_or(&result)
         };
-        let lead = opts.registry.resolve(cell(row, &cols, Col::Lead), on);
+        let lead = opts.agencies(cell(row, &cols, Col::Lead), on);
         for a in lead.iter().filter(|a| a.kind == RefKind::Unresolved) {
             notes.push(format!("chưa xác định được cơ quan chủ trì: {}", a.name));
         }
@@ -334,7 +334,7 @@ fn read_matrix(
     body: &[(Vec<String>, bool)],
     origin: &str,
     headings: &[(HeadingKind, String)],
-    opts: ReadOptions<'_>,
+    opts: Reading<'_>,
 ) {
     let Some(agency_col) = header.iter().position(|h| is_agency_column(h)) else {
         return;
@@ -394,7 +394,7 @@ fn read_matrix(
         let agency = if national {
             None
         } else {
-            let refs = opts.registry.resolve(agency_text, on);
+            let refs = opts.agencies(agency_text, on);
             match refs.as_slice() {
                 [one] => Some(one.clone()),
                 _ => {

@@ -92,6 +92,22 @@ pub struct ReadOptions<'a> {
     pub reported_on: Date,
 }
 
+/// What the readers share while reading one file: the caller's options and the file's own
+/// footnotes, which may say which members of a group a cell means.
+#[derive(Debug, Clone, Copy)]
+pub struct Reading<'a> {
+    pub registry: &'a Registry,
+    pub reported_on: Date,
+    pub footnotes: &'a tiendo_domain::footnote::Footnotes,
+}
+
+impl Reading<'_> {
+    /// An agency cell or phrase of this file, read with its footnotes.
+    pub fn agencies(&self, cell: &str, on: Option<Date>) -> Vec<tiendo_domain::agency::AgencyRef> {
+        self.registry.resolve_noted(cell, on, self.footnotes)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Docx,

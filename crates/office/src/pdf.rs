@@ -157,12 +157,15 @@ fn reflow<'a>(printed: impl Iterator<Item = &'a str>) -> String {
         }
         // "(1) …; (2) …" and "chức năng chính: (i) …" run on inside their paragraph.
         let inline_part = line.starts_with('(');
-        let continues = paragraphs.last().is_some_and(|p| {
-            (!p.ends_with(['.', ':', '!', '?']) || (inline_part && p.ends_with(':')))
-                && !STARTS_ITEM.is_match(&fold(line))
-                && !capitals(line)
-                && !capitals(&last_line)
-        });
+        // A footnote's text ("¹ Gồm …") never continues the paragraph above it.
+        let note = line.starts_with(tiendo_domain::footnote::SUPERSCRIPT_DIGITS);
+        let continues = !note
+            && paragraphs.last().is_some_and(|p| {
+                (!p.ends_with(['.', ':', '!', '?']) || (inline_part && p.ends_with(':')))
+                    && !STARTS_ITEM.is_match(&fold(line))
+                    && !capitals(line)
+                    && !capitals(&last_line)
+            });
         match paragraphs.last_mut() {
             Some(p) if continues => {
                 p.push(' ');

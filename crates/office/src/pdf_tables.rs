@@ -14,6 +14,10 @@
 //!
 //! The table blocks then go through the same readers as Word's (header, repeated headers on each
 //! page, headings, continuation rows).
+//!
+//! Footnotes: a word of digits printed smaller than the word it touches ("phương" then a small
+//! "1") is a footnote mark, written back in superscript ("phương¹"); a line at the left margin
+//! below it that opens with that number is the note's text ("¹ Gồm các tỉnh: …").
 
 use crate::blocks::{Block, Cell};
 
@@ -100,6 +104,71 @@ fn words(tsv: &str) -> Vec<Word> {
             })
         })
         .collect()
+}
+
+/// Footnote marks raised back: a word of one to three digits, printed at most three quarters the
+/// height of the word it touches on its left, joins that word in superscript digits. Returns the
+/// words and each mark's number with where it stood (page, top).
+fn raise_marks(mut words: Vec<Word>) -> (Vec<Word>, Vec<(u32, u32, f32)>) {
+    let mut marks = Vec::new();
+    let mut raised = vec![false; words.len()];
+    for i in 0..words.len() {
+        let w = &words[i];
+        let Some(number) = (w.text.len() <= 3 && w.text.chars().all(|c| c.is_ascii_digit()))
+            .then(|| w.text.parse::<u32>().ok())
+            .flatten()
+        else {
+            continue;
+        };
+        let touched = words.iter().enumerate().position(|(j, p)| {
+            j != i
+                && !raised[j]
+                && p.page == w.page
+                && (w.left - p.right).abs() <= 1.5
+                && (w.top - p.top).abs() <= p.height * 0.5
+                && w.height <= p.height * 0.75
+        });
+        if let Some(j) = touched {
+            let (page, top, right) = (w.page, w.top, w.right);
+            raised[i] = true;
+            let p = &mut words[j];
+            p.text
+                .push_str(&tiendo_domain::footnote::superscript_number(number));
+            p.right = right;
+            marks.push((number, page, top));
+        }
+    }
+    let kept = words
+        .into_iter()
+        .zip(raised)
+        .filter_map(|(w, r)| (!r).then_some(w))
+        .collect();
+    (kept, marks)
+}
+
+/// A line at the left margin opening with the number of a mark printed above it (or on an
+/// earlier page) is that note's text: its number is written in superscript ("¹ Gồm …").
+fn mark_notes(lines: &mut [Line], marks: &[(u32, u32, f32)]) {
+    let margin = lines
+        .iter()
+        .filter_map(|l| l.words.first())
+        .map(|w| w.left)
+        .fold(f32::MAX, f32::min);
+    for l in lines.iter_mut() {
+        let (page, top, more) = (l.page, l.top, l.words.len() > 1);
+        let Some(first) = l.words.first_mut() else {
+            continue;
+        };
+        let Ok(number) = first.text.parse::<u32>() else {
+            continue;
+        };
+        let below_its_mark = marks
+            .iter()
+            .any(|&(n, p, t)| n == number && (p < page || (p == page && t < top)));
+        if below_its_mark && (first.left - margin).abs() <= 3.0 && more {
+            first.text = tiendo_domain::footnote::superscript_number(number);
+        }
+    }
 }
 
 /// Words grouped into printed lines (same page, tops within a third of the text height), top to
@@ -401,7 +470,9 @@ pub enum Piece {
 /// The pieces of a PDF whose words (`pdftotext -tsv`) hold tables: tables in place, the printed
 /// lines between them as text. None when no table of three columns and two rows or more is found.
 pub fn pieces_with_tables(tsv: &str) -> Option<Vec<Piece>> {
-    let lines = lines(words(tsv));
+    let (words, marks) = raise_marks(words(tsv));
+    let mut lines = lines(words);
+    mark_notes(&mut lines, &marks);
     let mut out = Vec::new();
     let mut found = false;
     let mut tables = 0;

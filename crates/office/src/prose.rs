@@ -42,8 +42,9 @@ use tiendo_domain::model::ParsedTask;
 use tiendo_domain::text::{clean, fold};
 use time::{Date, Month};
 
-use crate::ReadOptions;
+use crate::Reading;
 use crate::blocks::Block;
+use tiendo_domain::footnote::SUPERSCRIPT_DIGITS;
 
 /// What the prose of a file gave.
 #[derive(Debug, Default)]
@@ -520,9 +521,6 @@ pub(crate) fn silence_rule(
     None
 }
 
-/// Footnote marks as a document's text keeps them: "…tháng 6/2026.¹ Tỉnh …".
-const SUPERSCRIPT_DIGITS: &[char] = &['¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹', '⁰'];
-
 /// A footnote's own text (R9): it starts with its superscript mark.
 fn is_footnote(text: &str) -> bool {
     text.trim_start().starts_with(SUPERSCRIPT_DIGITS)
@@ -611,7 +609,7 @@ fn starts_with_word(f: &str, at: usize, word: &str) -> bool {
 /// known). None when the text opens with an action or names no known agency.
 fn agencies_before_action(
     text: &str,
-    opts: &ReadOptions<'_>,
+    opts: &Reading<'_>,
     on: Date,
     max_words: usize,
 ) -> Option<(Vec<AgencyRef>, usize)> {
@@ -646,7 +644,7 @@ fn agencies_before_action(
         if subject.is_empty() {
             break;
         }
-        let refs = opts.registry.resolve(subject, Some(on));
+        let refs = opts.agencies(subject, Some(on));
         let acceptable = refs.first().is_some_and(|r| r.kind != RefKind::Unresolved);
         match &best {
             None if acceptable => best = Some((refs, end)),
@@ -676,7 +674,7 @@ struct Opening {
     statement: bool,
 }
 
-fn opening(sentence: &str, opts: &ReadOptions<'_>, on: Date) -> Opening {
+fn opening(sentence: &str, opts: &Reading<'_>, on: Date) -> Opening {
     let folded = Folded::new(sentence);
     let f = &folded.text;
     let mut start = 0;
@@ -725,7 +723,7 @@ fn sender_asks(
     sentence: &str,
     f: &str,
     folded: &Folded,
-    opts: &ReadOptions<'_>,
+    opts: &Reading<'_>,
     on: Date,
 ) -> Option<usize> {
     for verb in [" de nghi ", " yeu cau "] {
@@ -734,7 +732,7 @@ fn sender_asks(
             continue;
         }
         let sender = sentence[..folded.at(at)].trim();
-        let refs = opts.registry.resolve(sender, Some(on));
+        let refs = opts.agencies(sender, Some(on));
         if !refs.is_empty() && refs.iter().all(|r| r.kind != RefKind::Unresolved) {
             return Some(folded.at(at + verb.len()));
         }
@@ -743,7 +741,7 @@ fn sender_asks(
 }
 
 /// R6: the agencies after "phối hợp (với)" / "cùng (với)".
-fn coordinators(text: &str, opts: &ReadOptions<'_>, on: Date) -> Vec<AgencyRef> {
+fn coordinators(text: &str, opts: &Reading<'_>, on: Date) -> Vec<AgencyRef> {
     let folded = Folded::new(text);
     let f = &folded.text;
     let mut out: Vec<AgencyRef> = Vec::new();
@@ -907,7 +905,7 @@ struct Draft {
 }
 
 struct Reader<'a> {
-    opts: ReadOptions<'a>,
+    opts: Reading<'a>,
     on: Date,
     ctx: DeadlineContext,
     basis: Option<String>,
@@ -956,7 +954,7 @@ impl Reader<'_> {
         {
             let intro = intro.trim().trim_end_matches(':').trim();
             let refs = (!intro.is_empty())
-                .then(|| self.opts.registry.resolve(intro, Some(self.on)))
+                .then(|| self.opts.agencies(intro, Some(self.on)))
                 .filter(|r| r.iter().all(|x| x.kind != RefKind::Unresolved));
             for p in parts {
                 self.part(&p, refs.as_deref(), line, false);
@@ -1105,7 +1103,7 @@ impl Reader<'_> {
                 return;
             }
             let subject = body[..colon].trim();
-            let refs = self.opts.registry.resolve(subject, Some(self.on));
+            let refs = self.opts.agencies(subject, Some(self.on));
             let known = refs.first().is_some_and(|r| r.kind != RefKind::Unresolved)
                 && subject.chars().count() < 200;
             if known {
@@ -1224,7 +1222,7 @@ fn letterhead(lines: &[Line], tables: &[String]) -> (Option<String>, Option<Date
 }
 
 /// Reads the assignments of a prose document. Tasks are numbered in reading order.
-pub fn read_prose(blocks: &[Block], opts: ReadOptions<'_>) -> ProseRead {
+pub fn read_prose(blocks: &[Block], opts: Reading<'_>) -> ProseRead {
     let (lines, tables) = lines(blocks);
     let (symbol, date, title) = letterhead(&lines, &tables);
     let kind = title

@@ -10,7 +10,7 @@ use tiendo_domain::deadline::{DeadlineContext, DeadlineKind, parse_deadline};
 use tiendo_domain::model::{ParsedTask, ReportedStatus};
 use tiendo_domain::text::{clean, fold};
 
-use crate::ReadOptions;
+use crate::Reading;
 use crate::blocks::{Block, expand_row};
 use crate::columns::{Column, classify};
 use crate::error::ImportError;
@@ -138,7 +138,7 @@ pub(crate) fn heading_kind(text: &str) -> Option<HeadingKind> {
 }
 
 struct State<'o> {
-    opts: ReadOptions<'o>,
+    opts: Reading<'o>,
     map: Option<ColumnMap>,
     headings: Vec<Heading>,
     heading_ids: usize,
@@ -510,7 +510,7 @@ fn normalise_number(s: &str) -> String {
     s.trim().trim_end_matches(['.', ')']).trim().to_string()
 }
 
-pub fn read_tasks(blocks: &[Block], opts: ReadOptions<'_>) -> Result<ReadResult, ImportError> {
+pub fn read_tasks(blocks: &[Block], opts: Reading<'_>) -> Result<ReadResult, ImportError> {
     let mut st = State {
         opts,
         map: None,
@@ -537,13 +537,13 @@ pub fn read_tasks(blocks: &[Block], opts: ReadOptions<'_>) -> Result<ReadResult,
     let ctx = DeadlineContext {
         document_year: year,
     };
-    let registry = st.opts.registry;
+    let reading = st.opts;
     let on = Some(st.opts.reported_on);
     let mut warnings = st.warnings;
     let tasks = st
         .tasks
         .into_iter()
-        .map(|raw| parsed(raw, registry, on, ctx, &mut warnings))
+        .map(|raw| parsed(raw, &reading, on, ctx, &mut warnings))
         .collect();
     Ok(ReadResult {
         title: st.title,
@@ -596,7 +596,7 @@ impl State<'_> {
 /// said in `warnings`.
 fn parsed(
     raw: RawTask,
-    registry: &tiendo_domain::agency::Registry,
+    reading: &Reading<'_>,
     on: Option<time::Date>,
     ctx: DeadlineContext,
     warnings: &mut Vec<String>,
@@ -642,7 +642,7 @@ fn parsed(
             raw.source
         ));
     }
-    let lead = registry.resolve(&get(Column::Lead).unwrap_or_default(), on);
+    let lead = reading.agencies(&get(Column::Lead).unwrap_or_default(), on);
     if lead.is_empty() {
         warnings.push(format!("{}: {label} không có cơ quan chủ trì", raw.source));
     } else if lead
@@ -661,14 +661,14 @@ fn parsed(
         headings: raw.headings.iter().map(|h| h.text.clone()).collect(),
         name,
         lead,
-        coordinators: registry.resolve(&get(Column::Coordinators).unwrap_or_default(), on),
+        coordinators: reading.agencies(&get(Column::Coordinators).unwrap_or_default(), on),
         expected_result: get(Column::ExpectedResult),
         deadline,
         basis: get(Column::Basis),
         progress_report: get(Column::ProgressReport),
         status,
         status_raw,
-        incomplete_units: registry.resolve(&get(Column::IncompleteUnits).unwrap_or_default(), on),
+        incomplete_units: reading.agencies(&get(Column::IncompleteUnits).unwrap_or_default(), on),
         source: Some(raw.source.clone()),
         overseer: raw
             .extra

@@ -445,15 +445,6 @@ fn nothing_recognisable_names_the_kinds_looked_for() {
     assert!(msg.contains("Họ và tên | Chức vụ | Điện thoại"), "{msg}");
 }
 
-fn constructed(name: &str) -> Vec<u8> {
-    std::fs::read(
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../testdata/constructed")
-            .join(name),
-    )
-    .expect("fixture")
-}
-
 /// The same letter printed to PDF (LibreOffice, from the text copy laid out as tables): its
 /// tables are found by the words' positions (pdftotext -tsv) and read like Word's. Unnumbered
 /// continuation rows are told apart by the space between rows.

@@ -11,15 +11,6 @@ use tiendo_domain::deadline::DeadlineKind;
 use tiendo_office::DocumentPreview;
 use time::macros::date;
 
-fn constructed(name: &str) -> Vec<u8> {
-    std::fs::read(
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../testdata/constructed")
-            .join(name),
-    )
-    .expect("fixture")
-}
-
 fn leads(p: &DocumentPreview, i: usize) -> Vec<String> {
     p.tasks[i].lead.iter().map(|a| a.name.clone()).collect()
 }

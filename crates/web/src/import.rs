@@ -340,7 +340,12 @@ fn refs(r: &[AgencyRef]) -> Markup {
     html! {
         @for (i, a) in r.iter().enumerate() {
             @if i > 0 { "; " }
-            @match a.kind { RefKind::Unresolved => { span.muted title="chưa xác định" { "?" (a.name) } }, _ => { (a.name) } }
+            @match (a.kind, &a.note) {
+                (RefKind::Unresolved, note) => { span.muted title=(note.as_deref().unwrap_or("chưa xác định")) { "?" (a.name) } }
+                // Read from a footnote, a former name, a typo corrected: said on hover.
+                (_, Some(note)) => { span title=(note) { (a.name) } }
+                (_, None) => { (a.name) }
+            }
         }
     }
 }

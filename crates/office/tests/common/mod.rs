@@ -24,6 +24,16 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<DocumentPreview, ImportError> {
     )
 }
 
+/// A document written for the tests (`testdata/constructed`, see its README).
+pub fn constructed(name: &str) -> Vec<u8> {
+    std::fs::read(
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/constructed")
+            .join(name),
+    )
+    .expect("fixture")
+}
+
 // ---- a minimal .docx writer ----
 
 pub fn esc(s: &str) -> String {
