@@ -620,6 +620,10 @@ pub struct ServeArgs {
     /// Seconds a request body may stall between two pieces.
     #[arg(long, default_value_t = 30)]
     pub body_timeout: u64,
+    /// Bytes a second a request body must average once --body-timeout has passed (a body dripped
+    /// a byte at a time is cut); 0 for no such floor.
+    #[arg(long, default_value_t = 256)]
+    pub body_min_rate: u64,
     /// Seconds after which a request is answered 503 if it is not done.
     #[arg(long, default_value_t = 120)]
     pub request_timeout: u64,

@@ -515,6 +515,92 @@ async fn closed_after(address: &str, first: &[u8]) -> (f64, String) {
     )
 }
 
+/// Sends `head`, then `body` in pieces of `piece` bytes every `every`, while reading: how long
+/// until the server closed the connection (or the body was all sent and answered), and the answer.
+async fn dripped(
+    address: &str,
+    head: &str,
+    body: &[u8],
+    piece: usize,
+    every: Duration,
+) -> (f64, String) {
+    let stream = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connects");
+    let (mut rx, mut tx) = stream.into_split();
+    let started = Instant::now();
+    tx.write_all(head.as_bytes()).await.expect("sends");
+    let body = body.to_vec();
+    let writer = tokio::spawn(async move {
+        for chunk in body.chunks(piece.max(1)) {
+            tokio::time::sleep(every).await;
+            if tx.write_all(chunk).await.is_err() {
+                return;
+            }
+        }
+        // Keep the writing half open: the answer, not our close, ends the exchange.
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    });
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(30), rx.read_to_end(&mut answer)).await;
+    writer.abort();
+    assert!(read.is_ok(), "the connection is still open after 30 s");
+    (
+        started.elapsed().as_secs_f64(),
+        String::from_utf8_lossy(&answer).into_owned(),
+    )
+}
+
+/// A request body dripped a byte at a time, each piece sooner than the gap allowed, is cut by
+/// the pace (--body-min-rate); a slow but steady report of the same size is read and stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_dripped_body_is_cut_a_slow_steady_one_is_not() {
+    for t in common::backends().await {
+        let token = generated(&t.url, "20", "8");
+        let server = serve_with(&t.url, &["--body-timeout", "2", "--body-min-rate", "200"]);
+        let a = server.address.clone();
+        let (assignment, task): (i64, i64) = sqlx::query_as(
+            "SELECT id, task_id FROM assignments WHERE role = 'lead' AND active = 1 ORDER BY id LIMIT 1",
+        )
+        .fetch_one(t.db.pool())
+        .await
+        .expect("assignment");
+        let text = "tiến độ đều đặn ".repeat(40).trim().to_string();
+        let body =
+            serde_json::json!({ "assignment": assignment, "status": "in_progress", "text": text })
+                .to_string();
+        let head = format!(
+            "POST /api/tasks/{task}/reports HTTP/1.1\r\nHost: {a}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        // One byte every 0.5 s: never a 2 s gap, but 2 bytes a second against 200 asked.
+        let (waited, answer) =
+            dripped(&a, &head, body.as_bytes(), 1, Duration::from_millis(500)).await;
+        assert!(
+            waited < 10.0 && !answer.starts_with("HTTP/1.1 201"),
+            "{}: a drip: {waited} s, {answer:?}",
+            t.label
+        );
+        // 100 bytes every 0.25 s (400 a second): ahead of the pace all along, stored.
+        let (waited, answer) =
+            dripped(&a, &head, body.as_bytes(), 100, Duration::from_millis(250)).await;
+        assert!(
+            answer.starts_with("HTTP/1.1 201"),
+            "{}: steady: {waited} s, {answer:?}",
+            t.label
+        );
+        let stored: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM progress_reports WHERE text = $1")
+                .bind(&text)
+                .fetch_one(t.db.pool())
+                .await
+                .expect("count");
+        assert_eq!(stored, 1, "{}: the steady report only", t.label);
+        drop(server);
+        t.cleanup().await;
+    }
+}
+
 /// What an operator relies on: every answer carries a request id (the caller's, or a new one)
 /// and every log line of the request is a JSON object under it; `/readyz` answers; `/metrics`
 /// counts requests by route template and status for an administrator only, and says when the

@@ -23,6 +23,7 @@ pub mod inbox;
 pub mod indicators;
 pub mod layout;
 pub mod new_task;
+pub mod pacing;
 pub mod pages;
 pub mod refused;
 pub mod registry;

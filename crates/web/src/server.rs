@@ -4,8 +4,10 @@
 //! - a request's head must arrive within [`Limits::header_timeout`], and an idle kept-alive
 //!   connection is closed after it too (hyper's header-read timer runs while it waits for the
 //!   next request): a thousand silent sockets cannot starve the server;
-//! - a request body that stalls longer than [`Limits::body_idle_timeout`] between two pieces ends
-//!   the request (408), a slow but steady upload is not cut;
+//! - a request body that stalls longer than [`Limits::body_idle_timeout`] between two pieces, or
+//!   falls below [`Limits::body_min_rate`] bytes a second after that time ([`crate::pacing`]: a
+//!   body dripped a byte at a time), ends the request and its connection; a slow but steady
+//!   upload is not cut;
 //! - no request is answered later than [`Limits::request_timeout`] (503, Retry-After);
 //! - at most [`Limits::max_connections`] connections at once: the next waits to be accepted;
 //! - on SIGTERM or Ctrl-C the server stops accepting, `/readyz` answers 503, and the requests in
@@ -26,7 +28,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::ServiceBuilder;
 use tower_http::add_extension::AddExtensionLayer;
-use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
+use tower_http::timeout::TimeoutLayer;
 
 use crate::AppState;
 
@@ -35,6 +37,8 @@ use crate::AppState;
 pub struct Limits {
     pub header_timeout: Duration,
     pub body_idle_timeout: Duration,
+    /// Bytes a second a request body must average once `body_idle_timeout` has passed (0: none).
+    pub body_min_rate: u64,
     pub request_timeout: Duration,
     pub max_connections: usize,
     pub shutdown_grace: Duration,
@@ -45,6 +49,7 @@ impl Default for Limits {
         Limits {
             header_timeout: Duration::from_secs(15),
             body_idle_timeout: Duration::from_secs(30),
+            body_min_rate: 256,
             request_timeout: Duration::from_secs(120),
             max_connections: 4096,
             shutdown_grace: Duration::from_secs(30),
@@ -63,6 +68,10 @@ pub async fn run(
         StatusCode::SERVICE_UNAVAILABLE,
         limits.request_timeout,
     ));
+    let pace = crate::pacing::Pace {
+        idle: limits.body_idle_timeout,
+        min_rate: limits.body_min_rate,
+    };
     let graceful = GracefulShutdown::new();
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let mut stop = std::pin::pin!(stop_signal());
@@ -86,7 +95,9 @@ pub async fn run(
         let _ = stream.set_nodelay(true);
         let service = ServiceBuilder::new()
             .layer(AddExtensionLayer::new(ConnectInfo(peer)))
-            .layer(RequestBodyTimeoutLayer::new(limits.body_idle_timeout))
+            .map_request(move |r: hyper::Request<hyper::body::Incoming>| {
+                crate::pacing::paced(pace, r)
+            })
             .service(app.clone());
         let mut http = hyper::server::conn::http1::Builder::new();
         http.timer(TokioTimer::new())

@@ -22,6 +22,7 @@ pub async fn run(url: &str, a: ServeArgs) -> anyhow::Result<ExitCode> {
     let limits = Limits {
         header_timeout: Duration::from_secs(a.header_timeout.max(1)),
         body_idle_timeout: Duration::from_secs(a.body_timeout.max(1)),
+        body_min_rate: a.body_min_rate,
         request_timeout: Duration::from_secs(a.request_timeout.max(1)),
         max_connections: a.max_connections.max(1),
         shutdown_grace: Duration::from_secs(a.shutdown_grace),
