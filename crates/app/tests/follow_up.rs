@@ -12,6 +12,7 @@ use tiendo_domain::scoring::Month;
 use tiendo_reports as reports;
 use tiendo_store::Db;
 use tiendo_store::edit::TaskEdit;
+use tiendo_store::sqlx;
 use time::Date;
 use time::macros::date;
 
@@ -230,6 +231,100 @@ async fn the_saved_status_book_follows_every_change() {
         assert_eq!(
             book.evaluate_assignment(btc, d).map(|e| e.state),
             Some(tiendo_domain::status::AssignmentState::DoneLate)
+        );
+        t.cleanup().await;
+    }
+}
+
+/// A restarted server reads the newest save and only the changes after it (issue #38, part 1):
+/// the book it starts with equals the one read from the tables; a save missing a part is not
+/// used; one save is kept.
+#[tokio::test]
+async fn a_restarted_server_reads_its_save_and_the_changes_after_it() {
+    use tiendo_service::{BookSource, Service};
+    for t in backends().await {
+        import_text(&t.db, "p.csv", PLAN, "p", date!(2026 - 02 - 01)).await;
+        let t1 = task(&t.db, "p", "1").await;
+        let first = Service::new(t.db.clone()).await.expect("starts");
+        assert_eq!(first.started_from, BookSource::Tables, "{}", t.label);
+        assert!(first.save_book().await.expect("saves"), "{}", t.label);
+        assert!(
+            !first.save_book().await.expect("saves"),
+            "{}: nothing moved, nothing saved",
+            t.label
+        );
+        // After the save: a report and a new deadline.
+        let btc = assignment(&t.db, t1, "BTC").await;
+        t.db.add_report(
+            btc,
+            date!(2026 - 03 - 30),
+            Some(ReportedStatus::Done),
+            None,
+            Some("Xong"),
+            "btc",
+        )
+        .await
+        .expect("report");
+        let edit = TaskEdit {
+            name: "Ban hành quy chế chia sẻ dữ liệu".into(),
+            new_deadline: "15/3/2026".into(),
+            reason: "Rút ngắn theo chỉ đạo".into(),
+            ..Default::default()
+        };
+        t.db.edit_task(t1, &edit, date!(2026 - 03 - 01), "tt")
+            .await
+            .expect("edit");
+        drop(first);
+
+        let second = Service::new(t.db.clone()).await.expect("starts again");
+        assert_eq!(second.started_from, BookSource::Save, "{}", t.label);
+        let book = &second.snapshot().await.book;
+        let fresh = t.db.load_status_book_from_tables().await.expect("fresh");
+        for day in [
+            date!(2026 - 03 - 10),
+            date!(2026 - 04 - 05),
+            date!(2026 - 12 - 31),
+        ] {
+            assert_eq!(book.overdue(day), fresh.overdue(day), "{} {day}", t.label);
+            assert_eq!(
+                book.agency_counts(day),
+                fresh.agency_counts(day),
+                "{} {day}",
+                t.label
+            );
+        }
+        assert_eq!(
+            book.evaluate_assignment(btc, date!(2026 - 04 - 05))
+                .map(|e| e.state),
+            Some(tiendo_domain::status::AssignmentState::DoneLate),
+            "{}: the report and the new deadline after the save are in",
+            t.label
+        );
+        // The newer save replaces the older: one save, its parts only.
+        assert!(second.save_book().await.expect("saves"), "{}", t.label);
+        let saves: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM status_book_saves")
+            .fetch_one(t.db.pool())
+            .await
+            .expect("count");
+        let stray: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM status_book_parts WHERE save_id NOT IN (SELECT id FROM status_book_saves)",
+        )
+        .fetch_one(t.db.pool())
+        .await
+        .expect("count");
+        assert_eq!((saves, stray), (1, 0), "{}", t.label);
+        // A save missing a part is not used: the tables are read.
+        sqlx::query("DELETE FROM status_book_parts WHERE part = 0")
+            .execute(t.db.pool())
+            .await
+            .expect("delete");
+        let third = Service::new(t.db.clone()).await.expect("starts again");
+        assert_eq!(third.started_from, BookSource::Tables, "{}", t.label);
+        assert_eq!(
+            third.snapshot().await.book.overdue(date!(2026 - 04 - 05)),
+            fresh.overdue(date!(2026 - 04 - 05)),
+            "{}",
+            t.label
         );
         t.cleanup().await;
     }

@@ -788,8 +788,17 @@ async fn a_database_of_the_earlier_runner_is_taken_over_and_a_newer_one_refused(
         // the webhooks' tables (step 21), the audit rows' assignment (step 22), the external
         // ids and stated deadlines (step 23), the import jobs' source system (step 24) and the
         // indexes of returned and users' reports (step 25, SQLite's only), the documents' rule
-        // that no answer is a commitment (step 27) and the tasks' recurring duty (step 28).
+        // that no answer is a commitment (step 27), the tasks' recurring duty (step 28) and the
+        // status book saved in parts (step 29, in place of step 6's one-row snapshot).
+        let snapshots = if t.label == "postgres" {
+            "CREATE TABLE status_snapshots (fingerprint TEXT PRIMARY KEY, created_at TEXT NOT NULL, content BYTEA NOT NULL)"
+        } else {
+            "CREATE TABLE status_snapshots (fingerprint TEXT PRIMARY KEY, created_at TEXT NOT NULL, content BLOB NOT NULL)"
+        };
         for sql in [
+            "DROP TABLE status_book_parts",
+            "DROP TABLE status_book_saves",
+            snapshots,
             "ALTER TABLE tasks DROP COLUMN recurring_raw",
             "ALTER TABLE documents DROP COLUMN silence_applied_on",
             "ALTER TABLE documents DROP COLUMN silence_answer_by",

@@ -54,6 +54,15 @@ use tiendo_reports::ScoreReport;
 use tiendo_store::Db;
 use tokio::sync::{Mutex, RwLock};
 
+/// Where a server's status book was read from when it started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookSource {
+    /// The newest save, then the changes after it.
+    Save,
+    /// Every assignment and report in the tables.
+    Tables,
+}
+
 /// The store and what is read from memory, shared by every request of a server.
 pub struct Service {
     /// The store: the service's own, so that every front end goes through the rules here.
@@ -61,6 +70,10 @@ pub struct Service {
     snapshot: RwLock<Arc<Snapshot>>,
     /// Where the snapshot stands in the audit log's feed; held by the one refresh running.
     position: Mutex<tiendo_store::audit::FeedPosition>,
+    /// Where the book was read from when the service started.
+    pub started_from: BookSource,
+    /// Where the book last saved stood ([`Service::save_book`]); held by the one save running.
+    saved_at: Mutex<Option<tiendo_store::audit::FeedPosition>>,
     /// How refreshes went, for metrics.
     pub refreshes: snapshot::RefreshStats,
     /// Which refreshes have begun and completed, so that a caller whose change another
@@ -76,18 +89,43 @@ pub struct Service {
 
 impl Service {
     /// Reads the status book from the store.
+    /// Reads the status book: the newest save and the changes after it, or the tables when
+    /// there is no save that reads back (a save that cannot be used costs a full load, nothing
+    /// more).
     pub async fn new(db: Db) -> anyhow::Result<Service> {
-        let (position, snap) = snapshot::load_followed(&db).await?;
-        Ok(Service {
+        let saved = match db.saved_status_book_in_feed().await {
+            Ok(Some((position, book))) => Some((position, snapshot::around(&db, book).await?)),
+            Ok(None) => None,
+            Err(e) => {
+                tracing::warn!(error = %e, "the saved status book could not be read");
+                None
+            }
+        };
+        let from_save = saved.is_some();
+        let (position, snap) = match saved {
+            Some(s) => s,
+            None => snapshot::load_followed(&db).await?,
+        };
+        let service = Service {
             db,
             snapshot: RwLock::new(Arc::new(snap)),
+            started_from: if from_save {
+                BookSource::Save
+            } else {
+                BookSource::Tables
+            },
+            saved_at: Mutex::new(from_save.then(|| position.clone())),
             position: Mutex::new(position),
             refreshes: Default::default(),
             turns: Default::default(),
             scores: Default::default(),
             follows: true,
             indicators: Default::default(),
-        })
+        };
+        if from_save {
+            service.catch_up().await?;
+        }
+        Ok(service)
     }
 
     /// The service for one command of the command line: the status book is not read (reading
@@ -98,6 +136,8 @@ impl Service {
             db,
             snapshot: RwLock::new(Arc::new(Snapshot::empty())),
             position: Mutex::default(),
+            started_from: BookSource::Tables,
+            saved_at: Mutex::default(),
             refreshes: Default::default(),
             turns: Default::default(),
             scores: Default::default(),

@@ -368,31 +368,37 @@ impl Visibility {
     }
 }
 
+/// The data as stored now, for one command: the saved book when the data has not changed since
+/// it was saved (a national book is not rebuilt for each report).
 pub async fn load_snapshot(db: &Db) -> anyhow::Result<Snapshot> {
-    Ok(load_followed(db).await?.1)
+    let book = db.load_status_book().await?;
+    around(db, book).await
 }
 
-/// The snapshot with the feed position it reflects at least: the position is read first, so a
-/// change committed while the tables are read is applied again by the next refresh rather than
-/// missed.
+/// The snapshot read from the tables, with the feed position it reflects at least: the
+/// position is read first, so a change committed while the tables are read is applied again by
+/// the next refresh rather than missed.
 pub(crate) async fn load_followed(db: &Db) -> anyhow::Result<(FeedPosition, Snapshot)> {
     let position = db.feed_position().await?;
-    let snap = Snapshot {
-        book: db.load_status_book().await?,
+    let book = db.load_status_book_from_tables().await?;
+    Ok((position, around(db, book).await?))
+}
+
+/// A snapshot of `book` with the rest read now: the agencies' names, the plan order, the
+/// committees.
+pub(crate) async fn around(db: &Db, book: StatusBook) -> anyhow::Result<Snapshot> {
+    let tasks = db.task_order().await?;
+    Ok(Snapshot {
+        book,
         agencies: db.agency_names().await?,
-        scopes: Arc::default(),
-        tasks: db.task_order().await?,
+        scopes: scopes_of(&tasks),
+        tasks,
         committees: db.committees().await?,
         version: next_version(),
         day_counts: Arc::default(),
         received: Arc::default(),
         assigned: Arc::default(),
-    };
-    let snap = Snapshot {
-        scopes: scopes_of(&snap.tasks),
-        ..snap
-    };
-    Ok((position, snap))
+    })
 }
 
 /// How the book has followed the store, for an operator's metrics.
@@ -449,6 +455,11 @@ pub(crate) struct RefreshTurns {
     done: std::sync::atomic::AtomicU64,
 }
 
+/// Changes a refresh reads at once; more are read as a new book.
+const FOLLOW_LIMIT: usize = 2000;
+/// Changes read at once when a restarted server brings its saved book up to date.
+const CATCH_UP_LIMIT: usize = 200_000;
+
 /// Entities whose changes never touch the status book.
 const OUTSIDE_THE_BOOK: &[&str] = &[
     "agency",
@@ -481,7 +492,7 @@ impl Service {
         }
         let turn = self.turns.begun.fetch_add(1, Ordering::SeqCst) + 1;
         let started = std::time::Instant::now();
-        let result = self.follow_feed(&mut position).await;
+        let result = self.follow_feed(&mut position, FOLLOW_LIMIT).await;
         self.refreshes.record(started.elapsed(), result.is_ok());
         if result.is_ok() {
             self.turns.done.store(turn, Ordering::SeqCst);
@@ -489,13 +500,49 @@ impl Service {
         result
     }
 
+    /// The book brought from a save up to the store: the changes since the save, read like any
+    /// refresh's but many more at once (a busy day's reports since the last save are read one
+    /// assignment each rather than the whole book again).
+    pub(crate) async fn catch_up(&self) -> anyhow::Result<()> {
+        let mut position = self.position.lock().await;
+        self.follow_feed(&mut position, CATCH_UP_LIMIT).await?;
+        Ok(())
+    }
+
+    /// Saves the book in memory with its place in the feed, when it has moved since the last
+    /// save: a restarted server then reads the save and the changes after it. The book is
+    /// encoded off the request threads and written in parts ([`Db::save_status_book`]).
+    pub async fn save_book(&self) -> anyhow::Result<bool> {
+        if !self.follows {
+            return Ok(false);
+        }
+        let (position, snap) = {
+            let position = self.position.lock().await;
+            (position.clone(), self.snapshot().await)
+        };
+        let mut saved = self.saved_at.lock().await;
+        if saved.as_ref() == Some(&position) {
+            return Ok(false);
+        }
+        let bytes = tokio::task::spawn_blocking(move || {
+            tiendo_store::snapshot::encode_status_book(&snap.book)
+        })
+        .await?;
+        self.db
+            .save_encoded_status_book(&bytes, &position, None)
+            .await?;
+        *saved = Some(position);
+        Ok(true)
+    }
+
     async fn follow_feed(
         &self,
         position: &mut tiendo_store::audit::FeedPosition,
+        limit: usize,
     ) -> anyhow::Result<bool> {
-        // More than 2,000 changes, or one wider than a task (an import, a generated data set):
-        // everything is read again.
-        let feed = self.db.changes_after(position, 2000).await?;
+        // More changes than the limit, or one wider than a task (an import, a generated data
+        // set): everything is read again.
+        let feed = self.db.changes_after(position, limit).await?;
         let Some((feed, reload)) = feed.and_then(|f| Reload::of(&f.changes).map(|r| (f, r))) else {
             let (at, snap) = load_followed(&self.db).await?;
             *self.snapshot.write().await = Arc::new(snap);

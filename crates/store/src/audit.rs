@@ -313,9 +313,59 @@ pub struct FeedPosition {
     seen: BTreeSet<i64>,
 }
 
+impl FeedPosition {
+    /// As saved beside a status book: "last;horizon;seen,seen…".
+    pub fn encode(&self) -> String {
+        let seen: Vec<String> = self.seen.iter().map(i64::to_string).collect();
+        format!("{};{};{}", self.last, self.horizon, seen.join(","))
+    }
+
+    /// [`FeedPosition::encode`] read back; None for anything else.
+    pub fn decode(text: &str) -> Option<FeedPosition> {
+        let mut parts = text.split(';');
+        let last = parts.next()?.parse().ok()?;
+        let horizon = parts.next()?.parse().ok()?;
+        let seen = match parts.next()? {
+            "" => BTreeSet::new(),
+            list => list
+                .split(',')
+                .map(|n| n.parse().ok())
+                .collect::<Option<BTreeSet<i64>>>()?,
+        };
+        parts.next().is_none().then_some(FeedPosition {
+            last,
+            horizon,
+            seen,
+        })
+    }
+}
+
 /// The changes read from the log and the position after them.
 #[derive(Debug)]
 pub struct Feed {
     pub changes: Vec<Change>,
     pub next: FeedPosition,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_feed_position_reads_back_as_saved() {
+        let p = FeedPosition {
+            last: 812,
+            horizon: 7001,
+            seen: [7001, 7003].into_iter().collect(),
+        };
+        assert_eq!(FeedPosition::decode(&p.encode()), Some(p));
+        let plain = FeedPosition {
+            last: 5,
+            ..FeedPosition::default()
+        };
+        assert_eq!(FeedPosition::decode(&plain.encode()), Some(plain));
+        for bad in ["", "1", "1;x;", "1;2;3;4", "1;2;a,b"] {
+            assert_eq!(FeedPosition::decode(bad), None, "{bad}");
+        }
+    }
 }

@@ -169,6 +169,9 @@ impl Db {
     /// loaded from the tables (and saved for the next reader).
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn load_status_book(&self) -> Result<StatusBook> {
+        // Where the feed stands, read before the data: a change committed meanwhile is applied
+        // again by whoever follows the feed from this save, never missed.
+        let position = self.feed_position().await?;
         let fingerprint = self.data_fingerprint().await?;
         if let Some(book) = self.saved_status_book(&fingerprint).await? {
             return Ok(book);
@@ -176,7 +179,9 @@ impl Db {
         let book = self.load_status_book_from_tables().await?;
         // Saving is an optimisation: a failure (a read-only database, say) costs the next
         // reader a full load, nothing more.
-        let _ = self.save_status_book(&fingerprint, &book).await;
+        let _ = self
+            .save_status_book(&book, &position, Some(&fingerprint))
+            .await;
         Ok(book)
     }
 

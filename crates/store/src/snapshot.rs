@@ -1,9 +1,12 @@
-//! The status book saved in the database, so that a command-line report at national scale does
-//! not rebuild it from two million reports each time. A snapshot is keyed by the data version it
-//! reflects: the newest audit row and the number of audit rows (every change is audited in its
-//! own transaction, and on PostgreSQL one may commit below the newest id: the count still
-//! grows), and the newest row of each table the book is made from. Any change makes the key
-//! differ, and the next reader loads from the tables again and saves a new snapshot.
+//! The status book saved in the database, so that neither a command-line report nor a restarted
+//! server rebuilds it from two million reports. A save records where the book stands in the
+//! audit log's feed: a restarted server reads the newest save, then only the changes after it.
+//! A save made from the tables at one data version also records that version (the newest
+//! audit row and the number of audit rows — every change is audited in its own transaction,
+//! and on PostgreSQL one may commit below the newest id: the count still grows — and the newest
+//! row of each table the book is made from); a command uses such a save only when the data's
+//! version is still the same. A save is written in parts, each in a transaction of its own, and
+//! used once complete: saving a national book never holds the writer for long.
 
 use tiendo_domain::deadline::DeadlineKind;
 use tiendo_domain::model::{ReportedStatus, Role};
@@ -11,6 +14,7 @@ use tiendo_domain::recurrence::{Period, Recurrence};
 use tiendo_domain::status::{AssignmentInput, DeadlineChange, Schedule, StatusBook, StatusEvent};
 use time::Date;
 
+use crate::audit::FeedPosition;
 use crate::{Db, Result, now};
 
 /// Bumped whenever the encoding below changes: older snapshots are then ignored.
@@ -40,6 +44,8 @@ const PERIODS: [Period; 5] = [
     Period::Yearly,
 ];
 const NO_DATE: i32 = i32::MIN;
+/// A saved book is written in parts of this size, each in a transaction of its own.
+const PART_BYTES: usize = 256 * 1024;
 
 impl Db {
     /// The version of the data the status book is made from.
@@ -58,36 +64,147 @@ impl Db {
         ))
     }
 
-    /// The saved book for this fingerprint, if there is one and it reads back whole.
+    /// The saved book for this data version, if there is one and it reads back whole.
     pub(crate) async fn saved_status_book(&self, fingerprint: &str) -> Result<Option<StatusBook>> {
-        let content: Option<Vec<u8>> =
-            sqlx::query_scalar("SELECT content FROM status_snapshots WHERE fingerprint = $1")
-                .bind(fingerprint)
-                .fetch_optional(self.pool())
-                .await?;
-        Ok(content.and_then(|c| decode(&c)))
+        let save: Option<(i64, i32)> = sqlx::query_as(
+            "SELECT id, parts FROM status_book_saves WHERE complete = 1 AND format = $1 AND fingerprint = $2 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(FORMAT)
+        .bind(fingerprint)
+        .fetch_optional(self.pool())
+        .await?;
+        match save {
+            Some((id, parts)) => self.saved_parts(id, parts).await,
+            None => Ok(None),
+        }
     }
 
-    /// Saves the book for this fingerprint, replacing older snapshots.
-    pub(crate) async fn save_status_book(
+    /// The newest saved book with the place in the change feed it reflects (a restarted server
+    /// reads it, then the changes after it), if one reads back whole.
+    pub async fn saved_status_book_in_feed(&self) -> Result<Option<(FeedPosition, StatusBook)>> {
+        let save: Option<(i64, i32, String)> = sqlx::query_as(
+            "SELECT id, parts, feed_position FROM status_book_saves WHERE complete = 1 AND format = $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(FORMAT)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some((id, parts, position)) = save else {
+            return Ok(None);
+        };
+        let Some(position) = FeedPosition::decode(&position) else {
+            return Ok(None);
+        };
+        Ok(self.saved_parts(id, parts).await?.map(|b| (position, b)))
+    }
+
+    /// A save's parts put together and read; None when one is missing (a newer save removed
+    /// it meanwhile) or the whole does not read.
+    async fn saved_parts(&self, id: i64, parts: i32) -> Result<Option<StatusBook>> {
+        let rows: Vec<Vec<u8>> = sqlx::query_scalar(
+            "SELECT content FROM status_book_parts WHERE save_id = $1 ORDER BY part",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        if rows.len() != parts as usize {
+            return Ok(None);
+        }
+        Ok(decode(&rows.concat()))
+    }
+
+    /// Saves the book as of `position` in the change feed (and, for a book read from the tables
+    /// at one data version, that version), then removes the older saves. Each part, and each
+    /// removal, is a transaction of its own: a save never holds the writer for long.
+    pub async fn save_status_book(
         &self,
-        fingerprint: &str,
         book: &StatusBook,
+        position: &FeedPosition,
+        fingerprint: Option<&str>,
     ) -> Result<()> {
-        let bytes = encode(book);
-        let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM status_snapshots")
+        self.save_encoded_status_book(&encode(book), position, fingerprint)
+            .await
+    }
+
+    /// [`Db::save_status_book`] of a book already encoded ([`encode_status_book`], which a
+    /// server runs off its request threads).
+    pub async fn save_encoded_status_book(
+        &self,
+        bytes: &[u8],
+        position: &FeedPosition,
+        fingerprint: Option<&str>,
+    ) -> Result<()> {
+        let parts: Vec<&[u8]> = bytes.chunks(PART_BYTES).collect();
+        let id: i64 = {
+            let mut tx = self.begin_write().await?;
+            let id = sqlx::query_scalar(
+                "INSERT INTO status_book_saves (created_at, format, fingerprint, feed_position, parts, complete) VALUES ($1, $2, $3, $4, $5, 0) RETURNING id",
+            )
+            .bind(now())
+            .bind(FORMAT)
+            .bind(fingerprint)
+            .bind(position.encode())
+            .bind(parts.len() as i32)
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            id
+        };
+        for (i, part) in parts.iter().enumerate() {
+            let mut tx = self.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO status_book_parts (save_id, part, content) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(i as i32)
+            .bind(part.to_vec())
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO status_snapshots (fingerprint, created_at, content) VALUES ($1, $2, $3)",
-        )
-        .bind(fingerprint)
-        .bind(now())
-        .bind(bytes)
-        .execute(&mut *tx)
-        .await?;
+            tx.commit().await?;
+        }
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE status_book_saves SET complete = 1 WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
+        self.remove_saves_before(id).await
+    }
+
+    /// Removes the saves older than `id`, part by part.
+    async fn remove_saves_before(&self, id: i64) -> Result<()> {
+        let old: Vec<i64> = sqlx::query_scalar("SELECT id FROM status_book_saves WHERE id < $1")
+            .bind(id)
+            .fetch_all(self.pool())
+            .await?;
+        for save in old {
+            // Unusable first, so that no reader starts on it while its parts go.
+            let mut tx = self.begin_write().await?;
+            sqlx::query("UPDATE status_book_saves SET complete = 0 WHERE id = $1")
+                .bind(save)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            let parts: Vec<i32> =
+                sqlx::query_scalar("SELECT part FROM status_book_parts WHERE save_id = $1")
+                    .bind(save)
+                    .fetch_all(self.pool())
+                    .await?;
+            for part in parts {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM status_book_parts WHERE save_id = $1 AND part = $2")
+                    .bind(save)
+                    .bind(part)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+            }
+            let mut tx = self.begin_write().await?;
+            sqlx::query("DELETE FROM status_book_saves WHERE id = $1")
+                .bind(save)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
         Ok(())
     }
 }
@@ -107,6 +224,11 @@ fn undate(n: i32) -> Option<Option<Date>> {
 /// Little-endian, one record per assignment: id, task, agency, role, kind, due, from, until,
 /// its reporting schedule (a flag, then period, day, month, stated, since), then its deadline
 /// changes and its reports.
+/// The book in the saved form.
+pub fn encode_status_book(book: &StatusBook) -> Vec<u8> {
+    encode(book)
+}
+
 pub(crate) fn encode(book: &StatusBook) -> Vec<u8> {
     let mut out = Vec::with_capacity(book.len() * 96);
     out.extend_from_slice(&(book.len() as u64).to_le_bytes());

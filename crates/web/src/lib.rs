@@ -413,7 +413,13 @@ pub async fn serve(
     limits: server::Limits,
     intro: impl FnOnce(&str),
 ) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
     let state = AppState::new(db, secure_cookies).await?;
+    tracing::info!(
+        from = ?state.started_from,
+        seconds = started.elapsed().as_secs_f64(),
+        "status book read"
+    );
     if let Some(admin) = state.ensure_first_admin().await? {
         eprintln!(
             "Tài khoản quản trị đầu tiên: {} / mật khẩu dùng một lần: {}",
@@ -442,6 +448,20 @@ pub async fn serve(
                     "the audit log's statistics could not be refreshed"
                 );
             }
+            // The book is saved soon after the start and every ten minutes when it has moved:
+            // a restarted server reads the save and only the changes after it. In the
+            // background, part by part: neither the refreshes nor the writers wait for it.
+            if ticks % 200 == 1 {
+                let saver = refresher.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = saver.save_book().await {
+                        tracing::warn!(
+                            error = format!("{e:#}"),
+                            "the status book could not be saved"
+                        );
+                    }
+                });
+            }
             // Expired sessions and old failed log-ins are purged every ten minutes.
             if ticks % 200 == 1
                 && let Err(e) = refresher.purge_expired().await
@@ -460,5 +480,16 @@ pub async fn serve(
     intro(&address);
     eprintln!("Tiến Độ đang chạy tại {address}");
     tracing::info!(address = %address, "listening");
-    server::run(listener, router(state.clone()), state, limits).await
+    server::run(listener, router(state.clone()), state.clone(), limits).await?;
+    // Saved once more on the way out (a deploy, a restart), so that the next start reads the
+    // changes of the last minutes only.
+    match tokio::time::timeout(Duration::from_secs(30), state.save_book()).await {
+        Ok(Err(e)) => tracing::warn!(
+            error = format!("{e:#}"),
+            "the status book could not be saved"
+        ),
+        Err(_) => tracing::warn!("the status book was not saved within 30 s"),
+        Ok(Ok(_)) => {}
+    }
+    Ok(())
 }
