@@ -601,6 +601,49 @@ async fn a_dripped_body_is_cut_a_slow_steady_one_is_not() {
     }
 }
 
+/// The day's reminders in a running server are computed on its own status book (issue #38:
+/// no second copy read from the tables, which doubled the memory at national scale): the
+/// digests are queued, and no book was read and saved the way a command reads one (such a save
+/// records the data version it was read at).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_days_reminders_run_on_the_servers_own_book() {
+    for t in common::backends().await {
+        generated(&t.url, "40", "9");
+        let server = serve_with(&t.url, &["--remind-at", "00:00"]);
+        let started = Instant::now();
+        let queued = loop {
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reminders")
+                .fetch_one(t.db.pool())
+                .await
+                .expect("count");
+            if n > 0 || started.elapsed() > Duration::from_secs(30) {
+                break n;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        assert!(
+            queued > 0,
+            "{}: no digest queued\n{}",
+            t.label,
+            server.log()
+        );
+        let read_as_a_command: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM status_book_saves WHERE fingerprint IS NOT NULL",
+        )
+        .fetch_one(t.db.pool())
+        .await
+        .expect("count");
+        assert_eq!(read_as_a_command, 0, "{}", t.label);
+        assert!(
+            server.log().contains("\"from\":\"Tables\""),
+            "{}: the server read its book once, at start",
+            t.label
+        );
+        drop(server);
+        t.cleanup().await;
+    }
+}
+
 /// What an operator relies on: every answer carries a request id (the caller's, or a new one)
 /// and every log line of the request is a JSON object under it; `/readyz` answers; `/metrics`
 /// counts requests by route template and status for an administrator only, and says when the

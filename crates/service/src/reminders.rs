@@ -566,21 +566,23 @@ impl DailyAt {
 }
 
 /// The scheduler inside `tiendo serve`: every minute, once the hour has come, the day's digests
-/// are computed and queued (once per day, whatever the number of servers: the store keeps each
+/// are computed on the server's own status book (brought up to date first; never a second copy
+/// read from the tables) and queued (once per day, whatever the number of servers: the store keeps each
 /// digest once), and the queued e-mails whose attempt is due are sent. It never stops the
 /// server: a failure is printed and tried again a minute later.
-pub async fn run_scheduler(db: Db, at: DailyAt, rules: ReminderRules, mail: Option<MailSettings>) {
+pub async fn run_scheduler(
+    service: &crate::Service,
+    at: DailyAt,
+    rules: ReminderRules,
+    mail: Option<MailSettings>,
+) {
     let mut done: Option<Date> = None;
     loop {
         let now = vietnam_now();
         let today = now.date();
         let due = (now.hour(), now.minute()) >= (at.hour, at.minute);
         if due && done != Some(today) {
-            let result = async {
-                let snap = crate::load_snapshot(&db).await?;
-                remind(&db, &snap, today, false, &rules, mail.as_ref()).await
-            }
-            .await;
+            let result = service.remind(today, false, &rules, mail.as_ref()).await;
             match result {
                 Ok(o) => {
                     done = Some(today);
@@ -595,7 +597,7 @@ pub async fn run_scheduler(db: Db, at: DailyAt, rules: ReminderRules, mail: Opti
                 Err(e) => eprintln!("tiendo serve: nhắc việc không chạy được: {e:#}"),
             }
         } else if mail.is_some()
-            && let Err(e) = deliver(&db, mail.as_ref()).await
+            && let Err(e) = deliver(&service.db, mail.as_ref()).await
         {
             eprintln!("tiendo serve: không gửi được thư nhắc việc: {e:#}");
         }
@@ -619,7 +621,8 @@ impl crate::Service {
         self.db.stop_reminder_mail(user_id).await
     }
 
-    /// The day's reminders ([`remind`]) on the status book as stored now.
+    /// The day's reminders ([`remind`]) on the status book as stored now: a server's own book
+    /// brought up to date, a command's read once.
     pub async fn remind(
         &self,
         day: Date,
@@ -627,19 +630,13 @@ impl crate::Service {
         rules: &ReminderRules,
         mail: Option<&MailSettings>,
     ) -> anyhow::Result<RemindOutcome> {
-        let snap = crate::load_snapshot(&self.db).await?;
+        let snap = if self.follows {
+            self.refresh().await?;
+            self.snapshot().await
+        } else {
+            std::sync::Arc::new(crate::load_snapshot(&self.db).await?)
+        };
         remind(&self.db, &snap, day, dry_run, rules, mail).await
-    }
-
-    /// Runs the day's reminders every day at `at`, and retries queued e-mails, for as long as
-    /// the server runs.
-    pub fn spawn_reminders(
-        &self,
-        at: DailyAt,
-        rules: ReminderRules,
-        mail: Option<MailSettings>,
-    ) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(run_scheduler(self.db.clone(), at, rules, mail))
     }
 }
 

@@ -509,7 +509,8 @@ impl Db {
     pub async fn queue_digests(&self, digests: &[Digest]) -> Result<Queued> {
         let mut q = Queued::default();
         let created = now();
-        for chunk in digests.chunks(500) {
+        // In batches of 100, each its own transaction: the writers never wait long behind it.
+        for chunk in digests.chunks(100) {
             let mut tx = self.begin_write().await?;
             for d in chunk {
                 let items = serde_json::to_string(&d.items)

@@ -403,6 +403,13 @@ pub fn routes() -> Vec<Route> {
     out
 }
 
+/// When the day's reminders run, by which rules, and the mail server that sends them.
+pub struct Reminders {
+    pub at: tiendo_service::reminders::DailyAt,
+    pub rules: tiendo_domain::reminders::ReminderRules,
+    pub mail: Option<tiendo_service::reminders::MailSettings>,
+}
+
 /// Runs the server until the process is stopped; the snapshot follows changes every few seconds.
 /// Starts the server on `bind`; `intro` is told the address once it listens (the demonstration
 /// prints how to sign in there).
@@ -411,6 +418,7 @@ pub async fn serve(
     bind: &str,
     secure_cookies: bool,
     limits: server::Limits,
+    reminders: Option<Reminders>,
     intro: impl FnOnce(&str),
 ) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
@@ -428,6 +436,14 @@ pub async fn serve(
         eprintln!("(Đổi mật khẩu ngay sau lần đăng nhập đầu tiên.)");
     }
     state.spawn_webhooks();
+    if let Some(r) = reminders {
+        // On this server's own book: the day's run reads no second copy from the tables.
+        let scheduler = state.clone();
+        tokio::spawn(async move {
+            tiendo_service::reminders::run_scheduler(&scheduler.service, r.at, r.rules, r.mail)
+                .await
+        });
+    }
     let refresher = state.clone();
     tokio::spawn(async move {
         let mut ticks: u64 = 0;

@@ -47,19 +47,28 @@ pub async fn run(url: &str, a: ServeArgs) -> anyhow::Result<ExitCode> {
             "Cảnh báo: cookie phiên không có cờ Secure (--plain-http-cookies); chỉ dùng trong mạng nội bộ tin cậy."
         );
     }
-    if let Some(at) = schedule {
-        if mail.is_none() {
-            eprintln!(
-                "Nhắc việc: chưa cấu hình máy chủ thư (--smtp-url / TIENDO_SMTP_URL): bản tin chỉ hiện trong ứng dụng, thư chờ trong hàng đợi."
-            );
-        }
-        service.spawn_reminders(at, a.rules.rules(), mail);
+    if schedule.is_some() && mail.is_none() {
+        eprintln!(
+            "Nhắc việc: chưa cấu hình máy chủ thư (--smtp-url / TIENDO_SMTP_URL): bản tin chỉ hiện trong ứng dụng, thư chờ trong hàng đợi."
+        );
     }
-    tiendo_web::serve(db, &a.bind, !a.plain_http_cookies, limits, |address| {
-        if let Some(start) = &start {
-            eprint!("{}", demo::sign_in_text(start, address));
-        }
-    })
+    let reminders = schedule.map(|at| tiendo_web::Reminders {
+        at,
+        rules: a.rules.rules(),
+        mail,
+    });
+    tiendo_web::serve(
+        db,
+        &a.bind,
+        !a.plain_http_cookies,
+        limits,
+        reminders,
+        |address| {
+            if let Some(start) = &start {
+                eprint!("{}", demo::sign_in_text(start, address));
+            }
+        },
+    )
     .await?;
     Ok(ExitCode::SUCCESS)
 }
