@@ -460,7 +460,7 @@ pub async fn serve(
             ticks += 1;
             // The audit log's statistics looked at every three seconds (a look is one row of
             // the statistics view; an analysis follows a few times as the log grows tenfold).
-            if ticks % 3 == 0
+            if ticks.is_multiple_of(3)
                 && let Err(e) = refresher.keep_log_statistics().await
             {
                 tracing::error!(
