@@ -120,7 +120,11 @@ fn raise_marks(mut words: Vec<Word>) -> (Vec<Word>, Vec<(u32, u32, f32)>) {
         else {
             continue;
         };
-        let touched = words.iter().enumerate().position(|(j, p)| {
+        // Only the words of its own page are looked at (`pdftotext` lists a page's words
+        // together): a long appendix's every number is not compared with every word.
+        let (from, to) = page_range(&words, i);
+        let touched = (from..to).find(|&j| {
+            let p = &words[j];
             j != i
                 && !raised[j]
                 && p.page == w.page
@@ -144,6 +148,20 @@ fn raise_marks(mut words: Vec<Word>) -> (Vec<Word>, Vec<(u32, u32, f32)>) {
         .filter_map(|(w, r)| (!r).then_some(w))
         .collect();
     (kept, marks)
+}
+
+/// The run of words around `i` on the same page as it.
+fn page_range(words: &[Word], i: usize) -> (usize, usize) {
+    let page = words[i].page;
+    let from = words[..i]
+        .iter()
+        .rposition(|w| w.page != page)
+        .map_or(0, |k| k + 1);
+    let to = words[i..]
+        .iter()
+        .position(|w| w.page != page)
+        .map_or(words.len(), |k| i + k);
+    (from, to)
 }
 
 /// A line at the left margin opening with the number of a mark printed above it (or on an
