@@ -15,6 +15,19 @@ fn superscript_value(c: char) -> Option<u32> {
         .and_then(|p| u32::try_from(p).ok())
 }
 
+/// The number written in superscript digits at the start of `text` ("¹²…" is 12) and how many
+/// bytes it takes; None when `text` does not start with one.
+fn leading_superscript(text: &str) -> Option<(u32, usize)> {
+    let mut number = 0u32;
+    let mut len = 0;
+    for c in text.chars() {
+        let Some(d) = superscript_value(c) else { break };
+        number = number.saturating_mul(10).saturating_add(d);
+        len += c.len_utf8();
+    }
+    (len > 0).then_some((number, len))
+}
+
 /// A footnote number written in superscript digits ("¹²" is 12).
 pub fn superscript_number(n: u32) -> String {
     n.to_string()
@@ -74,20 +87,12 @@ pub fn take_marks(text: &str) -> (String, Vec<Mark>) {
             rest = &tail[end + 1..];
             continue;
         }
-        if superscript_value(c).is_some() {
-            let digits: String = rest
-                .chars()
-                .take_while(|c| superscript_value(*c).is_some())
-                .collect();
-            let number = digits
-                .chars()
-                .filter_map(superscript_value)
-                .fold(0u32, |n, d| n.saturating_mul(10).saturating_add(d));
+        if let Some((number, len)) = leading_superscript(rest) {
             marks.push(Mark {
                 number,
                 at: out.trim_end().len(),
             });
-            rest = &rest[digits.len()..];
+            rest = &rest[len..];
             continue;
         }
         out.push(c);
@@ -100,16 +105,8 @@ pub fn take_marks(text: &str) -> (String, Vec<Mark>) {
 /// text, or None when the paragraph is not one.
 pub fn note_of(paragraph: &str) -> Option<(u32, String)> {
     let p = paragraph.trim();
-    if p.starts_with(SUPERSCRIPT_DIGITS) {
-        let digits: String = p
-            .chars()
-            .take_while(|c| superscript_value(*c).is_some())
-            .collect();
-        let number = digits
-            .chars()
-            .filter_map(superscript_value)
-            .fold(0u32, |n, d| n.saturating_mul(10).saturating_add(d));
-        return Some((number, p[digits.len()..].trim().to_string()));
+    if let Some((number, len)) = leading_superscript(p) {
+        return Some((number, p[len..].trim().to_string()));
     }
     let inner = p.strip_prefix('[')?.strip_suffix(']')?;
     let (number, text) = inner.split_once(':')?;

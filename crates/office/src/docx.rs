@@ -123,13 +123,7 @@ fn parse_footnotes_xml(xml: &[u8]) -> Result<Vec<(String, String)>, ImportError>
             }
             Event::GeneralRef(r) if in_text => {
                 if let Some(p) = current.as_mut().and_then(|(_, paras)| paras.last_mut()) {
-                    if let Ok(Some(c)) = r.resolve_char_ref() {
-                        p.push(c);
-                    } else if let Some(v) =
-                        quick_xml::escape::resolve_predefined_entity(&r.xml10_content())
-                    {
-                        p.push_str(v);
-                    }
+                    push_entity(p, &r);
                 }
             }
             Event::End(e) => match e.local_name().into_inner() {
@@ -243,19 +237,7 @@ impl DocumentReader {
 
     /// `&amp;`, `&#233;`: the character it stands for; an unknown entity is kept as written.
     fn entity(&mut self, r: &BytesRef<'_>) {
-        if let Ok(Some(c)) = r.resolve_char_ref() {
-            self.para.push(c);
-            return;
-        }
-        let name = r.xml10_content();
-        match quick_xml::escape::resolve_predefined_entity(&name) {
-            Some(v) => self.para.push_str(v),
-            None => {
-                self.para.push('&');
-                self.para.push_str(&name);
-                self.para.push(';');
-            }
-        }
+        push_entity(&mut self.para, r);
     }
 
     fn end(&mut self, name: &str) {
@@ -374,6 +356,23 @@ fn fill_vertical_merges(row: &mut [Cell], vmerge: &[bool], above: Option<&Vec<Ce
             c.text = (*t).to_string();
         }
         col += c.span.max(1);
+    }
+}
+
+/// `&amp;`, `&#233;`: the character it stands for; an unknown entity is kept as written.
+fn push_entity(text: &mut String, r: &BytesRef<'_>) {
+    if let Ok(Some(c)) = r.resolve_char_ref() {
+        text.push(c);
+        return;
+    }
+    let name = r.xml10_content();
+    match quick_xml::escape::resolve_predefined_entity(&name) {
+        Some(v) => text.push_str(v),
+        None => {
+            text.push('&');
+            text.push_str(&name);
+            text.push(';');
+        }
     }
 }
 

@@ -136,10 +136,7 @@ impl Registry {
             };
             match listed {
                 Some(list) => {
-                    for mut a in list {
-                        a.note = Some(format!("trong ngoặc của \"{}\"", r.raw));
-                        push_unique(&mut out, a);
-                    }
+                    push_listed(&mut out, list, &format!("trong ngoặc của \"{}\"", r.raw))
                 }
                 None => push_unique(&mut out, r),
             }
@@ -439,15 +436,11 @@ impl Registry {
             let listed = self.listed_in(note, on);
             let count = count_in(&key).map(|(_, n)| n);
             match listed {
-                Some(list) if count.is_none_or(|n| n == list.len()) => {
-                    for mut a in list {
-                        a.note = Some(match a.note {
-                            Some(n0) => format!("theo chú thích {number} của \"{}\"; {n0}", r.raw),
-                            None => format!("theo chú thích {number} của \"{}\"", r.raw),
-                        });
-                        push_unique(&mut out, a);
-                    }
-                }
+                Some(list) if count.is_none_or(|n| n == list.len()) => push_listed(
+                    &mut out,
+                    list,
+                    &format!("theo chú thích {number} của \"{}\"", r.raw),
+                ),
                 Some(list) => {
                     let mut kept = AgencyRef::unresolved(&r.raw);
                     kept.note = Some(format!(
@@ -638,6 +631,18 @@ fn split_parenthesis(s: &str) -> (&str, Option<&str>) {
 fn push_unique(out: &mut Vec<AgencyRef>, r: AgencyRef) {
     if r.kind == RefKind::Unresolved || !out.iter().any(|o| o.kind == r.kind && o.code == r.code) {
         out.push(r);
+    }
+}
+
+/// The members a document lists for a group, each noting where the list stood (`source`) before
+/// any note of its own (a former name, a typo corrected).
+fn push_listed(out: &mut Vec<AgencyRef>, list: Vec<AgencyRef>, source: &str) {
+    for mut a in list {
+        a.note = Some(match a.note {
+            Some(own) => format!("{source}; {own}"),
+            None => source.to_string(),
+        });
+        push_unique(out, a);
     }
 }
 
