@@ -187,6 +187,35 @@ async fn a_returned_completion_counts_until_the_day_it_is_returned() {
     }
 }
 
+/// Bộ Tài chính reports task `t1` done on 30/3/2026; its assignment.
+async fn btc_done_on_30_march(db: &Db, t1: i64) -> i64 {
+    let btc = assignment(db, t1, "BTC").await;
+    db.add_report(
+        btc,
+        date!(2026 - 03 - 30),
+        Some(ReportedStatus::Done),
+        None,
+        Some("Xong"),
+        "btc",
+    )
+    .await
+    .expect("report");
+    btc
+}
+
+/// Task `t1`'s deadline brought forward to 15/3/2026, in force from 1/3.
+async fn shorten_to_15_march(db: &Db, t1: i64) {
+    let edit = TaskEdit {
+        name: "Ban hành quy chế chia sẻ dữ liệu".into(),
+        new_deadline: "15/3/2026".into(),
+        reason: "Rút ngắn theo chỉ đạo".into(),
+        ..Default::default()
+    };
+    db.edit_task(t1, &edit, date!(2026 - 03 - 01), "tt")
+        .await
+        .expect("edit");
+}
+
 #[tokio::test]
 async fn the_saved_status_book_follows_every_change() {
     for t in backends().await {
@@ -197,29 +226,11 @@ async fn the_saved_status_book_follows_every_change() {
         let before = t.db.data_fingerprint().await.expect("fp");
         // A report, a new deadline, a reassignment: each gives a new fingerprint and a book that
         // equals the one read from the tables.
-        let btc = assignment(&t.db, t1, "BTC").await;
-        t.db.add_report(
-            btc,
-            date!(2026 - 03 - 30),
-            Some(ReportedStatus::Done),
-            None,
-            Some("Xong"),
-            "btc",
-        )
-        .await
-        .expect("report");
+        let btc = btc_done_on_30_march(&t.db, t1).await;
         let after_report = t.db.data_fingerprint().await.expect("fp");
         assert_ne!(before, after_report);
         assert!(late(&t.db, d).await.is_empty(), "{}", t.label);
-        let edit = TaskEdit {
-            name: "Ban hành quy chế chia sẻ dữ liệu".into(),
-            new_deadline: "15/3/2026".into(),
-            reason: "Rút ngắn theo chỉ đạo".into(),
-            ..Default::default()
-        };
-        t.db.edit_task(t1, &edit, date!(2026 - 03 - 01), "tt")
-            .await
-            .expect("edit");
+        shorten_to_15_march(&t.db, t1).await;
         assert_ne!(after_report, t.db.data_fingerprint().await.expect("fp"));
         // Done on 30/3 against a deadline of 15/3 (in force from 1/3): done late.
         let book = t.db.load_status_book().await.expect("book");
@@ -254,26 +265,8 @@ async fn a_restarted_server_reads_its_save_and_the_changes_after_it() {
             t.label
         );
         // After the save: a report and a new deadline.
-        let btc = assignment(&t.db, t1, "BTC").await;
-        t.db.add_report(
-            btc,
-            date!(2026 - 03 - 30),
-            Some(ReportedStatus::Done),
-            None,
-            Some("Xong"),
-            "btc",
-        )
-        .await
-        .expect("report");
-        let edit = TaskEdit {
-            name: "Ban hành quy chế chia sẻ dữ liệu".into(),
-            new_deadline: "15/3/2026".into(),
-            reason: "Rút ngắn theo chỉ đạo".into(),
-            ..Default::default()
-        };
-        t.db.edit_task(t1, &edit, date!(2026 - 03 - 01), "tt")
-            .await
-            .expect("edit");
+        let btc = btc_done_on_30_march(&t.db, t1).await;
+        shorten_to_15_march(&t.db, t1).await;
         drop(first);
 
         let second = Service::new(t.db.clone()).await.expect("starts again");
