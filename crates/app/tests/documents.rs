@@ -3,7 +3,7 @@
 //! its difficulties in one transaction; each handling agency answers on its own; the register and
 //! `report difficulties --format json` (docs/contracts.md) show them; importing the letter again
 //! changes nothing, a later version records the new answers; a difficulty whose agency cannot be
-//! named stores nothing of the file.
+//! named is kept with its agency as written.
 
 mod common;
 
@@ -226,8 +226,13 @@ async fn a_letters_difficulties_reach_the_register_and_each_agency_answers_its_o
     }
 }
 
+/// A difficulty whose raising agency is not one agency of the registry (a name it does not
+/// know, a group) does not refuse the file (issue #35, part 1): the row is stored with its
+/// "Cơ quan nêu" as written and no agency, warned of by row, shown as not identified in the
+/// register, the JSON report (its name as written, no id) and the official table (a group of
+/// its own); importing the file again finds it again instead of adding it twice.
 #[tokio::test]
-async fn a_difficulty_whose_agency_cannot_be_named_stores_nothing_of_the_file() {
+async fn a_difficulty_whose_agency_cannot_be_named_is_kept_as_written() {
     let text = "STT\tTên bộ, ngành\tKhó khăn, vướng mắc\tĐơn vị xử lý khó khăn, vướng mắc\n\
                 1\tBộ Y tế\tThiếu nhân lực\tBộ Nội vụ\n\
                 2\tSở Ngoại vụ tỉnh X\tThiếu kinh phí\tBộ Tài chính\n";
@@ -243,7 +248,14 @@ async fn a_difficulty_whose_agency_cannot_be_named_stores_nothing_of_the_file() 
         )
         .expect("reads");
         assert_eq!(p.difficulties.len(), 2);
-        let r =
+        assert!(
+            p.warnings
+                .iter()
+                .any(|w| w.contains("Sở Ngoại vụ tỉnh X") && w.contains("như văn bản ghi")),
+            "{:?}",
+            p.warnings
+        );
+        let import = || {
             t.db.import_document(ImportInput {
                 committee: None,
                 doc_key: "kho-khan",
@@ -259,18 +271,71 @@ async fn a_difficulty_whose_agency_cannot_be_named_stores_nothing_of_the_file() 
                 external_system: None,
                 silence_rule: None,
             })
-            .await;
-        let e = r.expect_err("refused");
-        assert!(e.to_string().contains("Sở Ngoại vụ tỉnh X"), "{e}");
+        };
+        let s = import().await.expect("imports");
+        assert_eq!(s.difficulties.created, 2, "{}", t.label);
+        let all = t.db.difficulties(None).await.expect("register");
+        let health = agency_id(&t.db, "BYT").await;
+        let known = all
+            .iter()
+            .find(|d| d.text == "Thiếu nhân lực")
+            .expect("kept");
+        assert_eq!(known.agency_id, Some(health), "{}", t.label);
+        let unknown = all
+            .iter()
+            .find(|d| d.text == "Thiếu kinh phí")
+            .expect("kept");
+        assert_eq!(unknown.agency_id, None, "{}", t.label);
+        assert_eq!(unknown.agency, "Sở Ngoại vụ tỉnh X", "{}", t.label);
         assert!(
-            t.db.difficulties(None).await.expect("register").is_empty(),
+            unknown.raised_by().contains("chưa xác định"),
             "{}",
-            t.label
+            unknown.raised_by()
         );
         assert_eq!(
-            t.db.counts().await.expect("counts").documents,
-            0,
+            unknown
+                .handlers
+                .iter()
+                .map(|h| h.name.as_str())
+                .collect::<Vec<_>>(),
+            vec!["Bộ Tài chính"],
+            "{}: its handler owes the answer as for any other",
+            t.label
+        );
+
+        let v = report_json(&t.url, "2025-11-30");
+        let row = v["difficulties"]
+            .as_array()
+            .expect("difficulties")
+            .iter()
+            .find(|d| d["text"] == "Thiếu kinh phí")
+            .cloned()
+            .expect("in the report");
+        assert_eq!(row["agency"], "Sở Ngoại vụ tỉnh X", "{}", t.label);
+        assert_eq!(row["agency_id"], serde_json::Value::Null, "{}", t.label);
+
+        let register = tiendo_reports::DifficultyRegister::of(all, date!(2025 - 11 - 30));
+        let doc = tiendo_reports::difficulties_doc(&register, &Default::default());
+        let lines: Vec<String> = doc.rows.iter().map(|r| format!("{r:?}")).collect();
+        let heading = lines
+            .iter()
+            .position(|l| l.contains("C. CƠ QUAN NÊU CHƯA XÁC ĐỊNH"))
+            .expect("a group of its own");
+        assert!(
+            lines[heading + 1].contains("Sở Ngoại vụ tỉnh X (chưa xác định trong danh mục)"),
             "{}",
+            lines[heading + 1]
+        );
+        assert!(
+            lines[..heading].iter().any(|l| l.contains("Bộ Y tế")),
+            "{lines:?}"
+        );
+
+        let again = import().await.expect("imports again");
+        assert_eq!(
+            (again.difficulties.created, again.difficulties.unchanged),
+            (0, 2),
+            "{}: found again",
             t.label
         );
         t.cleanup().await;

@@ -789,13 +789,15 @@ async fn a_database_of_the_earlier_runner_is_taken_over_and_a_newer_one_refused(
         // ids and stated deadlines (step 23), the import jobs' source system (step 24) and the
         // indexes of returned and users' reports (step 25, SQLite's only), the documents' rule
         // that no answer is a commitment (step 27), the tasks' recurring duty (step 28) and the
-        // status book saved in parts (step 29, in place of step 6's one-row snapshot).
+        // status book saved in parts (step 29, in place of step 6's one-row snapshot) and the
+        // difficulties' raising agency as written (step 30).
         let snapshots = if t.label == "postgres" {
             "CREATE TABLE status_snapshots (fingerprint TEXT PRIMARY KEY, created_at TEXT NOT NULL, content BYTEA NOT NULL)"
         } else {
             "CREATE TABLE status_snapshots (fingerprint TEXT PRIMARY KEY, created_at TEXT NOT NULL, content BLOB NOT NULL)"
         };
         for sql in [
+            "ALTER TABLE difficulties DROP COLUMN raising_agency_raw",
             "DROP TABLE status_book_parts",
             "DROP TABLE status_book_saves",
             snapshots,
@@ -871,6 +873,89 @@ async fn a_database_of_the_earlier_runner_is_taken_over_and_a_newer_one_refused(
             "{}: {refused}",
             t.label
         );
+        t.cleanup().await;
+    }
+}
+
+/// Step 30 lets a difficulty keep its raising agency as written; on SQLite it rebuilds the
+/// difficulties table. A database one step behind, holding difficulties with their handlers and
+/// routings, keeps every row with its id and every reference to it (no foreign key left
+/// dangling), and then takes a difficulty whose raiser the registry does not know.
+#[tokio::test]
+async fn the_difficulties_table_rebuilt_keeps_its_rows_and_what_refers_to_them() {
+    use tiendo_store::sqlx;
+    let table = "STT\tTên bộ, ngành\tKhó khăn, vướng mắc\tĐơn vị xử lý khó khăn, vướng mắc\n\
+                 1\tBộ Y tế\tThiếu nhân lực\tBộ Nội vụ\n\
+                 2\tBộ Công an\tThiếu kinh phí\tBộ Tài chính\n";
+    for t in backends().await {
+        import_text(
+            &t.db,
+            "kho-khan.txt",
+            table,
+            "kho-khan",
+            date!(2025 - 11 - 10),
+        )
+        .await;
+        let before = t.db.difficulties(None).await.expect("register");
+        assert_eq!(before.len(), 2);
+        let undo: &[&str] = if t.label == "postgres" {
+            &[
+                "ALTER TABLE difficulties DROP COLUMN raising_agency_raw",
+                "ALTER TABLE difficulties ALTER COLUMN raising_agency_id SET NOT NULL",
+                "DELETE FROM _sqlx_migrations WHERE version = 30",
+            ]
+        } else {
+            &[
+                "ALTER TABLE difficulties DROP COLUMN raising_agency_raw",
+                "DELETE FROM _sqlx_migrations WHERE version = 30",
+            ]
+        };
+        for sql in undo {
+            sqlx::query(*sql).execute(t.db.pool()).await.expect(sql);
+        }
+        t.db.pool().close().await;
+
+        let db = Db::connect(&t.url).await.expect("step 30 applied");
+        let after = db.difficulties(None).await.expect("register");
+        let shape = |all: &[tiendo_store::difficulties::Difficulty]| {
+            all.iter()
+                .map(|d| {
+                    (
+                        d.id,
+                        d.agency_id,
+                        d.text.clone(),
+                        d.handlers
+                            .iter()
+                            .map(|h| h.name.clone())
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(shape(&after), shape(&before), "{}", t.label);
+        assert!(after.iter().all(|d| !d.handlers.is_empty()));
+        let routings = db.difficulty_routings().await.expect("routings");
+        assert_eq!(routings.len(), 2, "{}", t.label);
+        if t.label != "postgres" {
+            let dangling: Vec<(String,)> =
+                sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+                    .fetch_all(db.pool())
+                    .await
+                    .expect("foreign key check");
+            assert!(dangling.is_empty(), "{dangling:?}");
+        }
+        let unknown = "STT\tTên bộ, ngành\tKhó khăn, vướng mắc\tĐơn vị xử lý khó khăn, vướng mắc\n\
+                       1\tSở Ngoại vụ tỉnh X\tThiếu kinh phí\tBộ Tài chính\n";
+        let s = import_text(&db, "khac.txt", unknown, "khac", date!(2025 - 11 - 12)).await;
+        assert_eq!(s.difficulties.created, 1, "{}", t.label);
+        let newest = db.difficulties(None).await.expect("register");
+        let kept = newest.last().expect("stored");
+        assert!(kept.id > before.iter().map(|d| d.id).max().unwrap_or(0));
+        assert_eq!(
+            (kept.agency_id, kept.agency.as_str()),
+            (None, "Sở Ngoại vụ tỉnh X")
+        );
+        db.pool().close().await;
         t.cleanup().await;
     }
 }

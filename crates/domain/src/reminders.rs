@@ -286,7 +286,10 @@ pub struct ReturnedCompletion {
 pub struct OpenDifficulty {
     pub id: i64,
     pub task: Option<i64>,
-    pub raised_by: i64,
+    /// The raising agency; none when the document's cell named no one registry agency.
+    pub raised_by: Option<i64>,
+    /// That cell as written, when the raising agency is not identified.
+    pub raised_by_as_written: Option<String>,
     pub handler: Option<i64>,
     pub answer_due: Option<Date>,
     pub text: String,
@@ -746,12 +749,18 @@ fn standing_items(f: &ReminderFacts<'_>) -> Vec<ReminderItem> {
         out.push(it);
     }
     for d in f.difficulties.iter().filter(|d| d.handler.is_none()) {
-        let mut it = f.item(ItemKind::DecisionWaiting, d.task, Some(d.raised_by));
+        let mut it = f.item(ItemKind::DecisionWaiting, d.task, d.raised_by);
         it.due = d.answer_due;
-        it.detail = Some(format!(
-            "Khó khăn, vướng mắc chờ trả lời hoặc chuyển xử lý: {}",
-            d.text
-        ));
+        it.detail = Some(match (d.raised_by, &d.raised_by_as_written) {
+            (None, Some(raw)) => format!(
+                "Khó khăn, vướng mắc chờ trả lời hoặc chuyển xử lý (cơ quan nêu chưa xác định trong danh mục: \"{raw}\"): {}",
+                d.text
+            ),
+            _ => format!(
+                "Khó khăn, vướng mắc chờ trả lời hoặc chuyển xử lý: {}",
+                d.text
+            ),
+        });
         it.link = "/kho-khan".to_string();
         out.push(it);
     }

@@ -78,9 +78,10 @@ pub fn read_difficulties(blocks: &[Block], opts: Reading<'_>) -> DifficultyRead 
     }
     let mut notes_warnings = Vec::new();
     for d in &r.out {
-        if d.agency.len() != 1 || d.agency[0].kind != RefKind::Agency {
+        // One without any agency was warned of where it was read.
+        if !d.agency.is_empty() && (d.agency.len() != 1 || d.agency[0].kind != RefKind::Agency) {
             notes_warnings.push(format!(
-                "{}: khó khăn của \"{}\" chưa xác định được một cơ quan nêu — sửa tên cơ quan trước khi lưu",
+                "{}: cơ quan nêu \"{}\" chưa xác định được là một cơ quan trong danh mục — khó khăn được lưu với cơ quan nêu như văn bản ghi (sửa tên cơ quan trước khi lưu nếu cần)",
                 d.source.as_deref().unwrap_or("?"),
                 d.agency.iter().map(|a| a.raw.as_str()).collect::<Vec<_>>().join("; ")
             ));

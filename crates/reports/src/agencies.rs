@@ -45,7 +45,9 @@ pub fn agencies(
     let mut raised: HashMap<i64, u64> = HashMap::new();
     let mut owed: HashMap<i64, u64> = HashMap::new();
     for d in difficulties.iter().filter(|d| open_on(d)) {
-        *raised.entry(d.agency_id).or_default() += 1;
+        if let Some(a) = d.agency_id {
+            *raised.entry(a).or_default() += 1;
+        }
         // What each handling agency still owes on that day.
         for h in &d.handlers {
             if let Some(a) = h.agency_id

@@ -90,20 +90,25 @@ impl DifficultyRegister {
     }
 }
 
+/// The group of the difficulties table a row falls in: ministries and central bodies (false),
+/// localities (true), or none when the raising agency is not identified.
+fn group_of(d: &Difficulty) -> Option<bool> {
+    d.agency_kind.as_deref().map(is_local)
+}
+
 /// The difficulties table: agency, difficulty, agency that must resolve it, answer and its state,
-/// grouped into ministries and central bodies, then localities.
+/// grouped into ministries and central bodies, then localities, then those whose raising agency
+/// the document did not name as one agency of the registry.
 pub fn difficulties_doc(register: &DifficultyRegister, p: &Presentation) -> OfficialDoc {
     let (rows, as_of) = (&register.difficulties, register.as_of);
     let mut table = Vec::new();
     let mut n = 0;
-    for (title, want_local) in [
-        ("A. CÁC BỘ, NGÀNH, CƠ QUAN TRUNG ƯƠNG", false),
-        ("B. CÁC ĐỊA PHƯƠNG", true),
+    for (title, want) in [
+        ("A. CÁC BỘ, NGÀNH, CƠ QUAN TRUNG ƯƠNG", Some(false)),
+        ("B. CÁC ĐỊA PHƯƠNG", Some(true)),
+        ("C. CƠ QUAN NÊU CHƯA XÁC ĐỊNH", None),
     ] {
-        let group: Vec<_> = rows
-            .iter()
-            .filter(|r| is_local(&r.agency_kind) == want_local)
-            .collect();
+        let group: Vec<_> = rows.iter().filter(|r| group_of(r) == want).collect();
         if group.is_empty() {
             continue;
         }
@@ -126,7 +131,7 @@ pub fn difficulties_doc(register: &DifficultyRegister, p: &Presentation) -> Offi
             };
             table.push(TableRow::Cells(vec![
                 Value::Number(n),
-                Value::Text(r.agency.clone()),
+                Value::Text(r.raised_by()),
                 Value::Text(format!("{}{task}", r.text)),
                 Value::Text(if r.handlers.is_empty() {
                     "Cơ quan thường trực".into()

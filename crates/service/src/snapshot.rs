@@ -225,17 +225,25 @@ impl Snapshot {
         self.reader(u).access_to_record(committee, national)
     }
 
-    /// The agencies of other provinces' committees than those a user's lists hold (their
-    /// departments and communes): what they raise on no task is not shown to the user.
-    pub fn foreign_agencies(&self, u: &User) -> HashSet<i64> {
-        self.agencies
+    /// The committees a user's lists do not hold (other provinces') and their agencies (their
+    /// departments and communes): what those raise on no task is not shown to the user.
+    pub fn foreign(&self, u: &User) -> Foreign {
+        let committees: HashSet<i64> = self
+            .committees
+            .iter()
+            .filter(|c| !self.record_access(u, c.id).listed())
+            .map(|c| c.id)
+            .collect();
+        let agencies = self
+            .agencies
             .values()
-            .filter(|a| {
-                a.committee_id
-                    .is_some_and(|c| !self.record_access(u, c).listed())
-            })
+            .filter(|a| a.committee_id.is_some_and(|c| committees.contains(&c)))
             .map(|a| a.id)
-            .collect()
+            .collect();
+        Foreign {
+            agencies,
+            committees,
+        }
     }
 
     /// A committee by id.
@@ -628,6 +636,27 @@ impl Reload {
         r.assignments.sort_unstable();
         r.assignments.dedup();
         Some(r)
+    }
+}
+
+/// What belongs to committees a user's lists do not hold ([`Snapshot::foreign`]).
+#[derive(Debug, Clone, Default)]
+pub struct Foreign {
+    pub agencies: HashSet<i64>,
+    pub committees: HashSet<i64>,
+}
+
+impl Foreign {
+    /// Whether a difficulty raised on no task belongs elsewhere: by its raising agency's
+    /// committee, or, when the raiser is not identified, by the committee whose document
+    /// stated it.
+    pub fn raised(&self, d: &tiendo_store::difficulties::Difficulty) -> bool {
+        match d.agency_id {
+            Some(a) => self.agencies.contains(&a),
+            None => d
+                .document_committee_id
+                .is_some_and(|c| self.committees.contains(&c)),
+        }
     }
 }
 

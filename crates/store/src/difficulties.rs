@@ -20,10 +20,15 @@ pub struct Difficulty {
     /// The day it was raised.
     #[serde(with = "iso_day")]
     pub raised_on: Date,
-    pub agency_id: i64,
+    /// The raising agency; none when the document's cell is not one registry agency (a group,
+    /// a list, a name the registry does not know): then `agency` is the cell as written.
+    pub agency_id: Option<i64>,
     pub agency: String,
-    /// Kind of the raising agency (ministry, province, …): the report groups ministries and localities.
-    pub agency_kind: String,
+    /// Kind of the raising agency (ministry, province, …): the report groups ministries and
+    /// localities; none when the agency is not identified.
+    pub agency_kind: Option<String>,
+    /// The committee whose document stated it (none: raised by hand).
+    pub document_committee_id: Option<i64>,
     pub text: String,
     pub task_id: Option<i64>,
     pub task_number: Option<String>,
@@ -83,6 +88,16 @@ pub struct UnresolvedHandler {
 }
 
 impl Difficulty {
+    /// The raising agency as pages and reports show it: its name, or the document's cell as
+    /// written, marked as not identified.
+    pub fn raised_by(&self) -> String {
+        match self.agency_id {
+            Some(_) => self.agency.clone(),
+            None if self.agency.is_empty() => "(chưa xác định cơ quan nêu)".into(),
+            None => format!("{} (chưa xác định trong danh mục)", self.agency),
+        }
+    }
+
     /// Not answered, and an agency that must answer has let its deadline pass on `on` (the
     /// standing agency's deadline when no agency was named).
     pub fn answer_overdue(&self, on: Date) -> bool {
@@ -174,9 +189,10 @@ struct DifficultyRow {
     id: i64,
     #[sqlx(try_from = "crate::columns::IsoDay")]
     raised_on: Date,
-    agency_id: i64,
+    agency_id: Option<i64>,
     agency: String,
-    agency_kind: String,
+    agency_kind: Option<String>,
+    document_committee_id: Option<i64>,
     text: String,
     task_id: Option<i64>,
     task_number: Option<String>,
@@ -540,10 +556,10 @@ impl Db {
             None => ("df.id", String::new()),
         };
         let mut rows: Vec<DifficultyRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT df.id, substr(COALESCE(df.raised_on, df.created_at), 1, 10) AS raised_on, g.id AS agency_id, g.name AS agency, g.kind AS agency_kind, df.text,
+            "SELECT df.id, substr(COALESCE(df.raised_on, df.created_at), 1, 10) AS raised_on, g.id AS agency_id, COALESCE(g.name, df.raising_agency_raw, '') AS agency, g.kind AS agency_kind, doc.committee_id AS document_committee_id, df.text,
                     t.id AS task_id, t.number AS task_number, t.name AS task_name, df.state, df.answer, df.answer_due, df.answered_on, df.answered_by,
                     df.proposal, df.unresolved_handlers
-             FROM difficulties df JOIN agencies g ON g.id = df.raising_agency_id LEFT JOIN tasks t ON t.id = df.task_id{filter}
+             FROM difficulties df LEFT JOIN agencies g ON g.id = df.raising_agency_id LEFT JOIN documents doc ON doc.id = df.document_id LEFT JOIN tasks t ON t.id = df.task_id{filter}
              ORDER BY {order}{limit}"
         )))
         .fetch_all(self.pool())
@@ -604,6 +620,7 @@ impl Db {
                 agency_id: r.agency_id,
                 agency: r.agency,
                 agency_kind: r.agency_kind,
+                document_committee_id: r.document_committee_id,
                 text: r.text,
                 task_id: r.task_id,
                 task_number: r.task_number,

@@ -35,9 +35,37 @@ struct WantedHandler {
     answer_due: Date,
 }
 
-/// The key that finds a row again: the raising agency and the difficulty's text, folded.
-fn source_key(agency: i64, text: &str) -> String {
-    format!("{agency}:{}", name_key(text))
+/// Who raised a row's difficulty.
+enum Raiser {
+    /// A registry agency.
+    Known(i64),
+    /// The "Cơ quan nêu" cell as written, when it is not one registry agency.
+    AsWritten(String),
+}
+
+impl Raiser {
+    fn id(&self) -> Option<i64> {
+        match self {
+            Raiser::Known(id) => Some(*id),
+            Raiser::AsWritten(_) => None,
+        }
+    }
+
+    fn as_written(&self) -> Option<&str> {
+        match self {
+            Raiser::Known(_) => None,
+            Raiser::AsWritten(raw) => Some(raw),
+        }
+    }
+}
+
+/// The key that finds a row again: the raising agency (or its cell as written) and the
+/// difficulty's text, folded.
+fn source_key(raiser: &Raiser, text: &str) -> String {
+    match raiser {
+        Raiser::Known(agency) => format!("{agency}:{}", name_key(text)),
+        Raiser::AsWritten(raw) => format!("?{}:{}", name_key(raw), name_key(text)),
+    }
 }
 
 /// The answer deadline a row gives, else the register's rule (15 days from the day the
@@ -56,9 +84,10 @@ pub(crate) struct DifficultyImport<'a> {
 }
 
 impl DifficultyImport<'_> {
-    /// The one agency that raised a row's difficulty; a group, a list or an agency the registry
-    /// does not know cannot be stored (the person importing corrects it in the preview).
-    fn raising_agency(&self, d: &ParsedDifficulty, row: usize) -> Result<i64> {
+    /// The agency that raised a row's difficulty: one registry agency, else the cell as the
+    /// document wrote it (a group, a list, a name the registry does not know, or nothing), kept
+    /// with no agency and shown as not yet identified.
+    fn raising_agency(&self, d: &ParsedDifficulty) -> Result<Raiser> {
         let agencies: Vec<_> = d
             .agency
             .iter()
@@ -66,17 +95,14 @@ impl DifficultyImport<'_> {
             .collect();
         let wanted = expand(&self.reg.registry, &d.agency, Role::Lead, self.reported_on);
         match (agencies.len(), wanted.as_slice()) {
-            (1, [one]) if d.agency.len() == 1 => self.id_of(&one.code),
-            _ => Err(StoreError::Invalid(format!(
-                "khó khăn thứ {} (\"{}\"): cơ quan nêu \"{}\" phải là một cơ quan trong danh mục — sửa tên cơ quan hoặc thêm tên gọi (tiendo agencies add-alias) rồi nhập lại",
-                row + 1,
-                d.text.chars().take(60).collect::<String>(),
+            (1, [one]) if d.agency.len() == 1 => Ok(Raiser::Known(self.id_of(&one.code)?)),
+            _ => Ok(Raiser::AsWritten(
                 d.agency
                     .iter()
                     .map(|a| a.raw.as_str())
                     .collect::<Vec<_>>()
-                    .join("; ")
-            ))),
+                    .join("; "),
+            )),
         }
     }
 
@@ -136,14 +162,14 @@ impl DifficultyImport<'_> {
     ) -> Result<DifficultyCounts> {
         let mut counts = DifficultyCounts::default();
         let mut seen: std::collections::HashSet<String> = Default::default();
-        for (i, d) in rows.iter().enumerate() {
-            let raiser = self.raising_agency(d, i)?;
-            let mut key = source_key(raiser, &d.text);
+        for d in rows {
+            let raiser = self.raising_agency(d)?;
+            let mut key = source_key(&raiser, &d.text);
             // The same text twice for one agency: the second is its own row.
             let mut n = 1;
             while !seen.insert(key.clone()) {
                 n += 1;
-                key = format!("{}#{n}", source_key(raiser, &d.text));
+                key = format!("{}#{n}", source_key(&raiser, &d.text));
             }
             let (handlers, unresolved) = self.handlers(d)?;
             let existing: Option<i64> = sqlx::query_scalar(
@@ -159,7 +185,7 @@ impl DifficultyImport<'_> {
                 .map_err(|e| StoreError::Invalid(e.to_string()))?;
             match existing {
                 None => {
-                    self.insert(tx, d, raiser, &key, &handlers, unresolved_json)
+                    self.insert(tx, d, &raiser, &key, &handlers, unresolved_json)
                         .await?;
                     counts.created += 1;
                 }
@@ -179,7 +205,7 @@ impl DifficultyImport<'_> {
         &self,
         tx: &mut Tx<'_>,
         d: &ParsedDifficulty,
-        raiser: i64,
+        raiser: &Raiser,
         key: &str,
         handlers: &[WantedHandler],
         unresolved: Option<String>,
@@ -202,11 +228,11 @@ impl DifficultyImport<'_> {
             .unwrap_or(on + time::Duration::days(ANSWER_DAYS));
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO difficulties (task_id, raising_agency_id, text, state, answer, answer_due, answered_on, created_at, created_by, raised_on,
-                                       document_id, source_key, proposal, unresolved_handlers, headings)
-             VALUES ($1, $2, $3, 'open', NULL, $4, NULL, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                                       document_id, source_key, proposal, unresolved_handlers, headings, raising_agency_raw)
+             VALUES ($1, $2, $3, 'open', NULL, $4, NULL, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
         )
         .bind(task)
-        .bind(raiser)
+        .bind(raiser.id())
         .bind(&d.text)
         .bind(iso(own_due))
         .bind(self.ts)
@@ -217,6 +243,7 @@ impl DifficultyImport<'_> {
         .bind(&d.proposal)
         .bind(unresolved)
         .bind(serde_json::to_string(&d.headings).unwrap_or_else(|_| "[]".into()))
+        .bind(raiser.as_written())
         .fetch_one(&mut **tx)
         .await?;
         for h in handlers {
@@ -230,7 +257,9 @@ impl DifficultyImport<'_> {
             "difficulty",
             Some(id),
             None,
-            Some(&json!({ "text": d.text, "handlers": handlers.len(), "source": d.source })),
+            Some(
+                &json!({ "text": d.text, "handlers": handlers.len(), "source": d.source, "raised_by_as_written": raiser.as_written() }),
+            ),
         )
         .await?;
         Ok(id)

@@ -51,7 +51,8 @@ struct ReturnedRow {
 struct DifficultyRow {
     id: i64,
     task: Option<i64>,
-    raised_by: i64,
+    raised_by: Option<i64>,
+    raised_by_as_written: Option<String>,
     handler: Option<i64>,
     #[sqlx(try_from = "MaybeIsoDay")]
     answer_due: Option<Date>,
@@ -405,7 +406,7 @@ impl Db {
         };
         // An agency's: those it handles; the standing agency's: those nobody handles yet.
         let difficulties: Vec<DifficultyRow> = sqlx::query_as(
-            "SELECT df.id, df.task_id AS task, df.raising_agency_id AS raised_by, h.agency_id AS handler, COALESCE(h.answer_due, df.answer_due) AS answer_due, df.text
+            "SELECT df.id, df.task_id AS task, df.raising_agency_id AS raised_by, df.raising_agency_raw AS raised_by_as_written, h.agency_id AS handler, COALESCE(h.answer_due, df.answer_due) AS answer_due, df.text
              FROM difficulties df LEFT JOIN difficulty_handlers h ON h.difficulty_id = df.id AND h.state = 'open'
              WHERE df.state = 'open' AND substr(COALESCE(df.raised_on, df.created_at), 1, 10) <= $1
                AND ($2 = 0 OR h.agency_id = $2) AND ($3 = 0 OR h.agency_id IS NULL)
@@ -470,6 +471,7 @@ impl Db {
                     id: r.id,
                     task: r.task,
                     raised_by: r.raised_by,
+                    raised_by_as_written: r.raised_by_as_written,
                     handler: r.handler,
                     answer_due: r.answer_due,
                     text: r.text,

@@ -41,7 +41,7 @@ pub async fn filtered(
     let vis = Visibility::of(u, &snap);
     let code_of = |id: i64| snap.agencies.get(&id).map(|a| a.code.as_str());
     let own = u.own_agency();
-    let foreign = snap.foreign_agencies(u);
+    let foreign = snap.foreign(u);
     let day = today();
     let mut rows: Vec<Difficulty> = all
         .into_iter()
@@ -49,17 +49,17 @@ pub async fn filtered(
         // assigned; others, those of the tasks they may see, and those raised on no task but by
         // another province's agency.
         .filter(|d| match own {
-            Some(a) => d.agency_id == a || d.handled_by(a),
+            Some(a) => d.agency_id == Some(a) || d.handled_by(a),
             None => match d.task_id {
                 Some(t) => vis.sees(t),
-                None => !foreign.contains(&d.agency_id),
+                None => !foreign.raised(d),
             },
         })
         .filter(|d| {
             q.nen
                 .as_deref()
                 .filter(|c| !c.is_empty())
-                .is_none_or(|c| code_of(d.agency_id) == Some(c))
+                .is_none_or(|c| d.agency_id.and_then(code_of) == Some(c))
         })
         .filter(|d| {
             q.xu_ly
@@ -132,7 +132,7 @@ async fn register_page(
                     @for d in &rows {
                         tr {
                             td { (vn(d.raised_on)) }
-                            td { (d.agency) }
+                            td { (d.raised_by()) }
                             td { @if let Some(task) = d.task_id.filter(|t| vis.sees(*t)) { a href={"/nhiem-vu/" (task)} { (d.text) } } @else { (d.text) } }
                             td { (handlers_cell(d, day)) }
                             td { (opt_vn(d.next_answer_due())) }

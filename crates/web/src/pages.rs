@@ -137,7 +137,7 @@ pub async fn dashboard(
             @if d.newest_difficulties.is_empty() { p.muted { "Chưa có khó khăn, vướng mắc nào được báo cáo." } } @else {
                 table {
                     thead { tr { th { "Ngày" } th { "Cơ quan" } th { "Nội dung" } th { "Tình trạng" } } }
-                    tbody { @for x in &d.newest_difficulties { tr { td { (vn(x.raised_on)) } td { (x.agency) } td { (x.text) } td { (if x.state == "answered" { "Đã trả lời" } else if x.answer_overdue(today()) { "Quá hạn trả lời" } else { "Chưa trả lời" }) } } } }
+                    tbody { @for x in &d.newest_difficulties { tr { td { (vn(x.raised_on)) } td { (x.raised_by()) } td { (x.text) } td { (if x.state == "answered" { "Đã trả lời" } else if x.answer_overdue(today()) { "Quá hạn trả lời" } else { "Chưa trả lời" }) } } } }
                 }
             }
         },

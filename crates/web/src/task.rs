@@ -85,7 +85,7 @@ fn difficulties_table(
                     @let handles = own.is_some_and(|a| d.awaits(a));
                     tr {
                         td { (vn(d.raised_on)) }
-                        td { (d.agency) }
+                        td { (d.raised_by()) }
                         td { (d.text) }
                         td { (super::difficulties::handlers_cell(d, today())) }
                         td {

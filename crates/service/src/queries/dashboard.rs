@@ -64,7 +64,7 @@ impl Service {
     pub async fn dashboard(&self, u: &User, as_of: Date, window: i64) -> anyhow::Result<Dashboard> {
         let snap = self.snapshot().await;
         let vis = Visibility::of(u, &snap);
-        let foreign = snap.foreign_agencies(u);
+        let foreign = snap.foreign(u);
         let own = if u.role == UserRole::Focal {
             u.agency_id
         } else {
@@ -159,7 +159,7 @@ impl Service {
                 f.agency.is_some()
                     || match d.task_id {
                         Some(t) => vis.sees(t),
-                        None => !foreign.contains(&d.agency_id),
+                        None => !foreign.raised(d),
                     }
             })
             .collect();

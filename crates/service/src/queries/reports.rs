@@ -36,8 +36,8 @@ pub struct ReportRequest {
     /// `None`: every indicator.
     pub indicators: Option<std::collections::HashSet<i64>>,
     /// Difficulties raised on no task by these agencies are left out ([`ReportKind::Difficulties`]
-    /// read by a user: other provinces' departments and communes).
-    pub foreign_agencies: std::collections::HashSet<i64>,
+    /// read by a user: other provinces' committees, departments and communes).
+    pub foreign: crate::snapshot::Foreign,
 }
 
 impl ReportRequest {
@@ -52,7 +52,7 @@ impl ReportRequest {
             formula: None,
             only_committee: None,
             indicators: None,
-            foreign_agencies: Default::default(),
+            foreign: Default::default(),
         }
     }
 }
@@ -113,7 +113,7 @@ impl Service {
         if kind == ReportKind::Indicators {
             req.indicators = Some(self.listed_indicators(u).await?);
         }
-        req.foreign_agencies = snap.foreign_agencies(u);
+        req.foreign = snap.foreign(u);
         let one_committee = req.committee.is_some();
         let visible = |t: i64| {
             if one_committee {
@@ -182,9 +182,7 @@ impl Service {
                     tiendo_reports::difficulties_as_of(all, as_of),
                     visible,
                 );
-                rows.retain(|d| {
-                    d.task_id.is_some() || !req.foreign_agencies.contains(&d.agency_id)
-                });
+                rows.retain(|d| d.task_id.is_some() || !req.foreign.raised(d));
                 Report::Difficulties(DifficultyRegister::of(rows, as_of))
             }
             ReportKind::Commitments => Report::Commitments(
@@ -261,10 +259,11 @@ impl Service {
                 .filter(|d| d.state != "answered")
                 .filter_map(|d| match d.task_id {
                     Some(t) => task_committee.get(&t).copied(),
-                    None => snap
-                        .agencies
-                        .get(&d.agency_id)
+                    None => d
+                        .agency_id
+                        .and_then(|a| snap.agencies.get(&a))
                         .and_then(|a| a.committee_id)
+                        .or(d.document_committee_id)
                         .or(national),
                 })
                 .collect();
