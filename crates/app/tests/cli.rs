@@ -76,6 +76,29 @@ fn dry_run_prints_the_contract_preview_and_stores_nothing() {
     assert!(err.contains("98 nhiệm vụ"), "summary line: {err}");
 }
 
+/// The dry run's summary counts the rows that carry a note of their own (issue #35, part 2):
+/// an indicator appendix whose every row has a sloppy cell (a figure without its unit, words in
+/// place of a figure, a figure in another unit) says three rows to look at, beside its warnings.
+#[test]
+fn the_summary_counts_the_rows_that_carry_a_note() {
+    let dir = temp_dir();
+    let file = dir.join("phu-luc-chi-tieu.csv");
+    std::fs::write(
+        &file,
+        "STT;Chỉ tiêu;Đơn vị tính;Mục tiêu năm 2026;Kết quả thực hiện;Cơ quan chủ trì\n\
+         1;Tỷ lệ thủ tục có hồ sơ trực tuyến;%;85%;61,3;Bộ Công an\n\
+         2;Số hệ thống kết nối nền tảng tích hợp;hệ thống;120;Đang triển khai;Bộ Khoa học và Công nghệ\n\
+         3;Tỷ lệ cơ quan dùng chữ ký số;%;100%;38 cơ quan;Ban Cơ yếu Chính phủ\n",
+    )
+    .expect("written");
+    let (code, _, err) = run(tiendo(&dir)
+        .args(["import", "--dry-run", "--reported-on", "2026-06-30"])
+        .arg(&file));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("3 chỉ tiêu"), "{err}");
+    assert!(err.contains(", 3 dòng có lưu ý,"), "{err}");
+}
+
 #[test]
 fn text_preview_is_readable() {
     let dir = temp_dir();

@@ -420,6 +420,28 @@ async fn bad_input_is_refused_with_one_message_and_nothing_stored() {
             .await
             .expect_err("unreadable");
         assert!(e.text().contains("khoảng sáu mươi"), "{}", e.text());
+        // A figure among words is what a document's cell may hold, not what a form takes: it is
+        // said not to be a number, not to be of another unit (issue #37, part 7).
+        let e = ind::report_value(&service, &bca, services, &r("", "khoảng 40 phần trăm"))
+            .await
+            .expect_err("words");
+        assert!(
+            e.text()
+                .contains("«khoảng 40 phần trăm» không phải là một số"),
+            "{}",
+            e.text()
+        );
+        // A day that is not in the calendar is called so.
+        let mut feb = r("", "60/76");
+        feb.as_of = "31/02/2025".into();
+        let e = ind::report_value(&service, &bca, services, &feb)
+            .await
+            .expect_err("no such day");
+        assert!(
+            e.text().contains("ngày 31/02/2025 không có trong lịch"),
+            "{}",
+            e.text()
+        );
         // A figure of another unit than the target: 58 % for a count of services.
         let e = ind::report_value(&service, &bca, services, &r("", "60%"))
             .await

@@ -532,6 +532,16 @@ async fn an_agency_reports_asks_for_time_and_the_standing_agency_decides() {
                 "ngay" => "completed_on",
                 _ => "text",
             };
+            if code == "ngay" {
+                // The day as typed, and what is wrong with it.
+                let beside = message_beside(&r.body, field).unwrap_or_default();
+                assert!(
+                    beside.contains("ngày 1900-01-01 trước năm 2000"),
+                    "{}: {beside}",
+                    t.label
+                );
+                continue;
+            }
             assert_eq!(
                 message_beside(&r.body, field),
                 Some(message),
@@ -1035,6 +1045,22 @@ async fn import_through_the_browser_previews_then_stores() {
             ))
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "an absurd date");
+        assert!(r.body.contains("ngày 1900-01-01 trước năm 2000"), "why");
+        let r = b
+            .send(upload(
+                vec![("csrf", csrf.clone()), ("reported_on", "31/02/2026".into())],
+                Some(("a.docx", sample_bytes.clone())),
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "no such day");
+        assert!(
+            r.body.contains("ngày 31/02/2026 không có trong lịch"),
+            "the day named, in plain words"
+        );
+        assert!(
+            r.body.contains(r#"name="reported_on""#) && r.body.contains(r#"value="31/02/2026""#),
+            "the refused form keeps the day as typed"
+        );
         let r = b
             .send(upload(
                 vec![("csrf", csrf.clone()), ("reported_on", "2026-02-15".into())],

@@ -474,6 +474,69 @@ pub fn parse_user_date(s: &str) -> Option<Date> {
     }
 }
 
+/// Why a day a person typed for something that has happened cannot be taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PastDayRefused {
+    /// Not written as a day ("30/6/2026", "2026-06-30").
+    NotADay,
+    /// Written as one, but no such day: 31/02, 29/02 of a common year, month 13.
+    NotInCalendar,
+    /// Before 2000: no follow-up goes back that far.
+    TooEarly,
+    /// After today.
+    Future,
+}
+
+impl PastDayRefused {
+    /// The reason in plain words, with the day as it was typed.
+    pub fn words(self, raw: &str) -> String {
+        let raw = raw.trim();
+        match self {
+            PastDayRefused::NotADay => {
+                format!("«{raw}» không phải là một ngày (ghi ngày/tháng/năm, ví dụ 30/6/2026)")
+            }
+            PastDayRefused::NotInCalendar => format!("ngày {raw} không có trong lịch"),
+            PastDayRefused::TooEarly => format!("ngày {raw} trước năm 2000"),
+            PastDayRefused::Future => format!("ngày {raw} chưa đến (sau hôm nay)"),
+        }
+    }
+}
+
+/// A day a person typed for something that has happened (a completion, the day figures stand
+/// at): a day of the calendar, from 2000 up to `today`.
+pub fn past_user_date(s: &str, today: Date) -> Result<Date, PastDayRefused> {
+    let Some(d) = parse_user_date(s) else {
+        let t = s.trim();
+        let sep = if t.contains('-') { '-' } else { '/' };
+        let numbers: Vec<i32> = t
+            .split(sep)
+            .filter_map(|p| {
+                let p = p.trim();
+                (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| p.parse().ok())
+                    .flatten()
+            })
+            .collect();
+        let year = match (sep, numbers.as_slice()) {
+            ('-', [y, _, _]) | ('/', [_, _, y]) => Some(*y),
+            _ => None,
+        };
+        return Err(match year {
+            None => PastDayRefused::NotADay,
+            Some(y) if y < MIN_YEAR => PastDayRefused::TooEarly,
+            Some(y) if y > MAX_YEAR => PastDayRefused::Future,
+            Some(_) => PastDayRefused::NotInCalendar,
+        });
+    };
+    if d.year() < 2000 {
+        Err(PastDayRefused::TooEarly)
+    } else if d > today {
+        Err(PastDayRefused::Future)
+    } else {
+        Ok(d)
+    }
+}
+
 /// Reads a stored `YYYY-MM-DD` quickly (no allocation); anything else gives `None`.
 pub fn iso_date(s: &str) -> Option<Date> {
     let b = s.as_bytes();
@@ -535,6 +598,51 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use time::macros::date;
+
+    #[test]
+    fn a_past_day_says_why_it_is_refused() {
+        let today = date!(2026 - 03 - 10);
+        assert_eq!(
+            past_user_date("28/02/2026", today),
+            Ok(date!(2026 - 02 - 28))
+        );
+        assert_eq!(
+            past_user_date("31/02/2026", today),
+            Err(PastDayRefused::NotInCalendar)
+        );
+        assert_eq!(
+            past_user_date("29/02/2025", today),
+            Err(PastDayRefused::NotInCalendar)
+        );
+        assert_eq!(
+            past_user_date("2026-13-01", today),
+            Err(PastDayRefused::NotInCalendar)
+        );
+        assert_eq!(
+            past_user_date("hôm qua", today),
+            Err(PastDayRefused::NotADay)
+        );
+        assert_eq!(
+            past_user_date("1/1/1999", today),
+            Err(PastDayRefused::TooEarly)
+        );
+        assert_eq!(
+            past_user_date("1900-01-01", today),
+            Err(PastDayRefused::TooEarly)
+        );
+        assert_eq!(
+            past_user_date("1/1/9999", today),
+            Err(PastDayRefused::Future)
+        );
+        assert_eq!(
+            past_user_date("11/03/2026", today),
+            Err(PastDayRefused::Future)
+        );
+        assert_eq!(
+            PastDayRefused::NotInCalendar.words(" 31/02/2026 "),
+            "ngày 31/02/2026 không có trong lịch"
+        );
+    }
 
     fn p(s: &str) -> Deadline {
         parse_deadline(s, DeadlineContext::default())

@@ -67,6 +67,23 @@ impl DocumentPreview {
             self.indicators.len(),
         )
     }
+
+    /// How many tasks, difficulties and indicators carry a note of their own (⚠ in the
+    /// preview: an agency not identified, a cell read with a unit assumed, …), beside the file's
+    /// warnings.
+    pub fn rows_with_notes(&self) -> usize {
+        self.tasks.iter().filter(|t| !t.notes.is_empty()).count()
+            + self
+                .difficulties
+                .iter()
+                .filter(|d| !d.notes.is_empty())
+                .count()
+            + self
+                .indicators
+                .iter()
+                .filter(|i| !i.notes.is_empty())
+                .count()
+    }
 }
 
 /// [`DocumentPreview::contents`] of given counts (what is kept after dropping some).

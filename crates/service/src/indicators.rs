@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use tiendo_domain::access::UserRole;
 use tiendo_domain::deadline::parse_user_date;
 use tiendo_domain::indicator::book::IndicatorBook;
-use tiendo_domain::indicator::{Period, ValueForm, parse_value};
+use tiendo_domain::indicator::{Period, parse_value};
 use tiendo_store::indicators::{IndicatorMarks, IndicatorRow, NewValue, value_refusal};
 use tiendo_store::users::User;
 
@@ -190,21 +190,24 @@ pub async fn report_value(
         }
         _ => return Err(Refusal::forbidden()),
     };
-    let as_of = parse_user_date(r.as_of.trim())
-        .filter(|d| d.year() >= 2000 && *d <= today())
-        .ok_or(Refusal::bad(Notice::CompletionDateInvalid))?;
+    let as_of = tiendo_domain::deadline::past_user_date(&r.as_of, today()).map_err(|why| {
+        Refusal::bad(Notice::CompletionDateInvalid)
+            .with(format!("ngày của số liệu: {}", why.words(&r.as_of)))
+    })?;
     for t in [&r.value, &r.evidence] {
         if tiendo_domain::text::has_markup(t) {
             return Err(Refusal::bad(Notice::Markup));
         }
     }
-    let value = parse_value(&r.value);
-    if matches!(value.form, ValueForm::Text | ValueForm::NoData) || r.value.chars().count() > 200 {
-        return Err(Refusal::bad(Notice::FigureInvalid).with(format!(
-            "không đọc được số liệu \"{}\" (ví dụ đúng: 58/76, 85,3%, 1.250, 12,7 nghìn tỷ đồng, Đạt)",
-            r.value.trim()
-        )));
-    }
+    let value = match tiendo_domain::indicator::value::parse_typed_value(&r.value) {
+        Some(v) if r.value.chars().count() <= 200 => v,
+        _ => {
+            return Err(Refusal::bad(Notice::FigureInvalid).with(format!(
+                "«{}» không phải là một số (ví dụ đúng: 58/76, 85,3%, 1.250, 12,7 nghìn tỷ đồng, Đạt)",
+                r.value.trim()
+            )));
+        }
+    };
     let targets = state
         .db
         .indicator_targets(ind.id)

@@ -302,10 +302,12 @@ pub async fn report(
     let text = typed(&f.text, Notice::TextMissing)?;
     let completed = match f.completed_on.trim() {
         "" => None,
-        s => match parse_user_date(s) {
-            Some(d) if d.year() >= 2000 && d <= today() => Some(d),
-            _ => return Err(Refusal::bad(Notice::CompletionDateInvalid)),
-        },
+        s => Some(
+            tiendo_domain::deadline::past_user_date(s, today()).map_err(|why| {
+                Refusal::bad(Notice::CompletionDateInvalid)
+                    .with(format!("ngày hoàn thành: {}", why.words(s)))
+            })?,
+        ),
     };
     let completed = if status.is_some_and(|s| s.is_done()) {
         completed

@@ -17,7 +17,7 @@ use axum::routing::get;
 use maud::{Markup, html};
 use serde::Deserialize;
 use tiendo_domain::agency::{AgencyRef, RefKind};
-use tiendo_domain::deadline::{parse_user_date, vn};
+use tiendo_domain::deadline::vn;
 use tiendo_domain::import_plan::TaskPlan;
 use tiendo_office::{DocumentPreview, MAX_FILE_BYTES, ReadOptions};
 use tiendo_service::import_jobs::{self as jobs, ItemKind, Job};
@@ -57,7 +57,9 @@ pub(crate) fn routes() -> crate::RouteTable {
         )
 }
 
-fn form(u: &CurrentUser, error: Option<&str>, recent: &[Job]) -> Markup {
+/// The upload form; `reported_on` is the day as typed when a refused upload comes back (none:
+/// today).
+fn form(u: &CurrentUser, error: Option<&str>, recent: &[Job], reported_on: Option<&str>) -> Markup {
     page(
         "Nhập tệp",
         Some(u),
@@ -68,7 +70,7 @@ fn form(u: &CurrentUser, error: Option<&str>, recent: &[Job]) -> Markup {
             form.box method="post" action="/nhap-tep" enctype="multipart/form-data" {
                 input type="hidden" name="csrf" value=(u.csrf);
                 label { "Tệp" input type="file" name="file" required accept=".docx,.xlsx,.xlsm,.xls,.ods,.csv,.txt,.tsv,.pdf"; }
-                label { "Số liệu tiến độ tính đến ngày" (date_input("reported_on", &crate::words::today_iso(), false)) }
+                label { "Số liệu tiến độ tính đến ngày" (date_input("reported_on", reported_on.unwrap_or(&crate::words::today_iso()), false)) }
                 button.primary type="submit" { "Xem trước" }
                 details #tu-he-thong {
                     summary { "Tệp xuất từ hệ thống theo dõi khác (nq57, Hệ thống theo dõi nhiệm vụ của VPCP…)" }
@@ -104,12 +106,12 @@ pub async fn form_page(State(state): State<AppState>, PageUser(u): PageUser) -> 
         return super::layout::forbidden_page(&u, "Chỉ cơ quan thường trực nhập tệp.");
     }
     let recent = jobs::jobs_of(&state, &u).await.unwrap_or_default();
-    form(&u, None, &recent).into_response()
+    form(&u, None, &recent, None).into_response()
 }
 
 /// A refused upload: the form again with the reason.
-fn refused(u: &CurrentUser, status: StatusCode, msg: &str) -> Response {
-    (status, form(u, Some(msg), &[])).into_response()
+fn refused(u: &CurrentUser, status: StatusCode, msg: &str, reported_on: Option<&str>) -> Response {
+    (status, form(u, Some(msg), &[], reported_on)).into_response()
 }
 
 /// What the upload form sent.
@@ -117,7 +119,8 @@ struct Upload {
     csrf: String,
     file_name: String,
     bytes: Vec<u8>,
-    reported_on: Option<time::Date>,
+    /// The day the figures stand at, as typed.
+    reported_on: String,
     /// The other system the file was exported from, and the header of its id column, as typed.
     system: String,
     id_column: String,
@@ -131,7 +134,7 @@ async fn read_upload(mp: &mut Multipart) -> Result<Upload, (StatusCode, &'static
         csrf: String::new(),
         file_name: String::new(),
         bytes: Vec::new(),
-        reported_on: None,
+        reported_on: String::new(),
         system: String::new(),
         id_column: String::new(),
     };
@@ -143,9 +146,7 @@ async fn read_upload(mp: &mut Multipart) -> Result<Upload, (StatusCode, &'static
         };
         match field.name().unwrap_or("") {
             "csrf" => up.csrf = field.text().await.unwrap_or_default(),
-            "reported_on" => {
-                up.reported_on = parse_user_date(&field.text().await.unwrap_or_default())
-            }
+            "reported_on" => up.reported_on = field.text().await.unwrap_or_default(),
             "system" => up.system = field.text().await.unwrap_or_default(),
             "id_column" => up.id_column = field.text().await.unwrap_or_default(),
             "file" => {
@@ -180,12 +181,17 @@ pub async fn upload(
             &u,
             StatusCode::FORBIDDEN,
             "Chỉ cơ quan thường trực nhập tệp.",
+            None,
         );
     }
     let up = match read_upload(&mut mp).await {
         Ok(up) => up,
-        Err((status, msg)) => return refused(&u, status, msg),
+        Err((status, msg)) => return refused(&u, status, msg, None),
     };
+    // Any refusal from here keeps the day as typed.
+    let typed_day = up.reported_on.clone();
+    let refused =
+        |u: &CurrentUser, status: StatusCode, msg: &str| refused(u, status, msg, Some(&typed_day));
     if !u.check_csrf(&up.csrf) {
         return refused(
             &u,
@@ -194,12 +200,12 @@ pub async fn upload(
         );
     }
     let today = crate::words::today();
-    let Some(reported_on) = up.reported_on.filter(|d| d.year() >= 2000 && *d <= today) else {
-        return refused(
-            &u,
-            StatusCode::BAD_REQUEST,
-            "Ngày số liệu không hợp lệ (không trước năm 2000, không sau hôm nay).",
-        );
+    let reported_on = match tiendo_domain::deadline::past_user_date(&up.reported_on, today) {
+        Ok(d) => d,
+        Err(why) => {
+            let msg = format!("Ngày số liệu: {}.", why.words(&up.reported_on));
+            return refused(&u, StatusCode::BAD_REQUEST, &msg);
+        }
     };
     let system = match jobs::source_system(&up.system) {
         Ok(s) => s.map(str::to_string),
@@ -296,6 +302,7 @@ fn not_found(u: &CurrentUser) -> Response {
                 "Không có lần nhập này (đã quá 7 ngày, hoặc của người khác); hãy tải tệp lên lại.",
             ),
             &[],
+            None,
         ),
     )
         .into_response()
@@ -416,6 +423,8 @@ fn preview_body(
             @if !p.difficulties.is_empty() { (p.difficulties.len()) " khó khăn, vướng mắc · " }
             @if !p.indicators.is_empty() { (p.indicators.len()) " chỉ tiêu · " }
             "số liệu tính đến ngày " (vn(j.reported_on)) " · " (p.warnings.len()) " cảnh báo"
+            @let noted = p.rows_with_notes();
+            @if noted > 0 { " · " (noted) " dòng có lưu ý ⚠" }
         }
         @if let Some(rule) = &p.silence_rule {
             p #quy-dinh-cam-ket {
@@ -604,6 +613,7 @@ pub async fn confirm(
                 &u,
                 Some("Biểu mẫu đã hết hạn hoặc bạn không có quyền; hãy tải lại trang."),
                 &[],
+                None,
             ),
         )
             .into_response();
@@ -612,7 +622,7 @@ pub async fn confirm(
         Ok(j) => j,
         Err(e) if e.code == Notice::NotFound => return not_found(&u),
         Err(e) => {
-            return (StatusCode::CONFLICT, form(&u, Some(&e.text()), &[])).into_response();
+            return (StatusCode::CONFLICT, form(&u, Some(&e.text()), &[], None)).into_response();
         }
     };
     let bg = state.clone();

@@ -192,7 +192,7 @@ fn print_text(previews: &[DocumentPreview], stored: &[Option<ImportSummary>]) {
     }
 }
 
-/// "file: n nhiệm vụ, n phân công, n cảnh báo, n cơ quan chưa xác định".
+/// "file: n nhiệm vụ, n phân công, n cảnh báo[, n dòng có lưu ý], n cơ quan chưa xác định".
 fn summary_line(p: &DocumentPreview, s: Option<&ImportSummary>, dry_run: bool) -> String {
     let unresolved = p
         .tasks
@@ -215,8 +215,12 @@ fn summary_line(p: &DocumentPreview, s: Option<&ImportSummary>, dry_run: bool) -
         }))
         .filter(|r| r.kind == RefKind::Unresolved)
         .count();
+    let noted = match p.rows_with_notes() {
+        0 => String::new(),
+        n => format!(", {n} dòng có lưu ý"),
+    };
     format!(
-        "{}: {}, {} phân công, {} cảnh báo, {} cơ quan chưa xác định{}",
+        "{}: {}, {} phân công, {} cảnh báo{noted}, {} cơ quan chưa xác định{}",
         p.file,
         p.contents(),
         s.map(|s| s.assignments.to_string())

@@ -235,6 +235,19 @@ pub fn parse_value(raw: &str) -> ParsedValue {
     }
 }
 
+/// Reads a value a person types into a form. The whole text must be one figure ("58/76",
+/// "85,3%", "12,7 nghìn tỷ đồng", "45 xã"), or "Đạt"/"Không đạt": a figure among words
+/// ("khoảng 40 phần trăm", "đạt 39,5%"), taken from a document's cell with a note, is refused
+/// here, as are words with no figure. `None`: not a figure.
+pub fn parse_typed_value(raw: &str) -> Option<ParsedValue> {
+    let v = parse_value(raw);
+    match v.form {
+        ValueForm::YesNo => Some(v),
+        ValueForm::Text | ValueForm::NoData => None,
+        _ => figure(&clean(raw)).is_some().then_some(v),
+    }
+}
+
 /// A value read in the unit its column states: a bare number in a column whose unit is "%" (or
 /// whose target is a percentage) is a percentage; a bare amount in a column of "nghìn tỷ đồng" is
 /// in that scale. Said in the value's note; anything else is returned as read.
@@ -350,6 +363,39 @@ mod tests {
 
     fn v(s: &str) -> ParsedValue {
         parse_value(s)
+    }
+
+    #[test]
+    fn a_typed_value_is_one_figure_and_nothing_else() {
+        for s in [
+            "58/76",
+            "85,3%",
+            "85,3 phần trăm",
+            "12,7 nghìn tỷ đồng",
+            "45 xã",
+            "Đạt",
+        ] {
+            assert!(parse_typed_value(s).is_some(), "{s}");
+        }
+        for s in [
+            "khoảng 40 phần trăm",
+            "đạt 39,5%",
+            "khoảng sáu mươi",
+            "Đang triển khai",
+            "",
+        ] {
+            assert!(parse_typed_value(s).is_none(), "{s}");
+            assert_eq!(
+                parse_value(s).raw,
+                clean(s),
+                "a document's cell keeps it as written"
+            );
+        }
+        assert_eq!(
+            parse_value("khoảng 40 phần trăm").value,
+            Some(40.0),
+            "a document's cell still gives the figure, with a note"
+        );
     }
 
     #[test]
