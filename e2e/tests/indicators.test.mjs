@@ -75,7 +75,7 @@ test('indicators: list, page with its charts, scorecard by kind, a figure report
   await f.page.fill('input[name=value]', 'khoảng một nửa');
   await Promise.all([f.page.waitForNavigation(), f.page.click('form[action$="/so-lieu"] button[type=submit]')]);
   // Refused: the page again, the figure typed kept, the reason beside it.
-  assert.match(await f.page.textContent('form#so-lieu label:has(input[name=value]) .field-error'), /Không đọc được số liệu "khoảng một nửa"/);
+  assert.match(await f.page.textContent('form#so-lieu label:has(input[name=value]) .field-error'), /«khoảng một nửa» không phải là một số/);
   assert.equal(await f.page.inputValue('input[name=value]'), 'khoảng một nửa');
   await f.page.fill('input[name=value]', '81,2%');
   await f.page.fill('input[name=evidence]', 'Báo cáo số 15/BC-UBND');
