@@ -138,7 +138,14 @@ test('reports download as Word and Excel; the ranking; a meeting and its pack', 
   assert.match(await page.textContent('h1'), /tháng 5\/2026/);
   const rows = await page.$$eval('table.ranking tbody tr', (els) => els.length);
   assert.ok(rows > 10, 'the agencies of the plan are scored');
-  assert.match(await page.textContent('pre.formula'), /report_day = 25/);
+  // The formula for people: a Vietnamese table and one agency worked out; no file shown raw.
+  assert.equal(await page.locator('pre.formula').count(), 0, 'the TOML is a download, not the page');
+  assert.match(await page.textContent('table.formula-table'), /Hoàn thành đúng hạn[\s\S]*Báo cáo tiến độ đúng hạn/);
+  assert.match(await page.textContent('main'), /gửi đến hết ngày 25/);
+  assert.match(await page.textContent('#vi-du-tinh-diem'), /Ví dụ — .*→.*Điểm: \d+,\d\d/s);
+  const toml = await page.evaluate(async (href) => (await fetch(href)).text(),
+    await page.getAttribute('a[href^="/xep-hang/cach-tinh.toml"]', 'href'));
+  assert.match(toml, /report_day = 25/, 'the published file stays a download');
   const head = await page.textContent('table.ranking thead');
   assert.match(head, /Hạng trong nhóm/);
   assert.match(head, /Chỉ tiêu đạt/);

@@ -239,6 +239,7 @@ async fn every_route_for_every_role() {
         ("/bao-cao/tai/cam-ket.docx".into(), [OK; 6]),
         ("/bao-cao/the-thuc".into(), [OK, OK, NO, NO, NO, NO]),
         ("/xep-hang?thang=2026-03".into(), [OK; 6]),
+        ("/xep-hang/cach-tinh.toml?thang=2026-03".into(), [OK; 6]),
         ("/ban-chi-dao?sap_xep=open_overdue".into(), [OK; 6]),
         ("/ban-chi-dao?ngay=31/02/2026".into(), [BAD; 6]),
         ("/bao-cao/tai/cac-ban-chi-dao.xlsx".into(), [OK; 6]),

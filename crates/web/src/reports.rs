@@ -237,6 +237,108 @@ fn pts(x: Option<f64>) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+/// A weight or a number of days as written: "35", "2,5".
+fn amount(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x}").replace('.', ",")
+    }
+}
+
+/// The published formula for people: each criterion with its weight, its share when every
+/// criterion applies, what counts for it and over what; how the points are made and what is
+/// taken off; then the first ranked agency's score worked out from its own figures.
+fn formula_in_words(r: &tiendo_reports::ScoreReport) -> maud::Markup {
+    let Ok(f) = tiendo_domain::scoring::Formula::from_toml(&r.formula) else {
+        return html! { p.muted { "Không đọc được cách tính đã công bố; xem tệp tải về." } };
+    };
+    let w = &f.weights;
+    let report_rule = format!("báo cáo tiến độ hằng tháng gửi đến hết ngày {}", f.report_day);
+    let criteria: [(&str, f64, &str, &str); 7] = [
+        ("Hoàn thành đúng hạn", w.on_time, "phân công chủ trì hoàn thành đúng hạn", "phân công đến hạn trong tháng và phân công còn quá hạn từ trước"),
+        ("Không quá hạn cuối tháng", w.not_overdue, "phân công không còn quá hạn vào ngày cuối tháng", "phân công đã đến hạn tính đến cuối tháng"),
+        ("Báo cáo tiến độ đúng hạn", w.reports, &report_rule, "báo cáo phải gửi trong tháng"),
+        ("Trả lời khó khăn đúng hạn", w.difficulties, "khó khăn, vướng mắc được trả lời trong hạn", "khó khăn đến hạn trả lời"),
+        ("Giữ cam kết", w.commitments, "cam kết hoàn thành đúng ngày đã cam kết", "cam kết đến ngày"),
+        ("Báo cáo định kỳ đúng hạn", w.periodic, "báo cáo định kỳ của nhiệm vụ thường xuyên gửi đúng hạn", "báo cáo định kỳ đến hạn"),
+        ("Chỉ tiêu đạt hoặc đúng tiến độ", w.indicators, "chỉ tiêu đạt mục tiêu hoặc đúng tiến độ", "chỉ tiêu có mục tiêu đang áp dụng"),
+    ];
+    let total: f64 = criteria.iter().map(|c| c.1).sum();
+    let example = r.rows.iter().find(|s| s.score.is_some() && s.rank.is_some());
+    html! {
+        table.formula-table {
+            thead { tr { th { "Tiêu chí" } th { "Trọng số" } th { "Tỷ trọng khi mọi tiêu chí có phát sinh" } th { "Được tính" } th { "Trên tổng số" } } }
+            tbody {
+                @for (name, weight, counts, over) in &criteria {
+                    @if *weight > 0.0 {
+                        tr {
+                            th scope="row" { (name) }
+                            td.num { (amount(*weight)) }
+                            td.num { (pts(Some(100.0 * weight / total))) " điểm" }
+                            td { (counts) }
+                            td { (over) }
+                        }
+                    }
+                }
+            }
+        }
+        p {
+            "Điểm của mỗi tiêu chí = 100 × trọng số × (số được tính ÷ tổng số) ÷ tổng trọng số của các tiêu chí có phát sinh trong tháng. "
+            "Tiêu chí không phát sinh với cơ quan (tổng số bằng 0) không được tính và không làm mất điểm: trọng số của nó chia cho các tiêu chí còn lại."
+        }
+        p {
+            "Điểm trừ: số ngày quá hạn bình quân (tổng số ngày quá hạn ÷ số phân công đã đến hạn) chia cho " (amount(f.days_late.days_per_point))
+            ", tối đa " (amount(f.days_late.max_points)) " điểm. Điểm = tổng điểm các tiêu chí − điểm trừ, không dưới 0."
+        }
+        @if let Some(s) = example {
+            @let c = &s.components;
+            @let p = &s.points;
+            p #vi-du-tinh-diem {
+                strong { "Ví dụ — " (s.name) ": " }
+                "hoàn thành đúng hạn " (frac(c.done_on_time, c.due_in_month + c.overdue_from_before)) " → " (pts(p.on_time))
+                "; không quá hạn cuối tháng " (frac(c.due_by_end - c.overdue_at_end.min(c.due_by_end), c.due_by_end)) " → " (pts(p.not_overdue))
+                "; báo cáo " (frac(c.reports_on_time, c.reports_required)) " → " (pts(p.reports))
+                "; khó khăn " (frac(c.difficulties_answered, c.difficulties_due)) " → " (pts(p.difficulties))
+                "; cam kết " (frac(c.commitments_kept, c.commitments_due)) " → " (pts(p.commitments))
+                "; báo cáo định kỳ " (frac(c.periodic_on_time, c.periodic_due)) " → " (pts(p.periodic))
+                "; chỉ tiêu " (frac(c.indicators_green, c.indicators_assessed)) " → " (pts(p.indicators))
+                "; " (c.days_late) " ngày quá hạn trên " (c.due_by_end) " phân công → trừ " (pts(Some(p.days_late_deduction)))
+                ". Điểm: " strong { (pts(s.score)) } " (— : tiêu chí không phát sinh)."
+            }
+        }
+    }
+}
+
+/// The published formula of a month, as a file: anyone can recompute the ranking with it.
+pub async fn formula_file(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Query(q): Query<RankingQuery>,
+) -> Response {
+    let month = match q.thang.as_deref().filter(|s| !s.is_empty()) {
+        None => Month::of(today()).prev(),
+        Some(s) => match Month::parse(s) {
+            Some(m) => m,
+            None => return bad(&u, "Tháng không hợp lệ (YYYY-MM)."),
+        },
+    };
+    match state.score(month).await {
+        Ok(r) => (
+            [
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"cach-tinh-diem-{month}.toml\""),
+                ),
+            ],
+            r.formula,
+        )
+            .into_response(),
+        Err(e) => crate::errors::internal(e),
+    }
+}
+
 /// "Xếp hạng": the month's scores, each with its components, and the change from last month.
 pub async fn ranking(
     State(state): State<AppState>,
@@ -327,7 +429,8 @@ pub async fn ranking(
                 }
             }
             h2 { "Cách tính điểm (công khai)" }
-            pre.formula { (r.formula) }
+            (formula_in_words(&r))
+            p { a href={"/xep-hang/cach-tinh.toml?thang=" (month)} { "Tải tệp cách tính (TOML)" } " — để tự tính lại: " code { "tiendo score --formula TỆP" } }
         },
     )
     .into_response()
