@@ -1185,6 +1185,21 @@ async fn import_through_the_browser_previews_then_stores() {
         let r = b.get(&job).await;
         assert!(r.body.contains("97 nhiệm vụ mới"), "{}", r.body);
         assert_eq!(t.db.counts().await.expect("c").tasks, 97);
+        // After the import, its tasks: the link lists this file's tasks, not every task.
+        let href = r.body.split("id=\"nhiem-vu-cua-tep\" href=\"").nth(1).and_then(|x| x.split('"').next());
+        let href = href.expect("a link to the file's tasks").replace("&amp;", "&");
+        common::import_text(
+            &t.db,
+            "khac.csv",
+            "STT;Tên nhiệm vụ;Chủ trì;Thời hạn\n1;Một nhiệm vụ của văn bản khác;Bộ Y tế;31/12/2026\n",
+            "khac",
+            time::macros::date!(2026 - 02 - 15),
+        )
+        .await;
+        state.refresh().await.expect("refresh");
+        let list = b.get(&href).await;
+        assert_eq!(list.status, StatusCode::OK, "{}", t.label);
+        assert!(list.body.contains("97 nhiệm vụ"), "{}: {href}", t.label);
         // The corrected task was stored as corrected.
         let corrected =
             t.db.task_detail(common::task(&t.db, "plan-2026-appendix-2", "2").await)

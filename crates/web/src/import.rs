@@ -339,7 +339,12 @@ fn stored_body(j: &Job) -> Markup {
                 }
             }
         }
-        p { a href="/nhiem-vu" { "Xem danh sách nhiệm vụ" } " · " a href="/kho-khan" { "Khó khăn, vướng mắc" } " · " a href="/chi-tieu" { "Chỉ tiêu" } " · " a href="/nhap-tep" { "Nhập tệp khác" } }
+        p {
+            // The tasks this file holds, when it held any; every task otherwise.
+            @if j.summary.as_ref().is_some_and(|s| s.tasks_created + s.tasks_updated + s.tasks_unchanged > 0) {
+                a #nhiem-vu-cua-tep href={"/nhiem-vu?van_ban=" (crate::words::enc(&j.doc_key))} { "Xem các nhiệm vụ của tệp này" } " · "
+            }
+            a href="/nhiem-vu" { "Tất cả nhiệm vụ" } " · " a href="/kho-khan" { "Khó khăn, vướng mắc" } " · " a href="/chi-tieu" { "Chỉ tiêu" } " · " a href="/nhap-tep" { "Nhập tệp khác" } }
     }
 }
 
