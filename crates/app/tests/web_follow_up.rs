@@ -417,7 +417,22 @@ async fn reports_download_and_leave_out_what_the_reader_may_not_see() {
     let r = xem.get("/xep-hang?thang=2026-05").await;
     assert!(r.body.contains("Điểm và xếp hạng tháng 5/2026"));
     assert!(r.body.contains("Bộ Tài chính") && r.body.contains("Cách tính điểm (công khai)"));
-    assert!(r.body.contains("report_day = 25"));
+    // The formula in words, not its file: the weights of the published formula, the report
+    // day, and the first ranked agency worked out; the file is a download.
+    assert!(!r.body.contains("report_day = 25"), "no TOML on the page");
+    let f = tiendo_domain::scoring::Formula::from_toml(
+        &String::from_utf8(download(&mut xem, "/xep-hang/cach-tinh.toml?thang=2026-05").await.2)
+            .expect("text"),
+    )
+    .expect("the published formula, downloaded");
+    assert_eq!(f.report_day, 25);
+    assert!(r.body.contains("gửi đến hết ngày 25"));
+    let table = r.body.split("formula-table").nth(1).expect("the formula as a table");
+    assert!(
+        table.contains(&format!("<th scope=\"row\">Hoàn thành đúng hạn</th><td class=\"num\">{}</td>", f.weights.on_time)),
+        "{table}"
+    );
+    assert!(r.body.contains("id=\"vi-du-tinh-diem\""), "a worked example");
     t.cleanup().await;
 }
 
@@ -947,13 +962,28 @@ async fn a_leader_directs_and_asks_for_an_explanation_and_the_agency_answers() {
                 .expect("task");
         for (n, r, a) in [
             ("tt", "standing", None),
-            ("ld", "leader", None),
             ("xem", "viewer", None),
             ("btc", "focal", Some("BTC")),
             ("btp", "focal", Some("BTP")),
         ] {
             user(&t.db, n, r, a, "mat-khau-chung-1").await;
         }
+        // The leader's account has a name of its own: pages and inboxes say it, never the login.
+        let hash = tiendo_service::accounts::hash_password("mat-khau-chung-1".to_string())
+            .await
+            .expect("hash");
+        t.db.create_user(
+            "ld",
+            "Trần Văn Lãnh",
+            &hash,
+            tiendo_domain::access::UserRole::Leader,
+            None,
+            None,
+            false,
+            "test",
+        )
+        .await
+        .expect("leader");
         let state = AppState::new(t.db.clone(), false).await.expect("state");
         let (mut ld, ld_csrf) = signed_in(&state, "ld").await;
         let give = format!("/nhiem-vu/{task}/chi-dao");
@@ -1044,7 +1074,7 @@ async fn a_leader_directs_and_asks_for_an_explanation_and_the_agency_answers() {
         assert_eq!(open.len(), 2, "{}: {v}", t.label);
         assert!(
             open.iter()
-                .any(|d| d.starts_with("Yêu cầu giải trình của ld ngày ")
+                .any(|d| d.starts_with("Yêu cầu giải trình của Trần Văn Lãnh ngày ")
                     && d.ends_with("Vì sao chưa ban hành quy chế?")),
             "{open:?}"
         );
@@ -1073,6 +1103,11 @@ async fn a_leader_directs_and_asks_for_an_explanation_and_the_agency_answers() {
         assert!(
             page.body
                 .contains(&format!("action=\"/chi-dao/{}/tra-loi\"", explanation.id))
+        );
+        assert!(
+            page.body.contains("<td>Trần Văn Lãnh</td>") && !page.body.contains("<td>ld</td>"),
+            "{}: the leader by name, in the directions and the history",
+            t.label
         );
         let answer = format!("/chi-dao/{}/tra-loi", explanation.id);
         let (mut btp2, btp_csrf) = signed_in(&state, "btp").await;
@@ -1213,6 +1248,20 @@ async fn a_leader_directs_and_asks_for_an_explanation_and_the_agency_answers() {
                         .as_str()
                         .is_some_and(|d| d.ends_with("Lý do: Đã gia hạn một lần"))),
             "{v}"
+        );
+        // The audit log names people and documents, never a login or a row id.
+        user(&t.db, "qt", "admin", None, "mat-khau-chung-1").await;
+        let (mut qt, _) = signed_in(&state, "qt").await;
+        let audit = qt.get("/nhat-ky").await;
+        assert!(
+            audit.body.contains("<td>Trần Văn Lãnh</td>") && !audit.body.contains("<td>ld</td>"),
+            "{}: the leader who acted, by name",
+            t.label
+        );
+        assert!(
+            audit.body.contains("Văn bản p.csv") && !audit.body.contains("Văn bản #"),
+            "{}: the document by its name",
+            t.label
         );
         t.cleanup().await;
     }

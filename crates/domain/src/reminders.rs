@@ -352,6 +352,7 @@ pub struct OpenDirection {
     pub agency: i64,
     pub kind: DirectionKind,
     pub text: String,
+    /// Who gave it, by name.
     pub given_by: String,
     pub given_on: Date,
     pub answer_due: Option<Date>,

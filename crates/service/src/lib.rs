@@ -21,6 +21,7 @@ pub mod indicators;
 pub mod integration;
 pub mod notices;
 pub mod operations;
+pub mod people;
 pub mod queries;
 pub mod reminders;
 pub mod sessions;

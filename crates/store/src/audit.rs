@@ -139,6 +139,26 @@ impl Db {
             .await?)
     }
 
+    /// Documents as people name them (symbol, else title, else file name), by id: the audit
+    /// log's rows about documents say which one.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn document_labels(
+        &self,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, String>> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+        let rows: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT id, COALESCE(symbol, title, file_name, doc_key) FROM documents WHERE id IN ({})",
+            list.join(",")
+        )))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// A page of one committee's audit log, newest first: the changes to its own tasks,
     /// indicators and documents, and every change its own accounts made.
     #[tracing::instrument(level = "debug", skip_all)]

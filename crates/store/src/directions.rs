@@ -18,7 +18,10 @@ pub struct DirectionRow {
     pub agency: String,
     pub kind: DirectionKind,
     pub text: String,
+    /// The leader's login.
     pub given_by: String,
+    /// The leader's full name (the login when no account holds it any more).
+    pub given_by_name: String,
     #[serde(with = "tiendo_domain::deadline::opt_iso_date")]
     pub given_on: Option<Date>,
     #[serde(with = "tiendo_domain::deadline::opt_iso_date")]
@@ -38,6 +41,7 @@ struct Row {
     kind: String,
     text: String,
     given_by: String,
+    given_by_name: String,
     given_on: String,
     answer_due: Option<String>,
     answer: Option<String>,
@@ -55,6 +59,7 @@ impl From<Row> for DirectionRow {
             kind: DirectionKind::parse(&r.kind).unwrap_or(DirectionKind::Direction),
             text: r.text,
             given_by: r.given_by,
+            given_by_name: r.given_by_name,
             given_on: iso_date(&r.given_on),
             answer_due: r.answer_due.as_deref().and_then(iso_date),
             answer: r.answer,
@@ -64,8 +69,8 @@ impl From<Row> for DirectionRow {
     }
 }
 
-const SELECT: &str = "SELECT d.id, d.task_id, d.agency_id, g.name AS agency, d.kind, d.text, d.given_by, d.given_on, d.answer_due, d.answer, d.answered_by, d.answered_on
-     FROM directions d JOIN agencies g ON g.id = d.agency_id";
+const SELECT: &str = "SELECT d.id, d.task_id, d.agency_id, g.name AS agency, d.kind, d.text, d.given_by, COALESCE(gu.full_name, d.given_by) AS given_by_name, d.given_on, d.answer_due, d.answer, d.answered_by, d.answered_on
+     FROM directions d JOIN agencies g ON g.id = d.agency_id LEFT JOIN users gu ON gu.username = d.given_by";
 
 /// A direction or request to record.
 pub struct NewDirection<'a> {
@@ -235,7 +240,7 @@ impl Db {
                 agency: r.agency_id,
                 kind: r.kind,
                 text: r.text,
-                given_by: r.given_by,
+                given_by: r.given_by_name,
                 given_on: r.given_on.unwrap_or(day),
                 answer_due: r.answer_due,
             })

@@ -186,6 +186,17 @@ impl Db {
         Ok(id)
     }
 
+    /// Every account's id, login and full name, those no longer active too (they acted once):
+    /// pages show people by their names, never by their logins or ids.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn account_names(&self) -> Result<Vec<(i64, String, String)>> {
+        Ok(
+            sqlx::query_as("SELECT id, username, full_name FROM users ORDER BY id")
+                .fetch_all(self.pool())
+                .await?,
+        )
+    }
+
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
         let sql =

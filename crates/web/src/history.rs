@@ -37,14 +37,6 @@ pub fn when(at: &str) -> String {
 }
 
 /// Who made a change: the account's name, or the command line, or the system itself.
-pub fn who(actor: &str) -> &str {
-    match actor {
-        "cli" => "Dòng lệnh (quản trị)",
-        "system" => "Hệ thống",
-        other => other,
-    }
-}
-
 /// What one audit row recorded, read for its sentence.
 struct Recorded<'a> {
     before: Map<String, Value>,

@@ -390,6 +390,7 @@ pub async fn waiting_mail(State(state): State<AppState>, PageUser(u): PageUser) 
         Ok(r) => r,
         Err(e) => return crate::errors::internal(e),
     };
+    let people = state.people().await;
     page(
         "Thư nhắc việc chờ gửi",
         Some(&u),
@@ -402,7 +403,7 @@ pub async fn waiting_mail(State(state): State<AppState>, PageUser(u): PageUser) 
                     tbody {
                         @for m in &rows {
                             tr {
-                                td { (m.username) }
+                                td { (people.name(&m.username)) }
                                 td { (m.email.as_deref().unwrap_or("")) }
                                 td { (vn(m.day)) }
                                 td { (if m.digest == "weekly" { "Tổng hợp tuần" } else { "Hằng ngày" }) }

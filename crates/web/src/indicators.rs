@@ -441,6 +441,7 @@ async fn render(
     let targets = state.indicator_targets(id).await.unwrap_or_default();
     let tasks = state.indicator_task_ids(id).await.unwrap_or_default();
     let snap = state.snapshot().await;
+    let people = state.people().await;
     let vis = super::Visibility::of(&u, &snap);
     let name_of = |a: &i64| names.get(a).map(|n| n.name.clone()).unwrap_or_default();
     let (text, target, status, colour) = summary(&book, &i, day);
@@ -487,7 +488,7 @@ async fn render(
                         td { (vn(v.as_of)) }
                         td { (v.agency.as_deref().unwrap_or("Cả nước")) }
                         td { (v.raw) @if let Some(n) = &v.note { br; span.note { "⚠ " (n) } } @if let Some(e) = &v.evidence { br; span.muted { "Minh chứng: " (e) } } }
-                        td { (match v.source.as_str() { "import" => "Nhập từ văn bản", "api" => "Hệ thống khác", _ => "Báo cáo" }) br; span.muted { (v.created_by) } }
+                        td { (match v.source.as_str() { "import" => "Nhập từ văn bản", "api" => "Hệ thống khác", _ => "Báo cáo" }) br; span.muted { (people.name(&v.created_by)) } }
                         td {
                             @match v.state.as_str() {
                                 "reported" => {

@@ -373,10 +373,19 @@ pub struct AuditQuery {
 
 /// The audit log, for administrators: who, when, what, before → after.
 /// What an audit row changed, as a link where it has a page.
-fn entity_link(entity: &str, id: Option<i64>) -> Markup {
+fn entity_link(
+    entity: &str,
+    id: Option<i64>,
+    people: &tiendo_service::people::People,
+    documents: &std::collections::HashMap<i64, String>,
+) -> Markup {
+    let account = id.and_then(|i| people.of_id(i));
+    let document = id.and_then(|i| documents.get(&i));
     let id = id.map(|x| x.to_string()).unwrap_or_default();
     html! {
         @match entity {
+            "user" if account.is_some() => { "Tài khoản của " (account.unwrap_or_default()) },
+            "document" if document.is_some() => { "Văn bản " (document.map(String::as_str).unwrap_or_default()) },
             "task" => a href={"/nhiem-vu/" (id)} { "Nhiệm vụ #" (id) },
             "indicator" => a href={"/chi-tieu/" (id)} { "Chỉ tiêu #" (id) },
             "agency" => { "Cơ quan #" (id) },
@@ -403,6 +412,8 @@ pub async fn audit(
         .await
         .unwrap_or_default();
     let snap = state.snapshot().await;
+    let people = state.people().await;
+    let documents = state.document_labels(&rows).await;
     let agency_of = |id: i64| {
         let a = snap.book.assignment(id)?;
         snap.agencies.get(&a.agency).map(|n| n.name.clone())
@@ -418,8 +429,8 @@ pub async fn audit(
                     @for r in &rows {
                         tr {
                             td.when { (history::when(&r.at)) }
-                            td { (history::who(&r.actor)) }
-                            td { (entity_link(&r.entity, r.entity_id)) }
+                            td { (people.name(&r.actor)) }
+                            td { (entity_link(&r.entity, r.entity_id, &people, &documents)) }
                             td { (history::sentence(r, &agency_of)) }
                         }
                     }

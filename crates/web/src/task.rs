@@ -75,6 +75,7 @@ fn difficulties_table(
     list: &[Difficulty],
     agencies: &[(&String, &String)],
     typed: Option<&Typed>,
+    people: &tiendo_service::people::People,
 ) -> Markup {
     let own = u.own_agency();
     html! {
@@ -94,7 +95,7 @@ fn difficulties_table(
                         }
                         td {
                             @if let Some(a) = &d.answer {
-                                (a) br; span.muted { "Ngày " (opt_vn(d.answered_on)) @if let Some(b) = &d.answered_by { " · " (b) } }
+                                (a) br; span.muted { "Ngày " (opt_vn(d.answered_on)) @if let Some(b) = &d.answered_by { " · " (people.name(b)) } }
                             } @else if d.state == "answered" {
                                 "Đã trả lời " (opt_vn(d.answered_on))
                             } @else if u.is_standing() || handles {
@@ -327,6 +328,8 @@ struct TaskPage<'a> {
     to_review: Vec<CompletionToReview>,
     /// Leaders' directions and requests for explanation, with the agencies' answers.
     directions: Vec<tiendo_store::directions::DirectionRow>,
+    /// Who acted, by name.
+    people: tiendo_service::people::People,
     /// A refused form, shown again.
     typed: Option<Typed>,
 }
@@ -371,6 +374,7 @@ impl<'a> TaskPage<'a> {
             evidence: records.evidence,
             to_review: records.to_review,
             directions: records.directions,
+            people: records.people,
             typed: None,
         }
     }
@@ -636,7 +640,7 @@ impl<'a> TaskPage<'a> {
                     tbody {
                         @for r in &self.pending {
                             tr {
-                                td { (r.agency) } td { (r.deadline) } td { (r.reason) } td { (r.created_by) }
+                                td { (r.agency) } td { (r.deadline) } td { (r.reason) } td { (self.people.name(&r.created_by)) }
                                 td {
                                     form.inline method="post" action={"/gia-han/" (r.id) "/duyet"} {
                                         input type="hidden" name="csrf" value=(u.csrf); input type="hidden" name="task" value=(t.id);
@@ -676,12 +680,12 @@ impl<'a> TaskPage<'a> {
                             tr {
                                 td { (opt_vn(d.given_on)) }
                                 td { (d.kind.vietnamese()) }
-                                td { (d.given_by) }
+                                td { (self.people.name(&d.given_by)) }
                                 td { (d.agency) }
                                 td { (d.text) }
                                 td { (opt_vn(d.answer_due)) @if d.answer.is_none() && d.answer_due.is_some_and(|x| x < today()) { br; span.error { "Quá hạn trả lời" } } }
                                 td {
-                                    @if let Some(a) = &d.answer { (a) br; span.muted.small { (d.answered_by.as_deref().unwrap_or("")) ", " (opt_vn(d.answered_on)) } }
+                                    @if let Some(a) = &d.answer { (a) br; span.muted.small { (d.answered_by.as_deref().map(|b| self.people.name(b)).unwrap_or("")) ", " (opt_vn(d.answered_on)) } }
                                     @else if may_answer(d.agency_id) {
                                         @let a = FormState::of_item("tra-loi-chi-dao", d.id, self.typed.as_ref());
                                         form.answer method="post" action={"/chi-dao/" (d.id) "/tra-loi"} {
@@ -734,7 +738,7 @@ impl<'a> TaskPage<'a> {
         html! {
             h2 { "Khó khăn, vướng mắc" }
             @if self.difficulties.is_empty() { p.muted { "Chưa có khó khăn, vướng mắc." } } @else {
-                (difficulties_table(u, t.id, &self.difficulties, &self.agencies, self.typed.as_ref()))
+                (difficulties_table(u, t.id, &self.difficulties, &self.agencies, self.typed.as_ref(), &self.people))
         }
         @if u.role == UserRole::Focal && !self.actable.is_empty() {
             h2 { "Báo khó khăn, vướng mắc" }
@@ -814,7 +818,7 @@ impl<'a> TaskPage<'a> {
             h2 { "Lịch sử thay đổi" }
             table.history {
                 thead { tr { th { "Thời điểm" } th { "Người thực hiện" } th { "Nội dung" } } }
-                tbody { @for h in &t.history { tr { td.when { (history::when(&h.at)) } td { (history::who(&h.actor)) } td { (history::sentence(h, &agency_of)) } } } }
+                tbody { @for h in &t.history { tr { td.when { (history::when(&h.at)) } td { (self.people.name(&h.actor)) } td { (history::sentence(h, &agency_of)) } } } }
             }
         }
     }

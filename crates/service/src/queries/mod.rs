@@ -209,6 +209,16 @@ impl Service {
         }
     }
 
+    /// The documents an audit page's rows are about, by their names.
+    pub async fn document_labels(&self, rows: &[AuditEntry]) -> HashMap<i64, String> {
+        let ids: Vec<i64> = rows
+            .iter()
+            .filter(|r| r.entity == "document")
+            .filter_map(|r| r.entity_id)
+            .collect();
+        self.db.document_labels(&ids).await.unwrap_or_default()
+    }
+
     /// The user's own notifications, newest first.
     pub async fn notifications(
         &self,
@@ -335,6 +345,8 @@ pub struct TaskRecords {
     pub evidence: Vec<tiendo_store::tasks::EvidenceInfo>,
     pub to_review: Vec<tiendo_store::tasks::CompletionToReview>,
     pub directions: Vec<tiendo_store::directions::DirectionRow>,
+    /// Who acted on them, by name.
+    pub people: crate::people::People,
 }
 
 impl Service {
@@ -353,6 +365,7 @@ impl Service {
                 Vec::new()
             },
             directions: db.directions_of(task).await.unwrap_or_default(),
+            people: self.people().await,
         }
     }
 
