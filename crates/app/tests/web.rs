@@ -1186,8 +1186,14 @@ async fn import_through_the_browser_previews_then_stores() {
         assert!(r.body.contains("97 nhiệm vụ mới"), "{}", r.body);
         assert_eq!(t.db.counts().await.expect("c").tasks, 97);
         // After the import, its tasks: the link lists this file's tasks, not every task.
-        let href = r.body.split("id=\"nhiem-vu-cua-tep\" href=\"").nth(1).and_then(|x| x.split('"').next());
-        let href = href.expect("a link to the file's tasks").replace("&amp;", "&");
+        let href = r
+            .body
+            .split("id=\"nhiem-vu-cua-tep\" href=\"")
+            .nth(1)
+            .and_then(|x| x.split('"').next());
+        let href = href
+            .expect("a link to the file's tasks")
+            .replace("&amp;", "&");
         common::import_text(
             &t.db,
             "khac.csv",

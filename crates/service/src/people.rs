@@ -62,7 +62,11 @@ mod tests {
         assert_eq!(p.name("dm.byt"), "Nguyễn Văn An");
         assert_eq!(p.of_id(5), Some("Nguyễn Văn An"));
         assert_eq!(p.name("cli"), "Dòng lệnh (quản trị)");
-        assert_eq!(p.name("da-xoa"), "da-xoa", "a login no account holds stays as recorded");
+        assert_eq!(
+            p.name("da-xoa"),
+            "da-xoa",
+            "a login no account holds stays as recorded"
+        );
         assert_eq!(p.of_id(6), None);
     }
 }

@@ -256,7 +256,11 @@ fn pages_and_forms() -> RouteTable {
             get(signing::page_of).post(signing::save),
         )
         .add("/xep-hang", "GET", get(reports::ranking))
-        .add("/xep-hang/cach-tinh.toml", "GET", get(reports::formula_file))
+        .add(
+            "/xep-hang/cach-tinh.toml",
+            "GET",
+            get(reports::formula_file),
+        )
         .add("/ban-chi-dao", "GET", get(reports::committees))
         .add(
             "/phien-hop",

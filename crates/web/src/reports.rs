@@ -254,18 +254,59 @@ fn formula_in_words(r: &tiendo_reports::ScoreReport) -> maud::Markup {
         return html! { p.muted { "Không đọc được cách tính đã công bố; xem tệp tải về." } };
     };
     let w = &f.weights;
-    let report_rule = format!("báo cáo tiến độ hằng tháng gửi đến hết ngày {}", f.report_day);
+    let report_rule = format!(
+        "báo cáo tiến độ hằng tháng gửi đến hết ngày {}",
+        f.report_day
+    );
     let criteria: [(&str, f64, &str, &str); 7] = [
-        ("Hoàn thành đúng hạn", w.on_time, "phân công chủ trì hoàn thành đúng hạn", "phân công đến hạn trong tháng và phân công còn quá hạn từ trước"),
-        ("Không quá hạn cuối tháng", w.not_overdue, "phân công không còn quá hạn vào ngày cuối tháng", "phân công đã đến hạn tính đến cuối tháng"),
-        ("Báo cáo tiến độ đúng hạn", w.reports, &report_rule, "báo cáo phải gửi trong tháng"),
-        ("Trả lời khó khăn đúng hạn", w.difficulties, "khó khăn, vướng mắc được trả lời trong hạn", "khó khăn đến hạn trả lời"),
-        ("Giữ cam kết", w.commitments, "cam kết hoàn thành đúng ngày đã cam kết", "cam kết đến ngày"),
-        ("Báo cáo định kỳ đúng hạn", w.periodic, "báo cáo định kỳ của nhiệm vụ thường xuyên gửi đúng hạn", "báo cáo định kỳ đến hạn"),
-        ("Chỉ tiêu đạt hoặc đúng tiến độ", w.indicators, "chỉ tiêu đạt mục tiêu hoặc đúng tiến độ", "chỉ tiêu có mục tiêu đang áp dụng"),
+        (
+            "Hoàn thành đúng hạn",
+            w.on_time,
+            "phân công chủ trì hoàn thành đúng hạn",
+            "phân công đến hạn trong tháng và phân công còn quá hạn từ trước",
+        ),
+        (
+            "Không quá hạn cuối tháng",
+            w.not_overdue,
+            "phân công không còn quá hạn vào ngày cuối tháng",
+            "phân công đã đến hạn tính đến cuối tháng",
+        ),
+        (
+            "Báo cáo tiến độ đúng hạn",
+            w.reports,
+            &report_rule,
+            "báo cáo phải gửi trong tháng",
+        ),
+        (
+            "Trả lời khó khăn đúng hạn",
+            w.difficulties,
+            "khó khăn, vướng mắc được trả lời trong hạn",
+            "khó khăn đến hạn trả lời",
+        ),
+        (
+            "Giữ cam kết",
+            w.commitments,
+            "cam kết hoàn thành đúng ngày đã cam kết",
+            "cam kết đến ngày",
+        ),
+        (
+            "Báo cáo định kỳ đúng hạn",
+            w.periodic,
+            "báo cáo định kỳ của nhiệm vụ thường xuyên gửi đúng hạn",
+            "báo cáo định kỳ đến hạn",
+        ),
+        (
+            "Chỉ tiêu đạt hoặc đúng tiến độ",
+            w.indicators,
+            "chỉ tiêu đạt mục tiêu hoặc đúng tiến độ",
+            "chỉ tiêu có mục tiêu đang áp dụng",
+        ),
     ];
     let total: f64 = criteria.iter().map(|c| c.1).sum();
-    let example = r.rows.iter().find(|s| s.score.is_some() && s.rank.is_some());
+    let example = r
+        .rows
+        .iter()
+        .find(|s| s.score.is_some() && s.rank.is_some());
     html! {
         table.formula-table {
             thead { tr { th { "Tiêu chí" } th { "Trọng số" } th { "Tỷ trọng khi mọi tiêu chí có phát sinh" } th { "Được tính" } th { "Trên tổng số" } } }
@@ -326,13 +367,16 @@ pub async fn formula_file(
     match state.score(month).await {
         Ok(r) => (
             [
-                (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_TYPE,
+                    "text/plain; charset=utf-8".to_string(),
+                ),
                 (
                     header::CONTENT_DISPOSITION,
                     format!("attachment; filename=\"cach-tinh-diem-{month}.toml\""),
                 ),
             ],
-            r.formula,
+            r.formula.clone(),
         )
             .into_response(),
         Err(e) => crate::errors::internal(e),
