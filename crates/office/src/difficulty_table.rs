@@ -81,7 +81,7 @@ pub fn read_difficulties(blocks: &[Block], opts: Reading<'_>) -> DifficultyRead 
         // One without any agency was warned of where it was read.
         if !d.agency.is_empty() && (d.agency.len() != 1 || d.agency[0].kind != RefKind::Agency) {
             notes_warnings.push(format!(
-                "{}: cơ quan nêu \"{}\" chưa xác định được là một cơ quan trong danh mục — khó khăn được lưu với cơ quan nêu như văn bản ghi (sửa tên cơ quan trước khi lưu nếu cần)",
+                "{}: cơ quan nêu \"{}\" chưa xác định được là một cơ quan trong danh mục — khó khăn được lưu với cơ quan nêu như văn bản ghi (nếu cần: sửa trong bản xem trước, hoặc thêm tên gọi bằng tiendo agencies add-alias rồi nhập lại)",
                 d.source.as_deref().unwrap_or("?"),
                 d.agency.iter().map(|a| a.raw.as_str()).collect::<Vec<_>>().join("; ")
             ));

@@ -29,6 +29,7 @@ impl People {
         match login {
             "cli" => "Dòng lệnh (quản trị)",
             "system" => "Hệ thống",
+            "demo" => "Dữ liệu trình diễn",
             other => self.by_login.get(other).map_or(other, String::as_str),
         }
     }
@@ -62,6 +63,7 @@ mod tests {
         assert_eq!(p.name("dm.byt"), "Nguyễn Văn An");
         assert_eq!(p.of_id(5), Some("Nguyễn Văn An"));
         assert_eq!(p.name("cli"), "Dòng lệnh (quản trị)");
+        assert_eq!(p.name("demo"), "Dữ liệu trình diễn");
         assert_eq!(
             p.name("da-xoa"),
             "da-xoa",

@@ -379,6 +379,8 @@ fn field_name(k: &str) -> &str {
         "from" => "Từ",
         "text" => "Nội dung",
         "handlers" => "Cơ quan xử lý",
+        "raised_by_as_written" => "Cơ quan nêu (chưa xác định trong danh mục)",
+        "committee" => "Ban chỉ đạo",
         "source" => "Nguồn",
         "answer" => "Trả lời",
         "answer_due" => "Hạn trả lời",
