@@ -286,6 +286,7 @@ async fn a_difficulty_whose_agency_cannot_be_named_is_kept_as_written() {
             .find(|d| d.text == "Thiếu kinh phí")
             .expect("kept");
         assert_eq!(unknown.agency_id, None, "{}", t.label);
+        let unknown_id = unknown.id;
         assert_eq!(unknown.agency, "Sở Ngoại vụ tỉnh X", "{}", t.label);
         assert!(
             unknown.raised_by().contains("chưa xác định"),
@@ -336,6 +337,51 @@ async fn a_difficulty_whose_agency_cannot_be_named_is_kept_as_written() {
             (again.difficulties.created, again.difficulties.unchanged),
             (0, 2),
             "{}: found again",
+            t.label
+        );
+
+        // The registry learns the name (an alias is added) and the file is imported again: the
+        // same difficulty gets its agency, no twin is made.
+        t.db.add_alias("BNG", "Sở Ngoại vụ tỉnh X", "test")
+            .await
+            .expect("alias");
+        let reg = t.db.load_registry().await.expect("registry").registry;
+        let p = read_bytes(
+            "kho-khan.txt",
+            text.as_bytes(),
+            ReadOptions {
+                registry: &reg,
+                reported_on: date!(2025 - 11 - 10),
+            },
+        )
+        .expect("reads");
+        let third =
+            t.db.import_document(ImportInput {
+                committee: None,
+                doc_key: "kho-khan",
+                file_name: "kho-khan.txt",
+                title: None,
+                tasks: &p.tasks,
+                difficulties: &p.difficulties,
+                indicators: &p.indicators,
+                warnings: &p.warnings,
+                reported_on: date!(2025 - 11 - 10),
+                actor: "test",
+                progress: None,
+                external_system: None,
+                silence_rule: None,
+            })
+            .await
+            .expect("imports a third time");
+        assert_eq!(third.difficulties.created, 0, "{}: no twin", t.label);
+        let all = t.db.difficulties(None).await.expect("register");
+        assert_eq!(all.len(), 2, "{}", t.label);
+        let known = all.iter().find(|d| d.text == "Thiếu kinh phí").expect("kept");
+        assert_eq!(known.id, unknown_id, "{}: the same difficulty", t.label);
+        assert_eq!(
+            known.agency_id,
+            Some(agency_id(&t.db, "BNG").await),
+            "{}: now with its agency",
             t.label
         );
         t.cleanup().await;

@@ -59,6 +59,15 @@ impl Raiser {
     }
 }
 
+/// A row's "Cơ quan nêu" cell as the document wrote it.
+fn cell_as_written(d: &ParsedDifficulty) -> String {
+    d.agency
+        .iter()
+        .map(|a| a.raw.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// The key that finds a row again: the raising agency (or its cell as written) and the
 /// difficulty's text, folded.
 fn source_key(raiser: &Raiser, text: &str) -> String {
@@ -96,13 +105,7 @@ impl DifficultyImport<'_> {
         let wanted = expand(&self.reg.registry, &d.agency, Role::Lead, self.reported_on);
         match (agencies.len(), wanted.as_slice()) {
             (1, [one]) if d.agency.len() == 1 => Ok(Raiser::Known(self.id_of(&one.code)?)),
-            _ => Ok(Raiser::AsWritten(
-                d.agency
-                    .iter()
-                    .map(|a| a.raw.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )),
+            _ => Ok(Raiser::AsWritten(cell_as_written(d))),
         }
     }
 
@@ -154,6 +157,17 @@ impl DifficultyImport<'_> {
         Ok((resolved, unresolved))
     }
 
+    /// The difficulty of this document stored under a key.
+    async fn find(&self, tx: &mut Tx<'_>, key: &str) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM difficulties WHERE document_id = $1 AND source_key = $2",
+        )
+        .bind(self.doc_id)
+        .bind(key)
+        .fetch_optional(&mut **tx)
+        .await?)
+    }
+
     /// Stores every difficulty of the document (all or nothing with the rest of the import).
     pub(crate) async fn store(
         &self,
@@ -172,13 +186,27 @@ impl DifficultyImport<'_> {
                 key = format!("{}#{n}", source_key(&raiser, &d.text));
             }
             let (handlers, unresolved) = self.handlers(d)?;
-            let existing: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM difficulties WHERE document_id = $1 AND source_key = $2",
-            )
-            .bind(self.doc_id)
-            .bind(&key)
-            .fetch_optional(&mut **tx)
-            .await?;
+            let mut existing = self.find(tx, &key).await?;
+            // Kept as written by an earlier import, and now its raiser is known (an alias was
+            // added, the cell corrected): the same difficulty gets its agency, not a twin.
+            if existing.is_none()
+                && let Raiser::Known(agency) = &raiser
+            {
+                let before = Raiser::AsWritten(cell_as_written(d));
+                let mut old_key = source_key(&before, &d.text);
+                if n > 1 {
+                    old_key = format!("{old_key}#{n}");
+                }
+                if let Some(id) = self.find(tx, &old_key).await? {
+                    sqlx::query("UPDATE difficulties SET raising_agency_id = $1, raising_agency_raw = NULL, source_key = $2 WHERE id = $3")
+                        .bind(*agency)
+                        .bind(&key)
+                        .bind(id)
+                        .execute(&mut **tx)
+                        .await?;
+                    existing = Some(id);
+                }
+            }
             let unresolved_json = (!unresolved.is_empty())
                 .then(|| serde_json::to_string(&unresolved))
                 .transpose()
