@@ -376,7 +376,10 @@ async fn a_difficulty_whose_agency_cannot_be_named_is_kept_as_written() {
         assert_eq!(third.difficulties.created, 0, "{}: no twin", t.label);
         let all = t.db.difficulties(None).await.expect("register");
         assert_eq!(all.len(), 2, "{}", t.label);
-        let known = all.iter().find(|d| d.text == "Thiếu kinh phí").expect("kept");
+        let known = all
+            .iter()
+            .find(|d| d.text == "Thiếu kinh phí")
+            .expect("kept");
         assert_eq!(known.id, unknown_id, "{}: the same difficulty", t.label);
         assert_eq!(
             known.agency_id,
