@@ -345,34 +345,14 @@ async fn a_difficulty_whose_agency_cannot_be_named_is_kept_as_written() {
         t.db.add_alias("BNG", "Sở Ngoại vụ tỉnh X", "test")
             .await
             .expect("alias");
-        let reg = t.db.load_registry().await.expect("registry").registry;
-        let p = read_bytes(
+        let third = common::import_text(
+            &t.db,
             "kho-khan.txt",
-            text.as_bytes(),
-            ReadOptions {
-                registry: &reg,
-                reported_on: date!(2025 - 11 - 10),
-            },
+            text,
+            "kho-khan",
+            date!(2025 - 11 - 10),
         )
-        .expect("reads");
-        let third =
-            t.db.import_document(ImportInput {
-                committee: None,
-                doc_key: "kho-khan",
-                file_name: "kho-khan.txt",
-                title: None,
-                tasks: &p.tasks,
-                difficulties: &p.difficulties,
-                indicators: &p.indicators,
-                warnings: &p.warnings,
-                reported_on: date!(2025 - 11 - 10),
-                actor: "test",
-                progress: None,
-                external_system: None,
-                silence_rule: None,
-            })
-            .await
-            .expect("imports a third time");
+        .await;
         assert_eq!(third.difficulties.created, 0, "{}: no twin", t.label);
         let all = t.db.difficulties(None).await.expect("register");
         assert_eq!(all.len(), 2, "{}", t.label);

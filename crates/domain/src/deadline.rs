@@ -453,12 +453,16 @@ fn last_of_month(y: i32, m: i32) -> Option<Date> {
 
 /// Parses a plain date as a user types it: `YYYY-MM-DD` or `d/m/yyyy`. Absurd dates are refused.
 pub fn parse_user_date(s: &str) -> Option<Date> {
+    let (y, m, d) = user_date_numbers(s)?;
+    make_date(y, m, d)
+}
+
+/// The year, month and day a person typed (`YYYY-MM-DD` or `d/m/yyyy`), whether or not they
+/// make a day of the calendar.
+fn user_date_numbers(s: &str) -> Option<(i32, i32, i32)> {
     let s = s.trim();
-    let parts: Vec<&str> = if s.contains('-') {
-        s.split('-').collect()
-    } else {
-        s.split('/').collect()
-    };
+    let iso = s.contains('-');
+    let parts: Vec<&str> = s.split(if iso { '-' } else { '/' }).collect();
     if parts.len() != 3 {
         return None;
     }
@@ -467,11 +471,11 @@ pub fn parse_user_date(s: &str) -> Option<Date> {
         .map(|p| p.trim().parse::<i32>())
         .collect::<Result<_, _>>()
         .ok()?;
-    if s.contains('-') {
-        make_date(nums[0], nums[1], nums[2])
+    Some(if iso {
+        (nums[0], nums[1], nums[2])
     } else {
-        make_date(nums[2], nums[1], nums[0])
-    }
+        (nums[2], nums[1], nums[0])
+    })
 }
 
 /// Why a day a person typed for something that has happened cannot be taken.
@@ -505,35 +509,22 @@ impl PastDayRefused {
 /// A day a person typed for something that has happened (a completion, the day figures stand
 /// at): a day of the calendar, from 2000 up to `today`.
 pub fn past_user_date(s: &str, today: Date) -> Result<Date, PastDayRefused> {
-    let Some(d) = parse_user_date(s) else {
-        let t = s.trim();
-        let sep = if t.contains('-') { '-' } else { '/' };
-        let numbers: Vec<i32> = t
-            .split(sep)
-            .filter_map(|p| {
-                let p = p.trim();
-                (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-                    .then(|| p.parse().ok())
-                    .flatten()
-            })
-            .collect();
-        let year = match (sep, numbers.as_slice()) {
-            ('-', [y, _, _]) | ('/', [_, _, y]) => Some(*y),
-            _ => None,
-        };
-        return Err(match year {
-            None => PastDayRefused::NotADay,
-            Some(y) if y < MIN_YEAR => PastDayRefused::TooEarly,
-            Some(y) if y > MAX_YEAR => PastDayRefused::Future,
-            Some(_) => PastDayRefused::NotInCalendar,
+    let (y, m, d) = user_date_numbers(s).ok_or(PastDayRefused::NotADay)?;
+    let Some(day) = make_date(y, m, d) else {
+        return Err(if y < MIN_YEAR {
+            PastDayRefused::TooEarly
+        } else if y > MAX_YEAR {
+            PastDayRefused::Future
+        } else {
+            PastDayRefused::NotInCalendar
         });
     };
-    if d.year() < 2000 {
+    if day.year() < 2000 {
         Err(PastDayRefused::TooEarly)
-    } else if d > today {
+    } else if day > today {
         Err(PastDayRefused::Future)
     } else {
-        Ok(d)
+        Ok(day)
     }
 }
 

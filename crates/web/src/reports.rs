@@ -351,21 +351,28 @@ fn formula_in_words(r: &tiendo_reports::ScoreReport) -> maud::Markup {
     }
 }
 
-/// The published formula of a month, as a file: anyone can recompute the ranking with it.
+/// The month a ranking page asks for (none: last month); `None` when it is not YYYY-MM.
+fn month_asked(q: &RankingQuery) -> Option<Month> {
+    match q.thang.as_deref().filter(|s| !s.is_empty()) {
+        None => Some(Month::of(today()).prev()),
+        Some(s) => Month::parse(s),
+    }
+}
+
+const BAD_MONTH: &str = "Tháng không hợp lệ (YYYY-MM).";
+
+/// The published formula of a month, as a file (the version in force for it, not the month's
+/// scores): anyone can recompute the ranking with it.
 pub async fn formula_file(
     State(state): State<AppState>,
     PageUser(u): PageUser,
     Query(q): Query<RankingQuery>,
 ) -> Response {
-    let month = match q.thang.as_deref().filter(|s| !s.is_empty()) {
-        None => Month::of(today()).prev(),
-        Some(s) => match Month::parse(s) {
-            Some(m) => m,
-            None => return bad(&u, "Tháng không hợp lệ (YYYY-MM)."),
-        },
+    let Some(month) = month_asked(&q) else {
+        return bad(&u, BAD_MONTH);
     };
-    match state.score(month).await {
-        Ok(r) => (
+    match state.formula_for(month).await {
+        Ok((_, version)) => (
             [
                 (
                     header::CONTENT_TYPE,
@@ -376,7 +383,7 @@ pub async fn formula_file(
                     format!("attachment; filename=\"cach-tinh-diem-{month}.toml\""),
                 ),
             ],
-            r.formula.clone(),
+            version.content,
         )
             .into_response(),
         Err(e) => crate::errors::internal(e),
@@ -389,12 +396,8 @@ pub async fn ranking(
     PageUser(u): PageUser,
     Query(q): Query<RankingQuery>,
 ) -> Response {
-    let month = match q.thang.as_deref().filter(|s| !s.is_empty()) {
-        None => Month::of(today()).prev(),
-        Some(s) => match Month::parse(s) {
-            Some(m) => m,
-            None => return bad(&u, "Tháng không hợp lệ (YYYY-MM)."),
-        },
+    let Some(month) = month_asked(&q) else {
+        return bad(&u, BAD_MONTH);
     };
     let r = match state.score(month).await {
         Ok(r) => r,
